@@ -36,8 +36,8 @@ def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 
     """(x - mean(x)) / sqrt(var(x) + eps) over ``axis`` (an int, a tuple, or None for every axis; the variance
     biased, ddof 0), each slice on its own, recorded as one node. An integer or boolean input is standardized in
     the default float dtype. A constant slice (one of a single value too) gives 0 with ``eps > 0`` and nan (0/0)
-    with ``eps = 0``, as torch's layer_norm; a negative or non-real ``eps`` is an error (a nan one gives nan, as
-    torch's)."""
+    with ``eps = 0``, as torch's layer_norm; a negative ``eps`` goes into the formula as torch's does (nan where
+    var + eps < 0, silently), a non-real one is an error (a nan one gives nan, as torch's)."""
     return standardize_with_statistics(x, axis, eps)[0]
 
 
@@ -46,8 +46,8 @@ def standardize_with_statistics(
 ) -> tuple[Tensor, np.ndarray, np.ndarray]:
     """:func:`standardize`'s node, with the mean and the (biased) variance it used, arrays of x's float dtype with
     the reduced axes kept (batch norm's running statistics are made of them)."""
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or eps < 0:
-        raise ValueError(f"standardize: eps must be a real number >= 0, got {eps!r}")
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise ValueError(f"standardize: eps must be a real number, got {eps!r}")
     x = x if isinstance(x, Tensor) else Tensor(x)
     axes = normalize_axes(axis, x._data.ndim, "standardize")
     data = x._floating_data()

@@ -175,3 +175,24 @@ def test_a_norm_layer_of_zero_features_maps_an_empty_batch_row_as_torch(layer):
     module = getattr(nn, layer)(0)
     assert module.weight.shape == tuple(getattr(torch.nn, layer)(0).weight.shape) == (0,)
     assert module(Tensor(np.zeros((3, 0), dtype=np.float32))).shape == (3, 0)
+
+
+@pytest.mark.parametrize("affine", [False, True], ids=["plain", "affine"])
+@pytest.mark.parametrize("name", ["layer_norm", "group_norm", "rms_norm", "instance_norm"])
+def test_a_negative_eps_goes_into_the_formula_as_torchs(name, affine):
+    # torch computes these norms for any real eps: 1 / sqrt(var + eps), finite while var + eps > 0 (here var ~ 4,
+    # eps = -0.5), nan past that (eps = -1e3), with no warning
+    torch = pytest.importorskip("torch")
+    args = {"layer_norm": ((2, 5),), "group_norm": (2,), "rms_norm": ((2, 5),), "instance_norm": ()}[name]
+    shape = {"layer_norm": (2, 5), "group_norm": (4,), "rms_norm": (2, 5), "instance_norm": (4,)}[name]
+    parameters = [RNG.normal(size=shape), RNG.normal(size=shape)][: (1 if name == "rms_norm" else 2) if affine else 0]
+    keywords = ["weight", "bias"][: len(parameters)]
+    for eps in (-0.5, -1e3):
+        ours, theirs = _leaves(torch, X, *parameters)
+        out = getattr(F, name)(ours[0], *args, **dict(zip(keywords, ours[1:])), eps=eps)
+        expected = getattr(torch.nn.functional, name)(theirs[0], *args, **dict(zip(keywords, theirs[1:])), eps=eps)
+        if eps == -0.5:
+            assert np.isfinite(expected.detach().numpy()).all()
+            _compare(torch, out, expected, ours, theirs)
+        else:
+            np.testing.assert_array_equal(np.isnan(out.data), np.isnan(expected.detach().numpy()))

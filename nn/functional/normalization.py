@@ -207,7 +207,7 @@ def instance_norm(
     statistics (ndarrays (C,), updated in place when given) move towards their averages over the batch,
     the variance unbiased, as in torch; without it the running statistics normalise.
     """
-    eps = check_real("instance_norm", "eps", eps, 0, allow_inf=True)  # named here, not by the standardize it runs
+    eps = check_real("instance_norm", "eps", eps, allow_inf=True)  # named here, not by the standardize it runs
     x = as_float_tensor(input, "instance_norm")
     if x.ndim < 3:
         raise ValueError(f"instance_norm: expected an input of shape (N, C, ...) with positions, got {x.shape}")
@@ -318,7 +318,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     for g the gradient at x_hat (the normalised input).
     """
     shape = as_normalized_shape("layer_norm", normalized_shape)
-    eps = check_real("layer_norm", "eps", eps, 0)
+    eps = check_real("layer_norm", "eps", eps)
     x = as_float_tensor(input, "layer_norm")
     axes = _trailing_axes("layer_norm", x, shape)
     _affine("layer_norm", x, "weight", weight, shape, None)  # (the checks)
@@ -345,7 +345,7 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     """
     shape = as_normalized_shape("rms_norm", normalized_shape)
     x = as_float_tensor(input, "rms_norm")
-    eps = float(np.finfo(x.dtype).eps) if eps is None else check_real("rms_norm", "eps", eps, 0)
+    eps = float(np.finfo(x.dtype).eps) if eps is None else check_real("rms_norm", "eps", eps)
     axes = _trailing_axes("rms_norm", x, shape)
     y = x / ((x * x).mean(axis=axes, keepdims=True) + eps).sqrt()
     y = _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
@@ -360,7 +360,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     groups is instance norm.
     """
     groups = check_positive_int("group_norm", "num_groups", num_groups, error=ArgumentRangeError)
-    eps = check_real("group_norm", "eps", eps, 0)
+    eps = check_real("group_norm", "eps", eps)
     x = as_float_tensor(input, "group_norm")
     if x.ndim < 2:
         raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
