@@ -833,7 +833,7 @@ def test_the_mean_of_an_empty_batch_is_nan_with_an_empty_gradient_and_its_sum_ze
         (
             lambda: F.multi_margin_loss(np.ones((2, 3, 1)), np.array([0, 1])),
             ValueError,
-            r"multi_margin_loss: scores must be \(N, C\) or \(C,\)",
+            r"multi_margin_loss: scores must be \(N, C\), \(C,\) or \(\)",
         ),
         (
             lambda: F.multi_margin_loss(np.ones((2, 3)), np.array([0, 1]), margin="1"),

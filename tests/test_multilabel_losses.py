@@ -149,3 +149,22 @@ def test_soft_margin_of_any_real_target_and_broadcast_weight_matches_torch(weigh
         np.testing.assert_allclose(x.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-14)
         if weight is not None:
             np.testing.assert_allclose(my_weight.grad, their_weight.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("target", [0, [0], -1], ids=["0-d", "(1,)", "empty list"])
+@pytest.mark.parametrize("name", ["multilabel_margin_loss", "multi_margin_loss"])
+def test_a_0d_input_is_one_class_score_as_torch(name, target):
+    # torch reads a 0-d input as a lone sample's one class score: the loss is 0-d (0: no other class), so is its
+    # gradient (multi_margin_loss's target must name class 0)
+    torch = pytest.importorskip("torch")
+    if name == "multi_margin_loss" and target == -1:
+        target = 0
+    for reduction in REDUCTIONS:
+        x, theirs = Tensor(1.15, requires_grad=True), torch.tensor(1.15, dtype=torch.float64, requires_grad=True)
+        out = getattr(F, name)(x, np.array(target), reduction=reduction)
+        expected = getattr(torch.nn.functional, name)(theirs, torch.tensor(target), reduction=reduction)
+        assert out.shape == tuple(expected.shape)
+        np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-14)
+        out.backward()
+        expected.backward()
+        np.testing.assert_allclose(x.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-14)

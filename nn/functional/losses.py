@@ -797,7 +797,8 @@ def multi_margin_loss(
 ) -> Tensor:
     """Multi-class hinge (torch's definition): sum_{i != y} w_y max(0, margin - x_y + x_i)^p / C.
 
-    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or (); as torch, a lone sample's target
+    ``scores`` is (N, C) or (C,) (or (), one class's score, as torch reads it), ``target`` integer class indices
+    (N,) or (); as torch, a lone sample's target
     may also be (1,) beside (C,) scores, or () beside (1, C) ones, and "none" then gives the target's shape.
     ``weight`` (C,) (optional, a constant, torch's fifth argument) scales a sample's term by its target class's
     weight w_y (1 without it).
@@ -814,8 +815,10 @@ def multi_margin_loss(
     p = check_margin_power("multi_margin_loss", p)
     margin = check_real("multi_margin_loss", "margin", margin)
     scores = as_float_tensor(scores, "multi_margin_loss")
+    if scores.ndim == 0:  # torch reads a 0-d input as a lone sample's one class score (its loss is 0)
+        scores = scores.reshape(1)
     if scores.ndim not in (1, 2):
-        raise ShapeError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
+        raise ShapeError(f"multi_margin_loss: scores must be (N, C), (C,) or (), got shape {scores.shape}")
     axis = scores.ndim - 1
     target, terms_shape = _lone_sample_target(target, scores.shape[:axis])
     indices = _class_indices(target, scores, axis, "multi_margin_loss")

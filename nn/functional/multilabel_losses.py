@@ -86,7 +86,8 @@ def multilabel_margin_loss(
     """Multi-label hinge loss: per sample, sum over its classes j and the classes i it lacks of
     max(0, 1 - (x_j - x_i)) / C.
 
-    ``scores`` is (N, C) or (C,); ``target`` the same shape of integer class indices: a sample's classes
+    ``scores`` is (N, C) or (C,) (or (), one class's score, with a () or (1,) target, as torch reads it);
+    ``target`` the same shape of integer class indices: a sample's classes
     are listed first, and the list ends at the first -1 (or at the end of the row). A class listed twice
     counts twice, as in torch. d/dx_j = -(number of active pairs (j, i)) / C, d/dx_i = +(number of active
     pairs (j, i)) / C; at the kink (x_j - x_i = 1) the derivative is 0.
@@ -95,9 +96,12 @@ def multilabel_margin_loss(
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     scores = as_float_tensor(scores, loss)
-    if scores.ndim not in (1, 2):
-        raise ShapeError(f"{loss}: scores must be (N, C) or (C,), got shape {scores.shape}")
     indices = np.asarray(target._data if isinstance(target, Node) else target)
+    if scores.ndim == 0:  # torch reads a 0-d input as a lone sample's one class score, its target () or (1,)
+        scores = scores.reshape(1)
+        indices = indices.reshape(1) if indices.ndim <= 1 and indices.size == 1 else indices
+    if scores.ndim not in (1, 2):
+        raise ShapeError(f"{loss}: scores must be (N, C), (C,) or (), got shape {scores.shape}")
     if indices.shape != scores.shape or indices.dtype.kind not in "iu":
         error = ShapeError if indices.shape != scores.shape else ValueError  # a shape torch refuses: RuntimeError
         raise error(
