@@ -521,3 +521,15 @@ def test_pad_may_crop_one_of_several_axes_to_nothing_as_torch(mode, shape, width
     if mode != "circular":  # both axes emptied: refused, as torch
         with pytest.raises(ValueError, match=r"too small, the padded axes would have \(0, 0\) entries"):
             F.pad(Tensor(RNG.normal(size=(1, 1, 5, 5))), (0, -5, -5, 0), mode=mode)
+
+
+@pytest.mark.parametrize(
+    "values", [(-4.8, -7.5), (0.0, 2.0), (3.0, 0.0)], ids=["same-sign", "zero-first", "zero-second"]
+)
+@pytest.mark.parametrize("dim", [0, -1])
+def test_cosine_similarity_of_0d_inputs_reads_them_as_one_entry_vectors_as_torch(dim, values):
+    torch = pytest.importorskip("torch")
+    (a, ta), (b, tb) = (_torch_pair(torch, np.array(v)) for v in values)
+    ours, theirs = F.cosine_similarity(a, b, dim=dim), torch.nn.functional.cosine_similarity(ta, tb, dim=dim)
+    assert ours.shape == ()
+    _same_values_and_gradients(torch, ours, theirs, [a, b], [ta, tb])

@@ -77,11 +77,14 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: sum_i (x1_i / n1)(x2_i / n2), where each
     norm n is raised to ``eps`` if smaller (as torch: the raised value is used, the gradient is the norm's).
 
-    The inputs broadcast against each other. d/dx1 = x2 / (n1 n2) - cos x1 / n1^2 (unclamped norms).
+    The inputs broadcast against each other; 0-d ones are one-entry vectors along dim 0 (or -1), as torch's.
+    d/dx1 = x2 / (n1 n2) - cos x1 / n1^2 (unclamped norms).
     """
     eps = check_real("cosine_similarity", "eps", eps, 0, error=ArgumentRangeError)
     x1, x2 = broadcast_pair("cosine_similarity", x1, x2)
     shape = np.broadcast_shapes(x1.shape, x2.shape)
+    if shape == () and dim in (0, -1):  # torch reads scalars as one-entry vectors along dim 0 (a 0-d result)
+        return cosine_similarity(x1.reshape(1), x2.reshape(1), 0, eps).reshape(())
     axis = check_axis("cosine_similarity", "dim", dim, len(shape))
     x1, x2 = (x if x.shape == shape else x.broadcast_to(shape) for x in (x1, x2))
     return ((x1 / _at_least(x1, axis, eps)) * (x2 / _at_least(x2, axis, eps))).sum(axis=axis)
