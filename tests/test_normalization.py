@@ -266,3 +266,19 @@ def test_a_norm_without_weights_refuses_input_of_another_dtype_than_its_running_
 def test_a_norm_without_weights_or_statistics_takes_any_float_dtype():
     out = nn.BatchNorm1d(3, affine=False, track_running_stats=False)(Tensor(np.ones((2, 3))))
     assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_an_empty_vector_is_an_input_of_no_channels_as_torch(training):
+    # torch reads a (0,) input as having no channels: running statistics of 0 entries, an empty output
+    torch = pytest.importorskip("torch")
+    x, tx = Tensor(np.zeros(0), requires_grad=True), torch.zeros(0, dtype=torch.float64, requires_grad=True)
+    ours = F.batch_norm(x, np.zeros(0), np.zeros(0), training=training)
+    theirs = torch.nn.functional.batch_norm(tx, torch.zeros(0), torch.zeros(0), training=training)
+    assert ours.shape == tuple(theirs.shape) == (0,) and ours.dtype == np.float64
+    ours.sum().backward()
+    assert x.grad.shape == (0,)
+    with pytest.raises(ValueError, match=r"running_mean must have shape \(0,\) for 0 channels"):
+        F.batch_norm(x, np.zeros(3), np.zeros(3), training=training)
+    with pytest.raises(ValueError, match="expected an input with a channel axis"):
+        F.batch_norm(np.ones(3), np.zeros(3), np.zeros(3), training=training)

@@ -79,7 +79,8 @@ def batch_norm(
     towards the batch ones: ``r <- (1 - momentum) r + momentum * stat``, with the
     UNBIASED batch variance (n / (n - 1) var) for ``running_var``, like torch.
     Evaluation: mu and var are the running statistics (constants). An empty input gives an empty
-    output and leaves the running statistics unchanged (torch's behaviour).
+    output and leaves the running statistics unchanged (torch's behaviour); so does an empty vector, shape (0,),
+    which torch reads as an input of no channels (its running statistics and parameters have 0 entries).
 
     ``eps`` must be positive in training (a variance of 0 would divide by 0) and non-negative in evaluation, as
     torch 2.13's (a ValueError).
@@ -105,11 +106,11 @@ def _batch_norm(
 ) -> Tensor:
     """:func:`batch_norm` for any ``eps`` (instance_norm's, which torch does not check)."""
     x = as_tensor(x, "batch_norm")
-    if x.ndim < 2:
+    if x.ndim < 2 and x.shape != (0,):  # (torch reads an empty vector as an input of no channels)
         raise ShapeError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
     if x.dtype.kind != "f":
         raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
-    channels = x.shape[1]
+    channels = x.shape[1] if x.ndim > 1 else 0
     for value, name in ((running_mean, "running_mean"), (running_var, "running_var")):
         _channel_vector(value, name, channels, running=True)
     for value, name in ((weight, "weight"), (bias, "bias")):
@@ -117,6 +118,10 @@ def _batch_norm(
     if (running_mean is None) != (running_var is None):  # torch's ValueError in training, RuntimeError in evaluation
         raise ArgumentRangeError("batch_norm: give both running_mean and running_var, or neither")
     momentum = check_real("batch_norm", "momentum", momentum)  # (torch's too: None is nn.BatchNorm's option only)
+    if x.ndim == 1:  # the empty vector: no channels, an empty output in either mode, as torch's
+        if not training and running_mean is None:
+            raise ArgumentRangeError("batch_norm: evaluation mode needs running_mean and running_var")
+        return x.clone()
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
     if training and x.size == 0:  # an empty batch (N = 0 or an empty spatial axis): empty output, as torch
