@@ -291,3 +291,32 @@ def test_targets_other_than_signs_go_into_torchs_formula(name, reduction):
         want = np.zeros(7) if reference.grad is None else reference.grad.numpy()
         have = np.zeros(7) if mine.grad is None else mine.grad
         np.testing.assert_allclose(have, want, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("input_shape", "target_shape", "var_shape"),
+    [
+        ((5,), (), (5,)),
+        ((5,), (), ()),
+        ((4, 5), (5,), (4, 1)),
+        ((3, 4, 5), (4, 5), (3, 4)),
+        ((3, 4, 5), (1, 5), (3, 4, 5)),
+    ],
+)
+def test_gaussian_nll_loss_broadcasts_a_target_of_fewer_axes_as_torch(input_shape, target_shape, var_shape):
+    # torch's (input - target) ** 2 broadcasts any target that fits the input's shape; a target Tensor's gradient
+    # sums back over the axes it was broadcast along
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    arrays = [rng.normal(size=input_shape), rng.normal(size=target_shape), rng.uniform(0.5, 2, size=var_shape)]
+    for reduction in REDUCTIONS:
+        ours = [Tensor(a, requires_grad=True) for a in arrays]
+        theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+        out = F.gaussian_nll_loss(*ours, reduction=reduction)
+        expected = torch.nn.functional.gaussian_nll_loss(*theirs, reduction=reduction)
+        np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12)
+        upstream = rng.normal(size=expected.shape)
+        out.backward(Tensor(upstream))
+        expected.backward(torch.tensor(upstream))
+        for mine, reference in zip(ours, theirs):
+            np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
+from autograd.broadcasting import broadcast_shape
 
 from ..checks import check_choice, check_fits_dtype, check_flag, check_real
 from .activations import as_float_tensor, as_tensor
@@ -54,11 +55,12 @@ def poisson_nll_loss(
 
 
 def _broadcast_along(target: Any, shape: tuple[int, ...]) -> Any:
-    """``target`` broadcast to ``shape`` when it has as many axes, each of ``shape``'s size or 1 (its expansion
-    recorded for a Tensor, so the gradient sums back); any other target is returned as it is, for ``_paired`` to
-    check. So the result keeps the input's shape: (N,) against (N, 1) is still refused, not paired all with all."""
+    """``target`` broadcast to ``shape`` when it broadcasts to it by numpy's rules (as many axes or fewer, each of
+    ``shape``'s size or 1; its expansion recorded for a Tensor, so the gradient sums back); any other target is
+    returned as it is, for ``_paired`` to check. So the result keeps the input's shape: (N,) against (N, 1) is
+    still refused, not paired all with all."""
     array = target._data if isinstance(target, Node) else np.asarray(target)
-    if array.shape == shape or array.ndim != len(shape) or any(n not in (1, m) for n, m in zip(array.shape, shape)):
+    if array.shape == shape or broadcast_shape(array.shape, shape) != shape:
         return target
     return target.broadcast_to(shape) if isinstance(target, Tensor) else np.broadcast_to(array, shape)
 
@@ -97,8 +99,9 @@ def gaussian_nll_loss(
     """Gaussian negative log-likelihood of ``target`` under mean ``input`` and variance ``var``:
     (log v + (x - t)^2 / v) / 2, plus log(2 pi) / 2 with ``full``.
 
-    ``target`` has the input's shape or, as torch documents, that shape with axes of size 1 where the input's are
-    not, broadcast along them (a Tensor target's gradient is summed back over them).
+    ``target`` has the input's shape or one that broadcasts to it (as torch documents, that shape with axes of size
+    1 where the input's are not; as torch computes, fewer axes too: a () or (C,) target beside (N, C) input),
+    broadcast along them (a Tensor target's gradient is summed back over them).
     As torch, ``var`` (a number or an array of the input's shape, or one it broadcasts from, see
     :func:`_variance`) is raised to ``eps`` where smaller, and the gradient passes to it as if it were not:
     d/dv = (1 / v - (x - t)^2 / v^2) / 2 at the raised v; d/dx = (x - t) / v. Entries of var must be >= 0.
