@@ -320,3 +320,22 @@ def test_gaussian_nll_loss_broadcasts_a_target_of_fewer_axes_as_torch(input_shap
         expected.backward(torch.tensor(upstream))
         for mine, reference in zip(ours, theirs):
             np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cosine_embedding_loss_gives_targets_other_than_signs_a_zero_term_as_torch(reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    x1, x2, target = rng.normal(size=(6, 3)), rng.normal(size=(6, 3)), np.array([1.0, -1.0, 0.0, 0.5, -2.0, 1.0])
+    ours = [Tensor(x1, requires_grad=True), Tensor(x2, requires_grad=True)]
+    theirs = [torch.tensor(x1, requires_grad=True), torch.tensor(x2, requires_grad=True)]
+    out = F.cosine_embedding_loss(*ours, target, margin=-0.5, reduction=reduction)
+    expected = torch.nn.functional.cosine_embedding_loss(
+        *theirs, torch.tensor(target), margin=-0.5, reduction=reduction
+    )
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-15)
+    upstream = rng.normal(size=expected.shape)
+    out.backward(Tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-15)

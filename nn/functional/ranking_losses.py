@@ -8,8 +8,8 @@ Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as t
 these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
 silent broadcasting). The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
 ``soft_margin_loss`` take any real target into their formula, as torch's (a target of margin_ranking_loss that
-requires grad gets its gradient, as there), while ``cosine_embedding_loss`` refuses targets other
-than -1 and +1.
+requires grad gets its gradient, as there), and ``cosine_embedding_loss`` gives a target that is neither a term
+of 0, as torch's.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..checks import check_choice, check_flag, check_real
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 from .distance import _order, pairwise_distance
-from .losses import REDUCTIONS, _check_signs, _paired, _reduce
+from .losses import REDUCTIONS, _paired, _reduce
 
 __all__ = [
     "cosine_embedding_loss",
@@ -43,13 +43,6 @@ def _hinge(z: Tensor) -> Tensor:
     """max(0, z) with derivative 1 where z >= 0, else 0, as torch's ``clamp_min(z, 0)``: nan stays nan (with
     derivative 0) and -0 stays -0."""
     return where(z._data >= 0, z, np.maximum(z._data, 0.0))  # numpy's maximum keeps nan
-
-
-def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
-    """``target`` as a float Tensor of ``like``'s shape holding only -1 and +1."""
-    _, target = _paired(like, target, loss, what)
-    _check_signs(target, loss)
-    return target
 
 
 def _real_target(target: Any, like: Tensor, loss: str) -> Tensor:
@@ -161,7 +154,9 @@ def cosine_embedding_loss(
     """1 - cos(x1, x2) where y = 1 and max(0, cos(x1, x2) - margin) where y = -1, the cosine over the last
     axis of (N, D) or (D,) inputs, as torch: (x1 . x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)).
 
-    ``target`` is (N,) or () in {-1, +1}. d/dcos = -1 (y = 1) or 1 where cos >= margin (y = -1). Inputs of
+    ``target`` is (N,) or () in {-1, +1} (any other value gives a term of 0, as torch's formula
+    [y = 1] (1 - cos) + [y = -1] max(0, cos - margin) does). d/dcos = -1 (y = 1) or 1 where cos >= margin
+    (y = -1). Inputs of
     another rank are a :class:`ShapeError` (a ValueError, and the RuntimeError torch raises).
     """
     loss = "cosine_embedding_loss"
@@ -171,10 +166,13 @@ def cosine_embedding_loss(
     x1, x2 = _paired(input1, input2, loss, "input1", "input2")
     if x1.ndim not in (1, 2):
         raise ShapeError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")  # torch's RuntimeError
-    y = _signs(target, Tensor(np.zeros(x1.shape[:-1], x1.dtype)), loss, "inputs' batch")  # one per pair
+    _, y = _paired(Tensor(np.zeros(x1.shape[:-1], x1.dtype)), target, loss, "inputs' batch")  # one per pair
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
     terms = where(y._data == 1, 1 - cosine, _hinge(cosine - margin))
+    neither = (y._data != 1) & (y._data != -1)
+    if neither.any():  # torch's formula has no term for them
+        terms = where(neither, np.zeros((), terms.dtype), terms)
     return _reduce(terms, reduction)
 
 
