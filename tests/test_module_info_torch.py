@@ -66,7 +66,7 @@ class T:
 
 class S:
     """A target of random signs (-1 or +1; int64 with ``integer``): the targets of the margin losses, which torch
-    makes with ``.sign()``; this library refuses any other target value."""
+    makes with ``.sign()`` (any real target goes into their formulas, as in torch)."""
 
     def __init__(self, shape: tuple[int, ...], integer: bool = False) -> None:
         self.shape, self.integer = shape, integer
