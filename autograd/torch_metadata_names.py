@@ -22,13 +22,14 @@ import numpy as np
 
 from .broadcasting import normalize_axes
 from .core import Node, increment_version
+from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .quiet import quietly
-from .shape_errors import is_integer
+from .shape_errors import ShapeError, is_integer
 from .storage import TypedStorage, UntypedStorage
 from .torch_keywords import torch_keyword_names
 
-__all__ = ["AmbiguousTruthValueError", "TorchMetadataNames", "resize_data"]
+__all__ = ["AmbiguousTruthValueError", "TorchMetadataNames", "in_memory_format", "resize_data"]
 
 Self = TypeVar("Self", bound="TorchMetadataNames")  # the Tensor a method is called on
 
@@ -88,6 +89,52 @@ def _storage(data: np.ndarray) -> tuple[np.ndarray | None, int]:
         return None, 0
     offset, remainder = divmod(_address(data) - _address(memory), data.itemsize)
     return (memory, offset) if remainder == 0 and 0 <= offset <= memory.size else (None, 0)
+
+
+#: torch's channels-last memory formats and the number of axes each lays out (N, C, spatial... stored with C last).
+_CHANNELS_LAST = {"torch.channels_last": 4, "channels_last": 4, "torch.channels_last_3d": 5, "channels_last_3d": 5}
+_CONTIGUOUS_FORMATS = ("torch.contiguous_format", "contiguous_format")
+
+
+def _channels_last_copy(data: np.ndarray) -> np.ndarray:
+    """``data`` (N, C, spatial...) copied into memory ordered N, spatial..., C (torch's channels-last strides)."""
+    order = (0, *range(2, data.ndim), 1)
+    return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+
+
+def in_memory_format(converted: Any, memory_format: Any, op: str, source: Any) -> Any:
+    """``converted`` (``source`` converted to a dtype, or ``source`` itself when the dtype is its own) laid out in
+    torch's ``memory_format``, for the conversions (``to``, ``float``, ``long``, ...): None or
+    ``torch.preserve_format`` keeps the layout, ``torch.contiguous_format`` makes it C-contiguous,
+    ``torch.channels_last`` (``channels_last_3d``) stores the (N, C, H, W) (or (N, C, D, H, W)) axes with C innermost,
+    strides ``(C*H*W, 1, W*C, C)`` (a ShapeError for another number of axes). As torch's, an unconverted tensor is
+    returned itself when its layout is already the one torch suggests for it (channels-last strides for a
+    channels-last format, any other layout for the contiguous one); otherwise the copy is in the graph
+    (d/dx = identity, recorded as ``astype`` to its own dtype)."""
+    name = "torch.preserve_format" if memory_format is None else str(memory_format)
+    data = converted._data
+    if name in ("torch.preserve_format", "preserve_format"):
+        return converted
+    if name in _CHANNELS_LAST:
+        rank = _CHANNELS_LAST[name]
+        if data.ndim != rank:
+            raise ShapeError(f"{op}: required rank {rank} tensor to use {name} format, got shape {data.shape}")
+        laid = _channels_last_copy(data)
+        if laid.strides == data.strides:
+            return converted
+    elif name in _CONTIGUOUS_FORMATS:
+        suggests_channels_last = (
+            data.ndim in (4, 5) and not data.flags.c_contiguous and _channels_last_copy(data).strides == data.strides
+        )
+        if data.flags.c_contiguous or (converted is source and not suggests_channels_last):
+            return converted
+        laid = np.ascontiguousarray(data)
+    else:
+        raise ValueError(
+            f"{op}: memory_format {memory_format!r} is not available (torch.preserve_format, "
+            "torch.contiguous_format, torch.channels_last or torch.channels_last_3d)"
+        )
+    return converted._from_op(laid, ar.astype, (converted,), {"dtype": laid.dtype})
 
 
 def _is_channels_last(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
@@ -211,31 +258,31 @@ class TorchMetadataNames:
         """torch.Tensor.nbytes: the bytes of the elements (numel * itemsize; a view counts its own only)."""
         return int(self._data.nbytes)
 
-    def byte(self: Self) -> Self:
+    def byte(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.byte: ``astype(np.uint8)`` (itself if already uint8, as torch's; no gradient)."""
-        return self.astype(np.uint8, copy=False)  # type: ignore[attr-defined]
+        return in_memory_format(self.astype(np.uint8, copy=False), memory_format, "byte", self)  # type: ignore[attr-defined]
 
-    def char(self: Self) -> Self:
+    def char(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.char: ``astype(np.int8)`` (itself if already int8, as torch's; no gradient)."""
-        return self.astype(np.int8, copy=False)  # type: ignore[attr-defined]
+        return in_memory_format(self.astype(np.int8, copy=False), memory_format, "char", self)  # type: ignore[attr-defined]
 
-    def short(self: Self) -> Self:
+    def short(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.short: ``astype(np.int16)`` (itself if already int16, as torch's; no gradient)."""
-        return self.astype(np.int16, copy=False)  # type: ignore[attr-defined]
+        return in_memory_format(self.astype(np.int16, copy=False), memory_format, "short", self)  # type: ignore[attr-defined]
 
-    def bfloat16(self) -> Any:
+    def bfloat16(self, *, memory_format: Any = None) -> Any:
         """torch.Tensor.bfloat16: not supported (TypeError): numpy has no bfloat16."""
         raise TypeError(f"bfloat16: not supported: {_UNSUPPORTED_DTYPES['bfloat16']}")
 
-    def cfloat(self) -> Any:
+    def cfloat(self, *, memory_format: Any = None) -> Any:
         """torch.Tensor.cfloat: not supported (TypeError): complex64 tensors are not."""
         raise TypeError(f"cfloat: not supported: {_UNSUPPORTED_DTYPES['cfloat']}")
 
-    def cdouble(self) -> Any:
+    def cdouble(self, *, memory_format: Any = None) -> Any:
         """torch.Tensor.cdouble: not supported (TypeError): complex128 tensors are not."""
         raise TypeError(f"cdouble: not supported: {_UNSUPPORTED_DTYPES['cdouble']}")
 
-    def chalf(self) -> Any:
+    def chalf(self, *, memory_format: Any = None) -> Any:
         """torch.Tensor.chalf: not supported (TypeError): complex32 tensors are not."""
         raise TypeError(f"chalf: not supported: {_UNSUPPORTED_DTYPES['chalf']}")
 

@@ -52,6 +52,7 @@ from .torch_keywords import (
     torch_keyword_names,
     torch_reduction,
 )
+from .torch_metadata_names import in_memory_format
 from .versions import multi_output_views
 
 __all__ = [
@@ -213,29 +214,35 @@ class TorchNames:
         """torch.Tensor.cuda: refused, there is no GPU (``autograd.cuda.is_available()`` is False)."""
         raise RuntimeError("cuda: there is no GPU here; this library computes with numpy on the CPU (use .cpu())")
 
-    def float(self: Self) -> Self:
-        """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable)."""
-        return _tensor(self).astype(np.float32, copy=False)
+    def float(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.float32, copy=False), memory_format, "float", self)
 
-    def double(self: Self) -> Self:
-        """torch.Tensor.double: ``astype(np.float64)`` (itself if already float64; differentiable)."""
-        return _tensor(self).astype(np.float64, copy=False)
+    def double(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.double: ``astype(np.float64)`` (itself if already float64; differentiable).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.float64, copy=False), memory_format, "double", self)
 
-    def long(self: Self) -> Self:
-        """torch.Tensor.long: ``astype(np.int64)`` (truncates toward zero; no gradient flows through it)."""
-        return _tensor(self).astype(np.int64, copy=False)
+    def long(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.long: ``astype(np.int64)`` (truncates toward zero; no gradient flows through it).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.int64, copy=False), memory_format, "long", self)
 
-    def int(self: Self) -> Self:
-        """torch.Tensor.int: ``astype(np.int32)`` (truncates toward zero; no gradient flows through it)."""
-        return _tensor(self).astype(np.int32, copy=False)
+    def int(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.int: ``astype(np.int32)`` (truncates toward zero; no gradient flows through it).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.int32, copy=False), memory_format, "int", self)
 
-    def bool(self: Self) -> Self:
-        """torch.Tensor.bool: ``astype(np.bool_)``, True where nonzero (no gradient flows through it)."""
-        return _tensor(self).astype(np.bool_, copy=False)
+    def bool(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.bool: ``astype(np.bool_)``, True where nonzero (no gradient flows through it).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.bool_, copy=False), memory_format, "bool", self)
 
-    def half(self: Self) -> Self:
-        """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""
-        return _tensor(self).astype(np.float16, copy=False)
+    def half(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable).
+        ``memory_format`` as :func:`in_memory_format`."""
+        return in_memory_format(_tensor(self).astype(np.float16, copy=False), memory_format, "half", self)
 
     def type(self: Self, dtype: Any = None, non_blocking: bool = False) -> Any:
         """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
@@ -270,11 +277,22 @@ class TorchNames:
     ) -> Self:
         """torch.Tensor.to: converted to a dtype, or to the dtype of a Tensor given; a device may be named
         only if it is the CPU. Returns the tensor itself if nothing changes, unless ``copy=True``. torch's
-        ``non_blocking`` and ``memory_format`` change nothing here (one device; numpy's one layout).
+        ``non_blocking`` changes nothing here (one device); ``memory_format`` lays the result out as
+        :func:`in_memory_format`.
 
         ``x.to(np.float32)``, ``x.to("cpu")``, ``x.to("cpu", np.float64)``, ``x.to(other)``,
-        ``x.to(dtype=..., device=...)``. The conversion is ``astype`` (differentiable between floats).
+        ``x.to(dtype=..., device=...)``, and after the dtype, device or Tensor torch's positional
+        ``non_blocking`` and ``copy`` (``x.to(np.float64, False, True)``). The conversion is ``astype``
+        (differentiable between floats).
         """
+        flags = []
+        while targets and isinstance(targets[-1], bool):
+            flags.insert(0, targets[-1])
+            targets = targets[:-1]
+        if len(flags) > 2:
+            raise TypeError(f"to: takes at most two flags (non_blocking, copy) after the target, got {len(flags)}")
+        if len(flags) == 2:
+            copy = flags[1]
         for target in targets:
             if isinstance(target, Node):
                 target = target._data.dtype
@@ -287,6 +305,7 @@ class TorchNames:
         if device is not None and not is_cpu(device):
             raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
         result = self if dtype is None else _tensor(self).astype(real_dtype(dtype, "to"), copy=False)
+        result = in_memory_format(result, memory_format, "to", self)
         return result.clone() if copy and result is self else result
 
     def clone(self: Self, *, memory_format: Any = None) -> Self:

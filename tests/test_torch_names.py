@@ -648,6 +648,41 @@ def test_matrix_products_and_t_refuse_other_dimensions():
         Tensor(X).div(2.0, rounding_mode="round")
 
 
+@pytest.mark.parametrize("method", ["float", "double", "half", "long", "int", "short", "char", "byte", "bool"])
+@pytest.mark.parametrize("memory_format", ["preserve_format", "contiguous_format", "channels_last", "channels_last_3d"])
+def test_conversions_take_torchs_memory_format_and_lay_the_data_out_as_torchs(method, memory_format):
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(3).normal(size=(2, 3, 4, 5)).transpose(0, 1, 3, 2) * 5  # not C-contiguous
+    x, expected = Tensor(data), torch.from_numpy(data)
+    for call in [lambda t, fmt: getattr(t, method)(memory_format=fmt), lambda t, fmt: t.to(memory_format=fmt)]:
+        try:
+            theirs = call(expected, getattr(torch, memory_format))
+        except RuntimeError as error:  # channels_last_3d of four axes
+            with pytest.raises(RuntimeError, match="required rank 5 tensor"):
+                call(x, f"torch.{memory_format}")
+            assert "required rank 5" in str(error)
+            continue
+        ours = call(x, f"torch.{memory_format}")
+        assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+        assert ours.stride() == theirs.stride()
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_to_takes_torchs_positional_non_blocking_and_copy():
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(4).normal(size=(2, 3))
+    for args in [(np.float64, False, True), (np.float64, True, False), ("cpu", np.float64, True, True), (None, False)]:
+        x, expected = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+        their_args = [torch.float64 if a is np.float64 else expected if a is None else a for a in args]
+        ours, theirs = x.to(*[x if a is None else a for a in args]), expected.to(*their_args)
+        assert (ours is x) == (theirs is expected)
+        (ours * ours).sum().backward()
+        (theirs * theirs).sum().backward()
+        np.testing.assert_allclose(x.grad, expected.grad.numpy())
+    with pytest.raises(TypeError, match="to: takes at most two flags"):
+        Tensor(data).to(np.float32, False, False, False)
+
+
 def test_type_names_the_tensor_type_and_converts_like_to():
     x = Tensor(np.array([1.5, -2.0], dtype=np.float32), requires_grad=True)
     assert x.type() == "autograd.FloatTensor" and Tensor(np.array([1, 2])).type() == "autograd.LongTensor"
