@@ -41,7 +41,7 @@ from .torch_names import check_factory_options
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
-    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_inference_mode_enabled",
+    "combinations", "concat", "cumulative_trapezoid", "empty_like", "fill", "inference_mode", "is_inference_mode_enabled",
     "is_tensor", "logspace", "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type",
     "searchsorted", "std_mean", "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
 ]  # fmt: skip
@@ -87,6 +87,15 @@ def empty_like(
     they are set (zeros here, as ``autograd.empty``); torch's other keywords as ``check_factory_options``."""
     check_factory_options("empty_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad, "empty_like")
+
+
+def fill(input: TensorLike, value: Any) -> Tensor:
+    """torch.fill: a new tensor of ``input``'s shape and dtype with every entry ``value`` (a number, cast as
+    ``fill_`` casts it, or a 0-d tensor), out of place where ``x.fill_(value)`` writes into ``x`` (the method
+    ``x.fill(value)`` is numpy's in-place one). ``masked_fill`` with every entry masked: d/d input = 0 and
+    d/d value = sum(g)."""
+    x = _tensor(input)
+    return x.masked_fill(np.ones(x.shape, dtype=bool), value)
 
 
 def randint(

@@ -488,3 +488,31 @@ def test_torch_inf_fills_a_causal_mask_as_torchs():
     ours = autograd.softmax(Tensor(scores).masked_fill(Tensor(mask), -autograd.inf), dim=-1)
     theirs = torch.softmax(torch.tensor(scores).masked_fill(torch.tensor(mask), -torch.inf), dim=-1)
     np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    "data, value",
+    [(RNG.normal(size=(2, 3)), 1.5), (RNG.normal(size=4), True), (np.arange(3), 2.7), (RNG.normal(size=(3,)), "0-d")],
+)
+def test_fill_is_out_of_place_with_torchs_values_and_gradients(data, value):
+    float_input = data.dtype.kind == "f"
+    x, expected = Tensor(data, requires_grad=float_input), torch.tensor(data, requires_grad=float_input)
+    ours_value, their_value = value, value
+    if value == "0-d":
+        ours_value, their_value = Tensor(np.array(0.25), requires_grad=True), torch.tensor(0.25, requires_grad=True)
+    filled, theirs = autograd.fill(x, ours_value), torch.fill(expected, their_value)
+    np.testing.assert_array_equal(x.data, data)  # the input is unchanged
+    assert filled.dtype == _as_numpy(theirs).dtype
+    np.testing.assert_array_equal(filled.data, _as_numpy(theirs))
+    if float_input:
+        inputs = [x] + ([ours_value] if value == "0-d" else [])
+        their_inputs = [expected] + ([their_value] if value == "0-d" else [])
+        upstream = RNG.normal(size=data.shape)
+        ours = autograd.grad(filled, inputs, Tensor(upstream))
+        wanted = torch.autograd.grad(theirs, their_inputs, torch.tensor(upstream))
+        for mine, reference in zip(ours, wanted):
+            np.testing.assert_allclose(_as_numpy(mine), reference.numpy())
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        torch.fill(torch.ones(2, dtype=torch.int8), 300)
+    with pytest.raises(RuntimeError, match="cannot be converted"):
+        autograd.fill(Tensor(np.ones(2, dtype=np.int8)), 300)
