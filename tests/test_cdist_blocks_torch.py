@@ -96,6 +96,17 @@ def test_cdist_of_rows_without_features_is_zero_as_torch(p):
     np.testing.assert_array_equal(ours.data, torch.cdist(torch.zeros(2, 0), torch.zeros(3, 0), p).numpy())
 
 
+@pytest.mark.parametrize("p", P_VALUES)
+@pytest.mark.parametrize("shape1,shape2", [((0, 5), (4, 5)), ((4, 5), (0, 5)), ((2, 0, 3), (2, 4, 3))])
+def test_cdist_of_a_set_without_rows_has_torchs_empty_values_and_zero_gradients(shape1, shape2, p):
+    rng = np.random.default_rng(5)
+    _compare(
+        lambda a, b: autograd.cdist(a, b, p),
+        lambda a, b: torch.cdist(a, b, p, compute_mode=EXACT),
+        [rng.normal(size=shape1), rng.normal(size=shape2)],
+    )
+
+
 @pytest.mark.parametrize("p", [0.5, 2.0, 3.0])
 def test_cdist_second_derivatives_match_torch_across_blocks(p):
     rng = np.random.default_rng(5)

@@ -172,8 +172,9 @@ def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.nd
     batch, a, b = batched(x1, x2)
     rows, columns, features = a.shape[1], b.shape[1], a.shape[2]
     dtype = np.result_type(a.dtype, b.dtype, np.float32 if a.dtype == np.float16 else a.dtype)
-    g = np.broadcast_to(g, batch + (rows, columns)).reshape((-1, rows, columns)).astype(dtype, copy=False)
-    out = out.reshape((-1, rows, columns)).astype(dtype, copy=False)
+    shape = (a.shape[0], rows, columns)  # (the batch's size given: -1 cannot be inferred when P or R is 0)
+    g = np.broadcast_to(g, batch + (rows, columns)).reshape(shape).astype(dtype, copy=False)
+    out = out.reshape(shape).astype(dtype, copy=False)
     ga, gb = np.zeros(a.shape, dtype=dtype), np.zeros(b.shape, dtype=dtype)
     if features and p != 0:
         with np.errstate(all="ignore"):
