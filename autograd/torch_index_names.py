@@ -399,16 +399,20 @@ class TorchIndexNames:
         return tensor.broadcast_to(shape)[np.broadcast_to(mask, shape)]
 
     def masked_scatter(self: Self, mask: Any, source: Any) -> Self:
-        """torch.Tensor.masked_scatter: the entries where the boolean ``mask`` (broadcast to self) is True
-        replaced, in row-major order, by the first entries of ``source``. d/dself = g where the mask is False;
-        d/dsource = g at the position each used entry went to (0 for the rest)."""
+        """torch.Tensor.masked_scatter: self and the boolean ``mask`` broadcast together (out of place, the result
+        has their joint shape, as torch's), the entries where the mask is True replaced, in row-major order, by the
+        first entries of ``source``. d/dself = g where the mask is False (summed over the axes self was broadcast
+        along); d/dsource = g at the position each used entry went to (0 for the rest)."""
         tensor, mask = _tensor(self), _mask(mask, "masked_scatter")
         try:
-            mask = np.broadcast_to(mask, tensor.shape)
+            shape = np.broadcast_shapes(tensor.shape, mask.shape)
         except ValueError:
-            raise ValueError(
-                f"masked_scatter: mask of shape {mask.shape} does not broadcast to {tensor.shape}"
+            raise ShapeError(
+                f"masked_scatter: mask of shape {mask.shape} does not broadcast with self of shape {tensor.shape}"
             ) from None
+        mask = np.broadcast_to(mask, shape)
+        if tensor.shape != shape:
+            tensor = tensor.broadcast_to(shape)
         source = _operand(tensor, source, "masked_scatter")
         count = int(mask.sum())
         if source.size < count:

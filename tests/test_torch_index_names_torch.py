@@ -42,6 +42,11 @@ CASES = {
     "scatter_add_": ([(3, 4), (2, 4)], lambda x, s: (x * 1).scatter_add_(0, index(x, [[2, 0, 2, 2], [2, 1, 1, 2]]), s)),
     "masked_select": ([(3, 4)], lambda x: x.masked_select(mask(x, [True, False, True, True]))),
     "masked_scatter": ([(3, 4), (8,)], lambda x, s: x.masked_scatter(mask(x, [[True], [False], [True]]), s)),
+    "masked_scatter_broadcast_self": (
+        [(3,), (12,)],
+        lambda x, s: x.masked_scatter(mask(x, [[True, False, True], [False, True, True], [True, True, False]]), s),
+    ),
+    "masked_scatter_broadcast_both": ([(2, 3), (20,)], lambda x, s: x.masked_scatter(mask(x, [[[True]]] * 3), s)),
     "masked_scatter_": ([(2, 3), (2, 3)], lambda x, s: (x * 1).masked_scatter_(mask(x, [False, True, True]), s)),
     "put": ([(3, 4), (3,)], lambda x, s: x.put(index(x, [0, -1, 5]), s)),
     "put_accumulate": ([(3, 4), (3,)], lambda x, s: x.put(index(x, [5, 5, 0]), s, accumulate=True)),
