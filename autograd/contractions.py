@@ -171,7 +171,8 @@ def _contract(op: str, a: Tensor, b: Tensor, axes_a: tuple[int, ...], axes_b: tu
 
 def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, dims: Any = UNSET) -> Tensor:
     """Sum products over the last ``axes`` (torch's ``dims``) axes of a and the first of b, or over the axis lists
-    (axes_a, axes_b)."""
+    (axes_a, axes_b). As torch's, a summed axis of length 1 pairs with one of any length (numpy's requires equal
+    lengths): a_1 * sum_k b_k."""
     axes = torch_alias("tensordot", "axes", axes, "dims", dims, default=2)
     a, b = _tensor(a), _tensor(b)
     if not isinstance(axes, (int, np.integer)) and np.ndim(axes) == 0 and hasattr(axes, "__index__"):
@@ -181,10 +182,25 @@ def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, di
             raise ValueError(
                 f"tensordot: axes={axes} must be in [0, {min(a.ndim, b.ndim)}] for shapes {a.shape} and {b.shape}"
             )
-        return _contract("tensordot", a, b, tuple(range(a.ndim - axes, a.ndim)), tuple(range(axes)))
+        return _contract("tensordot", *_summed_against_ones(a, b, range(a.ndim - axes, a.ndim), range(axes)))
     if len(axes) != 2:
         raise ValueError(f"tensordot: axes must be an integer or a pair of axis lists, got {axes!r}")
-    return _contract("tensordot", a, b, _axes(axes[0], a.ndim, "tensordot"), _axes(axes[1], b.ndim, "tensordot"))
+    axes_a, axes_b = _axes(axes[0], a.ndim, "tensordot"), _axes(axes[1], b.ndim, "tensordot")
+    return _contract("tensordot", *_summed_against_ones(a, b, axes_a, axes_b))
+
+
+def _summed_against_ones(a: Tensor, b: Tensor, axes_a: Any, axes_b: Any) -> tuple[Tensor, Tensor, tuple, tuple]:
+    """torch's tensordot broadcasts a contracted axis of length 1 against the other's (numpy refuses): as
+    sum_k a_1 b_k = a_1 sum_k b_k, the other operand is summed over that axis first (keeping it, of length 1)."""
+    axes_a, axes_b = tuple(axes_a), tuple(axes_b)
+    for i, j in zip(axes_a, axes_b):
+        if a.shape[i] == b.shape[j]:
+            continue
+        if a.shape[i] == 1:
+            b = b.sum(axis=j, keepdims=True)
+        elif b.shape[j] == 1:
+            a = a.sum(axis=i, keepdims=True)
+    return a, b, axes_a, axes_b
 
 
 def dot(a: TensorLike, b: TensorLike) -> Tensor:

@@ -75,6 +75,25 @@ def test_tensordot_takes_its_axis_count_as_a_0d_integer_array_as_torch_and_numpy
     np.testing.assert_allclose(y.grad, tb.grad.numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "shape_a, shape_b, dims",
+    [((1, 1, 1), (2, 1, 2), ([0, 1], [2, 0])), ((3, 1), (2, 4), 1), ((2, 3), (1, 3, 4), ([0, 1], [0, 1]))],
+)
+def test_tensordot_pairs_a_summed_axis_of_length_one_with_any_length_as_torch(shape_a, shape_b, dims):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=shape_a), rng.normal(size=shape_b)
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    ours, theirs = co.tensordot(x, y, dims=dims), torch.tensordot(ta, tb, dims=dims)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    upstream = rng.normal(size=ours.shape)
+    (ours * Tensor(upstream)).sum().backward()
+    (theirs * torch.tensor(upstream)).sum().backward()
+    np.testing.assert_allclose(x.grad, ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad, tb.grad.numpy(), rtol=1e-12)
+
+
 def test_tensordot_rejects_misaligned_axes_and_a_bad_axes_count():
     with pytest.raises(ValueError, match=r"tensordot: shapes \(2, 3\) and \(2, 3\) not aligned"):
         co.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=1)
