@@ -134,11 +134,13 @@ def _dim_first(input: Tensor, dim: int, op: str) -> None:
 def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
-    shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors.
-    torch's ``sparse_grad`` only chooses how torch stores the gradient: it holds the same numbers, dense here."""
+    shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors (an
+    index without entries, of any shape, gives an empty result of its shape, as torch's). torch's ``sparse_grad`` only chooses how torch stores the gradient: it holds the same numbers, dense here."""
     input = _tensor(input)
     _dim_first(input, dim, "gather")
     index = _integers(index, "gather")
+    if index.size == 0:  # torch's answer for an empty index of any shape: an empty result of that shape, g unused
+        return input.reshape(-1)[np.zeros(index.shape, dtype=np.intp)]
     if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1 and dim in (0, -1):
         # torch reads a 0-d input or index as one entry along dim 0 (x.gather(0, tensor(2)) is x[2], 0-d; a 0-d
         # input gathered at [0, 0] is two copies); the result has the index's shape

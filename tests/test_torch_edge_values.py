@@ -498,6 +498,21 @@ def test_a_0d_index_or_input_of_gather_is_one_entry_along_dim_0_as_torchs():
         Tensor(np.ones((2, 3))).gather(0, Tensor(np.array(1)))
 
 
+@pytest.mark.parametrize(
+    "shape, index_shape, dim", [((5,), (2, 0), 0), ((5, 3), (2, 0, 4), 0), ((5, 3), (0, 7), 1), ((), (0, 3), 0)]
+)
+def test_gather_of_an_empty_index_of_any_shape_is_empty_of_its_shape_as_torchs(shape, index_shape, dim):
+    torch = _torch()
+    data = np.random.default_rng(0).normal(size=shape)
+    x, expected = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    ours = autograd.gather(x, dim, Tensor(np.zeros(index_shape, dtype=np.int64)))
+    theirs = torch.gather(expected, dim, torch.zeros(index_shape, dtype=torch.long))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float64
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_array_equal(x.grad, expected.grad.numpy())
+
+
 def test_sinc_near_zero_and_at_subnormals_has_its_true_small_gradient():
     x = Tensor(np.array([1e-320, 0.0, 1e-4, 2e-4, 0.5]), requires_grad=True)
     result = x.sinc()
