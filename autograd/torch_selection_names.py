@@ -43,7 +43,10 @@ class TorchSelectionNames:
         return array_function("gather")(self, dim, index)
 
     def take_along_dim(self: Self, indices: Any, dim: int | None = None) -> Self:
-        """torch.Tensor.take_along_dim: numpy's take_along_axis (of the flattened tensor if ``dim`` is None)."""
+        """torch.Tensor.take_along_dim: numpy's take_along_axis; if ``dim`` is None, of the flattened tensor at the
+        flattened ``indices`` (torch's, where numpy's takes 1-D indices only), a 1-D result."""
+        if dim is None:
+            indices = indices.reshape(-1) if isinstance(indices, Node) else np.reshape(np.asarray(indices), -1)
         return array_function("take_along_axis")(self, indices, dim)
 
     def index_select(self: Self, dim: int, index: Any) -> Self:

@@ -513,6 +513,21 @@ def test_gather_of_an_empty_index_of_any_shape_is_empty_of_its_shape_as_torchs(s
     np.testing.assert_array_equal(x.grad, expected.grad.numpy())
 
 
+@pytest.mark.parametrize("index_shape", [(5, 2), (3,), (2, 2, 2)])
+def test_take_along_dim_without_dim_reads_the_flattened_tensor_at_the_flattened_indices_as_torchs(index_shape):
+    torch = _torch()
+    rng = np.random.default_rng(1)
+    data, positions = rng.normal(size=(5, 5)), rng.integers(0, 25, size=index_shape)
+    x, expected = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    ours, theirs = x.take_along_dim(Tensor(positions)), torch.take_along_dim(expected, torch.tensor(positions))
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    np.testing.assert_array_equal(autograd.take_along_dim(x, Tensor(positions)).data, ours.data)
+    upstream = rng.normal(size=ours.shape)
+    (ours * Tensor(upstream)).sum().backward()
+    (theirs * torch.tensor(upstream)).sum().backward()
+    np.testing.assert_allclose(x.grad, expected.grad.numpy(), rtol=1e-15)
+
+
 def test_sinc_near_zero_and_at_subnormals_has_its_true_small_gradient():
     x = Tensor(np.array([1e-320, 0.0, 1e-4, 2e-4, 0.5]), requires_grad=True)
     result = x.sinc()
