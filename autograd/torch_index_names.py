@@ -660,9 +660,10 @@ class TorchIndexNames:
     def as_strided(self: Self, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Self:
         """torch.Tensor.as_strided: entry (i_0, ..., i_k) is element ``storage_offset + sum_d i_d * stride[d]`` of
         the memory this tensor's data lies in (its storage, as :meth:`storage_offset` counts it; the tensor's own
-        offset there when ``storage_offset`` is None). Every element read must be one of this tensor's own (torch
-        would also read a view's neighbours in the storage). A copy, not a view as torch's; d/dself adds each
-        entry's g back onto the element it was read from (overlapping windows accumulate), as torch's."""
+        offset there when ``storage_offset`` is None). As torch's, a view may read its neighbours in the storage
+        (``base[5:15]`` reads ``base[0]`` at storage offset 0), constants here; an element beyond the storage is an
+        ArgumentRangeError. A copy, not a view as torch's; d/dself adds each entry's g back onto the element of this
+        tensor it was read from (overlapping windows accumulate; none for a neighbour's), as torch's."""
         tensor = _tensor(self)
         size, stride = _int_tuple("as_strided", "size", size), _int_tuple("as_strided", "stride", stride)
         if len(size) != len(stride):
@@ -681,15 +682,24 @@ class TorchIndexNames:
         # each storage element this tensor holds -> its position in the tensor's row-major order
         flat_index = np.full(int(held.max(initial=-1)) + 1, -1, dtype=np.intp)
         flat_index[held.reshape(-1)] = np.arange(held.size)
-        if read.size:
-            outside = (read >= flat_index.size) | (flat_index[np.minimum(read, flat_index.size - 1)] < 0)
-            if flat_index.size == 0 or outside.any():
-                raise ArgumentRangeError(
-                    f"as_strided: size {size}, stride {stride} and storage offset {offset} read storage elements "
-                    f"outside this tensor's own {data.size} (shape {data.shape}, storage offset {own_offset})"
-                )
-            return tensor.reshape(-1)[flat_index[read]]
-        return tensor.reshape(-1)[np.zeros(size, dtype=np.intp)]
+        if not read.size:
+            return tensor.reshape(-1)[np.zeros(size, dtype=np.intp)]
+        memory = _storage_memory(data)  # None: the tensor is its own storage
+        storage_size = data.size if memory is None else memory.size
+        if read.max() >= storage_size:
+            raise ArgumentRangeError(
+                f"as_strided: size {size}, stride {stride} and storage offset {offset} read storage element "
+                f"{read.max()}, beyond the {storage_size} of this tensor's storage (shape {data.shape}, storage "
+                f"offset {own_offset})"
+            )
+        positions = flat_index[np.minimum(read, flat_index.size - 1)] if flat_index.size else np.full(read.shape, -1)
+        inside = (read < flat_index.size) & (positions >= 0)
+        if inside.all():
+            return tensor.reshape(-1)[positions]
+        neighbours = memory[read]  # (a copy) elements of the storage outside this tensor: constants
+        if data.size == 0:
+            return type(tensor)(neighbours)
+        return sm.where(inside, tensor.reshape(-1)[np.where(inside, positions, 0)], neighbours)
 
     def narrow_copy(self: Self, dim: int, start: int, length: int) -> Self:
         """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared)."""
@@ -843,6 +853,15 @@ def _storage_positions(shape: Sequence[int], strides: Sequence[int], offset: int
     for axis, (n, s) in enumerate(zip(shape, strides)):
         positions += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (len(shape) - axis - 1))
     return positions
+
+
+def _storage_memory(data: np.ndarray) -> np.ndarray | None:
+    """The storage ``data`` lies in (its owner's memory, 1-D, as :meth:`storage` shows it), or None when the
+    array is its own storage (see :func:`_storage_geometry`)."""
+    from .torch_metadata_names import _storage  # (a sibling mixin of Tensor: imported when used)
+
+    memory, _ = _storage(data)
+    return None if memory is None or any(stride % data.itemsize for stride in data.strides) else memory
 
 
 def _storage_geometry(data: np.ndarray) -> tuple[int, tuple[int, ...]]:
