@@ -551,7 +551,8 @@ class TorchIndexNames:
             raise ValueError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
         if range is not None and range[0] > range[1]:
             raise ValueError(f"histogram: range must be increasing, got {range}")
-        hist, bin_edges = np.histogram(tensor._data, bins=edges, range=range, weights=weights, density=density)
+        with np.errstate(all="ignore"):  # a density of nothing (no entries, zero weights) is nan, quietly as torch's
+            hist, bin_edges = np.histogram(tensor._data, bins=edges, range=range, weights=weights, density=density)
         make = type(tensor)._make
         return Histogram(make(hist.astype(tensor.dtype)), make(bin_edges.astype(tensor.dtype)))
 

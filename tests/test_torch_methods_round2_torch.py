@@ -199,6 +199,18 @@ def test_histogram_matches_torch():
     np.testing.assert_allclose(one_point.bin_edges.data, torch.histogram(torch.ones(3, dtype=torch.float64), 3)[1])
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_histogram_density_of_nothing_is_nan_without_numpys_warning_as_torch(weighted):
+    data = np.zeros(0) if not weighted else np.ones(3)
+    weight = {"weight": np.zeros(3)} if weighted else {}
+    expected = torch.histogram(torch.tensor(data), 5, density=True, **{k: torch.tensor(v) for k, v in weight.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = Tensor(data).histogram(5, density=True, **{k: Tensor(v) for k, v in weight.items()})
+    np.testing.assert_array_equal(ours.hist.data, expected.hist.numpy())
+    np.testing.assert_allclose(ours.bin_edges.data, expected.bin_edges.numpy(), rtol=1e-15)
+
+
 def test_splits_match_torch():
     x = np.arange(24.0).reshape(2, 4, 3)
     for name, argument in [("hsplit", 2), ("hsplit", [1, 3]), ("vsplit", [1]), ("dsplit", 3), ("dsplit", [2])]:
