@@ -250,7 +250,7 @@ def cloned(obj: Any) -> Any:
 
 def _as_array(x: Any) -> np.ndarray:
     if isinstance(x, torch.Tensor):
-        return x.detach().numpy()
+        return x.detach().numpy(force=True)  # (force: a ZeroTensor gradient, sgn's, converts only so)
     if isinstance(x, Tensor):
         return np.asarray(x.data)
     return np.asarray(x)

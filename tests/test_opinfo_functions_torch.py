@@ -17,8 +17,6 @@ reason of the driver's, not of the library's:
 * ``linspace`` and ``logspace``: a sample without ``dtype`` takes the factories' default dtype, torch's float32 and
   ours float64 (README: "float64 (numpy's) unless ``autograd.set_default_dtype(np.float32)``"): ours runs with
   float32 set, as torch's default is;
-* ``sgn``: torch's gradient of a real sgn is a ZeroTensor, which ``Tensor.numpy()`` refuses without ``force=True``
-  (the driver's ``_as_array`` should pass it);
 * ``as_strided.partial_views``: its samples are leaf views ``base[5:15]`` of a 20-element base, read at storage
   offsets outside the view; the driver's fresh copies lose the base, so :func:`_check_partial_view` rebuilds the
   view on both sides.
@@ -132,13 +130,7 @@ def _with_torchs_default_dtype(op):
     return call
 
 
-def _forcing_as_array(x):
-    if isinstance(x, torch.Tensor):
-        return x.detach().numpy(force=True)
-    return np.asarray(x.data) if isinstance(x, Tensor) else np.asarray(x)
-
-
-def _check_partial_view(op, index, monkeypatch):
+def _check_partial_view(op, index):
     """The sample's input as the leaf view base[5:15] it is in torch's test, on both sides: values, and gradients
     of the view (an entry read from outside it gets none)."""
     sample = oracle.samples(op, oracle.test_dtype(op))[index]
@@ -156,28 +148,22 @@ def _check_partial_view(op, index, monkeypatch):
     oracle.assert_same(np.asarray(our_grad), their_grad, "gradient of input 0")
 
 
-def _check(op, index, monkeypatch, **options):
+def _check(op, index, **options):
     oracle.check_sample(op, index, **options)
-
-
-def _check_sgn(op, index, monkeypatch):
-    monkeypatch.setattr(oracle, "_as_array", _forcing_as_array)
-    oracle.check_sample(op, index)
 
 
 #: How the samples of an OpInfo are run when not as they are (see the module docstring).
 CHECKS = {
-    "split": lambda op, i, mp: _check(op, i, mp, our_fn=_tensor_method("split")),
-    "split.list_args": lambda op, i, mp: _check(op, i, mp, our_fn=_tensor_method("split")),
-    "sort": lambda op, i, mp: _check(op, i, mp, our_fn=_tensor_method("sort")),
-    "svd": lambda op, i, mp: _check(op, i, mp, processed=True),
-    "cholesky_inverse": lambda op, i, mp: _check(_ThroughGradcheckWrapper(op, _triangular_input), i, mp),
-    "cholesky_solve": lambda op, i, mp: _check(_ThroughGradcheckWrapper(op), i, mp),
+    "split": lambda op, i: _check(op, i, our_fn=_tensor_method("split")),
+    "split.list_args": lambda op, i: _check(op, i, our_fn=_tensor_method("split")),
+    "sort": lambda op, i: _check(op, i, our_fn=_tensor_method("sort")),
+    "svd": lambda op, i: _check(op, i, processed=True),
+    "cholesky_inverse": lambda op, i: _check(_ThroughGradcheckWrapper(op, _triangular_input), i),
+    "cholesky_solve": lambda op, i: _check(_ThroughGradcheckWrapper(op), i),
     **{
-        name: lambda op, i, mp: _check(op, i, mp, our_fn=_with_torchs_default_dtype(op))
+        name: lambda op, i: _check(op, i, our_fn=_with_torchs_default_dtype(op))
         for name in ("linspace", "linspace.tensor_overload", "logspace", "logspace.tensor_overload")
     },
-    "sgn": _check_sgn,
     "as_strided.partial_views": _check_partial_view,
 }
 
@@ -192,8 +178,8 @@ def test_the_group_is_the_undotted_opinfos_and_every_sample_is_run_or_listed():
 
 
 @pytest.mark.parametrize(("op", "index"), PARAMS)
-def test_opinfo_sample_matches_torch(op, index, monkeypatch):
-    CHECKS.get(oracle.op_id(op), _check)(op, index, monkeypatch)
+def test_opinfo_sample_matches_torch(op, index):
+    CHECKS.get(oracle.op_id(op), _check)(op, index)
 
 
 # -- the README-documented differences: each through the spelling the README gives, or refused as it says ----------
