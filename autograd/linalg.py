@@ -249,8 +249,11 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     (m,) or m x k. Singular values at or below ``rcond`` times the largest count as zero (default: machine
     epsilon times max(m, n), as both). ``residuals`` are the squared residual norms of B's columns when A is
     tall (m > n) and of full rank n, else empty; ``rank`` the effective rank (an int for one matrix) and
-    ``s`` A's singular values (no gradient). ``driver`` is accepted for torch's signature; every driver gives
-    this (numpy's) result. Differentiable in A and B through :func:`pinv`.
+    ``s`` A's singular values (no gradient). Every ``driver`` (torch's keyword) computes the same solution; a
+    driver named gives torch's other results for it: ``'gels'`` (which assumes full rank) the residuals of a tall
+    A and an empty rank, ``'gelsy'`` the rank and no residuals, ``'gelsd'``/``'gelss'`` numpy's; torch's empty
+    results are of shape (0,) (the empty residuals in the graph of A and B, as torch's). Differentiable in A and
+    B through :func:`pinv`.
     """
     a = checked_matrices(a, "lstsq", square=False)
     b = _operand(b, a._data)
@@ -278,16 +281,22 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
         solution = (inverse @ b[..., None])[..., 0]
     else:
         solution = inverse @ b
-    if rows > columns and np.all(ranks == columns):
+    # numpy's (driver None), gelsd's and gelss's: a tall A of full rank; gels (full rank assumed): any tall A
+    full_rank = driver == "gels" or np.all(ranks == columns)
+    if rows > columns and full_rank and driver != "gelsy":
         if vector:
             residual = (a @ solution[..., None])[..., 0] - b
             residuals = (residual * residual).sum(axis=-1, keepdims=True)  # numpy's shape (1,)
         else:
             residual = a @ solution - b
             residuals = (residual * residual).sum(axis=-2)
-    else:
-        residuals = Tensor(np.empty((0,), dtype=a.dtype))
+    else:  # of A and B, as torch's, so that the residuals of a graph are in it (with gradient 0)
+        residuals = a.reshape(-1)[:0] + b.reshape(-1)[:0]
     rank = int(ranks) if np.ndim(ranks) == 0 else ranks
+    if driver == "gels":  # torch's gels computes neither
+        rank, singular = np.empty((0,), dtype=np.int64), np.empty((0,), dtype=a.dtype)
+    elif driver == "gelsy":  # torch's gelsy: the rank, no singular values
+        singular = np.empty((0,), dtype=a.dtype)
     return LstsqResult(solution, residuals, rank, singular)
 
 

@@ -5,6 +5,7 @@ differences and torch."""
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor, gradcheck
 from autograd import linalg as la
 
@@ -116,3 +117,25 @@ def test_batched_lstsq_matches_torch_with_gradients():
     np.testing.assert_allclose(la.lstsq(a, b).solution.data, solution.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose(ours_a.grad, theirs_a.grad.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(ours_b.grad, theirs_b.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+@pytest.mark.parametrize("shape_a, shape_b", [((5, 3), (5, 2)), ((2, 3), (2, 2)), ((2, 4, 3), (2, 4, 1))])
+def test_lstsq_drivers_give_torchs_four_results_and_gradients(driver, shape_a, shape_b):
+    # torch's gels gives residuals (of a tall A) but no rank, gelsy the rank but no residuals, gelsd and gelss
+    # numpy's results; torch's empty results have shape (0,), and its residuals are in the graph even when empty
+    torch = pytest.importorskip("torch")
+    a, b = RNG.normal(size=shape_a), RNG.normal(size=shape_b)
+    ours_a, ours_b = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    theirs_a, theirs_b = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    ours = la.lstsq(ours_a, ours_b, driver=driver)
+    theirs = torch.linalg.lstsq(theirs_a, theirs_b, driver=driver)
+    for mine, reference in zip(ours, theirs):
+        have, want = np.asarray(getattr(mine, "data", mine)), reference.detach().numpy()
+        assert have.shape == want.shape and have.dtype == want.dtype
+        np.testing.assert_allclose(have, want, rtol=1e-10, atol=1e-12)
+    weights = [RNG.normal(size=tuple(t.shape)) for t in theirs[:2]]
+    our_grads = autograd.grad(ours[:2], [ours_a, ours_b], [Tensor(w) for w in weights])
+    their_grads = torch.autograd.grad(theirs[:2], [theirs_a, theirs_b], [torch.tensor(w) for w in weights])
+    for mine, reference in zip(our_grads, their_grads):
+        np.testing.assert_allclose(mine, reference.numpy(), rtol=1e-9, atol=1e-12)
