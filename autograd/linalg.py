@@ -147,19 +147,22 @@ def det(a: TensorLike) -> Tensor:
 class SlogdetResult(NamedTuple):
     """The determinant's sign and log |det|, named as numpy.linalg.slogdet's result (and unpacked as a pair)."""
 
-    sign: np.ndarray
+    sign: Tensor
     logabsdet: Tensor
 
 
 def slogdet(a: TensorLike) -> SlogdetResult:
-    """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: the sign is a plain array (no gradient);
-    d log|det A| / dA = A^-T.
+    """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: both Tensors, as torch's; the sign has
+    gradient 0 (it is in the graph of A, as torch's); d log|det A| / dA = A^-T.
 
     At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
     (torch returns a mix of inf and nan there)."""
     a = checked_matrices(a, "slogdet")
     sign, logabsdet = quietly(np.linalg.slogdet, a._data)
-    return SlogdetResult(np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)))
+    return SlogdetResult(
+        Tensor._from_op(np.asarray(sign), la.slogdet_sign, (a,)),
+        Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)),
+    )
 
 
 def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:

@@ -58,7 +58,7 @@ class MantissaAndExponent(NamedTuple):
 
 
 class SignAndLogAbsDet(NamedTuple):
-    """torch's ``slogdet`` result: the determinant's sign (a Tensor outside the graph) and log |det|."""
+    """torch's ``slogdet`` result: the determinant's sign (gradient 0) and log |det|."""
 
     sign: Any
     logabsdet: Any
@@ -824,11 +824,9 @@ class TorchMathNames:
         return array_function("det")(self)
 
     def slogdet(self: Self) -> SignAndLogAbsDet:
-        """torch.Tensor.slogdet: ``(sign, logabsdet)`` of the determinant; d logabsdet / dA = A^-T, the sign a
-        Tensor outside the graph."""
-        tensor = _tensor(self)
-        sign, logabsdet = array_function("slogdet")(tensor)
-        return SignAndLogAbsDet(_constant(self, np.asarray(sign, dtype=logabsdet._data.dtype)), logabsdet)
+        """torch.Tensor.slogdet: ``(sign, logabsdet)`` of the determinant; d logabsdet / dA = A^-T, the sign's
+        gradient 0 (see autograd.linalg.slogdet)."""
+        return SignAndLogAbsDet(*array_function("slogdet")(_tensor(self)))
 
     def logdet(self: Self) -> Self:
         """torch.Tensor.logdet: log det A: -inf for a singular matrix, NaN for a negative determinant; d/dA = A^-T."""

@@ -48,10 +48,20 @@ def test_norm_gradient_at_zero_is_zero_as_torch():
     np.testing.assert_array_equal(x.grad, np.zeros(3))
 
 
-def test_slogdet_sign_is_a_plain_array():
-    sign, logabsdet = la.slogdet(np.array([[0.0, 2.0], [3.0, 0.0]]))
-    assert type(sign) is np.ndarray and sign == -1.0
-    assert logabsdet.item() == pytest.approx(np.log(6.0))
+def test_slogdet_sign_is_a_tensor_in_the_graph_with_gradient_zero_as_torchs():
+    torch = pytest.importorskip("torch")
+    a = np.array([[[0.0, 2.0], [3.0, 0.0]], [[1.0, 2.0], [0.5, 3.0]]])
+    ours = Tensor(a, requires_grad=True)
+    theirs = torch.tensor(a, requires_grad=True)
+    (sign, logabsdet), (their_sign, their_logabsdet) = la.slogdet(ours), torch.linalg.slogdet(theirs)
+    assert isinstance(sign, Tensor) and sign.requires_grad == their_sign.requires_grad
+    np.testing.assert_array_equal(sign.data, their_sign.detach().numpy())
+    np.testing.assert_allclose(logabsdet.data, their_logabsdet.detach().numpy(), rtol=1e-12)
+    weights = np.array([[2.0, -1.0], [0.5, 3.0]])
+    got = grad([sign, logabsdet], [ours], [Tensor(weights[0]), Tensor(weights[1])])[0]
+    want = torch.autograd.grad([their_sign, their_logabsdet], [theirs], [torch.tensor(w) for w in weights])[0]
+    np.testing.assert_allclose(got, want.numpy(), rtol=1e-12)
+    assert not la.slogdet(a).sign.requires_grad
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ With A^-T the inverse transposed and g the upstream gradient:
   (which LAPACK also reports as singular) gets nan, as torch
 * slogdet:  l = log |det A|,     dA = g A^-T; at a singular A (l = -inf) there is no gradient: a ValueError
   (torch gives a mix of inf and nan); a matrix with a nan or inf entry gets nan
+* slogdet_sign: s = sign(det A), constant around every A: dA = 0 (torch's sign is in the graph with gradient 0)
 * cholesky: A = L L^T,           dA = sym(L^-T Phi(L^T g) L^-1) / 2, Phi the lower triangle with half
   its diagonal and sym(S) = S + S^T (Murray, "Differentiation of the Cholesky decomposition").
 * pinv:     P = A^+ (m x n A),   dA = -P^T g P^T + (I_m - A P) g^T P P^T + P^T P g^T (I_n - P A), the
@@ -33,6 +34,7 @@ import numpy as np
 from .. import shared_math as sm
 from ..core import Node
 from ..op import Op
+from .elementwise import zeros_of
 
 
 def _t(x):
@@ -105,6 +107,10 @@ def _slogdet_rule(g, out, a):
     return sm.where(finite, g[..., None, None] * _t(_inverse(sm.where(finite, a, identity))), np.nan)
 
 
+def _slogdet_sign_rule(g, out, a):
+    return zeros_of(a)  # (under create_graph a constant node, as torch's zeros)
+
+
 def _solve_rule_b(g, out, a, b):
     return sm.record(solve, np.linalg.solve, _t(a), g)
 
@@ -150,6 +156,7 @@ inv = Op("inv", lambda g, out, a: -(_t(out) @ g @ _t(out)))
 solve = Op("solve", _solve_rule_a, _solve_rule_b)
 det = Op("det", _det_rule)
 slogdet = Op("slogdet", _slogdet_rule)
+slogdet_sign = Op("slogdet_sign", _slogdet_sign_rule)
 cholesky = Op("cholesky", _cholesky_rule)
 pinv = Op("pinv", _pinv_rule)
 two_norm = Op("two_norm", _two_norm_rule)
