@@ -183,20 +183,38 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
     below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
     torch.linalg.pinv (``atol``/``rtol``, numbers or one per matrix: the cutoff is max(atol, rtol * largest), rtol by
-    default 0 for a positive atol, else eps * max(m, n), as torch's). ``hermitian`` is
-    accepted for both signatures and computes the same result. The gradient is the pseudo-inverse's
+    default 0 for a positive atol, else eps * max(m, n), as torch's). The gradient is the pseudo-inverse's
     derivative at a constant rank (see :mod:`autograd.derivatives.linalg`): exact for full-rank matrices,
-    and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes."""
+    and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes.
+
+    ``hermitian=True`` (both signatures) reads A as the symmetric matrix of its lower triangle, as numpy's and
+    torch's: from A = V diag(w) V^T (numpy's eigh), A^+ = V diag(1 / w_i where |w_i| is above the cutoff, else 0)
+    V^T; its gradient is the same rule at A, as torch's."""
     a = checked_matrices(a, "pinv", square=False)
+    if atol is None:
+        relative = rcond if rtol is None else rtol
+        # numpy's pinv: the cutoff rcond * the largest (rcond 1e-15 by default; one per matrix, or negative)
+        cutoffs = np.asarray(-np.inf), np.asarray(1e-15 if relative is None else getattr(relative, "_data", relative))
+        cutoffs = cutoffs[0], cutoffs[1][..., None]
+    else:
+        cutoffs = _tolerances(a, atol, rtol)
     with np.errstate(all="ignore"):
-        if atol is None:
-            relative = rcond if rtol is None else rtol
-            # numpy's pinv: the cutoff rcond * the largest (rcond 1e-15 by default; one per matrix, or negative)
-            rcond = np.asarray(1e-15 if relative is None else getattr(relative, "_data", relative))
-            data = _pseudo_inverse(a._data, -np.inf, rcond[..., None])[0]
+        if hermitian:
+            data = _hermitian_pseudo_inverse(checked_matrices(a, "pinv")._data, *cutoffs)
         else:
-            data = _pseudo_inverse(a._data, *_tolerances(a, atol, rtol))[0]
+            data = _pseudo_inverse(a._data, *cutoffs)[0]
     return _recorded_pinv(a, data)
+
+
+def _hermitian_pseudo_inverse(a: np.ndarray, atol: np.ndarray, rtol: np.ndarray) -> np.ndarray:
+    """pinv(hermitian=True): V diag(1 / w) V^T over the eigenvalues w of A's lower triangle with |w| above
+    max(atol, rtol * max |w|), the others dropped (torch's linalg.pinv)."""
+    values, vectors = np.linalg.eigh(a)
+    magnitudes = np.abs(values)
+    largest = magnitudes.max(axis=-1, keepdims=True) if magnitudes.shape[-1] else magnitudes
+    keep = magnitudes > np.maximum(atol, rtol * largest)
+    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
+    return (vectors * inverse[..., None, :]) @ _swap(vectors)
 
 
 def _recorded_pinv(a: Tensor, data: np.ndarray) -> Tensor:

@@ -139,3 +139,20 @@ def test_lstsq_drivers_give_torchs_four_results_and_gradients(driver, shape_a, s
     their_grads = torch.autograd.grad(theirs[:2], [theirs_a, theirs_b], [torch.tensor(w) for w in weights])
     for mine, reference in zip(our_grads, their_grads):
         np.testing.assert_allclose(mine, reference.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("atol, rtol", [(None, None), (0.5, None), (None, 0.4)])
+def test_pinv_hermitian_reads_the_lower_triangle_as_torchs(atol, rtol):
+    # torch (and numpy) take hermitian=True's A from its lower triangle, through eigh; the gradient is pinv's rule
+    torch = pytest.importorskip("torch")
+    a = RNG.normal(size=(2, 4, 4))
+    weights = RNG.normal(size=(2, 4, 4))
+    ours = Tensor(a, requires_grad=True)
+    theirs = torch.tensor(a, requires_grad=True)
+    got = la.pinv(ours, hermitian=True, atol=atol, rtol=rtol)
+    want = torch.linalg.pinv(theirs, hermitian=True, atol=atol, rtol=rtol)
+    np.testing.assert_allclose(got.data, want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (got * weights).sum().backward()
+    (want * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(la.pinv(a, hermitian=True).data, np.linalg.pinv(a, hermitian=True), rtol=1e-10)
