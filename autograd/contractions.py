@@ -150,7 +150,8 @@ def _from_sublists(first: Any, rest: tuple[Any, ...]) -> tuple[str, tuple[Any, .
 def _axes(axes: int | Sequence[int], ndim: int, op: str) -> tuple[int, ...]:
     axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
     if any(not -ndim <= a < ndim for a in axes):
-        raise ValueError(f"{op}: axes {axes} out of range for an operand of dimension {ndim}")
+        # numpy's AxisError: a ValueError, and the IndexError torch raises ("Dimension out of range")
+        raise np.exceptions.AxisError(f"{op}: axes {axes} out of range for an operand of dimension {ndim}")
     return tuple(int(a) % ndim for a in axes)
 
 

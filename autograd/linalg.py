@@ -586,6 +586,9 @@ def _invertible(a: np.ndarray) -> np.ndarray:
 def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (torch.linalg.cross; the others broadcast): a x b."""
     a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim != b.ndim:  # torch's RuntimeError (linalg.cross broadcasts inputs of one number of dimensions)
+        raise ShapeError(f"cross: inputs must have the same number of dimensions, got shapes {a.shape} and {b.shape}")
+    single_axis(dim, a.ndim, "cross")
     if a.shape[dim] != 3 or b.shape[dim] != 3:
         raise ShapeError(f"cross: both inputs need 3 entries along dim {dim}, got shapes {a.shape} and {b.shape}")
     return a.cross(b, dim=dim)

@@ -140,6 +140,8 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     number = np.asarray(value)
     if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits
         raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
+    if number.ndim == 0 and number.dtype.kind == "c":  # torch's RuntimeError: cannot be converted without overflow
+        raise InPlaceCastError(f"{op}: value {value!r} is complex and cannot be converted to {dtype}")
     if number.ndim != 0 or number.dtype.kind not in "biuf":
         raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
     if dtype.kind == "f" and number.dtype.kind != "b":

@@ -28,7 +28,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
-from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError, require_integer
+from .shape_errors import ArgumentRangeError, DtypeMismatchError, NoAxisError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
 from .torch_keywords import torch_keyword_names
@@ -703,8 +703,12 @@ class TorchIndexNames:
         return sm.where(inside, tensor.reshape(-1)[np.where(inside, positions, 0)], neighbours)
 
     def narrow_copy(self: Self, dim: int, start: int, length: int) -> Self:
-        """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared)."""
-        return _tensor(self).narrow(dim, start, length).clone()
+        """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared). A ``dim`` out of range
+        is a :class:`NoAxisError`: narrow's IndexError and also the RuntimeError torch's narrow_copy raises there."""
+        tensor = _tensor(self)
+        if isinstance(dim, (int, np.integer)) and not -max(tensor.ndim, 1) <= dim < max(tensor.ndim, 1):
+            raise NoAxisError(f"narrow_copy: dim {dim} is out of range for a tensor of dimension {tensor.ndim}")
+        return tensor.narrow(dim, start, length).clone()
 
     @torch_keyword_names(size="size")
     def sum_to_size(self: Self, *size: Any) -> Self:
@@ -717,7 +721,7 @@ class TorchIndexNames:
         except ValueError:
             expandable = False
         if not expandable:
-            raise ValueError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {tensor.shape}")
+            raise ShapeError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {tensor.shape}")
         lead = tensor.ndim - len(shape)
         kept = tuple(lead + d for d, n in enumerate(shape) if n == 1 and tensor.shape[lead + d] != 1)
         summed = tensor.sum(axis=tuple(range(lead)) + kept, keepdims=True) if lead or kept else tensor

@@ -43,6 +43,11 @@ class MultinomialDtypeError(TypeError, RuntimeError):
     catches it."""
 
 
+class CovWeightsDtypeError(TypeError, RuntimeError):
+    """``cov``'s fweights not of integers or aweights not floating: a TypeError (the house rule for dtypes) that is
+    also the RuntimeError torch raises ("expected fweights to have integral dtype")."""
+
+
 class MinAndMax(NamedTuple):
     """torch's ``aminmax`` result (``torch.return_types.aminmax``): the minimum and the maximum."""
 
@@ -331,7 +336,7 @@ class TorchMathNames:
             raise ShapeError(f"cross: shapes {tensor.shape} and {other.shape} do not broadcast") from None
         axis = single_axis(dim, len(shape), "cross")
         if shape[axis] != 3 or tensor.ndim != other.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"cross: dim {dim} must have size 3 in both inputs of the same dimension, got {tensor.shape} and "
                 f"{other.shape}"
             )
@@ -763,14 +768,10 @@ class TorchMathNames:
         observations = x.shape[1]
         weights = None
         if fweights is not None:
-            frequencies = self._observation_weights(fweights, observations, "fweights")
-            if frequencies._data.dtype.kind not in "iu":
-                raise TypeError(f"cov: fweights must hold integers, got dtype {frequencies.data.dtype}")
+            frequencies = self._observation_weights(fweights, observations, "fweights", "iu", "hold integers")
             weights = frequencies.astype(x._data.dtype)
         if aweights is not None:
-            observation = self._observation_weights(aweights, observations, "aweights")
-            if observation._data.dtype.kind != "f":
-                raise TypeError(f"cov: aweights must be floating-point, got dtype {observation.data.dtype}")
+            observation = self._observation_weights(aweights, observations, "aweights", "f", "be floating-point")
             weights = observation if weights is None else weights * observation
         if weights is None:
             mean, factor = x.mean(axis=1), observations - correction
@@ -785,12 +786,19 @@ class TorchMathNames:
             covariance = (centred if weights is None else centred * weights) @ centred.T / factor
         return covariance.squeeze()
 
-    def _observation_weights(self, weights: Any, observations: int, name: str) -> Any:
+    def _observation_weights(self, weights: Any, observations: int, name: str, kinds: str, wanted: str) -> Any:
+        """``cov``'s ``weights`` checked in torch's order: a vector (a ShapeError), of the dtype kinds ``kinds``
+        (a CovWeightsDtypeError), of one entry per observation (a ShapeError), none negative (an
+        ArgumentRangeError): each also torch's RuntimeError."""
         weights = _operand(_tensor(self), weights)
+        if weights.ndim > 1:
+            raise ShapeError(f"cov: {name} must be a vector of {observations} entries, got shape {weights.shape}")
+        if weights._data.dtype.kind not in kinds:
+            raise CovWeightsDtypeError(f"cov: {name} must {wanted}, got dtype {weights.data.dtype}")
         if weights.ndim != 1 or weights.shape[0] != observations:
-            raise ValueError(f"cov: {name} must be a vector of {observations} entries, got shape {weights.shape}")
+            raise ShapeError(f"cov: {name} must be a vector of {observations} entries, got shape {weights.shape}")
         if np.any(weights._data < 0):
-            raise ValueError(f"cov: {name} must be non-negative")
+            raise ArgumentRangeError(f"cov: {name} must be non-negative")
         return weights
 
     def corrcoef(self: Self) -> Self:

@@ -206,6 +206,9 @@ def logspace(
     if is_integer(steps) and steps < 0:
         raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
+    for name, bound in (("start", start), ("end", end)):
+        if np.ndim(bound._data if isinstance(bound, Node) else bound) != 0:  # torch's RuntimeError
+            raise ShapeError(f"logspace: {name} must be a number or a 0-d tensor, got shape {np.shape(bound)}")
     refuse_bool_range("logspace", dtype)
     dtype = np.dtype(float_dtype(dtype))
     if steps <= 1:  # (no end converted, as torch's: an empty result, or base**start of the start as given)

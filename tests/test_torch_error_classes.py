@@ -1359,3 +1359,79 @@ LAYER_SIZES = [
 @pytest.mark.parametrize("call, old, torch_class", LAYER_SIZES)
 def test_layer_sizes_torch_cannot_allocate_raise_the_library_class_and_torchs(call, old, torch_class):
     _raises_both(call, torch_class, old, torch_class)
+
+
+# -- torch's OpInfo error inputs (tests/test_opinfo_error_inputs_torch.py): the class torch raises, for its reason --
+def _raises_as_torch(call, match: str) -> None:
+    """torch raises for ``call``; the library raises too, an instance of the built-in class torch's error is (what a
+    torch user's ``except`` catches), with a message naming the op and the reason (``match``)."""
+    torch = _torch()
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    expected = next(cls for cls in type(theirs.value).__mro__ if cls.__module__ == "builtins")
+    with pytest.raises(expected, match=match):
+        call(LIBRARY)
+
+
+OPINFO_ERROR_CLASSES = [
+    pytest.param(lambda lib: lib.zeros(10, 5, 10).sum_to_size(10, 10), "sum_to_size: size", id="sum_to_size"),
+    pytest.param(lambda lib: lib.module.cov(lib.ones(5), fweights=lib.ones(5, 5)), "cov: fweights", id="cov-2d"),
+    pytest.param(
+        lambda lib: lib.module.cov(lib.ones(5), aweights=lib.indices([1, 1])), "aweights must be floating", id="cov-int"
+    ),
+    pytest.param(
+        lambda lib: lib.module.cov(lib.ones(5), fweights=lib.indices([1, -1, 1, 1, 1])), "non-negative", id="cov-neg"
+    ),
+    pytest.param(lambda lib: lib.module.diagonal(lib.zeros(10, 20), dim1=10000), "out of range", id="diagonal-dim"),
+    pytest.param(
+        lambda lib: lib.module.linalg.cross(lib.zeros(5, 5, 3), lib.zeros(5, 3)), "same number of dim", id="cross-ndim"
+    ),
+    pytest.param(
+        lambda lib: lib.module.linalg.cross(lib.zeros(5, 2), lib.zeros(5, 2), dim=2), "out of bounds", id="cross-dim"
+    ),
+    pytest.param(lambda lib: lib.module.rot90(lib.zeros(5)), "rot90: needs at least 2", id="rot90-vector"),
+    pytest.param(lambda lib: lib.zeros(2, 2).masked_fill(lib.zeros(2, 2) > 1, 1j), "complex", id="masked_fill-1j"),
+    pytest.param(lambda lib: lib.F.adaptive_avg_pool2d(lib.zeros(1, 2, 3, 4), ()), "pair", id="adaptive_avg_pool2d"),
+    pytest.param(lambda lib: lib.F.adaptive_max_pool2d(lib.zeros(1, 2, 3, 4), ()), "pair", id="adaptive_max_pool2d"),
+    pytest.param(lambda lib: lib.F.adaptive_avg_pool3d(lib.zeros(1, 2, 3, 4), ()), "three", id="adaptive_avg_pool3d"),
+    pytest.param(lambda lib: lib.F.rms_norm(lib.zeros(1, 2, 3), ()), "at least one entry", id="rms_norm-empty"),
+    pytest.param(lambda lib: lib.zeros(10, 5, 20).narrow_copy(3, 0, 0), "dim 3 is out of range", id="narrow_copy"),
+    pytest.param(
+        lambda lib: lib.F.multi_margin_loss(lib.zeros(5, 4), lib.zeros(5), weight=lib.ones(5, 4)),
+        "weight must be one-dimensional",
+        id="multi_margin_loss-weight",
+    ),
+    pytest.param(
+        lambda lib: lib.F.multi_margin_loss(lib.zeros(5, 0), lib.zeros(5)), "C > 0", id="multi_margin_loss-empty"
+    ),
+    pytest.param(
+        lambda lib: lib.F.multilabel_margin_loss(lib.zeros(0), lib.zeros(0)), "C > 0", id="multilabel_margin_loss"
+    ),
+    pytest.param(
+        lambda lib: lib.F.multilabel_margin_loss(lib.zeros(5, 4), lib.zeros(5, 4)), "integer", id="multilabel-float"
+    ),
+    pytest.param(
+        lambda lib: lib.module.logspace(lib.indices([1, 2]), lib.indices([3, 4]), 1), "logspace: start", id="logspace"
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv2d(lib.zeros(1, 1, 4, 4), lib.zeros(1, 2, 2, 3), stride=-1), "stride", id="conv2d-stride"
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv1d(lib.indices([[[1, 2, 3, 4]]]), lib.indices([[[1, 2]]]), lib.doubles(1)),
+        "input \\(int64\\) and bias \\(float64\\)",
+        id="conv1d-int-input-float-bias",
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv2d(lib.zeros(1, 1, 4, 4), lib.doubles(1, 1, 2, 2)), "same dtype", id="conv2d-dtypes"
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv3d(lib.doubles(1, 1, 2, 2, 2), lib.doubles(1, 1, 1, 1, 1), lib.zeros(1)),
+        "same dtype",
+        id="conv3d-dtypes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "match"), OPINFO_ERROR_CLASSES)
+def test_opinfo_error_inputs_raise_torchs_class_for_torchs_reason(call, match):
+    _raises_as_torch(call, match)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, take_along_axis
+from autograd.windows import OutputSizeLengthError
 
 from ..checks import check_flag
 from .activations import as_float_tensor
@@ -104,7 +105,7 @@ def adaptive_max_pool2d(
         raise ShapeError(f"adaptive_max_pool2d: expected an input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
-        raise TypeError(f"adaptive_max_pool2d: output_size must be an int or a pair, got {output_size!r}")
+        raise OutputSizeLengthError(f"adaptive_max_pool2d: output_size must be an int or a pair, got {output_size!r}")
     sizes = tuple(
         length if size is None else pair(size, "output_size", "adaptive_max_pool2d", minimum=0)[0]
         for size, length in zip(sizes, x.shape[-2:])

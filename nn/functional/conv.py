@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, matmul
+from autograd import ArgumentRangeError, DtypeMismatchError, Node, ShapeError, Tensor, concatenate, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.banded import blocks_from_windows, resample, worth_banding
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
@@ -29,7 +29,7 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 from autograd.shape_errors import is_integer
-from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
+from autograd.windows import OutputSizeLengthError, ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
@@ -138,10 +138,14 @@ def conv2d(
     d/dweight = g @ cols^T summed over the batch, d/dx = fold(W^T @ g), d/dbias = g summed
     over N, H_out, W_out.
     """
+    check_operand_dtypes("conv2d", input, weight, bias)
+    # torch's order: the geometry's numbers (a stride 0, a negative padding), then the operands' shapes
+    stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
+    if not isinstance(padding, str):
+        pair(padding, "padding", "conv2d", minimum=0)
     x, unbatched = _batched(input, "conv2d")
     weight, bias, groups = checked_conv_operands("conv2d", x, weight, bias, groups, "(C_out, C_in / groups, kh, kw)")
     c_out, c_group, kh, kw = weight.shape
-    stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
     widths = conv_padding("conv2d", padding, (kh, kw), stride, dilation)
     padding = (widths[0][0], widths[1][0])
     extra = (widths[0][1] - widths[0][0], widths[1][1] - widths[1][0])
@@ -206,6 +210,7 @@ def conv1d(
     It is :func:`conv2d` on images of height 1 (kernel ``(1, k)``): the same single node, whose
     gradients are conv2d's, seen through reshapes.
     """
+    check_operand_dtypes("conv1d", input, weight, bias)
     x = as_float_tensor(input, "conv1d")
     weight = as_float_tensor(weight, "conv1d")
     if x.ndim not in (2, 3):
@@ -224,6 +229,19 @@ def conv1d(
         message = str(error).replace("conv2d", "conv1d")
         raise type(error)(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
     return out.reshape(out.shape[:-2] + (out.shape[-1],))
+
+
+def check_operand_dtypes(op: str, input: Any, weight: Any, bias: Any) -> None:
+    """torch's RuntimeError for a convolution's Tensors of different dtypes ("Input type (long int) and bias type
+    (double) should be the same"): a :class:`DtypeMismatchError` (also a TypeError) naming ``op``. Arrays and numbers
+    are read in the input's dtype, as before."""
+    if not isinstance(input, Tensor):
+        return
+    for name, operand in (("weight", weight), ("bias", bias)):
+        if isinstance(operand, Tensor) and operand.dtype != input.dtype:
+            raise DtypeMismatchError(
+                f"{op}: input ({input.dtype}) and {name} ({operand.dtype}) must have the same dtype, as torch's"
+            )
 
 
 def check_kernel(op: str, weight: Tensor) -> None:
@@ -565,7 +583,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
-        raise TypeError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
+        raise OutputSizeLengthError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
     out_h, out_w = (
         n if size is None else pair(size, "output_size", "adaptive_avg_pool2d", minimum=0)[0]
         for size, n in zip(sizes, x.shape[2:])

@@ -28,6 +28,7 @@ from .conv import (
     as_pooled_tensor,
     check_groups,
     check_kernel,
+    check_operand_dtypes,
     checked_conv_operands,
     conv_padding,
     triple,
@@ -68,6 +69,7 @@ def conv3d(
     (none) or ``'same'`` (stride 1; total d (k - 1) per axis, the odd entry after). Inputs may be unbatched
     ``(C_in, D, H, W)``. Built as one ``conv2d`` node over the depth windows (see the module docstring).
     """
+    check_operand_dtypes("conv3d", input, weight, bias)
     x, unbatched = batched_volumes("conv3d", input)
     layout = "(C_out, C_in / groups, kd, kh, kw)"
     weight, bias, groups = checked_conv_operands("conv3d", x, weight, bias, groups, layout)

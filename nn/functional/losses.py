@@ -814,15 +814,24 @@ def multi_margin_loss(
     reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
     p = check_margin_power("multi_margin_loss", p)
     margin = check_real("multi_margin_loss", "margin", margin)
+    if weight is not None and np.ndim(weight._data if isinstance(weight, Node) else weight) != 1:
+        raise ShapeError(f"multi_margin_loss: weight must be one-dimensional, got shape {np.shape(weight)}")
     scores = as_float_tensor(scores, "multi_margin_loss")
     if scores.ndim == 0:  # torch reads a 0-d input as a lone sample's one class score (its loss is 0)
         scores = scores.reshape(1)
-    if scores.ndim not in (1, 2):
-        raise ShapeError(f"multi_margin_loss: scores must be (N, C), (C,) or (), got shape {scores.shape}")
+    if scores.ndim not in (1, 2) or scores.shape[-1] == 0:  # torch: only the batch axis may be empty
+        raise ShapeError(f"multi_margin_loss: scores must be (N, C), (C,) or () with C > 0, got shape {scores.shape}")
     axis = scores.ndim - 1
     target, terms_shape = _lone_sample_target(target, scores.shape[:axis])
-    indices = _class_indices(target, scores, axis, "multi_margin_loss")
+    # torch's order of checks: the target's shape, the weight's, then the target's dtype and classes
+    target_shape = np.shape(target._data if isinstance(target, Node) else target)
+    if target_shape != scores.shape[:axis]:
+        raise ShapeError(
+            f"multi_margin_loss: class-index target shape {target_shape} does not match input shape {scores.shape} "
+            f"without its class axis {axis}, i.e. {scores.shape[:axis]}"
+        )
     weight = _class_weights(weight, scores, axis, "multi_margin_loss")
+    indices = _class_indices(target, scores, axis, "multi_margin_loss")
     classes = scores.shape[axis]
     target_scores = _expand_class_axis(_pick(scores, indices, axis), axis)
     other_classes = _expand_class_axis(indices, axis) != np.arange(classes)

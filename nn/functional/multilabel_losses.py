@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, take_along_axis
+from autograd import ArgumentRangeError, IndexDtypeError, Node, ShapeError, Tensor, concatenate, take_along_axis
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import AxisError, broadcast_shape
 
@@ -100,10 +100,11 @@ def multilabel_margin_loss(
     if scores.ndim == 0:  # torch reads a 0-d input as a lone sample's one class score, its target () or (1,)
         scores = scores.reshape(1)
         indices = indices.reshape(1) if indices.ndim <= 1 and indices.size == 1 else indices
-    if scores.ndim not in (1, 2):
-        raise ShapeError(f"{loss}: scores must be (N, C), (C,) or (), got shape {scores.shape}")
+    if scores.ndim not in (1, 2) or scores.shape[-1] == 0:  # torch: only the batch axis may be empty
+        raise ShapeError(f"{loss}: scores must be (N, C), (C,) or () with C > 0, got shape {scores.shape}")
     if indices.shape != scores.shape or indices.dtype.kind not in "iu":
-        error = ShapeError if indices.shape != scores.shape else ValueError  # a shape torch refuses: RuntimeError
+        # a shape torch refuses: its RuntimeError; a dtype: its RuntimeError too ("expected scalar type Long")
+        error = ShapeError if indices.shape != scores.shape else IndexDtypeError
         raise error(
             f"{loss}: target must be integer class indices of the scores' shape {scores.shape}, padded with -1; "
             f"got {indices.dtype} of shape {indices.shape}"

@@ -291,8 +291,10 @@ def as_normalized_shape(owner: str, shape: Any) -> tuple[int, ...]:
     """torch's ``normalized_shape``: an int or a sequence of ints >= 0, as a tuple (a 0 normalises the empty
     trailing axes of an empty input into an empty output, as torch)."""
     sizes = (shape,) if is_integer(shape) else shape
-    if not isinstance(sizes, (tuple, list)) or not sizes:
+    if not isinstance(sizes, (tuple, list)):
         raise TypeError(f"{owner}: normalized_shape must be an int or a non-empty sequence of ints, got {shape!r}")
+    if not sizes:  # torch's RuntimeError
+        raise ShapeError(f"{owner}: normalized_shape must have at least one entry, got {shape!r}")
     return tuple(check_integer(owner, "normalized_shape", size, 0) for size in sizes)
 
 

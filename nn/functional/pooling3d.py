@@ -20,6 +20,7 @@ import numpy as np
 from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.conv import max_pool
+from autograd.windows import OutputSizeLengthError
 
 from ..checks import check_flag
 from .adaptive_pooling import adaptive_max_pool2d
@@ -138,7 +139,7 @@ def _adaptive_sizes(op: str, output_size: Any, spatial: tuple[int, ...]) -> tupl
     """torch's adaptive ``output_size``: an int for every axis or three entries, ``None`` keeping that axis."""
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 3
     if len(sizes) != 3:
-        raise TypeError(f"{op}: output_size must be an int or a tuple of three, got {output_size!r}")
+        raise OutputSizeLengthError(f"{op}: output_size must be an int or a tuple of three, got {output_size!r}")
     if 0 in spatial:
         raise ShapeError(f"{op}: input with spatial size {spatial} has an empty spatial axis")
     checked = tuple(
