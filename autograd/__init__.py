@@ -72,6 +72,7 @@ from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
+from .out_argument import OutOverlapError
 from .poisson_sampling import poisson
 from .print_options import set_printoptions
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
@@ -405,6 +406,7 @@ __all__ = [
     "SizeTypeError",
     "UnreadableDataError",
     "ReadOnlyError",
+    "OutOverlapError",
     "ChangedMultiOutputViewError",
     "arange",
     "argmax",

@@ -70,10 +70,11 @@ def _in_bounds(indices: np.ndarray, length: int, op: str, torch_bounds: bool = F
         raise error(f"{op}: index {bad} is out of bounds for an axis of length {length}")
 
 
-def take(a: TensorLike, indices: Any, axis: int | None = None, mode: str = "raise") -> Tensor:
+def take(a: TensorLike, indices: Any, axis: int | None = None, mode: str = "raise", *, out: Any = None) -> Tensor:
     """numpy.take: the entries at ``indices`` along ``axis`` (of the flattened array if None). ``mode``, as
     numpy's: 'raise' refuses an index out of bounds, 'wrap' takes it modulo the axis' length, 'clip' moves it to
-    the nearest end (a negative index to the first entry).
+    the nearest end (a negative index to the first entry). ``out=`` (of the input's dtype, as torch's) receives the
+    result (:mod:`autograd.out_argument`).
 
     d/da: g scattered back to the taken positions (repeated indices accumulate).
     """
@@ -86,7 +87,16 @@ def take(a: TensorLike, indices: Any, axis: int | None = None, mode: str = "rais
     if mode != "raise" and a.shape[axis] > 0:  # numpy's own wrapping or clipping of the positions
         indices = np.take(np.arange(a.shape[axis]), indices, mode=mode)
     _in_bounds(indices, a.shape[axis], "take")
-    return a[(slice(None),) * axis + (indices,)]
+    return _into(a[(slice(None),) * axis + (indices,)], out, "take", (a,))
+
+
+def _into(result: Tensor, out: Any, op: str, inputs: tuple[Any, ...]) -> Tensor:
+    """``result``, or ``out`` holding it (``out=`` of ``op``, of the result's dtype, as torch's)."""
+    if out is None:
+        return result
+    from .out_argument import written_to_out  # (out_argument imports the Tensor this module's ops build on)
+
+    return written_to_out(op, result, out, same_dtype=True, inputs=inputs)
 
 
 def _along_axis(
@@ -131,11 +141,15 @@ def _dim_first(input: Tensor, dim: int, op: str) -> None:
     _axis(dim, max(input.ndim, 1), op)
 
 
-def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False, out: Any = None) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
     shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors (an
-    index without entries, of any shape, gives an empty result of its shape, as torch's). torch's ``sparse_grad`` only chooses how torch stores the gradient: it holds the same numbers, dense here."""
+    index without entries, of any shape, gives an empty result of its shape, as torch's). torch's ``sparse_grad``
+    only chooses how torch stores the gradient: it holds the same numbers, dense here. ``out=`` (of the input's
+    dtype, as torch's) receives the result."""
+    if out is not None:
+        return _into(gather(input, dim, index), out, "gather", (input,))
     input = _tensor(input)
     _dim_first(input, dim, "gather")
     index = _integers(index, "gather")

@@ -13,19 +13,40 @@ them (``same_dtype=True``) an ``out`` of another dtype is torch's RuntimeError.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor
-from .tensor_in_place import _cast_error, can_store
+from .tensor_in_place import _cast_error, _refuse_read_only, can_store
 from .torch_metadata_names import resize_data
 
-__all__ = ["written_to_out"]
+__all__ = ["OutOverlapError", "written_to_out"]
 
 
-def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False) -> Tensor:
+class OutOverlapError(ValueError, RuntimeError):
+    """An ``out=`` that shares memory with an input of an op torch refuses that for (``masked_select``, ``gather``,
+    ``take``, ``index_select``, ``kthvalue``, ``cat``: "some elements of the input tensor and the written-to tensor
+    refer to a single memory location"): a ValueError (a bad argument) and torch's RuntimeError."""
+
+
+def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False, inputs: Sequence[Any] = ()) -> Any:
     """Store ``result`` (the value of ``op``) into the Tensor ``out`` in place and return ``out``; with
-    ``same_dtype``, ``out`` must have the result's dtype."""
+    ``same_dtype``, ``out`` must have the result's dtype. A result of several Tensors (``kthvalue``'s values and
+    indices) goes into a tuple ``out`` of as many, each as one, as torch's. A read-only ``out`` (an ``expand`` that
+    repeats entries) is a :class:`~autograd.tensor_in_place.ReadOnlyError` before anything is resized or written:
+    torch's RuntimeError ("more than one element of the written-to tensor refers to a single memory location"). An
+    ``out`` that shares memory with one of ``inputs`` (the op's, where torch refuses any overlap) is an
+    :class:`OutOverlapError`."""
+    if isinstance(out, (tuple, list)) and isinstance(result, tuple) and len(out) == len(result):
+        for into in out:
+            if isinstance(into, Tensor):
+                _refuse_read_only(into, op)
+                _refuse_overlap(op, into, inputs)
+        parts = tuple(written_to_out(op, part, into, same_dtype=same_dtype) for part, into in zip(result, out))
+        return type(result)(*parts) if hasattr(result, "_fields") else parts
     if not isinstance(out, Tensor):
         raise TypeError(f"{op}(): argument 'out' must be a Tensor, not {type(out).__name__}")
     if not isinstance(result, Tensor):
@@ -35,6 +56,8 @@ def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False) 
             f"{op}(): functions with out=... arguments don't support automatic differentiation, but one of the "
             "arguments requires grad."
         )
+    _refuse_read_only(out, op)
+    _refuse_overlap(op, out, inputs)
     if same_dtype and out.dtype != result.dtype:
         raise RuntimeError(f"{op}(): expected the out tensor to have dtype {result.dtype}, but got {out.dtype}")
     if not can_store(result.dtype, out.dtype):
@@ -51,3 +74,12 @@ def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False) 
     with no_grad():
         out.copy_(result)
     return out
+
+
+def _refuse_overlap(op: str, out: Tensor, inputs: Sequence[Any]) -> None:
+    for position, tensor in enumerate(inputs):
+        if tensor is out or isinstance(tensor, Tensor) and np.may_share_memory(out._data, tensor._data):
+            raise OutOverlapError(
+                f"{op}(): out= shares memory with input {position} (of shape {tensor.shape}): torch refuses that for "
+                f"{op}; clone() the tensor first"
+            )

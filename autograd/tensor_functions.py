@@ -691,7 +691,7 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
     if dim is not UNSET:
         axis = torch_dim("concatenate", axis, dim, default=0)
     result = joined(tensors, axis, "concatenate")
-    return result if out is None else written_to_out("cat", result, out)
+    return result if out is None else written_to_out("cat", result, out, inputs=tuple(tensors))
 
 
 def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
@@ -714,7 +714,12 @@ def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
     return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis})
 
 
-cat = concatenate
+def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out: Tensor | None = None) -> Tensor:
+    """torch.cat: :func:`concatenate` of a sequence of tensors. One Tensor in place of the sequence is torch's
+    TypeError (numpy's ``concatenate``, which this is otherwise, reads it as the sequence of its rows)."""
+    if isinstance(tensors, Node):
+        raise TypeError(f"cat(): argument 'tensors' must be a tuple or list of Tensors, not {type(tensors).__name__}")
+    return concatenate(tensors, axis, dim=dim, out=out)
 
 
 def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out: Tensor | None = None) -> Tensor:

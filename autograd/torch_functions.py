@@ -73,9 +73,13 @@ TORCH_IN_PLACE_FUNCTIONS = (
 #: The functions whose ``out=`` torch takes only in the result's own dtype (its RuntimeError "Found dtype Half but
 #: expected Float"; signbit's "does not support non-boolean outputs"), where the others cast into ``out``.
 SAME_DTYPE_OUT = frozenset(
-    ("abs", "absolute", "ceil", "clamp", "clip", "fix", "floor", "frac", "nan_to_num", "neg", "negative", "round",
-     "sgn", "sign", "signbit", "trunc")
+    ("abs", "absolute", "aminmax", "ceil", "clamp", "clip", "fix", "floor", "frac", "gather", "index_select",
+     "kthvalue", "masked_select", "multinomial", "nan_to_num", "neg", "negative", "round", "sgn", "sign", "signbit",
+     "take", "trunc")
 )  # fmt: skip
+
+#: The functions whose ``out=`` torch refuses when it shares memory with an input (even all of it).
+NO_OVERLAP_OUT = frozenset(("gather", "index_select", "kthvalue", "masked_select", "take"))
 
 #: The Tensor properties that torch also spells as functions of the module (``autograd.real(x)`` is ``x.real``).
 TORCH_PROPERTY_FUNCTIONS = ("imag", "real")
@@ -113,7 +117,10 @@ def _method_function(name: str) -> Callable[..., Any]:
         if method is None:
             raise TypeError(f"{name}: not defined for a {type(node).__name__} (it is a Tensor method)")
         result = method(*args, **kwargs)
-        return result if out is None else written_to_out(name, result, out, same_dtype=name in SAME_DTYPE_OUT)
+        if out is None:
+            return result
+        inputs = (node, *args, *kwargs.values()) if name in NO_OVERLAP_OUT else ()
+        return written_to_out(name, result, out, same_dtype=name in SAME_DTYPE_OUT, inputs=inputs)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."

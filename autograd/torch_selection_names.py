@@ -17,7 +17,7 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
-from .index_errors import IndexBoundsError, IndexRankError, refuse_index_dtype
+from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .versions import multi_output_views
 
@@ -84,7 +84,15 @@ class TorchSelectionNames:
         return _tensor(self)[(slice(None),) * axis + (index,)]
 
     def narrow(self: Self, dim: int, start: int, length: int) -> Self:
-        """torch.Tensor.narrow: the ``length`` entries from ``start`` along ``dim`` (a slice, shares memory)."""
+        """torch.Tensor.narrow: the ``length`` entries from ``start`` along ``dim`` (a slice, shares memory);
+        ``start`` may be a 0-d integer Tensor, as torch's (another Tensor is torch's RuntimeError)."""
+        if isinstance(start, Node):
+            data = np.asarray(start._data)
+            if data.ndim or data.dtype.kind not in "iu":
+                raise IndexDtypeError(
+                    f"narrow: start must be a 0-dim integral Tensor, got one of shape {data.shape} and dtype {data.dtype}"
+                )
+            start = int(data)
         axis = single_axis(dim, _tensor(self).ndim, "narrow")
         size = _tensor(self).shape[axis]
         first = start + size if start < 0 else start

@@ -165,3 +165,86 @@ def test_a_resized_out_takes_one_version_bump_as_torch() -> None:
         torch.exp(torch.ones(3), out=theirs_out)
     np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-6)
     assert (ours_out._version, ours_out.requires_grad) == (theirs_out._version, theirs_out.requires_grad) == (1, True)
+
+
+class _Lib:
+    """``t(values, dtype=float32)``: a tensor of torch (``module`` torch) or of this library."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def t(self, values, dtype=np.float32):
+        return self.module.tensor(np.array(values, dtype=dtype))
+
+
+#: out= torch refuses (its OpInfo error inputs): an expanded out (one memory location for several entries), an out
+#: that shares memory with an input, an out of another dtype where the op takes only its own, one Tensor to cat.
+OUT_REFUSALS = [
+    pytest.param(
+        lambda m, lib: m.index_select(
+            lib.t(np.ones((3, 6))), 1, lib.t([0, 1], np.int64), out=lib.t([[0.0] * 6]).expand(2, 6)
+        ),
+        id="index_select-expanded-out",
+    ),
+    pytest.param(
+        lambda m, lib: m.masked_select(x := lib.t(np.arange(6.0)), x > 2, out=x), id="masked_select-out-is-input"
+    ),
+    pytest.param(
+        lambda m, lib: m.take(x := lib.t(np.arange(6.0)), lib.t([1], np.int64), out=x), id="take-out-is-input"
+    ),
+    pytest.param(
+        lambda m, lib: m.gather(x := lib.t(np.arange(6.0)), 0, lib.t([2, 1, 0], np.int64), out=x),
+        id="gather-out-is-input",
+    ),
+    pytest.param(
+        lambda m, lib: m.gather(
+            lib.t(np.ones((2, 2))), 1, lib.t([[0, 0], [1, 0]], np.int64), out=lib.t(np.ones((2, 2)), np.float64)
+        ),
+        id="gather-out-dtype",
+    ),
+    pytest.param(
+        lambda m, lib: m.masked_select(
+            lib.t(np.ones(3)), lib.t([True, False, True], bool), out=lib.t([0.0], np.float64)
+        ),
+        id="masked_select-out-dtype",
+    ),
+    pytest.param(
+        lambda m, lib: m.cat((lib.t(np.ones((4, 6))), y := lib.t(np.ones((4, 6)))), out=y), id="cat-out-is-input"
+    ),
+    pytest.param(
+        lambda m, lib: m.kthvalue(x := lib.t(np.arange(10.0)), 3, out=(x, lib.t(0, np.int64))),
+        id="kthvalue-out-is-input",
+    ),
+    pytest.param(
+        lambda m, lib: m.multinomial(lib.t([[1.0, 2.0]], np.float64), 2, out=lib.t([[0.0, 0.0]], np.float64)),
+        id="multinomial-out-dtype",
+    ),
+    pytest.param(lambda m, lib: m.cat(lib.t(np.ones((2, 3))), out=lib.t(np.ones((2, 3)))), id="cat-of-one-tensor"),
+    pytest.param(lambda m, lib: m.narrow(lib.t(np.ones((4, 5))), 0, m.tensor(True), 2), id="narrow-bool-start"),
+]
+
+
+@pytest.mark.parametrize("make", OUT_REFUSALS)
+def test_out_and_arguments_torch_refuses_are_refused_with_its_class(make) -> None:
+    with pytest.raises(Exception) as theirs:
+        make(torch, _Lib(torch))
+    expected = next(cls for cls in type(theirs.value).__mro__ if cls.__module__ == "builtins")
+    with pytest.raises(expected):
+        make(autograd, _Lib(autograd))
+
+
+def test_kthvalue_and_aminmax_write_into_a_tuple_out_as_torch() -> None:
+    x = np.array([[3.0, 1.0, 2.0], [0.5, 4.0, -1.0]], dtype=np.float32)
+    theirs = (torch.empty(0), torch.empty(0, dtype=torch.int64))
+    ours = (autograd.zeros(0, dtype=np.float32), autograd.zeros(0, dtype=np.int64))
+    result = autograd.kthvalue(autograd.tensor(x), 2, 1, out=ours)
+    torch.kthvalue(torch.tensor(x), 2, 1, out=theirs)
+    assert result[0] is ours[0] and result[1] is ours[1]
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.data, reference.numpy())
+    theirs = (torch.empty(2), torch.empty(2))
+    ours = (autograd.zeros(2, dtype=np.float32), autograd.zeros(2, dtype=np.float32))
+    autograd.aminmax(autograd.tensor(x), dim=1, out=ours)
+    torch.aminmax(torch.tensor(x), dim=1, out=theirs)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.data, reference.numpy())
