@@ -30,6 +30,11 @@ from .losses import (
 __all__ = ["multilabel_margin_loss", "multilabel_soft_margin_loss"]
 
 
+class TargetDtypeError(IndexDtypeError, ValueError):
+    """``multilabel_margin_loss``'s target not of integers: a ValueError, as the library has raised it, and the
+    RuntimeError torch raises ("expected scalar type Long") through :class:`~autograd.IndexDtypeError`."""
+
+
 @float16_via_float32
 def multilabel_soft_margin_loss(
     scores: Any,
@@ -104,7 +109,7 @@ def multilabel_margin_loss(
         raise ShapeError(f"{loss}: scores must be (N, C), (C,) or () with C > 0, got shape {scores.shape}")
     if indices.shape != scores.shape or indices.dtype.kind not in "iu":
         # a shape torch refuses: its RuntimeError; a dtype: its RuntimeError too ("expected scalar type Long")
-        error = ShapeError if indices.shape != scores.shape else IndexDtypeError
+        error = ShapeError if indices.shape != scores.shape else TargetDtypeError
         raise error(
             f"{loss}: target must be integer class indices of the scores' shape {scores.shape}, padded with -1; "
             f"got {indices.dtype} of shape {indices.shape}"
