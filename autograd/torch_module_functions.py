@@ -35,7 +35,7 @@ from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import _integer_endpoint, concatenate, refuse_bool_range, stack
+from .tensor_functions import _integer_endpoint, cat, concatenate, refuse_bool_range, stack
 from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options
 
@@ -226,7 +226,7 @@ def logspace(
     return Tensor._from_array(quietly(values.astype, dtype, copy=False), requires_grad, "logspace")  # inf, as torch
 
 
-concat = concatenate
+concat = cat  # torch.concat: torch.cat's alias
 
 
 # -- broadcasting ----------------------------------------------------------------------------------------------
