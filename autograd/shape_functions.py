@@ -74,7 +74,7 @@ def flipud(m: TensorLike) -> Tensor:
 def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane ``axes``, from the first axis towards the second."""
     m = _tensor(m)
-    if m.ndim < 2:  # numpy's ValueError and torch's RuntimeError
+    if m.ndim == 1:  # numpy's ValueError and torch's RuntimeError (a 0-d array: the NoAxisError of its axes)
         raise ShapeError(f"rot90: needs at least 2 dimensions, got shape {m.shape}")
     if len(axes) != 2:
         raise ShapeError(f"rot90: axes must name two axes, got {tuple(axes)} for shape {m.shape}")
