@@ -57,11 +57,6 @@ def is_int_sequence(value: object) -> bool:
     return isinstance(value, (tuple, list)) and all(is_integer(v) for v in value)
 
 
-class OutputSizeLengthError(TypeError, RuntimeError):
-    """An adaptive pool's ``output_size`` of another number of entries than its axes: a TypeError, as the library
-    has raised it, and the RuntimeError torch raises ("output_size must be 2")."""
-
-
 def wrong_length(op: str, name: str, value: Sequence[int], wanted: str) -> ArgumentRangeError:
     """The error of ints given for another number of axes than the op's, torch's RuntimeError ("expected padding to
     be a single integer value or a list of 2 values"): an :class:`ArgumentRangeError`, a ValueError too."""

@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, take_along_axis
-from autograd.windows import OutputSizeLengthError
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import adaptive_windows, no_adaptive_cells, pair, single
+from .conv import OutputSizeLengthError, adaptive_windows, no_adaptive_cells, pair, single
 from .max_pool_indices import index_tensor
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]

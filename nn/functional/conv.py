@@ -29,7 +29,7 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 from autograd.shape_errors import is_integer
-from autograd.windows import OutputSizeLengthError, ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
+from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
@@ -46,6 +46,11 @@ __all__ = [
     "max_pool2d",
     "unfold",
 ]
+
+
+class OutputSizeLengthError(TypeError, RuntimeError):
+    """An adaptive pool's ``output_size`` of another number of entries than its axes: a TypeError, as the library
+    has raised it, and the RuntimeError torch raises ("output_size must be 2")."""
 
 
 def rank_error(op: str, ndim: int) -> type[ValueError]:

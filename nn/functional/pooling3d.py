@@ -20,11 +20,11 @@ import numpy as np
 from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.conv import max_pool
-from autograd.windows import OutputSizeLengthError
 
 from ..checks import check_flag
 from .adaptive_pooling import adaptive_max_pool2d
 from .conv import (
+    OutputSizeLengthError,
     adaptive_avg_pool2d,
     avg_pool2d,
     check_divisor_override,
