@@ -205,13 +205,14 @@ def sample_params(ops: list[Any]) -> list[Any]:
     return params
 
 
-def _tree_map(fn: Callable[[Any], Any], obj: Any) -> Any:
+def tree_map(fn: Callable[[Any], Any], obj: Any) -> Any:
+    """``obj`` with ``fn`` applied to each leaf of its lists, tuples (named ones become plain) and dicts."""
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
-        return tuple(_tree_map(fn, item) for item in obj)
+        return tuple(tree_map(fn, item) for item in obj)
     if isinstance(obj, (list, tuple)):
-        return type(obj)(_tree_map(fn, item) for item in obj)
+        return type(obj)(tree_map(fn, item) for item in obj)
     if isinstance(obj, dict):
-        return {key: _tree_map(fn, value) for key, value in obj.items()}
+        return {key: tree_map(fn, value) for key, value in obj.items()}
     return fn(obj)
 
 
@@ -290,8 +291,8 @@ def check_sample(
     dtype = test_dtype(op)
     sample = samples(op, dtype)[index]
     our_fn = our_fn or our_op(op)
-    their_args = _tree_map(cloned, (sample.input, sample.args, sample.kwargs))
-    our_args = _tree_map(to_ours, their_args)
+    their_args = tree_map(cloned, (sample.input, sample.args, sample.kwargs))
+    our_args = tree_map(to_ours, their_args)
     expected = op(their_args[0], *their_args[1], **their_args[2])
     got = our_fn(our_args[0], *our_args[1], **our_args[2])
     if not values or op_id(op) in META_ONLY:

@@ -97,7 +97,7 @@ def ours(sample_args):
     an earlier one (same memory, shape and strides) is our same Tensor; tensors that share memory otherwise are our
     views (``from_numpy`` of numpy's strided views) of one array holding their storage; an expanded tensor (a stride
     0 over several entries) is our ``expand`` of its stored entries."""
-    tensors = [t for t in oracle._leaves(sample_args) if isinstance(t, torch.Tensor)]
+    tensors = [t for t in oracle.leaves(sample_args) if isinstance(t, torch.Tensor)]
     storages = [t.untyped_storage().data_ptr() for t in tensors]
     shared = {
         ptr
@@ -137,7 +137,7 @@ def ours(sample_args):
         seen.append((obj, mine))
         return mine
 
-    return oracle._tree_map(convert, sample_args)
+    return oracle.tree_map(convert, sample_args)
 
 
 def copied(tensor) -> Tensor:

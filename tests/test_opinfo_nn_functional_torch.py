@@ -116,15 +116,15 @@ def _compare(
 ) -> None:
     """``check_sample``'s comparison for a call the driver cannot make: outputs, then the gradients of every input
     requiring grad from a fixed random upstream gradient (torch's None, an unused input, may be our zeros)."""
-    theirs = o._tree_map(o.cloned, arguments)
-    ours = o._tree_map(o.to_ours, theirs)
+    theirs = o.tree_map(o.cloned, arguments)
+    ours = o.tree_map(o.to_ours, theirs)
     expected = their_fn(theirs[0], *theirs[1], **theirs[2])
     got = our_fn(ours[0], *ours[1], **ours[2])
     o.assert_same(got, expected, "output")
-    their_outputs, our_outputs = list(o._leaves(expected)), list(o._leaves(got))
+    their_outputs, our_outputs = list(o.leaves(expected)), list(o.leaves(got))
     differentiable = [i for i, out in enumerate(their_outputs) if isinstance(out, torch.Tensor) and out.requires_grad]
-    their_inputs = [t for t in o._leaves(theirs) if isinstance(t, torch.Tensor) and t.requires_grad]
-    our_inputs = [t for t in o._leaves(ours) if isinstance(t, Tensor) and t.requires_grad]
+    their_inputs = [t for t in o.leaves(theirs) if isinstance(t, torch.Tensor) and t.requires_grad]
+    our_inputs = [t for t in o.leaves(ours) if isinstance(t, Tensor) and t.requires_grad]
     assert differentiable and their_inputs and len(our_inputs) == len(their_inputs)
     rng = np.random.default_rng(index)
     upstream = [rng.standard_normal(tuple(their_outputs[i].shape)) for i in differentiable]
