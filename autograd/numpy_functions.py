@@ -404,7 +404,9 @@ class NumpyFunctions:
             raise ValueError(f"polygamma: n must be non-negative, got {n}")
         if n == 0:
             return self.digamma()
-        return sm.record(ew.polygamma, lambda x, n: special.polygamma(n, x), self, n=int(n))
+        # an integer or boolean tensor in the default floating dtype, as digamma's (torch's)
+        x = sm.floating(self) if isinstance(self._data, np.ndarray) else self
+        return sm.record(ew.polygamma, lambda x, n: special.polygamma(n, x), x, n=int(n))
 
     # -- tests (plain booleans, no gradient) ----------------------------------------------------------
     def isnan(self) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .default_dtype import get_default_dtype
 from .quiet import quiet
 from .row_scatter import scatter_add_along
 from .shape_errors import is_integer
@@ -49,9 +50,10 @@ def data_of(x: Any) -> Any:
 
 
 def floating(tensor: Any) -> Any:
-    """``tensor``, or its float64 copy (recorded) if it holds integers or booleans: the operand of an op whose
-    result is a float, computed without integer wrap-around (uint8 0 - 255 is 1)."""
-    return tensor if tensor._data.dtype.kind == "f" else tensor.astype(np.float64)
+    """``tensor``, or its copy (recorded) in the default floating dtype (:func:`autograd.get_default_dtype`, as
+    torch's) if it holds integers or booleans: the operand of an op whose result is a float, computed without integer
+    wrap-around (uint8 0 - 255 is 1)."""
+    return tensor if tensor._data.dtype.kind == "f" else tensor.astype(get_default_dtype())
 
 
 def exp(x: Any) -> Any:

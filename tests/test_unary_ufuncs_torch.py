@@ -297,3 +297,50 @@ def test_logit_with_eps_matches_torch_inside_and_beyond_the_clamp(eps):
     got.sum().backward()
     _same(got.data, expected.detach().numpy(), 1e-12, "logit")
     _same(ours.grad, leaf.grad.numpy(), 1e-12, "d logit/dx")
+
+
+@pytest.fixture
+def float32_default():
+    """This library's default dtype set to torch's, float32, for the test (restored afterwards)."""
+    previous = autograd.get_default_dtype()
+    autograd.set_default_dtype(np.float32)
+    yield
+    autograd.set_default_dtype(previous)
+
+
+_FLOATING_OF_INTEGERS = {  # name: (call, whether torch takes booleans too)
+    "mvlgamma": (lambda lib, x: x.mvlgamma(3), False),
+    "polygamma method": (lambda lib, x: x.polygamma(2), True),
+    "polygamma": (lambda lib, x: lib.polygamma(1, x), True),
+    "logit": (lambda lib, x: x.logit(), False),
+    "sinc": (lambda lib, x: x.sinc(), True),
+    "angle": (lambda lib, x: x.angle(), True),
+    "ldexp": (lambda lib, x: x.ldexp(x), False),
+    "xlogy": (lambda lib, x: x.xlogy(x), True),
+    "softsign": (lambda lib, x: nn_functional(lib).softsign(x), False),
+    "tanhshrink": (lambda lib, x: nn_functional(lib).tanhshrink(x), False),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "dtype"),
+    [(name, np.int64) for name in _FLOATING_OF_INTEGERS]
+    + [(name, np.bool_) for name, (_, booleans) in _FLOATING_OF_INTEGERS.items() if booleans],
+)
+def test_integer_inputs_of_floating_ops_give_the_default_dtype_as_torch(float32_default, name, dtype):
+    # mvlgamma, polygamma, logit, ..., softsign of integers or booleans gave float64 whatever the default dtype
+    call = _FLOATING_OF_INTEGERS[name][0]
+    data = np.array([[3, 1, 4], [5, 2, 6]]).astype(dtype)
+    expected = call(torch, torch.tensor(data))
+    ours = call(autograd, Tensor(data))
+    assert ours.dtype == np.float32 == expected.numpy().dtype
+    np.testing.assert_allclose(ours.data, expected.numpy(), rtol=1e-6, atol=1e-6, equal_nan=True)
+
+
+def nn_functional(lib):
+    """torch.nn.functional, or this library's nn.functional."""
+    if lib is torch:
+        return torch.nn.functional
+    import nn.functional
+
+    return nn.functional

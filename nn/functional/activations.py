@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, ShapeError, Tensor, where
+from autograd import Node, ShapeError, Tensor, get_default_dtype, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside, hard_swished, parametric_relu
 from autograd.shape_errors import ArgumentRangeError
@@ -86,7 +86,8 @@ def writes_in_place(function: str, inplace: Any, x: Any) -> bool:
 def as_float_tensor(x: Any, function: str) -> Tensor:
     """``x`` as a floating-point Tensor: Tensors pass through, array-likes become constants.
 
-    Integer and boolean data become float64 (they cannot carry gradients anyway).
+    Integer and boolean data become the default floating dtype (:func:`autograd.get_default_dtype`, float64 unless
+    changed; torch's float32), as torch's (they cannot carry gradients anyway).
     """
     if isinstance(x, Tensor):
         tensor = x
@@ -99,7 +100,7 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
             raise TypeError(f"{function}: expected real numbers, got an array of dtype {array.dtype}")
         tensor = Tensor(array)
     if tensor.dtype.kind != "f":
-        tensor = tensor.astype(np.float64)
+        tensor = tensor.astype(get_default_dtype())
     return tensor
 
 
