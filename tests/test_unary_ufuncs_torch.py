@@ -344,3 +344,25 @@ def nn_functional(lib):
     import nn.functional
 
     return nn.functional
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int8, np.uint8])
+@pytest.mark.parametrize(
+    ("threshold", "value"),
+    [(1, -1), (1.5, 7.9), (-1.7, -2.9), (-1, 0), (1000, 0), (np.inf, 0), (1, np.inf), (-256, 3)],
+)
+def test_threshold_of_integers_keeps_their_dtype_as_torch(dtype, threshold, value):
+    # F.threshold of an integer tensor gave float64 (torch keeps the dtype, the numbers cast towards zero, and
+    # refuses one the dtype cannot hold)
+    import nn.functional
+
+    data = np.array([-2, 0, 1, 2, 3, 5]).astype(dtype)
+    try:
+        expected = torch.nn.functional.threshold(torch.tensor(data), threshold, value).numpy()
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="threshold"):
+            nn.functional.threshold(Tensor(data), threshold, value)
+        return
+    ours = nn.functional.threshold(Tensor(data), threshold, value)
+    assert ours.dtype == expected.dtype
+    np.testing.assert_array_equal(ours.data, expected)

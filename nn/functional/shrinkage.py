@@ -4,13 +4,16 @@ has it; the result is a new Tensor)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import hard_shrunk, soft_shrunk, thresholded
 
-from ..checks import check_axis, check_fits_dtype, check_real
+from ..checks import ParameterOverflowError, check_axis, check_fits_dtype, check_real
 from .activations import as_float_tensor, writes_in_place
 from .in_place_change import change_in_place
 
@@ -26,9 +29,30 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
     fill = check_real("threshold", "value", value, allow_inf=True)
     if writes_in_place("threshold", inplace, input):
         return change_in_place("threshold", input, lambda x: thresholded(x, limit, fill))
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
+        return _integer_threshold(input, limit, fill)
     x = as_float_tensor(input, "threshold")
     check_fits_dtype("threshold", "threshold", limit, x.dtype)
     return thresholded(x, limit, check_fits_dtype("threshold", "value", fill, x.dtype))
+
+
+def _integer_threshold(x: Tensor, limit: float, fill: float) -> Tensor:
+    """``threshold`` of an integer tensor, whose dtype it keeps (torch's): ``limit`` and ``fill`` cast to that dtype
+    towards zero, as torch's (a negative integer wraps around in an unsigned one); a constant, integers carry no gradient. A number
+    the dtype cannot hold (inf and nan too; -256, -0.5 and 256 for uint8) is a :class:`ParameterOverflowError` (torch's
+    RuntimeError)."""
+    data = x._data
+    info = np.iinfo(data.dtype)
+    lowest = -int(info.max) if data.dtype.kind == "u" else int(info.min)  # torch lets negatives wrap in unsigned
+    cast = []
+    for name, number in (("threshold", limit), ("value", fill)):
+        wraps = data.dtype.kind == "u" and number < 0
+        if not (math.isfinite(number) and lowest <= number <= info.max) or (wraps and number != int(number)):
+            raise ParameterOverflowError(
+                f"threshold: {name}={number!r} cannot be converted to the input's dtype {data.dtype} without overflow"
+            )
+        cast.append(np.array(int(number)).astype(data.dtype))
+    return Tensor(np.where(data <= cast[0], cast[1], data))
 
 
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
