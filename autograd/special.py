@@ -600,22 +600,17 @@ def _entr_values(x: Any) -> Any:
 
 
 def _entr_rule(g: Any, out: Any, x: Any) -> Any:
-    """d/dx = -(log x + 1) for x > 0 (-inf at +inf; the log of the chosen entries only), nan at nan, else 0."""
-    data = shared_math.data_of(x)
-    positive = data > 0
-    if np.all(positive):
+    """d/dx = -(log x + 1), as torch's: inf at 0 (the one-sided limit), -inf at +inf, nan below 0 and at nan."""
+    with np.errstate(all="ignore"):
         return -g * (shared_math.log(x) + 1)
-    elsewhere = np.where(np.isnan(data), np.nan, 0.0).astype(np.asarray(data).dtype)
-    return shared_math.where(positive, -g * (shared_math.log(shared_math.where(positive, x, 1.0)) + 1), elsewhere)
 
 
 _ENTR = Op("entr", _entr_rule)
 
 
 def entr(x: Any) -> Any:
-    """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) for x > 0
-    (-inf at +inf, as torch's), nan at nan, and 0 at x <= 0 (where torch gives the one-sided inf at 0 and nan
-    below)."""
+    """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) (as
+    torch's: the one-sided inf at 0, -inf at +inf, nan below 0 and at nan)."""
     if isinstance(x, Node):
         return x._apply_unary(_ENTR, _entr_values)
     return _entr_values(np.asarray(x, dtype=float))[()]

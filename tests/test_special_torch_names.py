@@ -78,16 +78,17 @@ def test_entr_is_minus_x_log_x_with_its_limits():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_entr_gradient_at_infinity_and_nan_is_torchs(dtype):
+def test_entr_gradient_at_infinity_zero_negatives_and_nan_is_torchs(dtype):
     torch = pytest.importorskip("torch")
-    x = np.array([math.inf, math.nan, 0.5, 2.0, 1e-30], dtype=dtype)
+    # at 0 torch gives the one-sided inf and below 0 nan, where this gave 0
+    x = np.array([math.inf, math.nan, 0.5, 2.0, 1e-30, 0.0, -0.0, -0.5, -math.inf], dtype=dtype)
     ours, theirs = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
     out, expected = special.entr(ours), torch.special.entr(theirs)
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-6, equal_nan=True)
     out.sum().backward()
     expected.sum().backward()
     assert ours.grad.dtype == dtype
-    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-6)  # -inf at inf (was nan), nan at nan
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-6)  # -inf at inf (was nan), nan at nan, inf at 0
     assert gradgradcheck(special.entr, [np.array([0.3, 1.7, 2.5])])
 
 
