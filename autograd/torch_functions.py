@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .default_dtype import python_float_dtype
 from .out_argument import written_to_out
 from .tensor import Tensor, _operand
 from .torch_keywords import UNSET, torch_keyword_names
@@ -98,7 +99,12 @@ CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "newa
 
 
 def _node(input: Any) -> Node:
-    return input if isinstance(input, Node) else Tensor(input)
+    """``input`` as a node: a Tensor of it unless it is one; Python floats (and lists of them) in the default floating
+    dtype, as torch's (``autograd.add(2.5, 1.0)`` is a float32 Tensor after ``set_default_dtype(float32)``)."""
+    if isinstance(input, Node):
+        return input
+    dtype = python_float_dtype(input)
+    return Tensor(input) if dtype is None else Tensor(np.asarray(input, dtype=dtype))
 
 
 def _first_operand(name: str, input: Any, args: tuple) -> Node:

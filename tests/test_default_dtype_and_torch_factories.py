@@ -828,3 +828,19 @@ def test_generate_square_subsequent_mask_follows_the_default_dtype_as_torchs(tor
     assert ours.dtype == np.dtype(dtype) and _torch_dtype_name(theirs) == np.dtype(dtype).name
     np.testing.assert_array_equal(ours.data, theirs.numpy())
     assert nn.Transformer.generate_square_subsequent_mask(4, dtype=autograd.float16).dtype == np.float16
+
+
+@pytest.mark.parametrize("default", FLOATING)
+@pytest.mark.parametrize("name", ["add", "mul", "sub", "div", "true_divide", "floor_divide", "maximum"])
+def test_torch_functions_of_two_python_floats_give_the_default_dtype_as_torch(torch, name, default):
+    # autograd.add(2.5, -7.25) gave float64 whatever the default dtype (torch: its default dtype)
+    _same_default(torch, default)
+    if name == "maximum":
+        ours, theirs = (
+            autograd.maximum(autograd.tensor(2.5), 7.25),
+            torch.maximum(torch.tensor(2.5), torch.tensor(7.25)),
+        )
+    else:
+        ours, theirs = getattr(autograd, name)(2.5, -7.25), getattr(torch, name)(2.5, -7.25)
+    assert str(ours.dtype) == _torch_dtype_name(theirs)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-3)
