@@ -174,6 +174,21 @@ def _logit_rule(g: Any, out: Any, x: Any, eps: float | None) -> Any:
 _LOGIT = Op("logit", _logit_rule)
 
 
+def _nextafter_values(x: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The next float after x towards other (past the largest, inf, without numpy's overflow warning, as torch's)."""
+    with quiet():
+        return np.nextafter(x, other)
+
+
+def _nextafter_rule(g: Any, out: Any, x: Any, other: np.ndarray) -> Any:
+    """torch's nextafter backward: g where x != other (nan and infinities too), 0 where they are equal."""
+    moves = shared_math.data_of(x) != other
+    return g if np.all(moves) else shared_math.where(moves, g, 0.0)
+
+
+_NEXTAFTER = Op("nextafter", _nextafter_rule)
+
+
 def _xlogy_values(x: Any, y: Any) -> np.ndarray:
     """torch's xlogy kernel: NaN where y is NaN, else 0 where x = 0, else x log(y)."""
     x, y = np.asarray(x), np.asarray(y)
@@ -629,9 +644,8 @@ class TorchMathNames:
     def nextafter(self: Self, other: Any) -> Self:
         """torch.Tensor.nextafter: the next float after self towards other, in the dtype the two promote to as in
         arithmetic (torch's: float16 beside float32 is float32, an integer beside a float the float's dtype); that
-        dtype must be floating. As torch's, d/dself = 1 where self != other (0 where equal: the result is other)
-        and ``other`` gets no gradient: the result is self plus the constant step (exact, one unit in the last
-        place), or the constant next float where self or it is not finite (there torch's d/dself is 1, here 0)."""
+        dtype must be floating. As torch's, d/dself = 1 where self != other (infinities and nan included) and 0
+        where they are equal (the result is other); ``other`` gets no gradient."""
         tensor = _tensor(self)
         theirs = _data(other)
         dtype = np.dtype(array_function("result_type")(tensor, other if isinstance(other, Node) else theirs))
@@ -641,17 +655,14 @@ class TorchMathNames:
             )
         if tensor._data.dtype != dtype:
             tensor = tensor.astype(dtype)
-        mine, theirs = tensor._data, theirs.astype(dtype)
+        theirs = theirs.astype(dtype)
         try:
-            with quiet():  # the float past the largest is inf, as torch's, without numpy's overflow warning
-                after = np.nextafter(mine, theirs)
+            shape = np.broadcast_shapes(tensor.shape, theirs.shape)
         except ValueError:
-            raise ShapeError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
-        finite = np.isfinite(after) & np.isfinite(mine) & (mine != theirs)  # torch: no gradient where self == other
-        with quiet():
-            step = np.where(finite, after - mine, 0).astype(mine.dtype)
-        stepped = tensor + _constant(tensor, step)
-        return stepped if finite.all() else tensor._where(finite, stepped, _constant(tensor, after))
+            raise ShapeError(f"nextafter: shapes {tensor.shape} and {theirs.shape} do not broadcast") from None
+        if tensor.shape != shape:
+            tensor = tensor.broadcast_to(shape)
+        return shared_math.record(_NEXTAFTER, _nextafter_values, tensor, other=np.broadcast_to(theirs, shape))
 
     # -- random draws: Tensors outside the graph ---------------------------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:

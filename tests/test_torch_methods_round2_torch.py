@@ -336,3 +336,20 @@ def test_svd_and_qr_values_match_torch():
     u, s, v = Tensor(a).svd(compute_uv=False)
     expected = torch.tensor(a).svd(compute_uv=False)
     assert u.shape == tuple(expected.U.shape) and v.shape == tuple(expected.V.shape) and not u.data.any()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_nextafter_gradient_is_one_wherever_self_differs_from_other_as_torch(dtype):
+    # at an infinite or nan self (or other) the gradient was 0; torch's d/dself is 1 wherever self != other
+    x = np.array([1.0, 2.0, 2.0, np.inf, -np.inf, np.nan, 1.0, 3.0, 0.0, -0.0, 1e38], dtype=dtype)
+    y = np.array([2.0, 1.0, 2.0, 0.0, np.inf, 3.0, np.nan, np.inf, -0.0, 0.0, np.inf], dtype=dtype)
+    upstream = np.arange(1.0, 12.0).astype(dtype)
+    theirs = torch.tensor(x, requires_grad=True)
+    expected = torch.nextafter(theirs, torch.tensor(y))
+    (their_grad,) = torch.autograd.grad(expected, theirs, torch.tensor(upstream))
+    ours = Tensor(x, requires_grad=True)
+    got = ours.nextafter(Tensor(y))
+    got.backward(upstream)
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    assert ours.grad.dtype == dtype
+    np.testing.assert_array_equal(ours.grad, their_grad.numpy())
