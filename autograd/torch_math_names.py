@@ -471,10 +471,12 @@ class TorchMathNames:
         exponent = other if isinstance(other, (int, np.integer)) and not isinstance(other, bool) else None
         exponent = _operand(tensor, other) if exponent is None else type(tensor)._make(np.asarray(exponent))
         kind = exponent._data.dtype.kind
-        if kind == "b":  # torch's NotImplementedError ("ldexp_cpu_exp" not implemented for 'Bool')
+        if kind == "b" and tensor._data.dtype.kind == "f":
+            # torch's NotImplementedError ("ldexp_cpu_exp" not implemented for 'Bool'); beside an integer or boolean
+            # self, torch takes the booleans as the exponents 0 and 1
             raise DtypeKernelError(f"ldexp: the exponent must be a number, not a bool tensor (dtype {exponent.dtype})")
-        if kind in "iu":
-            return _scaled_by_power_of_two(shared_math.floating(tensor), exponent._data)
+        if kind in "iub":
+            return _scaled_by_power_of_two(shared_math.floating(tensor), exponent._data.astype(np.int64, copy=False))
         # torch's promotion: integers (or booleans) beside a float take its dtype; of two, the default float dtype
         tensor_float, exponent_float = tensor._data.dtype.kind == "f", kind == "f"
         if not tensor_float:

@@ -315,7 +315,9 @@ _FLOATING_OF_INTEGERS = {  # name: (call, whether torch takes booleans too)
     "logit": (lambda lib, x: x.logit(), False),
     "sinc": (lambda lib, x: x.sinc(), True),
     "angle": (lambda lib, x: x.angle(), True),
-    "ldexp": (lambda lib, x: x.ldexp(x), False),
+    "ldexp": (lambda lib, x: x.ldexp(x), True),  # (a boolean exponent was refused beside a boolean self too)
+    "ndtr": (lambda lib, x: lib.special.ndtr(x), True),  # (booleans were negated, and refused)
+    "entr": (lambda lib, x: lib.special.entr(x), True),
     "xlogy": (lambda lib, x: x.xlogy(x), True),
     "softsign": (lambda lib, x: nn_functional(lib).softsign(x), False),
     "tanhshrink": (lambda lib, x: nn_functional(lib).tanhshrink(x), False),
