@@ -180,13 +180,18 @@ def _nextafter_values(x: np.ndarray, other: np.ndarray) -> np.ndarray:
         return np.nextafter(x, other)
 
 
-def _nextafter_rule(g: Any, out: Any, x: Any, other: np.ndarray) -> Any:
+def _nextafter_rule(g: Any, out: Any, x: Any, other: Any) -> Any:
     """torch's nextafter backward: g where x != other (nan and infinities too), 0 where they are equal."""
-    moves = shared_math.data_of(x) != other
+    moves = shared_math.data_of(x) != shared_math.data_of(other)
     return g if np.all(moves) else shared_math.where(moves, g, 0.0)
 
 
-_NEXTAFTER = Op("nextafter", _nextafter_rule)
+def _nextafter_other_rule(g: Any, out: Any, x: Any, other: Any) -> Any:
+    """torch's d/dother of nextafter: zeros (the result moves only by self)."""
+    return shared_math.where(np.zeros(np.shape(shared_math.data_of(g)), dtype=bool), g, 0.0)
+
+
+_NEXTAFTER = Op("nextafter", _nextafter_rule, _nextafter_other_rule)
 
 
 def _xlogy_values(x: Any, y: Any) -> np.ndarray:
@@ -647,24 +652,29 @@ class TorchMathNames:
         """torch.Tensor.nextafter: the next float after self towards other, in the dtype the two promote to as in
         arithmetic (torch's: float16 beside float32 is float32, an integer beside a float the float's dtype); that
         dtype must be floating. As torch's, d/dself = 1 where self != other (infinities and nan included) and 0
-        where they are equal (the result is other); ``other`` gets no gradient."""
+        where they are equal (the result is other); ``other`` gets a zero gradient."""
         tensor = _tensor(self)
         theirs = _data(other)
         dtype = np.dtype(array_function("result_type")(tensor, other if isinstance(other, Node) else theirs))
+        if isinstance(other, Node) and other.requires_grad:  # in the graph with a zero gradient, as torch's
+            theirs = other.astype(dtype) if other._data.dtype != dtype else other
         if dtype.kind != "f":
             raise DtypeKernelError(
                 f"nextafter: expects floating-point tensors, got dtypes {tensor._data.dtype} and {theirs.dtype}"
             )
         if tensor._data.dtype != dtype:
             tensor = tensor.astype(dtype)
-        theirs = theirs.astype(dtype)
+        else:
+            theirs = theirs.astype(dtype)
         try:
             shape = np.broadcast_shapes(tensor.shape, theirs.shape)
         except ValueError:
             raise ShapeError(f"nextafter: shapes {tensor.shape} and {theirs.shape} do not broadcast") from None
         if tensor.shape != shape:
             tensor = tensor.broadcast_to(shape)
-        return shared_math.record(_NEXTAFTER, _nextafter_values, tensor, other=np.broadcast_to(theirs, shape))
+        if theirs.shape != shape:
+            theirs = theirs.broadcast_to(shape) if isinstance(theirs, Node) else np.broadcast_to(theirs, shape)
+        return shared_math.record(_NEXTAFTER, _nextafter_values, tensor, theirs)
 
     # -- random draws: Tensors outside the graph ---------------------------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:

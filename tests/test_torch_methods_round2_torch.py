@@ -353,3 +353,14 @@ def test_nextafter_gradient_is_one_wherever_self_differs_from_other_as_torch(dty
     np.testing.assert_array_equal(got.data, expected.detach().numpy())
     assert ours.grad.dtype == dtype
     np.testing.assert_array_equal(ours.grad, their_grad.numpy())
+
+
+def test_nextafter_of_a_constant_towards_a_tensor_that_requires_grad_gives_it_zeros_as_torch():
+    # the result was outside the graph (autograd.grad refused it); torch's d/dother is zeros
+    x, y = np.array([1.0, 2.0, np.inf]), np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 3.0]])
+    theirs = torch.tensor(y, requires_grad=True)
+    (expected,) = torch.autograd.grad(torch.nextafter(torch.tensor(x), theirs).sum(), theirs)
+    ours = Tensor(y, requires_grad=True)
+    got = Tensor(x).nextafter(ours)
+    got.sum().backward()
+    np.testing.assert_array_equal(ours.grad, expected.numpy())
