@@ -249,7 +249,7 @@ def cloned(obj: Any) -> Any:
     return obj
 
 
-def _as_array(x: Any) -> np.ndarray:
+def as_array(x: Any) -> np.ndarray:
     if isinstance(x, torch.Tensor):
         return x.detach().numpy(force=True)  # (force: a ZeroTensor gradient, sgn's, converts only so)
     if isinstance(x, Tensor):
@@ -264,7 +264,7 @@ def assert_same(ours: Any, theirs: Any, what: str, values: bool = True) -> None:
     assert len(our_leaves) == len(their_leaves), f"{what}: {len(our_leaves)} outputs, torch {len(their_leaves)}"
     for position, (mine, reference) in enumerate(zip(our_leaves, their_leaves)):
         where = f"{what} {position}" if len(their_leaves) > 1 else what
-        have, want = _as_array(mine), _as_array(reference)
+        have, want = as_array(mine), as_array(reference)
         assert have.shape == want.shape, f"{where}: shape {have.shape}, torch {want.shape}"
         if isinstance(reference, torch.Tensor):
             assert have.dtype == want.dtype, f"{where}: dtype {have.dtype}, torch {want.dtype}"
@@ -277,7 +277,7 @@ def assert_same(ours: Any, theirs: Any, what: str, values: bool = True) -> None:
             np.testing.assert_array_equal(have, want, err_msg=where)
 
 
-def _differentiable(outputs: list[Any]) -> list[int]:
+def differentiable_outputs(outputs: list[Any]) -> list[int]:
     return [i for i, out in enumerate(outputs) if isinstance(out, torch.Tensor) and out.requires_grad]
 
 
@@ -304,7 +304,7 @@ def check_sample(
         assert_same(got, expected, "output")
 
     their_outputs = list(leaves(sample.output_process_fn_grad(expected)))
-    differentiable = _differentiable(their_outputs)
+    differentiable = differentiable_outputs(their_outputs)
     their_inputs = [t for t in leaves(their_args) if isinstance(t, torch.Tensor) and t.requires_grad]
     if not differentiable or not their_inputs:
         return
@@ -316,13 +316,13 @@ def check_sample(
     their_grads = torch.autograd.grad(
         [their_outputs[i] for i in differentiable],
         their_inputs,
-        [torch.tensor(u, dtype=their_outputs[i].dtype) for u, i in zip(upstream, differentiable)],
+        [torch.from_numpy(u.astype(as_array(their_outputs[i]).dtype)) for u, i in zip(upstream, differentiable)],
         allow_unused=True,
     )
     our_grads = autograd.grad(
         [our_outputs[i] for i in differentiable],
         our_inputs,
-        [Tensor(u.astype(_as_array(our_outputs[i]).dtype)) for u, i in zip(upstream, differentiable)],
+        [Tensor(u.astype(as_array(our_outputs[i]).dtype)) for u, i in zip(upstream, differentiable)],
         allow_unused=True,
     )
     for position, (mine, reference, tensor) in enumerate(zip(our_grads, their_grads, their_inputs)):

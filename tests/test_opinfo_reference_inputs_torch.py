@@ -102,13 +102,6 @@ def torch_default_dtype() -> Iterator[None]:
         autograd.set_default_dtype(before)
 
 
-#: The conversions, whose samples with torch's ``memory_format`` keyword are left to the functions group's file.
-CONVERSIONS = {"bool", "byte", "char", "double", "float", "half", "int", "long", "short"}
-
-#: OpInfos left to tests/test_opinfo_functions_torch.py, which fixes their float64 samples (torch's out-of-place
-#: ``fill``; the conversions' ``memory_format`` keyword, above).
-FUNCTIONS_GROUP = {"fill"}
-
 #: Differences README documents, left out: an OpInfo's id, ``id-kind`` or ``id-kind-index`` (the test's id).
 KNOWN_DIFFERENCES = {
     "bfloat16": "README: no bfloat16 dtype (numpy has none): .bfloat16() raises a TypeError",
@@ -172,9 +165,7 @@ OUR_FUNCTIONS: dict[str, Callable[..., Any]] = {name: _reflected(name) for name 
 
 def _excluded(op: Any, kind: str, index: int) -> bool:
     name = oracle.op_id(op)
-    if name in FUNCTIONS_GROUP or {name, f"{name}-{kind}", f"{name}-{kind}-{index}"} & KNOWN_DIFFERENCES.keys():
-        return True
-    return name in CONVERSIONS and "memory_format" in kept_inputs(op, kind)[index].kwargs
+    return bool({name, f"{name}-{kind}", f"{name}-{kind}-{index}"} & KNOWN_DIFFERENCES.keys())
 
 
 def params() -> list[Any]:
@@ -194,7 +185,7 @@ def _numpy(x: Any) -> np.ndarray:
         if x._is_zerotensor():
             x = torch.zeros(x.shape, dtype=x.dtype)
         return x.detach().numpy()
-    return oracle._as_array(x)
+    return oracle.as_array(x)
 
 
 def _torch_run(op: Any, sample: Any, index: int, dtype: Any = None) -> tuple[Any, list[Any] | None, list[Any]]:
@@ -207,11 +198,11 @@ def _torch_run(op: Any, sample: Any, index: int, dtype: Any = None) -> tuple[Any
             x = x.detach().to(dtype).requires_grad_(x.requires_grad)
         return x
 
-    args = oracle._tree_map(prepared, (sample.input, sample.args, sample.kwargs))
+    args = oracle.tree_map(prepared, (sample.input, sample.args, sample.kwargs))
     expected = op(args[0], *args[1], **args[2])
-    outputs = list(oracle._leaves(sample.output_process_fn_grad(expected)))
-    differentiable = oracle._differentiable(outputs)
-    inputs = [t for t in oracle._leaves(args) if isinstance(t, torch.Tensor) and t.requires_grad]
+    outputs = list(oracle.leaves(sample.output_process_fn_grad(expected)))
+    differentiable = oracle.differentiable_outputs(outputs)
+    inputs = [t for t in oracle.leaves(args) if isinstance(t, torch.Tensor) and t.requires_grad]
     if not differentiable or not inputs:
         return expected, [], args
     upstream = [torch.from_numpy(u) for u in _upstream([outputs[i] for i in differentiable], index)]
@@ -228,7 +219,7 @@ def _upstream(outputs: list[Any], index: int) -> list[np.ndarray]:
     """The upstream gradient of each differentiable output: seeded normal numbers rounded (by numpy, once) to the
     output's dtype, the same arrays for both libraries (torch.tensor(u, dtype=float16) rounds through float32)."""
     rng = np.random.default_rng(index)
-    return [rng.standard_normal(tuple(out.shape)).astype(oracle._as_array(out).dtype) for out in outputs]
+    return [rng.standard_normal(tuple(out.shape)).astype(oracle.as_array(out).dtype) for out in outputs]
 
 
 def _lone_nan_gradients(op: Any, sample: Any, grads: list[Any], upstream: np.ndarray) -> list[np.ndarray]:
@@ -252,16 +243,16 @@ def check_input(op: Any, kind: str, index: int, sample: Any = None) -> None:
     name = oracle.op_id(op)
     our_fn = OUR_FUNCTIONS.get(name) or oracle.our_op(op)
     expected, their_grads, their_args = _torch_run(op, sample, index)
-    our_args = oracle._tree_map(oracle.to_ours, their_args)
+    our_args = oracle.tree_map(oracle.to_ours, their_args)
     got = our_fn(our_args[0], *our_args[1], **our_args[2])
     if name in oracle.META_ONLY:
         oracle.assert_same(got, expected, "output", values=False)
         return
     ours, theirs = [got], [expected]
     if their_grads:
-        our_outputs = list(oracle._leaves(sample.output_process_fn_grad(got)))
-        differentiable = oracle._differentiable(list(oracle._leaves(sample.output_process_fn_grad(expected))))
-        our_inputs = [t for t in oracle._leaves(our_args) if isinstance(t, Tensor) and t.requires_grad]
+        our_outputs = list(oracle.leaves(sample.output_process_fn_grad(got)))
+        differentiable = oracle.differentiable_outputs(list(oracle.leaves(sample.output_process_fn_grad(expected))))
+        our_inputs = [t for t in oracle.leaves(our_args) if isinstance(t, Tensor) and t.requires_grad]
         upstream = _upstream([our_outputs[i] for i in differentiable], index)
         our_grads = autograd.grad(
             [our_outputs[i] for i in differentiable], our_inputs, [Tensor(u) for u in upstream], allow_unused=True
@@ -286,7 +277,7 @@ def _assert_as_accurate(op: Any, sample: Any, index: int, ours: list[Any], their
     exact, exact_grads, _ = _torch_run(op, sample, index, dtype=torch.float64)
     rtol, atol = oracle.TOLERANCES[np.dtype(np.float32)]
     for position, (mine, reference, truth) in enumerate(zip(ours, theirs, [exact, *(exact_grads or [])])):
-        mine, reference, truth = oracle._as_array(mine), _numpy(reference), _numpy(truth)
+        mine, reference, truth = oracle.as_array(mine), _numpy(reference), _numpy(truth)
         assert mine.dtype == reference.dtype and mine.shape == reference.shape
         with np.errstate(invalid="ignore"):
             our_error, their_error = np.abs(mine - truth), np.abs(reference.astype(truth.dtype) - truth)
