@@ -232,7 +232,8 @@ def to_ours(obj: Any) -> Any:
     """A sample's argument in this library's terms: a torch tensor becomes a Tensor of the same values, dtype and
     requires_grad; a torch dtype numpy's; a torch.Size a tuple; a torch.device its string."""
     if isinstance(obj, torch.Tensor):
-        return Tensor(obj.detach().numpy().copy(), requires_grad=obj.requires_grad)
+        # (of a clone: numpy() of torch's own storage makes it unresizable, which changes torch's out= later)
+        return Tensor(obj.detach().clone().numpy(), requires_grad=obj.requires_grad)
     if isinstance(obj, torch.dtype):
         return NUMPY_DTYPES.get(obj, obj)
     if isinstance(obj, torch.Size):
