@@ -29,7 +29,14 @@ from .shape_errors import ShapeError, is_integer
 from .storage import TypedStorage, UntypedStorage
 from .torch_keywords import torch_keyword_names
 
-__all__ = ["AmbiguousTruthValueError", "TorchMetadataNames", "in_memory_format", "resize_data"]
+__all__ = [
+    "CHANNELS_LAST",
+    "AmbiguousTruthValueError",
+    "TorchMetadataNames",
+    "channels_last_copy",
+    "in_memory_format",
+    "resize_data",
+]
 
 Self = TypeVar("Self", bound="TorchMetadataNames")  # the Tensor a method is called on
 
@@ -92,7 +99,7 @@ def _storage(data: np.ndarray) -> tuple[np.ndarray | None, int]:
 
 
 #: torch's channels-last memory formats and the number of axes each lays out (N, C, spatial... stored with C last).
-_CHANNELS_LAST = {"torch.channels_last": 4, "channels_last": 4, "torch.channels_last_3d": 5, "channels_last_3d": 5}
+CHANNELS_LAST = {"torch.channels_last": 4, "channels_last": 4, "torch.channels_last_3d": 5, "channels_last_3d": 5}
 _CONTIGUOUS_FORMATS = ("torch.contiguous_format", "contiguous_format")
 
 
@@ -100,6 +107,16 @@ def _channels_last_copy(data: np.ndarray) -> np.ndarray:
     """``data`` (N, C, spatial...) copied into memory ordered N, spatial..., C (torch's channels-last strides)."""
     order = (0, *range(2, data.ndim), 1)
     return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+
+
+def channels_last_copy(data: np.ndarray, memory_format: Any, op: str) -> np.ndarray:
+    """``data`` copied in the channels-last ``memory_format`` (a name of :data:`CHANNELS_LAST`); a ShapeError naming
+    ``op`` when ``data`` has not the number of axes that format lays out (torch's "required rank" error)."""
+    name = str(memory_format)
+    rank = CHANNELS_LAST[name]
+    if data.ndim != rank:
+        raise ShapeError(f"{op}: required rank {rank} tensor to use {name} format, got shape {data.shape}")
+    return _channels_last_copy(data)
 
 
 def in_memory_format(converted: Any, memory_format: Any, op: str, source: Any) -> Any:
@@ -115,11 +132,8 @@ def in_memory_format(converted: Any, memory_format: Any, op: str, source: Any) -
     data = converted._data
     if name in ("torch.preserve_format", "preserve_format"):
         return converted
-    if name in _CHANNELS_LAST:
-        rank = _CHANNELS_LAST[name]
-        if data.ndim != rank:
-            raise ShapeError(f"{op}: required rank {rank} tensor to use {name} format, got shape {data.shape}")
-        laid = _channels_last_copy(data)
+    if name in CHANNELS_LAST:
+        laid = channels_last_copy(data, name, op)
         if laid.strides == data.strides:
             return converted
     elif name in _CONTIGUOUS_FORMATS:

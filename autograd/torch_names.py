@@ -52,7 +52,7 @@ from .torch_keywords import (
     torch_keyword_names,
     torch_reduction,
 )
-from .torch_metadata_names import in_memory_format
+from .torch_metadata_names import CHANNELS_LAST, channels_last_copy, in_memory_format
 from .versions import multi_output_views
 
 __all__ = [
@@ -311,16 +311,24 @@ class TorchNames:
     def clone(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.clone: a copy of the data that stays in the graph (d/dx = identity; recorded as
         ``astype`` to its own dtype, numpy's ``astype(copy=True)``). torch's ``memory_format`` may be
-        ``torch.preserve_format`` or ``torch.contiguous_format`` (the copy is C-contiguous)."""
-        check_factory_options("clone", memory_format=memory_format)
+        ``torch.preserve_format`` or ``torch.contiguous_format`` (the copy is C-contiguous), or
+        ``torch.channels_last`` (``channels_last_3d``) for a 4-D (5-D) tensor: the copy stores the channels innermost,
+        as :func:`in_memory_format` lays them out."""
         tensor = _tensor(self)
-        data = tensor._data.copy()
+        if str(memory_format) in CHANNELS_LAST:
+            data = channels_last_copy(tensor._data, memory_format, "clone")
+        else:
+            check_factory_options("clone", memory_format=memory_format)
+            data = tensor._data.copy()
         return tensor._from_op(data, ar.astype, (tensor,), {"dtype": data.dtype})
 
     def contiguous(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.contiguous: itself if its data is C-contiguous, else a C-contiguous ``clone()``; torch's
         ``memory_format`` torch.contiguous_format (or, for a tensor that is already contiguous,
-        torch.preserve_format, which torch refuses to make a copy in)."""
+        torch.preserve_format, which torch refuses to make a copy in), or ``torch.channels_last``
+        (``channels_last_3d``): itself if already laid out channels-last, else a channels-last ``clone``."""
+        if str(memory_format) in CHANNELS_LAST:
+            return in_memory_format(_tensor(self), memory_format, "contiguous", self)
         check_factory_options("contiguous", memory_format=memory_format)
         if _tensor(self)._data.flags.c_contiguous:
             return self

@@ -76,9 +76,12 @@ def test_clone_and_contiguous_take_torchs_plain_memory_formats(method, name):
     ours.sum().backward()  # still in the graph
 
 
-def test_clone_refuses_a_memory_format_it_cannot_give_naming_it():
-    with pytest.raises(ValueError, match="clone: memory_format torch.channels_last is not available"):
-        ag.zeros(1, 2, 3, 4).clone(memory_format=torch.channels_last)
+def test_clone_refuses_a_channels_last_format_of_another_rank_as_torch():
+    with pytest.raises(RuntimeError, match="required rank 4 tensor to use channels_last format"):
+        torch.zeros(2, 3, 4).clone(memory_format=torch.channels_last)
+    with pytest.raises(RuntimeError, match="clone: required rank 4 tensor to use torch.channels_last format"):
+        ag.zeros(2, 3, 4).clone(memory_format=torch.channels_last)
+    assert ag.zeros(1, 2, 3, 4).clone(memory_format=torch.channels_last).stride() == (24, 1, 8, 2)
 
 
 def test_contiguous_copy_refuses_the_preserve_format_as_torch():

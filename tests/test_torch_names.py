@@ -668,6 +668,36 @@ def test_conversions_take_torchs_memory_format_and_lay_the_data_out_as_torchs(me
         np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
+@pytest.mark.parametrize("method", ["clone", "contiguous"])
+@pytest.mark.parametrize("memory_format", ["channels_last", "channels_last_3d"])
+@pytest.mark.parametrize("laid_out", [False, True])
+def test_clone_and_contiguous_take_torchs_channels_last_formats(method, memory_format, laid_out):
+    torch = pytest.importorskip("torch")
+    rank = 4 if memory_format == "channels_last" else 5
+    data = np.random.default_rng(5).normal(size=(2, 3, 4, 5, 2)[:rank])
+    expected = torch.tensor(data, requires_grad=True)
+    x = Tensor(data, requires_grad=True)
+    source, ours_in = expected, x
+    if laid_out:  # already channels-last: contiguous returns it, clone copies it
+        source = expected.detach().contiguous(memory_format=getattr(torch, memory_format)).requires_grad_()
+        ours_in = Tensor(data, requires_grad=True).contiguous(memory_format=f"torch.{memory_format}").detach()
+        ours_in.requires_grad_()
+        assert ours_in.stride() == source.stride()
+    theirs = getattr(source, method)(memory_format=getattr(torch, memory_format))
+    ours = getattr(ours_in, method)(memory_format=f"torch.{memory_format}")
+    assert ours.stride() == theirs.stride() and (ours is ours_in) == (theirs is source)
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    upstream = np.random.default_rng(6).normal(size=data.shape)
+    (theirs * torch.tensor(upstream)).sum().backward()
+    (ours * Tensor(upstream)).sum().backward()
+    np.testing.assert_array_equal(ours_in.grad, source.grad.numpy())
+    other = getattr(torch, "channels_last_3d" if rank == 4 else "channels_last")
+    with pytest.raises(RuntimeError, match="required rank"):
+        getattr(source, method)(memory_format=other)
+    with pytest.raises(RuntimeError, match=f"{method}: required rank {9 - rank} tensor"):
+        getattr(ours_in, method)(memory_format=str(other))
+
+
 def test_to_takes_torchs_positional_non_blocking_and_copy():
     torch = pytest.importorskip("torch")
     data = np.random.default_rng(4).normal(size=(2, 3))
