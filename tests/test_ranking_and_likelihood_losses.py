@@ -293,6 +293,37 @@ def test_targets_other_than_signs_go_into_torchs_formula(name, reduction):
         np.testing.assert_allclose(have, want, rtol=1e-12, equal_nan=True)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["hinge_embedding_loss", "soft_margin_loss"])
+@pytest.mark.parametrize(
+    ("input_shape", "target_shape"), [((5, 5), (1, 5)), ((1, 4), (3, 4)), ((4,), (3, 4)), ((), (3,))]
+)
+def test_hinge_embedding_and_soft_margin_losses_broadcast_input_and_target_as_torchs(
+    name, reduction, input_shape, target_shape
+):
+    # torch broadcasts the two silently (torch's OpInfo reference inputs give a (5, 5) input a (1, 5) target);
+    # its soft_margin_loss only the target, refusing an input that would have to grow (so does ours)
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    x, target = rng.normal(size=input_shape) * 2, rng.choice([-1.0, 1.0], size=target_shape)
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    their_loss, our_loss = getattr(torch.nn.functional, name), getattr(F, name)
+    if name == "soft_margin_loss" and np.broadcast_shapes(input_shape, target_shape) != input_shape:
+        with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+            their_loss(theirs, torch.tensor(target), reduction=reduction)
+        with pytest.raises(RuntimeError, match=r"soft_margin_loss: target shape .* does not broadcast to input shape"):
+            our_loss(ours, target, reduction=reduction)
+        return
+    out = our_loss(ours, target, reduction=reduction)
+    expected = their_loss(theirs, torch.tensor(target), reduction=reduction)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12)
+    upstream = rng.normal(size=expected.shape)
+    out.backward(Tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     ("input_shape", "target_shape", "var_shape"),
     [

@@ -5,8 +5,10 @@ keyword-only, and so are torch's deprecated ``size_average`` and ``reduce`` (not
 ``triplet_margin_with_distance_loss``, as in torch), which override it when given.
 
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
-these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
-silent broadcasting). The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
+these losses; a nan hinge argument gives a nan term (with derivative 0), as there. ``hinge_embedding_loss`` broadcasts
+its input and target as torch's (silently: a (5, 5) input and a (1, 5) target give (5, 5) terms), ``soft_margin_loss``
+its target to the input's shape (torch's refuses an input that would have to grow), ``margin_ranking_loss`` its three operands of one number of dimensions; the other losses' shapes must
+match. The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
 ``soft_margin_loss`` take any real target into their formula, as torch's (a target of margin_ranking_loss that
 requires grad gets its gradient, as there), and ``cosine_embedding_loss`` gives a target that is neither a term
 of 0, as torch's.
@@ -49,6 +51,27 @@ def _real_target(target: Any, like: Tensor, loss: str) -> Tensor:
     """``target`` as a float Tensor of ``like``'s shape, any real values (torch's formula takes them all)."""
     _, target = _paired(like, target, loss, "input")
     return target
+
+
+def _input_and_target(loss: str, input: Any, target: Any, *, input_expands: bool = True) -> tuple[Tensor, Tensor]:
+    """``input`` as a float Tensor and ``target`` as :func:`_real_target`, both broadcast to their common shape as
+    torch's hinge_embedding_loss takes them (an input's gradient sums back over the axes it was expanded along);
+    without ``input_expands`` only the target is (torch's soft_margin_loss writes into an output of the input's
+    shape). Shapes that do not broadcast so are a :class:`ShapeError` naming both, torch's RuntimeError."""
+    x = as_float_tensor(input, loss)
+    if isinstance(target, Node) and not isinstance(target, Tensor):
+        return x, _real_target(target, x, loss)  # (refused there, naming the loss)
+    if not isinstance(target, Tensor):
+        target = np.asarray(target)
+    common = broadcast_shape(x.shape, tuple(target.shape))
+    if common is not None and x.shape != common and not input_expands:
+        raise ShapeError(f"{loss}: target shape {tuple(target.shape)} does not broadcast to input shape {x.shape}")
+    if common is not None:
+        if x.shape != common:
+            x = x.broadcast_to(common)
+        if tuple(target.shape) != common:
+            target = target.broadcast_to(common) if isinstance(target, Tensor) else np.broadcast_to(target, common)
+    return x, _real_target(target, x, loss)
 
 
 def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
@@ -114,8 +137,8 @@ def hinge_embedding_loss(
     reduction = legacy_reduction("hinge_embedding_loss", size_average, reduce, reduction)
     reduction = check_choice("hinge_embedding_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("hinge_embedding_loss", "margin", margin)
-    x = as_float_tensor(input, "hinge_embedding_loss")
-    y = _real_target(target, x, "hinge_embedding_loss")._data
+    x, y = _input_and_target("hinge_embedding_loss", input, target)
+    y = y._data
     terms = where(y == 1, x, _hinge(margin - x))
     neither = (y != 1) & (y != -1)
     if neither.any():  # torch's two terms, both kept where y is neither -1 nor +1
@@ -131,8 +154,7 @@ def soft_margin_loss(
     torch's, any real y; d/dx = -y sigmoid(-y x), d/dy = -x sigmoid(-y x)."""
     reduction = legacy_reduction("soft_margin_loss", size_average, reduce, reduction)
     reduction = check_choice("soft_margin_loss", "reduction", reduction, REDUCTIONS)
-    x = as_float_tensor(input, "soft_margin_loss")
-    y = _real_target(target, x, "soft_margin_loss")
+    x, y = _input_and_target("soft_margin_loss", input, target, input_expands=False)
     return _reduce((-y * x).softplus(), reduction)
 
 
