@@ -998,8 +998,9 @@ class Tensor(
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
         low > high the result is high, as ``minimum(maximum(x, low), high)``; where x < low == high no input gets
-        the gradient (torch's: low takes it only where low < high, high only where x > high or high < low); a nan in x or a bound gives nan and no
-        gradient there, as torch's. With one number bound an x equal to it is kept, so
+        the gradient (torch's: low takes it only where low < high, high only where x > high or high < low); a nan
+        in x or a bound gives nan, and no gradient there but what torch's rule gives a Tensor high (where x > high
+        or high < low: a nan low, a nan x). With one number bound an x equal to it is kept, so
         ``clamp(-0.0, min=0)`` is -0.0, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
         number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
         """
@@ -1019,7 +1020,15 @@ class Tensor(
             # below min == max sends it nowhere (the low bound would otherwise have taken it)
             low_data, high_data = shared_math.data_of(low), shared_math.data_of(high)
             stuck = (self._data < low_data) & (low_data == high_data)
-            return where(stuck, clipped.detach(), clipped) if stuck.any() else clipped
+            if stuck.any():
+                clipped = where(stuck, clipped.detach(), clipped)
+            # at a nan result torch's rule still gives max the gradient where x > max or max < min (a nan min, a
+            # nan x): there the result is nan + max
+            if clipped.dtype.kind == "f":
+                to_high = np.isnan(clipped._data) & ((self._data > high_data) | (high_data < low_data))
+                if to_high.any():
+                    clipped = where(to_high, high + np.nan, clipped)
+            return clipped
         data = self._data
         if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
             data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float

@@ -158,6 +158,24 @@ def test_clamp_with_tensor_bounds_gives_nan_and_no_gradient_where_x_or_a_bound_i
     np.testing.assert_array_equal(high.grad, [0, 0, 0, 0, 0, 1])
 
 
+def test_clamp_gives_a_tensor_max_torchs_gradient_at_a_nan_result_where_x_is_above_it_or_it_is_below_min():
+    # torch's clamp backward compares: max takes the gradient where x > max or max < min, whatever the result;
+    # so a nan min with x above max, or a nan x with max below min, sends it to max (a nan result)
+    torch = pytest.importorskip("torch")
+    columns = [(5.0, np.nan, 2.0), (np.nan, 4.0, 3.0), (1.0, np.nan, 2.0), (np.nan, 0.0, 2.0), (5.0, 0.0, np.nan)]
+    data, low_bound, high_bound = (np.array(column) for column in zip(*columns))
+    ours = [Tensor(a.copy(), requires_grad=True) for a in (data, low_bound, high_bound)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (data, low_bound, high_bound)]
+    out, expected = ours[0].clamp(ours[1], ours[2]), torch.clamp(*theirs)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    upstream = np.arange(1.0, 6.0)
+    out.backward(Tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy())
+    np.testing.assert_array_equal(ours[2].grad, [1.0, 2.0, 0.0, 0.0, 0.0])
+
+
 @pytest.mark.parametrize("call", ["clamp", "clip", "clamp_", "np.clip"])
 def test_clamp_with_equal_tensor_bounds_gives_no_input_the_gradient_below_them_as_torch(call):
     torch = pytest.importorskip("torch")
