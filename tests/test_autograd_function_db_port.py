@@ -25,7 +25,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("expecttest")  # torch's testing internals import it
 function_db = pytest.importorskip("torch.testing._internal.autograd_function_db")
 
-from opinfo_oracle import assert_same, leaves  # noqa: E402  (after the importorskips)
+from opinfo_oracle import assert_same, cloned, leaves, tree_map  # noqa: E402  (after the importorskips)
 
 
 class NumpyCube(Function):
@@ -316,14 +316,6 @@ def _ours(value: Any) -> Any:
     return value
 
 
-def _fresh(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone().requires_grad_(value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_fresh(item) for item in value)
-    return value
-
-
 def _differentiable(outputs: list[Any]) -> list[int]:
     return [i for i, out in enumerate(outputs) if isinstance(out, torch.Tensor) and out.requires_grad]
 
@@ -331,7 +323,7 @@ def _differentiable(outputs: list[Any]) -> list[int]:
 @pytest.mark.parametrize(("name", "index"), _cases())
 def test_function_matches_torchs_values_and_derivatives(name: str, index: int) -> None:
     sample = _samples(name)[index]
-    their_args = _fresh((sample.input, *sample.args))
+    their_args = tree_map(cloned, (sample.input, *sample.args))
     our_args = _ours(their_args)
     expected = OPS[name].op(*their_args, **sample.kwargs)
     our_fn, second_order = OURS[name]

@@ -28,7 +28,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("expecttest")  # torch's testing internals import it
 common_modules = pytest.importorskip("torch.testing._internal.common_modules")
 
-from opinfo_oracle import NUMPY_DTYPES, assert_same, leaves  # noqa: E402  (after the importorskips)
+from opinfo_oracle import NUMPY_DTYPES, assert_same, cloned, leaves, tree_map  # noqa: E402  (after the importorskips)
 
 #: The ModuleInfos whose module this library has, by class name.
 MODULES = {info.module_cls.__name__: info for info in common_modules.module_db if hasattr(nn, info.module_cls.__name__)}
@@ -111,17 +111,6 @@ def _ours(value: Any, grad: bool = False) -> Any:
     return value
 
 
-def _fresh(value: Any) -> Any:
-    """torch's argument with each tensor a fresh leaf of the same values (a case is run twice)."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone().requires_grad_(value.requires_grad)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_fresh(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
-    return value
-
-
 def _build(name: str, case: Any) -> tuple[Any, Any]:
     """(torch's module, ours): built from the case's constructor input, float64, torch's state copied into ours."""
     args, kwargs = case.constructor_input.args, case.constructor_input.kwargs
@@ -131,7 +120,7 @@ def _build(name: str, case: Any) -> tuple[Any, Any]:
     if name.startswith("Lazy"):  # parameters take their shapes at the first call
         forward = case.forward_input
         with torch.no_grad():
-            theirs(*_fresh(forward.args), **_fresh(forward.kwargs))
+            theirs(*tree_map(cloned, forward.args), **tree_map(cloned, forward.kwargs))
         with autograd.no_grad():
             ours(*_ours(forward.args), **_ours(forward.kwargs))
     ours.load_state_dict({key: value.detach().numpy().copy() for key, value in theirs.state_dict().items()})
@@ -159,7 +148,7 @@ def test_module_matches_torch_on_torchs_module_inputs(name: str, training: bool,
     theirs, ours = _build(name, case)
     theirs.train(training)
     ours.train(training)
-    their_args, their_kwargs = _fresh(case.forward_input.args), _fresh(case.forward_input.kwargs)
+    their_args, their_kwargs = tree_map(cloned, case.forward_input.args), tree_map(cloned, case.forward_input.kwargs)
     our_args, our_kwargs = _ours(their_args, grad=True), _ours(their_kwargs, grad=True)
     expected = theirs(*their_args, **their_kwargs)
     got = ours(*our_args, **our_kwargs)

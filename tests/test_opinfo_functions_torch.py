@@ -116,20 +116,6 @@ def _triangular_input(op, *args, **kwargs):
     return gradcheck_wrapper_triangular_input(op, *args, **kwargs)
 
 
-def _with_torchs_default_dtype(op):
-    function = oracle.our_op(op)
-
-    def call(*args, **kwargs):
-        before = autograd.get_default_dtype()
-        autograd.set_default_dtype(np.float32)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            autograd.set_default_dtype(before)
-
-    return call
-
-
 def _check_partial_view(op, index):
     """The sample's input as the leaf view base[5:15] it is in torch's test, on both sides: values, and gradients
     of the view (an entry read from outside it gets none)."""
@@ -161,7 +147,7 @@ CHECKS = {
     "cholesky_inverse": lambda op, i: _check(_ThroughGradcheckWrapper(op, _triangular_input), i),
     "cholesky_solve": lambda op, i: _check(_ThroughGradcheckWrapper(op), i),
     **{
-        name: lambda op, i: _check(op, i, our_fn=_with_torchs_default_dtype(op))
+        name: lambda op, i: _check(op, i, our_fn=oracle.with_torchs_default_dtype(oracle.our_op(op)))
         for name in ("linspace", "linspace.tensor_overload", "logspace", "logspace.tensor_overload")
     },
     "as_strided.partial_views": _check_partial_view,

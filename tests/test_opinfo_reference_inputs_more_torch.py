@@ -31,9 +31,8 @@ cannot hold (tests/test_opinfo_functions_torch.py tests that the conversions to 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -112,24 +111,6 @@ KNOWN_DIFFERENCES = {
 }
 
 
-@contextlib.contextmanager
-def _torch_default_dtype() -> Iterator[None]:
-    before = autograd.get_default_dtype()
-    autograd.set_default_dtype(np.float32)
-    try:
-        yield
-    finally:
-        autograd.set_default_dtype(before)
-
-
-def _with_torchs_default_dtype(function: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        with _torch_default_dtype():
-            return function(*args, **kwargs)
-
-    return call
-
-
 def _clamp_of_expanded_input(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002 - torch's names
     shapes = [tuple(t.shape) for t in (input, min, max) if isinstance(t, torch.Tensor)]
     return torch.clamp(input.expand(np.broadcast_shapes(*shapes)), min, max)
@@ -146,7 +127,7 @@ THEIR_GRADIENT_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 #: Our side where the driver's does not fit (see the docstring).
-OUR_FUNCTIONS: dict[str, Callable[..., Any]] = {"where": _with_torchs_default_dtype(oracle.ADAPTERS["where"])}
+OUR_FUNCTIONS: dict[str, Callable[..., Any]] = {"where": oracle.with_torchs_default_dtype(oracle.ADAPTERS["where"])}
 
 
 def check(op: Any, index: int) -> None:

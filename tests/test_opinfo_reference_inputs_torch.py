@@ -23,10 +23,9 @@ its list (every float32, int64 and bool sample input is kept): a run over all of
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -89,17 +88,6 @@ def _kept_inputs(name: str, kind: str) -> dict[int, Any]:
 def kept_inputs(op: Any, kind: str) -> dict[int, Any]:
     """The inputs of kind ``kind`` of ``op`` that the tests run, by their index among all of them."""
     return _kept_inputs(oracle.op_id(op), kind)
-
-
-@contextlib.contextmanager
-def torch_default_dtype() -> Iterator[None]:
-    """This library's default dtype set to torch's (float32) meanwhile."""
-    before = autograd.get_default_dtype()
-    autograd.set_default_dtype(np.float32)
-    try:
-        yield
-    finally:
-        autograd.set_default_dtype(before)
 
 
 #: Differences README documents, left out: an OpInfo's id, ``id-kind`` or ``id-kind-index`` (the test's id).
@@ -288,5 +276,5 @@ def _assert_as_accurate(op: Any, sample: Any, index: int, ours: list[Any], their
 
 @pytest.mark.parametrize(("op", "kind", "index"), params())
 def test_opinfo_input_matches_torch(op: Any, kind: str, index: int) -> None:
-    with torch_default_dtype():
+    with oracle.torch_default_dtype():
         check_input(op, kind, index)
