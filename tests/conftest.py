@@ -22,6 +22,16 @@ settings.register_profile("thorough", max_examples=300, deadline=None, suppress_
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """torch, the oracle, on one thread when installed: its worker threads spin on a busy 2-core machine (a small
+    Transformer's step took 0.2 s on two threads, 0.03 s on one), and the oracle's answers need no parallelism."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 @pytest.fixture
 def torch():
     """torch, the oracle; the tests that take it are skipped when it is not installed."""
