@@ -488,9 +488,11 @@ def linspace(
         raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
     refuse_bool_range("linspace", dtype)
     dtype = float_dtype(dtype)
+    integer = np.dtype(dtype)
+    if integer.kind in "iu":  # torch's 0-d tensor ends of an integer result are numbers (no gradient to carry)
+        start, stop = (_number_end(end, name) for end, name in ((start, "start"), (stop, "stop")))
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
-    integer = np.dtype(dtype)
     if integer.kind not in "iu":
         return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
@@ -504,6 +506,17 @@ def linspace(
     index = np.arange(count)
     values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))
     return Tensor._from_array(np.trunc(values).astype(integer), requires_grad, "linspace")
+
+
+def _number_end(end: Any, name: str) -> Any:
+    """A linspace end of an integer result: a 0-d Tensor's number (ShapeError naming linspace for another Tensor)."""
+    if not isinstance(end, Tensor):
+        return end
+    if end.ndim != 0:
+        raise ShapeError(
+            f"linspace: {name} of an integer dtype must be a number or a 0-d tensor, got shape {end.shape}"
+        )
+    return end.data.item()
 
 
 def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:

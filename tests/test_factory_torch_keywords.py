@@ -144,6 +144,15 @@ def test_linspace_refuses_both_spellings_or_no_end():
         autograd.linspace(0, steps=3)
 
 
+@pytest.mark.parametrize(("start", "end"), [(-2.7, 7), (3, -3), (0.5, 0.5)])
+def test_linspace_of_an_integer_dtype_takes_0d_tensor_ends_as_torchs(start, end):
+    torch = pytest.importorskip("torch")
+    expected = torch.linspace(torch.tensor(start), torch.tensor(end), 5, dtype=torch.int64)
+    got = autograd.linspace(autograd.tensor(start), autograd.tensor(end), 5, dtype=autograd.int64)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got.data, expected.numpy())
+
+
 def test_logspace_takes_torchs_steps_and_base():
     np.testing.assert_allclose(autograd.logspace(0, 3, steps=4, base=2).data, [1.0, 2.0, 4.0, 8.0])
 
