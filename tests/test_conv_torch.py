@@ -311,6 +311,16 @@ def test_unfold_and_fold_match_torch_layout_values_and_gradients(kernel, dilatio
     _compare(out, folded, rng.standard_normal((2, 3, 7, 6)), ours, theirs, {"rtol": 1e-12, "atol": 1e-12})
 
 
+@pytest.mark.parametrize("kernel, dilation, padding, stride", UNFOLD_GRID[::3])
+def test_unfold_of_booleans_is_boolean_as_torchs(kernel, dilation, padding, stride):
+    x = np.random.default_rng(5).random((2, 3, 7, 6)) > 0.5
+    out = F.unfold(Tensor(x), kernel, dilation, padding, stride)
+    expected = TF.unfold(torch.tensor(x), kernel, dilation, padding, stride)
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out.data, expected.numpy())
+    np.testing.assert_array_equal(F.unfold(Tensor(x[0]), kernel, dilation, padding, stride).data, expected[0].numpy())
+
+
 @pytest.mark.parametrize(
     "size, kernel, stride", [((7, 6), (3, 2), (1, 1)), ((8, 6), (2, 2), (2, 2)), ((9, 7), (2, 3), (2, 3))]
 )

@@ -69,10 +69,14 @@ def as_pooled_tensor(x: Any, op: str) -> Tensor:
     return as_float_tensor(x, op)
 
 
-def _batched(x: Any, op: str, keep_integers: bool = False) -> tuple[Tensor, bool]:
+def _batched(x: Any, op: str, keep_integers: bool = False, keep_booleans: bool = False) -> tuple[Tensor, bool]:
     """``x`` as a float ``(N, C, H, W)`` Tensor (integer data kept with ``keep_integers``: see
-    :func:`as_pooled_tensor`), and whether a batch axis was added."""
-    x = as_pooled_tensor(x, op) if keep_integers else as_float_tensor(x, op)
+    :func:`as_pooled_tensor`; boolean data with ``keep_booleans``), and whether a batch axis was added."""
+    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    if keep_booleans and data is not None and data.dtype.kind == "b":
+        x = x if isinstance(x, Tensor) else Tensor(data)
+    else:
+        x = as_pooled_tensor(x, op) if keep_integers else as_float_tensor(x, op)
     if x.ndim == 3:
         return x.reshape((1,) + x.shape), True
     if x.ndim != 4:
@@ -611,9 +615,10 @@ def unfold(
     """im2col in PyTorch's layout: ``(N, C, H, W)`` -> ``(N, C*kh*kw, L)``, L = H_out * W_out.
 
     out[n, (c*kh + a)*kw + b, i*W_out + j] = pad(x)[n, c, i*sh + a*dh, j*sw + b*dw];
-    the gradient is ``fold`` (overlapping windows add up).
+    the gradient is ``fold`` (overlapping windows add up). Boolean data stays boolean (each entry is one of the
+    input's or a padding False), as torch's; integer data becomes floating, as :func:`as_float_tensor`.
     """
-    x, unbatched = _batched(input, "unfold")
+    x, unbatched = _batched(input, "unfold", keep_booleans=True)
     kernel = pair(kernel_size, "kernel_size", "unfold")
     stride, padding, dilation = (
         pair(stride, "stride", "unfold"),
