@@ -362,3 +362,26 @@ def test_illegal_geometry_raises_torchs_runtime_error_as_well_as_a_value_error(o
     with pytest.raises(RuntimeError, match=op) as caught:
         call(F, x, np.ones)
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "name, weight_shape",
+    [
+        ("conv1d", (4, 3, 2)),
+        ("conv2d", (4, 3, 2, 3)),
+        ("conv3d", (4, 3, 2, 2, 3)),
+        ("conv_transpose1d", (3, 4, 2)),
+        ("conv_transpose2d", (3, 4, 2, 3)),
+        ("conv_transpose3d", (3, 4, 2, 2, 3)),
+    ],
+)
+def test_integer_convolutions_are_exact_in_int64_as_torchs(name, weight_shape):
+    rng = np.random.default_rng(8)
+    x = rng.integers(-9, 10, (2, 3) + (5,) * (len(weight_shape) - 2))
+    weight, bias = rng.integers(-9, 10, weight_shape), rng.integers(-9, 10, 4)
+    big = x * (2**40 + 1)  # sums of products a float64 computation would round
+    for data in (x, big):
+        out = getattr(F, name)(Tensor(data), Tensor(weight), Tensor(bias), stride=2, padding=1)
+        expected = getattr(TF, name)(torch.tensor(data), torch.tensor(weight), torch.tensor(bias), stride=2, padding=1)
+        assert out.dtype == np.int64
+        np.testing.assert_array_equal(out.data, expected.numpy())

@@ -69,6 +69,21 @@ def as_pooled_tensor(x: Any, op: str) -> Tensor:
     return as_float_tensor(x, op)
 
 
+def integer_convolution(input: Any, weight: Any) -> bool:
+    """Whether a convolution's input and weight both hold integers: torch's integer convolution, whose result keeps
+    the dtype (int64 products summed exactly, wrapping as torch's), is then computed so here; otherwise integer data
+    becomes floating (:func:`as_float_tensor`)."""
+    kinds = (x.dtype.kind if isinstance(x, Tensor) else "O" if isinstance(x, Node) else np.asarray(x).dtype.kind
+             for x in (input, weight))  # fmt: skip
+    return all(kind in "iu" for kind in kinds)
+
+
+def conv_operand(x: Any, op: str, integers: bool) -> Tensor:
+    """A convolution's operand as a Tensor: integer data kept when ``integers`` (:func:`integer_convolution`), else
+    floating."""
+    return as_pooled_tensor(x, op) if integers else as_float_tensor(x, op)
+
+
 def _batched(x: Any, op: str, keep_integers: bool = False, keep_booleans: bool = False) -> tuple[Tensor, bool]:
     """``x`` as a float ``(N, C, H, W)`` Tensor (integer data kept with ``keep_integers``: see
     :func:`as_pooled_tensor`; boolean data with ``keep_booleans``), and whether a batch axis was added."""
@@ -152,8 +167,10 @@ def conv2d(
     stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
     if not isinstance(padding, str):
         pair(padding, "padding", "conv2d", minimum=0)
-    x, unbatched = _batched(input, "conv2d")
-    weight, bias, groups = checked_conv_operands("conv2d", x, weight, bias, groups, "(C_out, C_in / groups, kh, kw)")
+    integers = integer_convolution(input, weight)
+    x, unbatched = _batched(input, "conv2d", keep_integers=integers)
+    layout = "(C_out, C_in / groups, kh, kw)"
+    weight, bias, groups = checked_conv_operands("conv2d", x, weight, bias, groups, layout, integers)
     c_out, c_group, kh, kw = weight.shape
     widths = conv_padding("conv2d", padding, (kh, kw), stride, dilation)
     padding = (widths[0][0], widths[1][0])
@@ -220,8 +237,9 @@ def conv1d(
     gradients are conv2d's, seen through reshapes.
     """
     check_operand_dtypes("conv1d", input, weight, bias)
-    x = as_float_tensor(input, "conv1d")
-    weight = as_float_tensor(weight, "conv1d")
+    integers = integer_convolution(input, weight)
+    x = conv_operand(input, "conv1d", integers)
+    weight = conv_operand(weight, "conv1d", integers)
     if x.ndim not in (2, 3):
         raise ShapeError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
     if weight.ndim != 3:
@@ -264,12 +282,12 @@ def check_kernel(op: str, weight: Tensor) -> None:
 
 
 def checked_conv_operands(
-    op: str, x: Tensor, weight: Any, bias: Any, groups: Any, layout: str
+    op: str, x: Tensor, weight: Any, bias: Any, groups: Any, layout: str, integers: bool = False
 ) -> tuple[Tensor, Tensor | None, int]:
     """The weight and bias of a convolution of the batched input ``x`` as float Tensors, and ``groups``, checked:
     the weight has ``x``'s number of axes (``layout`` names them), the groups divide both channel counts, the
     weight's input channels times the groups are ``x``'s channels, the bias is (C_out,). Errors name ``op``."""
-    weight = as_float_tensor(weight, op)
+    weight = conv_operand(weight, op, integers)
     if weight.ndim != x.ndim:
         raise ShapeError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
     check_kernel(op, weight)
@@ -281,7 +299,7 @@ def checked_conv_operands(
             f"expects {c_group * groups} (groups={groups})"
         )
     if bias is not None:
-        bias = as_float_tensor(bias, op)
+        bias = conv_operand(bias, op, integers)
         if bias.shape != (c_out,):
             raise ShapeError(
                 f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"

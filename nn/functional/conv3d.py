@@ -30,7 +30,9 @@ from .conv import (
     check_kernel,
     check_operand_dtypes,
     checked_conv_operands,
+    conv_operand,
     conv_padding,
+    integer_convolution,
     triple,
 )
 from .conv_transpose import conv_transpose2d, conv_transpose_output_size
@@ -70,9 +72,10 @@ def conv3d(
     ``(C_in, D, H, W)``. Built as one ``conv2d`` node over the depth windows (see the module docstring).
     """
     check_operand_dtypes("conv3d", input, weight, bias)
-    x, unbatched = batched_volumes("conv3d", input)
+    integers = integer_convolution(input, weight)
+    x, unbatched = batched_volumes("conv3d", input, keep_integers=integers)
     layout = "(C_out, C_in / groups, kd, kh, kw)"
-    weight, bias, groups = checked_conv_operands("conv3d", x, weight, bias, groups, layout)
+    weight, bias, groups = checked_conv_operands("conv3d", x, weight, bias, groups, layout, integers)
     c_out, c_group, kd, kh, kw = weight.shape
     stride, dilation = triple(stride, "stride", "conv3d"), triple(dilation, "dilation", "conv3d")
     kernel = (kd, kh, kw)
@@ -116,8 +119,9 @@ def conv_transpose3d(
     module docstring).
     """
     op = "conv_transpose3d"
-    x, unbatched = batched_volumes(op, input)
-    weight = as_float_tensor(weight, op)
+    integers = integer_convolution(input, weight)
+    x, unbatched = batched_volumes(op, input, keep_integers=integers)
+    weight = conv_operand(weight, op, integers)
     if weight.ndim != 5:
         raise ShapeError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
     check_kernel(op, weight)
@@ -130,7 +134,7 @@ def conv_transpose3d(
         )
     c_out = c_group * groups
     if bias is not None:
-        bias = as_float_tensor(bias, op)
+        bias = conv_operand(bias, op, integers)
         if bias.shape != (c_out,):
             raise ShapeError(
                 f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape} and groups={groups}, "

@@ -20,8 +20,7 @@ from autograd import ArgumentRangeError, ShapeError, Tensor, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.conv import fold, pair
 
-from .activations import as_float_tensor
-from .conv import check_groups, check_kernel, single
+from .conv import check_groups, check_kernel, conv_operand, integer_convolution, single
 from .padding import pad
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose_output_size"]
@@ -66,8 +65,9 @@ def _conv_transpose(
 
     float16 runs in float32 (the products, the overlaps' sums and the bias) and is rounded once at the end, as
     torch's half kernels."""
-    x = as_float_tensor(input, op)
-    weight = as_float_tensor(weight, op)
+    integers = integer_convolution(input, weight)
+    x = conv_operand(input, op, integers)
+    weight = conv_operand(weight, op, integers)
     layout = "(N, C, L) or (C, L)" if dims == 1 else "(N, C, H, W) or (C, H, W)"
     if x.ndim not in (dims + 1, dims + 2):
         raise ShapeError(f"{op}: expected an input of shape {layout}, got shape {x.shape}")
@@ -90,7 +90,7 @@ def _conv_transpose(
         )
     c_out = c_group * groups
     if bias is not None:
-        bias = as_float_tensor(bias, op)
+        bias = conv_operand(bias, op, integers)
         if bias.shape != (c_out,):
             raise ShapeError(f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape} and "
                              f"groups={groups}, got {bias.shape}")  # fmt: skip
