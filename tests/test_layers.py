@@ -539,6 +539,16 @@ def test_bilinear_matches_torch_and_saves(tmp_path):
     np.testing.assert_array_equal(nn.load(tmp_path / "bilinear.npz").weight.data, ours.weight.data)
 
 
+def test_bilinear_of_integers_is_torchs_exact_integer_result():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x1, x2, w, b = (rng.integers(-9, 10, shape) * 2**20 for shape in ((5, 3), (5, 4), (2, 3, 4), (2,)))
+    expected = torch.nn.functional.bilinear(*map(torch.tensor, (x1, x2, w, b)))
+    out = F.bilinear(*map(Tensor, (x1, x2, w, b)))
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out.data, expected.numpy())
+
+
 def test_a_tensor_assigned_to_a_weights_data_gives_the_weight_its_values_as_torch():
     layer = nn.Linear(3, 2, rng=0)
     layer(np.ones((1, 3), np.float32)).sum().backward()

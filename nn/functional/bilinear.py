@@ -7,7 +7,7 @@ from typing import Any
 from autograd import ShapeError, Tensor, einsum
 from autograd.accumulation import float16_via_float32
 
-from .activations import as_float_tensor
+from .conv import conv_operand, integer_convolution
 
 __all__ = ["bilinear"]
 
@@ -18,10 +18,11 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
 
     ``input1`` (..., in1) and ``input2`` (..., in2) share their leading axes; ``weight`` is
     (out, in1, in2), ``bias`` (out,). d/dinput1 = W_o x2 summed with the output gradient, and so on:
-    the einsum's own derivatives.
+    the einsum's own derivatives. Integer inputs and weight (and bias) give an exact integer result, as torch's.
     """
-    x1, x2 = as_float_tensor(input1, "bilinear"), as_float_tensor(input2, "bilinear")
-    w = as_float_tensor(weight, "bilinear")
+    integers = all(integer_convolution(x, weight) for x in (input1, input2))
+    x1, x2 = conv_operand(input1, "bilinear", integers), conv_operand(input2, "bilinear", integers)
+    w = conv_operand(weight, "bilinear", integers)
     if w.ndim != 3:
         raise ShapeError(f"bilinear: weight must be 3-D (out, in1, in2), got shape {w.shape}")
     if x1.ndim == 0 or x1.shape[-1] != w.shape[1] or x2.ndim == 0 or x2.shape[-1] != w.shape[2]:
@@ -34,7 +35,7 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     y = einsum("...i,oij,...j->...o", x1, w, x2)
     if bias is None:
         return y
-    b = as_float_tensor(bias, "bilinear")
+    b = conv_operand(bias, "bilinear", integers)
     if b.shape != (w.shape[0],):
         raise ShapeError(f"bilinear: bias must have shape ({w.shape[0]},), got {b.shape}")
     return y + b
