@@ -272,7 +272,7 @@ class TorchIndexNames:
         counts = np.bincount(flat, minlength=tensor.size).reshape(tensor.shape)
         written = counts > 0
         if reduce in ("sum", "mean"):
-            base = tensor if include_self else tensor._where(written, 0, tensor)
+            base = tensor if include_self else tensor._where(written, tensor.dtype.type(0), tensor)  # (bool stays)
             total = base + sm.scatter_add(src, positions, tensor.shape)
             if reduce == "sum":
                 return total
@@ -777,6 +777,8 @@ def _identity(ufunc: np.ufunc, dtype: np.dtype) -> Any:
     """The value an empty reduction by ``ufunc`` starts from, in ``dtype`` (-inf for a maximum, ...)."""
     if ufunc is np.multiply:
         return 1
+    if dtype.kind == "b":  # logical or / and
+        return ufunc is np.minimum
     info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
     extreme = -math.inf if dtype.kind == "f" else info.min
     return extreme if ufunc is np.maximum else -extreme if dtype.kind == "f" else info.max

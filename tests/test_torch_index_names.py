@@ -102,6 +102,20 @@ def test_scatter_reduce_of_integers_and_infinities():
     np.testing.assert_array_equal(x.grad, [0, 0])
 
 
+@pytest.mark.parametrize("reduce", ["sum", "prod", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_of_booleans_stays_boolean_as_torchs(reduce, include_self):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    x, src, index = rng.random((4, 5)) > 0.5, rng.random((6, 5)) > 0.5, rng.integers(0, 4, (6, 5))
+    expected = torch.tensor(x).scatter_reduce(
+        0, torch.tensor(index), torch.tensor(src), reduce, include_self=include_self
+    )
+    out = Tensor(x).scatter_reduce(0, Tensor(index), Tensor(src), reduce, include_self=include_self)
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out.data, expected.numpy())
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
