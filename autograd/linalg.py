@@ -183,7 +183,9 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
     below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
     torch.linalg.pinv (``atol``/``rtol``, numbers or one per matrix: the cutoff is max(atol, rtol * largest), rtol by
-    default 0 for a positive atol, else eps * max(m, n), as torch's). The gradient is the pseudo-inverse's
+    default 0 for a positive atol, else eps * max(m, n), as torch's). With none of them, the cutoff is torch's,
+    eps * max(m, n) of the dtype times the largest (numpy's bare call uses 1e-15 for every dtype, which keeps a
+    float32 matrix's rounding noise as singular values to invert). The gradient is the pseudo-inverse's
     derivative at a constant rank (see :mod:`autograd.derivatives.linalg`): exact for full-rank matrices,
     and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes.
 
@@ -191,10 +193,10 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
     torch's: from A = V diag(w) V^T (numpy's eigh), A^+ = V diag(1 / w_i where |w_i| is above the cutoff, else 0)
     V^T; its gradient is the same rule at A, as torch's."""
     a = checked_matrices(a, "pinv", square=False)
-    if atol is None:
+    if atol is None and (rcond is not None or rtol is not None):
         relative = rcond if rtol is None else rtol
-        # numpy's pinv: the cutoff rcond * the largest (rcond 1e-15 by default; one per matrix, or negative)
-        cutoffs = np.asarray(-np.inf), np.asarray(1e-15 if relative is None else getattr(relative, "_data", relative))
+        # numpy's pinv: the cutoff rcond * the largest (one per matrix, or negative)
+        cutoffs = np.asarray(-np.inf), np.asarray(getattr(relative, "_data", relative))
         cutoffs = cutoffs[0], cutoffs[1][..., None]
     else:
         cutoffs = _tolerances(a, atol, rtol)

@@ -312,6 +312,25 @@ def test_pinv_with_atol_alone_takes_torchs_default_rtol_unless_atol_is_positive(
     np.testing.assert_allclose(la.pinv(Tensor(a), atol=atol).data, expected, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pinv_without_tolerances_cuts_off_at_torchs_eps_times_size_in_the_matrixs_dtype(dtype):
+    """A rank-1 product of float32 vectors has singular values ~1e-8 of rounding noise: torch's default cutoff, float32
+    eps * 3 of the largest, drops them (numpy's bare 1e-15 inverts them, giving entries ~1e10); values and gradients."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    u, v = rng.standard_normal((3, 1)).astype(dtype), rng.standard_normal((3, 1)).astype(dtype)
+    tu, tv = torch.tensor(u, requires_grad=True), torch.tensor(v, requires_grad=True)
+    ou, ov = Tensor(u, requires_grad=True), Tensor(v, requires_grad=True)
+    expected, got = torch.linalg.pinv(tu @ tv.mT), la.pinv(ou @ ov.mT)
+    upstream = rng.standard_normal((3, 3)).astype(dtype)
+    expected.backward(torch.tensor(upstream))
+    got.backward(Tensor(upstream))
+    tolerance = {"rtol": 1e-4, "atol": 1e-5} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-12}
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), **tolerance)
+    np.testing.assert_allclose(ou.grad, tu.grad.numpy(), **tolerance)
+    np.testing.assert_allclose(ov.grad, tv.grad.numpy(), **tolerance)
+
+
 @pytest.mark.parametrize("tensor", [np.asarray, Tensor], ids=["ndarray", "Tensor"])
 @pytest.mark.parametrize(
     "tolerances", [{"atol": [0.5, 0.05]}, {"rtol": [0.5, 0.01]}, {"atol": [0.0, 0.5], "rtol": [0.01, 0.0]}]
