@@ -111,8 +111,13 @@ def _constant(tensor: Any, array: Any) -> Any:
 
 def _scaled_sum(op: str, input: Any, product: Any, beta: Any, alpha: Any) -> Any:
     """beta input + alpha product, ``input`` broadcast to the product's shape. A zero beta (alpha) drops that
-    term entirely, NaN and inf included, as torch does; the dropped operand gets gradient 0."""
+    term entirely, NaN and inf included, as torch does; the dropped operand gets gradient 0. Of integer or boolean
+    operands, a number beta and alpha are first converted to their dtype, as torch's (0.6 is 0 for int64, truncated
+    toward zero; 3 is True for bool, whose sum is a logical or), so the result keeps the dtype."""
     shape = product.shape
+    dtype = np.result_type(input.dtype, product.dtype)
+    if dtype.kind in "iub":
+        beta, alpha = (dtype.type(x) if isinstance(x, (int, float, np.number)) else x for x in (beta, alpha))
     try:
         fits = np.broadcast_shapes(input.shape, shape) == shape
     except ValueError:
@@ -306,6 +311,12 @@ class TorchMathNames:
         vec1, vec2 = _operand(tensor, vec1), _operand(tensor, vec2)
         if vec1.ndim != 1 or vec2.ndim != 1:
             raise ValueError(f"addr: expects two vectors, got shapes {vec1.shape} and {vec2.shape}")
+        if np.result_type(tensor.dtype, vec1.dtype, vec2.dtype).kind in "iub":  # torch's RuntimeError
+            for name, value in (("beta", beta), ("alpha", alpha)):
+                if isinstance(value, (float, np.floating)):
+                    raise TypeError(
+                        f"addr: {name} must not be a floating point number for integer tensors, got {value}"
+                    )
         return _scaled_sum("addr", tensor, vec1.reshape(-1, 1) * vec2.reshape(1, -1), beta, alpha)
 
     @float16_via_float32

@@ -274,3 +274,31 @@ def test_imag_of_a_real_tensor_is_refused_as_torch():
         _ = torch.ones(2).imag
     with pytest.raises(TypeError, match="imag: not defined for a real tensor"):
         _ = Tensor(np.ones(2)).imag
+
+
+@pytest.mark.parametrize(("beta", "alpha"), [(0.2, 0.6), (1.7, 2.6), (-1.5, 3), (2, 0), (0, -2.9)])
+@pytest.mark.parametrize("name", ["addmv", "addmm", "addr", "baddbmm", "addbmm"])
+def test_integer_and_boolean_scaled_products_convert_beta_and_alpha_to_the_dtype_as_torch(name, beta, alpha):
+    """torch converts a number beta and alpha to an integer tensor's dtype (truncated toward zero) and to True or
+    False for a boolean one (whose products and sums are logical), so the result keeps the dtype."""
+    rng = np.random.default_rng(11)
+    shapes = {
+        "addmv": [(3,), (3, 4), (4,)],
+        "addmm": [(3, 2), (3, 4), (4, 2)],
+        "addr": [(3, 4), (3,), (4,)],
+        "baddbmm": [(2, 3, 2), (2, 3, 4), (2, 4, 2)],
+        "addbmm": [(3, 2), (2, 3, 4), (2, 4, 2)],
+    }[name]
+    for arrays in ([rng.integers(-9, 10, shape) for shape in shapes], [rng.random(shape) > 0.5 for shape in shapes]):
+        if arrays[0].dtype == bool and name not in ("addr",):
+            continue  # (torch's bool matrix products are addr's only)
+        if name == "addr" and float in (type(beta), type(alpha)):
+            with pytest.raises(RuntimeError, match="must not be a floating point number"):
+                torch.addr(*map(torch.tensor, arrays), beta=beta, alpha=alpha)
+            with pytest.raises(TypeError, match="addr: (beta|alpha) must not be a floating point number"):
+                Tensor(arrays[0]).addr(*map(Tensor, arrays[1:]), beta=beta, alpha=alpha)
+            continue
+        expected = getattr(torch, name)(*map(torch.tensor, arrays), beta=beta, alpha=alpha)
+        got = getattr(Tensor(arrays[0]), name)(*map(Tensor, arrays[1:]), beta=beta, alpha=alpha)
+        assert got.dtype == arrays[0].dtype
+        np.testing.assert_array_equal(got.data, expected.numpy())
