@@ -724,7 +724,8 @@ class TorchIndexNames:
             raise ShapeError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {tensor.shape}")
         lead = tensor.ndim - len(shape)
         kept = tuple(lead + d for d, n in enumerate(shape) if n == 1 and tensor.shape[lead + d] != 1)
-        summed = tensor.sum(axis=tuple(range(lead)) + kept, keepdims=True) if lead or kept else tensor
+        # (a 0-d tensor is summed, as torch's: a bool one gives int64)
+        summed = tensor.sum(axis=tuple(range(lead)) + kept, keepdims=True) if lead or kept or not shape else tensor
         return summed.reshape(shape)
 
     # -- in place ----------------------------------------------------------------------------------------

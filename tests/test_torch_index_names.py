@@ -253,3 +253,15 @@ def test_scatter_reduce_prod_second_derivatives_with_several_zeros_per_target_ma
         return x.scatter_reduce(0, Tensor(targets), s, "prod", include_self=include_self) ** 2
 
     assert gradgradcheck(call, [base, src])
+
+
+@pytest.mark.parametrize("value", [np.bool_(True), np.int32(3), np.float32(2.5), np.array([True, False])])
+def test_sum_to_size_of_a_0d_or_to_its_own_shape_has_torchs_dtype(value):
+    """torch sums a 0-d tensor to size () (a bool or int32 one gives int64) but returns any other tensor asked for its
+    own shape as it is (a bool one stays bool)."""
+    torch = pytest.importorskip("torch")
+    shape = np.shape(value)
+    expected = torch.tensor(value).sum_to_size(shape)
+    got = Tensor(np.asarray(value)).sum_to_size(shape)
+    assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.data, expected.numpy())
