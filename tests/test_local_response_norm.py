@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
@@ -102,3 +103,22 @@ def test_local_response_norm_module_repr_shows_its_constants():
 def test_local_response_norm_rejects_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5])
+def test_integer_input_takes_torchs_integer_mean_of_the_squares(size):
+    """torch's local_response_norm of int64 averages the integer squares with an integer average pool (the sum
+    divided by size, rounded down) before the float32 power; an empty input comes back as it is."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(12).integers(-9, 10, (2, 6, 3))
+    expected = torch.nn.functional.local_response_norm(torch.tensor(x), size, alpha=3e-2, beta=0.5, k=1.25)
+    before = autograd.get_default_dtype()
+    autograd.set_default_dtype(np.float32)  # torch's, which its float32 result is in
+    try:
+        got = F.local_response_norm(Tensor(x), size, alpha=3e-2, beta=0.5, k=1.25)
+    finally:
+        autograd.set_default_dtype(before)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1.3e-6, atol=1e-5)
+    empty = np.zeros((0, 1, 2), np.int64)
+    assert F.local_response_norm(Tensor(empty), size).dtype == np.int64

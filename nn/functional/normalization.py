@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, from_numpy, standardize
+from autograd import Node, ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
@@ -268,8 +268,12 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
     weights, so an overflowing square reaches only the windows it lies in, as torch's), recorded, so every
     derivative order is available; d b_c / d a_{c'} = [c = c'] / d_c^beta
     - 2 alpha beta / size * a_c a_{c'} / d_c^(beta + 1) for c' in the window of c,
-    where d_c = k + alpha / size * sum.
+    where d_c = k + alpha / size * sum. Of integer input, the mean of the squares is torch's integer mean (the sum
+    of the integer squares divided by ``size``, rounded down), as torch's average pool of them gives it.
     """
+    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    integers = data is not None and data.dtype.kind in "iu"
+    squares_of = Tensor(data) if integers else None
     x = as_float_tensor(x, "local_response_norm")
     if x.ndim < 3:
         raise ValueError(
@@ -279,11 +283,16 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
     alpha, beta, k = (
         check_real("local_response_norm", name, value) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
     )
+    if integers and x.size == 0:  # torch's returns an empty input as it is
+        return squares_of
     channels = x.shape[1]
-    padded = (x * x).pad([(0, 0), (size // 2, (size - 1) // 2)] + [(0, 0)] * (x.ndim - 2))
+    squares = squares_of * squares_of if integers else x * x
+    padded = squares.pad([(0, 0), (size // 2, (size - 1) // 2)] + [(0, 0)] * (x.ndim - 2))
     neighbourhood = padded[:, :channels]
     for shift in range(1, size):  # window c sums padded channels c .. c + size - 1, that is c - size//2 ..
         neighbourhood = neighbourhood + padded[:, shift : shift + channels]
+    if integers:  # (no gradient: integer input has none)
+        return x / ((neighbourhood // size).astype(x.dtype) * alpha + k) ** beta
     return x / (neighbourhood * (alpha / size) + k) ** beta
 
 
