@@ -385,3 +385,21 @@ def test_integer_convolutions_are_exact_in_int64_as_torchs(name, weight_shape):
         expected = getattr(TF, name)(torch.tensor(data), torch.tensor(weight), torch.tensor(bias), stride=2, padding=1)
         assert out.dtype == np.int64
         np.testing.assert_array_equal(out.data, expected.numpy())
+
+
+@pytest.mark.parametrize(
+    "name, shape, options",
+    [
+        ("avg_pool1d", (2, 3, 9), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("avg_pool1d", (2, 3, 9), {"kernel_size": 2, "ceil_mode": True, "count_include_pad": False}),
+        ("avg_pool2d", (2, 3, 7, 6), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("avg_pool2d", (2, 3, 7, 6), {"kernel_size": 2, "divisor_override": 3}),
+        ("avg_pool3d", (2, 3, 5, 6, 4), {"kernel_size": 2, "stride": 1, "padding": 1, "count_include_pad": False}),
+    ],
+)
+def test_integer_average_pools_give_torchs_truncated_integer_means(name, shape, options):
+    x = np.random.default_rng(10).integers(-9, 10, shape)
+    expected = getattr(TF, name)(torch.tensor(x), **options)
+    out = getattr(F, name)(Tensor(x), **options)
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out.data, expected.numpy())

@@ -17,6 +17,7 @@ receives the gradient of each.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -470,6 +471,22 @@ def check_divisor_override(owner: str, value: Any) -> int:
     return int(value)
 
 
+def integer_means(pool: Any) -> Any:
+    """An average pool that gives an integer Tensor torch's integer means: each window's sum divided by its count
+    (or ``divisor_override``) and truncated toward zero, in the input's dtype (computed from the float64 means,
+    exact while the window sums stay below 2**53); no gradient, as integers have none."""
+
+    @functools.wraps(pool)
+    def run(input: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if not (isinstance(input, Tensor) and input.dtype.kind in "iu"):
+            return pool(input, *args, **kwargs)
+        means = pool(Tensor(input._data.astype(np.float64)), *args, **kwargs)
+        return Tensor(np.trunc(means._data).astype(input.dtype))
+
+    return run
+
+
+@integer_means
 @float16_via_float32
 def avg_pool2d(
     input: Any,

@@ -10,7 +10,7 @@ from autograd import ShapeError, Tensor
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_windows, single, stride_unset
+from .conv import adaptive_avg_pool2d, avg_pool2d, integer_means, max_pool2d, pool_windows, single, stride_unset
 
 __all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
 
@@ -59,6 +59,7 @@ def max_pool1d(
     return _line(out), indices.reshape(indices.shape[:-2] + (indices.shape[-1],))  # row 0: index = position
 
 
+@integer_means
 def avg_pool1d(
     input: Any,
     kernel_size: int | tuple[int],

@@ -28,6 +28,7 @@ from .conv import (
     adaptive_avg_pool2d,
     avg_pool2d,
     check_divisor_override,
+    integer_means,
     no_adaptive_cells,
     pool_windows,
     stride_unset,
@@ -95,6 +96,7 @@ def max_pool3d(
     return out[0] if unbatched else out
 
 
+@integer_means
 def avg_pool3d(
     input: Any,
     kernel_size: int | tuple[int, int, int],
