@@ -38,6 +38,7 @@ from autograd import Tensor
 torch = pytest.importorskip("torch")
 pytest.importorskip("expecttest")
 common_methods_invocations = pytest.importorskip("torch.testing._internal.common_methods_invocations")
+common_utils = pytest.importorskip("torch.testing._internal.common_utils")
 
 OP_DB = common_methods_invocations.op_db
 
@@ -182,16 +183,30 @@ def test_dtype(op: Any) -> torch.dtype | None:
 
 
 def samples(op: Any, dtype: torch.dtype) -> tuple[Any, ...]:
-    """torch's sample inputs of ``op`` in ``dtype`` (requiring grad where the op supports autograd), seeded."""
+    """torch's sample inputs of ``op`` in ``dtype`` (requiring grad where the op supports autograd), seeded
+    (:func:`draw_inputs`)."""
     return _samples(op_id(op), dtype)
 
 
 @functools.cache
 def _samples(name: str, dtype: torch.dtype) -> tuple[Any, ...]:  # (an OpInfo is not hashable: cached by its id)
     op = OPS_BY_ID[name]
-    torch.manual_seed(0)
-    requires_grad = op.supports_autograd and dtype.is_floating_point
-    return tuple(op.sample_inputs("cpu", dtype, requires_grad=requires_grad))
+    return draw_inputs(op.sample_inputs_func, op, dtype, op.supports_autograd and dtype.is_floating_point)
+
+
+def draw_inputs(function: Callable[..., Any], op: Any, dtype: torch.dtype, requires_grad: bool) -> tuple[Any, ...]:
+    """The inputs ``function`` (an OpInfo's ``sample_inputs_func`` or ``reference_inputs_func``) makes for ``op``, as
+    ``op.sample_inputs``/``reference_inputs`` make them outside a torch test: torch's generators reseeded with its
+    ``SEED`` before each input, as their TrackedInputIter does, without its search of the Python stack for a test
+    function before each (``inspect.stack``, most of the time these files took to start under pytest)."""
+    inputs = iter(function(op, "cpu", dtype, requires_grad))
+    drawn = []
+    while True:
+        common_utils.set_rng_seed(common_utils.SEED)
+        try:
+            drawn.append(next(inputs))
+        except StopIteration:
+            return tuple(drawn)
 
 
 def sample_params(ops: list[Any]) -> list[Any]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -47,7 +47,6 @@ from autograd import Tensor
 
 torch = oracle.torch
 opinfo_core = pytest.importorskip("torch.testing._internal.opinfo.core")
-common_utils = pytest.importorskip("torch.testing._internal.common_utils")
 
 #: torch's own warnings while it runs its ops (deprecated triangular_solve, index_reduce in beta): not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:torch.*")
@@ -68,34 +67,13 @@ MAX_SAMPLES_PER_OPINFO = 40
 @functools.cache
 def _drawn(name: str, dtype: Any) -> tuple[Any, ...]:
     op = oracle.OPS_BY_ID[name]
-    inputs = iter(op.sample_inputs_func(op, "cpu", dtype, op.supports_autograd and dtype.is_floating_point))
-    drawn = []
-    while True:
-        common_utils.set_rng_seed(common_utils.SEED)
-        try:
-            drawn.append(next(inputs))
-        except StopIteration:
-            return tuple(drawn)
+    return oracle.draw_inputs(op.sample_inputs_func, op, dtype, op.supports_autograd and dtype.is_floating_point)
 
 
 def samples(op: Any, dtype: Any) -> tuple[Any, ...]:
     """torch's ``sample_inputs`` of ``op`` in ``dtype`` (requiring grad where the op supports autograd and the dtype
-    is floating), as :func:`opinfo_oracle.samples` draws them (torch's generators reseeded with its ``SEED`` before
-    each, as their TrackedInputIter does) without that iterator's search of the Python stack for a test function
-    (``inspect.stack``, which under pytest took most of this file's time), as
-    tests/test_opinfo_reference_inputs_torch.py draws them."""
+    is floating), drawn by :func:`opinfo_oracle.draw_inputs`."""
     return _drawn(oracle.op_id(op), dtype)
-
-
-@contextlib.contextmanager
-def torchs_default_dtype() -> Iterator[None]:
-    """This library's default floating dtype set to torch's (float32) meanwhile."""
-    before = autograd.get_default_dtype()
-    autograd.set_default_dtype(np.float32)
-    try:
-        yield
-    finally:
-        autograd.set_default_dtype(before)
 
 
 def _float64(x: Any) -> Any:
@@ -251,14 +229,6 @@ def _triangular_input(op: Any, *args: Any, **kwargs: Any) -> Any:
     from torch.testing._internal.common_methods_invocations import gradcheck_wrapper_triangular_input
 
     return gradcheck_wrapper_triangular_input(op, *args, **kwargs)
-
-
-def _with_torchs_default_dtype(function: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        with torchs_default_dtype():
-            return function(*args, **kwargs)
-
-    return call
 
 
 def _our_options(options: Any) -> Any:
@@ -450,7 +420,7 @@ def run(op: Any, kind: str, index: int) -> None:
     """Sample ``index`` of ``op`` in the dtype ``kind`` names, as :data:`CHECKS` (or :func:`check`) runs it."""
     name, dtype = oracle.op_id(op), DTYPES[kind]
     how = _check_tied_indices if name in TIED_INDICES else CHECKS.get(name, check)
-    with torchs_default_dtype() if {name, f"{name}-{kind}"} & TORCHS_DEFAULT_DTYPE else contextlib.nullcontext():
+    with oracle.torch_default_dtype() if {name, f"{name}-{kind}"} & TORCHS_DEFAULT_DTYPE else contextlib.nullcontext():
         how(op, dtype, index)
 
 

@@ -44,7 +44,6 @@ import autograd
 from autograd import Tensor
 
 opinfo_core = pytest.importorskip("torch.testing._internal.opinfo.core")
-common_utils = pytest.importorskip("torch.testing._internal.common_utils")
 
 #: torch's own warnings while it runs its ops, and both libraries' for the deprecated upsample_bilinear (torch's
 #: OpInfo calls it).
@@ -63,14 +62,7 @@ OPS = [
 
 
 def _draw(op: Any, requires_grad: bool) -> tuple[Any, ...]:
-    inputs = iter(op.reference_inputs_func(op, "cpu", torch.float64, requires_grad))
-    drawn = []
-    while True:
-        common_utils.set_rng_seed(common_utils.SEED)
-        try:
-            drawn.append(next(inputs))
-        except StopIteration:
-            return tuple(drawn)
+    return oracle.draw_inputs(op.reference_inputs_func, op, torch.float64, requires_grad)
 
 
 def _requiring_grad(x: Any) -> Any:

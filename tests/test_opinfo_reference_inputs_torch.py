@@ -37,7 +37,6 @@ import autograd
 from autograd import Tensor
 
 opinfo_core = pytest.importorskip("torch.testing._internal.opinfo.core")
-common_utils = pytest.importorskip("torch.testing._internal.common_utils")
 
 #: At most this many reference inputs per OpInfo (evenly spread).
 PER_OP = 8
@@ -62,14 +61,7 @@ def draws(op: Any, kind: str) -> tuple[Any, ...]:
         return ()
     requires_grad = op.supports_autograd and dtype.is_floating_point
     function = op.reference_inputs_func if kind == "reference" else None
-    inputs = iter((function or op.sample_inputs_func)(op, "cpu", dtype, requires_grad))
-    drawn = []
-    while True:
-        common_utils.set_rng_seed(common_utils.SEED)
-        try:
-            drawn.append(next(inputs))
-        except StopIteration:
-            return tuple(drawn)
+    return oracle.draw_inputs(function or op.sample_inputs_func, op, dtype, requires_grad)
 
 
 def _spread(count: int, kind: str) -> list[int]:
