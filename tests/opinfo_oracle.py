@@ -32,6 +32,7 @@ import numpy as np
 import pytest
 
 import autograd
+import nn
 import nn.functional
 from autograd import Tensor
 
@@ -368,3 +369,47 @@ def check_sample(
         want = torch.zeros_like(tensor) if reference is None else reference
         have = np.zeros(tuple(tensor.shape), dtype=NUMPY_DTYPES[tensor.dtype]) if mine is None else mine
         assert_same(have, want, f"gradient of input {position}")
+
+
+class ThroughGradcheckWrapper:
+    """An OpInfo whose torch call goes through its (or a given) ``gradcheck_wrapper``, as torch's test_ops runs it
+    (cholesky_inverse/solve keep the triangle the factorisation reads; ctc_loss takes log_softmax first)."""
+
+    def __init__(self, op: Any, wrapper: Callable[..., Any] | None = None) -> None:
+        self._op, self._wrapper = op, wrapper or op.gradcheck_wrapper
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._op, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._wrapper(self._op, *args, **kwargs)
+
+
+def triangular_input(op: Any, *args: Any, **kwargs: Any) -> Any:
+    """torch's ``gradcheck_wrapper_triangular_input`` (cholesky_inverse's own wrapper also sets the diagonal to 1,
+    which only matters for complex inputs)."""
+    return common_methods_invocations.gradcheck_wrapper_triangular_input(op, *args, **kwargs)
+
+
+def _our_options(options: Any) -> Any:
+    """This library's ``LinearCrossEntropyOptions`` of the settings of torch's ``options``."""
+    if options is None:
+        return None
+    names = ("allow_retain_graph", "batch_chunk_size", "chunking_method", "acc_policy", "acc_dtype")
+    return nn.LinearCrossEntropyOptions(**{name: to_ours(getattr(options, name)) for name in names})
+
+
+def linear_cross_entropy(*args: Any, options: Any = None, **kwargs: Any) -> Any:
+    """Our linear_cross_entropy of a sample whose ``options`` is torch's object."""
+    return nn.functional.linear_cross_entropy(*args, options=_our_options(options), **kwargs)
+
+
+def triplet_with_distance(anchor: Any, positive: Any, negative: Any, *, distance_function: Any = None, **kwargs: Any):
+    """Our triplet_margin_with_distance_loss of a sample whose ``distance_function`` is torch's PairwiseDistance."""
+    if isinstance(distance_function, torch.nn.PairwiseDistance):  # the module's settings, in our module
+        distance_function = nn.PairwiseDistance(
+            p=distance_function.norm, eps=distance_function.eps, keepdim=distance_function.keepdim
+        )
+    return nn.functional.triplet_margin_with_distance_loss(
+        anchor, positive, negative, distance_function=distance_function, **kwargs
+    )

@@ -215,44 +215,6 @@ def _tile(input: Any, *repeats: Any) -> Any:
     return autograd.tile(input, tuple(repeats))
 
 
-class _ThroughGradcheckWrapper:
-    """torch's side of an OpInfo through its (or a given) ``gradcheck_wrapper``, as torch's test_ops runs it."""
-
-    def __init__(self, op: Any, wrapper: Callable[..., Any] | None = None) -> None:
-        self._op, self._wrapper = op, wrapper or op.gradcheck_wrapper
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._wrapper(self._op, *args, **kwargs)
-
-
-def _triangular_input(op: Any, *args: Any, **kwargs: Any) -> Any:
-    from torch.testing._internal.common_methods_invocations import gradcheck_wrapper_triangular_input
-
-    return gradcheck_wrapper_triangular_input(op, *args, **kwargs)
-
-
-def _our_options(options: Any) -> Any:
-    """This library's ``LinearCrossEntropyOptions`` of the settings of torch's ``options``."""
-    if options is None:
-        return None
-    names = ("allow_retain_graph", "batch_chunk_size", "chunking_method", "acc_policy", "acc_dtype")
-    return nn.LinearCrossEntropyOptions(**{name: oracle.to_ours(getattr(options, name)) for name in names})
-
-
-def _linear_cross_entropy(*args: Any, options: Any = None, **kwargs: Any) -> Any:
-    return nn.functional.linear_cross_entropy(*args, options=_our_options(options), **kwargs)
-
-
-def _triplet_with_distance(anchor: Any, positive: Any, negative: Any, *, distance_function: Any = None, **kwargs: Any):
-    if isinstance(distance_function, torch.nn.PairwiseDistance):  # the module's settings, in our module
-        distance_function = nn.PairwiseDistance(
-            p=distance_function.norm, eps=distance_function.eps, keepdim=distance_function.keepdim
-        )
-    return nn.functional.triplet_margin_with_distance_loss(
-        anchor, positive, negative, distance_function=distance_function, **kwargs
-    )
-
-
 def _ctc_through_log_softmax(log_probs: Any, *args: Any, **kwargs: Any) -> Any:
     return nn.functional.ctc_loss(nn.functional.log_softmax(log_probs, dim=2), *args, **kwargs)
 
@@ -388,15 +350,19 @@ CHECKS: dict[str, Callable[[Any, Any, int], None]] = {
     "repeat": lambda op, dtype, i: check(op, dtype, i, _tile),
     **{name: lambda op, dtype, i: check(op, dtype, i, processed=True) for name in ("svd", "linalg.svd", "linalg.eigh")},
     "cholesky_inverse": lambda op, dtype, i: check(
-        op, dtype, i, their_fn=_ThroughGradcheckWrapper(op, _triangular_input)
+        op, dtype, i, their_fn=oracle.ThroughGradcheckWrapper(op, oracle.triangular_input)
     ),
-    "cholesky_solve": lambda op, dtype, i: check(op, dtype, i, their_fn=_ThroughGradcheckWrapper(op)),
+    "cholesky_solve": lambda op, dtype, i: check(op, dtype, i, their_fn=oracle.ThroughGradcheckWrapper(op)),
     "as_strided.partial_views": _check_partial_view,
-    "nn.functional.linear_cross_entropy.chunked": lambda op, dtype, i: check(op, dtype, i, _linear_cross_entropy),
-    "nn.functional.linear_cross_entropy.chunked_none": lambda op, dtype, i: check(op, dtype, i, _linear_cross_entropy),
-    "nn.functional.triplet_margin_with_distance_loss": lambda op, dtype, i: check(op, dtype, i, _triplet_with_distance),
+    "nn.functional.linear_cross_entropy.chunked": lambda op, dtype, i: check(op, dtype, i, oracle.linear_cross_entropy),
+    "nn.functional.linear_cross_entropy.chunked_none": lambda op, dtype, i: check(
+        op, dtype, i, oracle.linear_cross_entropy
+    ),
+    "nn.functional.triplet_margin_with_distance_loss": lambda op, dtype, i: check(
+        op, dtype, i, oracle.triplet_with_distance
+    ),
     "nn.functional.ctc_loss": lambda op, dtype, i: check(
-        op, dtype, i, _ctc_through_log_softmax, _ThroughGradcheckWrapper(op)
+        op, dtype, i, _ctc_through_log_softmax, oracle.ThroughGradcheckWrapper(op)
     ),
     **{name: _check_dropout for name in DROPOUT_OPS},
 }

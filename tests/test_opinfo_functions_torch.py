@@ -95,27 +95,6 @@ def _tensor_method(name: str):
     return lambda input, *args, **kwargs: getattr(input, name)(*args, **kwargs)
 
 
-class _ThroughGradcheckWrapper:
-    """An OpInfo whose torch call goes through its (or a given) ``gradcheck_wrapper``, as torch's test_ops does."""
-
-    def __init__(self, op, wrapper=None):
-        self._op, self._wrapper = op, wrapper or op.gradcheck_wrapper
-
-    def __getattr__(self, name):
-        return getattr(self._op, name)
-
-    def __call__(self, *args, **kwargs):
-        return self._wrapper(self._op, *args, **kwargs)
-
-
-def _triangular_input(op, *args, **kwargs):
-    """torch's ``gradcheck_wrapper_triangular_input`` (cholesky_inverse's own wrapper also sets the diagonal to 1,
-    which only matters for complex inputs)."""
-    from torch.testing._internal.common_methods_invocations import gradcheck_wrapper_triangular_input
-
-    return gradcheck_wrapper_triangular_input(op, *args, **kwargs)
-
-
 def _check_partial_view(op, index):
     """The sample's input as the leaf view base[5:15] it is in torch's test, on both sides: values, and gradients
     of the view (an entry read from outside it gets none)."""
@@ -144,8 +123,8 @@ CHECKS = {
     "split.list_args": lambda op, i: _check(op, i, our_fn=_tensor_method("split")),
     "sort": lambda op, i: _check(op, i, our_fn=_tensor_method("sort")),
     "svd": lambda op, i: _check(op, i, processed=True),
-    "cholesky_inverse": lambda op, i: _check(_ThroughGradcheckWrapper(op, _triangular_input), i),
-    "cholesky_solve": lambda op, i: _check(_ThroughGradcheckWrapper(op), i),
+    "cholesky_inverse": lambda op, i: _check(oracle.ThroughGradcheckWrapper(op, oracle.triangular_input), i),
+    "cholesky_solve": lambda op, i: _check(oracle.ThroughGradcheckWrapper(op), i),
     **{
         name: lambda op, i: _check(op, i, our_fn=oracle.with_torchs_default_dtype(oracle.our_op(op)))
         for name in ("linspace", "linspace.tensor_overload", "logspace", "logspace.tensor_overload")

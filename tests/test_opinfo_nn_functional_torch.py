@@ -34,33 +34,11 @@ from autograd import Tensor
 torch = o.torch
 
 
-def _our_options(options: Any) -> Any:
-    """This library's ``LinearCrossEntropyOptions`` of the settings of torch's ``options``."""
-    if options is None:
-        return None
-    names = ("allow_retain_graph", "batch_chunk_size", "chunking_method", "acc_policy", "acc_dtype")
-    return nn.LinearCrossEntropyOptions(**{name: o.to_ours(getattr(options, name)) for name in names})
-
-
-def _linear_cross_entropy(*args: Any, options: Any = None, **kwargs: Any) -> Any:
-    return nn.functional.linear_cross_entropy(*args, options=_our_options(options), **kwargs)
-
-
-def _triplet_with_distance(anchor: Any, positive: Any, negative: Any, *, distance_function: Any = None, **kwargs: Any):
-    if isinstance(distance_function, torch.nn.PairwiseDistance):  # the module's settings, in our module
-        distance_function = nn.PairwiseDistance(
-            p=distance_function.norm, eps=distance_function.eps, keepdim=distance_function.keepdim
-        )
-    return nn.functional.triplet_margin_with_distance_loss(
-        anchor, positive, negative, distance_function=distance_function, **kwargs
-    )
-
-
 #: Our side of the OpInfos whose samples carry a torch object in their keyword arguments.
 OUR_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "nn.functional.linear_cross_entropy.chunked": _linear_cross_entropy,
-    "nn.functional.linear_cross_entropy.chunked_none": _linear_cross_entropy,
-    "nn.functional.triplet_margin_with_distance_loss": _triplet_with_distance,
+    "nn.functional.linear_cross_entropy.chunked": o.linear_cross_entropy,
+    "nn.functional.linear_cross_entropy.chunked_none": o.linear_cross_entropy,
+    "nn.functional.triplet_margin_with_distance_loss": o.triplet_with_distance,
 }
 
 #: The OpInfos whose samples may draw dropout masks, and where their ``dropout_p`` sits (a keyword, or the index
