@@ -490,7 +490,7 @@ def linspace(
     dtype = float_dtype(dtype)
     integer = np.dtype(dtype)
     if integer.kind in "iu":  # torch's 0-d tensor ends of an integer result are numbers (no gradient to carry)
-        start, stop = (_number_end(end, name) for end, name in ((start, "start"), (stop, "stop")))
+        start, stop = _number_end(start), _number_end(stop)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
     if integer.kind not in "iu":
@@ -508,15 +508,12 @@ def linspace(
     return Tensor._from_array(np.trunc(values).astype(integer), requires_grad, "linspace")
 
 
-def _number_end(end: Any, name: str) -> Any:
-    """A linspace end of an integer result: a 0-d Tensor's number (ShapeError naming linspace for another Tensor)."""
-    if not isinstance(end, Tensor):
-        return end
-    if end.ndim != 0:
-        raise ShapeError(
-            f"linspace: {name} of an integer dtype must be a number or a 0-d tensor, got shape {end.shape}"
-        )
-    return end.data.item()
+def _number_end(end: Any) -> Any:
+    """A linspace end of an integer result: a 0-d Tensor's number, as torch reads it; any other end as it is (a
+    Tensor of more axes is then refused as an end in the graph of an integer result)."""
+    if isinstance(end, Tensor) and end.ndim == 0:
+        return end.data.item()
+    return end
 
 
 def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:
