@@ -672,7 +672,7 @@ class TorchIndexNames:
         if any(n < 0 for n in size) or any(s < 0 for s in stride):
             raise ArgumentRangeError(f"as_strided: sizes and strides must be >= 0, got size {size}, stride {stride}")
         data = tensor._data
-        own_offset, own_strides = _storage_geometry(data)
+        memory, own_offset, own_strides = _storage_geometry(data)  # (memory None: the tensor is its own storage)
         offset = (
             own_offset if storage_offset is None else _int_tuple("as_strided", "storage_offset", [storage_offset])[0]
         )
@@ -685,7 +685,6 @@ class TorchIndexNames:
         flat_index[held.reshape(-1)] = np.arange(held.size)
         if not read.size:
             return tensor.reshape(-1)[np.zeros(size, dtype=np.intp)]
-        memory = _storage_memory(data)  # None: the tensor is its own storage
         storage_size = data.size if memory is None else memory.size
         if read.max() >= storage_size:
             raise ArgumentRangeError(
@@ -863,24 +862,16 @@ def _storage_positions(shape: Sequence[int], strides: Sequence[int], offset: int
     return positions
 
 
-def _storage_memory(data: np.ndarray) -> np.ndarray | None:
-    """The storage ``data`` lies in (its owner's memory, 1-D, as :meth:`storage` shows it), or None when the
-    array is its own storage (see :func:`_storage_geometry`)."""
-    from .torch_metadata_names import _storage  # (a sibling mixin of Tensor: imported when used)
-
-    memory, _ = _storage(data)
-    return None if memory is None or any(stride % data.itemsize for stride in data.strides) else memory
-
-
-def _storage_geometry(data: np.ndarray) -> tuple[int, tuple[int, ...]]:
-    """Where ``data``'s first element lies in its storage and its strides there, in elements (torch's
-    ``storage_offset()`` and ``stride()``); an array whose memory is not one dense block is its own storage."""
+def _storage_geometry(data: np.ndarray) -> tuple[np.ndarray | None, int, tuple[int, ...]]:
+    """The storage ``data`` lies in (its owner's memory, 1-D, as :meth:`storage` shows it), where ``data``'s first
+    element lies in it and its strides there, in elements (torch's ``storage_offset()`` and ``stride()``); an array
+    whose memory is not one dense block is its own storage: ``(None, 0, its row-major strides)``."""
     from .torch_metadata_names import _element_strides, _storage  # (a sibling mixin of Tensor: imported when used)
 
     memory, offset = _storage(data)
     if memory is None or any(stride % data.itemsize for stride in data.strides):
-        return 0, tuple(int(n) for n in np.cumprod((1,) + data.shape[:0:-1])[::-1])
-    return offset, _element_strides(data)
+        return None, 0, tuple(int(n) for n in np.cumprod((1,) + data.shape[:0:-1])[::-1])
+    return memory, offset, _element_strides(data)
 
 
 def _unsafe(pieces: tuple[Any, ...]) -> tuple[Any, ...]:
