@@ -7,7 +7,7 @@ from typing import Any
 from autograd import ShapeError, Tensor, einsum
 from autograd.accumulation import float16_via_float32
 
-from .conv import conv_operand, integer_convolution
+from .conv import conv_operand, integer_operands
 
 __all__ = ["bilinear"]
 
@@ -20,7 +20,7 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     (out, in1, in2), ``bias`` (out,). d/dinput1 = W_o x2 summed with the output gradient, and so on:
     the einsum's own derivatives. Integer inputs and weight (and bias) give an exact integer result, as torch's.
     """
-    integers = all(integer_convolution(x, weight) for x in (input1, input2))
+    integers = integer_operands(input1, input2, weight)
     x1, x2 = conv_operand(input1, "bilinear", integers), conv_operand(input2, "bilinear", integers)
     w = conv_operand(weight, "bilinear", integers)
     if w.ndim != 3:

@@ -70,17 +70,17 @@ def as_pooled_tensor(x: Any, op: str) -> Tensor:
     return as_float_tensor(x, op)
 
 
-def integer_convolution(input: Any, weight: Any) -> bool:
-    """Whether a convolution's input and weight both hold integers: torch's integer convolution, whose result keeps
-    the dtype (int64 products summed exactly, wrapping as torch's), is then computed so here; otherwise integer data
-    becomes floating (:func:`as_float_tensor`)."""
+def integer_operands(*operands: Any) -> bool:
+    """Whether every one of ``operands`` (a convolution's input and weight, bilinear's inputs and weight) holds
+    integers: torch's integer product, whose result keeps the dtype (int64 products summed exactly, wrapping as
+    torch's), is then computed so here; otherwise integer data becomes floating (:func:`as_float_tensor`)."""
     kinds = (x.dtype.kind if isinstance(x, Tensor) else "O" if isinstance(x, Node) else np.asarray(x).dtype.kind
-             for x in (input, weight))  # fmt: skip
+             for x in operands)  # fmt: skip
     return all(kind in "iu" for kind in kinds)
 
 
 def conv_operand(x: Any, op: str, integers: bool) -> Tensor:
-    """A convolution's operand as a Tensor: integer data kept when ``integers`` (:func:`integer_convolution`), else
+    """A convolution's operand as a Tensor: integer data kept when ``integers`` (:func:`integer_operands`), else
     floating."""
     return as_pooled_tensor(x, op) if integers else as_float_tensor(x, op)
 
@@ -168,7 +168,7 @@ def conv2d(
     stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
     if not isinstance(padding, str):
         pair(padding, "padding", "conv2d", minimum=0)
-    integers = integer_convolution(input, weight)
+    integers = integer_operands(input, weight)
     x, unbatched = _batched(input, "conv2d", keep_integers=integers)
     layout = "(C_out, C_in / groups, kh, kw)"
     weight, bias, groups = checked_conv_operands("conv2d", x, weight, bias, groups, layout, integers)
@@ -238,7 +238,7 @@ def conv1d(
     gradients are conv2d's, seen through reshapes.
     """
     check_operand_dtypes("conv1d", input, weight, bias)
-    integers = integer_convolution(input, weight)
+    integers = integer_operands(input, weight)
     x = conv_operand(input, "conv1d", integers)
     weight = conv_operand(weight, "conv1d", integers)
     if x.ndim not in (2, 3):

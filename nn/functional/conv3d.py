@@ -32,7 +32,7 @@ from .conv import (
     checked_conv_operands,
     conv_operand,
     conv_padding,
-    integer_convolution,
+    integer_operands,
     triple,
 )
 from .conv_transpose import conv_transpose2d, conv_transpose_output_size
@@ -72,7 +72,7 @@ def conv3d(
     ``(C_in, D, H, W)``. Built as one ``conv2d`` node over the depth windows (see the module docstring).
     """
     check_operand_dtypes("conv3d", input, weight, bias)
-    integers = integer_convolution(input, weight)
+    integers = integer_operands(input, weight)
     x, unbatched = batched_volumes("conv3d", input, keep_integers=integers)
     layout = "(C_out, C_in / groups, kd, kh, kw)"
     weight, bias, groups = checked_conv_operands("conv3d", x, weight, bias, groups, layout, integers)
@@ -119,7 +119,7 @@ def conv_transpose3d(
     module docstring).
     """
     op = "conv_transpose3d"
-    integers = integer_convolution(input, weight)
+    integers = integer_operands(input, weight)
     x, unbatched = batched_volumes(op, input, keep_integers=integers)
     weight = conv_operand(weight, op, integers)
     if weight.ndim != 5:

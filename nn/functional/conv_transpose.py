@@ -20,7 +20,7 @@ from autograd import ArgumentRangeError, ShapeError, Tensor, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.conv import fold, pair
 
-from .conv import check_groups, check_kernel, conv_operand, integer_convolution, single
+from .conv import check_groups, check_kernel, conv_operand, integer_operands, single
 from .padding import pad
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose_output_size"]
@@ -65,7 +65,7 @@ def _conv_transpose(
 
     float16 runs in float32 (the products, the overlaps' sums and the bias) and is rounded once at the end, as
     torch's half kernels."""
-    integers = integer_convolution(input, weight)
+    integers = integer_operands(input, weight)
     x = conv_operand(input, op, integers)
     weight = conv_operand(weight, op, integers)
     layout = "(N, C, L) or (C, L)" if dims == 1 else "(N, C, H, W) or (C, H, W)"
