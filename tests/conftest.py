@@ -39,6 +39,17 @@ def torch():
 
 
 @pytest.fixture
+def torch_default_float64(torch):
+    """torch's default dtype float64 for the test (restored afterwards), as this library's: torch's factories, Python
+    floats and the scalar state some optimizers keep in the default dtype (ASGD's eta and mu, NAdam's mu_product)
+    then hold the numbers this library's do (skipped without torch)."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+@pytest.fixture
 def td(torch):
     """torch.distributions (skipped without torch)."""
     return torch.distributions

@@ -59,14 +59,6 @@ def option_id(options):
     return ",".join(f"{key}={value}" for key, value in options.items())
 
 
-@pytest.fixture
-def torch_default_float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
-
-
 ASGD_GRID = grid(
     lr=[0.05, 0.2],
     lambd=[1e-4, 0.05],

@@ -612,14 +612,9 @@ def _compare_module(make, x, loss=lambda out: (out**2).mean()):
     _close(x_ours.grad, x_theirs.grad, "gradient of the input")
 
 
-@pytest.fixture(autouse=True)
-def torch_float64():
-    """torch's factories in float64, as this library's: the book's ``T.tensor(2.0 / T.pi)`` and ``T.ones(d)``
-    then hold the same numbers on both sides (a float32 constant would round the float64 models' GELU)."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+# torch's factories in float64, as this library's: the book's ``T.tensor(2.0 / T.pi)`` and ``T.ones(d)``
+# then hold the same numbers on both sides (a float32 constant would round the float64 models' GELU).
+pytestmark = pytest.mark.usefixtures("torch_default_float64")
 
 
 RNG = np.random.default_rng(0)

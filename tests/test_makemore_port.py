@@ -34,13 +34,8 @@ RTOL = 1e-9
 ATOL = 1e-12
 
 
-@pytest.fixture(autouse=True)
-def torch_float64():
-    """torch's factories in float64, as this library's (the lecture's ``torch.zeros(dim)`` in the classes)."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+# torch's factories in float64, as this library's (the lecture's ``torch.zeros(dim)`` in the classes).
+pytestmark = pytest.mark.usefixtures("torch_default_float64")
 
 
 def make_words(count: int = 200, seed: int = 0) -> list[str]:

@@ -37,15 +37,10 @@ def _ours(value: Any) -> Any:
     return Tensor(value.numpy().copy()) if isinstance(value, torch.Tensor) else value
 
 
-@pytest.fixture(autouse=True)
-def _torch_scalars_in_float64():
-    """torch keeps some optimizers' scalar state (ASGD's eta and mu, step counts) in its default dtype: float64 here,
-    as this library keeps them, so the comparison is of the algorithms, not of float32 rounding (that rounding is
-    tests/test_asgd_adafactor_torch.py's)."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+# torch keeps some optimizers' scalar state (ASGD's eta and mu, step counts) in its default dtype: float64 here,
+# as this library keeps them, so the comparison is of the algorithms, not of float32 rounding (that rounding is
+# tests/test_asgd_adafactor_torch.py's).
+pytestmark = pytest.mark.usefixtures("torch_default_float64")
 
 
 @pytest.mark.parametrize(("name", "index"), _cases())

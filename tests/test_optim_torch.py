@@ -268,14 +268,6 @@ def test_nadam_matches_torch(options):
     assert_twenty_steps_match(nn.optim.NAdam, torch.optim.NAdam, options, atol=1e-8)
 
 
-@pytest.fixture
-def torch_default_float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
-
-
 @pytest.mark.parametrize("options", NADAM_GRID[::5], ids=option_id)
 def test_nadam_matches_torch_to_rounding_when_torch_keeps_mu_product_in_float64(options, torch_default_float64):
     assert_twenty_steps_match(nn.optim.NAdam, torch.optim.NAdam, options)

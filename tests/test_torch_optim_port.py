@@ -27,15 +27,6 @@ def gradient(index: int, x: np.ndarray, step: int) -> np.ndarray:
     return np.tanh(x - TARGETS[index]) + 0.3 * np.sin(3 * x + step) + 0.1 * np.tanh(x) * x
 
 
-@pytest.fixture
-def torch_float64():
-    """torch keeps NAdam's mu_product and ASGD's eta and mu in its default dtype: float64 for a float64 oracle."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
-
-
 def grid(**choices):
     return [dict(zip(choices, values)) for values in itertools.product(*choices.values())]
 
@@ -116,7 +107,7 @@ def run_both(name, options, *, dtype=np.float64, steps=20, resume_at=None):
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_twenty_steps_in_two_groups_with_missing_gradients_follow_torch(case, torch_float64):
+def test_twenty_steps_in_two_groups_with_missing_gradients_follow_torch(case, torch_default_float64):
     ours, theirs = run_both(*case)
     for mine, reference, start in zip(ours, theirs, STARTS):
         assert np.max(np.abs(reference - start)) > 1e-3  # the run moved every parameter
@@ -124,7 +115,7 @@ def test_twenty_steps_in_two_groups_with_missing_gradients_follow_torch(case, to
 
 
 @pytest.mark.parametrize("case", CASES[::4], ids=case_id)
-def test_a_state_dict_round_trip_midway_changes_nothing(case, torch_float64):
+def test_a_state_dict_round_trip_midway_changes_nothing(case, torch_default_float64):
     ours, theirs = run_both(*case, resume_at=7)
     for mine, reference in zip(ours, theirs):
         np.testing.assert_allclose(mine, reference, rtol=1e-11, atol=1e-12)

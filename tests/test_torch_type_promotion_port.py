@@ -17,12 +17,7 @@ torch = pytest.importorskip("torch")
 INTEGERS = ["uint8", "int8", "int16", "int32", "int64"]
 
 
-@pytest.fixture(autouse=True)
-def _torch_default_float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("torch_default_float64")
 
 
 def _pair(values, dtype):
