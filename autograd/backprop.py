@@ -503,6 +503,7 @@ def _backpropagate(
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
+    zeroed: set[Node] = set()  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
     previous_began_at = _mode.backward_began_at
@@ -520,7 +521,9 @@ def _backpropagate(
         for node in order:
             grad = pending.pop(node, None)
             if grad is None:
-                continue
+                if not zeroed or node not in zeroed:
+                    continue
+                grad = 0.0  # only the zeros of Value ops (scalar nodes) were left out of pending
             if node._hooks:
                 if type(grad) is _ndarray:  # a hook that changes its argument in place must change no other node's
                     grad = grad.copy()  # gradient: add passes one array on to both its inputs, a stored .grad may be it
@@ -623,7 +626,9 @@ def _backpropagate(
                     # owned: this local is the array's one holder (no seed, stored .grad, hook, pending entry or view
                     # of it exists, nor is it a view), so the rule may reuse its buffer
                     owned = type(grad) is _ndarray and grad.base is None and references(grad) == 2
-                    op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable, attrs)
+                    zeros = op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable, attrs)
+                    if zeros is not None:  # parents whose contributions are all zeros (see Op's accumulate)
+                        zeroed.update(zeros)
                     continue
                 if create_graph:
                     out, args = node, parents

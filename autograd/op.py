@@ -46,6 +46,10 @@ class Op:
     can be added into its parent's pending one in place. ``owned`` is True when ``grad`` is an array that
     nothing else holds (no seed, stored ``.grad``, hook or other pending gradient, and not a view), which the
     rule may then overwrite instead of making another of its size (always False for an op of one input).
+    Where every contribution would be an exact zero (a ReLU neuron that is off), a joint op's ``accumulate`` may
+    return the parents instead of adding anything; backward then gives each parent that no other child gives a
+    gradient a zero one, 0.0 (such forms belong to ``Value`` ops, whose gradients are floats), as if those zeros
+    had been added.
 
     An op whose one call made several output nodes (a custom Function returning a tuple) gives
     ``outputs``: ``outputs(node)`` lists the nodes of that call by output position (None for an

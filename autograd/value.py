@@ -506,6 +506,9 @@ class Value(Node, NumpyFunctions):
                 *row, bias = _nodes((*row, bias))
             data = sum(map(operator.mul, map(_data_of, row), x_data), bias._data)  # b + w1 x1 + ...
             if relu and data < 0:  # as Value.relu: nan and -0.0 stay
+                if data == -math.inf:  # (an off neuron's backward may skip its zeros only where z was finite)
+                    outputs.append(_op_node(0.0, scalar_ops.linear_relu_saturated, (*row, *xs, bias)))
+                    continue
                 data = 0.0
             outputs.append(_op_node(data, op, (*row, *xs, bias)))
         return outputs

@@ -469,6 +469,58 @@ def test_a_relu_neuron_node_equals_a_linear_node_then_relu_to_second_order(z_bia
     assert second_f == second_u
 
 
+def test_off_neurons_and_a_zero_loss_gradient_give_the_same_gradients_as_the_joint_rules():
+    # The ordinary pass gives the parents of an off ReLU neuron (and of a neuron reached by a gradient of +0.0)
+    # zeros without computing its products; create_graph=True runs the joint rules, which compute every one.
+    rng = np.random.default_rng(3)
+    weights = [[Value(v) for v in row] for row in rng.uniform(-1, 1, (6, 3))]
+    biases = [Value(v) for v in rng.uniform(-0.5, 0.5, 6)]
+    top = [Value(v) for v in rng.uniform(-1, 1, 6)]
+    leaves = [*(w for row in weights for w in row), *biases, *top]
+
+    def loss():
+        total = Value(0.0, requires_grad=False)
+        for x, y in zip(rng_points, (1, -1, 1, -1)):
+            hidden = Value.linears(weights, x, biases, "relu")
+            score = Value.linear(top, hidden, 0.0)
+            total = total + (1 - y * score).relu()  # a satisfied margin sends +0.0 back into the network
+        return total
+
+    rng_points = [list(p) for p in rng.uniform(-2, 2, (4, 3))]
+    out = loss()
+    hidden_outputs = [h.data for x in rng_points for h in Value.linears(weights, x, biases, "relu")]
+    assert 0.0 in hidden_outputs and any(h > 0 for h in hidden_outputs)  # some neurons are off, some on
+    out.backward()
+    plain = [leaf.grad for leaf in leaves]
+    joint = grad(loss(), leaves, create_graph=True, allow_unused=True)
+    assert plain == [0.0 if g is None else g.data for g in joint]
+    assert plain == pytest.approx(_central_difference(loss, leaves), abs=1e-6)
+
+
+def test_a_value_reached_only_through_off_neurons_gets_a_zero_gradient_its_hooks_see():
+    w, b = Value(2.0), Value(-5.0)
+    x = Value(1.5) * 1.0  # an intermediate Value: it retains its gradient
+    seen = []
+    x.register_hook(seen.append)
+    (x * 3.0).backward(retain_graph=True)
+    assert x.grad == 3.0 and seen == [3.0]
+    off = Value.linear([w], [x], b, activation="relu")  # z = 2 * 1.5 - 5 < 0
+    assert off.data == 0.0
+    off.backward()
+    assert x.grad == 0.0 and seen == [3.0, 0.0]  # overwritten with the zero, not left at 3.0
+    assert (w.grad, b.grad) == (0.0, 0.0)
+
+
+def test_a_relu_neuron_whose_pre_activation_is_minus_inf_passes_nan_as_the_unfused_composition():
+    # relu'(z) = 0 at z = -inf, and 0 * inf is nan: the zeros of an off neuron are not exact there
+    for fused in (True, False):
+        w, x, b = Value(1.0), Value(float("-inf")), Value(0.5)
+        out = Value.linear([w], [x], b, activation="relu") if fused else Value.linear([w], [x], b).relu()
+        out.backward()
+        assert out.data == 0.0 and out.op.name == ("linear_relu" if fused else "relu")
+        assert math.isnan(w.grad) and x.grad == 0.0 and b.grad == 0.0
+
+
 def test_a_relu_neuron_is_one_node_with_relus_value_at_nan_and_below_zero():
     out = Value.linear([Value(1.0)], [float("nan")], 0.0, activation="relu")
     assert math.isnan(out.data) and out.op.name == "linear_relu" and len(out.parents) == 3

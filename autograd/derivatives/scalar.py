@@ -10,9 +10,21 @@ Each op gives its derivative twice, side by side: the joint rule (a list of cont
 for every kind of pass, ``create_graph`` included) and its ``accumulate`` form for the
 ordinary pass, which adds the same contributions straight into backward's pending
 gradients (a layer's backward is mostly these nodes, each with dozens of parents).
+
+Where every contribution of a node is a zero (a ReLU neuron that is off, output 0, or a gradient of
++0.0 reaching a node), its accumulate form returns the node's parents instead of adding anything, and
+backward gives each of them a zero gradient, +0.0, unless another child gives it one (see
+:class:`~autograd.op.Op`). The values are exact: z = w . x + b finite means every w_i, x_i and b is
+finite (an inf or nan among them makes z inf or nan), so 0 * w_i and 0 * x_i are zeros. Only a zero's
+sign may differ from the sum of products: a Value that receives nothing but zeros retains +0.0 where a
+negative factor would have made the products -0.0 (a leaf's accumulated .grad, 0.0 + -0.0, is +0.0
+either way). A neuron whose pre-activation was -inf records ``linear_relu_saturated``, which computes
+its contributions (0 * inf is nan); a gradient of -0.0 goes through the products as well.
 """
 
 from __future__ import annotations
+
+from math import copysign
 
 from ..op import Op
 from .elementwise import relu_rule
@@ -32,6 +44,13 @@ def _linear_rule(g, out, *inputs):
 
 def _linear_accumulate(pending, g, parents, out=None, owned=False, attrs=None):
     # pending[w_i] += g x_i, pending[x_i] += g w_i, pending[b] += g (only for parents that require grad)
+    if g == 0 and out - out == 0 and copysign(1.0, g) > 0:  # +0.0 through a finite z: zeros (inf - inf is nan)
+        return parents
+    _add_linear_contributions(pending, g, parents)
+    return None
+
+
+def _add_linear_contributions(pending, g, parents):
     get = pending.get
     n = (len(parents) - 1) // 2
     for w, x in zip(parents[:n], parents[n : 2 * n]):
@@ -62,9 +81,20 @@ def _linear_relu_rule(g, out, *inputs):
 
 
 def _linear_relu_accumulate(pending, g, parents, out, owned=False, attrs=None):
-    _linear_accumulate(pending, g if out != 0 else 0.0, parents)
+    # an off neuron (out = 0, its z finite: -inf records linear_relu_saturated) passes zeros, as +0.0 through a finite
+    # z does: its parents are returned
+    if out == 0 or (g == 0 and out - out == 0 and copysign(1.0, g) > 0):
+        return parents
+    _add_linear_contributions(pending, g, parents)
+    return None
+
+
+def _saturated_relu_accumulate(pending, g, parents, out, owned=False, attrs=None):
+    # z = -inf: relu' = 0, and 0 times the infinite inputs is nan, as the joint rule gives
+    _add_linear_contributions(pending, 0.0, parents)
 
 
 linear = Op("linear", _linear_rule, joint=True, accumulate=_linear_accumulate)
 linear_relu = Op("linear_relu", _linear_relu_rule, joint=True, accumulate=_linear_relu_accumulate)
+linear_relu_saturated = Op("linear_relu", _linear_relu_rule, joint=True, accumulate=_saturated_relu_accumulate)
 sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
