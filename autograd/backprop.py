@@ -621,7 +621,9 @@ def _backpropagate(
                     grad = _gathered_gradients(node, grad, op, pending, waiting)
                     if grad is None:
                         continue
-                parents = node.parents
+                parents = node._inputs  # node.parents, inline (a wide node's one tuple)
+                if type(parents) is not tuple:
+                    parents = (parents,) if node._second is None else (parents, node._second)
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
                     # owned: this local is the array's one holder (no seed, stored .grad, hook, pending entry or view
                     # of it exists, nor is it a view), so the rule may reuse its buffer

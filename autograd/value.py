@@ -507,10 +507,10 @@ class Value(Node, NumpyFunctions):
             data = sum(map(operator.mul, map(_data_of, row), x_data), bias._data)  # b + w1 x1 + ...
             if relu and data < 0:  # as Value.relu: nan and -0.0 stay
                 if data == -math.inf:  # (an off neuron's backward may skip its zeros only where z was finite)
-                    outputs.append(_op_node(0.0, scalar_ops.linear_relu_saturated, (*row, *xs, bias)))
+                    outputs.append(_neuron_node(0.0, scalar_ops.linear_relu_saturated, (*row, *xs, bias)))
                     continue
                 data = 0.0
-            outputs.append(_op_node(data, op, (*row, *xs, bias)))
+            outputs.append(_neuron_node(data, op, (*row, *xs, bias)))
         return outputs
 
     # -- comparisons (plain bools) --------------------------------------------
@@ -674,3 +674,24 @@ _ALWAYS_VALUE = itertools.repeat(Value)
 
 
 _op_node, _unary_op_node, _binary_op_node = Value._from_op, Value._from_unary_op, Value._from_binary_op
+
+
+def _neuron_node(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
+    """``Value._from_op(data, op, parents)`` for a float and three parents or more (a neuron of ``Value.linears``):
+    the same fields, without the tests only arrays and nodes of one or two parents need (as ``_from_binary_op``)."""
+    node = _new_object(Value)
+    node._data = data
+    node._grad = 0.0
+    if _mode.enabled:
+        for parent in parents:
+            if parent._requires_grad:
+                node._requires_grad = True
+                node._inputs = parents
+                node._second = None
+                node.op = op
+                node.attrs = None
+                node._recorded_at = next(_ticks)
+                if _anomaly_blocks.open and _mode.anomaly is not None:
+                    _mode.anomaly.on_record(node)
+                return node
+    return _unrecorded(node)

@@ -445,7 +445,8 @@ class Module:
                     items = (value,)
                 for member in items:
                     kind = type(member)
-                    if kind is Parameter or (kind is Value and member.is_leaf and member.requires_grad):  # (usual)
+                    # (the usual members; a Value's is_leaf and requires_grad read its slots, as here: it is no view)
+                    if kind is Parameter or (kind is Value and member.op is None and member._requires_grad):
                         if id(member) not in seen:
                             seen.add(id(member))
                             found.append(member)
