@@ -497,12 +497,16 @@ class Value(Node, NumpyFunctions):
         x_data = list(map(_data_of, xs))
         n = len(xs)
         outputs = []
+        if not all(map(isinstance, weights, _ALWAYS_SEQUENCE)):  # rows of other iterables are read once, as lists
+            weights = [row if isinstance(row, (list, tuple)) else list(row) for row in weights]
+        # that a layer's weights and biases are all Values (the usual case) is told by two C loops over all of them
+        all_values = all(map(isinstance, biases, _ALWAYS_VALUE)) and all(
+            map(isinstance, itertools.chain.from_iterable(weights), _ALWAYS_VALUE)
+        )
         for row, bias in zip(weights, biases):
-            if type(row) is not list and type(row) is not tuple:
-                row = list(row)
             if len(row) != n:
                 raise ValueError(f"linear: got {len(row)} weights but {n} inputs")
-            if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
+            if not all_values and not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
             data = sum(map(operator.mul, map(_data_of, row), x_data), bias._data)  # b + w1 x1 + ...
             if relu and data < 0:  # as Value.relu: nan and -0.0 stay
@@ -671,6 +675,7 @@ class Value(Node, NumpyFunctions):
 
 #: ``map(isinstance, items, _ALWAYS_VALUE)`` tests every item against Value (C loop, no Python call per item).
 _ALWAYS_VALUE = itertools.repeat(Value)
+_ALWAYS_SEQUENCE = itertools.repeat((list, tuple))
 
 
 _op_node, _unary_op_node, _binary_op_node = Value._from_op, Value._from_unary_op, Value._from_binary_op
