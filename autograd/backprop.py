@@ -535,7 +535,9 @@ def _backpropagate(
                 if op is None:
                     finished_leaves.append((node, grad))
                 elif node.retains_grad:
-                    if type(grad) is _ndarray:  # a view (of another node's gradient, say) is stored as a copy
+                    if type(grad) is float:  # a Value's number: stored as it is
+                        pass
+                    elif type(grad) is _ndarray:  # a view (of another node's gradient, say) is stored as a copy
                         grad = _unaliased(grad if grad.base is None else grad.copy(), handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)

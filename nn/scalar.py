@@ -69,6 +69,8 @@ _FUSED: dict[Callable[[Value], Value], str] = {Value.relu: "relu", _identity: "l
 
 
 _activation_of = operator.attrgetter("_activate")
+_weights_of = operator.attrgetter("w")
+_bias_of = operator.attrgetter("b")
 
 
 def _activation(name: str) -> Callable[[Value], Value]:
@@ -214,7 +216,7 @@ class Layer(Module):
         if len(x) != len(neurons[0].w):
             raise ValueError(f"Layer: expected {len(neurons[0].w)} inputs, got {len(x)}")
         # the inputs are checked and read once for all the neurons (each one node when its activation is fused)
-        weights, biases = [neuron.w for neuron in neurons], [neuron.b for neuron in neurons]
+        weights, biases = list(map(_weights_of, neurons)), list(map(_bias_of, neurons))
         activations = set(map(_activation_of, neurons))
         fused = _FUSED.get(activations.pop()) if len(activations) == 1 else None
         if fused is not None:
