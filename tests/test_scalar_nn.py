@@ -245,6 +245,16 @@ def test_a_constant_value_held_by_a_module_is_not_a_parameter():
     assert [p.data for p in Scaled().parameters()] == [0.5]
 
 
+def test_a_computed_value_held_by_a_module_is_not_a_parameter():
+    class Cached(nn.Module):
+        def __init__(self):
+            self.weight = Value(0.5)
+            self.doubled = self.weight * 2.0  # recorded from the weight: no leaf, so no parameter (as torch's)
+            self.extra = [Value(1.5), self.weight * self.weight]
+
+    assert [p.data for p in Cached().parameters()] == [0.5, 1.5]
+
+
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
