@@ -5,7 +5,10 @@ Workloads:
      loss + 1e-4 L2, one full-batch forward + backward + SGD step (lr 0.01). Contenders: ours
      (``nn.MLP``), micrograd 0.1.0, and the floor: the same step in plain Python floats and
      lists with a hand-derived backward. All three must compute the same loss (and the floor
-     the same updated weights as ours) before anything is timed.
+     the same updated weights as ours) before anything is timed. Timed in this process, and, for ours
+     and micrograd, also each in fresh worker processes (``--demo-worker``), as the chain is: micrograd's
+     step builds tens of thousands of nodes, and what the garbage collector's scans of them cost depends
+     on what else the process holds.
   1b. the same step with the neurons written as micrograd writes them, which is how a student writes
      a gate-level network: act = sum((w_i * x_i for ...), b), one binary node per product and per
      sum, about 9x the nodes of our ``nn.MLP`` (whose pre-activation is one ``Value.linear`` node).
@@ -26,12 +29,16 @@ medians of per-round ratios.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import operator
 import random
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chain import LOADED_MODULES, ChainTimes, chain, describe
@@ -245,6 +252,68 @@ def bench_mlp(rounds: int, seconds: float, hand_written: bool = False) -> MLPRes
     return MLPResult(interleaved_medians(steps, rounds, seconds, warmup=1, min_repeats=1), hand_written)
 
 
+def demo_worker(contender: str, repeats: int) -> dict[str, Any]:
+    """The demo step in this process (started fresh): one untimed step from the seeded weights, whose loss the caller
+    compares across contenders, then ``repeats`` timed ones (garbage left to the collector, as in a script)."""
+    xs, ys = moons()
+    ours = MLP(2, [16, 16, 1], seed=1)
+    if contender == "ours":
+        step = functools.partial(ours_step, ours, xs, ys)
+    else:
+        import micrograd.nn as micrograd_nn
+
+        theirs = micrograd_nn.MLP(2, [16, 16, 1])
+        copy_weights(ours, theirs)
+        step = functools.partial(micrograd_step, theirs, xs, ys)
+    loss = step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return {"loss": loss, "times": times}
+
+
+def _run_demo_worker(contender: str, repeats: int) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--demo-worker", contender, "--repeats", str(repeats)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise MismatchError(f"demo worker {contender} failed:\n{done.stderr.strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class FreshDemoResult:
+    """The demo step's per-round medians (seconds) for ours and micrograd, each round in fresh processes."""
+
+    times: dict[str, list[float]]
+
+    def line(self) -> str:
+        median = {name: statistics.median(t) * 1e3 for name, t in self.times.items()}
+        ratio = paired_ratio(self.times, "ours", "micrograd")
+        return (
+            "MLP 2-16-16-1 demo step, each contender in fresh processes (importing this library, scikit-learn and, "
+            f"for micrograd's, micrograd): ours {median['ours']:.2f} ms, micrograd {median['micrograd']:.2f} ms; "
+            f"ours/micrograd = 1/{1 / ratio:.1f}"
+        )
+
+
+def bench_demo_fresh(rounds: int, repeats: int) -> FreshDemoResult:
+    """The demo step in fresh worker processes (``demo_worker``), rounds interleaved, the order rotated: the step's
+    time without the objects this process holds (which make the garbage collector's scans of micrograd's graph cost
+    more or less, see the README). Both first losses must agree."""
+    names = ["ours", "micrograd"]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        losses = {}
+        for name in names[r % 2 :] + names[: r % 2]:
+            result = _run_demo_worker(name, repeats)
+            losses[name] = result["loss"]
+            times[name].append(statistics.median(result["times"]))
+        check_close("micrograd's loss (fresh worker)", losses["micrograd"], losses["ours"])
+    return FreshDemoResult(times)
+
+
 def graph_size(output: Value) -> int:
     """The number of distinct nodes reachable from ``output`` through ``parents`` (output included)."""
     seen = {id(output)}
@@ -310,9 +379,10 @@ def bench_chain(steps: int, rounds: int, repeats: int = 5, with_loaded: bool = T
 
 
 def run(rounds: int = 5, seconds: float = 0.3, chain_steps: int = 100_000) -> tuple[MLPResult, MLPResult, ChainResult]:
-    """The three workloads, one printed line each."""
+    """The three workloads, one printed line each (and the demo step in fresh processes)."""
     mlp = bench_mlp(rounds, seconds)
     print(mlp.line(), flush=True)
+    print(bench_demo_fresh(3 if rounds > 2 else 2, 5 if rounds > 2 else 2).line(), flush=True)
     hand_written = bench_mlp(rounds, seconds, hand_written=True)
     print(hand_written.line(), flush=True)
     chained = bench_chain(chain_steps, rounds=3, repeats=5 if rounds > 2 else 2, with_loaded=rounds > 2)
@@ -326,7 +396,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.3, help="time per contender per round (MLP)")
     parser.add_argument("--chain-steps", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="2 rounds of 0.1 s (a smoke run)")
+    parser.add_argument("--demo-worker", choices=("ours", "micrograd"), help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.demo_worker:
+        print(json.dumps(demo_worker(args.demo_worker, args.repeats)))
+        return
     if args.quick:
         args.rounds, args.seconds = 2, 0.1
     run(args.rounds, args.seconds, args.chain_steps)
