@@ -12,7 +12,7 @@ ordinary pass, which adds the same contributions straight into backward's pendin
 gradients (a layer's backward is mostly these nodes, each with dozens of parents).
 
 Where every contribution of a node is a zero (a ReLU neuron that is off, output 0, or a gradient of
-+0.0 reaching a node), its accumulate form returns the node's parents instead of adding anything, and
++0.0 reaching a node whose output is finite), its accumulate form returns the node's parents instead of adding anything, and
 backward gives each of them a zero gradient, +0.0, unless another child gives it one (see
 :class:`~autograd.op.Op`). The values are exact: z = w . x + b finite means every w_i, x_i and b is
 finite (an inf or nan among them makes z inf or nan), so 0 * w_i and 0 * x_i are zeros. Only a zero's
