@@ -405,8 +405,7 @@ class NumpyFunctions:
         if n == 0:
             return self.digamma()
         # an integer or boolean tensor in the default floating dtype, as digamma's (torch's)
-        x = sm.floating(self) if isinstance(self._data, np.ndarray) else self
-        return sm.record(ew.polygamma, lambda x, n: special.polygamma(n, x), x, n=int(n))
+        return sm.record(ew.polygamma, lambda x, n: special.polygamma(n, x), sm.floating(self), n=int(n))
 
     # -- tests (plain booleans, no gradient) ----------------------------------------------------------
     def isnan(self) -> Any:

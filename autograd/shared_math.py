@@ -52,8 +52,9 @@ def data_of(x: Any) -> Any:
 def floating(tensor: Any) -> Any:
     """``tensor``, or its copy (recorded) in the default floating dtype (:func:`autograd.get_default_dtype`, as
     torch's) if it holds integers or booleans: the operand of an op whose result is a float, computed without integer
-    wrap-around (uint8 0 - 255 is 1)."""
-    return tensor if tensor._data.dtype.kind == "f" else tensor.astype(get_default_dtype())
+    wrap-around (uint8 0 - 255 is 1). A Value (a float already) as it is."""
+    data = tensor._data
+    return tensor if not isinstance(data, np.ndarray) or data.dtype.kind == "f" else tensor.astype(get_default_dtype())
 
 
 def exp(x: Any) -> Any:

@@ -504,16 +504,10 @@ gammaln = lgamma  # torch.special.gammaln: log |Gamma(x)|
 psi = digamma  # torch.special.psi: d/dx log Gamma(x)
 
 
-def _floating(x: Node) -> Any:
-    """A tensor of integers or booleans in the default floating dtype (as torch's); a floating one, or a Value, as
-    it is."""
-    return shared_math.floating(x) if isinstance(x._data, np.ndarray) else x
-
-
 def ndtr(x: Any) -> Any:
     """The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2 (erfc keeps the far left tail's relative precision)."""
     if isinstance(x, Node):
-        return erfc(-_floating(x) * _ROOT_HALF) * 0.5
+        return erfc(-shared_math.floating(x) * _ROOT_HALF) * 0.5
     return erfc(-np.asarray(x, dtype=float) * _ROOT_HALF) * 0.5
 
 
@@ -620,7 +614,7 @@ def entr(x: Any) -> Any:
     """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) (as
     torch's: the one-sided inf at 0, -inf at +inf, nan below 0 and at nan)."""
     if isinstance(x, Node):
-        return _floating(x)._apply_unary(_ENTR, _entr_values)
+        return shared_math.floating(x)._apply_unary(_ENTR, _entr_values)
     return _entr_values(np.asarray(x, dtype=float))[()]
 
 
