@@ -23,13 +23,13 @@ internals import) is not installed.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import pytest
+from default_dtypes import torch_default_dtype
 
 import autograd
 import nn
@@ -258,18 +258,6 @@ def to_ours(obj: Any) -> Any:
     if isinstance(obj, torch.device):
         return str(obj)
     return obj
-
-
-@contextlib.contextmanager
-def torch_default_dtype() -> Iterator[None]:
-    """This library's default dtype set to torch's (float32) meanwhile: for the samples whose factories or Python
-    floats take the default dtype (README: float64 here unless set)."""
-    before = autograd.get_default_dtype()
-    autograd.set_default_dtype(np.float32)
-    try:
-        yield
-    finally:
-        autograd.set_default_dtype(before)
 
 
 def with_torchs_default_dtype(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -45,11 +45,11 @@ Drawn around, not compared (the library's documented choices, or places where to
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 
 import numpy as np
 import pytest
+from default_dtypes import torch_default_dtype
 from fuzz_settings import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
@@ -135,17 +135,6 @@ def dims(draw, nd, allow_none=True, allow_tuple=True):
         return draw(st.integers(-nd, nd - 1))
     picked = draw(st.lists(st.integers(0, nd - 1), min_size=0, max_size=nd, unique=True))
     return tuple(d - nd if draw(st.booleans()) else d for d in picked)
-
-
-@contextlib.contextmanager
-def torch_default_dtype():
-    """The library's default floating dtype as torch's (float32) while comparing."""
-    old = A.get_default_dtype()
-    A.set_default_dtype(np.float32)
-    try:
-        yield
-    finally:
-        A.set_default_dtype(old)
 
 
 def _flat(y):

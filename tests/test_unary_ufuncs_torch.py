@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 import pytest
+from default_dtypes import torch_default_dtype
 
 import autograd
 from autograd import Tensor
@@ -129,15 +130,6 @@ INTEGERS = [0, 1, -1, 2, -3, 7, 100, -100]
 TOLERANCE = {np.float64: 1e-12, np.float32: 3e-6, np.float16: 1e-3}
 
 
-@pytest.fixture
-def torch_float64_default():
-    """torch's default dtype set to float64, this library's, for the integer inputs of floating ops."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
-
-
 def _inputs(dtype):
     if np.dtype(dtype).kind == "f":
         return np.array(FLOATS + LARGE[dtype] + SMALL[dtype], dtype=dtype)
@@ -161,7 +153,7 @@ def _torch_computes(name, dtype):
 DTYPES = [np.float64, np.float32, np.float16, np.int64, np.int32, np.int8, np.uint8, np.bool_]
 
 
-@pytest.mark.usefixtures("torch_float64_default")
+@pytest.mark.usefixtures("torch_default_float64")
 @pytest.mark.parametrize(
     "name, dtype", [(name, dtype) for name in UNARY for dtype in DTYPES if _torch_computes(name, dtype)]
 )
@@ -299,15 +291,6 @@ def test_logit_with_eps_matches_torch_inside_and_beyond_the_clamp(eps):
     _same(ours.grad, leaf.grad.numpy(), 1e-12, "d logit/dx")
 
 
-@pytest.fixture
-def float32_default():
-    """This library's default dtype set to torch's, float32, for the test (restored afterwards)."""
-    previous = autograd.get_default_dtype()
-    autograd.set_default_dtype(np.float32)
-    yield
-    autograd.set_default_dtype(previous)
-
-
 _FLOATING_OF_INTEGERS = {  # name: (call, whether torch takes booleans too)
     "mvlgamma": (lambda lib, x: x.mvlgamma(3), False),
     "polygamma method": (lambda lib, x: x.polygamma(2), True),
@@ -329,12 +312,13 @@ _FLOATING_OF_INTEGERS = {  # name: (call, whether torch takes booleans too)
     [(name, np.int64) for name in _FLOATING_OF_INTEGERS]
     + [(name, np.bool_) for name, (_, booleans) in _FLOATING_OF_INTEGERS.items() if booleans],
 )
-def test_integer_inputs_of_floating_ops_give_the_default_dtype_as_torch(float32_default, name, dtype):
+def test_integer_inputs_of_floating_ops_give_the_default_dtype_as_torch(name, dtype):
     # mvlgamma, polygamma, logit, ..., softsign of integers or booleans gave float64 whatever the default dtype
     call = _FLOATING_OF_INTEGERS[name][0]
     data = np.array([[3, 1, 4], [5, 2, 6]]).astype(dtype)
     expected = call(torch, torch.tensor(data))
-    ours = call(autograd, Tensor(data))
+    with torch_default_dtype():
+        ours = call(autograd, Tensor(data))
     assert ours.dtype == np.float32 == expected.numpy().dtype
     np.testing.assert_allclose(ours.data, expected.numpy(), rtol=1e-6, atol=1e-6, equal_nan=True)
 
