@@ -104,6 +104,14 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     return tensor
 
 
+def operand_data(x: Any) -> np.ndarray | None:
+    """The array behind an operand: a Tensor's data, an array-like read as an array; None for another node (a
+    Value), which the callers convert or refuse as they do."""
+    if isinstance(x, Tensor):
+        return x._data
+    return None if isinstance(x, Node) else np.asarray(x)
+
+
 def as_tensor(x: Any, function: str, name: str = "input") -> Tensor:
     """``x`` as a Tensor of its own dtype: Tensors pass through, array-likes of real numbers or booleans become
     constants; anything else (a string, a dict, None, a list of strings) is torch's TypeError naming ``function``

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, DtypeMismatchError, Node, ShapeError, Tensor, concatenate, matmul
+from autograd import ArgumentRangeError, DtypeMismatchError, ShapeError, Tensor, concatenate, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.banded import blocks_from_windows, resample, worth_banding
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
@@ -33,7 +33,7 @@ from autograd.shape_errors import is_integer
 from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
 
 from ..checks import check_flag, check_positive_int
-from .activations import as_float_tensor
+from .activations import as_float_tensor, operand_data
 from .max_pool_indices import index_tensor, max_pool2d_indices
 from .padding import same_padding
 
@@ -64,7 +64,7 @@ def rank_error(op: str, ndim: int) -> type[ValueError]:
 def as_pooled_tensor(x: Any, op: str) -> Tensor:
     """``x`` as a Tensor a max pool reads: integer data keeps its dtype (each maximum is one of its entries, as
     torch's max pools of int64, int32 or uint8 give that dtype); booleans and the rest as :func:`as_float_tensor`."""
-    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    data = operand_data(x)
     if data is not None and data.dtype.kind in "iu":
         return x if isinstance(x, Tensor) else Tensor(data)
     return as_float_tensor(x, op)
@@ -74,9 +74,7 @@ def integer_operands(*operands: Any) -> bool:
     """Whether every one of ``operands`` (a convolution's input and weight, bilinear's inputs and weight) holds
     integers: torch's integer product, whose result keeps the dtype (int64 products summed exactly, wrapping as
     torch's), is then computed so here; otherwise integer data becomes floating (:func:`as_float_tensor`)."""
-    kinds = (x.dtype.kind if isinstance(x, Tensor) else "O" if isinstance(x, Node) else np.asarray(x).dtype.kind
-             for x in operands)  # fmt: skip
-    return all(kind in "iu" for kind in kinds)
+    return all(data is not None and data.dtype.kind in "iu" for data in map(operand_data, operands))
 
 
 def conv_operand(x: Any, op: str, integers: bool) -> Tensor:
@@ -88,7 +86,7 @@ def conv_operand(x: Any, op: str, integers: bool) -> Tensor:
 def _batched(x: Any, op: str, keep_integers: bool = False, keep_booleans: bool = False) -> tuple[Tensor, bool]:
     """``x`` as a float ``(N, C, H, W)`` Tensor (integer data kept with ``keep_integers``: see
     :func:`as_pooled_tensor`; boolean data with ``keep_booleans``), and whether a batch axis was added."""
-    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    data = operand_data(x)
     if keep_booleans and data is not None and data.dtype.kind == "b":
         x = x if isinstance(x, Tensor) else Tensor(data)
     else:

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, ShapeError, Tensor, from_numpy, standardize
+from autograd import ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
 
 from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
-from .activations import as_float_tensor, as_tensor
+from .activations import as_float_tensor, as_tensor, operand_data
 
 __all__ = [
     "as_normalized_shape",
@@ -271,7 +271,7 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
     where d_c = k + alpha / size * sum. Of integer input, the mean of the squares is torch's integer mean (the sum
     of the integer squares divided by ``size``, rounded down), as torch's average pool of them gives it.
     """
-    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    data = operand_data(x)
     integers = data is not None and data.dtype.kind in "iu"
     squares_of = Tensor(data) if integers else None
     x = as_float_tensor(x, "local_response_norm")
