@@ -207,3 +207,52 @@ class FloorNet:
                 w = w.T
             result += [w, b]
         return result
+
+
+class ContractFloorNet(FloorNet):
+    """The MLP floor under two contracts of torch's (and this library's) API, nothing else changed.
+
+    * a dense weight is stored (out, in), C-contiguous, as ``nn.Linear`` holds it, so the forward
+      product is ``h @ W.T`` (BLAS reads W transposed), the weight gradient ``delta.T @ h``
+      and the input gradient ``delta @ W``;
+    * gradients outlive the update, as ``.grad`` does after ``optimizer.step()``: SGD computes
+      ``p -= lr * g`` without scaling ``g`` in place.
+
+    Everything else (ReLU and softmax cross-entropy in place, bias gradients by BLAS) is the floor's.
+    Its time over the floor's is what those contracts alone cost: no engine that keeps them can be
+    faster than it. MLPs only (no conv blocks).
+    """
+
+    def __init__(self, dense: list, lr: float) -> None:
+        super().__init__([], dense, lr)
+        self.dense_weights = [np.ascontiguousarray(w) for w, _ in dense]  # (out, in)
+
+    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """Loss and gradients of every parameter, weights (out, in), in ``parameters()`` order."""
+        h, activations = x, []
+        last = len(self.dense_weights) - 1
+        for i, (w, b) in enumerate(zip(self.dense_weights, self.dense_biases)):
+            activations.append(h)
+            h = h @ w.T
+            h += b
+            if i < last:
+                np.maximum(h, 0, out=h)
+        loss, delta = softmax_cross_entropy(h, y)
+        grads: list[np.ndarray] = []
+        for i in range(last, -1, -1):
+            grads[:0] = [delta.T @ activations[i], column_sums(delta)]
+            if i > 0:
+                delta = delta @ self.dense_weights[i]
+                delta *= activations[i] > 0
+        return loss, grads
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+        """One SGD step, p -= lr * dL/dp, the gradients left as they are; returns the loss before the step."""
+        loss, grads = self.gradients(x, y)
+        for parameter, grad in zip(self.parameters(), grads):
+            parameter -= self.lr * grad
+        return loss
+
+    def in_torch_layout(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        """Its arrays are in torch's layouts already."""
+        return list(arrays)

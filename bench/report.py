@@ -43,7 +43,7 @@ def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
         torch = f"{result.ratio('torch'):.2f}" if "torch" in result.times else ""
         ours = f"{users:.2f}"
         if "raw" in result.times:
-            ours += f" (raw Tensors {result.ratio('raw'):.2f})"
+            ours += f" (raw Tensors {result.ratio('raw'):.2f}; numpy under torch's contracts {result.ratio('contract'):.2f})"
         rows.append(
             [
                 workload.name,

@@ -13,6 +13,9 @@ Contenders:
          ``nn.functional.cross_entropy``, ``nn.optim.SGD`` with ``optimizer.zero_grad()``
          (``model.zero_grad()`` without an update);
   raw    (MLPs) Tensors ``x @ w + b`` with w stored (in, out), ``p.data -= lr * p.grad``;
+  contract  (MLPs) the floor under two contracts of torch's API that the users' path keeps
+         (``numpy_floor.ContractFloorNet``: weights (out, in), gradients that outlive the update): its
+         ratio is what those contracts alone cost, the rest of the users' path's is the engine's;
   torch  the same ``torch.nn`` model and ``torch.optim.SGD``, when torch is installed.
 
 Before timing, every contender's loss and gradients (and, with an SGD step, its updated
@@ -48,7 +51,7 @@ from harness import (
     peak_step_bytes,
     single_threaded,
 )
-from numpy_floor import FloorNet
+from numpy_floor import ContractFloorNet, FloorNet
 
 import nn
 import nn.functional as F
@@ -165,6 +168,16 @@ def make_floor(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[FloorN
     if workload.sgd:
         return floor, lambda: floor.step(x, y)
     return floor, lambda: floor.gradients(x, y)
+
+
+def make_contract_floor(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[ContractFloorNet, Step]:
+    dense = [
+        tuple(np.array(p.data) for p in layer.parameters())
+        for layer in workload.build()
+        if isinstance(layer, nn.Linear)
+    ]
+    floor = ContractFloorNet(dense, LEARNING_RATE)
+    return floor, lambda: floor.step(x, y)
 
 
 def make_users(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[nn.Sequential, Step]:
@@ -302,6 +315,10 @@ def check_agreement(workload: Workload, x: np.ndarray, y: np.ndarray, torch: Any
         tensors = [a for pair in zip(raw.weights, raw.biases) for a in pair]
         to_torch = raw.parameters_in_torch_layout
         compare("raw", raw_loss, to_torch([p.grad for p in tensors]), to_torch([p.data for p in tensors]))
+        contract, contract_step = make_contract_floor(workload, x, y)
+        contract_loss, contract_grads = contract.gradients(x, y)
+        contract_step()
+        compare("contract floor", contract_loss, contract_grads, contract.parameters())
     if torch is not None:
         mirror, torch_step = make_torch(torch, workload, x, y)
         torch_loss = torch_step().item()
@@ -328,7 +345,7 @@ class Measurement:
 
     def line(self) -> str:
         parts = [f"floor {milliseconds(self.times['floor'])}"]
-        for contender in ("users", "raw", "torch"):
+        for contender in ("users", "raw", "contract", "torch"):
             if contender in self.times:
                 parts.append(f"{contender} {milliseconds(self.times[contender])} ({self.ratio(contender):.2f}x)")
         memory = (
@@ -352,6 +369,7 @@ def measure(workload: Workload, rounds: int, seconds: float, torch: Any) -> Meas
     steps = {"floor": make_floor(workload, x, y)[1], "users": make_users(workload, x, y)[1]}
     if workload.raw:
         steps["raw"] = make_raw(workload, x, y)[1]
+        steps["contract"] = make_contract_floor(workload, x, y)[1]
     if torch is not None:
         steps["torch"] = make_torch(torch, workload, x, y)[1]
     times = interleaved_medians(steps, rounds, seconds)
