@@ -744,11 +744,17 @@ def frees_graph(retain_graph: bool | None, create_graph: bool) -> bool:
 def _free_saved(nodes: list[Node]) -> None:
     """After a pass that does not retain the graph: the nodes whose op saved values (torch's saved tensors) take
     the op's freed twin, so a second pass through them raises torch's error (the values stay: they are nodes');
-    an op that keeps them elsewhere (a custom Function's ``ctx``) releases them itself (:attr:`Op.release`)."""
+    what an op computed for its rules alone goes (:attr:`Op.releases`); an op that keeps its saved values elsewhere
+    (a custom Function's ``ctx``) releases them itself (:attr:`Op.release`)."""
     for node in nodes:  # (slots read first: this loop runs once per node of every pass)
         op = node.op
         if op is None:
             continue
+        if op.releases and type(node.attrs) is dict:  # values computed for the rules alone (Op.releases)
+            attrs = node.attrs
+            for name in op.releases:
+                if name in attrs:
+                    attrs[name] = None
         saves = op._saves
         if saves is None:
             saves = op.saves

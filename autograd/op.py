@@ -66,6 +66,12 @@ class Op:
     :attr:`saves` (its rules read an input's values, its output, or the number a :meth:`with_constant` variant
     keeps) takes the op's :attr:`freed` twin, whose rules raise torch's error for a second pass.
 
+    ``releases`` names the entries of a node's ``attrs`` that the forward pass computed only for the rules (conv2d's
+    im2col matrix, the fused cross-entropy's softmax), which the rules rebuild from the inputs when they find None
+    there: a pass that does not retain the graph sets them to None, as torch frees a node's saved tensors, so a
+    graph that outlives its backward (the loss of the last step, kept while the next forward runs) no longer holds
+    them. (The library's own pictures of a graph after backward, which compute through it again, then rebuild them.)
+
     ``release`` (custom Functions), when given, frees what a node saved where its own values live (the call's
     ``ctx``) instead of giving the node the :attr:`freed` twin: ``release(node, freed)`` marks them freed (True) or
     kept (False) and returns whether they were freed before. A pass that does not retain the graph calls it for each
@@ -88,6 +94,7 @@ class Op:
         "_variants",
         "_input_reads",
         "release",
+        "releases",
         "_saves",
         "_freed",
         "unfreed",
@@ -104,6 +111,7 @@ class Op:
         outputs: Callable | None = None,
         saved: Callable | None = None,
         release: Callable | None = None,
+        releases: tuple[str, ...] = (),
     ) -> None:
         if accumulate is not None and not joint and (variadic or len(rules) != 1):
             raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule or of one input's rule")
@@ -120,6 +128,7 @@ class Op:
         self.outputs = outputs
         self.saved = saved
         self.release = release
+        self.releases = releases
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.

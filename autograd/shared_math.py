@@ -597,8 +597,9 @@ def _one_array_axis(index: Any, ndim: int) -> tuple[int, np.ndarray] | None:
 
 def saved_unless_node(x: Any, saved: Any, rebuild: Any) -> Any:
     """``saved`` (computed by the forward pass) when ``x`` is raw data; ``rebuild(x)`` when ``x`` is a graph
-    node (under ``create_graph``), so the result is itself differentiable with respect to ``x``."""
-    return rebuild(x) if isinstance(x, Node) else saved
+    node (under ``create_graph``), so the result is itself differentiable with respect to ``x``, or when ``saved``
+    is None (a pass that freed the graph released it: :attr:`~autograd.op.Op.releases`)."""
+    return rebuild(x) if saved is None or isinstance(x, Node) else saved
 
 
 def apply_linear(op: Any, function: Any, x: Any, **attrs: Any) -> Any:

@@ -275,7 +275,10 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
     # d/dx [logsumexp(x) - x_t] = softmax(x) - onehot(t), per sample along ``axis``;
     # the forward pass's softmax is reused (``probabilities``); ``index`` holds the flat
     # offsets of the target entries. A mean or sum over the samples spreads the scalar g
-    # to every sample (divided by their count for a mean).
+    # to every sample (divided by their count for a mean). Probabilities released with a freed graph (Op.releases)
+    # are computed again from x.
+    if probabilities is None and type(x) is np.ndarray:
+        probabilities = sm.softmax(x, (axis,))
     if reduction != "none":
         samples = x.shape[:axis] + x.shape[axis + 1 :]
         count = math.prod(samples)
@@ -304,8 +307,9 @@ def _nll_loss_rule(g, out, x, index, reduction):
 
 
 def _logistic_loss_rule(g, out, x, y, slope):
-    # d/dx [c x + softplus(-|x|)] = c - s sigmoid(-|x|) = sigmoid(x) - y: ``slope``, made by the forward pass
-    if isinstance(x, Node) or isinstance(g, Node):
+    # d/dx [c x + softplus(-|x|)] = c - s sigmoid(-|x|) = sigmoid(x) - y: ``slope``, made by the forward pass (and
+    # released with a freed graph: Op.releases)
+    if isinstance(x, Node) or isinstance(g, Node) or slope is None:
         return (sm.sigmoid(x) - y) * g
     return g * slope
 
@@ -620,8 +624,8 @@ affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with cons
     accumulate=_affine_normalize_accumulate,
     saved=_x_and_weight_saved,
 )
-softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
-logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target)  # bce of logits, fused
+softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule, releases=("probabilities",))  # -log_softmax(x)[t], fused
+logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target, releases=("slope",))  # bce of logits, fused
 nll_loss = Op("nll_loss", _nll_loss_rule, reads_values=False)  # -x[t] per sample (and their mean or sum), fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward

@@ -384,5 +384,7 @@ window_sums = Op("window_sums", _window_sums_rule, reads_values=False)          
 spread_over_windows = Op("spread_over_windows", _spread_over_windows_rule, reads_values=False)  # d/dg: sums(g)
 # one node per convolution; float16 gradients are computed in float32 and rounded once (rule_in_float32), as torch's
 # half kernels: their products, the overlapping windows and the sums over batch and positions add up in float32
-conv2d = Op("conv2d", *[rule_in_float32(rule) for rule in (_conv_rule_x, _conv_rule_weight, _conv_rule_bias)])
+conv2d = Op(
+    "conv2d", *[rule_in_float32(rule) for rule in (_conv_rule_x, _conv_rule_weight, _conv_rule_bias)], releases=("cols",)
+)
 # fmt: on

@@ -322,8 +322,10 @@ def _gelu_exact_rule(g, out, x, cdf):
 
 
 def _normal_cdf(x):
-    # erfc(-x / sqrt 2) / 2: 1 + erf(x / sqrt 2) exactly where -x / sqrt 2 < 2, without its cancellation below
-    return (x * -(1 / math.sqrt(2))).erfc() * 0.5
+    # erfc(-x / sqrt 2) / 2: 1 + erf(x / sqrt 2) exactly where -x / sqrt 2 < 2, without its cancellation below (of a
+    # node under create_graph, or of x's array when a freed graph released the forward's: Op.releases)
+    cdf = special.erfc(x * -(1 / math.sqrt(2))) * 0.5
+    return cdf if isinstance(x, Node) else np.asarray(cdf, dtype=x.dtype)
 
 
 def _celu_rule(g, out, x, alpha):
@@ -433,8 +435,8 @@ relu = Op("relu", relu_rule)                                        # 1 where x 
 leaky_relu = Op("leaky_relu", rule_in_float32(_leaky_relu_rule))    # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
 celu = Op("celu", _celu_rule)                                        # e^(x/alpha) where x <= 0, else 1
-gelu_exact = Op("gelu_exact", _gelu_exact_rule)                      # Phi(x) + x phi(x)
-silu = Op("silu", _silu_rule)                                        # s + x s (1 - s)
+gelu_exact = Op("gelu_exact", _gelu_exact_rule, releases=("cdf",))                      # Phi(x) + x phi(x)
+silu = Op("silu", _silu_rule, releases=("sigmoid",))                                        # s + x s (1 - s)
 mish = Op("mish", _mish_rule)                                        # t + x (1 - t^2) s, t = tanh(softplus x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 hard_swished = Op("hard_swished", _hardswish_rule)                # 0, x / 3 + 1/2, 1 (at -3 and 3 the outer ones)
