@@ -438,8 +438,8 @@ def _carried_along_line(
     A node that retains its gradient (every Value does) gets a number stored as the general loop stores it
     (its earlier one appended to ``overwritten_*``). Returns where it stopped and that node's gradient (None: no
     gradient goes further). It stops at the end of the line, or before a node that needs more than the usual
-    pass (hooks, an array to retain, a rule of several inputs, an in-place change to check), which the general
-    loop then takes. (Only the usual pass comes here: no create_graph, anomaly mode or ``inputs``.)
+    pass (hooks, an array to retain, a rule of several inputs, values to release, an in-place change to check),
+    which the general loop then takes. (Only the usual pass comes here: no create_graph, anomaly mode or ``inputs``.)
     """
     index = 0
     while True:  # (not ``while index < line_length``: see backward_order's walk)
@@ -447,7 +447,7 @@ def _carried_along_line(
             break
         node = order[index]
         op = node.op
-        if node._hooks or not op.one_rule or (node._recorded_at < last_change[0] and op.reads_values):
+        if node._hooks or not op.line_rule or (node._recorded_at < last_change[0] and op.reads_values):
             break
         if store and node.retains_grad:
             if type(grad) is not float:  # (an array is made distinct from the others stored: the general loop's job)
@@ -558,6 +558,9 @@ def _backpropagate(
                 _through_function_hooks(node, grad, create_graph, relevant, anomaly, pending, waiting)
                 continue
             attrs = node.attrs
+            if op.releases and free and relevant is None and type(attrs) is dict:
+                attrs = attrs.copy()  # the rule call holds the last reference to what the op releases
+                _release(node.attrs, op.releases)
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
                 parent = node._inputs
@@ -693,6 +696,16 @@ def _backpropagate(
     return results
 
 
+def _release(attrs: Any, names: tuple[str, ...]) -> None:
+    """Set the entries ``names`` of a node's ``attrs`` (what its op computed for its rules alone: Op.releases) to
+    None, in a pass that frees the graph: as torch releases a node's saved tensors once it has run, the pass's own
+    rule call holds them last. A Value's ``attrs`` is no dict (None, or a number): nothing to release."""
+    if type(attrs) is dict:
+        for name in names:
+            if name in attrs:
+                attrs[name] = None
+
+
 def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: set[int], create_graph: bool) -> None:
     """Add each finished leaf's gradient into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
     for a run of leaves without post-accumulate-grad hooks; a leaf with such hooks takes its own lock for its
@@ -750,11 +763,8 @@ def _free_saved(nodes: list[Node]) -> None:
         op = node.op
         if op is None:
             continue
-        if op.releases and type(node.attrs) is dict:  # values computed for the rules alone (Op.releases)
-            attrs = node.attrs
-            for name in op.releases:
-                if name in attrs:
-                    attrs[name] = None
+        if op.releases:  # (nodes whose rules the pass called with hooks, or not at all)
+            _release(node.attrs, op.releases)
         saves = op._saves
         if saves is None:
             saves = op.saves

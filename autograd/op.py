@@ -90,6 +90,7 @@ class Op:
         "saved",
         "constant_at",
         "one_rule",
+        "line_rule",
         "rule_per_input",
         "_variants",
         "_input_reads",
@@ -115,6 +116,8 @@ class Op:
     ) -> None:
         if accumulate is not None and not joint and (variadic or len(rules) != 1):
             raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule or of one input's rule")
+        if releases and outputs is not None:
+            raise ValueError(f"Op {name!r}: the outputs of one call share what it saved; releases is for one output")
         if outputs is not None and not joint:
             raise ValueError(f"Op {name!r}: outputs gathers the gradients of one joint rule; pass joint=True")
         self.name = name
@@ -133,6 +136,8 @@ class Op:
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
         self.one_rule = len(rules) == 1 and not variadic and not joint
+        #: One rule, and nothing to release (which backward's general loop does): a one-parent line carries it.
+        self.line_rule = self.one_rule and not releases
         #: Several inputs, one rule each (binary arithmetic, matmul, linear): backward's second shortest path.
         self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}

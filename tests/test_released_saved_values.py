@@ -107,3 +107,23 @@ def test_a_value_graph_of_silu_is_freed_and_pictured_after_backward():
     expected = 2 * 0.7 * sigmoid + 0.7**2 * sigmoid * (1 - sigmoid)
     assert x.grad == pytest.approx(expected, rel=1e-12)
     assert len(backward_steps(f)) == len(backward_order([f]))
+
+
+def test_it_is_released_as_soon_as_the_pass_has_run_its_node():
+    x = Tensor(RNG.standard_normal((4, 3)), requires_grad=True)
+    h = x * 1.5
+    loss = F.cross_entropy(h, LABELS)
+    node = _node_of(loss, "softmax_cross_entropy")
+    seen = []
+    h.register_hook(lambda grad: seen.append(node.attrs["probabilities"] is None))  # runs on h, after that node
+    loss.backward()
+    assert seen == [True]
+
+
+def test_a_pass_into_chosen_inputs_releases_once_it_is_done():
+    x = Tensor(RNG.standard_normal((4, 3)), requires_grad=True)
+    loss = F.cross_entropy(x * 1.5, LABELS)
+    (gradient,) = autograd.grad(loss, [x])
+    assert _node_of(loss, "softmax_cross_entropy").attrs["probabilities"] is None
+    expected = central_differences(lambda a: float(F.cross_entropy(Tensor(a) * 1.5, LABELS).data), x.data.copy())
+    np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-8)
