@@ -624,8 +624,9 @@ affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with cons
     accumulate=_affine_normalize_accumulate,
     saved=_x_and_weight_saved,
 )
-softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule, releases=("probabilities",))  # -log_softmax(x)[t], fused
-logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target, releases=("slope",))  # bce of logits, fused
+# -log_softmax(x)[t] and the binary cross-entropy of logits, fused; what they keep for backward is released (Op.releases)
+softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule, releases=("probabilities",))
+logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target, releases=("slope",))
 nll_loss = Op("nll_loss", _nll_loss_rule, reads_values=False)  # -x[t] per sample (and their mean or sum), fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward

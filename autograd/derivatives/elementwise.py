@@ -435,8 +435,8 @@ relu = Op("relu", relu_rule)                                        # 1 where x 
 leaky_relu = Op("leaky_relu", rule_in_float32(_leaky_relu_rule))    # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
 celu = Op("celu", _celu_rule)                                        # e^(x/alpha) where x <= 0, else 1
-gelu_exact = Op("gelu_exact", _gelu_exact_rule, releases=("cdf",))                      # Phi(x) + x phi(x)
-silu = Op("silu", _silu_rule, releases=("sigmoid",))                                        # s + x s (1 - s)
+gelu_exact = Op("gelu_exact", _gelu_exact_rule, releases=("cdf",))  # Phi(x) + x phi(x)
+silu = Op("silu", _silu_rule, releases=("sigmoid",))                 # s + x s (1 - s)
 mish = Op("mish", _mish_rule)                                        # t + x (1 - t^2) s, t = tanh(softplus x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 hard_swished = Op("hard_swished", _hardswish_rule)                # 0, x / 3 + 1/2, 1 (at -3 and 3 the outer ones)
