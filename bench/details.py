@@ -10,6 +10,10 @@
   and a maximum down its columns (what the fused cross-entropy does for narrow rows);
 * ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
   ordering of its nodes inside it (``autograd.backprop._ordered``), timed apart;
+* ``mlp-phases``: a step of each MLP of ``users_path.py`` split into forward, loss, backward and update, the users'
+  path's against the floor under torch's contracts (``numpy_floor.ContractFloorNet``: the same products and
+  arrays, no engine), steps alternated, medians per phase; and the backward's ordering of its nodes
+  (``autograd.backprop._ordered``) timed right after a forward and once more right after that;
 * ``objects``: the objects the cyclic garbage collector tracks in a process that imports only this library,
   and in one that also imports torch, scikit-learn, micrograd and ``nn`` (``chain.LOADED_MODULES``).
 
@@ -33,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-MEASURES = ("linear", "first-product", "row-maxima", "chain", "objects")
+MEASURES = ("linear", "first-product", "row-maxima", "mlp-phases", "chain", "objects")
 
 
 def _microseconds(call: Callable[[], Any], number: int = 20000, repeat: int = 9) -> float:
@@ -121,6 +125,95 @@ def _in_worker(name: str, *arguments: str) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _contract_phases(floor: Any, x: np.ndarray, y: np.ndarray) -> list[float]:
+    """Seconds of the contract floor's forward, loss, backward and update (its own code, split at the same points)."""
+    from numpy_floor import column_sums, softmax_cross_entropy
+
+    weights, biases, last = floor.dense_weights, floor.dense_biases, len(floor.dense_weights) - 1
+    clock = [time.perf_counter()]
+    h, activations = x, []
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        activations.append(h)
+        h = h @ w.T
+        h += b
+        if i < last:
+            np.maximum(h, 0, out=h)
+    clock.append(time.perf_counter())
+    _, delta = softmax_cross_entropy(h, y)
+    clock.append(time.perf_counter())
+    grads: list[np.ndarray] = []
+    for i in range(last, -1, -1):
+        grads[:0] = [delta.T @ activations[i], column_sums(delta)]
+        if i > 0:
+            delta = delta @ weights[i]
+            delta *= activations[i] > 0
+    clock.append(time.perf_counter())
+    for parameter, grad in zip(floor.parameters(), grads):
+        parameter -= floor.lr * grad
+    clock.append(time.perf_counter())
+    return list(np.diff(clock))
+
+
+def _users_phases(model: Any, optimizer: Any, x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
+    """Seconds of a users'-path step's forward, loss, backward and update, and of two orderings of the backward's
+    nodes timed between the loss and the backward (not counted in it)."""
+    import nn.functional as F
+    from autograd.backprop import _ordered
+
+    clock = [time.perf_counter()]
+    optimizer.zero_grad()
+    logits = model(x)
+    clock.append(time.perf_counter())
+    loss = F.cross_entropy(logits, y)
+    clock.append(time.perf_counter())
+    ordering = []
+    for _ in range(2):
+        start = time.perf_counter()
+        _ordered([loss])
+        ordering.append(time.perf_counter() - start)
+    clock.append(time.perf_counter())
+    loss.backward()
+    clock.append(time.perf_counter())
+    optimizer.step()
+    clock.append(time.perf_counter())
+    phases = list(np.diff(clock))
+    del phases[2]  # the two orderings
+    return phases, ordering
+
+
+def mlp_phases(steps: int = 400) -> None:
+    import users_path
+    from harness import single_threaded
+
+    import nn
+
+    for workload in users_path.WORKLOADS[:2]:
+        x, y = workload.batch()
+        floor, _ = users_path.make_contract_floor(workload, x, y)
+        model = workload.build()
+        optimizer = nn.optim.SGD(model.parameters(), lr=users_path.LEARNING_RATE)
+
+        with single_threaded(1):
+            for _ in range(50):
+                _users_phases(model, optimizer, x, y)
+                _contract_phases(floor, x, y)
+            ours, theirs, orderings = [], [], []
+            for _ in range(steps):
+                phases, ordering = _users_phases(model, optimizer, x, y)
+                ours.append(phases)
+                orderings.append(ordering)
+                theirs.append(_contract_phases(floor, x, y))
+        ours_us, theirs_us = np.median(ours, axis=0) * 1e6, np.median(theirs, axis=0) * 1e6
+        first, again = np.median(orderings, axis=0) * 1e6
+        parts = ", ".join(
+            f"{name} {mine:.1f} / {floor_time:.1f}"
+            for name, mine, floor_time in zip(("forward", "loss", "backward", "update"), ours_us, theirs_us)
+        )
+        print(f"mlp-phases, {workload.name}: users' path / floor under torch's contracts, us: {parts}; "
+              f"total {ours_us.sum():.0f} / {theirs_us.sum():.0f}; ordering the backward's nodes right after "
+              f"the forward {first:.1f} us, once more {again:.1f} us")  # fmt: skip
+
+
 def chain(steps: int = 100_000, repeats: int = 5) -> None:
     result = _in_worker("chain", str(steps), str(repeats))
     print(f"chain, {steps:,} steps, a fresh process: backward {result['backward'] * 1e3:.1f} ms, of which the "
@@ -154,6 +247,7 @@ def main() -> None:
         "linear": linear,
         "first-product": first_product,
         "row-maxima": row_maxima,
+        "mlp-phases": mlp_phases,
         "chain": chain,
         "objects": objects,
     }
