@@ -620,6 +620,7 @@ def _backpropagate(
                             contribution = parent._match_gradient(contribution, False)
                         previous = pending.get(parent)
                         pending[parent] = contribution if previous is None else previous + contribution
+                call_args = None  # (it holds grad: not while the next node runs)
                 continue
             else:
                 if op.outputs is not None:  # one call, several output nodes: one rule call for all of them

@@ -293,3 +293,24 @@ def test_a_second_backward_adds_into_the_grad_array_in_place_as_torch():
     (x * 3).sum().backward()
     np.testing.assert_array_equal(buffer, [3.0, 3.0])
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_a_gradient_is_not_held_by_the_pass_once_the_node_that_used_it_has_run():
+    x = Tensor(np.random.default_rng(0).standard_normal((8, 5)), requires_grad=True)
+    weight = Tensor(np.random.default_rng(1).standard_normal((300, 5)), requires_grad=True)
+    bias = Tensor(np.zeros(300), requires_grad=True)
+    h = x.relu()
+    out = ag.linear(h, weight, bias)  # a rule per input (three): each reads out's gradient
+    seen = {}
+
+    def keep_a_weak_reference(grad):
+        seen["out"] = weakref.ref(grad.base)  # the array itself (the hook gets a view of it: a GradientArray)
+
+    def look_whether_it_lives(grad):
+        seen["alive at h"] = seen["out"]() is not None
+
+    out.register_hook(keep_a_weak_reference)
+    h.register_hook(look_whether_it_lives)
+    (out * 3.0).sum().backward()
+    assert seen["alive at h"] is False  # out's (8, 300) gradient went once the product's node was done
+    np.testing.assert_allclose(weight.grad, 3.0 * np.ones((300, 8)) @ h.data)
