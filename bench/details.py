@@ -126,30 +126,17 @@ def _in_worker(name: str, *arguments: str) -> dict[str, float]:
 
 
 def _contract_phases(floor: Any, x: np.ndarray, y: np.ndarray) -> list[float]:
-    """Seconds of the contract floor's forward, loss, backward and update (its own code, split at the same points)."""
-    from numpy_floor import column_sums, softmax_cross_entropy
+    """Seconds of the contract floor's forward, loss, backward and update."""
+    from numpy_floor import softmax_cross_entropy
 
-    weights, biases, last = floor.dense_weights, floor.dense_biases, len(floor.dense_weights) - 1
     clock = [time.perf_counter()]
-    h, activations = x, []
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        activations.append(h)
-        h = h @ w.T
-        h += b
-        if i < last:
-            np.maximum(h, 0, out=h)
+    logits, activations = floor.forward(x)
     clock.append(time.perf_counter())
-    _, delta = softmax_cross_entropy(h, y)
+    _, delta = softmax_cross_entropy(logits, y)
     clock.append(time.perf_counter())
-    grads: list[np.ndarray] = []
-    for i in range(last, -1, -1):
-        grads[:0] = [delta.T @ activations[i], column_sums(delta)]
-        if i > 0:
-            delta = delta @ weights[i]
-            delta *= activations[i] > 0
+    grads = floor.backward(delta, activations)
     clock.append(time.perf_counter())
-    for parameter, grad in zip(floor.parameters(), grads):
-        parameter -= floor.lr * grad
+    floor.update(grads)
     clock.append(time.perf_counter())
     return list(np.diff(clock))
 

@@ -227,8 +227,8 @@ class ContractFloorNet(FloorNet):
         super().__init__([], dense, lr)
         self.dense_weights = [np.ascontiguousarray(w) for w, _ in dense]  # (out, in)
 
-    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """Loss and gradients of every parameter, weights (out, in), in ``parameters()`` order."""
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The logits of ``x`` and each layer's input (for ``backward``)."""
         h, activations = x, []
         last = len(self.dense_weights) - 1
         for i, (w, b) in enumerate(zip(self.dense_weights, self.dense_biases)):
@@ -237,20 +237,33 @@ class ContractFloorNet(FloorNet):
             h += b
             if i < last:
                 np.maximum(h, 0, out=h)
-        loss, delta = softmax_cross_entropy(h, y)
+        return h, activations
+
+    def backward(self, delta: np.ndarray, activations: list[np.ndarray]) -> list[np.ndarray]:
+        """The gradients of every parameter, weights (out, in), in ``parameters()`` order, from dL/dlogits."""
         grads: list[np.ndarray] = []
-        for i in range(last, -1, -1):
+        for i in range(len(self.dense_weights) - 1, -1, -1):
             grads[:0] = [delta.T @ activations[i], column_sums(delta)]
             if i > 0:
                 delta = delta @ self.dense_weights[i]
                 delta *= activations[i] > 0
-        return loss, grads
+        return grads
 
-    def step(self, x: np.ndarray, y: np.ndarray) -> float:
-        """One SGD step, p -= lr * dL/dp, the gradients left as they are; returns the loss before the step."""
-        loss, grads = self.gradients(x, y)
+    def update(self, grads: list[np.ndarray]) -> None:
+        """SGD, p -= lr * g, the gradients left as they are."""
         for parameter, grad in zip(self.parameters(), grads):
             parameter -= self.lr * grad
+
+    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """Loss and gradients of every parameter, weights (out, in), in ``parameters()`` order."""
+        logits, activations = self.forward(x)
+        loss, delta = softmax_cross_entropy(logits, y)
+        return loss, self.backward(delta, activations)
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+        """One SGD step; returns the loss before the step."""
+        loss, grads = self.gradients(x, y)
+        self.update(grads)
         return loss
 
     def in_torch_layout(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
