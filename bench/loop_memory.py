@@ -42,15 +42,16 @@ RELEASING_OPS = [
 
 @contextlib.contextmanager
 def releases_off() -> Iterator[None]:
-    """The reference: every op keeps what it computed for backward until its node is gone."""
-    kept = [(op, op.releases, op.line_rule) for op in RELEASING_OPS]
+    """The reference: every op keeps what it computed for backward until its node is gone (``line_rule`` is left
+    as it is: such nodes still take backward's general loop, which then has nothing to release)."""
+    kept = [(op, op.releases) for op in RELEASING_OPS]
     try:
-        for op, _, _ in kept:
-            op.releases, op.line_rule = (), op.one_rule
+        for op, _ in kept:
+            op.releases = ()
         yield
     finally:
-        for op, releases, line_rule in kept:
-            op.releases, op.line_rule = releases, line_rule
+        for op, releases in kept:
+            op.releases = releases
 
 
 def loop_peak(workload: Workload, steps: int) -> int:
