@@ -8,6 +8,10 @@
   it (``x @ w``);
 * ``row-maxima``: numpy's maximum along the rows of a 128x10 float32 batch of logits against a transposed copy
   and a maximum down its columns (what the fused cross-entropy does for narrow rows);
+* ``tape``: each MLP step of ``users_path.py`` on the floor, the floor under torch's contracts, the smallest engine
+  that runs it (``tape_floor.TapeMLP``: a node per op, a walk and a dict per backward, nothing else) and the
+  users' path, interleaved rounds, medians and ratios to the floor; the tape's loss and gradients must equal the
+  contract floor's first;
 * ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
   ordering of its nodes inside it (``autograd.backprop._ordered``), timed apart;
 * ``mlp-phases``: a step of each MLP of ``users_path.py`` split into forward, loss, backward and update, the users'
@@ -37,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-MEASURES = ("linear", "first-product", "row-maxima", "mlp-phases", "chain", "objects")
+MEASURES = ("linear", "first-product", "row-maxima", "mlp-phases", "tape", "chain", "objects")
 
 
 def _microseconds(call: Callable[[], Any], number: int = 20000, repeat: int = 9) -> float:
@@ -201,6 +205,37 @@ def mlp_phases(steps: int = 400) -> None:
               f"the forward {first:.1f} us, once more {again:.1f} us")  # fmt: skip
 
 
+def tape(rounds: int = 15, seconds: float = 0.25) -> None:
+    import users_path
+    from harness import MismatchError, check_close, interleaved_medians, paired_ratio, single_threaded
+    from tape_floor import TapeMLP
+
+    for workload in users_path.WORKLOADS[:2]:
+        x, y = workload.batch()
+        contract, contract_step = users_path.make_contract_floor(workload, x, y)
+        dense = [(w.copy(), b.copy()) for w, b in zip(contract.dense_weights, contract.dense_biases)]
+        tape_mlp = TapeMLP(dense, users_path.LEARNING_RATE)
+        loss, grads = contract.gradients(x, y)
+        tape_loss, tape_grads = tape_mlp.gradients(x, y)
+        check_close(workload.name, "tape loss", tape_loss, loss, rtol=1e-5)
+        if len(tape_grads) != len(grads):
+            raise MismatchError(f"{workload.name}: the tape has {len(tape_grads)} gradients, the floor {len(grads)}")
+        for i, (got, expected) in enumerate(zip(tape_grads, grads)):
+            check_close(workload.name, f"tape gradient {i}", got, expected)
+        steps = {
+            "floor": users_path.make_floor(workload, x, y)[1],
+            "contract": contract_step,
+            "tape": lambda tape_mlp=tape_mlp, x=x, y=y: tape_mlp.step(x, y),
+            "users": users_path.make_users(workload, x, y)[1],
+        }
+        with single_threaded(1):
+            times = interleaved_medians(steps, rounds, seconds)
+        ratios = ", ".join(f"{name} {paired_ratio(times, name, 'floor'):.2f}" for name in ("contract", "tape", "users"))
+        print(
+            f"tape, {workload.name}: time / the floor's: {ratios} (floor {statistics.median(times['floor']) * 1e6:.0f} us)"
+        )
+
+
 def chain(steps: int = 100_000, repeats: int = 5) -> None:
     result = _in_worker("chain", str(steps), str(repeats))
     print(f"chain, {steps:,} steps, a fresh process: backward {result['backward'] * 1e3:.1f} ms, of which the "
@@ -235,6 +270,7 @@ def main() -> None:
         "first-product": first_product,
         "row-maxima": row_maxima,
         "mlp-phases": mlp_phases,
+        "tape": tape,
         "chain": chain,
         "objects": objects,
     }
