@@ -10,7 +10,8 @@
   and a maximum down its columns (what the fused cross-entropy does for narrow rows);
 * ``tape``: each MLP step of ``users_path.py`` on the floor, the floor under torch's contracts, the smallest engine
   that runs it (``tape_floor.TapeMLP``: a node per op, a walk and a dict per backward, nothing else) and the
-  users' path, interleaved rounds, medians and ratios to the floor; the tape's loss and gradients must equal the
+  users' path, interleaved rounds, medians and ratios to the floor, and the peak traced memory of a step of each
+  (``harness.peak_step_bytes``, as ``users_path.py`` measures it); the tape's loss and gradients must equal the
   contract floor's first;
 * ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
   ordering of its nodes inside it (``autograd.backprop._ordered``), timed apart;
@@ -205,35 +206,50 @@ def mlp_phases(steps: int = 400) -> None:
               f"the forward {first:.1f} us, once more {again:.1f} us")  # fmt: skip
 
 
+def _tape_makers(workload: Any, x: np.ndarray, y: np.ndarray) -> dict[str, Callable[[], Callable[[], Any]]]:
+    """For each contender of ``tape``, a function that builds it from the workload's start and returns its step;
+    the tape's loss and gradients are checked against the contract floor's first."""
+    import users_path
+    from harness import MismatchError, check_close
+    from tape_floor import TapeMLP
+
+    contract, _ = users_path.make_contract_floor(workload, x, y)
+    dense = [(w.copy(), b.copy()) for w, b in zip(contract.dense_weights, contract.dense_biases)]
+    loss, grads = contract.gradients(x, y)
+    tape_loss, tape_grads = TapeMLP(dense, users_path.LEARNING_RATE).gradients(x, y)
+    check_close(workload.name, "tape loss", tape_loss, loss, rtol=1e-5)
+    if len(tape_grads) != len(grads):
+        raise MismatchError(f"{workload.name}: the tape has {len(tape_grads)} gradients, the floor {len(grads)}")
+    for i, (got, expected) in enumerate(zip(tape_grads, grads)):
+        check_close(workload.name, f"tape gradient {i}", got, expected)
+
+    def tape_step() -> Callable[[], Any]:
+        made = TapeMLP(dense, users_path.LEARNING_RATE)
+        return lambda: made.step(x, y)
+
+    return {
+        "floor": lambda: users_path.make_floor(workload, x, y)[1],
+        "contract": lambda: users_path.make_contract_floor(workload, x, y)[1],
+        "tape": tape_step,
+        "users": lambda: users_path.make_users(workload, x, y)[1],
+    }
+
+
 def tape(rounds: int = 15, seconds: float = 0.25) -> None:
     import users_path
-    from harness import MismatchError, check_close, interleaved_medians, paired_ratio, single_threaded
-    from tape_floor import TapeMLP
+    from harness import interleaved_medians, paired_ratio, peak_step_bytes, single_threaded
 
     for workload in users_path.WORKLOADS[:2]:
         x, y = workload.batch()
-        contract, contract_step = users_path.make_contract_floor(workload, x, y)
-        dense = [(w.copy(), b.copy()) for w, b in zip(contract.dense_weights, contract.dense_biases)]
-        tape_mlp = TapeMLP(dense, users_path.LEARNING_RATE)
-        loss, grads = contract.gradients(x, y)
-        tape_loss, tape_grads = tape_mlp.gradients(x, y)
-        check_close(workload.name, "tape loss", tape_loss, loss, rtol=1e-5)
-        if len(tape_grads) != len(grads):
-            raise MismatchError(f"{workload.name}: the tape has {len(tape_grads)} gradients, the floor {len(grads)}")
-        for i, (got, expected) in enumerate(zip(tape_grads, grads)):
-            check_close(workload.name, f"tape gradient {i}", got, expected)
-        steps = {
-            "floor": users_path.make_floor(workload, x, y)[1],
-            "contract": contract_step,
-            "tape": lambda tape_mlp=tape_mlp, x=x, y=y: tape_mlp.step(x, y),
-            "users": users_path.make_users(workload, x, y)[1],
-        }
+        makers = _tape_makers(workload, x, y)
+        steps = {name: make() for name, make in makers.items()}
         with single_threaded(1):
             times = interleaved_medians(steps, rounds, seconds)
+        peaks = {name: peak_step_bytes(make) for name, make in makers.items()}
         ratios = ", ".join(f"{name} {paired_ratio(times, name, 'floor'):.2f}" for name in ("contract", "tape", "users"))
-        print(
-            f"tape, {workload.name}: time / the floor's: {ratios} (floor {statistics.median(times['floor']) * 1e6:.0f} us)"
-        )
+        memory = ", ".join(f"{name} {peaks[name] / peaks['floor']:.2f}" for name in ("contract", "tape", "users"))
+        print(f"tape, {workload.name}: time / the floor's: {ratios} (floor {statistics.median(times['floor']) * 1e6:.0f} "
+              f"us); peak traced memory of a step / the floor's: {memory} (floor {peaks['floor'] / 1024:.1f} KiB)")  # fmt: skip
 
 
 def chain(steps: int = 100_000, repeats: int = 5) -> None:
