@@ -154,6 +154,8 @@ def _walked(found: list[Node], last_rebase: int) -> list[Node]:
 
 
 _recording_tick = operator.attrgetter("_recorded_at")
+#: No nodes: what a pass without ``inputs`` looks nodes up in, and the zeroed set before an accumulate form fills one.
+_NO_NODES: frozenset[Any] = frozenset()
 
 
 def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
@@ -491,11 +493,13 @@ def _backpropagate(
     for root, seed in zip(roots, seeds):
         pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
-    wanted = set(inputs) if inputs is not None else set()
+    # (the usual pass makes no empty sets: they are the backward's largest bookkeeping objects, 216 bytes each)
+    wanted = set(inputs) if inputs is not None else _NO_NODES
     # Leaves get their gradients only once the whole pass has succeeded (all or nothing; retained intermediates get
     # theirs back if it fails); rules may pass one array unchanged to several inputs (add does), so every stored
     # array is made distinct from the seeds and from the arrays already stored.
-    finished_leaves: list[tuple[Node, Any]] = []
+    finished_nodes: list[Node] = []  # (two lists: no tuple per leaf)
+    finished_grads: list[Any] = []
     # retained intermediates' gradients are stored as the pass goes; their earlier ones, kept here, come back if it fails
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
@@ -503,7 +507,7 @@ def _backpropagate(
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
-    zeroed: set[Node] = set()  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
+    zeroed: Any = _NO_NODES  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
     previous_began_at = _mode.backward_began_at
@@ -533,7 +537,8 @@ def _backpropagate(
             op = node.op
             if store or (retained and op is not None and node not in wanted):
                 if op is None:
-                    finished_leaves.append((node, grad))
+                    finished_nodes.append(node)
+                    finished_grads.append(grad)
                 elif node.retains_grad:
                     if type(grad) is float:  # a Value's number: stored as it is
                         pass
@@ -636,6 +641,8 @@ def _backpropagate(
                     owned = type(grad) is _ndarray and grad.base is None and references(grad) == 2
                     zeros = op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable, attrs)
                     if zeros is not None:  # parents whose contributions are all zeros (see Op's accumulate)
+                        if zeroed is _NO_NODES:
+                            zeroed = set()
                         zeroed.update(zeros)
                     continue
                 if create_graph:
@@ -689,7 +696,7 @@ def _backpropagate(
     # backward was called inside no_grad()
     _mode.enabled = create_graph
     try:
-        _store_leaf_gradients(finished_leaves, handed_out, create_graph)
+        _store_leaf_gradients(finished_nodes, finished_grads, handed_out, create_graph)
     finally:
         _mode.enabled = previous_mode
     if free:
@@ -707,14 +714,14 @@ def _release(attrs: Any, names: tuple[str, ...]) -> None:
                 attrs[name] = None
 
 
-def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: set[int], create_graph: bool) -> None:
-    """Add each finished leaf's gradient into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
+def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool) -> None:
+    """Add each finished leaf's gradient (``grads``, by position in ``nodes``) into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
     for a run of leaves without post-accumulate-grad hooks; a leaf with such hooks takes its own lock for its
     addition and its hooks (``Node._accumulate_leaf``), so its hooks run while other threads may add into other
     leaves, as torch's."""
     held = False
     try:
-        for node, grad in finished_leaves:
+        for node, grad in zip(nodes, grads):
             if type(grad) is _ndarray or (create_graph and _shareable(grad)):
                 grad = _unaliased(grad, handed_out)
             if node._post_accumulate_grad_hooks:
