@@ -4,7 +4,6 @@ bad input."""
 
 import inspect
 import math
-import tracemalloc
 import warnings
 
 import numpy as np
@@ -890,37 +889,6 @@ def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result(par
     assert result is param
     np.testing.assert_array_equal(param, expected)
     np.testing.assert_array_equal(step, kept)  # the gradient is only read
-
-
-def _peak_bytes(call):
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-@pytest.mark.parametrize("shape", [(250, 64), (40_000,), (300, 7, 3)])
-def test_sgd_update_of_a_mid_size_parameter_holds_half_of_it_at_most(shape):
-    from nn.optim.optimizer import HALVED_FROM, UPDATE_BLOCK, subtract_scaled
-
-    rng = np.random.default_rng(1)
-    param = rng.standard_normal(shape).astype(np.float32)
-    assert HALVED_FROM < param.size <= UPDATE_BLOCK
-    step = rng.standard_normal(shape).astype(np.float32)
-    expected = param - np.float32(0.1) * step
-    whole = param.copy()
-
-    def unblocked():
-        nonlocal whole
-        whole -= 0.1 * step
-
-    assert _peak_bytes(unblocked) >= param.nbytes  # (the measure sees a whole temporary)
-    peak = _peak_bytes(lambda: subtract_scaled(param, 0.1, step))
-    np.testing.assert_array_equal(param, expected)
-    assert peak <= param.nbytes // 2 + 2048  # one block's temporary (and numpy's small objects)
 
 
 def test_plain_sgd_keeps_no_state_per_parameter_and_momentum_keeps_its_buffer():

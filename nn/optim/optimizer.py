@@ -45,7 +45,6 @@ __all__ = [
     "Optimizer",
     "register_optimizer_step_post_hook",
     "register_optimizer_step_pre_hook",
-    "HALVED_FROM",
     "UPDATE_BLOCK",
     "blend_into",
     "check_betas",
@@ -161,18 +160,13 @@ def _copy_state_value(value: Any) -> Any:
 
 #: Elements per block in :func:`subtract_scaled`: bounds the temporary it needs (256 KiB of float32).
 UPDATE_BLOCK = 1 << 16
-#: Parameters of more elements than this update in two blocks at least (the temporary is half the parameter).
-HALVED_FROM = 1 << 10
 
 
 def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.ndarray:
     """``param -= scale * step`` in place, block by block, so the temporary ``scale * step`` never
-    needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it),
-    nor more than half the parameter's beyond :data:`HALVED_FROM` elements (a step's peak memory holds
-    the parameters and their gradients already; the update adds half a parameter at most, for one more
-    numpy call). ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
-    size = param.size
-    if size <= HALVED_FROM:
+    needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it).
+    ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
+    if param.size <= UPDATE_BLOCK:
         param -= scale * step
         return param
     order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None  # memory order
@@ -180,9 +174,8 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
         param -= scale * step
         return param
     flat_param, flat_step = param.reshape(-1, order=order), step.reshape(-1, order=order)  # views in memory order
-    length = min(UPDATE_BLOCK, (size + 1) // 2)
-    for start in range(0, size, length):
-        block = slice(start, start + length)
+    for start in range(0, flat_param.size, UPDATE_BLOCK):
+        block = slice(start, start + UPDATE_BLOCK)
         flat_param[block] -= scale * flat_step[block]
     return param
 
@@ -406,13 +399,13 @@ class Optimizer(OptimizerHooks):
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
         try:
             with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
+                spare: dict[str, Any] = {}  # a parameter's state, kept once an update fills it (plain SGD keeps none)
                 for group, parameter, grad in work:
                     state = states.get(parameter)
-                    if state is None:  # kept once the update puts something in it (plain SGD keeps none, as torch's)
-                        state = {}
-                        new_data = update(_parameter_array(parameter), grad, state, group)
-                        if state:
-                            states[parameter] = state
+                    if state is None:
+                        new_data = update(_parameter_array(parameter), grad, spare, group)
+                        if spare:
+                            states[parameter], spare = spare, {}
                     else:
                         new_data = update(_parameter_array(parameter), grad, state, group)
                     if new_data is parameter._data:  # the rule updated the array in place
