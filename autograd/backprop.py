@@ -715,10 +715,10 @@ def _release(attrs: Any, names: tuple[str, ...]) -> None:
 
 
 def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool) -> None:
-    """Add each finished leaf's gradient (``grads``, by position in ``nodes``) into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
-    for a run of leaves without post-accumulate-grad hooks; a leaf with such hooks takes its own lock for its
-    addition and its hooks (``Node._accumulate_leaf``), so its hooks run while other threads may add into other
-    leaves, as torch's."""
+    """Add each finished leaf's gradient (``grads[i]`` is ``nodes[i]``'s) into its ``.grad``, in order, under
+    :data:`leaf_accumulation`, taken once for a run of leaves without post-accumulate-grad hooks; a leaf with such
+    hooks takes its own lock for its addition and its hooks (``Node._accumulate_leaf``), so its hooks run while
+    other threads may add into other leaves, as torch's."""
     held = False
     try:
         for node, grad in zip(nodes, grads):
