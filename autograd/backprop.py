@@ -507,7 +507,9 @@ def _backpropagate(
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
-    zeroed: Any = _NO_NODES  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
+    zeroed: set[Node] | frozenset[Node] = (
+        _NO_NODES  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
+    )
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
     previous_began_at = _mode.backward_began_at

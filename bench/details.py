@@ -8,6 +8,10 @@
   it (``x @ w``);
 * ``row-maxima``: numpy's maximum along the rows of a 128x10 float32 batch of logits against a transposed copy
   and a maximum down its columns (what the fused cross-entropy does for narrow rows);
+* ``mlp-phases``: a step of each MLP of ``users_path.py`` split into forward, loss, backward and update, the users'
+  path's against the floor under torch's contracts (``numpy_floor.ContractFloorNet``: the same products and
+  arrays, no engine), steps alternated, medians per phase; and the backward's ordering of its nodes
+  (``autograd.backprop._ordered``) timed right after a forward and once more right after that;
 * ``tape``: each MLP step of ``users_path.py`` on the floor, the floor under torch's contracts, the smallest engine
   that runs it (``tape_floor.TapeMLP``: a node per op, a walk and a dict per backward, nothing else) and the
   users' path, interleaved rounds, medians and ratios to the floor, and the peak traced memory of a step of each
@@ -15,10 +19,6 @@
   contract floor's first;
 * ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
   ordering of its nodes inside it (``autograd.backprop._ordered``), timed apart;
-* ``mlp-phases``: a step of each MLP of ``users_path.py`` split into forward, loss, backward and update, the users'
-  path's against the floor under torch's contracts (``numpy_floor.ContractFloorNet``: the same products and
-  arrays, no engine), steps alternated, medians per phase; and the backward's ordering of its nodes
-  (``autograd.backprop._ordered``) timed right after a forward and once more right after that;
 * ``objects``: the objects the cyclic garbage collector tracks in a process that imports only this library,
   and in one that also imports torch, scikit-learn, micrograd and ``nn`` (``chain.LOADED_MODULES``).
 
@@ -210,18 +210,14 @@ def _tape_makers(workload: Any, x: np.ndarray, y: np.ndarray) -> dict[str, Calla
     """For each contender of ``tape``, a function that builds it from the workload's start and returns its step;
     the tape's loss and gradients are checked against the contract floor's first."""
     import users_path
-    from harness import MismatchError, check_close
+    from harness import check_loss_and_gradients
     from tape_floor import TapeMLP
 
     contract, _ = users_path.make_contract_floor(workload, x, y)
     dense = [(w.copy(), b.copy()) for w, b in zip(contract.dense_weights, contract.dense_biases)]
     loss, grads = contract.gradients(x, y)
     tape_loss, tape_grads = TapeMLP(dense, users_path.LEARNING_RATE).gradients(x, y)
-    check_close(workload.name, "tape loss", tape_loss, loss, rtol=1e-5)
-    if len(tape_grads) != len(grads):
-        raise MismatchError(f"{workload.name}: the tape has {len(tape_grads)} gradients, the floor {len(grads)}")
-    for i, (got, expected) in enumerate(zip(tape_grads, grads)):
-        check_close(workload.name, f"tape gradient {i}", got, expected)
+    check_loss_and_gradients(workload.name, "tape", tape_loss, tape_grads, loss, grads)
 
     def tape_step() -> Callable[[], Any]:
         made = TapeMLP(dense, users_path.LEARNING_RATE)
@@ -248,8 +244,9 @@ def tape(rounds: int = 15, seconds: float = 0.25) -> None:
         peaks = {name: peak_step_bytes(make) for name, make in makers.items()}
         ratios = ", ".join(f"{name} {paired_ratio(times, name, 'floor'):.2f}" for name in ("contract", "tape", "users"))
         memory = ", ".join(f"{name} {peaks[name] / peaks['floor']:.2f}" for name in ("contract", "tape", "users"))
-        print(f"tape, {workload.name}: time / the floor's: {ratios} (floor {statistics.median(times['floor']) * 1e6:.0f} "
-              f"us); peak traced memory of a step / the floor's: {memory} (floor {peaks['floor'] / 1024:.1f} KiB)")  # fmt: skip
+        floor_us, floor_kib = statistics.median(times["floor"]) * 1e6, peaks["floor"] / 1024
+        print(f"tape, {workload.name}: time / the floor's: {ratios} (floor {floor_us:.0f} us); peak traced memory "
+              f"of a step / the floor's: {memory} (floor {floor_kib:.1f} KiB)")  # fmt: skip
 
 
 def chain(steps: int = 100_000, repeats: int = 5) -> None:

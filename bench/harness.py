@@ -155,6 +155,18 @@ def check_close(workload: str, what: str, got: Any, expected: Any, rtol: float =
         raise MismatchError(f"{workload}: {what} differs from the reference by up to {worst:.3g}")
 
 
+def check_loss_and_gradients(
+    workload: str, contender: str, got_loss: float, got_grads: list, loss: float, grads: list
+) -> None:
+    """Raise MismatchError unless a contender's loss and gradients (in the reference's layouts and order) equal the
+    reference's: the loss within 1e-5, each gradient as :func:`check_close` judges it."""
+    check_close(workload, f"{contender} loss", got_loss, loss, rtol=1e-5)
+    if len(got_grads) != len(grads):
+        raise MismatchError(f"{workload}: {contender} has {len(got_grads)} gradients, the floor {len(grads)}")
+    for i, (got, expected) in enumerate(zip(got_grads, grads)):
+        check_close(workload, f"{contender} gradient {i}", got, expected)
+
+
 def milliseconds(seconds: list[float]) -> str:
     """The median of ``seconds`` in milliseconds, for printing."""
     return f"{statistics.median(seconds) * 1e3:.3f} ms"

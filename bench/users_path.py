@@ -43,6 +43,7 @@ from harness import (
     MismatchError,
     Step,
     check_close,
+    check_loss_and_gradients,
     interleaved_medians,
     milliseconds,
     optional_torch,
@@ -294,11 +295,7 @@ def check_agreement(workload: Workload, x: np.ndarray, y: np.ndarray, torch: Any
     expected_params = floor.in_torch_layout(floor.parameters())
 
     def compare(contender: str, got_loss: float, got_grads: list, got_params: list) -> None:
-        check_close(workload.name, f"{contender} loss", got_loss, loss, rtol=1e-5)
-        if len(got_grads) != len(expected_grads):
-            raise MismatchError(f"{workload.name}: {contender} has {len(got_grads)} gradients, the floor {len(grads)}")
-        for i, (got, expected) in enumerate(zip(got_grads, expected_grads)):
-            check_close(workload.name, f"{contender} gradient {i}", got, expected)
+        check_loss_and_gradients(workload.name, contender, got_loss, got_grads, loss, expected_grads)
         for i, (got, expected) in enumerate(zip(got_params, expected_params)):
             check_close(workload.name, f"{contender} parameter {i} after the step", got, expected)
 
