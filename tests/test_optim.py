@@ -903,6 +903,36 @@ def test_plain_sgd_keeps_no_state_per_parameter_and_momentum_keeps_its_buffer():
     np.testing.assert_array_equal(with_momentum.state[weight]["momentum_buffer"], np.full((2, 3), 0.5))
 
 
+def test_a_subclass_of_sgd_with_its_own_update_rule_has_it_used_for_plain_groups():
+    # plain SGD's step subtracts lr * grad itself; a subclass that overrides _update still gets every update
+    class HalvedSGD(nn.optim.SGD):
+        def _update(self, param, grad, state, group):
+            return super()._update(param, grad / 2, state, group)
+
+    weight = nn.Parameter(np.ones(3, dtype=np.float32))
+    weight.grad = np.ones(3, dtype=np.float32)
+    HalvedSGD([weight], lr=1.0).step()
+    np.testing.assert_array_equal(weight.data, [0.5, 0.5, 0.5])
+
+
+def test_plain_sgd_updates_in_place_and_bumps_each_version_once_per_step():
+    # float32 parameters stay float32 arrays (the same ones), whatever the type of lr; a parameter listed twice
+    # is updated twice, as torch's (which warns)
+    small, large = nn.Parameter(np.ones(4, dtype=np.float32)), nn.Parameter(np.ones((300, 300), dtype=np.float32))
+    arrays, versions = [small.data, large.data], [small._version, large._version]
+    for parameter in (small, large):
+        parameter.grad = np.full(parameter.shape, 0.5, dtype=np.float32)
+    nn.optim.SGD([small, large], lr=np.float64(0.1)).step()
+    for parameter, array, version in zip((small, large), arrays, versions):
+        assert np.shares_memory(parameter.data, array) and parameter.data.dtype == np.float32
+        np.testing.assert_allclose(parameter.data, 0.95, rtol=1e-6)
+        assert parameter._version == version + 1
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        twice = nn.optim.SGD([small, small], lr=0.1)
+    twice.step()
+    np.testing.assert_allclose(small.data, 0.85, rtol=1e-6)
+
+
 @pytest.mark.parametrize("name", EVERY_OPTIMIZER)
 @pytest.mark.parametrize("edge", [np.inf, np.nan, 3e38])
 def test_steps_on_infinite_or_overflowing_gradients_give_ieee_values_without_warnings(name, edge):

@@ -310,6 +310,12 @@ class Optimizer(OptimizerHooks):
         """Return the new parameter array (``param`` itself if updated in place); update ``state`` in place."""
         raise NotImplementedError(f"{type(self).__name__} must define _update()")
 
+    def _plain_rate(self, group: dict[str, Any]) -> float | None:
+        """The number c when this optimizer's ``_update`` of every parameter of ``group`` is ``param -= c * grad``
+        in place and touches no state (plain SGD), else None; ``step`` then does that subtraction itself, with no
+        call per parameter. A subclass that overrides ``_update`` must not inherit an answer other than None."""
+        return None
+
     # -- groups --------------------------------------------------------------------
     def _check_parameter_shape(self, parameter: Node) -> None:
         """Raise for a parameter of a shape this optimizer cannot update (every shape goes, unless a subclass
@@ -379,6 +385,7 @@ class Optimizer(OptimizerHooks):
                 loss = closure()
         work = []
         for group in self.param_groups:
+            rate = self._plain_rate(group)
             for parameter in group["params"]:
                 grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
                 if grad is None or not parameter._requires_grad:  # no gradient, or frozen
@@ -394,13 +401,20 @@ class Optimizer(OptimizerHooks):
                     and data.dtype.kind == "f"
                 ):
                     grad = self._checked_gradient(parameter)
-                work.append((group, parameter, grad))
+                    work.append((group, parameter, grad, None))
+                else:  # (a plain rate's subtraction, in blocks beyond subtract_scaled's size: see step's loop)
+                    work.append((group, parameter, grad, rate if data.size <= UPDATE_BLOCK else None))
         states, update = self.state, self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
         try:
             with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
                 spare: dict[str, Any] = {}  # a parameter's state, kept once an update fills it (plain SGD keeps none)
-                for group, parameter, grad in work:
+                for group, parameter, grad, rate in work:
+                    if rate is not None:  # _update's own subtraction (subtract_scaled's), with no call for it
+                        data = parameter._data
+                        data -= rate * grad
+                        updated_in_place.append(parameter)
+                        continue
                     state = states.get(parameter)
                     if state is None:
                         new_data = update(_parameter_array(parameter), grad, spare, group)

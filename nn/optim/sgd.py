@@ -71,6 +71,13 @@ class SGD(Optimizer):
                 f"got momentum={group['momentum']!r}, dampening={group['dampening']!r}"
             )
 
+    def _plain_rate(self, group: dict[str, Any]) -> float | None:
+        if type(self)._update is not SGD._update:  # a subclass's own update rule
+            return None
+        if group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]:
+            return group["lr"]
+        return None
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         momentum = group["momentum"]
         if momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]:  # plain SGD
