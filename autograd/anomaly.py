@@ -180,7 +180,7 @@ class _AnomalyChecker:
 
     def on_record(self, node: Node) -> None:
         """Remember where ``node`` was created (and whether by a backward pass), then check its value."""
-        node._origin = (traceback.extract_stack()[:-2], _mode.in_backward)
+        node._origin = (traceback.extract_stack()[:-2], _mode.backward_pass is not None)
         if self.check_nan:
             check_forward(node)
 

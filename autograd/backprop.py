@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .collector import collector_paused
-from .grad_mode import _mode
+from .grad_mode import _anomaly_blocks, _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
 from .versions import (
@@ -138,17 +138,20 @@ def _walked(found: list[Node], last_rebase: int) -> list[Node]:
                     seen.add(parent)  # constants too, so the test above can pass over them
                     if parent._requires_grad:
                         found.append(parent)
-                        stack.append(parent)
+                        if parent.op is not None:  # (a leaf has no parents to walk: it skips the stack)
+                            stack.append(parent)
             continue
         if inputs._requires_grad and inputs not in seen:  # the first (or only) parent
             seen.add(inputs)
             found.append(inputs)
-            stack.append(inputs)
+            if inputs.op is not None:
+                stack.append(inputs)
         second = node._second
         if second is not None and second._requires_grad and second not in seen:
             seen.add(second)
             found.append(second)
-            stack.append(second)
+            if second.op is not None:
+                stack.append(second)
     found.sort(key=_recording_tick, reverse=True)
     return found
 
@@ -254,15 +257,17 @@ def backpropagate(
     to the gradient for every node in ``inputs``. ``retained`` (``backward(inputs=...)``) also
     overwrites the ``.grad`` of the retaining intermediates the pass goes through, as ``store`` does.
     """
-    # The graph holds no reference cycles (rules never capture nodes), so the cyclic
-    # collector would only re-scan the graph again and again; pause it for the pass (autograd.collector).
     # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
     if _ParentWatch.on:  # a view used as a root or an input after its base changed: its present history
         refresh_views(roots)
         if inputs is not None:
             refresh_views(inputs)
-    with collector_paused, quiet():
+    with quiet():
         return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free)
+
+
+#: Nodes from which a pass pauses the cyclic collector (see :func:`_backpropagate`).
+PAUSED_FROM = 64
 
 
 def _check_saved_versions(node: Node) -> None:
@@ -486,7 +491,29 @@ def _backpropagate(
     retained: bool = False,
     free: bool = False,
 ) -> dict[int, Any]:
+    """:func:`backpropagate`'s work, numpy's warnings off: order the nodes, then run the pass."""
     order, line_length = _ordered(roots)
+    # The graph holds no reference cycles (rules never capture nodes), so the cyclic collector would only scan it
+    # again and again: a long pass, or one that records new nodes, pauses it (autograd.collector). The walk above
+    # makes no objects it tracks, nor does a short pass that records nothing keep any (a pause would cost it more)
+    if create_graph or len(order) >= PAUSED_FROM:
+        with collector_paused:
+            return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free)
+    return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free)
+
+
+def _pass(
+    order: list[Node],
+    line_length: int,
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool,
+    store: bool,
+    inputs: Sequence[Node] | None,
+    retained: bool,
+    free: bool,
+) -> dict[int, Any]:
+    """:func:`_backpropagate`'s pass over ``order`` (with its one-parent line's length: see :func:`_ordered`)."""
     passed = order  # every node of the pass (order itself loses the line's nodes below)
     relevant = _reaches(order, inputs) if inputs is not None else None
     pending: dict[Node, Any] = {}
@@ -504,17 +531,15 @@ def _backpropagate(
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
     handed_out = {id(seed) for seed in seeds if _shareable(seed)} if store or retained else set()
-    anomaly = _mode.anomaly
+    anomaly = _mode.anomaly if _anomaly_blocks.open else None  # (a thread-local read only while some thread has it on)
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
     zeroed: set[Node] | frozenset[Node] = (
         _NO_NODES  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
     )
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
-    previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
-    previous_began_at = _mode.backward_began_at
-    _mode.enabled, _mode.in_backward, _mode.storing = create_graph, True, store
-    _mode.backward_began_at = next(_ticks)
+    previous_mode, previous_pass = _mode.enabled, _mode.backward_pass
+    _mode.enabled, _mode.backward_pass = create_graph, (store, next(_ticks))
     try:
         if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
@@ -692,8 +717,7 @@ def _backpropagate(
             node._grad = grad
         raise
     finally:
-        _mode.enabled, _mode.in_backward, _mode.storing = previous_mode, previous_in_backward, previous_storing
-        _mode.backward_began_at = previous_began_at
+        _mode.enabled, _mode.backward_pass = previous_mode, previous_pass
     # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
     # backward was called inside no_grad()
     _mode.enabled = create_graph
@@ -724,7 +748,11 @@ def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[i
     held = False
     try:
         for node, grad in zip(nodes, grads):
-            if type(grad) is _ndarray or (create_graph and _shareable(grad)):
+            if type(grad) is _ndarray:  # _unaliased's work, inline
+                if id(grad) in handed_out:
+                    grad = grad.copy()
+                handed_out.add(id(grad))
+            elif create_graph and _shareable(grad):
                 grad = _unaliased(grad, handed_out)
             if node._post_accumulate_grad_hooks:
                 if held:

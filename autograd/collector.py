@@ -1,8 +1,8 @@
-"""The cyclic garbage collector, paused while a graph is walked or copied, for all threads together.
+"""The cyclic garbage collector, paused while a long graph is backpropagated or copied, for all threads together.
 
-A graph holds no reference cycles (derivative rules never capture nodes), so while backward walks one, or a
-deep copy copies one, the collector would only scan it again and again: :data:`collector_paused` stops it for
-the time. The collector is one for the whole process, so the pauses of all threads count together: the first
+A graph holds no reference cycles (derivative rules never capture nodes), so while backward runs through a long
+one (or one that records new nodes, under create_graph), or a deep copy copies one, the collector would only scan
+it again and again: :data:`collector_paused` stops it for the time. The collector is one for the whole process, so the pauses of all threads count together: the first
 to begin notes whether it runs and stops it, the last to end starts it again if it ran. (Each pause testing
 and restoring it on its own left it stopped for good when one began while another had stopped it, and that one
 ended between the test and the stop.) A ``gc.disable()`` made while a pause lasts is undone when it ends.

@@ -25,15 +25,14 @@ class _GradMode(threading.local):
     #: ``on_record(node)`` for every recorded node, ``on_backward(node, index, contribution)`` for
     #: every gradient contribution and ``where(node)`` to say where a node was created.
     anomaly: Any = None
-    #: True while a backward pass runs (its rules may record nodes under ``create_graph``).
-    in_backward = False
-    #: The tick of the global clock at which the innermost running backward pass began (0: none runs). Views made
-    #: after it (by a rule, or by a forward pass run inside backward, as checkpoint's second run) are brought up to
-    #: date as any; the views the pass reaches, made before it, keep the history they had.
-    backward_began_at = 0
-    #: True while the running pass stores gradients into ``.grad`` (``backward()``; not ``autograd.grad``): a custom
-    #: Function whose backward finds leaves outside its inputs (a checkpointed closure's) adds into theirs then.
-    storing = False
+    #: The backward pass running in this thread, innermost first, as ``(storing, began_at)``, or None while none
+    #: runs (its rules may record nodes under ``create_graph``): ``storing`` is True while it stores gradients into
+    #: ``.grad`` (``backward()``; not ``autograd.grad``): a custom Function whose backward finds leaves outside its
+    #: inputs (a checkpointed closure's) adds into theirs then; ``began_at`` is the tick of the global clock at
+    #: which it began. Views made after it (by a rule, or by a forward pass run inside backward, as checkpoint's
+    #: second run) are brought up to date as any; the views the pass reaches, made before it, keep the history they
+    #: had. (One attribute: a pass sets and restores it with one write each, where a thread-local's costs show.)
+    backward_pass: tuple[bool, int] | None = None
 
 
 _mode = _GradMode()
@@ -70,7 +69,8 @@ def is_storing_gradients() -> bool:
     """Whether a backward pass runs in this thread that stores its gradients into ``.grad`` (``backward()``);
     False inside ``autograd.grad`` and outside any pass. A custom Function's backward that reaches leaves outside
     its inputs (a checkpointed closure's) adds into their ``.grad`` only then."""
-    return _mode.in_backward and _mode.storing
+    running = _mode.backward_pass
+    return running is not None and running[0]
 
 
 def is_grad_enabled() -> bool:

@@ -201,7 +201,8 @@ def refresh_view(node: Node) -> None:
     the graph. A view of a view is refreshed after the view it views (a loop, so chains of any length work).
     While a backward pass runs, only views made since it began are (a forward pass run inside it, as checkpoint's
     second run): the nodes the pass reaches were recorded before, and need the history the view had then."""
-    began = _mode.backward_began_at if _mode.in_backward else 0
+    running = _mode.backward_pass
+    began = running[1] if running is not None else 0
     chain = []
     while node._based_at > began and node._version_counter.views_rebased_at > node._based_at:
         chain.append(node)

@@ -151,6 +151,15 @@ def test_backward_through_a_node_while_another_thread_registers_a_hook_on_it(rea
     np.testing.assert_array_equal(w.grad, [6.0, 6.0, 6.0])
 
 
+def _long_sum(h):
+    """h's sum through a chain of identities long enough for a backward pass through it to pause the collector."""
+    from autograd.backprop import PAUSED_FROM
+
+    for _ in range(PAUSED_FROM):
+        h = h * 1.0
+    return h.sum()
+
+
 def test_the_collector_runs_again_once_passes_overlapping_in_two_threads_have_ended():
     # a pass in thread Y stops the collector; a pass in thread X begins meanwhile and finds it stopped; Y ends
     # before X stops it too (X paused there): the collector must still run once both have ended (torch never
@@ -160,7 +169,7 @@ def test_the_collector_runs_again_once_passes_overlapping_in_two_threads_have_en
     assert gc.isenabled()
     y_in_pass, x_waiting = Pause(), Pause()
     a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
-    y_loss, x_loss = (a * 2.0).sum(), (b * 3.0).sum()
+    y_loss, x_loss = _long_sum(a * 2.0), _long_sum(b * 3.0)  # (short passes leave the collector alone)
     y_loss.register_hook(lambda grad: y_in_pass.hold())
     x_loss.register_hook(lambda grad: x_waiting.hold())
     pause_before_stopping_the_collector = before_c_call(x_waiting, gc.disable)

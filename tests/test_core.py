@@ -291,6 +291,25 @@ def test_backward_leaves_garbage_collector_state_unchanged():
         gc.enable()
 
 
+@pytest.mark.parametrize("length, create_graph, paused", [(1, False, False), (80, False, True), (1, True, True)])
+def test_a_pass_pauses_the_collector_when_long_or_recording(length, create_graph, paused):
+    # the graph has no cycles for it to find: a long pass (PAUSED_FROM nodes or more) or one that records nodes stops
+    # it while it runs; a short plain pass leaves it running (a pause would cost that pass more than it saves)
+    from autograd.backprop import PAUSED_FROM
+
+    assert (length + 2 >= PAUSED_FROM) == (length > 1)
+    seen = []
+    x = Tensor(np.ones(2), requires_grad=True)
+    h = x * 2.0
+    h.register_hook(lambda grad: seen.append(gc.isenabled()))
+    for _ in range(length):
+        h = h * 1.0
+    h.sum().backward(create_graph=create_graph)
+    assert seen == [not paused]
+    assert gc.isenabled()
+    np.testing.assert_array_equal(x.grad.data if create_graph else x.grad, [2.0, 2.0])
+
+
 def test_op_inputs_put_a_number_operand_in_its_place():
     x, y = Value(3.0), Value(4.0)
     assert (2.0 - x).op_inputs == (2.0, x) and (x - 2.0).op_inputs == (x, 2.0)
