@@ -2,10 +2,11 @@
 
 A graph holds no reference cycles (derivative rules never capture nodes), so while backward runs through a long
 one (or one that records new nodes, under create_graph), or a deep copy copies one, the collector would only scan
-it again and again: :data:`collector_paused` stops it for the time. The collector is one for the whole process, so the pauses of all threads count together: the first
-to begin notes whether it runs and stops it, the last to end starts it again if it ran. (Each pause testing
-and restoring it on its own left it stopped for good when one began while another had stopped it, and that one
-ended between the test and the stop.) A ``gc.disable()`` made while a pause lasts is undone when it ends.
+it again and again: :data:`collector_paused` stops it for the time. The collector is one for the whole process,
+so the pauses of all threads count together: the first to begin notes whether it runs and stops it, the last to
+end starts it again if it ran. (Each pause testing and restoring it on its own left it stopped for good when one
+began while another had stopped it, and that one ended between the test and the stop.) A ``gc.disable()`` made
+while a pause lasts is undone when it ends.
 """
 
 from __future__ import annotations

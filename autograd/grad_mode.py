@@ -25,7 +25,7 @@ class _GradMode(threading.local):
     #: ``on_record(node)`` for every recorded node, ``on_backward(node, index, contribution)`` for
     #: every gradient contribution and ``where(node)`` to say where a node was created.
     anomaly: Any = None
-    #: The backward pass running in this thread, innermost first, as ``(storing, began_at)``, or None while none
+    #: The innermost backward pass running in this thread, as ``(storing, began_at)``, or None while none
     #: runs (its rules may record nodes under ``create_graph``): ``storing`` is True while it stores gradients into
     #: ``.grad`` (``backward()``; not ``autograd.grad``): a custom Function whose backward finds leaves outside its
     #: inputs (a checkpointed closure's) adds into theirs then; ``began_at`` is the tick of the global clock at

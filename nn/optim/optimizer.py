@@ -402,7 +402,7 @@ class Optimizer(OptimizerHooks):
                 ):
                     grad = self._checked_gradient(parameter)
                     work.append((group, parameter, grad, None))
-                else:  # (a plain rate's subtraction, in blocks beyond subtract_scaled's size: see step's loop)
+                else:  # (beyond UPDATE_BLOCK elements, _update's subtract_scaled bounds its temporary)
                     work.append((group, parameter, grad, rate if data.size <= UPDATE_BLOCK else None))
         states, update = self.state, self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
