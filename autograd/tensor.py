@@ -451,6 +451,9 @@ def _fits(number: int, dtype: np.dtype) -> bool:
 
 
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
+# numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a slow attribute
+# lookup): backward's calls test against this global
+_ndarray = np.ndarray
 
 
 def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, other: Any) -> Tensor:
@@ -1215,6 +1218,12 @@ class Tensor(
         # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype
         # (a hook may have returned another dtype, or a plain number); a new one is C-contiguous, as torch's
         # follows its (contiguous) leaf's layout, so x.grad.view(-1) works whatever layout backward worked in
+        if type(total) is _ndarray and self._grad is None:  # the usual first gradient: the steps below, in short
+            flags = total.flags
+            if total.base is not None or not flags.writeable or not flags.c_contiguous:
+                total = total.copy()
+            self._grad = total if total.dtype == self._data.dtype else total.astype(self._data.dtype)
+            return
         if type(total) is not np.ndarray and not isinstance(total, Node):
             total = np.asarray(total)  # a new array: no aliasing to undo
         elif (
@@ -1272,7 +1281,7 @@ class Tensor(
         data = self._data
         if (
             not create_graph
-            and type(contribution) is np.ndarray
+            and type(contribution) is _ndarray
             and contribution.shape == data.shape
             and contribution.dtype == data.dtype
         ):
