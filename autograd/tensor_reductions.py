@@ -53,9 +53,12 @@ class TensorReductions:
         # its dtype argument for integer data (the result's dtype)
         axes = normalize_axes(axis, self._data.ndim, op.name)
         # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256), rounded back once
-        wide = COMPUTE_DTYPE.get(self._data.dtype) if dtype is None else dtype
-        data = np.asarray(quietly(reduce, self._data, axis=axes, keepdims=keepdims, dtype=wide))
-        data = in_dtype_of(data, self._data)
+        widened = COMPUTE_DTYPE.get(self._data.dtype)
+        data = np.asarray(
+            quietly(reduce, self._data, axis=axes, keepdims=keepdims, dtype=widened if dtype is None else dtype)
+        )
+        if widened is not None:
+            data = in_dtype_of(data, self._data)
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(

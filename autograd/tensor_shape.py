@@ -105,18 +105,18 @@ class TensorShape:
     def _permuted(self, axes: tuple, op: str) -> Tensor:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
+        ndim = self._data.ndim
         if not axes:
-            axes = tuple(range(self.ndim - 1, -1, -1))
-        message = f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}"
-        if len(axes) != self.ndim:  # torch's order of checks: the count, then each axis's range and repeat in turn
-            raise ShapeError(message)
+            axes = tuple(range(ndim - 1, -1, -1))
+        if len(axes) != ndim:  # torch's order of checks: the count, then each axis's range and repeat in turn
+            raise ShapeError(_not_a_permutation(op, axes, self.shape))
         seen: list[int] = []
         for a in axes:  # (5, 0, 0) is out of range first, (0, 0, 5) a repeat first: torch's IndexError, RuntimeError
-            if not -self.ndim <= a < self.ndim:
-                raise AxisError(message)
-            if a % self.ndim in seen:
-                raise ShapeError(message)
-            seen.append(a % self.ndim)
+            if not -ndim <= a < ndim:
+                raise AxisError(_not_a_permutation(op, axes, self.shape))
+            if a % ndim in seen:
+                raise ShapeError(_not_a_permutation(op, axes, self.shape))
+            seen.append(a % ndim)
         axes = tuple(seen)
         return self._view(self._data.transpose(axes), ar.transpose, {"axes": axes})
 
@@ -344,6 +344,11 @@ class TensorShape:
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         data = shared_math.scatter_add(self._data, index, shape)
         return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
+
+
+def _not_a_permutation(op: str, axes: tuple, shape: tuple[int, ...]) -> str:
+    """The error message of a transpose or permute whose ``axes`` are not a permutation of ``shape``'s axes."""
+    return f"{op}: axes {axes} are not a permutation of the axes of shape {shape}"
 
 
 def _is_integer(part: Any) -> bool:
