@@ -89,6 +89,8 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     """
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the usual one axis, in range (none is, of a 0-d array)
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int,)) or hasattr(axis, "__index__") else axis
     if not isinstance(axes, (tuple, list)) or not all(_is_axis_number(a) for a in axes):
         raise TypeError(f"{op}: axis must be an integer, a tuple of integers or None, got {axis!r}")
