@@ -748,11 +748,7 @@ def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[i
     held = False
     try:
         for node, grad in zip(nodes, grads):
-            if type(grad) is _ndarray:  # _unaliased's work, inline
-                if id(grad) in handed_out:
-                    grad = grad.copy()
-                handed_out.add(id(grad))
-            elif create_graph and _shareable(grad):
+            if type(grad) is _ndarray or (create_graph and _shareable(grad)):
                 grad = _unaliased(grad, handed_out)
             if node._post_accumulate_grad_hooks:
                 if held:

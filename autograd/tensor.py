@@ -452,7 +452,7 @@ def _fits(number: int, dtype: np.dtype) -> bool:
 
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a slow attribute
-# lookup): backward's calls test against this global
+# lookup): backward's calls (a leaf's gradient, a contribution's match) test against this global
 _ndarray = np.ndarray
 
 
@@ -1218,28 +1218,20 @@ class Tensor(
         # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype
         # (a hook may have returned another dtype, or a plain number); a new one is C-contiguous, as torch's
         # follows its (contiguous) leaf's layout, so x.grad.view(-1) works whatever layout backward worked in
-        if type(total) is _ndarray and self._grad is None:  # the usual first gradient: the steps below, in short
+        existing = self._grad
+        if type(total) is not _ndarray and not isinstance(total, Node):
+            total = np.asarray(total)  # a new array: no aliasing to undo
+        elif existing is None and isinstance(total, _ndarray):
             flags = total.flags
             if total.base is not None or not flags.writeable or not flags.c_contiguous:
                 total = total.copy()
-            self._grad = total if total.dtype == self._data.dtype else total.astype(self._data.dtype)
-            return
-        if type(total) is not np.ndarray and not isinstance(total, Node):
-            total = np.asarray(total)  # a new array: no aliasing to undo
-        elif (
-            isinstance(total, np.ndarray)
-            and self._grad is None
-            and (total.base is not None or not total.flags.writeable or not total.flags.c_contiguous)
-        ):
-            total = total.copy()
         if total.dtype != self._data.dtype:
             total = total.astype(self._data.dtype)
-        existing = self._grad
         if existing is None:
             self._grad = total
         elif (
-            type(existing) is np.ndarray
-            and type(total) is np.ndarray
+            type(existing) is _ndarray
+            and type(total) is _ndarray
             and existing.shape == total.shape
             and existing.dtype == total.dtype
             and existing.flags.writeable

@@ -402,17 +402,16 @@ class Optimizer(OptimizerHooks):
                 ):
                     grad = self._checked_gradient(parameter)
                     work.append((group, parameter, grad, None))
-                else:  # (beyond UPDATE_BLOCK elements, _update's subtract_scaled bounds its temporary)
-                    work.append((group, parameter, grad, rate if data.size <= UPDATE_BLOCK else None))
+                else:
+                    work.append((group, parameter, grad, rate))
         states, update = self.state, self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
         try:
             with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
                 spare: dict[str, Any] = {}  # a parameter's state, kept once an update fills it (plain SGD keeps none)
                 for group, parameter, grad, rate in work:
-                    if rate is not None:  # _update's own subtraction (subtract_scaled's), with no call for it
-                        data = parameter._data
-                        data -= rate * grad
+                    if rate is not None:  # _update's own subtraction, without the call and the dispatch before it
+                        subtract_scaled(parameter._data, rate, grad)
                         updated_in_place.append(parameter)
                         continue
                     state = states.get(parameter)

@@ -74,13 +74,11 @@ class SGD(Optimizer):
     def _plain_rate(self, group: dict[str, Any]) -> float | None:
         if type(self)._update is not SGD._update:  # a subclass's own update rule
             return None
-        if group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]:
-            return group["lr"]
-        return None
+        return group["lr"] if _plain(group) else None
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         momentum = group["momentum"]
-        if momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]:  # plain SGD
+        if _plain(group):
             return subtract_scaled(param, group["lr"], grad)
         grad = regularized_gradient(param, grad, group)
         if momentum != 0:
@@ -93,3 +91,8 @@ class SGD(Optimizer):
                 buffer = state["momentum_buffer"] = np.array(grad, copy=True)
             grad = grad + momentum * buffer if group["nesterov"] else buffer
         return subtract_scaled(param, group["lr"], grad)  # in place: the parameter keeps its array
+
+
+def _plain(group: dict[str, Any]) -> bool:
+    """Whether ``group``'s update is plain SGD, p -= lr * g: no momentum, weight decay or maximize."""
+    return group["momentum"] == 0 and group["weight_decay"] == 0 and not group["maximize"]
