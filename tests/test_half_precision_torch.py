@@ -290,10 +290,11 @@ def test_an_optimizer_keeps_float16_or_float32_parameters_and_state_in_their_dty
         ("linear", (5, 30), (4, 30), {}),
     ],
 )
-def test_a_float16_product_layer_computes_in_float32_and_rounds_once_as_torch(op, x_shape, w_shape, kwargs, with_bias):
-    """torch's half kernels multiply, add up the overlaps and the bias in float32 and round the output once:
-    every entry is the exact result rounded to float16 but for a rare last bit of the float32 accumulation.
-    Rounding each step to float16 puts a good share of the outputs one float16 step off."""
+def test_a_float16_product_layer_computes_in_float32_and_rounds_once(op, x_shape, w_shape, kwargs, with_bias):
+    """The layer multiplies, adds up the overlaps and the bias in float32 and rounds the output once: every entry
+    is the exact result (torch's in float64) rounded to float16 but for a rare last bit of the float32
+    accumulation. Rounding each step to float16 puts a good share of the outputs one float16 step off. (torch's
+    own half kernels round once on some CPUs and step by step on others, so they are not the reference.)"""
     rng = np.random.default_rng(21)
     x = rng.random(x_shape).astype(np.float16)
     w = (0.3 * rng.standard_normal(w_shape)).astype(np.float16)
@@ -307,7 +308,6 @@ def test_a_float16_product_layer_computes_in_float32_and_rounds_once_as_torch(op
         return getattr(torch.nn.functional, op)(torch.tensor(x).to(dtype), torch.tensor(w).to(dtype), tb, **kwargs)
 
     exact = torch_call(torch.float64).numpy().astype(np.float16)
-    assert np.mean(torch_call(torch.float16).numpy() != exact) < 0.02
     assert np.mean(ours.numpy() != exact) < 0.02
 
 
@@ -321,9 +321,10 @@ def test_a_float16_product_layer_computes_in_float32_and_rounds_once_as_torch(op
         ((2, 4, 8, 8), (4, 1, 3, 3), {"groups": 4, "padding": 1}),  # depthwise
     ],
 )
-def test_float16_conv2d_gradients_add_up_in_float32_and_round_once_as_torch(x_shape, w_shape, kwargs):
+def test_float16_conv2d_gradients_add_up_in_float32_and_round_once(x_shape, w_shape, kwargs):
     """The input gradient adds every window's share (k*k overlapping terms), the weight and bias gradients sum over
-    the batch and the positions: torch adds them in float32 and rounds each gradient once."""
+    the batch and the positions: they are added in float32 and each gradient is rounded once, so each is torch's
+    float64 gradient rounded to float16 but for a rare last bit (torch's own half kernels do so on some CPUs only)."""
     rng = np.random.default_rng(22)
     x = rng.random(x_shape).astype(np.float16)
     w = (0.3 * rng.standard_normal(w_shape)).astype(np.float16)
@@ -334,12 +335,9 @@ def test_float16_conv2d_gradients_add_up_in_float32_and_round_once_as_torch(x_sh
     out.backward(Tensor(g))
     exact = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, w, b)]
     torch.nn.functional.conv2d(*exact, **kwargs).backward(torch.tensor(g, dtype=torch.float64))
-    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
-    torch.nn.functional.conv2d(*theirs, **kwargs).backward(torch.tensor(g))
-    for mine, reference, torch_half in zip(ours, exact, theirs):
+    for mine, reference in zip(ours, exact):
         rounded = reference.grad.numpy().astype(np.float16)
         assert mine.grad.dtype == np.float16
-        assert np.mean(torch_half.grad.numpy() != rounded) < 0.02
         assert np.mean(mine.grad.numpy() != rounded) < 0.02
 
 
