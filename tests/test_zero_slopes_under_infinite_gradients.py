@@ -90,3 +90,30 @@ def test_a_power_whose_exponent_is_a_zeroth_power_has_torchs_gradient(at):
     (x ** (x**0)).sum().backward()
     (xt ** (xt**0)).sum().backward()
     np.testing.assert_array_equal(x.grad, xt.grad.numpy())
+
+
+TINY_AND_ORDINARY = [1e-200, -1e-200, 5e-324, 0.0, -0.0, 2.0, np.inf, np.nan]
+
+
+def test_a_constant_zeroth_powers_second_derivative_is_zero_where_x_to_the_minus_two_overflows():
+    # x**0 is the constant 1, so every derivative is 0; at |x| < 1e-154, x**-1 is finite but x**-2 overflows, and
+    # differentiating the first derivative's 0 * x**-1 again gave 0 * inf = nan
+    for at in TINY_AND_ORDINARY:
+        v = Value(at)
+        (first,) = grad(v**0, [v], create_graph=True)
+        (second,) = grad(first, [v])
+        assert (first.data, second) == (0.0, 0.0), at
+    x = Tensor(np.array(TINY_AND_ORDINARY), requires_grad=True)
+    (first,) = grad((x**0).sum(), [x], create_graph=True)
+    (second,) = grad(first.sum(), [x])
+    np.testing.assert_array_equal(first.data, np.zeros(len(TINY_AND_ORDINARY)))
+    np.testing.assert_array_equal(second, np.zeros(len(TINY_AND_ORDINARY)))
+
+
+def test_a_zeroth_power_keeps_its_mixed_derivative_when_the_exponent_needs_a_gradient():
+    # d/dy d/dx x**y = x**(y - 1) (1 + y log x), which is 1 / x at y = 0: 1e100 at x = 1e-100
+    x, y = Value(1e-100), Value(0.0)
+    (first,) = grad(x**y, [x], create_graph=True)
+    (mixed,) = grad(first, [y])
+    assert first.data == 0.0
+    assert mixed == pytest.approx(1e100, rel=1e-12)

@@ -31,13 +31,14 @@ from ..shared_math import data_of, where
 
 
 def _base_rule(g, out, x, y):
-    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 where y == 0 and x**(y - 1) is not finite (not 0 * inf = nan
-    # at x == 0 or where x**-1 overflows, nor nan at x = nan); elsewhere the IEEE value of x**(y - 1) (inf for
-    # y < 1 at x == 0, so -inf for y = -1; nan for a negative x and a fractional y, not Python's complex
-    # number), without a warning. Only there is the base replaced by 1, so the second derivative is 0 there
-    # too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere. Where y == 0 and g is
-    # infinite or nan it is 0 too (x**0 is flat, as torch's; g * 0 would be nan), so v ** (v ** 0) at v = -2
-    # has gradient 1, not the nan of log(-2) times 0.
+    # d/dx x**y = y * x**(y - 1), as PyTorch, with the IEEE value of x**(y - 1) (inf for y < 1 at x == 0,
+    # so -inf for y = -1; nan for a negative x and a fractional y, not Python's complex number), without a warning.
+    # Where y == 0 it is 0. For an exponent that needs no gradient it is a flat 0 at every such x (connected to x,
+    # as relu's), and the base is replaced by 1 in the branch not taken, so the second derivative is 0 too, not
+    # 0 * inf, also where x**-1 is finite but x**-2 overflows (x = 1e-200). For an exponent that needs a gradient,
+    # d/dy of the rule (x**(y-1) at y = 0) must be kept, so only where x**(y - 1) is not finite (x == 0, x**-1
+    # overflowing, x = nan) is it replaced. Where y == 0 and g is infinite or nan it is 0 too (x**0 is flat, as
+    # torch's; g * 0 would be nan), so v ** (v ** 0) at v = -2 has gradient 1, not the nan of log(-2) times 0.
     # x**0.5 is sqrt x, and its slope sqrt's, 1 / (2 sqrt x): -inf at x = -0.0 (sqrt -0.0 is -0.0), as torch's
     # (whose x**-0.5 is 1 / sqrt x), where IEEE pow(-0.0, -0.5) is +inf
     if isinstance(y, (float, np.floating)) and y == 0.5:
@@ -45,8 +46,11 @@ def _base_rule(g, out, x, y):
     exponent_zero = data_of(y) == 0
     if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
         return g * (y * sm.power(x, y - 1))  # (torch's order: y x**(y-1) may overflow where g y underflows)
-    singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
-    slope = g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
+    if isinstance(y, Node) and y.requires_grad:
+        singular, zero = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1)), 0.0
+    else:
+        singular, zero = exponent_zero, flat_of(x, 0.0)
+    slope = g * where(singular, zero, y * sm.power(where(singular, 1.0, x), y - 1))
     flat = exponent_zero & ~np.isfinite(data_of(g))
     return where(flat, zeros_of(g), slope) if np.any(flat) else slope
 
