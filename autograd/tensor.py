@@ -420,14 +420,19 @@ def _with_number(tensor: Tensor, number: float | int, variant: Any, function: An
     """``tensor <op> number`` (``number <op> tensor`` when ``variant.constant_at`` is 0) for a floating ``tensor`` and a
     Python float or int: the number in the tensor's dtype (as :func:`_operand` makes it: torch's and numpy 2's weak
     scalar), kept on the one node as its ``attrs`` instead of becoming a constant node of its own. None when the number
-    does not convert (an int beyond float64), for the general path to report."""
+    does not convert (an int beyond float64), for the general path to report. A float16 tensor's factor, divisor or
+    power is a float32 and the result is computed in float32 and rounded once, as torch's half kernels do (x / 1e5 is
+    not x / inf, x * 1e-8 not x * 0); an added or subtracted number is a float16, as torch's (x - 7e4 is x - inf)."""
     data = tensor._data
+    half = data.dtype.char == "e" and function is not np.add and function is not np.subtract
     with quiet():  # 1e300 in float32 is inf, as in torch; inf * 0 is nan: IEEE results without warnings
         try:
-            scalar = data.dtype.type(number)
+            scalar = np.float32(number) if half else data.dtype.type(number)
         except OverflowError:
             return None
         out = function(scalar, data) if variant.constant_at == 0 else function(data, scalar)
+        if half:
+            out = out.astype(data.dtype)
     return Tensor._from_unary_op(out, variant, tensor, scalar)
 
 

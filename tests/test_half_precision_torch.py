@@ -576,3 +576,30 @@ def test_a_float16_bilinear_with_a_bias_is_its_exact_value_rounded_once():
     ours = F.bilinear(*(Tensor(value) for value in values))
     assert ours.dtype == np.float16
     assert _mismatch(ours.numpy(), exact.numpy().astype(np.float16)) < 0.02
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x / 1e5,  # 1e5 is inf in float16: x / inf would be 0
+        lambda x: x * 1e-8,  # 1e-8 is 0 in float16
+        lambda x: x * 1e5,
+        lambda x: x * 1e-30,
+        lambda x: x / 1e-7,
+        lambda x: x - 7e4,  # an added or subtracted number is float16 in torch: 7e4 is inf there
+        lambda x: x + 0.1,
+    ],
+    ids=["x / 1e5", "x * 1e-8", "x * 1e5", "x * 1e-30", "x / 1e-7", "x - 7e4", "x + 0.1"],
+)
+def test_a_float16_tensor_and_a_number_beyond_float16s_range_give_torchs_values_and_gradients(call):
+    """torch's half kernels multiply and divide by a Python number held in float32 and round the result once: x /
+    1e5 is 0.01 at x = 1000, not x / inf = 0, and its gradient 1e-5 rounded, not 0."""
+    x = np.array([1000.0, 1.0, 0.0, 3e-5, 6e4, -2.5, 6e-8], dtype=np.float16)
+    upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, 1.0, -2.0], dtype=np.float16)
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, torch_out = call(ours), call(theirs)
+    (out * Tensor(upstream)).sum().backward()
+    (torch_out * torch.tensor(upstream)).sum().backward()
+    assert out.dtype == np.float16 and ours.grad.dtype == np.float16
+    np.testing.assert_array_equal(out.numpy(), torch_out.detach().numpy())
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
