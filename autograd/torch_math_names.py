@@ -526,6 +526,8 @@ class TorchMathNames:
             x = _operand(shared_math.floating(other), self)
         else:
             x = _tensor(self)
+        if x._data.dtype.kind != "f" and isinstance(other, float):  # an integer tensor and a Python float: the
+            x = shared_math.floating(x)  # default dtype, as torch's (the float alone would be float64)
         y = _operand(x, other)
         if x._data.dtype.kind != "f" and y._data.dtype.kind != "f":  # integers or booleans only: in floating point
             x, y = shared_math.floating(x), shared_math.floating(y)
@@ -774,8 +776,13 @@ class TorchMathNames:
         return tensor._where(empty, np.nan, tensor.nansum(dim, keepdim) / np.where(empty, 1, count))
 
     def dist(self: Self, other: Any, p: Any = 2) -> Self:
-        """torch.Tensor.dist: the p-norm of ``self - other`` (broadcast) over all entries; see ``norm``."""
-        return (shared_math.floating(self) - other).norm(p)  # an unsigned difference would wrap (0 - 255 = 1 in uint8)
+        """torch.Tensor.dist: the p-norm of ``self - other`` (broadcast) over all entries; see ``norm``. Its dtype is
+        the difference's, promoted as torch's (an integer tensor and a float64 0-d tensor give float64); integers
+        alone are made floating first, as an unsigned difference would wrap (0 - 255 = 1 in uint8)."""
+        tensor = _tensor(self)
+        if not (isinstance(other, Node) and other._data.dtype.kind == "f"):
+            tensor = shared_math.floating(tensor)
+        return (tensor - other).norm(p)
 
     def renorm(self: Self, p: Any, dim: int, maxnorm: Any) -> Self:
         """torch.Tensor.renorm: each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by

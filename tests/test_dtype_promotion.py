@@ -203,3 +203,43 @@ def test_a_module_function_takes_a_number_before_a_0d_tensor_as_a_weak_scalar_as
         torch.set_default_dtype(default)
     assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
     np.testing.assert_allclose(ours.data.astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-3)
+
+
+@pytest.mark.parametrize("default", ["float32", "float64"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, t: t(np.array([1, 2])).xlogy(2.5),  # an integer tensor and a Python float: the default dtype
+        lambda lib, t: lib.xlogy(t(np.array([1, 2])), 2.5),
+        lambda lib, t: t(np.array([True, False])).xlogy(2.5),
+        lambda lib, t: t(np.array([1, 2])).xlogy(2),
+        lambda lib, t: t(np.array([1, 2])).xlogy(t(np.array(2.5))),
+        lambda lib, t: t(np.array([1, 2])).dist(t(np.array(0.5))),  # the 0-d float64 tensor's float64
+        lambda lib, t: t(np.array([1, 2], np.int32)).dist(t(np.array([0.5, 1.0], np.float16))),
+        lambda lib, t: t(np.array([1.0, 2.0], np.float32)).dist(t(np.array(0.5))),
+        lambda lib, t: t(np.array([1.0, 2.0])).dist(t(np.array([3, 4]))),
+    ],
+    ids=[
+        "xlogy-int-float",
+        "autograd.xlogy",
+        "xlogy-bool-float",
+        "xlogy-int-int",
+        "xlogy-int-0d",
+        "dist-int-0d",
+        "dist-int32-float16",
+        "dist-float32-0d",
+        "dist-float64-int",
+    ],  # fmt: skip
+)
+def test_xlogy_and_dist_of_integer_tensors_take_torchs_dtype(call, default):
+    torch = pytest.importorskip("torch")
+    before, torch_before = autograd.get_default_dtype(), torch.get_default_dtype()
+    autograd.set_default_dtype(np.dtype(default))
+    torch.set_default_dtype(getattr(torch, default))
+    try:
+        ours, theirs = call(autograd, autograd.tensor), call(torch, torch.from_numpy)
+    finally:
+        autograd.set_default_dtype(before)
+        torch.set_default_dtype(torch_before)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.data.astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-3)
