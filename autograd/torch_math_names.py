@@ -515,7 +515,10 @@ class TorchMathNames:
     def logit(self: Self, eps: float | None = None) -> Self:
         """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given (NaN
         outside [0, 1] without it); d/dx = 1 / (x (1 - x)), as torch: NaN outside [0, 1] without ``eps``, 0
-        outside [eps, 1 - eps] with it (the bounds included), NaN at NaN."""
+        outside [eps, 1 - eps] with it (the bounds included), NaN at NaN. A negative ``eps`` is no ``eps``, as torch's
+        kernels take it."""
+        if eps is not None and eps < 0:
+            eps = None
         return shared_math.record(_LOGIT, _logit_values, shared_math.floating(_tensor(self)), eps=eps)
 
     def xlogy(self: Self, other: Any) -> Self:

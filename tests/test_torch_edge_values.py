@@ -347,7 +347,7 @@ def test_logit_values_and_gradients_inside_and_outside_the_clamp(eps):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("eps", [None, 0.0, 0.2, 0.6])
+@pytest.mark.parametrize("eps", [None, 0.0, 0.2, 0.6, -1.0, -1e-3])  # (a negative eps is no eps in torch's kernels)
 def test_logit_matches_torch(eps, dtype):
     torch = _torch()
     points = LOGIT_POINTS.astype(dtype)
