@@ -1210,3 +1210,19 @@ def test_an_adams_state_dict_loaded_into_adamw_keeps_the_decoupled_decay():
         parameter.grad = GRAD_1
         optimizer.step()
     np.testing.assert_array_equal(adamw_parameter.data, reference.data)
+
+
+def test_loading_another_optimizers_state_names_the_mismatch_without_empty_lists():
+    """Adam's state given to SGD: the error says which keys do not belong and suggests another optimizer saved
+    them, with no empty "missing keys []"; the optimizer is left as it was."""
+    model = nn.Linear(2, 2, rng=0)
+    adam = nn.optim.Adam(model.parameters())
+    model(np.ones((1, 2), np.float32)).sum().backward()
+    adam.step()
+    sgd = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    with pytest.raises(ValueError, match="saved by another optimizer than SGD") as raised:
+        sgd.load_state_dict(adam.state_dict())
+    message = str(raised.value)
+    assert "unexpected keys ['exp_avg', 'exp_avg_sq', 'step']" in message
+    assert "missing keys []" not in message
+    assert len(sgd.state) == 0 and sgd.param_groups[0]["lr"] == 0.1

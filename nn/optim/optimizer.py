@@ -568,9 +568,9 @@ class Optimizer(OptimizerHooks):
             unknown = sorted(set(entry) - set(self.state_keys), key=str)
             absent = sorted(set(self.required_state_keys) - set(entry)) if entry else []
             if unknown or absent:
-                problems.append(
-                    f"state {index}: missing keys {absent}, unexpected keys {unknown} (allowed: {list(self.state_keys)})"
-                )
+                found = [f"missing keys {absent}"] * bool(absent) + [f"unexpected keys {unknown}"] * bool(unknown)
+                hint = f"; saved by another optimizer than {type(self).__name__}?" if unknown else ""
+                problems.append(f"state {index}: {', '.join(found)} (allowed: {list(self.state_keys)}{hint})")
                 continue
             restored: dict[str, Any] = {}
             for key, value in entry.items():
