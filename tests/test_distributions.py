@@ -434,3 +434,15 @@ def test_exponential_and_laplace_rsample_reaches_the_parameters_and_gamma_refuse
         Gamma(1.0, 1.0).rsample()
     with pytest.raises(ValueError, match=r"support"):
         Exponential(1.0).log_prob(autograd.tensor(-1.0))
+
+
+def test_beta_mode_stays_in_the_unit_interval_below_concentration_one_as_torchs(torch, td):
+    """(a - 1) / (a + b - 2) holds only where both concentrations exceed 1: with a < 1 the density is highest at 0,
+    with b < 1 at 1 (the formula gave -1 and 2 there), with both below 1 torch picks 1 (the formula gave the density's
+    lowest point); the gradient where both exceed 1 is the formula's."""
+    a, b = [0.5, 2.0, 0.5, 0.3, 1.0, 3.0, 1.0, 2.5, 1.0], [2.0, 0.5, 0.5, 0.9, 1.0, 4.0, 3.0, 1.0, 0.2]
+    (a1, t_a1), (b0, t_b0) = _pair(a), _pair(b)
+    ours, theirs = Beta(a1, b0), td.Beta(t_a1, t_b0)
+    np.testing.assert_array_equal(ours.mode.data, theirs.mode.detach().numpy())
+    (a1, t_a1), (b0, t_b0) = _pair([3.0, 2.0, 1.5]), _pair([4.0, 1.5, 7.0])
+    _same_gradients(Beta(a1, b0).mode, td.Beta(t_a1, t_b0).mode, [a1, b0], [t_a1, t_b0])
