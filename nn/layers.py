@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, linear
 from autograd.broadcasting import AxisError
+from autograd.core import refuse_nodes_in_sequence
 from autograd.tensor_functions import plain_linear
 
 from . import init as nn_init
@@ -53,6 +54,8 @@ __all__ = [
 def _as_tensor(x: Any, layer: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, (list, tuple)):
+        refuse_nodes_in_sequence(x, layer)
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:

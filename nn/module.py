@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
+from autograd.core import refuse_nodes_in_sequence
 from autograd.gradient_array import plain, stored_gradient
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
@@ -1454,11 +1455,14 @@ def input_for(
 
 
 def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
-    """``x`` as a Tensor without copying arrays; lists and numbers take ``parameter``'s dtype."""
+    """``x`` as a Tensor without copying arrays; lists and numbers take ``parameter``'s dtype (a list holding Tensors
+    that require grad is refused, as torch refuses a list: read as constants, they would lose their gradient)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
         return from_numpy(in_native_byte_order(x))  # shared, unless stored in the other byte order ('>f4')
+    if isinstance(x, (list, tuple)):
+        refuse_nodes_in_sequence(x, layer)
     try:
         return Tensor(x, dtype=parameter.dtype)
     except (TypeError, ValueError) as error:

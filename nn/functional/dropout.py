@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor
+from autograd.core import refuse_nodes_in_sequence
 
 from ..checks import check_flag, check_probability, make_generator
 from ..warning_site import user_stacklevel
@@ -28,6 +29,8 @@ __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "f
 def _as_tensor(function: str, x: Any) -> Tensor:
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, (list, tuple)):
+        refuse_nodes_in_sequence(x, function)
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:
