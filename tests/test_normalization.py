@@ -1,6 +1,8 @@
 """Tests for batch normalisation: functional batch_norm and the BatchNorm1d/2d layers
 (numpy formula, finite differences, torch oracle, running statistics, errors)."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -282,3 +284,23 @@ def test_an_empty_vector_is_an_input_of_no_channels_as_torch(training):
         F.batch_norm(x, np.zeros(3), np.zeros(3), training=training)
     with pytest.raises(ValueError, match="expected an input with a channel axis"):
         F.batch_norm(np.ones(3), np.zeros(3), np.zeros(3), training=training)
+
+
+def test_a_float16_batch_whose_variance_overflows_moves_the_running_statistics_silently_as_torchs():
+    # the unbiased variance of [60000, 0] is 1.8e9, inf in float16: torch's running_var becomes inf without a warning;
+    # numpy's overflow warning, raised as an error, had left the statistics half-moved and the counter at 0
+    layer = nn.BatchNorm1d(1).half()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layer(Tensor(np.array([[60000.0], [0.0]], np.float16)))
+    np.testing.assert_array_equal(layer.running_mean.data, np.array([3000.0], np.float16))
+    np.testing.assert_array_equal(layer.running_var.data, np.array([np.inf], np.float16))
+    assert int(np.asarray(layer.num_batches_tracked.data)) == 1
+
+
+def test_batch_norm_in_evaluation_with_a_negative_running_variance_gives_nan_without_a_warning():
+    # 1 / sqrt(-1 + eps) is nan, as torch's; numpy warned "invalid value encountered in sqrt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.batch_norm(Tensor(np.ones((2, 3), np.float32)), np.zeros(3, np.float32), np.full(3, -1.0, np.float32))
+    assert np.isnan(out.data).all()

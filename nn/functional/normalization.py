@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
+from autograd.quiet import quiet
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
 
@@ -149,7 +150,8 @@ def _batch_norm(
         if parameters is not None:  # the affine step too: one node, y = x a + (b - mean a) (torch's native_batch_norm)
             return affine_normalize(x, running_mean, running_var, eps, *parameters)
         mean = np.asarray(running_mean, dtype=x.dtype).reshape(stat_shape)
-        inverse_std = 1.0 / np.sqrt(np.asarray(running_var, dtype=x.dtype).reshape(stat_shape) + eps)
+        with quiet():  # a negative running variance gives nan, 0 with eps = 0 gives inf: as torch's, without a warning
+            inverse_std = 1.0 / np.sqrt(np.asarray(running_var, dtype=x.dtype).reshape(stat_shape) + eps)
         normalised = (x - mean) * inverse_std
     if weight is not None:
         normalised = normalised * weight.reshape(stat_shape)
@@ -171,10 +173,11 @@ def _update_running(
     if running_mean is None:
         return
     channels = running_mean.size
-    running_mean *= 1 - momentum
-    running_mean += momentum * mean.reshape(channels)
-    running_var *= 1 - momentum
-    running_var += momentum * (var.reshape(channels) * (count / (count - 1)))
+    with quiet():  # a float16 variance past 65504 is inf, silently, as torch's (a warning raised as an error would
+        running_mean *= 1 - momentum  # leave the statistics half-moved)
+        running_mean += momentum * mean.reshape(channels)
+        running_var *= 1 - momentum
+        running_var += momentum * (var.reshape(channels) * (count / (count - 1)))
 
 
 def _fusable(x: Tensor, weight: Any, bias: Any) -> tuple[Tensor | None, Tensor | None] | None:
