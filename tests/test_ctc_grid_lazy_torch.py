@@ -196,6 +196,26 @@ def test_grid_sample_at_nan_inf_and_huge_positions_matches_torch(mode, padding_m
         np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), rtol=1e-12, atol=1e-13)  # bicubic cancels
 
 
+@pytest.mark.parametrize("padding_mode", ["zeros", "border"])
+@pytest.mark.parametrize("huge", [1e20, -1e20, 1e30])
+def test_float32_bilinear_grid_sample_far_outside_matches_torch(huge, padding_mode):
+    """In float32 a position of 1e20 has an index beyond int32's range: its fraction is x - floor(x) = 0, as torch's,
+    not x minus that index (about 1e20), whose weights' product overflowed to inf and gave inf * 0 = nan."""
+    image = np.arange(25, dtype=np.float32).reshape(1, 1, 5, 5)
+    grid = np.array([[[[huge, huge], [0.2, huge], [huge, -0.4], [0.3, 0.3]]]], dtype=np.float32)
+    grid_t, grid_o = torch.tensor(grid, requires_grad=True), Tensor(grid, requires_grad=True)
+    image_t, image_o = torch.tensor(image, requires_grad=True), Tensor(image, requires_grad=True)
+    expected = torch_functional.grid_sample(image_t, grid_t, "bilinear", padding_mode, False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = grid_sample(image_o, grid_o, "bilinear", padding_mode, False)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-6)
+    expected.sum().backward()
+    got.sum().backward()
+    np.testing.assert_allclose(image_o.grad, image_t.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(grid_o.grad, grid_t.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
 @pytest.mark.parametrize("align_corners", [True, False])
 @pytest.mark.parametrize("size", [(2, 3, 4, 5), (2, 1, 1, 3), (2, 1, 3, 4, 2)])
 def test_affine_grid_matches_torch(align_corners, size):

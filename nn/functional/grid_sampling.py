@@ -214,8 +214,11 @@ def grid_sample(
             return nearest
         # the grid's gradient is zeros (torch's), not None: -0.0 of derivative zero added (x + -0.0 is x, -0.0 too)
         return nearest + flat_of(grid[..., 0], -0.0).reshape(batch, 1, *grid.shape[1:-1])
-    lows = [_indices(np.floor(c._data)) for c in coordinates]
-    fractions = [(c - low).reshape(batch, 1, *c.shape[1:]) for c, low in zip(coordinates, lows)]
+    floors = [np.floor(c._data) for c in coordinates]
+    lows = [_indices(floor) for floor in floors]
+    # the fraction from the float floor, as torch's: 0 at 1e20 (the integer index there is out of int32's range, so
+    # x - index would be about 1e20, and the weights' product of two such overflow float32 to inf, times 0 nan)
+    fractions = [(c - floor).reshape(batch, 1, *c.shape[1:]) for c, floor in zip(coordinates, floors)]
     total = None
     for corner in itertools.product((0, 1), repeat=dims):  # weight: the product of t or 1 - t, x's first
         weight = None
