@@ -113,6 +113,17 @@ def test_batch_size_none_yields_unbatched_samples():
     assert list(DataLoader(records, batch_size=None, collate_fn=lambda sample: sample["label"])) == [0, 1, 2, 3, 4]
 
 
+def test_batch_size_none_hands_a_tensor_datasets_own_item_to_a_collate_fn():
+    # torch passes dataset[i], a TensorDataset's tuple of Tensors, to collate_fn; a list of numpy rows reached it
+    X, y = np.ones((4, 2), np.float32), np.arange(4)
+    dataset = TensorDataset(Tensor(X), Tensor(y))
+    sample = next(iter(DataLoader(dataset, batch_size=None, collate_fn=lambda item: item)))
+    assert type(sample) is tuple and all(type(part) is Tensor for part in sample)
+    np.testing.assert_array_equal(sample[0].data, X[0])
+    first = next(iter(DataLoader(dataset, batch_size=None, collate_fn=lambda item: (item[0].unsqueeze(0), item[1]))))
+    assert first[0].shape == (1, 2) and first[1].item() == 0
+
+
 @pytest.mark.parametrize("make", LIST_DATASETS)
 def test_batch_size_none_against_torch(make):
     _, data = torch_data()

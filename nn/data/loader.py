@@ -261,7 +261,10 @@ class DataLoader:
         return self.collate_fn(batch)
 
     def _unbatched(self, index: Any) -> Any:
-        """Sample ``index`` (no batching), through ``collate_fn`` (:func:`default_convert` by default)."""
+        """Sample ``index`` (no batching), through ``collate_fn`` (:func:`default_convert` by default). A
+        TensorDataset's own ``collate_fn`` gets the dataset's item (its tuple of Tensors), as torch's."""
+        if self.collate_fn is not None and self._batches_as_lists:
+            return self.collate_fn(self.dataset[index])
         sample = self._sample(index)
         return default_convert(sample) if self.collate_fn is None else self.collate_fn(sample)
 
