@@ -172,6 +172,12 @@ class Module:
         if isinstance(value, (Parameter, Module)):  # _store_member's steps, inline on this hot path
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
+            old = self.__dict__.get(name)
+            if old is not None and (isinstance(old, Parameter), isinstance(old, Module)) != (
+                isinstance(value, Parameter),
+                isinstance(value, Module),
+            ):  # a member of another kind (a buffer, a sub-module, a plain attribute): the new one comes last among
+                del self.__dict__[name]  # its kind, as in torch's dict of that kind, not in the old one's place
         elif value is not None and name in self.__dict__.get("_buffer_keys", ()):
             if not isinstance(value, _BUFFERS):
                 raise TypeError(

@@ -933,3 +933,33 @@ def test_a_module_called_while_another_thread_registers_a_backward_hook_runs_the
     assert reading.reached.is_set()
     assert failures == []
     assert calls == ["first", "second"]  # the hooks of the call: those registered when it began, as torch's
+
+
+@pytest.mark.parametrize("replaced", ["b", "lin"], ids=["a buffer", "a sub-module"])
+def test_a_parameter_assigned_over_another_kind_of_member_comes_last_among_the_parameters_as_torchs(replaced):
+    """torch keeps parameters, buffers and sub-modules in a dict each: a buffer or sub-module replaced by a Parameter
+    leaves its own dict and joins the parameters' at the end, so parameters() (and the optimizer state indexed by
+    it) and state_dict list it after the others; here it kept the old member's place."""
+    torch = pytest.importorskip("torch")
+
+    def build(library, tensor):
+        base, linear, parameter = (
+            (torch.nn.Module, torch.nn.Linear, torch.nn.Parameter)
+            if library is torch
+            else (nn.Module, nn.Linear, nn.Parameter)
+        )
+
+        class Members(base):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("b", tensor(np.zeros(2)))
+                self.lin = linear(2, 2)
+                self.p = parameter(tensor(np.ones(2)))
+
+        module = Members()
+        setattr(module, replaced, parameter(tensor(np.ones(3))))
+        return module
+
+    ours, theirs = build(nn, Tensor), build(torch, torch.tensor)
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
