@@ -17,7 +17,6 @@ import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, linear
 from autograd.broadcasting import AxisError
-from autograd.core import refuse_nodes_in_sequence
 from autograd.tensor_functions import plain_linear
 
 from . import init as nn_init
@@ -29,6 +28,7 @@ from .checks import (
     check_probability,
     drawing_generator,
     make_generator,
+    refuse_graph_tensors_in_sequence,
 )
 from .conv import MaxPool2d
 from .functional.bilinear import bilinear
@@ -55,7 +55,7 @@ def _as_tensor(x: Any, layer: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (list, tuple)):
-        refuse_nodes_in_sequence(x, layer)
+        refuse_graph_tensors_in_sequence(x, layer)
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:
