@@ -112,35 +112,6 @@ def mixed_kinds_error(kind: str, other: Any) -> TypeError:
     )
 
 
-def refuse_nodes_in_sequence(x: list | tuple, op: str) -> None:
-    """Raise a TypeError naming ``op`` when the list or tuple ``x`` holds, at any depth, a node that requires grad
-    while gradients are recorded: numpy reads it as constants (``t + [a, b]``, ``t[0] = [a, b]``), which would
-    lose the nodes' gradients without a word; torch refuses a list there."""
-    if _mode.enabled and holds_node_requiring_grad(x):
-        raise TypeError(
-            f"{op}: a {type(x).__name__} holding Tensors that require grad would be read as constants, losing their "
-            "gradient; join them into one Tensor first (autograd.stack)"
-        )
-
-
-def holds_node_requiring_grad(x: Any) -> bool:
-    """Whether ``x`` is a node that requires grad, or a list or tuple holding one at any depth of lists and tuples
-    (an explicit stack: any nesting depth works at the default recursion limit)."""
-    if isinstance(x, Node):
-        return x._requires_grad
-    if not isinstance(x, (list, tuple)):
-        return False
-    stack = [x]
-    while stack:
-        for item in stack.pop():
-            if isinstance(item, Node):
-                if item._requires_grad:
-                    return True
-            elif isinstance(item, (list, tuple)):
-                stack.append(item)
-    return False
-
-
 def checked_requires_grad(requires_grad: Any, where: str) -> bool:
     """``requires_grad`` as a bool, or the error torch gives for another type (an int, None, a string: True and
     False only; a numpy bool is taken as a bool)."""

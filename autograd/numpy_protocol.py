@@ -51,10 +51,11 @@ import numpy as np
 
 from . import shared_math
 from .broadcasting import normalize_axes
-from .core import Node, holds_node_requiring_grad
+from .core import Node
 from .default_dtype import get_default_dtype
 from .deprecated_overloads import user_stacklevel
 from .grad_mode import is_grad_enabled
+from .node_sequences import holds_node_requiring_grad
 
 __all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
 

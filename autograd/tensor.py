@@ -47,13 +47,13 @@ from .core import (
     RequiresGradTypeError,
     checked_requires_grad,
     mixed_kinds_error,
-    refuse_nodes_in_sequence,
 )
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .grad_mode import _mode
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
+from .node_sequences import refuse_nodes_in_sequence
 from .numpy_functions import NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly

@@ -38,13 +38,14 @@ import numpy as np
 
 from . import shared_math
 from .accumulation import computing_data
-from .core import Node, check_in_place_allowed, increment_version, rebase_history, refuse_nodes_in_sequence
+from .core import Node, check_in_place_allowed, increment_version, rebase_history
 from .default_dtype import get_default_dtype
 from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .gradient_array import none_operand_error
 from .index_errors import IndexDtypeError
+from .node_sequences import refuse_nodes_in_sequence
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis

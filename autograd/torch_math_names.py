@@ -23,9 +23,10 @@ from . import shared_math
 from .accumulation import float16_via_float32
 from .array_methods import array_function
 from .broadcasting import AxisError, normalize_axes, single_axis
-from .core import Node, refuse_nodes_in_sequence
+from .core import Node
 from .deprecated_overloads import value_first
 from .index_errors import EmptyReductionError
+from .node_sequences import refuse_nodes_in_sequence
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for

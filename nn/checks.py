@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, generator_for, is_grad_enabled
+from autograd import Node, generator_for
 from autograd.broadcasting import AxisError
 from autograd.random_state import seeded_state
 
@@ -251,23 +251,3 @@ def make_generator(owner: str, name: str, value: Any) -> np.random.Generator:
     if value < 0:
         raise ValueError(f"{owner}: {name} must be an int seed >= 0, got {value!r}")
     return np.random.default_rng(int(value))
-
-
-def refuse_graph_tensors_in_sequence(x: Any, op: str) -> None:
-    """A TypeError naming ``op`` when the list or tuple ``x`` holds, at any depth, a Tensor that requires grad while
-    gradients are recorded: numpy would read it as constants and cut the graph without a word (torch refuses a list
-    as a module's or an op's input). Values in a list are left to the caller's own message, which names the scalar
-    engine's fix. An explicit stack: any nesting depth works at the default recursion limit."""
-    if not is_grad_enabled():
-        return
-    stack = [x]
-    while stack:
-        for item in stack.pop():
-            if isinstance(item, Tensor):
-                if item.requires_grad:
-                    raise TypeError(
-                        f"{op}: a {type(x).__name__} holding Tensors that require grad would be read as constants, "
-                        "losing their gradient; join them into one Tensor first (autograd.stack)"
-                    )
-            elif isinstance(item, (list, tuple)):
-                stack.append(item)

@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, linear
 from autograd.broadcasting import AxisError
+from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.tensor_functions import plain_linear
 
 from . import init as nn_init
@@ -28,7 +29,6 @@ from .checks import (
     check_probability,
     drawing_generator,
     make_generator,
-    refuse_graph_tensors_in_sequence,
 )
 from .conv import MaxPool2d
 from .functional.bilinear import bilinear
@@ -55,7 +55,7 @@ def _as_tensor(x: Any, layer: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (list, tuple)):
-        refuse_graph_tensors_in_sequence(x, layer)
+        refuse_nodes_in_sequence(x, layer, Tensor)
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:

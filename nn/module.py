@@ -23,12 +23,12 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
 from autograd.gradient_array import plain, stored_gradient
+from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
 from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
-from .checks import refuse_graph_tensors_in_sequence
 from .module_class_call import class_called_on_input
 from .module_global_hooks import GLOBAL_CALL_HOOKS, GLOBAL_REGISTRATION_HOOKS
 from .module_hooks import HOOKED, HookHandle, add_global_hook, add_hook, call_with_hooks, registered
@@ -1468,7 +1468,7 @@ def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
         return from_numpy(in_native_byte_order(x))  # shared, unless stored in the other byte order ('>f4')
     if isinstance(x, (list, tuple)):
-        refuse_graph_tensors_in_sequence(x, layer)
+        refuse_nodes_in_sequence(x, layer, Tensor)
     try:
         return Tensor(x, dtype=parameter.dtype)
     except (TypeError, ValueError) as error:

@@ -27,6 +27,7 @@ import numpy as np
 from autograd import Node, ShapeError, Tensor, get_default_dtype, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside, hard_swished, parametric_relu
+from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact, scaled_elu
@@ -42,7 +43,6 @@ from ..checks import (
     check_float_dtype,
     check_positive_int,
     check_real,
-    refuse_graph_tensors_in_sequence,
 )
 from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
@@ -96,7 +96,7 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
         raise TypeError(f"{function}: expected a Tensor or an array-like, got a {type(x).__name__}; {VALUE_NOT_TENSOR}")
     else:
         if isinstance(x, (list, tuple)):
-            refuse_graph_tensors_in_sequence(x, function)
+            refuse_nodes_in_sequence(x, function, Tensor)
         array = np.asarray(x)
         if array.dtype.kind not in "fiub":
             refuse_values(array, function)
@@ -122,7 +122,7 @@ def as_tensor(x: Any, function: str, name: str = "input") -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (list, tuple)):
-        refuse_graph_tensors_in_sequence(x, function)
+        refuse_nodes_in_sequence(x, function, Tensor)
     array = None if isinstance(x, Node) else np.asarray(x)
     if array is None or array.dtype.kind not in "fiub":
         raise TypeError(f"{function}: {name} must be a Tensor of real numbers, got {type(x).__name__} {x!r:.60}")

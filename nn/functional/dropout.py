@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor
+from autograd.node_sequences import refuse_nodes_in_sequence
 
-from ..checks import check_flag, check_probability, make_generator, refuse_graph_tensors_in_sequence
+from ..checks import check_flag, check_probability, make_generator
 from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
 
@@ -29,7 +30,7 @@ def _as_tensor(function: str, x: Any) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (list, tuple)):
-        refuse_graph_tensors_in_sequence(x, function)
+        refuse_nodes_in_sequence(x, function, Tensor)
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:
