@@ -25,7 +25,7 @@ from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import independent, nonnegative, positive, real, simplex, unit_interval
 from .random_state import generator_for
 from .tensor import Tensor, where
-from .tensor_functions import rand
+from .tensor_functions import rand, stack
 
 __all__ = ["Beta", "Dirichlet", "Exponential", "Gamma", "Laplace"]
 
@@ -191,14 +191,11 @@ class Beta(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        """(a - 1)+ / ((a - 1)+ + (b - 1)+), the two-category Dirichlet's (torch's): (a - 1) / (a + b - 2) where both
-        exceed 1, 0 where only a < 1, 1 where only b < 1; where both are below 1 (density highest at both ends) 1, the
-        vertex torch picks; nan at a = b = 1 (uniform)."""
-        shifted1 = (self.concentration1 - 1).clamp(min=0.0)
-        shifted0 = (self.concentration0 - 1).clamp(min=0.0)
-        mode = shifted1 / (shifted1 + shifted0)
-        both_below_one = (self.concentration1._data < 1) & (self.concentration0._data < 1)
-        return where(Tensor(both_below_one), 1.0, mode) if np.any(both_below_one) else mode
+        """The first entry of the mode of Dirichlet(a, b), as torch's: (a - 1) / (a + b - 2) where both exceed 1, 0
+        where only a < 1, 1 where only b < 1; where both are below 1 (density highest at both ends) 1, the vertex
+        torch picks; nan at a = b = 1 (uniform)."""
+        concentrations = stack([self.concentration1, self.concentration0], -1)
+        return Dirichlet(concentrations, validate_args=False).mode[..., 0]
 
     @property
     def variance(self) -> Tensor:
