@@ -455,6 +455,10 @@ def _fits(number: int, dtype: np.dtype) -> bool:
     return limits.min <= number <= limits.max
 
 
+#: numpy's real scalars (np.float64(2.0), np.int32(3), ...): an operand of these is a number beside a tensor, as
+#: torch takes them (a float16 tensor over np.float64(1e5) is computed as over the Python float 1e5, in float16)
+_NUMPY_NUMBERS = (np.floating, np.integer)
+
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a slow attribute
 # lookup): backward's calls (a leaf's gradient, a contribution's match) test against this global
@@ -766,7 +770,7 @@ class Tensor(
 
     # -- arithmetic ------------------------------------------------------------
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
-        if type(other) is float or type(other) is int:
+        if type(other) is float or type(other) is int or isinstance(other, _NUMPY_NUMBERS):
             variants = ew.NUMBER_VARIANTS.get(op)
             if variants is not None and self._data.dtype.kind == "f":
                 result = _with_number(self, other, variants[0 if reflected else 1], function)

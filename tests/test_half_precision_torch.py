@@ -6,6 +6,7 @@ The reference is torch 2.13 (CPU) with the same weights, the same inputs and the
 
 from __future__ import annotations
 
+import operator
 import warnings
 
 import numpy as np
@@ -598,6 +599,27 @@ def test_a_float16_tensor_and_a_number_beyond_float16s_range_give_torchs_values_
     upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, 1.0, -2.0], dtype=np.float16)
     ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out, torch_out = call(ours), call(theirs)
+    (out * Tensor(upstream)).sum().backward()
+    (torch_out * torch.tensor(upstream)).sum().backward()
+    assert out.dtype == np.float16 and ours.grad.dtype == np.float16
+    np.testing.assert_array_equal(out.numpy(), torch_out.detach().numpy())
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "number",
+    [np.float64(1e5), np.float32(1e5), np.float64(1e-8), np.float16(0.5), np.int64(3), np.uint8(200)],
+    ids=["float64 1e5", "float32 1e5", "float64 1e-8", "float16 0.5", "int64 3", "uint8 200"],
+)
+@pytest.mark.parametrize("op", ["*", "/", "+"])
+def test_a_float16_tensor_and_a_numpy_scalar_give_what_the_same_python_number_gives_in_torch(number, op):
+    """torch takes a numpy scalar as the Python number it holds: x / np.float64(1e5) is x / 1e5 (not x / inf = 0, the
+    scalar first cast to float16) and x * np.float32(2) stays float16 (not numpy's float32 result)."""
+    x = np.array([1000.0, 1.0, 3e-5, 6e4, 2.5, 6e-8], dtype=np.float16)
+    upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, -2.0], dtype=np.float16)
+    call = {"*": operator.mul, "/": operator.truediv, "+": operator.add}[op]
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, torch_out = call(ours, number), call(theirs, number)
     (out * Tensor(upstream)).sum().backward()
     (torch_out * torch.tensor(upstream)).sum().backward()
     assert out.dtype == np.float16 and ours.grad.dtype == np.float16
