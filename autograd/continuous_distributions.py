@@ -24,6 +24,7 @@ from .default_dtype import get_default_dtype
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import independent, nonnegative, positive, real, simplex, unit_interval
 from .random_state import generator_for
+from .special import gammainc
 from .tensor import Tensor, where
 from .tensor_functions import rand, stack
 
@@ -164,6 +165,12 @@ class Gamma(Distribution):
         return _numpy_draws(
             self, sample_shape, lambda rng, a, b: rng.standard_gamma(a) / b, self.concentration, self.rate
         )
+
+    def cdf(self, value: Any) -> Tensor:
+        """P(a, b x), the regularized lower incomplete gamma function (torch's); differentiable in x and the rate,
+        not in the concentration (as torch's)."""
+        value = self._value_tensor(value)
+        return gammainc(self.concentration, self.rate * value)
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
