@@ -97,6 +97,13 @@ CASES = {
         20,
     ),
     "PolynomialLR": (lambda lib, o: lib.PolynomialLR(o, total_iters=12, power=2.0), 30),
+    # zero-length ramps, which torch takes: the factor stays where it starts; a sawtooth with no way down
+    "LinearLR_no_iterations": (lambda lib, o: lib.LinearLR(o, start_factor=0.5, total_iters=0), 8),
+    "PolynomialLR_no_iterations": (lambda lib, o: lib.PolynomialLR(o, total_iters=0), 8),
+    "CyclicLR_no_way_down": (
+        lambda lib, o: lib.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, step_size_down=0),
+        12,
+    ),
     "PolynomialLR_defaults": (lambda lib, o: lib.PolynomialLR(o), 20),
     "PolynomialLR_root": (lambda lib, o: lib.PolynomialLR(o, total_iters=7, power=0.5), 20),
     "CyclicLR_triangular": (lambda lib, o: lib.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4), 40),

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..checks import check_choice, check_flag, check_positive_int, check_real
+from ..checks import check_choice, check_flag, check_integer, check_positive_int, check_real
 from .optimizer import Optimizer
 from .scheduler import LRScheduler, check_optimizer, function_state, per_group, restore_function_state, whole_count
 
@@ -18,8 +18,8 @@ CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
 
 class CyclicLR(LRScheduler):
     """Smith's cyclical learning rates, as torch's: each cycle rises linearly from ``base_lr`` to ``max_lr``
-    over ``step_size_up`` steps and falls back over ``step_size_down`` (default: as many), the height of the
-    cycle scaled by a policy:
+    over ``step_size_up`` steps and falls back over ``step_size_down`` (default: as many; 0 makes a sawtooth that
+    drops back to ``base_lr`` at once, as torch's), the height of the cycle scaled by a policy:
 
     * ``triangular``: 1 (every cycle the same);
     * ``triangular2``: 1 / 2^(c - 1) in cycle c = 1, 2, ... (halved each cycle);
@@ -62,9 +62,7 @@ class CyclicLR(LRScheduler):
 
         base_lrs, self.max_lrs = per_group_reals("base_lr", base_lr), per_group_reals("max_lr", max_lr)
         up = whole_count(check_positive_int, owner, "step_size_up", step_size_up)
-        down = (
-            up if step_size_down is None else whole_count(check_positive_int, owner, "step_size_down", step_size_down)
-        )
+        down = up if step_size_down is None else whole_count(check_integer, owner, "step_size_down", step_size_down, 0)
         self.total_size = float(up + down)
         self.step_ratio = up / self.total_size
         if scale_fn is None:

@@ -239,7 +239,8 @@ class MultiplicativeLR(_ScheduleOfFunctions):
 
 class LinearLR(LRScheduler):
     """Scale the base rate by a factor moving linearly from ``start_factor`` to ``end_factor`` over
-    ``total_iters`` epochs, then kept: ``lr = base_lr * (s + (e - s) * min(epoch, T) / T)``."""
+    ``total_iters`` epochs, then kept: ``lr = base_lr * (s + (e - s) * min(epoch, T) / T)``. With ``total_iters=0``
+    the factor stays ``start_factor``, as torch's recursion keeps it."""
 
     keeps_rates_when_resumed = True
 
@@ -253,11 +254,11 @@ class LinearLR(LRScheduler):
     ) -> None:
         self.start_factor = check_real("LinearLR", "start_factor", start_factor, 0, 1, low_open=True)
         self.end_factor = check_real("LinearLR", "end_factor", end_factor, 0, 1)
-        self.total_iters = whole_count(check_positive_int, "LinearLR", "total_iters", total_iters)
+        self.total_iters = whole_count(check_integer, "LinearLR", "total_iters", total_iters, 0)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
-        progress = min(epoch, self.total_iters) / self.total_iters
+        progress = min(epoch, self.total_iters) / self.total_iters if self.total_iters else 0.0
         return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
 
     def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
@@ -296,16 +297,19 @@ class ConstantLR(LRScheduler):
 
 class PolynomialLR(LRScheduler):
     """Decay to 0 over ``total_iters`` epochs along a polynomial, then stay there:
-    ``lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power``."""
+    ``lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power``; with ``total_iters=0``, ``base_lr``
+    throughout, as torch's recursion keeps it."""
 
     keeps_rates_when_resumed = True
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
-        self.total_iters = whole_count(check_positive_int, "PolynomialLR", "total_iters", total_iters)
+        self.total_iters = whole_count(check_integer, "PolynomialLR", "total_iters", total_iters, 0)
         self.power = check_real("PolynomialLR", "power", power, 0)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
+        if not self.total_iters:
+            return base_lr
         return base_lr * (1.0 - min(self.total_iters, epoch) / self.total_iters) ** self.power
 
     def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
