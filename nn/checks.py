@@ -207,7 +207,13 @@ def check_choice(
     if not isinstance(value, str) or value not in choices:
         *others, last = (repr(choice) for choice in choices)
         options = f"{', '.join(others)} or {last}" if others else last
-        raise error(f"{owner}: {name} must be {options}, got {value!r}")
+        hint = ""
+        if name == "reduction" and (value is None or isinstance(value, (bool, np.bool_))):
+            hint = (
+                " (a flag where torch's signature has the deprecated size_average or reduce: pass them, and "
+                "reduction, by keyword)"
+            )
+        raise error(f"{owner}: {name} must be {options}, got {value!r}{hint}")
     return value
 
 

@@ -1104,3 +1104,20 @@ def test_mismatches_other_than_axes_of_one_get_no_reshape_hint():
         with pytest.raises(ValueError, match="does not match") as caught:
             F.mse_loss(prediction, target)
         assert "reshape" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.MSELoss(False),
+        lambda: nn.L1Loss(None),
+        lambda: F.mse_loss(Tensor(np.ones(2)), Tensor(np.ones(2)), False),
+        lambda: F.smooth_l1_loss(Tensor(np.ones(2)), Tensor(np.ones(2)), True),
+    ],
+    ids=["MSELoss(False)", "L1Loss(None)", "mse_loss(x, y, False)", "smooth_l1_loss(x, y, True)"],
+)
+def test_a_flag_in_reductions_place_says_torchs_deprecated_flags_go_by_keyword(call):
+    """torch's MSELoss(False) is MSELoss(size_average=False): here reduction comes first, and a flag given for it
+    is refused with a message that says where torch's flags go."""
+    with pytest.raises(ValueError, match="size_average or reduce: pass them, and reduction, by keyword"):
+        call()

@@ -425,6 +425,21 @@ def test_triplet_margin_loss_matches_torch(reduction, options, shape):
     )
 
 
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize(
+    "shapes", [((4, 5), (1, 5), (4, 5)), ((1, 5), (4, 5), (4, 1)), ((2, 3, 5), (1, 3, 5), (2, 1, 5))]
+)
+def test_triplet_margin_loss_broadcasts_inputs_of_one_rank_as_torch(shapes, swap):
+    """One prototype positive for every anchor: torch's pairwise distances broadcast the three inputs."""
+    rng = np.random.default_rng(17)
+    arrays = [rng.normal(size=shape) for shape in shapes]
+    check_against_torch(
+        lambda a, p, n: TF.triplet_margin_loss(a, p, n, swap=swap),
+        lambda a, p, n: F.triplet_margin_loss(a, p, n, swap=swap),
+        arrays,
+    )
+
+
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("swap", [False, True])
 @pytest.mark.parametrize("cosine", [False, True])

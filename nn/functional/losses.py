@@ -105,13 +105,16 @@ def _paired(
     other: str = "target",
     *,
     torch_broadcasts: bool = True,
+    broadcasts: bool = False,
 ) -> tuple[Tensor, Tensor]:
     """Prediction and target as float Tensors of one shape (errors call them ``what`` and ``other``).
 
     Float Tensor targets are kept (they may carry gradients); any other target is a
     constant of the prediction's dtype. Shapes that differ are a ValueError; where torch's loss broadcasts the two
     (``torch_broadcasts``; it warns when the shapes differ), shapes that do not broadcast are its RuntimeError, so a
-    :class:`ShapeError` (torch's binary cross-entropies compare the sizes first instead, a ValueError).
+    :class:`ShapeError` (torch's binary cross-entropies compare the sizes first instead, a ValueError). With
+    ``broadcasts`` shapes that broadcast are kept as they are (a loss that broadcasts silently, as torch's triplet
+    loss: one positive for every anchor).
     """
     prediction = as_float_tensor(prediction, loss)
     if isinstance(target, Node) and not isinstance(target, Tensor):
@@ -125,6 +128,8 @@ def _paired(
             raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
     if target.shape != prediction.shape:
+        if broadcasts and broadcast_shape(target.shape, prediction.shape) is not None:
+            return prediction, target
         torch_refuses = torch_broadcasts and broadcast_shape(target.shape, prediction.shape) is None
         error = ShapeError if torch_refuses else ValueError
         raise error(

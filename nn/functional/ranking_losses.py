@@ -228,7 +228,8 @@ def triplet_margin_loss(
 ) -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d = ``pairwise_distance`` (p-norm of the difference plus
     ``eps``) over the last axis: one term per vector of (N, D) or (D,) inputs, and of (N, ..., D) ones, as
-    torch's (a 0-d input is one one-entry vector); with ``swap`` d(a, n) is replaced by min(d(a, n), d(p, n))
+    torch's (a 0-d input is one one-entry vector; inputs of one rank broadcast, a (1, D) positive against (N, D)
+    anchors, as torch's); with ``swap`` d(a, n) is replaced by min(d(a, n), d(p, n))
     (Balntas et al.'s distance swap), as torch. ``margin`` must be positive, as torch's.
     """
     loss = "triplet_margin_loss"
@@ -239,8 +240,8 @@ def triplet_margin_loss(
     p = _order(loss, p)  # named here, not by the pairwise_distance it runs
     eps = check_real(loss, "eps", eps)
     _check_one_rank(loss, anchor, positive, negative)
-    a, positive = _paired(anchor, positive, loss, "anchor", "positive")
-    _, negative = _paired(a, negative, loss, "anchor", "negative")
+    a, positive = _paired(anchor, positive, loss, "anchor", "positive", broadcasts=True)
+    _, negative = _paired(a, negative, loss, "anchor", "negative", broadcasts=True)
     to_positive = pairwise_distance(a, positive, p, eps)
     to_negative = pairwise_distance(a, negative, p, eps)
     if swap:
