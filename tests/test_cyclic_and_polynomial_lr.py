@@ -82,7 +82,7 @@ def test_custom_scale_fn_is_not_state_and_is_kept_on_load():
             ValueError,
             "cycle_momentum needs an optimizer with momentum or betas",
         ),
-        (lambda o: lr_scheduler.PolynomialLR(o, total_iters=0), ValueError, "total_iters must be a positive"),
+        (lambda o: lr_scheduler.PolynomialLR(o, total_iters=-1), ValueError, "total_iters must be an integer >= 0"),
         (lambda o: lr_scheduler.PolynomialLR(o, power=-1.0), ValueError, "power must be >= 0"),
     ],
 )
