@@ -387,7 +387,9 @@ def gradgradcheck(
 
     What is differentiated twice is the vector-Jacobian product sum_k v_k * d out_k / d inputs, with ``v``
     given as ``grad_outputs`` (one per output, of its shape), as in torch; by default the seed 1 for a single
-    one-element output, else fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``).
+    one-element output, else fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``). As in
+    torch, ``v`` is an input of the product too: its derivative in ``v`` is checked, so a backward that detaches its
+    gradient argument fails.
     """
     _check_torch_options(
         "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options
@@ -395,21 +397,27 @@ def gradgradcheck(
     if not raise_exception:
         return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol)
     arguments, positions = _arguments(inputs)
-    seeds: list[Any] = []  # drawn at the first call and kept, so every evaluation differentiates the same product
-    if grad_outputs is not None:
-        given_seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-        seeds.extend(seed._data if isinstance(seed, Node) else seed for seed in given_seeds)
+    outputs = _flat_outputs(f(*arguments))
+    if grad_outputs is None:
+        given_seeds = _grad_output_seeds(outputs)
+    else:
+        given_seeds = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+        if len(given_seeds) != len(outputs):
+            raise ValueError(f"gradgradcheck: got {len(given_seeds)} grad_outputs for {len(outputs)} outputs of f")
+    # the seeds are inputs of the checked product too, as torch's: a backward that treats its grad_output as a
+    # constant (detaches it) gives a product whose derivative in v is wrong, which only this can see
+    seeds = [_float64_leaf(seed) for seed in given_seeds]
+    for index, seed in enumerate(seeds):
+        seed.label = f"grad_outputs[{index}]"  # (what a mismatch in it is called)
+    count = len(arguments)
 
     def gradient_outputs(*given: Any) -> list[Node]:
-        nodes = [given[position] for position in positions]
-        outputs = _flat_outputs(f(*given))
-        if not seeds:
-            seeds.extend(_grad_output_seeds(outputs))
-        elif len(seeds) != len(outputs):
-            raise ValueError(f"gradgradcheck: got {len(seeds)} grad_outputs for {len(outputs)} outputs of f")
+        own, seed_nodes = given[:count], given[count:]
+        nodes = [own[position] for position in positions]
+        outputs = _flat_outputs(f(*own))
         kept = [index for index, out in enumerate(outputs) if out.requires_grad]  # the others have no gradient
         grads = (
-            grad([outputs[i] for i in kept], nodes, [seeds[i] for i in kept], create_graph=True, allow_unused=True)
+            grad([outputs[i] for i in kept], nodes, [seed_nodes[i] for i in kept], create_graph=True, allow_unused=True)
             if kept
             else (None,) * len(nodes)
         )
@@ -420,14 +428,14 @@ def gradgradcheck(
             result.append(g)
         return result
 
-    return _check(gradient_outputs, arguments, eps, atol, rtol, nondet_tol, every_output=True)
+    return _check(gradient_outputs, [*arguments, *seeds], eps, atol, rtol, nondet_tol, every_output=True)
 
 
 def _grad_output_seeds(outputs: list[Node]) -> list[Any]:
-    """The seeds v of gradgradcheck's product: 1 for a single one-element output, else standard normal draws
-    (from a fixed seed) of each output's shape (a float for a Value)."""
+    """The seeds v of gradgradcheck's product: 1 for a single one-element output (of its shape), else standard
+    normal draws (from a fixed seed) of each output's shape (a float for a Value)."""
     if len(outputs) == 1 and np.size(outputs[0]._data) == 1:
-        return [None]
+        return [1.0 if isinstance(outputs[0], Value) else np.ones(np.shape(outputs[0]._data))]
     rng = np.random.default_rng(0)
     return [
         float(rng.standard_normal()) if isinstance(output, Value) else rng.standard_normal(np.shape(output._data))

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from autograd import GradcheckError, Tensor, Value, gradcheck, gradgradcheck
+from autograd import Function, GradcheckError, Tensor, Value, gradcheck, gradgradcheck
 from autograd.op import Op
 from autograd.shared_math import data_of
 from autograd.testing import arrays, floats, shapes
@@ -122,6 +122,41 @@ def test_gradgradcheck_detects_a_rule_that_is_not_differentiable_again():
 def test_gradgradcheck_detects_a_wrong_second_derivative_of_a_value():
     with pytest.raises(GradcheckError, match=r"input 1 \('y'\)"):
         gradgradcheck(lambda x, y: x * flat_square(y), [Value(1.0, label="x"), Value(2.0, label="y")])
+
+
+class _SquareDetachingItsGradient(Function):
+    """x^2 whose backward treats the incoming gradient as a constant: its first derivative 2x g is right, but the
+    product's derivative in g (2x) is lost under create_graph."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 2 * x * g.detach()
+
+
+class _Square(_SquareDetachingItsGradient):
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 2 * x * g
+
+
+def test_gradgradcheck_checks_the_derivative_in_grad_outputs_as_torchs():
+    """The seed v of the product v . df/dx is an input of the check too: a backward that detaches it fails (torch's
+    gradgradcheck too), where one that keeps it passes."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert gradcheck(_SquareDetachingItsGradient.apply, [x])
+    with pytest.raises(GradcheckError, match=r"grad_outputs\[0\]") as caught:
+        gradgradcheck(_SquareDetachingItsGradient.apply, [x])
+    assert _number(r"analytic (\S+)", str(caught.value)) == 0.0
+    assert _number(r"numeric (\S+)", str(caught.value)) == pytest.approx(2.0, rel=1e-6)  # d/dv 2 x v = 2x at x = 1
+    assert gradgradcheck(_Square.apply, [x])
+    assert gradgradcheck(_Square.apply, [x], grad_outputs=[np.array([3.0, -1.0])])
 
 
 def test_raise_exception_false_returns_false_on_a_wrong_derivative_and_true_on_a_right_one():
