@@ -726,8 +726,18 @@ def _pass(
     finally:
         _mode.enabled = previous_mode
     if free:
-        _free_saved(passed if relevant is None else [node for node in passed if node in relevant])
+        if relevant is None:
+            _free_saved(passed)
+        else:  # an input whose own derivative the pass never ran (autograd.grad(z, y), y = x.exp()) keeps its values,
+            # as torch's engine runs no node behind the inputs; backward(inputs=...) runs theirs, as torch's
+            _free_saved([node for node in passed if node in relevant and (retained or _ran(node, wanted, relevant))])
     return results
+
+
+def _ran(node: Node, wanted: Any, relevant: set[Node]) -> bool:
+    """Whether a pass over the ``relevant`` nodes called ``node``'s derivative rules: it is not one of the inputs
+    ``wanted``, or it is one computed from another relevant node."""
+    return node not in wanted or any(parent in relevant for parent in node.parents)
 
 
 def _release(attrs: Any, names: tuple[str, ...]) -> None:

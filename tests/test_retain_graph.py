@@ -236,3 +236,22 @@ def test_pictures_of_a_graph_with_a_custom_function_are_computed_after_backward_
     assert "grad 7 " in draw_graph(f, compute_grad=True).source  # d(x*x + x)/dx at 3
     with pytest.raises(RuntimeError, match=SECOND_TIME):
         f.backward()  # still freed for the user's own passes
+
+
+def test_grad_with_respect_to_an_intermediate_frees_nothing_behind_it():
+    """autograd.grad(z, y) stops at y, as torch's engine, which runs no node behind its inputs: y = exp(x) keeps
+    its saved value, so a later pass through it is legal; a node the pass did run is freed (a second pass raises)."""
+    x = Tensor(np.array([0.5, 1.0]), requires_grad=True)
+    y = x.exp()
+    (gy,) = autograd.grad(y.sum(), y)
+    np.testing.assert_array_equal(gy, [1.0, 1.0])
+    (gx,) = autograd.grad(y.sum(), x)
+    np.testing.assert_allclose(gx, np.exp([0.5, 1.0]), rtol=1e-15)
+    y = x.exp()
+    w = y * y
+    z = (w * w).sum()
+    autograd.grad(z, [w, y])  # w's derivative ran (it leads to y): w is freed, y is not
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        autograd.grad(z, x)
+    (again,) = autograd.grad((y * 3.0).sum(), x)
+    np.testing.assert_allclose(again, 3 * np.exp([0.5, 1.0]), rtol=1e-15)
