@@ -28,6 +28,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
+from .quiet import quiet
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, NoAxisError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
@@ -291,7 +292,8 @@ class TorchIndexNames:
         result = data.copy()
         if not include_self:
             result[written] = _identity(ufunc, data.dtype)
-        ufunc.at(result.reshape(-1), flat, values.reshape(-1))  # (the order of the tuple positions')
+        with quiet():  # a nan among the values is nan in the result, without numpy's warning
+            ufunc.at(result.reshape(-1), flat, values.reshape(-1))  # (the order of the tuple positions')
         constant = type(tensor)._make(result)
         if not (tensor.requires_grad or src.requires_grad):
             return constant
@@ -419,6 +421,8 @@ class TorchIndexNames:
             raise ShapeError(
                 f"masked_scatter: the mask selects {count} entries, but source has only {source.size} elements"
             )
+        if not shape:  # 0-d: as a one-entry row (numpy has no nonzero of a 0-d array)
+            return tensor.reshape(1).masked_scatter(mask.reshape(1), source).reshape(())
         placed = sm.scatter_add(source.reshape(-1)[:count], np.nonzero(mask), tensor.shape)
         return tensor._where(mask, placed, tensor)
 

@@ -59,6 +59,8 @@ class TorchSelectionNames:
         normalize_axes(dim, max(ndim, 1), "index_select")  # torch's first check: the dim's range (0 or -1 when 0-d)
         if isinstance(index, Node):
             refuse_index_dtype("index_select", raw.dtype)
+        if raw.dtype.kind not in "iu":
+            raise IndexDtypeError(f"index_select: expected dtype int32 or int64 for index, got {raw.dtype}")
         if raw.ndim > 1:
             raise IndexRankError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)

@@ -4,11 +4,14 @@ in tests/test_torch_index_names.py."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from torch_oracle import check_like_torch, is_torch, torch
 
 from autograd import Tensor
+from autograd.index_errors import IndexDtypeError
 
 
 def index(x, values):
@@ -386,3 +389,41 @@ def test_a_0d_narrow_integer_tensor_is_an_integer_to_getitem_as_torch():
     assert ours[Tensor(np.int8(2))].item() == 3.0
     with pytest.raises(IndexError):
         ours.index_put((Tensor(np.int8(2)),), Tensor(0.0))
+
+
+@pytest.mark.parametrize("mask", [True, False])
+@pytest.mark.parametrize("source_shape", [(1,), (), (1, 2)])
+def test_masked_scatter_of_a_0d_tensor_and_mask_is_torchs(mask, source_shape):
+    """A 0-d self and mask: the one entry is replaced by source's first where the mask is True, as torch's (numpy has
+    no nonzero of a 0-d array, which the general path takes)."""
+    source = np.arange(4.0, 4.0 + np.prod(source_shape, dtype=int)).reshape(source_shape)
+    ours_self, ours_source = Tensor(np.array(1.5), requires_grad=True), Tensor(source, requires_grad=True)
+    out = ours_self.masked_scatter(Tensor(np.array(mask)), ours_source)
+    out.backward()
+    their_self = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    their_source = torch.tensor(source, requires_grad=True)
+    expected = their_self.masked_scatter(torch.tensor(mask), their_source)
+    expected.backward()
+    assert out.shape == () and out.item() == expected.item()
+    assert ours_self.grad == their_self.grad.item()
+    np.testing.assert_array_equal(ours_source.grad, their_source.grad.numpy())
+
+
+def test_index_select_refuses_a_floating_or_boolean_index_naming_itself():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    for index in (Tensor(np.array([0.0])), Tensor(np.array([True])), [0.5]):
+        with pytest.raises(IndexDtypeError, match="index_select: expected dtype int32 or int64 for index"):
+            x.index_select(0, index)
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin", "prod"])
+def test_scatter_reduce_of_a_nan_gives_nan_without_numpys_warning(reduce):
+    x = Tensor(np.array([0.0, 2.0]))
+    source = Tensor(np.array([np.nan, 1.0, 3.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = x.scatter_reduce(0, Tensor(np.array([0, 0, 1])), source, reduce)
+    expected = torch.tensor([0.0, 2.0], dtype=torch.float64).scatter_reduce(
+        0, torch.tensor([0, 0, 1]), torch.tensor([np.nan, 1.0, 3.0], dtype=torch.float64), reduce
+    )
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
