@@ -15,7 +15,7 @@ import numpy as np
 from .broadcasting import axis_out_of_range, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
-from .out_argument import written_to_out
+from .out_argument import takes_out, written_to_out
 from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
@@ -134,12 +134,14 @@ def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> Va
     return ValuesAndIndices(values, Tensor._make(indices))
 
 
+@takes_out("cummax")
 def cummax(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIndices:
     """torch.cummax: ``(values, indices)`` of the running maximum along ``axis`` (or ``dim``); d/da_i sums g
     over the positions whose maximum was taken from entry i."""
     return _running_extreme(a, _along("cummax", axis, dim, default=UNSET), "cummax", np.maximum)
 
 
+@takes_out("cummin")
 def cummin(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIndices:
     """torch.cummin: ``(values, indices)`` of the running minimum along ``axis`` (or ``dim``); the gradient as
     cummax's."""

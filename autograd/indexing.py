@@ -259,8 +259,9 @@ def scatter(
     *,
     value: Any = None,
     reduce: str | None = None,
+    out: Any = None,
 ) -> Tensor:
-    """torch.scatter, out of place: a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
+    """torch.scatter, out of place (or into torch's ``out=``, of the input's dtype): a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
     so on); ``src`` may be a number, or given as torch's ``value=``. Where an index repeats, the last write wins
     (torch leaves it undefined). A 0-d ``input`` is one entry along dim 0, as torch's
     (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2). torch's ``reduce`` 'add' or 'multiply' combines
@@ -280,28 +281,34 @@ def scatter(
             raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
             source = np.full(index.shape, source, input.dtype)
-        return input.scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
-    if _into_zero_d(input, dim, index):
-        return scatter(input.reshape(1), 0, index.reshape(-1), _vector(source)).reshape(())
-    index, source = _one_element_forms(input, index, source)
-    dim = _axis(dim, input.ndim, "scatter")
-    positions = _scatter_positions(input.shape, index, dim, "scatter")
-    return input.index_put(positions, _source(source, index, input.dtype, "scatter"))
+        result = input.scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
+    elif _into_zero_d(input, dim, index):
+        result = scatter(input.reshape(1), 0, index.reshape(-1), _vector(source)).reshape(())
+    else:
+        index, source = _one_element_forms(input, index, source)
+        dim = _axis(dim, input.ndim, "scatter")
+        positions = _scatter_positions(input.shape, index, dim, "scatter")
+        result = input.index_put(positions, _source(source, index, input.dtype, "scatter"))
+    return _into(result, out, "scatter", ())
 
 
-def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
-    """torch.scatter_add, out of place: ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
+def scatter_add(input: TensorLike, dim: int, index: Any, src: Any, *, out: Any = None) -> Tensor:
+    """torch.scatter_add, out of place (or into torch's ``out=``, of the input's dtype): ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
     so on); repeated indices accumulate; a 0-d ``input`` is one entry along dim 0, as torch's. d/dinput = g,
     d/dsrc = g gathered at the index (``gather``)."""
     input = _tensor(input)
     _dim_first(input, dim, "scatter_add")
     index = _integers(index, "scatter_add")
     if _into_zero_d(input, dim, index):
-        return scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
-    index, src = _one_element_forms(input, index, src)
-    dim = _axis(dim, input.ndim, "scatter_add")
-    positions = _scatter_positions(input.shape, index, dim, "scatter_add")
-    return input + shared_math.scatter_add(_source(src, index, input.dtype, "scatter_add"), positions, input.shape)
+        result = scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
+    else:
+        index, src = _one_element_forms(input, index, src)
+        dim = _axis(dim, input.ndim, "scatter_add")
+        positions = _scatter_positions(input.shape, index, dim, "scatter_add")
+        result = input + shared_math.scatter_add(
+            _source(src, index, input.dtype, "scatter_add"), positions, input.shape
+        )
+    return _into(result, out, "scatter_add", ())
 
 
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:

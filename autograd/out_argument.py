@@ -12,8 +12,9 @@ them (``same_dtype=True``) an ``out`` of another dtype is torch's RuntimeError.
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from .tensor import Tensor
 from .tensor_in_place import _cast_error, _refuse_read_only, can_store
 from .torch_metadata_names import resize_data
 
-__all__ = ["OutOverlapError", "written_to_out"]
+__all__ = ["OutOverlapError", "takes_out", "written_to_out"]
 
 
 class OutOverlapError(ValueError, RuntimeError):
@@ -83,3 +84,19 @@ def _refuse_overlap(op: str, out: Tensor, inputs: Sequence[Any]) -> None:
                 f"{op}(): out= shares memory with input {position} (of shape {tensor.shape}): torch refuses that for "
                 f"{op}; clone() the tensor first"
             )
+
+
+def takes_out(op: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a module-level function torch's keyword ``out=``: its result (a Tensor, or a pair such as ``(values,
+    indices)`` into a pair of Tensors) is written into ``out``, of the result's dtype (torch's kernels for these
+    refuse another), and ``out`` is returned."""
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            return result if out is None else written_to_out(op, result, out, same_dtype=True)
+
+        return with_out
+
+    return decorate

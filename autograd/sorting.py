@@ -14,6 +14,7 @@ import numpy as np
 
 from .broadcasting import AxisError, axis_out_of_range, normalize_axes
 from .indexing import take_along_axis
+from .out_argument import takes_out, written_to_out
 from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -89,19 +90,21 @@ def sort(
     dim: Any = UNSET,
     descending: Any = UNSET,
     stable: bool | None = None,
+    out: Any = None,
 ) -> Tensor | ValuesAndIndices:
     """numpy.sort: ``a`` sorted ascending along ``axis`` (flattened if None); the gradient goes back through
     the permutation. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
 
     Called with torch's ``dim`` or ``descending`` it is torch.sort: the pair ``(values, indices)`` of
     ``Tensor.sort`` (always a stable sort; ``descending`` puts NaN first). A bool in ``kind``'s place is torch's
-    positional ``descending`` (``sort(x, 1, True)``).
+    positional ``descending`` (``sort(x, 1, True)``). torch's ``out=(values, indices)`` takes the pair too.
     """
     if isinstance(kind, (bool, np.bool_)):
         kind, descending = None, bool(kind)
     kind = _kind("sort", kind, stable)
-    if dim is not UNSET or descending is not UNSET:
-        return _tensor(a).sort(axis, dim=dim, descending=descending is not UNSET and bool(descending))
+    if dim is not UNSET or descending is not UNSET or out is not None:
+        pair = _tensor(a).sort(axis, dim=dim, descending=descending is not UNSET and bool(descending))
+        return pair if out is None else written_to_out("sort", pair, out, same_dtype=True)
     a = _tensor(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
@@ -110,6 +113,7 @@ def sort(
     return take_along_axis(a, _sorting_order(a, axis, "stable" if kind is None else kind, False), axis)
 
 
+@takes_out("topk")
 def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
     """torch.topk: the k largest (smallest if not ``largest``) entries along ``dim`` and their indices.
 

@@ -30,6 +30,7 @@ from .default_dtype import float_dtype
 from .derivatives import distances as distance_rules
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .index_errors import IndexBoundsError, IndexDtypeError
+from .out_argument import takes_out
 from .quiet import quietly
 from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
@@ -374,6 +375,7 @@ def _bisected(rows: np.ndarray, columns: np.ndarray, side: str) -> np.ndarray:
     return start
 
 
+@takes_out("searchsorted")
 def searchsorted(
     sorted_sequence: TensorLike,
     input: TensorLike,
@@ -408,6 +410,7 @@ def searchsorted(
     return Tensor._from_array(np.asarray(found, dtype=np.int32 if out_int32 else np.int64), False)
 
 
+@takes_out("bucketize")
 def bucketize(input: TensorLike, boundaries: TensorLike, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """torch.bucketize: the index of the bucket of each value of ``input`` among the sorted 1-D ``boundaries``:
     i with boundaries[i-1] < x <= boundaries[i] (``right=True``: boundaries[i-1] <= x < boundaries[i])."""

@@ -248,3 +248,61 @@ def test_kthvalue_and_aminmax_write_into_a_tuple_out_as_torch() -> None:
     torch.aminmax(torch.tensor(x), dim=1, out=theirs)
     for mine, reference in zip(ours, theirs):
         np.testing.assert_array_equal(mine.data, reference.numpy())
+
+
+_X = np.array([[3.0, 1.0, 2.0], [0.5, 9.0, -1.0]], dtype=np.float32)
+_INDEX = np.array([[1, 0, 1]])
+_SOURCE = np.array([[10.0, 20.0, 30.0]], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("sort", lambda lib, x, out: lib.sort(x, 1, out=out)),
+        ("sort descending", lambda lib, x, out: lib.sort(x, dim=0, descending=True, out=out)),
+        ("topk", lambda lib, x, out: lib.topk(x, 2, out=out)),
+        ("cummax", lambda lib, x, out: lib.cummax(x, 1, out=out)),
+        ("cummin", lambda lib, x, out: lib.cummin(x, dim=0, out=out)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_sort_topk_cummax_cummin_write_into_a_tuple_out_as_torch(name, call) -> None:
+    ours = (autograd.zeros(0, dtype=np.float32), autograd.zeros(0, dtype=np.int64))
+    theirs = (torch.empty(0), torch.empty(0, dtype=torch.int64))
+    result = call(autograd, autograd.tensor(_X), ours)
+    call(torch, torch.tensor(_X), theirs)
+    assert result[0] is ours[0] and result[1] is ours[1]
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.data, reference.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x, out: lib.searchsorted(lib.tensor(np.array([0.0, 1.0, 3.0])), x, out=out),
+        lambda lib, x, out: lib.bucketize(x, lib.tensor(np.array([0.0, 1.0, 3.0])), right=True, out=out),
+    ],
+    ids=["searchsorted", "bucketize"],
+)
+def test_searchsorted_and_bucketize_write_into_out_as_torch(call) -> None:
+    values = np.array([0.5, 1.0, 4.0, -2.0])
+    ours, theirs = autograd.zeros(4, dtype=np.int64), torch.zeros(4, dtype=torch.int64)
+    assert call(autograd, autograd.tensor(values), ours) is ours
+    call(torch, torch.tensor(values), theirs)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("name", ["scatter", "scatter_add"])
+def test_scatter_and_scatter_add_write_into_out_of_the_input_dtype_as_torch(name) -> None:
+    ours, theirs = autograd.zeros(2, 3, dtype=np.float32), torch.zeros(2, 3)
+    result = getattr(autograd, name)(
+        autograd.tensor(_X), 0, autograd.tensor(_INDEX), autograd.tensor(_SOURCE), out=ours
+    )
+    getattr(torch, name)(torch.tensor(_X), 0, torch.tensor(_INDEX), torch.tensor(_SOURCE), out=theirs)
+    assert result is ours
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(RuntimeError, match="dtype"):
+        getattr(autograd, name)(
+            autograd.tensor(_X), 0, autograd.tensor(_INDEX), autograd.tensor(_SOURCE),
+            out=autograd.zeros(2, 3, dtype=np.float64),
+        )  # fmt: skip
