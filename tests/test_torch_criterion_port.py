@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import ShapeError, Tensor
@@ -549,3 +550,39 @@ def test_loss_modules_with_their_constructor_arguments_match_torch(name, legacy)
         inputs,
         grads,
     )
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("cross_entropy", lambda lib, x, t, p, w: lib.cross_entropy(x, t, w)),
+        ("cross_entropy smoothed", lambda lib, x, t, p, w: lib.cross_entropy(x, t, w, label_smoothing=0.1)),
+        ("nll_loss", lambda lib, x, t, p, w: lib.nll_loss(x, t, w)),
+        ("binary_cross_entropy", lambda lib, x, t, p, w: lib.binary_cross_entropy(p, p, w.expand(4, 3))),
+        ("bce with logits", lambda lib, x, t, p, w: lib.binary_cross_entropy_with_logits(x, p, w)),
+        ("bce pos_weight", lambda lib, x, t, p, w: lib.binary_cross_entropy_with_logits(x, p, pos_weight=w)),
+        ("multi_margin_loss", lambda lib, x, t, p, w: lib.multi_margin_loss(x, t, weight=w)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_weight_that_requires_grad_is_refused_where_torchs_kernel_has_no_derivative_for_it(name, call):
+    """torch's RuntimeError ("not differentiable with respect to argument 'weight'"), not a weight silently left
+    without a gradient; under no_grad, or detached, the weight is a constant as before."""
+    rng = np.random.default_rng(18)
+    x, p, t = rng.normal(size=(4, 3)), rng.uniform(0.1, 0.9, size=(4, 3)), np.array([0, 1, 2, 1])
+
+    def arguments(lib, weight_requires_grad):
+        if lib is TF:
+            tensor = lambda a, grad=False: torch.tensor(a, requires_grad=grad)  # noqa: E731
+            return tensor(x, True), torch.tensor(t), tensor(p), tensor(np.ones(3), weight_requires_grad)
+        return Tensor(x, requires_grad=True), t, Tensor(p), Tensor(np.ones(3), requires_grad=weight_requires_grad)
+
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument"):
+        call(TF, *arguments(TF, True))
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument"):
+        call(F, *arguments(F, True))
+    with autograd.no_grad():
+        quiet = call(F, *arguments(F, True))
+    expected = call(TF, *arguments(TF, False))
+    np.testing.assert_allclose(quiet.numpy(), expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(call(F, *arguments(F, False)).numpy(), expected.detach().numpy(), rtol=1e-12)

@@ -29,6 +29,7 @@ from autograd import (
     ShapeError,
     Tensor,
     check_class_range,
+    is_grad_enabled,
     softmax_cross_entropy,
     where,
 )
@@ -94,6 +95,16 @@ def check_weight_not_reduction(loss: str, weight: Any) -> None:
         raise TypeError(
             f"{loss}: the first argument after the target is weight, as in torch; got the string {weight!r}. "
             f"Pass reduction={weight!r} by keyword"
+        )
+
+
+def refuse_weight_requiring_grad(loss: str, name: str, weight: Any) -> None:
+    """Refuse a ``weight`` that requires grad while gradients are recorded, where torch's kernel has no derivative
+    for it (its RuntimeError), rather than leave the weight without a gradient silently."""
+    if isinstance(weight, Node) and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"{loss}: not differentiable with respect to argument '{name}', which requires grad (as torch's, whose "
+            f"kernel has no derivative for it); pass {name}.detach() to use it as a constant"
         )
 
 
@@ -500,6 +511,7 @@ def binary_cross_entropy(
     target's shape, a constant) rescales each term, as torch's; torch's argument order, the options keyword-only.
     """
     check_weight_not_reduction("binary_cross_entropy", weight)
+    refuse_weight_requiring_grad("binary_cross_entropy", "weight", weight)
     reduction = legacy_reduction("binary_cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
     probabilities, target = _paired(
@@ -625,6 +637,8 @@ def binary_cross_entropy_with_logits(
     """
     loss = "binary_cross_entropy_with_logits"
     check_weight_not_reduction(loss, weight)
+    refuse_weight_requiring_grad(loss, "weight", weight)
+    refuse_weight_requiring_grad(loss, "pos_weight", pos_weight)
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     logits, target = _paired(logits, target, loss, "logits", torch_broadcasts=False)
@@ -740,6 +754,7 @@ def cross_entropy(
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction)
     indices, some_ignored = _class_indices_or_ignored(target, logits, axis, "cross_entropy", ignore_index)
+    refuse_weight_requiring_grad("cross_entropy", "weight", given_weight)  # (with probabilities it has one)
     if weight is not None or some_ignored:
         log_probabilities = _log_softmax(logits, axis)
         return _weighted_class_terms(
@@ -775,6 +790,7 @@ def nll_loss(
     third, everything after it keyword-only.
     """
     check_weight_not_reduction("nll_loss", weight)
+    refuse_weight_requiring_grad("nll_loss", "weight", weight)
     reduction = legacy_reduction("nll_loss", size_average, reduce, reduction)
     reduction = check_choice("nll_loss", "reduction", reduction, REDUCTIONS)
     ignore_index = check_integer("nll_loss", "ignore_index", ignore_index)
@@ -821,6 +837,7 @@ def multi_margin_loss(
     margin = check_real("multi_margin_loss", "margin", margin)
     if weight is not None and np.ndim(weight._data if isinstance(weight, Node) else weight) != 1:
         raise ShapeError(f"multi_margin_loss: weight must be one-dimensional, got shape {np.shape(weight)}")
+    refuse_weight_requiring_grad("multi_margin_loss", "weight", weight)
     scores = as_float_tensor(scores, "multi_margin_loss")
     if scores.ndim == 0:  # torch reads a 0-d input as a lone sample's one class score (its loss is 0)
         scores = scores.reshape(1)
