@@ -8,7 +8,8 @@ layer or class), the argument and the bad value, as ``"Owner: name must be ..., 
 * out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``, ``"... must be positive, got 0"``.
 
 Booleans are never numbers here (``True`` is refused where an int or a float is expected),
-and nan never passes: it is reported as "must be finite", like +-inf unless ``allow_inf``.
+and nan never passes (unless ``allow_nan``): it is reported as "must be finite", like +-inf, or as "must not be nan"
+where +-inf may pass (``allow_inf``).
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def check_real(
         raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
     if math.isnan(number) and allow_nan:
         return number
+    if math.isnan(number) and allow_inf:
+        raise error(f"{owner}: {name} must not be nan, got {value!r}")
     if math.isnan(number) or (math.isinf(number) and not allow_inf):
         raise error(f"{owner}: {name} must be finite, got {value!r}")
     below = number <= low if low_open else number < low
@@ -225,11 +228,15 @@ def check_flag(owner: str, name: str, value: Any) -> bool:
 
 
 def check_float_dtype(owner: str, name: str, value: Any) -> np.dtype:
-    """``value`` as a floating-point numpy dtype (anything ``np.dtype`` reads, e.g. ``np.float32`` or ``"float64"``)."""
+    """``value`` as a floating-point numpy dtype (anything ``np.dtype`` reads, e.g. ``np.float32`` or ``"float64"``, or
+    a torch dtype, read by its name as a Tensor's ``to`` reads it)."""
+    given = str(value)
     try:
-        dtype = np.dtype(value)
+        dtype = np.dtype(given.removeprefix("torch.") if given.startswith("torch.") else value)
     except TypeError:
-        raise TypeError(f"{owner}: {name} must be a floating-point dtype, got {value!r}") from None
+        raise TypeError(
+            f"{owner}: {name} must be a floating-point dtype numpy holds (float16, float32 or float64), got {value!r}"
+        ) from None
     if dtype.kind != "f":
         raise TypeError(f"{owner}: {name} must be a floating-point dtype, got {dtype}")
     return dtype

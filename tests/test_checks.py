@@ -38,6 +38,7 @@ from nn.checks import (
         ),
         (lambda: check_real("g", "x", 5, high=2), ValueError, "g: x must be <= 2, got 5"),
         (lambda: check_real("g", "x", math.nan), ValueError, "g: x must be finite, got nan"),
+        (lambda: check_real("g", "x", math.nan, allow_inf=True), ValueError, "g: x must not be nan, got nan"),
         (lambda: check_probability("Dropout", "p", 1.5), ValueError, r"Dropout: p must be a probability in \[0, 1\]"),
         (lambda: check_probability("Dropout", "p", "0.5"), TypeError, "Dropout: p must be a probability"),
         (lambda: check_integer("Softmax", "axis", 1.0), TypeError, "Softmax: axis must be an integer, got 1.0"),

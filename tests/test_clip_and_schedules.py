@@ -125,9 +125,9 @@ def test_the_zero_norm_counts_non_zero_entries_as_torch():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: clip_grad_norm_(p, 1.0, norm_type=float("nan")), "norm_type must be finite"),
+        (lambda p: clip_grad_norm_(p, 1.0, norm_type=float("nan")), "norm_type must not be nan"),
         (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
-        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be finite, got nan"),
+        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must not be nan, got nan"),
     ],
 )
 def test_bad_clipping_arguments_raise(call, message):

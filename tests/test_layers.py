@@ -600,3 +600,13 @@ def test_hooked_inner_sequential_still_sees_its_own_input_and_output():
     np.testing.assert_array_equal(seen[0][0], hidden)
     np.testing.assert_allclose(seen[0][1], expected, rtol=1e-15)
     np.testing.assert_allclose(out.data, 1.0 / (1.0 + np.exp(-expected)), rtol=1e-15)
+
+
+def test_layers_take_a_torch_dtype_by_its_name_as_tensor_to_does():
+    """``nn.Linear(3, 4, dtype=torch.float64)`` from torch code: read by the dtype's name, as ``Tensor.to`` reads
+    it; a torch dtype numpy has no counterpart of is refused naming the dtypes there are."""
+    torch = pytest.importorskip("torch")
+    assert nn.Linear(3, 4, dtype=torch.float64).weight.dtype == np.float64
+    assert nn.Conv2d(1, 2, 3, dtype=torch.float32).weight.dtype == np.float32
+    with pytest.raises(TypeError, match=r"float16, float32 or float64\), got torch.bfloat16"):
+        nn.Linear(3, 4, dtype=torch.bfloat16)

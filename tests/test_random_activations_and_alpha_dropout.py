@@ -255,3 +255,16 @@ def test_inplace_random_layers_write_the_same_draws_into_their_input_with_the_sa
     (out * out).sum().backward()
     (written * written).sum().backward()
     np.testing.assert_array_equal(x_in_place.grad, x_new.grad)
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_of_one_logit_is_one_as_torchs(hard):
+    """A 0-d input is one category (as softmax takes it): the sample is 1, its gradient 0; another dim than 0 or -1
+    is refused."""
+    x = Tensor(np.array(1.5), requires_grad=True)
+    out = F.gumbel_softmax(x, hard=hard, rng=0)
+    assert out.shape == () and out.item() == 1.0
+    out.backward()
+    assert x.grad == 0.0
+    with pytest.raises(IndexError):
+        F.gumbel_softmax(x, dim=1)

@@ -87,6 +87,9 @@ def gumbel_softmax(
     if eps != 1e-10:
         warnings.warn("gumbel_softmax: `eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
     x = as_float_tensor(logits, "gumbel_softmax")
+    if x.ndim == 0:  # one logit, as torch's: a one-entry row along dim 0 (or -1), the sample 1
+        check_axis("gumbel_softmax", "dim", dim, 1)
+        return gumbel_softmax(x.reshape(1), tau, hard, dim=0, rng=rng).reshape(())
     axis = check_axis("gumbel_softmax", "dim", dim, x.ndim)
     noise = make_generator("gumbel_softmax", "rng", rng).gumbel(size=x.shape).astype(x.dtype, copy=False)
     soft = ((x + noise) / tau).softmax(axis=axis)
