@@ -469,6 +469,12 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
     """``compare(data, other)`` as a boolean Tensor outside the graph (torch's comparisons); operands that do not
     broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are."""
     theirs = shared_math.data_of(other)
+    if isinstance(other, Tensor):
+        if theirs.dtype != data.dtype:  # torch's promotion, as arithmetic's: float32 == a 0-d float64 is in float32
+            mine, other = _promoted(_wrap(data), other, True)
+            data, theirs = mine._data, other._data
+    elif isinstance(other, _NUMPY_NUMBERS):  # the number it holds, as torch takes it (a weak scalar)
+        theirs = other.item()
     try:
         return _wrap(np.asarray(compare(data, theirs)))
     except ValueError:

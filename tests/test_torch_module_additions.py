@@ -111,7 +111,7 @@ def test_in_place_activation_second_derivative_through_the_recorded_change():
         (lambda: F.lp_pool1d(np.ones((1, 1, 4, 4)), 2, 2), ValueError, r"lp_pool1d: expected a \(C, L\)"),
         (lambda: F.lp_pool2d(np.ones((1, 1, 4, 4)), 2, 5), ValueError, "lp_pool2d: input of shape"),
         (lambda: nn.LPPool2d(2, (2, 2, 2)), ValueError, "LPPool2d: kernel_size must be an int or a pair"),
-        (lambda: nn.LPPool1d(float("nan"), 2), ValueError, "LPPool1d: norm_type must be finite"),
+        (lambda: nn.LPPool1d(float("nan"), 2), ValueError, "LPPool1d: norm_type must not be nan"),
         (lambda: nn.LPPool1d(2, 2, stride=0), ValueError, "LPPool1d: stride must be at least 1"),
         (lambda: F.pdist(np.ones(3)), ValueError, r"pdist: expected a 2-D \(N, M\) input"),
         (lambda: F.pdist(np.ones((3, 2)), -1), ValueError, "pdist: p must be >= 0"),

@@ -172,3 +172,31 @@ def test_an_alpha_the_result_dtype_takes_scales_as_torch(first, second, alpha):
     ours_other, theirs_other = _pair([1, 0, 1], second) if isinstance(second, str) else (second, second)
     _assert_same(autograd.add(ours, ours_other, alpha=alpha), torch.add(theirs, theirs_other, alpha=alpha))
     assert torch.add(True, True).item() is autograd.add(True, True).item() is True  # torch's test_booleans
+
+
+COMPARISONS = ["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"]
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+@pytest.mark.parametrize(
+    "dimensioned, zero_d",
+    [("float32", "float64"), ("float16", "float32"), ("float32", "int64"), ("int8", "int64"), ("uint8", "int64")],
+)
+def test_comparisons_promote_a_0d_tensor_as_arithmetic_does(name, dimensioned, zero_d):
+    """torch compares a float32 tensor with a 0-d float64 one in float32 (as x - y is computed): 0.1f == 0.1 is
+    True there, where numpy's float64 comparison says False; an int8 tensor with a 0-d int64 300 compares in int8."""
+    values = {"float32": [0.1, 0.5, 300.0], "float16": [0.1, 0.5, 300.0], "int8": [44, 5, -1], "uint8": [44, 5, 255]}
+    number = {"float64": 0.1, "float32": 0.1, "int64": 300}[zero_d]
+    ours_x = Tensor(np.array(values[dimensioned], dtype=dimensioned))
+    theirs_x = torch.from_numpy(ours_x.numpy().copy())
+    ours_y, theirs_y = Tensor(np.array(number, dtype=zero_d)), torch.tensor(number, dtype=getattr(torch, zero_d))
+    for ours, theirs in ((getattr(ours_x, name)(ours_y), getattr(theirs_x, name)(theirs_y)),
+                         (getattr(ours_y, name)(ours_x), getattr(theirs_y, name)(theirs_x))):  # fmt: skip
+        assert ours.dtype == np.bool_
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_comparisons_take_a_numpy_float_scalar_as_the_number_it_holds():
+    x = Tensor(np.array([0.1, 0.5], dtype=np.float32))
+    np.testing.assert_array_equal((x == np.float64(0.1)).numpy(), [True, False])
+    np.testing.assert_array_equal((x < np.float64(0.1)).numpy(), [False, False])
