@@ -42,7 +42,7 @@ from .tensor import (
 )
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
-from .torch_names import check_device, check_factory_options, size_argument
+from .torch_names import check_device, check_factory_options, size_argument, size_index
 
 _ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
 
@@ -67,12 +67,12 @@ def factory_shape(shape: tuple, op: str, size: Any = UNSET) -> tuple[int, ...]:
     shape = size_argument(op, shape, size)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    for length in shape:
-        if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
-            raise TypeError(f"{op}: sizes must be integers, got {shape!r}")
-        if length < 0:
-            raise ArgumentRangeError(f"{op}: negative dimension in shape {tuple(shape)}")
-    return tuple(int(length) for length in shape)
+    lengths = tuple(size_index(length) for length in shape)
+    if None in lengths:
+        raise TypeError(f"{op}: sizes must be integers, got {shape!r}")
+    if any(length < 0 for length in lengths):
+        raise ArgumentRangeError(f"{op}: negative dimension in shape {tuple(shape)}")
+    return lengths
 
 
 def tensor(
@@ -482,8 +482,9 @@ def linspace(
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
-    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)):  # numpy's and torch's TypeError
-        raise TypeError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
+    given, num = num, size_index(num)  # (an integer Tensor of one entry counts as its int, as torch's)
+    if num is None:  # numpy's and torch's TypeError
+        raise TypeError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {given!r}")
     if num < 0:  # torch's RuntimeError
         raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
     refuse_bool_range("linspace", dtype)

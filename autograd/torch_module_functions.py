@@ -38,7 +38,7 @@ from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import _integer_endpoint, cat, concatenate, refuse_bool_range, stack
 from .torch_keywords import UNSET, all_if_empty
-from .torch_names import check_factory_options
+from .torch_names import check_factory_options, size_index
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
@@ -65,13 +65,13 @@ def _size(size: Any, op: str) -> tuple[int, ...]:
     """``size`` (a length or a sequence of them) as a tuple of ints: a length that is not an integer is a
     :class:`SizeTypeError` (torch's TypeError and a ValueError), a negative one an ``ArgumentRangeError`` (also
     torch's RuntimeError)."""
-    sizes = (size,) if np.ndim(size) == 0 else tuple(size)
-    for length in sizes:
-        if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
-            raise SizeTypeError(f"{op}: size must be non-negative integers, got {size!r}")
-        if length < 0:
-            raise ArgumentRangeError(f"{op}: size must be non-negative integers, got {size!r}")
-    return tuple(int(length) for length in sizes)
+    sizes = (size,) if np.ndim(size._data if isinstance(size, Node) else size) == 0 else tuple(size)
+    lengths = tuple(size_index(length) for length in sizes)  # (an integer Tensor of one entry counts as its int)
+    if None in lengths:
+        raise SizeTypeError(f"{op}: size must be non-negative integers, got {size!r}")
+    if any(length < 0 for length in lengths):
+        raise ArgumentRangeError(f"{op}: size must be non-negative integers, got {size!r}")
+    return lengths
 
 
 # -- factories -------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 
 from __future__ import annotations
 
+import operator
 import re
 import warnings
 from collections.abc import Sequence
@@ -73,15 +74,29 @@ def size_argument(op: str, sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]
     return (size,)
 
 
+def size_index(size: Any) -> int | None:
+    """A size given to a factory as the int it is: a Python or numpy integer, or an integer Tensor of one entry
+    (``zeros(n)`` with ``n = tensor(3)``, as torch takes it through ``__index__``); None for anything else (floats are
+    not truncated, booleans are not sizes)."""
+    if type(size) is int:
+        return size
+    if isinstance(size, (bool, np.bool_)) or getattr(getattr(size, "dtype", None), "kind", "") == "b":
+        return None
+    try:
+        return operator.index(size)
+    except TypeError:
+        return None
+
+
 def _sizes(sizes: tuple[Any, ...], op: str) -> tuple[int, ...]:
     """torch's ``*size`` arguments: ``f(2, 3)`` or ``f((2, 3))``, integers (TypeError naming ``op`` otherwise: a
-    float is not truncated)."""
+    float is not truncated); an integer Tensor of one entry counts as its int, as torch's."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
-    for size in sizes:
-        if not isinstance(size, (int, np.integer)) or isinstance(size, (bool, np.bool_)):
-            raise TypeError(f"{op}: sizes must be integers, got {sizes!r}")
-    return tuple(int(size) for size in sizes)
+    indices = tuple(size_index(size) for size in sizes)
+    if None in indices:
+        raise TypeError(f"{op}: sizes must be integers, got {sizes!r}")
+    return indices
 
 
 def _tensor(names: TorchNames) -> Any:

@@ -752,3 +752,18 @@ def test_a_star_import_of_autograd_keeps_pythons_range():
     exec("from autograd import *", namespace)
     assert "range" not in namespace
     assert list(range(3)) == [0, 1, 2]
+
+
+def test_factories_take_an_integer_tensor_of_one_entry_as_a_size():
+    """torch reads a size through __index__: zeros(n) with n = tensor(3), as the Python int; a float or boolean
+    tensor is no size."""
+    n = ag.tensor(3)
+    shapes = [
+        ag.zeros(n).shape, ag.ones(n, 2).shape, ag.full((n,), 1.0).shape,
+        ag.empty(n).shape, ag.randn(n).shape, ag.linspace(0, 1, n).shape,
+        ag.logspace(0, 1, n).shape, ag.zeros(2).new_zeros(n).shape, ag.eye(n).shape,
+    ]  # fmt: skip
+    assert shapes == [(3,), (3, 2), (3,), (3,), (3,), (3,), (3,), (3,), (3, 3)]
+    for bad in (ag.tensor(3.0), ag.tensor(True), 2.5, True):
+        with pytest.raises(TypeError, match="sizes must be integers"):
+            ag.zeros(bad)
