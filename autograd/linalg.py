@@ -406,9 +406,9 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
     if ord != 0 and _one_entry_each(x.shape, axes):
         return _magnitudes(x, axes, keepdims)
     if ord == np.inf:
-        return x.abs().max(axes, keepdims)
+        return x.abs().max(axes, keepdims=keepdims)
     if ord == -np.inf:
-        return x.abs().min(axes, keepdims)
+        return x.abs().min(axes, keepdims=keepdims)
     if ord == 0:  # the count of non-zero entries (nan counts, as numpy's): in the graph, with gradient 0 (torch's)
         indicator = Tensor._from_op((x._data != 0).astype(x.dtype), ew.locally_constant, (x,))
         return indicator.sum(axis=axes, keepdims=keepdims)
@@ -436,7 +436,7 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
         if ord > 0 and x.shape[compared] == 0:  # the max of no sums of |x|: 0, as numpy's and torch's
             result = sums.sum(compared, keepdims=True)
         else:
-            result = sums.max(compared, True) if ord > 0 else sums.min(compared, True)
+            result = sums.max(compared, keepdims=True) if ord > 0 else sums.min(compared, keepdims=True)
     else:
         raise ValueError(f"{op}: invalid norm order {ord!r} for matrices: 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
     kept = reduced_shape(x.shape, (rows, columns))

@@ -199,10 +199,12 @@ class TensorReductions:
 
     @overload
     def max(
-        self, position: int | tuple[int, ...] | None = None, /, keepdims: bool = False, *, axis: Any = ...
+        self, position: int | tuple[int, ...] | None = None, /, *, keepdims: bool = False, axis: Any = ...
     ) -> Tensor: ...
     @overload
-    def max(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
+    def max(self, position: int, keepdim: bool, /) -> ValuesAndIndices: ...
+    @overload
+    def max(self, position: int, /, *, keepdims: bool = False, keepdim: bool) -> ValuesAndIndices: ...
     @overload
     def max(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
     @overload
@@ -210,9 +212,10 @@ class TensorReductions:
     def max(
         self,
         position: Any = None,
+        second: Any = UNSET,
         /,
-        keepdims: bool = False,
         *,
+        keepdims: bool = False,
         axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
@@ -223,18 +226,23 @@ class TensorReductions:
         torch's spelling ``max(dim=d, keepdim=False)`` (or ``max(d, keepdim=...)``: ``keepdim`` is torch's word)
         returns torch's pair ``(values, indices)`` (int64 indices of the first maximum) and sends the gradient to
         the returned index only, as torch's ``max(dim)``. ``max(d)`` and ``max(axis=d)`` are numpy's spelling:
-        the values (``keepdim=`` beside numpy's ``axis=`` only keeps the axis).
+        the values (``keepdim=`` beside numpy's ``axis=`` only keeps the axis, as ``keepdims=`` does). A bool after
+        the dim is torch's keepdim, ``x.max(1, True)``: the pair, the axis kept (numpy's second argument is ``out``).
         """
         if other is not UNSET:
             position = self._extreme_other("max", position, other)
+        if second is not UNSET:
+            keepdim = _positional_keepdim("max", second, keepdim)
         return self._extreme("max", ar.max_, np.maximum.reduce, position, axis, keepdims, dim, keepdim)
 
     @overload
     def min(
-        self, position: int | tuple[int, ...] | None = None, /, keepdims: bool = False, *, axis: Any = ...
+        self, position: int | tuple[int, ...] | None = None, /, *, keepdims: bool = False, axis: Any = ...
     ) -> Tensor: ...
     @overload
-    def min(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
+    def min(self, position: int, keepdim: bool, /) -> ValuesAndIndices: ...
+    @overload
+    def min(self, position: int, /, *, keepdims: bool = False, keepdim: bool) -> ValuesAndIndices: ...
     @overload
     def min(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
     @overload
@@ -242,9 +250,10 @@ class TensorReductions:
     def min(
         self,
         position: Any = None,
+        second: Any = UNSET,
         /,
-        keepdims: bool = False,
         *,
+        keepdims: bool = False,
         axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
@@ -257,6 +266,8 @@ class TensorReductions:
         """
         if other is not UNSET:
             position = self._extreme_other("min", position, other)
+        if second is not UNSET:
+            keepdim = _positional_keepdim("min", second, keepdim)
         return self._extreme("min", ar.min_, np.minimum.reduce, position, axis, keepdims, dim, keepdim)
 
     @property
@@ -383,3 +394,16 @@ class TensorReductions:
         fine)."""
         if self._data.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
             raise EmptyReductionError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")
+
+
+def _positional_keepdim(name: str, second: Any, keepdim: Any) -> bool:
+    """torch's ``x.max(dim, keepdim)`` (``min``): the second positional argument, a bool (numpy's second argument
+    would be ``out``, which is not taken)."""
+    if not isinstance(second, (bool, np.bool_)):
+        raise TypeError(
+            f"{name}: the argument after the dim is torch's keepdim, a bool, got {second!r} (numpy's out= is not "
+            "supported; keepdims= keeps the axis)"
+        )
+    if keepdim is not UNSET:
+        raise TypeError(f"{name}() got multiple values for argument 'keepdim'")
+    return bool(second)

@@ -145,8 +145,8 @@ REDUCTIONS = {
         distinct_arrays,
         2,
     ),
-    "max": (lambda x, axis, keepdims: x.max(axis, keepdims), np.max, distinct_arrays, 1),
-    "min": (lambda x, axis, keepdims: x.min(axis, keepdims), np.min, distinct_arrays, 1),
+    "max": (lambda x, axis, keepdims: x.max(axis, keepdims=keepdims), np.max, distinct_arrays, 1),
+    "min": (lambda x, axis, keepdims: x.min(axis, keepdims=keepdims), np.min, distinct_arrays, 1),
     "prod": (lambda x, axis, keepdims: x.prod(axis, keepdims), np.prod, arrays, 0),
     "logsumexp": (
         lambda x, axis, keepdims: x.logsumexp(axis, keepdims),

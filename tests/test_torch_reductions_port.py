@@ -247,3 +247,20 @@ def test_composite_reductions_name_themselves_in_dim_errors(name, dim):
         call(torch, torch.zeros(2, 3), dim)
     with pytest.raises((IndexError, RuntimeError), match=rf"^{name}: "):
         call(autograd, Tensor(np.zeros((2, 3))), dim)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("keepdim", [True, False])
+def test_a_bool_after_the_dim_is_torchs_keepdim_and_gives_the_pair(name, keepdim):
+    """``output.max(1, True)[1]`` (torch's idiom for the predicted classes) is the indices with the axis kept; numpy's
+    keyword ``keepdims=`` keeps giving the values."""
+    torch = pytest.importorskip("torch")
+    x = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    values, indices = getattr(Tensor(x), name)(1, keepdim)
+    expected = getattr(torch.tensor(x), name)(1, keepdim)
+    np.testing.assert_array_equal(values.numpy(), expected.values.numpy())
+    np.testing.assert_array_equal(indices.numpy(), expected.indices.numpy())
+    kept = getattr(Tensor(x), name)(1, keepdims=True)
+    assert isinstance(kept, Tensor) and kept.shape == (2, 1)
+    with pytest.raises(TypeError, match="keepdim, a bool"):
+        getattr(Tensor(x), name)(1, None)
