@@ -110,12 +110,44 @@ class MemberList(list):
         return self[position]
 
 
+class _MadeOnFirstRead:
+    """One of the per-module tables torch makes in every ``Module.__init__`` (``_forward_hooks``, ...): here made
+    (empty) on the first read, so a module that never gets hooks carries none, and torch code that reads or clears
+    one (``len(m._forward_hooks)``) works. Hooks are registered through the ``register_*`` methods."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self.factory = factory
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance.__dict__.setdefault(self.name, self.factory())
+
+
 class Module:
     """Base class: subclasses define ``forward``; call the module to run it."""
 
     training: bool = True
     #: Buffer names a state dict may leave out (kept as they are), as torch's old-checkpoint rules allow.
     optional_state: tuple[str, ...] = ()
+    #: torch's version of a module class's state dict layout (the ``version`` of its state dict metadata).
+    _version: int = 1
+    _forward_pre_hooks = _MadeOnFirstRead(OrderedDict)
+    _forward_hooks = _MadeOnFirstRead(OrderedDict)
+    _backward_pre_hooks = _MadeOnFirstRead(OrderedDict)
+    _backward_hooks = _MadeOnFirstRead(OrderedDict)
+    _state_dict_pre_hooks = _MadeOnFirstRead(OrderedDict)
+    _state_dict_hooks = _MadeOnFirstRead(OrderedDict)
+    _load_state_dict_pre_hooks = _MadeOnFirstRead(OrderedDict)
+    _load_state_dict_post_hooks = _MadeOnFirstRead(OrderedDict)
+
+    @property
+    def _non_persistent_buffers_set(self) -> set[str]:
+        """torch's set of the names of the buffers registered with ``persistent=False`` (live)."""
+        return self.__dict__.setdefault("_non_persistent_buffers", set())
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         """A new module; ``nn.ReLU(x)``, the class called on its input, is a TypeError saying so (see
@@ -130,6 +162,13 @@ class Module:
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __dir__(self) -> list[str]:
+        """The usual attributes and the names of the members (``seq.fc`` of a Sequential of named layers, a
+        container's keys) that are identifiers, as torch's (numbered entries are left out)."""
+        names = set(super().__dir__())
+        names.update(name for name, _ in self._direct_members() if name.isidentifier())
+        return sorted(names)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if HOOKED in self.__dict__ or GLOBAL_CALL_HOOKS:  # a hook table of its own, or a global hook
@@ -368,19 +407,26 @@ class Module:
         """torch's ``_buffers``: a live mapping name -> this module's own buffers (None included)."""
         return BufferView(self)
 
-    def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """Yield (qualified name, module) for self and all descendants, depth first.
 
         A module reachable under several names is yielded once (its first name), unless
-        ``remove_duplicate`` is False; a module never appears inside itself (cycles are cut).
+        ``remove_duplicate`` is False; a module never appears inside itself (cycles are cut). torch's ``memo``, a
+        set of modules (first, as in torch's signature), holds modules not to yield, and receives the ones yielded.
         """
+        if memo is not None and not isinstance(memo, (set, frozenset)):
+            raise TypeError(f"named_modules: memo must be a set of modules, got {type(memo).__name__}")
         stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, frozenset())]
-        seen: set[int] = set()
+        seen: set[int] = set() if memo is None else {id(module) for module in memo}
         while stack:
             name, module, ancestors = stack.pop()
             if id(module) in (seen if remove_duplicate else ancestors):
                 continue
             seen.add(id(module))
+            if memo is not None and remove_duplicate:
+                memo.add(module)
             yield name, module
             inside = ancestors if remove_duplicate else ancestors | {id(module)}
             children = [
@@ -414,7 +460,9 @@ class Module:
         """Yield (qualified name, parameter) in definition order: each parameter once (its first name)
         unless ``remove_duplicate`` is False; only this module's own with ``recurse=False``."""
         seen: set[int] = set()
-        modules = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else iter([(prefix, self)])
+        )
         for module_name, module in modules:
             for name, member in module._direct_members():
                 if _is_parameter(member) and not (remove_duplicate and id(member) in seen):
@@ -506,7 +554,9 @@ class Module:
         """Yield (qualified name, buffer) for every buffer that is not None: each once (its first name)
         unless ``remove_duplicate`` is False; only this module's own with ``recurse=False``."""
         seen: set[int] = set()
-        modules = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else iter([(prefix, self)])
+        )
         for module_name, module in modules:
             for name in module._buffer_names():
                 buffer = getattr(module, name)
@@ -970,7 +1020,9 @@ class Module:
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module, children before their parent (torch's order), then on self; returns self.
 
-        ``model.apply(init_weights)`` is the usual way to re-initialise a model. Each module is visited once.
+        ``model.apply(init_weights)`` is the usual way to re-initialise a model. Each module is visited once. A
+        sub-module whose class overrides ``apply`` takes its own sub-tree, in its place (torch calls each child's
+        ``apply``).
         """
         stack: list[tuple[Module, bool]] = [(self, False)]
         seen: set[int] = set()
@@ -982,6 +1034,9 @@ class Module:
             if id(module) in seen:
                 continue
             seen.add(id(module))
+            if module is not self and type(module).apply is not Module.apply:
+                module.apply(fn)
+                continue
             stack.append((module, True))
             stack.extend((child, False) for child in reversed(list(module.children())))
         return self
@@ -1227,7 +1282,9 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type | tupl
 def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> None:
     """``load_state_dict(assign=True)`` for one entry: ``value`` (already validated) used as it is."""
     if isinstance(target, Parameter):
-        if isinstance(value, Parameter):
+        if isinstance(value, Parameter):  # its requires_grad follows the one it replaces, as torch's
+            if value.requires_grad != target.requires_grad:
+                value.requires_grad_(target.requires_grad)
             set_member(owner, attribute, value)
             return
         data = value._data if isinstance(value, Tensor) else _numeric_array(value)

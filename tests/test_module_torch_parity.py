@@ -963,3 +963,64 @@ def test_a_parameter_assigned_over_another_kind_of_member_comes_last_among_the_p
     ours, theirs = build(nn, Tensor), build(torch, torch.tensor)
     assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
     assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+def _pair_of_models(lib):
+    return lib.Sequential(OrderedDict(fc=lib.Linear(2, 3), act=lib.ReLU(), out=lib.Sequential(lib.Linear(3, 1))))
+
+
+def test_named_modules_takes_torchs_memo_first_as_torchs(torch):
+    for lib in (nn, torch.nn):
+        model = _pair_of_models(lib)
+        assert [name for name, _ in model.named_modules(None, "m")] == ["m", "m.fc", "m.act", "m.out", "m.out.0"]
+        memo = {model.fc}
+        assert [name for name, _ in model.named_modules(memo=memo)] == ["", "act", "out", "out.0"]
+        assert len(memo) == 5  # the ones yielded are added
+
+
+def test_a_sub_modules_own_apply_takes_its_sub_tree_as_torchs(torch):
+    def calls(lib):
+        seen = []
+
+        class Child(lib.Linear):
+            def apply(self, fn):
+                seen.append("Child.apply")
+                return super().apply(fn)
+
+        lib.Sequential(Child(1, 1), lib.ReLU()).apply(lambda module: seen.append(type(module).__name__))
+        return seen
+
+    assert calls(nn) == calls(torch.nn) == ["Child.apply", "Child", "ReLU", "Sequential"]
+
+
+def test_the_hook_tables_torch_code_reads_exist_on_a_module_without_hooks(torch):
+    names = ["_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks",
+             "_state_dict_pre_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks"]  # fmt: skip
+    ours, theirs = nn.Linear(1, 1), torch.nn.Linear(1, 1)
+    for name in names:
+        assert len(getattr(ours, name)) == len(getattr(theirs, name)) == 0, name
+    assert ours._version == theirs._version == 1
+    ours.register_buffer("scratch", np.zeros(1, dtype=np.float32), persistent=False)
+    assert ours._non_persistent_buffers_set == {"scratch"}
+    handle = ours.register_forward_hook(lambda module, inputs, output: None)
+    assert len(ours._forward_hooks) == 1
+    handle.remove()
+    assert len(ours._forward_hooks) == 0
+    assert list(ours.state_dict()) == ["weight", "bias"]
+
+
+def test_load_state_dict_assign_gives_a_parameter_the_requires_grad_of_the_one_it_replaces(torch):
+    for lib, make in ((nn, lambda: nn.Parameter(np.ones((1, 2), dtype=np.float32), requires_grad=False)),
+                      (torch.nn, lambda: torch.nn.Parameter(torch.ones(1, 2), requires_grad=False))):  # fmt: skip
+        layer = lib.Linear(2, 1)
+        state = dict(layer.state_dict())
+        state["weight"] = make()
+        layer.load_state_dict(state, assign=True)
+        assert layer.weight.requires_grad
+
+
+def test_dir_lists_named_members_as_torchs(torch):
+    ours, theirs = _pair_of_models(nn), _pair_of_models(torch.nn)
+    for name in ("fc", "act", "out"):
+        assert (name in dir(ours)) and (name in dir(theirs))
+    assert "weight" in dir(ours.fc) and "0" not in dir(ours.out) and "0" not in dir(theirs.out)
