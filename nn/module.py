@@ -13,6 +13,7 @@ validates the whole dict first and either changes everything or nothing.
 from __future__ import annotations
 
 import copy
+import functools
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
@@ -355,6 +356,37 @@ class Module:
         raises or reports an error the module is unchanged. The handle's ``remove()`` unregisters it."""
         return _add_state_hook(self, _LOAD_PRE_HOOKS, hook, "register_load_state_dict_pre_hook")
 
+    def _register_load_state_dict_pre_hook(self, hook: Callable[..., Any], with_module: bool = False) -> HookHandle:
+        """torch's private form of :meth:`register_load_state_dict_pre_hook`: ``hook`` takes the same arguments but
+        the module, unless ``with_module``."""
+        if not callable(hook):
+            raise TypeError(f"_register_load_state_dict_pre_hook: the hook must be callable, got {type(hook).__name__}")
+        if with_module:
+            return self.register_load_state_dict_pre_hook(hook)
+
+        def without_module(module: Module, *arguments: Any) -> Any:
+            return hook(*arguments)
+
+        return self.register_load_state_dict_pre_hook(functools.wraps(hook)(without_module))
+
+    def _load_from_state_dict(
+        self,
+        state_dict: MutableMapping[str, Any],
+        prefix: str,
+        local_metadata: Mapping[str, Any],
+        strict: bool,
+        missing_keys: list[Any],
+        unexpected_keys: list[Any],
+        error_msgs: list[str],
+    ) -> None:
+        """This module's step of a ``load_state_dict``, in torch's signature: its load pre-hooks run here, on
+        ``state_dict`` (the keys under ``prefix``, a copy). A subclass may override it to rename or take entries
+        (``state_dict[prefix + "weight"] = state_dict.pop(prefix + "w")``) before ``super()._load_from_state_dict``,
+        as torch's; the values themselves are written once every module's step has run, all or nothing (see
+        :meth:`load_state_dict`), so an override does not copy them itself."""
+        for hook in list(self.__dict__.get(_LOAD_PRE_HOOKS, {}).values()):
+            hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+
     # -- copying -------------------------------------------------------------
     def __deepcopy__(self, memo: dict[int, Any]) -> Module:
         """A deep copy of this module and its sub-modules, with no recursion over the nesting (any depth works at
@@ -631,17 +663,31 @@ class Module:
             prefix = given.get("prefix", prefix)
             keep_vars = given.get("keep_vars", keep_vars)
         state: Any = OrderedDict() if destination is None else destination
-        if any(_STATE_PRE_HOOKS in m.__dict__ or _STATE_POST_HOOKS in m.__dict__ for m in self.modules()):
+        if any(
+            _STATE_PRE_HOOKS in m.__dict__ or _STATE_POST_HOOKS in m.__dict__ or _writes_own_state(m, m is self)
+            for m in self.modules()
+        ):
             return self._state_dict_with_hooks(state, prefix, keep_vars)
         for name, owner, _, member in self._state_entries():
             state[prefix + name] = _state_value(owner, member, keep_vars)
         return state
 
+    def _save_to_state_dict(self, destination: MutableMapping[str, Any], prefix: str, keep_vars: bool) -> None:
+        """Write this module's own entries (its parameters, persistent buffers and extra state, not its
+        sub-modules') into ``destination`` under ``prefix``, as torch's: a subclass may override it to write more
+        (or fewer) entries, calling ``super()._save_to_state_dict`` for the usual ones; ``state_dict`` calls it for
+        every module that overrides it."""
+        for name, owner, _, member in _own_state_entries(self, prefix):
+            destination[name] = _state_value(owner, member, keep_vars)
+
     def _state_dict_with_hooks(self, state: Any, prefix: str, keep_vars: bool) -> Any:
         """:meth:`state_dict` with its hooks run in torch's order: a module's pre-hooks before its own entries are
         written, its post-hooks after its sub-modules' entries (and post-hooks), with the prefix of its keys. A loop
-        over ``named_modules``: a module's sub-tree ends where the next name stops starting with its own."""
+        over ``named_modules``: a module's sub-tree ends where the next name stops starting with its own. A module
+        whose class overrides ``_save_to_state_dict`` writes its own entries through it; a sub-module whose class
+        overrides ``state_dict`` writes its whole sub-tree through it (torch calls each child's ``state_dict``)."""
         open_modules: list[tuple[str, Module]] = []  # the modules whose sub-tree is being written, outermost first
+        delegated: tuple[str, ...] = ()  # the prefixes of the sub-trees a sub-module's own state_dict wrote
 
         def close(until: str | None) -> Any:
             nonlocal state
@@ -663,13 +709,22 @@ class Module:
                         state = result
 
         for module_name, module in self.named_modules(remove_duplicate=False):
+            if module_name and f"{module_name}.".startswith(delegated):
+                continue
             if module_name:
                 close(module_name)
             module_prefix = f"{prefix}{module_name}." if module_name else prefix
+            if module_name and type(module).state_dict is not Module.state_dict:
+                module.state_dict(destination=state, prefix=module_prefix, keep_vars=keep_vars)
+                delegated += (f"{module_name}.",)
+                continue
             for hook in list(module.__dict__.get(_STATE_PRE_HOOKS, {}).values()):
                 hook(module, module_prefix, keep_vars)
-            for name, owner, _, member in _own_state_entries(module, module_prefix):
-                state[name] = _state_value(owner, member, keep_vars)
+            if type(module)._save_to_state_dict is Module._save_to_state_dict:
+                for name, owner, _, member in _own_state_entries(module, module_prefix):
+                    state[name] = _state_value(owner, member, keep_vars)
+            else:
+                module._save_to_state_dict(state, module_prefix, keep_vars)
             open_modules.append((module_name, module))
         close(None)
         return state
@@ -798,8 +853,7 @@ class Module:
             local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
             if assign:
                 local_metadata["assign_to_params_buffers"] = assign
-            for hook in list(module.__dict__.get(_LOAD_PRE_HOOKS, {}).values()):
-                hook(module, local, prefix, local_metadata, True, missing, unexpected, error_msgs)
+            module._load_from_state_dict(local, prefix, local_metadata, True, missing, unexpected, error_msgs)
             children = [
                 (f"{prefix}{name}.", child)
                 for name, child in module._direct_members()
@@ -857,7 +911,10 @@ class Module:
         """
         post_hooks = _load_post_hooks(self)
         added: tuple[list[Any], list[Any]] = ([], [])  # missing and unexpected keys the pre-hooks reported
-        if isinstance(state, Mapping) and any(_LOAD_PRE_HOOKS in module.__dict__ for module in self.modules()):
+        if isinstance(state, Mapping) and any(
+            _LOAD_PRE_HOOKS in module.__dict__ or type(module)._load_from_state_dict is not Module._load_from_state_dict
+            for module in self.modules()
+        ):
             state, added = self._state_after_load_pre_hooks(state, assign)
         owner = type(self).__name__  # (a lazy module sized below changes class)
         unsized = _size_lazy_modules(self, state)  # (lazy layers the state sizes; put back if the load fails)
@@ -1315,6 +1372,15 @@ def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any)
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
+
+
+def _writes_own_state(module: Module, is_root: bool) -> bool:
+    """Whether ``module``'s class writes its state its own way: overrides ``_save_to_state_dict``, or (below the
+    module whose ``state_dict`` runs) ``state_dict`` itself."""
+    kind = type(module)
+    return kind._save_to_state_dict is not Module._save_to_state_dict or (
+        not is_root and kind.state_dict is not Module.state_dict
+    )
 
 
 def _own_state_entries(module: Module, prefix: str) -> Iterator[tuple[str, Module, str, Any]]:

@@ -1024,3 +1024,63 @@ def test_dir_lists_named_members_as_torchs(torch):
     for name in ("fc", "act", "out"):
         assert (name in dir(ours)) and (name in dir(theirs))
     assert "weight" in dir(ours.fc) and "0" not in dir(ours.out) and "0" not in dir(theirs.out)
+
+
+def _array_maker(lib, torch):
+    return (lambda v: np.array(v, dtype=np.float32)) if lib is nn else (lambda v: torch.tensor(v))
+
+
+def _state_dict_keys_written_by_overrides(lib, make):
+    class Extra(lib.Linear):
+        def _save_to_state_dict(self, destination, prefix, keep_vars):
+            super()._save_to_state_dict(destination, prefix, keep_vars)
+            destination[prefix + "scale"] = make([1.0])
+
+    class NoBias(lib.Linear):
+        def state_dict(self, *args, **kwargs):
+            state = super().state_dict(*args, **kwargs)
+            state.pop(kwargs.get("prefix", "") + "bias", None)
+            return state
+
+    return [list(lib.Sequential(Extra(1, 1)).state_dict()), list(NoBias(1, 1).state_dict()),
+            list(lib.Sequential(NoBias(1, 1), lib.Linear(1, 1)).state_dict())]  # fmt: skip
+
+
+def test_an_overridden_save_to_state_dict_and_a_childs_own_state_dict_write_as_torchs(torch):
+    ours = _state_dict_keys_written_by_overrides(nn, _array_maker(nn, torch))
+    theirs = _state_dict_keys_written_by_overrides(torch.nn, _array_maker(torch.nn, torch))
+    assert ours == theirs == [["0.weight", "0.bias", "0.scale"], ["weight"], ["0.weight", "1.weight", "1.bias"]]
+
+
+def _loaded_through_a_renaming_override(lib, make):
+    class Renamed(lib.Linear):
+        def _load_from_state_dict(self, state_dict, prefix, *rest):
+            if prefix + "w" in state_dict:
+                state_dict[prefix + "weight"] = state_dict.pop(prefix + "w")
+            super()._load_from_state_dict(state_dict, prefix, *rest)
+
+    model = lib.Sequential(Renamed(1, 1))
+    result = model.load_state_dict({"0.w": make([[5.0]]), "0.bias": make([1.0])})
+    weight = model[0].weight
+    return result.missing_keys, result.unexpected_keys, float(np.asarray(getattr(weight, "data", weight))[0, 0])
+
+
+def test_an_overridden_load_from_state_dict_renames_keys_before_the_load_as_torchs(torch):
+    ours = _loaded_through_a_renaming_override(nn, _array_maker(nn, torch))
+    theirs = _loaded_through_a_renaming_override(torch.nn, _array_maker(torch.nn, torch))
+    assert ours == theirs == ([], [], 5.0)
+
+
+def _private_pre_hook_calls(lib):
+    calls = []
+    layer = lib.Linear(1, 1)
+    layer._register_load_state_dict_pre_hook(lambda state, prefix, *rest: calls.append(("without", prefix)))
+    layer._register_load_state_dict_pre_hook(
+        lambda module, state, prefix, *rest: calls.append((type(module).__name__, prefix)), with_module=True
+    )
+    layer.load_state_dict(layer.state_dict())
+    return calls
+
+
+def test_the_private_load_pre_hook_takes_the_module_only_when_asked_as_torchs(torch):
+    assert _private_pre_hook_calls(nn) == _private_pre_hook_calls(torch.nn) == [("without", ""), ("Linear", "")]
