@@ -337,8 +337,8 @@ def test_distances_of_shapes_that_do_not_broadcast_raise_torchs_runtime_error():
             lambda: F.cosine_similarity(np.ones((2, 3)), np.ones((4, 3))),
             r"shapes \(2, 3\) and \(4, 3\) do not broadcast",
         ),
-        (lambda: F.normalize(np.ones(3), p=float("nan")), "normalize: p must be"),
-        (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=float("nan")), "pairwise_distance: p must be"),
+        (lambda: F.normalize(np.ones(3), p=float("nan")), "normalize: p must not be nan"),
+        (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=float("nan")), "pairwise_distance: p must not be nan"),
         (lambda: F.normalize(np.ones((2, 3)), dim=2), "normalize: dim must be in"),
     ],
 )
