@@ -20,6 +20,7 @@ from . import (
     numpy_more,
     numpy_protocol,
     shape_functions,
+    special,
     torch_functions,
 )
 from . import (
@@ -49,6 +50,7 @@ from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp, num
 from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from .devices import device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
+from .element_count import Size
 from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -558,6 +560,7 @@ __all__ = [
     "take",
     "take_along_axis",
     "ShapeError",
+    "Size",
     "Tensor",
     "tensor",
     "tensordot",
@@ -588,3 +591,10 @@ globals().update(torch_functions.module_functions(set(globals())))
 globals().update(torch_functions.with_torch_keyword_names(globals()))
 # torch's legacy tensor types (autograd.FloatTensor, autograd.LongTensor, ...), outside __all__ too
 globals().update(LEGACY_TENSOR_TYPES)
+
+# torch.special's names for functions the library has at the top level (torch.special.logit(x) is torch.logit(x))
+for _name in ("exp2", "expm1", "log1p", "log_softmax", "logit", "logsumexp", "round", "sinc", "softmax", "xlogy"):
+    setattr(special, _name, globals()[_name])
+special.__all__ = sorted({*special.__all__, "exp2", "expm1", "log1p", "log_softmax", "logit", "logsumexp", "round",
+                          "sinc", "softmax", "xlogy"})  # fmt: skip
+del _name

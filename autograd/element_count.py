@@ -1,4 +1,5 @@
-"""``ElementCount``: numpy's ``size`` (an int) that can also be called as torch's ``size()`` (the shape)."""
+"""``ElementCount``: numpy's ``size`` (an int) that can also be called as torch's ``size()`` (the shape, a
+:class:`Size`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,33 @@ import numpy as np
 
 from .broadcasting import normalize_axes
 
-__all__ = ["ElementCount"]
+__all__ = ["ElementCount", "Size"]
+
+
+class Size(tuple):
+    """torch's ``Size``: a shape, a tuple of ints (equal to the plain tuple, ``x.size() == (2, 3)``), with ``numel()``;
+    ``x.size()`` gives one, so ``x.size() == autograd.Size([2, 3])`` and ``isinstance(x.size(), autograd.Size)``
+    hold, as in torch (``x.shape`` stays numpy's plain tuple)."""
+
+    __slots__ = ()
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        sizes = tuple(sizes)
+        for size in sizes:
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+                raise TypeError(f"Size: sizes must be integers, got {size!r}")
+        return super().__new__(cls, (int(size) for size in sizes))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape (1 for ())."""
+        return math.prod(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
 
 
 class ElementCount(int):
@@ -34,7 +61,7 @@ class ElementCount(int):
 
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
-            return self.shape
+            return Size(self.shape)
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
             raise TypeError(f"size: dim must be an integer, got {dim!r}")
         if not self.shape:

@@ -1174,6 +1174,14 @@ class Module:
         """Returns self: everything already lives in main memory (torch's ``module.cpu()``)."""
         return self
 
+    def cuda(self, device: Any = None) -> Module:
+        """torch's ``module.cuda()``: refused, there is no GPU (``autograd.cuda.is_available()`` is False), as a
+        Tensor's ``cuda()`` is."""
+        raise RuntimeError(
+            f"{type(self).__name__}.cuda: there is no GPU here; this library computes with numpy on the CPU (use "
+            ".cpu(), or guard the call with autograd.cuda.is_available())"
+        )
+
     def share_memory(self) -> Module:
         """torch's ``share_memory`` moves parameters to shared memory for processes that train one model (Hogwild
         with torch.multiprocessing). numpy arrays cannot be shared so; a silent no-op would let such processes

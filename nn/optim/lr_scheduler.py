@@ -60,6 +60,9 @@ __all__ = [
     "StepLR",
 ]
 
+#: torch's old name of the base class, which custom schedulers written before torch 2.0 subclass (torch keeps it).
+_LRScheduler = LRScheduler
+
 
 class StepLR(LRScheduler):
     """Decay by ``gamma`` every ``step_size`` epochs: ``lr = base_lr * gamma^(epoch // step_size)``."""
