@@ -108,8 +108,8 @@ REDUCTIONS = {
         lambda x, a, k: x.std(a, keepdims=k),
         lambda x, a, k: torch.std(x, _dims(a, x.ndim), correction=0, keepdim=k),
     ),
-    "max": (lambda x, a, k: x.max(a, k), lambda x, a, k: torch.amax(x, _dims(a, x.ndim), keepdim=k)),
-    "min": (lambda x, a, k: x.min(a, k), lambda x, a, k: torch.amin(x, _dims(a, x.ndim), keepdim=k)),
+    "max": (lambda x, a, k: x.max(a, keepdims=k), lambda x, a, k: torch.amax(x, _dims(a, x.ndim), keepdim=k)),
+    "min": (lambda x, a, k: x.min(a, keepdims=k), lambda x, a, k: torch.amin(x, _dims(a, x.ndim), keepdim=k)),
     "logsumexp": (
         lambda x, a, k: x.logsumexp(a, k),
         lambda x, a, k: torch.logsumexp(x, _dims(a, x.ndim), keepdim=k),
