@@ -44,7 +44,8 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
 __all__ = [
-    "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "leaf_accumulation", "local_gradients",
+    "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "grads_restored_on_error", "leaf_accumulation",
+    "local_gradients",
 ]  # fmt: skip
 
 #: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared
@@ -723,6 +724,10 @@ def _pass(
     _mode.enabled = create_graph
     try:
         _store_leaf_gradients(finished_nodes, finished_grads, handed_out, create_graph)
+    except BaseException:  # a post-accumulate-grad hook raised: the retained intermediates get theirs back too
+        for node, grad in zip(overwritten_nodes, overwritten_grads):
+            node._grad = grad
+        raise
     finally:
         _mode.enabled = previous_mode
     if free:
@@ -755,6 +760,12 @@ def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[i
     :data:`leaf_accumulation`, taken once for a run of leaves without post-accumulate-grad hooks; a leaf with such
     hooks takes its own lock for its addition and its hooks (``Node._accumulate_leaf``), so its hooks run while
     other threads may add into other leaves, as torch's."""
+    with grads_restored_on_error(nodes):
+        _add_leaf_gradients(nodes, grads, handed_out, create_graph)
+
+
+def _add_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool) -> None:
+    """:func:`_store_leaf_gradients`' additions, the leaf lock taken once for a run of leaves without hooks."""
     held = False
     try:
         for node, grad in zip(nodes, grads):
@@ -773,6 +784,29 @@ def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[i
     finally:
         if held:
             leaf_accumulation.release()
+
+
+@contextlib.contextmanager
+def grads_restored_on_error(nodes: Sequence[Node]) -> Iterator[None]:
+    """Around adding gradients into the ``.grad`` of ``nodes``: if the block raises (a post-accumulate-grad hook of
+    one of them, after others took their gradients), every one gets its ``.grad`` back, the object and its values
+    (what the hooks themselves did stays done). Backups are taken only where some node has such hooks: without
+    them nothing can raise half-way."""
+    if not any(node._post_accumulate_grad_hooks for node in nodes):
+        yield
+        return
+    backups = [(node, node._grad) for node in nodes]
+    values = [
+        np.array(grad, copy=True) if type(grad) is _ndarray and grad.flags.writeable else None for _, grad in backups
+    ]
+    try:
+        yield
+    except BaseException:
+        for (node, grad), saved in zip(backups, values):
+            if saved is not None:
+                np.copyto(grad, saved)
+            node._grad = grad
+        raise
 
 
 @contextlib.contextmanager

@@ -54,6 +54,7 @@ from .backprop import (
     backpropagate,
     backward_order,
     frees_graph,
+    grads_restored_on_error,
     leaf_accumulation,
 )
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -682,7 +683,8 @@ def run_backward(
         roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True, free=free
     )
     handed_out = {id(seed) for seed in seeds}
-    with set_grad_enabled(bool(create_graph)):  # (recorded under create_graph, as backpropagate's)
+    # (recorded under create_graph, as backpropagate's; all or nothing, should a post-accumulate-grad hook raise)
+    with set_grad_enabled(bool(create_graph)), grads_restored_on_error([n for n in targets if id(n) in found]):
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]

@@ -1259,8 +1259,9 @@ class Tensor(
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` each time ``backward()`` has accumulated this leaf's ``.grad`` (torch's method of
         that name; an optimizer step inside the hook updates the parameter as soon as its gradient is ready).
-        ``autograd.grad`` stores no ``.grad`` and so calls no such hook. Returns a handle whose ``remove()``
-        unregisters the hook."""
+        ``autograd.grad`` stores no ``.grad`` and so calls no such hook. A hook that raises fails the backward pass
+        with every ``.grad`` it wrote put back (what the hooks did themselves stays done). Returns a handle whose
+        ``remove()`` unregisters the hook."""
         if not self._requires_grad:
             raise RuntimeError(
                 "register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't require gradient"

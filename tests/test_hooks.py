@@ -395,3 +395,24 @@ def test_a_grad_fn_post_hook_under_create_graph_is_differentiated_through():
     np.testing.assert_allclose(first.data, 2 * 2 * x.data)
     (second,) = grad(first.sum(), x)
     np.testing.assert_allclose(second, [4.0, 4.0])
+
+
+def test_a_raising_post_accumulate_grad_hook_leaves_every_grad_as_it_was():
+    """backward() is all or nothing: a leaf's post-accumulate-grad hook raising after other leaves took their
+    gradients puts every .grad back, the leaves' (their arrays' values too) and the retained intermediates'."""
+    a, b, c = (Tensor(np.ones(2), requires_grad=True) for _ in range(3))
+    c.grad = np.array([5.0, 5.0])
+    kept = c._grad  # (.grad reads as a view of it)
+    h = a * 2
+    h.retain_grad()
+    loss = (h * b * c).sum()
+
+    def boom(tensor):
+        raise RuntimeError("post-accumulate hook failed")
+
+    b.register_post_accumulate_grad_hook(boom)
+    with pytest.raises(RuntimeError, match="post-accumulate hook failed"):
+        loss.backward()
+    assert a.grad is None and b.grad is None and h.grad is None
+    assert c._grad is kept
+    np.testing.assert_array_equal(c.grad, [5.0, 5.0])

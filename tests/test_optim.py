@@ -2,6 +2,7 @@
 test, Value parameters, dtypes, gradients left untouched, parameter groups, state_dict round trips and
 bad input."""
 
+import copy
 import inspect
 import math
 import warnings
@@ -1226,3 +1227,36 @@ def test_loading_another_optimizers_state_names_the_mismatch_without_empty_lists
     assert "unexpected keys ['exp_avg', 'exp_avg_sq', 'step']" in message
     assert "missing keys []" not in message
     assert len(sgd.state) == 0 and sgd.param_groups[0]["lr"] == 0.1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: nn.optim.Adam(ps, lr=0.1),
+        lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: nn.optim.Adafactor(ps, lr=0.1),
+        lambda ps: nn.optim.Rprop(ps),
+    ],
+    ids=["Adam", "SGD momentum", "Adafactor", "Rprop"],
+)
+def test_a_step_after_a_parameters_data_took_another_shape_changes_nothing(make):
+    """The state kept for a parameter whose .data was replaced by one of another shape no longer fits it: step()
+    refuses before any parameter or state changes (the update would fail half-way), naming the state entry."""
+    first, second = (nn.Parameter(np.ones((2, 3), dtype=np.float32)) for _ in range(2))
+    optimizer = make([first, second])
+    first.grad, second.grad = np.ones((2, 3), np.float32), np.ones((2, 3), np.float32)
+    optimizer.step()
+    second.data = np.ones((3, 2), np.float32)
+    first.grad, second.grad = np.ones((2, 3), np.float32), np.ones((3, 2), np.float32)
+    before, version = first.data.copy(), first._version
+    state_before = copy.deepcopy(optimizer.state_dict())
+    with pytest.raises(ValueError, match=r"step: state '\w+' of shape \(2, \d\) does not fit its parameter"):
+        optimizer.step()
+    np.testing.assert_array_equal(first.data, before)
+    assert first._version == version
+    after = optimizer.state_dict()
+    for index, entry in state_before["state"].items():
+        for key, value in entry.items():
+            np.testing.assert_array_equal(after["state"][index][key], value)
+    optimizer.state.pop(second)  # a fresh state for the reshaped parameter: the step goes on
+    optimizer.step()

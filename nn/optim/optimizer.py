@@ -377,13 +377,15 @@ class Optimizer(OptimizerHooks):
 
         ``closure`` (optional) re-evaluates the model and returns the loss; it runs
         with gradients enabled before the update, and its result is returned.
-        All gradients are checked before any parameter changes.
+        All gradients, and the shapes of the state kept for each parameter, are checked before any parameter
+        changes.
         """
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         work = []
+        states = self.state
         for group in self.param_groups:
             rate = self._plain_rate(group)
             for parameter in group["params"]:
@@ -391,6 +393,8 @@ class Optimizer(OptimizerHooks):
                 if grad is None or not parameter._requires_grad:  # no gradient, or frozen
                     continue
                 data = parameter._data
+                if rate is None and parameter in states:
+                    self._check_state_shapes(parameter, states[parameter])
                 # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
                 if not (
                     type(grad) is _ndarray
@@ -404,7 +408,7 @@ class Optimizer(OptimizerHooks):
                     work.append((group, parameter, grad, None))
                 else:
                     work.append((group, parameter, grad, rate))
-        states, update = self.state, self._update
+        update = self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
         try:
             with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
@@ -428,6 +432,18 @@ class Optimizer(OptimizerHooks):
         finally:
             increment_version(updated_in_place)
         return loss
+
+    def _check_state_shapes(self, parameter: Node, state: dict[str, Any]) -> None:
+        """Raise, before any parameter changes, if an array of ``parameter``'s state no longer fits it: its ``.data``
+        was replaced by one of another shape since the state was made (the update would fail half-way)."""
+        shape = _shape_of(parameter)
+        for key, value in state.items():
+            if type(value) is _ndarray and value.shape != shape and value.shape != self.state_shape(key, shape):
+                raise ValueError(
+                    f"{type(self).__name__}.step: state {key!r} of shape {value.shape} does not fit its parameter of "
+                    f"shape {shape} (its data was replaced by one of another shape): reset that parameter's state "
+                    "(optimizer.state.pop(parameter)) or make a new optimizer"
+                )
 
     def _checked_gradient(self, parameter: Node) -> np.ndarray:
         """The gradient of ``parameter`` as an array of its shape and dtype; raises, before any parameter changes,
