@@ -1260,3 +1260,25 @@ def test_a_step_after_a_parameters_data_took_another_shape_changes_nothing(make)
             np.testing.assert_array_equal(after["state"][index][key], value)
     optimizer.state.pop(second)  # a fresh state for the reshaped parameter: the step goes on
     optimizer.step()
+
+
+def test_errors_that_name_the_optimizer_or_scheduler_for_inputs_that_are_not_numbers():
+    parameter = nn.Parameter(np.array([1.0, 2.0], np.float32))
+    plateau = nn.optim.lr_scheduler.ReduceLROnPlateau(nn.optim.SGD([parameter], lr=0.1))
+    for metric in ("abc", [0.5], np.array([1.0, 2.0])):
+        with pytest.raises(TypeError, match="ReduceLROnPlateau.step: the metric must be one number"):
+            plateau.step(metric)
+    plateau.step(np.array([0.5]))  # one element: its number
+    optimizer = nn.optim.SGD([parameter], lr=0.1)
+    state = copy.deepcopy(optimizer.state_dict())
+    state["param_groups"][0]["params"] = None
+    with pytest.raises(ValueError, match="'params' must be a list of parameter indices, got None"):
+        optimizer.load_state_dict(state)
+    lbfgs = nn.optim.LBFGS([parameter])
+
+    def closure_without_return():
+        lbfgs.zero_grad()
+        ((parameter - 3) ** 2).sum().backward()
+
+    with pytest.raises(TypeError, match="LBFGS.step: the closure must return the loss"):
+        lbfgs.step(closure_without_return)

@@ -128,7 +128,13 @@ class LBFGS(Optimizer):
         """Run the closure (gradients enabled): (its result, the loss as a float, the flat gradient)."""
         with enable_grad():
             result = closure()
-        loss = float(result._data if isinstance(result, Node) else result)
+        try:
+            loss = float(result._data if isinstance(result, Node) else result)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"LBFGS.step: the closure must return the loss (one number or a one-element Tensor), got "
+                f"{type(result).__name__}; end it with `return loss`"
+            ) from None
         return result, loss, self._gather_flat_grad()
 
     def _directional_evaluate(

@@ -514,7 +514,11 @@ class Optimizer(OptimizerHooks):
         new_groups: list[dict[str, Any]] = []
         parameters: dict[int, Node] = {}
         for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
-            saved_indices = list(saved.get("params", []))
+            given = saved.get("params", [])
+            if not isinstance(given, (list, tuple)):
+                problems.append(f"param group {number}: 'params' must be a list of parameter indices, got {given!r}")
+                continue
+            saved_indices = list(given)
             if len(saved_indices) != len(group["params"]):
                 problems.append(
                     f"param group {number} has {len(saved_indices)} saved parameters, expected {len(group['params'])}"

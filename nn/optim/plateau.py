@@ -102,7 +102,13 @@ class ReduceLROnPlateau(LRScheduler):
         ``epoch`` (deprecated in torch, which warns, as here) sets ``last_epoch`` instead of counting on."""
         if metrics is None:
             raise TypeError("ReduceLROnPlateau.step: pass the watched metric, e.g. scheduler.step(validation_loss)")
-        value = float(getattr(metrics, "item", lambda: metrics)())
+        try:  # a number, a one-element array or Tensor (torch's float(metrics))
+            value = float(getattr(metrics, "item", lambda: metrics)())
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"ReduceLROnPlateau.step: the metric must be one number (a float, or a one-element array or Tensor), "
+                f"got {type(metrics).__name__} {str(metrics)[:60]}"
+            ) from None
         self.last_epoch = self.last_epoch + 1 if epoch is None else check_epoch("ReduceLROnPlateau", epoch)
         if self.is_better(value, self.best):
             self.best, self.num_bad_epochs = value, 0
