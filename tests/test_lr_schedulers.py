@@ -404,3 +404,16 @@ def test_function_states_in_the_state_dict_are_torchs():
         assert set(torch_state) - set(our_state) == set(TORCH_FLAGS) and set(our_state) <= set(torch_state)
         for key in ("lr_lambdas", "_scale_fn_custom"):
             assert our_state.get(key) == torch_state.get(key)
+
+
+def test_load_state_dict_refuses_entries_of_the_wrong_type_before_anything_changes():
+    """A state dict whose step_size is a string or whose last_epoch is None loaded, and the next step() failed
+    with Python's own TypeError; now the load refuses it, naming the entries, and the scheduler is unchanged."""
+    optimizer = _sgd()
+    scheduler = schedules.StepLR(optimizer, step_size=2)
+    state = scheduler.state_dict()
+    state["step_size"], state["last_epoch"] = "2", None
+    with pytest.raises(ValueError, match=r"entries of the wrong type: last_epoch .*step_size \(str 2"):
+        scheduler.load_state_dict(state)
+    assert scheduler.step_size == 2 and scheduler.last_epoch == 0
+    scheduler.load_state_dict(scheduler.state_dict())  # its own state loads

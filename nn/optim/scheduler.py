@@ -245,6 +245,15 @@ class LRScheduler:
             raise ValueError(
                 f"{type(self).__name__}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
             )
+        current = self.state_dict()
+        wrong = [
+            f"{key} ({_kind_of(state_dict[key])} where this scheduler holds {_kind_of(current[key])})"
+            for key in sorted(set(state_dict) & set(current))
+            if not _same_kind(state_dict[key], current[key])
+            and not (state_dict[key] is None and key != "last_epoch")  # (torch saves None for some of its numbers)
+        ]
+        if wrong:
+            raise ValueError(f"{type(self).__name__}.load_state_dict: entries of the wrong type: {', '.join(wrong)}")
         groups = len(self.optimizer.param_groups)
         for key in ("base_lrs", "min_lrs"):
             if key in state_dict and len(state_dict[key]) != groups:
@@ -272,6 +281,32 @@ class LRScheduler:
             return state_dict
         passed_over = TORCH_BOOKKEEPING | self.torch_derived
         return {self.torch_names.get(key, key): value for key, value in state_dict.items() if key not in passed_over}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _same_kind(loaded: Any, held: Any) -> bool:
+    """Whether a loaded state entry can stand where the scheduler holds ``held``: a number for a number (an int or
+    a float: torch's state dicts hold either), a flag for a flag, a list or tuple for a list (a number for each of
+    its numbers), a string for a string; anything where it holds None or another kind of object (a function's
+    state, a dict)."""
+    if _is_number(held):
+        return _is_number(loaded)
+    if isinstance(held, (bool, np.bool_)):
+        return isinstance(loaded, (bool, np.bool_))
+    if isinstance(held, str):
+        return isinstance(loaded, str)
+    if isinstance(held, (list, tuple)):
+        return isinstance(loaded, (list, tuple)) and all(
+            _same_kind(item, reference) for item, reference in zip(loaded, held) if _is_number(reference)
+        )
+    return True
+
+
+def _kind_of(value: Any) -> str:
+    return "a number" if _is_number(value) else f"{type(value).__name__} {str(value)[:40]}"
 
 
 #: Flags torch 2's schedulers keep in their state dicts for their own step bookkeeping (whether get_lr() runs
