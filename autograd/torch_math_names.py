@@ -773,6 +773,9 @@ class TorchMathNames:
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
         if tensor._data.dtype.kind != "f":
             raise TypeError(f"nanmean: expects a floating-point tensor, got dtype {tensor.data.dtype}")
+        if tensor._data.dtype == np.float16:  # computed in float32 and rounded once, as torch's half kernels: the
+            # sum and the count of more than 65504 entries are beyond float16
+            return tensor.astype(np.float32).nanmean(dim, keepdim).astype(np.float16)
         dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)
         axes = normalize_axes(dim, tensor.ndim, "nanmean")
         count = (~np.isnan(tensor._data)).sum(axis=axes, keepdims=keepdim).astype(tensor._data.dtype)

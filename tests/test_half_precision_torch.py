@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor
@@ -625,3 +626,25 @@ def test_a_float16_tensor_and_a_numpy_scalar_give_what_the_same_python_number_gi
     assert out.dtype == np.float16 and ours.grad.dtype == np.float16
     np.testing.assert_array_equal(out.numpy(), torch_out.detach().numpy())
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda lib, x: x.mean(), lambda lib, x: lib.nanmean(x), lambda lib, x: (x * x).mean(0)],
+    ids=["mean", "nanmean", "mean of squares"],
+)
+def test_a_float16_mean_of_more_than_65504_entries_has_torchs_value_and_gradient(call):
+    """The count 70000 is inf in float16: the gradient 1/n was 0 and nanmean's value 0; torch computes both in
+    float32 and rounds once."""
+    x = np.random.default_rng(3).standard_normal(70_000).astype(np.float16)
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = call(autograd, ours)
+        out.backward()
+    expected = call(torch, theirs)
+    expected.backward()
+    assert out.dtype == np.float16 and ours.grad.dtype == np.float16
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=2e-3)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=2e-3, atol=1e-9)
+    assert np.abs(ours.grad).max() > 0

@@ -602,7 +602,7 @@ linear_relu = Op(  # relu(x @ W^T + b), one node
     "linear_relu", _linear_relu_rule, joint=True, accumulate=_linear_relu_accumulate, saved=_linear_relu_saved
 )
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims), reads_values=False)
-mean = Op("mean", _mean_rule, reads_values=False)
+mean = Op("mean", rule_in_float32(_mean_rule), reads_values=False)  # (a float16 1/n of n > 65504 entries is 0)
 max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
