@@ -31,6 +31,7 @@ import numpy as np
 
 from .function import Function, FunctionContext
 from .grad_mode import is_grad_enabled
+from .quiet import quietly
 from .shape_errors import DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
 
@@ -139,12 +140,13 @@ def lapack_svd(data: np.ndarray, op: str, full_matrices: bool = False, compute_u
     [-1.3, -2, 2.9]] never returns): its factors and singular values are nan, torch's answer; the others' are
     numpy's. Every SVD of the library goes through here."""
     broken = ~np.isfinite(data).all(axis=(-2, -1))  # (the usual, finite input: this one pass over it)
+    # (quietly: a float32 singular value beyond float32's range is inf, as torch's, without numpy's warning)
     if not broken.any():
-        return np.linalg.svd(data, full_matrices=full_matrices, compute_uv=compute_uv)
+        return quietly(np.linalg.svd, data, full_matrices=full_matrices, compute_uv=compute_uv)
     if np.isnan(data).any():
         raise LinAlgError(f"{op}: the SVD failed to converge because the input of shape {data.shape} contains nan")
-    factors = np.linalg.svd(
-        np.where(broken[..., None, None], 0, data), full_matrices=full_matrices, compute_uv=compute_uv
+    factors = quietly(
+        np.linalg.svd, np.where(broken[..., None, None], 0, data), full_matrices=full_matrices, compute_uv=compute_uv
     )
     if not compute_uv:
         return np.where(broken[..., None], np.nan, factors)
@@ -194,7 +196,7 @@ class Eigh(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, lower: bool) -> tuple[np.ndarray, np.ndarray]:
         ctx.set_materialize_grads(False)
-        w, v = np.linalg.eigh(a._data, UPLO="L" if lower else "U")
+        w, v = quietly(np.linalg.eigh, a._data, UPLO="L" if lower else "U")  # (an eigenvalue beyond float32's: inf)
         ctx.lower = lower
         ctx.save_for_backward(a, w, v)
         return w, v

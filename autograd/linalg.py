@@ -211,7 +211,7 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
 def _hermitian_pseudo_inverse(a: np.ndarray, atol: np.ndarray, rtol: np.ndarray) -> np.ndarray:
     """pinv(hermitian=True): V diag(1 / w) V^T over the eigenvalues w of A's lower triangle with |w| above
     max(atol, rtol * max |w|), the others dropped (torch's linalg.pinv)."""
-    values, vectors = np.linalg.eigh(a)
+    values, vectors = quietly(np.linalg.eigh, a)
     magnitudes = np.abs(values)
     largest = magnitudes.max(axis=-1, keepdims=True) if magnitudes.shape[-1] else magnitudes
     keep = magnitudes > np.maximum(atol, rtol * largest)
