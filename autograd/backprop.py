@@ -760,8 +760,12 @@ def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[i
     :data:`leaf_accumulation`, taken once for a run of leaves without post-accumulate-grad hooks; a leaf with such
     hooks takes its own lock for its addition and its hooks (``Node._accumulate_leaf``), so its hooks run while
     other threads may add into other leaves, as torch's."""
-    with grads_restored_on_error(nodes):
-        _add_leaf_gradients(nodes, grads, handed_out, create_graph)
+    for node in nodes:  # (a loop, not grads_restored_on_error's own test: this runs after every pass)
+        if node._post_accumulate_grad_hooks:
+            with grads_restored_on_error(nodes):
+                _add_leaf_gradients(nodes, grads, handed_out, create_graph)
+            return
+    _add_leaf_gradients(nodes, grads, handed_out, create_graph)
 
 
 def _add_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool) -> None:
