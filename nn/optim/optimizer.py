@@ -394,7 +394,11 @@ class Optimizer(OptimizerHooks):
                     continue
                 data = parameter._data
                 if rate is None and parameter in states:
-                    self._check_state_shapes(parameter, states[parameter])
+                    for value in states[parameter].values():  # the first array kept: it has the parameter's shape
+                        if type(value) is _ndarray:  # (but for Adafactor's factors), unless the data took another
+                            if value.shape != data.shape:
+                                self._check_state_shapes(parameter, states[parameter])
+                            break
                 # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
                 if not (
                     type(grad) is _ndarray
@@ -438,6 +442,8 @@ class Optimizer(OptimizerHooks):
         was replaced by one of another shape since the state was made (the update would fail half-way)."""
         shape = _shape_of(parameter)
         for key, value in state.items():
+            if key in self.scalar_state:  # (a step count, a rate: no shape to keep)
+                continue
             if type(value) is _ndarray and value.shape != shape and value.shape != self.state_shape(key, shape):
                 raise ValueError(
                     f"{type(self).__name__}.step: state {key!r} of shape {value.shape} does not fit its parameter of "
