@@ -396,7 +396,7 @@ class Optimizer(OptimizerHooks):
                 if rate is None and parameter in states:
                     for value in states[parameter].values():  # the first array kept: it has the parameter's shape
                         if type(value) is _ndarray:  # (but for Adafactor's factors), unless the data took another
-                            if value.shape != data.shape:
+                            if value.shape != (data.shape if type(data) is _ndarray else _shape_of(parameter)):
                                 self._check_state_shapes(parameter, states[parameter])
                             break
                 # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
