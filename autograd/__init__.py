@@ -114,6 +114,7 @@ from .tensor import Tensor, UnreadableDataError, where
 from .tensor_functions import (
     arange,
     as_tensor,
+    asarray,
     cat,
     check_class_range,
     concatenate,
@@ -416,6 +417,7 @@ __all__ = [
     "argsort",
     "array_split",
     "as_tensor",
+    "asarray",
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",

@@ -201,6 +201,38 @@ def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
     return None if joined is None or joined == numpy_dtype else joined
 
 
+def asarray(
+    obj: Any,
+    dtype: Any = None,
+    *,
+    device: Any = None,
+    copy: bool | None = None,
+    requires_grad: bool | None = None,
+) -> Tensor:
+    """torch.asarray: ``obj`` (a Tensor, an array, a number or nested lists) as a Tensor, sharing its memory when it
+    can, as :func:`as_tensor` (a Tensor of the right dtype is ``obj`` itself; another dtype is a recorded
+    conversion). ``copy=True`` always copies, ``copy=False`` never does (a ValueError where a copy would be needed);
+    ``requires_grad`` (default: as ``obj``, torch's) sets it on the result, ``obj`` itself when it is returned, as
+    torch's. ``dtype`` may also come second by position, numpy's place for it."""
+    check_device("asarray", device)
+    if copy:
+        result = tensor(obj._data if isinstance(obj, Node) else obj, dtype=dtype)
+    else:
+        result = as_tensor(obj, dtype)
+        if copy is not None:
+            source = obj._data if isinstance(obj, Node) else obj
+            if not (isinstance(source, np.ndarray) and np.shares_memory(result._data, source)):
+                raise ValueError(
+                    f"asarray: copy=False, but {type(obj).__name__} of dtype {np.asarray(source).dtype} cannot become "
+                    f"a Tensor of dtype {result.dtype} without a copy"
+                )
+    if requires_grad is None:
+        requires_grad = isinstance(obj, Node) and obj.requires_grad
+    if bool(requires_grad) == result.requires_grad:
+        return result
+    return result.requires_grad_(True) if requires_grad else result.detach()
+
+
 def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
     """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``).
 
