@@ -26,6 +26,7 @@ FACTORIES = {
     "full": lambda m, **options: m.full((2, 3), 1.5, **options),
     "tensor": lambda m, **options: m.tensor([1.0, 2.0], **options),
     "as_tensor": lambda m, **options: m.as_tensor([1.0, 2.0], **options),
+    "asarray": lambda m, **options: m.asarray([1.0, 2.0], **options),
     "arange": lambda m, **options: m.arange(0, 4, **options),
     "range": lambda m, **options: _without_deprecation_warning(m.range, 0, 3, **options),
     "randn": lambda m, **options: m.randn(2, 3, **options),
