@@ -38,8 +38,8 @@ from .shared_math import exp, sigmoid
 _PLAIN = (float, int, bool)
 
 __all__ = [
-    "bessel_i1", "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "lgamma",
-    "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+    "bessel_i1", "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0",
+    "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
 ]  # fmt: skip
 
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
@@ -761,14 +761,15 @@ def _gamma_concentration_rule(g: Any, out: Any, a: Any, x: Any) -> Any:
     )
 
 
-def _gammainc_values(a: Any, x: Any) -> Any:
-    dtype = np.result_type(a, x) if np.result_type(a, x).kind == "f" else np.dtype(np.float64)
-    return _regularized_gammas(a, x)[0].astype(dtype, copy=False)[()]
+def _regularized_gamma_in_dtype(upper: bool, a: Any, x: Any) -> Any:
+    """P(a, x) (Q with ``upper``) in the operands' floating dtype (float64 for integers)."""
+    dtype = np.result_type(a, x)
+    dtype = dtype if dtype.kind == "f" else np.dtype(np.float64)
+    return _regularized_gammas(a, x)[upper].astype(dtype, copy=False)[()]
 
 
-def _gammaincc_values(a: Any, x: Any) -> Any:
-    dtype = np.result_type(a, x) if np.result_type(a, x).kind == "f" else np.dtype(np.float64)
-    return _regularized_gammas(a, x)[1].astype(dtype, copy=False)[()]
+_gammainc_values = functools.partial(_regularized_gamma_in_dtype, False)
+_gammaincc_values = functools.partial(_regularized_gamma_in_dtype, True)
 
 
 _GAMMAINC = Op("gammainc", _gamma_concentration_rule, lambda g, out, a, x: g * _gamma_density(a, x))

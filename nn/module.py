@@ -720,11 +720,7 @@ class Module:
                 continue
             for hook in list(module.__dict__.get(_STATE_PRE_HOOKS, {}).values()):
                 hook(module, module_prefix, keep_vars)
-            if type(module)._save_to_state_dict is Module._save_to_state_dict:
-                for name, owner, _, member in _own_state_entries(module, module_prefix):
-                    state[name] = _state_value(owner, member, keep_vars)
-            else:
-                module._save_to_state_dict(state, module_prefix, keep_vars)
+            module._save_to_state_dict(state, module_prefix, keep_vars)
             open_modules.append((module_name, module))
         close(None)
         return state

@@ -598,6 +598,12 @@ def test_a_float16_tensor_and_a_number_beyond_float16s_range_give_torchs_values_
     1e5 is 0.01 at x = 1000, not x / inf = 0, and its gradient 1e-5 rounded, not 0."""
     x = np.array([1000.0, 1.0, 0.0, 3e-5, 6e4, -2.5, 6e-8], dtype=np.float16)
     upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, 1.0, -2.0], dtype=np.float16)
+    _assert_float16_values_and_gradients_are_torchs(call, x, upstream)
+
+
+def _assert_float16_values_and_gradients_are_torchs(call, x, upstream):
+    """``call`` on a float16 tensor of ``x`` gives torch's float16 values, and torch's gradients of
+    sum(out * upstream), bit for bit."""
     ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out, torch_out = call(ours), call(theirs)
     (out * Tensor(upstream)).sum().backward()
@@ -618,14 +624,8 @@ def test_a_float16_tensor_and_a_numpy_scalar_give_what_the_same_python_number_gi
     scalar first cast to float16) and x * np.float32(2) stays float16 (not numpy's float32 result)."""
     x = np.array([1000.0, 1.0, 3e-5, 6e4, 2.5, 6e-8], dtype=np.float16)
     upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, -2.0], dtype=np.float16)
-    call = {"*": operator.mul, "/": operator.truediv, "+": operator.add}[op]
-    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    out, torch_out = call(ours, number), call(theirs, number)
-    (out * Tensor(upstream)).sum().backward()
-    (torch_out * torch.tensor(upstream)).sum().backward()
-    assert out.dtype == np.float16 and ours.grad.dtype == np.float16
-    np.testing.assert_array_equal(out.numpy(), torch_out.detach().numpy())
-    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    function = {"*": operator.mul, "/": operator.truediv, "+": operator.add}[op]
+    _assert_float16_values_and_gradients_are_torchs(lambda tensor: function(tensor, number), x, upstream)
 
 
 @pytest.mark.parametrize(
