@@ -44,8 +44,8 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
 __all__ = [
-    "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "grads_restored_on_error", "leaf_accumulation",
-    "local_gradients",
+    "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "grads_restored_on_error",
+    "leaf_accumulation", "local_gradients",
 ]  # fmt: skip
 
 #: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared

@@ -261,8 +261,8 @@ def scatter(
     reduce: str | None = None,
     out: Any = None,
 ) -> Tensor:
-    """torch.scatter, out of place (or into torch's ``out=``, of the input's dtype): a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
-    so on); ``src`` may be a number, or given as torch's ``value=``. Where an index repeats, the last write wins
+    """torch.scatter, out of place (or into torch's ``out=``, of the input's dtype): a copy of ``input`` with
+    out[index[i][j]][j] = src[i][j] for dim 0 (and so on); ``src`` may be a number, or given as torch's ``value=``. Where an index repeats, the last write wins
     (torch leaves it undefined). A 0-d ``input`` is one entry along dim 0, as torch's
     (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2). torch's ``reduce`` 'add' or 'multiply' combines
     src with the entries instead (``scatter_reduce`` with 'sum' or 'prod', the entries included).
@@ -293,8 +293,8 @@ def scatter(
 
 
 def scatter_add(input: TensorLike, dim: int, index: Any, src: Any, *, out: Any = None) -> Tensor:
-    """torch.scatter_add, out of place (or into torch's ``out=``, of the input's dtype): ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
-    so on); repeated indices accumulate; a 0-d ``input`` is one entry along dim 0, as torch's. d/dinput = g,
+    """torch.scatter_add, out of place (or into torch's ``out=``, of the input's dtype): ``input`` plus src[i][j]
+    added at out[index[i][j]][j] for dim 0 (and so on); repeated indices accumulate; a 0-d ``input`` is one entry along dim 0, as torch's. d/dinput = g,
     d/dsrc = g gathered at the index (``gather``)."""
     input = _tensor(input)
     _dim_first(input, dim, "scatter_add")

@@ -508,7 +508,8 @@ def binary_cross_entropy(
     1e-12 (BCE_GRADIENT_EPS), so the gradient stays finite but large where p is 0 or 1 (about -1e12 at p = 0,
     y = 1, and 0 at p = y = 0); d/dy = -w logit(p), not clamped (+-inf at p = 0 or 1). Both rules are
     differentiable again. Probabilities and targets must lie in [0, 1]. ``weight`` (optional, broadcastable to the
-    target's shape, a constant: one that requires grad is refused, as torch's) rescales each term, as torch's; torch's argument order, the options keyword-only.
+    target's shape, a constant: one that requires grad is refused, as torch's) rescales each term, as torch's;
+    torch's argument order, the options keyword-only.
     """
     check_weight_not_reduction("binary_cross_entropy", weight)
     refuse_weight_requiring_grad("binary_cross_entropy", "weight", weight)
@@ -632,7 +633,8 @@ def binary_cross_entropy_with_logits(
     (torch: nan). d/dx = sigmoid(x) - y, d/dy = -x. Targets must lie in [0, 1]. As torch's:
     ``pos_weight`` q (broadcast along the target, e.g. one per class on the last axis) weights
     the positive term, -(q y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = (1 - y) x + (1 + (q - 1) y) softplus(-x),
-    with d/dx = (1 + (q - 1) y) sigmoid(x) - q y; ``weight`` rescales each term. Both are constants (one that requires grad is refused, as torch's).
+    with d/dx = (1 + (q - 1) y) sigmoid(x) - q y; ``weight`` rescales each term. Both are constants (one that
+    requires grad is refused, as torch's).
     torch's argument order: ``weight`` third, the options keyword-only.
     """
     loss = "binary_cross_entropy_with_logits"
@@ -685,8 +687,8 @@ def cross_entropy(
     term is w[t_n] (1 - e) (-logp[n, t_n]) + e/C sum_c w_c (-logp[n, c]), and the mean divides
     by the sum of w[t_n] over the samples; with probabilities it is -sum_c w_c t_c logp_c and
     the mean is over the samples. Class-index targets equal to ``ignore_index`` contribute 0
-    and no gradient, and leave the mean's denominator. With class indices a weight that requires grad is refused (torch's RuntimeError); with
-    probabilities a float Tensor ``weight`` gets d/dw_c = -sum_n t_nc logp_nc (scaled by the reduction), as
+    and no gradient, and leave the mean's denominator. With class indices a weight that requires grad is refused
+    (torch's RuntimeError); with probabilities a float Tensor ``weight`` gets d/dw_c = -sum_n t_nc logp_nc (scaled by the reduction), as
     torch's. torch's argument order: ``weight`` third, everything after it keyword-only.
     """
     if (  # the usual call (a batch of logits, class indices in range, no options): one node, without the checks below
@@ -786,8 +788,8 @@ def nll_loss(
     d/dlog_probs = -1 at the target class, 0 elsewhere (a gather: -inf at other classes is fine).
     As torch: ``weight`` (C,) makes a sample's term -w[t_n] log_probs[n, t_n] and the mean divides
     by the sum of w[t_n]; targets equal to ``ignore_index`` contribute 0 and no gradient and
-    leave the mean's denominator. A weight that requires grad is refused (torch's RuntimeError). torch's argument order: ``weight``
-    third, everything after it keyword-only.
+    leave the mean's denominator. A weight that requires grad is refused (torch's RuntimeError). torch's argument
+    order: ``weight`` third, everything after it keyword-only.
     """
     check_weight_not_reduction("nll_loss", weight)
     refuse_weight_requiring_grad("nll_loss", "weight", weight)
@@ -821,8 +823,8 @@ def multi_margin_loss(
     ``scores`` is (N, C) or (C,) (or (), one class's score, as torch reads it), ``target`` integer class indices
     (N,) or (); as torch, a lone sample's target
     may also be (1,) beside (C,) scores, or () beside (1, C) ones, and "none" then gives the target's shape.
-    ``weight`` (C,) (optional, a constant: one that requires grad is refused, as torch's; torch's fifth argument) scales a sample's term by its target class's
-    weight w_y (1 without it).
+    ``weight`` (C,) (optional, a constant: one that requires grad is refused, as torch's; torch's fifth argument)
+    scales a sample's term by its target class's weight w_y (1 without it).
     d/dx_i = w_y p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
     ``reduction`` is keyword-only.
     """
