@@ -289,12 +289,15 @@ class TensorInPlace:
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
         # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out),
         # or when self is an input of an earlier op of a composite (x.rsqrt_() is sqrt, then reciprocal)
-        position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
-        keep_old = position is None or position in read_inputs(result) or reads_output(self)
+        parents = result.parents
+        reads = read_inputs(result)
+        position = next((index for index, parent in enumerate(parents) if parent is self), None)
+        keep_old = position is None or position in reads or reads_output(self)
         snapshot = self._data.copy() if keep_old else None
+        parents = _unaliased_operands(self, parents, reads)
         if self._data.size:
             quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
-        rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
+        rebase_history(self, result.op, parents, result.attrs, earlier_data=snapshot)
         views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
         return self
 
@@ -1057,6 +1060,25 @@ def _setitem_error(error: ValueError, shape: tuple[int, ...], value: Any) -> Val
         )
     kind = ShapeError if "broadcast" in str(error) else ValueError
     return kind(f"setitem: {error} (tensor shape {shape})")
+
+
+def _unaliased_operands(tensor: Tensor, parents: tuple[Node, ...], reads: list[int]) -> tuple[Node, ...]:
+    """``parents`` of an in-place op on ``tensor`` about to be written, each operand whose values a rule reads and
+    whose array may share memory with ``tensor``'s (``x /= x[0]``, ``x.mul_(x.T)``, ``x.mul_(x.detach())``)
+    replaced by a recorded copy of it taken now: the write would otherwise change the values the rule reads
+    behind its back (a wrong gradient; torch refuses such operands). The copy passes its gradient on to the
+    operand, so the derivative is that of the values the op read."""
+    data = tensor._data
+    aliased = [
+        index
+        for index in reads
+        if parents[index] is not tensor
+        and isinstance(parents[index]._data, np.ndarray)
+        and np.may_share_memory(parents[index]._data, data)
+    ]
+    if not aliased:
+        return parents
+    return tuple(parent.clone() if index in aliased else parent for index, parent in enumerate(parents))
 
 
 def _copied(tensor: Tensor, source: Any) -> Tensor:

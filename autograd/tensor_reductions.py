@@ -166,9 +166,13 @@ class TensorReductions:
     def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op)
         count = math.prod(self.shape[a] for a in axes)
-        centred = self - self.mean(axis=axes, keepdims=True)
+        # the value as the recorded ops would give it, computed on a constant sharing the data; one node of its own
+        # rule (arrays.variance), whose gradient stays exact where the rounded deviations do not sum to 0
+        data = _Tensor._make(self._data)
+        centred = data - data.mean(axis=axes, keepdims=True)
         # numpy's divisor max(n - ddof, 0): no degrees of freedom left gives 0/0 = nan (or x/0 = inf), quietly
-        return (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
+        value = (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
+        return _Tensor._from_op(value._data, ar.variance, (self,), {"axes": axes, "ddof": ddof, "keepdims": keepdims})
 
     @float16_via_float32
     def std(

@@ -358,3 +358,39 @@ def test_an_in_place_shape_change_then_a_view_changed_in_place_records_the_right
     np.testing.assert_array_equal(y.data, np.array([[-0.0, -3.0], [1.0, 4.0], [2.0, 5.0]]))
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [[-1.0, 1.0, 1.0], [-1.0, 1.0, 1.0]])
+
+
+def _divided_by_first_row(x):
+    x /= x[0]
+    return x
+
+
+# in-place ops whose operand shares the tensor's memory: the write must not change what the rule reads
+ALIASED_OPERANDS = {
+    "x /= x[0]": _divided_by_first_row,
+    "x.mul_(x.T)": lambda x: x.mul_(x.T),
+    "x.mul_(x[:, :1])": lambda x: x.mul_(x[:, :1]),
+    "x.mul_(x[0, 0])": lambda x: x.mul_(x[0, 0]),
+    "x.pow_(x[1])": lambda x: x.pow_(x[1]),
+    "x.atan2_(x[1])": lambda x: x.atan2_(x[1]),
+    "x.clamp_(min=x[0])": lambda x: x.clamp_(min=x[0]),
+}
+
+
+@pytest.mark.parametrize("name", ALIASED_OPERANDS)
+def test_an_operand_sharing_the_tensors_memory_gives_the_gradient_of_the_values_it_had(name):
+    change = ALIASED_OPERANDS[name]
+    square = np.abs(RNG.uniform(0.5, 1.5, (3, 3)))
+    assert gradcheck(lambda a: change(a * 1), (Tensor(square, requires_grad=True),))
+
+
+@pytest.mark.parametrize("constant", [Tensor.detach, Tensor.numpy])
+def test_a_constant_sharing_the_tensors_memory_scales_the_gradient_by_its_old_values(constant):
+    # x * c with c the values x held (a constant: no gradient through it), so d/dx = c, not c after the write
+    square = RNG.uniform(0.5, 1.5, (3, 3))
+    a = Tensor(square, requires_grad=True)
+    x = a * 1
+    x.mul_(constant(x))
+    x.sum().backward()
+    np.testing.assert_array_equal(x.data, square * square)
+    np.testing.assert_array_equal(a.grad, square)

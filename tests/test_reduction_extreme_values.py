@@ -99,3 +99,32 @@ def test_two_norm_is_differentiable_twice_and_zero_at_a_zero_vector():
     (second,) = autograd.grad((first * Tensor(np.array([[1.0, 0.0], [1.0, 0.0]]))).sum(), [x])
     # d/dx (x_1 / ||x||) = (e_1 - u_1 u) / ||x|| = ([1, 0] - 0.6 [0.6, 0.8]) / 5 on the first row
     np.testing.assert_allclose(second, [[0.128, -0.096], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("reduction", ["var", "std"])
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_variance_gradient_is_exact_beside_huge_offsets(reduction, ddof):
+    # the deviations from the mean, rounded beside +-1e17, no longer sum to 0: a gradient that goes through the
+    # recorded mean subtraction picks up their sum; the exact one is 2 (x_i - m) / (n - ddof) (std: over 2 std)
+    values = np.array([1e17, -1e17, 0.0, 1.0])
+    x = Tensor(values, requires_grad=True)
+    getattr(x, reduction)(ddof=ddof).backward()
+    mean = 0.25  # exact: the two offsets cancel
+    divisor = values.size - ddof
+    expected = 2 * (values - mean) / divisor
+    if reduction == "std":
+        expected /= 2 * np.sqrt(np.sum((values - mean) ** 2) / divisor)
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-12)
+
+
+def test_variance_second_derivative_keeps_the_means_share():
+    # d2 var / dx_i dx_j = 2 (delta_ij - 1/n) / (n - ddof), checked against finite differences of the gradient
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    assert autograd.gradgradcheck(lambda t: t.var(axis=1, ddof=1), (x,))
+    (gradient,) = autograd.grad(x.var(), x, create_graph=True)
+    (hessian_row,) = autograd.grad(gradient[0, 0], x)
+    n = x.data.size
+    expected = np.full((3, 4), -2.0 / n / n)
+    expected[0, 0] += 2.0 / n
+    np.testing.assert_allclose(hessian_row, expected, rtol=1e-12, atol=1e-15)

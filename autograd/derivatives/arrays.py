@@ -46,6 +46,15 @@ def _mean_rule(g, out, x, axes, keepdims):
     return _spread(g / max(_count(x.shape, axes), 1), x.shape, axes, keepdims)
 
 
+def _variance_rule(g, out, x, axes, ddof, keepdims):
+    # d/dx_i sum_j (x_j - m)^2 / (n - ddof) = 2 (x_i - m) / (n - ddof): the -1/n of m's own derivative meets
+    # sum_j (x_j - m) = 0 exactly, so it is left out (torch's rule). Under create_graph x - m is recorded, so the
+    # second derivative keeps it: 2 (delta_ij - 1/n) / (n - ddof). No degrees of freedom left: a divisor of 0, inf.
+    divisor = max(_count(x.shape, axes) - ddof, 0)
+    scale = 2.0 / divisor if divisor else math.inf
+    return _spread(g, x.shape, axes, keepdims) * ((x - x.mean(axis=axes, keepdims=True)) * scale)
+
+
 def _extreme_rule(g, out, x, axes, keepdims):
     # The entries equal to the result share g evenly; a NaN result is the NaN entries' (as torch.max).
     xd = data_of(x)
@@ -607,6 +616,7 @@ max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
 logsumexp = Op("logsumexp", _logsumexp_rule)
+variance = Op("var", _variance_rule)
 softmax = Op("softmax", rule_in_float32(_softmax_rule))
 log_softmax = Op("log_softmax", rule_in_float32(_log_softmax_rule))
 standardize = Op("standardize", _standardize_rule)  # (x - mean) / sqrt(var + eps) over axes, fused
