@@ -110,20 +110,30 @@ class _BatchNorm(Module):
             raise error(
                 f"{layer}: input of shape {input.shape} has {input.shape[1]} channels (axis 1), expected {self.num_features}"
             )
-        if not self.training and self.track_running_stats:
-            return batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, False, eps=self.eps)
-        update = self.training and self.track_running_stats
+        # as torch's: the statistics follow the buffers, not the flag (an eval layer whose running_mean and
+        # running_var were set to None normalises with the batch's; one whose flag was turned off after it was
+        # made still has its buffers, and uses them); num_batches_tracked set to None counts nothing
+        # (the count goes up once the batch is normalised: a refused batch leaves the layer as it was)
+        momentum = 0.0 if self.momentum is None else self.momentum
+        counts = self.training and self.track_running_stats and self.num_batches_tracked is not None
+        if counts and self.momentum is None:  # the cumulative average: 1 / (the batches seen, this one included)
+            momentum = self._step_momentum()
+        use_buffers = not self.training or self.track_running_stats
+        if self.training:
+            batch_statistics = True
+        else:
+            batch_statistics = self.running_mean is None and self.running_var is None
         y = batch_norm(
             input,
-            self.running_mean if update else None,
-            self.running_var if update else None,
+            self.running_mean if use_buffers else None,
+            self.running_var if use_buffers else None,
             self.weight,
             self.bias,
-            training=True,
-            momentum=self._step_momentum() if update else 0.0,
+            training=batch_statistics,
+            momentum=momentum,
             eps=self.eps,
         )
-        if update:
+        if counts:
             self.num_batches_tracked += 1
         return y
 

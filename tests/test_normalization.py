@@ -304,3 +304,54 @@ def test_batch_norm_in_evaluation_with_a_negative_running_variance_gives_nan_wit
         warnings.simplefilter("error")
         out = F.batch_norm(Tensor(np.ones((2, 3), np.float32)), np.zeros(3, np.float32), np.full(3, -1.0, np.float32))
     assert np.isnan(out.data).all()
+
+
+def _batch(seed=0):
+    return (np.random.default_rng(seed).standard_normal((6, 3)) * 2 + 1).astype(np.float32)
+
+
+def _set_flag_off_after_training(layer, as_input):
+    layer(as_input(_batch(1)))
+    layer.track_running_stats = False
+    layer.eval()
+
+
+def _drop_running_statistics(layer, as_input):
+    layer.eval()
+    layer.running_mean = None
+    layer.running_var = None
+
+
+def _drop_the_batch_count(layer, as_input):
+    layer.num_batches_tracked = None
+
+
+def _drop_the_batch_count_of_a_cumulative_average(layer, as_input):
+    layer.num_batches_tracked = None
+    layer.momentum = None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _set_flag_off_after_training,
+        _drop_running_statistics,
+        _drop_the_batch_count,
+        _drop_the_batch_count_of_a_cumulative_average,
+    ],
+)
+def test_batch_norm_follows_its_buffers_not_its_flag_as_torch(change):
+    # torch decides on the buffers: an eval layer uses running statistics while it has them (whatever
+    # track_running_stats says now) and the batch's once both are None; num_batches_tracked None counts nothing
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3)
+    change(ours, Tensor)
+    change(theirs, torch.tensor)
+    for step in range(2):
+        expected = theirs(torch.tensor(_batch(step + 2))).detach().numpy()
+        np.testing.assert_allclose(ours(Tensor(_batch(step + 2))).data, expected, rtol=1e-5, atol=1e-6)
+    for name in ("running_mean", "running_var", "num_batches_tracked"):
+        mine, torchs = getattr(ours, name), getattr(theirs, name)
+        assert (mine is None) == (torchs is None), name
+        if mine is not None:
+            np.testing.assert_allclose(np.asarray(mine.data), torchs.numpy(), rtol=1e-6)
