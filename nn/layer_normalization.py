@@ -95,8 +95,12 @@ class RMSNorm(Module):
         reset_affine(self.weight, None)
 
     def forward(self, x: Any) -> Tensor:  # (torch's RMSNorm names its input x)
-        # torch's rms_norm takes an input of another dtype than the weight, so no RuntimeError to match
-        return rms_norm(_input("RMSNorm", x, self.weight, TypeError), self.normalized_shape, self.weight, self.eps)
+        # torch's rms_norm takes a float input of another dtype than the weight's and answers in the input's;
+        # other inputs (lists, integers) go through the checks of every layer's
+        data = x._data if isinstance(x, Tensor) else x
+        if not (isinstance(data, np.ndarray) and data.dtype.kind == "f"):
+            x = _input("RMSNorm", x, self.weight, TypeError)
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

@@ -3,6 +3,8 @@ reprs against torch, finite differences, checkpoints and argument errors."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -196,3 +198,19 @@ def test_a_negative_eps_goes_into_the_formula_as_torchs(name, affine):
             _compare(torch, out, expected, ours, theirs)
         else:
             np.testing.assert_array_equal(np.isnan(out.data), np.isnan(expected.detach().numpy()))
+
+
+@pytest.mark.parametrize("weight_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("input_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("as_input", [Tensor, np.asarray])
+def test_rms_norm_layer_takes_a_float_input_of_another_dtype_and_answers_in_it(weight_dtype, input_dtype, as_input):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 5)).astype(input_dtype)
+    ours = nn.RMSNorm(5, dtype=weight_dtype)
+    theirs = torch.nn.RMSNorm(5, dtype=getattr(torch, np.dtype(weight_dtype).name))
+    with np.errstate(all="raise"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that it cannot use its fused kernel
+        expected = theirs(torch.tensor(x)).detach().numpy()
+    y = ours(as_input(x))
+    assert y.dtype == expected.dtype
+    np.testing.assert_allclose(y.data, expected, rtol=1e-6)
