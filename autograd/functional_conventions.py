@@ -254,8 +254,8 @@ def one_hot_seeds(output: Node, create_graph: bool) -> list[Any]:
 
 def assembled(rows: list[Node], output: Node, input_node: Node, create_graph: bool) -> Node:
     """The Jacobian block d output / d input (shape ``output.shape + input.shape``) from its rows."""
-    if not isinstance(output, Tensor):
-        return rows[0]
+    if not isinstance(output, Tensor):  # a Value's derivative; none when the output has no graph: 0
+        return rows[0] if rows else zeros_like(input_node)
     shape = output.shape + shape_of(input_node)
     if not rows:
         return _wrap(np.zeros(shape, dtype=input_node.dtype))

@@ -154,7 +154,7 @@ def _holds_one_element_tensor(data: list | tuple, op: str) -> bool:
                 if id(item) in holders:
                     raise _self_referential(op)
                 stack.append((item, (*holders, id(item))))
-            elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
+            elif isinstance(item, Node) and np.ndim(item._data) > 0 and np.size(item._data) == 1:
                 return True
     return False
 
@@ -820,13 +820,27 @@ def split(
 
 
 def maximum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise maximum; ties split the gradient evenly."""
+    """Elementwise maximum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value."""
+    scalar = _scalar_node(x, y)
+    if scalar is not None:
+        return scalar.maximum(y if scalar is x else x)
     return _as_tensor(x, y).maximum(y)
 
 
 def minimum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise minimum; ties split the gradient evenly."""
+    """Elementwise minimum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value."""
+    scalar = _scalar_node(x, y)
+    if scalar is not None:
+        return scalar.minimum(y if scalar is x else x)
     return _as_tensor(x, y).minimum(y)
+
+
+def _scalar_node(x: Any, y: Any) -> Any:
+    """The operand that is a scalar node (a Value: a Node that is no Tensor) when neither is a Tensor, else None
+    (the two-operand gates are symmetric, so either operand may run them)."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return None
+    return x if isinstance(x, Node) else y if isinstance(y, Node) else None
 
 
 def _as_tensor(x: TensorLike, other: TensorLike) -> Tensor:

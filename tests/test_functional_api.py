@@ -426,3 +426,17 @@ def test_array_gradients_from_grad_have_torchs_tensor_methods():
     assert g.size() == (3,) and g.size == 3 and g.numel() == 3 and not g.requires_grad
     np.testing.assert_array_equal(g.detach().numpy(), [2.0, 4.0, 6.0])
     assert type(g.numpy()) is np.ndarray and type(g * 2) is np.ndarray  # arithmetic stays plain
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "f"),
+    [
+        ("hessian of a linear function", hessian, lambda a: a * 2.0),
+        ("hessian of elu above 0", hessian, lambda a: a.elu()),
+        ("jacobian of a detached output", jacobian, lambda a: a.detach()),
+    ],
+)
+def test_a_value_derivative_that_has_no_graph_is_a_zero_value(name, call, f):
+    # torch gives tensor(0.) where the derivative does not depend on the input (or the output on nothing)
+    result = call(f, Value(2.0))
+    assert isinstance(result, Value) and result.data == 0.0

@@ -48,3 +48,36 @@ def test_value_linear_reads_iterators_of_weights_and_inputs_whole():
     rows = iter([[1.0, 2.0], (w for w in [3.0, 4.0])])
     outputs = Value.linears(rows, iter([Value(1.0), Value(2.0)]), iter([0.0, 1.0]))
     assert [out.data for out in outputs] == [5.0, 12.0]
+
+
+def test_elu_above_zero_keeps_its_derivative_connected_so_the_second_derivative_is_zero():
+    # torch: the first derivative (1 above 0) still requires grad, and differentiates to 0
+    from autograd import grad
+
+    x = Value(0.5)
+    (first,) = grad(x.elu(), x, create_graph=True)
+    assert first.data == 1.0 and first.requires_grad
+    assert grad(first, x) == (0.0,)
+
+
+@pytest.mark.parametrize("pair", ["values", "value and number", "number and value"])
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_module_level_maximum_and_minimum_of_values_are_the_values_gates(pair, name):
+    import autograd
+
+    a, b = Value(2.0), Value(3.0)
+    operands = {"values": (a, b), "value and number": (a, 3.0), "number and value": (3.0, a)}[pair]
+    result = getattr(autograd, name)(*operands)
+    assert isinstance(result, Value)
+    assert result.data == {"maximum": 3.0, "minimum": 2.0}[name]
+    result.backward()
+    assert a.grad == (1.0 if (name == "minimum") else 0.0)
+
+
+def test_a_list_of_values_given_to_the_tensor_factories_names_the_problem():
+    import autograd
+
+    v = Value(2.0)
+    for make in (autograd.tensor, autograd.asarray, autograd.Tensor):
+        with pytest.raises(TypeError, match="holds Values"):
+            make([v, v])

@@ -287,6 +287,8 @@ def _elu_rule(g, out, x, alpha, scale=1.0):
     if _same_float_arrays(g, x):
         return _elu_slope_times(g, x, alpha)
     xd = data_of(x)
+    if type(xd) is float and xd > 0 and isinstance(x, Node):  # a Value, under create_graph: where() would pass the
+        return g * flat_of(x, 1.0)  # seed on unconnected; torch's g stays connected to x (derivative 0)
     return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, flat_of(x, 0.0))), g)
 
 
