@@ -43,7 +43,7 @@ def _numpy_draws(
     shape = distribution._extended_shape(sample_shape)
     draws = draw(generator_for(None), *(np.broadcast_to(p._data, shape) for p in params))
     dtype = np.dtype(params[0].dtype)
-    draws = draws.astype(dtype, copy=False)
+    draws = np.asarray(draws).astype(dtype, copy=False)  # (numpy's samplers give a Python number for 0-d parameters)
     upper = np.nextafter(dtype.type(1), dtype.type(0)) if below_one else None
     return Tensor(np.clip(draws, np.finfo(dtype).tiny, upper).astype(dtype, copy=False))
 

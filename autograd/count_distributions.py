@@ -126,7 +126,7 @@ class Binomial(BinaryParameter, Distribution):
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         def draw(rng: np.random.Generator, p: np.ndarray, n: np.ndarray) -> np.ndarray:
-            return rng.binomial(n.astype(np.int64), p).astype(self._param.dtype)
+            return np.asarray(rng.binomial(n.astype(np.int64), p)).astype(self._param.dtype)  # (0-d: an int)
 
         return _draws(self, sample_shape, draw, self.probs, self.total_count)  # probs first: the dtype
 

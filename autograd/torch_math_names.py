@@ -738,7 +738,8 @@ class TorchMathNames:
             cumulative /= cumulative[:, -1:]  # 1.0 exactly from the last positive weight on (a cumsum of the
             # normalised weights could end below 1, and a draw above that end picked a trailing zero-weight category)
             uniform = rng.random((rows.shape[0], int(num_samples)))
-            picks = np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cumulative, uniform)])
+            picks = np.array([np.searchsorted(c, u, side="right") for c, u in zip(cumulative, uniform)], np.int64)
+            picks = picks.reshape(rows.shape[0], int(num_samples))  # (no rows: an empty batch)
             picks = np.minimum(picks, rows.shape[-1] - 1)
         else:
             keys = rows / rng.exponential(size=rows.shape)

@@ -446,3 +446,28 @@ def test_beta_mode_stays_in_the_unit_interval_below_concentration_one_as_torchs(
     np.testing.assert_array_equal(ours.mode.data, theirs.mode.detach().numpy())
     (a1, t_a1), (b0, t_b0) = _pair([3.0, 2.0, 1.5]), _pair([4.0, 1.5, 7.0])
     _same_gradients(Beta(a1, b0).mode, td.Beta(t_a1, t_b0).mode, [a1, b0], [t_a1, t_b0])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Beta(2.0, 3.0),
+        lambda: Beta(autograd.tensor(2.0), autograd.tensor(3.0)),
+        lambda: autograd.distributions.Binomial(10, probs=0.3),
+        lambda: autograd.distributions.Binomial(10, logits=autograd.tensor(0.0)),
+        lambda: Gamma(2.0, 3.0),
+    ],
+)
+def test_a_distribution_of_scalar_parameters_draws_a_0_d_sample(make):
+    # numpy's samplers answer 0-d parameters with a Python number, not an array
+    distribution = make()
+    assert distribution.sample().shape == ()
+    assert distribution.sample((4,)).shape == (4,)
+    assert np.all(np.asarray(distribution.support.check(distribution.sample((50,))).data))
+
+
+@pytest.mark.parametrize("replacement", [True, False])
+def test_an_empty_batch_of_categories_draws_an_empty_sample(replacement):
+    assert Categorical(autograd.ones((0, 3))).sample().shape == (0,)
+    picks = autograd.ones((0, 3)).multinomial(2, replacement)
+    assert picks.shape == (0, 2) and picks.dtype == np.int64
