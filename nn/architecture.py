@@ -49,6 +49,8 @@ from . import (
     shrinkage,
     similarity,
     transformer,
+    transformer_decoder,
+    transformer_model,
     upsampling,
 )
 from .module import Module
@@ -288,6 +290,7 @@ def _attention_shapes(c: dict[str, Any], prefix: str = "") -> Shapes:
 
 
 def _encoder_layer_config(m: Any) -> dict[str, Any]:
+    """The options of a TransformerEncoderLayer or TransformerDecoderLayer (the same ones)."""
     named = {function: name for name, function in transformer._ACTIVATIONS.items()}
     # nn.functional's relu/gelu take torch's input= keyword through a wrapper (nn.functional.input_keyword)
     function = m.activation
@@ -297,7 +300,7 @@ def _encoder_layer_config(m: Any) -> dict[str, Any]:
         activation = named.get(function, named.get(getattr(function, "__wrapped__", None)))
     if activation is None:
         raise NotRecordableError(
-            "TransformerEncoderLayer: an activation function other than 'relu', 'gelu' or a Module has no record"
+            f"{type(m).__name__}: an activation function other than 'relu', 'gelu' or a Module has no record"
         )
     return {
         "d_model": m.linear1.in_features,
@@ -322,6 +325,34 @@ def _encoder_layer_shapes(c: dict[str, Any]) -> Shapes:
     for norm in ("norm1.", "norm2."):
         shapes.update({f"{norm}weight": (size,)} | ({f"{norm}bias": (size,)} if bias else {}))
     return shapes
+
+
+def _decoder_layer_shapes(c: dict[str, Any]) -> Shapes:
+    """An encoder layer's state, then the attention over the memory and the third norm (torch's order)."""
+    size, bias = c["d_model"], c["bias"]
+    layer = _encoder_layer_shapes(c)
+    attention = {"embed_dim": size, "kdim": size, "vdim": size, "bias": bias, "add_bias_kv": False}
+    shapes = {name: shape for name, shape in layer.items() if name.startswith("self_attn.")}
+    shapes.update(_attention_shapes(attention, "multihead_attn."))
+    shapes.update({name: shape for name, shape in layer.items() if not name.startswith("self_attn.")})
+    shapes.update({"norm3.weight": (size,)} | ({"norm3.bias": (size,)} if bias else {}))
+    return shapes
+
+
+def _stack_config(layer_name: str) -> Callable[[Any], dict[str, Any]]:
+    """The options of a TransformerEncoder / TransformerDecoder: its first layer stands for the copies."""
+    return lambda m: {layer_name: m.layers[0], "num_layers": m.num_layers, "norm": m.norm}
+
+
+def _transformer_config(m: Any) -> dict[str, Any]:
+    """A Transformer as its two halves (any encoder and decoder, given as torch's custom_encoder / custom_decoder)."""
+    return {
+        "d_model": m.d_model,
+        "nhead": m.nhead,
+        "custom_encoder": m.encoder,
+        "custom_decoder": m.decoder,
+        "batch_first": m.batch_first,
+    }
 
 
 #: Record name -> blueprint, for the library's layers (user classes join via :func:`register_module`).
@@ -385,6 +416,11 @@ BLUEPRINTS: dict[str, Blueprint] = {
             "mask_check": m.mask_check,
         },
     ),
+    "TransformerDecoderLayer": Blueprint(
+        transformer_decoder.TransformerDecoderLayer, _encoder_layer_config, state_shapes=_decoder_layer_shapes
+    ),
+    "TransformerDecoder": Blueprint(transformer_decoder.TransformerDecoder, _stack_config("decoder_layer")),
+    "Transformer": Blueprint(transformer_model.Transformer, _transformer_config),
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),
     "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),
