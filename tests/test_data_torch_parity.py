@@ -892,3 +892,31 @@ def test_batch_types_and_dtypes_match_torchs():
     sample, their_sample = TensorDataset(X, y)[2], torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(y))[2]
     assert [type(field) for field in sample] == [Tensor, Tensor] and sample[1].shape == their_sample[1].shape == ()
     assert sample[1].item() == their_sample[1].item() == 2
+
+
+def test_a_tensor_dataset_of_a_tensor_that_requires_grad_reads_its_rows_in_the_graph():
+    # torch's TensorDataset indexes the tensors themselves: gradients reach the data (dataset distillation,
+    # adversarial inputs)
+    from autograd import Tensor
+
+    X = Tensor(np.arange(8.0).reshape(4, 2), requires_grad=True)
+    y = Tensor(np.arange(4.0), requires_grad=True)
+    dataset = TensorDataset(X, y)
+    assert dataset[1][0].requires_grad and dataset.tensors[0] is X
+    for loader in (DataLoader(dataset, batch_size=3), DataLoader(X, y, batch_size=3, shuffle=True)):
+        X.grad = y.grad = None
+        for xb, yb in loader:
+            assert xb.requires_grad and yb.requires_grad
+            (2 * xb.sum() + 3 * yb.sum()).backward()
+        np.testing.assert_array_equal(X.grad, np.full((4, 2), 2.0))
+        np.testing.assert_array_equal(y.grad, np.full(4, 3.0))
+
+
+def test_tensor_dataset_tensors_are_tensors_sharing_the_arrays():
+    from autograd import Tensor
+
+    X, y = np.arange(12, dtype=np.float32).reshape(6, 2), np.arange(6)
+    features, labels = TensorDataset(X, y).tensors
+    assert isinstance(features, Tensor) and isinstance(labels, Tensor)
+    assert features.size(0) == 6 and features.dtype == np.float32 and labels.dtype == y.dtype
+    assert np.shares_memory(features.data, X)

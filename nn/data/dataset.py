@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from autograd import Node, Tensor
 
 from .collate import as_batch
 from .torch_errors import DatasetAssertionError, MissingLengthError
@@ -40,7 +40,8 @@ class Dataset:
 
 class TensorDataset(Dataset):
     """Aligned arrays (or Tensors) read row by row: sample ``i`` is ``(a[i], b[i], ...)``, Tensors as torch's
-    (a label a 0-d Tensor) sharing the arrays' memory.
+    (a label a 0-d Tensor) sharing the arrays' memory. A Tensor that requires grad is kept as it is: its rows
+    are read in the graph (``x[i]``), so gradients reach it, as torch's.
 
     The DataLoader slices the arrays a batch at a time instead of reading each row.
     """
@@ -50,7 +51,10 @@ class TensorDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[Any, ...]:
         try:
-            return tuple(as_batch(np.asarray(array[index])) for array in self.arrays)
+            return tuple(
+                array[index] if isinstance(array, Tensor) else as_batch(np.asarray(array[index]))
+                for array in self.arrays
+            )
         except IndexError as error:
             raise IndexError(f"TensorDataset: index {index!r} for {len(self)} samples: {error}") from None
 
@@ -58,16 +62,21 @@ class TensorDataset(Dataset):
         return len(self.arrays[0])
 
     @property
-    def tensors(self) -> tuple[np.ndarray, ...]:
-        """torch's name of :attr:`arrays`: the aligned arrays, one row per sample each."""
-        return self.arrays
+    def tensors(self) -> tuple[Any, ...]:
+        """torch's attribute: the aligned data as Tensors (sharing the memory of :attr:`arrays`), one row per
+        sample each; an array of another kind than numbers (strings) as it is."""
+        return tuple(array if isinstance(array, Tensor) else as_batch(array) for array in self.arrays)
 
 
-def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
+def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[Any, ...]:
     """``arrays`` (arrays, Tensors or array-likes) as ndarrays with one row per sample each, all of one
-    length; a ValueError naming ``owner`` otherwise (for mismatched lengths a
-    :class:`~nn.data.torch_errors.DatasetAssertionError`, also torch's AssertionError)."""
-    converted = tuple(np.asarray(a._data if isinstance(a, Node) else a) for a in arrays)
+    length, except Tensors that require grad, kept as they are (their rows are read in the graph); a ValueError
+    naming ``owner`` otherwise (for mismatched lengths a :class:`~nn.data.torch_errors.DatasetAssertionError`,
+    also torch's AssertionError)."""
+    converted = tuple(
+        a if isinstance(a, Tensor) and a.requires_grad else np.asarray(a._data if isinstance(a, Node) else a)
+        for a in arrays
+    )
     if not converted:
         raise ValueError(f"{owner}: the dataset holds no arrays")
     if any(array.ndim == 0 for array in converted):

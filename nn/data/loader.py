@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from autograd import Node, Tensor
 from autograd.shape_errors import is_integer
 
 from ..checks import check_integer
@@ -283,7 +283,7 @@ class DataLoader:
         when it has one, as in torch, else one by one)."""
         if self.arrays and self.collate_fn is default_collate:
             rows = _checked_rows(indices, len(self.arrays[0]))
-            slices = tuple(as_batch(array[rows]) for array in self.arrays)
+            slices = tuple(array[rows] if isinstance(array, Tensor) else as_batch(array[rows]) for array in self.arrays)
             if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
                 return list(slices)
             return slices[0] if len(slices) == 1 else slices
