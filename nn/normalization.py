@@ -36,11 +36,10 @@ __all__ = [
 ]
 
 
-class _BatchNorm(Module):
-    """Shared code; subclasses set the accepted input ranks."""
+class _NormBase(Module):
+    """The code the batch and instance norms share (torch's ``_NormBase``): the constructor, the parameters and
+    buffers, their resets, the input's dtype."""
 
-    accepted_ndims: tuple[int, ...] = ()
-    expected_input: str = ""
     #: torch fills in a missing count (checkpoints from before it existed): the current one is kept.
     optional_state = ("num_batches_tracked",)
 
@@ -99,6 +98,20 @@ class _BatchNorm(Module):
         reference = self.weight if self.weight is not None else self.running_mean
         return input_for(layer, x, reference, mixed_float16=True) if reference is not None else as_tensor(x)
 
+    def extra_repr(self) -> str:
+        return (  # torch 2.13's format
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    """The batch norms (torch's ``nn.modules.batchnorm._BatchNorm``: ``isinstance`` finds these, not the instance
+    norms); subclasses set the accepted input ranks."""
+
+    accepted_ndims: tuple[int, ...] = ()
+    expected_input: str = ""
+
     def forward(self, input: Any) -> Tensor:
         layer = type(self).__name__
         input = self._input(layer, input)
@@ -137,12 +150,6 @@ class _BatchNorm(Module):
             self.num_batches_tracked += 1
         return y
 
-    def extra_repr(self) -> str:
-        return (  # torch 2.13's format
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
-        )
-
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalisation of (N, C) or (N, C, L) inputs over N (and L), per channel C."""
@@ -165,7 +172,7 @@ class BatchNorm3d(_BatchNorm):
     expected_input = "a 5-D (N, C, D, H, W)"
 
 
-class _InstanceNorm(_BatchNorm):
+class _InstanceNorm(_NormBase):
     """Shared code of the instance norms; subclasses set the input's number of position axes.
 
     As torch: no affine parameters and no running statistics by default; ``affine=True`` gives a weight
