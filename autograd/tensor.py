@@ -351,6 +351,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         raise none_operand_error(op)
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, op)
+    elif isinstance(x, _NUMPY_NUMBERS) and not isinstance(x, np.longdouble):  # the number it holds, as torch reads it
+        x = x.item()  # (a float16 tensor % np.float32(0.5) stays float16, as % 0.5)
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
@@ -1048,8 +1050,8 @@ class Tensor(
                     clipped = where(to_high, high + np.nan, clipped)
             return clipped
         data = self._data
-        if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
-            data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float
+        if data.dtype.kind in "biu" and (isinstance(low, _FLOAT_NUMBERS) or isinstance(high, _FLOAT_NUMBERS)):
+            data = data.astype(get_default_dtype())  # integers clamped by a float number: torch's default float
         if data.dtype.kind == "f":  # a number bound (np.float64 too, as in x * np.float64(2)) in the tensor's dtype
             low, high = _number_in(low, data.dtype), _number_in(high, data.dtype)
         # one bound on floats: numpy's maximum / minimum return their second operand, x, at a tie (float32 and
@@ -1369,11 +1371,15 @@ def where(
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
 
 
+#: Python's and NumPy's float scalars: a number bound that makes an integer tensor's clamp float (torch's reading)
+_FLOAT_NUMBERS = (float, np.floating)
+
+
 def _number_in(bound: Any, dtype: np.dtype) -> Any:
-    """A bound that is a Python int or float (a NumPy float64 is one) as a scalar of the floating ``dtype``, as
-    :func:`_operand` makes such a number beside a tensor (1e300 in float32 is inf, silently, as torch's); any
-    other bound (None, an array, another NumPy scalar) as given, for numpy's promotion."""
-    if isinstance(bound, (int, float)) and not isinstance(bound, bool):
+    """A bound that is a number, a Python int or float or a NumPy integer or float scalar (torch reads a NumPy
+    scalar as the number it holds), as a scalar of the floating ``dtype``, as :func:`_operand` makes such a number
+    beside a tensor (1e300 in float32 is inf, silently, as torch's); any other bound (None, an array) as given."""
+    if isinstance(bound, (int, float, np.integer, np.floating)) and not isinstance(bound, (bool, np.bool_)):
         return quietly(np.asarray, bound, dtype=dtype)[()]
     return bound
 

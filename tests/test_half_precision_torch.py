@@ -648,3 +648,37 @@ def test_a_float16_mean_of_more_than_65504_entries_has_torchs_value_and_gradient
     np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=2e-3)
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=2e-3, atol=1e-9)
     assert np.abs(ours.grad).max() > 0
+
+
+@pytest.mark.parametrize("number", [np.float32(0.5), np.float64(0.5), np.int64(2)], ids=["float32", "float64", "int64"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, s: x % s,
+        lambda x, s: x // s,
+        lambda x, s: s % x,
+        lambda x, s: x.fmod(s),
+        lambda x, s: x.remainder(s),
+        lambda x, s: x.copysign(s),
+        lambda x, s: x.div(s, rounding_mode="floor"),
+        lambda x, s: x.clamp(max=s),
+        lambda x, s: x.clamp_min(s),
+    ],
+    ids=["%", "//", "reflected %", "fmod", "remainder", "copysign", "floor division", "clamp max", "clamp_min"],
+)
+def test_a_numpy_scalar_beside_a_float16_tensor_keeps_float16_in_every_binary_op(number, call):
+    x = np.array([-1.0, 0.5, 4.0, 3.25], dtype=np.float16)
+    out, expected = call(Tensor(x), number), call(torch.tensor(x), number)
+    assert out.dtype == np.float16
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("bound", [np.int64(3), np.int32(3), np.float32(2.5)])
+def test_clamp_of_a_float32_tensor_by_a_numpy_scalar_stays_float32(bound):
+    x = np.array([-1.0, 0.5, 4.0], dtype=np.float32)
+    for out, expected in (
+        (Tensor(x).clamp(max=bound), torch.tensor(x).clamp(max=bound)),
+        (Tensor(x).clip(0, bound), torch.tensor(x).clip(0, bound)),
+    ):
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out.numpy(), expected.numpy())
