@@ -309,3 +309,22 @@ def test_reduction_over_drawn_axes_matches_torch(data, name, keepdim):
         return  # the max of an empty slice is an error in both
     theirs, ours = REDUCTIONS[name]
     check_like_torch([shape], lambda x: theirs(x, axis, keepdim), lambda x: ours(x, axis, keepdim))
+
+
+@pytest.mark.parametrize("dim", [(0, 1), [0], (1,)])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, dim: x.median(dim=dim),
+        lambda x, dim: x.nanmedian(dim=dim),
+        lambda x, dim: x.kthvalue(1, dim=dim),
+        lambda x, dim: x.quantile(0.5, dim=dim),
+        lambda x, dim: x.nanquantile(0.5, dim=dim),
+    ],
+    ids=["median", "nanmedian", "kthvalue", "quantile", "nanquantile"],
+)
+def test_one_axis_order_statistics_refuse_several_axes_with_a_type_error_naming_the_op(call, dim):
+    # torch: "median(): argument 'dim' must be int, not tuple" (a tuple unpacked into one axis gave numpy's message)
+    x = Tensor(np.arange(12.0).reshape(3, 4))
+    with pytest.raises(TypeError, match=r"^\w+: takes one axis \(dim\), an integer, got"):
+        call(x, dim)
