@@ -253,7 +253,7 @@ def power(x: Any, y: Any) -> Any:
 def array_power(x: Any, y: Any) -> Any:
     """np.power(x, y), except that integers raised to an array of integer exponents follow torch where an exponent
     is negative (see :func:`integer_power`; numpy refuses them, as torch refuses a negative scalar exponent)."""
-    if type(y) is np.ndarray and y.dtype.kind in "iu" and np.asarray(x).dtype.kind in "iu":
+    if type(y) is np.ndarray and y.dtype.kind in "iu" and np.asarray(x).dtype.kind in "iub":  # (a bool base too)
         return integer_power(x, y)
     if type(x) is np.ndarray and x.dtype.kind == "f":
         exponent = _one_real_exponent(y)
@@ -293,7 +293,7 @@ def integer_power(x: Any, y: np.ndarray) -> np.ndarray:
     if not negative.any():
         return np.power(x, y)
     result = np.power(x, np.where(negative, 0, y).astype(y.dtype, copy=False))
-    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0))
+    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0))  # (True == 1: a bool base)
     return np.where(negative, inverse, result).astype(result.dtype, copy=False)
 
 

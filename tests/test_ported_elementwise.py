@@ -365,3 +365,17 @@ def test_binary_op_with_a_python_number_on_either_side_matches_torch(shape, numb
         check_like_torch(
             [shape], (lambda x: op(number, x)) if number_first else (lambda x: op(x, number)), low=0.3, high=2.0
         )
+
+
+@pytest.mark.parametrize("exponent_dtype", [np.int64, np.int8])
+@pytest.mark.parametrize("base", ["tensor", True, False])
+def test_a_boolean_base_takes_negative_integer_exponents_as_an_integer_base_does(base, exponent_dtype):
+    # torch: True ** -1 = 1, False ** -1 = 0 (1 / 0**1 truncated), the exponents' integer dtype
+    exponents = np.array([-1, 2, -3, 0], dtype=exponent_dtype)
+    bases = np.array([True, False, True, False])
+    out = (Tensor(bases) if base == "tensor" else base) ** Tensor(exponents)
+    values = bases if base == "tensor" else np.full(4, base)
+    expected = np.array([int(b) if e >= 0 or b else 0 for b, e in zip(values, exponents)])
+    expected = np.where(exponents == 0, 1, expected)
+    assert out.dtype == exponent_dtype
+    np.testing.assert_array_equal(out.numpy(), expected)
