@@ -294,3 +294,27 @@ def test_lengths_of_a_float_dtype_holding_whole_numbers_pack_as_torchs(as_tensor
     their_unpadded = torch.nn.utils.rnn.unpad_sequence(torch.tensor(x), torch.tensor(lengths))
     for mine, reference in zip(unpadded, their_unpadded, strict=True):
         np.testing.assert_array_equal(mine.data, reference.numpy())
+
+
+def test_unpad_sequence_gives_back_an_empty_sequence_that_pad_sequence_took():
+    # torch: pad_sequence accepts a sequence of no steps and unpad_sequence returns it (length 0 is not packing)
+    from nn.utils.rnn import pad_sequence, unpad_sequence
+
+    sequences = [Tensor(np.ones((2, 3))), Tensor(np.zeros((0, 3))), Tensor(np.full((1, 3), 2.0))]
+    for batch_first in (False, True):
+        padded = pad_sequence(sequences, batch_first=batch_first)
+        pieces = unpad_sequence(padded, [2, 0, 1], batch_first=batch_first)
+        assert [piece.shape for piece in pieces] == [(2, 3), (0, 3), (1, 3)]
+        for piece, sequence in zip(pieces, sequences):
+            np.testing.assert_array_equal(piece.data, sequence.data)
+    with pytest.raises(ValueError, match=r"^unpad_sequence: lengths must not be negative"):
+        unpad_sequence(padded, [2, -1, 1], batch_first=True)
+    with pytest.raises(ValueError, match=r"^unpad_sequence: lengths must be a 1-D sequence of integers"):
+        unpad_sequence(padded, [[2, 0, 1]], batch_first=True)
+
+
+def test_packing_an_empty_batch_is_refused_with_torchs_reason():
+    from nn.utils.rnn import pack_padded_sequence
+
+    with pytest.raises(RuntimeError, match="Cannot pack empty tensors"):
+        pack_padded_sequence(Tensor(np.zeros((5, 0, 3))), [])

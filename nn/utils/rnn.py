@@ -161,20 +161,27 @@ class PackedSequence(_PackedSequenceFields):
         return False
 
 
-def _lengths(lengths: Any, batch: int) -> np.ndarray:
-    """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked. Whole
-    numbers of a float dtype count too (lengths summed from a float mask), as torch's ``as_tensor(lengths,
-    dtype=int64)`` reads them; fractional ones are refused (torch truncates them)."""
+def _lengths(lengths: Any, batch: int, op: str = "pack_padded_sequence", packing: bool = True) -> np.ndarray:
+    """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked, errors
+    naming ``op``. Whole numbers of a float dtype count too (lengths summed from a float mask), as torch's
+    ``as_tensor(lengths, dtype=int64)`` reads them; fractional ones are refused (torch truncates them). ``packing``:
+    every length must be positive and the batch not empty (torch packs no empty sequence); else a length may be 0."""
     array = np.asarray(lengths._data if isinstance(lengths, Node) else lengths)
     if array.ndim == 1 and array.size and array.dtype.kind == "f" and np.all(np.isfinite(array)):
         if np.array_equal(array, np.trunc(array)):
             array = array.astype(np.int64)
     if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
-        raise ValueError(f"pack_padded_sequence: lengths must be a 1-D sequence of integers, got {array!r}")
+        raise ValueError(f"{op}: lengths must be a 1-D sequence of integers, got {array!r}")
     if array.size != batch:
         raise RuntimeError(
             f"Expected `len(lengths)` to be equal to batch_size, but got {array.size} (batch_size={batch})"
         )
+    if not packing:
+        if np.any(array < 0):
+            raise ValueError(f"{op}: lengths must not be negative, got {array.tolist()}")
+        return array.astype(np.int64)
+    if not array.size:
+        raise RuntimeError(f"{op}: Cannot pack empty tensors (a batch of no sequences)")
     if np.any(array <= 0):
         raise RuntimeError(
             "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0"
@@ -268,7 +275,7 @@ def pack_sequence(sequences: Sequence[Any], enforce_sorted: bool = True) -> Pack
 def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = False) -> list[Tensor]:
     """The list of sequences of a padded batch: sequence b is its first ``lengths[b]`` steps."""
     padded = padded_sequences if batch_first else padded_sequences.swapaxes(0, 1)
-    lengths = _lengths(lengths, padded.shape[0])
+    lengths = _lengths(lengths, padded.shape[0], "unpad_sequence", packing=False)
     return [padded[b, : int(length)] for b, length in enumerate(lengths)]
 
 
