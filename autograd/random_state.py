@@ -28,6 +28,7 @@ from .torch_names import check_device
 __all__ = [
     "Generator",
     "check_drawn_range",
+    "check_uniform_range",
     "fork_rng",
     "generator_for",
     "get_rng_state",
@@ -161,6 +162,21 @@ def uniform_draws(source: np.random.Generator, low: float, high: float, shape: A
     draws = draws.astype(dtype, copy=False)
     draws[draws == np.asarray(high).astype(dtype)] = low
     return draws
+
+
+def check_uniform_range(op: str, a: float, b: float, dtype: Any) -> None:
+    """ArgumentRangeError naming ``op`` unless [a, b) is a range uniform draws in ``dtype`` can come from, as torch
+    checks it: a <= b (not nan), both within the floating dtype's finite range (numpy's cast made an out-of-range
+    bound inf, and the draws -inf), and the width b - a too (a float64 range for other dtypes)."""
+    if not a <= b:  # (also a nan bound)
+        raise ArgumentRangeError(f"{op}: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
+    dtype = np.dtype(dtype)
+    largest = float(np.finfo(dtype if dtype.kind == "f" else np.float64).max)
+    for name, bound in (("a", a), ("b", b)):
+        if not -largest <= bound <= largest:  # (an infinite one too)
+            raise ArgumentRangeError(f"{op}: {name} = {bound!r} is out of bounds for {dtype}")
+    if b - a > largest:
+        raise ArgumentRangeError(f"{op}: expects b - a <= {largest} (the largest {dtype}), got a={a!r} and b={b!r}")
 
 
 def check_drawn_range(op: str, first: int, last: int, dtype: Any, names: tuple[str, str] = ("from", "to - 1")) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .core import Node
-from .random_state import check_drawn_range, generator_for, uniform_draws
+from .random_state import check_drawn_range, check_uniform_range, generator_for, uniform_draws
 from .shape_errors import ArgumentRangeError, ShapeError
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -35,16 +35,7 @@ class TensorRandomFills:
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``. As torch's, a > b, a bound
         outside the tensor's floating dtype (an infinite one too) or a width b - a past it is an
         ``ArgumentRangeError`` (torch's RuntimeError)."""
-        if not a <= b:  # (also a nan bound)
-            raise ArgumentRangeError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
-        largest = float(np.finfo(self.dtype if self.dtype.kind == "f" else np.float64).max)
-        for name, bound in (("a", a), ("b", b)):
-            if not -largest <= bound <= largest:  # (an infinite one too)
-                raise ArgumentRangeError(f"uniform_: {name} = {bound!r} is out of bounds for {self.dtype}")
-        if b - a > largest:
-            raise ArgumentRangeError(
-                f"uniform_: expects b - a <= {largest} (the largest {self.dtype}), got a={a!r} and b={b!r}"
-            )
+        check_uniform_range("uniform_", a, b, self.dtype)
         rng = generator_for(generator)
         return self._replace("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd import ArgumentRangeError, Tensor, from_numpy, no_grad
 from autograd.gradient_array import GradientArray
-from autograd.random_state import uniform_draws
+from autograd.random_state import check_uniform_range, uniform_draws
 
 from .checks import check_choice, check_positive_int, check_real, make_generator
 from .warning_site import deprecated_alias, user_stacklevel
@@ -212,8 +212,7 @@ def uniform_(
     """Draw from U(a, b). a > b is an :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError)."""
     tensor = _float_tensor(tensor, "uniform_")
     a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
-    if not a <= b:
-        raise ArgumentRangeError(f"uniform_: need a <= b, got a={a}, b={b}")
+    check_uniform_range("uniform_", a, b, tensor.dtype)  # (bounds beyond float32's made draws of -inf)
     return _fill(tensor, _uniform(_random("uniform_", rng, generator), a, b, tensor))
 
 

@@ -202,7 +202,9 @@ def test_kaiming_mode_is_read_case_insensitively_as_torchs(name, mode):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda m, w: m.uniform_(w, 2.0, 1.0), "uniform_: need a <= b"),
+        (lambda m, w: m.uniform_(w, 2.0, 1.0), r"uniform_: expects a range \[a, b\) with a <= b"),
+        (lambda m, w: m.uniform_(w.float(), -1e300, 1e300), "uniform_: a = -1e[+]300 is out of bounds for float32"),
+        (lambda m, w: m.uniform_(w.float(), 0.0, 1e39), "uniform_: b = 1e[+]39 is out of bounds for float32"),
         (lambda m, w: m.normal_(w, 0.0, -1.0), "normal_: std must be >= 0"),
         (lambda m, w: m.trunc_normal_(w, 0.0, 1.0, 2.0, -2.0), "trunc_normal_: need a < b"),
         (lambda m, w: m.sparse_(w, 0.5, -1.0), "sparse_: std must be >= 0"),
