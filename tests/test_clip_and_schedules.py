@@ -303,3 +303,17 @@ def test_clip_grad_norm_with_a_negative_max_norm_scales_by_the_negative_coeffici
     assert clip_grad_norm_([ours], max_norm) == torch.nn.utils.clip_grad_norm_([theirs], max_norm).item()
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
     np.testing.assert_array_equal(np.signbit(ours.grad), np.signbit(theirs.grad.numpy()))
+
+
+def test_clip_grad_norm_with_a_tensor_max_norm_keeps_each_gradient_an_array_of_its_dtype():
+    # a 0-d Tensor max_norm (torch takes one) is its number: the scaled .grad stays the parameter's gradient array
+    from autograd import Tensor
+    from autograd.gradient_array import GradientArray
+
+    parameter = nn.Parameter(np.ones(3, np.float32))
+    parameter.grad = np.full(3, 2.0, np.float32)
+    norm = nn.utils.clip_grad_norm_([parameter], Tensor(np.array(1.0)))
+    assert isinstance(parameter.grad, GradientArray) and not isinstance(parameter.grad, Tensor)
+    assert parameter.grad.dtype == np.float32
+    np.testing.assert_allclose(parameter.grad, np.full(3, 2.0 / (np.sqrt(12.0) + 1e-6)), rtol=1e-6)
+    assert float(norm) == pytest.approx(np.sqrt(12.0))

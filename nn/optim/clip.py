@@ -188,7 +188,7 @@ def clip_grad_norm_(
     """
     _check_foreach("clip_grad_norm_", foreach)
     norm_type = _norm_order("clip_grad_norm_", norm_type)
-    check_real("clip_grad_norm_", "max_norm", max_norm, allow_inf=True)
+    max_norm = check_real("clip_grad_norm_", "max_norm", max_norm, allow_inf=True)  # (a 0-d Tensor: its number)
     check_real("clip_grad_norm_", "norm_type", norm_type, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
