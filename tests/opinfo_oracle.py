@@ -24,6 +24,7 @@ internals import) is not installed.
 from __future__ import annotations
 
 import functools
+import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -200,14 +201,35 @@ def draw_inputs(function: Callable[..., Any], op: Any, dtype: torch.dtype, requi
     ``op.sample_inputs``/``reference_inputs`` make them outside a torch test: torch's generators reseeded with its
     ``SEED`` before each input, as their TrackedInputIter does, without its search of the Python stack for a test
     function before each (``inspect.stack``, most of the time these files took to start under pytest)."""
-    inputs = iter(function(op, "cpu", dtype, requires_grad))
+    return drawn_seeded(function(op, "cpu", dtype, requires_grad))
+
+
+def drawn_seeded(inputs: Any) -> tuple[Any, ...]:
+    """The items of the iterable ``inputs``, torch's generators reseeded with its ``SEED`` before each, as a
+    TrackedInputIter reseeds them (:func:`seed_cpu_generators`)."""
+    inputs = iter(inputs)
     drawn = []
     while True:
-        common_utils.set_rng_seed(common_utils.SEED)
+        seed_cpu_generators(common_utils.SEED)
         try:
             drawn.append(next(inputs))
         except StopIteration:
             return tuple(drawn)
+
+
+def seed_cpu_generators(seed: int) -> None:
+    """torch's ``set_rng_seed`` for a CPU-only process: torch's default generator, ``random``'s and numpy's
+    global one. (``torch.manual_seed`` also queues a seed for every accelerator module not yet initialised, each
+    with a formatted stack: tens of thousands of inputs drawn at collection took minutes that way.)"""
+    torch.default_generator.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+def draw_error_inputs(op: Any) -> tuple[Any, ...]:
+    """``op.error_inputs("cpu")`` drawn as :func:`draw_inputs` draws samples: seeded before each, without the
+    search of the Python stack for a test function that torch's error_inputs makes for every input."""
+    return drawn_seeded(op.error_inputs_func(op, "cpu"))
 
 
 def sample_params(ops: list[Any]) -> list[Any]:

@@ -25,7 +25,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("expecttest")  # torch's testing internals import it
 function_db = pytest.importorskip("torch.testing._internal.autograd_function_db")
 
-from opinfo_oracle import assert_same, cloned, leaves, tree_map  # noqa: E402  (after the importorskips)
+from opinfo_oracle import assert_same, cloned, draw_inputs, leaves, tree_map  # noqa: E402  (after the importorskips)
 
 
 class NumpyCube(Function):
@@ -300,8 +300,7 @@ def test_every_function_of_the_db_is_ported():
 
 
 def _samples(name: str) -> list[Any]:
-    torch.manual_seed(0)
-    return list(OPS[name].sample_inputs("cpu", torch.float64, requires_grad=True))
+    return list(draw_inputs(OPS[name].sample_inputs_func, OPS[name], torch.float64, True))
 
 
 def _cases() -> list[Any]:
