@@ -394,3 +394,14 @@ def test_a_constant_sharing_the_tensors_memory_scales_the_gradient_by_its_old_va
     x.sum().backward()
     np.testing.assert_array_equal(x.data, square * square)
     np.testing.assert_array_equal(a.grad, square)
+
+
+@pytest.mark.parametrize("exponent", [2.0, 3.0, 0.5, -1.0])
+def test_a_power_may_be_changed_in_place_before_backward_as_torch_saves_its_base(exponent):
+    # d/dx x**n = n x**(n - 1) reads the base only (x**0.5's slope is 1 / (2 sqrt x) of x again, not of the output)
+    a = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    y = a**exponent
+    with no_grad():
+        y.mul_(2.0)
+    y.sum().backward()
+    np.testing.assert_allclose(a.grad, exponent * np.array([1.0, 2.0, 3.0]) ** (exponent - 1), rtol=1e-15)

@@ -40,9 +40,10 @@ def _base_rule(g, out, x, y):
     # overflowing, x = nan) is it replaced. Where y == 0 and g is infinite or nan it is 0 too (x**0 is flat, as
     # torch's; g * 0 would be nan), so v ** (v ** 0) at v = -2 has gradient 1, not the nan of log(-2) times 0.
     # x**0.5 is sqrt x, and its slope sqrt's, 1 / (2 sqrt x): -inf at x = -0.0 (sqrt -0.0 is -0.0), as torch's
-    # (whose x**-0.5 is 1 / sqrt x), where IEEE pow(-0.0, -0.5) is +inf
+    # (whose x**-0.5 is 1 / sqrt x), where IEEE pow(-0.0, -0.5) is +inf. sqrt x is taken again, not read from out:
+    # torch saves the base, not the result, so x**0.5 may be changed in place before backward (no rule reads out)
     if isinstance(y, (float, np.floating)) and y == 0.5:
-        return g * 0.5 / out
+        return g * 0.5 / sm.sqrt(x)
     exponent_zero = data_of(y) == 0
     if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
         return g * (y * sm.power(x, y - 1))  # (torch's order: y x**(y-1) may overflow where g y underflows)
