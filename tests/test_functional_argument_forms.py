@@ -57,3 +57,17 @@ def test_ranking_losses_name_the_mismatched_argument():
         F.triplet_margin_loss(anchor, Tensor(np.zeros((4, 6))), Tensor(np.zeros((3, 6))))
     with pytest.raises(ValueError, match=r"positive shape \(3, 6\) does not match anchor shape \(4, 6\)"):
         F.triplet_margin_loss(anchor, Tensor(np.zeros((3, 6))), Tensor(np.zeros((4, 6))))
+
+
+@pytest.mark.parametrize("options", [{"dim": None}, {"p": "fro"}, {"p": "fro", "dim": None}, {"p": 1.0, "dim": None}])
+def test_normalize_takes_torchs_dim_none_and_frobenius_order(options):
+    torch = pytest.importorskip("torch")
+    x = np.array([[1.0, -2.0, 0.5], [3.0, 4.0, -1.5]])
+    ours = Tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    weights = np.arange(6.0).reshape(2, 3)
+    (F.normalize(ours, **options) * Tensor(weights)).sum().backward()
+    (torch.nn.functional.normalize(theirs, **options) * torch.tensor(weights)).sum().backward()
+    expected = torch.nn.functional.normalize(torch.tensor(x), **options).numpy()
+    np.testing.assert_allclose(F.normalize(Tensor(x), **options).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12)

@@ -44,11 +44,15 @@ def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
 
 
 def normalize(
-    input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: float = 1e-12, out: Tensor | None = None
+    input: Any,
+    p: float | str = 2.0,
+    dim: int | tuple[int, ...] | None = 1,
+    eps: float = 1e-12,
+    out: Tensor | None = None,
 ) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``; a tuple of axes normalises over them
-    together): unit vectors, and a vector shorter than ``eps`` divided by ``eps``. d/dx through both the
-    numerator and the norm (0 where the norm is clamped).
+    together, None over every axis; ``p="fro"`` is the 2-norm over them): unit vectors, and a vector shorter than
+    ``eps`` divided by ``eps``. d/dx through both the numerator and the norm (0 where the norm is clamped).
 
     ``out`` (torch's) is a Tensor the result is written into (cast to its dtype, resized to the result's
     shape) and that is returned; as torch's, such a call is not differentiable (a RuntimeError while an input
@@ -60,9 +64,11 @@ def normalize(
 @float16_via_float32
 def _normalized(input: Any, p: float, dim: int | tuple[int, ...], eps: float) -> Tensor:
     """:func:`normalize` without ``out`` (float16 computed in float32, rounded once)."""
-    p = _order("normalize", p)
+    p = _order("normalize", 2.0 if isinstance(p, str) and p == "fro" else p)  # (Frobenius: the 2-norm of entries)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
+    if dim is None:  # torch's norm over every entry
+        dim = tuple(range(x.ndim)) if x.ndim else 0
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     if x.ndim == 0 and dims in ((0,), (-1,)):  # torch reads a scalar as a one-entry vector along dim 0
         return _normalized(x.reshape(1), p, 0, eps).reshape(())
