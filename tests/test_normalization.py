@@ -355,3 +355,27 @@ def test_batch_norm_follows_its_buffers_not_its_flag_as_torch(change):
         assert (mine is None) == (torchs is None), name
         if mine is not None:
             np.testing.assert_allclose(np.asarray(mine.data), torchs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs_name", "x_shape"),
+    [
+        (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), "batch_norm", (6, 3)),
+        (lambda x, w, b: F.group_norm(x, 3, w, b), "group_norm", (2, 3, 4)),
+        (lambda x, w, b: F.instance_norm(x, weight=w, bias=b), "instance_norm", (2, 3, 4)),
+    ],
+    ids=["batch_norm", "group_norm", "instance_norm"],
+)
+def test_functional_norms_take_weight_and_bias_as_lists_of_numbers(ours, theirs_name, x_shape):
+    # as layer_norm does (torch wants Tensors there): the lists are the per-channel arrays, not an AttributeError
+    x = np.random.default_rng(4).standard_normal(x_shape)
+    weight, bias = [1.0, 2.0, 0.5], [0.0, -1.0, 3.0]
+    expected = ours(Tensor(x), np.array(weight), np.array(bias)).data
+    np.testing.assert_array_equal(ours(Tensor(x), weight, bias).data, expected)
+    np.testing.assert_array_equal(ours(Tensor(x), tuple(weight), tuple(bias)).data, expected)
+
+
+def test_functional_batch_norm_refuses_running_statistics_it_cannot_update_in_place():
+    x = Tensor(np.random.default_rng(5).standard_normal((6, 3)))
+    with pytest.raises(TypeError, match="running_mean must be a Tensor or an ndarray .it is updated in place"):
+        F.batch_norm(x, [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], training=True)

@@ -43,6 +43,23 @@ def _refuse_non_numbers(function: str, name: str, value: Any) -> None:
         raise TypeError(f"{function}: {name} must be a Tensor, got {type(value).__name__} {value!r}")
 
 
+def _sequences_as_arrays(function: str, running: tuple[Any, Any], parameters: tuple[Any, Any]) -> tuple[Any, Any]:
+    """``parameters`` (weight, bias) given as lists or tuples of numbers, as arrays (layer_norm takes them so); a
+    running statistic given so is torch's TypeError: it is updated in place, so it must be a Tensor or an array."""
+    for name, value in zip(("running_mean", "running_var"), running):
+        if isinstance(value, (list, tuple)):
+            raise TypeError(
+                f"{function}: {name} must be a Tensor or an ndarray (it is updated in place), got {type(value).__name__}"
+            )
+    converted = []
+    for name, value in zip(("weight", "bias"), parameters):
+        if isinstance(value, (list, tuple)):
+            _refuse_non_numbers(function, name, value)
+            value = np.asarray(value)
+        converted.append(value)
+    return converted[0], converted[1]
+
+
 def _channel_vector(
     value: Any, name: str, channels: int, *, running: bool = False, function: str = "batch_norm"
 ) -> Any:
@@ -86,6 +103,7 @@ def batch_norm(
     ``eps`` must be positive in training (a variance of 0 would divide by 0) and non-negative in evaluation, as
     torch 2.13's (a ValueError).
     """
+    weight, bias = _sequences_as_arrays("batch_norm", (running_mean, running_var), (weight, bias))
     training = check_flag("batch_norm", "training", training)  # torch's TypeError for a non-bool
     eps = check_real("batch_norm", "eps", eps, allow_inf=True, allow_nan=True)  # a number, named (a TypeError)
     if training and eps <= 0.0:  # plain comparisons, as torch's: a nan eps passes
@@ -215,6 +233,7 @@ def instance_norm(
     statistics (ndarrays (C,), updated in place when given) move towards their averages over the batch,
     the variance unbiased, as in torch; without it the running statistics normalise.
     """
+    weight, bias = _sequences_as_arrays("instance_norm", (running_mean, running_var), (weight, bias))
     eps = check_real("instance_norm", "eps", eps, allow_inf=True)  # named here, not by the standardize it runs
     x = as_float_tensor(input, "instance_norm")
     if x.ndim < 3:
@@ -380,6 +399,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     """
     groups = check_positive_int("group_norm", "num_groups", num_groups, error=ArgumentRangeError)
     eps = check_real("group_norm", "eps", eps)
+    weight, bias = _sequences_as_arrays("group_norm", (None, None), (weight, bias))
     x = as_float_tensor(input, "group_norm")
     if x.ndim < 2:
         raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
