@@ -27,8 +27,9 @@ from .functional.multi_head_attention import MaskDtypeError, MissingCausalMaskEr
 from .layers import NonDynamicallyQuantizableLinear
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
+from .sdpa_backends import SDPBackend, sdpa_kernel
 
-__all__ = ["MaskDtypeError", "MissingCausalMaskError", "MultiheadAttention"]
+__all__ = ["MaskDtypeError", "MissingCausalMaskError", "MultiheadAttention", "SDPBackend", "sdpa_kernel"]
 
 _NAME = "MultiheadAttention"
 

@@ -813,3 +813,17 @@ def test_attention_reprs_name_out_proj_by_torchs_class_and_it_still_is_a_linear(
     assert repr(ours) == repr(make(torch.nn))
     attention = ours if isinstance(ours, nn.MultiheadAttention) else ours.self_attn
     assert isinstance(attention.out_proj, nn.Linear)
+
+
+def test_sdpa_kernel_selects_among_torchs_backends_and_every_choice_runs_the_one_kernel():
+    from nn.attention import SDPBackend, sdpa_kernel
+
+    q, k, v = (Tensor(RNG.normal(size=(2, 3, 4))) for _ in range(3))
+    reference = F.scaled_dot_product_attention(q, k, v).data
+    for backends in (SDPBackend.MATH, [SDPBackend.FLASH_ATTENTION, SDPBackend.MATH], (SDPBackend.EFFICIENT_ATTENTION,)):
+        with sdpa_kernel(backends, set_priority=True):
+            np.testing.assert_array_equal(F.scaled_dot_product_attention(q, k, v).data, reference)
+    assert int(SDPBackend.MATH) == 0 and int(SDPBackend.FLASH_ATTENTION) == 1  # torch's values
+    for bad, error in (("math", TypeError), ([SDPBackend.MATH, 1], TypeError), (0, TypeError), ([], ValueError)):
+        with pytest.raises(error, match="^sdpa_kernel: "), sdpa_kernel(bad):
+            pass
