@@ -19,6 +19,7 @@ import numpy as np
 from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_constraints import Constraint
+from .element_count import Size
 from .grad_mode import enable_grad, no_grad
 from .shape_errors import is_integer
 from .tensor import Tensor
@@ -101,12 +102,14 @@ class Distribution:
                     )
 
     @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self._batch_shape
+    def batch_shape(self) -> Size:
+        """The shape of the batch of distributions (an :class:`autograd.Size`, torch's ``torch.Size``)."""
+        return Size(self._batch_shape)
 
     @property
-    def event_shape(self) -> tuple[int, ...]:
-        return self._event_shape
+    def event_shape(self) -> Size:
+        """The shape of one draw of one distribution of the batch (an :class:`autograd.Size`)."""
+        return Size(self._event_shape)
 
     def expand(self, batch_shape: Sequence[int], _instance: Any = None) -> Distribution:
         """A distribution of the same type whose parameters are these expanded to ``batch_shape`` (torch's

@@ -471,3 +471,12 @@ def test_an_empty_batch_of_categories_draws_an_empty_sample(replacement):
     assert Categorical(autograd.ones((0, 3))).sample().shape == (0,)
     picks = autograd.ones((0, 3)).multinomial(2, replacement)
     assert picks.shape == (0, 2) and picks.dtype == np.int64
+
+
+def test_batch_and_event_shapes_are_sizes_as_torchs():
+    # torch code counts a batch with d.batch_shape.numel() and compares shapes with tuples
+    normal = Normal(autograd.zeros((3, 2)), 1.0)
+    mvn = MultivariateNormal(autograd.zeros(3), autograd.eye(3))
+    assert isinstance(normal.batch_shape, autograd.Size) and normal.batch_shape.numel() == 6
+    assert normal.batch_shape == (3, 2) and normal.event_shape == () and normal.event_shape.numel() == 1
+    assert mvn.event_shape == (3,) and isinstance(mvn.expand((4,)).batch_shape, autograd.Size)
