@@ -920,3 +920,20 @@ def test_tensor_dataset_tensors_are_tensors_sharing_the_arrays():
     assert isinstance(features, Tensor) and isinstance(labels, Tensor)
     assert features.size(0) == 6 and features.dtype == np.float32 and labels.dtype == y.dtype
     assert np.shares_memory(features.data, X)
+
+
+@pytest.mark.parametrize(
+    "make_lengths",
+    [
+        lambda: np.array([3, 7]),
+        lambda: np.array([0.3, 0.7]),
+        lambda: Tensor(np.array([3, 7])),
+        lambda: Tensor(np.array([0.3, 0.7])),
+        lambda: [Tensor(np.array(3)), np.int64(7)],
+    ],
+    ids=["array of counts", "array of fractions", "tensor of counts", "tensor of fractions", "list of 0-d tensors"],
+)
+def test_random_split_takes_lengths_as_a_tensor_or_an_array_as_torch(make_lengths):
+    parts = nn.data.random_split(range(10), make_lengths(), generator=0)
+    assert [len(part) for part in parts] == [3, 7]
+    assert sorted(index for part in parts for index in part) == list(range(10))

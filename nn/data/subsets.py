@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Node
+
 from ..checks import make_generator
 from .dataset import Dataset, is_map_dataset, samples_at
 from .iterable import IterableDataset
@@ -182,6 +184,18 @@ def _split_lengths(total: int, lengths: Sequence[Any]) -> list[int]:
     return [int(length) for length in lengths]
 
 
+def _plain_numbers(lengths: Any) -> list[Any]:
+    """``lengths`` as a list of Python numbers: a Tensor or an array of them (torch takes ``tensor([3, 7])``) read
+    entry by entry, and one-element Tensors or numpy scalars in a list as the numbers they hold."""
+    if isinstance(lengths, Node):
+        lengths = lengths._data
+    if isinstance(lengths, np.ndarray):
+        return lengths.tolist() if lengths.ndim else [lengths.item()]  # (rows of a 2-D one are refused by the check)
+    return [
+        length._data.item() if isinstance(length, Node) and np.size(length._data) == 1 else length for length in lengths
+    ]
+
+
 def random_split(dataset: Any, lengths: Sequence[Any], generator: Any = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random :class:`Subset`\\ s of the given ``lengths``, as torch.
 
@@ -192,7 +206,7 @@ def random_split(dataset: Any, lengths: Sequence[Any], generator: Any = None) ->
     seed (the same seed, the same split) or None (the library's random state, seeded by
     ``autograd.manual_seed``).
     """
-    whole = _split_lengths(len(dataset), list(lengths))
+    whole = _split_lengths(len(dataset), _plain_numbers(lengths))
     order = make_generator("random_split", "generator", generator).permutation(sum(whole)).tolist()
     ends = itertools.accumulate(whole)
     return [Subset(dataset, order[end - length : end]) for end, length in zip(ends, whole, strict=True)]
