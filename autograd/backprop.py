@@ -304,6 +304,14 @@ def _unaliased(grad: Any, handed_out: set[int]) -> Any:
     return grad
 
 
+def _note_handed_out(contributions: Any, handed_out: set[int]) -> None:
+    """Add the arrays (and nodes) among ``contributions`` to ``handed_out``: code outside the engine returned them
+    and may still hold them, so none becomes a ``.grad`` as it is (later passes add into a ``.grad`` in place)."""
+    for contribution in contributions:
+        if contribution is not None and _shareable(contribution):
+            handed_out.add(id(contribution))
+
+
 def _shareable(grad: Any) -> bool:
     """Whether ``grad`` is an object two ``.grad`` could share: an array, or a node (not a number)."""
     return type(grad) is _ndarray or hasattr(grad, "_copy_in_graph")
@@ -380,11 +388,13 @@ def _through_function_hooks(
     anomaly: Any,
     pending: dict[Node, Any],
     waiting: dict[Node, Any],
+    handed_out: set[int],
 ) -> None:
     """The step of the backward pass through ``node`` when hooks were registered on its ``grad_fn``, in torch's
     order: its pre-hooks see (and may replace) ``grad``, the derivative rules give its inputs' gradients, its
     post-hooks see (and may replace) those, and they are added into ``pending``. The general loop's path, spelled
-    out once here so that the usual pass never tests for these hooks."""
+    out once here so that the usual pass never tests for these hooks. What it delivers may be the hooks' own
+    arrays: they join ``handed_out``, so a ``.grad`` made of one is a copy."""
     grad = node._run_hooks(grad, functions=True)
     op = node.op
     grad_outputs: Any = (grad,)
@@ -421,6 +431,7 @@ def _through_function_hooks(
             else node._from_hook_form(g._data if not create_graph and getattr(g, "_data", None) is not None else g)
             for g in replaced
         ]
+    _note_handed_out(grad_inputs, handed_out)
     for index, (parent, contribution) in enumerate(zip(parents, grad_inputs)):
         if contribution is None or not needed[index]:
             continue
@@ -559,7 +570,10 @@ def _pass(
             if node._hooks:
                 if type(grad) is _ndarray:  # a hook that changes its argument in place must change no other node's
                     grad = grad.copy()  # gradient: add passes one array on to both its inputs, a stored .grad may be it
+                given = grad
                 grad = node._run_hooks(grad)
+                if grad is not given and _shareable(grad):  # a hook's own array (or node): its caller may hold it,
+                    handed_out.add(id(grad))  # so a .grad made of it is a copy, as torch's accumulation clones it
                 if node.op is not None and node._has_function_hooks():
                     hooked = node
             op = node.op
@@ -588,7 +602,7 @@ def _pass(
             if node._recorded_at < last_change[0] and op.reads_values:
                 _check_saved_versions(node)
             if hooked is node:
-                _through_function_hooks(node, grad, create_graph, relevant, anomaly, pending, waiting)
+                _through_function_hooks(node, grad, create_graph, relevant, anomaly, pending, waiting, handed_out)
                 continue
             attrs = node.attrs
             if op.releases and free and relevant is None and type(attrs) is dict:
@@ -681,6 +695,8 @@ def _pass(
                     out, args = node._data, tuple([parent._data for parent in parents])
                 if op.joint:  # one call gives every input's contribution (None: no gradient)
                     contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
+                    if op.saved is not None:  # a custom Function's backward: what it returns may be the caller's
+                        _note_handed_out(contributions, handed_out)  # (a saved array, a constant): stored as copies
                 else:
                     contributions = []
                     variadic = op.variadic

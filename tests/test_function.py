@@ -640,3 +640,66 @@ def test_a_backward_returning_something_else_than_a_gradient_is_a_type_error_nam
     x = make()
     with pytest.raises(TypeError, match="_Named.backward returned a str as the gradient of argument 0"):
         _Named.apply(x).sum().backward() if isinstance(x, Tensor) else _Named.apply(x).backward()
+
+
+def _doubled_saved_input():
+    class SquaredNorm(Function):
+        """sum(x**2) whose backward returns the array it saved, 2 x, as it is."""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(2 * x)
+            return (x * x).sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            (doubled,) = ctx.saved_tensors
+            return doubled
+
+    return SquaredNorm
+
+
+def test_a_saved_tensor_returned_by_backward_is_not_the_leafs_grad_so_passes_accumulate_correctly():
+    # the first pass stored the returned array as .grad and later passes added into it in place: the saved 2x
+    # became 4x, 8x (x.grad [8, 16] after three passes); torch clones such a gradient
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    loss = _doubled_saved_input().apply(x)
+    for _ in range(3):
+        loss.backward(retain_graph=True)
+    np.testing.assert_array_equal(x.grad, [6.0, 12.0])
+
+
+def test_a_constant_returned_by_backward_is_left_as_it_was():
+    weights = Tensor(np.array([5.0, 6.0]))
+
+    class Weighted(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return (x * weights).sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            return weights
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 1
+    total = Weighted.apply(h) + h[0] * 10  # (the slice's gradient is added into the one pending for h)
+    total.backward(retain_graph=True)
+    np.testing.assert_array_equal(x.grad, [15.0, 6.0])
+    total.backward()
+    np.testing.assert_array_equal(x.grad, [30.0, 12.0])
+    np.testing.assert_array_equal(weights.data, [5.0, 6.0])
+
+
+@pytest.mark.parametrize("retained", [False, True])
+def test_an_array_a_hook_returns_is_not_changed_through_grad(retained):
+    fixed = np.array([1.0, 1.0])
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    node = x
+    if retained:
+        node = x * 1
+        node.retain_grad()
+    node.register_hook(lambda grad: fixed)
+    (node * 3).sum().backward()
+    node.grad[...] = 0.0
+    np.testing.assert_array_equal(fixed, [1.0, 1.0])
