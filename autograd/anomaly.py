@@ -1,4 +1,5 @@
-"""Anomaly mode: stop at the first operation whose value or gradient is NaN or infinite.
+"""Anomaly mode: stop at the first operation whose value or gradient is NaN or infinite (a value that is
+infinite because an input already was, such as attention scores plus a mask of -inf, passes).
 
 >>> with detect_anomaly():
 ...     y = Value(0.0).log()        # raises AnomalyError: forward of 'log' ... at <file>:<line>
@@ -127,6 +128,14 @@ def _is_finite(data: Any) -> bool:
     return bool(np.isfinite(array).all())
 
 
+def _has_nan(data: Any) -> bool:
+    """Whether the number or array ``data`` holds a NaN."""
+    if isinstance(data, float):
+        return math.isnan(data)
+    array = np.asarray(data)
+    return array.dtype.kind in "fc" and bool(np.isnan(array).any())
+
+
 def _describe(data: Any) -> str:
     """'is nan' (or inf, -inf) for a number; how many elements are nan or inf for an array."""
     if isinstance(data, Node):
@@ -199,11 +208,17 @@ _TRACER = _AnomalyChecker(check_nan=False)
 
 
 def check_forward(node: Node) -> None:
-    """Raise :class:`AnomalyError` if the freshly computed ``node.data`` is not finite."""
-    if _is_finite(node._data):
+    """Raise :class:`AnomalyError` if the freshly computed ``node.data`` is not finite: a NaN, or an infinity this
+    op made from finite inputs. An infinity carried on from an input that held one is not this op's doing (a mask
+    of -inf added to attention scores, ``masked_fill(mask, -inf)``): it passes, so models built on such masks run
+    in anomaly mode, as in torch (whose anomaly mode checks no forward value)."""
+    data = node._data
+    if _is_finite(data):
         return
     op = node.op.name
     already = [index for index, x in enumerate(node.op_inputs) if not _is_finite(x._data if isinstance(x, Node) else x)]
+    if already and not _has_nan(data):
+        return
     cause = (
         f"; input(s) {already} of {op!r} were already non-finite, so they came from outside anomaly mode "
         "(a leaf, a constant or a node made before detect_anomaly)"

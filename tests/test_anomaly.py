@@ -264,7 +264,25 @@ def test_backward_names_the_input_position_when_a_number_comes_first():
 def test_forward_anomaly_names_a_non_finite_number_operand():
     x = Value(2.0)
     with detect_anomaly(), pytest.raises(AnomalyError, match=r"input\(s\) \[1\] of 'mul'"):
-        x * float("inf")
+        x * float("nan")
+
+
+def test_an_infinity_carried_on_from_an_input_is_no_anomaly_so_masked_attention_runs():
+    # torch's anomaly mode checks no forward value; here an op that makes an infinity of finite inputs (log 0)
+    # is flagged, one that carries an input's on (scores plus a mask of -inf) is not
+    import nn
+    import nn.functional as F
+
+    rng = np.random.default_rng(0)
+    q = Tensor(rng.normal(size=(2, 3, 4)), requires_grad=True)
+    with detect_anomaly():
+        assert (Value(2.0) * float("inf")).data == float("inf")
+        out = F.scaled_dot_product_attention(q, q, q, is_causal=True)
+        out.sum().backward()
+        layer = nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=np.float64)
+        layer(q, src_mask=nn.Transformer.generate_square_subsequent_mask(3)).sum().backward()
+        with pytest.raises(AnomalyError, match="forward of 'log'"):
+            Value(0.0).log()
 
 
 def test_a_nan_gradient_also_names_the_function_in_torch_s_words():
