@@ -249,6 +249,7 @@ def backpropagate(
     inputs: Sequence[Node] | None = None,
     retained: bool = False,
     free: bool = False,
+    fill_retained: bool = False,
 ) -> dict[int, Any]:
     """Apply the chain rule from ``roots`` (with gradients ``seeds``) to their ancestors.
 
@@ -256,7 +257,9 @@ def backpropagate(
     intermediate nodes that retain their gradient get ``.grad`` overwritten. With ``store=False``
     (``autograd.grad``) nothing is written; the returned dict maps ``id(node)``
     to the gradient for every node in ``inputs``. ``retained`` (``backward(inputs=...)``) also
-    overwrites the ``.grad`` of the retaining intermediates the pass goes through, as ``store`` does.
+    overwrites the ``.grad`` of the retaining intermediates the pass goes through, as ``store`` does;
+    ``fill_retained`` (``autograd.grad``) does that alone, as torch's pass fills them (its caller fills those of
+    ``inputs``), and frees only the nodes whose derivative ran.
     """
     # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
     if _ParentWatch.on:  # a view used as a root or an input after its base changed: its present history
@@ -264,7 +267,7 @@ def backpropagate(
         if inputs is not None:
             refresh_views(inputs)
     with quiet():
-        return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free)
+        return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
 
 
 #: Nodes from which a pass pauses the cyclic collector (see :func:`_backpropagate`).
@@ -502,6 +505,7 @@ def _backpropagate(
     inputs: Sequence[Node] | None,
     retained: bool = False,
     free: bool = False,
+    fill_retained: bool = False,
 ) -> dict[int, Any]:
     """:func:`backpropagate`'s work, numpy's warnings off: order the nodes, then run the pass."""
     order, line_length = _ordered(roots)
@@ -510,8 +514,8 @@ def _backpropagate(
     # makes no objects it tracks, nor does a short pass that records nothing keep any (a pause would cost it more)
     if create_graph or len(order) >= PAUSED_FROM:
         with collector_paused:
-            return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free)
-    return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free)
+            return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+    return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
 
 
 def _pass(
@@ -524,6 +528,7 @@ def _pass(
     inputs: Sequence[Node] | None,
     retained: bool,
     free: bool,
+    fill_retained: bool = False,
 ) -> dict[int, Any]:
     """:func:`_backpropagate`'s pass over ``order`` (with its one-parent line's length: see :func:`_ordered`)."""
     passed = order  # every node of the pass (order itself loses the line's nodes below)
@@ -542,7 +547,9 @@ def _pass(
     # retained intermediates' gradients are stored as the pass goes; their earlier ones, kept here, come back if it fails
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
-    handed_out = {id(seed) for seed in seeds if _shareable(seed)} if store or retained else set()
+    fills = retained or fill_retained  # retaining intermediates get their .grad (besides store's leaves)
+    all_retain = fill_retained and not retained  # (every Value retains: autograd.grad fills only Tensors that asked)
+    handed_out = {id(seed) for seed in seeds if _shareable(seed)} if store or fills else set()
     anomaly = _mode.anomaly if _anomaly_blocks.open else None  # (a thread-local read only while some thread has it on)
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
@@ -577,7 +584,9 @@ def _pass(
                 if node.op is not None and node._has_function_hooks():
                     hooked = node
             op = node.op
-            if store or (retained and op is not None and node not in wanted):
+            if store or (
+                fills and op is not None and node not in wanted and not (all_retain and not node.holds_arrays)
+            ):
                 if op is None:
                     finished_nodes.append(node)
                     finished_grads.append(grad)

@@ -201,7 +201,13 @@ def _grad(
             )
         roots.append(output)
         seeds.append(output._seed_gradient(seed, create_graph))
-    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs, free=free)
+    found = backpropagate(
+        roots, seeds, create_graph=create_graph, store=False, inputs=inputs, free=free, fill_retained=True
+    )
+    for node in inputs:  # an input that retains its gradient gets it too, as torch's (a copy: the result is another)
+        if node.op is not None and node.retains_grad and node.holds_arrays and id(node) in found:
+            gradient = found[id(node)]
+            node._grad = gradient.copy() if isinstance(gradient, np.ndarray) else gradient
     results = []
     for position, node in enumerate(inputs):
         if id(node) not in found:
