@@ -118,6 +118,8 @@ class FunctionContext:
         self._saved_inputs: list[int] = []
         #: Whether a backward pass that did not retain the graph freed what ``save_for_backward`` kept (torch's).
         self._freed = False
+        #: Per saved item: the version of a saved node when the call returned (None for other items).
+        self._saved_versions: tuple[int | None, ...] = ()
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, outputs, other nodes or arrays, or None) for ``backward``.
@@ -152,6 +154,15 @@ class FunctionContext:
         saved nothing, or only None, may be passed again, as torch's)."""
         if self._freed and any(item is not None for item in self._saved):
             raise RuntimeError(FREED_GRAPH_MESSAGE)
+        for item, version in zip(self._saved, self._saved_versions):
+            if version is not None and item.version != version:  # changed in place since the call saved it
+                shape = getattr(item._data, "shape", ())
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: [{type(item).__name__} of shape {shape}] is at version {item.version}; expected "
+                    f"version {version} instead (a Function's backward reads what save_for_backward kept: change it "
+                    "out of place, or after backward())"
+                )
         return tuple(self._saved_output(item.index) if isinstance(item, _SavedOutput) else item for item in self._saved)
 
     def _saved_output(self, index: int) -> Any:
@@ -366,6 +377,9 @@ class Function:
         for index in repeated:
             outputs[index] = outputs[last_at[id(results[index])]]
         ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
+        # the version of each saved node as the call leaves it (its own in-place changes counted), which
+        # saved_tensors checks, as torch's saved variables do
+        ctx._saved_versions = tuple(item.version if isinstance(item, Node) else None for item in ctx._saved)
         return tuple(outputs) if several else outputs[0]
 
     @classmethod

@@ -703,3 +703,26 @@ def test_an_array_a_hook_returns_is_not_changed_through_grad(retained):
     (node * 3).sum().backward()
     node.grad[...] = 0.0
     np.testing.assert_array_equal(fixed, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("make", [lambda a: a.exp(), lambda a: a.sigmoid(), lambda a: a * 2.0])
+def test_a_saved_tensor_changed_in_place_after_the_call_raises_torchs_version_error(make):
+    # an output of an op that reads its own output (exp, sigmoid) gives its old values to an earlier self when
+    # changed in place; the ctx still holds the tensor itself, so backward read the new values (a wrong gradient)
+    class SumOfSquares(Function):
+        @staticmethod
+        def forward(ctx, p):
+            ctx.save_for_backward(p)
+            return (p * p).sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            (p,) = ctx.saved_tensors
+            return 2 * p * grad
+
+    a = Tensor(np.array([0.1, 0.2]), requires_grad=True)
+    p = make(a)
+    loss = SumOfSquares.apply(p)
+    p.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
