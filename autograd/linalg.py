@@ -168,9 +168,9 @@ def slogdet(a: TensorLike) -> SlogdetResult:
 def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (only its lower triangle is
     read, as numpy); the gradient is symmetric (see :mod:`autograd.derivatives.linalg`). ``upper=True``
-    (torch's): U = L^T, with A = U^T U."""
+    (torch's): U with A = U^T U, read from A's upper triangle, as torch's (the lower factor of A^T, transposed)."""
     if upper:
-        return cholesky(a).mT
+        return cholesky(checked_matrices(a, "cholesky").mT).mT
     a = checked_matrices(a, "cholesky")
     try:
         data = np.linalg.cholesky(a._data)
