@@ -11,7 +11,6 @@ torch's values do, and so give 0 gradient to the other triangle (torch's formula
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -31,6 +30,26 @@ Self = TypeVar("Self", bound="TorchLinalgNames")  # the Tensor a method is calle
 _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0, 129060195264000.0,
            10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0, 1.0)  # fmt: skip
 _THETA13 = 5.371920351148152
+
+
+def _matrix_exp_per_matrix(tensor: Any, counts: np.ndarray) -> Any:
+    """matrix_exp of a batch whose matrices need different numbers of squarings (``counts``, batch-shaped): each
+    scaled by its own 2^-s, the Pade approximant of all at once, then squared round by round, a matrix taking the
+    square only while its count lasts (recorded ``where``s, so the gradient is each matrix's own)."""
+    size = tensor.shape[-1]
+    scaled = tensor * np.ldexp(1.0, -counts)[..., None, None].astype(tensor.dtype)
+    b = _PADE13
+    eye = np.eye(size, dtype=tensor.dtype)
+    a2 = scaled @ scaled
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = scaled @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
+    result = np.linalg.solve(v - u, v + u)
+    for round_ in range(int(counts.max())):
+        squaring = (counts > round_)[..., None, None]
+        result = shared_math.where(np.broadcast_to(squaring, result.shape), result @ result, result)
+    return result
 
 
 class SVD(NamedTuple):
@@ -97,8 +116,15 @@ class TorchLinalgNames:
         size = tensor.shape[-1]
         if tensor.size == 0:
             return tensor * 1
-        norm = float(quietly(np.add.reduce, np.abs(tensor._data), axis=-2).max())  # inf on overflow, silently
-        squarings = max(0, math.ceil(math.log2(norm / _THETA13))) if math.isfinite(norm) and norm > _THETA13 else 0
+        # each matrix its own number of squarings (one matrix's large norm, or a nan, must not set the others'):
+        # from its 1-norm, the largest column sum (inf on overflow, silently); 0 for a non-finite one (nan anyway)
+        norms = quietly(np.add.reduce, np.abs(tensor._data), axis=-2).max(axis=-1)
+        with np.errstate(all="ignore"):
+            needed = np.ceil(np.log2(np.where(np.isfinite(norms) & (norms > _THETA13), norms, _THETA13) / _THETA13))
+        counts = np.maximum(needed, 0).astype(np.int64)  # per matrix, batch-shaped
+        squarings = int(counts.max()) if counts.size else 0
+        if squarings and counts.ndim and np.any(counts != squarings):
+            return _matrix_exp_per_matrix(tensor, counts)
         a = tensor * (0.5**squarings) if squarings else tensor
         b = _PADE13
         eye = np.eye(size, dtype=tensor.dtype)

@@ -418,3 +418,21 @@ def test_cholesky_upper_reads_the_upper_triangle_as_torch():
     spd = b @ b.T + 3 * np.eye(3)
     # (the gradient is symmetric, as torch's: checked through a symmetric input, whose factor depends on both halves)
     assert gradcheck(lambda m: la.cholesky((m + m.mT) / 2, upper=True), (Tensor(spd, requires_grad=True),))
+
+
+def test_matrix_exp_of_a_batch_squares_each_matrix_as_often_as_it_needs():
+    # one squaring count for the whole batch: a nan matrix set it to 0 for all (wrong values elsewhere), and a large
+    # matrix made a small one's many needless squarings cost accuracy; each matrix now gives what it gives alone
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 3))
+    rotation = (a - a.T) * 100  # e^rotation is orthogonal
+    small = a * 0.01
+    batch = np.stack([rotation, np.full((3, 3), np.nan), small, a * 1e4])
+    result = la.matrix_exp(Tensor(batch)).data
+    alone = [la.matrix_exp(Tensor(matrix)).data for matrix in (rotation, small)]
+    np.testing.assert_allclose(result[0], alone[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result[0] @ result[0].T, np.eye(3), atol=1e-8)
+    assert np.isnan(result[1]).all()
+    np.testing.assert_allclose(result[2], alone[1], rtol=1e-15)
+    mixed = Tensor(np.stack([a * 3, small]), requires_grad=True)
+    assert gradcheck(la.matrix_exp, (mixed,))
