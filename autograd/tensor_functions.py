@@ -733,8 +733,19 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
     joins them flattened, as numpy's. ``out=`` receives the result as torch's (:mod:`autograd.out_argument`)."""
     if dim is not UNSET:
         axis = torch_dim("concatenate", axis, dim, default=0)
+    _refuse_tensor_axis("concatenate", axis)
     result = joined(tensors, axis, "concatenate")
     return result if out is None else written_to_out("cat", result, out, inputs=tuple(tensors))
+
+
+def _refuse_tensor_axis(op: str, axis: Any) -> None:
+    """torch's TypeError for a Tensor where the axis goes: the usual slip is ``stack(a, b)`` for ``stack([a, b])``,
+    which read b as the axis (a one-element b silently stacked a's rows)."""
+    if isinstance(axis, Node):
+        raise TypeError(
+            f"{op}(): argument 'dim' must be int, not {type(axis).__name__} (the tensors to join go in one list or "
+            f"tuple: {op}([a, b]))"
+        )
 
 
 def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
@@ -770,6 +781,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out
     result as torch's (:mod:`autograd.out_argument`)."""
     if dim is not UNSET:
         axis = torch_dim("stack", axis, dim, default=0)
+    _refuse_tensor_axis("stack", axis)
     parts = _tensors(tensors, "stack")
     (axis,) = normalize_axes(axis, parts[0].ndim + 1, "stack")
     try:

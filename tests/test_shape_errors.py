@@ -36,3 +36,18 @@ def test_torch_raises_runtime_errors_for_the_same_operations():
         torch.zeros(6).reshape(4)
     with pytest.raises(RuntimeError):
         torch.zeros(3).item()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: A.stack(A.ones(2, 3), A.zeros(2, 3)),
+        lambda: A.stack(A.ones(2, 3), A.tensor([1])),  # (read as axis 1, it stacked the rows of the first)
+        lambda: A.concatenate(A.ones(2, 3), A.zeros(2, 3)),
+        lambda: A.cat([A.ones(2, 3), A.ones(2, 3)], A.ones(2, 3)),
+    ],
+    ids=["stack", "stack of a one-element tensor", "concatenate", "cat"],
+)
+def test_a_tensor_where_the_axis_goes_names_the_forgotten_list(call):
+    with pytest.raises(TypeError, match=r"argument 'dim' must be int, not Tensor .the tensors to join go in one list"):
+        call()
