@@ -135,6 +135,8 @@ class TorchSelectionNames:
             raise ShapeError(f"unflatten: sizes {sizes} leave -1 ambiguous for dim {dim} of shape {shape}")
         if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[axis]) or (known and shape[axis] % known):
             raise ShapeError(f"unflatten: sizes {sizes} do not multiply to {shape[axis]}, dim {dim} of shape {shape}")
+        if -1 in sizes:  # worked out along this axis alone: reshape cannot infer it when another axis is 0
+            sizes = tuple(shape[axis] // known if n == -1 else n for n in sizes)
         return _tensor(self).reshape(shape[:axis] + sizes + shape[axis + 1 :])
 
     def movedim(self: Self, source: int | Sequence[int], destination: int | Sequence[int]) -> Self:

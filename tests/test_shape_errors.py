@@ -51,3 +51,12 @@ def test_torch_raises_runtime_errors_for_the_same_operations():
 def test_a_tensor_where_the_axis_goes_names_the_forgotten_list(call):
     with pytest.raises(TypeError, match=r"argument 'dim' must be int, not Tensor .the tensors to join go in one list"):
         call()
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "sizes", "expected"),
+    [((0, 8), 1, (2, -1), (0, 2, 4)), ((4, 0, 6), 2, (-1, 3), (4, 0, 2, 3)), ((4, 6), 1, (-1, 2), (4, 3, 2))],
+)
+def test_unflatten_works_out_minus_one_along_its_axis_also_beside_an_empty_one(shape, dim, sizes, expected):
+    # reshape cannot infer a -1 when the tensor has no entries (an empty batch): torch's unflatten can
+    assert A.zeros(*shape).unflatten(dim, sizes).shape == expected
