@@ -94,9 +94,15 @@ class _ConvNd(Module):
         reset_conv_parameters(self.weight, self.bias, make_generator(self._name, "rng", rng))
 
     def forward(self, input: Any) -> Tensor:
-        input = input_for(self._name, input, self.weight)
+        return self._conv_forward(input, self.weight, self.bias)
+
+    def _conv_forward(self, input: Any, weight: Any, bias: Any) -> Tensor:
+        """The layer's convolution of ``input`` with a given ``weight`` and ``bias`` (torch's method of this name,
+        which subclasses call with a weight of their own: a weight-standardised conv, ``StdConv2d``), in the
+        layer's padding mode, stride, dilation and groups."""
+        input = input_for(self._name, input, weight if isinstance(weight, Tensor) else self.weight)
         input, padding = self._padded(input)
-        return self._convolve(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return self._convolve(input, weight, bias, self.stride, padding, self.dilation, self.groups)
 
     def _padded(self, x: Tensor) -> tuple[Tensor, Any]:
         """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's

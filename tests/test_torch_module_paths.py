@@ -52,3 +52,35 @@ def test_the_usual_weight_decay_split_finds_the_norms_and_biases():
     assert [p.shape for p in decayed] == [(4, 1, 3, 3), (2, 36)]
     assert len(kept) == 6  # the conv's and linear's biases, the two norms' weights and biases
     assert isinstance(model[0], nn.modules.conv._ConvNd) and isinstance(nn.MSELoss(), nn.modules.loss._Loss)
+
+
+def test_a_weight_standardised_conv_subclass_runs_through_conv_forward_as_torchs():
+    # timm's StdConv2d: forward standardises the weight and calls the layer's _conv_forward with it
+    torch = pytest.importorskip("torch")
+
+    def standardised(weight, var_mean):
+        variance, mean = var_mean(weight)
+        return (weight - mean) / (variance + 1e-5) ** 0.5
+
+    class Ours(nn.Conv2d):
+        def forward(self, x):
+            moments = lambda w: (
+                w.var(dim=(1, 2, 3), keepdim=True, unbiased=False),
+                w.mean(dim=(1, 2, 3), keepdim=True),
+            )
+            return self._conv_forward(x, standardised(self.weight, moments), self.bias)
+
+    class Theirs(torch.nn.Conv2d):
+        def forward(self, x):
+            moments = lambda w: torch.var_mean(w, dim=[1, 2, 3], keepdim=True, unbiased=False)
+            return self._conv_forward(x, standardised(self.weight, moments), self.bias)
+
+    options = {"padding": 1, "padding_mode": "reflect"}
+    ours, theirs = Ours(2, 3, 3, dtype=np.float64, **options), Theirs(2, 3, 3, dtype=torch.float64, **options)
+    ours.load_state_dict({name: value.detach().numpy() for name, value in theirs.state_dict().items()})
+    x = np.random.default_rng(0).normal(size=(2, 2, 5, 5))
+    mine, expected = ours(x), theirs(torch.tensor(x))
+    mine.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_allclose(mine.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-9, atol=1e-12)
