@@ -45,6 +45,8 @@ from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument, size_index
 
 _ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
+#: numpy's real scalars, which the factories read as the Python numbers they hold (torch's reading)
+_NUMPY_REALS = (np.integer, np.floating)
 
 Shape = int | Sequence[int]
 RandomSource = np.random.Generator | int | None
@@ -325,10 +327,12 @@ def full(
 ) -> Tensor:
     """A tensor of shape ``size`` (torch's name; an int or a sequence) filled with ``fill_value``; without
     ``dtype``, that of the value as numpy's and torch's: bool for True/False, int64 for an int, the default floating
-    dtype (:func:`autograd.get_default_dtype`) for a Python float, a numpy scalar's own. torch's ``out``, ``layout``,
-    ``device`` as :func:`check_factory_options`."""
+    dtype (:func:`autograd.get_default_dtype`) for a Python float; a numpy number counts as the Python number it
+    holds, as torch reads it. torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("full", device, layout, out)
     _check_fill_value("full", fill_value)
+    if isinstance(fill_value, _NUMPY_REALS) and not isinstance(fill_value, np.longdouble):
+        fill_value = fill_value.item()
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
     if dtype is None:
         refuse_python_int_beyond_int64("full", fill_value)  # (torch's int64 fill; numpy's would be uint64)
@@ -420,8 +424,16 @@ def arange(
     for bound in bounds:
         if not isinstance(bound, (numbers.Real, np.bool_, np.integer, np.floating)):
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
-    # a bool bound is the int it stands for, as numpy's and torch's (arange(True) is [0], of int64)
-    bounds = tuple(int(bound) if isinstance(bound, (bool, np.bool_)) else bound for bound in bounds)
+    # a bool bound is the int it stands for, as numpy's and torch's (arange(True) is [0], of int64); a numpy number
+    # is the Python number it holds, as torch reads it (np.float64(2.5) makes the default float dtype, as 2.5)
+    bounds = tuple(
+        int(bound)
+        if isinstance(bound, (bool, np.bool_))
+        else bound.item()
+        if isinstance(bound, _NUMPY_REALS)
+        else bound
+        for bound in bounds
+    )
     if not 1 <= len(bounds) <= 3:
         raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
     start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]

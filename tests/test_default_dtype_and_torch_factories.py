@@ -126,7 +126,6 @@ FIXED_DTYPES = {
     "arange of int keywords": (lambda: autograd.arange(start=0, end=5, step=2), np.int64),
     "full of an int": (lambda: autograd.full((2,), 1), np.int64),
     "full of a bool": (lambda: autograd.full((2,), True), np.bool_),
-    "full of a numpy float32": (lambda: autograd.full((2,), np.float32(1.5)), np.float32),
     "tensor of ints": (lambda: autograd.tensor([1, 2]), np.int64),
     "tensor of bools": (lambda: autograd.tensor([True, False]), np.bool_),
     "tensor of a float32 array": (lambda: autograd.tensor(np.array([1.0], dtype=np.float32)), np.float32),
@@ -844,3 +843,31 @@ def test_torch_functions_of_two_python_floats_give_the_default_dtype_as_torch(to
         ours, theirs = getattr(autograd, name)(2.5, -7.25), getattr(torch, name)(2.5, -7.25)
     assert str(ours.dtype) == _torch_dtype_name(theirs)
     np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-3)
+
+
+@pytest.mark.parametrize("default", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.full((2,), np.float32(1.5)),
+        lambda lib: lib.full((2,), np.float64(1.5)),
+        lambda lib: lib.full((2,), np.int32(3)),
+        lambda lib: lib.arange(0, np.int64(4), 0.5),
+        lambda lib: lib.arange(np.float64(2.5)),
+        lambda lib: lib.arange(np.int32(5)),
+    ],
+    ids=["full float32", "full float64", "full int32", "arange int64 end", "arange float64 end", "arange int32 end"],
+)
+def test_factories_read_a_numpy_number_as_the_python_number_it_holds_as_torch(call, default):
+    # np.float64(2.5) in a float32 default made float64 tensors, which then spread into float32 models
+    torch = pytest.importorskip("torch")
+    autograd.set_default_dtype(default)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(getattr(torch, np.dtype(default).name))
+    try:
+        expected = call(torch)
+    finally:
+        torch.set_default_dtype(previous)
+    ours = call(autograd)
+    assert np.dtype(ours.dtype).name == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.numpy(), expected.numpy())
