@@ -84,8 +84,12 @@ class _ConvTranspose(Module):
         if output_size is None:
             return self.output_padding
         name, sizes = type(self).__name__, tuple(output_size)
-        if len(sizes) not in (self.dims, self.dims + 1, self.dims + 2):
-            raise ValueError(f"{name}: output_size must have {self.dims} entries (or {self.dims + 2}), got {sizes}")
+        # torch's: the spatial sizes alone, or the whole output shape, whose rank is the input's (a batched input
+        # has 2 more axes than the spatial ones, an unbatched one 1): a wrong length is an error, not a slice
+        if len(sizes) not in (self.dims, x.ndim):
+            raise ValueError(
+                f"{name}: for {x.ndim}-D input, output_size must have {self.dims} or {x.ndim} elements (got {len(sizes)})"
+            )
         sizes = sizes[-self.dims :]
         geometry = zip(x.shape[-self.dims :], self.kernel_size, self.stride, self.padding, self.dilation)
         smallest = tuple(conv_transpose_output_size(n, k, s, p, 0, d) for n, k, s, p, d in geometry)

@@ -207,3 +207,16 @@ def test_an_output_of_size_zero_is_empty_with_zero_gradients_as_torch(layer, sha
 def test_a_negative_output_size_is_still_an_error():
     with pytest.raises(ValueError, match=r"gives output size \(-1,\), which is too small"):
         nn.ConvTranspose1d(2, 2, 1, stride=1, padding=1)(Tensor(np.ones((1, 2, 1), dtype=np.float32)))
+
+
+@pytest.mark.parametrize(
+    ("shape", "output_size"),
+    [((1, 3, 8, 8), (99, 18, 17)), ((3, 8, 8), (1, 4, 18, 17)), ((1, 3, 8, 8), (17,))],
+    ids=["3 sizes for a batched input", "4 sizes for an unbatched input", "1 size"],
+)
+def test_conv_transpose_output_size_of_another_length_than_torch_takes_is_refused(shape, output_size):
+    # torch: the spatial sizes, or the whole output shape; its last entries were taken from any length
+    layer = nn.ConvTranspose2d(3, 4, 3, stride=2)
+    with pytest.raises(ValueError, match=r"output_size must have 2 or \d elements"):
+        layer(np.zeros(shape, np.float32), output_size=output_size)
+    assert layer(np.zeros(shape, np.float32), output_size=(18, 17)).shape[-2:] == (18, 17)
