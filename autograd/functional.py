@@ -68,7 +68,7 @@ def backward(
     roots = _as_tuple(tensors)
     seeds_in = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(roots)
     if len(seeds_in) != len(roots):
-        raise ValueError(f"backward: got {len(seeds_in)} grad_tensors for {len(roots)} tensors")
+        raise ShapeError(f"backward: got {len(roots)} tensors and {len(seeds_in)} gradients")  # torch's RuntimeError
     for position, root in enumerate(roots):
         if not isinstance(root, Node):
             raise TypeError(f"backward: tensors[{position}] is a {type(root).__name__}, not a Value or Tensor")

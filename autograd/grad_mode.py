@@ -142,8 +142,8 @@ class set_grad_enabled(_GradModeDecorator):
     decorated function runs.
     """
 
-    def __init__(self, enabled: bool) -> None:
-        self._enabled = checked_mode(enabled, "set_grad_enabled", "enabled")
+    def __init__(self, mode: bool) -> None:  # (torch's parameter name)
+        self._enabled = checked_mode(mode, "set_grad_enabled", "mode")
         self._previous = _mode.enabled
         _mode.enabled = self._enabled
 

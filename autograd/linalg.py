@@ -529,13 +529,17 @@ def matrix_rank(
 ) -> Tensor:
     """The number of singular values of each matrix above max(atol, rtol * the largest) (torch.linalg.matrix_rank;
     ``tol`` is its older name of ``atol``; either may be one per matrix): an int64 Tensor, outside the graph. Without
-    rtol it is eps * max(m, n) of the dtype (0 for a positive atol), as torch's; ``hermitian`` is accepted and
-    computes the same result."""
-    a = checked_matrices(a, "matrix_rank", square=False)
+    rtol it is eps * max(m, n) of the dtype (0 for a positive atol), as torch's. With ``hermitian`` the singular
+    values are the absolute eigenvalues of the symmetric matrix of A's lower triangle, as torch's (its upper one is
+    not read)."""
+    a = checked_matrices(a, "matrix_rank", square=hermitian)
     atol, rtol = _tolerances(a, tol if atol is None else atol, rtol)
-    values = (
-        lapack_svd(a._data, "matrix_rank", compute_uv=False) if a._data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
-    )
+    if not a._data.size:
+        values = np.zeros(a.shape[:-2] + (0,), a.dtype)
+    elif hermitian:
+        values = np.abs(np.linalg.eigvalsh(a._data, UPLO="L"))
+    else:
+        values = lapack_svd(a._data, "matrix_rank", compute_uv=False)
     largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
     cutoff = np.maximum(atol, rtol * largest)
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))

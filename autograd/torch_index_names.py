@@ -395,7 +395,7 @@ class TorchIndexNames:
         try:
             shape = np.broadcast_shapes(tensor.shape, mask.shape)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(  # (a ValueError and torch's RuntimeError)
                 f"masked_select: mask of shape {mask.shape} does not broadcast with {tensor.shape}"
             ) from None
         return tensor.broadcast_to(shape)[np.broadcast_to(mask, shape)]

@@ -441,3 +441,13 @@ def test_a_value_derivative_that_has_no_graph_is_a_zero_value(name, call, f):
     # torch gives tensor(0.) where the derivative does not depend on the input (or the output on nothing)
     result = call(f, Value(2.0))
     assert isinstance(result, Value) and result.data == 0.0
+
+
+def test_set_grad_enabled_takes_torchs_mode_keyword():
+    from autograd import is_grad_enabled, set_grad_enabled
+
+    with set_grad_enabled(mode=False):
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    with pytest.raises(TypeError, match="argument 'mode' must be bool"):
+        set_grad_enabled(mode="no")

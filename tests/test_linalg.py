@@ -436,3 +436,13 @@ def test_matrix_exp_of_a_batch_squares_each_matrix_as_often_as_it_needs():
     np.testing.assert_allclose(result[2], alone[1], rtol=1e-15)
     mixed = Tensor(np.stack([a * 3, small]), requires_grad=True)
     assert gradcheck(la.matrix_exp, (mixed,))
+
+
+def test_matrix_rank_hermitian_reads_the_lower_triangle_as_a_symmetric_matrix_as_torch():
+    # [[1, 7], [1, 1]]: its lower triangle stands for [[1, 1], [1, 1]], of rank 1 (the full matrix has rank 2)
+    assert int(la.matrix_rank(Tensor(np.array([[1.0, 7.0], [1.0, 1.0]])), hermitian=True).data) == 1
+    assert int(la.matrix_rank(Tensor(np.array([[1.0, 7.0], [1.0, 1.0]]))).data) == 2
+    rng = np.random.default_rng(1)
+    factors = rng.normal(size=(3, 4, 2))
+    symmetric = factors @ factors.transpose(0, 2, 1)
+    np.testing.assert_array_equal(la.matrix_rank(Tensor(symmetric), hermitian=True).data, [2, 2, 2])

@@ -1430,3 +1430,19 @@ OPINFO_ERROR_CLASSES = [
 @pytest.mark.parametrize(("call", "match"), OPINFO_ERROR_CLASSES)
 def test_opinfo_error_inputs_raise_torchs_class_for_torchs_reason(call, match):
     _raises_as_torch(call, match)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.ones(3).masked_select(lib.module.tensor([True, False])), id="masked_select"),
+        pytest.param(
+            lambda lib: lib.module.autograd.backward(
+                [lib.ones(2).requires_grad_() * 2, lib.ones(2).requires_grad_() * 3], [lib.ones(2)]
+            ),
+            id="backward-counts",
+        ),
+    ],
+)
+def test_shape_mismatches_of_masked_select_and_backward_are_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
