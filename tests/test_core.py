@@ -168,7 +168,7 @@ def test_set_grad_enabled_and_set_detect_anomaly_refuse_what_is_not_a_bool_as_to
         with pytest.raises(TypeError, match="must be bool"):
             theirs(mode)
     with pytest.raises(
-        TypeError, match=f"set_grad_enabled\\(\\): argument 'enabled' must be bool, not {type(mode).__name__}"
+        TypeError, match=f"set_grad_enabled\\(\\): argument 'mode' must be bool, not {type(mode).__name__}"
     ):
         set_grad_enabled(mode)
     with pytest.raises(
