@@ -32,23 +32,29 @@ _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353
 _THETA13 = 5.371920351148152
 
 
-def _matrix_exp_per_matrix(tensor: Any, counts: np.ndarray) -> Any:
-    """matrix_exp of a batch whose matrices need different numbers of squarings (``counts``, batch-shaped): each
-    scaled by its own 2^-s, the Pade approximant of all at once, then squared round by round, a matrix taking the
-    square only while its count lasts (recorded ``where``s, so the gradient is each matrix's own)."""
-    size = tensor.shape[-1]
-    scaled = tensor * np.ldexp(1.0, -counts)[..., None, None].astype(tensor.dtype)
+def _pade13(a: Any) -> Any:
+    """The [13/13] Pade approximant of e^A for each matrix of ``a`` (already scaled into its range), recorded."""
     b = _PADE13
-    eye = np.eye(size, dtype=tensor.dtype)
-    a2 = scaled @ scaled
+    eye = np.eye(a.shape[-1], dtype=a.dtype)
+    a2 = a @ a
     a4 = a2 @ a2
     a6 = a4 @ a2
-    u = scaled @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
     v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-    result = np.linalg.solve(v - u, v + u)
-    for round_ in range(int(counts.max())):
-        squaring = (counts > round_)[..., None, None]
-        result = shared_math.where(np.broadcast_to(squaring, result.shape), result @ result, result)
+    return np.linalg.solve(v - u, v + u)
+
+
+def _squared(result: Any, counts: np.ndarray) -> Any:
+    """Each matrix of ``result`` squared ``counts`` times (batch-shaped): when the counts differ, round by round, a
+    matrix taking the square only while its count lasts (recorded ``where``s, so each gradient is its matrix's)."""
+    most = int(counts.max()) if counts.size else 0
+    if not counts.ndim or np.all(counts == most):
+        for _ in range(most):
+            result = result @ result
+        return result
+    for round_ in range(most):
+        squaring = np.broadcast_to((counts > round_)[..., None, None], result.shape)
+        result = shared_math.where(squaring, result @ result, result)
     return result
 
 
@@ -113,7 +119,6 @@ class TorchLinalgNames:
         those products and the solve, which gives the Frechet derivative L(A^T, g) to float64 precision. float16
         is computed in float32 and rounded once, as torch's."""
         tensor = _matrices(_tensor(self), "matrix_exp")
-        size = tensor.shape[-1]
         if tensor.size == 0:
             return tensor * 1
         # each matrix its own number of squarings (one matrix's large norm, or a nan, must not set the others'):
@@ -122,21 +127,8 @@ class TorchLinalgNames:
         with np.errstate(all="ignore"):
             needed = np.ceil(np.log2(np.where(np.isfinite(norms) & (norms > _THETA13), norms, _THETA13) / _THETA13))
         counts = np.maximum(needed, 0).astype(np.int64)  # per matrix, batch-shaped
-        squarings = int(counts.max()) if counts.size else 0
-        if squarings and counts.ndim and np.any(counts != squarings):
-            return _matrix_exp_per_matrix(tensor, counts)
-        a = tensor * (0.5**squarings) if squarings else tensor
-        b = _PADE13
-        eye = np.eye(size, dtype=tensor.dtype)
-        a2 = a @ a
-        a4 = a2 @ a2
-        a6 = a4 @ a2
-        u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
-        v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-        result = np.linalg.solve(v - u, v + u)
-        for _ in range(squarings):
-            result = result @ result
-        return result
+        scale = np.ldexp(1.0, -counts)[..., None, None].astype(tensor.dtype)
+        return _squared(_pade13(tensor * scale if counts.any() else tensor), counts)
 
     def cholesky_solve(self: Self, input2: Any, upper: bool = False) -> Self:
         """torch.Tensor.cholesky_solve: X with A X = self, A = L L^T given its Cholesky factor ``input2`` = L (lower
