@@ -548,7 +548,8 @@ def _pass(
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
     fills = retained or fill_retained  # retaining intermediates get their .grad (besides store's leaves)
-    all_retain = fill_retained and not retained  # (every Value retains: autograd.grad fills only Tensors that asked)
+    # (every Value retains its gradient: autograd.grad's fill is for the Tensors that asked with retain_grad())
+    tensors_only = fill_retained and not retained
     handed_out = {id(seed) for seed in seeds if _shareable(seed)} if store or fills else set()
     anomaly = _mode.anomaly if _anomaly_blocks.open else None  # (a thread-local read only while some thread has it on)
     plain = not create_graph and anomaly is None and relevant is None
@@ -585,7 +586,7 @@ def _pass(
                     hooked = node
             op = node.op
             if store or (
-                fills and op is not None and node not in wanted and not (all_retain and not node.holds_arrays)
+                fills and op is not None and node not in wanted and not (tensors_only and not node.holds_arrays)
             ):
                 if op is None:
                     finished_nodes.append(node)
