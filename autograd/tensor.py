@@ -351,8 +351,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         raise none_operand_error(op)
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, op)
-    elif isinstance(x, _NUMPY_NUMBERS) and not isinstance(x, np.longdouble):  # the number it holds, as torch reads it
-        x = x.item()  # (a float16 tensor % np.float32(0.5) stays float16, as % 0.5)
+    else:  # a numpy number is the number it holds (a float16 tensor % np.float32(0.5) stays float16, as % 0.5)
+        x = number_held(x)
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
@@ -460,6 +460,15 @@ def _fits(number: int, dtype: np.dtype) -> bool:
 #: numpy's real scalars (np.float64(2.0), np.int32(3), ...): an operand of these is a number beside a tensor, as
 #: torch takes them (a float16 tensor over np.float64(1e5) is computed as over the Python float 1e5, in float16)
 _NUMPY_NUMBERS = (np.floating, np.integer)
+
+
+def number_held(value: Any) -> Any:
+    """The Python number a numpy real scalar holds (torch reads ``np.float32(0.5)`` as ``0.5``: it takes the dtype
+    a Python number would), any other value as it is (a longdouble too: no Python number holds it)."""
+    if isinstance(value, _NUMPY_NUMBERS) and not isinstance(value, np.longdouble):
+        return value.item()
+    return value
+
 
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a slow attribute

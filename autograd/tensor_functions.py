@@ -39,14 +39,13 @@ from .tensor import (
     _wrap,
     category_result_type,
     in_native_byte_order,
+    number_held,
 )
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument, size_index
 
 _ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
-#: numpy's real scalars, which the factories read as the Python numbers they hold (torch's reading)
-_NUMPY_REALS = (np.integer, np.floating)
 
 Shape = int | Sequence[int]
 RandomSource = np.random.Generator | int | None
@@ -331,8 +330,7 @@ def full(
     holds, as torch reads it. torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("full", device, layout, out)
     _check_fill_value("full", fill_value)
-    if isinstance(fill_value, _NUMPY_REALS) and not isinstance(fill_value, np.longdouble):
-        fill_value = fill_value.item()
+    fill_value = number_held(fill_value)
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
     if dtype is None:
         refuse_python_int_beyond_int64("full", fill_value)  # (torch's int64 fill; numpy's would be uint64)
@@ -426,14 +424,7 @@ def arange(
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
     # a bool bound is the int it stands for, as numpy's and torch's (arange(True) is [0], of int64); a numpy number
     # is the Python number it holds, as torch reads it (np.float64(2.5) makes the default float dtype, as 2.5)
-    bounds = tuple(
-        int(bound)
-        if isinstance(bound, (bool, np.bool_))
-        else bound.item()
-        if isinstance(bound, _NUMPY_REALS)
-        else bound
-        for bound in bounds
-    )
+    bounds = tuple(int(bound) if isinstance(bound, (bool, np.bool_)) else number_held(bound) for bound in bounds)
     if not 1 <= len(bounds) <= 3:
         raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
     start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]
