@@ -185,8 +185,8 @@ def _split_lengths(total: int, lengths: Sequence[Any]) -> list[int]:
 
 
 def _plain_numbers(lengths: Any) -> list[Any]:
-    """``lengths`` as a list of Python numbers: a Tensor or an array of them (torch takes ``tensor([3, 7])``) read
-    entry by entry, and one-element Tensors or numpy scalars in a list as the numbers they hold."""
+    """``lengths`` as a list of numbers: a Tensor or an array of them (torch takes ``tensor([3, 7])``) read entry by
+    entry, and one-element Tensors in a list as the numbers they hold (numpy scalars are numbers already)."""
     if isinstance(lengths, Node):
         lengths = lengths._data
     if isinstance(lengths, np.ndarray):
