@@ -319,6 +319,41 @@ def test_saved_input_changed_in_place_error_uses_torchs_words():
             loss.backward()
 
 
+def _cross_entropy_of(w: np.ndarray, target: np.ndarray) -> float:
+    """The mean softmax cross-entropy of the logits 2w, in float64 numpy (the finite-difference reference)."""
+    logits = 2.0 * w
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-log_probs[np.arange(len(target)), target].mean())
+
+
+def test_logits_changed_in_place_after_cross_entropy_keep_their_gradient():
+    # the fused loss keeps its softmax, as torch's log_softmax keeps its output: the logits may change afterwards
+    rng = np.random.default_rng(3)
+    w0, target = rng.standard_normal((4, 3)), np.array([0, 1, 2, 1])
+    w = tensor(w0, requires_grad=True)
+    logits = w * 2.0
+    loss = nn.functional.cross_entropy(logits, target)
+    logits.mul_(3.0)
+    loss.backward()
+    expected = np.zeros_like(w0)
+    for i in np.ndindex(w0.shape):
+        step = np.zeros_like(w0)
+        step[i] = 1e-6
+        expected[i] = (_cross_entropy_of(w0 + step, target) - _cross_entropy_of(w0 - step, target)) / 2e-6
+    np.testing.assert_allclose(w.grad, expected, rtol=1e-6, atol=1e-8)
+
+
+def test_logits_changed_in_place_after_cross_entropy_refuse_a_create_graph_pass():
+    # a recorded gradient makes the softmax again from the logits, whose values are gone: the version error
+    w = tensor(np.ones((2, 3)), requires_grad=True)
+    logits = w * 2.0
+    loss = nn.functional.cross_entropy(logits, np.array([0, 2]))
+    logits.mul_(3.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward(create_graph=True)
+
+
 def _micrograd_more_ops(make):
     """micrograd's test_more_ops: augmented assignment on non-leaf nodes while recording."""
     a, b = make(-4.0), make(2.0)

@@ -23,6 +23,7 @@ from ..accumulation import rule_in_float32
 from ..backprop import references
 from ..broadcasting import reduced_shape
 from ..core import Node
+from ..grad_mode import is_grad_enabled
 from ..op import Op, add_contributions
 from ..quiet import quiet
 from ..read_padding import folded_array, padded_array
@@ -298,6 +299,14 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
             return gradient
         g = sm.expand(g, samples)
     return sm.softmax_minus_one_hot(x, index, axis, probabilities, g)
+
+
+def _softmax_cross_entropy_saved(node):
+    # what backward reads: the forward's softmax (torch's log_softmax saves its output, not x), so x may change in
+    # place before backward; x itself only where the softmax is made again from it (recorded, under create_graph, or
+    # once a freed graph released the probabilities)
+    reads_x = node.attrs["probabilities"] is None or is_grad_enabled()
+    return ((0,) if reads_x else ()), False
 
 
 def _nll_loss_rule(g, out, x, index, reduction):
@@ -635,7 +644,12 @@ affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with cons
     saved=_x_and_weight_saved,
 )
 # -log_softmax(x)[t] and the binary cross-entropy of logits, fused; what they keep for backward is released (Op.releases)
-softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule, releases=("probabilities",))
+softmax_cross_entropy = Op(
+    "softmax_cross_entropy",
+    _softmax_cross_entropy_rule,
+    releases=("probabilities",),
+    saved=_softmax_cross_entropy_saved,
+)
 logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target, releases=("slope",))
 nll_loss = Op("nll_loss", _nll_loss_rule, reads_values=False)  # -x[t] per sample (and their mean or sum), fused
 
