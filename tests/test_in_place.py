@@ -548,20 +548,39 @@ def test_op_reads_output_is_read_from_its_rules_code():
 
 
 def test_backward_checks_only_the_inputs_whose_values_a_rule_reads():
-    # d(x / y)/dx = 1/y and d(x / y)/dy = -out/y read y and the output, never x: x may change in place
+    # d(x / y)/dx = 1/y and d(x / y)/dy = -x/y**2 read x and y, never the quotient (torch's div saves its inputs):
+    # the quotient may change in place, x may not
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = Tensor([4.0, 8.0], requires_grad=True)
     quotient = x / y
+    quotient.mul_(3.0)
+    quotient.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.75, 0.375])
+    np.testing.assert_allclose(y.grad, [-3.0 / 16.0, -6.0 / 64.0])  # -3x/y**2
+    quotient = x / y
     with no_grad():
         x += 100.0
-    quotient.sum().backward()
-    np.testing.assert_allclose(x.grad, [0.25, 0.125])
-    np.testing.assert_allclose(y.grad, [-1.0 / 16.0, -2.0 / 64.0])  # -x/y**2 at the x the quotient used
+    with pytest.raises(RuntimeError, match="input 0 of 'div'"):
+        quotient.sum().backward()
     product = y * x  # d/dy reads x
     with no_grad():
         x += 1.0
     with pytest.raises(RuntimeError, match="input 1 of 'mul'"):
         product.sum().backward()
+
+
+def test_a_quotient_changed_in_place_differentiates_as_torchs():
+    torch = pytest.importorskip("torch")
+    grads = []
+    for make in (Tensor, torch.tensor):
+        x = make([1.0, -2.0, 3.0], requires_grad=True)
+        y = make([2.0, 4.0, -1.0], requires_grad=True)
+        quotient = x / y
+        quotient.mul_(5.0)
+        quotient.sum().backward()
+        grads.append([np.asarray(x.grad), np.asarray(y.grad)])
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs)
 
 
 @pytest.mark.parametrize(

@@ -419,7 +419,8 @@ def bessel_i1(x):
 add = Op("add", lambda g, out, x, y: g, lambda g, out, x, y: g, reads_values=False)
 sub = Op("sub", lambda g, out, x, y: g, lambda g, out, x, y: -g, reads_values=False)
 mul = Op("mul", lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
-div = Op("div", lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
+# (d/dy = -g x / y^2 made from the inputs, not the output: torch's div saves them, so the quotient may change in place)
+div = Op("div", lambda g, out, x, y: g / y, lambda g, out, x, y: -g * (x / y) / y)
 pow = Op("pow", _base_rule, _exponent_rule)
 neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 # alpha * y of add's and sub's alpha= (torch's AddBackward keeps alpha as an attribute, not a saved value: a second
