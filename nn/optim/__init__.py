@@ -11,9 +11,11 @@ Usage::
             nn.optim.clip_grad_norm_(model.parameters(), max_norm=1.0)
             optimizer.step()
         scheduler.step()
+
+``nn.optim.swa_utils`` averages a model's weights (``AveragedModel``, ``SWALR``, ``update_bn``), as torch's.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -83,4 +85,5 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value_",
     "lr_scheduler",
+    "swa_utils",
 ]
