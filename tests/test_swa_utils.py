@@ -211,7 +211,9 @@ def test_state_dict_has_the_count_then_the_copys_entries_and_round_trips():
 
 def test_avg_fn_with_multi_avg_fn_is_refused():
     with pytest.raises(ValueError, match="Only one of avg_fn and multi_avg_fn") as caught:
-        swa_utils.AveragedModel(_model(), avg_fn=swa_utils.get_swa_avg_fn(), multi_avg_fn=swa_utils.get_swa_multi_avg_fn())
+        swa_utils.AveragedModel(
+            _model(), avg_fn=swa_utils.get_swa_avg_fn(), multi_avg_fn=swa_utils.get_swa_multi_avg_fn()
+        )
     assert isinstance(caught.value, AssertionError)  # torch's error type
 
 
@@ -380,7 +382,10 @@ def test_swalr_refuses_a_bad_saved_strategy():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"swa_lr": [0.1, 0.2, 0.3]}, "swa_lr must have the same length as optimizer.param_groups. swa_lr has 3 values"),
+        (
+            {"swa_lr": [0.1, 0.2, 0.3]},
+            "swa_lr must have the same length as optimizer.param_groups. swa_lr has 3 values",
+        ),
         ({"anneal_strategy": "cosine"}, "anneal_strategy must be one of 'cos' or 'linear', instead got cosine"),
         ({"anneal_epochs": -1}, "anneal_epochs must be equal or greater than 0, got -1"),
         ({"anneal_epochs": 2.0}, "anneal_epochs must be equal or greater than 0, got 2.0"),
