@@ -108,7 +108,7 @@ from .shape_functions import (
     vstack,
 )
 from .shared_math import safe_norm
-from .sorting import argsort, sort, topk
+from .sorting import argsort, numpy_sort, sort, topk
 from .standardization import standardize
 from .tensor import Tensor, UnreadableDataError, where
 from .tensor_functions import (
@@ -223,7 +223,7 @@ register_numpy_functions(
         np.cumsum: numpy_cumsum,  # (a leading -0.0 stays -0.0, as numpy's; torch's cumsum gives +0.0)
         np.cumprod: cumprod,
         np.diff: diff,
-        np.sort: sort,
+        np.sort: numpy_sort,
         np.flip: flip,
         np.fliplr: fliplr,
         np.flipud: flipud,

@@ -83,28 +83,46 @@ def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending
 
 
 def sort(
-    a: TensorLike,
-    axis: int | None = -1,
-    kind: str | None = None,
-    *,
-    dim: Any = UNSET,
+    input: TensorLike,
+    dim: Any = -1,
     descending: Any = UNSET,
     stable: bool | None = None,
+    *,
+    axis: Any = UNSET,
+    kind: str | None = None,
     out: Any = None,
 ) -> Tensor | ValuesAndIndices:
-    """numpy.sort: ``a`` sorted ascending along ``axis`` (flattened if None); the gradient goes back through
-    the permutation. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
+    """torch.sort: the pair ``(values, indices)`` of ``input`` sorted along ``dim`` (ascending, or ``descending``
+    with NaN first; always a stable sort), as ``Tensor.sort``; the values' gradient goes back through the
+    permutation, the indices are an int64 Tensor. torch's ``out=(values, indices)`` takes the pair.
 
-    Called with torch's ``dim`` or ``descending`` it is torch.sort: the pair ``(values, indices)`` of
-    ``Tensor.sort`` (always a stable sort; ``descending`` puts NaN first). A bool in ``kind``'s place is torch's
-    positional ``descending`` (``sort(x, 1, True)``). torch's ``out=(values, indices)`` takes the pair too.
+    numpy.sort's calls give numpy's result, the sorted values alone: a call that names numpy's ``axis`` or
+    ``kind`` (a string in ``descending``'s place is numpy's positional ``kind``) or passes None for the axis (the
+    flattened array), unless it also names ``descending`` or ``out``; ``np.sort(x)`` on a Tensor is numpy's
+    (:func:`numpy_sort`).
     """
-    if isinstance(kind, (bool, np.bool_)):
-        kind, descending = None, bool(kind)
+    if isinstance(descending, str):  # numpy's sort(a, axis, kind)
+        kind, descending = descending, UNSET
+    numpy_call = axis is not UNSET or kind is not None or dim is None
+    if axis is not UNSET:
+        if dim is None or dim != -1:
+            raise TypeError(f"sort: got both dim={dim!r} and axis={axis!r} (axis is numpy's name for dim); pass one")
+        dim = axis
+    if numpy_call and descending is UNSET and out is None:
+        return numpy_sort(input, dim, kind, stable=stable)
+    _kind("sort", kind, stable)  # (both given: TypeError; any sort is stable here)
+    pair = _tensor(input).sort(dim, descending=descending is not UNSET and bool(descending))
+    return pair if out is None else written_to_out("sort", pair, out, same_dtype=True)
+
+
+def numpy_sort(a: TensorLike, axis: int | None = -1, kind: str | None = None, order: Any = None, *,
+               stable: bool | None = None) -> Tensor:  # fmt: skip
+    """numpy.sort on a Tensor (numpy's dispatch of ``np.sort(x)``): ``a`` sorted ascending along ``axis``
+    (flattened if None), the values alone; the gradient goes back through the permutation. ``stable=True``
+    (numpy 2's) is ``kind="stable"``; ``order`` (of structured arrays) has no meaning for a Tensor."""
+    if order is not None:
+        raise TypeError("sort: order= sorts the fields of a structured array; a Tensor has none")
     kind = _kind("sort", kind, stable)
-    if dim is not UNSET or descending is not UNSET or out is not None:
-        pair = _tensor(a).sort(axis, dim=dim, descending=descending is not UNSET and bool(descending))
-        return pair if out is None else written_to_out("sort", pair, out, same_dtype=True)
     a = _tensor(a)
     if axis is None:
         a, axis = a.reshape(-1), 0

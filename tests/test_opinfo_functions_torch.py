@@ -6,9 +6,9 @@ Every sample (at most :data:`MAX_SAMPLES_PER_OPINFO` of one OpInfo, evenly sprea
 :func:`opinfo_oracle.check_sample`, most of them as they are; :data:`CHECKS` says how the others are run, each for a
 reason of the driver's, not of the library's:
 
-* ``split``, ``split.list_args`` and ``sort``: the OpInfo of a torch method is the Tensor method; our module functions
-  of those names are numpy's when called positionally (README: "numpy's is ``autograd.split``", "the function
-  ``autograd.sort(x)`` or ``sort(x, 0)`` is numpy's"), so the samples call ``x.split(...)`` and ``x.sort(...)``;
+* ``split``, ``split.list_args`` and ``sort``: the OpInfo of a torch method is the Tensor method; our module function
+  ``split`` is numpy's when called positionally (README: "numpy's is ``autograd.split``"), so the samples call
+  ``x.split(...)`` and ``x.sort(...)`` (``autograd.sort`` is torch's, checked in tests/test_sorting.py);
 * ``svd``: U and V are defined up to a sign per singular vector; compared after the sample's
   ``output_process_fn_grad``, as torch's own test does;
 * ``cholesky_inverse`` and ``cholesky_solve``: torch's test differentiates them through the OpInfo's

@@ -20,7 +20,7 @@ def test_argsort_matches_numpy_for_every_axis():
 
 def test_sort_sends_each_gradient_through_the_permutation_and_ties_keep_their_order():
     x = Tensor(np.array([2.0, 1.0, 2.0]), requires_grad=True)
-    (so.sort(x) * np.array([10.0, 20.0, 30.0])).sum().backward()
+    (so.sort(x).values * np.array([10.0, 20.0, 30.0])).sum().backward()
     np.testing.assert_array_equal(x.grad, [20.0, 10.0, 30.0])  # stable: the first 2.0 is sorted first
 
 
@@ -49,7 +49,7 @@ def test_topk_function_returns_torchs_named_values_and_indices(shape):
 
 def test_sort_and_topk_reject_bad_arguments():
     with pytest.raises(ValueError, match="sort: axis -1 is out of bounds for a 0-d array"):
-        so.sort(np.float64(1.0))
+        so.sort(np.float64(1.0), axis=-1)
     with pytest.raises(ValueError, match="argsort: axis 3 is out of bounds for an array of dimension 1"):
         so.argsort(np.ones(2), axis=3)
     with pytest.raises(ValueError, match=r"topk: k must be an integer in \[0, 2\] for dim -1 of shape \(2,\), got 3"):
@@ -207,3 +207,31 @@ def test_topk_of_a_float_or_bool_k_is_a_type_error_as_torch(k, shape):
         torch.zeros(shape).topk(k)
     with pytest.raises(TypeError, match="topk: k must be an integer"):
         Tensor(np.zeros(shape)).topk(k)
+
+
+def test_sort_function_called_as_torch_sort_returns_values_and_indices_as_torch():
+    # torch.sort(x) and torch.sort(x, dim): the pair, also for a 0-d tensor (itself and index 0)
+    torch = pytest.importorskip("torch")
+    x = np.array([[3.0, 1.0, 2.0], [2.0, 5.0, -1.0]])
+    for args in ((), (0,), (1,), (-1,)):
+        values, indices = so.sort(Tensor(x), *args)
+        expected = torch.sort(torch.tensor(x), dim=args[0] if args else -1, stable=True)
+        np.testing.assert_array_equal(values.data, expected.values.numpy())
+        np.testing.assert_array_equal(indices.data, expected.indices.numpy())
+    values, indices = so.sort(Tensor(np.array(2.5)))
+    assert values.shape == () and float(values) == 2.5 and int(indices) == 0
+
+
+def test_sort_called_as_numpy_sort_returns_the_values_alone():
+    x = np.array([[3.0, 1.0, 2.0], [2.0, 5.0, -1.0]])
+    for keywords in ({"axis": 0}, {"axis": -1}, {"axis": None}, {"axis": 1, "kind": "stable"}):
+        result = so.sort(Tensor(x), **keywords)
+        assert isinstance(result, Tensor)
+        np.testing.assert_array_equal(result.data, np.sort(x, **keywords))
+    np.testing.assert_array_equal(so.sort(Tensor(x), None).data, np.sort(x, None))
+    for args in ((), (0,), (None,)):  # numpy's own dispatch of np.sort on a Tensor
+        result = np.sort(Tensor(x), *args)
+        assert isinstance(result, Tensor)
+        np.testing.assert_array_equal(result.data, np.sort(x, *args))
+    with pytest.raises(TypeError, match="got both dim=0 and axis=1"):
+        so.sort(Tensor(x), 0, axis=1)

@@ -110,7 +110,8 @@ def test_sort_with_torch_keywords_returns_values_and_indices():
         order = np.argsort(-M if keywords.get("descending") else M, axis=1)
         np.testing.assert_array_equal(indices.data, order)
         np.testing.assert_array_equal(values.data, np.take_along_axis(M, order, axis=1))
-    assert isinstance(ag.sort(ag.Tensor(M), stable=True), ag.Tensor)  # numpy 2's stable= keeps numpy's result
+    assert isinstance(ag.sort(ag.Tensor(M), stable=True), ValuesAndIndices)  # torch's stable= (numpy 2's too)
+    assert isinstance(ag.sort(ag.Tensor(M), axis=1, stable=True), ag.Tensor)  # with numpy's axis=, numpy's result
 
 
 def test_sort_with_dim_carries_the_gradient():
@@ -136,7 +137,7 @@ def test_sort_with_dim_carries_the_gradient():
         (lambda x: ag.argmin(x, 0, True, keepdim=True), "keepdims=True and keepdim=True"),
         (lambda x: ag.argsort(x, 0, dim=1), "axis=0 and dim=1"),
         (lambda x: ag.argsort(x, kind="quicksort", stable=True), "kind='quicksort' and stable=True"),
-        (lambda x: ag.sort(x, 0, dim=1), "axis=0 and dim=1"),
+        (lambda x: ag.sort(x, 0, axis=1), "dim=0 and axis=1"),
         (lambda x: ag.flip(x, 0, dims=1), "axis=0 and dims=1"),
         (lambda x: ag.roll(x, 1, shifts=2), "shift=1 and shifts=2"),
         (lambda x: ag.roll(x, 1, 0, dims=1), "axis=0 and dims=1"),
