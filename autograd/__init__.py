@@ -70,6 +70,7 @@ from .indexing import (
     take_along_axis,
 )
 from .legacy_tensor_types import LEGACY_TENSOR_TYPES
+from .lu import lu_unpack
 from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
@@ -504,6 +505,7 @@ __all__ = [
     "linspace",
     "logcumsumexp",
     "logspace",
+    "lu_unpack",
     "masked_fill",
     "matmul",
     "meshgrid",

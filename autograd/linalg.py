@@ -3,8 +3,11 @@
 ``inv``, ``solve``, ``det``, ``slogdet``, ``cholesky`` and ``pinv`` are primitives (their derivatives are in
 :mod:`autograd.derivatives.linalg`); ``norm``, ``vector_norm``, ``matrix_norm`` and ``lstsq`` are
 composites of other ops; the decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr``
-come from :mod:`autograd.decompositions`. Every function takes square matrices in the last two axes
-(any leading batch axes) unless stated.
+come from :mod:`autograd.decompositions`, the LU family (``lu_factor``, ``lu_factor_ex``, ``lu``, ``lu_solve``) from
+:mod:`autograd.lu`, torch's ``solve_ex``, ``inv_ex`` and ``cholesky_ex`` from :mod:`autograd.linalg_ex`, and
+``tensorinv``, ``tensorsolve``, ``diagonal``, ``vander`` and ``householder_product`` from
+:mod:`autograd.linalg_composites`. Every function takes square matrices in the last two axes (any leading batch
+axes) unless stated.
 
 The norms follow numpy.linalg.norm's table, with s_1 >= s_2 >= ... the singular values of
 X = U diag(s) V^T, and tied maxima or minima splitting the gradient evenly:
@@ -48,6 +51,9 @@ from .decompositions import (
 from .derivatives import elementwise as ew
 from .derivatives import linalg as la
 from .index_errors import EmptyReductionError
+from .linalg_composites import diagonal, householder_product, tensorinv, tensorsolve, vander
+from .linalg_ex import CholeskyExResult, InvExResult, SolveExResult, cholesky_ex, inv_ex, solve_ex
+from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .numpy_composites import multi_dot
 from .quiet import quietly
 from .shape_errors import ShapeError
@@ -55,9 +61,12 @@ from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "LinAlgError", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross",
-    "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
-    "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
+    "CholeskyExResult", "EighResult", "InvExResult", "LUFactorExResult", "LUFactorResult", "LUResult", "LinAlgError",
+    "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "SolveExResult", "cholesky", "cholesky_ex", "cond",
+    "cross", "det", "diagonal", "eigh", "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu",
+    "lu_factor", "lu_factor_ex", "lu_solve", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
+    "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
+    "tensorsolve", "vander", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 

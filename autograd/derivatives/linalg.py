@@ -20,6 +20,12 @@ With A^-T the inverse transposed and g the upstream gradient:
 * pinv:     P = A^+ (m x n A),   dA = -P^T g P^T + (I_m - A P) g^T P P^T + P^T P g^T (I_n - P A), the
   derivative of the pseudo-inverse where the rank is locally constant (Golub and Pereyra, "The
   differentiation of pseudo-inverses"); for an invertible A it is inv's rule.
+* lu_factor: A = P L U packed in one m x n LU (L unit lower m x k, U upper k x n, k = min(m, n), P constant), with
+  g_L = tril(g, -1) and g_U = triu(g) the packed gradient's parts, L_1, U_1 the k x k blocks and L_2 (tall A) or
+  U_2 (wide A) the rest: M = tril(L_1^T g_L1 - g_U2 U_2^T, -1) + triu(g_U1 U_1^T - L_2^T g_L2), and
+  dA = P [L_1^-T M U_1^-T | L_1^-T g_U2] (wide) or P [L_1^-T M U_1^-T ; g_L2 U_1^-T] (tall): from
+  L_1^-1 dA_1 U_1^-1 = L_1^-1 dL_1 + dU_1 U_1^-1 (strictly lower plus upper), U_2 = L_1^-1 A_2 and L_2 = A_2 U_1^-1;
+  the square case is the first block alone. A zero pivot (U_1 singular) makes the solves raise a LinAlgError.
 * two_norm: n = sqrt(sum x^2) over ``axes``, dx = (x / n) g: the unit vector x / n (|x_i / n| <= 1) times g, so a
   tiny norm does not overflow, as g / n would (n = 5e-160 and g = 1e159, from x / n, say); 0 where n = 0 (as torch)
 
@@ -141,6 +147,30 @@ def _pinv_rule(g, out, a):
     return -(out_t @ g @ out_t) + row_space @ (g_t @ (out @ out_t)) + (out_t @ out) @ (g_t @ column_space)
 
 
+def _lu_factor_rule(g, out, a, permutation):
+    m, n = out.shape[-2:]
+    k = min(m, n)
+    dtype = sm.data_of(out).dtype
+    lower = np.tril(out[..., :, :k], -1) + np.eye(m, k, dtype=dtype)
+    upper = np.triu(out[..., :k, :])
+    g_lower, g_upper = np.tril(g[..., :, :k], -1), np.triu(g[..., :k, :])
+    lower_1, upper_1 = lower[..., :k, :], upper[..., :, :k]
+    from_lower = _t(lower_1) @ g_lower[..., :k, :]
+    from_upper = g_upper[..., :, :k] @ _t(upper_1)
+    if n > k:  # wide: U_2 = L_1^-1 A_2
+        from_lower = from_lower - g_upper[..., :, k:] @ _t(upper[..., :, k:])
+    if m > k:  # tall: L_2 = A_2 U_1^-1
+        from_upper = from_upper - _t(lower[..., k:, :]) @ g_lower[..., k:, :]
+    inner = np.tril(from_lower, -1) + np.triu(from_upper)
+    solved = sm.record(solve, np.linalg.solve, _t(lower_1), inner)  # L_1^-T M
+    grad = _t(sm.record(solve, np.linalg.solve, upper_1, _t(solved)))  # L_1^-T M U_1^-T
+    if n > k:
+        grad = np.concatenate([grad, sm.record(solve, np.linalg.solve, _t(lower_1), g_upper[..., :, k:])], axis=-1)
+    if m > k:
+        grad = np.concatenate([grad, _t(sm.record(solve, np.linalg.solve, upper_1, _t(g_lower[..., k:, :])))], axis=-2)
+    return permutation @ grad
+
+
 def _two_norm_rule(g, out, x, axes, keepdims):
     kept = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
     norm = out.reshape(kept)
@@ -159,5 +189,6 @@ slogdet = Op("slogdet", _slogdet_rule)
 slogdet_sign = Op("slogdet_sign", _slogdet_sign_rule)
 cholesky = Op("cholesky", _cholesky_rule)
 pinv = Op("pinv", _pinv_rule)
+lu_factor = Op("lu_factor", _lu_factor_rule)
 two_norm = Op("two_norm", _two_norm_rule)
 # fmt: on

@@ -12,7 +12,7 @@ import numpy as np
 
 from autograd import Tensor, as_tensor, concatenate, generator_for
 from autograd.broadcasting import AxisError
-from autograd.linalg import matrix_exp, solve
+from autograd.linalg import householder_product, matrix_exp, solve
 
 from ..module import Module
 from .parametrize import register_parametrization
@@ -132,19 +132,6 @@ def _make_orthogonal(a: np.ndarray) -> np.ndarray:
     return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
 
 
-def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
-    """The first k columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i column i of ``a`` (n, k) below the
-    diagonal with 1 on it (torch's ``linalg.householder_product``), built from the engine's ops (so differentiable
-    in ``a`` and ``tau``): Q <- Q - tau_i (Q v_i) v_i^T from Q = I."""
-    n, k = a.shape[-2:]
-    q: Tensor = Tensor(np.broadcast_to(np.eye(n, dtype=a.dtype), (*a.shape[:-2], n, n)).copy())
-    unit = np.eye(n, k, dtype=a.dtype)
-    for i in range(k):
-        v = (a + Tensor(unit))[..., :, i : i + 1]  # (..., n, 1): a's strict lower part of column i, 1 at row i
-        q = q - (q @ v) * tau[..., None, i : i + 1] @ v.mT
-    return q[..., :, :k]
-
-
 class _Orthogonal(Module):
     """An orthogonal Q of the weight's shape (..., m, n) from the stored X (see :func:`orthogonal`); with
     ``use_trivialization`` the buffer ``base`` (..., max, max) multiplies the map's result: Q = base @ map(X)."""
@@ -178,7 +165,7 @@ class _Orthogonal(Module):
             tau = 2.0 / (1.0 + (a * a).sum(axis=-2))
             # torch's .int() of the diagonal: its sign, truncated toward 0, without gradient
             signs = np.trunc(np.diagonal(x._data, axis1=-2, axis2=-1))[..., None, :]
-            q = _householder_product(a, tau) * signs.astype(x.dtype)
+            q = householder_product(a, tau) * signs.astype(x.dtype)
         if "base" in self._buffer_names():
             q = as_tensor(self.base) @ q
         return q.mT if transposed else q
