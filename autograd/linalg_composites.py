@@ -14,6 +14,7 @@ import numpy as np
 from .broadcasting import single_axis
 from .contractions import diagonal as _diagonal
 from .decompositions import checked_matrices
+from .derivatives import elementwise as ew
 from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
@@ -112,7 +113,8 @@ def householder_product(A: TensorLike, tau: TensorLike) -> Tensor:  # noqa: N803
             f"householder_product: tau may hold at most {n} scalars (A of shape {a.shape}), got {tau.shape}"
         )
     reflectors = a.tril(-1) + np.eye(m, n, dtype=a.dtype)
-    q: Any = Tensor(np.broadcast_to(np.eye(m, n, dtype=a.dtype), a.shape).copy())
+    # I's first n columns, in A's graph with derivative 0 (no reflector: the result is that, connected to A as torch's)
+    q: Any = Tensor._from_op(np.broadcast_to(np.eye(m, n, dtype=a.dtype), a.shape).copy(), ew.locally_constant, (a,))
     for i in reversed(range(tau.shape[-1])):
         v = reflectors[..., :, i : i + 1]
         q = q - v @ (tau[..., i : i + 1, None] * (v.mT @ q))
