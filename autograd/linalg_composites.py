@@ -73,10 +73,10 @@ def vander(x: TensorLike, *, N: int | None = None) -> Tensor:  # noqa: N803 (tor
     """torch.linalg.vander: the Vandermonde matrices of the vectors x (..., n), of shape (..., n, N), with increasing
     powers x^0, x^1, ..., x^(N-1) (N = n by default; N > 1, as torch). The powers are running products of x, so
     d/dx_i = sum_k k x_i^(k-1) g_ik, at x = 0 too. Integers give exact powers (wrapping around on overflow, as
-    torch's) without gradient; bool and float16 are refused, as torch refuses them."""
+    torch's) without gradient; bool and float16 are refused, as torch refuses them. A number x is the vector (x,),
+    as torch's."""
     x = _tensor(x)
-    if x.ndim < 1:
-        raise ShapeError(f"vander: x must have at least one dimension, got shape {x.shape}")
+    x = x.reshape(1) if x.ndim == 0 else x  # a number is a vector of one, as torch reads it
     if x.dtype.kind == "b" or x.dtype == np.float16:
         raise DtypeKernelError(f"vander: supports floating and integer tensors except float16, got {x.dtype}")
     columns = x.shape[-1] if N is None else N

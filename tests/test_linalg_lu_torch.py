@@ -270,7 +270,7 @@ ERROR_CASES = [
     ("tensorinv_shape", lambda lib, f: lib.linalg.tensorinv(f(np.ones((4, 2, 3))), ind=1)),
     ("tensorinv_singular", lambda lib, f: lib.linalg.tensorinv(f(np.zeros((4, 2, 2))), ind=1)),
     ("tensorsolve_shape", lambda lib, f: lib.linalg.tensorsolve(f(np.ones((2, 3, 5))), f(np.ones((2, 3))))),
-    ("vander_scalar", lambda lib, f: lib.linalg.vander(f(np.array(2.0)))),
+    ("vander_scalar", lambda lib, f: lib.linalg.vander(f(np.array(2.0)))),  # N = 1
     ("vander_n", lambda lib, f: lib.linalg.vander(f(np.ones(3)), N=1)),
     ("vander_bool", lambda lib, f: lib.linalg.vander(f(np.ones(3, bool)))),
     ("vander_float16", lambda lib, f: lib.linalg.vander(f(np.ones(3, np.float16)))),
