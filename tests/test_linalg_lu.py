@@ -283,6 +283,7 @@ def test_vander_has_increasing_powers_of_each_vector():
     expected = np.stack([np.vander(row, 4, increasing=True) for row in x])
     np.testing.assert_allclose(result.data, expected, rtol=1e-14)
     assert la.vander(x).shape == (2, 3, 3)
+    np.testing.assert_array_equal(la.vander(2.0, N=3).data, [[1.0, 2.0, 4.0]])  # a number: a vector of one, as torch
     integers = la.vander(np.array([2, 3], dtype=np.int32), N=3)
     assert integers.dtype == np.int32
     np.testing.assert_array_equal(integers.data, [[1, 2, 4], [1, 3, 9]])
