@@ -156,14 +156,6 @@ def _embedded(self: Any, index: tuple, src: Any, op: str) -> Any:
     return _index_put(self, index, src, op)
 
 
-def _slope_weighted(node: Any, slope: np.ndarray) -> Any:
-    """A node whose value is 0 and whose gradient is ``slope`` times g (0 where ``node`` or the slope is not
-    finite): the first-order term of a reduction whose value is computed in numpy."""
-    finite = np.isfinite(node._data) & np.isfinite(slope)
-    zero_at_value = node._where(finite, node, 0.0) - type(node)._make(np.where(finite, node._data, 0))
-    return zero_at_value * np.where(finite, slope, 0).astype(node.dtype)
-
-
 class TorchIndexNames:
     """Mixin of :class:`~autograd.tensor.Tensor`: torch's index method names."""
 
@@ -309,12 +301,9 @@ class TorchIndexNames:
         share = 1 / np.maximum(ties, 1)
         self_slope = np.where(own & (data == result), share, 0.0)
         src_slope = np.where(values == reached, share.reshape(-1)[flat].reshape(values.shape), 0.0)
-        self_slope = np.where(written, self_slope, 1.0)
-        return (
-            constant
-            + _slope_weighted(tensor, self_slope)
-            + sm.scatter_add(_slope_weighted(src, src_slope), positions, tensor.shape)
-        )
+        self_slope = np.where(written, self_slope, 1.0).astype(tensor.dtype)
+        attrs = {"self_slope": self_slope, "src_slope": src_slope.astype(src.dtype), "positions": positions}
+        return type(tensor)._from_op(result, ar.scatter_extreme, (tensor, src), attrs)
 
     # -- selection by mask, flat positions ------------------------------------------------------------------
     def index_reduce(self: Self, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True) -> Self:

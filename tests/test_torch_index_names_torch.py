@@ -427,3 +427,37 @@ def test_scatter_reduce_of_a_nan_gives_nan_without_numpys_warning(reduce):
         0, torch.tensor([0, 0, 1]), torch.tensor([np.nan, 1.0, 3.0], dtype=torch.float64), reduce
     )
     np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_extremes_pass_gradients_to_infinite_entries_as_torch(reduce, include_self):
+    # g reaches each entry equal to its result, an infinite one too (its slope is not lost to inf - inf)
+    inf = np.inf
+    # (no entry of self ties with a result it is excluded from: torch still counts it among the ties there)
+    self_values = np.array([[inf, 1.0, -5.0], [2.0, -inf, 3.0]])
+    src_values = np.array([[5.0, inf, -inf], [inf, 0.0, -inf]])
+    where = [[1, 0, 2], [0, 2, 2]]
+    grads = []
+    for make in (Tensor, torch.tensor):
+        x, src = make(self_values.copy(), requires_grad=True), make(src_values.copy(), requires_grad=True)
+        picked = torch.tensor(where) if make is torch.tensor else Tensor(np.array(where))
+        result = x.scatter_reduce(1, picked, src, reduce, include_self=include_self)
+        (result * make(np.arange(6.0).reshape(2, 3))).sum().backward()
+        grads.append((np.asarray(result.detach()), np.asarray(x.grad), np.asarray(src.grad)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_index_reduce_amin_passes_the_gradient_to_a_minus_infinite_entry_as_torch():
+    grads = []
+    for make in (Tensor, torch.tensor):
+        x = make(np.array([[-np.inf, 1.0], [2.0, 3.0]]), requires_grad=True)
+        src = make(np.array([[0.0, 5.0]]), requires_grad=True)
+        picked = torch.tensor([1]) if make is torch.tensor else Tensor(np.array([1]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's "index_reduce() is in beta"
+            x.index_reduce(0, picked, src, "amin").sum().backward()
+        grads.append((np.asarray(x.grad), np.asarray(src.grad)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_array_equal(ours, theirs)

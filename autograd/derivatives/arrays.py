@@ -666,6 +666,12 @@ index_add = Op("index_add", lambda g, out, x, index, shape: sm.take_at(g, index)
 index_put = Op("index_put", _index_put_rule, joint=True, reads_values=False, accumulate=_index_put_accumulate)
 concatenate = Op("concatenate", _concatenate_rule, joint=True, reads_values=False)
 stack = Op("stack", _stack_rule, joint=True, reads_values=False)
+# scatter_reduce's amax/amin (value computed in numpy): g reaches each entry equal to its result, shared evenly among
+# ties, by constant slopes: d/dself = g self_slope, d/dsrc = g[positions] src_slope (infinite entries too)
+scatter_extreme = Op("scatter_extreme",
+                     lambda g, out, x, src, self_slope, src_slope, positions: g * self_slope,
+                     lambda g, out, x, src, self_slope, src_slope, positions: sm.take_at(g, positions) * src_slope,
+                     reads_values=False)
 where = Op("where", lambda g, out, x, y, condition: sm.where(condition, g, 0.0),
                      lambda g, out, x, y, condition: sm.where(condition, 0.0, g), reads_values=False)
 # fmt: on
