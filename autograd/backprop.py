@@ -20,6 +20,7 @@ import numpy as np
 
 from .collector import collector_paused
 from .grad_mode import _anomaly_blocks, _mode
+from .graph_tasks import GraphTasks, begin_task, end_task
 from .op import Op, OutputGradients
 from .quiet import quiet
 from .versions import (
@@ -560,6 +561,8 @@ def _pass(
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_pass = _mode.enabled, _mode.backward_pass
     _mode.enabled, _mode.backward_pass = create_graph, (store, next(_ticks))
+    # published for the hooks that must know which nodes the pass reaches (multi-grad hooks), only while one exists
+    task = begin_task(passed, relevant) if GraphTasks.watched else None
     try:
         if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
@@ -739,12 +742,16 @@ def _pass(
                     anomaly.on_backward(node, index + (op.constant_at == 0), contribution)
                 previous = pending.get(parent)
                 pending[parent] = contribution if previous is None else previous + contribution
+        if task is not None:  # the hooks waiting for a node the pass gave no gradient run now
+            task.finish()
     except BaseException:
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
         raise
     finally:
         _mode.enabled, _mode.backward_pass = previous_mode, previous_pass
+        if task is not None:
+            end_task(task)
     # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
     # backward was called inside no_grad()
     _mode.enabled = create_graph

@@ -54,6 +54,7 @@ import numpy as np
 from .core import Node
 from .grad_mode import is_grad_enabled, no_grad
 from .op import FREED_GRAPH_MESSAGE, Op, OutputGradients
+from .saved_tensors_hooks import active_hooks, packed, unpacked
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
@@ -120,6 +121,9 @@ class FunctionContext:
         self._freed = False
         #: Per saved item: the version of a saved node when the call returned (None for other items).
         self._saved_versions: tuple[int | None, ...] = ()
+        #: Per saved item, when ``saved_tensors_hooks`` were in force as the call returned: (unpack_hook, what
+        #: pack_hook gave) for a saved node, None for other items; None without hooks.
+        self._packed: tuple[Any, ...] | None = None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, outputs, other nodes or arrays, or None) for ``backward``.
@@ -163,6 +167,10 @@ class FunctionContext:
                     f"version {version} instead (a Function's backward reads what save_for_backward kept: change it "
                     "out of place, or after backward())"
                 )
+        if self._packed is not None:  # each reading unpacks again, as torch's
+            return tuple(
+                item if entry is None else unpacked(entry, Node) for item, entry in zip(self._saved, self._packed)
+            )
         return tuple(self._saved_output(item.index) if isinstance(item, _SavedOutput) else item for item in self._saved)
 
     def _saved_output(self, index: int) -> Any:
@@ -380,6 +388,9 @@ class Function:
         # the version of each saved node as the call leaves it (its own in-place changes counted), which
         # saved_tensors checks, as torch's saved variables do
         ctx._saved_versions = tuple(item.version if isinstance(item, Node) else None for item in ctx._saved)
+        hooks = active_hooks()
+        if hooks is not None and recording:  # saved_tensors_hooks: each saved node (an output as returned) packed
+            ctx._packed = packed(tuple(_packable(item, outputs) for item in ctx._saved), hooks)
         return tuple(outputs) if several else outputs[0]
 
     @classmethod
@@ -440,6 +451,14 @@ def _release_ctx(node: Node, freed: bool) -> bool:
     before = ctx._freed
     ctx._freed = freed
     return before
+
+
+def _packable(item: Any, outputs: list[Any]) -> Node | None:
+    """The node a ``pack_hook`` receives for one saved item (a saved output: the output ``apply`` returns), or
+    None for an item the hooks pass over (None, an array)."""
+    if isinstance(item, _SavedOutput):
+        item = outputs[item.index]
+    return item if isinstance(item, Node) else None
 
 
 def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:

@@ -38,6 +38,7 @@ from .backprop import backpropagate, backward_order, frees_graph
 from .core import Node, run_backward
 from .grad_mode import enable_grad, is_grad_enabled
 from .gradient_array import GradientArray
+from .graph_nodes import GradientEdge, edge_target
 from .shape_errors import ShapeError
 from .tensor import Tensor, _wrap
 from .tensor_functions import stack
@@ -45,7 +46,7 @@ from .value import Value
 
 
 def _as_tuple(x: Any) -> tuple:
-    return tuple(x) if isinstance(x, (list, tuple)) else (x,)
+    return tuple(x) if isinstance(x, (list, tuple)) and not isinstance(x, GradientEdge) else (x,)
 
 
 def backward(
@@ -60,12 +61,15 @@ def backward(
     for one-element outputs), in one pass; ``x.backward(g)`` is ``backward([x], [g])``. ``inputs`` limits the
     nodes that accumulate, as in :meth:`Node.backward`; ``retain_graph`` (default: ``create_graph``) keeps the graph
     for another pass, as torch's (without it the nodes that saved values are freed);
-    ``grad_variables`` is torch's old name for ``grad_tensors``."""
+    ``grad_variables`` is torch's old name for ``grad_tensors``. A :class:`~autograd.graph_nodes.GradientEdge` may
+    stand for a node among ``tensors`` and ``inputs``, as in torch's."""
     if grad_variables is not None:
         if grad_tensors is not None:
             raise TypeError("backward: got both grad_tensors and grad_variables (its old name); pass one")
         grad_tensors = grad_variables
-    roots = _as_tuple(tensors)
+    roots = tuple(edge_target(root) for root in _as_tuple(tensors))  # a GradientEdge stands for its node
+    if inputs is not None:
+        inputs = [edge_target(node) for node in _as_tuple(inputs)]
     seeds_in = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(roots)
     if len(seeds_in) != len(roots):
         raise ShapeError(f"backward: got {len(roots)} tensors and {len(seeds_in)} gradients")  # torch's RuntimeError
@@ -103,7 +107,9 @@ def grad(
     gradients for them along a new first axis (one pass per seed; torch vectorizes it).
     ``retain_graph`` (default: ``create_graph``) keeps the graph for another pass, as torch's: without it the
     nodes whose derivatives read saved values are freed (see :meth:`Node.backward`). ``only_inputs`` is accepted
-    for PyTorch compatibility (only the inputs' gradients are ever returned).
+    for PyTorch compatibility (only the inputs' gradients are ever returned). A
+    :class:`~autograd.graph_nodes.GradientEdge` (``autograd.graph.get_gradient_edge(x)``) may stand for its node
+    among ``outputs`` and ``inputs``, as in torch's.
     """
     free = frees_graph(retain_graph, create_graph)
     if is_grads_batched:
@@ -176,8 +182,10 @@ def _grad(
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
         raise ValueError("grad: expected allow_unused to be True or not passed when materialize_grads=True")
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    # a GradientEdge (autograd.graph.get_gradient_edge) stands for its node, as in torch's
+    outputs = tuple(edge_target(output) for output in _as_tuple(outputs))
+    edges = _as_tuple(inputs)
+    inputs = tuple(edge_target(node) for node in edges)
     if not inputs:
         raise RuntimeError(
             "grad: the `inputs` argument to `grad()` cannot be empty (name the nodes to differentiate by)"
@@ -215,6 +223,11 @@ def _grad(
                 raise RuntimeError(
                     f"grad: inputs[{position}] is not used to compute the outputs (it appears to not have been used in "
                     "the graph). Set allow_unused=True if this is the desired behavior (None for it)"
+                )
+            if materialize_grads and isinstance(edges[position], GradientEdge):
+                raise RuntimeError(
+                    f"grad: materialize_grads cannot be used when the given input is a GradientEdge (inputs[{position}] "
+                    "is not used to compute the outputs)"
                 )
             results.append(_zeros_like(node, create_graph) if materialize_grads else None)
         else:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from . import function, functional, grad_mode
+from . import function, functional, grad_mode, graph
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
 from .torch_module_functions import inference_mode
-from .torch_submodules import registered_submodule
 from .versions import increment_version
 
 __all__ = [
@@ -41,11 +40,6 @@ __all__ = [
 # submodule by its name in sys.modules, not as the package's attribute, so this module is registered under it.
 sys.modules.setdefault(f"{__name__.rpartition('.')[0]}.autograd", sys.modules[__name__])
 
-#: ``torch.autograd.graph``, holding what this library has of it: ``increment_version`` (so
-#: ``torch.autograd.graph.increment_version(t)`` ports as ``autograd.autograd.graph.increment_version(t)``, and
-#: ``from autograd.autograd.graph import increment_version`` imports).
-graph = registered_submodule(
-    f"{__name__.rpartition('.')[0]}.autograd.graph",
-    "torch.autograd.graph's names that this library has.",
-    increment_version=increment_version,
-)
+#: ``torch.autograd.graph`` is :mod:`autograd.graph`, registered under this name too, so
+#: ``from autograd.autograd.graph import register_multi_grad_hook`` imports as torch's does.
+sys.modules[f"{__name__.rpartition('.')[0]}.autograd.graph"] = graph

@@ -1,5 +1,5 @@
 """Module objects standing for torch's submodules under this package's names (``autograd.distributions.normal`` for
-``torch.distributions.normal``, ``autograd.autograd.graph`` for ``torch.autograd.graph``): each holds the package's own
+``torch.distributions.normal``): each holds the package's own
 objects and is registered in ``sys.modules``, so ``from autograd.distributions.normal import Normal`` imports as torch's
 ``from torch.distributions.normal import Normal`` does, without a file of its own."""
 
