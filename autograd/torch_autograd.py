@@ -15,7 +15,6 @@ from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
 from .torch_module_functions import inference_mode
-from .versions import increment_version
 
 __all__ = [
     "Function",
