@@ -12,6 +12,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .core import Node, RemovableHandle
 from .graph_tasks import GraphTask, GraphTasks, current_task
 
@@ -63,7 +65,7 @@ class _AllGradients:
                     state = task.states[self] = [sum(map(task.reaches, self.nodes)), [None] * len(self.nodes)]
                     task.at_end(self, lambda: self._call(task))
                 state[0] -= 1
-                state[1][position] = grad
+                state[1][position] = _kept(grad)
                 done = state[0] <= 0
             if done:
                 self._call(task)
@@ -95,7 +97,13 @@ class _AnyGradient:
             if self in task.states:
                 return
             task.states[self] = True
-        self.fn(grad)
+        self.fn(_kept(grad))
+
+
+def _kept(grad: Any) -> Any:
+    """``grad`` as ``fn`` may keep it: an array is copied (the pass may make that very array a leaf's ``.grad``,
+    which later passes add into in place; torch's ``fn`` keeps gradients no later pass changes)."""
+    return grad.copy() if isinstance(grad, np.ndarray) else grad
 
 
 def register_multi_grad_hook(
