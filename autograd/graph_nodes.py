@@ -64,7 +64,13 @@ def get_gradient_edge(tensor: core.Node) -> GradientEdge:
 
 
 def _output_number(node: core.Node) -> int:
-    """``node``'s position among the outputs of the call that made it (0 for one-output ops and leaves)."""
+    """``node``'s position among the outputs of the call that made it (0 for one-output ops and leaves): a piece of
+    ``split``/``chunk``/``unbind`` (each a view of its own here) counts as torch's output of that call."""
+    piece = node._multi_output_view
+    if piece is not None and node.op is not None:
+        base = node._view_base
+        if base is None or base._multi_output_view is None:  # the piece itself, not a view of one
+            return piece[1]
     op = node.op
     if op is None or op.outputs is None:
         return 0

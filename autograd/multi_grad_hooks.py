@@ -48,7 +48,8 @@ class _AllGradients:
     gradients so far (one slot per node given, None until its gradient comes)."""
 
     def __init__(self, nodes: tuple[Node, ...], fn: Callable[[list[Any]], Any]) -> None:
-        self.nodes = nodes
+        # weakly: the nodes hold their hooks, which hold this state (strong references would make a cycle)
+        self.nodes = tuple(weakref.ref(node) for node in nodes)
         self.fn = fn
         self.lock = threading.Lock()
 
@@ -62,7 +63,8 @@ class _AllGradients:
             with self.lock:
                 state = task.states.get(self)
                 if state is None:  # the first of its nodes this pass reaches
-                    state = task.states[self] = [sum(map(task.reaches, self.nodes)), [None] * len(self.nodes)]
+                    reached = sum(task.reaches(node) for node in map(_called, self.nodes) if node is not None)
+                    state = task.states[self] = [reached, [None] * len(self.nodes)]
                     task.at_end(self, lambda: self._call(task))
                 state[0] -= 1
                 state[1][position] = _kept(grad)
@@ -98,6 +100,10 @@ class _AnyGradient:
                 return
             task.states[self] = True
         self.fn(_kept(grad))
+
+
+def _called(reference: weakref.ref) -> Any:
+    return reference()
 
 
 def _kept(grad: Any) -> Any:
