@@ -138,12 +138,14 @@ def test_autograd_imports_form_no_cycle():
 
 #: The graph core: Node (core), how it stores its parents, grad mode, Op, version counters, node copying, the backward loop, and the
 #: warning-free numpy error state the loop runs in (quiet, which imports only numpy) and the pause of the collector
-#: (collector, which imports only gc and threading). Its modules import one another only.
+#: (collector, which imports only gc and threading), and the passes the loop publishes for multi-grad hooks
+#: (graph_tasks, which imports only threading). Its modules import one another only.
 GRAPH_CORE = {
     "autograd.backprop",
     "autograd.collector",
     "autograd.core",
     "autograd.grad_mode",
+    "autograd.graph_tasks",
     "autograd.node_copying",
     "autograd.op",
     "autograd.parents",
