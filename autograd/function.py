@@ -155,7 +155,8 @@ class FunctionContext:
     def saved_tensors(self) -> tuple[Any, ...]:
         """What ``save_for_backward`` kept, in the same order (outputs resolved to their nodes). After a backward
         pass through the call that did not retain the graph, torch's RuntimeError: the pass freed them (a call that
-        saved nothing, or only None, may be passed again, as torch's)."""
+        saved nothing, or only None, may be passed again, as torch's). A call recorded inside ``saved_tensors_hooks``
+        gives ``unpack_hook(packed)`` for each saved node, at every reading (:mod:`autograd.saved_tensors_hooks`)."""
         if self._freed and any(item is not None for item in self._saved):
             raise RuntimeError(FREED_GRAPH_MESSAGE)
         for item, version in zip(self._saved, self._saved_versions):
