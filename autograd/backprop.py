@@ -581,10 +581,9 @@ def _pass(
             if node._hooks:
                 if type(grad) is _ndarray:  # a hook that changes its argument in place must change no other node's
                     grad = grad.copy()  # gradient: add passes one array on to both its inputs, a stored .grad may be it
-                given = grad
                 grad = node._run_hooks(grad)
-                if grad is not given and _shareable(grad):  # a hook's own array (or node): its caller may hold it,
-                    handed_out.add(id(grad))  # so a .grad made of it is a copy, as torch's accumulation clones it
+                if _shareable(grad):  # what a hook was given or returned, it may keep (kept.append): a .grad made of
+                    handed_out.add(id(grad))  # it is a copy, as torch's accumulation clones a gradient held elsewhere
                 if node.op is not None and node._has_function_hooks():
                     hooked = node
             op = node.op

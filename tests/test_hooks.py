@@ -416,3 +416,16 @@ def test_a_raising_post_accumulate_grad_hook_leaves_every_grad_as_it_was():
     assert a.grad is None and b.grad is None and h.grad is None
     assert c._grad is kept
     np.testing.assert_array_equal(c.grad, [5.0, 5.0])
+
+
+@pytest.mark.parametrize("through_a_product", [False, True])
+def test_gradient_a_hook_keeps_stays_as_the_hook_saw_it_over_later_passes(through_a_product):
+    # the array a hook was handed may be kept; the leaf's .grad, added into by later passes, is a copy of it
+    leaf = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    hooked = leaf * 1.0 if through_a_product else leaf
+    kept = []
+    hooked.register_hook(kept.append)
+    (hooked * 3.0).sum().backward()
+    (leaf * 3.0).sum().backward()
+    np.testing.assert_array_equal(kept[0], [3.0, 3.0])
+    np.testing.assert_array_equal(leaf.grad, [6.0, 6.0])
