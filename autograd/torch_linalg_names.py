@@ -18,7 +18,7 @@ import numpy as np
 from . import shared_math
 from .accumulation import float16_via_float32
 from .core import Node
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 
 __all__ = ["QR", "SVD", "SolutionAndCoefficient", "TorchLinalgNames"]
@@ -97,6 +97,23 @@ def _operand(tensor: Any, x: Any) -> Any:
     return x if isinstance(x, Node) else type(tensor)._make(np.asarray(x, dtype=tensor.dtype))
 
 
+def _substituted(triangle: Any, rhs: Any, lower: bool) -> Any:
+    """X with T X = B by forward (``lower``) or back substitution, row by row in recorded ops: x_i = (b_i -
+    sum_j T_ij x_j) / T_ii over the rows j solved before. For a triangle with a zero on its diagonal, where a
+    factorisation refuses: the IEEE infinities and nans that torch's substitution gives."""
+    n = triangle.shape[-1]
+    solved: dict[int, Any] = {}
+    with quiet():
+        for i in range(n) if lower else range(n - 1, -1, -1):
+            known = sorted(solved)
+            row = rhs[..., i, :]
+            if known:
+                coefficients = triangle[..., i, known][..., None]
+                row = row - (coefficients * np.stack([solved[j] for j in known], axis=-2)).sum(axis=-2)
+            solved[i] = row / triangle[..., i, i : i + 1]
+    return np.stack([solved[i] for i in range(n)], axis=-2) if n else rhs * 1.0
+
+
 def _triangle(factor: Any, upper: bool, unit: bool = False) -> Any:
     """The upper (lower) triangle of ``factor``; with ``unit`` its strict triangle plus the identity."""
     part = factor.triu(1 if unit else 0) if upper else factor.tril(-1 if unit else 0)
@@ -166,7 +183,11 @@ class TorchLinalgNames:
         triangle = _triangle(coefficient, upper, unitriangular)
         triangle = triangle.mT if transpose else triangle
         triangle = triangle.broadcast_to(batch + triangle.shape[-2:])
-        solution = np.linalg.solve(triangle, rhs.broadcast_to(batch + rhs.shape[-2:]))
+        rhs = rhs.broadcast_to(batch + rhs.shape[-2:])
+        try:
+            solution = np.linalg.solve(triangle, rhs)
+        except np.linalg.LinAlgError:  # a zero on the diagonal: substitution's IEEE infinities and nans, as torch's
+            solution = _substituted(triangle, rhs, lower=upper == transpose)
         return SolutionAndCoefficient(solution, coefficient.clone())
 
     def svd(self: Self, some: bool = True, compute_uv: bool = True) -> SVD:
