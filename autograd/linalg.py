@@ -290,8 +290,14 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     a = checked_matrices(a, "lstsq", square=False)
     b = _operand(b, a._data)
     rows, columns = a.shape[-2:]
+    if not 0 <= a.ndim - b.ndim <= 1:
+        raise ShapeError(
+            f"lstsq: b of shape {b.shape} does not fit a of shape {a.shape}: b must have a's dims or one fewer (a "
+            "vector per matrix), as torch's (input.dim() must be greater or equal to other.dim() and (input.dim() - "
+            "other.dim()) <= 1)"
+        )
     vector = b.ndim == a.ndim - 1
-    if b.ndim < 1 or b.shape[-1 if vector else -2] != rows:
+    if b.shape[-1 if vector else -2] != rows:
         raise ShapeError(
             f"lstsq: b must have {rows} rows to match a of shape {a.shape} (shape (..., {rows}) or (..., {rows}, k)), "
             f"got shape {b.shape}"

@@ -438,6 +438,8 @@ MATRICES_OF_SHAPES_AN_OP_CANNOT_USE = [
     pytest.param(lambda lib: lib.doubles(2, 3).matrix_power(2), id="matrix_power-not-square"),
     pytest.param(lambda lib: lib.module.linalg.solve(lib.doubles(3, 3), lib.doubles(2)), id="solve-b"),
     pytest.param(lambda lib: lib.module.linalg.lstsq(lib.doubles(3, 2), lib.doubles(2)), id="lstsq-b-rows"),
+    pytest.param(lambda lib: lib.module.linalg.lstsq(lib.doubles(2, 3, 3), lib.doubles(3)), id="lstsq-b-dims"),
+    pytest.param(lambda lib: lib.module.linalg.lstsq(lib.doubles(3, 3), lib.doubles(1, 3, 1)), id="lstsq-b-more-dims"),
     pytest.param(lambda lib: lib.module.linalg.matrix_norm(lib.doubles(3)), id="matrix_norm-1d"),
     pytest.param(lambda lib: lib.module.linalg.norm(lib.doubles(2, 2, 2), dim=(0, 1, 2)), id="norm-three-dims"),
     pytest.param(lambda lib: lib.module.linalg.cross(lib.doubles(2), lib.doubles(2)), id="cross-2-entries"),
