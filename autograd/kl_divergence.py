@@ -1,50 +1,23 @@
 """``kl_divergence(p, q)``: KL(p || q) = E_p[log p(x) - log q(x)] in closed form, for the registered pairs of
-distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair. Every distribution here but
-Multinomial (as torch's) has its same-type pair; pairs of different types are NotImplementedError unless registered."""
+distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair (autograd.kl_registry holds the
+table and picks the most specific pair, as torch's). This module registers every distribution's same-type pair but
+Multinomial's (as torch's)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
-
-import numpy as np
 
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
-from .distribution_base import Distribution
 from .independent_distribution import Independent
+from .kl_registry import kl_divergence, register_kl, with_value_where
 from .linalg import solve_triangular
 from .multivariate_normal import MultivariateNormal
 from .normal_distribution import Normal
-from .tensor import Tensor, where
+from .tensor import Tensor
 from .torch_module_functions import broadcast_shapes
 from .uniform_distribution import Uniform
 
 __all__ = ["kl_divergence", "register_kl"]
-
-_KL_REGISTRY: dict[tuple[type, type], Callable[[Any, Any], Tensor]] = {}
-
-
-def register_kl(type_p: type, type_q: type) -> Callable[[Callable[[Any, Any], Tensor]], Callable[[Any, Any], Tensor]]:
-    """Decorator: ``@register_kl(P, Q)`` makes the function give kl_divergence(p, q) for p a P and q a Q."""
-
-    def register(function: Callable[[Any, Any], Tensor]) -> Callable[[Any, Any], Tensor]:
-        _KL_REGISTRY[type_p, type_q] = function
-        return function
-
-    return register
-
-
-def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
-    """KL(p || q), batched over the distributions' batch shape; the closest registered pair of base classes
-    is used, NotImplementedError where none is registered."""
-    for type_p in type(p).__mro__:
-        for type_q in type(q).__mro__:
-            function = _KL_REGISTRY.get((type_p, type_q))
-            if function is not None:
-                return function(p, q)
-    raise NotImplementedError(f"No KL(p || q) is implemented for p {type(p).__name__} and q {type(q).__name__}")
 
 
 @register_kl(Normal, Normal)
@@ -55,18 +28,12 @@ def _kl_normal_normal(p: Normal, q: Normal) -> Tensor:
     return 0.5 * (variance_ratio + shift - 1 - variance_ratio.log())
 
 
-def _with(terms: Tensor, mask: Any, value: float) -> Tensor:
-    """``terms`` with ``value`` where the boolean array ``mask`` is True (no gradient there)."""
-    mask = np.broadcast_to(mask, terms.shape)
-    return where(Tensor(mask), value, terms) if mask.any() else terms
-
-
 @register_kl(Categorical, Categorical)
 def _kl_categorical_categorical(p: Categorical, q: Categorical) -> Tensor:
     # sum_k p_k (log p_k - log q_k): inf where q_k = 0 < p_k, 0 where p_k = 0
     terms = p.probs * (p.logits - q.logits)
-    terms = _with(terms, q.probs._data == 0, float("inf"))
-    terms = _with(terms, p.probs._data == 0, 0.0)
+    terms = with_value_where(terms, q.probs._data == 0, float("inf"))
+    terms = with_value_where(terms, p.probs._data == 0, 0.0)
     return terms.sum(-1)
 
 
@@ -74,9 +41,9 @@ def _kl_categorical_categorical(p: Categorical, q: Categorical) -> Tensor:
 def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Tensor:
     # p log(p/q) + (1-p) log((1-p)/(1-q)), each log-ratio from logits by softplus
     ones = p.probs * ((-q.logits).softplus() - (-p.logits).softplus())
-    ones = _with(_with(ones, q.probs._data == 0, float("inf")), p.probs._data == 0, 0.0)
+    ones = with_value_where(with_value_where(ones, q.probs._data == 0, float("inf")), p.probs._data == 0, 0.0)
     zeros = (1 - p.probs) * (q.logits.softplus() - p.logits.softplus())
-    zeros = _with(_with(zeros, q.probs._data == 1, float("inf")), p.probs._data == 1, 0.0)
+    zeros = with_value_where(with_value_where(zeros, q.probs._data == 1, float("inf")), p.probs._data == 1, 0.0)
     return ones + zeros
 
 
@@ -84,7 +51,7 @@ def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Tensor:
 def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     # log((b_q - a_q) / (b_p - a_p)) where [a_p, b_p] lies inside [a_q, b_q], else inf
     result = ((q.high - q.low) / (p.high - p.low)).log()
-    return _with(result, (q.low._data > p.low._data) | (q.high._data < p.high._data), float("inf"))
+    return with_value_where(result, (q.low._data > p.low._data) | (q.high._data < p.high._data), float("inf"))
 
 
 @register_kl(Independent, Independent)
@@ -165,7 +132,7 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
     if (p.total_count._data < q.total_count._data).any():
         raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
-    return _with(kl, p.total_count._data > q.total_count._data, float("inf"))
+    return with_value_where(kl, p.total_count._data > q.total_count._data, float("inf"))
 
 
 @register_kl(Geometric, Geometric)
