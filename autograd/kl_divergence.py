@@ -1,10 +1,11 @@
 """``kl_divergence(p, q)``: KL(p || q) = E_p[log p(x) - log q(x)] in closed form, for the registered pairs of
 distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair (autograd.kl_registry holds the
 table and picks the most specific pair, as torch's). This module registers every distribution's same-type pair but
-Multinomial's (as torch's)."""
+Multinomial's (as torch's); autograd.kl_cross_types registers the pairs of different types torch has."""
 
 from __future__ import annotations
 
+from . import kl_cross_types  # noqa: F401 (registers the pairs of different types)
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
