@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
-from autograd.gradient_array import plain, stored_gradient
+from autograd.gradient_array import DataArray, plain, stored_gradient
 from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
@@ -1403,15 +1403,17 @@ def _own_state_entries(module: Module, prefix: str) -> Iterator[tuple[str, Modul
 
 
 def _state_value(owner: Module, member: Any, keep_vars: bool) -> Any:
-    """What ``state_dict`` holds for one entry: a copy of its values as an ndarray (0-d float64 for a Value), the
-    member itself with ``keep_vars``, the owner's extra state for its ``_extra_state`` entry."""
+    """What ``state_dict`` holds for one entry: a copy of its values as an ndarray (0-d float64 for a Value) with
+    torch's tensor methods (a ``DataArray``: ``v.clone()``, ``v.cpu()``, ``v.numpy()``, ``v.size()`` run, as on
+    torch's detached tensors), the member itself with ``keep_vars``, the owner's extra state for its ``_extra_state``
+    entry."""
     if member is EXTRA_STATE:  # a module's own state beside its tensors (torch's get_extra_state)
         return owner.get_extra_state()
     if keep_vars:
         return member
     if isinstance(member, Value):
-        return np.array(member._data, dtype=np.float64)
-    return np.array(member._data if isinstance(member, Tensor) else member)
+        return np.array(member._data, dtype=np.float64).view(DataArray)
+    return np.array(member._data if isinstance(member, Tensor) else member).view(DataArray)
 
 
 #: The attributes holding a Module's ``register_state_dict_pre_hook`` hooks, its state dict post hooks

@@ -522,3 +522,16 @@ def test_state_dict_takes_torchs_deprecated_positional_arguments_with_its_warnin
         assert list(Wrapped().state_dict()) == ["fc.weight", "fc.bias"]
     with pytest.raises(TypeError):
         ours.state_dict(mine, "net.", True, "extra")
+
+
+def test_state_dict_values_take_torchs_tensor_methods_and_stay_snapshots():
+    # the "keep the best weights" idiom of torch code: {k: v.clone() ...}, then load it back
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    best = {key: value.clone() for key, value in model.state_dict().items()}
+    state = model.state_dict()
+    assert state["0.weight"].size() == (3, 2) and state["0.weight"].dim() == 2
+    np.testing.assert_array_equal(state["0.bias"].cpu().numpy(), model[0].bias.data)
+    model[0].weight.data[...] = 5.0
+    assert not np.any(np.asarray(state["0.weight"]) == 5.0)  # a snapshot: the update does not reach it
+    model.load_state_dict(best)
+    np.testing.assert_array_equal(model[0].weight.data, np.asarray(best["0.weight"]))
