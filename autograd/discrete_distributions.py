@@ -204,7 +204,7 @@ class OneHotCategorical(CategoricalBacked, Distribution):
     def expand(self, batch_shape: Any, _instance: Any = None) -> OneHotCategorical:
         """The inner Categorical expanded to ``batch_shape`` (its rows shared, no copy)."""
         categorical = self._categorical.expand(batch_shape)
-        new = object.__new__(OneHotCategorical)
+        new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new._categorical = categorical
         new._batch_shape = categorical.batch_shape
