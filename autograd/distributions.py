@@ -1,7 +1,9 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
 ``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``,
 ``Geometric``, ``OneHotCategorical``, ``Multinomial``,
-``Dirichlet``, ``Independent`` and ``kl_divergence``.
+``Dirichlet``, ``Independent`` and ``kl_divergence``; also ``Cauchy``, ``HalfCauchy``, ``StudentT``, ``Chi2``,
+``FisherSnedecor``, ``VonMises``, ``ContinuousBernoulli``, ``NegativeBinomial``, ``OneHotCategoricalStraightThrough``,
+``MixtureSameFamily``, ``LowRankMultivariateNormal`` and the ``ExponentialFamily`` base name.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -21,35 +23,55 @@ import types
 from typing import Any
 
 from . import distribution_constraints as constraints
+from .cauchy_distributions import Cauchy, HalfCauchy
+from .continuous_bernoulli import ContinuousBernoulli, ExponentialFamily
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
+from .low_rank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal_distribution import Normal
+from .one_hot_straight_through import OneHotCategoricalStraightThrough
+from .sampling_distributions import Chi2, FisherSnedecor, StudentT
 from .torch_submodules import registered_submodule
 from .uniform_distribution import Uniform
+from .von_mises import VonMises
 
 __all__ = [
     "Bernoulli",
     "Binomial",
     "Beta",
     "Categorical",
+    "Cauchy",
+    "Chi2",
+    "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
     "Exponential",
+    "ExponentialFamily",
+    "FisherSnedecor",
     "Gamma",
     "Geometric",
+    "HalfCauchy",
     "Independent",
     "Laplace",
+    "LowRankMultivariateNormal",
+    "MixtureSameFamily",
     "Multinomial",
     "MultivariateNormal",
+    "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
+    "OneHotCategoricalStraightThrough",
     "Poisson",
+    "StudentT",
     "Uniform",
+    "VonMises",
     "constraints",
     "kl_divergence",
     "register_kl",
@@ -78,7 +100,24 @@ laplace = _torch_submodule("laplace", Laplace=Laplace)
 multinomial = _torch_submodule("multinomial", Multinomial=Multinomial)
 multivariate_normal = _torch_submodule("multivariate_normal", MultivariateNormal=MultivariateNormal)
 normal = _torch_submodule("normal", Normal=Normal)
-one_hot_categorical = _torch_submodule("one_hot_categorical", OneHotCategorical=OneHotCategorical)
+one_hot_categorical = _torch_submodule(
+    "one_hot_categorical",
+    OneHotCategorical=OneHotCategorical,
+    OneHotCategoricalStraightThrough=OneHotCategoricalStraightThrough,
+)
 poisson = _torch_submodule("poisson", Poisson=Poisson)
 uniform = _torch_submodule("uniform", Uniform=Uniform)
+cauchy = _torch_submodule("cauchy", Cauchy=Cauchy)
+half_cauchy = _torch_submodule("half_cauchy", HalfCauchy=HalfCauchy)
+continuous_bernoulli = _torch_submodule("continuous_bernoulli", ContinuousBernoulli=ContinuousBernoulli)
+exp_family = _torch_submodule("exp_family", ExponentialFamily=ExponentialFamily)
+lowrank_multivariate_normal = _torch_submodule(
+    "lowrank_multivariate_normal", LowRankMultivariateNormal=LowRankMultivariateNormal
+)
+mixture_same_family = _torch_submodule("mixture_same_family", MixtureSameFamily=MixtureSameFamily)
+negative_binomial = _torch_submodule("negative_binomial", NegativeBinomial=NegativeBinomial)
+chi2 = _torch_submodule("chi2", Chi2=Chi2)
+fishersnedecor = _torch_submodule("fishersnedecor", FisherSnedecor=FisherSnedecor)
+studentT = _torch_submodule("studentT", StudentT=StudentT)  # noqa: N816 (torch's module name)
+von_mises = _torch_submodule("von_mises", VonMises=VonMises)
 sys.modules.setdefault(f"{__name__}.constraints", constraints)

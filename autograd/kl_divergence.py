@@ -5,7 +5,10 @@ Multinomial's (as torch's); autograd.kl_cross_types registers the pairs of diffe
 
 from __future__ import annotations
 
-from . import kl_cross_types  # noqa: F401 (registers the pairs of different types)
+from . import (
+    kl_cross_types,  # noqa: F401 (registers the pairs of different types)
+    kl_more_pairs,  # noqa: F401 (registers the pairs of Cauchy, ContinuousBernoulli, LowRankMultivariateNormal)
+)
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
