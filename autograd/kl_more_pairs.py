@@ -20,9 +20,11 @@ import math
 import numpy as np
 
 from .cauchy_distributions import Cauchy
-from .continuous_bernoulli import ContinuousBernoulli
+from .continuous_bernoulli import ContinuousBernoulli, ExponentialFamily
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .distribution_base import Distribution
+from .functional import grad
+from .grad_mode import enable_grad
 from .kl_registry import register_kl, with_value_where
 from .linalg import solve_triangular
 from .low_rank_multivariate_normal import LowRankMultivariateNormal, lowrank_log_det, lowrank_mahalanobis, trace_of_gram
@@ -161,3 +163,25 @@ def _kl_lowrank_multivariate_normal(p: LowRankMultivariateNormal, q: Multivariat
         _solve_lower(q.scale_tril, p._unbroadcasted_cov_diag.sqrt().diag_embed())
     )
     return 0.5 * (2 * q._half_log_det() - log_det_p + trace + trace_of_gram(shift) - p.event_shape[0])
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_exponential_family(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    # the Bregman divergence of the log-normaliser A: A(eta_q) - A(eta_p) - <eta_q - eta_p, grad A(eta_p)>; torch's
+    # takes p's natural parameters detached, so, as there, only q's parameters get gradients
+    if type(p) is not type(q):
+        raise NotImplementedError(
+            "The cross KL-divergence between different exponential families cannot be computed using Bregman "
+            "divergences"
+        )
+    p_params = [param.detach().requires_grad_() for param in p._natural_params]
+    q_params = q._natural_params
+    with enable_grad():
+        p_normaliser = p._log_normalizer(*p_params)
+        gradients = grad(p_normaliser.sum(), p_params, create_graph=True)
+    result = q._log_normalizer(*q_params) - p_normaliser
+    event_axes = tuple(range(-len(q.event_shape), 0))
+    for p_param, q_param, gradient in zip(p_params, q_params, gradients):
+        term = (q_param - p_param) * gradient
+        result = result - (term.sum(event_axes) if event_axes else term)
+    return result

@@ -399,3 +399,22 @@ def test_new_distributions_import_by_torch_submodule_names():
 
     assert (Cauchy, StudentT, LowRankMultivariateNormal) == (ours.Cauchy, ours.StudentT, ours.LowRankMultivariateNormal)
     assert issubclass(ours.Chi2, ours.Gamma) and issubclass(ours.ContinuousBernoulli, ours.ExponentialFamily)
+
+
+def test_exponential_family_bregman_kl_matches_torch_and_refuses_different_families():
+    from torch.distributions.kl import _kl_expfamily_expfamily
+
+    from autograd.kl_more_pairs import _kl_exponential_family
+
+    p, q = np.array([0.2, 0.7, 0.5003]), np.array([0.6, 0.1, 0.3])
+    out = _kl_exponential_family(
+        ours.ContinuousBernoulli(autograd.tensor(p)), ours.ContinuousBernoulli(autograd.tensor(q))
+    )
+    expected = _kl_expfamily_expfamily(td.ContinuousBernoulli(torch.tensor(p)), td.ContinuousBernoulli(torch.tensor(q)))
+    np.testing.assert_allclose(np.asarray(out.data), expected.detach().numpy(), rtol=1e-10)
+
+    class Other(ours.ExponentialFamily):
+        pass
+
+    with pytest.raises(NotImplementedError, match="different exponential families"):
+        _kl_exponential_family(ours.ContinuousBernoulli(autograd.tensor(p)), object.__new__(Other))
