@@ -1,0 +1,43 @@
+"""torch.distributions.transforms: invertible maps with log|det J| for ``TransformedDistribution`` (also importable
+as ``autograd.distributions.transforms``).
+
+>>> import autograd
+>>> from autograd.distributions.transforms import ExpTransform
+>>> x = autograd.tensor([0.0, 1.0])
+>>> y = ExpTransform()(x)                      # exp(x)
+>>> ExpTransform().log_abs_det_jacobian(x, y)  # log|dy/dx| = x
+"""
+
+from __future__ import annotations
+
+from .elementwise_transforms import (
+    AbsTransform,
+    AffineTransform,
+    CumulativeDistributionTransform,
+    ExpTransform,
+    PowerTransform,
+    SigmoidTransform,
+    SoftplusTransform,
+    TanhTransform,
+)
+from .simplex_transforms import LowerCholeskyTransform, SoftmaxTransform, StickBreakingTransform
+from .transform_base import ComposeTransform, IndependentTransform, ReshapeTransform, Transform, identity_transform
+
+__all__ = [
+    "AbsTransform",
+    "AffineTransform",
+    "ComposeTransform",
+    "CumulativeDistributionTransform",
+    "ExpTransform",
+    "IndependentTransform",
+    "LowerCholeskyTransform",
+    "PowerTransform",
+    "ReshapeTransform",
+    "SigmoidTransform",
+    "SoftmaxTransform",
+    "SoftplusTransform",
+    "StickBreakingTransform",
+    "TanhTransform",
+    "Transform",
+    "identity_transform",
+]
