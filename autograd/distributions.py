@@ -23,12 +23,15 @@ import types
 from typing import Any
 
 from . import distribution_constraints as constraints
+from . import distribution_transforms as transforms
 from .cauchy_distributions import Cauchy, HalfCauchy
+from .constraint_registry import biject_to, transform_to
 from .continuous_bernoulli import ContinuousBernoulli, ExponentialFamily
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
+from .extreme_value_distributions import Gumbel, Kumaraswamy, Pareto, Weibull
 from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
 from .low_rank_multivariate_normal import LowRankMultivariateNormal
@@ -37,29 +40,45 @@ from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal_distribution import Normal
 from .one_hot_straight_through import OneHotCategoricalStraightThrough
+from .relaxed_distributions import (
+    ExpRelaxedCategorical,
+    LogitRelaxedBernoulli,
+    RelaxedBernoulli,
+    RelaxedOneHotCategorical,
+)
 from .sampling_distributions import Chi2, FisherSnedecor, StudentT
 from .torch_submodules import registered_submodule
+from .transformed_distribution import TransformedDistribution
+from .transformed_families import HalfNormal, InverseGamma, LogisticNormal, LogNormal
 from .uniform_distribution import Uniform
 from .von_mises import VonMises
 
 __all__ = [
     "Bernoulli",
-    "Binomial",
     "Beta",
+    "Binomial",
     "Categorical",
     "Cauchy",
     "Chi2",
     "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
+    "ExpRelaxedCategorical",
     "Exponential",
     "ExponentialFamily",
     "FisherSnedecor",
     "Gamma",
     "Geometric",
+    "Gumbel",
     "HalfCauchy",
+    "HalfNormal",
     "Independent",
+    "InverseGamma",
+    "Kumaraswamy",
     "Laplace",
+    "LogNormal",
+    "LogisticNormal",
+    "LogitRelaxedBernoulli",
     "LowRankMultivariateNormal",
     "MixtureSameFamily",
     "Multinomial",
@@ -68,13 +87,23 @@ __all__ = [
     "Normal",
     "OneHotCategorical",
     "OneHotCategoricalStraightThrough",
+    "Pareto",
     "Poisson",
+    "Poisson",
+    "RelaxedBernoulli",
+    "RelaxedOneHotCategorical",
     "StudentT",
+    "TransformedDistribution",
+    "Uniform",
     "Uniform",
     "VonMises",
+    "Weibull",
+    "biject_to",
     "constraints",
     "kl_divergence",
     "register_kl",
+    "transform_to",
+    "transforms",
 ]
 
 
@@ -121,3 +150,22 @@ fishersnedecor = _torch_submodule("fishersnedecor", FisherSnedecor=FisherSnedeco
 studentT = _torch_submodule("studentT", StudentT=StudentT)  # noqa: N816 (torch's module name)
 von_mises = _torch_submodule("von_mises", VonMises=VonMises)
 sys.modules.setdefault(f"{__name__}.constraints", constraints)
+sys.modules.setdefault(f"{__name__}.transforms", transforms)
+constraint_registry = _torch_submodule("constraint_registry", biject_to=biject_to, transform_to=transform_to)
+gumbel = _torch_submodule("gumbel", Gumbel=Gumbel)
+half_normal = _torch_submodule("half_normal", HalfNormal=HalfNormal)
+inverse_gamma = _torch_submodule("inverse_gamma", InverseGamma=InverseGamma)
+kumaraswamy = _torch_submodule("kumaraswamy", Kumaraswamy=Kumaraswamy)
+log_normal = _torch_submodule("log_normal", LogNormal=LogNormal)
+logistic_normal = _torch_submodule("logistic_normal", LogisticNormal=LogisticNormal)
+pareto = _torch_submodule("pareto", Pareto=Pareto)
+relaxed_bernoulli = _torch_submodule(
+    "relaxed_bernoulli", LogitRelaxedBernoulli=LogitRelaxedBernoulli, RelaxedBernoulli=RelaxedBernoulli
+)
+relaxed_categorical = _torch_submodule(
+    "relaxed_categorical",
+    ExpRelaxedCategorical=ExpRelaxedCategorical,
+    RelaxedOneHotCategorical=RelaxedOneHotCategorical,
+)
+transformed_distribution = _torch_submodule("transformed_distribution", TransformedDistribution=TransformedDistribution)
+weibull = _torch_submodule("weibull", Weibull=Weibull)
