@@ -31,17 +31,25 @@ EXPONENT = RNG.uniform(0.3, 2.5, size=(4,))
 
 # name -> (factory given the transforms module and a tensor maker, parameter arrays, input sampler)
 ELEMENTWISE = {
-    "exp": (lambda T, make, *p: T.ExpTransform(), [], lambda rng, s: rng.normal(size=s)),
-    "sigmoid": (lambda T, make, *p: T.SigmoidTransform(), [], lambda rng, s: rng.normal(scale=3, size=s)),
-    "tanh": (lambda T, make, *p: T.TanhTransform(), [], lambda rng, s: rng.normal(scale=2, size=s)),
-    "softplus": (lambda T, make, *p: T.SoftplusTransform(), [], lambda rng, s: rng.normal(scale=3, size=s)),
-    "affine_numbers": (lambda T, make, *p: T.AffineTransform(0.5, -1.5), [], lambda rng, s: rng.normal(size=s)),
+    "exp": (lambda module, make, *p: module.ExpTransform(), [], lambda rng, s: rng.normal(size=s)),
+    "sigmoid": (lambda module, make, *p: module.SigmoidTransform(), [], lambda rng, s: rng.normal(scale=3, size=s)),
+    "tanh": (lambda module, make, *p: module.TanhTransform(), [], lambda rng, s: rng.normal(scale=2, size=s)),
+    "softplus": (lambda module, make, *p: module.SoftplusTransform(), [], lambda rng, s: rng.normal(scale=3, size=s)),
+    "affine_numbers": (
+        lambda module, make, *p: module.AffineTransform(0.5, -1.5),
+        [],
+        lambda rng, s: rng.normal(size=s),
+    ),
     "affine_tensors": (
-        lambda T, make, loc, scale: T.AffineTransform(loc, scale),
+        lambda module, make, loc, scale: module.AffineTransform(loc, scale),
         [LOC, SCALE],
         lambda rng, s: rng.normal(size=s),
     ),
-    "power": (lambda T, make, e: T.PowerTransform(e), [EXPONENT], lambda rng, s: rng.uniform(0.2, 3.0, size=s)),
+    "power": (
+        lambda module, make, e: module.PowerTransform(e),
+        [EXPONENT],
+        lambda rng, s: rng.uniform(0.2, 3.0, size=s),
+    ),
 }
 
 
@@ -163,11 +171,11 @@ def test_reshape_transform_matches_torch_and_has_zero_log_det():
 def test_independent_and_compose_transforms_sum_log_dets_over_events_as_torch():
     x = np.random.default_rng(8).normal(size=(2, 3, 4))
     scale = RNG.uniform(0.5, 2.0, size=(4,))
-    parts = lambda T, make: [  # noqa: E731
-        T.AffineTransform(0.3, make(scale)),
-        T.IndependentTransform(T.ExpTransform(), 1),
-        T.ExpTransform().inv,
-        T.StickBreakingTransform(),
+    parts = lambda module, make: [  # noqa: E731
+        module.AffineTransform(0.3, make(scale)),
+        module.IndependentTransform(module.ExpTransform(), 1),
+        module.ExpTransform().inv,
+        module.StickBreakingTransform(),
     ]
     mine, theirs = (
         transforms.ComposeTransform(parts(transforms, _ours)),
