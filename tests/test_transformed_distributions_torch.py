@@ -357,19 +357,19 @@ def test_kl_values_and_gradients_match_torch(p_name, q_name, p_args, q_args):
         np.testing.assert_allclose(leaf.grad, leaf_torch.grad.numpy(), rtol=1e-8, atol=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("p", "q"),
-    [
-        (("Pareto", (2.0, 1.5)), ("Pareto", (3.0, 1.0))),
-        (("Pareto", (1.0, 0.8)), ("Exponential", (1.0,))),
-        (("Pareto", (1.0, 0.8)), ("Gamma", (1.0, 1.0))),
-        (("Pareto", (1.0, 1.5)), ("Normal", (0.0, 1.0))),
-        (("Uniform", (0.5, 2.0)), ("Pareto", (1.0, 1.0))),
-        (("Gumbel", (0.0, 1.0)), ("Uniform", (0.0, 1.0))),
-        (("Normal", (0.0, 1.0)), ("Pareto", (1.0, 1.0))),
-        (("Pareto", (1.0, 1.0)), ("Beta", (1.0, 1.0))),
-    ],
-)
+INFINITE_CASES = [
+    (("Pareto", (2.0, 1.5)), ("Pareto", (3.0, 1.0))),
+    (("Pareto", (1.0, 0.8)), ("Exponential", (1.0,))),
+    (("Pareto", (1.0, 0.8)), ("Gamma", (1.0, 1.0))),
+    (("Pareto", (1.0, 1.5)), ("Normal", (0.0, 1.0))),
+    (("Uniform", (0.5, 2.0)), ("Pareto", (1.0, 1.0))),
+    (("Gumbel", (0.0, 1.0)), ("Uniform", (0.0, 1.0))),
+    (("Normal", (0.0, 1.0)), ("Pareto", (1.0, 1.0))),
+    (("Pareto", (1.0, 1.0)), ("Beta", (1.0, 1.0))),
+]
+
+
+@pytest.mark.parametrize(("p", "q"), INFINITE_CASES)
 def test_kl_is_inf_where_torch_gives_inf(p, q):
     got = ours.kl_divergence(
         getattr(ours, p[0])(*[_ours(a) for a in p[1]]), getattr(ours, q[0])(*[_ours(a) for a in q[1]])
@@ -379,6 +379,37 @@ def test_kl_is_inf_where_torch_gives_inf(p, q):
     )
     np.testing.assert_array_equal(got.data, expected.numpy())
     assert np.isinf(got.data).all()
+
+
+def test_every_pair_torch_registers_for_these_types_is_registered_and_tested_here():
+    from autograd.kl_registry import _KL_REGISTRY
+
+    here = set(ours.__all__)
+    new_types = {"Gumbel", "HalfNormal", "Pareto", "TransformedDistribution"}
+    theirs = {
+        (p.__name__, q.__name__)
+        for p, q in td.kl._KL_REGISTRY
+        if p.__name__ in here and q.__name__ in here and new_types & {p.__name__, q.__name__}
+    }
+    registered = {(p.__name__, q.__name__) for p, q in _KL_REGISTRY}
+    assert theirs <= registered
+    infinite = {(p[0], q[0]) for p, q in INFINITE_CASES}
+    tested = {(p, q) for p, q, _, _ in KL_PAIRS} | infinite | {("TransformedDistribution", "TransformedDistribution")}
+    assert theirs - tested <= {
+        ("Beta", "Pareto"),
+        ("Exponential", "Pareto"),
+        ("Gamma", "Pareto"),
+        ("Gumbel", "Beta"),
+        ("Gumbel", "Exponential"),
+        ("Gumbel", "Gamma"),
+        ("Gumbel", "Pareto"),
+        ("Laplace", "Pareto"),
+        ("Pareto", "Uniform"),
+    }
+    for p_name, q_name in sorted(theirs - tested):  # the remaining inf pairs
+        p_type, q_type = getattr(td, p_name), getattr(td, q_name)
+        assert td.kl._KL_REGISTRY[p_type, q_type].__name__.endswith("infinity")
+        assert _KL_REGISTRY[getattr(ours, p_name), getattr(ours, q_name)].__name__ == "_kl_infinite"
 
 
 def test_kl_of_transformed_distributions_with_other_transforms_is_not_implemented():
