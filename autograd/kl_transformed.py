@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from .continuous_bernoulli import ContinuousBernoulli
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .distribution_base import Distribution
 from .extreme_value_distributions import Gumbel, Pareto
@@ -169,9 +170,11 @@ def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
 
 
 @register_kl(Beta, Pareto)
+@register_kl(ContinuousBernoulli, Pareto)
 @register_kl(Exponential, Pareto)
 @register_kl(Gamma, Pareto)
 @register_kl(Gumbel, Beta)
+@register_kl(Gumbel, ContinuousBernoulli)
 @register_kl(Gumbel, Exponential)
 @register_kl(Gumbel, Gamma)
 @register_kl(Gumbel, Pareto)
@@ -179,6 +182,7 @@ def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
 @register_kl(Laplace, Pareto)
 @register_kl(Normal, Pareto)
 @register_kl(Pareto, Beta)
+@register_kl(Pareto, ContinuousBernoulli)
 @register_kl(Pareto, Uniform)
 def _kl_infinite(p: Distribution, q: Distribution) -> Tensor:
     # inf everywhere, p's batch shape and dtype, no graph (torch's _infinite_like)

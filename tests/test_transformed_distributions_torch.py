@@ -366,6 +366,9 @@ INFINITE_CASES = [
     (("Gumbel", (0.0, 1.0)), ("Uniform", (0.0, 1.0))),
     (("Normal", (0.0, 1.0)), ("Pareto", (1.0, 1.0))),
     (("Pareto", (1.0, 1.0)), ("Beta", (1.0, 1.0))),
+    (("Pareto", (1.0, 1.0)), ("ContinuousBernoulli", (0.3,))),
+    (("ContinuousBernoulli", (0.3,)), ("Pareto", (1.0, 1.0))),
+    (("Gumbel", (0.0, 1.0)), ("ContinuousBernoulli", (0.7,))),
 ]
 
 
