@@ -27,6 +27,7 @@ from . import shared_math as sm
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
+from .histc_bins import histc_counts
 from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
 from .quiet import quiet
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, NoAxisError, ShapeError, require_integer
@@ -499,28 +500,15 @@ class TorchIndexNames:
         dtype (x = max to the last bin), not by comparing x with the bin edges as ``np.histogram`` does: the
         two differ at edges that are not exact, 0.3 and 0.7 of 10 bins over [0, 1] fall in bins 3 and 7 here
         (0.3 * 10 rounds up to 3.0000000000000004), in 2 and 6 with numpy (the edge 3 * 0.1 rounds above 0.3).
-        A range that is not finite is an :class:`ArgumentRangeError`, as torch's RuntimeError."""
+        At the ends of a dtype's range it counts as :mod:`autograd.histc_bins` says (a range wider than the
+        dtype's largest number counts nothing, as torch's). A range that is not finite is an
+        :class:`ArgumentRangeError`, as torch's RuntimeError."""
         tensor = _tensor(self)
         if tensor.dtype.kind != "f":
             raise TypeError(f"histc: needs a floating-point tensor, got dtype {tensor.dtype}")
         if bins <= 0:
             raise ArgumentRangeError(f"histc: bins must be > 0, got {bins}")
-        low, high = float(min), float(max)
-        if low == high and tensor.size:
-            low, high = float(tensor._data.min()), float(tensor._data.max())
-        if low == high:
-            low, high = low - 1, high + 1
-        if not (math.isfinite(low) and math.isfinite(high)):
-            raise ArgumentRangeError(f"histc: range of [{low}, {high}] is not finite (min {min}, max {max})")
-        if low > high:
-            raise ArgumentRangeError(f"histc: max must be larger than min, got min {min} and max {max}")
-        data, dtype = tensor._data.reshape(-1), tensor.dtype.type
-        first, last = dtype(low), dtype(high)
-        inside = data[(data >= first) & (data <= last)]  # NaN compares False: left out
-        with np.errstate(over="ignore", invalid="ignore"):
-            positions = ((inside - first) * dtype(bins) / (last - first)).astype(np.int64)
-        counts = np.bincount(np.minimum(positions, bins - 1), minlength=bins)
-        return type(tensor)._make(counts.astype(tensor.dtype))
+        return type(tensor)._make(histc_counts(tensor._data, bins, min, max))
 
     def histogram(
         self, bins: Any = 100, *, range: tuple[float, float] | None = None, weight: Any = None, density: bool = False

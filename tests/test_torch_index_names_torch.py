@@ -260,6 +260,86 @@ def test_histc_range_that_is_not_finite_is_torchs_runtime_error():
         Tensor(np.array([1.0, np.inf])).histc(3)
 
 
+F64_MAX, F32_MAX = float(np.finfo(np.float64).max), float(np.finfo(np.float32).max)
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "bins", "low", "high"),
+    [
+        # a range wider than the dtype's largest number: torch's outer edges are NaN, it counts nothing
+        ([1e308, -1e308], np.float64, 3, 0, 0),
+        ([-F64_MAX, 0.0, F64_MAX], np.float64, 3, 0, 0),
+        ([1.0, 2.0], np.float64, 3, -1e308, 1e308),
+        ([1e308, 0.0, -1e308], np.float64, 3, -1e308, 1e308),
+        ([1.0, 2.0], np.float32, 3, -3e38, 3e38),
+        ([3e38, -3e38], np.float32, 3, 0, 0),
+        ([1.0, 2.0], np.float16, 2, -40000, 40000),
+        # one point widened to its neighbouring numbers where 1 is below its spacing
+        ([1e308, 1e308], np.float64, 3, 0, 0),
+        ([1e16, 1e16], np.float64, 5, 0, 0),
+        ([F64_MAX], np.float64, 4, 0, 0),
+        ([-F64_MAX], np.float64, 4, 0, 0),
+        ([1e30], np.float32, 5, 0, 0),
+        ([F32_MAX], np.float32, 4, 0, 0),
+        ([1.0], np.float32, 3, F32_MAX, F32_MAX),
+        ([2048.0, 2048.0], np.float16, 4, 0, 0),
+        # a range that rounds to one point in the dtype: the entries at it in the first bin
+        ([1.0, 1.0, 2.0], np.float16, 3, 1.0, 1.0001),
+        ([1.0, 1.0, 2.0], np.float32, 3, 1.0, 1.00000001),
+        ([3e38, 1e38, -1e38], np.float32, 4, -1e38, 3e38),
+    ],
+)
+def test_histc_at_the_ends_of_a_dtypes_range_counts_as_torch(values, dtype, bins, low, high):
+    data = np.array(values, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning at these extreme but legal inputs
+        ours = Tensor(data).histc(bins, low, high)
+    theirs = torch.tensor(data).histc(bins, low, high)
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "bins", "low", "high"),
+    [
+        ([F64_MAX / 2, -F64_MAX / 2, 0.0], np.float64, 3, 0, 0),
+        ([0.0, F64_MAX, F64_MAX / 3], np.float64, 2, 0, 0),
+        ([8.9e307, -8.9e307, 3e307], np.float64, 3, 0, 0),
+        ([1.5e38, -1.5e38, 1e38, 0.0], np.float32, 3, 0, 0),
+        ([-1e308, 0.0, 1e307, -2e307], np.float64, 5, -1e308, 1e307),
+    ],
+)
+def test_histc_places_an_entry_whose_scaled_offset_overflows_in_its_exact_bin(values, dtype, bins, low, high):
+    """(x - min) * bins overflows for these entries though max - min does not; torch converts the inf to an
+    integer (undefined in C++), here each goes to floor((x - min) * bins / (max - min)), checked in exact
+    rational arithmetic."""
+    from fractions import Fraction
+
+    data = np.array(values, dtype=dtype)
+    first, last = (float(data.min()), float(data.max())) if low == high else (low, high)
+    expected = np.zeros(bins)
+    for x in data.tolist():
+        exact = Fraction(x) - Fraction(first)
+        expected[min(int(exact * bins / (Fraction(last) - Fraction(first))), bins - 1)] += 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = Tensor(data).histc(bins, low, high)
+    np.testing.assert_array_equal(ours.data, expected)
+    assert ours.dtype == dtype
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "low", "high"),
+    [([65504.0], np.float16, 0, 0), ([1.0], np.float32, 0, 3.4028236e38), ([1.0], np.float16, -65505, 0)],
+)
+def test_histc_range_the_dtype_cannot_hold_is_torchs_runtime_error(values, dtype, low, high):
+    data = np.array(values, dtype=dtype)
+    with pytest.raises(RuntimeError):
+        torch.tensor(data).histc(4, low, high)
+    with pytest.raises(RuntimeError, match="histc: m"):
+        Tensor(data).histc(4, low, high)
+
+
 @pytest.mark.parametrize(
     "select",
     [
