@@ -477,7 +477,8 @@ class TorchIndexNames:
     def bincount(self, weights: Any = None, minlength: int = 0) -> Any:
         """torch.Tensor.bincount: how often each value 0..max of this 1-D non-negative integer tensor occurs (the
         sum of ``weights`` at its positions, if given), at least ``minlength`` long; no gradient. int64 counts, or
-        the weights' float dtype (float64 for integer weights), as torch's (int64 again for an empty input)."""
+        weighted sums in float32 for float32 weights and float64 for any other (float16, integer, bool), as torch's
+        (int64 again for an empty input)."""
         tensor = _tensor(self)
         if tensor.ndim != 1 or tensor.dtype.kind not in "iu":
             raise ValueError(f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}")
@@ -487,9 +488,9 @@ class TorchIndexNames:
         if raw is not None and raw.shape != tensor.shape:
             raise ValueError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
         counts = np.bincount(tensor._data, weights=raw, minlength=minlength)
-        # as torch's, weighted counts are in the weights' float dtype (float64 for integer weights), except that an
+        # as torch's, weighted counts are float32 for float32 weights and float64 for any other, except that an
         # empty input gives int64 zeros whatever the weights
-        dtype = np.int64 if raw is None or not tensor.size else raw.dtype if raw.dtype.kind == "f" else np.float64
+        dtype = np.int64 if raw is None or not tensor.size else np.float32 if raw.dtype == np.float32 else np.float64
         return type(tensor)._make(counts.astype(dtype))
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Any:

@@ -241,6 +241,15 @@ def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
             change(Tensor(np.ones((2, 2)), requires_grad=True))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int64, np.int32, np.int8, np.uint8, np.bool_])
+def test_weighted_bincount_is_float32_for_float32_weights_and_float64_for_the_others_as_torch(dtype):
+    values, weights = np.array([0, 1, 1, 3]), np.array([1, 0, 1, 1]).astype(dtype)
+    ours = Tensor(values).bincount(Tensor(weights))
+    theirs = torch.tensor(values).bincount(torch.tensor(weights))
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_histc_bins_entries_by_torchs_linear_position_not_by_edges(dtype):
     """torch.histc puts x in bin floor((x - min) * bins / (max - min)) in the input's dtype: 0.3 and 0.7 of
