@@ -30,7 +30,14 @@ from .derivatives import arrays as ar
 from .histc_bins import histc_counts
 from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
 from .quiet import quiet
-from .shape_errors import ArgumentRangeError, DtypeMismatchError, NoAxisError, ShapeError, require_integer
+from .shape_errors import (
+    ArgumentRangeError,
+    DtypeKernelError,
+    DtypeMismatchError,
+    NoAxisError,
+    ShapeError,
+    require_integer,
+)
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
 from .torch_keywords import torch_keyword_names
@@ -312,11 +319,14 @@ class TorchIndexNames:
         ``reduce`` = "prod", "mean", "amax" or "amin", starting from self's slice with ``include_self`` (slices
         no index names keep self's). ``scatter_reduce`` with the index spread over the slices: its gradients
         (mean g / count; amax/amin g shared evenly by the entries equal to the result; prod the product of the
-        others). A 0-d tensor, as torch's, is one slice along dim 0 (a 0-d source), as in ``index_copy``."""
+        others). A 0-d tensor, as torch's, is one slice along dim 0 (a 0-d source), as in ``index_copy``. A bool
+        tensor is a :class:`~autograd.DtypeKernelError` (torch's NotImplementedError) whatever the reduction."""
         tensor = _tensor(self)
         op = "index_reduce"
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise ArgumentRangeError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+        if tensor.dtype == np.bool_:  # torch has no bool kernel for any of the reductions ("index_func_")
+            raise DtypeKernelError(f"{op}: not implemented for a bool tensor (reduce {reduce!r}), as in torch")
         if tensor.ndim == 0:
             source = _operand(tensor, source, op)
             if source.ndim != 0:

@@ -1323,6 +1323,24 @@ def test_an_op_of_a_dtype_it_does_not_compute_is_a_type_error_and_torchs_not_imp
     _raises_both(call, TypeError, TypeError, NotImplementedError)
 
 
+def _booleans(lib, values):
+    return lib.module.tensor(np.array(values, dtype=bool))
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("method", ["index_reduce", "index_reduce_"])
+def test_index_reduce_of_a_bool_tensor_is_a_type_error_and_torchs_not_implemented_error(method, reduce, include_self):
+    def call(lib):
+        self = _booleans(lib, [True, False])
+        return getattr(self, method)(0, _integers(lib, [0]), _booleans(lib, [True]), reduce, include_self=include_self)
+
+    _raises_both(call, A.DtypeKernelError, TypeError, NotImplementedError)
+    with pytest.raises(TypeError, match="index_reduce.*bool"):
+        call(LIBRARY)
+
+
 def test_numpys_hypot_and_logaddexp_of_integer_tensors_stay_numpys_float_results():
     three, four = A.tensor(np.array([3])), A.tensor(np.array([4]))
     np.testing.assert_allclose(np.hypot(three, four).data, [5.0])
