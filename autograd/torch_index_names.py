@@ -49,6 +49,9 @@ Self = TypeVar("Self", bound="TorchIndexNames")  # the Tensor a method is called
 #: scatter_'s ``reduce=`` names and the scatter_reduce reductions they are.
 _SCATTER_REDUCE = {"add": "sum", "multiply": "prod"}
 
+#: scatter_reduce's undocumented spellings of amax and amin, which torch's forward takes (its backward does not).
+_EXTREME_ALIASES = {"max": "amax", "min": "amin"}
+
 
 class Histogram(NamedTuple):
     """torch's ``histogram`` result: the (weighted) counts of the bins and the bins' edges."""
@@ -247,7 +250,8 @@ class TorchIndexNames:
     # -- scatter and its reductions ------------------------------------------------------------------------
     def scatter_reduce(self: Self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Self:
         """torch.Tensor.scatter_reduce: src[i][j] combined into out[index[i][j]][j] (dim 0, and so on) by
-        ``reduce`` = "sum", "prod", "mean", "amax" or "amin", starting from ``self``'s entry with
+        ``reduce`` = "sum", "prod", "mean", "amax" or "amin" ("max" and "min" too, as torch's forward takes
+        them), starting from ``self``'s entry with
         ``include_self`` (else from the first src entry; entries nothing reaches keep ``self``'s).
 
         d/dself and d/dsrc as torch: sum passes g; mean g / count (integer means round down); amax/amin give g to
@@ -255,8 +259,9 @@ class TorchIndexNames:
         """
         tensor = _tensor(self)
         op = "scatter_reduce"
-        if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        if reduce not in ("sum", "prod", "mean", "amax", "amin", "max", "min"):
             raise ArgumentRangeError(f"{op}: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+        reduce = _EXTREME_ALIASES.get(reduce, reduce)
         if tensor.ndim == 0:
             return (
                 tensor.reshape(1)

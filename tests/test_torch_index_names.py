@@ -144,7 +144,7 @@ def test_out_of_range_indices_name_the_op_and_the_index(call, message):
         (lambda x: x.masked_select(Tensor(np.array([1, 0, 1]))), TypeError, "mask must be boolean"),
         (lambda x: x.masked_scatter(Tensor(X > -9), Tensor(np.ones(3))), ValueError, "selects 12 entries"),
         (lambda x: x.put(idx(0, 1), Tensor([1.0])), ValueError, "source has 1 elements but index has 2"),
-        (lambda x: x.scatter_reduce(0, idx([0, 0, 0]), Tensor(np.ones((1, 3))), "max"), ValueError, "reduce must be"),
+        (lambda x: x.scatter_reduce(0, idx([0, 0, 0]), Tensor(np.ones((1, 3))), "maximum"), ValueError, "reduce must be"),
         (lambda x: x.unfold(0, 5, 1), ValueError, "maximum size for tensor at dimension 0 is 4 but size is 5"),
         (lambda x: x.unfold(0, 2, 0), ValueError, "step is 0"),
         (lambda x: x.sum_to_size(2, 3), ValueError, r"size \(2, 3\) is not expandable"),
