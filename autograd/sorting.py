@@ -44,9 +44,11 @@ def argsort(
     dim: Any = UNSET,
     descending: bool = False,
     stable: bool | None = None,
+    out: Any = None,
 ) -> Any:
     """numpy.argsort: the indices that sort ``a`` along ``axis`` (torch's ``dim``; the flattened array if None);
-    no gradient. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
+    no gradient. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``. torch's ``out=`` takes the indices
+    into an int64 Tensor (another dtype is torch's RuntimeError) and returns it.
 
     ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
     equal entries keep their order (stable), as in the ascending sort, where NaN comes last. The indices
@@ -61,8 +63,11 @@ def argsort(
         axis = torch_dim("argsort", axis, dim, default=-1)
     if isinstance(a, Tensor) and a.ndim == 0 and axis is not None:
         normalize_axes(axis, 0, "argsort")  # AxisError (an IndexError, as torch's) for any other axis
-        return Tensor._make(np.zeros((), dtype=np.int64))
-    order = _sorting_order(a, axis, _kind("argsort", kind, stable), descending)
+        order = np.zeros((), dtype=np.int64)
+    else:
+        order = _sorting_order(a, axis, _kind("argsort", kind, stable), descending)
+    if out is not None:
+        return written_to_out("argsort", Tensor._make(order), out, same_dtype=True)
     return Tensor._make(order) if isinstance(a, Tensor) else order
 
 

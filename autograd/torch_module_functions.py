@@ -419,12 +419,13 @@ def bucketize(input: TensorLike, boundaries: TensorLike, *, out_int32: bool = Fa
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+@takes_out("isin")
 def isin(
     elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool = False, invert: bool = False
 ) -> Tensor:
     """torch.isin: a boolean tensor of ``elements``' shape, True where the entry is among ``test_elements``
     (either may be a number, which torch's overloads name ``element=`` and ``test_element=``, also taken here;
-    ``invert`` negates it); outside the graph."""
+    ``invert`` negates it); outside the graph. torch's ``out=`` takes it into a bool Tensor."""
     found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
     return Tensor._from_array(np.asarray(found, dtype=bool), False)
 

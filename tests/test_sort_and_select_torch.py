@@ -131,6 +131,24 @@ def test_sort_gradient_goes_through_the_stable_permutation_as_torch(descending):
     _same_grad(ours, theirs)
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_argsort_writes_into_out_as_torch(descending):
+    ours, theirs = _pair(TIES)
+    into_ours, into_theirs = ag.empty(2, 6, dtype=np.int64), torch.empty(2, 6, dtype=torch.int64)
+    returned = ag.argsort(ours, dim=1, descending=descending, stable=True, out=into_ours)
+    torch.argsort(theirs, dim=1, descending=descending, stable=True, out=into_theirs)
+    assert returned is into_ours
+    _same(into_ours, into_theirs)
+
+
+def test_argsort_into_an_out_of_another_dtype_than_int64_is_a_runtime_error_as_torch():
+    ours, theirs = _pair(TIES)
+    with pytest.raises(RuntimeError):
+        torch.argsort(theirs, stable=True, out=torch.empty(2, 6, dtype=torch.int32))
+    with pytest.raises(RuntimeError, match="argsort"):
+        ag.argsort(ours, stable=True, out=ag.empty(2, 6, dtype=np.int32))
+
+
 # -- topk -------------------------------------------------------------------------------------------------------
 DISTINCT = RNG.permutation(40).reshape(5, 8).astype(np.float64)
 
@@ -497,6 +515,26 @@ def test_isin_of_floats_with_nan_and_mixed_dtypes_matches_torch():
     _same(ag.isin(ours, t_ours), torch.isin(theirs, t_theirs))
     i_ours, i_theirs = _pair(np.array([1, 2], dtype=np.int64))
     _same(ag.isin(ours, i_ours), torch.isin(theirs, i_theirs))
+
+
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin_writes_into_out_as_torch(invert):
+    ours, theirs = _pair(np.array([[1, 2, 3], [4, 5, 6]]))
+    t_ours, t_theirs = _pair(np.array([2, 6, 9]))
+    into_ours, into_theirs = ag.empty(2, 3, dtype=np.bool_), torch.empty(2, 3, dtype=torch.bool)
+    assert ag.isin(ours, t_ours, invert=invert, out=into_ours) is into_ours
+    torch.isin(theirs, t_theirs, invert=invert, out=into_theirs)
+    _same(into_ours, into_theirs)
+    into_ours, into_theirs = ag.empty(2, 3, dtype=np.bool_), torch.empty(2, 3, dtype=torch.bool)
+    _same(ag.isin(elements=ours, test_element=5, out=into_ours), torch.isin(theirs, 5, out=into_theirs))
+
+
+def test_isin_into_an_out_that_is_not_bool_is_a_runtime_error_as_torch():
+    ours, theirs = _pair(np.array([1, 2]))
+    with pytest.raises(RuntimeError):
+        torch.isin(theirs, theirs, out=torch.empty(2, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match="isin"):
+        ag.isin(ours, ours, out=ag.empty(2, dtype=np.int64))
 
 
 # -- searchsorted / bucketize --------------------------------------------------------------------------------------
