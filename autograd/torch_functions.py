@@ -48,7 +48,7 @@ TORCH_METHOD_FUNCTIONS = (
     "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "masked_scatter",
     "masked_select", "matrix_exp", "matrix_power", "mean", "median", "mm", "mode", "movedim", "msort", "mul",
     "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum",
-    "narrow", "narrow_copy", "ne", "neg", "negative", "nextafter", "nonzero", "norm", "not_equal", "numel", "permute",
+    "narrow", "narrow_copy", "ne", "neg", "negative", "nextafter", "nonzero", "nonzero_static", "norm", "not_equal", "numel", "permute",
     "pinverse", "positive", "pow", "prelu", "prod", "put", "qr", "quantile", "rad2deg", "reciprocal", "relu",
     "remainder", "renorm", "repeat_interleave", "reshape", "resolve_conj", "resolve_neg", "round", "rsqrt",
     "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",

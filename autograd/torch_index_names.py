@@ -451,6 +451,20 @@ class TorchIndexNames:
             return tuple(type(tensor)._make(axis.astype(np.int64)) for axis in np.nonzero(np.atleast_1d(tensor._data)))
         return type(tensor)._make(np.argwhere(tensor._data).astype(np.int64))
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Any:
+        """torch.Tensor.nonzero_static: ``nonzero()`` cut or padded to exactly ``size`` rows, an int64 (size, ndim)
+        tensor whose rows past the non-zero entries' positions are ``fill_value`` (no gradient). A negative size is
+        an :class:`ArgumentRangeError` (torch's RuntimeError), a float size or fill value torch's TypeError."""
+        tensor = _tensor(self)
+        require_integer("nonzero_static", "size", size)
+        require_integer("nonzero_static", "fill_value", fill_value)
+        if size < 0:
+            raise ArgumentRangeError(f"nonzero_static: size must be a non-negative integer, got {size}")
+        positions = np.full((size, tensor.ndim), fill_value, dtype=np.int64)
+        found = np.argwhere(tensor._data)[:size] if tensor.ndim else np.zeros((0, 0), dtype=np.int64)
+        positions[: len(found)] = found
+        return type(tensor)._make(positions)
+
     def argwhere(self) -> Any:
         """torch.Tensor.argwhere: ``nonzero()``."""
         return self.nonzero()

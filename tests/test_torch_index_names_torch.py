@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from torch_oracle import check_like_torch, is_torch, torch
 
+import autograd as ag
 from autograd import Tensor, gradcheck
 from autograd.index_errors import IndexDtypeError
 
@@ -168,6 +169,59 @@ def test_positions_and_counts_match_torch(data, call):
         assert mine.shape == tuple(reference.shape)
         np.testing.assert_array_equal(mine.data, reference.numpy())
         assert mine.dtype == reference.numpy().dtype
+
+
+@pytest.mark.parametrize(
+    ("data", "size", "fill_value"),
+    [
+        (np.array([[0, 3, 0], [4, 0, 5]]), 2, -1),
+        (np.array([[0, 3, 0], [4, 0, 5]]), 5, 7),
+        (np.array([[0, 3, 0], [4, 0, 5]]), 0, -1),
+        (np.array([[0, 3, 0], [4, 0, 5]]), 3, -1),
+        (np.array(3.0), 2, -1),
+        (np.array(0.0), 2, -1),
+        (np.array([np.nan, 0.0, -0.0, np.inf]), 4, -2),
+        (np.array([True, False, True]), 1, -1),
+        (np.zeros((2, 0)), 2, 9),
+        (np.ones((2, 1, 2), dtype=np.float32), 6, 2**40),
+    ],
+)
+def test_nonzero_static_pads_or_cuts_the_positions_to_size_as_torch(data, size, fill_value):
+    theirs = torch.nonzero_static(torch.tensor(data), size=size, fill_value=fill_value)
+    for ours in (
+        ag.nonzero_static(Tensor(data), size=size, fill_value=fill_value),
+        Tensor(data).nonzero_static(size=size, fill_value=fill_value),
+    ):
+        assert ours.shape == tuple(theirs.shape)
+        assert ours.dtype == theirs.numpy().dtype
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+        assert not ours.requires_grad
+
+
+def test_nonzero_static_writes_into_out_as_torch():
+    data = np.array([[0, 3, 0], [4, 0, 5]])
+    into = ag.empty(0, dtype=np.int64)
+    assert ag.nonzero_static(Tensor(data), size=4, out=into) is into
+    theirs = torch.nonzero_static(torch.tensor(data), size=4, out=torch.empty(0, dtype=torch.int64))
+    np.testing.assert_array_equal(into.data, theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda lib, x: lib.nonzero_static(x, size=-1), RuntimeError),
+        (lambda lib, x: lib.nonzero_static(x, size=2.0), TypeError),
+        (lambda lib, x: lib.nonzero_static(x, size=2, fill_value=2.5), TypeError),
+        (lambda lib, x: x.nonzero_static(2), TypeError),
+        (lambda lib, x: x.nonzero_static(), TypeError),
+    ],
+)
+def test_nonzero_static_refuses_what_torch_refuses(call, error):
+    data = np.array([0, 1, 2])
+    with pytest.raises(error):
+        call(torch, torch.tensor(data))
+    with pytest.raises(error, match="nonzero_static"):
+        call(ag, Tensor(data))
 
 
 @pytest.mark.parametrize(
