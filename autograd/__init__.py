@@ -56,7 +56,16 @@ from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .inclusive_range import range as range  # noqa: A004 - torch.range; not in __all__: a star import keeps the builtin
-from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError, IndexRankError
+from .index_errors import (
+    BincountDtypeError,
+    ClassIndexError,
+    EmptyReductionError,
+    IndexBoundsError,
+    IndexCountError,
+    IndexDtypeError,
+    IndexRankError,
+    IndexTensorDtypeError,
+)
 from .indexing import (
     argmax,
     argmin,
@@ -426,6 +435,7 @@ __all__ = [
     "backward",
     "backward_order",
     "backward_steps",
+    "BincountDtypeError",
     "block_diag",
     "broadcast_shapes",
     "broadcast_tensors",
@@ -491,8 +501,10 @@ __all__ = [
     "hsplit",
     "hstack",
     "IndexBoundsError",
+    "IndexCountError",
     "IndexDtypeError",
     "IndexRankError",
+    "IndexTensorDtypeError",
     "inference_mode",
     "is_inference_mode_enabled",
     "inner",

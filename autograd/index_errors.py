@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .shape_errors import ShapeError
+from .shape_errors import DtypeKernelError, ShapeError
 
 __all__ = [
+    "BincountDtypeError",
     "ClassIndexError",
     "EmptyReductionError",
     "IndexBoundsError",
+    "IndexCountError",
     "IndexDtypeError",
     "IndexRankError",
+    "IndexTensorDtypeError",
     "LongIndexDtypeError",
     "refuse_index_dtype",
 ]
@@ -36,9 +39,29 @@ class IndexDtypeError(TypeError, RuntimeError):
     clauses written for either catch it."""
 
 
-class LongIndexDtypeError(IndexDtypeError, IndexError):
+class IndexTensorDtypeError(IndexDtypeError, IndexError):
+    """A floating-point tensor among the indices of ``index_put`` (and ``index_put_``), which torch refuses with an
+    IndexError ("tensors used as indices must be long, int, byte or bool tensors"): an :class:`IndexDtypeError` (a
+    TypeError, as the library has raised it, and a RuntimeError) that is an IndexError too."""
+
+
+class LongIndexDtypeError(IndexTensorDtypeError):
     """An index of another dtype than int64 to ``index_fill``, which torch refuses with an IndexError ("Expected
     dtype int64 for index"): an :class:`IndexDtypeError` (a TypeError and RuntimeError) that is an IndexError too."""
+
+
+class IndexCountError(ShapeError, IndexError):
+    """A source whose entries are not one for each index: ``index_copy``'s source with another length along ``dim``
+    than the number of indices (or another number of dimensions than self), ``put``'s with another number of
+    elements than the index. A :class:`ShapeError` (a ValueError, as the library has raised it) and the IndexError
+    torch raises ("Number of indices (2) should be equal to source.size(dim) (3)"), so ``except`` clauses written
+    for either catch it."""
+
+
+class BincountDtypeError(DtypeKernelError, ValueError):
+    """A ``bincount`` of a floating-point or bool tensor: a :class:`~autograd.shape_errors.DtypeKernelError` (the
+    NotImplementedError torch raises, "bincount_cpu" not implemented for 'Float', and a TypeError) and the
+    ValueError the library has raised, so ``except`` clauses written for any of them catch it."""
 
 
 class IndexRankError(ShapeError, IndexError):

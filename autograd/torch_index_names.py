@@ -28,7 +28,16 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .histc_bins import histc_counts
-from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
+from .index_errors import (
+    BincountDtypeError,
+    IndexBoundsError,
+    IndexCountError,
+    IndexDtypeError,
+    IndexRankError,
+    IndexTensorDtypeError,
+    LongIndexDtypeError,
+    refuse_index_dtype,
+)
 from .quiet import quiet
 from .shape_errors import (
     ArgumentRangeError,
@@ -202,7 +211,10 @@ class TorchIndexNames:
         expected = tensor.shape[:axis] + (len(index),) + tensor.shape[axis + 1 :]
         # a 0-d source for one index is index_copy's alone (torch's index_add wants self's number of dims)
         if source.shape != expected and not (source.ndim == 0 and expected == (1,) and op == "index_copy"):
-            raise ShapeError(
+            # torch's index_copy refuses a source of another length or number of dims with an IndexError
+            counts_differ = source.ndim != tensor.ndim or source.shape[axis] != len(index)
+            error = IndexCountError if op == "index_copy" and counts_differ else ShapeError
+            raise error(
                 f"{op}: source of shape {source.shape} does not fit: self {tensor.shape} with {len(index)} "
                 f"indices along dim {axis} needs {expected}"
             )
@@ -233,7 +245,9 @@ class TorchIndexNames:
         )
         for part in index:
             if part.dtype.kind not in "iub":
-                raise TypeError(f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}")
+                raise IndexTensorDtypeError(
+                    f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}"
+                )
         try:
             selected = tensor._data[index].shape
         except IndexError as error:
@@ -439,7 +453,7 @@ class TorchIndexNames:
         index = _checked_range(index, tensor.size, "put", "(flattened)", negative=True)
         source = _operand(tensor, source, "put")
         if source.size != index.size:
-            raise ValueError(f"put: source has {source.size} elements but index has {index.size}; they must match")
+            raise IndexCountError(f"put: source has {source.size} elements but index has {index.size}; they must match")
         return tensor.reshape(-1).index_put((index,), source.reshape(-1), accumulate).reshape(tensor.shape)
 
     # -- positions and counts (constants: no gradient) --------------------------------------------------------
@@ -509,13 +523,19 @@ class TorchIndexNames:
         weighted sums in float32 for float32 weights and float64 for any other (float16, integer, bool), as torch's
         (int64 again for an empty input)."""
         tensor = _tensor(self)
-        if tensor.ndim != 1 or tensor.dtype.kind not in "iu":
-            raise ValueError(f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}")
+        needs = f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}"
+        if tensor.dtype.kind not in "iu":
+            raise BincountDtypeError(needs)
+        if tensor.ndim != 1:
+            raise ShapeError(needs)
         if tensor.size and tensor._data.min() < 0:
             raise ArgumentRangeError(f"bincount: values must be non-negative, got {tensor.data.min()}")
+        require_integer("bincount", "minlength", minlength)
+        if minlength < 0:
+            raise ArgumentRangeError(f"bincount: minlength must be >= 0, got {minlength}")
         raw = None if weights is None else np.asarray(weights._data if isinstance(weights, Node) else weights)
         if raw is not None and raw.shape != tensor.shape:
-            raise ValueError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
+            raise ShapeError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
         counts = np.bincount(tensor._data, weights=raw, minlength=minlength)
         # as torch's, weighted counts are float32 for float32 weights and float64 for any other, except that an
         # empty input gives int64 zeros whatever the weights
@@ -534,8 +554,8 @@ class TorchIndexNames:
         dtype's largest number counts nothing, as torch's). A range that is not finite is an
         :class:`ArgumentRangeError`, as torch's RuntimeError."""
         tensor = _tensor(self)
-        if tensor.dtype.kind != "f":
-            raise TypeError(f"histc: needs a floating-point tensor, got dtype {tensor.dtype}")
+        if tensor.dtype.kind != "f":  # torch's NotImplementedError ("histogram_cpu" not implemented for 'Long')
+            raise DtypeKernelError(f"histc: needs a floating-point tensor, got dtype {tensor.dtype}")
         if bins <= 0:
             raise ArgumentRangeError(f"histc: bins must be > 0, got {bins}")
         return type(tensor)._make(histc_counts(tensor._data, bins, min, max))

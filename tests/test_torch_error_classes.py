@@ -895,6 +895,57 @@ def test_indices_out_of_range_torch_raises_as_index_errors_are_not_runtime_error
     _keeps_its_class(call, IndexError, IndexError, not_also=RuntimeError)
 
 
+# -- counting and writing by index: torch's class, the library's kept ------------------------------------------
+def _as(lib, values, dtype):
+    return lib.module.tensor(np.array(values, dtype=dtype))
+
+
+COUNT_AND_WRITE_ERRORS = [
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [1.0, 2.0], np.float32)), A.BincountDtypeError,
+                 ValueError, NotImplementedError, "bincount", id="bincount-float"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [True, False], bool)), A.BincountDtypeError,
+                 ValueError, NotImplementedError, "bincount", id="bincount-bool"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [[1, 2]], np.int64)), A.ShapeError, ValueError,
+                 RuntimeError, "bincount", id="bincount-2d"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, 1, np.int64)), A.ShapeError, ValueError, RuntimeError,
+                 "bincount", id="bincount-0d"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [1, 2], np.int64), minlength=-1), A.ArgumentRangeError,
+                 ValueError, RuntimeError, "bincount.*minlength", id="bincount-negative-minlength"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [1, 2], np.int64), _as(lib, [1.0, 2.0, 3.0], float)),
+                 A.ShapeError, ValueError, RuntimeError, "bincount.*weights", id="bincount-weights-length"),
+    pytest.param(lambda lib: lib.module.bincount(_as(lib, [1, 2], np.int64), _as(lib, [[1.0, 2.0]], float)),
+                 A.ShapeError, ValueError, RuntimeError, "bincount.*weights", id="bincount-weights-2d"),
+    pytest.param(lambda lib: lib.module.histc(_as(lib, [1, 2], np.int64), 3), A.DtypeKernelError, TypeError,
+                 NotImplementedError, "histc.*int64", id="histc-int"),
+    pytest.param(lambda lib: lib.module.histc(_as(lib, [True], bool), 3), A.DtypeKernelError, TypeError,
+                 NotImplementedError, "histc.*bool", id="histc-bool"),
+    pytest.param(lambda lib: lib.module.index_copy(lib.zeros(2, 3), 0, lib.indices([0, 1]), lib.zeros(3, 3)),
+                 A.IndexCountError, ValueError, IndexError, "index_copy", id="index_copy-count"),
+    pytest.param(lambda lib: lib.module.index_copy(lib.zeros(2, 3), 0, lib.indices([0, 1]), lib.zeros(2, 3, 1)),
+                 A.IndexCountError, ValueError, IndexError, "index_copy", id="index_copy-dimensionality"),
+    pytest.param(lambda lib: lib.module.put(lib.zeros(3), lib.indices([0]), lib.ones(2)), A.IndexCountError,
+                 ValueError, IndexError, "put", id="put-count"),
+    pytest.param(lambda lib: lib.zeros(3).put_(lib.indices([0, 1]), lib.ones(3)), A.IndexCountError,
+                 ValueError, IndexError, "put", id="put_-count"),
+    pytest.param(lambda lib: lib.module.index_put(lib.zeros(3), (_as(lib, [1.0], np.float32),), lib.ones(())),
+                 A.IndexTensorDtypeError, TypeError, IndexError, "index_put.*float32", id="index_put-float-index"),
+    pytest.param(lambda lib: lib.zeros(3).index_put_((_as(lib, [1.0], float),), lib.ones(())),
+                 A.IndexTensorDtypeError, TypeError, IndexError, "index_put.*float64", id="index_put_-float-index"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("call", "error", "old", "torch_class", "message"), COUNT_AND_WRITE_ERRORS)
+def test_counting_and_index_writing_errors_are_also_torchs_class(call, error, old, torch_class, message):
+    _raises_both(call, error, old, torch_class)
+    with pytest.raises(error, match=message):
+        call(LIBRARY)
+
+
+def test_index_copy_slices_of_another_shape_stay_a_shape_error_as_torchs_runtime_error():
+    call = lambda lib: lib.module.index_copy(lib.zeros(2, 3), 0, lib.indices([0, 1]), lib.zeros(2, 4))  # noqa: E731
+    _keeps_its_class(call, A.ShapeError, RuntimeError, not_also=IndexError)
+
+
 # -- class-index targets out of range --------------------------------------------------------------------------
 CLASS_INDICES = [
     pytest.param(lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.indices([0, 1, 4])), id="cross_entropy"),
