@@ -265,8 +265,8 @@ class TorchIndexNames:
     def scatter_reduce(self: Self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Self:
         """torch.Tensor.scatter_reduce: src[i][j] combined into out[index[i][j]][j] (dim 0, and so on) by
         ``reduce`` = "sum", "prod", "mean", "amax" or "amin" ("max" and "min" too, as torch's forward takes
-        them), starting from ``self``'s entry with
-        ``include_self`` (else from the first src entry; entries nothing reaches keep ``self``'s).
+        them), starting from ``self``'s entry with ``include_self`` (else from the first src entry; entries nothing
+        reaches keep ``self``'s). The mean of a bool tensor is a :class:`~autograd.DtypeKernelError`, as torch's.
 
         d/dself and d/dsrc as torch: sum passes g; mean g / count (integer means round down); amax/amin give g to
         the entries equal to the result, shared evenly; prod gives g times the product of the others.
@@ -276,6 +276,8 @@ class TorchIndexNames:
         if reduce not in ("sum", "prod", "mean", "amax", "amin", "max", "min"):
             raise ArgumentRangeError(f"{op}: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
         reduce = _EXTREME_ALIASES.get(reduce, reduce)
+        if reduce == "mean" and tensor.dtype == np.bool_:  # torch has no bool mean ("reduce_mean" not implemented)
+            raise DtypeKernelError(f"{op}: reduce 'mean' is not implemented for a bool tensor, as in torch")
         if tensor.ndim == 0:
             return (
                 tensor.reshape(1)

@@ -33,7 +33,7 @@ from .index_errors import IndexBoundsError, IndexDtypeError
 from .out_argument import takes_out
 from .quiet import quietly
 from .random_state import check_drawn_range, generator_for
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import _integer_endpoint, cat, concatenate, refuse_bool_range, stack
@@ -425,8 +425,15 @@ def isin(
 ) -> Tensor:
     """torch.isin: a boolean tensor of ``elements``' shape, True where the entry is among ``test_elements``
     (either may be a number, which torch's overloads name ``element=`` and ``test_element=``, also taken here;
-    ``invert`` negates it); outside the graph. torch's ``out=`` takes it into a bool Tensor."""
-    found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
+    ``invert`` negates it); outside the graph. torch's ``out=`` takes it into a bool Tensor. A bool among either
+    (a tensor or a number) is a :class:`~autograd.DtypeKernelError`, torch's RuntimeError."""
+    searched, tests = _array(elements), _array(test_elements)
+    for operand in (searched, tests):
+        if operand.dtype == np.bool_:
+            raise DtypeKernelError(
+                f"isin: unsupported input type bool (elements {searched.dtype}, tests {tests.dtype})"
+            )
+    found = np.isin(searched, tests, assume_unique=assume_unique, invert=invert)
     return Tensor._from_array(np.asarray(found, dtype=bool), False)
 
 

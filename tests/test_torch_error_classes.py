@@ -895,6 +895,43 @@ def test_indices_out_of_range_torch_raises_as_index_errors_are_not_runtime_error
     _keeps_its_class(call, IndexError, IndexError, not_also=RuntimeError)
 
 
+BOOL_KERNELS = [
+    pytest.param(lambda lib: lib.module.isin(_booleans(lib, [True, False]), _booleans(lib, [True])), id="isin-bools"),
+    pytest.param(lambda lib: lib.module.isin(_integers(lib, [1, 0]), _booleans(lib, [True])), id="isin-bool-tests"),
+    pytest.param(lambda lib: lib.module.isin(_booleans(lib, [True]), _integers(lib, [1])), id="isin-bool-elements"),
+    pytest.param(lambda lib: lib.module.isin(_booleans(lib, [True, False]), True), id="isin-bool-scalar-test"),
+    pytest.param(lambda lib: lib.module.isin(True, _booleans(lib, [True])), id="isin-bool-scalar-element"),
+    pytest.param(lambda lib: lib.module.isin(_integers(lib, [1]), True), id="isin-int-and-bool-scalar"),
+    pytest.param(lambda lib: lib.module.isin(_booleans(lib, []), _integers(lib, [1])), id="isin-empty-bools"),
+    pytest.param(
+        lambda lib: lib.module.scatter_reduce(_booleans(lib, [True, False]), 0, _integers(lib, [0]),
+                                              _booleans(lib, [True]), "mean"),
+        id="scatter_reduce-mean",
+    ),
+    pytest.param(
+        lambda lib: _booleans(lib, [True, False]).scatter_reduce(0, _integers(lib, [0]), _booleans(lib, [True]),
+                                                                 "mean", include_self=False),
+        id="scatter_reduce-mean-exclude-self",
+    ),
+    pytest.param(
+        lambda lib: _booleans(lib, [True, False]).scatter_reduce_(0, _integers(lib, [0]), _booleans(lib, [True]),
+                                                                  "mean"),
+        id="scatter_reduce_-mean",
+    ),
+    pytest.param(
+        lambda lib: _booleans(lib, []).scatter_reduce(0, _integers(lib, []), _booleans(lib, []), "mean"),
+        id="scatter_reduce-mean-empty",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("call", BOOL_KERNELS)
+def test_isin_and_scatter_reduce_mean_of_bools_are_type_errors_and_torchs_runtime_error(call):
+    _raises_both(call, A.DtypeKernelError, TypeError, RuntimeError)
+    with pytest.raises(TypeError, match="(isin|scatter_reduce).*bool"):
+        call(LIBRARY)
+
+
 # -- counting and writing by index: torch's class, the library's kept ------------------------------------------
 def _as(lib, values, dtype):
     return lib.module.tensor(np.array(values, dtype=dtype))
