@@ -73,14 +73,19 @@ def _in_bounds(indices: np.ndarray, length: int, op: str, torch_bounds: bool = F
 def take(a: TensorLike, indices: Any, axis: int | None = None, mode: str = "raise", *, out: Any = None) -> Tensor:
     """numpy.take: the entries at ``indices`` along ``axis`` (of the flattened array if None). ``mode``, as
     numpy's: 'raise' refuses an index out of bounds, 'wrap' takes it modulo the axis' length, 'clip' moves it to
-    the nearest end (a negative index to the first entry). ``out=`` (of the input's dtype, as torch's) receives the
+    the nearest end (a negative index to the first entry). An index Tensor must be int64, as torch.take's (an
+    :class:`~autograd.IndexDtypeError`, torch's RuntimeError, otherwise); an index array may be any integers. ``out=`` (of the input's dtype, as torch's) receives the
     result (:mod:`autograd.out_argument`).
 
     d/da: g scattered back to the taken positions (repeated indices accumulate).
     """
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
-    a, indices = _tensor(a), _integers(indices, "take")
+    a, positions = _tensor(a), _integers(indices, "take")
+    if isinstance(indices, Node) and positions.dtype != np.int64:
+        # torch.take reads int64 index tensors alone (numpy's index arrays of any integer dtype are numpy's)
+        raise IndexDtypeError(f"take: expected an int64 (long) index tensor, got dtype {positions.dtype}")
+    indices = positions
     if axis is None:
         a, axis = a.reshape(-1), 0
     axis = _axis(axis, a.ndim, "take")

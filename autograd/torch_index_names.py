@@ -78,6 +78,19 @@ def _tensor(names: Any) -> Any:
 _LONG_INDICES = {"index_fill": LongIndexDtypeError, "index_copy": IndexDtypeError}
 
 
+def _refuse_byte_mask_fill(indices: Sequence[Any], values: Any, accumulate: bool) -> None:
+    """torch writes one value at a single mask index by ``masked_fill_``, which refuses a uint8 mask: an
+    :class:`IndexDtypeError` (a TypeError and torch's RuntimeError) there. torch takes a uint8 mask elsewhere
+    (several values, ``accumulate``, other indices beside it), and so does ``index_put``."""
+    if accumulate or len(indices) != 1 or not isinstance(indices[0], Node) or indices[0]._data.dtype != np.uint8:
+        return
+    if np.size(values._data if isinstance(values, Node) else values) == 1:
+        raise IndexDtypeError(
+            "index_put: writing one value at a uint8 mask is masked_fill_, which only supports boolean masks, but "
+            "got a mask of dtype uint8 (use a bool mask)"
+        )
+
+
 def _integers(index: Any, op: str) -> np.ndarray:
     """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient); another
     dtype is an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError)."""
@@ -243,6 +256,7 @@ class TorchIndexNames:
         index = tuple(
             tensor_index_array(i, copy=True, op="index_put") if isinstance(i, Node) else np.array(i) for i in indices
         )
+        _refuse_byte_mask_fill(indices, values, accumulate)
         for part in index:
             if part.dtype.kind not in "iub":
                 raise IndexTensorDtypeError(

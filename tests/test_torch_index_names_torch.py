@@ -224,6 +224,63 @@ def test_nonzero_static_refuses_what_torch_refuses(call, error):
         call(ag, Tensor(data))
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.int16])
+@pytest.mark.parametrize("shape", [(1,), ()])
+def test_take_of_an_index_tensor_that_is_not_int64_is_torchs_runtime_error(dtype, shape):
+    positions = np.ones(shape, dtype=dtype)
+    with pytest.raises(RuntimeError):
+        torch.take(torch.tensor([1.0, 2.0, 3.0]), torch.tensor(positions))
+    for call in (lambda x, i: ag.take(x, i), lambda x, i: x.take(i)):
+        with pytest.raises(RuntimeError, match="take"):
+            call(Tensor(np.array([1.0, 2.0, 3.0])), Tensor(positions))
+
+
+def test_take_of_a_numpy_int32_index_array_stays_numpys():
+    x = np.array([1.0, 2.0, 3.0])
+    positions = np.array([2, 0], dtype=np.int32)
+    np.testing.assert_array_equal(np.take(Tensor(x), positions).data, np.take(x, positions))
+    np.testing.assert_array_equal(Tensor(x).take(positions).data, np.take(x, positions))
+
+
+UINT8_MASK_WRITES = [
+    ((3,), [1, 0, 1], lambda lib: lib.tensor(0.0), {}),
+    ((3,), [1, 0, 1], lambda lib: lib.tensor([7.0]), {}),
+    ((2, 2), [[1, 0], [0, 1]], lambda lib: lib.tensor(0.0), {}),
+    ((2, 2), [1, 0], lambda lib: lib.tensor([[0.0]]), {}),
+    ((2, 2), [0, 0], lambda lib: lib.tensor(3.0), {}),
+]
+
+
+@pytest.mark.filterwarnings("ignore:indexing with a uint8")
+@pytest.mark.parametrize(("shape", "mask", "values", "options"), UINT8_MASK_WRITES)
+@pytest.mark.parametrize("method", ["index_put", "index_put_"])
+def test_index_put_of_one_value_at_a_uint8_mask_is_torchs_runtime_error(method, shape, mask, values, options):
+    """torch writes one value at a single mask with masked_fill_, which refuses a uint8 mask."""
+    with pytest.raises(RuntimeError):
+        getattr(torch.ones(shape), method)((torch.tensor(mask, dtype=torch.uint8),), values(torch), **options)
+    with pytest.raises(RuntimeError, match="index_put.*uint8"):
+        getattr(Tensor(np.ones(shape)), method)((Tensor(np.array(mask, dtype=np.uint8)),), values(ag), **options)
+
+
+@pytest.mark.filterwarnings("ignore:indexing with a uint8")
+@pytest.mark.parametrize(
+    ("shape", "indices", "values", "accumulate"),
+    [
+        ((3,), [[1, 0, 1]], [7.0, 8.0], False),
+        ((3,), [[1, 0, 1]], 1.0, True),
+        ((2, 2), [[1, 0], [0]], 5.0, False),
+    ],
+)
+def test_index_put_at_a_uint8_mask_torch_takes_is_torchs(shape, indices, values, accumulate):
+    def call(lib, make):
+        index = tuple(make(np.array(i, dtype=np.uint8 if n == 0 else np.int64)) for n, i in enumerate(indices))
+        return make(np.ones(shape)).index_put(index, make(np.array(values)), accumulate=accumulate)
+
+    theirs = call(torch, torch.tensor)
+    ours = call(ag, Tensor)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
 @pytest.mark.parametrize(
     "split",
     [
