@@ -231,6 +231,22 @@ def test_embedding_bag_matches_torch(mode, padding_idx, layout):
     _bag_pair({**options, "mode": mode, "padding_idx": padding_idx})
 
 
+@pytest.mark.parametrize("layout", ["offsets", "2-D"])
+def test_embedding_bag_max_gives_a_tied_gradient_to_the_first_row_like_torch(layout):
+    """Rows 0, 1 and 3 tie in column 0, rows 1 and 2 in column 1: torch's max keeps the first row it reads."""
+    weight = np.array([[1.0, 0.0], [1.0, 2.0], [0.5, 2.0], [1.0, -1.0], [5.0, 5.0]])
+    bags = np.array([[2, 0, 1, 3], [3, 1, 2, 0]])
+    options = {"input": bags.reshape(-1), "offsets": np.array([0, 4])} if layout == "offsets" else {"input": bags}
+    ours_w, theirs_w = _pair(weight)
+    got = F.embedding_bag(weight=ours_w, mode="max", **options)
+    expected = torch.nn.functional.embedding_bag(weight=theirs_w, mode="max", **_torch_call(options))
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    seed = np.array([[1.0, 10.0], [100.0, 1000.0]])
+    (got * seed).sum().backward()
+    (expected * torch.tensor(seed)).sum().backward()
+    np.testing.assert_array_equal(ours_w.grad, theirs_w.grad.numpy())
+
+
 @pytest.mark.parametrize("padding_idx", [None, 2])
 def test_embedding_bag_per_sample_weights_match_torch(padding_idx):
     _bag_pair({"input": FLAT, "offsets": OFFSETS, "mode": "sum", "padding_idx": padding_idx}, RNG.normal(size=9))

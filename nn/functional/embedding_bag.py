@@ -8,7 +8,7 @@ w_i the ``per_sample_weights`` (sum only, 1 otherwise) and R the bag's rows:
 
     sum:  out_b = sum_i w_i weight[R_i]       d/dweight[R_i] += w_i g_b,   d/dw_i = <weight[R_i], g_b>
     mean: out_b = sum_i weight[R_i] / |R|     d/dweight[R_i] += g_b / |R|
-    max:  out_b = max_i weight[R_i]  (per feature; the gradient goes to the maximum, split evenly on ties)
+    max:  out_b = max_i weight[R_i]  (per feature; the gradient goes to the maximum, on ties to the first row, as torch)
 
 An empty bag gives zeros in every mode.
 """
@@ -158,6 +158,14 @@ def embedding_bag(
     if mode == "mean":
         counts = filled.sum(axis=1, keepdims=True)
         return picked.sum(axis=1) / np.maximum(counts, 1).astype(weight.dtype)
-    lowest = np.array(-np.inf, dtype=weight.dtype)
-    largest = where(filled[..., None], picked, lowest).max(axis=1) if positions.shape[1] else picked.sum(axis=1)
-    return where(filled.any(axis=1)[:, None], largest, 0.0)
+    if not positions.shape[1]:  # every bag is empty
+        return picked.sum(axis=1)
+    return where(filled.any(axis=1)[:, None], _first_maximum(weight, bag_indices, filled), 0.0)
+
+
+def _first_maximum(weight: Tensor, bag_indices: np.ndarray, filled: np.ndarray) -> Tensor:
+    """Each bag's maximum per feature, read from the first row holding it (as torch's max keeps the first row
+    it meets, a tie gives that row the whole gradient); a nan is the maximum, as in numpy's argmax."""
+    candidates = np.where(filled[..., None], weight.data[bag_indices], -np.inf)  # (B, longest, dim)
+    rows = np.take_along_axis(bag_indices, candidates.argmax(axis=1), axis=1)  # (B, dim)
+    return weight[rows, np.arange(weight.shape[1])]
