@@ -153,30 +153,55 @@ def test_upsample_layer_reprs_and_outputs_are_torchs(make):
     np.testing.assert_allclose(make(nn)(x).data, make(torch.nn)(torch.tensor(x)).numpy(), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("mode", "shape"),
-    [("linear", (1, 2, 7)), ("bilinear", (1, 2, 5, 6)), ("bicubic", (1, 1, 6, 6)), ("area", (1, 2, 7))],
-)
+NON_FINITE_CASES = [
+    ("linear", (1, 2, 7), {"scale_factor": 2}),
+    ("linear", (1, 2, 7), {"size": 7}),  # a kept length: torch still reads x[i] * 1 + x[i] * 0
+    ("linear", (1, 2, 5), {"size": 1}),
+    ("bilinear", (1, 2, 5, 6), {"scale_factor": 2}),
+    ("bilinear", (1, 2, 5, 6), {"size": (9, 6)}),
+    ("bilinear", (1, 3, 2, 1), {"size": (7, 2)}),
+    ("bicubic", (1, 1, 6, 6), {"scale_factor": 2}),
+    ("bicubic", (1, 2, 4, 2), {"size": (1, 1)}),
+    ("bicubic", (1, 1, 6, 6), {"size": (6, 6)}),
+    ("trilinear", (1, 2, 3, 4, 2), {"size": (5, 4, 3)}),
+    ("area", (1, 2, 7), {"scale_factor": 2}),
+    ("area", (1, 2, 5, 6), {"size": (2, 4)}),
+]
+
+
+@pytest.mark.parametrize(("mode", "shape", "resize"), NON_FINITE_CASES, ids=str)
 @pytest.mark.parametrize("align_corners", [False, True])
-def test_an_infinity_or_nan_reaches_only_the_outputs_that_read_it(mode, shape, align_corners):
-    """The matmul with the weight matrix would give nan wherever 0 * inf meets; torch sums an output's taps only
-    (its one difference: a tap of weight exactly 0 at the left edge, whose 0 * inf gives torch a nan there)."""
+def test_an_infinity_or_nan_spreads_as_in_torch(mode, shape, resize, align_corners):
+    """torch multiplies every tap of an output, one of weight 0 too (0 * inf is nan), and no entry it does not
+    read: the nan, inf and finite outputs are torch's, and so is the gradient."""
     x = np.random.default_rng(5).normal(size=shape)
     flat = x.reshape(-1)
     flat[[1, 4]], flat[-3] = (np.inf, -np.inf), np.nan
     options = {} if mode == "area" else {"align_corners": align_corners}
     ours_input, torch_input = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ours_out = F.interpolate(ours_input, scale_factor=2, mode=mode, **options)
-    torch_out = TF.interpolate(torch_input, scale_factor=2, mode=mode, **options)
-    ours, expected = ours_out.data, torch_out.detach().numpy()
-    seed = np.random.default_rng(6).normal(size=ours.shape)
+    ours_out = F.interpolate(ours_input, mode=mode, **resize, **options)
+    torch_out = TF.interpolate(torch_input, mode=mode, **resize, **options)
+    np.testing.assert_allclose(ours_out.data, torch_out.detach().numpy(), rtol=1e-12, atol=1e-12)
+    seed = np.random.default_rng(6).normal(size=ours_out.shape)
     ours_out.backward(seed)
     torch_out.backward(torch.from_numpy(seed))
     np.testing.assert_allclose(ours_input.grad, torch_input.grad.numpy(), rtol=1e-12, atol=1e-12)  # a linear map
-    assert not np.isnan(ours).all()
-    compared = ~np.isnan(expected)
-    np.testing.assert_allclose(ours[compared], expected[compared], rtol=1e-12)
-    assert np.isnan(ours).sum() <= np.isnan(expected).sum()
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("size", [(4, 3), (3, 2), (1, 5), (2, 3)])
+def test_an_infinity_or_nan_spreads_through_the_antialiasing_windows_as_in_torch(mode, size):
+    x = np.array([[[[1.0, np.nan, 2.0], [np.inf, 0.0, 1.0]]]])
+    got = F.interpolate(x, size=size, mode=mode, antialias=True)
+    expected = TF.interpolate(torch.tensor(x), size=size, mode=mode, antialias=True)
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_a_nan_beside_a_kept_axis_spreads_as_in_torch():
+    x = np.array([[[[1.0, np.nan, 2.0], [np.inf, 0.0, 1.0]]]])
+    got = F.interpolate(x, size=(4, 3), mode="bilinear")
+    np.testing.assert_array_equal(got.data, TF.interpolate(torch.tensor(x), size=(4, 3), mode="bilinear").numpy())
+    assert np.isnan(got.data[0, 0, :, 0]).all()
 
 
 @pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])

@@ -22,6 +22,9 @@ scale: the triangle, Keys' cubic (a = -0.5) or Lanczos-3 ``sinc(x) sinc(x / 3)``
 ``3`` times ``max(s, 1)`` entries around ``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
 ``lanczos`` (4-D input) exists only so: it needs ``antialias=True`` and refuses ``align_corners=True``.
 
+An inf or nan in the input spreads as in torch's kernels, which multiply every tap of an output, one of weight 0
+too (0 * inf is nan; linear's copy of a kept length is x[i] * 1 + x[i] * 0), and read no other entry.
+
 Errors follow torch's classes (each a ValueError too): an unknown mode, or an input of a rank the mode has no
 kernel for, is an ``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
 or gives an output size below 1, an ``ArgumentRangeError``, and an empty spatial axis a ``ShapeError`` (torch's
@@ -206,21 +209,20 @@ def _lanczos3(x: np.ndarray) -> np.ndarray:
     return np.where((x >= -3.0) & (x < 3.0), np.sinc(x) * np.sinc(x / 3.0), 0.0)
 
 
-def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, mode: str) -> np.ndarray:
-    """(size, length) matrix of torch's antialiasing filter: row i weighs the entries j whose centres lie within
-    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1; the
-    filter is ``mode``'s: triangle (bilinear), Keys' cubic with a = -0.5 (bicubic) or Lanczos-3 (lanczos).
-    An axis whose length is kept is copied, as torch's (whatever the scale factor: 1.1 on 5 entries keeps 5)."""
-    if size == length:
-        return np.eye(length)
+def _antialias_windows(
+    length: int, size: int, scale: float | None, align_corners: bool, mode: str
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """(lows, highs, weights): output i reads entries lows[i] <= j < highs[i], those whose centres lie within
+    ``support`` of ``center = s (i + 0.5)``, weighed by filter((j + 0.5 - center) / max(s, 1)) normalised to sum 1;
+    the filter is ``mode``'s: triangle (bilinear), Keys' cubic with a = -0.5 (bicubic) or Lanczos-3 (lanczos)."""
     step = _inverse_scale(length, size, scale, align_corners, np.float64)
     support = _ANTIALIAS_SUPPORT[mode] * max(step, 1.0)
     stretch = 1.0 / step if step >= 1.0 else 1.0
-    matrix = np.zeros((size, length))
+    lows, highs, rows = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64), []
     for row in range(size):
         center = step * (row + 0.5)
-        low = max(int(center - support + 0.5), 0)
-        high = min(int(center + support + 0.5), length)
+        lows[row] = low = max(int(center - support + 0.5), 0)
+        highs[row] = high = min(int(center + support + 0.5), length)
         offsets = (np.arange(low, high) - center + 0.5) * stretch
         if mode == "lanczos":
             weights = _lanczos3(offsets)
@@ -229,7 +231,18 @@ def _antialias_weights(length: int, size: int, scale: float | None, align_corner
         else:
             weights = np.maximum(1.0 - np.abs(offsets), 0.0)
         total = weights.sum()
-        matrix[row, low:high] = weights / total if total != 0 else weights
+        rows.append(weights / total if total != 0 else weights)
+    return lows, highs, rows
+
+
+def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, mode: str) -> np.ndarray:
+    """(size, length) matrix of torch's antialiasing filter, row i holding :func:`_antialias_windows`' weights.
+    An axis whose length is kept is copied, as torch's (whatever the scale factor: 1.1 on 5 entries keeps 5)."""
+    if size == length:
+        return np.eye(length)
+    matrix = np.zeros((size, length))
+    for row, (low, high, weights) in enumerate(zip(*_antialias_windows(length, size, scale, align_corners, mode))):
+        matrix[row, low:high] = weights
     return matrix
 
 
@@ -257,6 +270,37 @@ def _weight_blocks(
         return blocks_from_windows(*adaptive_windows(length, size), dtype)
     taps = (_cubic_taps if mode == "bicubic" else _linear_taps)(length, size, scale, align_corners)
     return blocks_from_taps(taps, size, dtype)
+
+
+def _window_taps(lows: np.ndarray, highs: np.ndarray, matrix: np.ndarray) -> tuple:
+    """(columns, weights, read) of outputs reading the windows lows[i] <= j < highs[i] with ``matrix``'s weights:
+    each row padded to the widest window, ``read`` False on the padding."""
+    width = int((highs - lows).max())
+    columns = lows[:, None] + np.arange(width)
+    read = columns < highs[:, None]
+    columns = np.minimum(columns, matrix.shape[1] - 1)
+    return columns, np.where(read, np.take_along_axis(matrix, columns, axis=1), 0.0), read
+
+
+def _taps(mode: str, antialias: bool, length: int, size: int, scale: float | None, align_corners: bool) -> tuple:
+    """(columns, weights, read), each (size, taps): output i sums weights[i, k] x[columns[i, k]] over the taps k
+    where ``read`` (None: all) holds, every tap torch's kernels multiply, one of weight 0 too (so an inf there
+    makes the output nan, as torch's): the two of linear (one entry twice, weights 1 and 0, on a kept length),
+    the four of bicubic, each antialiasing window, each area window."""
+    if mode == "area":
+        return _window_taps(*adaptive_windows(length, size), _adaptive_average(length, size, np.float64))
+    if antialias:
+        lows, highs, _ = _antialias_windows(length, size, scale, align_corners, mode)
+        return _window_taps(lows, highs, _antialias_weights(length, size, scale, align_corners, mode))
+    if mode == "bicubic":
+        taps = _cubic_taps(length, size, scale, align_corners)
+    elif size == length:  # torch's copy: x[i] * 1 + x[i] * 0
+        kept = np.arange(length)
+        taps = [(kept, np.ones(length)), (kept, np.zeros(length))]
+    else:
+        taps = _linear_taps(length, size, scale, align_corners)
+    columns, weights = zip(*taps)
+    return np.stack(columns, axis=1), np.stack(weights, axis=1), None
 
 
 def _resize_uint8(
@@ -288,27 +332,24 @@ def _resize_uint8(
 def _along_axis(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
     """``matrix`` (out, n) applied along ``axis`` of ``x``: y[..., i, ...] = sum_j matrix[i, j] x[..., j, ...]."""
     if axis == x.ndim - 1:
-        out = matmul(x, matrix.T)
-    else:
-        shape = x.shape
-        rest = math.prod(shape[axis + 1 :])
-        out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
-        out = out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
-    if np.isnan(out._data).any():  # an inf or nan in x: in the matmul, 0 * inf is nan outside its taps
-        return _tap_by_tap(x, matrix, axis)
-    return out
+        return matmul(x, matrix.T)
+    shape = x.shape
+    rest = math.prod(shape[axis + 1 :])
+    out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
+    return out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
 
 
-def _tap_by_tap(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
-    """As :func:`_along_axis`, summing only each output's nonzero weights times their inputs (torch's sums), so an
-    inf or nan reaches only the outputs that read it."""
-    taps = int(np.count_nonzero(matrix, axis=1).max())  # >= 1: called only for an output with a nan
-    sources = np.argsort(matrix == 0, axis=1, kind="stable")[:, :taps]  # each row's nonzero columns first
-    weights = np.take_along_axis(matrix, sources, axis=1).reshape((matrix.shape[0], taps) + (1,) * (x.ndim - axis - 1))
+def _tap_by_tap(x: Tensor, taps: tuple, axis: int) -> Tensor:
+    """The resampling along ``axis`` as a sum over :func:`_taps` (torch's sums), for an x holding an inf or nan:
+    it reaches the outputs whose taps read it (nan where a weight is 0), and no others."""
+    columns, weights, read = taps
+    shape = (columns.shape[0],) + (1,) * (x.ndim - axis - 1)
+    weights = weights.astype(x.dtype)
     out = None
-    for tap in range(taps):
-        weight = weights[:, tap]
-        term = where(weight != 0, x[(slice(None),) * axis + (sources[:, tap],)] * weight, 0)
+    for tap in range(columns.shape[1]):
+        term = x[(slice(None),) * axis + (columns[:, tap],)] * weights[:, tap].reshape(shape)
+        if read is not None and not read[:, tap].all():
+            term = where(read[:, tap].reshape(shape), term, 0)
         out = term if out is None else out + term
     return out
 
@@ -404,15 +445,20 @@ def interpolate(
         return Tensor(_resize_uint8(x._data, sizes, scales, mode, antialias, align_corners))
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
-    for offset, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales)):
+    for axis, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales), start=2):
+        if out == length and (antialias or mode == "area"):  # torch copies (area: windows of one entry)
+            continue
+        finite = bool(np.isfinite(x._data).all())
+        if out == length and mode != "bicubic" and finite:  # linear's x[i] * 1 + x[i] * 0 is x[i]
+            continue
+        if not finite:  # torch's taps alone (the matmul would give nan at every 0 * inf)
+            x = _tap_by_tap(x, _taps(mode, antialias, length, out, scale, align_corners), axis)
+            continue
         blocks = _weight_blocks(mode, antialias, length, out, scale, align_corners, x.dtype)
-        if blocks is not None:  # a long axis: the band's blocks (an inf or nan in x: each tap alone, below)
-            resampled = resample(x, blocks, 2 + offset, out)
-            if not np.isnan(resampled._data).any():
-                x = resampled
-                continue
-        matrix = _weight_matrix(mode, antialias, length, out, scale, align_corners)
-        x = _along_axis(x, matrix.astype(x.dtype), 2 + offset)
+        if blocks is not None:  # a long axis: the band's blocks
+            x = resample(x, blocks, axis, out)
+        else:
+            x = _along_axis(x, _weight_matrix(mode, antialias, length, out, scale, align_corners).astype(x.dtype), axis)
     return x
 
 
