@@ -157,6 +157,31 @@ def test_p2_gradients_of_a_non_finite_entry_match_torch(bad):
     _compare(lambda a, b: autograd.cdist(a, b), lambda a, b: torch.cdist(a, b, compute_mode=EXACT), [x, y])
 
 
+NON_FINITE_ROWS = {
+    "nan": np.array([[np.nan, 1.0], [0.0, 1.0], [2.0, 3.0], [0.0, 1.0]]),
+    "inf": np.array([[np.inf, 1.0], [0.0, 1.0], [2.0, 3.0], [-1.0, 1.0]]),
+    "nan, one feature": np.array([[np.nan], [0.0], [2.0], [0.0]]),
+    "inf, one feature": np.array([[np.inf], [0.0], [2.0], [-np.inf]]),
+}
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0, 1.5, 2.0, 3.0, np.inf])
+@pytest.mark.parametrize("rows", list(NON_FINITE_ROWS), ids=str)
+def test_pdist_gradients_of_non_finite_entries_match_torch(rows, p):
+    """torch's slopes of a nan difference are nan, as are those of an inf over an infinite distance (inf / inf,
+    inf - inf), and p < 1 gives 0 where a difference is 0 whatever the distance."""
+    _compare(lambda a: F.pdist(a, p), lambda a: torch.nn.functional.pdist(a, p), [NON_FINITE_ROWS[rows]])
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0, 1.5, 2.0, 3.0])
+@pytest.mark.parametrize("rows", list(NON_FINITE_ROWS), ids=str)
+def test_cdist_gradients_of_non_finite_entries_match_torch(rows, p):
+    """The same slopes in cdist (p = inf aside: torch's cdist takes the largest difference skipping a nan)."""
+    x = NON_FINITE_ROWS[rows]
+    y = np.array([[1.0, 0.5], [0.0, 1.0], [np.inf, 2.0]])[:, : x.shape[1]]
+    _compare(lambda a, b: autograd.cdist(a, b, p), lambda a, b: torch.cdist(a, b, p, compute_mode=EXACT), [x, y])
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_p2_pdist_and_cdist_of_many_rows_match_torch(dtype, monkeypatch):
     """Blocks of several rows against hundreds of columns (the default block size), float32 and float64."""

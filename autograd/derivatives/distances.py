@@ -9,7 +9,9 @@ same differences, reduced the same way along M: bit for bit). With g the upstrea
 * p = 2: d / n; p = 1: sign(d); p = inf: sign(d) on the entries with |d_k| = n (each tie in full, as torch);
   p = 0 (the count of differing entries): 0; other p: sign(d) |d|^(p-1) / n^(p-1);
 * 0 where n = 0, and for the other p, where d_k = 0 (the slope of |d|^p is 0 or, for p < 1, infinite there);
-  one feature (M = 1): sign(d), since n = |d|.
+  one feature (M = 1): sign(d), since n = |d|;
+* non-finite entries as torch's formulas give them: sign(nan) is nan, the p = inf indicator is nan where
+  |d_k| - n is, and inf / inf (M = 1, p != 1; or |d|^(p-1) / n^(p-1)) is nan.
 
 The blocks' gradients are summed one after another (dy over the blocks of rows: a last-bit difference from
 one sum over all rows, now and then). Under create_graph the rule is the same formula in recorded ops on the whole
@@ -74,7 +76,7 @@ def blocks(size: int, rows: int, columns: int, features: int, upper: bool) -> li
 def _difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a_i - b_j for every pair of (matrices, rows, M) and (matrices, columns, M): (matrices, rows, columns, M);
     float16 differences (rounded in float16) are read in float32, as the norm of a float16 array is computed."""
-    difference = a[:, :, None, :] - b[:, None, :, :]
+    difference = quietly(np.subtract, a[:, :, None, :], b[:, None, :, :])  # inf - inf is nan, silently
     return difference.astype(np.float32) if difference.dtype == np.float16 else difference
 
 
@@ -121,16 +123,36 @@ def _block_slopes(d: np.ndarray, g: np.ndarray, n: np.ndarray, p: float) -> np.n
         if zero.any():
             d[zero] = 0.0
     else:
-        # sign(d) as +-1 with 0 at 0 and (the slope of |x| there, as torch's) at nan; np.sign is 3x slower
+        # sign(d) as +-1 with 0 at 0 (np.sign is 3x slower), nan where torch's slope is (see _largest_slopes)
         flat = d != 0
         if p == np.inf:
             flat &= np.abs(d) == n[..., None]
-        if not np.isfinite(np.add.reduce(d, axis=None)):  # an inf or nan difference: clear the nan ones too
-            flat &= ~np.isnan(d)
+        unknown = None
+        if not np.isfinite(np.add.reduce(d, axis=None)):  # an inf or nan difference
+            unknown = np.isnan(d) if p == 1 else np.isnan(np.abs(d) - n[..., None])
         np.copysign(1.0, d, out=d)
         d *= flat
+        if unknown is not None:
+            d[unknown] = np.nan
     d *= g[..., None]
     return d
+
+
+def _single_feature_slopes(raw: np.ndarray, p: float) -> np.ndarray:
+    """The slope of ||d||_p = |d| for one feature: sign(d), 0 at 0, nan at nan and, for p != 1, at +-inf (torch's
+    formulas give inf / inf there). A constant: its derivative is zero."""
+    slope = np.sign(raw)
+    if p != 1 and not np.isfinite(np.add.reduce(raw, axis=None)):
+        slope[np.isinf(raw)] = np.nan
+    return slope
+
+
+def _largest_slopes(raw: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The slope of ||d||_inf: sign(d) on the entries with |d_k| = n, else 0, and nan where |d_k| - n is (n nan,
+    or d_k = +-inf = n), as torch's indicator 1 - min(1, ceil(| |d_k| - n |)). A constant."""
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(raw) - n[..., None]
+    return np.where(np.isnan(gap), np.nan, np.where(gap == 0, np.sign(raw), 0.0))
 
 
 def _slopes(d: Any, g: Any, n: Any, p: float) -> Any:
@@ -138,20 +160,21 @@ def _slopes(d: Any, g: Any, n: Any, p: float) -> Any:
     differences (..., M), g and n the gradients and distances (...)."""
     raw = sm.data_of(d)
     if raw.shape[-1] == 1 and p != 0:
-        return sm.abs_slope(d) * g[..., None]
+        return _single_feature_slopes(raw, p) * g[..., None]
     if p == 0:
         return g[..., None] * np.zeros(raw.shape, dtype=raw.dtype)
-    if p == 1:
-        return sm.abs_slope(d) * g[..., None]
+    if p == 1:  # sign(d), nan at nan, as torch's distance kernels (not |x|'s slope, 0 there)
+        return np.sign(raw) * g[..., None]
     zero = sm.data_of(n) == 0
     if p == 2:  # d / n, then times g, as the 2-norm's rule
         return sm.where(zero[..., None], 0.0, d / sm.where(zero, 1.0, n)[..., None]) * g[..., None]
     if p == np.inf:
-        return sm.where(np.abs(raw) == sm.data_of(n)[..., None], sm.abs_slope(d), 0.0) * g[..., None]
+        return _largest_slopes(raw, sm.data_of(n)) * g[..., None]
     scale = sm.where(zero, 0.0, g / sm.where(zero, 1.0, n) ** (p - 1))
     nonzero = raw != 0
     magnitudes = abs(d)
-    return sm.abs_slope(d) * sm.where(nonzero, sm.where(nonzero, magnitudes, 1.0) ** (p - 1), 0.0) * scale[..., None]
+    slopes = np.sign(raw) * sm.where(nonzero, sm.where(nonzero, magnitudes, 1.0) ** (p - 1), 0.0) * scale[..., None]
+    return sm.where(nonzero, slopes, 0.0) if p < 1 else slopes  # p < 1: 0 at d = 0, an infinite scale or not
 
 
 def _weighted_sums(d: np.ndarray, g: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,6 +210,8 @@ def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.nd
                     gb[k, low:] += columns_sum
                     continue
                 slopes = _block_slopes(d, g[k, start:stop, low:], norms, p)
+                if upper and not np.isfinite(np.add.reduce(slopes, axis=None)):
+                    slopes[:, ~_above_diagonal(start, stop, low, slopes.shape[2])] = 0
                 ga[k, start:stop] = np.add.reduce(slopes, axis=2)
                 gb[k, low:] += np.add.reduce(slopes, axis=1)
     ga = unbroadcast(ga.reshape(batch + a.shape[1:]), x1.shape).astype(x1.dtype, copy=False)
@@ -194,11 +219,20 @@ def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.nd
     return ga, gb
 
 
+def _above_diagonal(start: int, stop: int, low: int, columns: int) -> np.ndarray:
+    """Which pairs (i, j) of rows start:stop and columns low:low + columns have i < j: the ones pdist reads; the
+    others' slopes (nan ones too, 0 * nan being nan) must not reach the gradient."""
+    return np.arange(low, low + columns)[None, :] > np.arange(start, stop)[:, None]
+
+
 def _cdist_rule(g, out, x1, x2, p, upper=False):
     if not any(isinstance(x, Node) for x in (g, out, x1, x2)):
         return _blocked_gradients(g, out, x1, x2, p, upper)
     # (with ``upper``, g is 0 below the diagonal, where the distances may not have been computed)
-    slopes = _slopes(x1[..., :, None, :] - x2[..., None, :, :], g, out, p)
+    slopes = _slopes(quietly(lambda a, b: a - b, x1[..., :, None, :], x2[..., None, :, :]), g, out, p)
+    if upper and not np.isfinite(sm.data_of(slopes)).all():
+        rows = sm.data_of(x1).shape[-2]
+        slopes = sm.where(_above_diagonal(0, rows, 0, rows)[..., None], slopes, 0.0)
     return unbroadcast(slopes.sum(axis=-2), x1.shape), unbroadcast(-slopes.sum(axis=-3), x2.shape)
 
 
