@@ -163,9 +163,7 @@ class Softplus(Module):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         self.beta = check_real("Softplus", "beta", beta)
-        if self.beta == 0:
-            raise ValueError("Softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
-        self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True)
+        self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
 
     def forward(self, input: Any) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)

@@ -205,7 +205,7 @@ def test_aconc_with_one_feature_shares_its_parameters_over_all_inputs():
     [
         (lambda: nn.LeakyReLU("0.1"), TypeError, "LeakyReLU: negative_slope must be a real number"),
         (lambda: nn.ELU(float("inf")), ValueError, "ELU: alpha must be finite"),
-        (lambda: nn.Softplus(0.0), ValueError, "Softplus: beta must not be 0"),
+        (lambda: nn.Softplus(float("nan")), ValueError, "Softplus: beta must be finite"),
         (lambda: nn.PReLU(0), ValueError, "PReLU: num_parameters must be a positive integer, got 0"),
         (lambda: nn.PReLU(2, dtype=np.int32), TypeError, "PReLU: dtype must be a floating-point dtype, got int32"),
         (lambda: nn.Swish(beta=[1.0]), TypeError, "Swish: beta must be a real number"),

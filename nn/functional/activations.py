@@ -36,6 +36,7 @@ from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
+    ParameterOverflowError,
     check_axis,
     check_choice,
     check_fits_dtype,
@@ -140,7 +141,13 @@ def as_clipping_tensor(x: Any, function: str) -> Tensor:
 def clipped_integers(x: Tensor, low: float, high: float, function: str) -> Tensor:
     """The integer tensor ``x`` clipped to [low, high], the bounds cast to its dtype as torch's (towards zero, so
     hardtanh(x, -0.5, 2.5) clips to [0, 2]; an infinite bound clips nothing): a constant, integers carry no
-    gradient. A negative bound of an unsigned dtype is an :class:`ArgumentRangeError` (torch's RuntimeError)."""
+    gradient. A negative bound of an unsigned dtype is an :class:`ArgumentRangeError`, a nan bound a
+    :class:`ParameterOverflowError` (torch's RuntimeErrors)."""
+    for name, bound in (("min_val", low), ("max_val", high)):
+        if math.isnan(bound):
+            raise ParameterOverflowError(
+                f"{function}: {name}=nan cannot be converted to the input's dtype {x.dtype} without overflow"
+            )
     if x.dtype.kind == "u" and min(low, high) < 0:
         raise ArgumentRangeError(
             f"{function}: cannot clip an unsigned {x.dtype} tensor to negative limits, got [{low!r}, {high!r}]"
@@ -236,12 +243,11 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     x itself where beta x > ``threshold`` (there the two differ by less than e^-threshold / beta).
 
     d/dx = sigmoid(beta x), and 1 where beta x > threshold. A negative beta gives torch's mirrored curve
-    (-softplus(-|beta| x) / |beta|, at most 0 and below x).
+    (-softplus(-|beta| x) / |beta|, at most 0 and below x); beta = 0 gives torch's log(2) / 0 (+-inf, d/dx = 1/2),
+    x where 0 > threshold.
     """
     beta = check_real("softplus", "beta", beta)
-    if beta == 0:
-        raise ValueError("softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
-    threshold = check_real("softplus", "threshold", threshold, allow_inf=True)
+    threshold = check_real("softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
     x = as_float_tensor(x, "softplus")
     check_fits_dtype("softplus", "beta", beta, x.dtype)
     check_fits_dtype("softplus", "threshold", threshold, x.dtype)
@@ -405,9 +411,11 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
-    bounds too, as torch). Integer tensors keep their dtype, the bounds cast to it (torch's)."""
-    low = check_real("hardtanh", "min_val", min_val, allow_inf=True)  # infinite bounds clip nothing, as torch
-    high = check_real("hardtanh", "max_val", max_val, allow_inf=True)
+    bounds too, as torch). Integer tensors keep their dtype, the bounds cast to it (torch's). A nan bound makes
+    every value nan, as torch's clamp, and the gradient 0 only at and beyond the other bound."""
+    # infinite bounds clip nothing, as torch
+    low = check_real("hardtanh", "min_val", min_val, allow_inf=True, allow_nan=True)
+    high = check_real("hardtanh", "max_val", max_val, allow_inf=True, allow_nan=True)
     if low > high:
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
     if writes_in_place("hardtanh", inplace, x):

@@ -51,7 +51,8 @@ def leaky_relu_(input: Any, negative_slope: float = 0.01) -> Tensor:
 
 def hardtanh_(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """:func:`~nn.functional.hardtanh` written into ``input``; d/dx = 1 strictly between the bounds, else 0."""
-    low, high = check_real("hardtanh_", "min_val", min_val), check_real("hardtanh_", "max_val", max_val)
+    low = check_real("hardtanh_", "min_val", min_val, allow_inf=True, allow_nan=True)
+    high = check_real("hardtanh_", "max_val", max_val, allow_inf=True, allow_nan=True)
     if low > high:
         raise ValueError(f"hardtanh_: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
     return change_in_place("hardtanh_", input, lambda x: hardtanh(x, low, high))
@@ -60,6 +61,6 @@ def hardtanh_(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor
 def threshold_(input: Any, threshold: float, value: float) -> Tensor:
     """:func:`~nn.functional.threshold` written into ``input``: ``value`` where x <= ``threshold``, else x;
     d/dx = 0 where x <= threshold, else 1."""
-    limit = check_real("threshold_", "threshold", threshold, allow_inf=True)
-    fill = check_real("threshold_", "value", value, allow_inf=True)
+    limit = check_real("threshold_", "threshold", threshold, allow_inf=True, allow_nan=True)
+    fill = check_real("threshold_", "value", value, allow_inf=True, allow_nan=True)
     return change_in_place("threshold_", input, lambda x: shrinkage.threshold(x, limit, fill))

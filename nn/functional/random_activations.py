@@ -82,7 +82,7 @@ def gumbel_softmax(
     sample's (the straight-through estimator, torch's y_hard - y_soft.detach() + y_soft). ``eps`` is torch's
     deprecated, unused argument (a warning when given). d/dlogits = J_softmax / tau, J at the sample.
     """
-    tau = check_real("gumbel_softmax", "tau", tau, 0, low_open=True)
+    tau = check_real("gumbel_softmax", "tau", tau, allow_inf=True, allow_nan=True)  # 0 or nan: nan, as torch
     hard = check_flag("gumbel_softmax", "hard", hard)
     if eps != 1e-10:
         warnings.warn("gumbel_softmax: `eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)

@@ -23,10 +23,11 @@ __all__ = ["glu", "hardshrink", "softshrink", "tanhshrink", "threshold"]
 def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``value`` where x <= ``threshold``, else x; d/dx = 0 where x <= threshold, else 1.
 
-    As torch, nan is not <= the threshold, so it passes through with d/dx = 1.
+    As torch, nan is not <= the threshold, so it passes through with d/dx = 1; a nan threshold replaces nothing,
+    and a nan value is written as any other.
     """
-    limit = check_real("threshold", "threshold", threshold, allow_inf=True)
-    fill = check_real("threshold", "value", value, allow_inf=True)
+    limit = check_real("threshold", "threshold", threshold, allow_inf=True, allow_nan=True)
+    fill = check_real("threshold", "value", value, allow_inf=True, allow_nan=True)
     if writes_in_place("threshold", inplace, input):
         return change_in_place("threshold", input, lambda x: thresholded(x, limit, fill))
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu":

@@ -1,0 +1,83 @@
+"""Arguments at the edge of their range that torch computes with (a nan bound or fill value, beta = 0, tau = 0, a
+negative max_norm, an output size of 0, ...): the values, and the gradients where there are any, are torch's."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+X = np.array([-30.0, -1.0, -0.5, 0.0, 0.5, 1.0, 30.0, np.nan, np.inf, -np.inf])
+
+
+def _values_and_gradients(ours_fn, theirs_fn, array=X):
+    ours_x, theirs_x = Tensor(array.copy(), requires_grad=True), torch.tensor(array, requires_grad=True)
+    got, expected = ours_fn(ours_x), theirs_fn(theirs_x)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-12, atol=0)
+    seed = np.linspace(0.5, 2.0, got.size).reshape(got.shape)
+    got.backward(seed)
+    expected.backward(torch.tensor(seed))
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(("limit", "fill"), [(0.5, math.nan), (math.nan, 2.0), (math.nan, math.nan), (0.5, -math.inf)])
+def test_threshold_takes_a_nan_threshold_or_value_as_torch(limit, fill):
+    _values_and_gradients(lambda x: F.threshold(x, limit, fill), lambda x: TF.threshold(x, limit, fill))
+    _values_and_gradients(lambda x: nn.Threshold(limit, fill)(x), lambda x: torch.nn.Threshold(limit, fill)(x))
+
+
+@pytest.mark.parametrize(
+    "options", [{"beta": 0.0}, {"beta": -0.0}, {"beta": 0, "threshold": -1.0}, {"beta": 0.0, "threshold": math.nan}]
+)
+def test_softplus_with_beta_zero_is_torchs(options):
+    _values_and_gradients(lambda x: F.softplus(x, **options), lambda x: TF.softplus(x, **options))
+    _values_and_gradients(lambda x: nn.Softplus(**options)(x), lambda x: torch.nn.Softplus(**options)(x))
+
+
+def _one_at_a_time(function):
+    """torch's ``function`` entry by entry: its scalar kernel (its vectorised one gives another gradient at a nan,
+    0 where the scalar one gives 1, so which one a given entry meets depends on its position and the CPU)."""
+    return lambda x: torch.stack([function(entry.reshape(1))[0] for entry in x])
+
+
+@pytest.mark.parametrize(("low", "high"), [(math.nan, 1.0), (-1.0, math.nan), (math.nan, math.nan)])
+def test_hardtanh_with_a_nan_bound_is_torchs(low, high):
+    """Every value nan; the gradient 0 only at and beyond the other bound (torch's scalar kernel)."""
+    _values_and_gradients(lambda x: F.hardtanh(x, low, high), _one_at_a_time(lambda x: TF.hardtanh(x, low, high)))
+    _values_and_gradients(lambda x: nn.Hardtanh(low, high)(x), _one_at_a_time(torch.nn.Hardtanh(low, high)))
+    ours, theirs = Tensor(X.copy()), torch.tensor(X)
+    F.hardtanh_(ours, low, high), TF.hardtanh_(theirs, low, high)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("tau", [0.0, -0.0, math.nan])
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_with_a_zero_or_nan_tau_is_nan_as_torchs(tau, hard):
+    logits = np.array([[-1.0, 0.0, 1.0], [2.0, 2.0, 2.0]])
+    _values_and_gradients(
+        lambda x: F.gumbel_softmax(x, tau=tau, hard=hard, rng=0),
+        lambda x: TF.gumbel_softmax(x, tau=tau, hard=hard),
+        logits,
+    )
+
+
+@pytest.mark.parametrize("tau", [-1.0, -0.25, math.inf, -math.inf])
+def test_gumbel_softmax_takes_a_negative_or_infinite_tau_as_torch(tau):
+    """The noise differs (our generator, torch's), so the sample is checked against the formula on our noise, and
+    an infinite tau (every noise divided away) against torch."""
+    logits = np.array([[-1.0, 0.0, 1.0], [2.0, 0.5, -2.0]])
+    got = F.gumbel_softmax(logits, tau=tau, rng=3)
+    noise = np.random.default_rng(3).gumbel(size=logits.shape)
+    scaled = (logits + noise) / tau
+    expected = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    np.testing.assert_allclose(got.data, expected / expected.sum(axis=-1, keepdims=True), rtol=1e-12)
+    if math.isinf(tau):
+        _values_and_gradients(
+            lambda x: F.gumbel_softmax(x, tau=tau, rng=0), lambda x: TF.gumbel_softmax(x, tau=tau), logits
+        )
