@@ -11,8 +11,8 @@ from autograd import Node, Tensor, no_grad
 from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
-from .checks import check_choice, check_flag, check_integer, check_real, make_generator
-from .functional.embedding import padding_row
+from .checks import check_choice, check_flag, check_integer, make_generator
+from .functional.embedding import padding_row, renorm_options
 from .functional.embedding_bag import MODES, embedding_bag
 from .module import Module
 from .parameter import Parameter, factory_dtype
@@ -88,8 +88,7 @@ class Embedding(Module):
         self.num_embeddings = _table_size("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = _table_size("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = padding_row("Embedding", padding_idx, self.num_embeddings)
-        self.max_norm = None if max_norm is None else check_real("Embedding", "max_norm", max_norm, 0)
-        self.norm_type = check_real("Embedding", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+        self.max_norm, self.norm_type = renorm_options("Embedding", max_norm, norm_type)
         self.scale_grad_by_freq = check_flag("Embedding", "scale_grad_by_freq", scale_grad_by_freq)
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
@@ -185,8 +184,7 @@ class EmbeddingBag(Module):
         owner = "EmbeddingBag"
         self.num_embeddings = _table_size(owner, "num_embeddings", num_embeddings)
         self.embedding_dim = _table_size(owner, "embedding_dim", embedding_dim)
-        self.max_norm = None if max_norm is None else check_real(owner, "max_norm", max_norm, 0)
-        self.norm_type = check_real(owner, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+        self.max_norm, self.norm_type = renorm_options(owner, max_norm, norm_type)
         self.scale_grad_by_freq = check_flag(owner, "scale_grad_by_freq", scale_grad_by_freq)
         self.mode = check_choice(owner, "mode", mode, MODES)
         if self.scale_grad_by_freq and self.mode == "max":

@@ -81,3 +81,40 @@ def test_gumbel_softmax_takes_a_negative_or_infinite_tau_as_torch(tau):
         _values_and_gradients(
             lambda x: F.gumbel_softmax(x, tau=tau, rng=0), lambda x: TF.gumbel_softmax(x, tau=tau), logits
         )
+
+
+@pytest.mark.parametrize(
+    ("max_norm", "norm_type"),
+    [
+        (-1.0, 2.0),
+        (0.0, 2.0),
+        (1.0, 0.0),
+        (1.0, -1.0),
+        (1.0, -math.inf),
+        (1.0, math.inf),
+        (math.nan, 2.0),
+        (1.0, math.nan),
+    ],
+)
+def test_embedding_renormalises_with_any_max_norm_and_norm_type_as_torch(max_norm, norm_type):
+    """torch rescales every row read whose norm exceeds max_norm (all of them for a negative one); norm_type 0
+    counts the non-zero entries, a negative one is (sum |w|^p)^(1/p) (0 for a row holding a 0); nan changes nothing."""
+    table = np.array([[3.0, 4.0], [0.5, 0.0], [0.0, 0.0], [-1.0, 2.0]])
+    indices = np.array([[0, 1], [2, 0]])
+    for ours_fn, theirs_fn in [
+        (
+            lambda w: F.embedding(indices, w, max_norm=max_norm, norm_type=norm_type),
+            lambda w: TF.embedding(torch.tensor(indices), w, max_norm=max_norm, norm_type=norm_type),
+        ),
+        (
+            lambda w: F.embedding_bag(indices, w, max_norm=max_norm, norm_type=norm_type, mode="sum"),
+            lambda w: TF.embedding_bag(torch.tensor(indices), w, max_norm=max_norm, norm_type=norm_type, mode="sum"),
+        ),
+    ]:
+        ours_w, theirs_w = Tensor(table.copy()), torch.tensor(table)
+        np.testing.assert_allclose(ours_fn(ours_w).data, theirs_fn(theirs_w).numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ours_w.data, theirs_w.numpy(), rtol=1e-12)
+    layer = nn.Embedding(4, 2, max_norm=max_norm, norm_type=norm_type, _weight=table.copy())
+    theirs = torch.nn.Embedding(4, 2, max_norm=max_norm, norm_type=norm_type, _weight=torch.tensor(table))
+    np.testing.assert_allclose(layer(indices).data, theirs(torch.tensor(indices)).detach().numpy(), rtol=1e-12)
+    assert repr(layer) == repr(theirs)

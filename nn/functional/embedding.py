@@ -3,6 +3,7 @@ into the rows that were read)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from autograd import IndexDtypeError, Node, ShapeError, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
 from autograd.index_errors import refuse_index_dtype
+from autograd.quiet import quietly
 
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
 from .activations import as_tensor
@@ -59,11 +61,22 @@ def _indices(input: Any, rows: int) -> np.ndarray:
     return indices
 
 
+def renorm_options(owner: str, max_norm: Any, norm_type: Any) -> tuple[float | None, float]:
+    """``max_norm`` (None: no renormalising) and ``norm_type`` as torch takes them: any real numbers, +-inf and nan
+    too (a negative max_norm rescales every row read, norm_type 0 counts the non-zero entries, a nan changes
+    nothing)."""
+    if max_norm is not None:
+        max_norm = check_real(owner, "max_norm", max_norm, allow_inf=True, allow_nan=True)
+    return max_norm, check_real(owner, "norm_type", norm_type, allow_inf=True, allow_nan=True)
+
+
 def renormalize_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
     """torch's ``embedding_renorm_``: rows read by ``indices`` whose ``norm_type``-norm exceeds ``max_norm``
     are scaled in place (no gradient, the version goes up) to norm max_norm / (norm + 1e-7) * norm."""
+    if math.isnan(max_norm) or math.isnan(norm_type):
+        return
     rows = np.unique(indices)
-    norms = np.linalg.norm(weight._data[rows], ord=norm_type, axis=1)
+    norms = quietly(np.linalg.norm, weight._data[rows], ord=norm_type, axis=1)  # (p < 0 at a 0 entry: 1 / 0)
     too_long = norms > max_norm
     if too_long.any():
         with no_grad():
@@ -95,11 +108,9 @@ def embedding(
     check_flag("embedding", "scale_grad_by_freq", scale_grad_by_freq)
     check_flag("embedding", "sparse", sparse)
     indices = _indices(input, rows)
+    max_norm, norm_type = renorm_options("embedding", max_norm, norm_type)
     if max_norm is not None:
-        max_norm = check_real("embedding", "max_norm", max_norm, 0)
-        renormalize_rows(
-            weight, indices, max_norm, check_real("embedding", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
-        )
+        renormalize_rows(weight, indices, max_norm, norm_type)
     picked = weight[indices]
     if not picked.requires_grad or (padding_idx is None and not scale_grad_by_freq):
         return picked

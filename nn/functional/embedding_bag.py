@@ -22,9 +22,9 @@ import numpy as np
 from autograd import ArgumentRangeError, IndexBoundsError, Node, Tensor, where
 from autograd.index_errors import IndexDtypeError, refuse_index_dtype
 
-from ..checks import UnsupportedOptionError, check_choice, check_flag, check_real
+from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_tensor
-from .embedding import padding_row, renormalize_rows
+from .embedding import padding_row, renorm_options, renormalize_rows
 
 __all__ = ["embedding_bag"]
 
@@ -123,14 +123,9 @@ def embedding_bag(
         )
     positions, filled = _bag_positions(indices, offsets, include_last_offset)
     flat = indices.reshape(-1)
+    max_norm, norm_type = renorm_options("embedding_bag", max_norm, norm_type)
     if max_norm is not None:
-        max_norm = check_real("embedding_bag", "max_norm", max_norm, 0)
-        renormalize_rows(
-            weight,
-            flat,
-            max_norm,
-            check_real("embedding_bag", "norm_type", norm_type, 0, low_open=True, allow_inf=True),
-        )
+        renormalize_rows(weight, flat, max_norm, norm_type)
     bag_indices = flat[positions] if flat.size else np.zeros(positions.shape, dtype=np.int64)
     if padding_idx is not None:
         filled = filled & (bag_indices != padding_idx)
