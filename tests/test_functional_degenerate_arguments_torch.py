@@ -118,3 +118,22 @@ def test_embedding_renormalises_with_any_max_norm_and_norm_type_as_torch(max_nor
     theirs = torch.nn.Embedding(4, 2, max_norm=max_norm, norm_type=norm_type, _weight=torch.tensor(table))
     np.testing.assert_allclose(layer(indices).data, theirs(torch.tensor(indices)).detach().numpy(), rtol=1e-12)
     assert repr(layer) == repr(theirs)
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("dtype", [np.int64, np.float64, np.bool_])
+def test_pad_takes_a_bool_value_as_torch(value, dtype):
+    array = np.array([[1, 0], [3, 4]]).astype(dtype)
+    got = F.pad(Tensor(array), (1, 2), value=value)
+    expected = TF.pad(torch.tensor(array), (1, 2), value=value)
+    assert got.dtype == expected.numpy().dtype
+    np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (1, 2, 3)])
+def test_pad_without_widths_in_a_mode_reading_the_input_is_not_implemented_as_in_torch(mode, shape):
+    with pytest.raises(NotImplementedError):
+        TF.pad(torch.zeros(shape), (), mode=mode)
+    with pytest.raises(NotImplementedError, match=f"pad: mode '{mode}' needs 2, 4 or 6 widths, got 0"):
+        F.pad(np.zeros(shape), (), mode=mode)

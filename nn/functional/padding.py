@@ -84,7 +84,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     """torch's ``F.pad``: ``pad`` lists (before, after) widths from the LAST axis backwards, so (1, 2) pads the
     last axis with 1 entry before and 2 after, and (1, 2, 3, 4) also the axis before it with 3 and 4.
 
-    ``mode`` "constant" fills with ``value`` (default 0); "reflect", "replicate" and "circular" read the input
+    ``mode`` "constant" fills with ``value`` (default 0; True and False are 1 and 0); "reflect", "replicate" and "circular" read the input
     (see :func:`pad_spatial`) and take no ``value``. A negative width crops, as torch's: after reflecting or
     replicating the whole axis, before wrapping it around (circular); reflect and replicate may crop a padded axis
     to 0 entries while another keeps some, as torch. The non-constant modes pad 1 to 3
@@ -99,6 +99,10 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
         if value is not None and value != 0:
             raise ValueError(f"pad: mode {mode!r} reads its padding from the input and takes no value, got {value!r}")
         spatial = len(widths)
+        if spatial == 0:  # torch's NotImplementedError ("Padding size 0 is not supported")
+            raise UnsupportedOptionError(
+                f"pad: mode {mode!r} needs 2, 4 or 6 widths, got 0 (padding () of the input of shape {x.shape})"
+            )
         # torch's rule: (C, ...) or (N, C, ...) input; it has no kernel for others (its NotImplementedError)
         if spatial > 3 or x.ndim not in (spatial + 1, spatial + 2):
             raise UnsupportedOptionError(
@@ -124,6 +128,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
             x = _cropped(x, widths, pad)
             widths = [(max(before, 0), max(after, 0)) for before, after in widths]
         return unshared(pad_spatial(x, widths, _PAD_MODES[mode], "pad"), source)
+    if isinstance(value, (bool, np.bool_)):  # torch's True and False fill with 1 and 0
+        value = int(value)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True, allow_nan=True)
     x = _cropped(x, widths, pad)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
