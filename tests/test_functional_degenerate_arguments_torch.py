@@ -137,3 +137,26 @@ def test_pad_without_widths_in_a_mode_reading_the_input_is_not_implemented_as_in
         TF.pad(torch.zeros(shape), (), mode=mode)
     with pytest.raises(NotImplementedError, match=f"pad: mode '{mode}' needs 2, 4 or 6 widths, got 0"):
         F.pad(np.zeros(shape), (), mode=mode)
+
+
+@pytest.mark.parametrize(
+    ("shape", "resize"),
+    [
+        ((2, 3, 1), {"scale_factor": 0.5}),
+        ((2, 3, 4), {"size": 0}),
+        ((2, 3, 4, 5), {"size": (0, 3)}),
+        ((2, 3, 4, 5), {"scale_factor": (0.1, 1.0)}),
+        ((1, 2, 3, 4, 5), {"size": (2, 0, 1)}),
+    ],
+)
+def test_area_interpolation_to_no_entries_is_empty_as_in_torch(shape, resize):
+    """torch's adaptive average pooling gives an empty result (the other modes refuse an output size of 0);
+    nothing reads the input, so its gradient is 0 (torch's backward refuses the empty gradient)."""
+    array = np.random.default_rng(0).normal(size=shape)
+    x = Tensor(array, requires_grad=True)
+    got = F.interpolate(x, mode="area", **resize)
+    assert got.shape == tuple(TF.interpolate(torch.tensor(array), mode="area", **resize).shape)
+    got.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(shape))
+    with pytest.raises(ValueError, match="interpolate"):
+        F.interpolate(x, mode="nearest", **resize)

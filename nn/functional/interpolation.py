@@ -27,7 +27,7 @@ too (0 * inf is nan; linear's copy of a kept length is x[i] * 1 + x[i] * 0), and
 
 Errors follow torch's classes (each a ValueError too): an unknown mode, or an input of a rank the mode has no
 kernel for, is an ``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
-or gives an output size below 1, an ``ArgumentRangeError``, and an empty spatial axis a ``ShapeError`` (torch's
+or gives an output size below 1 (below 0 in mode "area", whose empty output is torch's), an ``ArgumentRangeError``, and an empty spatial axis a ``ShapeError`` (torch's
 RuntimeErrors).
 """
 
@@ -49,7 +49,7 @@ from autograd.conv import repeat_blocks
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
-from .conv import _adaptive_average, adaptive_windows, as_pooled_tensor
+from .conv import _adaptive_average, adaptive_windows, as_pooled_tensor, no_adaptive_cells
 
 __all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 
@@ -60,8 +60,9 @@ _MODE_AXES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3, "lanczos
 _ANTIALIAS_SUPPORT = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}
 
 
-def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: type) -> tuple:
-    """``value`` (one number, or one per spatial axis) as a tuple of ``axes`` checked positive numbers.
+def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: type, empty: bool = False) -> tuple:
+    """``value`` (one number, or one per spatial axis) as a tuple of ``axes`` checked positive numbers (or 0 too,
+    with ``empty``).
 
     An integer is anything with ``__index__`` but a bool (as torch's sizes: a numpy integer, a 0-d integer
     array or tensor); a number any real number but a bool."""
@@ -83,16 +84,18 @@ def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: ty
                 raise refused from None
         elif not isinstance(entry, numbers.Real):
             raise refused
-        if not (math.isfinite(entry) and entry > 0):
-            raise ArgumentRangeError(f"interpolate: {name} must be positive and finite, got {value!r}")
+        if not (math.isfinite(entry) and (entry > 0 or (empty and entry == 0))):
+            wanted = "non-negative" if empty else "positive and finite"
+            raise ArgumentRangeError(f"interpolate: {name} must be {wanted}, got {value!r}")
         checked.append(entry if kind is numbers.Integral else float(entry))
     return tuple(checked)
 
 
 def _output_geometry(
-    shape: tuple[int, ...], size: Any, scale_factor: Any, recompute_scale_factor: Any
+    shape: tuple[int, ...], size: Any, scale_factor: Any, recompute_scale_factor: Any, empty: bool = False
 ) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
-    """(output sizes, the scale factors the kernels use: None where the sizes decide) per spatial axis."""
+    """(output sizes, the scale factors the kernels use: None where the sizes decide) per spatial axis; a size
+    of 0 only with ``empty`` (mode "area", torch's adaptive average pooling)."""
     axes = len(shape) - 2
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
@@ -101,10 +104,12 @@ def _output_geometry(
     if size is not None:
         if recompute_scale_factor:
             raise ValueError("interpolate: recompute_scale_factor is not meaningful with an explicit size")
-        return _per_axis(size, "size", axes, shape, numbers.Integral), (None,) * axes
+        return _per_axis(size, "size", axes, shape, numbers.Integral, empty), (None,) * axes
     scales = _per_axis(scale_factor, "scale_factor", axes, shape, numbers.Real)
     sizes = tuple(math.floor(n * s) for n, s in zip(shape[2:], scales))
-    if min(sizes) < 1 or max(sizes) > np.iinfo(np.int64).max:  # torch's RuntimeError: no int64 output size
+    if (
+        min(sizes) < (0 if empty else 1) or max(sizes) > np.iinfo(np.int64).max
+    ):  # torch's RuntimeError: no int64 output size
         raise ArgumentRangeError(
             f"interpolate: scale_factor {scale_factor!r} gives output size {sizes} for input {shape}"
         )
@@ -425,7 +430,7 @@ def interpolate(
         raise ValueError("interpolate: mode 'lanczos' does not support align_corners=True")
     if mode == "lanczos" and not antialias:
         raise ValueError("interpolate: mode 'lanczos' requires antialias=True")
-    sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor)
+    sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor, empty=mode == "area")
     if min(x.shape[2:], default=1) < 1:
         raise ShapeError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
     if x.shape[1] == 0 and not (mode == "area" and axes < 3):  # torch's adaptive_avg_pool1d/2d take no channels
@@ -433,6 +438,8 @@ def interpolate(
             f"interpolate: input of shape {x.shape} has no channels, which mode {mode!r} does not take (torch's "
             "'Non-empty data tensor expected')"
         )
+    if 0 in sizes:  # mode "area": torch's adaptive average pooling to no cells
+        return no_adaptive_cells(x, sizes)
     precision = np.float32 if x.dtype.itemsize <= 4 else np.float64
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
