@@ -160,3 +160,15 @@ def test_area_interpolation_to_no_entries_is_empty_as_in_torch(shape, resize):
     np.testing.assert_array_equal(x.grad, np.zeros(shape))
     with pytest.raises(ValueError, match="interpolate"):
         F.interpolate(x, mode="nearest", **resize)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_takes_torchs_positional_stacklevel_and_dtype(name):
+    """torch's signature is (input, dim=None, _stacklevel=3, dtype=None): a third positional argument is the
+    stack level, a fourth the dtype."""
+    array = np.array([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]])
+    ours, theirs = getattr(F, name), getattr(TF, name)
+    np.testing.assert_allclose(ours(array, 1, 3).data, theirs(torch.tensor(array), 1, 3).numpy(), rtol=1e-12)
+    got, expected = ours(array, 0, 5, np.float32), theirs(torch.tensor(array), 0, 5, torch.float32)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-6)

@@ -365,18 +365,19 @@ def softmax_like(
     return along(x, check_axis(function, "axis", axis, x.ndim))
 
 
-def softmax(x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None, _stacklevel: int = 3) -> Tensor:
+def softmax(x: Any, axis: int | None = None, _stacklevel: int = 3, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
     """Softmax e^x_i / sum_j e^x_j along ``axis`` (torch's ``dim``), as exp(x - logsumexp(x)) (stable).
 
     d softmax_i / d x_j = softmax_i (delta_ij - softmax_j). ``dtype`` casts the input first, as torch.
     Without an axis, torch's implicit one (see :func:`implicit_softmax_axis`), with torch's warning (at the user's
-    line: torch's private ``_stacklevel`` is accepted and not needed).
+    line: torch's private ``_stacklevel``, the third positional argument as in torch's signature, is accepted and not
+    needed).
     """
     return softmax_like("softmax", x, axis, dim, dtype, lambda t, along: t.softmax(axis=along))
 
 
 def log_softmax(
-    x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None, _stacklevel: int = 3
+    x: Any, axis: int | None = None, _stacklevel: int = 3, dtype: Any = None, *, dim: Any = UNSET
 ) -> Tensor:
     """Log-softmax x_i - logsumexp(x) along ``axis`` (torch's ``dim``; stable).
 
@@ -514,7 +515,7 @@ def softsign(x: Any) -> Tensor:
     return x / (1 + x.abs())
 
 
-def softmin(x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None, _stacklevel: int = 3) -> Tensor:
+def softmin(x: Any, axis: int | None = None, _stacklevel: int = 3, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
     """softmax(-x) along ``axis`` (torch's ``dim``): e^-x_i / sum_j e^-x_j (stable). Without an axis, torch's
     implicit one (see :func:`implicit_softmax_axis`), with torch's warning."""
     return softmax_like("softmin", x, axis, dim, dtype, lambda t, along: (-t).softmax(axis=along))
