@@ -368,8 +368,8 @@ def test_embedding_bag_include_last_offset_refuses_a_first_offset_other_than_0_a
     [
         ([1], False, "offsets\\[0\\] must be 0"),
         ([0, 5], False, "at most the input's length 3"),
-        ([0, 4], True, "the last offset must be the input's length 3"),
-        ([], True, "the last offset must be the input's length 3"),
+        ([0, 4], True, "the last offset must be at most the input's length 3"),
+        ([], True, "there must be an offset"),
     ],
 )
 def test_embedding_bag_offsets_torch_refuses_are_its_runtime_error(offsets, include_last_offset, message):
@@ -399,3 +399,24 @@ def test_a_negative_embedding_table_size_is_torchs_runtime_error(layer, sizes):
         getattr(torch.nn, layer)(*sizes)
     with pytest.raises(RuntimeError, match=f"{layer}: (num_embeddings|embedding_dim) must be an integer >= 0"):
         getattr(nn, layer)(*sizes)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("offsets", [[0, 2, 5], [0, 2, 2], [0, 2, -1], [0, 3, 4, 2], [0, 6], [0, 1, 1, 3]])
+def test_embedding_bag_include_last_offset_runs_the_last_bag_to_the_end_as_torch(mode, offsets):
+    """torch (float64, and max in any dtype) reads only that the last offset is at most the input's length: the
+    last bag runs to the end of the input whatever it says. (torch's float32 sum and mean take another kernel,
+    which stops the last bag at the last offset, or refuses an offset below the one before.)"""
+    _bag_pair(
+        {"input": np.array([3, 3, 1, 4, 5, 2]), "offsets": np.array(offsets), "include_last_offset": True, "mode": mode}
+    )
+
+
+def test_embedding_bag_include_last_offset_past_the_input_is_an_error_as_in_torch():
+    offsets = np.array([0, 2, 10])
+    with pytest.raises(RuntimeError, match="offsets"):
+        torch.nn.functional.embedding_bag(
+            torch.tensor(FLAT), torch.ones((6, 3)), torch.tensor(offsets), include_last_offset=True
+        )
+    with pytest.raises(ValueError, match="the last offset must be at most the input.s length 9, got offsets"):
+        F.embedding_bag(FLAT, np.ones((6, 3)), offsets, include_last_offset=True)

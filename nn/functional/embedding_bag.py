@@ -2,7 +2,8 @@
 bag of indices reads, without building the (bags, length, dim) lookup of :func:`embedding` by hand.
 
 A bag is a row of a 2-D ``input`` (B, N), or, for a 1-D ``input``, the slice input[offsets[b]:offsets[b + 1]]
-(the last bag runs to the end; with ``include_last_offset`` the last offset is that end). Entries equal to
+(the last bag runs to the end; with ``include_last_offset`` the last offset only closes the list: at most the
+input's length, it is not read further, as torch's float64 kernels and its max do). Entries equal to
 ``padding_idx`` leave their bag: they add nothing, are not counted by the mean and get no gradient. With
 w_i the ``per_sample_weights`` (sum only, 1 otherwise) and R the bag's rows:
 
@@ -67,14 +68,13 @@ def _bag_positions(input: np.ndarray, offsets: Any, include_last_offset: bool) -
             f"embedding_bag: offsets[0] must be 0 (the first bag starts the input), got {starts[0]}"
         )
     if include_last_offset:
-        if starts.size == 0 or starts[-1] != size:
+        if starts.size == 0 or starts[-1] > size:
             raise ArgumentRangeError(
-                f"embedding_bag: with include_last_offset the last offset must be the input's length {size}, "
-                f"got offsets {starts.tolist()}"
+                "embedding_bag: with include_last_offset there must be an offset, and the last offset must be at "
+                f"most the input's length {size}, got offsets {starts.tolist()}"
             )
-        ends, starts = starts[1:], starts[:-1]
-    else:
-        ends = np.append(starts[1:], size)
+        starts = starts[:-1]  # torch reads the last offset no further: the last bag runs to the end
+    ends = np.append(starts[1:], size)
     if np.any(ends < starts) or (starts.size and starts[-1] > size):
         raise ArgumentRangeError(
             f"embedding_bag: offsets must be non-decreasing and at most the input's length {size}, "
