@@ -162,8 +162,9 @@ class Softplus(Module):
     threshold: float = 20.0
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        self.beta = check_real("Softplus", "beta", beta)
-        self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
+        check_real("Softplus", "beta", beta)
+        check_real("Softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
+        self.beta, self.threshold = beta, threshold  # as given (torch's repr shows them so)
 
     def forward(self, input: Any) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)
@@ -420,7 +421,7 @@ class Hardtanh(_InPlaceFlag):
             )
             max_val = max_value
         F.hardtanh(np.zeros(0), min_val, max_val)  # checks the bounds now, not at the first forward
-        self.min_val, self.max_val = float(min_val), float(max_val)
+        self.min_val, self.max_val = min_val, max_val  # as given (torch's repr shows them so)
         super().__init__(inplace)
 
     def forward(self, input: Any) -> Tensor:

@@ -88,7 +88,8 @@ class Embedding(Module):
         self.num_embeddings = _table_size("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = _table_size("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = padding_row("Embedding", padding_idx, self.num_embeddings)
-        self.max_norm, self.norm_type = renorm_options("Embedding", max_norm, norm_type)
+        renorm_options("Embedding", max_norm, norm_type)
+        self.max_norm, self.norm_type = max_norm, norm_type  # as given (torch's repr shows them so)
         self.scale_grad_by_freq = check_flag("Embedding", "scale_grad_by_freq", scale_grad_by_freq)
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
@@ -184,7 +185,8 @@ class EmbeddingBag(Module):
         owner = "EmbeddingBag"
         self.num_embeddings = _table_size(owner, "num_embeddings", num_embeddings)
         self.embedding_dim = _table_size(owner, "embedding_dim", embedding_dim)
-        self.max_norm, self.norm_type = renorm_options(owner, max_norm, norm_type)
+        renorm_options(owner, max_norm, norm_type)
+        self.max_norm, self.norm_type = max_norm, norm_type  # as given (torch's repr shows them so)
         self.scale_grad_by_freq = check_flag(owner, "scale_grad_by_freq", scale_grad_by_freq)
         self.mode = check_choice(owner, "mode", mode, MODES)
         if self.scale_grad_by_freq and self.mode == "max":
@@ -255,9 +257,7 @@ class EmbeddingBag(Module):
             text += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq:
             text += ", scale_grad_by_freq=True"
-        text += f", mode={self.mode!r}"
-        if self.include_last_offset:
-            text += ", include_last_offset=True"
+        text += f", mode={self.mode!r}"  # (torch's repr leaves include_last_offset out)
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"
         return text

@@ -19,8 +19,9 @@ class Threshold(_InPlaceFlag):
     """x where x > ``threshold``, else ``value``."""
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
-        self.threshold = check_real("Threshold", "threshold", threshold, allow_inf=True, allow_nan=True)
-        self.value = check_real("Threshold", "value", value, allow_inf=True, allow_nan=True)
+        check_real("Threshold", "threshold", threshold, allow_inf=True, allow_nan=True)
+        check_real("Threshold", "value", value, allow_inf=True, allow_nan=True)
+        self.threshold, self.value = threshold, value  # as given (torch's repr shows them so)
         super().__init__(inplace)
 
     def forward(self, input: Any) -> Tensor:

@@ -43,7 +43,7 @@ def test_activation_module_computes_its_formula(module, reference, x):
         (nn.ReLU(), "ReLU()"),
         (nn.LeakyReLU(), "LeakyReLU(negative_slope=0.01)"),
         (nn.ELU(0.5), "ELU(alpha=0.5)"),
-        (nn.Softplus(2), "Softplus(beta=2.0, threshold=20.0)"),
+        (nn.Softplus(2), "Softplus(beta=2, threshold=20.0)"),
         (nn.ReLU(inplace=True), "ReLU(inplace=True)"),
         (nn.LeakyReLU(0.2, inplace=True), "LeakyReLU(negative_slope=0.2, inplace=True)"),
         (nn.Swish(), "Swish(beta=1.0, learnable=False)"),

@@ -172,3 +172,24 @@ def test_softmax_family_takes_torchs_positional_stacklevel_and_dtype(name):
     got, expected = ours(array, 0, 5, np.float32), theirs(torch.tensor(array), 0, 5, torch.float32)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda lib: lib.Hardtanh(-2, 3),
+        lambda lib: lib.Hardtanh(-2, 3, True),
+        lambda lib: lib.Hardtanh(),
+        lambda lib: lib.Softplus(2, 10),
+        lambda lib: lib.Softplus(beta=0.5),
+        lambda lib: lib.Threshold(1, 2),
+        lambda lib: lib.Threshold(0.5, 2.5, inplace=True),
+        lambda lib: lib.EmbeddingBag(10, 3, include_last_offset=True),
+        lambda lib: lib.EmbeddingBag(
+            10, 3, max_norm=1, norm_type=3, scale_grad_by_freq=True, mode="sum", padding_idx=2
+        ),
+        lambda lib: lib.Embedding(10, 3, max_norm=2, norm_type=1),
+    ],
+)
+def test_module_reprs_show_the_numbers_as_given_as_torchs(build):
+    assert repr(build(nn)) == repr(build(torch.nn))
