@@ -40,9 +40,9 @@ def _normal_table(owner: str, shape: tuple[int, ...], padding_idx: int | None, r
 
 def _initial_table(
     owner: str, shape: tuple[int, int], padding_idx: int | None, weight: Any, dtype: Any, rng: Any
-) -> np.ndarray:
-    """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, floating point), else
-    :func:`_normal_table` in ``dtype``."""
+) -> np.ndarray | Tensor:
+    """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, floating point; a Tensor
+    itself, whose memory the layer's Parameter shares, as torch's), else :func:`_normal_table` in ``dtype``."""
     if weight is None:
         return _normal_table(owner, shape, padding_idx, rng).astype(dtype)
     table = np.asarray(weight._data if isinstance(weight, Node) else weight)
@@ -50,15 +50,16 @@ def _initial_table(
         raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
     if table.dtype.kind != "f":
         raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
-    return table
+    return weight if isinstance(weight, Tensor) else table
 
 
-def _pretrained_table(owner: str, embeddings: Any) -> np.ndarray:
-    """``embeddings`` (a node or an array) as the 2-D table ``from_pretrained`` builds a layer around."""
+def _pretrained_table(owner: str, embeddings: Any) -> np.ndarray | Tensor:
+    """``embeddings`` (a node or an array) as the 2-D table ``from_pretrained`` builds a layer around (a Tensor
+    itself, whose memory the layer's Parameter shares, as torch's)."""
     table = np.asarray(embeddings._data if isinstance(embeddings, Node) else embeddings)
     if table.ndim != 2:
         raise ValueError(f"{owner}.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
-    return table
+    return embeddings if isinstance(embeddings, Tensor) else table
 
 
 class Embedding(Module):
@@ -108,7 +109,8 @@ class Embedding(Module):
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
     ) -> Embedding:
-        """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
+        """A layer around the 2-D ``embeddings`` (a Tensor's memory shared, as torch's; an array copied), frozen (no
+        gradient) unless ``freeze=False``."""
         table = _pretrained_table("Embedding", embeddings)
         return cls(
             table.shape[0],
@@ -212,7 +214,8 @@ class EmbeddingBag(Module):
         include_last_offset: bool = False,
         padding_idx: int | None = None,
     ) -> EmbeddingBag:
-        """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
+        """A layer around the 2-D ``embeddings`` (a Tensor's memory shared, as torch's; an array copied), frozen (no
+        gradient) unless ``freeze=False``."""
         table = _pretrained_table("EmbeddingBag", embeddings)
         return cls(
             table.shape[0],

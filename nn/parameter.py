@@ -16,9 +16,11 @@ from .checks import check_float_dtype
 class Parameter(Tensor, plain_results=True):
     """A learnable Tensor: ``requires_grad`` is True, and Modules list it in ``parameters()``.
 
-    The data is always copied (as every ``Tensor(data)``), so updating a Parameter never
-    changes the caller's array. Without data (``Parameter()``, torch's default) it is an empty 1-D
-    Parameter of the default dtype, as torch's ``torch.empty(0)``.
+    A Parameter of a Tensor (of its dtype, or no ``dtype`` given) shares the Tensor's memory and version
+    counter, as torch's ``nn.Parameter(t)``: a change through either shows through the other. Other data is
+    copied (as every ``Tensor(data)``), so updating such a Parameter never changes the caller's array. Without
+    data (``Parameter()``, torch's default) it is an empty 1-D Parameter of the default dtype, as torch's
+    ``torch.empty(0)``.
 
     Results of operations on a Parameter are plain Tensors.
     """
@@ -28,7 +30,13 @@ class Parameter(Tensor, plain_results=True):
     def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
         if data is None:
             data = np.empty(0, dtype=get_default_dtype() if dtype is None else dtype)
-        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+        if not isinstance(data, Tensor) or (dtype is not None and np.dtype(dtype) != data.dtype):
+            super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+            return
+        super().__init__(np.empty(0, data.dtype), requires_grad=requires_grad)  # (the checks of the dtype)
+        self._data = data._data  # shared, as the detached alias torch's Parameter(t) is
+        self._version_counter = data._shared_version()
+        self._version_counter.add_holder(self, "detached")
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]
