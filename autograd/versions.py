@@ -30,8 +30,16 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 
 __all__ = [
     "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
-    "is_view", "multi_output_view_change_error", "multi_output_views", "rebase_history", "takes_gradients",
+    "is_view", "multi_output_view_change_error", "multi_output_views", "rebase_history", "share_data", "takes_gradients",
 ]  # fmt: skip
+
+
+def share_data(alias: Any, source: Any) -> None:
+    """Make the new leaf ``alias`` hold ``source``'s array and share its version counter, as torch's detached
+    aliases (``nn.Parameter(t)``) do: a change in place through either shows through, and is counted for, both."""
+    alias._data = source._data
+    alias._version_counter = source._shared_version()
+    alias._version_counter.add_holder(alias, "detached")
 
 
 class VersionCounter:

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype
 from autograd.torch_names import check_device
+from autograd.versions import share_data
 
 from .checks import check_float_dtype
 
@@ -34,9 +35,7 @@ class Parameter(Tensor, plain_results=True):
             super().__init__(data, requires_grad=requires_grad, dtype=dtype)
             return
         super().__init__(np.empty(0, data.dtype), requires_grad=requires_grad)  # (the checks of the dtype)
-        self._data = data._data  # shared, as the detached alias torch's Parameter(t) is
-        self._version_counter = data._shared_version()
-        self._version_counter.add_holder(self, "detached")
+        share_data(self, data)  # the detached alias torch's Parameter(t) is
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]
