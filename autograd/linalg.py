@@ -182,9 +182,13 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
         return cholesky(checked_matrices(a, "cholesky").mT).mT
     a = checked_matrices(a, "cholesky")
     try:
-        data = np.linalg.cholesky(a._data)
+        data = quietly(np.linalg.cholesky, a._data)
     except np.linalg.LinAlgError:
         raise LinAlgError(f"cholesky: the matrix is not positive definite (shape {a.shape})") from None
+    if np.isnan(np.diagonal(data, axis1=-2, axis2=-1)).any():  # a nan entry, which numpy's factor passes on silently
+        raise LinAlgError(
+            f"cholesky: the matrix is not positive definite (shape {a.shape}): it holds nan, as torch's potrf reports"
+        )
     return Tensor._from_op(data, la.cholesky, (a,))
 
 

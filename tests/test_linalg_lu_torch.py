@@ -291,3 +291,15 @@ def test_errors_are_of_the_classes_torch_raises(name, call):
         call(ag, Tensor)
     builtin = next(kind for kind in type(theirs.value).__mro__ if kind.__module__ == "builtins")  # (LinAlgError's too)
     assert isinstance(ours.value, builtin), (ours.value, theirs.value)
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [np.diag([1.0, 1.0, np.nan]), np.array([[np.nan, 0.0], [0.0, 1.0]]), np.array([[4.0, 0.0], [np.nan, 1.0]])],
+)
+def test_cholesky_of_a_matrix_holding_nan_raises_as_torchs(matrix):
+    # numpy's factor passes a nan on silently; torch's potrf reports the matrix as not positive-definite
+    with pytest.raises(torch.linalg.LinAlgError):
+        torch.linalg.cholesky(torch.tensor(matrix))
+    with pytest.raises(RuntimeError, match="not positive definite"):
+        la.cholesky(matrix)
