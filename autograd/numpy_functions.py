@@ -152,13 +152,9 @@ class _Rounding(_Unary):
             if dtype is not None and dtype.kind in "iu":
                 scale = 10.0**-decimals
                 return ((instance / scale)._apply_unary(self.op, self.forward) * scale).astype(dtype)
-            scale = 10.0**decimals
-            # float16 is scaled in float32 and rounded back once, as torch's half kernels (x 10^d overflows float16
-            # from |x| ~ 6550 with one decimal, and its rounding of x 10^d moves halves)
-            half = dtype == np.float16
-            x = instance.astype(np.float32) if half else instance
-            result = (x * scale)._apply_unary(self.op, self.forward) / scale
-            return result.astype(np.float16) if half else result
+            # one node of round (zero gradient), computed in the dtype torch's kernel uses (float16 in float32, rounded
+            # back once: x 10^d overflows float16 from |x| ~ 6550 with one decimal)
+            return instance._apply_unary(self.op, lambda a: sm.rounded_to_decimals(a, decimals))
 
         return rounded
 

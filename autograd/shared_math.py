@@ -226,6 +226,16 @@ def leaky_product(values: np.ndarray, x: np.ndarray, slope: Any) -> np.ndarray:
         return np.multiply(values, factor, out=factor)
 
 
+def rounded_to_decimals(a: Any, decimals: int) -> Any:
+    """round(a 10^d) / 10^d for d >= 0, round(a / 10^-d) 10^-d for d < 0 (halves to even), computed in a's float dtype
+    as torch's kernel: a power 10^|d| beyond the dtype is inf, so the result is nan there (inf / inf, 0 inf)."""
+    array = np.asarray(a)
+    with np.errstate(all="ignore"):
+        power = np.power(array.dtype.type(10), abs(decimals))
+        result = np.round(array / power) * power if decimals < 0 else np.round(array * power) / power
+    return result.astype(array.dtype, copy=False)
+
+
 def numpy_scalar(function: Any, *args: Any) -> float:
     """Evaluate a numpy ufunc on float64 scalars, silently, for IEEE edge cases."""
     with np.errstate(all="ignore"):

@@ -685,9 +685,8 @@ class TensorInPlace:
         """Round to ``decimals`` decimal places in place, halves to even (``torch.Tensor.round_``); zero gradient."""
         if decimals == 0:
             return self._twin_in_place("round", (), {})
-        scale = 10.0**decimals
         return self._replace(
-            "round_", lambda t: np.round(t * scale) / scale, graph=lambda t: (t * scale).round() / scale
+            "round_", lambda t: shared_math.rounded_to_decimals(t, decimals), graph=lambda t: t.round(decimals)
         )
 
     # aliases of the arithmetic above (torch's second names)

@@ -1,0 +1,32 @@
+"""round(x, decimals) as torch's kernel computes it: one node of zero gradient, 10^|d| in the input's float dtype
+(float16 in float32), so a power beyond the dtype gives nan values and still a zero gradient."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("decimals", [1, 2, -1, -2, 39, 300, 309, 400, -39, -309])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_round_to_decimals_gives_torchs_values_and_a_zero_gradient(decimals, dtype):
+    data = np.array([1.5, -2.25, 123.456, 0.125], dtype=dtype)
+    ours, theirs = autograd.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from 10^d
+        rounded = autograd.round(ours, decimals=decimals)
+        rounded.sum().backward()
+        in_place = autograd.tensor(data.copy())
+        in_place.round_(decimals=decimals)
+    expected = torch.round(theirs, decimals=decimals)
+    expected.sum().backward()
+    assert rounded.dtype == data.dtype
+    np.testing.assert_array_equal(rounded.data, expected.detach().numpy())
+    np.testing.assert_array_equal(in_place.data, expected.detach().numpy())
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
