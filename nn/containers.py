@@ -33,6 +33,16 @@ def _checked_module(owner: str, name: Any, module: Any) -> Module:
     return module
 
 
+def _module_or_none(owner: str, name: Any, module: Any) -> Module | None:
+    """A ModuleDict's entry, or a ModuleList's assigned one: a Module, or None (a name without a module), as torch's
+    ``add_module`` and ``setattr`` take."""
+    if module is not None and not isinstance(module, Module):
+        raise TypeError(
+            f"{owner}: cannot assign {type(module).__name__!r} as child module {str(name)!r} (nn.Module or None expected)"
+        )
+    return module
+
+
 def _as_parameter(owner: str, name: Any, value: Any) -> Parameter:
     """``value`` as a Parameter: a Parameter stays itself, a Tensor or an array becomes a new one (as torch)."""
     if isinstance(value, Parameter):
@@ -150,8 +160,13 @@ class _DictContainer(_Container[Entry]):
         raise AttributeError(f"{type(self).__name__} object has no attribute or {self._noun} {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """``container.name = entry`` adds (or replaces) the entry ``name``, as torch's; other attributes as usual."""
-        if "_entries" in self.__dict__ and not name.startswith("_") and isinstance(value, self._entry_type):
+        """``container.name = entry`` adds (or replaces) the entry ``name``, as torch's; other attributes as usual.
+        A ModuleDict's entry name takes only a Module or None, as torch's."""
+        entries = self.__dict__.get("_entries")
+        if entries is not None and (
+            (name in entries and self._entry_type is Module)
+            or (not name.startswith("_") and isinstance(value, self._entry_type))
+        ):
             self[name] = value
         else:
             super().__setattr__(name, value)
@@ -250,9 +265,43 @@ class ModuleList(_ListContainer[Module]):
 
     _noun = "module"
     _forward_hint = "iterate over it and call its modules"
+    _holds_modules = True
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         self._start(modules)
+
+    def __setitem__(self, index: int, module: Module | None) -> None:
+        """Replace the module at ``index``; None leaves the position without a module, as torch's."""
+        owner = type(self).__name__
+        try:
+            position = range(len(self._items))[index]  # (checked before any hook runs)
+        except IndexError:
+            raise IndexError(f"{owner}: index {index} is out of range for {len(self._items)} modules") from None
+        except TypeError:
+            raise TypeError(f"{owner}: indices must be integers, got {type(index).__name__}") from None
+        self._items[position] = self._registered(position, _module_or_none(owner, position, module))
+
+    def _position_named(self, name: str) -> int | None:
+        """The position whose name (as torch names a ModuleList's modules) is ``name``, or None."""
+        if name.isdigit() and name == str(int(name)) and int(name) < len(self.__dict__.get("_items", ())):
+            return int(name)
+        return None
+
+    def __getattr__(self, name: str) -> Module | None:
+        """``getattr(modules, "0")`` is ``modules[0]``, as torch's."""
+        position = self._position_named(name)
+        if position is None:
+            raise AttributeError(f"{type(self).__name__} object has no attribute {name!r}")
+        return self._items[position]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """``setattr(modules, "0", module)`` is ``modules[0] = module``, as torch's (a position's name is its
+        module's); other attributes as usual."""
+        position = self._position_named(name)
+        if position is None:
+            super().__setattr__(name, value)
+        else:
+            self[position] = value
 
     def __delitem__(self, index: int | slice) -> None:
         del self._items[index]
@@ -291,7 +340,7 @@ class ModuleList(_ListContainer[Module]):
         in ``texts`` (see :meth:`Module._repr_from`)."""
         runs: list[list[Any]] = []  # [first index, last index, repr] of each run
         for index, module in enumerate(self._items):
-            text = texts[id(module)]
+            text = [(0, "None")] if module is None else texts[id(module)]
             if runs and runs[-1][2] == text:
                 runs[-1][1] = index
             else:
@@ -304,9 +353,12 @@ class ModuleList(_ListContainer[Module]):
 
 
 class ModuleDict(_DictContainer[Module]):
-    """An ordered mapping from names to modules (insertion order), like ``torch.nn.ModuleDict``."""
+    """An ordered mapping from names to modules (insertion order), like ``torch.nn.ModuleDict``. An entry may be
+    None (``heads.a = None`` keeps the key without a module), as torch's."""
 
     _noun = "module"
+    _admit = staticmethod(_module_or_none)
+    _holds_modules = True
     _forward_hint = "look up its modules by name and call them"
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:

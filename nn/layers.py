@@ -34,7 +34,7 @@ from .conv import MaxPool2d
 from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .functional.in_place_change import change_in_place
-from .module import Module, as_layer_input, check_input_dtype
+from .module import Module, as_layer_input, check_input_dtype, child_module_error
 from .module_global_hooks import GLOBAL_CALL_HOOKS
 from .module_hooks import HOOKED, registered
 from .parameter import Parameter, factory_dtype
@@ -259,6 +259,7 @@ class Sequential(Module):
     """
 
     _contents = "_layers"
+    _holds_modules = True
     #: ``seq.name = module`` with a new name appends the module (see ``__setattr__``); ``set_submodule`` reads this.
     _appends_named_modules = True
 
@@ -317,10 +318,12 @@ class Sequential(Module):
             return Sequential(dict(zip(self._names[index], self._layers[index])))
         return self._layers[self._position(index)]
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        if not isinstance(module, Module):
-            raise TypeError(f"Sequential: can only hold Modules, got {type(module).__name__}")
+    def __setitem__(self, index: int, module: Module | None) -> None:
+        """Replace the module at ``index``, keeping its name; None leaves the name without a module (the Sequential
+        then refuses to run), as torch's."""
         position = self._position(index)
+        if module is not None and not isinstance(module, Module):
+            raise child_module_error(self, self._names[position], module)
         self._layers[position] = registered("module", self, self._names[position], module)
 
     def __delitem__(self, index: int | slice) -> None:
@@ -341,11 +344,20 @@ class Sequential(Module):
 
     def __setattr__(self, name: str, value: Any) -> None:
         """``seq.name = module`` (and ``add_module(name, module)``) adds a module to run, named ``name``, after the
-        others, or replaces the one of that name, as torch's Sequential (whose modules are its registered ones)."""
+        others, or replaces the one of that name, as torch's Sequential (whose modules are its registered ones).
+        As torch's, a module's name takes only a Module or None (None keeps the name without a module), and a
+        Parameter assigned to it removes the entry (the others keep their names)."""
         names = self.__dict__.get("_names")
-        if names is None or name.startswith("_") or not isinstance(value, Module):
+        if names is None or name in ("_names", "_layers") or (name not in names and not isinstance(value, Module)):
             super().__setattr__(name, value)
             return
+        if isinstance(value, Parameter):
+            position = names.index(name)
+            del self._layers[position], names[position]
+            super().__setattr__(name, value)
+            return
+        if value is not None and not isinstance(value, Module):
+            raise child_module_error(self, name, value)
         value = registered("module", self, name, value)  # torch's global hooks
         if name in names:
             self._layers[names.index(name)] = value

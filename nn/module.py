@@ -180,7 +180,8 @@ class Module:
         """Set an attribute. As torch, an attribute holding an ``nn.Parameter`` takes only a Parameter or None:
         a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``); a buffer's name
         takes an array, a Tensor or None (or a Parameter or Module, which replaces the buffer); a sub-module's
-        name takes a Module or None (or a Parameter, or a list or tuple, which may hold modules here).
+        name takes a Module or None (or a Parameter, or a list or tuple, which may hold modules here), and a
+        sub-module's name set to None stays one, as in torch's ``_modules`` (a later non-Module is refused).
 
         As torch's, the assignment runs the global registration hooks (``register_module_*_registration_hook``)
         of what it registers: the parameter hooks for an ``nn.Parameter``, the module hooks for a Module (and for
@@ -198,20 +199,21 @@ class Module:
             else:
                 self.register_buffer(name, value, persistent=False)
             return
-        if (
-            value is not None
-            and isinstance(self.__dict__.get(name), Module)
-            and not isinstance(value, (Module, Parameter, list, tuple))
-        ):
-            raise TypeError(
-                f"{type(self).__name__}: cannot assign a {type(value).__name__} as sub-module {name!r} "
-                "(a Module or None expected)"
-            )
+        if value is None:
+            if isinstance(self.__dict__.get(name), Module):  # the name stays a sub-module's, as in torch's _modules
+                self.__dict__.setdefault("_empty_module_names", set()).add(name)
+        elif not isinstance(value, (Module, Parameter, list, tuple)):
+            current = self.__dict__.get(name)
+            if isinstance(current, Module) or (
+                current is None and name in self.__dict__.get("_empty_module_names", ())
+            ):
+                raise child_module_error(self, name, value)
         if GLOBAL_REGISTRATION_HOOKS:  # one falsy set while there is no registration hook: no hook work then
             value = self._after_registration_hooks(name, value)
         if isinstance(value, (Parameter, Module)):  # _store_member's steps, inline on this hot path
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
+            self.__dict__.get("_empty_module_names", set()).discard(name)
             old = self.__dict__.get(name)
             if old is not None and (isinstance(old, Parameter), isinstance(old, Module)) != (
                 isinstance(value, Parameter),
@@ -232,7 +234,10 @@ class Module:
         whose checks have passed): none for an assignment that registers nothing."""
         if isinstance(value, Parameter):
             return registered("parameter", self, name, value)
-        if isinstance(value, Module) or (value is None and isinstance(self.__dict__.get(name), Module)):
+        if isinstance(value, Module) or (
+            value is None
+            and (isinstance(self.__dict__.get(name), Module) or name in self.__dict__.get("_empty_module_names", ()))
+        ):
             return registered("module", self, name, value)
         if name in self.__dict__.get("_buffer_keys", ()) and (value is None or isinstance(value, _BUFFERS)):
             return registered("buffer", self, name, value)
@@ -245,6 +250,9 @@ class Module:
         if isinstance(value, (Parameter, Module)):
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
+            self.__dict__.get("_empty_module_names", set()).discard(name)
+        elif value is None and isinstance(self.__dict__.get(name), Module):
+            self.__dict__.setdefault("_empty_module_names", set()).add(name)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -253,6 +261,7 @@ class Module:
         object.__delattr__(self, name)
         self.__dict__.get("_buffer_keys", {}).pop(name, None)
         self.__dict__.get("_non_persistent_buffers", set()).discard(name)
+        self.__dict__.get("_empty_module_names", set()).discard(name)
 
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
@@ -423,6 +432,20 @@ class Module:
         return (
             (str(key), item) for key, item in (contents.items() if isinstance(contents, dict) else enumerate(contents))
         )
+
+    def _is_empty_module_name(self, name: str, member: Any) -> bool:
+        """Whether the member ``name`` (``member``) is a sub-module's name holding None (a module set to None, a
+        module container's entry set to None): torch keeps it in ``_modules``, writes it ``(name): None`` in the
+        repr, and lets it take only a Module or None."""
+        if member is not None:
+            return False
+        if name in self.__dict__.get("_empty_module_names", ()):
+            return True
+        contents = vars(self).get(self._contents) if self._contents is not None else None
+        return self._holds_modules and contents is not None and name in dict(self._content_items(contents))
+
+    #: Whether this container's entries are modules (a Sequential's, a ModuleList's, a ModuleDict's).
+    _holds_modules = False
 
     @property
     def _modules(self) -> ModuleView:
@@ -997,7 +1020,9 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
         _check_member_name(self, "add_module", name, Module)
-        if module is not None and self._contents is not None:
+        if self._contents is not None and (
+            module is not None or name in dict(self._content_items(vars(self).get(self._contents, ())))
+        ):
             set_member(self, name, module)  # a container's entry: storing it runs the hooks (once), as its [] = does
             return
         self._store_member(name, registered("module", self, name, module))  # torch's global hooks
@@ -1259,9 +1284,9 @@ class Module:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         children = [
-            entry(f"({name}): ", texts[id(member)])
+            entry(f"({name}): ", [(0, "None")] if member is None else texts[id(member)])
             for name, member in self._direct_members()
-            if isinstance(member, Module)
+            if isinstance(member, Module) or self._is_empty_module_name(name, member)
         ]
         if len(extra_lines) == 1 and not children:
             return [(0, f"{self._get_name()}({extra_lines[0]})")]
@@ -1323,6 +1348,15 @@ def _copy_module_state(module: Module, memo: dict[int, Any]) -> None:
         twin.append(copy.deepcopy(item, memo))
     for key, value in dict_items or ():
         twin[copy.deepcopy(key, memo)] = copy.deepcopy(value, memo)
+
+
+def child_module_error(owner: Module, name: str, value: Any) -> TypeError:
+    """torch's error for a value other than a Module or None assigned to a sub-module's name (or a container's
+    module entry)."""
+    return TypeError(
+        f"{type(owner).__name__}: cannot assign {type(value).__name__!r} as child module {name!r} "
+        "(nn.Module or None expected)"
+    )
 
 
 def _check_member_name(module: Module, method: str, name: Any, kind: type | tuple[type, ...]) -> None:

@@ -108,12 +108,18 @@ class _MemberView(MutableMapping):
 
 
 class ModuleView(_MemberView):
-    """``module._modules``: name -> direct sub-module (a module held under two names is listed under both)."""
+    """``module._modules``: name -> direct sub-module (a module held under two names is listed under both; a
+    sub-module's name set to None is listed with None, as torch's)."""
 
     def _items(self) -> list[tuple[str, Any]]:
         from .module import Module
 
-        return [(name, member) for name, member in self._owner._direct_members() if isinstance(member, Module)]
+        owner = self._owner
+        return [
+            (name, member)
+            for name, member in owner._direct_members()
+            if isinstance(member, Module) or owner._is_empty_module_name(name, member)
+        ]
 
     def __setitem__(self, name: str, module: Any) -> None:
         from .module import Module

@@ -436,7 +436,7 @@ def test_sequential_edits_reject_bad_arguments_and_change_nothing():
         model.extend([nn.Tanh(), 3])
     with pytest.raises(IndexError, match="out of range"):
         model.insert(5, nn.Tanh())
-    with pytest.raises(TypeError, match="only hold Modules"):
+    with pytest.raises(TypeError, match="as child module"):
         model[0] = "relu"
     with pytest.raises(IndexError, match="index -3 is out of range for 2"):
         model[-3]

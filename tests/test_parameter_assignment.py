@@ -63,7 +63,7 @@ def test_assigning_a_non_module_over_a_sub_module_is_a_type_error_and_keeps_it(v
     holder = _Holder()
     fc = holder.fc
     with pytest.raises(
-        TypeError, match="_Holder: cannot assign a .* as sub-module 'fc' \\(a Module or None expected\\)"
+        TypeError, match="_Holder: cannot assign '.*' as child module 'fc' \\(nn.Module or None expected\\)"
     ):
         holder.fc = value
     assert holder.fc is fc and [name for name, _ in holder.named_parameters()] == ["fc.weight", "fc.bias"]

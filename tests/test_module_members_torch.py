@@ -1,0 +1,151 @@
+"""Assigning and deleting a module's members (sub-modules, container entries, parameters, buffers) as torch's
+``Module.__setattr__``/``__delattr__`` do, compared with torch."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+tnn = torch.nn
+
+
+def _named_sequentials():
+    return [lib.Sequential(OrderedDict(a=lib.Linear(1, 1), b=lib.Tanh())) for lib in (nn, tnn)]
+
+
+def _state_and_parameter_count(module):
+    return sorted(module.state_dict()), len(list(module.parameters()))
+
+
+def _error_type(action):
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 -- the type is what is compared
+        return type(error)
+    return None
+
+
+# -- F1: None (or a non-Module) over a sub-module ------------------------------------------------------------
+def test_none_over_a_named_sequential_entry_unregisters_it_as_torchs():
+    ours, theirs = _named_sequentials()
+    ours.a = None
+    theirs.a = None
+    assert ours.a is None and ours[0] is None and len(ours) == len(theirs) == 2
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs) == ([], 0)
+    assert [name for name, _ in ours.named_children()] == [name for name, _ in theirs.named_children()] == ["b"]
+    with pytest.raises(TypeError):
+        ours(Tensor(np.ones((1, 1), np.float32)))
+    with pytest.raises(TypeError):
+        theirs(torch.ones(1, 1))
+
+
+@pytest.mark.parametrize("assign", ["setattr", "setitem", "add_module"])
+def test_none_over_a_numbered_sequential_entry_unregisters_it_as_torchs(assign):
+    modules = []
+    for lib in (nn, tnn):
+        sequence = lib.Sequential(lib.Linear(1, 1), lib.Tanh())
+        if assign == "setattr":
+            setattr(sequence, "0", None)
+        elif assign == "setitem":
+            sequence[0] = None
+        else:
+            sequence.add_module("0", None)
+        modules.append(sequence)
+    ours, theirs = modules
+    assert [m is None for m in ours] == [m is None for m in theirs] == [True, False]
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs)
+
+
+@pytest.mark.parametrize("assign", ["setattr", "setitem", "add_module"])
+def test_none_over_a_module_dict_entry_keeps_the_key_and_drops_the_module_as_torchs(assign):
+    modules = []
+    for lib in (nn, tnn):
+        heads = lib.ModuleDict({"a": lib.Linear(1, 1), "b": lib.Tanh()})
+        if assign == "setattr":
+            heads.a = None
+        elif assign == "setitem":
+            heads["a"] = None
+        else:
+            heads.add_module("a", None)
+        modules.append(heads)
+    ours, theirs = modules
+    assert ours["a"] is None and ours.a is None and "a" in ours and len(ours) == len(theirs) == 2
+    assert list(ours.keys()) == list(theirs.keys())
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs) == ([], 0)
+
+
+@pytest.mark.parametrize("assign", ["setattr", "setitem"])
+def test_none_over_a_module_list_entry_drops_the_module_as_torchs(assign):
+    modules = []
+    for lib in (nn, tnn):
+        layers = lib.ModuleList([lib.Linear(1, 1), lib.Linear(1, 1)])
+        if assign == "setattr":
+            setattr(layers, "1", None)
+        else:
+            layers[1] = None
+        modules.append(layers)
+    ours, theirs = modules
+    assert [m is None for m in ours] == [m is None for m in theirs] == [False, True]
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs)
+
+
+class _Holder:
+    """A plain module with one sub-module ``inner``, built by either library."""
+
+    @staticmethod
+    def build(lib):
+        class Holder(lib.Module):
+            def __init__(self):
+                super().__init__()
+                self.inner = lib.Linear(1, 1)
+
+        return Holder()
+
+
+def _sub_module_slots(lib):
+    return {
+        "named Sequential": lambda: (lib.Sequential(OrderedDict(a=lib.Linear(1, 1))), "a"),
+        "numbered Sequential": lambda: (lib.Sequential(lib.Linear(1, 1)), "0"),
+        "ModuleDict": lambda: (lib.ModuleDict({"a": lib.Linear(1, 1)}), "a"),
+        "ModuleList": lambda: (lib.ModuleList([lib.Linear(1, 1)]), "0"),
+        "Module": lambda: (_Holder.build(lib), "inner"),
+    }
+
+
+@pytest.mark.parametrize("slot", list(_sub_module_slots(nn)))
+@pytest.mark.parametrize("value", [5, "text", np.float32(1.0)], ids=["int", "str", "float32"])
+def test_a_non_module_over_a_sub_module_is_a_type_error_as_torchs(slot, value):
+    ours, name = _sub_module_slots(nn)[slot]()
+    theirs, _ = _sub_module_slots(tnn)[slot]()
+    assert _error_type(lambda: setattr(theirs, name, value)) is TypeError
+    with pytest.raises(TypeError, match="child module"):
+        setattr(ours, name, value)
+    assert isinstance(getattr(ours, name), nn.Linear)
+
+
+@pytest.mark.parametrize("slot", list(_sub_module_slots(nn)))
+def test_a_sub_module_set_to_none_still_takes_only_a_module_or_none_as_torchs(slot):
+    ours, name = _sub_module_slots(nn)[slot]()
+    theirs, _ = _sub_module_slots(tnn)[slot]()
+    setattr(ours, name, None)
+    setattr(theirs, name, None)
+    assert _error_type(lambda: setattr(theirs, name, 5)) is TypeError
+    with pytest.raises(TypeError, match="child module"):
+        setattr(ours, name, 5)
+    setattr(ours, name, nn.Tanh())
+    setattr(theirs, name, tnn.Tanh())
+    assert isinstance(getattr(ours, name), nn.Tanh) and _state_and_parameter_count(ours) == ([], 0)
+
+
+def test_a_parameter_over_a_named_sequential_entry_replaces_the_entry_as_torchs():
+    ours, theirs = _named_sequentials()
+    ours.b = nn.Parameter(np.ones(1, np.float32))
+    theirs.b = tnn.Parameter(torch.ones(1))
+    assert len(ours) == len(theirs) == 1
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs)
