@@ -250,7 +250,7 @@ class Sequential(Module):
     sharing the modules and keeping their names), iterable and sized; ``append``, ``extend``,
     ``insert``, ``pop``, ``seq[i] = module`` (keeps the name), ``del seq[i]``, ``+``, ``+=``, ``* n`` and
     ``*= n`` (the same module objects n times, as torch). After ``del``, ``insert``, ``pop`` or ``*=`` the
-    modules are renamed by position, as torch renumbers them.
+    modules are renamed by position, as torch renumbers them; ``del seq.name`` keeps the others' names, as torch's.
 
     A ``ReLU`` followed by a ``MaxPool2d`` runs as max-pool then ReLU when the input is a float
     Tensor: ReLU is non-decreasing, so max_w relu(x) = relu(max_w x) over every window w, and the
@@ -365,6 +365,16 @@ class Sequential(Module):
             names.append(name)
             self._layers.append(value)
 
+    def __delattr__(self, name: str) -> None:
+        """``del seq.name`` (``delattr(seq, "0")``) removes the module named ``name``; the others keep their names,
+        as torch's."""
+        names = self.__dict__.get("_names", ())
+        if name in names and name not in vars(self):
+            position = names.index(name)
+            del self._layers[position], names[position]
+        else:
+            super().__delattr__(name)
+
     def __len__(self) -> int:
         return len(self._layers)
 
@@ -402,13 +412,17 @@ class Sequential(Module):
         return self
 
     def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end (named by its position); returns self."""
+        """Add ``module`` at the end, named by its position (as torch's, it replaces a module already of that name,
+        which only a deletion by name leaves); returns self."""
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
         name = str(len(self._layers))
         module = registered("module", self, name, module)  # torch's global hooks
-        self._names.append(name)
-        self._layers.append(module)
+        if name in self._names:  # a name kept by ``del seq.name`` (the others keep theirs): torch replaces it
+            self._layers[self._names.index(name)] = module
+        else:
+            self._names.append(name)
+            self._layers.append(module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> Sequential:

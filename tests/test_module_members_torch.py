@@ -149,3 +149,48 @@ def test_a_parameter_over_a_named_sequential_entry_replaces_the_entry_as_torchs(
     theirs.b = tnn.Parameter(torch.ones(1))
     assert len(ours) == len(theirs) == 1
     assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs)
+
+
+# -- F10: deleting a member by name ----------------------------------------------------------------------------
+def test_deleting_a_named_sequential_entry_removes_it_and_the_rest_still_runs_as_torchs():
+    ours, theirs = _named_sequentials()
+    del ours.a
+    del theirs.a
+    assert len(ours) == len(theirs) == 1 and list(ours._modules) == list(theirs._modules) == ["b"]
+    assert _state_and_parameter_count(ours) == _state_and_parameter_count(theirs)
+    x = np.array([[0.5]], np.float32)
+    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.from_numpy(x)).numpy(), rtol=1e-6)
+
+
+def test_deleting_a_numbered_sequential_entry_keeps_the_other_names_as_torchs():
+    sequences = [lib.Sequential(lib.ReLU(), lib.Tanh(), lib.Sigmoid()) for lib in (nn, tnn)]
+    for sequence in sequences:
+        delattr(sequence, "0")
+    ours, theirs = sequences
+    assert list(ours._modules) == list(theirs._modules) == ["1", "2"]
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs] == ["Tanh", "Sigmoid"]
+    ours.append(nn.ReLU())  # torch's name for it is its position, "2": it replaces the module of that name
+    theirs.append(tnn.ReLU())
+    assert [(k, type(m).__name__) for k, m in ours._modules.items()] == [
+        (k, type(m).__name__) for k, m in theirs._modules.items()
+    ]
+
+
+def test_deleting_a_missing_sequential_name_is_an_attribute_error_as_torchs():
+    ours, theirs = _named_sequentials()
+    assert _error_type(lambda: delattr(theirs, "zz")) is AttributeError
+    with pytest.raises(AttributeError):
+        delattr(ours, "zz")
+    assert len(ours) == 2
+
+
+def test_deleting_a_parameter_a_buffer_and_a_module_dict_entry_by_name_as_torchs():
+    results = []
+    for lib in (nn, tnn):
+        layer = lib.Linear(1, 1)
+        layer.register_buffer("scale", None)
+        del layer.weight, layer.scale
+        heads = lib.ModuleDict({"a": lib.ReLU(), "b": lib.Tanh()})
+        del heads.a
+        results.append((sorted(layer.state_dict()), list(layer._buffers), hasattr(layer, "weight"), list(heads)))
+    assert results[0] == results[1]
