@@ -796,9 +796,7 @@ class Module:
             value = state[name]
             array = _numeric_array(value)
             target_dtype = _dtype_of(target)
-            if array is None or not (
-                np.can_cast(array.dtype, target_dtype, casting="same_kind") or _whole_numbers_for(array, target_dtype)
-            ):
+            if array is None or not _copies_into(array, target_dtype):
                 bad_type.append(f"{name} ({_describe_entry(value)} cannot become {target_dtype})")
             elif array.shape != _shape_of(target):
                 mis_shaped.append(f"{name} (expected {_shape_of(target)}, got {array.shape})")
@@ -1668,14 +1666,21 @@ def check_input_dtype(layer: str, x: Tensor, parameter: Tensor, error: type[Type
 _MODEL_DTYPE_METHODS = {"float64": "model.double()", "float32": "model.float()", "float16": "model.half()"}
 
 
-def _whole_numbers_for(array: np.ndarray, target_dtype: np.dtype) -> bool:
-    """Whether ``array`` holds floats that are all whole numbers an integer ``target_dtype`` can hold (a counter
-    such as BatchNorm's ``num_batches_tracked`` saved as 5.0), which load as those integers, as torch casts them."""
-    if array.dtype.kind != "f" or np.dtype(target_dtype).kind not in "iu":
-        return False
+def _copies_into(array: np.ndarray, target_dtype: np.dtype) -> bool:
+    """Whether ``load_state_dict`` copies ``array`` into a parameter or buffer of ``target_dtype``, as torch's
+    ``copy_`` casts: between any real dtypes (floats into integers truncated toward zero, integers wrapped into
+    narrower ones as two's complement, nonzero into bool True), but a float into an integer dtype only when it is
+    finite and its truncation lies in that dtype's range (torch's result for others is the platform's, not a
+    number's), and complex only into complex (the library has no complex tensors; torch drops the imaginary part)."""
+    target_kind = np.dtype(target_dtype).kind
+    if array.dtype.kind == "c" or target_kind == "c":
+        return np.can_cast(array.dtype, target_dtype, casting="same_kind")
+    if array.dtype.kind != "f" or target_kind not in "iu":
+        return True
     limits = np.iinfo(target_dtype)
     with np.errstate(invalid="ignore"):
-        return bool(np.all((array == np.trunc(array)) & (array >= limits.min) & (array <= limits.max)))
+        whole = np.trunc(array)  # float(max) + 1 is 2**bits (exactly) for every integer dtype
+        return bool(np.all((whole >= limits.min) & (whole < float(limits.max) + 1)))
 
 
 # -- hooks common to all modules (torch's nn.modules.module.register_module_*) ----------------------------------

@@ -300,7 +300,7 @@ def test_a_model_value_the_module_refuses_leaves_the_optimizer_untouched(tmp_pat
     model(np.ones((4, 2), np.float32)).sum().backward()
     optimizer.step()
     state = model.state_dict()
-    state["1.num_batches_tracked"] = np.array(5.5)  # the header (a float scalar) passes, the value cannot be a count
+    state["1.num_batches_tracked"] = np.array(np.nan)  # the header (a float scalar) passes, the value cannot be a count
     path = serialization.save(state, tmp_path / "m.npz", optimizer=optimizer)
     fresh = nn.Sequential(nn.Linear(2, 3, rng=1), nn.BatchNorm1d(3))
     fresh_optimizer = nn.optim.SGD(fresh.parameters(), lr=0.5)
@@ -336,17 +336,20 @@ def test_adam_state_round_trips_and_training_continues_identically(tmp_path):
     _assert_states_equal(clone.state_dict(), model.state_dict())
 
 
-def test_a_counter_saved_as_a_whole_float_loads_into_its_integer_buffer():
+def test_a_counter_saved_as_a_float_loads_into_its_integer_buffer_truncated():
     norm = nn.BatchNorm1d(3)
     state = norm.state_dict()
     state["num_batches_tracked"] = np.array(5.0)  # as a state converted through floats holds it
     norm.load_state_dict(state)
     assert norm.num_batches_tracked.dtype == np.int64 and int(norm.num_batches_tracked) == 5
-    for fraction in (5.5, np.nan, 1e300):
+    state["num_batches_tracked"] = np.array(6.5)  # truncated, as torch's copy_ casts
+    norm.load_state_dict(state)
+    assert int(norm.num_batches_tracked) == 6
+    for fraction in (np.nan, 1e300):
         state["num_batches_tracked"] = np.array(fraction)
         with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
             norm.load_state_dict(state)
-        assert int(norm.num_batches_tracked) == 5  # nothing half-changed
+        assert int(norm.num_batches_tracked) == 6  # nothing half-changed
 
 
 def test_load_gives_back_the_modes_the_model_was_saved_in(tmp_path):
@@ -391,7 +394,7 @@ def test_a_module_with_a_weight_norm_hook_is_saved_without_a_record_and_loads_in
 
 
 def test_model_values_are_validated_before_the_optimizer_is_touched(tmp_path):
-    # the headers fit (a float64 scalar for the int64 num_batches_tracked may hold a whole number); the value 2.5
+    # the headers fit (a float64 scalar for the int64 num_batches_tracked may hold a count); the value NaN
     # does not: refused before the optimizer loads, so neither the optimizer nor the module changes
     calls = []
 
@@ -403,7 +406,7 @@ def test_model_values_are_validated_before_the_optimizer_is_touched(tmp_path):
             calls.append(state)
 
     state = _trained(1).state_dict()
-    state["2.num_batches_tracked"] = np.array(2.5)
+    state["2.num_batches_tracked"] = np.array(np.nan)
     path = serialization.save(state, tmp_path / "m.npz", optimizer=Recorder())
     model = _model(seed=2)
     before = {k: v.copy() for k, v in model.state_dict().items()}

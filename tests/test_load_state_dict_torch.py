@@ -1,0 +1,91 @@
+"""``load_state_dict`` as torch's: the casts its ``copy_`` makes between real dtypes, and the state dict's
+``_metadata`` (each module's ``_version``) handed to ``_load_from_state_dict``; compared with torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+tnn = torch.nn
+
+
+def _with_buffer(lib, values):
+    layer = lib.Linear(1, 1)
+    layer.register_buffer("mask", values)
+    return layer
+
+
+def _loaded_buffer(lib, buffer, given):
+    """The buffer ``mask`` (made from ``buffer``) after loading ``given`` into it, as a list."""
+    make = (lambda a: torch.from_numpy(np.array(a))) if lib is tnn else Tensor
+    layer = _with_buffer(lib, make(buffer))
+    state = dict(layer.state_dict())
+    state["mask"] = make(given)
+    layer.load_state_dict(state)
+    return np.asarray(layer.mask).tolist()
+
+
+# -- F9: the casts of torch's copy_ ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("buffer", "given"),
+    [
+        (np.array([True, False, True]), np.array([0, 1, -2])),  # int -> bool: nonzero is True
+        (np.array([True, False, True]), np.array([0.0, 0.25, -3.0], np.float32)),  # float -> bool
+        (np.array([1, 2], np.int64), np.array([3.7, -3.7])),  # float -> int: truncated toward zero
+        (np.array([1, 2], np.int32), np.array([7.9, -0.5])),
+        (np.array([1, 2], np.uint8), np.array([-1, 300])),  # int -> int: wrapped, as two's complement
+        (np.array([1, 2], np.uint8), np.array([255.9, 0.5], np.float32)),
+        (np.array([1.0, 2.0], np.float32), np.array([True, False])),  # bool -> float
+        (np.array([1.0, 2.0], np.float32), np.array([2**40, -3])),  # int -> float
+    ],
+    ids=["int-bool", "float-bool", "float-int64", "float-int32", "int-uint8", "float-uint8", "bool-float", "int-float"],
+)
+def test_a_buffer_takes_any_real_dtype_cast_as_torchs_copy(buffer, given):
+    assert _loaded_buffer(nn, buffer, given) == _loaded_buffer(tnn, buffer, given)
+
+
+def test_a_fractional_num_batches_tracked_is_truncated_as_torchs():
+    counts = []
+    for lib, make in ((nn, Tensor), (tnn, torch.tensor)):
+        norm = lib.BatchNorm1d(2)
+        state = dict(norm.state_dict())
+        state["num_batches_tracked"] = make(np.float32(3.7))
+        norm.load_state_dict(state)
+        counts.append((int(norm.num_batches_tracked), str(norm.num_batches_tracked.dtype).rsplit(".", 1)[-1]))
+    assert counts[0] == counts[1] == (3, "int64")
+
+
+def test_a_parameter_takes_integers_and_booleans_cast_to_its_dtype_as_torchs():
+    weights = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        layer = lib.Linear(2, 1)
+        state = dict(layer.state_dict())
+        state["weight"], state["bias"] = make(np.array([[3, -1]])), make(np.array([True]))
+        layer.load_state_dict(state)
+        weights.append((layer.weight.detach().numpy().tolist(), layer.bias.detach().numpy().tolist()))
+    assert weights[0] == weights[1]
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, 1e300, 2.0**63], ids=["nan", "inf", "huge", "int64-max-plus-one"])
+def test_a_float_without_an_integer_value_is_refused_and_nothing_changes(value):
+    norm = nn.BatchNorm1d(2)
+    state = dict(norm.state_dict())
+    state["running_mean"] = np.array([5.0, 6.0], np.float32)
+    state["num_batches_tracked"] = np.array(value)
+    with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
+        norm.load_state_dict(state)
+    assert int(norm.num_batches_tracked) == 0 and norm.running_mean.tolist() == [0.0, 0.0]
+
+
+def test_a_complex_value_is_refused_by_name_and_nothing_changes():
+    layer = nn.Linear(2, 1)
+    before = layer.weight.detach().numpy().copy()
+    state = dict(layer.state_dict())
+    state["weight"], state["bias"] = np.ones((1, 2), np.complex64), np.zeros(1, np.float64)
+    with pytest.raises(nn.StateDictError, match=r"weight \(\(1, 2\) complex64 cannot become float32\)"):
+        layer.load_state_dict(state)
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), before)
