@@ -665,7 +665,9 @@ class Module:
         parameters, then its buffers, then its sub-modules').
 
         As torch's, a parameter or buffer reachable under several names (tied weights, a module
-        used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
+        used twice) has an entry under each name. Value parameters become 0-d float64 arrays. The dict's
+        ``_metadata`` (torch's) maps each module's prefix (``""``, ``"0"``, ``"0.bn"``) to ``{"version":
+        module._version}``; ``load_state_dict`` hands each module its entry (``local_metadata``).
         ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves;
         ``destination`` (a mapping) receives the entries and is returned, as torch's. The hooks of
         :meth:`register_state_dict_pre_hook` and :meth:`register_state_dict_post_hook` run in torch's order. As torch's, the three may
@@ -686,6 +688,12 @@ class Module:
             prefix = given.get("prefix", prefix)
             keep_vars = given.get("keep_vars", keep_vars)
         state: Any = OrderedDict() if destination is None else destination
+        if destination is None:
+            state._metadata = OrderedDict()
+        metadata = getattr(state, "_metadata", None)
+        if metadata is not None:  # torch's: each module's _version under its prefix (without the final '.')
+            for name, module in self.named_modules(remove_duplicate=False):
+                metadata[prefix + name if name else prefix[:-1]] = {"version": getattr(module, "_version", 1)}
         if any(
             _STATE_PRE_HOOKS in m.__dict__ or _STATE_POST_HOOKS in m.__dict__ or _writes_own_state(m, m is self)
             for m in self.modules()

@@ -42,6 +42,8 @@ class _NormBase(Module):
 
     #: torch fills in a missing count (checkpoints from before it existed): the current one is kept.
     optional_state = ("num_batches_tracked",)
+    #: torch's state dict version of the norms (2: since ``num_batches_tracked``).
+    _version = 2
 
     def __init__(
         self,

@@ -89,3 +89,58 @@ def test_a_complex_value_is_refused_by_name_and_nothing_changes():
     with pytest.raises(nn.StateDictError, match=r"weight \(\(1, 2\) complex64 cannot become float32\)"):
         layer.load_state_dict(state)
     np.testing.assert_array_equal(layer.weight.detach().numpy(), before)
+
+
+# -- F4: the state dict's _metadata ------------------------------------------------------------------------------
+def _normalizing_model(lib):
+    return lib.Sequential(
+        lib.Linear(2, 3), lib.BatchNorm1d(3), lib.Sequential(lib.InstanceNorm1d(3), lib.LayerNorm(3)), lib.ReLU()
+    )
+
+
+@pytest.mark.parametrize("prefix", ["", "model."])
+def test_state_dict_metadata_gives_each_modules_version_under_its_prefix_as_torchs(prefix):
+    ours, theirs = (_normalizing_model(lib).state_dict(prefix=prefix)._metadata for lib in (nn, tnn))
+    assert list(ours.items()) == list(theirs.items())
+    assert ours[prefix + "1"] == {"version": 2}
+
+
+def test_a_given_destination_without_metadata_gets_none_as_torchs():
+    destinations = [{}, {}]
+    for lib, destination in zip((nn, tnn), destinations):
+        lib.Linear(1, 1).state_dict(destination=destination)
+    assert [hasattr(d, "_metadata") for d in destinations] == [False, False]
+
+
+def _versioned(lib, seen):
+    class Versioned(lib.Module):
+        _version = 3
+
+        def __init__(self):
+            super().__init__()
+            self.inner = lib.Linear(1, 1)
+
+        def _load_from_state_dict(self, state, prefix, local_metadata, *rest):
+            seen.append(local_metadata.get("version"))
+            super()._load_from_state_dict(state, prefix, local_metadata, *rest)
+
+    return lib.Sequential(Versioned())
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["state_dict", "plain dict"])
+def test_load_state_dict_passes_each_modules_metadata_to_load_from_state_dict_as_torchs(plain):
+    seen = {nn: [], tnn: []}
+    for lib in (nn, tnn):
+        model = _versioned(lib, seen[lib])
+        state = model.state_dict()
+        model.load_state_dict(dict(state) if plain else state)
+    assert seen[nn] == seen[tnn] == [None if plain else 3]
+
+
+def test_state_dict_metadata_survives_a_deep_copy_and_reaches_the_load():
+    import copy
+
+    seen = []
+    model = _versioned(nn, seen)
+    model.load_state_dict(copy.deepcopy(model.state_dict()))
+    assert seen == [3]
