@@ -9,12 +9,13 @@ through the module: the full hooks see ``(grad_input, grad_output)`` and may rep
 Covered: a ``forward`` whose positional arguments are Tensors or other objects (only Tensors get a gradient
 entry, zeros for one that got no gradient; keyword arguments get none, as torch) and whose result is a Tensor
 or a tuple (its items that are not Tensors, such as the LSTM's ``(h, c)`` pair, get None, as torch). Any other
-result (a Value, a list, a dict) is a TypeError naming what is supported, rather than hooks that silently never
-run.
+result (a list, a dict, None) is passed on unchanged with torch's UserWarning: that call's hooks do not run, its
+backward does (a scalar Value is a TypeError: the hooks work on Tensor modules).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from autograd import Tensor, Value, is_grad_enabled
 from autograd.function import Function, FunctionContext
 
 from .module_global_hooks import hooks_of
+from .warning_site import user_stacklevel
 
 __all__ = ["BackwardHookCall", "backward_hook_call"]
 
@@ -112,12 +114,19 @@ class BackwardHookCall:
     def wrap_outputs(self, output: Any) -> Any:
         """``output`` with its Tensors passed through the outputs' identity (when one of them requires grad)."""
         several = isinstance(output, tuple)
-        if not several and not isinstance(output, Tensor):
+        if isinstance(output, Value):
             raise TypeError(
-                f"{type(self.module).__name__}: full backward hooks need a forward that returns a Tensor or a "
-                f"tuple (of Tensors and other objects), got a {type(output).__name__}"
-                + (" (hooks work on Tensor modules, not scalar Value ones)" if isinstance(output, Value) else "")
+                f"{type(self.module).__name__}: full backward hooks need a forward that returns a Tensor or a tuple "
+                "of Tensors, got a Value (hooks work on Tensor modules, not scalar Value ones)"
             )
+        if not several and not isinstance(output, Tensor):
+            warnings.warn(
+                f"{type(self.module).__name__}: for backward hooks to be called, module output should be a Tensor or "
+                f"a tuple of Tensors but received {type(output)} (its backward hooks do not run for this call)",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+            return output
         outputs = output if several else (output,)
         positions = [index for index, item in enumerate(outputs) if isinstance(item, Tensor)]
         if not is_grad_enabled() or not any(outputs[index].requires_grad for index in positions):

@@ -474,7 +474,7 @@ def test_full_backward_hook_handle_removes_it_and_with_block_too():
     assert calls == [2, 1]
 
 
-def test_full_backward_hooks_do_nothing_under_no_grad_and_reject_non_tensor_outputs():
+def test_full_backward_hooks_do_nothing_under_no_grad_and_reject_value_outputs():
     from autograd import Value, no_grad
 
     layer = nn.Linear(3, 2, rng=0)
