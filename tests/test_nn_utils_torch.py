@@ -77,3 +77,49 @@ def test_vector_to_parameters_refuses_what_torch_refuses_and_changes_nothing(vec
     with pytest.raises(torch_error):
         nn.utils.vector_to_parameters(Tensor(vector.copy()), ours)
     assert all(np.all(p.data == 7.0) and p.dtype == np.float64 for p in ours)
+
+
+# -- F12: parametrizing a buffer ------------------------------------------------------------------------------
+def _doubling(lib):
+    class Doubling(lib.Module):
+        def forward(self, x):
+            return x * 2
+
+        def right_inverse(self, x):
+            return x / 2
+
+    return Doubling()
+
+
+def _buffer_state(lib, module):
+    names = [name for name, _ in module.named_buffers()]
+    return sorted(module.state_dict()), names, [name for name, _ in module.named_parameters()]
+
+
+def _parametrized_buffer(lib, make):
+    module = lib.Linear(2, 2)
+    module.register_buffer("scale", make(np.array([1.0, 3.0, 5.0], np.float32)))
+    lib.utils.parametrize.register_parametrization(module, "scale", _doubling(lib))
+    return module
+
+
+def test_a_buffer_can_be_parametrized_as_torchs():
+    results = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        module = _parametrized_buffer(lib, make)
+        read = np.asarray(module.scale.detach()).tolist()
+        module.scale = make(np.array([2.0, 2.0, 8.0], np.float32))  # stored through right_inverse
+        original = np.asarray(module.parametrizations.scale.original).tolist()
+        results.append((read, original, np.asarray(module.scale.detach()).tolist(), _buffer_state(lib, module)))
+    assert results[0] == results[1]
+    assert results[0][0] == [1.0, 3.0, 5.0]  # 2 * right_inverse(scale)
+
+
+@pytest.mark.parametrize("leave_parametrized", [True, False])
+def test_removing_a_buffers_parametrization_leaves_a_buffer_as_torchs(leave_parametrized):
+    results = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        module = _parametrized_buffer(lib, make)
+        lib.utils.parametrize.remove_parametrizations(module, "scale", leave_parametrized=leave_parametrized)
+        results.append((np.asarray(module.scale).tolist(), _buffer_state(lib, module)))
+    assert results[0] == results[1]

@@ -7,7 +7,8 @@ As torch's: the module's class becomes a subclass named ``Parametrized<Class>`` 
 does not raise NotImplementedError), or
 ``original0``, ``original1``, ... when ``right_inverse`` returns several tensors; several parametrizations of one
 tensor run in registration order; assigning ``layer.weight = value`` stores ``right_inverse(value)``;
-``remove_parametrizations`` puts a Parameter back (the parametrized value, or ``original``).
+``remove_parametrizations`` puts a Parameter back (the parametrized value, or ``original``). A buffer can be
+parametrized too (its stored tensors are buffers, and it is a buffer again after ``remove_parametrizations``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from autograd import Node, Tensor, as_tensor, no_grad
+import numpy as np
+
+from autograd import Node, Tensor, as_tensor, from_numpy, no_grad
 
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
@@ -37,12 +40,16 @@ class ParametrizationList(ModuleList):
     """The parametrizations of one tensor, applied in order, and the tensors they start from: ``original``, or
     ``original0``, ``original1``, ... when the first parametrization's ``right_inverse`` returns a sequence."""
 
-    def __init__(self, modules: list[Module], original: Parameter, unsafe: bool = False) -> None:
+    def __init__(self, modules: list[Module], original: Parameter | Tensor | np.ndarray, unsafe: bool = False) -> None:
+        """``original`` is the Parameter, or the buffer (a Tensor or an array), being parametrized; a buffer's stored
+        tensors are buffers of this list, as torch's."""
         super().__init__(modules)
         self.unsafe = unsafe
         shape, dtype = original.shape, original.dtype  # what the parametrized tensor must keep (before right_inverse)
+        is_buffer = not isinstance(original, Parameter)
         with no_grad():
-            stored: Any = original
+            stored: Any = _as_node(original)
+            unchanged = stored
             for module in reversed(list(self)):
                 inverse = getattr(module, "right_inverse", None)
                 if inverse is not None:
@@ -51,21 +58,32 @@ class ParametrizationList(ModuleList):
         self.is_tensor = isinstance(stored, Node) or not isinstance(stored, (tuple, list))
         if self.is_tensor:
             stored = as_tensor(stored)
-            if stored is not original:  # the Parameter object stays; it holds the right inverse's values
-                original._data = stored._data.astype(original.dtype, copy=True)
-            self.original = original
+            if is_buffer:
+                self.register_buffer("original", original if stored is unchanged else stored._data.astype(dtype))
+            else:
+                if stored is not original:  # the Parameter object stays; it holds the right inverse's values
+                    original._data = stored._data.astype(original.dtype, copy=True)
+                self.original = original
             self.ntensors = 1
         else:
             for index, part in enumerate(stored):
-                parameter = Parameter(as_tensor(part)._data.copy())
-                parameter.requires_grad = original.requires_grad
-                setattr(self, f"original{index}", parameter)
+                data = as_tensor(part)._data.copy()
+                if is_buffer:
+                    self.register_buffer(f"original{index}", data)
+                else:
+                    parameter = Parameter(data)
+                    parameter.requires_grad = original.requires_grad
+                    setattr(self, f"original{index}", parameter)
             self.ntensors = len(stored)
         if not unsafe:
             self._check_value(self(), shape, dtype, "register_parametrization")
 
-    def _originals(self) -> list[Tensor]:
+    def _stored(self) -> list[Parameter | Tensor | np.ndarray]:
+        """The stored tensors as this list holds them (Parameters, or a buffer's Tensors or arrays)."""
         return [self.original] if self.is_tensor else [getattr(self, f"original{i}") for i in range(self.ntensors)]
+
+    def _originals(self) -> list[Tensor]:
+        return [_as_node(stored) for stored in self._stored()]
 
     def forward(self) -> Tensor:
         """The parametrized tensor: the first parametrization of the stored tensors, then each next one."""
@@ -87,8 +105,11 @@ class ParametrizationList(ModuleList):
                     )
                 value = inverse(value)
             parts = [value] if self.is_tensor else list(value)
-            for original, part in zip(self._originals(), parts):
-                original.copy_(as_tensor(part))
+            for original, part in zip(self._stored(), parts):
+                if isinstance(original, Node):
+                    original.copy_(as_tensor(part))
+                else:  # a buffer's array, written in place as copy_ would
+                    original[...] = as_tensor(part)._data
 
     @staticmethod
     def _check_value(value: Any, shape: tuple[int, ...], dtype: Any, where: str) -> None:
@@ -100,6 +121,11 @@ class ParametrizationList(ModuleList):
                 f"{where}: the parametrization changes the tensor's shape or dtype ({shape}, {dtype}"
                 f" to {value.shape}, {value.dtype}); pass unsafe=True to allow it"
             )
+
+
+def _as_node(stored: Any) -> Any:
+    """A stored tensor as the parametrizations see it: a buffer's array as a Tensor sharing its memory."""
+    return from_numpy(stored) if isinstance(stored, np.ndarray) else stored
 
 
 class _Caches(threading.local):
@@ -194,12 +220,13 @@ def register_parametrization(
         plist.append(parametrization)
         return module
     original = module.__dict__.get(tensor_name)
-    if not isinstance(original, Parameter):
+    if not (isinstance(original, Parameter) or (original is not None and tensor_name in module._buffer_names())):
         raise ValueError(
-            f"register_parametrization: {type(module).__name__} has no Parameter {tensor_name!r} to parametrize"
+            f"register_parametrization: {type(module).__name__} has no Parameter {tensor_name!r} (nor a buffer of "
+            "that name) to parametrize"
         )
     plist = ParametrizationList([parametrization], original, unsafe=unsafe)
-    del module.__dict__[tensor_name]
+    delattr(module, tensor_name)  # (a buffer stops being one)
     if "parametrizations" not in module.__dict__:
         module.parametrizations = ModuleDict()
     module.parametrizations[tensor_name] = plist
@@ -224,17 +251,22 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     if not is_parametrized(module, tensor_name):
         raise ValueError(f"remove_parametrizations: {type(module).__name__} has no parametrization of {tensor_name!r}")
     plist = module.parametrizations[tensor_name]
+    first = plist._stored()[0]
     if leave_parametrized:
         with no_grad():
             value = plist()
-        if plist.is_tensor:
-            parameter = plist.original
+        if plist.is_tensor and isinstance(first, Parameter):
+            parameter = first
             parameter._data = value._data.astype(parameter.dtype, copy=True)
-        else:
+        elif plist.is_tensor:
+            parameter = value._data.astype(first.dtype, copy=True)
+        elif isinstance(first, Parameter):
             parameter = Parameter(value._data.copy())
-            parameter.requires_grad = plist.original0.requires_grad
+            parameter.requires_grad = first.requires_grad
+        else:
+            parameter = value._data.copy()
     elif plist.is_tensor:
-        parameter = plist.original
+        parameter = first
     else:
         raise ValueError(
             "remove_parametrizations: leave_parametrized=False needs a single stored tensor, but the parametrization "
@@ -245,7 +277,10 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     if not len(module.parametrizations):
         del module.parametrizations
         module.__class__ = type(module)._original_class
-    module.register_parameter(tensor_name, parameter)
+    if isinstance(parameter, Parameter):
+        module.register_parameter(tensor_name, parameter)
+    else:  # a parametrized buffer stays a buffer, as torch's
+        module.register_buffer(tensor_name, parameter)
     return module
 
 
