@@ -574,10 +574,10 @@ class Module:
 
         ``array`` is an ndarray, a Tensor that needs no gradient, or None (kept as an
         attribute, left out of ``state_dict``). Re-assigning the attribute keeps it a buffer.
-        With ``persistent=False`` (as torch) it is listed by ``buffers()`` and cast by ``to()`` but left out of
+        With ``persistent=False`` (or 0, as torch) it is listed by ``buffers()`` and cast by ``to()`` but left out of
         ``state_dict`` and ``load_state_dict``.
         """
-        if not isinstance(persistent, (bool, np.bool_)):
+        if not isinstance(persistent, (bool, np.bool_, int, np.integer)):  # 0 and 1 as torch's; a string is a slip
             raise TypeError(f"register_buffer: persistent must be True or False, got {persistent!r}")
         if not isinstance(name, str):
             raise TypeError(f"register_buffer: the name must be a string, got {type(name).__name__}")
@@ -623,11 +623,12 @@ class Module:
         """All buffers, in definition order (a list that ``next()`` also reads, as ``parameters()``)."""
         return MemberList(buffer for _, buffer in self.named_buffers(recurse=recurse))
 
-    def get_buffer(self, target: str) -> np.ndarray | Tensor:
-        """The buffer at the dotted path ``target`` (``"0.running_mean"``); AttributeError if there is none."""
+    def get_buffer(self, target: str) -> np.ndarray | Tensor | None:
+        """The buffer at the dotted path ``target`` (``"0.running_mean"``; None for a buffer registered as None, as
+        torch's); AttributeError if there is none."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
-        if name not in module._buffer_names() or getattr(module, name) is None:
+        if name not in module._buffer_names():
             raise AttributeError(f"get_buffer: {target!r} is not a buffer of {type(self).__name__}")
         return getattr(module, name)
 

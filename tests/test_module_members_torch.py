@@ -194,3 +194,25 @@ def test_deleting_a_parameter_a_buffer_and_a_module_dict_entry_by_name_as_torchs
         del heads.a
         results.append((sorted(layer.state_dict()), list(layer._buffers), hasattr(layer, "weight"), list(heads)))
     assert results[0] == results[1]
+
+
+# -- F13: buffers ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persistent", [0, 1, np.int64(0)])
+def test_register_buffer_takes_an_integer_persistent_flag_as_torchs(persistent):
+    keys = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        layer = lib.Linear(1, 1)
+        layer.register_buffer("mask", make(np.zeros(1, np.float32)), persistent=persistent)
+        keys.append(sorted(layer.state_dict()))
+    assert keys[0] == keys[1]
+
+
+def test_get_buffer_of_a_buffer_registered_as_none_is_none_as_torchs():
+    for lib in (nn, tnn):
+        holder = lib.Sequential(lib.Linear(1, 1))
+        holder[0].register_buffer("mask", None)
+        assert holder.get_buffer("0.mask") is None
+    with pytest.raises(AttributeError):
+        holder.get_buffer("0.weight")
+    with pytest.raises(AttributeError):
+        nn.Sequential(nn.Linear(1, 1)).get_buffer("0.weight")
