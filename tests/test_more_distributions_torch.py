@@ -265,7 +265,7 @@ def test_low_rank_multivariate_normal_shapes_and_argument_errors():
 )
 def test_invalid_parameters_raise_value_error_as_torch(name, keywords):
     with pytest.raises(ValueError):
-        getattr(td, name)(**{k: torch.tensor(v) for k, v in keywords.items()})
+        getattr(td, name)(**{k: torch.tensor(v) for k, v in keywords.items()}, validate_args=True)
     with pytest.raises(ValueError, match="Expected parameter"):
         getattr(ours, name)(**{k: autograd.tensor(v) for k, v in keywords.items()})
 
@@ -282,7 +282,10 @@ def test_invalid_parameters_raise_value_error_as_torch(name, keywords):
 )
 def test_values_outside_the_support_raise_value_error_as_torch(name, keywords, value):
     with pytest.raises(ValueError):
-        getattr(td, name)(**{k: torch.tensor(v) for k, v in keywords.items()}).log_prob(torch.tensor(value))
+        # (validate_args named: torch's default can be switched off by code run before)
+        getattr(td, name)(**{k: torch.tensor(v) for k, v in keywords.items()}, validate_args=True).log_prob(
+            torch.tensor(value)
+        )
     with pytest.raises(ValueError, match="support"):
         getattr(ours, name)(**{k: autograd.tensor(v) for k, v in keywords.items()}).log_prob(autograd.tensor(value))
 
