@@ -33,6 +33,7 @@ from . import shared_math
 from .core import Node
 from .op import Op
 from .shared_math import exp, sigmoid
+from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 
 #: Python's number types: a special function of one gives a float.
 _PLAIN = (float, int, bool)
@@ -636,11 +637,15 @@ _ROOT_HALF = math.sqrt(0.5)
 
 
 #: The regularized incomplete gamma functions' iterations stop when a term (series) or a factor (continued fraction)
-#: changes the result by less than this, or after _GAMMA_ITERATIONS rounds (the series needs about 9 sqrt(a) terms
-#: where x is near a: 90,000 at a = 1e8).
+#: changes the result by less than this, or after _GAMMA_ITERATIONS rounds (a guard: where x is near a they would
+#: need about 9 sqrt(a) steps, but there, from a = 20, Temme's expansion is used instead; outside |x - a| < 0.3 a
+#: they take a few hundred at most).
 _GAMMA_TOLERANCE = np.finfo(np.float64).eps / 2
 _GAMMA_ITERATIONS = 100_000
 _TINY = 1e-300
+#: Temme's uniform expansion (:mod:`autograd.uniform_gamma_expansion`) gives P and Q for a > 20, |x - a| < 0.3 a.
+_UNIFORM_FROM = 20.0
+_UNIFORM_WIDTH = 0.3
 
 
 #: From here up, :func:`_log_gamma_prefactor` takes Stirling's form (its series for log Gamma(a + 1)'s remainder,
@@ -658,13 +663,7 @@ def _log_gamma_prefactor(a: np.ndarray, x: np.ndarray) -> np.ndarray:
         if not large.any():
             return direct
         big, near = a[large], x[large]
-        mu = (near - big) / big
-        small = np.abs(mu) < 0.01
-        h = np.where(small, 0.0, mu - np.log1p(np.where(small, 0.0, mu)))
-        series = np.zeros_like(mu)
-        for k in range(12, 1, -1):  # h(mu) = mu^2/2 - mu^3/3 + mu^4/4 - ..., to mu^12 (below 1e-24 for |mu| < 0.01)
-            series = (series + (-1) ** k / k) * mu
-        h = np.where(small, series * mu, h)
+        h = mu_minus_log1p((near - big) / big)
         inverse_square = 1 / (big * big)
         stirling = (1 / 12 - inverse_square * (1 / 360 - inverse_square * (1 / 1260 - inverse_square / 1680))) / big
         direct[large] = -big * h - 0.5 * np.log(2 * math.pi * big) - stirling
@@ -719,8 +718,9 @@ def _upper_gamma_fraction(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(P(a, x), Q(a, x)) = (gamma(a, x), Gamma(a, x)) / Gamma(a), the lower and upper regularized incomplete gamma
-    functions, in float64, each computed where it is the smaller one (the other is 1 minus it): by its series
-    where x < a + 1, by its continued fraction elsewhere. torch's values at the edges: P(a, 0) = 0 and P(0, x) = 1
+    functions, in float64, each computed where it is the smaller one (the other is 1 minus it): by Temme's uniform
+    expansion for a > 20 with |x - a| < 0.3 a, else by P's series where x < a + 1 and Q's continued fraction
+    elsewhere. torch's values at the edges: P(a, 0) = 0 and P(0, x) = 1
     (x > 0), P(a, inf) = 1 and P(inf, x) = 0 (finite x); nan where a < 0, x < 0, a = x = 0, a = x = inf or either
     is nan."""
     a, x = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
@@ -732,6 +732,11 @@ def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nd
     lower[all_upper], upper[all_upper] = 0.0, 1.0
     lower[all_lower], upper[all_lower] = 1.0, 0.0
     inner = valid & ~all_upper & ~all_lower
+    with np.errstate(invalid="ignore"):  # (inf - inf at a = x = inf, an edge above)
+        uniform = inner & (a > _UNIFORM_FROM) & (np.abs(x - a) < _UNIFORM_WIDTH * a)
+    if uniform.any():
+        lower[uniform], upper[uniform] = uniform_regularized_gammas(a[uniform], x[uniform], _erfc)
+    inner &= ~uniform
     by_series = inner & (x < a + 1)
     if by_series.any():
         smaller = _lower_gamma_series(a[by_series], x[by_series])
@@ -745,13 +750,20 @@ def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def _gamma_density(a: Any, x: Any) -> Any:
     """x^(a-1) e^-x / Gamma(a), the derivative of P(a, x) in x (arrays, or nodes under create_graph): 1 at x = 0
-    for a = 1 (the limit; torch's gives nan there), 0 at x = inf."""
+    for a = 1 (the limit; torch's gives nan there), 0 at x = inf. For arrays with a >= 20 it is a / x times
+    :func:`_log_gamma_prefactor`'s exponential (Stirling's form), as (a - 1) log x - x - lgamma(a) would cancel
+    (at a = 1e12 it kept two digits)."""
     if isinstance(a, Node) or isinstance(x, Node):
         return exp((a - 1).xlogy(x) - x - lgamma(a))
     with np.errstate(all="ignore"):
-        a64, x64 = np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64)
+        a64, x64 = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
         power = np.where(a64 == 1, 0.0, (a64 - 1) * np.log(x64))
-        return np.where(np.isposinf(x64), 0.0, np.exp(power - x64 - _log_gamma(a64)))
+        density = np.exp(power - x64 - _log_gamma(a64))
+        large = (a64 >= _STIRLING_FROM) & (x64 > 0) & np.isfinite(x64) & np.isfinite(a64)
+        if large.any():
+            big, near = a64[large], x64[large]
+            density[large] = np.exp(_log_gamma_prefactor(big, near)) * big / near
+        return np.where(np.isposinf(x64), 0.0, density)
 
 
 def _gamma_concentration_rule(g: Any, out: Any, a: Any, x: Any) -> Any:
@@ -788,11 +800,10 @@ def _incomplete_gamma(op: Op, values: Any, a: Any, x: Any) -> Any:
 def gammainc(a: Any, x: Any) -> Any:
     """The regularized lower incomplete gamma function P(a, x) = 1 / Gamma(a) integral_0^x t^(a-1) e^-t dt (torch's
     special.gammainc, igamma), for a >= 0 and x >= 0 (nan elsewhere; see :func:`_regularized_gammas` for the edges):
-    Gamma(a, 1)'s cdf at x. In float64, by the series where x < a + 1 and by 1 - Q's continued fraction elsewhere,
-    to about 1e-14 relative (the prefactor x^a e^-x / Gamma(a) in Stirling's form from a = 20: see
-    :func:`_log_gamma_prefactor`). Both need about 9 sqrt(a) steps where x is near a; an entry not converged after
-    100,000 (a beyond about 1e8, near x) is nan, not a wrong number. d/dx = x^(a-1) e^-x / Gamma(a); d/da is not
-    implemented (as torch's)."""
+    Gamma(a, 1)'s cdf at x. In float64, to about 1e-13 relative: for a > 20 with |x - a| < 0.3 a by Temme's uniform
+    asymptotic expansion (:mod:`autograd.uniform_gamma_expansion`), elsewhere by the series where x < a + 1 and by
+    1 - Q's continued fraction beyond (the prefactor x^a e^-x / Gamma(a) in Stirling's form from a = 20: see
+    :func:`_log_gamma_prefactor`). d/dx = x^(a-1) e^-x / Gamma(a); d/da is not implemented (as torch's)."""
     return _incomplete_gamma(_GAMMAINC, _gammainc_values, a, x)
 
 

@@ -61,12 +61,67 @@ def test_a_large_a_near_its_centre_keeps_full_precision():
         assert gammaincc(float(n), x) == pytest.approx(_decimal_poisson_upper(n, x), rel=1e-13)
 
 
-def test_an_entry_whose_series_does_not_converge_is_nan_not_a_wrong_number():
-    """Near x = a = 1e10 the series would need about 9e5 terms: past the 100,000 allowed, nan (torch's asymptotic
-    form gives a number there); the entries beside it converge and keep their values."""
-    result = gammainc(np.array([1e10, 3.0]), np.array([1e10, 2.0]))
-    assert math.isnan(result[0])
+#: (a, x, P(a, x), Q(a, x)) for large a near x, where the series and the continued fraction would need about
+#: 9 sqrt(a) steps (and gave nan); the values came from mpmath at 60 digits (mpmath.gammainc for a <= 1e5; above, the
+#: gamma density integrated by mpmath.quad in t = a + s sqrt(a), checked against mpmath.gammainc at a = 2e5 to 1e-34).
+_LARGE_A_REFERENCE = [
+    (1e9, 0.99999e9, 0.37591841714617018, 0.62408158285382982),
+    (5e8, 5e8, 0.50000594708038724, 0.49999405291961276),
+    (2.5e8, 2.5e8, 0.50000841044174025, 0.49999158955825975),
+    (524944574.37776965, 524840184.04668677, 2.6007067157638184e-6, 0.99999739929328424),
+    (1e12, 1e12 + 2e6, 0.97724981406088128, 0.022750185939118725),
+    (1e15, 1e15 - 3e7, 0.17139085584209238, 0.82860914415790762),
+    (25.0, 21.0, 0.21784498118611436, 0.78215501881388564),
+    (150.0, 170.0, 0.94436556868980671, 0.055634431310193294),
+    (1e5, 1.02e5, 0.99999999983493939, 1.6506061359362834e-10),
+    (3e3, 2.5e3, 1.7368408303344989e-22, 1.0),
+]
+
+
+@pytest.mark.parametrize("a, x, lower, upper", _LARGE_A_REFERENCE)
+def test_large_a_near_x_takes_the_uniform_expansion_to_high_precision(a, x, lower, upper):
+    assert gammainc(a, x) == pytest.approx(lower, rel=5e-15)
+    assert gammaincc(a, x) == pytest.approx(upper, rel=5e-15)
+
+
+def test_an_array_mixing_large_and_small_a_gives_each_entry_its_value():
+    result = gammainc(np.array([1e10, 3.0, 1e10]), np.array([1e10, 2.0, 1e10 + 1e5]))
     assert result[1] == pytest.approx(1 - math.exp(-2.0) * (1 + 2.0 + 2.0), rel=1e-14)
+    assert 0.5 < result[0] < 0.5 + 1e-5  # P(a, a) = 1/2 + 1/(3 sqrt(2 pi a)) + ...
+    assert result[2] == pytest.approx(0.5 * math.erfc(-1 / math.sqrt(2)), rel=1e-5)  # about Phi(1): one sd above
+
+
+def test_the_expansion_coefficients_are_temmes():
+    """C_0(eta) = -1/3 + eta/12 - 2 eta^2/135 + eta^3/864 + ..., C_1(eta) = -1/540 - eta/288 + eta^2/378 + ... and
+    C_2(0) = 25/6048, as published (DiDonato and Morris 1986, Table 1's d_0, d_1 and d_2 rows)."""
+    from autograd.uniform_gamma_expansion import _expansion_coefficients
+
+    coefficients = _expansion_coefficients()
+    np.testing.assert_allclose(coefficients[0, :4], [-1 / 3, 1 / 12, -2 / 135, 1 / 864], rtol=1e-15)
+    np.testing.assert_allclose(coefficients[1, :3], [-1 / 540, -1 / 288, 1 / 378], rtol=1e-15)
+    assert coefficients[2, 0] == pytest.approx(25 / 6048, rel=1e-15)
+
+
+def test_large_a_matches_mpmath_over_a_random_sweep():
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    rng = np.random.default_rng(7)
+    a = 10 ** rng.uniform(-3, 5, 120)
+    spread = rng.integers(0, 3, a.size)
+    x = np.abs(
+        np.where(
+            spread == 0,
+            a * (1 + rng.normal(0, 2, a.size) / np.sqrt(a)),
+            np.where(spread == 1, a * 10 ** rng.uniform(-2, 2, a.size), a * (1 + rng.uniform(-0.5, 0.5, a.size))),
+        )
+    )
+    lower, upper = gammainc(a, x), gammaincc(a, x)
+    for ai, xi, ours_lower, ours_upper in zip(a.tolist(), x.tolist(), lower.tolist(), upper.tolist()):
+        exact_lower = mpmath.gammainc(ai, 0, xi, regularized=True)
+        exact_upper = mpmath.gammainc(ai, xi, mpmath.inf, regularized=True)
+        for ours, exact in ((ours_lower, exact_lower), (ours_upper, exact_upper)):
+            if exact > 1e-300:
+                assert abs(ours - exact) <= 3e-13 * exact, (ai, xi, ours, exact)
 
 
 def test_the_edges_are_torchs():
@@ -97,6 +152,21 @@ def test_the_gradient_in_x_is_the_gamma_density_and_matches_central_differences(
     np.testing.assert_allclose(xs.grad, central, rtol=1e-6)
     density = [sign * math.exp((ai - 1) * math.log(xi) - xi - math.lgamma(ai)) for ai, xi in zip(a, x)]
     np.testing.assert_allclose(xs.grad, density, rtol=1e-12)
+
+
+@pytest.mark.parametrize("function, sign", [(gammainc, 1.0), (gammaincc, -1.0)])
+def test_the_gradient_at_large_a_keeps_its_digits_and_matches_central_differences(function, sign):
+    """x^(a-1) e^-x / Gamma(a) at a = 1e9 and 1e12 (each term of its log is ~1e13: summed directly they kept two
+    digits); the densities came from mpmath at 60 digits."""
+    a = np.array([1e9, 1e12, 50.0])
+    x = np.array([0.99999e9, 1e12 + 3e5, 45.0])
+    density = np.array([1.2000505488197046e-05, 3.8138770447667053e-07, 0.047869249786209565])
+    xs = Tensor(x.copy(), requires_grad=True)
+    function(Tensor(a), xs).sum().backward()
+    np.testing.assert_allclose(xs.grad, sign * density, rtol=1e-13)
+    step = np.array([10.0, 1000.0, 1e-5])
+    central = (function(a, x + step) - function(a, x - step)) / (2 * step)
+    np.testing.assert_allclose(xs.grad, central, rtol=1e-6)
 
 
 def test_the_gradient_at_zero_and_infinity_is_the_densitys_limit():
