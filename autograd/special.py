@@ -788,12 +788,29 @@ _GAMMAINC = Op("gammainc", _gamma_concentration_rule, lambda g, out, a, x: g * _
 _GAMMAINCC = Op("gammaincc", _gamma_concentration_rule, lambda g, out, a, x: -g * _gamma_density(a, x))
 
 
+def _float_dtype_of(operand: Any) -> np.dtype | None:
+    """The floating dtype of a node's, an array's or a numpy scalar's data (None for a Python number or integers)."""
+    data = shared_math.data_of(operand)
+    dtype = getattr(data, "dtype", None)
+    return dtype if dtype is not None and dtype.kind == "f" else None
+
+
+def _beside_float(operand: Any, other: Any) -> Any:
+    """``operand`` cast to ``other``'s floating dtype if it holds integers or booleans and ``other`` holds floats
+    (torch's promotion: an int64 tensor beside a float32 one gives float32), else as it is."""
+    dtype, other_dtype = _float_dtype_of(operand), _float_dtype_of(other)
+    if dtype is not None or other_dtype is None or type(operand) in _PLAIN:
+        return operand
+    return operand.astype(other_dtype) if isinstance(operand, Node) else np.asarray(operand, dtype=other_dtype)
+
+
 def _incomplete_gamma(op: Op, values: Any, a: Any, x: Any) -> Any:
+    a, x = _beside_float(a, x), _beside_float(x, a)
     if isinstance(a, Node):
         return shared_math.floating(a)._apply_binary(x, op, values)
     if isinstance(x, Node):
         return shared_math.floating(x)._apply_binary(a, op, values, reflected=True)
-    result = values(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    result = values(*(v if _float_dtype_of(v) is not None else np.asarray(v, dtype=float) for v in (a, x)))
     return float(result) if type(a) in _PLAIN and type(x) in _PLAIN else result
 
 

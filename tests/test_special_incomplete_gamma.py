@@ -141,6 +141,21 @@ def test_numbers_give_a_float_and_tensors_keep_their_float_dtype():
     assert gammaincc(1.5, Tensor(np.array([0.5, 2.0], dtype=np.float32))).dtype == np.float32
 
 
+@pytest.mark.parametrize("function", [gammainc, gammaincc])
+def test_an_integer_operand_beside_a_float_one_takes_its_dtype(function):
+    """torch's promotion: int64 or bool beside float32 (or float16) gives float32 (float16), not float64; the
+    values are the float64 ones rounded."""
+    for a, x in ((Tensor(np.array([1, 3])), Tensor(np.array([0.5, 2.0], dtype=np.float32))),
+                 (Tensor(np.array([1.5, 3.0], dtype=np.float16)), Tensor(np.array([True, False]))),
+                 (np.array([1, 3]), np.array([0.5, 2.0], dtype=np.float32))):  # fmt: skip
+        float_operand = x if np.asarray(getattr(x, "data", x)).dtype.kind == "f" else a
+        dtype = np.asarray(getattr(float_operand, "data", float_operand)).dtype
+        result = function(a, x)
+        assert result.dtype == dtype
+        exact = function(*(np.asarray(getattr(v, "data", v), dtype=np.float64) for v in (a, x)))
+        np.testing.assert_array_equal(np.asarray(getattr(result, "data", result)), exact.astype(dtype))
+
+
 @pytest.mark.parametrize("function, sign", [(gammainc, 1.0), (gammaincc, -1.0)])
 def test_the_gradient_in_x_is_the_gamma_density_and_matches_central_differences(function, sign):
     a = np.array([0.3, 1.0, 2.5, 40.0, 300.0])

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import autograd.special
 from autograd import Tensor
 from autograd.special import gammainc, gammaincc
 
@@ -33,3 +34,18 @@ def test_large_a_near_x_agrees_with_torch_in_value_dtype_and_gradient(name, dtyp
     # torch's d/dx, e^((a-1) log x - x - lgamma a), cancels in terms of size a log a: 8e-7 off at a = 1e9 (ours is
     # within 3e-15 of mpmath's: test_special_incomplete_gamma)
     np.testing.assert_allclose(xs.grad, their_x.grad.numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["gammainc", "gammaincc"])
+@pytest.mark.parametrize(
+    "a_dtype, x_dtype",
+    [(np.int64, np.float32), (np.float32, np.int64), (np.int64, np.float16), (np.bool_, np.float32),
+     (np.int32, np.float64), (np.float16, np.float32)],
+)  # fmt: skip
+def test_an_integer_or_boolean_operand_takes_the_other_ones_float_dtype_as_torch(name, a_dtype, x_dtype):
+    a = np.array([1, 2, 3, 1]).astype(a_dtype)
+    x = np.array([0.5, 3.0, 2.0, 1.0]).astype(x_dtype)
+    ours = getattr(autograd.special, name)(Tensor(a), Tensor(x))
+    theirs = getattr(torch.special, name)(torch.tensor(a), torch.tensor(x))
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=2e-3 if np.float16 in (a_dtype, x_dtype) else 1e-6)
