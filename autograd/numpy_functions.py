@@ -30,7 +30,7 @@ from . import special
 from .accumulation import rule_in_float32
 from .derivatives import elementwise as ew
 from .op import Op
-from .shape_errors import require_integer
+from .shape_errors import ArgumentRangeError, require_integer
 from .shared_math import data_of, where
 from .special import erf as erf_function
 
@@ -397,7 +397,7 @@ class NumpyFunctions:
         (-1)^(n+1) inf at the poles 0, -1, ...; d/dx = polygamma(n + 1, x)."""
         require_integer("polygamma", "n", n)
         if n < 0:
-            raise ValueError(f"polygamma: n must be non-negative, got {n}")
+            raise ArgumentRangeError(f"polygamma: n must be non-negative, got {n}")
         if n == 0:
             return self.digamma()
         # an integer or boolean tensor in the default floating dtype, as digamma's (torch's)

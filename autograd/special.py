@@ -32,6 +32,7 @@ import numpy as np
 from . import shared_math
 from .core import Node
 from .op import Op
+from .shape_errors import ArgumentRangeError
 from .shared_math import exp, sigmoid
 from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 
@@ -359,8 +360,12 @@ def _polygamma(x: np.ndarray, n: int) -> np.ndarray:
 
 def polygamma(n: int, x: Any) -> Any:
     """psi^(n)(x), the n-th derivative of digamma, of a number, an array or a node (recorded);
-    d/dx = polygamma(n + 1, x)."""
-    return x.polygamma(n) if isinstance(x, Node) else _polygamma(x, n)
+    d/dx = polygamma(n + 1, x). A negative n is an :class:`ArgumentRangeError` (torch's RuntimeError)."""
+    if isinstance(x, Node):
+        return x.polygamma(n)
+    if n < 0:
+        raise ArgumentRangeError(f"polygamma: n must be non-negative, got {n}")
+    return _polygamma(x, n)
 
 
 _FRACTION_DEPTH = (
@@ -621,9 +626,12 @@ def entr(x: Any) -> Any:
 
 def multigammaln(a: Any, p: int) -> Any:
     """The log of the multivariate gamma function, log Gamma_p(a) = p (p - 1) / 4 log pi + sum_j lgamma(a + (1 - j) / 2)
-    for j = 1..p (torch.special.multigammaln; every a must exceed (p - 1) / 2)."""
-    if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
+    for j = 1..p (torch.special.multigammaln; every a must exceed (p - 1) / 2). p < 1 is an
+    :class:`ArgumentRangeError` (torch's RuntimeError)."""
+    if not isinstance(p, (int, np.integer)) or isinstance(p, bool):
         raise ValueError(f"multigammaln: p must be a positive integer, got {p!r}")
+    if p < 1:
+        raise ArgumentRangeError(f"multigammaln: p must be a positive integer, got {p!r}")
     values = np.asarray(a._data if isinstance(a, Node) else a, dtype=float)
     if np.any(values <= (p - 1) / 2):
         raise ValueError(f"multigammaln: every a must be greater than (p - 1) / 2 = {(p - 1) / 2} for p = {p}")

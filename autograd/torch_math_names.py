@@ -505,8 +505,10 @@ class TorchMathNames:
     def mvlgamma(self: Self, p: int) -> Self:
         """torch.Tensor.mvlgamma: the multivariate log-gamma function of dimension ``p``,
         p (p - 1) / 4 log(pi) + sum_(i < p) lgamma(x - i / 2); d/dx = sum_i digamma(x - i / 2)."""
-        if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
+        if not isinstance(p, (int, np.integer)) or isinstance(p, bool):
             raise ValueError(f"mvlgamma: p must be a positive integer, got {p!r}")
+        if p < 1:  # (torch's RuntimeError "p has to be greater than or equal to 1")
+            raise ArgumentRangeError(f"mvlgamma: p must be a positive integer, got {p!r}")
         x = shared_math.floating(_tensor(self))
         total = x.lgamma()
         for i in range(1, int(p)):
@@ -561,9 +563,10 @@ class TorchMathNames:
         return _tensor(self).trunc()
 
     def positive(self: Self) -> Self:
-        """torch.Tensor.positive: the tensor itself (+x); TypeError for a boolean tensor, as torch."""
+        """torch.Tensor.positive: the tensor itself (+x); a boolean tensor is a :class:`DtypeKernelError` (a TypeError,
+        and the RuntimeError torch raises)."""
         if _tensor(self)._data.dtype.kind == "b":
-            raise TypeError("positive: not supported for a boolean tensor (dtype bool)")
+            raise DtypeKernelError("positive: not supported for a boolean tensor (dtype bool)")
         return self
 
     def heaviside(self: Self, values: Any) -> Self:
@@ -656,7 +659,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         data = tensor._data
         if data.dtype.kind != "f":
-            raise TypeError(f"frexp: expects a floating-point tensor, got dtype {data.dtype}")
+            raise DtypeKernelError(f"frexp: expects a floating-point tensor, got dtype {data.dtype}")
         mantissa, exponent = np.frexp(data)
         with quiet():
             scale = np.ldexp(np.ones_like(data), -exponent)  # 2^-e in x's dtype, exact (inf past its range)

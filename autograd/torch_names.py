@@ -39,6 +39,7 @@ from .index_errors import EmptyReductionError
 from .numpy_functions import IntegerDivisionByZeroError
 from .shape_errors import (
     ArgumentRangeError,
+    DtypeKernelError,
     DtypeMismatchError,
     ShapeError,
     is_integer,
@@ -751,7 +752,10 @@ class TorchNames:
         return _tensor(self) % other
 
     def frac(self: Self) -> Self:
-        """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1."""
+        """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1. A boolean tensor is a :class:`DtypeKernelError`
+        (torch's NotImplementedError: "frac_cpu" not implemented for 'Bool')."""
+        if _tensor(self)._data.dtype.kind == "b":
+            raise DtypeKernelError("frac: not implemented for a boolean tensor (dtype bool)")
         return self - _tensor(self).trunc()
 
     # -- bitwise and logical: constants (no gradient), as torch's ------------------------------------------------
