@@ -41,7 +41,7 @@ TORCH_METHOD_FUNCTIONS = (
     "diagflat", "diagonal_scatter", "digamma", "dist", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp",
     "exp2", "expm1", "fix", "flatten", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "frexp",
     "gcd", "ge", "ger", "get_device", "greater", "greater_equal", "gt", "hardshrink", "heaviside", "histc", "histogram",
-    "hypot", "i0", "index_add", "index_copy", "index_fill", "index_put", "index_reduce", "index_select", "inverse",
+    "hypot", "i0", "igamma", "igammac", "index_add", "index_copy", "index_fill", "index_put", "index_reduce", "index_select", "inverse",
     "is_complex", "is_conj", "is_floating_point", "is_inference", "is_neg", "is_nonzero", "is_same_size", "is_signed",
     "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kthvalue", "lcm", "ldexp", "le", "lerp",
     "less", "less_equal", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logdet",
@@ -65,7 +65,7 @@ TORCH_IN_PLACE_FUNCTIONS = (
     "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
     "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_",
     "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_",
-    "index_put_", "lcm_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+    "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
     "rad2deg_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
     "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
 )

@@ -477,6 +477,22 @@ class TorchMathNames:
             return type(tensor)._from_op(shared_math.prelu_values(tensor._data, slope._data), ew.prelu, (tensor, slope))
         return tensor._where(tensor._data > 0, tensor, slope * tensor)
 
+    def igamma(self: Self, other: Any) -> Self:
+        """torch.Tensor.igamma: the regularized lower incomplete gamma function P(self, other)
+        (:func:`autograd.special.gammainc`); d/dother = other^(self-1) e^-other / Gamma(self), d/dself is not
+        implemented (as torch's)."""
+        from .special import gammainc
+
+        return gammainc(_tensor(self), other)
+
+    def igammac(self: Self, other: Any) -> Self:
+        """torch.Tensor.igammac: the regularized upper incomplete gamma function Q(self, other) = 1 - P
+        (:func:`autograd.special.gammaincc`); d/dother = -other^(self-1) e^-other / Gamma(self), d/dself is not
+        implemented (as torch's)."""
+        from .special import gammaincc
+
+        return gammaincc(_tensor(self), other)
+
     def ldexp(self: Self, other: Any) -> Self:
         """torch.Tensor.ldexp: self 2^other; d/dself = 2^other, d/dother = self 2^other ln 2.
 
