@@ -38,6 +38,17 @@ __all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAnd
 Self = TypeVar("Self", bound="TorchMathNames")  # the Tensor a method is called on
 
 
+def _refuse_integer_operands(op: str, tensor: Any, other: Any) -> None:
+    """torch's NotImplementedError (a DtypeKernelError here) for an op with no integer kernel when both operands are
+    integers or booleans (a Tensor's dtype, or a Python int or bool): torch promotes to no floating dtype there."""
+    other_kind = other.dtype.kind if hasattr(other, "dtype") else np.asarray(other).dtype.kind
+    if tensor.dtype.kind in "iub" and other_kind in "iub":
+        raise DtypeKernelError(
+            f"{op}: not implemented for integer or boolean operands ({tensor.dtype} and {np.asarray(other).dtype}), "
+            f'as torch\'s "{op}_cpu"; cast to a floating dtype first'
+        )
+
+
 class MultinomialDtypeError(TypeError, RuntimeError):
     """Integer or boolean weights given to ``multinomial``: a TypeError (the house rule for dtypes) that is also the
     RuntimeError torch raises ("multinomial only supports floating-point dtypes"), so code written for either
@@ -483,6 +494,7 @@ class TorchMathNames:
         implemented (as torch's)."""
         from .special import gammainc
 
+        _refuse_integer_operands("igamma", _tensor(self), other)
         return gammainc(_tensor(self), other)
 
     def igammac(self: Self, other: Any) -> Self:
@@ -491,6 +503,7 @@ class TorchMathNames:
         implemented (as torch's)."""
         from .special import gammaincc
 
+        _refuse_integer_operands("igammac", _tensor(self), other)
         return gammaincc(_tensor(self), other)
 
     def ldexp(self: Self, other: Any) -> Self:
