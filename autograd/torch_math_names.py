@@ -571,7 +571,10 @@ class TorchMathNames:
         return x._binary(y, _XLOGY, _xlogy_values)
 
     def float_power(self: Self, exponent: Any) -> Self:
-        """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""
+        """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x. A Python
+        number is a scalar exponent, as ``pow``'s (torch's: x^-0.5 is 1 / sqrt(x), -inf at -0.0 and nan at -inf)."""
+        if type(exponent) in (int, float, bool):
+            return _tensor(self).astype(np.float64) ** float(exponent)
         power = _tensor(exponent).astype(np.float64) if isinstance(exponent, Node) else np.asarray(exponent, np.float64)
         return _tensor(self).astype(np.float64) ** power
 

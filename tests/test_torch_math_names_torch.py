@@ -302,3 +302,16 @@ def test_integer_and_boolean_scaled_products_convert_beta_and_alpha_to_the_dtype
         got = getattr(Tensor(arrays[0]), name)(*map(Tensor, arrays[1:]), beta=beta, alpha=alpha)
         assert got.dtype == arrays[0].dtype
         np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+@pytest.mark.parametrize("exponent", [-0.5, 0.5, -1.0, 2, -2, 1.5, 0.0, True, -np.inf])
+def test_float_power_by_a_python_number_is_pows_scalar_power_as_torchs(exponent):
+    """torch.float_power(x, number) takes pow's scalar kernel (x^-0.5 = 1 / sqrt(x): -inf at -0.0, nan at -inf)."""
+    oracle = pytest.importorskip("torch")
+    values = np.array([-0.0, -np.inf, 0.0, np.inf, 4.0, -2.0, np.nan])
+    ours = Tensor(values.astype(np.float32)).float_power(exponent)
+    theirs = oracle.float_power(oracle.tensor(values.astype(np.float32)), exponent)
+    assert ours.dtype == np.float64
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    signed = ~np.isnan(theirs.numpy())  # (the sign of zeros and infinities; a nan's sign bit means nothing)
+    np.testing.assert_array_equal(np.signbit(ours.numpy())[signed], np.signbit(theirs.numpy())[signed])
