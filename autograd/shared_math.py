@@ -228,10 +228,15 @@ def leaky_product(values: np.ndarray, x: np.ndarray, slope: Any) -> np.ndarray:
 
 def rounded_to_decimals(a: Any, decimals: int) -> Any:
     """round(a 10^d) / 10^d for d >= 0, round(a / 10^-d) 10^-d for d < 0 (halves to even), computed in a's float dtype
-    as torch's kernel: a power 10^|d| beyond the dtype is inf, so the result is nan there (inf / inf, 0 inf)."""
+    as torch's kernel: a power 10^|d| beyond the dtype is inf, so the result is nan there (inf / inf, 0 inf).
+    Integers and booleans, as the out-of-place round: unchanged for d >= 0, for d < 0 rounded in float64 and cast back
+    (an integer power 10^|d| would wrap around)."""
     array = np.asarray(a)
+    floating = array.dtype.kind == "f"
+    if not floating and decimals >= 0:
+        return array
     with np.errstate(all="ignore"):
-        power = np.power(array.dtype.type(10), abs(decimals))
+        power = np.power(array.dtype.type(10) if floating else np.float64(10), abs(decimals))
         result = np.round(array / power) * power if decimals < 0 else np.round(array * power) / power
     return result.astype(array.dtype, copy=False)
 

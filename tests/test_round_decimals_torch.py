@@ -30,3 +30,15 @@ def test_round_to_decimals_gives_torchs_values_and_a_zero_gradient(decimals, dty
     np.testing.assert_array_equal(rounded.data, expected.detach().numpy())
     np.testing.assert_array_equal(in_place.data, expected.detach().numpy())
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("decimals", [20, 3, -1, -2, -25])
+def test_integer_round_in_place_to_decimals_matches_the_out_of_place_round(decimals):
+    # numpy's reading for integers: unchanged for decimals >= 0 (no integer power 10^d to wrap around), rounded to a
+    # multiple of 10^-d for decimals < 0
+    data = np.array([149, -7, 3], dtype=np.int64)
+    in_place = autograd.tensor(data.copy())
+    in_place.round_(decimals=decimals)
+    expected = np.round(data, decimals)
+    np.testing.assert_array_equal(in_place.data, expected)
+    np.testing.assert_array_equal(autograd.tensor(data).round(decimals).data, expected)
