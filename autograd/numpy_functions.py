@@ -146,14 +146,10 @@ class _Rounding(_Unary):
 
     def _bind(self, instance: Any) -> Callable[..., Any]:
         def rounded(decimals: int = 0) -> Any:
-            dtype = getattr(instance._data, "dtype", None)
-            if decimals == 0 or (decimals > 0 and dtype is not None and dtype.kind in "iu"):
+            if decimals == 0:
                 return instance._apply_unary(self.op, self.forward)
-            if dtype is not None and dtype.kind in "iu":
-                scale = 10.0**-decimals
-                return ((instance / scale)._apply_unary(self.op, self.forward) * scale).astype(dtype)
-            # one node of round (zero gradient), computed in the dtype torch's kernel uses (float16 in float32, rounded
-            # back once: x 10^d overflows float16 from |x| ~ 6550 with one decimal)
+            # one node of round (zero gradient), computed as torch's kernel (float16 in float32, rounded back once:
+            # x 10^d overflows float16 from |x| ~ 6550 with one decimal); integers as numpy's (see the helper)
             return instance._apply_unary(self.op, lambda a: sm.rounded_to_decimals(a, decimals))
 
         return rounded

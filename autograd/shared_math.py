@@ -234,7 +234,7 @@ def rounded_to_decimals(a: Any, decimals: int) -> Any:
     array = np.asarray(a)
     floating = array.dtype.kind == "f"
     if not floating and decimals >= 0:
-        return array
+        return array.copy()
     with np.errstate(all="ignore"):
         power = np.power(array.dtype.type(10) if floating else np.float64(10), abs(decimals))
         result = np.round(array / power) * power if decimals < 0 else np.round(array * power) / power
