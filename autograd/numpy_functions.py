@@ -340,7 +340,7 @@ class NumpyFunctions:
     digamma = _Unary(special.digamma, lambda g, out, x: g * special.polygamma(1, x),
                      doc="psi(x) = Gamma'(x) / Gamma(x) (float64 precision; NaN at -1, -2, ..., -inf at 0, as torch); "
                          "d/dx = polygamma(1, x).")
-    i0 = _Unary(special.i0, lambda g, out, x: g * ew.bessel_i1(x),
+    i0 = _Unary(special.i0, lambda g, out, x: g * special.i1(x),
                 doc="Modified Bessel function of the first kind of order 0; d/dx = I1(x) (itself differentiable).")
 
     # -- powers ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Special functions to float64 precision, without scipy: the error function erf (below), and erfc, erfinv,
-lgamma, digamma, polygamma, i0 and I1 (after it; each says how it is computed).
+lgamma, digamma, polygamma, i0 and i1 (after it; each says how it is computed).
 
 erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt is odd, and is computed by two polynomials, in float64, with no
 sort (sorting an array by interval, with its gather and scatter, cost more than the polynomials):
@@ -40,8 +40,7 @@ from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 _PLAIN = (float, int, bool)
 
 __all__ = [
-    "bessel_i1", "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0",
-    "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+    "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i1", "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
 ]  # fmt: skip
 
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
@@ -478,7 +477,7 @@ def i0(x: Any) -> Any:
 
 
 @_in_float64
-def bessel_i1(x: np.ndarray) -> np.ndarray:
+def _bessel_i1(x: np.ndarray) -> np.ndarray:
     """The modified Bessel function I1 (odd): for |x| < 25 its power series sum_k (x/2)^(2k+1) / (k! (k+1)!),
     whose terms are all of one sign (no cancellation; 70 terms reach float64 precision); above, the asymptotic
     series e^x / sqrt(2 pi x) sum_k prod_(j <= k) ((2j-1)^2 - 4) / (8 j x), 50 terms (before its smallest)."""
@@ -498,6 +497,26 @@ def bessel_i1(x: np.ndarray) -> np.ndarray:
     root = np.exp(far / 2)  # e^x in two halves, so it overflows only when I1 does
     asymptotic = root * (root / math.sqrt(2 * math.pi) / np.sqrt(far) * asymptotic)  # (2 pi x overflows near 1e308)
     return np.copysign(np.where(near, series, np.where(np.isnan(a), np.nan, asymptotic)), x)
+
+
+def _i1_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx I1(x) = I0(x) - I1(x) / x; near 0 (where I1(x) / x would lose digits or underflow, as at 5e-324)
+    I1(x) / x = 1/2 + x^2 / 16 + x^4 / 384 ..., whose third term is below 1e-21 there."""
+    small = np.abs(shared_math.data_of(x)) < 1e-5
+    safe = shared_math.where(small, 1.0, x)
+    return g * (i0(x) - shared_math.where(small, 0.5 + x * x / 16, i1(safe) / safe))
+
+
+_I1 = Op("i1", _i1_rule)
+
+
+def i1(x: Any) -> Any:
+    """The modified Bessel function of the first kind of order one, I1(x) (torch.special.i1), of a number, an array
+    or a node (recorded as the op ``i1``, an integer tensor in the default float dtype; i0's derivative, so that
+    i0's rule can be differentiated again); d/dx = I0(x) - I1(x) / x (1/2 at 0)."""
+    if isinstance(x, Node):
+        return shared_math.record(_I1, _bessel_i1, shared_math.floating(x))
+    return _bessel_i1(x)
 
 
 # -- torch.special's other names: composites of the functions above (a node in, a recorded node out) ---------------

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .derivatives import elementwise as ew
+from . import special
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import positive, real
 from .random_state import generator_for
@@ -53,7 +53,7 @@ def bessel_i1_over_i0(kappa: Tensor) -> Tensor:
     """I1(kappa) / I0(kappa) for kappa >= 0, differentiable, without overflow."""
     near = kappa < _ASYMPTOTIC_FROM
     small_kappa = where(near, kappa, 1.0)
-    small = ew.bessel_i1(small_kappa) / small_kappa.i0()
+    small = special.i1(small_kappa) / small_kappa.i0()
     far = where(near, _ASYMPTOTIC_FROM, kappa)
     return where(near, small, _asymptotic_series(1, far) / _asymptotic_series(0, far))
 

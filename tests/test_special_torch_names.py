@@ -105,7 +105,15 @@ def test_multigammaln_is_the_log_of_the_multivariate_gamma_function():
 
 @pytest.mark.parametrize(
     ("name", "argument"),
-    [("expit", X), ("ndtr", X), ("ndtri", P), ("gammaln", POSITIVE), ("psi", POSITIVE), ("entr", np.abs(X) + 0.1)],
+    [
+        ("expit", X),
+        ("ndtr", X),
+        ("ndtri", P),
+        ("gammaln", POSITIVE),
+        ("psi", POSITIVE),
+        ("entr", np.abs(X) + 0.1),
+        ("i1", X),
+    ],  # fmt: skip
 )
 def test_the_names_match_torch_special(name, argument):
     torch = pytest.importorskip("torch")
@@ -173,3 +181,14 @@ def test_lgamma_keeps_its_relative_precision_near_its_zeros_at_1_and_2_as_torchs
     assert special.lgamma(Tensor(np.float32([1 + 2**-23]))).data[0] == np.float32(
         torch.lgamma(torch.tensor(1 + 2**-23))
     )
+
+
+def test_i1_matches_torch_at_large_and_extreme_arguments():
+    torch = pytest.importorskip("torch")
+    # (not 713.9: I1 = 1.647e308 is finite there, ours too; torch forms e^x whole and gives inf)
+    x = np.array([0.0, -0.0, 1e-300, 24.9, 25.1, -80.0, 700.0, 705.0, 800.0, np.inf, -np.inf, np.nan])
+    for dtype in (np.float64, np.float32):
+        ours = special.i1(x.astype(dtype))
+        theirs = torch.special.i1(torch.tensor(x.astype(dtype))).numpy()
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours, theirs, rtol=1e-14 if dtype == np.float64 else 2e-7)

@@ -401,20 +401,6 @@ def _inside(g, x, low, high):
     return where(inside, g, 0.0)
 
 
-def _i1_rule(g, out, x):
-    # d/dx I1(x) = I0(x) - I1(x) / x; near 0 (where I1(x) / x would lose digits or underflow, as at 5e-324)
-    # I1(x) / x = 1/2 + x^2 / 16 + x^4 / 384 ..., whose third term is below 1e-21 there
-    small = np.abs(data_of(x)) < 1e-5
-    safe = where(small, 1.0, x)
-    return g * (special.i0(x) - where(small, 0.5 + x * x / 16, bessel_i1(safe) / safe))
-
-
-def bessel_i1(x):
-    """The modified Bessel function I1 of a number, an array or a node (recorded as the op ``i1``): the derivative
-    of ``i0``, a primitive only so that i0's rule can be differentiated again."""
-    return sm.record(i1, special.bessel_i1, x)
-
-
 # fmt: off
 add = Op("add", lambda g, out, x, y: g, lambda g, out, x, y: g, reads_values=False)
 sub = Op("sub", lambda g, out, x, y: g, lambda g, out, x, y: -g, reads_values=False)
@@ -459,6 +445,5 @@ locally_constant = Op("locally_constant", lambda g, out, x: zeros_of(g), reads_v
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
 minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
 clip = Op("clip", lambda g, out, x, low, high: _inside(g, x, low, high))
-i1 = Op("i1", _i1_rule)                                              # d I1 = I0 - I1/x
 polygamma = Op("polygamma", lambda g, out, x, n: g * special.polygamma(n + 1, x))  # d psi^(n) = psi^(n+1)
 # fmt: on
