@@ -1,5 +1,6 @@
 """Special functions to float64 precision, without scipy: the error function erf (below), and erfc, erfinv,
-lgamma, digamma, polygamma, i0 and i1 (after it; each says how it is computed).
+lgamma, digamma, polygamma, i0 and i1 (after it; each says how it is computed); the scaled i0e and i1e are
+:mod:`autograd.scaled_bessel`'s.
 
 erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt is odd, and is computed by two polynomials, in float64, with no
 sort (sorting an array by interval, with its gather and scatter, cost more than the polynomials):
@@ -32,6 +33,7 @@ import numpy as np
 from . import shared_math
 from .core import Node
 from .op import Op
+from .scaled_bessel import i0e, i1e
 from .shape_errors import ArgumentRangeError
 from .shared_math import exp, sigmoid
 from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
@@ -40,7 +42,7 @@ from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 _PLAIN = (float, int, bool)
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i1", "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+    "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
 ]  # fmt: skip
 
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
