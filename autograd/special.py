@@ -42,7 +42,7 @@ from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 _PLAIN = (float, int, bool)
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "lgamma", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
 ]  # fmt: skip
 
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
@@ -428,6 +428,40 @@ def _erfc(x: np.ndarray) -> np.ndarray:
 def erfc(x: Any) -> Any:
     """erfc(x) = 1 - erf(x), accurate where it is tiny, of a number, an array or a node (recorded)."""
     return x.erfc() if isinstance(x, Node) else _erfc(x)
+
+
+@_in_float64
+def _erfcx(x: np.ndarray) -> np.ndarray:
+    """e^(x^2) erfc(x) in float64: 1 / Laplace's continued fraction for x >= 2 (:func:`_laplace_denominator`; 0 at
+    inf), erf's own P(u) / x for 1 <= x < 2 (:func:`_scaled_complement`), and erfc(x) / e^(-x^2) below 1, with
+    e^(-x^2) to an ulp (:func:`_gaussian`: e^(x^2) from a rounded x^2 would be x^2 ulps off, 7e-14 at x = -26);
+    it overflows to inf below x ~ -26.6, as 2 e^(x^2) does."""
+    far = x >= 2
+    middle = (x >= 1) & ~far
+    near = ~(far | middle)  # (nan too)
+    result = np.empty_like(x)
+    result[far] = 1 / _laplace_denominator(x[far])
+    result[middle] = _scaled_complement(x[middle])
+    below = x[near]
+    result[near] = _erfc(below) / _gaussian(np.abs(below))
+    return result
+
+
+def _erfcx_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx erfcx(x) = 2 x erfcx(x) - 2 / sqrt(pi), as torch's."""
+    return g * (2 * x * erfcx(x) - _TWO_OVER_ROOT_PI)
+
+
+_ERFCX = Op("erfcx", _erfcx_rule)
+
+
+def erfcx(x: Any) -> Any:
+    """The scaled complementary error function e^(x^2) erfc(x) (torch.special.erfcx) of a number, an array or a
+    node (recorded; an integer tensor in the default float dtype): finite, ~ 1 / (x sqrt(pi)), where erfc underflows;
+    d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
+    if isinstance(x, Node):
+        return shared_math.record(_ERFCX, _erfcx, shared_math.floating(x))
+    return _erfcx(x)
 
 
 #: Giles' single-precision approximation of erfinv ("Approximating the erfinv function", 2010): the polynomials in
