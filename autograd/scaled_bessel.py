@@ -74,11 +74,14 @@ def _i0e_rule(g: Any, out: Any, x: Any) -> Any:
 
 def _i1e_rule(g: Any, out: Any, x: Any) -> Any:
     """d/dx i1e = i0e(x) - i1e(x) (sign(x) + 1/x); near 0, i1e(x) / x = 1/2 - |x|/2 + ... (its next term, 5 x^2 /
-    16, below 1e-10 for |x| < 1e-5, is kept)."""
-    small = np.abs(shared_math.data_of(x)) < 1e-5
+    16, below 1e-10 for |x| < 1e-5, is kept). 1/2 at nan, torch's value (its rule takes every x that is not above
+    its tiny bound, nan included, as 0)."""
+    data = shared_math.data_of(x)
+    small = np.abs(data) < 1e-5
     safe = shared_math.where(small, 1.0, x)
     over_x = shared_math.where(small, 0.5 - abs(x) / 2 + 5 * x * x / 16, i1e(safe) / safe)
-    return g * (i0e(x) - shared_math.sign(x) * i1e(x) - over_x)
+    slope = i0e(x) - shared_math.sign(x) * i1e(x) - over_x
+    return g * (shared_math.where(np.isnan(data), 0.5, slope) if np.isnan(data).any() else slope)
 
 
 _I0E = Op("i0e", _i0e_rule)

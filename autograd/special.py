@@ -537,10 +537,13 @@ def _bessel_i1(x: np.ndarray) -> np.ndarray:
 
 def _i1_rule(g: Any, out: Any, x: Any) -> Any:
     """d/dx I1(x) = I0(x) - I1(x) / x; near 0 (where I1(x) / x would lose digits or underflow, as at 5e-324)
-    I1(x) / x = 1/2 + x^2 / 16 + x^4 / 384 ..., whose third term is below 1e-21 there."""
-    small = np.abs(shared_math.data_of(x)) < 1e-5
+    I1(x) / x = 1/2 + x^2 / 16 + x^4 / 384 ..., whose third term is below 1e-21 there. 1/2 at nan, torch's value
+    (its rule takes every x that is not above its tiny bound, nan included, as 0)."""
+    data = shared_math.data_of(x)
+    small = np.abs(data) < 1e-5
     safe = shared_math.where(small, 1.0, x)
-    return g * (i0(x) - shared_math.where(small, 0.5 + x * x / 16, i1(safe) / safe))
+    slope = i0(x) - shared_math.where(small, 0.5 + x * x / 16, i1(safe) / safe)
+    return g * (shared_math.where(np.isnan(data), 0.5, slope) if np.isnan(data).any() else slope)
 
 
 _I1 = Op("i1", _i1_rule)
@@ -639,9 +642,34 @@ def _log_ndtr(x: np.ndarray) -> np.ndarray:
         return np.where(tail, np.where(np.isneginf(x), -np.inf, value), result)
 
 
+@_in_float64
+def _log_ndtr_slope(x: np.ndarray) -> np.ndarray:
+    """s(x) = phi(x) / Phi(x), log Phi's derivative, without cancellation: below -2 sqrt 2, where log Phi(x) =
+    -x^2/2 - log(2 D) (:func:`_log_ndtr`), s = 2 D(-x / sqrt 2) / sqrt(2 pi), D Laplace's continued fraction
+    (about -x far out: 1e10 at x = -1e10, where e^(-x^2/2 - log Phi) loses every digit to the rounding of x^2/2);
+    elsewhere e^(-x^2/2 - log Phi(x)) / sqrt(2 pi). inf at -inf, 0 at inf."""
+    tail = x < _LOG_NDTR_TAIL
+    with np.errstate(all="ignore"):
+        near = np.where(tail, 0.0, x)
+        slope = np.exp(-(near * near / 2 + _log_ndtr(near))) / math.sqrt(2 * math.pi)
+        far = np.where(tail, x, 2 * _LOG_NDTR_TAIL)
+        denominator = _laplace_denominator(np.where(np.isinf(far), 1e300, -far * _ROOT_HALF))
+        far_slope = np.where(np.isneginf(far), np.inf, 2 * denominator / math.sqrt(2 * math.pi))
+        return np.where(tail, far_slope, slope)
+
+
+def _log_ndtr_slope_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx s = (phi' Phi - phi^2) / Phi^2 = -s (x + s), from the output s (phi'(x) = -x phi(x))."""
+    return g * (-out * (x + out))
+
+
+_LOG_NDTR_SLOPE = Op("log_ndtr_slope", _log_ndtr_slope_rule)
+
+
 def _log_ndtr_rule(g: Any, out: Any, x: Any) -> Any:
-    """d/dx log Phi(x) = phi(x) / Phi(x) = e^(-x^2/2 - log Phi(x)) / sqrt(2 pi), from the output, as torch's."""
-    return g * exp(-(x * x / 2 + out)) * (1 / math.sqrt(2 * math.pi))
+    """d/dx log Phi(x) = phi(x) / Phi(x) (:func:`_log_ndtr_slope`, recorded when x is a node, so it differentiates
+    again); torch's e^(-x^2/2 - log Phi(x)) / sqrt(2 pi) from its output is inf or wrong in the far lower tail."""
+    return g * shared_math.record(_LOG_NDTR_SLOPE, _log_ndtr_slope, x)
 
 
 _LOG_NDTR = Op("log_ndtr", _log_ndtr_rule)
