@@ -54,6 +54,7 @@ from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding, EmbeddingBag
 from .fold import Fold, Unfold
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .functional.linear_cross_entropy import LinearCrossEntropyOptions
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
 from .layers import Bilinear, Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
@@ -205,6 +206,8 @@ __all__ = [
     "fit",
     "Flatten",
     "Fold",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
     "functional",
     "GaussianNLLLoss",
     "GELU",

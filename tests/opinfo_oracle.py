@@ -423,3 +423,22 @@ def triplet_with_distance(anchor: Any, positive: Any, negative: Any, *, distance
     return nn.functional.triplet_margin_with_distance_loss(
         anchor, positive, negative, distance_function=distance_function, **kwargs
     )
+
+
+def with_torchs_samples(axes: int) -> Callable[..., Any]:
+    """Our fractional max pool of ``axes`` axes, given the window samples torch's OpInfo draws (torch's op and ours
+    draw from different generators): ``torch.rand(N, C, axes)`` in the input's dtype right after
+    ``torch.manual_seed(42)`` (``wrapper_set_seed``), N = 1 for unbatched input; a sample that passes its own
+    ``_random_samples`` keeps them."""
+    pool = getattr(nn.functional, f"fractional_max_pool{axes}d")
+
+    def call(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if "_random_samples" not in kwargs:
+            batch = 1 if input.ndim == axes + 1 else input.shape[0]
+            dtype = torch.from_numpy(np.zeros(0, input.dtype)).dtype
+            with torch.random.fork_rng():
+                torch.manual_seed(42)
+                kwargs["_random_samples"] = torch.rand(batch, input.shape[-axes - 1], axes, dtype=dtype).numpy()
+        return pool(input, *args, **kwargs)
+
+    return call

@@ -22,7 +22,8 @@ Where the driver's plain call does not fit a sample, :data:`CHECKS` says how it 
 files give (tests/test_opinfo_functions_torch.py, test_opinfo_nn_functional_torch.py and
 test_opinfo_linalg_special_torch.py): the Tensor method where our module function of that name is numpy's, outputs
 defined up to signs compared after ``output_process_fn_grad``, torch's side through the ``gradcheck_wrapper`` its own
-tests differentiate through, random dropout masks, torch objects in the keyword arguments. Where a sample takes the
+tests differentiate through, random dropout masks, torch objects in the keyword arguments, the fractional max pools'
+window samples (torch's draws given to ours). Where a sample takes the
 factories' default dtype (a Python float or an integer made floating), ours runs with
 ``autograd.set_default_dtype(np.float32)``, torch's default (README: ours is float64, numpy's, unless set):
 :data:`TORCHS_DEFAULT_DTYPE`. :data:`KNOWN_DIFFERENCES` lists the samples left out, each a README-documented
@@ -365,6 +366,8 @@ CHECKS: dict[str, Callable[[Any, Any, int], None]] = {
         op, dtype, i, _ctc_through_log_softmax, oracle.ThroughGradcheckWrapper(op)
     ),
     **{name: _check_dropout for name in DROPOUT_OPS},
+    "nn.functional.fractional_max_pool2d": lambda op, dtype, i: check(op, dtype, i, oracle.with_torchs_samples(2)),
+    "nn.functional.fractional_max_pool3d": lambda op, dtype, i: check(op, dtype, i, oracle.with_torchs_samples(3)),
 }
 
 #: The samples of squeeze that name an axis whose length is not 1 (the same in every dtype).

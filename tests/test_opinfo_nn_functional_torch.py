@@ -6,6 +6,10 @@ Where the driver's plain call does not fit an op, this file says how it is run i
 * :data:`OUR_FUNCTIONS`: the OpInfos whose keyword arguments hold a torch object (linear_cross_entropy's
   ``LinearCrossEntropyOptions``, triplet_margin_with_distance_loss's ``PairwiseDistance`` module): ours is called
   with this library's object of the same settings.
+* the fractional max pools: torch's op draws its window samples (``torch.rand`` after ``wrapper_set_seed``'s
+  seed 42) and ours would draw others from this library's random state; ours is given torch's draws as
+  ``_random_samples`` (:func:`opinfo_oracle.with_torchs_samples`), so values, indices and gradients are compared
+  in full.
 * :data:`DROPOUT_OPS`: samples with ``dropout_p > 0`` draw random masks (torch's generator and ours differ): the
   outputs' structure, shapes and dtypes are compared as drawn, then the same sample with ``dropout_p = 0`` is
   compared in full (values and gradients).
@@ -34,11 +38,14 @@ from autograd import Tensor
 torch = o.torch
 
 
-#: Our side of the OpInfos whose samples carry a torch object in their keyword arguments.
+#: Our side of the OpInfos whose samples carry a torch object in their keyword arguments, or whose torch call draws
+#: random numbers that ours is given.
 OUR_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "nn.functional.linear_cross_entropy.chunked": o.linear_cross_entropy,
     "nn.functional.linear_cross_entropy.chunked_none": o.linear_cross_entropy,
     "nn.functional.triplet_margin_with_distance_loss": o.triplet_with_distance,
+    "nn.functional.fractional_max_pool2d": o.with_torchs_samples(2),
+    "nn.functional.fractional_max_pool3d": o.with_torchs_samples(3),
 }
 
 #: The OpInfos whose samples may draw dropout masks, and where their ``dropout_p`` sits (a keyword, or the index
@@ -129,10 +136,9 @@ def _ctc_through_log_softmax(log_probs: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def test_the_group_is_every_nn_functional_opinfo_we_have():
-    # the two fractional max pools are the only nn.functional OpInfos without an op of ours
     missing = sorted(o.op_id(op) for op in o.OP_DB if op.name.startswith("nn.functional.") and o.our_op(op) is None)
-    assert missing == ["nn.functional.fractional_max_pool2d", "nn.functional.fractional_max_pool3d"]
-    assert len(OPS) == 116 and len(PARAMS) > 5000
+    assert missing == []
+    assert len(OPS) == 118 and len(PARAMS) > 5000
     assert all(key.split("-")[0] in o.OPS_BY_ID for key in KNOWN_DIFFERENCES)
 
 

@@ -42,6 +42,12 @@ from .divergence import kl_div
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .embedding import embedding, one_hot
 from .embedding_bag import embedding_bag
+from .fractional_max_pool import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .grid_sampling import affine_grid, grid_sample
 from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .input_keyword import accepts_input_keyword
@@ -149,6 +155,10 @@ __all__: list[str] = [
     "exponential_loss",
     "feature_alpha_dropout",
     "fold",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     "gaussian_nll_loss",
     "gelu",
     "glu",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d
 from ..conv import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from ..fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from ..lp_pooling import LPPool1d, LPPool2d, LPPool3d
 from ..pooling1d import AdaptiveAvgPool1d, AvgPool1d, MaxPool1d
 from ..pooling3d import AdaptiveAvgPool3d, AvgPool3d, MaxPool3d
@@ -29,4 +30,6 @@ __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
 ]
