@@ -46,7 +46,8 @@ _INT_LIMIT = 2.0**31
 def window_starts(op: str, samples: np.ndarray, length: int, count: int, kernel: int) -> np.ndarray:
     """The (..., count) int64 starts of the ``count`` windows of ``kernel`` entries along an axis of ``length``
     entries, one row per sample of ``samples`` (...,), in the samples' dtype's arithmetic (see the module
-    docstring). A sample whose windows would leave the axis (torch reads outside the input) is refused."""
+    docstring). Samples whose windows would leave the axis (float16 rounding of i + u on a long axis, where torch's
+    kernel fails an internal assert) are refused."""
     starts = np.full(samples.shape + (count,), length - kernel, dtype=np.int64)
     if count > 1:
         dtype = samples.dtype.type
@@ -65,8 +66,8 @@ def window_starts(op: str, samples: np.ndarray, length: int, count: int, kernel:
         starts[..., :-1] = np.trunc(steps).astype(np.int64) - np.trunc(offsets).astype(np.int64)[..., None]
     if starts.size and (starts.min() < 0 or starts.max() > length - kernel):
         raise ArgumentRangeError(
-            f"{op}: _random_samples place windows of {kernel} outside an axis of {length} entries; samples lie in "
-            f"[0, 1), got {samples.ravel()}"
+            f"{op}: the windows of {kernel} entries that _random_samples {samples.ravel()} give in {samples.dtype} "
+            f"arithmetic leave an axis of {length} entries (where torch's kernel fails its internal assert)"
         )
     return starts
 
