@@ -42,6 +42,7 @@ from .activations import (
     Tanh,
 )
 from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .architecture import register_module
 from .attention import MultiheadAttention
 from .buffer import Buffer
@@ -157,6 +158,7 @@ __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d",
+    "AdaptiveLogSoftmaxWithLoss",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
     "AdaptiveMaxPool3d",

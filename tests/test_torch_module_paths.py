@@ -10,7 +10,7 @@ import pytest
 import nn
 
 SUBMODULES = [
-    "activation", "batchnorm", "container", "conv", "dropout", "instancenorm", "linear", "loss", "normalization",
+    "activation", "adaptive", "batchnorm", "container", "conv", "dropout", "instancenorm", "linear", "loss", "normalization",
     "pooling", "rnn", "sparse", "transformer",
 ]  # fmt: skip
 

@@ -5,6 +5,7 @@ for code that checks a module's kind with ``isinstance``."""
 
 from . import (
     activation,
+    adaptive,
     batchnorm,
     container,
     conv,
@@ -21,6 +22,6 @@ from . import (
 )
 
 __all__ = [
-    "activation", "batchnorm", "container", "conv", "dropout", "instancenorm", "linear", "loss", "module",
+    "activation", "adaptive", "batchnorm", "container", "conv", "dropout", "instancenorm", "linear", "loss", "module",
     "normalization", "pooling", "rnn", "sparse", "transformer",
 ]  # fmt: skip
