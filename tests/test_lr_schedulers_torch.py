@@ -382,6 +382,12 @@ RESUMED_CASES = {
     "PolynomialLR": lambda lib, o, last_epoch: lib.PolynomialLR(o, total_iters=8, power=2.0, last_epoch=last_epoch),
     "MultiplicativeLR": lambda lib, o, last_epoch: lib.MultiplicativeLR(o, lambda e: 0.9, last_epoch=last_epoch),
     "LambdaLR": lambda lib, o, last_epoch: lib.LambdaLR(o, lambda e: 0.95**e, last_epoch=last_epoch),
+    "CosineAnnealingWarmRestarts": lambda lib, o, last_epoch: lib.CosineAnnealingWarmRestarts(
+        o, T_0=5, T_mult=2, eta_min=0.01, last_epoch=last_epoch
+    ),
+    "CosineAnnealingWarmRestarts_period_4": lambda lib, o, last_epoch: lib.CosineAnnealingWarmRestarts(
+        o, T_0=4, last_epoch=last_epoch
+    ),
 }
 
 
@@ -429,3 +435,26 @@ def test_a_scheduler_built_with_last_epoch_steps_from_the_groups_rates_as_torchs
             rows.append([float(lr) for lr in scheduler.get_last_lr()] + [scheduler.last_epoch])
         records.append(np.array(rows))
     np.testing.assert_allclose(records[0], records[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("last_epoch", [0, 4, 13, 40])
+def test_warm_restarts_built_with_last_epoch_take_torchs_one_ordinary_step(last_epoch):
+    """torch's resumed CosineAnnealingWarmRestarts starts from T_cur = last_epoch, T_i = T_0 and takes one
+    ordinary step (T_cur + 1 wrapped once, T_i times T_mult once): T_0=5, T_mult=2, last_epoch=13 starts at
+    T_cur 4 of T_i 10, not in the cycle that holds epoch 14. Its step never counts: ``_step_count`` stays 0."""
+    records = []
+    for lib, which in ((ours_lib, 0), (torch_lib, 1)):
+        optimizer = _optimizers("sgd")[which]
+        for group in optimizer.param_groups:
+            group["initial_lr"] = group["lr"]
+        scheduler = lib.CosineAnnealingWarmRestarts(optimizer, T_0=5, T_mult=2, last_epoch=last_epoch)
+        rows = [[scheduler.T_cur, scheduler.T_i, scheduler.last_epoch, scheduler.state_dict()["_step_count"]]]
+        for _ in range(12):
+            optimizer.step()
+            scheduler.step()
+            rows.append([scheduler.T_cur, scheduler.T_i, scheduler.last_epoch, scheduler.state_dict()["_step_count"]])
+            rows[-1] += [float(lr) for lr in scheduler.get_last_lr()]
+        records.append(rows)
+    ours, theirs = records
+    assert [row[:4] for row in ours] == [row[:4] for row in theirs]
+    np.testing.assert_allclose(np.concatenate(ours[1:]), np.concatenate(theirs[1:]), rtol=1e-12)

@@ -234,6 +234,7 @@ class MultiplicativeLR(_ScheduleOfFunctions):
     def initial_step(self) -> None:
         self.last_epoch += 1
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._step_count = 1
 
     def lrs_at(self, epoch: int) -> list[float]:
         current = [group["lr"] for group in self.optimizer.param_groups]
@@ -350,6 +351,14 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_i: int = self.T_0
         self.T_cur: float = last_epoch
         super().__init__(optimizer, last_epoch)
+
+    def initial_step(self) -> None:
+        """The first step, as torch's: a fresh schedule goes to epoch 0; one built with ``last_epoch=k`` steps on
+        from T_cur = k, T_i = T_0 by one ordinary step (T_cur = (k + 1) mod T_0 if k + 1 >= T_0, with T_i
+        = T_0 * T_mult once), not to the cycle that holds epoch k + 1. ``_step_count`` stays 0, as torch's
+        (its ``step()`` is its own and does not count)."""
+        self._step_count = 0
+        self.step()
 
     def cycle_position(self, epoch: float) -> tuple[float, int]:
         """(T_cur, T_i): the epochs since the cycle holding ``epoch`` began and its length."""

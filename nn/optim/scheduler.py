@@ -115,8 +115,7 @@ class LRScheduler:
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = int(last_epoch)
         self._last_lr: list[float] = []
-        self.initial_step()
-        self._step_count = 1
+        self.initial_step()  # (which leaves ``_step_count`` at 1, as torch's first step)
 
     #: Whether a build with ``last_epoch=k`` (resuming) leaves every group's rate as it is, only counting epoch
     #: k + 1: torch 2.13's ExponentialLR, CosineAnnealingLR, LinearLR and PolynomialLR (and MultiplicativeLR), whose
