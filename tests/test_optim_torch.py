@@ -2,6 +2,7 @@
 same float64 problem (gradients computed by each engine), plus schedules and gradient clipping."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -441,6 +442,64 @@ def test_zero_infinite_and_nan_gradients_give_torchs_values(name, dtype):
         finite = np.isfinite(reference)
         tolerance = 1e-6 if dtype == np.float32 or name == "NAdam" else 1e-13
         np.testing.assert_allclose(ours.data[finite], reference[finite], rtol=tolerance, atol=tolerance)
+
+
+NO_EPS_CASES = [
+    ("Adam", {}),
+    ("Adam", {"amsgrad": True}),
+    ("AdamW", {"amsgrad": True}),
+    ("RMSprop", {}),
+    ("RMSprop", {"centered": True}),
+    ("RMSprop", {"centered": True, "momentum": 0.5}),
+    ("Adagrad", {"lr_decay": 0.1}),
+    ("Adadelta", {}),
+    ("Adamax", {}),
+    ("NAdam", {}),
+    ("RAdam", {}),
+]
+
+#: Gradients of 3 entries: one never moved, one moved once, one zero after a start (RAdam's rectified steps
+#: begin at the sixth, so each runs twice), then an inf and a nan in the entries already on the move.
+NO_EPS_GRADIENTS = [[0.0, 0.5, 1e-4], [0.0, -0.25, 0.0], [0.0, 0.0, 0.3]] * 2 + [[0.0, np.inf, 1.0], [np.nan, 1.0, 1.0]]
+
+
+@pytest.mark.parametrize(("name", "options"), NO_EPS_CASES, ids=lambda x: x if isinstance(x, str) else option_id(x))
+def test_no_eps_divides_as_ieee_and_gives_torchs_nans_and_infs(name, options):
+    """With eps=0 torch's denominators reach 0 and its division is IEEE's: 0 / 0 is nan, x / 0 is inf, and the nan
+    or inf spreads to the next steps through the state as torch's arithmetic spreads it (no entry is left where it
+    was). float64, each step compared; no numpy warning."""
+    start = np.array([1.0, -2.0, 3.0])
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    our_optimizer = getattr(nn.optim, name)([ours], lr=0.1, eps=0.0, **options)
+    torch_optimizer = getattr(torch.optim, name)([theirs], lr=0.1, eps=0.0, **options)
+    seen_not_finite = False
+    for grad in NO_EPS_GRADIENTS:
+        ours.grad, theirs.grad = np.array(grad), torch.tensor(grad, dtype=torch.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            our_optimizer.step()
+        torch_optimizer.step()
+        reference = theirs.detach().numpy()
+        np.testing.assert_allclose(ours.data, reference, rtol=1e-6, atol=0, equal_nan=True)
+        seen_not_finite |= not np.all(np.isfinite(reference))
+    assert seen_not_finite  # (the case reached a zero denominator)
+
+
+@pytest.mark.parametrize(("name", "options"), NO_EPS_CASES, ids=lambda x: x if isinstance(x, str) else option_id(x))
+def test_float16_steps_where_the_default_eps_underflows_give_torchs_infs_and_nans(name, options):
+    """1e-8 is 0 in float16 and a gradient of 1e-4 squares to 0 there, so the default eps does not keep the
+    denominator away from 0: torch's step is inf or nan there, and so is ours (float16 arithmetic: 1e-3)."""
+    start = np.array([1.0, 2.0, -1.0], dtype=np.float16)
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    our_optimizer = getattr(nn.optim, name)([ours], lr=0.01, **options)
+    torch_optimizer = getattr(torch.optim, name)([theirs], lr=0.01, **options)
+    for grad in ([1e-4, 0.5, 0.0], [1e-4, 0.25, 0.0]) * 4:
+        ours.grad, theirs.grad = np.array(grad, dtype=np.float16), torch.tensor(grad, dtype=torch.float16)
+        our_optimizer.step()
+        torch_optimizer.step()
+        assert ours.dtype == np.float16
+        reference = theirs.detach().numpy()
+        np.testing.assert_allclose(ours.data.astype(float), reference.astype(float), rtol=1e-3, equal_nan=True)
 
 
 SCHEDULES = [

@@ -25,8 +25,8 @@ class Adadelta(Optimizer):
         theta <- theta - lr * delta
 
     u starts at 0, so the first steps are about sqrt(eps) / |g| * g: eps also sets the initial step
-    size. With eps = 0 (or one that underflows in the parameter's dtype) an entry whose v is 0 is left
-    where it is. torch's ``foreach``, ``capturable`` are accepted and change nothing (see
+    size. With eps = 0 (or one that underflows in the parameter's dtype) an entry whose v is 0 divides by
+    0, as torch's (0 / 0 = nan where u is 0 too). torch's ``foreach``, ``capturable`` are accepted and change nothing (see
     :mod:`.torch_options`).
     """
 

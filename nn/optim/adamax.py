@@ -24,7 +24,8 @@ class Adamax(Optimizer):
         theta <- theta - (lr / (1 - beta1^t)) * m / u
 
     eps sits inside the maximum, so ``u >= eps``: the step is defined as long as eps > 0. With eps = 0
-    (or one that underflows in the parameter's dtype) an entry whose u is 0 is left where it is.
+    (or one that underflows in the parameter's dtype) an entry whose u is 0 gets m / u = 0 / 0 = nan, as
+    torch's.
     torch's ``foreach``, ``capturable`` are accepted and change nothing (see :mod:`.torch_options`).
     """
 
@@ -75,11 +76,7 @@ class Adamax(Optimizer):
         exp_inf = state["exp_inf"]
         exp_inf *= beta2
         np.maximum(exp_inf, np.add(np.abs(grad, out=scratch), eps, out=scratch), out=exp_inf)
-        if param.dtype.type(eps) > 0:  # then u >= |g| + eps >= eps > 0 (or nan) everywhere: nothing to guard
-            update = np.divide(exp_avg, exp_inf, out=scratch)
-        else:
-            scratch[...] = 0
-            update = np.divide(exp_avg, exp_inf, out=scratch, where=exp_inf != 0)
+        update = np.divide(exp_avg, exp_inf, out=scratch)  # IEEE, as torch's: 0 / 0 is nan where u is 0 (eps 0)
         update *= group["lr"] / (1 - beta1 ** state["step"])
         param -= update
         return param

@@ -40,7 +40,7 @@ class NAdam(Optimizer):
 
     ``mu_product`` is a Python float (computed in float64; torch keeps it as a tensor of its default
     dtype, float32 unless changed, so the two differ by float32 rounding). An entry whose d is 0 (only
-    with eps = 0 or an eps that underflows in the parameter's dtype) is left where it is. torch's
+    with eps = 0 or an eps that underflows in the parameter's dtype) divides by 0, as torch's. torch's
     ``foreach``, ``capturable`` are accepted and change nothing (see :mod:`.torch_options`).
     """
 

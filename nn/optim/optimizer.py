@@ -221,14 +221,13 @@ def check_betas(owner: str, betas: Any) -> None:
 
 
 def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float, *, eps_inside: bool = False) -> np.ndarray:
-    """``root <- numerator / (root + eps)`` in place, for a ``root`` >= 0 (a square root), with 0 where the
-    denominator is 0: possible only when eps is 0 or underflows to 0 in the dtype. With ``eps_inside`` the
-    root already holds eps (``sqrt(x + eps)``, x >= 0) and is divided by as it is. Returns ``root``."""
+    """``root <- numerator / (root + eps)`` in place, for a ``root`` >= 0 (a square root). With ``eps_inside`` the
+    root already holds eps (``sqrt(x + eps)``, x >= 0) and is divided by as it is. The division is IEEE's, as
+    torch's: where the denominator is 0 (eps 0, or one that underflows to 0 in float16), 0 / 0 is nan and x / 0 is
+    +-inf (the step's caller runs it under ``quiet()``, so numpy does not warn). Returns ``root``."""
     if not eps_inside:
         root += eps
-    if root.dtype.type(eps) > 0:  # then the denominator is >= eps or sqrt(eps) > 0 (or nan): nothing to guard
-        return np.divide(numerator, root, out=root)
-    return np.divide(numerator, root, out=root, where=root != 0)
+    return np.divide(numerator, root, out=root)
 
 
 def blend_into(average: np.ndarray, decay: float, term: np.ndarray, scratch: np.ndarray) -> np.ndarray:

@@ -39,8 +39,8 @@ class RAdam(Optimizer):
 
     rho_t grows with t towards rho_inf, so the first steps (about five with the default beta2) are
     momentum SGD steps; when rho_inf <= 5 (beta2 <= 2/3) every step is. An entry whose sqrt(v) + eps
-    is 0 (only with eps = 0 or an eps that underflows in the parameter's dtype) is left where it is
-    by a rectified step. torch's ``foreach``, ``capturable`` are accepted and change nothing (see
+    is 0 (only with eps = 0 or an eps that underflows in the parameter's dtype) divides by 0 in a rectified
+    step, as torch's. torch's ``foreach``, ``capturable`` are accepted and change nothing (see
     :mod:`.torch_options`).
     """
 
