@@ -619,3 +619,38 @@ def test_centered_rmsprop_with_an_overflowing_square_leaves_the_parameter_as_tor
         our_optimizer.step()
         torch_optimizer.step()
         np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", {"momentum": 0.9}),
+        ("SGD", {"momentum": 0.9, "dampening": 0.3, "weight_decay": 0.1}),
+        ("SGD", {"momentum": 0.5, "nesterov": True, "maximize": True}),
+        ("SGD", {}),
+        ("Adam", {}),
+        ("RMSprop", {"momentum": 0.9}),
+        ("Adagrad", {}),
+        ("NAdam", {}),
+    ],
+    ids=lambda x: x if isinstance(x, str) else option_id(x),
+)
+def test_a_parameter_listed_twice_in_a_group_follows_torchs_trajectory(name, options):
+    """torch's SGD gathers the group's momentum buffers before it updates, so on the first step each listing of a
+    parameter listed twice starts a buffer of its own (x = 1, grad 2x: 0.2 + 0.2, not 0.2 + 0.38); from then on
+    both listings share the one kept. The other optimizers make their state before updating: shared from the
+    first step. Three steps, the parameter compared after each."""
+    ours = nn.Parameter(np.array([1.0, -0.5]))
+    theirs = torch.tensor([1.0, -0.5], dtype=torch.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match="duplicate"):
+        our_optimizer = getattr(nn.optim, name)([ours, ours], lr=0.1, **options)
+    with pytest.warns(UserWarning, match="duplicate"):
+        torch_optimizer = getattr(torch.optim, name)([theirs, theirs], lr=0.1, **options)
+    for _ in range(3):
+        our_optimizer.zero_grad()
+        (ours * ours).sum().backward()
+        our_optimizer.step()
+        torch_optimizer.zero_grad()
+        (theirs * theirs).sum().backward()
+        torch_optimizer.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)

@@ -263,6 +263,10 @@ class Optimizer(OptimizerHooks):
     state_keys: tuple[str, ...] = ()
     #: Names every non-empty state of a parameter must hold.
     required_state_keys: tuple[str, ...] = ()
+    #: Whether torch's update makes a parameter's state from what it gathered before any parameter changed (SGD's
+    #: momentum buffer, made in the update from the group's list of buffers): a parameter listed twice in a group
+    #: then starts a fresh state at each listing on the step that makes it, the last listing's kept, as torch's.
+    fresh_state_per_listing = False
     #: State entries that are numbers rather than arrays of the parameter's shape: name -> the check that
     #: ``load_state_dict`` gives a saved value (``check(owner, name, value)``, returning the value to keep).
     scalar_state: dict[str, Callable[[str, str, Any], Any]] = {"step": check_step_count}
@@ -416,16 +420,19 @@ class Optimizer(OptimizerHooks):
         try:
             with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
                 spare: dict[str, Any] = {}  # a parameter's state, kept once an update fills it (plain SGD keeps none)
+                made_now: set[Node] = set()  # (fresh_state_per_listing) the parameters whose state this step made
                 for group, parameter, grad, rate in work:
                     if rate is not None:  # _update's own subtraction, without the call and the dispatch before it
                         subtract_scaled(parameter._data, rate, grad)
                         updated_in_place.append(parameter)
                         continue
                     state = states.get(parameter)
-                    if state is None:
+                    if not state or (made_now and parameter in made_now):  # (an empty one, optimizer.state[p]'s)
                         new_data = update(_parameter_array(parameter), grad, spare, group)
                         if spare:
                             states[parameter], spare = spare, {}
+                            if self.fresh_state_per_listing:
+                                made_now.add(parameter)
                     else:
                         new_data = update(_parameter_array(parameter), grad, state, group)
                     if new_data is parameter._data:  # the rule updated the array in place

@@ -34,6 +34,9 @@ class SGD(Optimizer):
     """
 
     state_keys = ("momentum_buffer",)
+    #: torch gathers the group's momentum buffers before updating, so a parameter listed twice starts a buffer of
+    #: its own at each listing on its first step (the second listing's kept)
+    fresh_state_per_listing = True
 
     def __init__(
         self,
