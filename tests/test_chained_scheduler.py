@@ -127,7 +127,7 @@ def test_a_bad_chained_state_changes_none_of_its_schedulers():
     first, second = lib.StepLR(optimizer, 2), lib.ExponentialLR(optimizer, 0.9)
     chain = lib.ChainedScheduler([first, second])
     state = chain.state_dict()
-    state["schedulers"][1] = {"bogus": 1}
+    state["_schedulers"][1] = {"bogus": 1}
     before = (first.state_dict(), second.state_dict(), chain.get_last_lr())
     with pytest.raises(ValueError, match="ExponentialLR.load_state_dict: missing keys"):
         chain.load_state_dict(state)

@@ -165,7 +165,7 @@ def test_scheduler_state_round_trips_resume_the_sequence():
     first = build(_sgd())
     _lrs(first, 4)
     saved = first.state_dict()
-    assert saved["schedulers"][0]["lr_lambdas"] == [None, None]  # one per group: a lambda is not state (torch: None)
+    assert saved["_schedulers"][0]["lr_lambdas"] == [None, None]  # one per group: a lambda is not state (torch: None)
     resumed_optimizer = _sgd()
     resumed = build(resumed_optimizer)
     resumed.load_state_dict(saved)
@@ -181,8 +181,8 @@ def test_a_bad_sequential_state_changes_none_of_its_schedulers():
     )
     saved = scheduler.state_dict()
     saved["last_epoch"] = 7
-    saved["schedulers"][0]["last_epoch"] = 7
-    del saved["schedulers"][1]["gamma"]
+    saved["_schedulers"][0]["last_epoch"] = 7
+    del saved["_schedulers"][1]["gamma"]
     with pytest.raises(ValueError, match=r"ExponentialLR.load_state_dict: missing keys \['gamma'\]"):
         scheduler.load_state_dict(saved)
     assert scheduler.last_epoch == 0 and scheduler.schedulers[0].last_epoch == 0
@@ -318,26 +318,24 @@ def test_lambda_state_saved_by_torch_gives_a_callable_object_its_attributes():
     assert _lrs(scheduler, 1)[-1].tolist() == pytest.approx([0.1 * 0.5**3, 0.4])
 
 
-def test_sequential_and_chained_states_saved_by_torch_load_under_its_names():
+def test_sequential_and_chained_states_are_saved_under_torchs_names_and_the_old_names_still_load():
     optimizer = _sgd()
     sequence = schedules.SequentialLR(
         optimizer, [schedules.ConstantLR(optimizer, 0.5, 2), schedules.ExponentialLR(optimizer, 0.9)], [3]
     )
     saved = sequence.state_dict()
-    torch_saved = {
-        "_schedulers": [{**state, **TORCH_FLAGS} for state in saved.pop("schedulers")],
-        "_milestones": saved.pop("milestones"),
-        **saved,
-    }
-    torch_saved["_schedulers"][1]["gamma"] = 0.5
-    sequence.load_state_dict(torch_saved)
-    assert sequence.schedulers[1].gamma == 0.5 and sequence.milestones == [3]
+    assert {"_schedulers", "_milestones"} <= set(saved) and not {"schedulers", "milestones"} & set(saved)
+    old_saved = {"schedulers": saved.pop("_schedulers"), "milestones": saved.pop("_milestones"), **saved}
+    old_saved["schedulers"][1]["gamma"] = 0.5
+    sequence.load_state_dict(old_saved)
+    assert sequence.schedulers[1].gamma == 0.5 and sequence.milestones == [3] and sequence._milestones == [3]
     chain = schedules.ChainedScheduler([schedules.StepLR(optimizer, 2), schedules.ExponentialLR(optimizer, 0.9)])
     saved = chain.state_dict()
-    states = saved.pop("schedulers")
+    assert set(saved) == {"_last_lr", "_schedulers"}
+    states = saved.pop("_schedulers")
     states[0]["step_size"] = 7
-    chain.load_state_dict({**saved, "_schedulers": states})
-    assert chain.schedulers[0].step_size == 7
+    chain.load_state_dict({**saved, "schedulers": states})
+    assert chain.schedulers[0].step_size == 7 and chain._schedulers[0].step_size == 7
 
 
 def test_one_cycle_phases_saved_by_torch_load_as_its_phases():

@@ -4,6 +4,7 @@ two-group optimizer give torch's learning rates (and OneCycleLR's momenta) at ev
 from __future__ import annotations
 
 import copy
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -50,6 +51,7 @@ def _lambda(epoch):
 
 CASES = {
     "MultiStepLR": (lambda lib, o: lib.MultiStepLR(o, milestones=[3, 8, 8, 20], gamma=0.5), 40),
+    "MultiStepLR_late_milestones": (lambda lib, o: lib.MultiStepLR(o, milestones=[2, 25, 25, 31], gamma=0.5), 40),
     "LambdaLR": (lambda lib, o: lib.LambdaLR(o, lr_lambda=_lambda), 40),
     "LambdaLR_per_group": (lambda lib, o: lib.LambdaLR(o, [lambda e: 1 / (1 + e), lambda e: 0.9**e]), 30),
     "MultiplicativeLR": (lambda lib, o: lib.MultiplicativeLR(o, lr_lambda=lambda e: 0.9 if e % 3 else 1.1), 40),
@@ -265,6 +267,36 @@ def test_every_schedulers_state_dict_saved_by_torch_loads_and_continues_as_torch
     np.testing.assert_allclose(
         _record(ours_optimizer, ours, steps - steps // 2), _record(torch_optimizer, theirs, steps - steps // 2)
     )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_schedulers_state_dict_saved_here_loads_into_torchs_and_continues_alike(name):
+    """Midway, our state dict goes into a new scheduler of each library on the optimizers so far: torch's reads it
+    (MultiStepLR's milestones a Counter, SequentialLR's ``_schedulers`` and ``_milestones``, ...) and both go on
+    alike."""
+    make, steps = CASES[name]
+    ours_optimizer, torch_optimizer = _optimizers("sgd")
+    ours, theirs = make(ours_lib, ours_optimizer), make(torch_lib, torch_optimizer)
+    _record(ours_optimizer, ours, steps // 2)
+    _record(torch_optimizer, theirs, steps // 2)
+    saved = ours.state_dict()
+    ours, theirs = make(ours_lib, ours_optimizer), make(torch_lib, torch_optimizer)
+    ours.load_state_dict(copy.deepcopy(saved))
+    theirs.load_state_dict(copy.deepcopy(saved))
+    np.testing.assert_allclose(
+        _record(ours_optimizer, ours, steps - steps // 2), _record(torch_optimizer, theirs, steps - steps // 2)
+    )
+
+
+def test_multistep_milestones_are_saved_as_torchs_counter_and_a_saved_list_still_loads():
+    optimizer = _optimizers("sgd")[0]
+    scheduler = ours_lib.MultiStepLR(optimizer, milestones=[5, 2, 5], gamma=0.5)
+    saved = scheduler.state_dict()
+    assert saved["milestones"] == Counter({5: 2, 2: 1}) and isinstance(saved["milestones"], Counter)
+    for milestones in (saved["milestones"], [2, 5, 5], {2: 1, 5: 2}):
+        other = ours_lib.MultiStepLR(_optimizers("sgd")[0], milestones=[1], gamma=0.5)
+        other.load_state_dict({**saved, "milestones": milestones})
+        assert other.milestones == [2, 5, 5]
 
 
 def test_a_plateau_state_dict_saved_by_torch_loads():

@@ -638,10 +638,7 @@ def run_schedules(run):
     for step in range(run["steps"]):
         if step == run["load_at"]:  # ours goes on from torch's saved schedule (torch's keys and objects)
             saved = theirs.state_dict()
-            # and torch from ours, where our state dict is torch's too (ours keep MultiStepLR's milestones as a
-            # list, torch a Counter; the composites' children under "schedulers", torch under "_schedulers")
-            if name not in ("SequentialLR", "ChainedScheduler", "MultiStepLR"):
-                theirs.load_state_dict(ours.state_dict())
+            theirs.load_state_dict(ours.state_dict())  # and torch from ours
             ours.load_state_dict(saved)
         our_optimizer.step()
         torch_optimizer.step()

@@ -24,8 +24,8 @@ class ChainedScheduler(LRScheduler):
     (its ``step`` needs the metric).
     """
 
-    #: torch saves the schedulers' states as ``_schedulers``
-    torch_names = {"_schedulers": "schedulers"}
+    #: state dicts saved here before the key was torch's hold the schedulers' states under ``schedulers``
+    torch_names = {"schedulers": "_schedulers"}
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         owner = "ChainedScheduler"
@@ -46,36 +46,41 @@ class ChainedScheduler(LRScheduler):
             if scheduler.optimizer is not optimizer:
                 raise ValueError(f"{owner}: scheduler {index} ({type(scheduler).__name__}) drives another optimizer")
         self.optimizer = optimizer
-        self.schedulers = schedulers
+        self._schedulers = schedulers
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    @property
+    def schedulers(self) -> list[LRScheduler]:
+        """The chained schedulers, in the order they step (torch's ``_schedulers``)."""
+        return self._schedulers
 
     def step(self) -> None:
         """Step every scheduler, in order; the rates are the last one's."""
-        for scheduler in self.schedulers:
+        for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """Its last rates and each scheduler's ``state_dict()`` (under ``"schedulers"``)."""
-        return {"_last_lr": copy.deepcopy(self._last_lr), "schedulers": [s.state_dict() for s in self.schedulers]}
+        """Its last rates and each scheduler's ``state_dict()`` (under ``"_schedulers"``, torch's key)."""
+        return {"_last_lr": copy.deepcopy(self._last_lr), "_schedulers": [s.state_dict() for s in self._schedulers]}
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` is this chain's, its schedulers' states included."""
         super().check_state_dict(state_dict)
-        saved = self.own_names(state_dict)["schedulers"]
-        if not isinstance(saved, list) or len(saved) != len(self.schedulers):
+        saved = self.own_names(state_dict)["_schedulers"]
+        if not isinstance(saved, list) or len(saved) != len(self._schedulers):
             raise ValueError(
-                f"ChainedScheduler.load_state_dict: expected a list of {len(self.schedulers)} scheduler states, "
+                f"ChainedScheduler.load_state_dict: expected a list of {len(self._schedulers)} scheduler states, "
                 f"got {type(saved).__name__} of length {len(saved) if isinstance(saved, list) else '?'}"
             )
-        for scheduler, state in zip(self.schedulers, saved):
+        for scheduler, state in zip(self._schedulers, saved):
             scheduler.check_state_dict(state)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict`'s result (or torch's), checking every part (its schedulers' too) before
+        """Restore :meth:`state_dict`'s result (or torch's, or one saved here under ``schedulers``), checking every part (its schedulers' too) before
         changing any."""
         self.check_state_dict(state_dict)
         state_dict = self.own_names(state_dict)
-        for scheduler, state in zip(self.schedulers, state_dict["schedulers"]):
+        for scheduler, state in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.load_state_dict(state)
         self._last_lr = copy.deepcopy(state_dict["_last_lr"])

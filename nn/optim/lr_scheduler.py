@@ -143,6 +143,13 @@ class MultiStepLR(LRScheduler):
         self.gamma = check_real("MultiStepLR", "gamma", gamma, 0)
         super().__init__(optimizer, last_epoch)
 
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state, its milestones saved as torch saves them: a ``Counter`` of epochs (an epoch listed
+        twice counted twice), so torch's MultiStepLR loads it (its step reads the count of the epoch it reaches)."""
+        state = super().state_dict()
+        state["milestones"] = Counter(self.milestones)
+        return state
+
     def own_names(self, state_dict: Any) -> Any:
         """As :meth:`LRScheduler.own_names`; torch's milestones, a ``Counter`` of epochs (or the plain dict a
         converter makes of it), become the sorted list of them (an epoch counted twice listed twice). Milestones
@@ -408,8 +415,8 @@ class SequentialLR(LRScheduler):
     group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0.
     """
 
-    #: torch saves these two as ``_schedulers`` and ``_milestones``
-    torch_names = {"_schedulers": "schedulers", "_milestones": "milestones"}
+    #: state dicts saved here before the keys were torch's hold these two as ``schedulers`` and ``milestones``
+    torch_names = {"schedulers": "_schedulers", "milestones": "_milestones"}
 
     def __init__(
         self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
@@ -436,54 +443,74 @@ class SequentialLR(LRScheduler):
             raise ValueError(f"{owner}: milestones must be increasing, got {milestones}")
         check_integer(owner, "last_epoch", last_epoch, -1)
         self.optimizer = optimizer
-        self.schedulers = schedulers
-        self.milestones = milestones
+        self._schedulers = schedulers
+        self._milestones = milestones
         self.last_epoch = last_epoch + 1
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
-        for scheduler in schedulers:
-            scheduler.last_epoch -= 1
+        self.recursive_undo()
         first = schedulers[bisect.bisect_right(milestones, 0)]
         first.initial_step()
         self._last_lr = first.get_last_lr()
 
+    @property
+    def schedulers(self) -> list[LRScheduler]:
+        """The schedulers run one after another (torch's ``_schedulers``)."""
+        return self._schedulers
+
+    @property
+    def milestones(self) -> list[int]:
+        """The epochs at which the next scheduler takes over (torch's ``_milestones``)."""
+        return self._milestones
+
+    def recursive_undo(self, sched: Any = None) -> None:
+        """Take back the epoch each scheduler counted when it was built (torch's method): ``last_epoch`` minus 1 for
+        ``sched`` (by default, this one), or for each scheduler it runs if it runs others."""
+        target = self if sched is None else sched
+        if hasattr(target, "_schedulers"):
+            for scheduler in target._schedulers:
+                self.recursive_undo(scheduler)
+        elif hasattr(target, "last_epoch"):
+            target.last_epoch -= 1
+
     def step(self) -> None:
         """Advance one epoch: step the scheduler in charge, restarting it at its epoch 0 on its milestone."""
         self.last_epoch += 1
-        index = bisect.bisect_right(self.milestones, self.last_epoch)
-        scheduler = self.schedulers[index]
-        if index > 0 and self.milestones[index - 1] == self.last_epoch:
+        index = bisect.bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
             scheduler.step_to(0)
         else:
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        """Its own counters and each scheduler's ``state_dict()`` (under ``"schedulers"``)."""
+        """Its own counters (``last_epoch``, ``_milestones``, ``_last_lr``) and each scheduler's ``state_dict()``
+        (under ``"_schedulers"``), torch's keys."""
         state = {
-            key: copy.deepcopy(value) for key, value in vars(self).items() if key not in ("optimizer", "schedulers")
+            key: copy.deepcopy(value) for key, value in vars(self).items() if key not in ("optimizer", "_schedulers")
         }
-        return {**state, "schedulers": [scheduler.state_dict() for scheduler in self.schedulers]}
+        return {**state, "_schedulers": [scheduler.state_dict() for scheduler in self._schedulers]}
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` is this scheduler's, its schedulers' states included."""
         super().check_state_dict(state_dict)
         state_dict = self.own_names(state_dict)
-        if len(state_dict["schedulers"]) != len(self.schedulers):
+        if len(state_dict["_schedulers"]) != len(self._schedulers):
             raise ValueError(
-                f"SequentialLR.load_state_dict: {len(state_dict['schedulers'])} schedulers saved, "
-                f"this one runs {len(self.schedulers)}"
+                f"SequentialLR.load_state_dict: {len(state_dict['_schedulers'])} schedulers saved, "
+                f"this one runs {len(self._schedulers)}"
             )
-        for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
+        for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.check_state_dict(saved)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict`'s result (or torch's), checking every part (its schedulers' too) before
-        changing any."""
+        """Restore :meth:`state_dict`'s result (or torch's, or one saved here under ``schedulers`` and
+        ``milestones``), checking every part (its schedulers' too) before changing any."""
         self.check_state_dict(state_dict)
         state_dict = self.own_names(state_dict)
-        for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
+        for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.load_state_dict(saved)
         for key, value in state_dict.items():
-            if key != "schedulers":
+            if key != "_schedulers":
                 setattr(self, key, copy.deepcopy(value))
