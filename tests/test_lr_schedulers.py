@@ -415,3 +415,23 @@ def test_load_state_dict_refuses_entries_of_the_wrong_type_before_anything_chang
         scheduler.load_state_dict(state)
     assert scheduler.step_size == 2 and scheduler.last_epoch == 0
     scheduler.load_state_dict(scheduler.state_dict())  # its own state loads
+
+
+@pytest.mark.parametrize(
+    ("epoch", "error", "pattern"),
+    [
+        (-1, ValueError, "StepLR.step: epoch must be an integer >= 0"),
+        (-0.5, ValueError, "StepLR.step: epoch must be >= 0"),
+        (float("nan"), ValueError, "StepLR.step: epoch must be finite"),
+        (float("inf"), ValueError, "StepLR.step: epoch must be finite"),
+        ("3", TypeError, "StepLR.step: epoch must be a real number"),
+    ],
+)
+def test_an_explicit_epoch_may_be_fractional_but_not_negative_or_infinite(epoch, error, pattern):
+    scheduler = schedules.StepLR(_sgd(), step_size=2, gamma=0.5)
+    with pytest.raises(error, match=pattern):
+        scheduler.step(epoch)
+    assert scheduler.last_epoch == 0
+    with pytest.warns(UserWarning, match="The epoch parameter"):
+        scheduler.step(2.5)  # base_lr * 0.5^(2.5 // 2)
+    assert scheduler.last_epoch == 2.5 and scheduler.get_last_lr() == pytest.approx([0.05, 0.2])

@@ -490,3 +490,42 @@ def test_warm_restarts_built_with_last_epoch_take_torchs_one_ordinary_step(last_
     ours, theirs = records
     assert [row[:4] for row in ours] == [row[:4] for row in theirs]
     np.testing.assert_allclose(np.concatenate(ours[1:]), np.concatenate(theirs[1:]), rtol=1e-12)
+
+
+FRACTIONAL_CASES = {
+    "StepLR": lambda lib, o: lib.StepLR(o, step_size=3, gamma=0.5),
+    "MultiStepLR": lambda lib, o: lib.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.3),
+    "ExponentialLR": lambda lib, o: lib.ExponentialLR(o, gamma=0.9),
+    "CosineAnnealingLR": lambda lib, o: lib.CosineAnnealingLR(o, T_max=7, eta_min=0.01),
+    "LambdaLR": lambda lib, o: lib.LambdaLR(o, lambda e: 1 / (1 + e)),
+    "MultiplicativeLR": lambda lib, o: lib.MultiplicativeLR(o, lambda e: 0.9 + 0.01 * e),
+    "LinearLR": lambda lib, o: lib.LinearLR(o, start_factor=0.2, end_factor=0.9, total_iters=8),
+    "ConstantLR": lambda lib, o: lib.ConstantLR(o, factor=0.25, total_iters=4),
+    "PolynomialLR": lambda lib, o: lib.PolynomialLR(o, total_iters=10, power=1.5),
+    "CyclicLR": lambda lib, o: lib.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="exp_range", gamma=0.9),
+    "OneCycleLR": lambda lib, o: lib.OneCycleLR(o, max_lr=1.0, total_steps=40, three_phase=True),
+}
+#: explicit fractional epochs (None: a plain step() from there), forwards and back
+FRACTIONAL_EPOCHS = [0.5, None, None, 2.25, None, 7.5, None, None, 12.9, None, 0.25, None, 3.0, None]
+
+
+@pytest.mark.parametrize("name", sorted(FRACTIONAL_CASES))
+def test_fractional_epochs_give_torchs_closed_form_and_deprecation_warning(name):
+    """torch's ``step(epoch)`` takes a fractional epoch (with its deprecation UserWarning) and sets the closed form
+    there (or ``get_lr()``'s rates where it has none); plain steps then go on from it. Rates, momenta and
+    ``last_epoch`` compared after every call."""
+    records = []
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+        scheduler = FRACTIONAL_CASES[name](lib, optimizer)
+        rows = []
+        for epoch in FRACTIONAL_EPOCHS:
+            optimizer.step()
+            if epoch is None:
+                scheduler.step()
+            else:
+                with pytest.warns(UserWarning, match="The epoch parameter in `scheduler.step\\(\\)` was not necessary"):
+                    scheduler.step(epoch)
+            rows.append([float(group[key]) for group in optimizer.param_groups for key in ("lr", "momentum")])
+            rows[-1] += [float(lr) for lr in scheduler.get_last_lr()] + [scheduler.last_epoch]
+        records.append(np.array(rows))
+    np.testing.assert_allclose(records[0], records[1], rtol=1e-12, atol=1e-15)

@@ -12,6 +12,7 @@ compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr
 from __future__ import annotations
 
 import copy
+import numbers
 import types
 import warnings
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_integer
+from ..checks import check_integer, check_real
 from .optimizer import Optimizer
 
 __all__ = [
@@ -60,9 +61,14 @@ def whole_count(check: Callable[..., int], owner: str, name: str, value: Any, *b
     return check(owner, name, value, *bounds)
 
 
-def check_epoch(owner: str, epoch: Any) -> int:
-    """An explicit ``step(epoch)``'s epoch as an int >= 0, after torch's deprecation warning (UserWarning)."""
-    epoch = check_integer(f"{owner}.step", "epoch", epoch, 0)
+def check_epoch(owner: str, epoch: Any) -> float:
+    """An explicit ``step(epoch)``'s epoch, after torch's deprecation warning (UserWarning): an int >= 0, or a finite
+    real >= 0 (torch's ``step(epoch + i / batches)``: a fractional epoch, which the closed forms take as they take a
+    whole one), as a float."""
+    if isinstance(epoch, numbers.Integral) and not isinstance(epoch, (bool, np.bool_)):
+        epoch = check_integer(f"{owner}.step", "epoch", epoch, 0)
+    else:
+        epoch = check_real(f"{owner}.step", "epoch", epoch, 0)
     warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=3)
     return epoch
 
