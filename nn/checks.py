@@ -27,8 +27,10 @@ from autograd.random_state import seeded_state
 
 __all__ = [
     "ArgumentAssertionError",
+    "MissingEntryError",
     "MistypedArgumentError",
     "ParameterOverflowError",
+    "ShortSequenceError",
     "UnsupportedOptionError",
     "check_axis",
     "check_choice",
@@ -127,6 +129,19 @@ def torch_mistyped(check: Callable[..., Any], owner: str, name: str, value: Any,
         return check(owner, name, value, *args)
     except TypeError as error:
         raise MistypedArgumentError(str(error)) from None
+
+
+class MissingEntryError(ValueError, KeyError):
+    """A required entry missing from a dict argument (a param group without ``"params"``, a state dict without
+    ``"state"``, a param group without ``"initial_lr"`` when a scheduler resumes), which torch's lookup of it raises
+    as a KeyError: a ValueError here too. Its message reads as written (a KeyError's own would be quoted)."""
+
+    __str__ = ValueError.__str__
+
+
+class ShortSequenceError(TypeError, IndexError):
+    """A sequence argument with fewer items than it needs (``betas=(0.9,)``), which torch's indexing of it raises as
+    an IndexError: a TypeError here too, as the library's checks raise for an argument of the wrong form."""
 
 
 class UnsupportedOptionError(ValueError, NotImplementedError):

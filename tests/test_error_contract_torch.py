@@ -434,3 +434,61 @@ def test_a_nan_eps_gives_nan_in_batch_norm_as_torch() -> None:
     ours = F.batch_norm(A.tensor(data), None, None, training=True, eps=float("nan"))
     theirs = torch.nn.functional.batch_norm(torch.tensor(data), None, None, training=True, eps=float("nan"))
     assert np.isnan(ours.data).all() and torch.isnan(theirs).all()
+
+
+# ------------------------------------------------------------------ optimizers and schedulers: torch's error classes
+
+
+def _optim(namespace):
+    return pytest.importorskip("torch").optim if namespace == "torch" else __import__("nn").optim
+
+
+def _tensor(namespace, values):
+    if namespace == "torch":
+        return pytest.importorskip("torch").tensor(values, dtype=pytest.importorskip("torch").float64)
+    return A.tensor(np.array(values, dtype=np.float64))
+
+
+def _resumed_one_cycle(namespace):
+    optimizer = _optim(namespace).SGD(_parameters(namespace), lr=0.1, momentum=0.9)
+    optimizer.param_groups[0]["initial_lr"] = 0.1  # (torch then looks for max_lr, which it lacks)
+    return _optim(namespace).lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=10, last_epoch=3)
+
+
+def _load_without_state(namespace):
+    optimizer = _optim(namespace).SGD(_parameters(namespace), lr=0.1)
+    optimizer.load_state_dict({"param_groups": optimizer.state_dict()["param_groups"]})
+
+
+ERROR_CLASS_CASES = {
+    "param_group_without_params": (lambda ns: _optim(ns).SGD([{"lr": 0.1}], lr=0.1), "SGD"),
+    "load_state_dict_without_state": (_load_without_state, "SGD.load_state_dict"),
+    "one_beta": (lambda ns: _optim(ns).Adam(_parameters(ns), betas=(0.9,)), "Adam"),
+    "one_beta_nadam": (lambda ns: _optim(ns).NAdam(_parameters(ns), betas=[0.9]), "NAdam"),
+    "lr_tensor_of_two": (lambda ns: _optim(ns).SGD(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])), "lr must be 1-element"),
+    "lr_tensor_of_two_adam": (lambda ns: _optim(ns).Adam(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])), "Adam"),
+    "resume_without_initial_lr": (
+        lambda ns: _optim(ns).lr_scheduler.StepLR(_optim(ns).SGD(_parameters(ns), lr=0.1), 2, last_epoch=3),
+        "initial_lr",
+    ),
+    "one_cycle_resume_without_max_lr": (_resumed_one_cycle, "max_lr"),
+    "plateau_metric_a_string": (
+        lambda ns: _optim(ns).lr_scheduler.ReduceLROnPlateau(_optim(ns).SGD(_parameters(ns), lr=0.1)).step("a"),
+        "ReduceLROnPlateau.step",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_CLASS_CASES))
+def test_optimizer_and_scheduler_errors_are_instances_of_torchs_class(case: str) -> None:
+    """KeyError for a missing 'params', 'state', 'initial_lr' or 'max_lr'; IndexError for one beta; ValueError for an
+    lr Tensor of two elements and a metric that is a string: each an instance of torch's class (and still of the
+    library's ValueError or TypeError), naming the optimizer or scheduler."""
+    call, name = ERROR_CLASS_CASES[case]
+    with pytest.raises(Exception) as torch_caught:
+        call("torch")
+    with pytest.raises(Exception) as caught:
+        call("lib")
+    assert isinstance(caught.value, type(torch_caught.value)), (type(caught.value).__mro__, type(torch_caught.value))
+    assert isinstance(caught.value, (ValueError, TypeError))
+    assert name in str(caught.value) and not str(caught.value).startswith(("'", '"'))  # (not a KeyError's quotes)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks import check_choice, check_flag, check_positive_int, check_real, torch_mistyped
+from ..checks import MissingEntryError, check_choice, check_flag, check_positive_int, check_real, torch_mistyped
 from .optimizer import Optimizer
 from .scheduler import LRScheduler, check_optimizer, per_group
 
@@ -68,10 +68,15 @@ class OneCycleLR(LRScheduler):
         self.use_beta1 = "betas" in optimizer.defaults
         if self.cycle_momentum and not (self.use_beta1 or "momentum" in optimizer.defaults):
             raise ValueError(f"{owner}: cycle_momentum needs an optimizer with momentum or betas (e.g. SGD, Adam)")
-        if last_epoch != -1:
-            missing = [n for n, group in enumerate(groups) if not {"max_lr", "min_lr", "initial_lr"} <= set(group)]
+        if last_epoch != -1:  # (a missing entry is torch's KeyError: a MissingEntryError is both)
+            needed = ("initial_lr", "max_lr", "min_lr")
+            missing = {n: [key for key in needed if key not in group] for n, group in enumerate(groups)}
+            missing = {n: keys for n, keys in missing.items() if keys}
             if missing:
-                raise ValueError(f"{owner}: resuming at last_epoch={last_epoch} needs param groups set by OneCycleLR")
+                raise MissingEntryError(
+                    f"{owner}: resuming at last_epoch={last_epoch} needs the param groups' entries set by OneCycleLR; "
+                    f"missing (group: keys) {missing}"
+                )
         self.phases = self._phases(pct_start)
         if last_epoch == -1:
             for group, top, base_m, max_m in zip(groups, max_lrs, momenta["base_momentum"], momenta["max_momentum"]):

@@ -31,7 +31,7 @@ from autograd import Node, Tensor, Value, enable_grad, increment_version, no_gra
 from autograd.gradient_array import stored_gradient
 from autograd.quiet import quiet
 
-from ..checks import check_integer, check_real
+from ..checks import MissingEntryError, MistypedArgumentError, ShortSequenceError, check_integer, check_real
 from ..warning_site import user_stacklevel
 from .optimizer_hooks import (
     OptimizerHooks,
@@ -201,12 +201,14 @@ def regularized_gradient(
 _NOT_A_FLAG = object()
 
 
-def _numbers_for_arrays(options: dict[str, Any]) -> dict[str, Any]:
+def _numbers_for_arrays(owner: str, options: dict[str, Any]) -> dict[str, Any]:
     """``options`` with each one-element real Tensor or 0-d array as a float (torch takes ``lr=torch.tensor(0.01)``;
-    the updates here multiply arrays by plain numbers)."""
+    the updates here multiply arrays by plain numbers). An ``lr`` Tensor of another size is torch's ValueError."""
     converted = dict(options)
     for key, value in options.items():
         data = value._data if isinstance(value, Node) else value
+        if key == "lr" and isinstance(data, np.ndarray) and data.size != 1:
+            raise MistypedArgumentError(f"{owner}: Tensor lr must be 1-element, got one of shape {data.shape}")
         if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
             converted[key] = float(data.reshape(()))
     return converted
@@ -214,6 +216,8 @@ def _numbers_for_arrays(options: dict[str, Any]) -> dict[str, Any]:
 
 def check_betas(owner: str, betas: Any) -> None:
     """Raise unless ``betas`` is a pair (beta1, beta2) of reals in [0, 1), as Adam-style optimizers need."""
+    if isinstance(betas, (tuple, list)) and len(betas) < 2:  # (torch's betas[1] is an IndexError)
+        raise ShortSequenceError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
     for index, beta in enumerate(betas):
@@ -272,7 +276,7 @@ class Optimizer(OptimizerHooks):
     scalar_state: dict[str, Callable[[str, str, Any], Any]] = {"step": check_step_count}
 
     def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
-        self.defaults = _numbers_for_arrays(defaults)
+        self.defaults = _numbers_for_arrays(type(self).__name__, defaults)
         self._check_group(self.defaults)
         self.param_groups: list[dict[str, Any]] = []
         self.state: defaultdict[Node, dict[str, Any]] = defaultdict(dict)
@@ -332,8 +336,8 @@ class Optimizer(OptimizerHooks):
         owner = type(self).__name__
         if not isinstance(param_group, dict):
             raise TypeError(f"{owner}: a param group must be a dict, got {type(param_group).__name__}")
-        if "params" not in param_group:
-            raise ValueError(f"{owner}: a param group needs a 'params' entry")
+        if "params" not in param_group:  # (torch's KeyError: a MissingEntryError is both)
+            raise MissingEntryError(f"{owner}: a param group needs a 'params' entry")
         params = param_group["params"]
         if isinstance(params, Node):
             params = [params]
@@ -362,7 +366,7 @@ class Optimizer(OptimizerHooks):
         check_names_agree(owner, self.param_groups, group)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        group = _numbers_for_arrays(group)
+        group = _numbers_for_arrays(owner, group)
         self._check_group(group)
         group["params"] = params
         self.param_groups.append(group)
@@ -510,8 +514,9 @@ class Optimizer(OptimizerHooks):
             raise TypeError(f"{owner}: expected a dict, got {type(state_dict).__name__}")
         missing = sorted({"state", "param_groups"} - state_dict.keys())
         unexpected = sorted(set(state_dict) - {"state", "param_groups"}, key=str)
-        if missing or unexpected:
-            raise ValueError(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
+        if missing or unexpected:  # (a missing one is torch's KeyError: a MissingEntryError is both)
+            error = MissingEntryError if missing else ValueError
+            raise error(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
         saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
         if not isinstance(saved_state, dict) or not isinstance(saved_groups, (list, tuple)):
             raise TypeError(f"{owner}: 'state' must be a dict and 'param_groups' a list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..checks import check_choice, check_integer, check_real
+from ..checks import MistypedArgumentError, check_choice, check_integer, check_real
 from .optimizer import Optimizer
 from .scheduler import LRScheduler, check_epoch, check_optimizer, per_group
 
@@ -104,8 +104,8 @@ class ReduceLROnPlateau(LRScheduler):
             raise TypeError("ReduceLROnPlateau.step: pass the watched metric, e.g. scheduler.step(validation_loss)")
         try:  # a number, a one-element array or Tensor (torch's float(metrics))
             value = float(getattr(metrics, "item", lambda: metrics)())
-        except (TypeError, ValueError):
-            raise TypeError(
+        except (TypeError, ValueError) as error:  # (torch's float('a') is a ValueError: a MistypedArgumentError is both)
+            raise (MistypedArgumentError if isinstance(error, ValueError) else TypeError)(
                 f"ReduceLROnPlateau.step: the metric must be one number (a float, or a one-element array or Tensor), "
                 f"got {type(metrics).__name__} {str(metrics)[:60]}"
             ) from None

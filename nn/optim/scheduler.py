@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_integer, check_real
+from ..checks import MissingEntryError, check_integer, check_real
 from .optimizer import Optimizer
 
 __all__ = [
@@ -113,8 +113,8 @@ class LRScheduler:
                 group.setdefault("initial_lr", group["lr"])
         else:
             missing = [number for number, group in enumerate(optimizer.param_groups) if "initial_lr" not in group]
-            if missing:
-                raise ValueError(
+            if missing:  # (torch's KeyError: a MissingEntryError is both)
+                raise MissingEntryError(
                     f"{owner}: resuming at last_epoch={last_epoch} needs 'initial_lr' in param groups {missing}"
                 )
         self.optimizer = optimizer
