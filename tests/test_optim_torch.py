@@ -301,8 +301,6 @@ NEW_OPTIMIZERS = [
     (nn.optim.Rprop, torch.optim.Rprop, {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}),
 ]
 NEW_IDS = [ours.__name__ for ours, _, _ in NEW_OPTIMIZERS]
-#: torch's implementation switches, saved in its param groups; ours take them as arguments only
-SWITCH_KEYS = ("foreach", "fused", "capturable", "differentiable")
 
 
 def start_both():
@@ -326,7 +324,8 @@ def step_torch(optimizer, params, steps):
 
 
 def torch_state_to_ours(state_dict):
-    """torch's state dict with numpy arrays and Python numbers (step an int), without its switches."""
+    """torch's state dict with numpy arrays and Python numbers (step an int); its groups as they are (their switches,
+    ``foreach`` and the others, are entries of ours too)."""
     state = {
         index: {
             key: int(value.item()) if key == "step" else value.item() if value.ndim == 0 else value.numpy().copy()
@@ -334,10 +333,7 @@ def torch_state_to_ours(state_dict):
         }
         for index, entry in state_dict["state"].items()
     }
-    groups = [
-        {key: value for key, value in group.items() if key not in SWITCH_KEYS} for group in state_dict["param_groups"]
-    ]
-    return {"state": state, "param_groups": groups}
+    return {"state": state, "param_groups": state_dict["param_groups"]}
 
 
 def our_state_to_torch(state_dict):
@@ -654,3 +650,36 @@ def test_a_parameter_listed_twice_in_a_group_follows_torchs_trajectory(name, opt
         (theirs * theirs).sum().backward()
         torch_optimizer.step()
         np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
+
+
+#: the entries of our groups that torch's have not: our options for the course's forms
+OUR_OWN_GROUP_ENTRIES = {"amsgrad_max", "eps_inside_sqrt"}
+
+
+@pytest.mark.parametrize(
+    "name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+)
+@pytest.mark.parametrize("switches", [{}, {"foreach": True}, {"foreach": False}])
+def test_param_groups_hold_torchs_entries_and_state_dicts_load_both_ways(name, switches):
+    """Each group holds torch's keys with torch's values, the implementation switches (foreach, fused, capturable,
+    differentiable: each optimizer's own set, as torch's constructor stores them) included; our state dict loads into
+    torch's optimizer (its arrays as tensors) and torch's into ours, and each keeps the other's switches."""
+    ours, theirs = start_both()
+    our_optimizer = getattr(nn.optim, name)(ours, lr=0.01, **switches)
+    torch_optimizer = getattr(torch.optim, name)(theirs, lr=0.01, **switches)
+    step_ours(our_optimizer, ours, 3)
+    step_torch(torch_optimizer, theirs, 3)
+    our_group, torch_group = our_optimizer.param_groups[0], torch_optimizer.param_groups[0]
+    assert set(our_group) - OUR_OWN_GROUP_ENTRIES == set(torch_group)
+    for key in ("foreach", "fused", "capturable", "differentiable"):
+        assert our_group.get(key, "absent") == torch_group.get(key, "absent"), key
+    torch_copy = getattr(torch.optim, name)([torch.zeros_like(p) for p in theirs], lr=1.0)
+    torch_copy.load_state_dict(our_state_to_torch(our_optimizer.state_dict()))
+    our_copy = getattr(nn.optim, name)([nn.Parameter(np.zeros_like(p.data)) for p in ours], lr=1.0)
+    our_copy.load_state_dict(torch_optimizer.state_dict())
+    for loaded, saved in ((torch_copy, our_optimizer), (our_copy, torch_optimizer)):
+        for key in torch_group:
+            if key != "params":
+                expected = saved.param_groups[0][key]
+                assert loaded.param_groups[0][key] == (expected if expected is None else pytest.approx(expected)), key
+    assert repr(our_copy).count("foreach") == 1

@@ -48,6 +48,7 @@ class Adadelta(Optimizer):
     ) -> None:
         check_implementation_options("Adadelta", foreach, capturable=capturable, differentiable=differentiable)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

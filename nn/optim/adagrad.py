@@ -65,6 +65,7 @@ class Adagrad(Optimizer):
             "maximize": maximize,
             "eps_inside_sqrt": eps_inside_sqrt,
         }
+        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
         for group in self.param_groups:
             for parameter in group["params"]:

@@ -78,6 +78,7 @@ class NAdam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
             "maximize": maximize,
         }
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

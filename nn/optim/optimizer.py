@@ -40,6 +40,7 @@ from .optimizer_hooks import (
     register_optimizer_step_pre_hook,
 )
 from .param_names import check_names_agree, split_names
+from .torch_options import check_implementation_entries
 
 __all__ = [
     "Optimizer",
@@ -367,6 +368,7 @@ class Optimizer(OptimizerHooks):
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         group = _numbers_for_arrays(owner, group)
+        check_implementation_entries(owner, group)
         self._check_group(group)
         group["params"] = params
         self.param_groups.append(group)
@@ -560,8 +562,9 @@ class Optimizer(OptimizerHooks):
             ):
                 problems.append(f"param group {number}: param_names must be {len(group['params'])} strs, got {names!r}")
             try:
+                check_implementation_entries(type(self).__name__, new_group)
                 self._check_group(_negative_lr_read_as_zero(new_group))
-            except (TypeError, ValueError) as error:
+            except (TypeError, ValueError, RuntimeError) as error:
                 problems.append(f"param group {number}: {error}")
             new_group["params"] = group["params"]
             new_groups.append(new_group)

@@ -56,6 +56,7 @@ class RMSprop(Optimizer):
             "centered": centered,
             "maximize": maximize,
         }
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

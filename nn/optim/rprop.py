@@ -55,6 +55,7 @@ class Rprop(Optimizer):
             "step_sizes": tuple(step_sizes) if isinstance(step_sizes, (list, tuple)) else step_sizes,
             "maximize": maximize,
         }
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

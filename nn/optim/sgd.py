@@ -61,6 +61,7 @@ class SGD(Optimizer):
             "nesterov": nesterov,
             "maximize": maximize,
         }
+        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)  # torch's group entries (they select nothing here)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

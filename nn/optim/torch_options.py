@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["check_implementation_options"]
+__all__ = ["IMPLEMENTATION_OPTIONS", "check_implementation_entries", "check_implementation_options"]
+
+#: torch's implementation switches, kept in the param groups of the optimizers that take them, as torch's
+IMPLEMENTATION_OPTIONS = ("foreach", "fused", "capturable", "differentiable")
 
 
 def _flag_or_none(owner: str, name: str, value: Any) -> None:
@@ -31,3 +34,9 @@ def check_implementation_options(
             f"{owner}: differentiable=True (recording the step in the autograd graph) is not supported; "
             "the update runs on the parameters' data"
         )
+
+
+def check_implementation_entries(owner: str, group: dict[str, Any]) -> None:
+    """:func:`check_implementation_options` for the switches a param group holds (one added later, or loaded from a
+    state dict): the same values as the optimizer's keywords take, the same refusals."""
+    check_implementation_options(owner, **{key: group[key] for key in IMPLEMENTATION_OPTIONS if key in group})
