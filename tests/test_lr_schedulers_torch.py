@@ -529,3 +529,74 @@ def test_fractional_epochs_give_torchs_closed_form_and_deprecation_warning(name)
             rows[-1] += [float(lr) for lr in scheduler.get_last_lr()] + [scheduler.last_epoch]
         records.append(np.array(rows))
     np.testing.assert_allclose(records[0], records[1], rtol=1e-12, atol=1e-15)
+
+
+#: OneCycleLR keeps its phases and anneal strategy under its own names (torch's are read on loading), and
+#: ``use_beta1`` also when the momentum does not cycle (torch's only then)
+ONE_CYCLE_OWN_KEYS = {"phases", "three_phase", "anneal_strategy", "use_beta1"}
+ONE_CYCLE_TORCH_KEYS = {"_schedule_phases", "_anneal_func_type"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_state_dicts_hold_torchs_keys_with_its_bookkeeping_flags(name):
+    """The same keys as torch's state dict (``_get_lr_called_within_step`` and ``_is_initial``, False between
+    steps, where torch's scheduler has them; SequentialLR's ``_schedulers`` and ``_milestones``), its own and its
+    schedulers'."""
+    make, steps = CASES[name]
+    saved = []
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+        scheduler = make(lib, optimizer)
+        _record(optimizer, scheduler, 3)
+        saved.append(scheduler.state_dict())
+    ours, theirs = saved
+    for our_state, torch_state in [(ours, theirs), *zip(ours.get("_schedulers", []), theirs.get("_schedulers", []))]:
+        own = ONE_CYCLE_OWN_KEYS | ONE_CYCLE_TORCH_KEYS if name.startswith("OneCycleLR") else set()
+        assert set(our_state) - own == set(torch_state) - own
+        for flag in ("_get_lr_called_within_step", "_is_initial"):
+            assert our_state.get(flag, "absent") == torch_state.get(flag, "absent")
+
+
+def test_the_bookkeeping_flags_are_true_only_while_torchs_are():
+    seen = {}
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+
+        class Halving(lib.LRScheduler):
+            def get_lr(self):
+                seen.setdefault(lib, []).append((self._is_initial, self._get_lr_called_within_step))
+                return [group["lr"] * 0.5 for group in self.optimizer.param_groups]
+
+        scheduler = Halving(optimizer)
+        optimizer.step()
+        scheduler.step()
+        seen[lib].append((scheduler._is_initial, scheduler._get_lr_called_within_step))
+    assert seen[ours_lib] == seen[torch_lib] == [(True, True), (False, True), (False, False)]
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_plateau_has_torchs_mode_worse(mode):
+    ours, theirs = (lib.ReduceLROnPlateau(o, mode=mode) for lib, o in zip((ours_lib, torch_lib), _optimizers("sgd")))
+    assert ours.mode_worse == theirs.mode_worse and ours.state_dict()["mode_worse"] == theirs.state_dict()["mode_worse"]
+    assert set(ours.state_dict()) == set(theirs.state_dict())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"mode": "triangular"}, {"mode": "triangular2"}, {"mode": "exp_range", "gamma": 0.9}, {"scale_fn": lambda x: 1 / x}],
+    ids=["triangular", "triangular2", "exp_range", "scale_fn"],
+)
+def test_cyclic_scale_fn_is_torchs_method(options):
+    ours, theirs = (lib.CyclicLR(o, 0.01, 0.1, **options) for lib, o in zip((ours_lib, torch_lib), _optimizers("sgd")))
+    for x in (1, 2, 3.5, 10):
+        assert ours.scale_fn(x) == pytest.approx(theirs.scale_fn(x), rel=1e-15)
+    assert ours.scale_mode == theirs.scale_mode
+
+
+def test_sequential_recursive_undo_takes_an_epoch_off_as_torchs():
+    counts = []
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+        first, second = lib.ConstantLR(optimizer, 0.5, 2), lib.ExponentialLR(optimizer, 0.9)
+        sequence = lib.SequentialLR(optimizer, [first, second], milestones=[3])
+        sequence.recursive_undo()
+        sequence.recursive_undo(second)
+        counts.append([first.last_epoch, second.last_epoch, sequence.last_epoch])
+    assert counts[0] == counts[1]

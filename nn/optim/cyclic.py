@@ -30,12 +30,14 @@ class CyclicLR(LRScheduler):
     With ``cycle_momentum`` the momentum (SGD's ``momentum`` or beta1 of ``betas``) moves the other way,
     from ``max_momentum`` down to ``base_momentum`` and back. ``base_lr``, ``max_lr`` and the momenta may be
     given per group. As torch's, building it sets each group's ``lr`` to its ``base_lr`` (and its momentum
-    to ``max_momentum``, recording ``max_momentum`` and ``base_momentum`` in the group). ``scale_fn`` is not
-    state (``load_state_dict`` keeps the current one), but, as torch's, ``state_dict()`` saves the attributes
-    of a ``scale_fn`` that is a callable object under ``_scale_fn_custom``, and ``load_state_dict`` gives them back.
+    to ``max_momentum``, recording ``max_momentum`` and ``base_momentum`` in the group). The ``scale_fn`` given is
+    kept as torch keeps it, in ``_scale_fn_custom``, and the method :meth:`scale_fn` applies it or the mode's policy,
+    as torch's. It is not state (``load_state_dict`` keeps the current one), but, as torch's, ``state_dict()`` saves
+    the attributes of one that is a callable object under ``_scale_fn_custom``, and ``load_state_dict`` gives them
+    back.
     """
 
-    not_state = ("optimizer", "scale_fn")
+    not_state = ("optimizer", "_scale_fn_custom")
     torch_derived = frozenset({"_scale_fn_custom"})
 
     def __init__(
@@ -74,7 +76,7 @@ class CyclicLR(LRScheduler):
             self.mode = mode
             self.scale_mode = check_choice(owner, "scale_mode", scale_mode, ("cycle", "iterations"))
         self.gamma = check_real(owner, "gamma", gamma, 0)
-        self.scale_fn = scale_fn
+        self._scale_fn_custom = scale_fn
         self.cycle_momentum = check_flag(owner, "cycle_momentum", cycle_momentum)
         if self.cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
@@ -96,13 +98,14 @@ class CyclicLR(LRScheduler):
         """The scheduler's state, with torch's ``_scale_fn_custom``: the attributes of a ``scale_fn`` that is a
         callable object (None for a plain function, or without one)."""
         state = super().state_dict()
-        state["_scale_fn_custom"] = None if self.scale_fn is None else function_state(self.scale_fn)
+        custom = self._scale_fn_custom
+        state["_scale_fn_custom"] = None if custom is None else function_state(custom)
         return state
 
     def restore_torch_extras(self, state_dict: Any) -> None:
         saved = state_dict.get("_scale_fn_custom") if isinstance(state_dict, dict) else None
-        if saved is not None and self.scale_fn is not None:
-            restore_function_state("CyclicLR", [self.scale_fn], [saved])
+        if saved is not None and self._scale_fn_custom is not None:
+            restore_function_state("CyclicLR", [self._scale_fn_custom], [saved])
 
     def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:
@@ -110,14 +113,18 @@ class CyclicLR(LRScheduler):
         else:
             group["momentum"] = momentum
 
-    def scale(self, cycle: int, epoch: int) -> float:
-        """The height of the cycle, relative to the first: the policy at ``cycle`` or at step ``epoch``."""
-        x = cycle if self.scale_mode == "cycle" else epoch
-        if self.scale_fn is not None:
-            return self.scale_fn(x)
+    def scale_fn(self, x: float) -> float:
+        """The scaling policy at ``x`` (a cycle, or a step for ``scale_mode="iterations"``), torch's method: the
+        ``scale_fn`` given, else the mode's, 1 (triangular), 1 / 2^(x - 1) (triangular2) or gamma^x (exp_range)."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
         if self.mode == "triangular2":
             return 1 / (2.0 ** (x - 1))
         return self.gamma**x if self.mode == "exp_range" else 1.0
+
+    def scale(self, cycle: int, epoch: int) -> float:
+        """The height of the cycle, relative to the first: the policy at ``cycle`` or at step ``epoch``."""
+        return self.scale_fn(cycle if self.scale_mode == "cycle" else epoch)
 
     def _position(self, epoch: int) -> tuple[float, float]:
         """(the fraction of the way from the bottom to the top at step ``epoch``, the cycle's scale)."""

@@ -450,7 +450,7 @@ class SequentialLR(LRScheduler):
             group["lr"] = group["initial_lr"]
         self.recursive_undo()
         first = schedulers[bisect.bisect_right(milestones, 0)]
-        first.initial_step()
+        first._initial_step()
         self._last_lr = first.get_last_lr()
 
     @property

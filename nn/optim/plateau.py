@@ -28,7 +28,7 @@ class ReduceLROnPlateau(LRScheduler):
     metric_driven = True
     #: state dicts saved before groups added later were covered lack ``default_min_lr``
     optional_state = ("_step_count", "default_min_lr")
-    #: torch also saves the worst value of its mode (inf for 'min', -inf for 'max'), which ``mode`` gives here
+    #: the worst value of the mode (:attr:`mode_worse`), saved as torch saves it, is read from ``mode`` on loading
     torch_derived = frozenset({"mode_worse"})
 
     def __init__(
@@ -57,7 +57,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else self.min_lrs[0] if groups else None
         self.eps = check_real(owner, "eps", eps, 0)
         self.optimizer = optimizer
-        self.best = math.inf if self.mode == "min" else -math.inf
+        self.best = self.mode_worse
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
         self.last_epoch = 0
@@ -83,6 +83,15 @@ class ReduceLROnPlateau(LRScheduler):
                 "per group"
             )
         self.min_lrs = [self.default_min_lr] * groups
+
+    @property
+    def mode_worse(self) -> float:
+        """The worst value of the mode, where ``best`` starts (torch's attribute): inf for 'min', -inf for 'max'."""
+        return math.inf if self.mode == "min" else -math.inf
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state, with torch's ``mode_worse``."""
+        return {**super().state_dict(), "mode_worse": self.mode_worse}
 
     @property
     def in_cooldown(self) -> bool:

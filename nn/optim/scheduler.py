@@ -121,12 +121,24 @@ class LRScheduler:
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = int(last_epoch)
         self._last_lr: list[float] = []
-        self.initial_step()  # (which leaves ``_step_count`` at 1, as torch's first step)
+        #: torch's bookkeeping flags, in its state dicts too: True only while ``step()`` computes the rates
+        #: (``get_lr()`` called from within a step) and while the step taken at construction runs
+        self._get_lr_called_within_step = False
+        self._is_initial = False
+        self._initial_step()  # (which leaves ``_step_count`` at 1, as torch's first step)
 
     #: Whether a build with ``last_epoch=k`` (resuming) leaves every group's rate as it is, only counting epoch
     #: k + 1: torch 2.13's ExponentialLR, CosineAnnealingLR, LinearLR and PolynomialLR (and MultiplicativeLR), whose
     #: first step keeps the rates an optimizer's state dict brought back.
     keeps_rates_when_resumed = False
+
+    def _initial_step(self) -> None:
+        """:meth:`initial_step` with ``_is_initial`` True while it runs (torch's method of this name)."""
+        self._is_initial = True
+        try:
+            self.initial_step()
+        finally:
+            self._is_initial = False
 
     def initial_step(self) -> None:
         """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one).
@@ -200,6 +212,15 @@ class LRScheduler:
         self._warn_if_before_optimizer_step()
         if epoch is not None:
             epoch = check_epoch(type(self).__name__, epoch)
+        self._get_lr_called_within_step = True
+        try:
+            self._update_lr(epoch)
+        finally:
+            self._get_lr_called_within_step = False
+
+    def _update_lr(self, epoch: float | None) -> None:
+        """Set the rates of ``epoch`` (the next one for None), the work of :meth:`step` (torch's method of this name)."""
+        if epoch is not None:
             if self._has_closed_form():
                 self.step_to(epoch)
                 return
@@ -243,7 +264,8 @@ class LRScheduler:
         """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists
         (a state dict saved by torch is read as :meth:`own_names` reads it)."""
         state_dict = self.own_names(state_dict)
-        expected = set(self.state_dict()) - self.torch_derived  # (read by restore_torch_extras, not restored as state)
+        # (torch_derived: read by restore_torch_extras, not restored as state; the bookkeeping flags: kept as they are)
+        expected = set(self.state_dict()) - self.torch_derived - TORCH_BOOKKEEPING
         missing = sorted(expected - set(state_dict) - set(self.optional_state))
         unexpected = sorted(set(state_dict) - expected, key=str)
         if missing or unexpected:
@@ -315,8 +337,8 @@ def _kind_of(value: Any) -> str:
 
 
 #: Flags torch 2's schedulers keep in their state dicts for their own step bookkeeping (whether get_lr() runs
-#: inside step(), whether the first step is still to come): nothing here corresponds to them, so a state dict
-#: saved by torch loads without them.
+#: inside step(), whether the step taken at construction runs): saved here too (False between steps), and left as
+#: they are by a load (a state dict saved without them loads).
 TORCH_BOOKKEEPING = frozenset({"_get_lr_called_within_step", "_is_initial"})
 
 
