@@ -465,7 +465,10 @@ ERROR_CLASS_CASES = {
     "load_state_dict_without_state": (_load_without_state, "SGD.load_state_dict"),
     "one_beta": (lambda ns: _optim(ns).Adam(_parameters(ns), betas=(0.9,)), "Adam"),
     "one_beta_nadam": (lambda ns: _optim(ns).NAdam(_parameters(ns), betas=[0.9]), "NAdam"),
-    "lr_tensor_of_two": (lambda ns: _optim(ns).SGD(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])), "lr must be 1-element"),
+    "lr_tensor_of_two": (
+        lambda ns: _optim(ns).SGD(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])),
+        "lr must be 1-element",
+    ),
     "lr_tensor_of_two_adam": (lambda ns: _optim(ns).Adam(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])), "Adam"),
     "resume_without_initial_lr": (
         lambda ns: _optim(ns).lr_scheduler.StepLR(_optim(ns).SGD(_parameters(ns), lr=0.1), 2, last_epoch=3),

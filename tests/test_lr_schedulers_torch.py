@@ -561,8 +561,10 @@ def test_the_bookkeeping_flags_are_true_only_while_torchs_are():
     for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
 
         class Halving(lib.LRScheduler):
+            library = lib
+
             def get_lr(self):
-                seen.setdefault(lib, []).append((self._is_initial, self._get_lr_called_within_step))
+                seen.setdefault(self.library, []).append((self._is_initial, self._get_lr_called_within_step))
                 return [group["lr"] * 0.5 for group in self.optimizer.param_groups]
 
         scheduler = Halving(optimizer)
@@ -581,7 +583,12 @@ def test_plateau_has_torchs_mode_worse(mode):
 
 @pytest.mark.parametrize(
     "options",
-    [{"mode": "triangular"}, {"mode": "triangular2"}, {"mode": "exp_range", "gamma": 0.9}, {"scale_fn": lambda x: 1 / x}],
+    [
+        {"mode": "triangular"},
+        {"mode": "triangular2"},
+        {"mode": "exp_range", "gamma": 0.9},
+        {"scale_fn": lambda x: 1 / x},
+    ],
     ids=["triangular", "triangular2", "exp_range", "scale_fn"],
 )
 def test_cyclic_scale_fn_is_torchs_method(options):

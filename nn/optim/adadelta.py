@@ -48,7 +48,8 @@ class Adadelta(Optimizer):
     ) -> None:
         check_implementation_options("Adadelta", foreach, capturable=capturable, differentiable=differentiable)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
-        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

@@ -71,7 +71,8 @@ class Adafactor(Optimizer):
             "weight_decay": weight_decay,
             "maximize": maximize,
         }
-        defaults.update(foreach=foreach)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

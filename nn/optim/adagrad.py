@@ -65,7 +65,8 @@ class Adagrad(Optimizer):
             "maximize": maximize,
             "eps_inside_sqrt": eps_inside_sqrt,
         }
-        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
         for group in self.param_groups:
             for parameter in group["params"]:

@@ -92,7 +92,8 @@ class Adam(Optimizer):
             "amsgrad_max": amsgrad_max,
             "decoupled_weight_decay": self.decoupled_weight_decay,  # a group option, as torch's (AdamW's True)
         }
-        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

@@ -113,7 +113,7 @@ class ReduceLROnPlateau(LRScheduler):
             raise TypeError("ReduceLROnPlateau.step: pass the watched metric, e.g. scheduler.step(validation_loss)")
         try:  # a number, a one-element array or Tensor (torch's float(metrics))
             value = float(getattr(metrics, "item", lambda: metrics)())
-        except (TypeError, ValueError) as error:  # (torch's float('a') is a ValueError: a MistypedArgumentError is both)
+        except (TypeError, ValueError) as error:  # (torch's float("a"): a ValueError, which this is too)
             raise (MistypedArgumentError if isinstance(error, ValueError) else TypeError)(
                 f"ReduceLROnPlateau.step: the metric must be one number (a float, or a one-element array or Tensor), "
                 f"got {type(metrics).__name__} {str(metrics)[:60]}"

@@ -55,7 +55,8 @@ class Rprop(Optimizer):
             "step_sizes": tuple(step_sizes) if isinstance(step_sizes, (list, tuple)) else step_sizes,
             "maximize": maximize,
         }
-        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:

@@ -61,7 +61,8 @@ class SGD(Optimizer):
             "nesterov": nesterov,
             "maximize": maximize,
         }
-        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)  # torch's group entries (they select nothing here)
+        # torch's group entries (they select nothing here)
+        defaults.update(foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
