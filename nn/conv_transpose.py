@@ -55,12 +55,6 @@ class _ConvTranspose(Module):
         self.padding = self._tuple(padding, "padding", minimum=0)
         self.output_padding = self._tuple(output_padding, "output_padding", minimum=0)
         self.dilation = self._tuple(dilation, "dilation")
-        for extra, step, spread in zip(self.output_padding, self.stride, self.dilation):
-            if extra >= step and extra >= spread:
-                raise ArgumentRangeError(
-                    f"{name}: output_padding must be smaller than either stride or dilation, got output_padding "
-                    f"{self.output_padding}, stride {self.stride}, dilation {self.dilation}"
-                )
         if check_choice(name, "padding_mode", padding_mode, ("zeros", "reflect", "replicate", "circular")) != "zeros":
             raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as torch), got {padding_mode!r}")
         self.padding_mode = padding_mode
@@ -80,10 +74,19 @@ class _ConvTranspose(Module):
 
     def _output_padding(self, x: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
         """The layer's ``output_padding``, or the one that gives ``output_size`` (its last ``dims`` entries, as
-        torch; each between the smallest size and that size plus stride - 1)."""
+        torch; each between the smallest size and that size plus stride - 1). As torch's, the layer's own
+        ``output_padding`` must be smaller than the stride or the dilation only when it is used: a layer made with a
+        larger one runs when given ``output_size``."""
+        name = type(self).__name__
         if output_size is None:
+            for extra, step, spread in zip(self.output_padding, self.stride, self.dilation):
+                if extra >= step and extra >= spread:
+                    raise ArgumentRangeError(
+                        f"{name}: output_padding must be smaller than either stride or dilation, got output_padding "
+                        f"{self.output_padding}, stride {self.stride}, dilation {self.dilation}"
+                    )
             return self.output_padding
-        name, sizes = type(self).__name__, tuple(output_size)
+        sizes = tuple(output_size)
         # torch's: the spatial sizes alone, or the whole output shape, whose rank is the input's (a batched input
         # has 2 more axes than the spatial ones, an unbatched one 1): a wrong length is an error, not a slice
         if len(sizes) not in (self.dims, x.ndim):

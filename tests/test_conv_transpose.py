@@ -187,14 +187,13 @@ def test_conv_transpose_layer_gradients_reach_weight_and_bias():
 @pytest.mark.parametrize(
     "layer, shape, expected",
     [
-        (lambda: nn.ConvTranspose1d(2, 3, 2, stride=3, padding=1), (2, 2, 1), (2, 3, 0)),
-        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=1), (2, 2, 1, 1), (2, 3, 0, 0)),
-        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=(1, 0)), (2, 2, 1, 2), (2, 3, 0, 5)),
-        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (2, 2, 1, 1, 1), (2, 3, 0, 0, 0)),
-        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (2, 1, 1, 1), (3, 0, 0, 0)),
+        (lambda: nn.ConvTranspose1d(2, 3, 2, stride=3, padding=1), (0, 2, 1), (0, 3, 0)),
+        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=1), (0, 2, 1, 1), (0, 3, 0, 0)),
+        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=(1, 0)), (0, 2, 1, 2), (0, 3, 0, 5)),
+        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (0, 2, 1, 1, 1), (0, 3, 0, 0, 0)),
     ],
 )
-def test_an_output_of_size_zero_is_empty_with_zero_gradients_as_torch(layer, shape, expected):
+def test_an_empty_batchs_output_of_size_zero_is_empty_with_zero_gradients_as_torch(layer, shape, expected):
     module = layer()
     x = Tensor(np.ones(shape, dtype=np.float32), requires_grad=True)
     out = module(x)
@@ -202,6 +201,19 @@ def test_an_output_of_size_zero_is_empty_with_zero_gradients_as_torch(layer, sha
     out.sum().backward()
     for gradient in (x.grad, module.weight.grad, module.bias.grad):
         assert gradient.dtype == np.float32 and not gradient.any()
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        (lambda: nn.ConvTranspose1d(2, 3, 2, stride=3, padding=1), (2, 2, 1)),
+        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=(1, 0)), (2, 2, 1, 2)),
+        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (2, 1, 1, 1)),
+    ],
+)
+def test_an_output_of_size_zero_from_a_non_empty_batch_is_an_error(layer, shape):
+    with pytest.raises(RuntimeError, match=r"gives output size \(0,.*which is too small"):
+        layer()(Tensor(np.ones(shape, dtype=np.float32)))
 
 
 def test_a_negative_output_size_is_still_an_error():

@@ -153,14 +153,68 @@ def test_conv_transpose_layer_matches_torch_with_the_same_weights(output_size):
     "layer, shape",
     [("ConvTranspose1d", (1, 2, 4)), ("ConvTranspose2d", (1, 2, 4, 4)), ("ConvTranspose3d", (1, 2, 3, 3, 3))],
 )
-def test_output_padding_not_below_stride_or_dilation_is_a_runtime_error_as_torch(layer, shape):
-    # torch's RuntimeError (raised by its forward): `except RuntimeError` (and `except ValueError`) catch ours
+def test_output_padding_not_below_stride_or_dilation_is_a_runtime_error_of_forward_as_torch(layer, shape):
+    # torch's RuntimeError, raised by its forward (the layer is made): `except RuntimeError` (and `except
+    # ValueError`) catch ours
+    theirs = getattr(torch.nn, layer)(2, 3, 3, stride=1, output_padding=1)
+    ours = getattr(nn, layer)(2, 3, 3, stride=1, output_padding=1)
     with pytest.raises(RuntimeError):
-        getattr(torch.nn, layer)(2, 3, 3, stride=1, output_padding=1)(torch.zeros(shape))
+        theirs(torch.zeros(shape))
     with pytest.raises(RuntimeError, match=f"{layer}: output_padding must be smaller than either stride or dilation"):
-        getattr(nn, layer)(2, 3, 3, stride=1, output_padding=1)
+        ours(Tensor(np.zeros(shape, dtype=np.float32)))
     with pytest.raises(ValueError, match="output_padding"):
-        getattr(nn, layer)(2, 3, 3, stride=2, dilation=2, output_padding=2)
+        getattr(nn, layer)(2, 3, 3, stride=2, dilation=2, output_padding=2)(Tensor(np.zeros(shape, dtype=np.float32)))
+
+
+@pytest.mark.parametrize("layer", ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"])
+def test_a_large_output_padding_is_unused_when_output_size_is_given_as_torch(layer):
+    dims = int(layer[-2])
+    x = np.random.default_rng(3).normal(size=(1, 4) + (5,) * dims)
+    theirs = getattr(torch.nn, layer)(4, 6, 3, output_padding=1).double()
+    ours = getattr(nn, layer)(4, 6, 3, output_padding=1, dtype=np.float64)
+    with torch.no_grad():
+        ours.weight.data[...] = theirs.weight.numpy()
+        ours.bias.data[...] = theirs.bias.numpy()
+    expected = theirs(torch.tensor(x), output_size=[7] * dims).detach().numpy()
+    got = ours(Tensor(x), output_size=[7] * dims)
+    assert got.shape == expected.shape == (1, 6) + (7,) * dims
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10, atol=1e-12)
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize(
+    "name, input_shape, weight_shape, options",
+    [
+        ("conv_transpose1d", (1, 2, 2), (2, 2, 1), {"padding": 1}),
+        ("conv_transpose2d", (1, 2, 2, 3), (2, 2, 1, 1), {"padding": (1, 0)}),
+        ("conv_transpose3d", (1, 2, 2, 3, 3), (2, 2, 1, 1, 1), {"padding": 1}),
+        ("conv_transpose3d", (2, 1, 1, 1), (2, 3, 2, 2, 2), {"stride": 3, "padding": 1}),
+    ],
+)
+def test_an_output_of_size_zero_is_a_runtime_error_as_torch(name, input_shape, weight_shape, options):
+    x, weight = np.ones(input_shape), np.ones(weight_shape)
+    with pytest.raises(RuntimeError, match="Output size is too small"):
+        getattr(TF, name)(torch.tensor(x), torch.tensor(weight), **options)
+    with pytest.raises(
+        RuntimeError, match=rf"{name}: input of shape .* gives output size \(.*0.*\), which is too small"
+    ):
+        getattr(F, name)(Tensor(x), Tensor(weight), **options)
+
+
+def test_conv_transpose1d_layer_refuses_an_output_of_size_zero_as_torch():
+    with pytest.raises(RuntimeError, match="Output size is too small"):
+        torch.nn.ConvTranspose1d(2, 2, 1, padding=1)(torch.zeros(1, 2, 2))
+    with pytest.raises(RuntimeError, match="ConvTranspose1d|conv_transpose1d"):
+        nn.ConvTranspose1d(2, 2, 1, padding=1)(Tensor(np.zeros((1, 2, 2), dtype=np.float32)))
+
+
+@pytest.mark.parametrize("name, weight_shape", [("conv_transpose1d", (2, 3, 2)), ("conv_transpose3d", (2, 3, 2, 2, 2))])
+def test_an_empty_batch_may_give_an_output_of_size_zero_as_torch(name, weight_shape):
+    dims = len(weight_shape) - 2
+    x, weight = np.ones((0, 2) + (1,) * dims), np.ones(weight_shape)
+    options = {"stride": 3, "padding": 1}
+    expected = getattr(TF, name)(torch.tensor(x), torch.tensor(weight), **options)
+    assert getattr(F, name)(Tensor(x), Tensor(weight), **options).shape == tuple(expected.shape)
 
 
 def test_conv_transpose3d_output_padding_not_below_stride_or_dilation_is_a_runtime_error_as_torch():

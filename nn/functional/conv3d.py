@@ -151,12 +151,12 @@ def conv_transpose3d(
     n, _, depth, height, width = x.shape
     geometry = zip(x.shape[2:], (kd, kh, kw), stride, padding, output_padding, dilation)
     sizes = tuple(conv_transpose_output_size(*values) for values in geometry)
-    if min(sizes) < 0 or min(x.shape[2:]) < 1:  # an output of size 0 is empty, as torch's
+    if min(sizes) < (1 if x.shape[0] else 0) or min(x.shape[2:]) < 1:  # as torch's: an empty batch may give size 0
         raise ShapeError(
             f"{op}: input of shape {x.shape} with weight {weight.shape}, stride {stride}, padding {padding}, "
             f"output_padding {output_padding} and dilation {dilation} gives output size {sizes}, which is too small"
         )
-    if 0 in sizes:  # an empty output (torch's), still a node of the inputs: their gradients are zeros
+    if 0 in sizes:  # an empty batch's output of size 0 (torch's), still a node of the inputs: their gradients are zeros
         inputs = [x, weight] if bias is None else [x, weight, bias]
         out = (sum(part.sum() for part in inputs) * 0.0).broadcast_to((n, c_out, *sizes))
         return out.reshape(out.shape[1:]) if unbatched else out

@@ -100,7 +100,7 @@ def _conv_transpose(
         conv_transpose_output_size(*values)
         for values in zip(lengths, kernel, stride, padding, output_padding, dilation)
     )
-    if min(sizes) < 0 or min(lengths) < 1:  # an output of size 0 is empty, as torch's
+    if min(sizes) < (1 if x.shape[0] else 0) or min(lengths) < 1:  # as torch's: an empty batch may give size 0
         raise ShapeError(
             f"{op}: input of shape {x.shape} with weight {weight.shape}, stride {stride}, padding {padding}, "
             f"output_padding {output_padding} and dilation {dilation} gives output size {sizes}, which is too small"
