@@ -445,9 +445,10 @@ class CELU(_InPlaceFlag):
         return self._with_flag(f"alpha={self.alpha}")
 
 
-def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -> type[Module]:
+def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False, shows_flag: bool = True) -> type[Module]:
     """A Module class without hyper-parameters whose forward is ``function`` (with torch's ``inplace`` flag
-    if ``inplace_flag``)."""
+    if ``inplace_flag``, shown in the repr unless ``shows_flag`` is False, as torch's Hardswish and Hardsigmoid
+    print ``Hardswish()`` whatever the flag)."""
 
     def forward(self: Module, input: Any) -> Tensor:
         return function(input)
@@ -455,13 +456,19 @@ def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -
     def forward_with_flag(self: _InPlaceFlag, input: Any) -> Tensor:
         return function(input, self.inplace)
 
+    def no_extra_repr(self: Module) -> str:
+        return ""
+
     base, forward = (_InPlaceFlag, forward_with_flag) if inplace_flag else (Module, forward)
-    return type(name, (base,), {"forward": forward, "__doc__": doc, "__module__": __name__})
+    members = {"forward": forward, "__doc__": doc, "__module__": __name__}
+    if not shows_flag:
+        members["extra_repr"] = no_extra_repr
+    return type(name, (base,), members)
 
 
 ReLU6 = _stateless("ReLU6", F.relu6, "min(max(x, 0), 6).", inplace_flag=True)
 SELU = _stateless("SELU", F.selu, "Self-normalising ELU, scale * elu(x, alpha).", inplace_flag=True)
 LogSigmoid = _stateless("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), stable.")
-Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.", inplace_flag=True)
-Hardswish = _stateless("Hardswish", F.hardswish, "x * relu6(x + 3) / 6.", inplace_flag=True)
+Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.", inplace_flag=True, shows_flag=False)
+Hardswish = _stateless("Hardswish", F.hardswish, "x * relu6(x + 3) / 6.", inplace_flag=True, shows_flag=False)
 Softsign = _stateless("Softsign", F.softsign, "x / (1 + |x|).")

@@ -10,12 +10,13 @@ each container says what its entries are called and how an entry is checked or c
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from autograd import Tensor
+from autograd.torch_names import TYPE_NAMES
 
 from .module import Module
 from .module_hooks import registered
@@ -43,22 +44,40 @@ def _module_or_none(owner: str, name: Any, module: Any) -> Module | None:
     return module
 
 
-def _as_parameter(owner: str, name: Any, value: Any) -> Parameter:
-    """``value`` as a Parameter: a Parameter stays itself, a Tensor or an array becomes a new one (as torch)."""
+def _as_parameter(owner: str, name: Any, value: Any) -> Any:
+    """A parameter container's entry for ``value``: a Parameter stays itself, a Tensor or an array becomes a new one,
+    and any other object (a number, a string, None, a module) is kept as it is, as torch's ``ParameterList`` and
+    ``ParameterDict`` keep it (only the parameters are in ``parameters()``)."""
     if isinstance(value, Parameter):
         return value
     if isinstance(value, (Tensor, np.ndarray)):
         return Parameter(value._data if isinstance(value, Tensor) else value)
-    raise TypeError(f"{owner}: entry {name!r} is a {type(value).__name__}, not a Parameter, Tensor or array")
+    return value
 
 
-def _parameter_line(name: str, parameter: Parameter) -> str:
-    return f"  ({name}): Parameter containing: [{parameter.dtype} of size {parameter.shape}]"
+class MissingParameterError(KeyError, AttributeError):
+    """A ``ParameterDict`` key that is not there: torch's AttributeError (its lookup is an attribute's), and the
+    KeyError a mapping gives, so either ``except`` catches it."""
 
 
-def _parameter_repr(owner: str, named: Iterable[tuple[Any, Parameter]]) -> str:
-    lines = [_parameter_line(str(name), parameter) for name, parameter in named]
-    return f"{owner}(\n" + "\n".join(lines) + "\n)" if lines else f"{owner}()"
+def _entry_line(name: Any, value: Any, dtype_text: Callable[[Tensor], str]) -> str:
+    """torch's line of a parameter container's entry in its repr: ``(name): Parameter containing: [<dtype> of size
+    2x3]`` for a tensor (``dtype_text`` of it), ``(name): Object of type: float`` for anything else."""
+    if not isinstance(value, Tensor):
+        return f"  ({name}): Object of type: {type(value).__name__}"
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    size = "x".join(str(length) for length in value.shape)
+    return f"  ({name}): {kind} containing: [{dtype_text(value)} of size {size}]"
+
+
+def _dtype_name(tensor: Tensor) -> str:
+    """torch's name of ``tensor``'s dtype (``torch.float32``), as a ParameterList prints it."""
+    return f"torch.{tensor.dtype.name}"
+
+
+def _type_name(tensor: Tensor) -> str:
+    """torch's name of ``tensor``'s legacy type (``torch.FloatTensor``), as a ParameterDict prints it."""
+    return f"torch.{TYPE_NAMES.get(tensor.dtype, tensor.dtype.name)}"
 
 
 class _Container(Module, Generic[Entry]):
@@ -146,6 +165,8 @@ class _DictContainer(_Container[Entry]):
     #: Whether entries from a plain mapping (not an OrderedDict or a container) are taken in key order, as torch's
     #: ParameterDict does; otherwise in the mapping's order.
     _sorts_plain_dicts = False
+    #: What ``container[key]`` raises for a missing key.
+    _missing_error: type[Exception] = KeyError
 
     def _start(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> None:
         self._entries: dict[str, Entry] = {}
@@ -182,7 +203,7 @@ class _DictContainer(_Container[Entry]):
             return self._entries[key]
         except KeyError:
             owner = type(self).__name__
-            raise KeyError(f"{owner}: no {self._noun} named {key!r} (have {list(self._entries)})") from None
+            raise self._missing_error(f"{owner}: no {self._noun} named {key!r} (have {list(self._entries)})") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._entries[key] = self._registered(key, self._checked_entry(key, value))
@@ -371,7 +392,8 @@ class ModuleDict(_DictContainer[Module]):
 
 class ParameterList(_ListContainer[Parameter]):
     """A list of Parameters: indexable, iterable, sized; ``append``, ``extend``. Tensors and arrays given to
-    it become Parameters; ``parameters()`` lists them, named by position."""
+    it become Parameters; ``parameters()`` lists them, named by position. As torch's, any other object (a number, a
+    string, None) is kept as it is, an entry that is no parameter."""
 
     _noun = "parameter"
     _forward_hint = "use its parameters"
@@ -395,14 +417,17 @@ class ParameterList(_ListContainer[Parameter]):
         """``parameters += [...]``: :meth:`extend` in place, as torch."""
         return self.extend(values)
 
-    def __repr__(self) -> str:
-        return _parameter_repr("ParameterList", enumerate(self._items))
+    def extra_repr(self) -> str:
+        """torch's: one line per entry, ``(0): Parameter containing: [torch.float32 of size 2x3]``."""
+        return "\n".join(_entry_line(index, value, _dtype_name) for index, value in enumerate(self._items))
 
 
 class ParameterDict(_DictContainer[Parameter]):
     """An ordered mapping from names to Parameters (insertion order), like ``torch.nn.ParameterDict``; Tensors
-    and arrays given to it become Parameters. As torch's, a plain dict given to the constructor or ``update``
-    adds its entries in key order (an OrderedDict, another ParameterDict or (name, value) pairs in their order)."""
+    and arrays given to it become Parameters, other objects are kept as they are (as torch's). As torch's, a plain
+    dict given to the constructor or ``update`` adds its entries in key order (an OrderedDict, another
+    ParameterDict or (name, value) pairs in their order), and a missing key is an AttributeError (here a
+    :class:`MissingParameterError`, a KeyError too)."""
 
     _noun = "parameter"
     _forward_hint = "look up its parameters by name"
@@ -410,6 +435,7 @@ class ParameterDict(_DictContainer[Parameter]):
     _registers = "parameter"
     _entry_type = Parameter
     _sorts_plain_dicts = True
+    _missing_error = MissingParameterError
 
     def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         self._start(parameters)
@@ -427,8 +453,7 @@ class ParameterDict(_DictContainer[Parameter]):
         return ParameterDict(OrderedDict(self._entries))
 
     def setdefault(self, key: str, default: Any = None) -> Parameter:
-        """The parameter ``key``, first set to ``default`` (made a Parameter) if there is none; as every entry here,
-        ``default`` must be a Parameter, a Tensor or an array (torch's may hold None, which is refused here)."""
+        """The entry ``key``, first set to ``default`` (a Tensor or an array made a Parameter) if there is none."""
         if key not in self._entries:
             self[key] = default
         return self._entries[key]
@@ -466,5 +491,6 @@ class ParameterDict(_DictContainer[Parameter]):
         array, made a Parameter for each)."""
         return cls(OrderedDict((key, default) for key in keys))
 
-    def __repr__(self) -> str:
-        return _parameter_repr("ParameterDict", self._entries.items())
+    def extra_repr(self) -> str:
+        """torch's: one line per entry, ``(name): Parameter containing: [torch.FloatTensor of size 2x3]``."""
+        return "\n".join(_entry_line(key, value, _type_name) for key, value in self._entries.items())

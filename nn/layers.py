@@ -551,14 +551,16 @@ class Unflatten(Module):
         sizes = tuple(check_integer("Unflatten", "unflattened_size", size, -1) for size in unflattened_size)
         if sizes.count(-1) > 1:
             raise ValueError(f"Unflatten: at most one size may be -1, got {sizes}")
-        self.unflattened_size = sizes
+        self.unflattened_size = (
+            list(sizes) if isinstance(unflattened_size, list) else sizes
+        )  # (a list as torch keeps it)
 
     def forward(self, input: Any) -> Tensor:
         input = _as_tensor(input, "Unflatten")
         dim = self.dim + input.ndim if self.dim < 0 else self.dim
         if not 0 <= dim < input.ndim:
             raise ValueError(f"Unflatten: dim={self.dim} is out of range for an input of shape {input.shape}")
-        sizes = self.unflattened_size
+        sizes = tuple(self.unflattened_size)
         known = math.prod(size for size in sizes if size != -1)
         length = input.shape[dim]
         if (-1 in sizes and (known == 0 or length % known)) or (-1 not in sizes and known != length):
