@@ -34,6 +34,7 @@ from .conv import MaxPool2d
 from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .functional.in_place_change import change_in_place
+from .functional.integer_inputs import refuse_integer_dropout
 from .module import Module, as_layer_input, check_input_dtype, child_module_error
 from .module_global_hooks import GLOBAL_CALL_HOOKS
 from .module_hooks import HOOKED, registered
@@ -600,6 +601,8 @@ class Dropout(Module):
         input = _as_tensor(input, type(self).__name__)
         if not self.training or self.p == 0:
             return input
+        if self.p < 1:
+            refuse_integer_dropout(input, type(self).__name__)
         mask_shape = self.mask_shape(input)
         rng = self._generator()
         if self.inplace:

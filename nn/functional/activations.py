@@ -47,6 +47,7 @@ from ..checks import (
 )
 from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
+from .integer_inputs import refuse_bool_tensor, refuse_integer_tensor
 
 __all__ = [
     "acon_c",
@@ -192,7 +193,9 @@ def tanh(x: Any) -> Tensor:
 
 
 def relu(x: Any, inplace: bool = False) -> Tensor:
-    """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0. Integer tensors keep their dtype (torch's)."""
+    """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0. Integer tensors keep their dtype (torch's); a
+    boolean one is torch's RuntimeError."""
+    refuse_bool_tensor(x, "relu")
     if writes_in_place("relu", inplace, x):
         return change_in_place("relu", x, relu)
     return as_clipping_tensor(x, "relu").relu()
@@ -201,6 +204,7 @@ def relu(x: Any, inplace: bool = False) -> Tensor:
 def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
     negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
+    refuse_integer_tensor(x, "leaky_relu")
     if writes_in_place("leaky_relu", inplace, x):
         return change_in_place("leaky_relu", x, lambda t: leaky_relu(t, negative_slope))
     x = as_float_tensor(x, "leaky_relu")
@@ -231,6 +235,7 @@ def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
     """
     alpha = check_real("elu", "alpha", alpha)
+    refuse_integer_tensor(x, "elu")
     if writes_in_place("elu", inplace, x):
         return change_in_place("elu", x, lambda t: elu(t, alpha))
     x = as_float_tensor(x, "elu")
@@ -248,6 +253,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """
     beta = check_real("softplus", "beta", beta)
     threshold = check_real("softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
+    refuse_integer_tensor(x, "softplus")
     x = as_float_tensor(x, "softplus")
     check_fits_dtype("softplus", "beta", beta, x.dtype)
     check_fits_dtype("softplus", "threshold", threshold, x.dtype)
@@ -276,6 +282,7 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
 @float16_via_float32
 def silu(x: Any, inplace: bool = False) -> Tensor:
     """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
+    refuse_integer_tensor(x, "silu")
     if writes_in_place("silu", inplace, x):
         return change_in_place("silu", x, silu)
     return as_float_tensor(x, "silu").silu()
@@ -287,6 +294,7 @@ def mish(x: Any, inplace: bool = False) -> Tensor:
 
     d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), where sp = softplus(x).
     """
+    refuse_integer_tensor(x, "mish")
     if writes_in_place("mish", inplace, x):
         return change_in_place("mish", x, mish)
     return as_float_tensor(x, "mish").mish()
@@ -354,6 +362,10 @@ def softmax_like(
     treated as one element along axis 0 or -1 (as torch)."""
     if dim is not UNSET:
         axis = torch_dim(function, axis, dim)
+    if function == "softmin":  # torch negates first: a boolean input is refused whatever the dtype
+        refuse_bool_tensor(x, function)
+    if dtype is None:  # torch's kernels take floating-point inputs only; dtype= casts an integer one first
+        refuse_integer_tensor(x, function)
     x = as_float_tensor(x, function)
     if dtype is not None:
         x = x.astype(check_float_dtype(function, "dtype", dtype))
@@ -403,6 +415,7 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     d/dx (exact) = Phi(x) + x phi(x), phi the standard normal density. Another ``approximate`` is an
     :class:`ArgumentRangeError` (a ValueError, and the RuntimeError torch raises).
     """
+    refuse_integer_tensor(x, "gelu")
     x = as_float_tensor(x, "gelu")
     check_choice("gelu", "approximate", approximate, GELU_APPROXIMATIONS, ArgumentRangeError)  # torch's RuntimeError
     if approximate == "tanh":
@@ -419,6 +432,7 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool 
     high = check_real("hardtanh", "max_val", max_val, allow_inf=True, allow_nan=True)
     if low > high:
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
+    refuse_bool_tensor(x, "hardtanh")
     if writes_in_place("hardtanh", inplace, x):
         return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
     x = as_clipping_tensor(x, "hardtanh")
@@ -432,6 +446,7 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool 
 def relu6(x: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch). Integer tensors keep their
     dtype (torch's)."""
+    refuse_bool_tensor(x, "relu6")
     if writes_in_place("relu6", inplace, x):
         return change_in_place("relu6", x, relu6)
     x = as_clipping_tensor(x, "relu6")
@@ -444,6 +459,7 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
 
     d/dx = scale where x > 0, else scale * alpha e^x.
     """
+    refuse_integer_tensor(x, "selu")
     if writes_in_place("selu", inplace, x):
         return change_in_place("selu", x, selu)
     return scaled_elu(as_float_tensor(x, "selu"), _SELU_ALPHA, _SELU_SCALE)  # one node
@@ -466,6 +482,7 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     alpha elu(x / alpha): x / alpha may overflow for a small alpha. ``alpha`` may be negative (torch's), not 0.
     """
     alpha = check_celu_alpha("celu", alpha)
+    refuse_integer_tensor(x, "celu")
     if writes_in_place("celu", inplace, x):
         return change_in_place("celu", x, lambda t: celu(t, alpha))
     x = as_float_tensor(x, "celu")
@@ -479,6 +496,7 @@ def logsigmoid(x: Any) -> Tensor:
 
     The negation is a subtraction from +0.0, so where softplus(-x) is 0 (x >= 745 in float64, and +inf) the
     result is +0.0, as torch's min(x, 0) - log1p(e^-|x|), not -0.0."""
+    refuse_integer_tensor(x, "logsigmoid")
     return 0.0 - (-as_float_tensor(x, "logsigmoid")).softplus()
 
 
@@ -486,6 +504,7 @@ def logsigmoid(x: Any) -> Tensor:
 def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch: 0 at nan too).
     Under ``create_graph`` the gradient stays a function of x (of derivative 0), as torch's does."""
+    refuse_integer_tensor(x, "hardsigmoid")
     if writes_in_place("hardsigmoid", inplace, x):
         return change_in_place("hardsigmoid", x, hardsigmoid)
     x = as_float_tensor(x, "hardsigmoid")
@@ -503,6 +522,7 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
     fails both of torch's tests x <= -3 and x < 3, the slope is 1 (the gradient passes), as torch's scalar loop.
     One node (autograd.clipping.hard_swished), whose value and slope are torch's formulas, bit for bit: where g is
     infinite or nan the gradient is 0 at and below -3 and g times the slope elsewhere, not a product rule's nan."""
+    refuse_integer_tensor(x, "hardswish")
     if writes_in_place("hardswish", inplace, x):
         return change_in_place("hardswish", x, hardswish)
     return hard_swished(as_float_tensor(x, "hardswish"))
@@ -510,7 +530,9 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
 
 @float16_via_float32
 def softsign(x: Any) -> Tensor:
-    """x / (1 + |x|); d/dx = 1 / (1 + |x|)^2."""
+    """x / (1 + |x|); d/dx = 1 / (1 + |x|)^2. An integer tensor is computed in floating point, a boolean one is
+    torch's NotImplementedError (its abs has no boolean kernel)."""
+    refuse_integer_tensor(x, "softsign", kinds="b")
     x = as_float_tensor(x, "softsign")
     return x / (1 + x.abs())
 

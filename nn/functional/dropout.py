@@ -22,6 +22,7 @@ from autograd.node_sequences import refuse_nodes_in_sequence
 from ..checks import check_flag, check_probability, make_generator
 from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
+from .integer_inputs import refuse_integer_dropout
 
 __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
 
@@ -66,6 +67,8 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     x = _as_tensor("dropout", input)
     if not training or p == 0:
         return x
+    if p < 1:
+        refuse_integer_dropout(x, "dropout")
     generator = make_generator("dropout", "rng", rng)
     return _dropped("dropout", x, inplace, lambda t: masked_dropout(t, p, t.shape, generator))
 
@@ -122,6 +125,8 @@ def channel_dropout(function: str, input: Any, p: Any, training: Any, inplace: A
     mask_shape = channel_mask_shape(function, x.shape, spatial, training)
     if not training or p == 0:
         return x
+    if p < 1:
+        refuse_integer_dropout(x, function)
     generator = make_generator(function, "rng", rng)
     return _dropped(function, x, inplace, lambda t: masked_dropout(t, p, mask_shape, generator))
 
@@ -178,6 +183,8 @@ def alpha_dropout(
     x = _as_tensor("alpha_dropout", input)
     if not training or p == 0 or x.size == 0:
         return x
+    if p < 1:
+        refuse_integer_dropout(x, "alpha_dropout")
     generator = make_generator("alpha_dropout", "rng", rng)
     return _dropped("alpha_dropout", x, inplace, lambda t: alpha_masked_dropout(t, p, t.shape, generator))
 
@@ -196,6 +203,8 @@ def feature_alpha_dropout(
         raise ValueError(
             f"feature_alpha_dropout: expected an input with at least 2 axes (N, C, *), got shape {x.shape}"
         )
+    if p < 1:
+        refuse_integer_dropout(x, "feature_alpha_dropout")
     mask_shape = x.shape[:2] + (1,) * (x.ndim - 2)
     generator = make_generator("feature_alpha_dropout", "rng", rng)
     return _dropped("feature_alpha_dropout", x, inplace, lambda t: alpha_masked_dropout(t, p, mask_shape, generator))

@@ -18,6 +18,7 @@ from autograd.shape_errors import ArgumentRangeError
 from ..checks import check_axis, check_flag, check_real, make_generator
 from .activations import as_float_tensor, writes_in_place
 from .in_place_change import change_in_place
+from .integer_inputs import refuse_integer_tensor
 
 __all__ = ["gumbel_softmax", "rrelu", "rrelu_"]
 
@@ -54,6 +55,7 @@ def rrelu(
     """
     lower, upper = _bounds("rrelu", lower, upper)
     training = check_flag("rrelu", "training", training)
+    refuse_integer_tensor(input, "rrelu")
     if writes_in_place("rrelu", inplace, input):
         return rrelu_(input, lower, upper, training, rng=rng)
     x = as_float_tensor(input, "rrelu")

@@ -16,6 +16,7 @@ from autograd.clipping import hard_shrunk, soft_shrunk, thresholded
 from ..checks import ParameterOverflowError, check_axis, check_fits_dtype, check_real
 from .activations import as_float_tensor, writes_in_place
 from .in_place_change import change_in_place
+from .integer_inputs import refuse_bool_tensor, refuse_integer_tensor
 
 __all__ = ["glu", "hardshrink", "softshrink", "tanhshrink", "threshold"]
 
@@ -28,6 +29,7 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
     """
     limit = check_real("threshold", "threshold", threshold, allow_inf=True, allow_nan=True)
     fill = check_real("threshold", "value", value, allow_inf=True, allow_nan=True)
+    refuse_integer_tensor(input, "threshold", kinds="b")  # (torch keeps integers, has no boolean kernel)
     if writes_in_place("threshold", inplace, input):
         return change_in_place("threshold", input, lambda x: thresholded(x, limit, fill))
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
@@ -64,6 +66,7 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
     blocks, its scalar one 1).
     """
     lambd = check_real("hardshrink", "lambd", lambd)
+    refuse_integer_tensor(input, "hardshrink")
     x = as_float_tensor(input, "hardshrink")
     check_fits_dtype("hardshrink", "lambd", lambd, x.dtype)
     return hard_shrunk(x, lambd)
@@ -76,6 +79,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
     nan lies in neither interval and stays nan with d/dx = 1, as in :func:`hardshrink`.
     """
     lambd = check_real("softshrink", "lambd", lambd, 0, error=ArgumentRangeError)
+    refuse_integer_tensor(input, "softshrink")
     x = as_float_tensor(input, "softshrink")
     check_fits_dtype("softshrink", "lambd", lambd, x.dtype)
     return soft_shrunk(x, lambd)
@@ -83,6 +87,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 def tanhshrink(input: Any) -> Tensor:
     """x - tanh(x); d/dx = tanh(x)^2."""
+    refuse_bool_tensor(input, "tanhshrink")
     x = as_float_tensor(input, "tanhshrink")
     return x - x.tanh()
 
@@ -94,6 +99,7 @@ def glu(input: Any, dim: int = -1) -> Tensor:
     d/da = sigmoid(b), d/db = a sigmoid(b) (1 - sigmoid(b)). A 0-d input or an axis of odd size is a
     :class:`ShapeError` (torch's RuntimeError), a ``dim`` out of range an AxisError (torch's IndexError).
     """
+    refuse_integer_tensor(input, "glu")
     x = as_float_tensor(input, "glu")
     if x.ndim == 0:
         raise ShapeError(f"glu: the input must have an axis to halve, got a 0-d input (dim={dim!r})")
