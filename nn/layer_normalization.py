@@ -84,7 +84,7 @@ class RMSNorm(Module):
         device: Any = None,
     ) -> None:
         self.normalized_shape = as_normalized_shape("RMSNorm", normalized_shape)
-        self.eps = None if eps is None else check_real("RMSNorm", "eps", eps, 0)
+        self.eps = None if eps is None else check_real("RMSNorm", "eps", eps)  # any real, as torch (and rms_norm)
         self.elementwise_affine = check_flag("RMSNorm", "elementwise_affine", elementwise_affine)
         dtype = factory_dtype("RMSNorm", device, dtype)
         self.weight = Parameter(np.empty(self.normalized_shape, dtype)) if self.elementwise_affine else None
