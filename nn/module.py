@@ -4,7 +4,8 @@ Parameters and sub-modules are discovered from attributes (also inside lists
 and tuples, nested ones too), in the order they were assigned, so ``parameters()`` needs no
 registration calls. A parameter is an ``nn.Parameter`` or a leaf ``Value`` that
 requires a gradient. Buffers (``register_buffer``) are non-learnable arrays such as
-running statistics.
+running statistics; an array buffer is held as a ``DataArray`` viewing it, so torch's tensor methods run on it
+(``bn.running_mean.clone()``, ``.zero_()``).
 
 ``state_dict()`` copies parameters and buffers into ndarrays (torch's order); ``load_state_dict``
 validates the whole dict first and either changes everything or nothing.
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
-from autograd.gradient_array import DataArray, plain, stored_gradient
+from autograd.gradient_array import DataArray, GradientArray, plain, stored_gradient
 from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
@@ -93,6 +94,19 @@ def mark_value_parameters(values: Any) -> None:
 
 #: What a buffer's attribute may hold besides None (see ``Module.register_buffer``).
 _BUFFERS = (np.ndarray, Tensor)
+
+
+def buffer_array(value: Any) -> Any:
+    """What a buffer's attribute holds for ``value``: an ndarray as a :class:`~autograd.gradient_array.DataArray`
+    viewing its memory, so the buffer has torch's tensor methods (``bn.running_mean.clone()``, ``.zero_()``,
+    ``.copy_(t)``, ``.size()``) while numpy reads it as the array it is; in-place calls and writes change the buffer
+    and whoever shares its memory. A Tensor, None, a DataArray made here and other ndarray subclasses stay as they
+    are (a Tensor's ``.data`` is stored as the array it views)."""
+    if type(value) is DataArray and value._source is None:
+        return value
+    if type(value) is np.ndarray or isinstance(value, GradientArray):
+        return plain(value).view(DataArray)
+    return value
 
 
 class MemberList(list):
@@ -226,7 +240,7 @@ class Module:
                     f"{type(self).__name__}: cannot assign a {type(value).__name__} as buffer {name!r} "
                     "(an ndarray, a Tensor or None expected)"
                 )
-            value = plain(value)  # a Tensor's .data is kept as the array it views (the view would slow every op)
+            value = buffer_array(value)
         object.__setattr__(self, name, value)
 
     def _after_registration_hooks(self, name: str, value: Any) -> Any:
@@ -573,7 +587,8 @@ class Module:
         """Make attribute ``name`` a buffer: state saved in ``state_dict`` but not a parameter.
 
         ``array`` is an ndarray, a Tensor that needs no gradient, or None (kept as an
-        attribute, left out of ``state_dict``). Re-assigning the attribute keeps it a buffer.
+        attribute, left out of ``state_dict``). Re-assigning the attribute keeps it a buffer. An ndarray is held as a
+        view of its memory with torch's tensor methods (see :func:`buffer_array`).
         With ``persistent=False`` (or 0, as torch) it is listed by ``buffers()`` and cast by ``to()`` but left out of
         ``state_dict`` and ``load_state_dict``.
         """
@@ -598,7 +613,7 @@ class Module:
             transient.discard(name)
         else:
             transient.add(name)
-        object.__setattr__(self, name, plain(array))  # not setattr: an nn.Buffer would come back here
+        object.__setattr__(self, name, buffer_array(array))  # not setattr: an nn.Buffer would come back here
 
     def _buffer_names(self) -> dict[str, None]:
         return self.__dict__.get("_buffer_keys", {})

@@ -750,7 +750,8 @@ def test_load_state_dict_assign_uses_the_given_arrays_uncopied():
     parameter = layer.weight
     layer.load_state_dict(state, assign=True)
     assert layer.weight is parameter and layer.weight._data is weight and layer.weight.requires_grad
-    assert layer.running_mean is mean and layer.running_mean.dtype == np.float64
+    # the buffer is the given array's memory (read with torch's tensor methods, a view of it)
+    assert layer.running_mean.base is mean and layer.running_mean.dtype == np.float64
     new_bias = nn.Parameter(np.ones(2, np.float32))
     layer.load_state_dict({**state, "bias": new_bias}, assign=True)
     assert layer.bias is new_bias

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
+from autograd.gradient_array import plain
 from autograd.quiet import quiet
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
@@ -137,6 +138,7 @@ def _batch_norm(
     if (running_mean is None) != (running_var is None):  # torch's ValueError in training, RuntimeError in evaluation
         raise ArgumentRangeError("batch_norm: give both running_mean and running_var, or neither")
     momentum = check_real("batch_norm", "momentum", momentum)  # (torch's too: None is nn.BatchNorm's option only)
+    running_mean, running_var = plain(running_mean), plain(running_var)  # a buffer's DataArray: numpy's own speed
     if x.ndim == 1:  # the empty vector: no channels, an empty output in either mode, as torch's
         if not training and running_mean is None:
             raise ArgumentRangeError("batch_norm: evaluation mode needs running_mean and running_var")
