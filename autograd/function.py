@@ -177,15 +177,19 @@ class FunctionContext:
     def _saved_output(self, index: int) -> Any:
         """Output ``index`` for ``backward``: the rule's own output, else its node (under create_graph) or data."""
         running_index, running_output = self._running if self._running is not None else (None, None)
-        if index == running_index:
-            return running_output
-        kind = self._kind
-        if isinstance(running_output, Node) and running_output.requires_grad:
-            reference = self._output_refs[index]
+        reference = self._output_refs[index]
+        if isinstance(running_output, Node) and running_output.requires_grad:  # under create_graph
+            if index == running_index:
+                return running_output
             if reference is not None:
                 node = reference()
                 return node if node is not None else self._output_twin(index, running_output)
-        return kind._wrap_constant(self._output_data[index])
+            return self._kind._wrap_constant(self._output_data[index])
+        # outside create_graph (no recording): torch's saved output requires grad as the output does
+        node = reference() if reference is not None else None
+        if node is not None:  # as it stood when the call returned (a later in-place change rebased it)
+            return node._earlier_self(self._output_ticks[index])
+        return self._kind._make(self._kind._wrap_constant(self._output_data[index])._data, reference is not None)
 
     def _output_twin(self, index: int, sibling: Node) -> Node:
         """A graph node standing for output ``index``, dropped by the caller since (``result, _ = F.apply(x)``; the
@@ -385,7 +389,11 @@ class Function:
             outputs[index] = output
         for index in repeated:
             outputs[index] = outputs[last_at[id(results[index])]]
-        ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
+        # an input returned unchanged stays the input; one changed in place (marked dirty) is the output it became
+        unchanged = tuple(
+            arg for arg in args if isinstance(arg, Node) and not any(arg is dirty for dirty in ctx._dirty)
+        )
+        ctx._saved = tuple(_saved_marker(item, results, unchanged) for item in ctx._saved)
         # the version of each saved node as the call leaves it (its own in-place changes counted), which
         # saved_tensors checks, as torch's saved variables do
         ctx._saved_versions = tuple(item.version if isinstance(item, Node) else None for item in ctx._saved)
@@ -462,9 +470,11 @@ def _packable(item: Any, outputs: list[Any]) -> Node | None:
     return item if isinstance(item, Node) else None
 
 
-def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
-    """``item``, or the marker of the output it is (outputs are resolved when backward runs)."""
-    if item is None:
+def _saved_marker(item: Any, results: tuple[Any, ...], unchanged: tuple[Node, ...]) -> Any:
+    """``item``, or the marker of the output it is (outputs are resolved when backward runs). An input that forward
+    returns unchanged (not marked dirty) stays the input, as torch's saved variable does: backward reads the
+    argument itself (requires_grad as given), not the output that aliases it."""
+    if item is None or any(item is argument for argument in unchanged):
         return item
     for index in reversed(range(len(results))):  # the last position: an output returned twice holds its node there
         if item is results[index]:

@@ -203,3 +203,26 @@ def test_blocks_sharing_the_seeded_generator_leave_its_stream_where_the_plain_ru
             np.testing.assert_allclose(grad, plain_grad, rtol=1e-14)
     finally:
         autograd.random_state._seeded = None
+
+
+def test_a_block_returning_its_input_unchanged_passes_the_gradient_through():
+    x = Tensor(X.copy(), requires_grad=True)
+    (checkpoint(nn.Identity(), x) * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full(X.shape, 3.0))
+    assert gradcheck(lambda x: checkpoint(nn.Identity(), x) * 3.0, [Tensor(X.copy(), requires_grad=True)])
+
+
+def test_a_block_returning_its_input_beside_a_result_differentiates_both_outputs():
+    def pass_and_double(a):
+        first, second = checkpoint(lambda t: (t, t * t), a)
+        return first + second
+
+    assert gradcheck(pass_and_double, [Tensor(X.copy(), requires_grad=True)])
+    assert gradgradcheck(pass_and_double, [Tensor(X.copy(), requires_grad=True)])
+    block = _block()
+
+    def pass_and_block(a):
+        first, second = checkpoint(lambda t: (t, block(t)), a)
+        return first.sum() + (second * second).sum()
+
+    assert gradcheck(pass_and_block, [Tensor(X.copy(), requires_grad=True)])

@@ -726,3 +726,29 @@ def test_a_saved_tensor_changed_in_place_after_the_call_raises_torchs_version_er
     p.mul_(2.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+class _PassAndExp(Function):
+    """(x, e^x), saving the input it returns and the output: d/dx = g1 + e^x g2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = x.exp()
+        ctx.save_for_backward(x, y)
+        return x, y
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        x, y = ctx.saved_tensors
+        assert x.requires_grad and y.requires_grad  # as torch's saved variables, outside create_graph too
+        return g1 + g2 * y
+
+
+def test_saving_an_input_it_returns_and_an_output_differentiates_to_second_order():
+    def pass_and_exp(x):
+        a, b = _PassAndExp.apply(x)
+        return a * b
+
+    x = Tensor(np.array([0.3, -1.2, 2.0]), requires_grad=True)
+    assert gradcheck(pass_and_exp, [x])
+    assert gradgradcheck(pass_and_exp, [x])

@@ -876,3 +876,81 @@ def test_mark_dirty_on_a_view_counts_one_version_for_the_change_as_in_torch():
         (b * b).sum().backward()
     assert versions[0] == versions[1]
     _close(a.grad, torch_a.grad)
+
+
+def _saved_requires_grad_flags(base, x, w):
+    """The requires_grad of each of (x, w, x * w) as backward reads them from ctx.saved_tensors."""
+    seen = []
+
+    class Product(base):
+        @staticmethod
+        def forward(ctx, x, w):
+            y = x * w
+            ctx.save_for_backward(x, w, y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, w, y = ctx.saved_tensors
+            seen.append([x.requires_grad, w.requires_grad, y.requires_grad])
+            return grad * w, grad * x
+
+    Product.apply(x, w).sum().backward()
+    return seen[0]
+
+
+def test_saved_inputs_and_outputs_report_requires_grad_as_torchs_in_backward():
+    x, torch_x = _pair(np.array([1.0, 2.0]))
+    w, torch_w = _pair(np.array([3.0, 4.0]), requires_grad=False)
+    assert _saved_requires_grad_flags(autograd.Function, x, w) == _saved_requires_grad_flags(
+        torch.autograd.Function, torch_x, torch_w
+    )
+
+
+def test_a_saved_input_that_forward_returns_unchanged_is_the_input_in_backward_as_in_torch():
+    def body(base, once):
+        class PassThrough(base):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * x.requires_grad
+
+        return PassThrough
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([1.0, 3.0]))
+    ours_fn.apply(x).sum().backward()
+    theirs_fn.apply(torch_x).sum().backward()
+    _close(x.grad, torch_x.grad)
+
+
+def test_second_derivative_through_a_saved_input_returned_beside_its_square_matches_torch():
+    def body(base, once):
+        class PassAndSquare(base):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x, x**2
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                (x,) = ctx.saved_tensors
+                return g1 + 2 * x * g2
+
+        return PassAndSquare
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([1.0, 3.0]))
+    results = []
+    for fn, leaf, grad_of in ((ours_fn, x, grad), (theirs_fn, torch_x, torch.autograd.grad)):
+        a, b = fn.apply(leaf)
+        (first,) = grad_of(a.sum() + (b * b).sum(), leaf, create_graph=True)
+        (second,) = grad_of((first * first).sum(), leaf)
+        results.append((first, second))
+    _close(results[0][0], results[1][0])
+    _close(results[0][1], results[1][1])
