@@ -33,6 +33,9 @@ class _GradMode(threading.local):
     #: second run) are brought up to date as any; the views the pass reaches, made before it, keep the history they
     #: had. (One attribute: a pass sets and restores it with one write each, where a thread-local's costs show.)
     backward_pass: tuple[bool, int] | None = None
+    #: Whether the innermost ``inference_mode`` block of this thread is on: ``enable_grad`` and
+    #: ``set_grad_enabled(True)`` inside it record nothing, as torch's (only ``inference_mode(False)`` does).
+    inference: bool = False
 
 
 _mode = _GradMode()
@@ -145,10 +148,10 @@ class set_grad_enabled(_GradModeDecorator):
     def __init__(self, mode: bool) -> None:  # (torch's parameter name)
         self._enabled = checked_mode(mode, "set_grad_enabled", "mode")
         self._previous = _mode.enabled
-        _mode.enabled = self._enabled
+        _mode.enabled = self._enabled and not _mode.inference
 
     def __enter__(self) -> None:
-        _mode.enabled = self._enabled
+        _mode.enabled = self._enabled and not _mode.inference
 
     def __exit__(self, *exc_info: object) -> None:
         _mode.enabled = self._previous
@@ -184,8 +187,9 @@ class no_grad(_GradModeDecorator):
 
 
 class enable_grad(no_grad):
-    """Context manager (and decorator, as :class:`no_grad`) that re-enables graph recording inside ``no_grad``."""
+    """Context manager (and decorator, as :class:`no_grad`) that re-enables graph recording inside ``no_grad``;
+    inside ``inference_mode`` nothing is recorded all the same, as torch's."""
 
     def __enter__(self) -> None:
         self._previous = _mode.enabled
-        _mode.enabled = True
+        _mode.enabled = not _mode.inference

@@ -28,7 +28,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype
 from .derivatives import distances as distance_rules
-from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
+from .grad_mode import _GradModeDecorator, _mode, is_grad_enabled, set_grad_enabled
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .out_argument import takes_out
 from .quiet import quietly
@@ -712,8 +712,9 @@ _inference_blocks = threading.local()
 
 class inference_mode(_GradModeDecorator):
     """torch.inference_mode: a block (or decorated function, with or without parentheses; a generator's body at
-    each resumption) that records no graph, as :class:`no_grad`; a block of ``inference_mode(False)`` records, as
-    torch's (inside ``no_grad`` too). :func:`is_inference_mode_enabled` tells whether the innermost block is on.
+    each resumption) that records no graph, as :class:`no_grad`, nor do ``enable_grad`` or ``set_grad_enabled(True)``
+    inside it, as torch's (``is_grad_enabled()`` then says False, where torch's says True while recording nothing);
+    a block of ``inference_mode(False)`` records, as torch's (inside ``no_grad`` too). :func:`is_inference_mode_enabled` tells whether the innermost block is on.
     Results are ordinary tensors (there are no inference tensors, so ``is_inference()`` stays False)."""
 
     def __new__(cls, mode: Any = True) -> Any:
@@ -728,10 +729,13 @@ class inference_mode(_GradModeDecorator):
     def __enter__(self) -> None:
         self._previous.append(is_grad_enabled())
         _inference_blocks.__dict__.setdefault("modes", []).append(self._mode)
+        _mode.inference = self._mode  # enable_grad inside records nothing, as torch's
         set_grad_enabled(not self._mode)  # inference_mode(False) turns recording on, even inside no_grad, as torch
 
     def __exit__(self, *exc_info: object) -> None:
-        _inference_blocks.modes.pop()
+        modes = _inference_blocks.modes
+        modes.pop()
+        _mode.inference = bool(modes and modes[-1])
         set_grad_enabled(self._previous.pop())
 
     def _fresh(self) -> inference_mode:

@@ -516,3 +516,26 @@ def test_fill_is_out_of_place_with_torchs_values_and_gradients(data, value):
         torch.fill(torch.ones(2, dtype=torch.int8), 300)
     with pytest.raises(RuntimeError, match="cannot be converted"):
         autograd.fill(Tensor(np.ones(2, dtype=np.int8)), 300)
+
+
+def _records_inside_inference_mode(library):
+    """Whether x * 2 requires grad under each way of turning grad mode on inside ``inference_mode``, then inside
+    ``inference_mode(False)`` nested in it, then after the blocks."""
+    x = library.ones(2, requires_grad=True)
+    seen = []
+    with library.inference_mode():
+        with library.enable_grad():
+            seen.append((x * 2).requires_grad)
+            with library.inference_mode(False):
+                seen.append((x * 2).requires_grad)
+            seen.append((x * 2).requires_grad)
+        with library.set_grad_enabled(True):
+            seen.append((x * 2).requires_grad)
+        with library.no_grad(), library.enable_grad():
+            seen.append((x * 2).requires_grad)
+    seen.append((x * 2).requires_grad)
+    return seen
+
+
+def test_enable_grad_inside_inference_mode_records_nothing_as_torchs():
+    assert _records_inside_inference_mode(autograd) == _records_inside_inference_mode(torch)
