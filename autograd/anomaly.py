@@ -1,15 +1,17 @@
-"""Anomaly mode: stop at the first operation whose value or gradient is NaN or infinite (a value that is
-infinite because an input already was, such as attention scores plus a mask of -inf, passes).
+"""Anomaly mode, as torch's: stop at the first backward step whose gradient holds a NaN, naming the op and the
+user's source line that made it in the forward pass.
 
 >>> with detect_anomaly():
-...     y = Value(0.0).log()        # raises AnomalyError: forward of 'log' ... at <file>:<line>
+...     y = Value(0.0).sqrt() * 0.0   # forward values are not checked (sqrt(0) * 0 is a fine 0)
+...     y.backward()                  # raises AnomalyError: Function 'SqrtBackward0' returned nan values ...
 
-Inside :class:`detect_anomaly` every recorded node remembers the stack where it
-was created, each forward result is checked with ``isfinite`` and so is every
-gradient contribution during backward. The error names the operation, the phase
-(forward, or backward and which input of the op received the bad gradient) and
-the user's source line that created the node (frames inside the library are
-skipped). Outside the context manager the engine pays one flag check per node.
+Inside :class:`detect_anomaly` every recorded node remembers the stack where it was created (torch's "traceback of
+forward call"), and every gradient contribution during backward is checked for NaN, as torch checks the outputs of
+each backward function. Forward results are not checked, and neither are infinities (``log(0)`` is ``-inf``, the
+gradient of ``sqrt`` at 0 is ``inf``; torch lets both pass). The error is a RuntimeError with torch's sentence
+("Function 'SqrtBackward0' returned nan values in its 0th output.") followed by the forward op and the user's
+source line that created the node (frames inside the library are skipped). Outside the context manager the engine
+pays one flag check per node.
 
 The setting is per thread and nests: leaving the block restores whatever was in
 force before it. The graph core knows nothing of this module: ``detect_anomaly``
@@ -27,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node
+from .core import Node, _torch_backward_name
 from .grad_mode import _anomaly_blocks, _mode, checked_mode
 from .shared_math import data_of
 
@@ -35,12 +37,11 @@ __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_a
 
 
 class AnomalyError(RuntimeError):
-    """A NaN or infinity appeared while anomaly mode was on.
+    """A backward step gave a NaN gradient while anomaly mode was on (torch's RuntimeError).
 
-    Attributes: ``op`` (the op name), ``phase`` (``"forward"`` or ``"backward"``),
-    ``input_index`` (backward only: which input of ``op`` got the bad gradient)
-    and ``origin`` (the user's ``traceback.FrameSummary`` that created the node,
-    or None when it cannot be found).
+    Attributes: ``op`` (the op name), ``phase`` (``"backward"``), ``input_index`` (which input of ``op`` got the
+    NaN gradient: torch's output index of the backward function) and ``origin`` (the user's
+    ``traceback.FrameSummary`` that created the node, or None when it cannot be found).
     """
 
     def __init__(
@@ -57,7 +58,7 @@ class detect_anomaly:
     """Context manager (and decorator) that turns anomaly checks on (or off with ``enabled=False``).
 
     ``check_nan=False`` (torch's option) keeps only the record of where each node was made, which the
-    messages of other errors then quote; no value or gradient is checked."""
+    messages of other errors then quote; no gradient is checked."""
 
     def __init__(self, enabled: bool = True, *, check_nan: bool = True) -> None:
         self._enabled = bool(enabled)
@@ -116,18 +117,6 @@ def is_anomaly_enabled() -> bool:
     return _mode.anomaly is not None
 
 
-def _is_finite(data: Any) -> bool:
-    """True when every element of a number, array or node is finite."""
-    if isinstance(data, Node):
-        data = data._data
-    if type(data) is float:
-        return math.isfinite(data)
-    array = np.asarray(data)
-    if array.dtype.kind not in "fc":
-        return True
-    return bool(np.isfinite(array).all())
-
-
 def _has_nan(data: Any) -> bool:
     """Whether the number or array ``data`` holds a NaN."""
     if isinstance(data, float):
@@ -137,15 +126,11 @@ def _has_nan(data: Any) -> bool:
 
 
 def _describe(data: Any) -> str:
-    """'is nan' (or inf, -inf) for a number; how many elements are nan or inf for an array."""
-    if isinstance(data, Node):
-        data = data._data
-    array = np.asarray(data, dtype=np.float64)
+    """How many elements of the number or array ``data`` are NaN."""
+    array = np.asarray(data_of(data))
     if array.size == 1:
-        return f"is {float(array.reshape(()))}"
-    nan = int(np.isnan(array).sum())
-    inf = int(np.isinf(array).sum())
-    return f"has {nan + inf} non-finite of {array.size} elements ({nan} nan, {inf} inf; shape {array.shape})"
+        return "is nan"
+    return f"has {int(np.isnan(array).sum())} nan of {array.size} elements (shape {array.shape})"
 
 
 def _library_dirs() -> tuple[str, ...]:
@@ -188,13 +173,12 @@ class _AnomalyChecker:
         self.check_nan = check_nan
 
     def on_record(self, node: Node) -> None:
-        """Remember where ``node`` was created (and whether by a backward pass), then check its value."""
+        """Remember where ``node`` was created (and whether by a backward pass); its value is not checked, as
+        torch's anomaly mode checks no forward value."""
         node._origin = (traceback.extract_stack()[:-2], _mode.backward_pass is not None)
-        if self.check_nan:
-            check_forward(node)
 
     def on_backward(self, node: Node, index: int, contribution: Any) -> None:
-        """Check the gradient ``node``'s rule sent to its input ``index``."""
+        """Check the gradient ``node``'s rule sent to its input ``index`` for NaN."""
         if self.check_nan:
             check_backward(node, index, contribution)
 
@@ -207,48 +191,16 @@ _CHECKER = _AnomalyChecker()
 _TRACER = _AnomalyChecker(check_nan=False)
 
 
-def check_forward(node: Node) -> None:
-    """Raise :class:`AnomalyError` if the freshly computed ``node.data`` is not finite: a NaN, or an infinity this
-    op made from finite inputs. An infinity carried on from an input that held one is not this op's doing (a mask
-    of -inf added to attention scores, ``masked_fill(mask, -inf)``): it passes, so models built on such masks run
-    in anomaly mode, as in torch (whose anomaly mode checks no forward value)."""
-    data = node._data
-    if _is_finite(data):
-        return
-    op = node.op.name
-    already = [index for index, x in enumerate(node.op_inputs) if not _is_finite(x._data if isinstance(x, Node) else x)]
-    if already and not _has_nan(data):
-        return
-    cause = (
-        f"; input(s) {already} of {op!r} were already non-finite, so they came from outside anomaly mode "
-        "(a leaf, a constant or a node made before detect_anomaly)"
-        if already
-        else ""
-    )
-    where, frame = _where(node)
-    raise AnomalyError(
-        f"anomaly in forward of {op!r}: the output {_describe(node.data)}{cause}; {where}",
-        op=op,
-        phase="forward",
-        input_index=None,
-        origin=frame,
-    )
-
-
 def check_backward(node: Node, index: int, contribution: Any) -> None:
-    """Raise :class:`AnomalyError` if the gradient ``node``'s rule sent to input ``index`` is not finite."""
-    if _is_finite(contribution):
+    """Raise :class:`AnomalyError` if the gradient ``node``'s rule sent to input ``index`` holds a NaN (torch's
+    check of each backward function's outputs; an infinite gradient passes, as in torch)."""
+    if not _has_nan(data_of(contribution)):
         return
     op = node.op.name
     where, frame = _where(node)
-    torch_words = (  # torch's own sentence, for code that matches it (torch checks nan only)
-        f" (Function '{op}Backward' returned nan values in its {index}th output.)"
-        if np.isnan(np.asarray(data_of(contribution))).any()
-        else ""
-    )
     raise AnomalyError(
-        f"anomaly in backward of {op!r}: the gradient for input {index} of {op!r} {_describe(contribution)}"
-        f"{torch_words}; {where}",
+        f"Function '{_torch_backward_name(node.op)}' returned nan values in its {index}th output. (the gradient for "
+        f"input {index} of {op!r} {_describe(contribution)}; {where})",
         op=op,
         phase="backward",
         input_index=index,

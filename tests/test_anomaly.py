@@ -1,4 +1,5 @@
-"""Anomaly mode: the first NaN/inf names its op, the phase and the user's source line."""
+"""Anomaly mode: the first NaN gradient in backward names its op, the input and the user's source line; forward
+values and infinities pass, as in torch."""
 
 import inspect
 import operator
@@ -27,36 +28,20 @@ def _assert_points_here(error: AnomalyError, line: int, code: str) -> None:
     assert code in str(error)
 
 
-def test_log_of_zero_value_raises_in_forward_naming_log_and_the_line():
-    x = Value(0.0)
-    with detect_anomaly(), pytest.raises(AnomalyError) as caught:
-        line = _next_line()
-        x.log()
-    error = caught.value
-    assert (error.op, error.phase, error.input_index) == ("log", "forward", None)
-    assert "forward of 'log'" in str(error) and "-inf" in str(error)
-    _assert_points_here(error, line, "x.log()")
-
-
-def test_log_of_zero_tensor_raises_in_forward_naming_log():
-    x = Tensor([1.0, 0.0, 2.0], requires_grad=True)
-    with detect_anomaly(), np.errstate(divide="ignore"), pytest.raises(AnomalyError) as caught:
-        line = _next_line()
-        x.log()
-    assert caught.value.op == "log" and caught.value.phase == "forward"
-    assert "1 non-finite of 3 elements" in str(caught.value)
-    _assert_points_here(caught.value, line, "x.log()")
-
-
 @pytest.mark.parametrize("kind", ["value", "tensor"])
-def test_zero_over_zero_raises_naming_div(kind):
+def test_non_finite_forward_values_pass_and_only_their_nan_gradient_raises(kind):
     x = Value(0.0) if kind == "value" else Tensor(np.zeros(2), requires_grad=True)
-    with detect_anomaly(), np.errstate(invalid="ignore"), pytest.raises(AnomalyError) as caught:
+    with detect_anomaly(), np.errstate(invalid="ignore", divide="ignore"):
+        assert np.isneginf(np.asarray(x.log().data)).all()  # log 0 = -inf: no anomaly, as torch's
         line = _next_line()
-        ratio = x / x  # noqa: F841
-    assert caught.value.op == "div" and caught.value.phase == "forward"
-    assert "nan" in str(caught.value)
-    _assert_points_here(caught.value, line, "ratio = x / x")
+        ratio = x / x  # 0/0 = nan in forward: no anomaly either
+        assert np.isnan(np.asarray(ratio.data)).all()
+        with pytest.raises(AnomalyError) as caught:
+            (ratio if kind == "value" else ratio.sum()).backward()  # d/dy (x/y) = -x/y^2 = -0/0 = nan
+    error = caught.value
+    assert (error.op, error.phase, error.input_index) == ("div", "backward", 1)
+    assert "Function 'DivBackward0' returned nan values in its 1th output." in str(error)
+    _assert_points_here(error, line, "ratio = x / x")
 
 
 @pytest.mark.parametrize("kind", ["value", "tensor"])
@@ -64,13 +49,22 @@ def test_sqrt_at_zero_backward_names_sqrt_input_and_creation_line(kind):
     x = Value(0.0) if kind == "value" else Tensor(np.array([0.0, 4.0]), requires_grad=True)
     with detect_anomaly():
         line = _next_line()
-        root = x.sqrt() if kind == "value" else x.sqrt().sum()
-        with np.errstate(divide="ignore"), pytest.raises(AnomalyError) as caught:
-            root.backward()
+        root = x.sqrt() * 0.0 if kind == "value" else (x.sqrt() * 0.0).sum()
+        with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(AnomalyError) as caught:
+            root.backward()  # 0 * 0.5 / sqrt(0) = 0 * inf = nan
     error = caught.value
     assert (error.op, error.phase, error.input_index) == ("sqrt", "backward", 0)
-    assert "backward of 'sqrt'" in str(error) and "input 0 of 'sqrt'" in str(error)
+    assert "Function 'SqrtBackward0' returned nan values in its 0th output." in str(error)
+    assert "input 0 of 'sqrt'" in str(error)
     _assert_points_here(error, line, "x.sqrt()")
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_an_infinite_gradient_is_no_anomaly(kind):
+    x = Value(0.0) if kind == "value" else Tensor(np.array([0.0, 4.0]), requires_grad=True)
+    with detect_anomaly(), np.errstate(divide="ignore"):
+        (x.sqrt() if kind == "value" else x.sqrt().sum()).backward()  # d/dx sqrt(x) = 1 / (2 sqrt 0) = inf
+    assert np.isposinf(np.asarray(x.grad).flat[0])
 
 
 @pytest.mark.parametrize(("symbol", "name"), [("+", "add"), ("-", "sub"), ("*", "mul")])
@@ -87,24 +81,25 @@ def test_a_binary_op_on_two_values_names_its_creation_line_in_backward(symbol, n
 
 
 def test_backward_names_which_input_got_the_bad_gradient():
-    x, y = Value(1.0), Value(1e-200)
+    x, y = Value(0.0), Value(0.0)
     with detect_anomaly():
         quotient = x / y
         with pytest.raises(AnomalyError) as caught:
-            quotient.backward()  # d/dy (x/y) = -x/y^2 overflows; d/dx = 1/y = 1e200 is finite
+            quotient.backward()  # d/dy (x/y) = -x/y^2 = -0/0 is nan; d/dx = 1/y = inf is no anomaly
     assert caught.value.op == "div" and caught.value.input_index == 1
     assert "input 1 of 'div'" in str(caught.value)
 
 
 def test_creation_line_skips_frames_inside_the_library():
     prediction = Tensor([np.inf, 1.0], requires_grad=True)
-    with detect_anomaly(), np.errstate(invalid="ignore"), pytest.raises(AnomalyError) as caught:
+    with detect_anomaly(), np.errstate(invalid="ignore"):
         line = _next_line()
-        mse_loss(prediction, Tensor([np.inf, 1.0]))  # inf - inf happens inside nn.functional
+        loss = mse_loss(prediction, Tensor([np.inf, 1.0]))  # inf - inf = nan inside nn.functional: no anomaly yet
+        with pytest.raises(AnomalyError) as caught:
+            loss.backward()  # the nan difference makes the gradient of its square nan
     error = caught.value
-    assert error.op == "sub" and error.phase == "forward"
-    assert "already non-finite" in str(error)
-    _assert_points_here(error, line, "mse_loss(prediction")
+    assert error.phase == "backward" and "returned nan values" in str(error)
+    _assert_points_here(error, line, "loss = mse_loss(prediction")
 
 
 def test_user_frame_is_the_innermost_frame_outside_autograd_and_nn():
@@ -122,7 +117,7 @@ def test_user_frame_is_the_innermost_frame_outside_autograd_and_nn():
 
 def test_graph_built_before_anomaly_mode_reports_unknown_creation_site():
     x = Value(0.0)
-    root = x.sqrt()
+    root = x.sqrt() * 0.0
     with detect_anomaly(), pytest.raises(AnomalyError) as caught:
         root.backward()
     assert caught.value.origin is None
@@ -130,16 +125,20 @@ def test_graph_built_before_anomaly_mode_reports_unknown_creation_site():
 
 
 def test_create_graph_gradients_are_checked_too():
-    # Under create_graph the sqrt rule g * 0.5 / out is itself recorded: its 'div' node is caught.
+    # Under create_graph the sqrt rule's gradient is a recorded node: its nan is caught all the same, and a second
+    # pass through nodes a rule recorded names the create_graph pass that made them.
     x = Value(0.0)
     with detect_anomaly():
-        root = x.sqrt()
+        root = x.sqrt() * 0.0
         with pytest.raises(AnomalyError) as caught:
-            line = _next_line()
             autograd.grad(root, x, create_graph=True)
-    assert caught.value.op == "div" and caught.value.phase == "forward"
-    assert "create_graph=True" in str(caught.value)
-    _assert_points_here(caught.value, line, "autograd.grad(root, x, create_graph=True)")
+        assert caught.value.op == "sqrt" and caught.value.phase == "backward"
+        line = _next_line()
+        (slope,) = autograd.grad(x.sqrt(), x, create_graph=True)  # 1 / (2 sqrt 0) = inf: no anomaly
+        with pytest.raises(AnomalyError) as caught:
+            (slope * 0.0).backward()
+    assert caught.value.phase == "backward" and "create_graph=True" in str(caught.value)
+    _assert_points_here(caught.value, line, "autograd.grad(x.sqrt(), x, create_graph=True)")
 
 
 def test_finite_graph_gives_the_same_gradients_with_and_without_anomaly_mode():
@@ -177,7 +176,7 @@ def test_nested_blocks_restore_the_previous_state():
 
 def test_state_is_restored_when_the_block_raises():
     with pytest.raises(AnomalyError), detect_anomaly():
-        Value(0.0).log()
+        (Value(0.0).sqrt() * 0.0).backward()
     assert not is_anomaly_enabled()
 
 
@@ -192,11 +191,11 @@ def test_one_instance_can_be_entered_twice_nested():
 
 def test_decorator_enables_anomaly_mode_for_the_call_only():
     @detect_anomaly()
-    def log_of(x):
-        return x.log()
+    def differentiate_root_times_zero(x):
+        (x.sqrt() * 0.0).backward()
 
     with pytest.raises(AnomalyError):
-        log_of(Value(0.0))
+        differentiate_root_times_zero(Value(0.0))
     assert not is_anomaly_enabled()
 
 
@@ -252,24 +251,17 @@ def test_nan_gradient_is_caught_in_backward(kind):
 
 
 def test_backward_names_the_input_position_when_a_number_comes_first():
-    y = Value(1e-200)
+    y = Value(0.0)
     with detect_anomaly():
-        quotient = 1.0 / y  # the number is input 0 of div, y input 1
+        quotient = 0.0 / y  # the number is input 0 of div, y input 1
         with pytest.raises(AnomalyError) as caught:
-            quotient.backward()  # d/dy (1/y) = -1/y^2 overflows
+            quotient.backward()  # d/dy (0/y) = -0/y^2 = nan
     assert caught.value.op == "div" and caught.value.input_index == 1
     assert "input 1 of 'div'" in str(caught.value)
 
 
-def test_forward_anomaly_names_a_non_finite_number_operand():
-    x = Value(2.0)
-    with detect_anomaly(), pytest.raises(AnomalyError, match=r"input\(s\) \[1\] of 'mul'"):
-        x * float("nan")
-
-
-def test_an_infinity_carried_on_from_an_input_is_no_anomaly_so_masked_attention_runs():
-    # torch's anomaly mode checks no forward value; here an op that makes an infinity of finite inputs (log 0)
-    # is flagged, one that carries an input's on (scores plus a mask of -inf) is not
+def test_masked_attention_runs_in_anomaly_mode():
+    # torch's anomaly mode checks no forward value: scores plus a mask of -inf, and log 0, pass
     import nn
     import nn.functional as F
 
@@ -281,8 +273,7 @@ def test_an_infinity_carried_on_from_an_input_is_no_anomaly_so_masked_attention_
         out.sum().backward()
         layer = nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=np.float64)
         layer(q, src_mask=nn.Transformer.generate_square_subsequent_mask(3)).sum().backward()
-        with pytest.raises(AnomalyError, match="forward of 'log'"):
-            Value(0.0).log()
+        assert Value(0.0).log().data == float("-inf")
 
 
 def test_a_nan_gradient_also_names_the_function_in_torch_s_words():
@@ -302,6 +293,6 @@ def test_a_nan_gradient_also_names_the_function_in_torch_s_words():
     ):
         NanGradient.apply(x).sum().backward()
     zero = Tensor(np.zeros(2), requires_grad=True)
-    with detect_anomaly(), pytest.raises(AnomalyError, match="anomaly in backward") as info:
-        zero.sqrt().sum().backward()  # an infinite gradient (1 / (2 sqrt 0)): an anomaly here, not in torch
-    assert "returned nan values" not in str(info.value)
+    with detect_anomaly():
+        zero.sqrt().sum().backward()  # an infinite gradient (1 / (2 sqrt 0)): no anomaly, as in torch
+    assert np.isposinf(zero.grad).all()
