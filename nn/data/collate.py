@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, as_tensor, stack
+from autograd import Node, Tensor, as_tensor, get_default_dtype, stack
+from autograd.tensor import category_result_type
 
-from .torch_errors import RaggedBatchError, UnequalShapesError
+from .torch_errors import EmptyBatchError, RaggedBatchError, UnequalShapesError
 
-__all__ = ["as_batch", "collate", "default_collate", "rebuilt_mapping", "rebuilt_sequence"]
+__all__ = ["as_batch", "collate", "default_collate", "rebuilt_mapping", "rebuilt_sequence", "sliced_batch"]
 
 #: torch's words for a sample that is neither a number, an array, a string nor a container of those.
 UNSUPPORTED_SAMPLE = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
@@ -49,6 +50,13 @@ def default_collate(samples: Sequence[Any]) -> Any:
     stay as they come, as torch's: a list of them, but a tuple for a field of sequence samples (torch
     transposes those with ``zip``), so ``(image, name)`` samples batch their names as ``("a", "b")``.
 
+    The dtype of a stacked batch is torch's: Python numbers give the dtype ``torch.tensor`` gives them (int64
+    for ints, the default floating dtype where a float is among ints or bools), float64 when the first is a
+    Python float (torch's ``collate_float_fn``); arrays, numpy numbers and Tensors of different dtypes join in
+    the dtype ``stack`` gives them (torch's promotion by category: int64 beside float32 is float32, int16 beside
+    float16 float16). A mapping's fields are those of the first sample, as torch's: keys only later samples have
+    are left out, and a later sample without one of the first's keys is a KeyError.
+
     Errors, as torch's: a sample that is none of these (None, an arbitrary object, an array of strings
     or objects) is a TypeError naming its type or dtype; sequences of different lengths are a
     RuntimeError "each element in list of batch should be of equal size" (also a TypeError); other
@@ -56,7 +64,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
     tensor to be equal size" (also a ValueError, the library's earlier class).
     """
     if len(samples) == 0:
-        raise ValueError("default_collate: the batch holds no samples")
+        raise EmptyBatchError("default_collate: the batch holds no samples")
     # An explicit stack of (the samples' values of one field, where its batch goes, under which key), so samples
     # nested to any depth collate at Python's default recursion limit. Containers are built once their fields are
     # (``built``, in reverse: inner ones first); ``open_fields`` holds the first sample's containers being
@@ -80,8 +88,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
             open_fields.add(id(first))
             stack.append((_CLOSE, id(first), None))
         if isinstance(first, Mapping):
-            if any(not isinstance(sample, Mapping) or sample.keys() != first.keys() for sample in group):
-                raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
+            _check_keys(group, first)
             fields = dict.fromkeys(first)
             built.append((first, fields, batch, key))
             stack.extend(([sample[name] for sample in group], fields, name) for name in reversed(list(first)))
@@ -103,9 +110,30 @@ def default_collate(samples: Sequence[Any]) -> Any:
 _CLOSE = object()
 
 
+def _check_keys(samples: Sequence[Any], first: Mapping[Any, Any]) -> None:
+    """Every sample a mapping holding the first's keys (others it holds are left out, as torch's): a TypeError for
+    another kind of sample, a KeyError naming a missing key."""
+    for position, sample in enumerate(samples):
+        if not isinstance(sample, Mapping):
+            raise TypeError(
+                f"collate: samples have different structures; the first is a {type(first).__name__}, sample "
+                f"{position} a {type(sample).__name__}"
+            )
+        missing = next((key for key in first if key not in sample), _CLOSE)
+        if missing is not _CLOSE:
+            raise KeyError(missing)
+
+
 def _stacked(samples: Sequence[Any]) -> Tensor | np.ndarray:
     """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis, as a Tensor. When a sample
     is a Tensor that requires grad, the batch is their ``stack`` (torch's ``torch.stack``), so gradients reach them."""
+    if not isinstance(samples[0], (Mapping, Node, np.ndarray)):  # a number: torch.tensor of the batch refuses others
+        odd = next((sample for sample in samples if isinstance(sample, Mapping) or _is_field_sequence(sample)), None)
+        if odd is not None:
+            raise TypeError(
+                f"default_collate: samples have different structures; the first is a number "
+                f"({type(samples[0]).__name__}), another a {type(odd).__name__}"
+            )
     arrays = [_numeric_array(sample) for sample in samples]
     odd = next((entry for entry, array in enumerate(arrays) if array.shape != arrays[0].shape), None)
     if odd is not None:
@@ -117,7 +145,26 @@ def _stacked(samples: Sequence[Any]) -> Tensor | np.ndarray:
         return stack(
             [sample if isinstance(sample, Tensor) else as_tensor(array) for sample, array in zip(samples, arrays)]
         )
-    return as_batch(np.stack(arrays))
+    dtype = _batch_dtype(samples, arrays)
+    return as_batch(np.stack([array.astype(dtype, copy=False) for array in arrays]))
+
+
+def _batch_dtype(samples: Sequence[Any], arrays: list[np.ndarray]) -> np.dtype:
+    """The dtype torch's default_collate gives the batch: float64 when the first sample is a Python float (torch's
+    ``collate_float_fn``), else the promotion by category of the samples' dtypes (``stack``'s and torch's rule:
+    :func:`~autograd.tensor.category_result_type`), a Python float counting as the default floating dtype (as in
+    ``torch.tensor([1, 2.5])``) and a Python int as int64."""
+    if _is_python_float(samples[0]):
+        return np.dtype(np.float64)
+    dtypes = {
+        get_default_dtype() if _is_python_float(sample) else array.dtype for sample, array in zip(samples, arrays)
+    }
+    return category_result_type(dtypes) if len(dtypes) > 1 else arrays[0].dtype
+
+
+def _is_python_float(sample: Any) -> bool:
+    """Whether ``sample`` is a Python float (not numpy's float64, which subclasses it)."""
+    return isinstance(sample, float) and not isinstance(sample, np.generic)
 
 
 #: dtype kinds a Tensor holds: bool, signed, unsigned, float (complex batches stay ndarrays)
@@ -129,6 +176,14 @@ def as_batch(array: np.ndarray) -> Tensor | np.ndarray:
     numpy arrays into tensors, so ``labels.size(0)``, ``x.view(n, -1)`` and ``x.to(device)`` work on a batch);
     an array of another kind as it is."""
     return as_tensor(array) if array.dtype.kind in TENSOR_KINDS else array
+
+
+def sliced_batch(rows: np.ndarray) -> Tensor | np.ndarray:
+    """A batch sliced from an array at once (a DataLoader's shortcut for :func:`default_collate` of its rows), as
+    :func:`as_batch`, after default_collate's refusal of an array of strings or objects (torch's TypeError)."""
+    if rows.dtype.kind not in NUMERIC_KINDS:
+        raise TypeError(UNSUPPORTED_SAMPLE.format(f"ndarray of dtype {rows.dtype}"))
+    return as_batch(rows)
 
 
 def _batch_sequence(first: Sequence[Any], fields: list[Any]) -> Any:

@@ -17,7 +17,7 @@ import numpy as np
 from autograd import Node, Tensor
 
 from .collate import as_batch
-from .torch_errors import DatasetAssertionError, MissingLengthError
+from .torch_errors import DatasetAssertionError, MissingLengthError, NoSampleAxisError
 
 __all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
 
@@ -72,7 +72,8 @@ def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[Any, ...]:
     """``arrays`` (arrays, Tensors or array-likes) as ndarrays with one row per sample each, all of one
     length, except Tensors that require grad, kept as they are (their rows are read in the graph); a ValueError
     naming ``owner`` otherwise (for mismatched lengths a :class:`~nn.data.torch_errors.DatasetAssertionError`,
-    also torch's AssertionError)."""
+    also torch's AssertionError; for a 0-d array a :class:`~nn.data.torch_errors.NoSampleAxisError`, also torch's
+    IndexError)."""
     converted = tuple(
         a if isinstance(a, Tensor) and a.requires_grad else np.asarray(a._data if isinstance(a, Node) else a)
         for a in arrays
@@ -80,7 +81,7 @@ def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[Any, ...]:
     if not converted:
         raise ValueError(f"{owner}: the dataset holds no arrays")
     if any(array.ndim == 0 for array in converted):
-        raise ValueError(f"{owner}: arrays need a sample axis; got shapes {[a.shape for a in converted]}")
+        raise NoSampleAxisError(f"{owner}: arrays need a sample axis; got shapes {[a.shape for a in converted]}")
     lengths = [len(array) for array in converted]
     if len(set(lengths)) != 1:
         raise DatasetAssertionError(

@@ -13,7 +13,7 @@ from autograd import Node, Tensor
 from autograd.shape_errors import is_integer
 
 from ..checks import check_integer
-from .collate import as_batch, default_collate
+from .collate import default_collate, sliced_batch
 from .convert import default_convert
 from .dataset import TensorDataset, aligned_arrays, is_map_dataset, samples_at
 from .iterable import IterableDataset
@@ -283,7 +283,9 @@ class DataLoader:
         when it has one, as in torch, else one by one)."""
         if self.arrays and self.collate_fn is default_collate:
             rows = _checked_rows(indices, len(self.arrays[0]))
-            slices = tuple(array[rows] if isinstance(array, Tensor) else as_batch(array[rows]) for array in self.arrays)
+            slices = tuple(
+                array[rows] if isinstance(array, Tensor) else sliced_batch(array[rows]) for array in self.arrays
+            )
             if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
                 return list(slices)
             return slices[0] if len(slices) == 1 else slices

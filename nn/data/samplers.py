@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import generator_for
 
-from .torch_errors import torch_count, torch_flag
+from .torch_errors import EmptyDrawError, torch_count, torch_flag
 
 __all__ = [
     "BatchSampler",
@@ -134,6 +134,10 @@ class RandomSampler(_RandomPasses):
     def __iter__(self) -> Iterator[int]:
         n, count, generator = len(self.data_source), self.num_samples, self._next_pass()
         if self.replacement:
+            if n == 0 and count:
+                raise EmptyDrawError(
+                    f"RandomSampler: cannot draw {count} samples with replacement from a data_source of no samples"
+                )
             for start in range(0, count, self._CHUNK):
                 yield from generator.integers(n, size=min(self._CHUNK, count - start)).tolist()
             return

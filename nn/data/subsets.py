@@ -23,7 +23,7 @@ from autograd import Node
 from ..checks import make_generator
 from .dataset import Dataset, is_map_dataset, samples_at
 from .iterable import IterableDataset
-from .torch_errors import DatasetAssertionError, UnsupportedDatasetError
+from .torch_errors import DatasetAssertionError, DatasetIndexError, UnsupportedDatasetError
 
 __all__ = ["ConcatDataset", "StackDataset", "Subset", "random_split"]
 
@@ -88,7 +88,12 @@ class ConcatDataset(Dataset):
 
     def __getitem__(self, index: int) -> Any:
         position = operator.index(index)
-        if not -len(self) <= position < len(self):
+        if position < -len(self):  # torch's ValueError (and the library's IndexError)
+            raise DatasetIndexError(
+                f"ConcatDataset: index {index} is out of range for {len(self)} samples (absolute value of index "
+                "should not exceed dataset length)"
+            )
+        if position >= len(self):
             raise IndexError(f"ConcatDataset: index {index} is out of range for {len(self)} samples")
         position %= len(self)
         which = bisect.bisect_right(self.cumulative_sizes, position)

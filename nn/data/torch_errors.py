@@ -20,8 +20,12 @@ from ..checks import MistypedArgumentError, check_flag, check_positive_int
 
 __all__ = [
     "DatasetAssertionError",
+    "DatasetIndexError",
+    "EmptyBatchError",
+    "EmptyDrawError",
     "MissingLengthError",
     "MistypedArgumentError",
+    "NoSampleAxisError",
     "RaggedBatchError",
     "UnequalShapesError",
     "UnsupportedDatasetError",
@@ -47,6 +51,25 @@ class DatasetAssertionError(AssertionError, ValueError):
 class UnsupportedDatasetError(AssertionError, TypeError):
     """A dataset of the wrong kind inside another (a stream in a ConcatDataset, a map-style dataset in a
     ChainDataset): torch's AssertionError, and a TypeError as the library's."""
+
+
+class EmptyBatchError(IndexError, ValueError):
+    """A batch of no samples: torch's IndexError (default_collate reads the first sample), and a ValueError as the
+    library's."""
+
+
+class DatasetIndexError(ValueError, IndexError):
+    """A negative index beyond a ConcatDataset's length: torch's ValueError, and an IndexError as the library's."""
+
+
+class NoSampleAxisError(IndexError, ValueError):
+    """A TensorDataset of a 0-d tensor (no sample axis to index): torch's IndexError, and a ValueError as the
+    library's."""
+
+
+class EmptyDrawError(RuntimeError, ValueError):
+    """A sampler drawing with replacement from no samples: torch's RuntimeError, and a ValueError as the
+    library's."""
 
 
 class UnequalShapesError(RuntimeError, ValueError):
