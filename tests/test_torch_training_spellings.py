@@ -177,7 +177,7 @@ def test_data_loader_takes_a_dataset_and_a_positional_batch_size_as_torch():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda data: DataLoader(data, 16, 8), "batch size given twice"),
+        (lambda data: DataLoader(data, 16, batch_size=8), "DataLoader: multiple values for argument 'batch_size'"),
         (lambda data: DataLoader(data, np.zeros(50)), "a dataset object \\(TensorDataset\\) holds its targets"),
     ],
 )

@@ -40,8 +40,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into one batch, field by field (torch's ``default_collate``).
 
     Arrays, numbers and Values/Tensors stack along a new first axis into one Tensor (in the graph of Tensors
-    that require grad, as torch's ``torch.stack``; numbers give
-    int64, float64 or bool tensors, as torch's; a batch of complex numbers stays an ndarray); sequences give one batch per position: a
+    that require grad, as torch's ``torch.stack``; a batch of complex numbers stays an ndarray); sequences give one batch per position: a
     namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
     rebuilt) a list of them, as torch's, another sequence type (a list, a user's sequence class) that
     type (:func:`rebuilt_sequence`); a mapping gives one batch per key in the sample's own mapping type

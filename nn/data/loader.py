@@ -3,6 +3,7 @@ samplers, a ``collate_fn`` and a seed for shuffling."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -37,11 +38,8 @@ class _Unset:
 #: The default ``batch_size``, 1 as torch's: a batch size given both positionally and by keyword is caught.
 _DEFAULT_BATCH_SIZE: Any = _Unset("1")
 
-#: The default of both ways to give the data (first argument or ``dataset=``): neither given.
+#: The default of the data: not given (torch's ``dataset`` has no default; the library names what is missing).
 _NO_DATA: Any = _Unset("None")
-
-#: The default of ``y``: no targets (a None given in its place is torch's second argument, batch_size=None).
-_NO_TARGETS: Any = _Unset("None")
 
 #: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
@@ -50,7 +48,7 @@ _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_l
 class DataLoader:
     """Iterate over a dataset in mini-batches, as torch's ``DataLoader``: ``for x, y in DataLoader(X, y, batch_size=32)``.
 
-    **Data.** ``X`` is one of
+    **Data.** ``X`` (the first argument, torch's ``dataset``) is one of
 
     * an array or Tensor (then ``y`` is an optional array of the same length): its rows are the samples;
     * a tuple of arrays of one length, as in ``DataLoader((X, y))``, or a ``TensorDataset``;
@@ -72,10 +70,12 @@ class DataLoader:
     final batch smaller than that. ``batch_size=None`` turns batching off, as in torch: each item is one
     sample as the dataset gives it (a row of the arrays), passed through ``collate_fn``, by default
     :func:`~nn.data.default_convert` (numpy arrays and numpy numbers in it become Tensors, as torch's).
-    An integer second argument is torch's positional batch size, ``DataLoader(dataset, 16)`` (no targets
-    are a bare number), and ``DataLoader(dataset, 16, True)`` shuffles, as torch's third argument; the other
-    options then go by keyword. A None second argument is torch's ``batch_size=None`` (``y`` left out means no
-    targets); ``dataset=`` is torch's keyword for the first argument.
+    The positional parameters are torch's, in torch's order (``DataLoader(dataset, 16, True, sampler, ...)``:
+    batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, drop_last, timeout,
+    worker_init_fn, multiprocessing_context, generator), except that a second argument that is an array of
+    targets (not an integer or None) is the library's ``y``, the positional ones after it then following torch's
+    order from batch_size; ``y=`` and ``seed=`` are keywords, and ``dataset=`` is torch's keyword for the first
+    argument.
 
     **Order.** ``sampler`` (an iterable of indices) or ``batch_sampler`` (an iterable of lists of
     indices) choose the samples, as in torch; otherwise the order is sequential, or with ``shuffle=True``
@@ -107,51 +107,49 @@ class DataLoader:
     is neither a start method's name nor a context, negative ``num_workers`` or ``timeout``) are kept.
     """
 
-    def __init__(
+    def __init__(self, dataset: Any = _NO_DATA, *positional: Any, **options: Any) -> None:
+        """torch's parameters in torch's order (the signature shown is :meth:`_setup`'s), with the library's
+        ``DataLoader(X, y, ...)``: a second argument that is an array of targets (not a batch size) is ``y``, and
+        any positional arguments after it take torch's order from ``batch_size`` on."""
+        if positional and _is_targets(positional[0]):
+            if "y" in options:
+                raise TypeError("DataLoader: targets given twice, after the data and as y=")
+            options = {**options, "y": positional[0]}
+            positional = positional[1:]
+        try:
+            _SETUP_SIGNATURE.bind(self, dataset, *positional, **options)
+        except TypeError as error:  # an argument given twice, or one torch's DataLoader does not take
+            raise TypeError(f"DataLoader: {error}") from None
+        self._setup(dataset, *positional, **options)
+
+    def _setup(
         self,
-        X: Any = _NO_DATA,
-        y: Any = _NO_TARGETS,
+        dataset: Any = _NO_DATA,
         batch_size: int | None = _DEFAULT_BATCH_SIZE,
-        shuffle: bool | None = False,
-        drop_last: bool = False,
-        seed: int | None = None,
-        *,
+        shuffle: bool | None = None,
         sampler: Iterable[Any] | None = None,
         batch_sampler: Iterable[Any] | None = None,
         num_workers: int = 0,
         collate_fn: Callable[[Any], Any] | None = None,
         pin_memory: bool = False,
+        drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn: Callable[[int], Any] | None = None,
         multiprocessing_context: Any = None,
         generator: np.random.Generator | int | None = None,
+        *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
         pin_memory_device: str = "",
         in_order: bool = True,
-        dataset: Any = _NO_DATA,
+        y: Any = None,
+        seed: int | None = None,
     ) -> None:
-        if (X is _NO_DATA) == (dataset is _NO_DATA):
-            raise TypeError(
-                "DataLoader: give the data once, as the first argument or as dataset= (torch's name)"
-                if X is not _NO_DATA
-                else "DataLoader: missing the data (the first argument, or dataset= as in torch)"
-            )
-        X = dataset if X is _NO_DATA else X
+        """Make the loader from torch's parameters, ``y`` (the targets of an array ``dataset``) and ``seed``."""
+        if dataset is _NO_DATA:
+            raise TypeError("DataLoader: missing the data (the first argument, or dataset= as in torch)")
+        X = dataset
         batch_size_given = batch_size is not _DEFAULT_BATCH_SIZE
-        if y is None and not batch_size_given:  # torch's DataLoader(dataset, None): batching off
-            batch_size, batch_size_given = None, True
-        y = None if y is _NO_TARGETS else y
-        if is_integer(y) and type(batch_size) is bool and shuffle is False:
-            # torch's DataLoader(dataset, batch_size, shuffle): the third argument is the shuffle flag
-            shuffle, batch_size, batch_size_given = batch_size, _DEFAULT_BATCH_SIZE, False
-        if is_integer(y):  # torch's DataLoader(dataset, batch_size)
-            if batch_size_given:
-                raise TypeError(
-                    f"DataLoader: batch size given twice, {y!r} after the data (torch's DataLoader(dataset, "
-                    f"batch_size)) and batch_size={batch_size!r}; pass shuffle, drop_last and seed by keyword"
-                )
-            y, batch_size, batch_size_given = None, y, True
         self.dataset, self.arrays = _dataset_and_arrays(X, y)
         # a TensorDataset's tuple samples batch as a list (torch's default_collate); DataLoader(X, y) and
         # DataLoader((X, y)), the library's own forms, batch as a tuple
@@ -228,6 +226,8 @@ class DataLoader:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         return len(self.sampler)  # type: ignore[arg-type]
 
+    __init__.__signature__ = inspect.signature(_setup)  # type: ignore[attr-defined]  # what help() and tools show
+
     def __setattr__(self, name: str, value: Any) -> None:
         """Set an attribute; those that shape the batches are fixed once the loader is made, as in torch."""
         if name in _FIXED_AFTER_INIT and self.__dict__.get("_initialized", False):
@@ -303,6 +303,18 @@ class DataLoader:
             f"DataLoader({source}{size}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
         )
+
+
+#: The parameters a DataLoader takes (torch's, then the library's ``y`` and ``seed``), to check a call against.
+_SETUP_SIGNATURE = inspect.signature(DataLoader._setup)
+
+
+def _is_targets(value: Any) -> bool:
+    """Whether a DataLoader's second positional argument is the library's ``y`` (an array of targets) rather than
+    torch's ``batch_size`` (an integer, or None: anything else is left to the batch size's checks)."""
+    if value is None or is_integer(value) or isinstance(value, (str, bytes)):
+        return False
+    return isinstance(value, (np.ndarray, Node, list, tuple)) or hasattr(value, "__array__")
 
 
 def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
