@@ -102,6 +102,11 @@ class RequiresGradTypeError(TypeError, RuntimeError):
     the RuntimeError torch raises for the attribute, so code written for either catches it."""
 
 
+class HookResultError(RuntimeError, TypeError):
+    """A tensor hook returned a bare number for a gradient of another shape: the library's RuntimeError for a hook
+    that changed the gradient's size, and the TypeError torch raises for a hook that returns no Tensor."""
+
+
 def mixed_kinds_error(kind: str, other: Any) -> TypeError:
     """The TypeError for a ``kind`` node ("Tensor" or "Value") meeting ``other``, a node of the other kind: the
     scalar engine (Value) and the array engine (Tensor) build separate graphs, so the message says how to stay in one."""
@@ -636,7 +641,9 @@ class Node(NodeCopying):
                     )
                 shape, new_shape = np.shape(getattr(grad, "data", grad)), np.shape(value)
                 if new_shape != shape:
-                    raise RuntimeError(
+                    # a bare number for a gradient of another shape: also torch's TypeError (it takes Tensors only)
+                    wrong = HookResultError if not isinstance(value, np.ndarray) else RuntimeError
+                    raise wrong(
                         f"hook {name!r} has changed the size of value: it returned a gradient of shape {new_shape} "
                         f"for a {type(self).__name__} whose gradient has shape {shape}"
                     )

@@ -60,12 +60,17 @@ from .tensor_in_place import view_takes
 from .value import Value
 from .versions import increment_version, is_view, rebase_history, views_go_stale
 
-__all__ = ["Function", "FunctionCallError", "FunctionContext", "once_differentiable"]
+__all__ = ["Function", "FunctionCallError", "FunctionContext", "GradientTypeError", "once_differentiable"]
 
 
 class FunctionCallError(TypeError, RuntimeError):
     """A Function instance called as ``MyFunction()(x)`` (torch's legacy style): a TypeError (the house rule for a
     wrong call) that is also the RuntimeError torch raises there, so code written for either catches it."""
+
+
+class GradientTypeError(TypeError, RuntimeError):
+    """A Function's ``backward`` returned something that is not a gradient (a string, an object): a TypeError (the
+    house rule for a wrong type) that is also the RuntimeError torch raises there ("expected Variable or None")."""
 
 
 class _SavedOutput:
@@ -712,7 +717,7 @@ def _check_gradient_type(function: type[Function], position: int, gradient: Any)
     """The data of ``gradient``, checked to be numbers (a TypeError naming the Function otherwise)."""
     data = gradient._data if isinstance(gradient, Node) else gradient
     if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
-        raise TypeError(
+        raise GradientTypeError(
             f"{function.__name__}.backward returned a {type(gradient).__name__} as the gradient of argument "
             f"{position}: a gradient is a number, an array or a node (or None)"
         )

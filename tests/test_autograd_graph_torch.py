@@ -361,3 +361,15 @@ def _gradient_edges(lib):
 
 def test_gradient_edges_and_node_type_match_torch():
     _same(*_run(_gradient_edges))
+
+
+def test_a_tensor_hook_returning_a_float_is_an_instance_of_torchs_type_error():
+    theirs = torch.ones(2, requires_grad=True)
+    theirs.register_hook(lambda g: 1.5)
+    with pytest.raises(TypeError):
+        (theirs * 2).sum().backward()
+    ours = autograd.Tensor(np.ones(2), requires_grad=True)
+    ours.register_hook(lambda g: 1.5)
+    with pytest.raises(TypeError, match="hook '<lambda>'") as caught:
+        (ours * 2).sum().backward()
+    assert isinstance(caught.value, RuntimeError)  # the library's earlier class

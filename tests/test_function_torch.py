@@ -954,3 +954,24 @@ def test_second_derivative_through_a_saved_input_returned_beside_its_square_matc
         results.append((first, second))
     _close(results[0][0], results[1][0])
     _close(results[0][1], results[1][1])
+
+
+def test_a_backward_returning_a_string_is_an_instance_of_torchs_runtime_error():
+    def body(base, once):
+        class Wordy(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return "a"
+
+        return Wordy
+
+    ours_fn, theirs_fn = _twins(body)
+    with pytest.raises(RuntimeError):
+        theirs_fn.apply(torch.ones(2, requires_grad=True)).sum().backward()
+    with pytest.raises(RuntimeError, match="Wordy.backward returned a str") as caught:
+        ours_fn.apply(Tensor(np.ones(2), requires_grad=True)).sum().backward()
+    assert isinstance(caught.value, TypeError)  # the library's earlier class
