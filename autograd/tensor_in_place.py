@@ -48,7 +48,7 @@ from .index_errors import IndexDtypeError
 from .node_sequences import refuse_nodes_in_sequence
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
-from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
+from .tensor_shape import _raw_index, sequence_as_tuple, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
     _ParentWatch,
@@ -798,7 +798,9 @@ class TensorInPlace:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
-        as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
+        as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad). A list
+        index is read as getitem reads it (:func:`~autograd.tensor_shape.sequence_as_tuple`)."""
+        index = sequence_as_tuple(index)
         if _ParentWatch.on and isinstance(value, Node):  # a view whose base changed since: its present history
             refresh_views((value,))  # (``t[i] += v`` hands back the view it just changed, stale until it is used)
         if _is_own_view_at(value, self, index):  # Python's write-back of ``t[i] += v``: the view already changed t;

@@ -9,6 +9,7 @@ counter too (:meth:`TensorShape._view`), so an in-place change through either is
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -433,10 +434,41 @@ def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) 
     return error
 
 
+#: torch reads a list index of fewer entries than this as a tuple of indices (when an entry is an index of its own)
+_SEQUENCE_TUPLE_LIMIT = 32
+
+
+def sequence_as_tuple(index: Any) -> Any:
+    """torch's reading of a list index (or another sequence that is not a tuple, a Tensor or an array): the tuple
+    of its entries when it has fewer than 32 and one of them is a Tensor, an array, a sequence, a slice, None or
+    Ellipsis, with the warning torch gives for it (deprecated there). So ``x[[[0, 1], [2, 3]]]`` is
+    ``x[[0, 1], [2, 3]]`` (two entries), ``x[[[0, 1]]]`` is ``x[[0, 1]]`` and ``x[[0, slice(None)]]`` is ``x[0, :]``,
+    where numpy (since 1.23) reads every list as one array index. A list of numbers (``x[[0, 2]]``) stays one
+    integer-array index; any other index is returned as it is."""
+    if not isinstance(index, Sequence) or isinstance(index, (tuple, str, bytes)):
+        return index
+    if len(index) >= _SEQUENCE_TUPLE_LIMIT or not any(_indexes_on_its_own(entry) for entry in index):
+        return index
+    warnings.warn(
+        "indexing with a list that holds lists, arrays, Tensors, slices, None or Ellipsis reads it as a tuple of "
+        "indices, as torch's (deprecated there); write x[tuple(seq)] to say so",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+    return tuple(index)
+
+
+def _indexes_on_its_own(entry: Any) -> bool:
+    """Whether a list index's ``entry`` makes torch read the list as a tuple (:func:`sequence_as_tuple`)."""
+    return entry is None or entry is Ellipsis or isinstance(entry, (Node, np.ndarray, slice, Sequence))
+
+
 def _raw_index(index: Any, snapshot: bool = False, op: str = "getitem") -> Any:
     """Replace Tensors and lists inside an index by ndarrays (copies of the Tensors' data with ``snapshot``,
-    for an index a recorded op keeps), and a 0-d integer Tensor by its integer. A tuple inside the index tuple is a sequence of positions, as a list
-    (numpy's and torch's reading: ``x[1, (2, 0)]`` is ``x[1, [2, 0]]``), so it is an array index here too."""
+    for an index a recorded op keeps), and a 0-d integer Tensor by its integer. A list that torch reads as a tuple
+    of indices is one (:func:`sequence_as_tuple`). A tuple inside the index tuple is a sequence of positions, as a
+    list (numpy's and torch's reading: ``x[1, (2, 0)]`` is ``x[1, [2, 0]]``), so it is an array index here too."""
+    index = sequence_as_tuple(index)
     if isinstance(index, tuple):
         return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot, op) for part in index)
     if isinstance(index, Node):
