@@ -277,6 +277,12 @@ def array_power(x: Any, y: Any) -> Any:
     return np.power(x, y)
 
 
+def boolean_power(x: Any, y: Any) -> Any:
+    """x ** y of a boolean x and a boolean exponent y, as torch's ``bool_tensor ** True``: a boolean, x itself for
+    True and all True for False (x^1 = x, x^0 = 1); numpy's np.power of booleans gives int8."""
+    return np.logical_or(x, np.logical_not(y))
+
+
 def _one_real_exponent(y: Any) -> float | None:
     """y as a float when it is one real number (a Python or numpy number, or a 0-d real array), else None."""
     if type(y) is np.ndarray:

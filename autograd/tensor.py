@@ -53,6 +53,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .grad_mode import _mode
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
+from .integer_scalars import check_integer_exponent, check_integer_fits, integer_in
 from .node_sequences import refuse_nodes_in_sequence
 from .numpy_functions import NumpyFunctions
 from .print_options import array_text
@@ -340,7 +341,8 @@ def in_native_byte_order(array: np.ndarray) -> np.ndarray:
 
 def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype (and a Python int
-    ``like``'s integer dtype when it is one of its values, as numpy 2's weak scalars and torch's). An operand
+    ``like``'s integer dtype, as numpy 2's weak scalars and torch's: one the dtype cannot hold wraps into it, as torch
+    converts it, where numpy raises; :func:`~autograd.integer_scalars.integer_in`). An operand
     numpy cannot hold as real numbers (a string, an int beyond int64 or float64, a ragged list) is an error
     naming ``op``."""
     if isinstance(x, Tensor):
@@ -356,8 +358,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
-        elif type(x) is int and like.dtype.kind in "iu" and _fits(x, like.dtype):
-            array = np.asarray(x, dtype=like.dtype)  # int32 * 2 stays int32 (and wraps), as numpy 2 and torch
+        elif type(x) is int and like.dtype.kind in "iu" and (number := integer_in(x, like.dtype)) is not None:
+            array = np.asarray(number)  # int32 * 2 stays int32 (and wraps), uint8 + (-1) is uint8 + 255, as torch
         elif (
             type(x) is float
         ):  # beside integers or bools: the default float dtype, as torch (numpy's float64 unless set)
@@ -451,12 +453,6 @@ def category_result_type(dtypes: Any) -> np.dtype:
     return np.result_type(*(dtype for dtype in dtypes if _CATEGORY.get(dtype.kind, 3) == top))
 
 
-def _fits(number: int, dtype: np.dtype) -> bool:
-    """Whether the Python int ``number`` is a value of the integer ``dtype``."""
-    limits = np.iinfo(dtype)
-    return limits.min <= number <= limits.max
-
-
 #: numpy's real scalars (np.float64(2.0), np.int32(3), ...): an operand of these is a number beside a tensor, as
 #: torch takes them (a float16 tensor over np.float64(1e5) is computed as over the Python float 1e5, in float16)
 _NUMPY_NUMBERS = (np.floating, np.integer)
@@ -478,7 +474,10 @@ _ndarray = np.ndarray
 
 def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, other: Any) -> Tensor:
     """``compare(data, other)`` as a boolean Tensor outside the graph (torch's comparisons); operands that do not
-    broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are."""
+    broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are. A Python or numpy integer beside
+    an integer tensor is compared in the tensor's dtype, wrapped into it as torch's (``uint8 > -1`` is
+    ``uint8 > 255``, all False; numpy compares the exact values), and so is a 0-d integer array, as a 0-d integer
+    Tensor is (numpy hands ``np.int64(-1) < t`` over as ``t > array(-1)``)."""
     theirs = shared_math.data_of(other)
     if isinstance(other, Tensor):
         if theirs.dtype != data.dtype:  # torch's promotion, as arithmetic's: float32 == a 0-d float64 is in float32
@@ -486,6 +485,12 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
             data, theirs = mine._data, other._data
     elif isinstance(other, _NUMPY_NUMBERS):  # the number it holds, as torch takes it (a weak scalar)
         theirs = other.item()
+    if data.dtype.kind in "iu":
+        if type(theirs) is int:
+            wrapped = integer_in(theirs, data.dtype)
+            theirs = theirs if wrapped is None else wrapped
+        elif type(theirs) is np.ndarray and theirs.ndim == 0 and theirs.dtype.kind in "iu":
+            theirs = theirs.astype(data.dtype)
     try:
         return _wrap(np.asarray(compare(data, theirs)))
     except ValueError:
@@ -794,6 +799,8 @@ class Tensor(
                 if result is not None:
                     return result
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)
+        if function is _true_divide and is_integer(other) and self._data.dtype.kind in "iub":
+            other = float(other)  # divided in floating point: the number is not wrapped into the integer dtype first
         other = _operand(other, self._data, op.name)
         a, b = (other, self) if reflected else (self, other)
         # (true division of two integer or boolean operands is done in floating point: no integer promotion first,
@@ -847,12 +854,13 @@ class Tensor(
         return self._numpy_power(other)
 
     def _numpy_power(self, other: TensorLike) -> Tensor:
-        """np.power(self, other): ``**`` with IEEE pow's values for every exponent, as numpy's."""
-        if type(other) is int and other < 0 and self._data.dtype.kind in "iu":  # torch refuses a negative number here
-            raise ArgumentRangeError(
-                f"pow: Integers to negative integer powers are not allowed ({self.data.dtype} tensor ** {other}); "
-                "raise a float tensor, or give the exponent as a tensor"
-            )
+        """np.power(self, other): ``**`` with IEEE pow's values for every exponent, as numpy's. As torch's, an integer
+        tensor's exponent must be a value of its dtype (``uint8 ** 256`` is an
+        :class:`~autograd.shape_errors.ArgumentRangeError`) and a boolean tensor to a Python bool is boolean."""
+        if is_integer(other) and self._data.dtype.kind in "iu":
+            check_integer_exponent("pow", int(other), self._data.dtype)
+        if type(other) is bool and self._data.dtype == np.bool_:  # a boolean result, as torch's
+            return self._binary(other, ew.pow, shared_math.boolean_power)
         return self._binary(other, ew.pow, shared_math.array_power)
 
     def __rpow__(self, other: TensorLike) -> Tensor:
@@ -1138,6 +1146,8 @@ class Tensor(
             # integers and booleans on both sides, for a function whose result would be floating (atan2, hypot,
             # copysign): computed in the default floating dtype, as _apply_unary does (numpy gives float16 for int8)
             other_data = other._data if isinstance(other, Tensor) else np.asarray(other)
+            if is_integer(other) and self._data.dtype.kind in "iu":  # a number of this dtype (wrapped into it)
+                other_data = self._data[:0]
             if other_data.dtype.kind in "iub":
                 # the result's kind, from ones of the two dtypes (values that no check refuses, 0 as a divisor)
                 probes = (np.ones(1, self._data.dtype), np.ones(1, other_data.dtype))
@@ -1370,6 +1380,10 @@ def where(
     like = (
         x._data if isinstance(x, Tensor) else y._data if isinstance(y, Tensor) else np.asarray(x, python_float_dtype(x))
     )
+    if like.dtype.kind in "iu":  # a number the integer dtype cannot hold is torch's error here, not wrapped
+        for number in (x, y):
+            if is_integer(number):
+                check_integer_fits("where", int(number), like.dtype)
     a, b = _operand(x, like, "where"), _operand(y, like, "where")
     if a._data.dtype != b._data.dtype:
         a, b = _promoted(a, b, isinstance(x, Tensor) and isinstance(y, Tensor))

@@ -47,7 +47,8 @@ from .gradient_array import none_operand_error
 from .index_errors import IndexDtypeError
 from .node_sequences import refuse_nodes_in_sequence
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
+from .integer_scalars import check_integer_exponent
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
 from .tensor_shape import _raw_index, sequence_as_tuple, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
@@ -538,8 +539,14 @@ class TensorInPlace:
         return self._replace("sqrt_", np.sqrt, graph=operator.methodcaller("sqrt"))
 
     def pow_(self, exponent: TensorLike) -> Tensor:
-        """t ** exponent in place."""
-        return self._replace("pow_", shared_math.array_power, exponent, graph=operator.pow)  # torch's int**-k
+        """t ** exponent in place (as ``**``: an integer exponent must be a value of an integer tensor's dtype, and a
+        boolean tensor takes a Python bool)."""
+        compute = shared_math.array_power  # (torch's int**-k)
+        if self._data.dtype.kind in "iu" and is_integer(exponent):
+            check_integer_exponent("pow_", int(exponent), self._data.dtype)
+        elif self._data.dtype == np.bool_ and type(exponent) is bool:
+            compute = shared_math.boolean_power
+        return self._replace("pow_", compute, exponent, graph=operator.pow)
 
     def relu_(self) -> Tensor:
         """max(t, 0) in place."""

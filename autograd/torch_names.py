@@ -36,6 +36,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
+from .integer_scalars import integer_in
 from .numpy_functions import IntegerDivisionByZeroError
 from .shape_errors import (
     ArgumentRangeError,
@@ -760,8 +761,12 @@ class TorchNames:
 
     # -- bitwise and logical: constants (no gradient), as torch's ------------------------------------------------
     def _bits(self: Self, other: Any, ufunc: np.ufunc, op: str, reflected: bool = False) -> Self:
-        """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
+        """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs). A Python or
+        numpy integer beside an integer tensor is a number of its dtype, wrapped into it as torch's (``uint8 ^ -1``
+        is ``uint8 ^ 255``, ``int8 & np.int64(2)`` is int8: :func:`~autograd.integer_scalars.integer_in`)."""
         a = _tensor(self)._data
+        if isinstance(other, np.integer):  # the number it holds: weak, as torch takes it (and as in arithmetic)
+            other = other.item()
         b = other._data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
         if isinstance(other, Node) and _BIT_CATEGORIES.get(b.dtype.kind, b.dtype.kind) == _BIT_CATEGORIES.get(
             a.dtype.kind, a.dtype.kind
@@ -770,8 +775,9 @@ class TorchNames:
                 b = b.astype(a.dtype)
             elif a.ndim == 0 < b.ndim:
                 a = a.astype(b.dtype)
-        if type(b) is int and a.dtype.kind in "iu" and not np.iinfo(a.dtype).min <= b <= np.iinfo(a.dtype).max:
-            b = np.asarray(b)  # an int the dtype cannot hold promotes, as in arithmetic (numpy: OverflowError)
+        if type(b) is int and a.dtype.kind in "iu":
+            wrapped = integer_in(b, a.dtype)  # (beyond 64 bits: numpy's own error)
+            b = np.asarray(b) if wrapped is None else wrapped
         if reflected:  # a Python number stays as it is, so int32 & 0x1337 is int32 (numpy's and torch's rule)
             a, b = b, a
         try:
@@ -1071,6 +1077,8 @@ def _times_alpha(first: Any, other: Any, alpha: Any) -> Any:
         alpha = alpha.item()  # a Python number: weak, as torch's Scalar alpha
     if not isinstance(alpha, Node):
         dtype = _tensor(first)._data.dtype
+        if type(other) is int and type(alpha) is int and dtype.kind in "iu":  # in the dtype, wrapped, as torch's
+            return integer_in(other * alpha % (1 << 64), dtype)
         kind = np.asarray(other._data if isinstance(other, Node) else other).dtype.kind
         category = tensor_in_place._CATEGORY
         if dtype.kind == kind == "b":

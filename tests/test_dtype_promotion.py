@@ -73,12 +73,14 @@ def test_0d_tensors_do_not_widen_dimensioned_ones_of_their_category_as_torch(dim
     np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
-def test_numbers_and_arrays_beside_a_tensor_keep_numpys_rules():
+def test_numbers_and_arrays_beside_a_tensor_are_weak_scalars():
     x = Tensor(np.array([1.0, 2.0], dtype=np.float32))
     assert (x * np.array(2.0)).dtype == np.float64  # a 0-d ndarray widens, as in numpy 2
     assert (x * 2.0).dtype == np.float32
     n = Tensor(np.array([127, 0], dtype=np.int8))
-    assert (n + 128).dtype == np.int64  # a Python int outside the dtype's range promotes
+    wrapped = n + 128  # a Python int outside the dtype's range wraps into it (-128), as torch's, where numpy raises
+    assert wrapped.dtype == np.int8
+    np.testing.assert_array_equal(wrapped.data, np.array([-1, -128], dtype=np.int8))
 
 
 @pytest.mark.parametrize(
