@@ -45,9 +45,9 @@ from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .gradient_array import none_operand_error
 from .index_errors import IndexDtypeError
+from .integer_scalars import check_integer_exponent
 from .node_sequences import refuse_nodes_in_sequence
 from .quiet import quiet, quietly
-from .integer_scalars import check_integer_exponent
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
 from .tensor_shape import _raw_index, sequence_as_tuple, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
