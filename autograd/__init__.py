@@ -88,7 +88,7 @@ from .out_argument import OutOverlapError
 from .poisson_sampling import poisson
 from .print_options import set_printoptions
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, FloatingDtypeError, ShapeError
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -416,6 +416,7 @@ __all__ = [
     "ArgumentRangeError",
     "DtypeKernelError",
     "DtypeMismatchError",
+    "FloatingDtypeError",
     "SizeTypeError",
     "UnreadableDataError",
     "ReadOnlyError",

@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "ArgumentRangeError",
     "DtypeKernelError",
+    "FloatingDtypeError",
     "NoAxisError",
     "ShapeError",
     "is_integer",
@@ -41,6 +42,13 @@ class DtypeKernelError(TypeError, NotImplementedError):
     of integers, ldexp by a boolean exponent): a TypeError, as the library has raised it, and the NotImplementedError
     (a RuntimeError) torch raises ("gcd_cpu" not implemented for 'Float'), so ``except`` clauses written for either
     catch it."""
+
+
+class FloatingDtypeError(TypeError, RuntimeError):
+    """An integer or boolean tensor where an op computes only in a floating dtype and torch raises a RuntimeError
+    (``quantile``, ``nanquantile``, ``nanmean``: "input tensor must be either float or double dtype"): a TypeError,
+    the library's class for a dtype an op cannot use, and torch's RuntimeError, so ``except`` clauses written for
+    either catch it."""
 
 
 class DtypeMismatchError(TypeError, RuntimeError):

@@ -59,7 +59,7 @@ from .numpy_functions import NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
-from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negation
+from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negation, refuse_bool_subtraction
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
@@ -829,9 +829,13 @@ class Tensor(
         return self._binary(other, ew.add, np.add, reflected=True)
 
     def __sub__(self, other: TensorLike) -> Tensor:
+        """self - other; a bool tensor or a Python bool on either side is torch's RuntimeError (a
+        :class:`~autograd.tensor_in_place.BoolNegationError`): ``^`` or ``~`` is what is meant."""
+        refuse_bool_subtraction("sub", self, other, arrays=False)
         return self._binary(other, ew.sub, np.subtract)
 
     def __rsub__(self, other: TensorLike) -> Tensor:
+        refuse_bool_subtraction("sub", self, other, arrays=False)
         return self._binary(other, ew.sub, np.subtract, reflected=True)
 
     def __mul__(self, other: TensorLike) -> Tensor:

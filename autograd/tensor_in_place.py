@@ -193,11 +193,22 @@ def refuse_bool_abs(op: str, data: np.ndarray) -> None:
         raise DtypeKernelError(f"{op}: not implemented for bool tensors (torch's \"abs_cpu\" has no 'Bool' kernel)")
 
 
-def refuse_bool_subtraction(op: str, tensor: Tensor, other: Any) -> None:
+def refuse_bool_subtraction(op: str, tensor: Tensor, other: Any, arrays: bool = True) -> None:
     """Raise :class:`BoolNegationError` naming ``op`` if ``tensor`` or ``other`` is boolean, as torch's ``sub``,
-    ``sub_`` and ``subtract`` (numpy's ``-`` of a float and a bool array subtracts 0s and 1s)."""
+    ``sub_``, ``subtract`` and ``-`` (numpy's ``-`` of a float and a bool array subtracts 0s and 1s). Without
+    ``arrays`` a boolean ndarray or list ``other`` beside a tensor that is not boolean passes (the ``-`` operator,
+    where torch leaves an ndarray operand to numpy)."""
     operand = other._data if isinstance(other, Node) else other
-    if tensor._data.dtype == np.bool_ or isinstance(operand, (bool, np.bool_)) or np.asarray(operand).dtype == np.bool_:
+    if isinstance(operand, (bool, np.bool_)) or isinstance(other, Node) or arrays:
+        other_is_bool = isinstance(operand, (bool, np.bool_)) or np.asarray(operand).dtype == np.bool_
+    else:
+        other_is_bool = False
+    if tensor._data.dtype == np.bool_ and other_is_bool:
+        raise BoolNegationError(
+            f"{op}: subtraction of two bool tensors is not supported (shapes {tensor.shape} and "
+            f"{np.shape(operand)}); use `^` or logical_xor() instead"
+        )
+    if tensor._data.dtype == np.bool_ or other_is_bool:
         raise BoolNegationError(
             f"{op}: subtraction with a bool tensor is not supported (shapes {tensor.shape} and {np.shape(operand)}); "
             "use `~` or logical_not() to invert a mask"
@@ -849,10 +860,10 @@ class TensorInPlace:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
         except OverflowError:  # numpy's for inf or 300 into an int8 tensor; torch's words
             raise ValueError(f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow") from None
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             if not self._data.flags.writeable:
                 raise read_only_error(self, "setitem") from None
-            raise _setitem_error(error, self.shape, value._data if isinstance(value, Node) else value) from None
+            raise _setitem_error(error, self._data, index, value._data if isinstance(value, Node) else value) from None
         increment_version(self)
 
 
@@ -1057,19 +1068,29 @@ def _assign(data: np.ndarray, index: Any, values: Any) -> None:
             data[index] = values
     except IndexError as error:
         raise IndexError(f"setitem: {error} (tensor shape {data.shape})") from None
-    except ValueError as error:
-        raise _setitem_error(error, data.shape, values) from None
+    except (ValueError, TypeError) as error:
+        raise _setitem_error(error, data, index, values) from None
 
 
-def _setitem_error(error: ValueError, shape: tuple[int, ...], value: Any) -> ValueError:
-    """numpy's ValueError from ``data[index] = value`` naming the op: a :class:`ShapeError` (torch's RuntimeError)
-    where the value does not broadcast to the indexed entries (numpy's "setting an array element with a sequence"
-    where the index selects one entry and the value holds more), else a ValueError (a value numpy cannot convert)."""
+def _setitem_error(error: ValueError | TypeError, data: np.ndarray, index: Any, value: Any) -> Exception:
+    """numpy's error from ``data[index] = value`` naming the op: a :class:`ShapeError` (torch's RuntimeError
+    "shape mismatch") where the value does not broadcast to the indexed entries (numpy's "setting an array element
+    with a sequence" where the index selects one entry and the value holds more, and its errors for a boolean mask's
+    entries: a TypeError for a value of 2 or more axes, a ValueError for another count), else a ValueError (a value
+    numpy cannot convert) or numpy's TypeError."""
+    shape = data.shape
     if "setting an array element with a sequence" in str(error) and np.size(value) > 1:
         return ShapeError(
             f"setitem: a value of shape {np.shape(value)} does not broadcast to the one entry the index selects "
             f"(tensor shape {shape})"
         )
+    if "boolean array indexing assignment" in str(error):
+        return ShapeError(
+            f"setitem: shape mismatch: a value of shape {np.shape(value)} does not broadcast to the indexing result "
+            f"of shape {data[index].shape} (tensor shape {shape})"
+        )
+    if isinstance(error, TypeError):
+        return error
     kind = ShapeError if "broadcast" in str(error) else ValueError
     return kind(f"setitem: {error} (tensor shape {shape})")
 

@@ -30,7 +30,14 @@ from .node_sequences import refuse_nodes_in_sequence
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
-from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError, require_integer
+from .shape_errors import (
+    ArgumentRangeError,
+    DtypeKernelError,
+    DtypeMismatchError,
+    FloatingDtypeError,
+    ShapeError,
+    require_integer,
+)
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
@@ -805,10 +812,12 @@ class TorchMathNames:
 
     def nanmean(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:
         """torch.Tensor.nanmean: the mean of the entries that are not NaN over ``dim`` (NaN if none is);
-        d/dx = 1 / count at the others, 0 at NaNs."""
+        d/dx = 1 / count at the others, 0 at NaNs. An integer or boolean input is a :class:`FloatingDtypeError`
+        (torch's RuntimeError), with a floating ``dtype`` too, as torch checks the input's own dtype."""
+        for given in (_tensor(self)._data.dtype, None if dtype is None else np.dtype(dtype)):
+            if given is not None and given.kind != "f":
+                raise FloatingDtypeError(f"nanmean: expects a floating-point tensor, got dtype {given}")
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
-        if tensor._data.dtype.kind != "f":
-            raise TypeError(f"nanmean: expects a floating-point tensor, got dtype {tensor.data.dtype}")
         if tensor._data.dtype == np.float16:  # computed in float32 and rounded once, as torch's half kernels: the
             # sum and the count of more than 65504 entries are beyond float16
             return tensor.astype(np.float32).nanmean(dim, keepdim).astype(np.float16)

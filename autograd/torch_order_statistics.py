@@ -17,7 +17,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .index_errors import EmptyReductionError
-from .shape_errors import ArgumentRangeError, require_integer
+from .shape_errors import ArgumentRangeError, FloatingDtypeError, ShapeError, require_integer
 from .torch_keywords import ValuesAndIndices
 
 __all__ = ["TorchOrderStatistics"]
@@ -193,16 +193,16 @@ class TorchOrderStatistics:
         tensor = _tensor(self)
         dtype = tensor._data.dtype
         if dtype.kind != "f":
-            raise TypeError(f"{op}: expects a floating-point tensor, got dtype {dtype}")
+            raise FloatingDtypeError(f"{op}: expects a floating-point tensor, got dtype {dtype}")
         if interpolation not in _INTERPOLATIONS:
-            raise ValueError(f"{op}: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
+            raise ArgumentRangeError(f"{op}: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
         levels = _data(q).astype(dtype)
         if levels.ndim > 1:
-            raise ValueError(f"{op}: q must be a number or a 1-D tensor, got shape {levels.shape}")
+            raise ShapeError(f"{op}: q must be a number or a 1-D tensor, got shape {levels.shape}")
         if not np.all((levels >= 0) & (levels <= 1)):
-            raise ValueError(f"{op}: q must be in [0, 1], got {levels.tolist()}")
+            raise ArgumentRangeError(f"{op}: q must be in [0, 1], got {levels.tolist()}")
         if tensor.size == 0:
-            raise ValueError(f"{op}: the input must be non-empty, got shape {tensor.shape}")
+            raise ShapeError(f"{op}: the input must be non-empty, got shape {tensor.shape}")
         source = tensor.reshape(-1) if dim is None or tensor.ndim == 0 else tensor
         axis = 0 if source is not tensor else single_axis(dim, tensor.ndim, op)
         if dim is not None and tensor.ndim == 0:
