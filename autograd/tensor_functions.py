@@ -465,11 +465,21 @@ def _integer_arange(start: Any, stop: Any, step: Any, dtype: np.dtype) -> np.nda
     return values.astype(dtype)
 
 
-def refuse_bool_range(op: str, dtype: Any) -> None:
+def refuse_bool_range(op: str, dtype: Any, count: int = 2) -> None:
     """torch's NotImplementedError, naming ``op``, for a range (arange, linspace, logspace) asked for in bool: its
-    values would all be True but the first (numpy's arange refuses most lengths, its linspace gives all True)."""
-    if dtype is not None and np.dtype(dtype) == np.bool_:
+    values would all be True but the first (numpy's arange refuses most lengths, its linspace gives all True). A
+    linspace or logspace of ``count`` 0 or 1 is no range, and torch makes it (:func:`bool_of_one_step`)."""
+    if count > 1 and dtype is not None and np.dtype(dtype) == np.bool_:
         raise NotImplementedError(f"{op}: not implemented for bool (evenly spaced values need a number dtype)")
+
+
+def bool_of_one_step(value: Any, count: int, dtype: Any) -> np.ndarray | None:
+    """A linspace or logspace of ``count`` 0 or 1 asked for in bool, as torch's: no entry, or the one value (its
+    start) converted to bool (nonzero, NaN included, is True); None for any other dtype or count."""
+    if dtype is None or np.dtype(dtype) != np.bool_ or count > 1:
+        return None
+    number = value.data.item() if isinstance(value, Node) else value
+    return np.full(count, np.asarray(number).astype(bool))
 
 
 def _arange_bounds(args: tuple, start: Any, end: Any, step: Any) -> tuple:
@@ -522,7 +532,10 @@ def linspace(
         raise TypeError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {given!r}")
     if num < 0:  # torch's RuntimeError
         raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
-    refuse_bool_range("linspace", dtype)
+    refuse_bool_range("linspace", dtype, num)
+    one_step = bool_of_one_step(start, num, dtype)
+    if one_step is not None:
+        return Tensor._from_array(one_step, requires_grad, "linspace")
     dtype = float_dtype(dtype)
     integer = np.dtype(dtype)
     if integer.kind in "iu":  # torch's 0-d tensor ends of an integer result are numbers (no gradient to carry)

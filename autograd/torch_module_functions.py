@@ -36,7 +36,7 @@ from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import _integer_endpoint, cat, concatenate, refuse_bool_range, stack
+from .tensor_functions import _integer_endpoint, bool_of_one_step, cat, concatenate, refuse_bool_range, stack
 from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options, size_index
 
@@ -210,7 +210,10 @@ def logspace(
     for name, bound in (("start", start), ("end", end)):
         if np.ndim(bound._data if isinstance(bound, Node) else bound) != 0:  # torch's RuntimeError
             raise ShapeError(f"logspace: {name} must be a number or a 0-d tensor, got shape {np.shape(bound)}")
-    refuse_bool_range("logspace", dtype)
+    refuse_bool_range("logspace", dtype, steps)
+    one_step = bool_of_one_step(quietly(np.power, float(base), float(start)), steps, dtype)
+    if one_step is not None:
+        return Tensor._from_array(one_step, requires_grad, "logspace")
     dtype = np.dtype(float_dtype(dtype))
     if steps <= 1:  # (no end converted, as torch's: an empty result, or base**start of the start as given)
         exponents = np.array([float(start)])[:steps]
