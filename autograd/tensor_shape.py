@@ -437,6 +437,9 @@ def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) 
 #: torch reads a list index of fewer entries than this as a tuple of indices (when an entry is an index of its own)
 _SEQUENCE_TUPLE_LIMIT = 32
 
+#: Indices that are never read as a tuple of their entries (tested first: a check against ``Sequence`` is slow)
+_NOT_SEQUENCES = (int, slice, tuple, Node, np.ndarray, np.integer, str, bytes, type(None), type(Ellipsis))
+
 
 def sequence_as_tuple(index: Any) -> Any:
     """torch's reading of a list index (or another sequence that is not a tuple, a Tensor or an array): the tuple
@@ -445,7 +448,7 @@ def sequence_as_tuple(index: Any) -> Any:
     ``x[[0, 1], [2, 3]]`` (two entries), ``x[[[0, 1]]]`` is ``x[[0, 1]]`` and ``x[[0, slice(None)]]`` is ``x[0, :]``,
     where numpy (since 1.23) reads every list as one array index. A list of numbers (``x[[0, 2]]``) stays one
     integer-array index; any other index is returned as it is."""
-    if not isinstance(index, Sequence) or isinstance(index, (tuple, str, bytes)):
+    if type(index) is not list and (isinstance(index, _NOT_SEQUENCES) or not isinstance(index, Sequence)):
         return index
     if len(index) >= _SEQUENCE_TUPLE_LIMIT or not any(_indexes_on_its_own(entry) for entry in index):
         return index
