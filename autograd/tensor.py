@@ -1151,7 +1151,7 @@ class Tensor(
             # copysign): computed in the default floating dtype, as _apply_unary does (numpy gives float16 for int8)
             other_data = other._data if isinstance(other, Tensor) else np.asarray(other)
             if is_integer(other) and self._data.dtype.kind in "iu":  # a number of this dtype (wrapped into it)
-                other_data = self._data[:0]
+                other_data = np.empty(0, self._data.dtype)
             if other_data.dtype.kind in "iub":
                 # the result's kind, from ones of the two dtypes (values that no check refuses, 0 as a divisor)
                 probes = (np.ones(1, self._data.dtype), np.ones(1, other_data.dtype))

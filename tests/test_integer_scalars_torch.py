@@ -132,3 +132,32 @@ def test_numpy_ufuncs_on_a_uint8_tensor_wrap_the_number_without_numpys_overflow_
         got = np.add(u, -1)
     assert got.dtype == np.uint8
     np.testing.assert_array_equal(got.data, (torch.tensor([0, 100, 200], dtype=torch.uint8) + (-1)).numpy())
+
+
+@pytest.mark.parametrize("number", [-1, 300, 7], ids=repr)
+@pytest.mark.parametrize(("name", "call"), CALLS, ids=[name for name, _ in CALLS])
+def test_integer_number_beside_a_0d_integer_tensor_like_torch(name, call, number):
+    def outcome(module):
+        tensor = module.tensor(np.array(100, dtype=np.uint8))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = call(module, tensor, number)
+        except (RuntimeError, ValueError, OverflowError, TypeError) as error:
+            return "error", isinstance(error, RuntimeError)
+        values = result.numpy() if module is torch else np.asarray(result.data)
+        return str(result.dtype).removeprefix("torch."), float(values)
+
+    expected, got = outcome(torch), outcome(ag)
+    if name.startswith(("truediv", "rtruediv")) and expected[0] != "error":
+        assert got[1] == pytest.approx(expected[1], rel=1e-6)
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_a_floating_function_of_an_integer_tensor_and_a_number_does_not_wrap_the_number(shape):
+    data = np.full(shape, 2, dtype=np.uint8)
+    for function in (np.arctan2, np.hypot, np.copysign):
+        got = function(ag.tensor(data), -300)
+        np.testing.assert_allclose(got.data, function(data.astype(np.float64), -300.0))
