@@ -169,7 +169,10 @@ class TensorReductions:
         # the value as the recorded ops would give it, computed on a constant sharing the data; one node of its own
         # rule (arrays.variance), whose gradient stays exact where the rounded deviations do not sum to 0
         data = _Tensor._make(self._data)
-        centred = data - data.mean(axis=axes, keepdims=True)
+        mean = data.mean(axis=axes, keepdims=True)
+        if data._data.dtype == np.bool_:  # (numpy's np.var of booleans: their 0s and 1s, as the mean read them)
+            data = _Tensor._make(self._data.astype(mean.dtype))
+        centred = data - mean
         # numpy's divisor max(n - ddof, 0): no degrees of freedom left gives 0/0 = nan (or x/0 = inf), quietly
         value = (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
         return _Tensor._from_op(value._data, ar.variance, (self,), {"axes": axes, "ddof": ddof, "keepdims": keepdims})

@@ -251,7 +251,7 @@ def test_float_functions_of_an_integer_tensor_give_floats(name):
         (
             lambda: Tensor(np.array([True])) - Tensor(np.array([True])),
             TypeError,
-            r"sub: operands of dtypes bool and bool",
+            r"sub: subtraction of two bool tensors is not supported",
         ),
         (lambda: Tensor(np.array([1, 2])) ** -1, ValueError, r"pow: Integers to negative integer powers.*int64"),
         (lambda: Tensor(np.ones((2, 3))) - np.ones(4), ValueError, r"sub: .*shapes \(2, 3\) and \(4,\)"),
