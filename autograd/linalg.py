@@ -28,6 +28,7 @@ The normal equations of least squares, differentiated end to end::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -58,7 +59,7 @@ from .numpy_composites import multi_dot
 from .quiet import quietly
 from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, _operand
-from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
+from .torch_keywords import UNSET, numpy_reduction, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
     "CholeskyExResult", "EighResult", "InvExResult", "LUFactorExResult", "LUFactorResult", "LUResult", "LinAlgError",
@@ -500,18 +501,25 @@ def norm(
 def vector_norm(
     x: TensorLike,
     ord: Any = 2,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
+    dim: int | Sequence[int] | None = None,
+    keepdim: bool = False,
     *,
-    dim: Any = UNSET,
-    keepdim: Any = UNSET,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
     dtype: Any = None,
 ) -> Tensor:
-    """The vector norm ``ord`` over ``axis`` (any number of axes; all entries if None), as numpy 2's
-    numpy.linalg.vector_norm and torch.linalg.vector_norm (``dim``/``keepdim``; ``dtype``: computed in
-    that floating dtype, which may not be narrower than the input's, as torch). The orders and their
-    gradients are in the module doc."""
-    axis, keepdims = torch_reduction("vector_norm", axis, keepdims, dim, keepdim)
+    """The vector norm ``ord`` over ``dim`` (any number of axes; all entries if None or empty), as
+    torch.linalg.vector_norm (positionally too) and numpy 2's numpy.linalg.vector_norm (``axis``/``keepdims``,
+    where an empty ``axis`` reduces none); ``dtype``: computed in that floating dtype, which may not be narrower
+    than the input's, as torch. The orders and their gradients are in the module doc."""
+    axis, keepdims = numpy_reduction(
+        "vector_norm",
+        dim,
+        keepdim,
+        None if axis is UNSET else axis,
+        False if keepdims is UNSET else keepdims,
+    )
+    axis = tuple(axis) if isinstance(axis, list) else axis
     x = _in_dtype(_floating(x), dtype, "vector_norm")
     return _vector_norm(x, ord, normalize_axes(axis, x.ndim, "vector_norm"), keepdims, "vector_norm")
 

@@ -57,3 +57,40 @@ def test_einsum_sublist_label_outside_0_to_51_raises_torchs_value_error(sublist)
         torch.einsum(torch.tensor(a), sublist)
     with pytest.raises(ValueError, match="range"):
         ag.einsum(Tensor(a), sublist)
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 4)])
+@pytest.mark.parametrize("ord", [2, 1, 0, 3.5, -1, float("inf"), float("-inf")])
+@pytest.mark.parametrize("dim", [(), [], None, 0, (0, -1)])
+def test_vector_norm_reads_a_positional_dim_as_torch_an_empty_one_reducing_everything(shape, ord, dim):
+    if dim == (0, -1) and len(shape) == 1:
+        dim = -1  # (0, -1) names a vector's one axis twice
+    x = RNG.standard_normal(shape)
+    expected = torch.linalg.vector_norm(torch.tensor(x), ord, dim, True).numpy()
+    got = la.vector_norm(Tensor(x), ord, dim, True)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
+
+
+def test_vector_norm_numpy_axis_keyword_keeps_numpys_empty_axis_reducing_nothing():
+    x = RNG.standard_normal((2, 3))
+    np.testing.assert_allclose(la.vector_norm(Tensor(x), 2, axis=()).numpy(), np.linalg.vector_norm(x, axis=()))
+
+
+@pytest.mark.parametrize("ord", [float("inf"), float("-inf"), -1, -2])
+@pytest.mark.parametrize(("shape", "dim"), [((0,), ()), ((3, 0), ()), ((0, 3), (0, 1)), ((0, 3), 0)])
+def test_vector_norm_without_identity_over_an_empty_axis_raises_torchs_runtime_error(ord, shape, dim):
+    with pytest.raises(RuntimeError, match="vector_norm"):
+        torch.linalg.vector_norm(torch.ones(shape), ord, dim)
+    with pytest.raises(RuntimeError, match="vector_norm"):
+        la.vector_norm(Tensor(np.ones(shape)), ord, dim)
+
+
+def test_vector_norm_gradient_with_an_empty_positional_dim_matches_finite_differences():
+    x = RNG.standard_normal((2, 3))
+    assert ag.gradcheck(lambda t: la.vector_norm(t, 3, ()), [x])
+    tx = torch.tensor(x, requires_grad=True)
+    torch.linalg.vector_norm(tx, 3, ()).backward()
+    ours = Tensor(x, requires_grad=True)
+    la.vector_norm(ours, 3, ()).backward()
+    np.testing.assert_allclose(ours.grad, tx.grad.numpy(), rtol=1e-12)
