@@ -165,8 +165,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: both Tensors, as torch's; the sign has
     gradient 0 (it is in the graph of A, as torch's); d log|det A| / dA = A^-T.
 
-    At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
-    (torch returns a mix of inf and nan there)."""
+    At a singular A, log|det A| = -inf and has no gradient: backward gives torch's value there, the solve of
+    A^T X = I by A^T's LU dividing by its zero pivot (a mix of inf and nan)."""
     a = checked_matrices(a, "slogdet")
     sign, logabsdet = quietly(np.linalg.slogdet, a._data)
     return SlogdetResult(

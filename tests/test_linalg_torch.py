@@ -94,3 +94,51 @@ def test_vector_norm_gradient_with_an_empty_positional_dim_matches_finite_differ
     ours = Tensor(x, requires_grad=True)
     la.vector_norm(ours, 3, ()).backward()
     np.testing.assert_allclose(ours.grad, tx.grad.numpy(), rtol=1e-12)
+
+
+SINGULAR_MATRICES = [
+    [[1.0, 2.0], [2.0, 4.0]],
+    [[0.0, 1.0], [0.0, 1.0]],
+    [[0.0, 0.0], [0.0, 0.0]],
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]],
+    [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]],
+    [[0.0]],
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("matrix", SINGULAR_MATRICES)
+@pytest.mark.parametrize("function", ["logabsdet", "logdet", "sign_plus_logabsdet"])
+def test_log_determinant_gradient_at_a_singular_matrix_is_torchs_infinities_and_nans(dtype, matrix, function):
+    def apply(module_slogdet, x):
+        sign, logabsdet = module_slogdet(x)
+        if function == "logdet":
+            return x.logdet()
+        return logabsdet if function == "logabsdet" else sign + logabsdet
+
+    a = np.array(matrix, dtype=dtype)
+    expected = torch.tensor(a, requires_grad=True)
+    apply(torch.linalg.slogdet, expected).backward()
+    ours = Tensor(a, requires_grad=True)
+    apply(la.slogdet, ours).backward()
+    assert ours.grad.dtype == a.dtype
+    np.testing.assert_array_equal(ours.grad, expected.grad.numpy())
+
+
+def test_batched_slogdet_gradient_with_one_singular_matrix_is_torchs_and_a_inverse_for_the_others():
+    regular = RNG.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    batch = np.concatenate([regular, [[[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 1.0, 1.0]]]])
+    expected = torch.tensor(batch, requires_grad=True)
+    torch.linalg.slogdet(expected).logabsdet.sum().backward()
+    ours = Tensor(batch, requires_grad=True)
+    la.slogdet(ours).logabsdet.sum().backward()
+    np.testing.assert_allclose(ours.grad, expected.grad.numpy(), rtol=1e-12)
+    assert ag.gradcheck(lambda m: la.slogdet(m).logabsdet, [regular])
+
+
+def test_det_gradient_at_a_singular_matrix_stays_the_cofactor_matrix_unlike_torchs_zeros():
+    a = np.array([[1.0, 2.0], [2.0, 4.0]])
+    ours = Tensor(a, requires_grad=True)
+    la.det(ours).backward()
+    np.testing.assert_allclose(ours.grad, [[4.0, -2.0], [-2.0, 1.0]], atol=1e-12)
+    assert ag.gradcheck(la.det, [a])

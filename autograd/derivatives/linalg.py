@@ -12,8 +12,8 @@ With A^-T the inverse transposed and g the upstream gradient:
   condition number above 1e6, where differentiating g d A^-T again would lose cond(A) * eps to cancellation,
   e.g. a rank-deficient product whose LU pivot rounds to 1e-16 instead of 0); a matrix with a nan or inf entry
   (which LAPACK also reports as singular) gets nan, as torch
-* slogdet:  l = log |det A|,     dA = g A^-T; at a singular A (l = -inf) there is no gradient: a ValueError
-  (torch gives a mix of inf and nan); a matrix with a nan or inf entry gets nan
+* slogdet:  l = log |det A|,     dA = g A^-T; at a singular A (l = -inf) torch's value: the solve of A^T X = g I
+  by A^T's LU, dividing by its zero pivot (a mix of inf and nan); a matrix with a nan or inf entry gets nan
 * slogdet_sign: s = sign(det A), constant around every A: dA = 0 (torch's sign is in the graph with gradient 0)
 * cholesky: A = L L^T,           dA = sym(L^-T Phi(L^T g) L^-1) / 2, Phi the lower triangle with half
   its diagonal and sym(S) = S + S^T (Murray, "Differentiation of the Cholesky decomposition").
@@ -103,14 +103,39 @@ def _slogdet_rule(g, out, a):
         return g[..., None, None] * _t(_inverse(a))
     except np.linalg.LinAlgError:
         finite = _finite(a)
-        if np.any(finite[..., 0, 0] & (sm.data_of(out) == -np.inf)):
-            raise ValueError(
-                f"slogdet: log|det A| has no gradient at a singular matrix (shape {np.shape(sm.data_of(a))}): "
-                "it is -inf there"
-            ) from None
-    # a matrix with a nan or inf entry (which LAPACK reports as singular) gets nan, as torch; the others A^-T
+    # a singular matrix (l = -inf) gets torch's value, the solve of A^T X = g I by A^T's LU, whose zero pivot
+    # gives infinities and nans; a matrix with a nan or inf entry gets nan, as torch; the others A^-T
+    singular = finite & (sm.data_of(out) == -np.inf)[..., None, None]
+    regular = finite & ~singular
     identity = np.eye(a.shape[-1], dtype=sm.data_of(a).dtype)
-    return sm.where(finite, g[..., None, None] * _t(_inverse(sm.where(finite, a, identity))), np.nan)
+    gradient = sm.where(regular, g[..., None, None] * _t(_inverse(sm.where(regular, a, identity))), np.nan)
+    if not singular.any():
+        return gradient
+    return sm.where(singular, _solve_by_zero_pivot(_t(sm.data_of(a)), sm.data_of(g)), gradient)
+
+
+def _solve_by_zero_pivot(a, g):
+    """X with A X = g I (raw, batched) by A's LU with partial pivoting, dividing by a zero pivot as IEEE does."""
+    *batch, n, _ = a.shape
+    lu = a.reshape(-1, n, n).astype(a.dtype, copy=True)
+    matrices = np.arange(lu.shape[0])
+    order = np.tile(np.arange(n), (lu.shape[0], 1))
+    with np.errstate(all="ignore"):
+        for j in range(n):
+            chosen = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+            lu[matrices, chosen], lu[:, j] = lu[:, j].copy(), lu[matrices, chosen].copy()
+            order[matrices, chosen], order[:, j] = order[:, j].copy(), order[matrices, chosen].copy()
+            pivot = lu[:, j, j]
+            scale = np.where(pivot == 0, 1, 1 / np.where(pivot == 0, 1, pivot))  # past a zero pivot: unscaled
+            lu[:, j + 1 :, j] *= scale[:, None]
+            lu[:, j + 1 :, j + 1 :] -= lu[:, j + 1 :, j, None] * lu[:, j, None, j + 1 :]
+        x = (np.eye(n, dtype=a.dtype) * np.reshape(g, (-1, 1, 1)))[matrices[:, None], order]  # P^T g I
+        for k in range(n):  # L^-1, L unit lower triangular
+            x[:, k + 1 :] -= x[:, k, None, :] * lu[:, k + 1 :, k, None]
+        for k in reversed(range(n)):  # U^-1
+            x[:, k] /= lu[:, k, k, None]
+            x[:, :k] -= x[:, k, None, :] * lu[:, :k, k, None]
+    return x.reshape(*batch, n, n)
 
 
 def _slogdet_sign_rule(g, out, a):
