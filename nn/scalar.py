@@ -80,14 +80,14 @@ def _activation(name: str) -> Callable[[Value], Value]:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
 
 
-def _chosen_activation(owner: str, activation: str | None, nonlin: bool | None) -> str:
+def _chosen_activation(owner: str, activation: str | bool | None, nonlin: bool | None) -> str:
     """The activation a neuron uses: ``activation`` ("relu" when None), or micrograd's ``nonlin`` switch (ReLU if
-    true, linear if false); both at once is an error, and so is micrograd's positional ``nonlin``."""
-    if isinstance(activation, bool):
-        raise TypeError(
-            f"{owner}: activation must be a name such as 'relu' or 'linear', got {activation!r}; micrograd's "
-            f"positional nonlin is a keyword here: {owner}(nin, ..., nonlin={activation!r})"
-        )
+    true, linear if false), which may also come positionally, in ``activation``'s place (micrograd's
+    ``Neuron(3, False)``); both at once is an error."""
+    if isinstance(activation, bool):  # micrograd's positional nonlin
+        if nonlin is not None:
+            raise TypeError(f"{owner}: nonlin given twice (positionally as {activation!r} and as nonlin={nonlin!r})")
+        activation, nonlin = None, activation
     if nonlin is None:
         return "relu" if activation is None else activation
     if activation is not None:
@@ -190,8 +190,8 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one.
-    ``rng``/``seed`` as :class:`Neuron`'s."""
+    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, or the one Value
+    of a one-neuron layer (as micrograd's ``Layer``). ``rng``/``seed`` as :class:`Neuron`'s."""
 
     def __init__(
         self,
@@ -208,7 +208,12 @@ class Layer(Module):
         rng = _random_source("Layer", rng, seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
-    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+    def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
+        outputs = self._outputs(x)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def _outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Every neuron's output, as a list (also for one neuron)."""
         x = _checked_inputs("Layer", x)
         neurons = self.neurons
         if set(map(type, neurons)) != {Neuron}:  # replaced by other modules: call each one
@@ -260,7 +265,9 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
         """The last layer's outputs; a single output comes back as a bare ``Value`` (as in micrograd)."""
-        outputs = self.layers[0](x)
-        for layer in self.layers[1:]:
+        outputs = x
+        for layer in self.layers:
             outputs = layer(outputs)
+            if isinstance(outputs, Value):  # a one-neuron layer's output feeds the next layer as a list of one
+                outputs = [outputs]
         return outputs[0] if len(outputs) == 1 else outputs

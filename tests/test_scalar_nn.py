@@ -122,11 +122,24 @@ def test_repr_is_readable():
     assert "Layer(2, 3, activation='relu')" in repr(nn.MLP(2, [3, 1]))
 
 
-def test_layer_returns_a_list_even_for_one_neuron():
+def test_a_one_neuron_layer_returns_its_value_as_micrograds_does():
     layer = nn.Layer(2, 1, rng=random.Random(0))
-    outputs = layer([1.0, -1.0])
-    assert isinstance(outputs, list) and len(outputs) == 1
-    assert outputs[0].data == layer.neurons[0]([1.0, -1.0]).data
+    output = layer([1.0, -1.0])
+    assert isinstance(output, Value)
+    assert output.data == layer.neurons[0]([1.0, -1.0]).data
+    output.backward()  # micrograd's Layer(3, 1)(x).backward()
+    assert layer.neurons[0].w[0].grad == (1.0 if output.data > 0 else 0.0)
+    several = nn.Layer(2, 3, rng=random.Random(0))([1.0, -1.0])
+    assert isinstance(several, list) and len(several) == 3
+
+
+def test_micrograds_positional_nonlin_chooses_the_activation():
+    assert nn.Neuron(3, False).activation == "linear"
+    assert nn.Neuron(3, True).activation == "relu"
+    assert nn.Layer(3, 2, False).neurons[1].activation == "linear"
+    x = [0.5, -2.0, 1.0]
+    linear = nn.Neuron(3, False, seed=1)
+    assert linear(x).data == pytest.approx(sum(w.data * xi for w, xi in zip(linear.w, x)) + linear.b.data)
 
 
 def test_mlp_unwraps_a_single_output_and_keeps_several_as_a_list():
@@ -273,11 +286,7 @@ def test_a_computed_value_held_by_a_module_is_not_a_parameter():
             TypeError,
             r"Layer: .*got a 1-d Tensor of shape \(3,\); pass its numbers as one list: x.ravel\(\).tolist\(\)",
         ),
-        (
-            lambda: nn.Neuron(3, False),
-            TypeError,
-            r"positional nonlin is a keyword here: Neuron\(nin, ..., nonlin=False",
-        ),
+        (lambda: nn.Neuron(3, False, nonlin=True), TypeError, "Neuron: nonlin given twice"),
         (lambda: nn.Neuron(2, activation="tanh", nonlin=True), TypeError, "pass activation or micrograd's nonlin"),
         (lambda: nn.Layer(2, 3, "relu", nonlin=False), TypeError, "pass activation or micrograd's nonlin"),
     ],
