@@ -13,6 +13,7 @@ import numpy as np
 
 from . import amp as amp  # torch.amp's GradScaler (it also gives cuda.amp its deprecated spelling)
 from . import (
+    decompositions,
     distributions,
     linalg,
     numpy_aliases,
@@ -264,7 +265,7 @@ register_numpy_functions(
         np.linalg.slogdet: linalg.slogdet,
         np.linalg.cholesky: linalg.cholesky,
         np.linalg.pinv: linalg.pinv,
-        np.linalg.lstsq: linalg.lstsq,
+        np.linalg.lstsq: linalg.numpy_lstsq,
         np.linalg.norm: linalg.norm,
         np.linalg.multi_dot: numpy_composites.multi_dot,
         np.median: numpy_protocol.median,
@@ -300,7 +301,7 @@ register_numpy_functions(
         np.linalg.svd: linalg.svd,
         np.linalg.eigh: linalg.eigh,
         np.linalg.eigvalsh: linalg.eigvalsh,
-        np.linalg.qr: linalg.qr,
+        np.linalg.qr: decompositions.qr,  # numpy's: mode="r" gives R alone
         np.rollaxis: numpy_more.rollaxis,
         np.copy: numpy_more.copy,
         np.real: numpy_more.real,

@@ -32,7 +32,7 @@ import numpy as np
 from .function import Function, FunctionContext
 from .grad_mode import is_grad_enabled
 from .quiet import quietly
-from .shape_errors import DtypeKernelError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
 
 __all__ = [
@@ -282,7 +282,7 @@ def svdvals(a: TensorLike) -> Tensor:
 
 def _triangle(uplo: str, op: str) -> bool:
     if uplo not in ("L", "U"):
-        raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {uplo!r}")
+        raise ArgumentRangeError(f"{op}: UPLO must be 'L' or 'U', got {uplo!r}")
     return uplo == "L"
 
 
@@ -302,6 +302,6 @@ def qr(a: TensorLike, mode: str = "reduced") -> QRResult | Tensor:
     """numpy.linalg.qr: ``(Q, R)`` for mode 'reduced' or 'complete', R alone for 'r'. Differentiable for a
     full-rank matrix (see the module doc); 'complete' only when the matrix is not tall."""
     if mode not in ("reduced", "complete", "r"):
-        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+        raise ArgumentRangeError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     q, r = QR.apply(checked_matrices(a, "qr", square=False), mode)
     return r if mode == "r" else QRResult(q, r)

@@ -33,22 +33,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import shared_math
+from . import decompositions, shared_math
 from .accumulation import float16_via_float32
 from .broadcasting import normalize_axes, reduced_shape, single_axis
-from .decompositions import (
-    EighResult,
-    LinAlgError,
-    QRResult,
-    SVDResult,
-    checked_matrices,
-    eigh,
-    eigvalsh,
-    lapack_svd,
-    qr,
-    svd,
-    svdvals,
-)
+from .decompositions import EighResult, LinAlgError, QRResult, SVDResult, checked_matrices, eigh, eigvalsh, lapack_svd
 from .derivatives import elementwise as ew
 from .derivatives import linalg as la
 from .index_errors import EmptyReductionError
@@ -57,9 +45,16 @@ from .linalg_ex import CholeskyExResult, InvExResult, SolveExResult, cholesky_ex
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .numpy_composites import multi_dot
 from .quiet import quietly
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike, _operand
-from .torch_keywords import UNSET, numpy_reduction, torch_dim, torch_keepdim, torch_reduction
+from .torch_keywords import (
+    UNSET,
+    numpy_reduction,
+    torch_dim,
+    torch_keepdim,
+    torch_keyword_names,
+    torch_reduction,
+)
 
 __all__ = [
     "CholeskyExResult", "EighResult", "InvExResult", "LUFactorExResult", "LUFactorResult", "LUResult", "LinAlgError",
@@ -75,6 +70,7 @@ def _singular(op: str, a: Tensor) -> LinAlgError:
     return LinAlgError(f"{op}: the matrix is singular (shape {a.shape})")
 
 
+@torch_keyword_names(A="a")
 def inv(a: TensorLike) -> Tensor:
     """The inverse A^-1; d/dA: -A^-T g A^-T."""
     a = checked_matrices(a, "inv")
@@ -85,18 +81,24 @@ def inv(a: TensorLike) -> Tensor:
     return Tensor._from_op(data, la.inv, (a,))
 
 
+@torch_keyword_names(A="a", B="b")
 def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
-    """X with A X = B (``left=False``: X A = B, torch's). B is a vector (n,), or a batch of vectors (..., n) whose
-    batch shape is A's (torch's rule), else matrices (..., n, k).
+    """X with A X = B (``left=False``: X A = B, torch's; torch's keywords A= and B= too). B is a vector (n,), or a
+    batch of vectors (..., n) whose batch shape is A's (torch's rule), else matrices (..., n, k); ``left=False``
+    takes only matrices B (..., k, n), as torch's, which refuses the vectors (n x 1 does not fit X A = B).
 
     d/dB = A^-T g, d/dA = -(A^-T g) X^T.
     """
     a = checked_matrices(a, "solve")
     b = _operand(b, a._data)
     n = a.shape[-1]
-    if not left:  # X A = B is A^T X^T = B^T (a vector b: x A = b is A^T x = b)
-        vectors = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
-        return solve(a.mT, b) if vectors else solve(a.mT, b.mT).mT
+    if not left:  # X A = B is A^T X^T = B^T
+        if b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]):  # torch reads B as n x 1 columns
+            raise ShapeError(
+                f"solve: Incompatible shapes of A and B for the equation XA = B ({n}x{n} and {b.shape[-1]}x1): with "
+                f"left=False B must be matrices (..., k, {n}), got a of shape {a.shape} and b of shape {b.shape}"
+            )
+        return solve(a.mT, b.mT).mT
     if b.ndim >= 2 and b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]:  # a batch of vectors, as torch reads it
         return solve(a, b.unsqueeze(-1))[..., 0]
     vector = b.ndim == 1 and a.ndim == 2
@@ -146,6 +148,7 @@ def _as_tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+@torch_keyword_names(A="a")
 def det(a: TensorLike) -> Tensor:
     """The determinant; d/dA = g adj(A)^T (the cofactor matrix), which is g det(A) A^-T for an invertible A.
     A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
@@ -161,6 +164,7 @@ class SlogdetResult(NamedTuple):
     logabsdet: Tensor
 
 
+@torch_keyword_names(A="a")
 def slogdet(a: TensorLike) -> SlogdetResult:
     """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: both Tensors, as torch's; the sign has
     gradient 0 (it is in the graph of A, as torch's); d log|det A| / dA = A^-T.
@@ -173,6 +177,37 @@ def slogdet(a: TensorLike) -> SlogdetResult:
         Tensor._from_op(np.asarray(sign), la.slogdet_sign, (a,)),
         Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)),
     )
+
+
+@torch_keyword_names(A="a")
+def svd(
+    a: TensorLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False, *, driver: Any = None
+) -> SVDResult | Tensor:
+    """numpy.linalg.svd and torch.linalg.svd (``A=``, ``driver=``): ``(U, S, Vh)`` with A = U diag(S) Vh, S
+    descending (see :func:`autograd.decompositions.svd`). ``driver`` picks a cuSOLVER routine in torch, which takes
+    only None on the CPU, as here: any other is torch's RuntimeError."""
+    if driver is not None:
+        raise ArgumentRangeError(
+            f"svd: driver={driver!r} is only supported on CUDA inputs with cuSOLVER backend (as torch's); pass None"
+        )
+    return decompositions.svd(a, full_matrices, compute_uv, hermitian)
+
+
+@torch_keyword_names(A="a")
+def svdvals(a: TensorLike) -> Tensor:
+    """The singular values, descending (torch.linalg.svdvals, ``A=`` too); dA = U diag(g) V^T."""
+    return decompositions.svdvals(a)
+
+
+@torch_keyword_names(A="a")
+def qr(a: TensorLike, mode: str = "reduced") -> QRResult:
+    """torch.linalg.qr (``A=`` too): ``(Q, R)`` for mode 'reduced' or 'complete', and for 'r' an empty Q of shape
+    (0,) beside R, as torch's (numpy's ``np.linalg.qr(x, mode='r')`` on a Tensor gives R alone, as numpy's: see
+    :func:`autograd.decompositions.qr`). Differentiable as that."""
+    result = decompositions.qr(a, mode)
+    if mode != "r":
+        return result
+    return QRResult(Tensor(np.empty((0,), dtype=result.dtype)), result)
 
 
 def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
@@ -288,7 +323,9 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     tall (m > n) and of full rank n, else empty; ``rank`` the effective rank (an int for one matrix) and
     ``s`` A's singular values (no gradient). Every ``driver`` (torch's keyword) computes the same solution; a
     driver named gives torch's other results for it: ``'gels'`` (which assumes full rank) the residuals of a tall
-    A and an empty rank, ``'gelsy'`` the rank and no residuals, ``'gelsd'``/``'gelss'`` numpy's; torch's empty
+    A and an empty rank, ``'gelsy'`` the rank and no residuals, ``'gelsd'``/``'gelss'`` numpy's. None is torch's CPU
+    default, ``'gelsy'``, with the rank as an int64 Tensor (0-d for one matrix, else of the batch shape), as torch's
+    (``np.linalg.lstsq`` on Tensors is numpy's, :func:`numpy_lstsq`); torch's empty
     results are of shape (0,) (the empty residuals in the graph of A and B, as torch's). Differentiable in A and
     B through :func:`pinv`.
     """
@@ -326,7 +363,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
         solution = inverse @ b
     # numpy's (driver None), gelsd's and gelss's: a tall A of full rank; gels (full rank assumed): any tall A
     full_rank = driver == "gels" or np.all(ranks == columns)
-    if rows > columns and full_rank and driver != "gelsy":
+    if rows > columns and full_rank and driver not in ("gelsy", None):
         if vector:
             residual = (a @ solution[..., None])[..., 0] - b
             residuals = (residual * residual).sum(axis=-1, keepdims=True)  # numpy's shape (1,)
@@ -335,12 +372,20 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
             residuals = (residual * residual).sum(axis=-2)
     else:  # of A and B, as torch's, so that the residuals of a graph are in it (with gradient 0)
         residuals = a.reshape(-1)[:0] + b.reshape(-1)[:0]
+    if driver is None:  # torch's CPU default: gelsy's results, its rank a Tensor
+        return LstsqResult(solution, residuals, Tensor(np.asarray(ranks, dtype=np.int64)), np.empty((0,), a.dtype))
     rank = int(ranks) if np.ndim(ranks) == 0 else ranks
     if driver == "gels":  # torch's gels computes neither
         rank, singular = np.empty((0,), dtype=np.int64), np.empty((0,), dtype=a.dtype)
     elif driver == "gelsy":  # torch's gelsy: the rank, no singular values
         singular = np.empty((0,), dtype=a.dtype)
     return LstsqResult(solution, residuals, rank, singular)
+
+
+def numpy_lstsq(a: TensorLike, b: TensorLike, rcond: Any = None) -> LstsqResult:
+    """numpy.linalg.lstsq's ``(x, residuals, rank, s)`` (what ``np.linalg.lstsq`` gives on Tensors): :func:`lstsq`
+    with the driver of numpy's results, ``'gelsd'``."""
+    return lstsq(a, b, rcond, driver="gelsd")
 
 
 def _floating(x: TensorLike) -> Tensor:
@@ -616,8 +661,10 @@ def _invertible(a: np.ndarray) -> np.ndarray:
     return invertible.reshape(a.shape[:-2])
 
 
+@torch_keyword_names(input="a", other="b")
 def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
-    """The cross product of 3-vectors along ``dim`` (torch.linalg.cross; the others broadcast): a x b."""
+    """The cross product of 3-vectors along ``dim`` (torch.linalg.cross, its keywords input= and other= too; the
+    others broadcast): a x b."""
     a, b = _as_tensor(a), _as_tensor(b)
     if a.ndim != b.ndim:  # torch's RuntimeError (linalg.cross broadcasts inputs of one number of dimensions)
         raise ShapeError(f"cross: inputs must have the same number of dimensions, got shapes {a.shape} and {b.shape}")

@@ -18,6 +18,7 @@ import numpy as np
 
 from .decompositions import checked_matrices
 from .lu import lu_factor_ex, lu_info, lu_solve, raise_for_info
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, _operand, where
 
 __all__ = ["CholeskyExResult", "InvExResult", "SolveExResult", "cholesky_ex", "inv_ex", "solve_ex"]
@@ -66,11 +67,15 @@ def _vectors(a: Tensor, b: Tensor) -> bool:
 def _solved(a: Tensor, b: Tensor, left: bool) -> Tensor:
     """The library's solve of A X = B (``left=False``: X A = B); where numpy's LAPACK finds a zero pivot that
     :func:`lu_factor_ex` did not (their roundings differ at a nearly singular matrix), by :func:`lu_solve`, so
-    the result agrees with the info reported."""
+    the result agrees with the info reported. With ``left=False`` B must be matrices, as torch's."""
+    if not left and _vectors(a, b):  # torch reads the vectors as n x 1 columns, which do not fit X A = B
+        n = a.shape[-1]
+        raise ShapeError(
+            f"solve_ex: Incompatible shapes of A and B for the equation XA = B ({n}x{n} and {b.shape[-1]}x1): with "
+            f"left=False B must be matrices (..., k, {n}), got A of shape {a.shape} and B of shape {b.shape}"
+        )
     try:
-        if left:
-            return np.linalg.solve(a, b)
-        return np.linalg.solve(a.mT, b) if _vectors(a, b) else np.linalg.solve(a.mT, b.mT).mT
+        return np.linalg.solve(a, b) if left else np.linalg.solve(a.mT, b.mT).mT
     except np.linalg.LinAlgError:
         factor, pivots, _ = lu_factor_ex(a)
         if _vectors(a, b):

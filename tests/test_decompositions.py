@@ -89,11 +89,14 @@ def test_qr_gradient_of_both_factors_matches_finite_differences(shape):
     assert gradgradcheck(lambda x: (la.qr(x).Q ** 3).sum() + (la.qr(x).R * weights).sum(), [a])
 
 
-def test_qr_mode_r_gives_r_alone_with_its_gradient():
+def test_qr_mode_r_gives_an_empty_q_and_r_with_its_gradient():
     a = _separated(4, 3)
-    r = la.qr(a, mode="r")
+    q, r = la.qr(a, mode="r")  # torch's pair; numpy's call on a Tensor gives R alone
+    assert q.shape == (0,) and q.dtype == a.dtype
     np.testing.assert_allclose(r.data, np.linalg.qr(a, mode="r"), rtol=1e-12)
-    assert gradcheck(lambda x: la.qr(x, mode="r").sum(), [a])
+    np.testing.assert_allclose(np.linalg.qr(Tensor(a), mode="r").data, r.data, rtol=1e-12)
+    assert gradcheck(lambda x: la.qr(x, mode="r").R.sum(), [a])
+    assert gradcheck(lambda x: np.linalg.qr(x, mode="r").sum(), [a])
 
 
 def test_qr_complete_of_a_tall_matrix_has_no_gradient_and_says_so():

@@ -142,3 +142,54 @@ def test_det_gradient_at_a_singular_matrix_stays_the_cofactor_matrix_unlike_torc
     la.det(ours).backward()
     np.testing.assert_allclose(ours.grad, [[4.0, -2.0], [-2.0, 1.0]], atol=1e-12)
     assert ag.gradcheck(la.det, [a])
+
+
+def test_qr_mode_r_returns_torchs_pair_with_an_empty_q():
+    a = np.random.default_rng(0).standard_normal((2, 4, 3))
+    ours, theirs = la.qr(a, mode="r"), torch.linalg.qr(torch.tensor(a), mode="r")
+    assert ours.Q.shape == tuple(theirs.Q.shape) == (0,)
+    np.testing.assert_allclose(np.abs(ours.R.data), np.abs(theirs.R.numpy()), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape"),
+    [((5, 3), (5, 2)), ((5, 3), (5,)), ((4, 5, 3), (4, 5, 2)), ((4, 5, 3), (4, 5)), ((3, 5), (3,))],
+)
+def test_lstsq_default_driver_gives_torchs_gelsy_results(a_shape, b_shape):
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    ours, theirs = la.lstsq(a, b), torch.linalg.lstsq(torch.tensor(a), torch.tensor(b))
+    np.testing.assert_allclose(ours.solution.data, theirs.solution.numpy(), rtol=1e-9, atol=1e-12)
+    for field in ("residuals", "singular_values"):
+        assert np.shape(getattr(ours, field)) == tuple(getattr(theirs, field).shape) == (0,)
+    assert isinstance(ours.rank, Tensor) and ours.rank.dtype == np.int64
+    assert ours.rank.shape == tuple(theirs.rank.shape)
+    np.testing.assert_array_equal(ours.rank.data, theirs.rank.numpy())
+
+
+def test_numpy_lstsq_on_tensors_keeps_numpys_results():
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    x, residuals, rank, s = np.linalg.lstsq(Tensor(a), Tensor(b))
+    expected = np.linalg.lstsq(a, b)
+    np.testing.assert_allclose(residuals.data, expected[1], rtol=1e-9)
+    assert rank == expected[2] and isinstance(rank, int)
+    np.testing.assert_allclose(s, expected[3], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("a_shape", "b_shape"), [((3, 3), (3,)), ((2, 3, 3), (2, 3)), ((2, 3, 3), (3,))])
+@pytest.mark.parametrize("function", ["solve", "solve_ex"])
+def test_solve_left_false_refuses_vectors_as_torch(a_shape, b_shape, function):
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal(a_shape) + 3 * np.eye(3), rng.standard_normal(b_shape)
+    with pytest.raises(RuntimeError, match="Incompatible shapes"):
+        getattr(torch.linalg, function)(torch.tensor(a), torch.tensor(b), left=False)
+    with pytest.raises(RuntimeError, match="Incompatible shapes"):
+        getattr(la, function)(a, b, left=False)
+
+
+def test_solve_left_false_with_matrices_matches_torch():
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3), rng.standard_normal((2, 4, 3))
+    expected = torch.linalg.solve(torch.tensor(a), torch.tensor(b), left=False).numpy()
+    np.testing.assert_allclose(la.solve(a, b, left=False).data, expected, rtol=1e-10)
