@@ -83,6 +83,7 @@ from .legacy_tensor_types import LEGACY_TENSOR_TYPES
 from .lu import lu_unpack
 from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
+from .numpy_composites import chain_matmul
 from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .out_argument import OutOverlapError
@@ -515,6 +516,7 @@ __all__ = [
     "is_tensor",
     "isin",
     "kron",
+    "chain_matmul",
     "linear",
     "linspace",
     "logcumsumexp",

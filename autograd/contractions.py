@@ -186,7 +186,7 @@ def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, di
         axes = operator.index(axes)  # a 0-d integer array or Tensor, as numpy's and torch's
     if isinstance(axes, (int, np.integer)):
         if not 0 <= axes <= min(a.ndim, b.ndim):
-            raise ValueError(
+            raise ArgumentRangeError(  # torch's RuntimeError
                 f"tensordot: axes={axes} must be in [0, {min(a.ndim, b.ndim)}] for shapes {a.shape} and {b.shape}"
             )
         return _contract("tensordot", *_summed_against_ones(a, b, range(a.ndim - axes, a.ndim), range(axes)))

@@ -408,11 +408,17 @@ def _in_dtype(x: Tensor, dtype: Any, op: str) -> Tensor:
 
 def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """The axes of ``axis`` (an int or a tuple), non-negative and in the given order (a matrix norm's rows,
-    then columns); ValueError naming ``op`` for a repeated axis."""
+    then columns); a :class:`ShapeError` (ValueError, torch's RuntimeError) naming ``op`` for a repeated axis."""
     axes = tuple(single_axis(a, ndim, op) for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: duplicate axes given: axis={axis!r}")
+        raise ShapeError(f"{op}: duplicate axes given: axis={axis!r}")
     return axes
+
+
+def _scalar_axis(axis: Any) -> bool:
+    """Whether ``axis`` names the one axis torch lets a 0-d input have: 0 or -1, alone or in a 1-tuple."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    return len(axes) == 1 and isinstance(axes[0], (int, np.integer)) and axes[0] in (0, -1)
 
 
 def _one_entry_each(shape: tuple[int, ...], axes: tuple[int, ...]) -> bool:
@@ -503,7 +509,9 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
         else:
             result = sums.max(compared, keepdims=True) if ord > 0 else sums.min(compared, keepdims=True)
     else:
-        raise ValueError(f"{op}: invalid norm order {ord!r} for matrices: 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
+        raise ArgumentRangeError(  # torch's RuntimeError
+            f"{op}: invalid norm order {ord!r} for matrices: 'fro', 'nuc', 1, -1, 2, -2, inf or -inf"
+        )
     kept = reduced_shape(x.shape, (rows, columns))
     return result.reshape(kept if keepdims else tuple(n for a, n in enumerate(x.shape) if a not in (rows, columns)))
 
@@ -522,13 +530,16 @@ def norm(
     """Vector and matrix norms as numpy.linalg.norm (torch.linalg.norm's ``dim``/``keepdim`` are aliases, and its
     ``dtype``: computed in that floating dtype, which may not be narrower than the input's).
 
-    ``axis`` None with ``ord`` None: the 2-norm of all entries. Otherwise one axis (an int, or None for a
+    ``axis`` None with ``ord`` None: the 2-norm of all entries. A 0-d input with axis 0 or -1 is read as one entry,
+    as torch's (the result is 0-d, keepdims or not). Otherwise one axis (an int, or None for a
     1-D array) gives the vector norm ``ord`` and two axes (rows, columns; None for a 2-D array) the matrix
     norm ``ord``; other numbers of axes are a ValueError, as numpy's. The orders and their gradients are
     in the module doc.
     """
     axis, keepdims = torch_reduction("norm", axis, keepdims, dim, keepdim)
     x = _in_dtype(_floating(x), dtype, "norm")
+    if x.ndim == 0 and axis is not None and _scalar_axis(axis):  # torch's: the vector norm of the one entry
+        return _vector_norm(x.reshape(1), ord, (0,), False, "norm")
     if axis is None and ord is None:
         return _two_norm(x, tuple(range(x.ndim)), keepdims)
     axes = tuple(range(x.ndim)) if axis is None else _pair_or_single(axis, x.ndim, "norm")
@@ -592,7 +603,7 @@ def matrix_norm(
         raise ShapeError(f"matrix_norm: expected matrices (at least 2 dimensions), got shape {x.shape}")
     axes = () if axis is None or isinstance(axis, (int, np.integer)) else _pair_or_single(axis, x.ndim, "matrix_norm")
     if len(axes) != 2:
-        raise ValueError(f"matrix_norm: axis must be two axes (rows, columns), got {axis!r}")
+        raise ShapeError(f"matrix_norm: axis must be two axes (rows, columns), got {axis!r}")
     return _matrix_norm(x, ord, *axes, keepdims, "matrix_norm")
 
 

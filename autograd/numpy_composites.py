@@ -26,6 +26,7 @@ from .shape_errors import ShapeError
 from .shape_functions import flip
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
+from .torch_keywords import torch_keyword_names
 
 __all__ = [
     "append", "average", "block", "convolve", "correlate", "delete", "insert", "multi_dot", "nanmax", "nanmin",
@@ -71,13 +72,15 @@ def _chain_product(matrices: list[Tensor], split: list[list[int]], i: int, j: in
     return products[i, j]
 
 
+@torch_keyword_names(tensors="arrays")
 def multi_dot(arrays: Sequence[TensorLike], *, out: Any = None) -> Tensor:
-    """np.linalg.multi_dot (and torch.linalg.multi_dot): A_1 A_2 ... A_n in the order with the fewest
-    multiplications; a 1-D first array is a row vector and a 1-D last one a column, their axes dropped from
-    the result. Two arrays are ``dot``'s, as numpy's."""
+    """np.linalg.multi_dot (and torch.linalg.multi_dot, its keyword ``tensors=`` too): A_1 A_2 ... A_n in the order
+    with the fewest multiplications; a 1-D first array is a row vector and a 1-D last one a column, their axes
+    dropped from the result. Two arrays are ``dot``'s, as numpy's. Fewer than two arrays, or a middle one not 2-D,
+    is a :class:`ShapeError` (numpy's ValueError and torch's RuntimeError)."""
     refuse_options("linalg.multi_dot", out=out)
     if len(arrays) < 2:
-        raise ValueError(f"multi_dot: needs at least two arrays, got {len(arrays)}")
+        raise ShapeError(f"multi_dot: needs at least two arrays, got {len(arrays)}")
     matrices = [_tensor(array) for array in arrays]
     for index, (left, right) in enumerate(zip(matrices, matrices[1:])):
         if left.ndim in (1, 2) and right.ndim in (1, 2) and left.shape[-1] != right.shape[0]:
@@ -93,10 +96,23 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: Any = None) -> Tensor:
     if column:
         matrices[-1] = matrices[-1].reshape(-1, 1)
     if any(matrix.ndim != 2 for matrix in matrices):
-        raise ValueError(f"multi_dot: needs matrices (1-D first and last too), got {[m.shape for m in matrices]}")
+        raise ShapeError(f"multi_dot: needs matrices (1-D first and last too), got {[m.shape for m in matrices]}")
     sizes = [matrix.shape[0] for matrix in matrices] + [matrices[-1].shape[1]]
     product = _chain_product(matrices, _chain_order(sizes), 0, len(matrices) - 1)
     return product.reshape(product.shape[row : 2 - column])
+
+
+def chain_matmul(*matrices: TensorLike) -> Tensor:
+    """torch.chain_matmul (deprecated there for torch.linalg.multi_dot): the product of one or more 2-D matrices in
+    the cheapest order (:func:`multi_dot`); one matrix is returned as it is. Unlike multi_dot, no 1-D end is taken:
+    every operand must be 2-D, and at least one is needed (a :class:`ShapeError`, torch's RuntimeError)."""
+    if not matrices:
+        raise ShapeError("chain_matmul: expected one or more matrices, got none")
+    tensors = [_tensor(matrix) for matrix in matrices]
+    for index, tensor in enumerate(tensors):
+        if tensor.ndim != 2:
+            raise ShapeError(f"chain_matmul: matrix {index} must be 2-D, got shape {tensor.shape}")
+    return tensors[0] if len(tensors) == 1 else multi_dot(tensors)
 
 
 # -- averages and spreads -------------------------------------------------------------------------------------------

@@ -329,7 +329,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         vec1, vec2 = _operand(tensor, vec1), _operand(tensor, vec2)
         if vec1.ndim != 1 or vec2.ndim != 1:
-            raise ValueError(f"addr: expects two vectors, got shapes {vec1.shape} and {vec2.shape}")
+            raise ShapeError(f"addr: expects two vectors, got shapes {vec1.shape} and {vec2.shape}")
         if np.result_type(tensor.dtype, vec1.dtype, vec2.dtype).kind in "iub":  # torch's RuntimeError
             for name, value in (("beta", beta), ("alpha", alpha)):
                 if isinstance(value, (float, np.floating)):
@@ -378,7 +378,7 @@ class TorchMathNames:
         if dim is None:
             sizes = [axis for axis, size in enumerate(tensor.shape) if size == 3]
             if not sizes:
-                raise ValueError(f"cross: no dimension of size 3 in the input of shape {tensor.shape}")
+                raise ShapeError(f"cross: no dimension of size 3 in the input of shape {tensor.shape}")
             dim = sizes[0]
         try:
             shape = np.broadcast_shapes(tensor.shape, other.shape)

@@ -14,9 +14,10 @@ RANK_ONE = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
 
 
 @pytest.mark.parametrize("shape_a, shape_b", [((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3, 2)), ((2, 4), (2,))])
-def test_lstsq_gives_numpys_four_results(shape_a, shape_b):
+@pytest.mark.parametrize("lstsq", [la.numpy_lstsq, np.linalg.lstsq, lambda a, b: la.lstsq(a, b, driver="gelsd")])
+def test_numpys_lstsq_gives_numpys_four_results(shape_a, shape_b, lstsq):
     a, b = RNG.normal(size=shape_a), RNG.normal(size=shape_b)
-    x, residuals, rank, s = la.lstsq(Tensor(a), Tensor(b))
+    x, residuals, rank, s = lstsq(Tensor(a), Tensor(b))
     expected = np.linalg.lstsq(a, b, rcond=None)
     np.testing.assert_allclose(x.data, expected[0], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(residuals.data, expected[1], rtol=1e-10)
@@ -26,9 +27,15 @@ def test_lstsq_gives_numpys_four_results(shape_a, shape_b):
 
 
 def test_lstsq_results_carry_torchs_names():
-    result = la.lstsq(Tensor(RNG.normal(size=(4, 2))), Tensor(RNG.normal(size=(4, 1))))
+    result = la.lstsq(Tensor(RNG.normal(size=(4, 2))), Tensor(RNG.normal(size=(4, 1))), driver="gelsd")
     assert result.solution is result[0] and result.residuals is result[1]
     assert result.rank == 2 and result.singular_values.shape == (2,)
+
+
+def test_lstsq_default_driver_is_torchs_gelsy_with_a_rank_tensor_and_empty_residuals():
+    result = la.lstsq(Tensor(RNG.normal(size=(4, 2))), Tensor(RNG.normal(size=(4, 1))))
+    assert isinstance(result.rank, Tensor) and result.rank.shape == () and result.rank.item() == 2
+    assert result.residuals.shape == (0,) and result.singular_values.shape == (0,)
 
 
 def test_lstsq_of_a_rank_deficient_matrix_is_the_least_norm_solution():
@@ -61,7 +68,7 @@ def test_lstsq_gradients_match_finite_differences(shape_a, shape_b):
     b = Tensor(RNG.normal(size=shape_b), requires_grad=True)
     assert gradcheck(lambda a, b: la.lstsq(a, b).solution, [a, b])
     if shape_a[-2] > shape_a[-1]:
-        assert gradcheck(lambda a, b: la.lstsq(a, b).residuals, [a, b])
+        assert gradcheck(lambda a, b: la.lstsq(a, b, driver="gelsd").residuals, [a, b])
 
 
 def test_pinv_of_a_rank_deficient_matrix_is_numpys():

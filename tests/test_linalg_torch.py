@@ -193,3 +193,92 @@ def test_solve_left_false_with_matrices_matches_torch():
     a, b = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3), rng.standard_normal((2, 4, 3))
     expected = torch.linalg.solve(torch.tensor(a), torch.tensor(b), left=False).numpy()
     np.testing.assert_allclose(la.solve(a, b, left=False).data, expected, rtol=1e-10)
+
+
+def _both_raise_runtime_error(ours, theirs):
+    with pytest.raises(RuntimeError):
+        theirs(torch)
+    with pytest.raises(RuntimeError):
+        ours(ag)
+
+
+_SQUARE = np.arange(9.0).reshape(3, 3)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.tensordot(m.tensor(_SQUARE), m.tensor(_SQUARE), dims=3),
+        lambda m: m.tensordot(m.tensor(_SQUARE), m.tensor(_SQUARE), dims=-1),
+        lambda m: m.cross(m.tensor(np.ones((2, 4))), m.tensor(np.ones((2, 4)))),
+        lambda m: m.linalg.cross(m.tensor(np.ones((2, 4))), m.tensor(np.ones((2, 4)))),
+        lambda m: m.linalg.norm(m.tensor(_SQUARE), ord="bad"),
+        lambda m: m.linalg.norm(m.tensor(_SQUARE), ord=3, dim=(0, 1)),
+        lambda m: m.linalg.matrix_norm(m.tensor(_SQUARE), ord=3),
+        lambda m: m.linalg.matrix_norm(m.tensor(_SQUARE), dim=(0, 1, 1)),
+        lambda m: m.linalg.norm(m.tensor(_SQUARE), dim=(0, 1, 1)),
+        lambda m: m.linalg.norm(m.tensor(np.ones(3)), dim=(0, 0)),
+        lambda m: m.linalg.norm(m.tensor(np.ones(3)), dim=(0, -1)),
+        lambda m: m.linalg.eigh(m.tensor(_SQUARE), UPLO="X"),
+        lambda m: m.linalg.qr(m.tensor(_SQUARE), mode="full"),
+        lambda m: m.linalg.multi_dot([m.tensor(_SQUARE)]),
+        lambda m: m.linalg.multi_dot([m.tensor(_SQUARE), m.tensor(np.ones(3)), m.tensor(_SQUARE)]),
+        lambda m: m.addr(m.tensor(_SQUARE), m.tensor(np.ones((3, 1))), m.tensor(np.ones(3))),
+        lambda m: m.linalg.svd(m.tensor(_SQUARE), driver="gesvd"),
+        lambda m: m.chain_matmul(),
+        lambda m: m.chain_matmul(m.tensor(np.ones(3))),
+        lambda m: m.chain_matmul(m.tensor(np.ones(3)), m.tensor(_SQUARE)),
+        lambda m: m.chain_matmul(m.tensor(_SQUARE), m.tensor(np.ones((2, 2)))),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:.*(chain_matmul|torch.cross).*:UserWarning")  # torch's deprecations
+def test_bad_linear_algebra_arguments_raise_runtime_error_as_torch(call):
+    _both_raise_runtime_error(call, call)
+
+
+@pytest.mark.parametrize("dim", [0, -1, (0,)])
+@pytest.mark.parametrize("ord", [None, 1, 0, np.inf, 3])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_norm_of_a_0d_input_over_dim_0_or_minus_1_is_torchs_value(dim, ord, keepdim):
+    expected = torch.linalg.norm(torch.tensor(-2.5, dtype=torch.float64), ord=ord, dim=dim, keepdim=keepdim)
+    x = Tensor(np.array(-2.5), requires_grad=True)
+    result = la.norm(x, ord=ord, dim=dim, keepdim=keepdim)
+    assert result.shape == tuple(expected.shape)
+    np.testing.assert_allclose(result.data, expected.numpy())
+    assert ag.gradcheck(lambda t: la.norm(t, ord=ord, dim=dim, keepdim=keepdim), [np.array(-2.5)])
+
+
+@pytest.mark.filterwarnings("ignore:.*chain_matmul.*:UserWarning")  # torch's deprecation
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_chain_matmul_is_torchs_product_of_matrices(count):
+    rng = np.random.default_rng(5)
+    shapes = [(2, 3), (3, 4), (4, 1), (1, 5)][:count]
+    matrices = [rng.standard_normal(shape) for shape in shapes]
+    expected = torch.chain_matmul(*map(torch.tensor, matrices)).numpy()
+    np.testing.assert_allclose(ag.chain_matmul(*map(Tensor, matrices)).data, expected, rtol=1e-12)
+    assert ag.gradcheck(lambda *ms: ag.chain_matmul(*ms), matrices)
+
+
+def test_torchs_keyword_names_work_beside_the_librarys():
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((3, 3)) + 3 * np.eye(3), rng.standard_normal((3, 2))
+    ta, tb = torch.tensor(a), torch.tensor(b)
+    close = np.testing.assert_allclose
+    close(la.det(A=a).data, torch.linalg.det(A=ta).numpy(), rtol=1e-12)
+    close(la.det(a=a).data, torch.linalg.det(A=ta).numpy(), rtol=1e-12)
+    close(la.slogdet(A=a).logabsdet.data, torch.linalg.slogdet(A=ta).logabsdet.numpy(), rtol=1e-12)
+    close(la.inv(A=a).data, torch.linalg.inv(A=ta).numpy(), rtol=1e-12)
+    close(la.solve(A=a, B=b).data, torch.linalg.solve(A=ta, B=tb).numpy(), rtol=1e-12)
+    close(la.solve(a=a, b=b).data, torch.linalg.solve(A=ta, B=tb).numpy(), rtol=1e-12)
+    close(la.svd(A=a, driver=None).S.data, torch.linalg.svd(A=ta, driver=None).S.numpy(), rtol=1e-12)
+    close(la.svdvals(A=a).data, torch.linalg.svdvals(A=ta).numpy(), rtol=1e-12)
+    close(np.abs(la.qr(A=a).R.data), np.abs(torch.linalg.qr(A=ta).R.numpy()), rtol=1e-12)
+    u, v = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    expected = torch.linalg.cross(input=torch.tensor(u), other=torch.tensor(v)).numpy()
+    close(la.cross(input=u, other=v).data, expected, rtol=1e-12)
+    close(la.cross(a=u, b=v).data, expected, rtol=1e-12)
+    expected = torch.linalg.multi_dot(tensors=[ta, ta, tb]).numpy()
+    close(la.multi_dot(tensors=[a, a, b]).data, expected, rtol=1e-12)
+    close(la.multi_dot(arrays=[a, a, b]).data, expected, rtol=1e-12)
+    with pytest.raises(TypeError, match="A"):
+        la.det(a, A=a)
