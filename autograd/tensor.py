@@ -63,6 +63,7 @@ from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negatio
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
+from .torch_dense_names import TorchDenseNames
 from .torch_index_names import TorchIndexNames
 from .torch_keywords import torch_alias
 from .torch_linalg_names import TorchLinalgNames
@@ -518,6 +519,7 @@ class Tensor(
     TorchOrderStatistics,
     TorchMetadataNames,
     TorchIndexNames,
+    TorchDenseNames,
 ):
     """An n-dimensional array that records the operations applied to it.
 

@@ -774,6 +774,12 @@ class TensorInPlace:
         """Insert a length-1 axis at ``dim`` in place (``torch.Tensor.unsqueeze_``); d/dt reshapes g back."""
         return self._change_shape("unsqueeze_", operator.methodcaller("unsqueeze", dim))
 
+    def as_strided_(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        """``as_strided(size, stride, storage_offset)`` in place (``torch.Tensor.as_strided_``): the tensor takes
+        that result's entries and shape, its version bumped; d/dt as :meth:`as_strided`'s. As ``as_strided`` here
+        reads a copy, the tensor then holds its own array (torch's keeps viewing the old storage)."""
+        return self._change_shape("as_strided_", operator.methodcaller("as_strided", size, stride, storage_offset))
+
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
         mask = np.asarray(mask._data if isinstance(mask, Node) else mask)

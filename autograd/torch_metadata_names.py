@@ -232,7 +232,7 @@ def _resize_shape(sizes: tuple[Any, ...]) -> tuple[int, ...]:
     return shape
 
 
-def _python_numbers(results: list[Any], op: str) -> list[Any]:
+def python_numbers(results: list[Any], op: str) -> list[Any]:
     """``results`` if every one is a real number or a boolean (what a tensor can hold), else TypeError."""
     for result in results:
         if not isinstance(result, (int, float, np.integer, np.floating, np.bool_)):
@@ -522,7 +522,7 @@ class TorchMetadataNames:
         Refused on a tensor that requires grad, as torch."""
         data = self._writable_for("apply_")
         values = data.ravel().tolist()
-        self._store_in_place(data, _python_numbers([callable(value) for value in values], "apply_"))
+        self._store_in_place(data, python_numbers([callable(value) for value in values], "apply_"))
         return self
 
     def map_(self: Self, tensor: Any, callable: Callable[[Any, Any], Any]) -> Self:
@@ -544,7 +544,7 @@ class TorchMetadataNames:
                 f"map_: a tensor of shape {other.shape} cannot be broadcast to shape {data.shape}"
             ) from None
         pairs = zip(data.ravel().tolist(), other.ravel().tolist())
-        self._store_in_place(data, _python_numbers([callable(x, y) for x, y in pairs], "map_"))
+        self._store_in_place(data, python_numbers([callable(x, y) for x, y in pairs], "map_"))
         return self
 
     def _writable_for(self: Any, op: str) -> np.ndarray:
