@@ -128,10 +128,12 @@ class TorchDenseNames:
 
     # -- deprecated out-of-place resizes --------------------------------------------------------------------------
     def resize(self: Self, *sizes: Any) -> Self:
-        """torch.Tensor.resize (deprecated, with torch's UserWarning): ``reshape(sizes)`` for a shape of as many
-        elements (a RuntimeError in torch's words otherwise); d/dself reshapes g back."""
+        """torch.Tensor.resize (deprecated, with torch's UserWarning): ``reshape(sizes)`` (integers, one by one, as
+        torch's) for a shape of as many elements (a RuntimeError in torch's words otherwise); d/dself reshapes g back."""
         warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
-        shape = _int_sizes("resize", "sizes", sizes[0] if len(sizes) == 1 and isinstance(sizes[0], Sequence) else sizes)
+        if not all(isinstance(n, (int, np.integer)) for n in sizes):  # torch's takes the sizes one by one only
+            raise RuntimeError(f"resize: the sizes must be integers given one by one (resize(2, 3)), got {sizes!r}")
+        shape = tuple(int(n) for n in sizes)
         own = self._data.shape  # type: ignore[attr-defined]
         if math.prod(shape) != math.prod(own):
             raise RuntimeError(
@@ -148,7 +150,7 @@ class TorchDenseNames:
         warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            return self.resize(tuple(tensor.shape))
+            return self.resize(*tensor.shape)
 
     # -- factories --------------------------------------------------------------------------------------------------
     def new_empty_strided(
