@@ -372,6 +372,8 @@ register_array_functions(
     flipud=flipud,
     inv=linalg.inv,
     kron=kron,
+    lu_factor_ex=linalg.lu_factor_ex,
+    lu_solve=linalg.lu_solve,
     pinv=linalg.pinv,
     rot90=rot90,
     slogdet=linalg.slogdet,

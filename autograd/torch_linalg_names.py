@@ -17,6 +17,7 @@ import numpy as np
 
 from . import shared_math
 from .accumulation import float16_via_float32
+from .array_methods import array_function
 from .core import Node
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
@@ -216,18 +217,14 @@ class TorchLinalgNames:
         """torch.Tensor.lu (deprecated in torch for linalg.lu_factor): ``(A_LU, pivots)``, with ``get_infos`` also
         ``infos`` (int32, 0 or the 1-based index of the first zero pivot), as :func:`autograd.linalg.lu_factor_ex`'s;
         a singular matrix is factored with no error, as torch's. ``pivot=False`` is a RuntimeError, as torch's on
-        the CPU. Differentiable in the matrix as ``lu_factor_ex``."""
-        from .lu import lu_factor_ex  # (lu.py builds on Tensor: imported when used)
-
+        the CPU. Differentiable in the matrix as ``lu_factor_ex`` (reached through :func:`array_function`)."""
         if not pivot:
             raise RuntimeError("lu: LU without pivoting is not implemented on the CPU")
-        factor, pivots, infos = lu_factor_ex(self)
+        factor, pivots, infos = array_function("lu_factor_ex")(self)
         return (factor, pivots, infos) if get_infos else (factor, pivots)
 
     def lu_solve(self: Self, LU_data: Any, LU_pivots: Any) -> Any:  # noqa: N803 (torch's names)
         """torch.Tensor.lu_solve (deprecated in torch for linalg.lu_solve, whose arguments come in the other order):
         X with A X = self for A given by :meth:`lu`'s ``(LU_data, LU_pivots)``; differentiable as
         :func:`autograd.linalg.lu_solve`."""
-        from .lu import lu_solve  # (lu.py builds on Tensor: imported when used)
-
-        return lu_solve(LU_data, LU_pivots, self)
+        return array_function("lu_solve")(LU_data, LU_pivots, self)
