@@ -66,7 +66,8 @@ class LUUnpackResult(NamedTuple):
 
 def _factor(a: np.ndarray, pivot: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(LU, pivots, info) of the matrices ``a`` (..., m, n): Gaussian elimination, column by column, on the whole
-    batch at once. Past a zero pivot the column is left unscaled (with pivoting, it is zero already)."""
+    batch at once, in LAPACK getf2's order (scale by 1/pivot, then the rank-1 update), so the factors round as torch's.
+    Past a zero pivot the column is left unscaled (with pivoting, it is zero already)."""
     *batch, m, n = a.shape
     k = min(m, n)
     count = math.prod(batch)
@@ -74,6 +75,7 @@ def _factor(a: np.ndarray, pivot: bool) -> tuple[np.ndarray, np.ndarray, np.ndar
     pivots = np.tile(np.arange(1, k + 1, dtype=np.int32), (count, 1))
     info = np.zeros(count, dtype=np.int32)
     matrices = np.arange(count)
+    tiny = np.finfo(lu.dtype).tiny if lu.dtype.kind == "f" else np.finfo(np.float64).tiny
     with np.errstate(all="ignore"):  # inf and nan entries give nan, as LAPACK's, without numpy's warnings
         for j in range(k):
             if pivot:
@@ -85,7 +87,14 @@ def _factor(a: np.ndarray, pivot: bool) -> tuple[np.ndarray, np.ndarray, np.ndar
             diagonal = lu[:, j, j]
             zero = diagonal == 0
             info[(info == 0) & zero] = j + 1
-            lu[:, j + 1 :, j] /= np.where(zero, 1, diagonal)[:, None]
+            # LAPACK's getf2 scales the column by the pivot's reciprocal (computed once) unless the pivot is below
+            # the smallest normal number, where 1/pivot would overflow; then it divides. Same rounding as torch's.
+            scale = np.abs(diagonal) >= tiny
+            column = lu[:, j + 1 :, j]
+            reciprocal = 1 / np.where(scale, diagonal, 1)
+            column[:] = np.where(
+                scale[:, None], column * reciprocal[:, None], column / np.where(zero, 1, diagonal)[:, None]
+            )
             lu[:, j + 1 :, j + 1 :] -= lu[:, j + 1 :, j, None] * lu[:, j, None, j + 1 :]
     return lu.reshape(a.shape), pivots.reshape((*batch, k)), info.reshape(batch)
 

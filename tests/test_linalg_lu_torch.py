@@ -303,3 +303,32 @@ def test_cholesky_of_a_matrix_holding_nan_raises_as_torchs(matrix):
         torch.linalg.cholesky(torch.tensor(matrix))
     with pytest.raises(RuntimeError, match="not positive definite"):
         la.cholesky(matrix)
+
+
+def _within_one_ulp(ours, theirs):
+    return np.all(np.abs(ours - theirs) <= np.spacing(np.maximum(np.abs(ours), np.abs(theirs))))
+
+
+def test_lu_factor_rounds_as_lapacks_getrf_on_random_matrices():
+    # getrf scales each column by the pivot's reciprocal: dividing instead changes the last bits of most factors
+    rng = np.random.default_rng(5)
+    agree = 0
+    for size in rng.integers(4, 9, 100):
+        a = rng.normal(size=(size, size))
+        ours, theirs = la.lu_factor(a), torch.linalg.lu_factor(torch.from_numpy(a))
+        np.testing.assert_array_equal(ours.pivots.numpy(), theirs.pivots.numpy())
+        agree += bool(_within_one_ulp(ours.LU.numpy(), theirs.LU.numpy()))
+    assert agree >= 95
+
+
+def test_lu_factor_of_rank_deficient_integer_matrices_pivots_as_torch():
+    rng = np.random.default_rng(8)
+    agree = 0
+    for _ in range(50):
+        size = int(rng.integers(3, 8))
+        rank = int(rng.integers(1, size))
+        a = (rng.integers(-3, 4, (size, rank)) @ rng.integers(-3, 4, (rank, size))).astype(np.float64)
+        ours, theirs = la.lu_factor_ex(a), torch.linalg.lu_factor_ex(torch.from_numpy(a))
+        same = np.array_equal(ours.pivots.numpy(), theirs.pivots.numpy())
+        agree += same and bool(_within_one_ulp(ours.LU.numpy(), theirs.LU.numpy()))
+    assert agree >= 48
