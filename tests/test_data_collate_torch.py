@@ -3,6 +3,7 @@ string arrays, and the error classes of the data package's refusals (each ours i
 
 from __future__ import annotations
 
+import collections
 import inspect
 
 import numpy as np
@@ -131,3 +132,12 @@ def test_data_refusals_are_instances_of_torchs_error_class(ours, theirs):
 def test_a_sampler_drawing_from_nothing_says_so():
     with pytest.raises(RuntimeError, match="RandomSampler: cannot draw 2 samples .* no samples"):
         list(data.RandomSampler([], replacement=True, num_samples=2))
+
+
+def test_unbatched_loader_gives_a_tuple_sample_as_a_list_and_keeps_a_namedtuple_as_torch():
+    Pair = collections.namedtuple("Pair", "x y")
+    for dataset in ([(1, 2.0)], [(1, (np.zeros(2), 3))], [Pair(1, (2, 3))]):
+        ours = next(iter(data.DataLoader(dataset, batch_size=None)))
+        theirs = next(iter(torch_data.DataLoader(dataset, batch_size=None)))
+        assert type(ours) is type(theirs)
+        assert type(ours[1]) is type(theirs[1])

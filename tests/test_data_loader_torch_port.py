@@ -358,8 +358,8 @@ def test_default_convert_keeps_container_types():
     converted = default_convert(NamedScores(a=1, b=np.float64(2.0)))
     assert type(converted) is NamedScores and converted["a"] == 1 and type(converted["b"]) is Tensor
     assert type(default_convert(Scores([1, 2]))) is Scores and default_convert(Scores([1, 2])) == [1, 2]
-    converted_tuple = default_convert((1, np.zeros(2)))
-    assert type(converted_tuple) is tuple and type(converted_tuple[1]) is Tensor
+    converted_tuple = default_convert((1, np.zeros(2)))  # a plain tuple becomes a list, as torch's
+    assert type(converted_tuple) is list and type(converted_tuple[1]) is Tensor
 
 
 def test_default_convert_makes_an_unrebuildable_sequence_a_list():
@@ -368,7 +368,16 @@ def test_default_convert_makes_an_unrebuildable_sequence_a_list():
 
 def test_default_convert_as_torch_for_plain_python_data():
     _, data = torch_data()
-    for sample in (NamedScores(a=1, b="x"), Scores([1, "a"]), range(3), [1, [2, 3]], {"k": [1, 2]}, 7, "s"):
+    for sample in (
+        NamedScores(a=1, b="x"),
+        Scores([1, "a"]),
+        range(3),
+        [1, [2, 3]],
+        {"k": [1, 2]},
+        7,
+        "s",
+        (1, (2, 3)),
+    ):
         ours, theirs = default_convert(sample), data.default_convert(sample)
         assert ours == theirs and type(ours) is type(theirs)
 

@@ -803,7 +803,7 @@ def test_default_collate_refuses_a_sample_that_contains_itself():
 def test_default_convert_of_a_sample_nested_deeper_than_the_recursion_limit(kind):
     converted = nn.data.default_convert(_nested(2000, np.float32(1.5), kind))
     for level in reversed(range(2000)):
-        assert type(converted) is {"dict": dict, "list": list, "tuple": tuple}[kind]
+        assert type(converted) is {"dict": dict, "list": list, "tuple": list}[kind]
         if kind == "list":
             assert converted[1] == level
         converted = converted["k"] if kind == "dict" else converted[0]

@@ -21,8 +21,8 @@ def default_convert(data: Any) -> Any:
     numpy scalar (a 0-d Tensor) and a Value (a 0-d Tensor of its number); a Tensor is returned as it is, and so
     is an ndarray of strings, objects or complex numbers.
     Containers are rebuilt around their converted elements with their own type: a dict subclass, a
-    namedtuple, a tuple (a tuple, where torch gives a list), a list subclass; a sequence that cannot be
-    rebuilt from a list (a ``range``) becomes a list. Python numbers, strings, bytes and anything else
+    namedtuple, a list subclass; any other tuple (a tuple subclass too) becomes a list, as torch's; a sequence
+    that cannot be rebuilt from a list (a ``range``) becomes a list. Python numbers, strings, bytes and anything else
     are returned unchanged.
 
     Nested containers are walked with an explicit stack, each rebuilt once all its elements are converted, so
@@ -86,5 +86,5 @@ def _rebuilt(container: Any, converted: list[Any]) -> Any:
     if isinstance(container, Mapping):
         return rebuilt_mapping(container, dict(zip(container.keys(), converted)))
     if isinstance(container, tuple):
-        return type(container)(*converted) if hasattr(container, "_fields") else tuple(converted)
+        return type(container)(*converted) if hasattr(container, "_fields") else converted
     return rebuilt_sequence(container, converted)
