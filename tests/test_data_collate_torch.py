@@ -141,3 +141,30 @@ def test_unbatched_loader_gives_a_tuple_sample_as_a_list_and_keeps_a_namedtuple_
         theirs = next(iter(torch_data.DataLoader(dataset, batch_size=None)))
         assert type(ours) is type(theirs)
         assert type(ours[1]) is type(theirs[1])
+
+
+@pytest.mark.parametrize(
+    ("weights", "num_samples"), [([0.0, 0.9], 2), ([0.0, 0.0, 0.9], 2), ([0.0, 0.0, 0.0, 0.9, 0.0, 0.5], 4)]
+)
+def test_weighted_sampler_without_replacement_takes_zero_weights_last_as_torch(weights, num_samples):
+    for seed in range(5):
+        ours = list(data.WeightedRandomSampler(weights, num_samples, replacement=False, generator=seed))
+        theirs = list(torch_data.WeightedRandomSampler(weights, num_samples, replacement=False))
+        positive = {i for i, w in enumerate(weights) if w > 0}
+        assert len(ours) == len(set(ours)) == len(theirs) == num_samples
+        assert set(ours[: len(positive)]) == set(theirs[: len(positive)]) == positive
+        assert all(weights[i] == 0 for i in ours[len(positive) :])
+
+
+@pytest.mark.parametrize(
+    ("weights", "num_samples", "replacement"),
+    [([1.0, -1.0], 1, True), ([0.0, 0.0], 1, True), ([0.0, 0.0], 1, False), ([float("nan"), 1.0], 1, False),
+     ([float("inf"), 1.0], 1, True), ([0.0, 0.9], 3, False)],
+)  # fmt: skip
+def test_weighted_sampler_refuses_undrawable_weights_with_torchs_runtime_error(weights, num_samples, replacement):
+    with pytest.raises(RuntimeError):
+        list(torch_data.WeightedRandomSampler(weights, num_samples, replacement))
+    with pytest.raises(RuntimeError, match="WeightedRandomSampler"):
+        data.WeightedRandomSampler(weights, num_samples, replacement)  # at construction, earlier than torch
+    with pytest.raises(ValueError, match="WeightedRandomSampler"):
+        data.WeightedRandomSampler(weights, num_samples, replacement)

@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import generator_for
 
-from .torch_errors import EmptyDrawError, torch_count, torch_flag
+from .torch_errors import EmptyDrawError, WeightsError, torch_count, torch_flag
 
 __all__ = [
     "BatchSampler",
@@ -169,8 +169,13 @@ class WeightedRandomSampler(_RandomPasses):
     """``num_samples`` indices in ``0 .. len(weights) - 1``, index i drawn with probability
     ``weights[i] / sum(weights)``; with ``replacement=False`` no index repeats within a pass.
 
-    ``weights`` are one-dimensional, finite and >= 0, not all 0 (they need not sum to 1). As in torch, a
-    ``num_samples`` that is not a positive integer or a ``replacement`` that is not a bool is a ValueError.
+    ``weights`` are one-dimensional, finite and >= 0, not all 0 (they need not sum to 1). Without replacement,
+    as torch's ``multinomial``, the indices of nonzero weight come first, drawn one after another in proportion
+    to the weights left, and when ``num_samples`` exceeds their count the rest are indices of zero weight, taken
+    at random; ``num_samples`` may not exceed ``len(weights)``. Weights that cannot be drawn from are a
+    :class:`~nn.data.torch_errors.WeightsError` (torch's RuntimeError and a ValueError), raised at construction
+    where torch raises on iteration. As in torch, a ``num_samples`` that is not a positive integer or a
+    ``replacement`` that is not a bool is a ValueError.
     """
 
     def __init__(self, weights: Any, num_samples: int, replacement: bool = True, generator: Any = None) -> None:
@@ -179,20 +184,24 @@ class WeightedRandomSampler(_RandomPasses):
         if self.weights.ndim != 1:
             raise ValueError(f"WeightedRandomSampler: weights must be a 1-D sequence, got shape {self.weights.shape}")
         if not np.all(np.isfinite(self.weights)) or np.any(self.weights < 0) or not np.any(self.weights > 0):
-            raise ValueError("WeightedRandomSampler: weights must be finite and >= 0, with at least one > 0")
+            raise WeightsError("WeightedRandomSampler: weights must be finite and >= 0, with at least one > 0")
         self.num_samples = torch_count("WeightedRandomSampler", "num_samples", num_samples)
         self.replacement = torch_flag("WeightedRandomSampler", "replacement", replacement)
-        if not self.replacement and self.num_samples > np.count_nonzero(self.weights):
-            raise ValueError(
+        if not self.replacement and self.num_samples > len(self.weights):
+            raise WeightsError(
                 f"WeightedRandomSampler: cannot draw num_samples={self.num_samples} indices without replacement "
-                f"from {np.count_nonzero(self.weights)} nonzero weights"
+                f"from {len(self.weights)} weights"
             )
 
     def __iter__(self) -> Iterator[int]:
         scaled = self.weights / self.weights.max()  # (so the sum cannot overflow: weights of 1e308 are legal)
         probabilities = scaled / scaled.sum()
-        draws = self._next_pass().choice(len(self.weights), self.num_samples, self.replacement, probabilities)
-        yield from draws.tolist()
+        generator = self._next_pass()
+        positive = np.count_nonzero(scaled)
+        count = self.num_samples if self.replacement else min(self.num_samples, positive)
+        yield from generator.choice(len(scaled), count, self.replacement, probabilities).tolist()
+        if count < self.num_samples:  # without replacement, past the nonzero weights: zero-weight indices
+            yield from generator.permutation(np.flatnonzero(scaled == 0))[: self.num_samples - count].tolist()
 
     def __len__(self) -> int:
         return self.num_samples

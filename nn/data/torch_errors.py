@@ -29,6 +29,7 @@ __all__ = [
     "RaggedBatchError",
     "UnequalShapesError",
     "UnsupportedDatasetError",
+    "WeightsError",
     "torch_count",
     "torch_flag",
 ]
@@ -70,6 +71,12 @@ class NoSampleAxisError(IndexError, ValueError):
 class EmptyDrawError(RuntimeError, ValueError):
     """A sampler drawing with replacement from no samples: torch's RuntimeError, and a ValueError as the
     library's."""
+
+
+class WeightsError(RuntimeError, ValueError):
+    """WeightedRandomSampler's weights that no draw can use (a negative or non-finite weight, all zero, fewer
+    than ``num_samples`` without replacement): torch's RuntimeError (from ``torch.multinomial``, on iteration), and
+    a ValueError as the library's, raised at construction."""
 
 
 class UnequalShapesError(RuntimeError, ValueError):
