@@ -16,8 +16,9 @@ The lecture's gates, each a class with a forward and a backward::
     z = MultGate.apply(Value(3.0), Value(-4.0))
 
 ``forward`` runs without recording a graph and receives the arguments as given
-(Values, Tensors, numbers); it returns one Value/Tensor or a plain number/array, or a
-tuple of them (other objects, alone or in a tuple, such as None or a list, pass through unchanged, as torch's).
+(Values, Tensors, numbers); it returns one output (a Value/Tensor, a plain number of a Value Function, a numpy
+array or numpy scalar of a Tensor Function) or a tuple of them (other objects, alone or in a tuple, such as None, a
+list or a Tensor Function's Python numbers, pass through unchanged, with None as their gradient, as torch's).
 ``backward`` receives one gradient per output of ``forward`` as a constant
 Value/Tensor (zeros for an output the loss does not use) and returns one gradient per
 argument of ``forward`` (None where there is none). Written with the library's
@@ -581,12 +582,14 @@ def _changed_in_place(
 def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any:
     """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for an object that is not an
     output (None, a list, a dict, a string...), alone or in a tuple: it passes through ``apply`` unchanged, as
-    torch's (a list of Tensors is not one output: torch returns it as it is, recording nothing). So does a Python int
-    or bool of a Tensor Function (``return x * scale, scale``): it can carry no gradient, and ``backward`` gets None
-    for it, as torch's (a Value Function's numbers are its outputs)."""
+    torch's (a list of Tensors is not one output: torch returns it as it is, recording nothing). So does a Python
+    number (int, bool or float) of a Tensor Function (``return x * 2, 0.5``): it comes back as it is and
+    ``backward`` gets None for it, as torch's. A numpy array or numpy scalar stays a Tensor Function's output (a
+    Tensor of it), the library's way of writing forward in numpy (torch passes them through); a Value Function's
+    numbers are its outputs, the lecture's gates computing on ``x.data``."""
     if not isinstance(result, (Node, np.ndarray, np.generic, int, float)):
         return None
-    if kind is Tensor and isinstance(result, int):  # (bool is an int)
+    if kind is Tensor and isinstance(result, (int, float)) and not isinstance(result, np.generic):  # (bool is an int)
         return None
     data = result._data if isinstance(result, Node) else result
     if kind is Value:

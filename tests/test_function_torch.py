@@ -975,3 +975,30 @@ def test_a_backward_returning_a_string_is_an_instance_of_torchs_runtime_error():
     with pytest.raises(RuntimeError, match="Wordy.backward returned a str") as caught:
         ours_fn.apply(Tensor(np.ones(2), requires_grad=True)).sum().backward()
     assert isinstance(caught.value, TypeError)  # the library's earlier class
+
+
+@pytest.mark.parametrize("extra", [0.5, 3, True], ids=["float", "int", "bool"])
+def test_a_python_number_from_forward_passes_through_with_none_for_its_gradient_as_torch(extra):
+    received = []
+
+    def body(base, once):
+        class WithNumber(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2.0, extra
+
+            @staticmethod
+            def backward(ctx, grad_out, grad_extra):
+                received.append(grad_extra)
+                return grad_out * 2.0
+
+        return WithNumber
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([-1.0, 2.0]))
+    (ours, ours_extra), (theirs, theirs_extra) = ours_fn.apply(x), theirs_fn.apply(torch_x)
+    assert ours_extra is extra and theirs_extra is extra
+    ours.sum().backward()
+    theirs.sum().backward()
+    assert received == [None, None]
+    np.testing.assert_array_equal(x.grad.data, torch_x.grad.numpy())
