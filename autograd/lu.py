@@ -229,7 +229,8 @@ def lu_solve(
     ``left=False``: X A = B, or X A^T = B). B is (..., n, k) (k x n without ``left``); the batch axes of LU and B
     broadcast, pivots' are LU's. X = U^-1 L^-1 P^T B, two triangular solves reading LU's triangles: d/dB = A^-T g
     (lu_solve with the other ``adjoint``), and LU gets L's gradient on its strict lower triangle and U's on its
-    upper one, as torch's rule (a zero pivot makes the triangular solve raise, where torch returns inf or nan)."""
+    upper one, as torch's rule. A zero pivot gives torch's IEEE infinities and nans (substitution, rows moved, not
+    multiplied, by P)."""
     _check_flag("lu_solve", "left", left)
     _check_flag("lu_solve", "adjoint", adjoint)
     factor = checked_matrices(LU, "lu_solve")
@@ -257,7 +258,18 @@ def _lu_solve_left(factor: Tensor, permutation: np.ndarray, rhs: Tensor, adjoint
     if adjoint:
         y = rhs.triangular_solve(factor, upper=True, transpose=True).solution  # U^-T B
         y = y.triangular_solve(factor, upper=False, transpose=True, unitriangular=True).solution  # L^-T U^-T B
-        return Tensor(permutation) @ y
-    y = Tensor(permutation.swapaxes(-1, -2)) @ rhs  # P^T B
+        return _rows_permuted(permutation, y)
+    y = _rows_permuted(permutation.swapaxes(-1, -2), rhs)  # P^T B
     y = y.triangular_solve(factor, upper=False, unitriangular=True).solution  # L^-1 P^T B
     return y.triangular_solve(factor, upper=True).solution
+
+
+def _rows_permuted(permutation: np.ndarray, x: Tensor) -> Tensor:
+    """The product ``permutation @ x`` (batch axes broadcast) taken as a reordering of x's rows, as LAPACK's row
+    swaps do it: a product would make 0 * inf a nan in every row where x holds an infinity (a zero pivot's)."""
+    if permutation.shape[-1] == 0:  # no rows to move
+        return x.broadcast_to(np.broadcast_shapes(permutation.shape[:-2], x.shape[:-2]) + x.shape[-2:]) * 1
+    rows = np.argmax(permutation, axis=-1)[..., None]  # row i of the product is row rows[i] of x
+    batch = np.broadcast_shapes(rows.shape[:-2], x.shape[:-2])
+    index = np.broadcast_to(rows, batch + (x.shape[-2], x.shape[-1]))
+    return x.broadcast_to(batch + x.shape[-2:]).take_along_dim(Tensor(index.astype(np.int64)), dim=-2)

@@ -185,10 +185,13 @@ class TorchLinalgNames:
         triangle = triangle.mT if transpose else triangle
         triangle = triangle.broadcast_to(batch + triangle.shape[-2:])
         rhs = rhs.broadcast_to(batch + rhs.shape[-2:])
+        lower = upper == transpose
+        if not np.isfinite(rhs._data).all():  # a general solve's row swaps would spread an inf as nan everywhere
+            return SolutionAndCoefficient(_substituted(triangle, rhs, lower), coefficient.clone())
         try:
             solution = np.linalg.solve(triangle, rhs)
         except np.linalg.LinAlgError:  # a zero on the diagonal: substitution's IEEE infinities and nans, as torch's
-            solution = _substituted(triangle, rhs, lower=upper == transpose)
+            solution = _substituted(triangle, rhs, lower)
         return SolutionAndCoefficient(solution, coefficient.clone())
 
     def svd(self: Self, some: bool = True, compute_uv: bool = True) -> SVD:

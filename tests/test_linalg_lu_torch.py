@@ -332,3 +332,51 @@ def test_lu_factor_of_rank_deficient_integer_matrices_pivots_as_torch():
         same = np.array_equal(ours.pivots.numpy(), theirs.pivots.numpy())
         agree += same and bool(_within_one_ulp(ours.LU.numpy(), theirs.LU.numpy()))
     assert agree >= 48
+
+
+def _same_ieee(ours, theirs):
+    np.testing.assert_array_equal(ours, theirs)  # equal, with nan where torch's is nan
+
+
+@pytest.mark.parametrize("adjoint", [False, True])
+@pytest.mark.parametrize("left", [True, False])
+def test_lu_solve_with_a_zero_pivot_gives_torchs_infinities_and_nans(adjoint, left):
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], dtype=np.float32)  # U[2, 2] exactly 0
+    ours, theirs = la.lu_factor_ex(a), torch.linalg.lu_factor_ex(torch.from_numpy(a))
+    assert int(ours.info.item()) == int(theirs.info) == 3
+    b = np.eye(3, dtype=np.float32)
+    solved = la.lu_solve(ours.LU, ours.pivots, b, left=left, adjoint=adjoint)
+    expected = torch.linalg.lu_solve(theirs.LU, theirs.pivots, torch.from_numpy(b), left=left, adjoint=adjoint)
+    _same_ieee(solved.numpy(), expected.numpy())
+
+
+def test_lu_solve_moves_an_infinite_right_hand_side_row_without_spreading_nan_as_torch():
+    a = RNG.normal(size=(4, 4))
+    b = RNG.normal(size=(4, 2))
+    b[1, 0] = np.inf
+    ours, theirs = la.lu_factor(a), torch.linalg.lu_factor(torch.from_numpy(a))
+    for adjoint in (False, True):
+        solved = la.lu_solve(ours.LU, ours.pivots, b, adjoint=adjoint).numpy()
+        expected = torch.linalg.lu_solve(theirs.LU, theirs.pivots, torch.from_numpy(b), adjoint=adjoint).numpy()
+        np.testing.assert_array_equal(np.isnan(solved), np.isnan(expected))
+        np.testing.assert_array_equal(np.isinf(solved), np.isinf(expected))
+        np.testing.assert_allclose(solved[:, 1], expected[:, 1], rtol=1e-10)
+
+
+def test_triangular_solve_of_an_infinite_right_hand_side_has_torchs_infinities_and_nans():
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        triangle = np.triu(rng.normal(size=(4, 4))) + 0.1 * np.eye(4)
+        b = rng.normal(size=(4, 2))
+        b[rng.integers(0, 4), rng.integers(0, 2)] = np.inf
+        upper, transpose = bool(rng.integers(0, 2)), bool(rng.integers(0, 2))
+        a = triangle if upper else triangle.T
+        ours = Tensor(b).triangular_solve(Tensor(a), upper=upper, transpose=transpose).solution.numpy()
+        theirs = torch.linalg.solve_triangular(
+            torch.from_numpy(a).mT if transpose else torch.from_numpy(a), torch.from_numpy(b), upper=upper != transpose
+        ).numpy()
+        np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+        np.testing.assert_array_equal(np.isinf(ours), np.isinf(theirs))
+        np.testing.assert_array_equal(ours[np.isinf(theirs)], theirs[np.isinf(theirs)])
+        finite = np.isfinite(theirs)
+        np.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-8)
