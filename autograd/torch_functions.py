@@ -37,7 +37,7 @@ TORCH_METHOD_FUNCTIONS = (
     "arctan2", "arctanh", "argwhere", "as_strided", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bernoulli", "bincount",
     "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm",
     "broadcast_to", "ceil", "cholesky", "cholesky_inverse", "cholesky_solve", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "conj",
-    "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "deg2rad", "det", "detach", "diag_embed",
+    "conj_physical", "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "deg2rad", "det", "detach", "diag_embed",
     "diagflat", "diagonal_scatter", "digamma", "dist", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp",
     "exp2", "expm1", "fix", "flatten", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "frexp",
     "gcd", "ge", "ger", "get_device", "greater", "greater_equal", "gt", "hardshrink", "heaviside", "histc", "histogram",
@@ -45,7 +45,7 @@ TORCH_METHOD_FUNCTIONS = (
     "is_complex", "is_conj", "is_floating_point", "is_inference", "is_neg", "is_nonzero", "is_same_size", "is_signed",
     "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kthvalue", "lcm", "ldexp", "le", "lerp",
     "less", "less_equal", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logdet",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "masked_scatter",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "lu_solve", "masked_scatter",
     "masked_select", "matrix_exp", "matrix_power", "mean", "median", "mm", "mode", "movedim", "msort", "mul",
     "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum",
     "narrow", "narrow_copy", "ne", "neg", "negative", "nextafter", "nonzero", "nonzero_static", "norm", "not_equal", "numel", "permute",
@@ -62,8 +62,8 @@ TORCH_METHOD_FUNCTIONS = (
 # fmt: off
 #: The in-place Tensor methods that torch also spells as functions of the module (``torch.relu_(x)``).
 TORCH_IN_PLACE_FUNCTIONS = (
-    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
-    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_",
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "as_strided_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "conj_physical_", "cos_", "cosh_", "deg2rad_",
     "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_",
     "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
     "rad2deg_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",

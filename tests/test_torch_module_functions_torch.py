@@ -232,9 +232,9 @@ def test_in_place_forwards_give_torchs_values(name, args):
 
 
 #: torch module attributes our Tensor has as methods but that are no functions in torch (dtypes, modules,
-#: classes), and so have no forward; and ``fill``, numpy's in-place ndarray method here (torch.fill makes a new
+#: classes, torch.layout), and so have no forward; and ``fill``, numpy's in-place ndarray method here (torch.fill makes a new
 #: tensor: the function's meaning and the method's differ, so the name is not forwarded).
-NOT_FORWARDED = {"bfloat16", "cdouble", "cfloat", "chalf", "cpu", "device", "dtype", "fill", "version"}
+NOT_FORWARDED = {"bfloat16", "cdouble", "cfloat", "chalf", "cpu", "device", "dtype", "fill", "layout", "version"}
 
 
 def test_every_tensor_method_torch_spells_as_a_function_is_a_module_function():
