@@ -80,8 +80,14 @@ def _i1e_rule(g: Any, out: Any, x: Any) -> Any:
     small = np.abs(data) < 1e-5
     safe = shared_math.where(small, 1.0, x)
     over_x = shared_math.where(small, 0.5 - abs(x) / 2 + 5 * x * x / 16, i1e(safe) / safe)
-    slope = i0e(x) - shared_math.sign(x) * i1e(x) - over_x
-    return g * (shared_math.where(np.isnan(data), 0.5, slope) if np.isnan(data).any() else slope)
+    return g * half_at_nan(i0e(x) - shared_math.sign(x) * i1e(x) - over_x, data)
+
+
+def half_at_nan(slope: Any, data: np.ndarray) -> Any:
+    """``slope`` (an array or a node) with 1/2 where ``data`` is nan: torch's I1 and i1e derivatives take every x
+    not above their tiny bound, nan included, as 0, where the slope is 1/2."""
+    nan = np.isnan(data)
+    return shared_math.where(nan, 0.5, slope) if nan.any() else slope
 
 
 _I0E = Op("i0e", _i0e_rule)

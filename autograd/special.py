@@ -33,7 +33,7 @@ import numpy as np
 from . import shared_math
 from .core import Node
 from .op import Op
-from .scaled_bessel import i0e, i1e
+from .scaled_bessel import half_at_nan, i0e, i1e
 from .shape_errors import ArgumentRangeError
 from .shared_math import exp, sigmoid
 from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
@@ -542,8 +542,7 @@ def _i1_rule(g: Any, out: Any, x: Any) -> Any:
     data = shared_math.data_of(x)
     small = np.abs(data) < 1e-5
     safe = shared_math.where(small, 1.0, x)
-    slope = i0(x) - shared_math.where(small, 0.5 + x * x / 16, i1(safe) / safe)
-    return g * (shared_math.where(np.isnan(data), 0.5, slope) if np.isnan(data).any() else slope)
+    return g * half_at_nan(i0(x) - shared_math.where(small, 0.5 + x * x / 16, i1(safe) / safe), data)
 
 
 _I1 = Op("i1", _i1_rule)
