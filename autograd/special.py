@@ -619,6 +619,14 @@ def _upper_normal_tail(x: np.ndarray) -> np.ndarray:
     return _scaled_complement(x * _ROOT_HALF) * gaussian / 2
 
 
+def _lower_tail_denominator(x: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(far, D(-far / sqrt 2)): ``x`` where ``tail`` holds (x below -2 sqrt 2; elsewhere -4 sqrt 2, a point of the
+    tail, so the fraction stays short and finite) and Laplace's continued fraction there, Phi(far) = e^(-far^2 / 2) / (2 D); -inf
+    is taken as -1e300 sqrt 2 inside D (its caller gives -inf's own value)."""
+    far = np.where(tail, x, 2 * _LOG_NDTR_TAIL)
+    return far, _laplace_denominator(np.where(np.isinf(far), 1e300, -far * _ROOT_HALF))
+
+
 @_in_float64
 def _log_ndtr(x: np.ndarray) -> np.ndarray:
     """log Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2, to float64 precision: log1p(-(1 - Phi(x))) for x > 0 (Phi near 1;
@@ -635,8 +643,7 @@ def _log_ndtr(x: np.ndarray) -> np.ndarray:
             beyond, _upper_normal_tail(np.where(beyond, positive, 2.0)), _erfc(positive * _ROOT_HALF) / 2
         )
         result = np.where(upper, np.log1p(-complement), result)
-        far = np.where(tail, x, 2 * _LOG_NDTR_TAIL)
-        denominator = _laplace_denominator(np.where(np.isinf(far), 1e300, -far * _ROOT_HALF))
+        far, denominator = _lower_tail_denominator(x, tail)
         value = -far * far / 2 - np.log(2 * denominator)
         return np.where(tail, np.where(np.isneginf(x), -np.inf, value), result)
 
@@ -651,8 +658,7 @@ def _log_ndtr_slope(x: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         near = np.where(tail, 0.0, x)
         slope = np.exp(-(near * near / 2 + _log_ndtr(near))) / math.sqrt(2 * math.pi)
-        far = np.where(tail, x, 2 * _LOG_NDTR_TAIL)
-        denominator = _laplace_denominator(np.where(np.isinf(far), 1e300, -far * _ROOT_HALF))
+        far, denominator = _lower_tail_denominator(x, tail)
         far_slope = np.where(np.isneginf(far), np.inf, 2 * denominator / math.sqrt(2 * math.pi))
         return np.where(tail, far_slope, slope)
 
