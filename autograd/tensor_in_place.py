@@ -199,6 +199,10 @@ def refuse_bool_subtraction(op: str, tensor: Tensor, other: Any, arrays: bool = 
     ``arrays`` a boolean ndarray or list ``other`` beside a tensor that is not boolean passes (the ``-`` operator,
     where torch leaves an ndarray operand to numpy)."""
     operand = other._data if isinstance(other, Node) else other
+    if tensor._data.dtype.kind != "b" and (
+        type(operand) is float or type(operand) is int or (type(operand) is np.ndarray and operand.dtype.kind != "b")
+    ):
+        return  # the usual subtraction, no boolean on either side: nothing to look into
     if isinstance(operand, (bool, np.bool_)) or isinstance(other, Node) or arrays:
         other_is_bool = isinstance(operand, (bool, np.bool_)) or np.asarray(operand).dtype == np.bool_
     else:
