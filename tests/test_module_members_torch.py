@@ -12,6 +12,9 @@ import nn
 from autograd import Tensor
 
 torch = pytest.importorskip("torch")
+
+from torch_oracle import raised_type  # noqa: E402  (after the skip: it imports torch)
+
 tnn = torch.nn
 
 
@@ -21,14 +24,6 @@ def _named_sequentials():
 
 def _state_and_parameter_count(module):
     return sorted(module.state_dict()), len(list(module.parameters()))
-
-
-def _error_type(action):
-    try:
-        action()
-    except Exception as error:  # noqa: BLE001 -- the type is what is compared
-        return type(error)
-    return None
 
 
 # -- F1: None (or a non-Module) over a sub-module ------------------------------------------------------------
@@ -123,7 +118,7 @@ def _sub_module_slots(lib):
 def test_a_non_module_over_a_sub_module_is_a_type_error_as_torchs(slot, value):
     ours, name = _sub_module_slots(nn)[slot]()
     theirs, _ = _sub_module_slots(tnn)[slot]()
-    assert _error_type(lambda: setattr(theirs, name, value)) is TypeError
+    assert raised_type(lambda: setattr(theirs, name, value)) is TypeError
     with pytest.raises(TypeError, match="child module"):
         setattr(ours, name, value)
     assert isinstance(getattr(ours, name), nn.Linear)
@@ -135,7 +130,7 @@ def test_a_sub_module_set_to_none_still_takes_only_a_module_or_none_as_torchs(sl
     theirs, _ = _sub_module_slots(tnn)[slot]()
     setattr(ours, name, None)
     setattr(theirs, name, None)
-    assert _error_type(lambda: setattr(theirs, name, 5)) is TypeError
+    assert raised_type(lambda: setattr(theirs, name, 5)) is TypeError
     with pytest.raises(TypeError, match="child module"):
         setattr(ours, name, 5)
     setattr(ours, name, nn.Tanh())
@@ -178,7 +173,7 @@ def test_deleting_a_numbered_sequential_entry_keeps_the_other_names_as_torchs():
 
 def test_deleting_a_missing_sequential_name_is_an_attribute_error_as_torchs():
     ours, theirs = _named_sequentials()
-    assert _error_type(lambda: delattr(theirs, "zz")) is AttributeError
+    assert raised_type(lambda: delattr(theirs, "zz")) is AttributeError
     with pytest.raises(AttributeError):
         delattr(ours, "zz")
     assert len(ours) == 2

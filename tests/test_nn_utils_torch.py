@@ -10,15 +10,10 @@ import nn
 from autograd import Tensor
 
 torch = pytest.importorskip("torch")
+
+from torch_oracle import raised_type  # noqa: E402  (after the skip: it imports torch)
+
 tnn = torch.nn
-
-
-def _error_type(action):
-    try:
-        action()
-    except Exception as error:  # noqa: BLE001 -- the type is what is compared
-        return type(error)
-    return None
 
 
 # -- F6: vector_to_parameters --------------------------------------------------------------------------------
@@ -71,7 +66,7 @@ def test_vector_to_parameters_takes_the_vectors_torch_takes(vector, shapes):
 )
 def test_vector_to_parameters_refuses_what_torch_refuses_and_changes_nothing(vector, shapes):
     theirs = [tnn.Parameter(torch.zeros(shape, dtype=torch.float64)) for shape in shapes]
-    torch_error = _error_type(lambda: tnn.utils.vector_to_parameters(torch.from_numpy(vector.copy()), theirs))
+    torch_error = raised_type(lambda: tnn.utils.vector_to_parameters(torch.from_numpy(vector.copy()), theirs))
     assert torch_error is not None
     ours = [nn.Parameter(np.full(shape, 7.0)) for shape in shapes]
     with pytest.raises(torch_error):

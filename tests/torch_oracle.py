@@ -20,6 +20,15 @@ from autograd import Tensor
 torch = pytest.importorskip("torch")
 
 
+def raised_type(action: Callable[[], Any]) -> type[BaseException] | None:
+    """The class of the exception ``action()`` raises, or None: what torch-parity tests compare on each side."""
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 -- the type is what is compared
+        return type(error)
+    return None
+
+
 def is_torch(x: Any) -> bool:
     """Whether ``x`` is a torch tensor (the torch side of a case) rather than one of ours."""
     return isinstance(x, torch.Tensor)
