@@ -136,8 +136,9 @@ class Op:
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
         self.one_rule = len(rules) == 1 and not variadic and not joint
-        #: One rule, and nothing to release (which backward's general loop does): a one-parent line carries it.
-        self.line_rule = self.one_rule and not releases
+        #: That one rule, when there is nothing to release (which backward's general loop does): a one-parent line
+        #: carries it (None otherwise).
+        self.line_rule = rules[0] if self.one_rule and not releases else None
         #: Several inputs, one rule each (binary arithmetic, matmul, linear): backward's second shortest path.
         self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
@@ -195,6 +196,7 @@ class Op:
             for slot in Op.__slots__:
                 setattr(twin, slot, getattr(self, slot))
             twin.rules = tuple(_backward_after_free for _ in self.rules)
+            twin.line_rule = None if self.line_rule is None else _backward_after_free
             twin.accumulate = None if self.accumulate is None else _backward_after_free
             twin.reads_values = twin.reads_output = False
             twin.saved = None

@@ -255,3 +255,18 @@ def test_grad_with_respect_to_an_intermediate_frees_nothing_behind_it():
         autograd.grad(z, x)
     (again,) = autograd.grad((y * 3.0).sum(), x)
     np.testing.assert_allclose(again, 3 * np.exp([0.5, 1.0]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("kind", ["value", "0-d tensor", "1-d tensor"])
+def test_a_second_pass_along_a_line_of_one_parent_nodes_raises(kind):
+    # backward carries a lone root's gradient down its line of one-parent nodes without the general loop: the
+    # freed nodes there must refuse a second pass as the general loop's do
+    x = Value(0.5) if kind == "value" else Tensor(0.5 if kind == "0-d tensor" else [0.5, 2.0], requires_grad=True)
+    y = (x.exp().tanh() * 2.0 + 1.0).exp()
+    if kind == "1-d tensor":
+        y = y.sum()
+    y.backward()
+    first = float(x.grad) if kind == "value" else x.grad.copy()
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        y.backward()
+    np.testing.assert_array_equal(x.grad, first)
