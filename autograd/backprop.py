@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .collector import collector_paused
-from .grad_mode import _anomaly_blocks, _mode
+from .grad_mode import _anomaly_blocks, _mode, set_recording
 from .graph_tasks import GraphTasks, begin_task, end_task
 from .op import Op, OutputGradients
 from .quiet import quiet
@@ -559,7 +559,8 @@ def _pass(
     )
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_pass = _mode.enabled, _mode.backward_pass
-    _mode.enabled, _mode.backward_pass = create_graph, (store, next(_ticks))
+    set_recording(create_graph)
+    _mode.backward_pass = (store, next(_ticks))
     # published for the hooks that must know which nodes the pass reaches (multi-grad hooks), only while one exists
     task = begin_task(passed, relevant) if GraphTasks.watched else None
     try:
@@ -745,14 +746,15 @@ def _pass(
     except BaseException:
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
+        set_recording(previous_mode)
         raise
     finally:
-        _mode.enabled, _mode.backward_pass = previous_mode, previous_pass
+        _mode.backward_pass = previous_pass
         if task is not None:
             end_task(task)
     # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
-    # backward was called inside no_grad()
-    _mode.enabled = create_graph
+    # backward was called inside no_grad() (a hook of the pass may have switched the mode: switched back)
+    set_recording(create_graph)
     try:
         _store_leaf_gradients(finished_nodes, finished_grads, handed_out, create_graph)
     except BaseException:  # a post-accumulate-grad hook raised: the retained intermediates get theirs back too
@@ -760,7 +762,7 @@ def _pass(
             node._grad = grad
         raise
     finally:
-        _mode.enabled = previous_mode
+        set_recording(previous_mode)
     if free:
         if relevant is None:
             _free_saved(passed)

@@ -57,7 +57,7 @@ from .backprop import (
     grads_restored_on_error,
     leaf_accumulation,
 )
-from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import _anomaly_blocks, _mode, _not_recording, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
 from .versions import (
@@ -269,7 +269,7 @@ class Node(NodeCopying):
         node = _new_object(cls)
         node._data = data
         node._grad = cls._zero_grad_value
-        if _mode.enabled:
+        if not _not_recording or _mode.enabled:
             for parent in parents:
                 if parent._requires_grad:
                     node._requires_grad = True
@@ -305,7 +305,7 @@ class Node(NodeCopying):
         node._data = data
         node._grad = cls._zero_grad_value
         node._second = None
-        if _mode.enabled and parent._requires_grad:
+        if (not _not_recording or _mode.enabled) and parent._requires_grad:
             node._requires_grad = True
             node._inputs = parent
             node.op = op
@@ -330,7 +330,7 @@ class Node(NodeCopying):
         node = _new_object(cls)
         node._data = data
         node._grad = cls._zero_grad_value
-        if _mode.enabled and (first._requires_grad or second._requires_grad):
+        if (not _not_recording or _mode.enabled) and (first._requires_grad or second._requires_grad):
             node._requires_grad = True
             node._inputs = first
             node._second = second

@@ -36,9 +36,44 @@ class _GradMode(threading.local):
     #: Whether the innermost ``inference_mode`` block of this thread is on: ``enable_grad`` and
     #: ``set_grad_enabled(True)`` inside it record nothing, as torch's (only ``inference_mode(False)`` does).
     inference: bool = False
+    #: This thread's :class:`_ThreadSwitches`, once it has turned its mode off.
+    switches: Any = None
 
 
 _mode = _GradMode()
+
+#: One entry (None) per thread whose grad mode is off: empty while every thread records, the usual case, when the
+#: graph core's test of whether to record an op reads this plain list instead of the thread-local flag, which costs
+#: several times as much. :func:`set_recording` keeps it: a thread adds an entry as it turns its mode off and takes
+#: one as it turns it on (appends and pops are atomic); a thread that ends with its mode off takes its entry with it.
+_not_recording: list[None] = []
+
+
+class _ThreadSwitches:
+    """Held by the ``_mode`` of a thread that has turned its grad mode off once: whether it is off now, so the
+    thread's entry in ``_not_recording`` goes when the thread ends (its thread-local values go then)."""
+
+    __slots__ = ("off",)
+
+    def __del__(self) -> None:
+        if self.off and _not_recording:  # (at interpreter exit the module's globals may be gone already)
+            _not_recording.pop()
+
+
+def set_recording(enabled: bool) -> None:
+    """Turn this thread's grad mode on or off (``_mode.enabled``), keeping ``_not_recording`` in step."""
+    if enabled:
+        if not _mode.enabled:
+            _mode.enabled = True
+            _mode.switches.off = False
+            _not_recording.pop()
+    elif _mode.enabled:
+        _not_recording.append(None)
+        switches = _mode.switches
+        if switches is None:
+            switches = _mode.switches = _ThreadSwitches()
+        switches.off = True
+        _mode.enabled = False
 
 
 class _AnomalyBlocks:
@@ -78,7 +113,7 @@ def is_storing_gradients() -> bool:
 
 def is_grad_enabled() -> bool:
     """Return True when operations currently record a graph."""
-    return _mode.enabled
+    return not _not_recording or _mode.enabled
 
 
 class _GradModeDecorator:
@@ -148,19 +183,19 @@ class set_grad_enabled(_GradModeDecorator):
     def __init__(self, mode: bool) -> None:  # (torch's parameter name)
         self._enabled = checked_mode(mode, "set_grad_enabled", "mode")
         self._previous = _mode.enabled
-        _mode.enabled = self._enabled and not _mode.inference
+        set_recording(self._enabled and not _mode.inference)
 
     def __enter__(self) -> None:
-        _mode.enabled = self._enabled and not _mode.inference
+        set_recording(self._enabled and not _mode.inference)
 
     def __exit__(self, *exc_info: object) -> None:
-        _mode.enabled = self._previous
+        set_recording(self._previous)
 
     def _fresh(self) -> set_grad_enabled:
         return set_grad_enabled(self._enabled)
 
     def __call__(self, function: Callable) -> Callable:
-        _mode.enabled = self._previous  # decorating must not change the mode (the constructor did)
+        set_recording(self._previous)  # decorating must not change the mode (the constructor did)
         return super().__call__(function)
 
 
@@ -180,10 +215,10 @@ class no_grad(_GradModeDecorator):
 
     def __enter__(self) -> None:
         self._previous = _mode.enabled
-        _mode.enabled = False
+        set_recording(False)
 
     def __exit__(self, *exc_info: object) -> None:
-        _mode.enabled = self._previous
+        set_recording(self._previous)
 
 
 class enable_grad(no_grad):
@@ -192,4 +227,4 @@ class enable_grad(no_grad):
 
     def __enter__(self) -> None:
         self._previous = _mode.enabled
-        _mode.enabled = not _mode.inference
+        set_recording(not _mode.inference)

@@ -27,7 +27,7 @@ from .backprop import local_gradients
 from .core import Node, _new_object, _unrecorded, checked_requires_grad, mixed_kinds_error
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
-from .grad_mode import _anomaly_blocks, _mode, is_grad_enabled
+from .grad_mode import _anomaly_blocks, _mode, _not_recording, is_grad_enabled
 from .numpy_functions import NumpyFunctions
 from .op import Op
 from .quiet import quietly
@@ -188,7 +188,7 @@ class Value(Node, NumpyFunctions):
         node._data = data
         node._grad = 0.0
         node._second = None
-        if _mode.enabled and parent._requires_grad:
+        if (not _not_recording or _mode.enabled) and parent._requires_grad:
             node._requires_grad = True
             node._inputs = parent
             node.op = op
@@ -204,7 +204,7 @@ class Value(Node, NumpyFunctions):
         node = _new_object(cls)
         node._data = data
         node._grad = 0.0
-        if _mode.enabled and (first._requires_grad or second._requires_grad):
+        if (not _not_recording or _mode.enabled) and (first._requires_grad or second._requires_grad):
             node._requires_grad = True
             node._inputs = first
             node._second = second
@@ -687,7 +687,7 @@ def _neuron_node(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     node = _new_object(Value)
     node._data = data
     node._grad = 0.0
-    if _mode.enabled:
+    if not _not_recording or _mode.enabled:
         for parent in parents:
             if parent._requires_grad:
                 node._requires_grad = True
