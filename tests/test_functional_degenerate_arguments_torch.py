@@ -40,6 +40,20 @@ def test_softplus_with_beta_zero_is_torchs(options):
     _values_and_gradients(lambda x: nn.Softplus(**options)(x), lambda x: torch.nn.Softplus(**options)(x))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+@pytest.mark.parametrize("options", [{"beta": 0.0}, {"beta": -0.0}, {"beta": 0.0, "threshold": -1.0}])
+def test_softplus_with_beta_zero_in_single_or_half_precision_has_torchs_gradient(dtype, options):
+    """The slope is sigmoid(0) = 1/2 on the smooth piece (1 on the linear one), not nan: below float64, where 1/beta
+    overflows the dtype, the smooth piece still has its own derivative rule."""
+    array = np.array([-30.0, -1.0, 0.0, 0.5, 30.0], dtype=dtype)
+    ours_x, theirs_x = Tensor(array.copy(), requires_grad=True), torch.tensor(array, requires_grad=True)
+    got, expected = F.softplus(ours_x, **options), TF.softplus(theirs_x, **options)
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    got.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_array_equal(ours_x.grad, theirs_x.grad.numpy())
+
+
 def _one_at_a_time(function):
     """torch's ``function`` entry by entry: its scalar kernel (its vectorised one gives another gradient at a nan,
     0 where the scalar one gives 1, so which one a given entry meets depends on its position and the CPU)."""

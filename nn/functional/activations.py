@@ -258,10 +258,11 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     check_fits_dtype("softplus", "beta", beta, x.dtype)
     check_fits_dtype("softplus", "threshold", threshold, x.dtype)
     if x.dtype != np.float64 and abs(beta) < 1 / float(np.finfo(x.dtype).max):
-        # 1/beta overflows the input's dtype, and the gradient's division by beta with it: computed in float64
-        # (d/dx = sigmoid(beta x) stays finite), rounded back once
-        smooth = ((x.astype(np.float64) * beta).softplus() / beta).astype(x.dtype)
-        with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
+        # 1/beta overflows the input's dtype: computed in float64 by the one node, whose rule gives d/dx = sigmoid(beta
+        # x) (1/2 at beta = 0, where a composition's (sigmoid(0 x) 0) / 0 would be nan), rounded back once; the
+        # linear piece is chosen in the input's dtype, as torch's, where beta x may round to 0 or overflow to inf
+        smooth = softplus_node(x.astype(np.float64), beta, np.inf).astype(x.dtype)
+        with np.errstate(over="ignore"):
             linear = x._data * beta > threshold
         return where(linear, x, smooth) if linear.any() else smooth
     return softplus_node(x, beta, threshold)
