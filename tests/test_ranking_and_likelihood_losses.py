@@ -370,3 +370,17 @@ def test_cosine_embedding_loss_gives_targets_other_than_signs_a_zero_term_as_tor
     expected.backward(torch.tensor(upstream))
     for mine, reference in zip(ours, theirs):
         np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "target"), [((4, 3), (4, 1)), ((4, 3), ()), ((3,), (1,)), ((4, 3), (1, 4))], ids=str
+)
+def test_cosine_embedding_loss_target_of_the_wrong_rank_is_torchs_runtime_error(inputs, target):
+    """torch checks the target's rank against the inputs' before anything broadcasts: a RuntimeError (ours a
+    ShapeError, which is one), never a reading of (N, 1) against (N,) as a broadcast."""
+    torch = pytest.importorskip("torch")
+    x1, x2, y = np.ones(inputs), np.full(inputs, 2.0), np.ones(target)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.cosine_embedding_loss(torch.tensor(x1), torch.tensor(x2), torch.tensor(y))
+    with pytest.raises(RuntimeError, match="target must be"):
+        F.cosine_embedding_loss(x1, x2, y)

@@ -179,7 +179,8 @@ def cosine_embedding_loss(
     ``target`` is (N,) or () in {-1, +1} (any other value gives a term of 0, as torch's formula
     [y = 1] (1 - cos) + [y = -1] max(0, cos - margin) does). d/dcos = -1 (y = 1) or 1 where cos >= margin
     (y = -1). Inputs of
-    another rank are a :class:`ShapeError` (a ValueError, and the RuntimeError torch raises).
+    another rank, or a target whose rank is not theirs less one, are a :class:`ShapeError` (a ValueError, and the
+    RuntimeError torch raises).
     """
     loss = "cosine_embedding_loss"
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
@@ -188,6 +189,12 @@ def cosine_embedding_loss(
     x1, x2 = _paired(input1, input2, loss, "input1", "input2")
     if x1.ndim not in (1, 2):
         raise ShapeError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")  # torch's RuntimeError
+    target_rank = np.ndim(target._data if isinstance(target, Node) else target)
+    if target_rank != x1.ndim - 1:  # torch checks the ranks before any broadcasting: its RuntimeError
+        raise ShapeError(
+            f"{loss}: the target must be (N,) for (N, D) inputs and () for (D,) ones; got a target of "
+            f"{target_rank} axes for inputs of shape {x1.shape}"
+        )
     _, y = _paired(Tensor(np.zeros(x1.shape[:-1], x1.dtype)), target, loss, "inputs' batch")  # one per pair
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
