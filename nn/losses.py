@@ -19,7 +19,7 @@ from autograd import ArgumentRangeError, Tensor
 
 from . import functional as F
 from .checks import check_choice, check_flag, check_integer, check_real
-from .functional.deprecated_reduction import legacy_reduction
+from .functional.deprecated_reduction import legacy_reduction, renamed_reduction
 from .functional.divergence import KL_DIV_REDUCTIONS
 from .functional.losses import MAPE_EPS, REDUCTIONS, check_margin_power, check_weight_not_reduction
 from .module import Module
@@ -51,7 +51,8 @@ class _Loss(Module):
     """Base of the loss layers: stores and validates ``reduction``."""
 
     def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
+        owner = type(self).__name__
+        self.reduction = check_choice(owner, "reduction", renamed_reduction(owner, reduction), REDUCTIONS)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

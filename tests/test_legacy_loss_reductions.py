@@ -434,3 +434,51 @@ def test_weighted_huber_loss_mean_divides_by_the_count_not_the_weights():
     assert loss.item() == 1.75
     with pytest.raises(ValueError, match=r"huber_loss: weight of shape \(3,\) must have the input's shape"):
         F.huber_loss(np.zeros((2, 3)), np.zeros((2, 3)), weight=np.ones(3))
+
+
+#: The losses whose torch kernel reads reduction="elementwise_mean" as "mean" (torch's Python-written
+#: poisson_nll_loss and multilabel_soft_margin_loss refuse it; they take it here too).
+ELEMENTWISE_MEAN_CASES = [name for name in CASES if name not in ("poisson_nll_loss", "multilabel_soft_margin_loss")]
+
+
+@pytest.mark.parametrize("name", [*ELEMENTWISE_MEAN_CASES, "huber_loss"])
+def test_elementwise_mean_reduction_is_torchs_mean_with_a_warning_at_the_caller(name):
+    torch = pytest.importorskip("torch")
+    make, differentiable, options = CASES[name] if name in CASES else (lambda: (_normal(3, 4), _normal(3, 4)), 2, {})
+    arrays = make()
+    with pytest.warns(UserWarning, match="elementwise_mean") as caught:
+        ours = _value_and_gradients(
+            lambda *x: getattr(F, name)(*x, **options, reduction="elementwise_mean"), arrays, differentiable
+        )
+    assert [w.filename for w in caught] == [__file__]
+    function, their_options = getattr(torch.nn.functional, name), _torch_options(torch, options)
+    theirs = _torch_value_and_gradients(
+        lambda *x: function(*x, **their_options, reduction="elementwise_mean"),
+        _torch_inputs(torch, arrays, differentiable),
+        differentiable,
+    )
+    _assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize("name", [*MODULES, "HuberLoss"])
+def test_a_loss_layer_takes_the_elementwise_mean_reduction_as_mean(name):
+    options = CASES[MODULES[name]][2] if name in MODULES else {}
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        layer = getattr(nn, name)(**options, reduction="elementwise_mean")
+    assert layer.reduction == "mean"
+
+
+def test_ctc_loss_takes_the_elementwise_mean_reduction_as_torchs_mean():
+    torch = pytest.importorskip("torch")
+    log_probs = _log_softmax(_normal(6, 2, 4))
+    targets, input_lengths, target_lengths = np.array([[1, 2], [3, 3]]), np.array([6, 5]), np.array([2, 2])
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        ours = F.ctc_loss(log_probs, targets, input_lengths, target_lengths, reduction="elementwise_mean")
+    theirs = _quietly(
+        torch.nn.functional.ctc_loss,
+        *map(torch.tensor, (log_probs, targets, input_lengths, target_lengths)),
+        reduction="elementwise_mean",
+    )
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        assert nn.CTCLoss(reduction="elementwise_mean").reduction == "mean"

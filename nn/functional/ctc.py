@@ -25,6 +25,7 @@ from autograd.shape_errors import ArgumentRangeError, ShapeError
 
 from ..checks import check_choice, check_flag, check_integer
 from .activations import as_float_tensor
+from .deprecated_reduction import renamed_reduction
 
 __all__ = ["LOG_ZERO", "ctc_loss"]
 
@@ -140,6 +141,7 @@ def ctc_loss(
     :class:`ArgumentRangeError` here, RuntimeErrors and ValueErrors both; a label out of range or equal to
     ``blank``, which torch takes unchecked, is a plain ValueError.
     """
+    reduction = renamed_reduction("ctc_loss", reduction)
     reduction = check_choice("ctc_loss", "reduction", reduction, ("mean", "sum", "none"))
     zero_infinity = check_flag("ctc_loss", "zero_infinity", zero_infinity)
     log_probs = as_float_tensor(log_probs, "ctc_loss")

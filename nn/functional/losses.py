@@ -45,7 +45,7 @@ from autograd.tensor_functions import in_class_range, logistic_loss_terms, negat
 
 from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
-from .deprecated_reduction import legacy_reduction
+from .deprecated_reduction import legacy_reduction, renamed_reduction
 
 __all__ = [
     "REDUCTIONS",
@@ -444,7 +444,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     ``weight`` w (the prediction's shape) scales each term, as torch 2.13's; unlike its ``mse_loss``, torch's
     weighted Huber mean is the plain mean of the weighted terms, sum(w t) / n, and so is this one.
     """
-    reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
+    reduction = check_choice("huber_loss", "reduction", renamed_reduction("huber_loss", reduction), REDUCTIONS)
     delta = check_real("huber_loss", "delta", delta, 0, low_open=True, error=ArgumentRangeError)
     prediction, target = _paired(prediction, target, "huber_loss")
     difference = prediction - target
