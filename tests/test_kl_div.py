@@ -192,3 +192,41 @@ def test_negative_and_nan_targets_give_torchs_nan_terms_and_input_gradients(redu
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, equal_nan=True)
     # the target's gradient: torch's log p + 1 - x, nan where p < 0 or nan (at p = 0 the library's is 0, README)
     np.testing.assert_allclose(p.grad[:3], tp.grad.numpy()[:3], rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"reduction": "mean"},
+        {"reduction": "batchmean"},
+        {"reduction": "sum"},
+        {"reduction": "none"},
+        {"size_average": True},
+        {"reduce": True},
+        {"reduction": "elementwise_mean"},
+    ],
+    ids=str,
+)
+def test_kl_div_warns_of_the_mean_reduction_exactly_where_torch_does(options):
+    """torch's UserWarning that "mean" is not the KL divergence: for "mean" given or by default (the function and
+    the layer), at the caller; not for the other reductions, the legacy flags or the old spelling "elementwise_mean"
+    (which warn of their own deprecation instead)."""
+    torch = pytest.importorskip("torch")
+    log_probs, target = _case()
+
+    def mean_warnings(call):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        return [w.filename for w in caught if "batchmean" in str(w.message)]
+
+    theirs = mean_warnings(lambda: torch.nn.functional.kl_div(torch.tensor(log_probs), torch.tensor(target), **options))
+    ours = mean_warnings(lambda: F.kl_div(log_probs, target, **options))
+    warns = options.get("reduction", "mean") == "mean" and not {"size_average", "reduce"} & set(options)
+    assert len(ours) == len(theirs) == warns
+    assert set(ours) <= {__file__}
+    layer_options = {k: v for k, v in options.items() if k == "reduction" and v != "elementwise_mean"}
+    theirs = mean_warnings(lambda: torch.nn.KLDivLoss(**layer_options)(torch.tensor(log_probs), torch.tensor(target)))
+    ours = mean_warnings(lambda: nn.KLDivLoss(**layer_options)(log_probs, target))
+    assert len(ours) == len(theirs)

@@ -3,6 +3,7 @@ among them) and its values, without torch's nan where a target probability is 0 
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from autograd import Tensor, where
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_flag
+from ..warning_site import user_stacklevel
 from .deprecated_reduction import legacy_reduction
 from .losses import _paired, _reduce
 
@@ -41,7 +43,17 @@ def kl_div(
     gradient, even where x = -inf, instead of nan. Gradients: d/dx = -p; d/dp = log p + 1 - x
     (log_target: d/dt = e^t (t - x + 1)), 0 where p = 0. A negative or nan target is no probability: its term is
     nan (the log of a negative number), its input gradient still -p, as torch's.
+
+    ``reduction="mean"``, the default, warns as torch's does (a UserWarning at the caller) that it is not the KL
+    divergence; not when the legacy flags choose the reduction, nor for torch's old spelling "elementwise_mean".
     """
+    if isinstance(reduction, str) and reduction == "mean" and size_average is None and reduce is None:
+        warnings.warn(
+            "kl_div: reduction='mean' divides the total loss by both the batch size and the support size (as in "
+            "torch); 'batchmean' divides only by the batch size, which is the KL divergence per sample",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
     reduction = legacy_reduction("kl_div", size_average, reduce, reduction)
     reduction = check_choice("kl_div", "reduction", reduction, KL_DIV_REDUCTIONS)
     log_target = check_flag("kl_div", "log_target", log_target)
