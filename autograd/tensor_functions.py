@@ -1139,10 +1139,11 @@ def negative_log_likelihood(log_probs: Tensor, target: np.ndarray, axis: int, re
     One gather by flat offsets; d/dlog_probs = -g at the picked entries, 0 elsewhere (one scatter)."""
     index = _target_offsets(log_probs._data.shape, target, axis)
     data = np.asarray(-log_probs._data.reshape(-1)[index])  # (one unbatched sample: a 0-d array, not a scalar)
-    if reduction == "mean":
-        data = np.asarray(np.add.reduce(data, axis=None) / data.size)
-    elif reduction == "sum":
-        data = np.asarray(np.add.reduce(data, axis=None))
+    with quiet():  # terms of inf and -inf (picked log-probabilities of -inf and inf) sum to IEEE nan, as torch's
+        if reduction == "mean":
+            data = np.asarray(np.add.reduce(data, axis=None) / data.size)
+        elif reduction == "sum":
+            data = np.asarray(np.add.reduce(data, axis=None))
     return Tensor._from_op(data, ar.nll_loss, (log_probs,), {"index": index, "reduction": reduction})
 
 

@@ -5,6 +5,8 @@ through create_graph (the rule on nodes)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -78,3 +80,19 @@ def test_nll_loss_input_changed_in_place_after_the_forward_pass_keeps_its_gradie
     expected = np.zeros_like(x)
     expected[np.arange(5), target] = -1.0
     np.testing.assert_array_equal(mine.grad, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_nll_loss_of_picked_inf_and_minus_inf_is_nan_without_a_numpy_warning(dtype, reduction):
+    """Terms -inf and +inf reduce to IEEE nan, as torch's, quietly: numpy's "invalid value encountered in reduce"
+    is not the user's to see (the suite makes the library's RuntimeWarnings errors)."""
+    x, target = np.array([[np.inf, 0.0, 1.0], [-np.inf, 0.0, 1.0]], dtype), np.array([0, 0])
+    expected = torch.nn.functional.nll_loss(torch.tensor(x), torch.tensor(target), reduction=reduction)
+    ours = Tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = F.nll_loss(ours, target, reduction=reduction)
+        got.backward()
+    assert np.isnan(got.item()) and np.isnan(expected.item())
+    np.testing.assert_array_equal(ours.grad, np.array([[-1.0, 0, 0], [-1.0, 0, 0]]) / (2 if reduction == "mean" else 1))
