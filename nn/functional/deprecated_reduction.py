@@ -41,7 +41,8 @@ def renamed_reduction(owner: str, reduction: str) -> str:
     caller of the function or constructor that calls this); anything else is returned as it is, for the loss to check.
 
     torch reads it in the losses that hand the reduction to a kernel; the few written in Python there
-    (``poisson_nll_loss``, ``multilabel_soft_margin_loss``) refuse it, and take it here as the others do."""
+    (``poisson_nll_loss``, ``multilabel_soft_margin_loss``, and the layers ``GaussianNLLLoss`` and
+    ``TripletMarginWithDistanceLoss``, whose forward refuses it) take it here as the others do."""
     if isinstance(reduction, str) and reduction == ELEMENTWISE_MEAN:
         warnings.warn(
             f"{owner}: reduction='elementwise_mean' is deprecated (as in torch), use reduction='mean' instead",
