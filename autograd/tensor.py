@@ -46,6 +46,7 @@ from .core import (
     RemovableHandle,
     RequiresGradTypeError,
     checked_requires_grad,
+    increment_version,
     mixed_kinds_error,
 )
 from .default_dtype import get_default_dtype, python_float_dtype
@@ -1279,9 +1280,27 @@ class Tensor(
             and existing.flags.writeable
         ):
             np.add(existing, total, out=existing)  # in place, as torch's: a reference kept to .grad sees the sum
+        elif self._adds_into_assigned(existing, total):
+            # a constant Tensor assigned as .grad (x.grad = zeros, or a view of a flat gradient buffer) takes the sum
+            # in its own memory outside create_graph, as torch's AccumulateGrad adds in place under no-grad: the
+            # object assigned, and the buffer it views, see every later backward's gradient
+            np.add(existing._data, total, out=existing._data)
+            increment_version(existing)
         else:
             total = self._grad_plus(total)
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
+
+    @staticmethod
+    def _adds_into_assigned(existing: Any, total: Any) -> bool:
+        """Whether ``total`` (a plain gradient) may be added into ``existing``, a ``.grad`` that is a Tensor, in
+        place: one that requires no grad (a graph's ``.grad`` keeps its history: ``_grad_plus``) outside
+        create_graph, of the same shape and dtype, in writeable memory."""
+        if not isinstance(existing, Tensor) or existing._requires_grad or _mode.enabled or type(total) is not _ndarray:
+            return False
+        data = existing._data
+        return (
+            type(data) is _ndarray and data.shape == total.shape and data.dtype == total.dtype and data.flags.writeable
+        )
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` each time ``backward()`` has accumulated this leaf's ``.grad`` (torch's method of

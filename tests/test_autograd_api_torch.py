@@ -1,0 +1,58 @@
+"""Torch oracle for the torch.autograd API surface (``.grad`` accumulation, ``autograd.grad``, hooks): each scenario
+is written once against a library namespace (``autograd`` or ``torch``, spelled alike) and run in both; the values,
+the objects kept and the errors raised must be the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+
+torch = pytest.importorskip("torch")
+
+LIBS = pytest.mark.parametrize("lib", [autograd, torch], ids=["autograd", "torch"])
+
+
+def _leaf(lib, values):
+    return lib.tensor(values, dtype=lib.float64, requires_grad=True)
+
+
+def _array(x):
+    return np.array(x.detach().numpy() if hasattr(x, "detach") else x)
+
+
+# -- .grad accumulation -------------------------------------------------------------------------------------------
+
+
+@LIBS
+def test_backward_adds_into_an_assigned_grad_tensor_in_place(lib):
+    x = _leaf(lib, [1.0, 2.0])
+    assigned = lib.tensor([5.0, 5.0], dtype=lib.float64)
+    x.grad = assigned
+    (x * 2).sum().backward()
+    assert x.grad is assigned
+    np.testing.assert_array_equal(_array(assigned), [7.0, 7.0])
+
+
+@LIBS
+def test_backward_adds_into_a_grad_that_views_a_flat_buffer(lib):
+    buffer = lib.zeros(4, dtype=lib.float64)
+    x = _leaf(lib, [1.0, 2.0])
+    x.grad = buffer[:2]
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(_array(buffer), [6.0, 6.0, 0.0, 0.0])
+    np.testing.assert_array_equal(_array(x.grad), [6.0, 6.0])
+
+
+@LIBS
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+def test_create_graph_backward_leaves_an_assigned_grad_tensor_unchanged(lib):
+    x = _leaf(lib, [1.0, 2.0])
+    assigned = lib.tensor([1.0, 1.0], dtype=lib.float64)
+    x.grad = assigned
+    (x**2).sum().backward(create_graph=True)
+    assert x.grad.requires_grad
+    np.testing.assert_array_equal(_array(x.grad), [3.0, 5.0])
+    np.testing.assert_array_equal(_array(assigned), [1.0, 1.0])
