@@ -56,3 +56,40 @@ def test_create_graph_backward_leaves_an_assigned_grad_tensor_unchanged(lib):
     assert x.grad.requires_grad
     np.testing.assert_array_equal(_array(x.grad), [3.0, 5.0])
     np.testing.assert_array_equal(_array(assigned), [1.0, 1.0])
+
+
+# -- autograd.grad and the hooks of a grad_fn ------------------------------------------------------------------------
+
+
+def _hooked_product(lib):
+    """x, y = 2x with pre- and post-hooks on y's grad_fn logging their calls, and the log."""
+    x = _leaf(lib, [1.0, 2.0])
+    y = x * 2
+    fired = []
+    y.grad_fn.register_prehook(lambda grad_outputs: fired.append("pre"))
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: fired.append("post"))
+    return x, y, fired
+
+
+@LIBS
+def test_grad_runs_no_hook_of_the_grad_fn_of_an_input_that_leads_to_no_other_input(lib):
+    x, y, fired = _hooked_product(lib)
+    (gradient,) = lib.autograd.grad((y * 3).sum(), y)
+    np.testing.assert_array_equal(_array(gradient), [3.0, 3.0])
+    assert fired == []
+
+
+@LIBS
+def test_grad_runs_the_hooks_of_an_input_grad_fn_that_leads_to_another_input(lib):
+    x, y, fired = _hooked_product(lib)
+    gradients = lib.autograd.grad((y * 3).sum(), [y, x])
+    np.testing.assert_array_equal(_array(gradients[1]), [6.0, 6.0])
+    assert fired == ["pre", "post"]
+
+
+@LIBS
+def test_backward_with_inputs_runs_the_hooks_of_an_input_grad_fn(lib):
+    x, y, fired = _hooked_product(lib)
+    (y * 3).sum().backward(inputs=[y])
+    assert fired == ["pre", "post"]
+    assert x.grad is None
