@@ -59,7 +59,7 @@ from .node_sequences import refuse_nodes_in_sequence
 from .numpy_functions import NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, FloatingDtypeError, ShapeError, is_integer
 from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negation, refuse_bool_subtraction
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -1211,8 +1211,8 @@ class Tensor(
             raise RuntimeError(
                 f"assigned grad has data of a different size: shape {data.shape} for a tensor of shape {self.data.shape}"
             )
-        if data.dtype.kind != "f":
-            raise TypeError(
+        if data.dtype.kind != "f":  # a TypeError as the library's, and torch's RuntimeError
+            raise FloatingDtypeError(
                 f"assigned grad must be floating point (the tensor is {self.dtype}), got dtype {data.dtype}"
             )
         if data.dtype != self._data.dtype:

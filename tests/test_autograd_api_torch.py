@@ -47,6 +47,15 @@ def test_backward_adds_into_a_grad_that_views_a_flat_buffer(lib):
 
 
 @LIBS
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_assigning_an_integer_grad_to_a_float_tensor_raises_runtime_error(lib, dtype):
+    x = _leaf(lib, [1.0, 2.0])
+    with pytest.raises(RuntimeError):
+        x.grad = lib.zeros(2, dtype=getattr(lib, dtype))
+    assert x.grad is None
+
+
+@LIBS
 @pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
 def test_create_graph_backward_leaves_an_assigned_grad_tensor_unchanged(lib):
     x = _leaf(lib, [1.0, 2.0])
