@@ -152,6 +152,8 @@ def _batched_grad(
             f"lengths {sorted(sizes)}"
         )
     (count,) = sizes
+    if not count:  # an empty batch of seeds: an empty batch of gradients for each input (zip(*passes) has none)
+        return _empty_batch(outputs, inputs, seeds, create_graph, allow_unused, materialize_grads, free)
     passes = [
         _grad(outputs, inputs, tuple(None if seed is None else seed[i] for seed in seeds), create_graph,
               allow_unused, materialize_grads, free and i == count - 1)
@@ -166,6 +168,25 @@ def _batched_grad(
         else:
             stacked.append(np.stack([np.asarray(result) for result in per_input]).view(GradientArray))
     return tuple(stacked)
+
+
+def _empty_batch(
+    outputs: Any, inputs: Any, seeds: list[Any], create_graph: bool, allow_unused: Any, materialize: bool, free: bool
+) -> tuple[Any, ...]:
+    """``grad`` with ``is_grads_batched`` for seeds whose batch axis is empty: one pass seeded with zeros of one
+    entry's shape checks the arguments and finds the inputs used (None for the others, as any batch gives them); each
+    result is an empty batch of its gradient, (0, *input.shape)."""
+    zeros = [None if seed is None else np.zeros(np.shape(seed._data if isinstance(seed, Node) else seed)[1:])
+             for seed in seeds]  # fmt: skip
+    results = _grad(outputs, inputs, zeros, create_graph, allow_unused, materialize, free)
+    empty = []
+    for result in results:
+        data = result._data if isinstance(result, Node) else np.asarray(result) if result is not None else None
+        batch = None if data is None else np.zeros((0, *data.shape), dtype=data.dtype)
+        empty.append(
+            batch if batch is None else _wrap(batch) if isinstance(result, Node) else batch.view(GradientArray)
+        )
+    return tuple(empty)
 
 
 def _grad(

@@ -102,3 +102,22 @@ def test_backward_with_inputs_runs_the_hooks_of_an_input_grad_fn(lib):
     (y * 3).sum().backward(inputs=[y])
     assert fired == ["pre", "post"]
     assert x.grad is None
+
+
+# -- autograd.grad(is_grads_batched=True) ----------------------------------------------------------------------------
+
+
+def _batched_gradients(lib, batch):
+    """The batched gradients of y = x^3 (x of shape (2, 3)) with respect to x and an unused w, ``batch`` seeds."""
+    x = lib.ones((2, 3), dtype=lib.float64, requires_grad=True)
+    w = lib.ones(4, dtype=lib.float64, requires_grad=True)
+    seeds = lib.ones((batch, 2, 3), dtype=lib.float64)
+    return lib.autograd.grad(x**3, [x, w], grad_outputs=seeds, is_grads_batched=True, allow_unused=True)
+
+
+def test_grad_with_an_empty_batch_of_seeds_gives_an_empty_batch_for_each_input():
+    """torch's vmap fails on an empty batch (an IndexError); a batch of one shows the shapes it gives."""
+    one_x, one_w = _batched_gradients(torch, 1)
+    gradient_x, gradient_w = _batched_gradients(autograd, 0)
+    assert np.shape(gradient_x) == (0, *tuple(one_x.shape)[1:])
+    assert gradient_w is None and one_w is None
