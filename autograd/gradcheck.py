@@ -24,6 +24,7 @@ import numpy as np
 
 from .core import Node
 from .functional import grad
+from .gradcheck_undefined import check_undefined_grads
 from .tensor import Tensor
 from .value import Value
 
@@ -211,8 +212,9 @@ def _verdict(check: Callable[..., bool], *arguments: Any, **options: Any) -> boo
         return False
 
 
-#: torch's options of gradcheck and gradgradcheck that change nothing here: the full Jacobian is always compared
-#: (torch's ``fast_mode=False``), and there is no vmap.
+#: torch's options of gradcheck and gradgradcheck that are accepted: the full Jacobian is always compared (torch's
+#: ``fast_mode=False``), and there is no vmap; ``check_undefined_grad`` (default True) is gradcheck's check of a custom
+#: Function's backward given no output gradient (:mod:`autograd.gradcheck_undefined`), none of gradgradcheck's.
 _ACCEPTED_TORCH_OPTIONS = frozenset(
     {"check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad",
      "check_rev_over_rev", "fast_mode", "masked", "gen_non_contig_grad_outputs"}
@@ -257,25 +259,35 @@ def gradcheck(
     ``raise_exception=False``, as torch's, returns False instead). Outputs that do not require grad are not
     compared, as torch's. The backward passes are run twice and must agree within ``nondet_tol`` (torch's
     "Backward is not reentrant" otherwise), and zero grad_outputs must give zero gradients (torch's "backward not
-    multiplied by grad_output"). torch's other keyword options are accepted
+    multiplied by grad_output"), and a custom Function's backward must cope with output gradients that are
+    undefined (torch's ``check_undefined_grad=True``, the default). torch's other keyword options are accepted
     (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
     """
     forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
     _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options)
+    undefined = torch_options.get("check_undefined_grad", True)
     if not raise_exception:
-        return _verdict(gradcheck, f, inputs, eps, atol, rtol, nondet_tol=nondet_tol)
-    return _check(f, inputs, eps, atol, rtol, nondet_tol, every_output=False)
+        return _verdict(gradcheck, f, inputs, eps, atol, rtol, nondet_tol=nondet_tol, check_undefined_grad=undefined)
+    return _check(f, inputs, eps, atol, rtol, nondet_tol, every_output=False, undefined=bool(undefined))
 
 
 def _check(
-    f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, nondet_tol: float, every_output: bool
+    f: Callable[..., Any],
+    inputs: Any,
+    eps: float,
+    atol: float,
+    rtol: float,
+    nondet_tol: float,
+    every_output: bool,
+    undefined: bool = False,
 ) -> bool:
     """:func:`gradcheck`'s comparison. The outputs compared are, as torch's, those that require grad (the others
     have no Jacobian to check); when none does, f must be numerically constant in the inputs (torch's "Numerical
     gradient for function expected to be zero"). ``every_output`` compares every output, a constant one as a zero
     Jacobian: :func:`gradgradcheck`'s, whose gradients may have lost their graph by a bug. Once the Jacobians
     agree, the backward passes are run again and must give the same numbers within ``nondet_tol`` (torch's
-    reentrancy check, for a Function whose backward is not deterministic)."""
+    reentrancy check, for a Function whose backward is not deterministic). ``undefined`` runs torch's
+    ``check_undefined_grad`` last (:mod:`autograd.gradcheck_undefined`)."""
     arguments, positions = _arguments(inputs)
     leaves = [arguments[position] for position in positions]
     try:
@@ -309,6 +321,10 @@ def _check(
             )  # fmt: skip
     _check_reentrant(rows, _analytic_jacobian([outputs[k] for k in compared], leaves, False), leaves, nondet_tol)
     _check_multiplied_by_grad_output([outputs[k] for k in compared], leaves, positions)
+    if undefined:  # torch's check_undefined_grad: a custom Function's backward given no output gradient
+        check_undefined_grads(
+            [outputs[k] for k in compared], leaves, GradcheckError, lambda j: _describe(leaves[j], positions[j])
+        )
     return True
 
 

@@ -121,3 +121,75 @@ def test_grad_with_an_empty_batch_of_seeds_gives_an_empty_batch_for_each_input()
     gradient_x, gradient_w = _batched_gradients(autograd, 0)
     assert np.shape(gradient_x) == (0, *tuple(one_x.shape)[1:])
     assert gradient_w is None and one_w is None
+
+
+# -- gradcheck(check_undefined_grad=True) ----------------------------------------------------------------------------
+
+
+def _tripling(lib, undefined="none"):
+    """A Function 3x that gets None for an undefined output gradient (materialize_grads off); given None its backward
+    returns None ("none"), raises a RuntimeError ("raise"), returns ones ("ones") or computes None * 3 ("compute")."""
+
+    class Triple(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            if grad is not None or undefined == "compute":
+                return grad * 3
+            if undefined == "raise":
+                raise RuntimeError("no gradient")
+            return lib.ones(2, dtype=lib.float64) if undefined == "ones" else None
+
+    return Triple
+
+
+def _pair(lib):
+    """A Function of two outputs (2x, x^2) whose backward adds the gradients that are defined."""
+
+    class Pair(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            ctx.save_for_backward(x)
+            return x * 2, x * x
+
+        @staticmethod
+        def backward(ctx, doubled, squared):
+            (x,) = ctx.saved_tensors
+            total = None if doubled is None else doubled * 2
+            if squared is not None:
+                total = squared * 2 * x if total is None else total + squared * 2 * x
+            return total
+
+    return Pair
+
+
+@LIBS
+@pytest.mark.parametrize("undefined", ["raise", "ones"])
+@pytest.mark.filterwarnings("ignore:Backwards compatibility. New undefined gradient")
+def test_gradcheck_fails_a_backward_that_cannot_take_an_undefined_output_gradient(lib, undefined):
+    def f(x):
+        return _tripling(lib).apply(_tripling(lib, undefined).apply(x).sin())
+
+    x = _leaf(lib, [1.0, 2.0])
+    assert lib.autograd.gradcheck(f, (x,), raise_exception=False) is False
+    assert lib.autograd.gradcheck(f, (x,), check_undefined_grad=False) is True
+    with pytest.raises(RuntimeError, match="undefined"):
+        lib.autograd.gradcheck(f, (x,))
+
+
+@LIBS
+def test_gradcheck_lets_the_type_error_of_a_backward_given_none_through(lib):
+    with pytest.raises(TypeError):
+        lib.autograd.gradcheck(_tripling(lib, "compute").apply, (_leaf(lib, [1.0, 2.0]),), raise_exception=False)
+
+
+@LIBS
+def test_gradcheck_passes_backwards_that_handle_undefined_output_gradients(lib):
+    x = _leaf(lib, [1.0, 2.0])
+    assert lib.autograd.gradcheck(_pair(lib).apply, (x,)) is True
+    assert lib.autograd.gradcheck(lambda x: _tripling(lib).apply(x.exp()), (x,)) is True
