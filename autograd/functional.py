@@ -107,10 +107,17 @@ def grad(
     gradients for them along a new first axis (one pass per seed; torch vectorizes it).
     ``retain_graph`` (default: ``create_graph``) keeps the graph for another pass, as torch's: without it the
     nodes whose derivatives read saved values are freed (see :meth:`Node.backward`). ``only_inputs`` is accepted
-    for PyTorch compatibility (only the inputs' gradients are ever returned). A
+    for PyTorch compatibility (only the inputs' gradients are ever returned; False warns, as torch's). A
     :class:`~autograd.graph_nodes.GradientEdge` (``autograd.graph.get_gradient_edge(x)``) may stand for its node
     among ``outputs`` and ``inputs``, as in torch's.
     """
+    if not only_inputs:  # torch's deprecation: the argument is ignored, only the inputs' gradients are returned
+        warnings.warn(
+            "grad: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient "
+            "for other parts of the graph, use autograd.backward (as torch warns)",
+            FutureWarning,
+            stacklevel=2,
+        )
     free = frees_graph(retain_graph, create_graph)
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)

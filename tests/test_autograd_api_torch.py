@@ -193,3 +193,11 @@ def test_gradcheck_passes_backwards_that_handle_undefined_output_gradients(lib):
     x = _leaf(lib, [1.0, 2.0])
     assert lib.autograd.gradcheck(_pair(lib).apply, (x,)) is True
     assert lib.autograd.gradcheck(lambda x: _tripling(lib).apply(x.exp()), (x,)) is True
+
+
+@LIBS
+def test_grad_with_only_inputs_false_warns_that_it_is_ignored(lib):
+    x = _leaf(lib, [1.0, 2.0])
+    with pytest.warns(FutureWarning, match="only_inputs"):
+        (gradient,) = lib.autograd.grad((x * x).sum(), x, only_inputs=False)
+    np.testing.assert_array_equal(_array(gradient), [2.0, 4.0])
