@@ -837,17 +837,26 @@ def grads_restored_on_error(nodes: Sequence[Node]) -> Iterator[None]:
         yield
         return
     backups = [(node, node._grad) for node in nodes]
-    values = [
-        np.array(grad, copy=True) if type(grad) is _ndarray and grad.flags.writeable else None for _, grad in backups
-    ]
+    memories = [_added_into(grad) for _, grad in backups]
+    values = [None if memory is None else np.array(memory, copy=True) for memory in memories]
     try:
         yield
     except BaseException:
-        for (node, grad), saved in zip(backups, values):
+        for (node, grad), memory, saved in zip(backups, memories, values):
             if saved is not None:
-                np.copyto(grad, saved)
+                np.copyto(memory, saved)
             node._grad = grad
         raise
+
+
+def _added_into(grad: Any) -> np.ndarray | None:
+    """The array a backward pass may add a leaf's gradient into in place, ``.grad`` being ``grad``: the array itself,
+    or the data of a constant Tensor assigned as ``.grad`` (None when the sum is a new object)."""
+    if type(grad) is not _ndarray:
+        if grad is None or not hasattr(grad, "_copy_in_graph") or grad._requires_grad:
+            return None
+        grad = grad._data
+    return grad if type(grad) is _ndarray and grad.flags.writeable else None
 
 
 @contextlib.contextmanager

@@ -67,3 +67,24 @@ def test_retained_intermediate_and_leaf_do_not_share_a_gradient():
     c.retain_grad()
     (c * 2).sum().backward()
     assert not np.shares_memory(a.grad, c.grad)
+
+
+def test_a_post_accumulate_hook_that_raises_leaves_an_assigned_grad_tensor_as_it_was():
+    """A constant Tensor assigned as ``.grad`` takes later gradients in its own memory (as torch's): a pass that a
+    post-accumulate-grad hook fails puts its values back, with those of the other leaves the pass added into."""
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0], requires_grad=True)
+    assigned = Tensor([10.0, 10.0])
+    a.grad = assigned
+
+    def failing_hook(tensor):
+        raise ValueError("hook failed")
+
+    handle = b.register_post_accumulate_grad_hook(failing_hook)
+    with pytest.raises(ValueError, match="hook failed"):
+        (a * b).sum().backward()
+    assert a.grad is assigned
+    np.testing.assert_array_equal(assigned.data, [10.0, 10.0])
+    handle.remove()
+    (a * b).sum().backward()
+    np.testing.assert_array_equal(assigned.data, [13.0, 14.0])
