@@ -113,8 +113,10 @@ def _is_axis_number(axis: Any) -> bool:
 def single_axis(axis: int, ndim: int, op: str) -> int:
     """One ``axis`` of an array of ``ndim`` dimensions, made non-negative (ValueError naming ``op`` for a 0-d
     array, which has no axis to give: a :class:`NoAxisError`, torch's IndexError too; and for an axis out of
-    bounds: an AxisError, also an IndexError)."""
-    if isinstance(axis, (tuple, list)):  # several axes where one is needed: torch's TypeError
+    bounds: an AxisError, also an IndexError). None, which a reduction reads as every axis, is no axis here:
+    torch's TypeError, as for a tuple (a 1-D array would otherwise take it as its axis 0, and any other ndim fail
+    inside :func:`normalize_axes`' all-axes answer)."""
+    if axis is None or isinstance(axis, (tuple, list)):  # no axis or several, where one is needed: torch's TypeError
         raise TypeError(f"{op}: takes one axis (dim), an integer, got {axis!r}")
     if ndim == 0:
         raise NoAxisError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")

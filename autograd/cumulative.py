@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import axis_out_of_range, normalize_axes
+from .broadcasting import axis_out_of_range, normalize_axes, single_axis
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .out_argument import takes_out, written_to_out
-from .shape_errors import ArgumentRangeError, require_integer
+from .shape_errors import ArgumentRangeError, NoAxisError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -160,9 +160,9 @@ def diff(
     require_integer("diff", "order n", n)
     if n < 0:
         raise ArgumentRangeError(f"diff: order n must be a non-negative integer, got {n!r}")
-    if a.ndim == 0:
-        raise ValueError("diff: needs at least one dimension, got a 0-d array")
-    (axis,) = normalize_axes(axis, a.ndim, "diff")
+    if a.ndim == 0:  # a NoAxisError: numpy's ValueError and torch's RuntimeError
+        raise NoAxisError("diff: needs at least one dimension, got a 0-d array")
+    axis = single_axis(axis, a.ndim, "diff")
     if n == 0:  # a new tensor, as torch's (numpy's is the input itself)
         return a.clone()
     slice_shape = a.shape[:axis] + (1,) + a.shape[axis + 1 :]

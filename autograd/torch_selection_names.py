@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .array_methods import array_function
-from .broadcasting import normalize_axes, single_axis
+from .broadcasting import single_axis
 from .core import Node
 from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
@@ -56,7 +56,7 @@ class TorchSelectionNames:
         raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
         tensor = _tensor(self)
         ndim = tensor.ndim
-        normalize_axes(dim, max(ndim, 1), "index_select")  # torch's first check: the dim's range (0 or -1 when 0-d)
+        single_axis(dim, max(ndim, 1), "index_select")  # torch's first check: one dim in range (0 or -1 when 0-d)
         if isinstance(index, Node):
             refuse_index_dtype("index_select", raw.dtype)
         if raw.dtype.kind not in "iu":

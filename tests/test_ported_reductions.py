@@ -71,6 +71,40 @@ def test_single_axis_ops_refuse_a_zero_dimensional_tensor_naming_the_op(call):
         call(Tensor(2.0, requires_grad=True))
 
 
+ONE_DIM_OPS = {
+    "mode": lambda x, d: x.mode(d),
+    "kthvalue": lambda x, d: x.kthvalue(1, d),
+    "diff": lambda x, d: x.diff(dim=d),
+    "select": lambda x, d: x.select(d, 0),
+    "narrow": lambda x, d: x.narrow(d, 0, 1),
+    "unbind": lambda x, d: x.unbind(d),
+    "renorm": lambda x, d: x.renorm(2, d, 1.0),
+    "index_select": lambda x, d: x.index_select(d, type(x)([0]).long()),
+    "index_fill": lambda x, d: x.index_fill(d, type(x)([0]).long(), 1.0),
+    "index_add": lambda x, d: x.index_add(d, type(x)([0]).long(), x[:1]),
+    "scatter_reduce": lambda x, d: x.scatter_reduce(d, type(x)([0]).long().reshape((1,) * x.ndim), x, "sum"),
+}
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+@pytest.mark.parametrize("name", ONE_DIM_OPS)
+def test_ops_taking_one_dim_refuse_none_with_torchs_type_error(name, shape):
+    data = np.arange(6.0)[: int(np.prod(shape))].reshape(shape)
+    with pytest.raises(TypeError) as torch_error:
+        ONE_DIM_OPS[name](torch.tensor(data), None)
+    with pytest.raises(TypeError, match=r"takes one axis \(dim\), an integer, got None"):
+        ONE_DIM_OPS[name](Tensor(data), None)
+    assert torch_error.type is TypeError
+
+
+def test_diff_of_a_0d_tensor_is_torchs_runtime_error_and_numpys_value_error():
+    with pytest.raises(RuntimeError):
+        torch.tensor(1.0).diff()
+    for error in (RuntimeError, ValueError, IndexError):
+        with pytest.raises(error, match="diff: needs at least one dimension, got a 0-d array"):
+            Tensor(1.0).diff()
+
+
 # -- reductions: axis tuples, negative axes, keepdim, empty tensors ---------------------------------------
 def _axes_of(ndim: int) -> list[Any]:
     """None, every single axis (both signs), and the first and last together."""
