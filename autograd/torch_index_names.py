@@ -283,7 +283,8 @@ class TorchIndexNames:
         reaches keep ``self``'s). The mean of a bool tensor is a :class:`~autograd.DtypeKernelError`, as torch's.
 
         d/dself and d/dsrc as torch: sum passes g; mean g / count (integer means round down); amax/amin give g to
-        the entries equal to the result, shared evenly; prod gives g times the product of the others.
+        the entries equal to the result, shared evenly (a NaN result's to its NaN entries, as torch's ``max()``,
+        where torch's scatter_reduce gives NaN); prod gives g times the product of the others.
         """
         tensor = _tensor(self)
         op = "scatter_reduce"
@@ -339,11 +340,12 @@ class TorchIndexNames:
             return product - type(tensor)._make(offset)
         own = written & include_self  # self's entries that take part in a reduction
         reached = result.reshape(-1)[flat].reshape(values.shape)  # result[positions]
-        ties = (own & (data == result)).astype(np.int64)
-        ties += np.bincount(flat[(values == reached).reshape(-1)], minlength=ties.size).reshape(ties.shape)
+        self_hit, src_hit = own & _is_extreme(data, result), _is_extreme(values, reached)
+        ties = self_hit.astype(np.int64)
+        ties += np.bincount(flat[src_hit.reshape(-1)], minlength=ties.size).reshape(ties.shape)
         share = 1 / np.maximum(ties, 1)
-        self_slope = np.where(own & (data == result), share, 0.0)
-        src_slope = np.where(values == reached, share.reshape(-1)[flat].reshape(values.shape), 0.0)
+        self_slope = np.where(self_hit, share, 0.0)
+        src_slope = np.where(src_hit, share.reshape(-1)[flat].reshape(values.shape), 0.0)
         self_slope = np.where(written, self_slope, 1.0).astype(tensor.dtype)
         attrs = {"self_slope": self_slope, "src_slope": src_slope.astype(src.dtype), "positions": positions}
         return type(tensor)._from_op(result, ar.scatter_extreme, (tensor, src), attrs)
@@ -829,6 +831,14 @@ def _identity(ufunc: np.ufunc, dtype: np.dtype) -> Any:
     info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
     extreme = -math.inf if dtype.kind == "f" else info.min
     return extreme if ufunc is np.maximum else -extreme if dtype.kind == "f" else info.max
+
+
+def _is_extreme(entries: np.ndarray, extreme: np.ndarray) -> np.ndarray:
+    """Where ``entries`` equal the ``extreme`` they reached, a NaN extreme counting as equal to the NaN entries: the
+    entries that share an amax's or amin's gradient (a NaN result is its NaNs', as ``amax``'s and torch.max's)."""
+    if entries.dtype.kind != "f":
+        return entries == extreme
+    return (entries == extreme) | (np.isnan(entries) & np.isnan(extreme))
 
 
 def _scatter_product(tensor: Any, src: Any, flat: np.ndarray, written: np.ndarray, include_self: bool) -> Any:

@@ -670,6 +670,36 @@ def test_scatter_reduce_extremes_pass_gradients_to_infinite_entries_as_torch(red
         np.testing.assert_array_equal(ours, theirs)
 
 
+@pytest.mark.parametrize("reduce", ["amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_extreme_that_is_nan_gives_its_gradient_to_the_nan_entries_as_torchs_max(reduce, include_self):
+    # torch's scatter_reduce divides by a count of ties that skips NaNs (0 / 0: NaN everywhere in the group); its
+    # full max/min (evenly_distribute_backward) gives a NaN result's gradient to the NaN entries, shared evenly:
+    # the oracle is that reduction of each group's entries
+    self_values = np.array([1.0, np.nan, 4.0, 0.0])
+    src_values = np.array([np.nan, 2.0, np.nan, 3.0, 7.0])
+    targets = [0, 0, 0, 1, 2]
+    x, src = Tensor(self_values, requires_grad=True), Tensor(src_values, requires_grad=True)
+    weights = np.array([1.0, 2.0, 3.0, 4.0])
+    result = x.scatter_reduce(0, Tensor(np.array(targets)), src, reduce, include_self=include_self)
+    (result * Tensor(weights)).sum().backward()
+    want_x, want_src = np.where(np.isin(np.arange(4), targets), 0.0, weights), np.zeros(5)
+    for position in range(4):
+        members = [j for j, t in enumerate(targets) if t == position]
+        if not members:
+            continue
+        own = torch.tensor(self_values[position : position + 1], requires_grad=True)
+        theirs = torch.tensor(src_values[members], requires_grad=True)
+        group = torch.cat([own, theirs]) if include_self else theirs
+        extreme = group.max() if reduce == "amax" else group.min()
+        assert np.array_equal(result.numpy()[position], extreme.item(), equal_nan=True)
+        (extreme * weights[position]).backward()
+        want_x[position] = own.grad[0].item() if include_self else 0.0
+        want_src[members] = theirs.grad.numpy()
+    np.testing.assert_array_equal(x.grad, want_x)
+    np.testing.assert_array_equal(src.grad, want_src)
+
+
 def test_index_reduce_amin_passes_the_gradient_to_a_minus_infinite_entry_as_torch():
     grads = []
     for make in (Tensor, torch.tensor):
