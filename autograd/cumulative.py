@@ -107,14 +107,15 @@ def cumprod(
 def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET, out: Tensor | None = None) -> Tensor:
     """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis`` (or ``dim``), a running logaddexp, so no
     prefix overflows or underflows; d/da_k = sum_{j >= k} g_j softmax_j(a)_k, in O(n) per row (see
-    :mod:`autograd.derivatives.cumulative`). Integers are read as float64. torch's ``out=`` receives the result."""
+    :mod:`autograd.derivatives.cumulative`). Integers are read as float64. torch's ``out=``, of the result's dtype,
+    receives the result."""
     axis = _along("logcumsumexp", axis, dim, default=UNSET)
     x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)
     result = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
     result = _like_input(result, a, axis)
-    return result if out is None else written_to_out("logcumsumexp", result, out)
+    return result if out is None else written_to_out("logcumsumexp", result, out, same_dtype=True)  # (torch's: no cast)
 
 
 def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:
@@ -149,12 +150,24 @@ def cummin(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIn
 
 
 def diff(
-    a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None, *, dim: Any = UNSET
+    a: TensorLike,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Any = None,
+    append: Any = None,
+    *,
+    dim: Any = UNSET,
+    out: Tensor | None = None,
 ) -> Tensor:
     """numpy.diff: the n-th forward difference out_i = a_{i+1} - a_i (a_{i+1} xor a_i for booleans, as numpy and
     torch) along ``axis`` (torch's ``dim``), after
     joining ``prepend`` and ``append`` (numbers are broadcast to one slice); for n = 1, d/da_i = g_{i-1} - g_i
-    (g_{-1} = g_m = 0)."""
+    (g_{-1} = g_m = 0). torch's ``out=`` receives the result (:mod:`autograd.out_argument`)."""
+    result = _difference(a, n, axis, prepend, append, dim)
+    return result if out is None else written_to_out("diff", result, out)
+
+
+def _difference(a: TensorLike, n: int, axis: Any, prepend: Any, append: Any, dim: Any) -> Tensor:
     axis = _along("diff", axis, dim, default=-1)
     a = _tensor(a)
     require_integer("diff", "order n", n)

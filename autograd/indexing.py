@@ -17,6 +17,7 @@ from . import shared_math
 from .broadcasting import axis_out_of_range
 from .core import Node
 from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
+from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
@@ -357,22 +358,42 @@ def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
 
 
 def argmax(
-    a: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+    a: TensorLike,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = UNSET,
+    keepdim: Any = UNSET,
+    out: Tensor | None = None,
 ) -> Any:
     """numpy.argmax: the index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
-    int64 Tensor outside the graph for a Tensor (``Tensor.argmax``), an integer array for array input."""
+    int64 Tensor outside the graph for a Tensor (``Tensor.argmax``), an integer array for array input. torch's
+    ``out=``, an int64 Tensor as torch's, receives the index."""
     axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
-        return a.argmax(axis, keepdims)
+        result = a.argmax(axis, keepdims)
+        return result if out is None else written_to_out("argmax", result, out, same_dtype=True)
+    if out is not None:
+        raise TypeError(f"argmax(): out= takes the index of a Tensor; this input is a {type(a).__name__}")
     return np.argmax(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
 
 
 def argmin(
-    a: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+    a: TensorLike,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = UNSET,
+    keepdim: Any = UNSET,
+    out: Tensor | None = None,
 ) -> Any:
     """numpy.argmin: the index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
-    int64 Tensor outside the graph for a Tensor (``Tensor.argmin``), an integer array for array input."""
+    int64 Tensor outside the graph for a Tensor (``Tensor.argmin``), an integer array for array input. torch's
+    ``out=``, an int64 Tensor as torch's, receives the index."""
     axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
-        return a.argmin(axis, keepdims)
+        result = a.argmin(axis, keepdims)
+        return result if out is None else written_to_out("argmin", result, out, same_dtype=True)
+    if out is not None:
+        raise TypeError(f"argmin(): out= takes the index of a Tensor; this input is a {type(a).__name__}")
     return np.argmin(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)

@@ -74,10 +74,15 @@ TORCH_IN_PLACE_FUNCTIONS = (
 #: The functions whose ``out=`` torch takes only in the result's own dtype (its RuntimeError "Found dtype Half but
 #: expected Float"; signbit's "does not support non-boolean outputs"), where the others cast into ``out``.
 SAME_DTYPE_OUT = frozenset(
-    ("abs", "absolute", "aminmax", "ceil", "clamp", "clip", "fix", "floor", "frac", "gather", "index_select",
-     "kthvalue", "masked_select", "multinomial", "nan_to_num", "neg", "negative", "round", "sgn", "sign", "signbit",
-     "take", "trunc")
+    ("abs", "absolute", "amax", "amin", "aminmax", "ceil", "clamp", "clip", "fix", "floor", "frac", "gather", "histc",
+     "index_add", "index_copy", "index_select", "kthvalue", "masked_select", "median", "mode", "msort", "multinomial",
+     "nan_to_num", "nanmedian", "nanquantile", "neg", "negative", "nonzero", "norm", "quantile", "round",
+     "scatter_reduce", "sgn", "sign", "signbit", "take", "take_along_dim", "trunc")
 )  # fmt: skip
+
+#: The functions whose ``out=`` torch takes in these dtypes only, whatever the result's ("all only supports bool
+#: tensor for result"; uint8 too, the dtype all/any of a uint8 tensor give): their 0s and 1s are written in out's.
+TRUTH_OUT_DTYPES = {"all": (np.bool_, np.uint8), "any": (np.bool_, np.uint8)}
 
 #: The functions whose ``out=`` torch refuses when it shares memory with an input (even all of it).
 NO_OVERLAP_OUT = frozenset(("gather", "index_select", "kthvalue", "masked_select", "take"))
@@ -126,6 +131,10 @@ def _method_function(name: str) -> Callable[..., Any]:
         if out is None:
             return result
         inputs = (node, *args, *kwargs.values()) if name in NO_OVERLAP_OUT else ()
+        if name in TRUTH_OUT_DTYPES and isinstance(out, Tensor):
+            if out.dtype not in TRUTH_OUT_DTYPES[name]:
+                raise RuntimeError(f"{name}(): out= must be a bool or uint8 tensor, as torch's, got dtype {out.dtype}")
+            result = result.astype(out.dtype)
         return written_to_out(name, result, out, same_dtype=name in SAME_DTYPE_OUT, inputs=inputs)
 
     function.__name__ = function.__qualname__ = name
@@ -167,9 +176,14 @@ def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
         keepdims: Any = UNSET,
         out: Any = None,
     ) -> Any:
-        node = _node(input)
-        if out is not None:
-            raise TypeError(f"{name}: out= is not supported (results are new nodes)")
+        result = _extremum_of(_node(input), dim, keepdim, other, axis, keepdims)
+        if out is None:
+            return result
+        # torch's out=: the (values, indices) pair takes no cast (values of the input's dtype, int64 indices); the
+        # extreme of every entry and the elementwise one are cast into out's dtype, as other ops' results are
+        return written_to_out(name, result, out, same_dtype=isinstance(result, tuple))
+
+    def _extremum_of(node: Node, dim: Any, keepdim: bool, other: Any, axis: Any, keepdims: Any) -> Any:
         if axis is not UNSET or keepdims is not UNSET:  # numpy's np.max(a, axis=, keepdims=): the values alone
             if dim is not None or keepdim or other is not None:
                 raise TypeError(f"{name}: got numpy's axis=/keepdims= with torch's dim/keepdim/other; pass one kind")
@@ -194,7 +208,8 @@ def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
     function.__doc__ = (
         f"torch.{name}: ``{name}(x)`` the {name}imum of every entry, ``{name}(x, dim, keepdim=False)`` the "
         f"``(values, indices)`` pair along ``dim``, ``{name}(x, other)`` the elementwise ``{elementwise}``; "
-        f"numpy's ``{name}(x, axis=, keepdims=)`` the values alone."
+        f"numpy's ``{name}(x, axis=, keepdims=)`` the values alone. torch's ``out=`` (a pair of Tensors for the pair) "
+        f"receives the result (:mod:`autograd.out_argument`)."
     )
     return function
 

@@ -306,3 +306,85 @@ def test_scatter_and_scatter_add_write_into_out_of_the_input_dtype_as_torch(name
             autograd.tensor(_X), 0, autograd.tensor(_INDEX), autograd.tensor(_SOURCE),
             out=autograd.zeros(2, 3, dtype=np.float64),
         )  # fmt: skip
+
+
+_OUT_CALLS = {
+    "max pair": lambda lib, x, out: lib.max(x, 1, keepdim=True, out=out),
+    "min pair": lambda lib, x, out: lib.min(x, 0, out=out),
+    "max of all": lambda lib, x, out: lib.max(x, out=out),
+    "maximum": lambda lib, x, out: lib.max(x, x * 2, out=out),
+    "argmax": lambda lib, x, out: lib.argmax(x, 1, True, out=out),
+    "argmin": lambda lib, x, out: lib.argmin(x, out=out),
+    "diff": lambda lib, x, out: lib.diff(x, 2, 0, out=out),
+    "all": lambda lib, x, out: lib.all(x > 0, 1, out=out),
+    "any": lambda lib, x, out: lib.any(x > 0, out=out),
+}
+
+#: each call's out dtypes, as torch takes them: (a dtype torch writes into, a dtype torch refuses)
+_OUT_DTYPES = {
+    "max pair": ((np.float64, np.int64), (np.float32, np.int64)),
+    "min pair": ((np.float64, np.int64), (np.float64, np.int32)),
+    "max of all": (np.float32, np.int64),
+    "maximum": (np.float32, np.int64),
+    "argmax": (np.int64, np.int32),
+    "argmin": (np.int64, np.float64),
+    "diff": (np.float32, np.int64),
+    "all": (np.uint8, np.int64),
+    "any": (np.bool_, np.float32),
+}
+
+
+def _empty_like_torch(dtypes) -> tuple:
+    if isinstance(dtypes, tuple):
+        return tuple(zip(*(_empty_like_torch(dtype) for dtype in dtypes)))
+    return autograd.empty(0, dtype=dtypes), torch.empty(0, dtype=torch.from_numpy(np.empty(0, dtype=dtypes)).dtype)
+
+
+@pytest.mark.parametrize("name", _OUT_CALLS)
+def test_max_min_argmax_argmin_diff_all_any_write_into_out_of_the_dtypes_torch_takes(name) -> None:
+    x = np.array([[3.0, -1.0, 2.0, 0.5], [0.5, 4.0, -1.0, 2.0], [1.0, 1.0, 7.0, -3.0]])
+    takes, refuses = _OUT_DTYPES[name]
+    ours, theirs = _empty_like_torch(takes)
+    result = _OUT_CALLS[name](autograd, autograd.tensor(x), ours)
+    _OUT_CALLS[name](torch, torch.tensor(x), theirs)
+    assert result is ours or all(part is into for part, into in zip(result, ours))
+    for mine, reference in zip(*((ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,)))):
+        assert mine.dtype == reference.numpy().dtype
+        np.testing.assert_array_equal(mine.data, reference.numpy())
+    ours, theirs = _empty_like_torch(refuses)
+    with pytest.raises(RuntimeError):
+        _OUT_CALLS[name](torch, torch.tensor(x), theirs)
+    with pytest.raises(RuntimeError):
+        _OUT_CALLS[name](autograd, autograd.tensor(x), ours)
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("amax", lambda lib, x, out: lib.amax(x, 1, out=out)),
+        ("median", lambda lib, x, out: lib.median(x, 1, out=(out, lib.empty(0, dtype=lib.int64)))),
+        ("mode", lambda lib, x, out: lib.mode(x, 0, out=(out, lib.empty(0, dtype=lib.int64)))),
+        ("quantile", lambda lib, x, out: lib.quantile(x, 0.25, 1, out=out)),
+        ("norm", lambda lib, x, out: lib.norm(x, 3, 1, out=out)),
+        ("msort", lambda lib, x, out: lib.msort(x, out=out)),
+        ("histc", lambda lib, x, out: lib.histc(x, 4, out=out)),
+        ("logcumsumexp", lambda lib, x, out: lib.logcumsumexp(x, 1, out=out)),
+        ("take_along_dim", lambda lib, x, out: lib.take_along_dim(x, lib.tensor([[1], [0]]), 1, out=out)),
+        ("index_add", lambda lib, x, out: lib.index_add(x, 0, lib.tensor([1, 1]), x, out=out)),
+        ("scatter_reduce", lambda lib, x, out: lib.scatter_reduce(x, 0, lib.tensor([[1, 0, 1]]), x, "amax", out=out)),
+        ("nonzero", lambda lib, x, out: lib.nonzero(x, out=out.long() if out.dtype == lib.float64 else out)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_reductions_and_index_ops_take_out_only_in_the_result_dtype_as_torch(name, call) -> None:
+    ours, theirs = autograd.empty(0, dtype=np.float64), torch.empty(0, dtype=torch.float64)
+    call(autograd, autograd.tensor(_X.astype(np.float64)), ours)
+    call(torch, torch.tensor(_X.astype(np.float64)), theirs)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    wrong = np.int32 if name == "nonzero" else np.float32
+    with pytest.raises(RuntimeError):
+        call(
+            torch, torch.tensor(_X.astype(np.float64)), torch.empty(0, dtype=torch.from_numpy(np.empty(0, wrong)).dtype)
+        )
+    with pytest.raises(RuntimeError, match="dtype"):
+        call(autograd, autograd.tensor(_X.astype(np.float64)), autograd.empty(0, dtype=wrong))
