@@ -18,10 +18,16 @@ __all__ = [
     "IndexTensorDtypeError",
     "LongIndexDtypeError",
     "refuse_index_dtype",
+    "refuse_position_index_dtype",
 ]
 
 #: The integer dtypes of index tensors torch takes: int64 (long), int32 (int) and uint8 (byte, a mask to indexing).
 INDEX_DTYPES = frozenset(np.dtype(t) for t in (np.int64, np.int32, np.uint8))
+
+#: The dtypes of the index tensors of torch's ops that find entries by position along a dim (gather, scatter and its
+#: reductions, index_select, index_add, index_reduce: "Expected dtype int32/int64 for index"): no uint8, which only
+#: indexing takes (as a mask).
+POSITION_INDEX_DTYPES = frozenset(np.dtype(t) for t in (np.int64, np.int32))
 
 
 class IndexBoundsError(IndexError, RuntimeError):
@@ -90,3 +96,12 @@ def refuse_index_dtype(op: str, dtype: np.dtype, error: type[Exception] = IndexD
     naming ``op``. Other dtypes are left to the caller (bool is a mask to indexing, a float is refused there)."""
     if dtype.kind in "iu" and dtype not in INDEX_DTYPES:
         raise error(f"{op}: tensors used as indices must be long, int, byte or bool tensors, got dtype {dtype}")
+
+
+def refuse_position_index_dtype(op: str, dtype: np.dtype) -> None:
+    """Refuse the index Tensor of an op that finds entries by position unless it is int64 or int32, as torch's
+    kernels do: an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError) naming ``op``. A uint8 index,
+    which indexing reads as a mask, is a position nowhere here. (``put``, ``take`` and ``take_along_dim``, int64
+    alone in torch, take int32 here too.)"""
+    if dtype not in POSITION_INDEX_DTYPES:
+        raise IndexDtypeError(f"{op}: expected an index tensor of dtype int32 or int64, got dtype {dtype}")

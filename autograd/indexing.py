@@ -16,7 +16,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import axis_out_of_range
 from .core import Node
-from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
+from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype, refuse_position_index_dtype
 from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
@@ -41,15 +41,18 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _integers(indices: Any, op: str) -> np.ndarray:
+def _integers(indices: Any, op: str, by_position: bool = False) -> np.ndarray:
     """``indices`` as an integer array; a Tensor's data is copied, so changing the Tensor in place later cannot
     change the gradient of an op that kept the indices. Another dtype is an :class:`IndexDtypeError` (a TypeError
-    and torch's RuntimeError)."""
+    and torch's RuntimeError); so is, ``by_position`` (torch's gather and scatter), an index Tensor of uint8 that
+    has entries (torch checks no empty one)."""
     raw = np.array(indices._data) if isinstance(indices, Node) else np.asarray(indices)
     if raw.dtype.kind not in "iu":
         raise IndexDtypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
     if isinstance(indices, Node):
         refuse_index_dtype(op, raw.dtype)
+        if by_position and raw.size:
+            refuse_position_index_dtype(op, raw.dtype)
     return raw
 
 
@@ -158,7 +161,7 @@ def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False
         return _into(gather(input, dim, index), out, "gather", (input,))
     input = _tensor(input)
     _dim_first(input, dim, "gather")
-    index = _integers(index, "gather")
+    index = _integers(index, "gather", by_position=True)
     if index.size == 0:  # torch's answer for an empty index of any shape: an empty result of that shape, g unused
         return input.reshape(-1)[np.zeros(index.shape, dtype=np.intp)]
     if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1 and dim in (0, -1):
@@ -281,7 +284,7 @@ def scatter(
     source = value if src is None else src
     input = _tensor(input)
     _dim_first(input, dim, "scatter")
-    index = _integers(index, "scatter")
+    index = _integers(index, "scatter", by_position=True)
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
@@ -304,7 +307,7 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any, *, out: Any =
     d/dsrc = g gathered at the index (``gather``)."""
     input = _tensor(input)
     _dim_first(input, dim, "scatter_add")
-    index = _integers(index, "scatter_add")
+    index = _integers(index, "scatter_add", by_position=True)
     if _into_zero_d(input, dim, index):
         result = scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
     else:

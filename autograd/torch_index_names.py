@@ -37,6 +37,7 @@ from .index_errors import (
     IndexTensorDtypeError,
     LongIndexDtypeError,
     refuse_index_dtype,
+    refuse_position_index_dtype,
 )
 from .quiet import quiet
 from .shape_errors import (
@@ -77,6 +78,10 @@ def _tensor(names: Any) -> Any:
 #: the index methods whose index Tensor torch takes as int64 only, and the class of torch's refusal of another dtype
 _LONG_INDICES = {"index_fill": LongIndexDtypeError, "index_copy": IndexDtypeError}
 
+#: The ops here whose index Tensor torch takes as int32 or int64 only, not indexing's uint8 (``put``: torch's int64
+#: alone), each with whether an index without entries is checked too (scatter_reduce's, as gather's, is not)
+_POSITION_INDICES = {"index_add": True, "index_reduce": True, "put": True, "scatter_reduce": False}
+
 
 def _refuse_byte_mask_fill(indices: Sequence[Any], values: Any, accumulate: bool) -> None:
     """torch writes one value at a single mask index by ``masked_fill_``, which refuses a uint8 mask: an
@@ -100,9 +105,11 @@ def _integers(index: Any, op: str) -> np.ndarray:
     if raw.dtype.kind not in "iu" and not empty_list:
         raise error(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
     if isinstance(index, Node):
-        refuse_index_dtype(op, raw.dtype)
+        refuse_index_dtype(op, raw.dtype, error)
     if op in _LONG_INDICES and isinstance(index, Node) and raw.dtype != np.int64:
         raise error(f"{op}: index must be an int64 (long) tensor, got dtype {raw.dtype}")
+    if isinstance(index, Node) and op in _POSITION_INDICES and (raw.size or _POSITION_INDICES[op]):
+        refuse_position_index_dtype(op, raw.dtype)
     return raw.astype(np.int64)
 
 

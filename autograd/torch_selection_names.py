@@ -17,7 +17,13 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
-from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, refuse_index_dtype
+from .index_errors import (
+    IndexBoundsError,
+    IndexDtypeError,
+    IndexRankError,
+    refuse_index_dtype,
+    refuse_position_index_dtype,
+)
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .versions import multi_output_views
 
@@ -44,7 +50,11 @@ class TorchSelectionNames:
 
     def take_along_dim(self: Self, indices: Any, dim: int | None = None) -> Self:
         """torch.Tensor.take_along_dim: numpy's take_along_axis; if ``dim`` is None, of the flattened tensor at the
-        flattened ``indices`` (torch's, where numpy's takes 1-D indices only), a 1-D result."""
+        flattened ``indices`` (torch's, where numpy's takes 1-D indices only), a 1-D result. An index Tensor of
+        uint8 is an :class:`~autograd.IndexDtypeError`, as torch's (which takes int64 alone; int32 too here)."""
+        if isinstance(indices, Node) and indices._data.dtype.kind in "iu":  # (other kinds: take_along_axis's error)
+            refuse_index_dtype("take_along_dim", indices._data.dtype)
+            refuse_position_index_dtype("take_along_dim", indices._data.dtype)
         if dim is None:
             indices = indices.reshape(-1) if isinstance(indices, Node) else np.reshape(np.asarray(indices), -1)
         return array_function("take_along_axis")(self, indices, dim)
@@ -61,6 +71,8 @@ class TorchSelectionNames:
             refuse_index_dtype("index_select", raw.dtype)
         if raw.dtype.kind not in "iu":
             raise IndexDtypeError(f"index_select: expected dtype int32 or int64 for index, got {raw.dtype}")
+        if isinstance(index, Node):
+            refuse_position_index_dtype("index_select", raw.dtype)
         if raw.ndim > 1:
             raise IndexRankError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)

@@ -601,6 +601,35 @@ def test_int64_and_int32_index_tensors_still_index_as_torch(entry):
         np.testing.assert_array_equal(ours.data, theirs.numpy(), err_msg=f"{entry} {dtype}")
 
 
+POSITION_ENTRY_POINTS = ("gather", "index_add", "index_select", "put", "scatter", "scatter_add", "scatter_reduce")
+
+
+@pytest.mark.parametrize("entry", POSITION_ENTRY_POINTS + ("take_along_dim",))
+def test_a_uint8_index_tensor_is_no_position_to_the_index_functions_as_torch(entry):
+    """uint8 is an index dtype to indexing (a mask), not to the functions that find entries by position: torch's
+    RuntimeError ("Expected dtype int32/int64 for index"), where the library read the bytes as positions."""
+    import autograd
+
+    error, call = INDEXING_ENTRY_POINTS[entry]
+    with pytest.raises(error):
+        call(torch, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2, 0, 1], dtype=torch.uint8))
+    ours = Tensor(np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(IndexDtypeError, match="int32 or int64"):
+        call(autograd, ours, Tensor(np.array([2, 0, 1], dtype=np.uint8)))
+    np.testing.assert_array_equal(ours.data, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("entry", ["gather", "scatter", "scatter_add", "scatter_reduce"])
+def test_an_empty_uint8_index_tensor_is_taken_by_gather_and_scatter_as_torch(entry):
+    import autograd
+
+    _, call = INDEXING_ENTRY_POINTS[entry]
+    empty = np.zeros(0, dtype=np.uint8)
+    theirs = call(torch, torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), torch.from_numpy(empty))
+    ours = call(autograd, Tensor(np.array([1.0, 2.0, 3.0])), Tensor(empty))
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
 def test_a_0d_narrow_integer_tensor_is_an_integer_to_getitem_as_torch():
     x = torch.tensor([1.0, 2.0, 3.0])
     assert x[torch.tensor(2, dtype=torch.int8)].item() == 3.0
