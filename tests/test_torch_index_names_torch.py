@@ -630,6 +630,14 @@ def test_an_empty_uint8_index_tensor_is_taken_by_gather_and_scatter_as_torch(ent
     np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_index_fill_refuses_a_narrow_integer_index_with_torchs_index_error(dtype):
+    with pytest.raises(IndexError):
+        torch.zeros(3).index_fill(0, torch.tensor([1], dtype=getattr(torch, dtype)), 1.0)
+    with pytest.raises(IndexError, match="index_fill"):
+        Tensor(np.zeros(3)).index_fill(0, Tensor(np.array([1], dtype=dtype)), 1.0)
+
+
 def test_a_0d_narrow_integer_tensor_is_an_integer_to_getitem_as_torch():
     x = torch.tensor([1.0, 2.0, 3.0])
     assert x[torch.tensor(2, dtype=torch.int8)].item() == 3.0
