@@ -300,14 +300,14 @@ class TorchIndexNames:
         reduce = _EXTREME_ALIASES.get(reduce, reduce)
         if reduce == "mean" and tensor.dtype == np.bool_:  # torch has no bool mean ("reduce_mean" not implemented)
             raise DtypeKernelError(f"{op}: reduce 'mean' is not implemented for a bool tensor, as in torch")
-        if tensor.ndim == 0:
-            return (
-                tensor.reshape(1)
-                .scatter_reduce(
-                    0, _integers(index, op).reshape(1), _tensor_or_number(src), reduce, include_self=include_self
+        if tensor.ndim == 0:  # one entry along dim 0 (or -1), as torch's (as gather and scatter_add read it)
+            single_axis(dim, 1, op)
+            index = _integers(index, op)
+            if index.ndim <= 1 and np.ndim(src) <= 1:
+                single = tensor.reshape(1).scatter_reduce(
+                    0, index.reshape(-1), _vector(src), reduce, include_self=include_self
                 )
-                .reshape(())
-            )
+                return single.reshape(())
         axis, index = single_axis(dim, tensor.ndim, op), _integers(index, op)
         positions = _scatter_positions(tensor.shape, index, axis, op)
         src = _scatter_source(tensor, src, index, op)
@@ -824,9 +824,9 @@ def _data(x: Any) -> np.ndarray:
     return np.asarray(x._data if isinstance(x, Node) else x)
 
 
-def _tensor_or_number(src: Any) -> Any:
-    """A 0-d scatter source made 1-D (a number stays a number)."""
-    return src.reshape(1) if isinstance(src, Node) else np.reshape(src, 1) if np.ndim(src) else src
+def _vector(src: Any) -> Any:
+    """A scatter source of at most one axis made 1-D (a number stays a number)."""
+    return src.reshape(-1) if isinstance(src, Node) else np.reshape(src, -1) if np.ndim(src) else src
 
 
 def _identity(ufunc: np.ufunc, dtype: np.dtype) -> Any:

@@ -103,7 +103,10 @@ class TorchOrderStatistics:
         """torch.Tensor.kthvalue: ``(values, indices)`` of the k-th smallest entry (k from 1) along ``dim``, NaN
         counting as the largest; the gradient goes to the index returned."""
         tensor = _tensor(self)
-        length = tensor.shape[single_axis(dim, tensor.ndim, "kthvalue")] if tensor.ndim else 1
+        # torch's first check: the dim (0 or -1 of a 0-d tensor, its one entry), then k
+        length = (
+            tensor.shape[single_axis(dim, tensor.ndim, "kthvalue")] if tensor.ndim else _scalar_dim(dim, "kthvalue") + 1
+        )
         if length == 0:
             raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
         require_integer("kthvalue", "k", k)

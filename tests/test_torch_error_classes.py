@@ -1037,6 +1037,18 @@ def test_a_dim_out_of_range_is_an_axis_error_as_torchs_index_error(call):
     _raises_both(call, np.exceptions.AxisError, ValueError, IndexError)
 
 
+@pytest.mark.parametrize("k", [0, 2])
+@pytest.mark.parametrize("dim", [1, -2])
+def test_kthvalue_of_a_0d_tensor_checks_the_dim_before_k_as_torch(k, dim):
+    _raises_both(lambda lib: lib.module.zeros(()).kthvalue(k, dim), np.exceptions.AxisError, ValueError, IndexError)
+
+
+@pytest.mark.parametrize("dim", [1, -2])
+def test_scatter_reduce_into_a_0d_tensor_along_another_dim_is_an_axis_error_as_torchs_index_error(dim):
+    call = lambda lib: lib.doubles(()).scatter_reduce(dim, lib.indices([0, 0]), lib.doubles(2), "sum")  # noqa: E731
+    _raises_both(call, np.exceptions.AxisError, ValueError, IndexError)
+
+
 @pytest.mark.parametrize("op", ["max", "min"])
 @pytest.mark.parametrize("dim", [1, -2])
 def test_max_and_min_with_a_dim_past_a_0d_tensors_one_are_axis_errors_as_torchs_index_error(op, dim):

@@ -73,6 +73,12 @@ CASES = {
     "scatter_add_into_0d": ([(), ()], lambda x, s: x.scatter_add(0, index(x, 0), s)),
     "scatter_add_into_0d_twice": ([(), (2,)], lambda x, s: x.scatter_add(0, index(x, [0, 0]), s)),
     "scatter_add__into_0d": ([(), ()], lambda x, s: (x * 1).scatter_add_(-1, index(x, 0), s)),
+    "scatter_reduce_amax_into_0d_twice": ([(), (2,)], lambda x, s: x.scatter_reduce(0, index(x, [0, 0]), s, "amax")),
+    "scatter_reduce_prod_into_0d_twice": (
+        [(), (2,)],
+        lambda x, s: x.scatter_reduce(-1, index(x, [0, 0]), s, "prod", include_self=False),
+    ),
+    "scatter_reduce_mean_into_0d_0d_index": ([(), ()], lambda x, s: x.scatter_reduce(0, index(x, 0), s, "mean")),
 }
 
 
