@@ -591,22 +591,29 @@ class TorchIndexNames:
         """torch.Tensor.histogram: ``(hist, bin_edges)`` of a floating-point tensor, in its dtype: ``bins`` equal
         bins over ``range`` (the data's range by default, widened by 1/2 on each side if it is one point) or the
         given edges; entries outside are left out, the last bin holds its right edge. With ``weight`` each entry
-        counts its weight; ``density`` divides by the total and the bin widths. No gradient."""
+        counts its weight; ``density`` divides by the total and the bin widths. No gradient. Bins torch refuses, a
+        decreasing range or one that is not finite (given, or of data holding a NaN or an infinity) is an
+        :class:`~autograd.ArgumentRangeError` and a weight of another shape a :class:`~autograd.ShapeError`: each a
+        ValueError, as numpy's, and torch's RuntimeError."""
         tensor = _tensor(self)
         if tensor.dtype.kind != "f":
             raise TypeError(f"histogram: needs a floating-point tensor, got dtype {tensor.dtype}")
         edges = _data(bins)
         if edges.ndim == 0:
             if int(edges) <= 0:
-                raise ValueError(f"histogram: bins must be > 0, got {int(edges)}")
+                raise ArgumentRangeError(f"histogram: bins must be > 0, got {int(edges)}")
             edges = int(edges)
         elif edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) < 0):
-            raise ValueError(f"histogram: bin edges must be an increasing vector of at least 2, got {edges}")
+            raise ArgumentRangeError(f"histogram: bin edges must be an increasing vector of at least 2, got {edges}")
         weights = None if weight is None else _data(weight)
         if weights is not None and weights.shape != tensor.shape:
-            raise ValueError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
-        if range is not None and range[0] > range[1]:
-            raise ValueError(f"histogram: range must be increasing, got {range}")
+            raise ShapeError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
+        if isinstance(edges, int):  # equal bins over a range: given, or the data's (of no data, numpy's [0, 1])
+            low, high = range if range is not None else _data_range(tensor._data)
+            if not (np.isfinite(low) and np.isfinite(high)):
+                raise ArgumentRangeError(f"histogram: the range [{low}, {high}] is not finite")
+            if low > high:
+                raise ArgumentRangeError(f"histogram: range must be increasing, got {range}")
         with np.errstate(all="ignore"):  # a density of nothing (no entries, zero weights) is nan, quietly as torch's
             hist, bin_edges = np.histogram(tensor._data, bins=edges, range=range, weights=weights, density=density)
         make = type(tensor)._make
@@ -822,6 +829,11 @@ class TorchIndexNames:
 
 def _data(x: Any) -> np.ndarray:
     return np.asarray(x._data if isinstance(x, Node) else x)
+
+
+def _data_range(data: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest entries of ``data`` (NaN if it holds a NaN), or numpy's (0, 1) for no entries."""
+    return (float(data.min()), float(data.max())) if data.size else (0.0, 1.0)
 
 
 def _vector(src: Any) -> Any:

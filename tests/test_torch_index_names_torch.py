@@ -755,3 +755,24 @@ def test_index_reduce_amin_passes_the_gradient_to_a_minus_infinite_entry_as_torc
         grads.append((np.asarray(x.grad), np.asarray(src.grad)))
     for ours, theirs in zip(*grads):
         np.testing.assert_array_equal(ours, theirs)
+
+
+HISTOGRAM_REFUSALS = {
+    "no bins": lambda lib, x: lib.histogram(x, 0),
+    "decreasing range": lambda lib, x: lib.histogram(x, 3, range=(2.0, 1.0)),
+    "nan in the data": lambda lib, x: lib.histogram(x * lib.tensor([1.0, float("nan")]), 3),
+    "infinite data": lambda lib, x: lib.histogram(x * lib.tensor([1.0, float("inf")]), 3),
+    "infinite range": lambda lib, x: lib.histogram(x, 3, range=(0.0, float("inf"))),
+    "weight of another shape": lambda lib, x: lib.histogram(x, 3, weight=lib.ones(3)),
+}
+
+
+@pytest.mark.parametrize("case", HISTOGRAM_REFUSALS)
+def test_histogram_refusals_are_torchs_runtime_error_and_numpys_value_error(case):
+    import autograd
+
+    with pytest.raises(RuntimeError):
+        HISTOGRAM_REFUSALS[case](torch, torch.tensor([1.0, 2.0], dtype=torch.float64))
+    for error in (RuntimeError, ValueError):
+        with pytest.raises(error, match="histogram"):
+            HISTOGRAM_REFUSALS[case](autograd, Tensor(np.array([1.0, 2.0])))
