@@ -113,8 +113,13 @@ def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET, out: Ten
     x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)
-    result = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
-    result = _like_input(result, a, axis)
+    if axis is not None and np.ndim(a._data if isinstance(a, Tensor) else a) == 0:
+        # a 0-d tensor's is a copy, as torch's: d/da = g, also at an infinite or NaN a (where the running rule's
+        # softmax e^(a - out) is e^(inf - inf), NaN)
+        result = x.reshape(()).clone()
+    else:
+        result = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
+        result = _like_input(result, a, axis)
     return result if out is None else written_to_out("logcumsumexp", result, out, same_dtype=True)  # (torch's: no cast)
 
 

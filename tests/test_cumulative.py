@@ -200,3 +200,16 @@ def test_cumsum_gradient_matches_torch_and_its_rule_gives_it_contiguous(axis, dt
     assert ours.grad.dtype == dtype
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
     assert reverse_cumsum_data(g, axis).flags.c_contiguous
+
+
+@pytest.mark.parametrize("value", [-np.inf, np.inf, np.nan, 1.5])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_logcumsumexp_of_a_0d_tensor_is_a_copy_whose_gradient_is_g_as_torchs(value, dim):
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor(value, dtype=torch.float64, requires_grad=True)
+    (theirs.logcumsumexp(dim) * 3.0).backward()
+    ours = Tensor(np.float64(value), requires_grad=True)
+    out = ours.logcumsumexp(dim)
+    (out * 3.0).backward()
+    assert out.shape == () and np.array_equal(out.data, theirs.detach().numpy(), equal_nan=True)
+    assert ours.grad == theirs.grad.item() == 3.0
