@@ -204,11 +204,19 @@ class TorchIndexNames:
     # -- writing along one dimension at a list of indices ------------------------------------------------------
     def index_add(self: Self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Self:
         """torch.Tensor.index_add: ``alpha * source`` added to the slices at ``index`` along ``dim`` (repeats
-        accumulate). d/dself = g, d/dsource = alpha g at each slice's index."""
+        accumulate). d/dself = g, d/dsource = alpha g at each slice's index. The result has self's dtype, as
+        torch's: an integer tensor's alpha is truncated to an integer (2.5 adds twice the source), and a bool
+        tensor's sum is the or of the entries, alpha counting as alpha != 0."""
         tensor = _tensor(self)
         if tensor.ndim == 0:
             source = _operand(tensor, source, "index_add")
             return tensor.reshape(1).index_add(dim, index, source.reshape(1), alpha=alpha).reshape(())
+        if tensor.dtype == np.bool_:
+            source = _operand(tensor, source, "index_add")
+            total = tensor.astype(np.int64).index_add(dim, index, source.astype(np.int64), alpha=int(bool(alpha)))
+            return total.astype(np.bool_)
+        if tensor.dtype.kind in "iu":
+            alpha = int(alpha)
         axis, index = _vector_index(tensor, dim, index, "index_add", negative=False, out_of_range=IndexBoundsError)
         source = self._index_source(axis, index, source, "index_add")
         scaled = source if alpha == 1 else source * alpha

@@ -776,3 +776,20 @@ def test_histogram_refusals_are_torchs_runtime_error_and_numpys_value_error(case
     for error in (RuntimeError, ValueError):
         with pytest.raises(error, match="histogram"):
             HISTOGRAM_REFUSALS[case](autograd, Tensor(np.array([1.0, 2.0])))
+
+
+@pytest.mark.parametrize(
+    "dtype, alpha",
+    [("int64", 2.5), ("int64", -2.7), ("int32", 3.9), ("uint8", -1), ("bool", 2), ("bool", 0), ("int64", True)],
+)
+def test_index_add_keeps_selfs_integer_or_bool_dtype_truncating_alpha_as_torch(dtype, alpha):
+    import autograd
+
+    data = np.array([[1, -2, 3], [4, 5, -6], [0, 7, 1]])
+    results = []
+    for lib in (torch, autograd):
+        x = lib.tensor(data).to(getattr(lib, dtype)) if dtype != "bool" else lib.tensor(data) > 0
+        results.append(x.index_add(0, lib.tensor([0, 0, 2]), x, alpha=alpha))
+    theirs, ours = results
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
