@@ -372,13 +372,20 @@ class TorchIndexNames:
         no index names keep self's). ``scatter_reduce`` with the index spread over the slices: its gradients
         (mean g / count; amax/amin g shared evenly by the entries equal to the result; prod the product of the
         others). A 0-d tensor, as torch's, is one slice along dim 0 (a 0-d source), as in ``index_copy``. A bool
-        tensor is a :class:`~autograd.DtypeKernelError` (torch's NotImplementedError) whatever the reduction."""
+        tensor of 2 or more dimensions reduces by prod (and), amax (or) or amin (and) from self's slices, as torch's;
+        its mean, a reduction without self, or any of a 1-D or 0-d bool tensor is a
+        :class:`~autograd.DtypeKernelError` (torch's NotImplementedError)."""
         tensor = _tensor(self)
         op = "index_reduce"
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise ArgumentRangeError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
-        if tensor.dtype == np.bool_:  # torch has no bool kernel for any of the reductions ("index_func_")
-            raise DtypeKernelError(f"{op}: not implemented for a bool tensor (reduce {reduce!r}), as in torch")
+        if tensor.dtype == np.bool_ and (reduce == "mean" or not include_self or tensor.ndim < 2):
+            # torch's bool kernel is that of 2 or more dimensions, reducing from self's slices by prod, amax or amin
+            # (its kernel of a 1-D or 0-d tensor has no bool, and none has a bool mean)
+            raise DtypeKernelError(
+                f"{op}: not implemented for a {tensor.ndim}-D bool tensor with reduce {reduce!r} and include_self="
+                f"{include_self}, as in torch"
+            )
         if tensor.ndim == 0:
             source = _operand(tensor, source, op)
             if source.ndim != 0:

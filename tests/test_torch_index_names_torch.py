@@ -793,3 +793,21 @@ def test_index_add_keeps_selfs_integer_or_bool_dtype_truncating_alpha_as_torch(d
     theirs, ours = results
     assert ours.dtype == theirs.numpy().dtype
     np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("reduce", ["prod", "amax", "amin"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_index_reduce_of_a_bool_matrix_from_its_own_slices_is_torchs(reduce, dim):
+    """torch reduces a bool tensor of 2 or more dimensions (and, or, and) from self's slices; a 1-D one, a mean or a
+    reduction without self is its NotImplementedError (tests/test_torch_error_classes.py)."""
+    import autograd
+
+    data = np.array([[1, 0, 3], [0, 5, 0], [0, 2, 1]]) != 0
+    source = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 0]]) != 0
+    results = []
+    for lib in (torch, autograd):
+        results.append(lib.tensor(data).index_reduce(dim, lib.tensor([2, 0, 2]), lib.tensor(source), reduce))
+    theirs, ours = results
+    assert ours.dtype == np.bool_
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
