@@ -3,6 +3,8 @@ its dtype, the vectors torch accepts), compared with torch."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -118,3 +120,73 @@ def test_removing_a_buffers_parametrization_leaves_a_buffer_as_torchs(leave_para
         lib.utils.parametrize.remove_parametrizations(module, "scale", leave_parametrized=leave_parametrized)
         results.append((np.asarray(module.scale).tolist(), _buffer_state(lib, module)))
     assert results[0] == results[1]
+
+
+# -- right_inverse's outputs checked as torch's ---------------------------------------------------------------------
+def _inverting(lib, inverse, parts=1):
+    """A parametrization whose forward adds its ``parts`` stored tensors and whose right_inverse is ``inverse``."""
+
+    class Inverting(lib.Module):
+        def forward(self, *stored):
+            return sum(stored[1:], stored[0])
+
+        def right_inverse(self, x):
+            return inverse(x)
+
+    return Inverting()
+
+
+def _registration_error(lib, module, inverse):
+    """The class of the error registering an :func:`_inverting` parametrization of ``module.weight`` raises."""
+    return raised_type(
+        partial(lib.utils.parametrize.register_parametrization, module, "weight", _inverting(lib, inverse))
+    )
+
+
+@pytest.mark.parametrize(
+    "inverse",
+    [lambda x: x.float(), lambda x: 3.0, lambda x: [x, 5.0], lambda x: None],
+    ids=["changes-dtype", "number", "list-holding-a-number", "none"],
+)
+def test_register_parametrization_refuses_a_right_inverse_torch_refuses(inverse):
+    errors = []
+    for lib in (nn, tnn):
+        errors.append(_registration_error(lib, lib.Linear(4, 3).double(), inverse))
+    assert errors[0] is not None and issubclass(errors[0], errors[1])
+
+
+@pytest.mark.parametrize(
+    "inverse", [lambda x: x.float(), lambda x: x.reshape(-1)], ids=["changes-dtype", "changes-shape"]
+)
+def test_stacking_a_parametrization_whose_right_inverse_changes_the_tensor_is_refused_as_torchs(inverse):
+    errors = []
+    for lib in (nn, tnn):
+        module = lib.Linear(4, 3).double()
+        lib.utils.parametrize.register_parametrization(module, "weight", _doubling(lib))
+        errors.append(_registration_error(lib, module, inverse))
+    assert errors[0] is not None and issubclass(errors[0], errors[1])
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+@pytest.mark.parametrize("shape", [(12,), (4,)], ids=["flat", "a-row"])
+def test_assigning_a_parametrized_tensor_of_another_shape_stores_that_shape_as_torchs(shape, parts):
+    stored = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        module = lib.Linear(4, 3).double()
+        split = (lambda x: (x * 0.25, x * 0.75)) if parts == 2 else (lambda x: x / 2)
+        lib.utils.parametrize.register_parametrization(module, "weight", _inverting(lib, split), unsafe=True)
+        module.weight = make(np.arange(float(np.prod(shape))).reshape(shape))  # torch's set_: the shape is taken
+        names = ["original"] if parts == 1 else ["original0", "original1"]
+        stored.append([np.asarray(getattr(module.parametrizations.weight, n).detach()).tolist() for n in names])
+    assert stored[0] == stored[1]
+
+
+@pytest.mark.parametrize("value", [np.ones((3, 4), np.float32), np.ones((3, 4), np.int64)], ids=["float32", "int64"])
+def test_assigning_a_parametrized_tensor_of_another_dtype_is_refused_as_torchs(value):
+    errors = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        module = lib.Linear(4, 3).double()
+        lib.utils.parametrize.register_parametrization(module, "weight", _inverting(lib, lambda x: x))
+        errors.append(raised_type(partial(setattr, module, "weight", make(value))))
+        assert module.parametrizations.weight.original.dtype in (np.float64, torch.float64)
+    assert errors[0] is not None and issubclass(errors[0], errors[1])

@@ -55,9 +55,16 @@ class ParametrizationList(ModuleList):
                 if inverse is not None:
                     with contextlib.suppress(NotImplementedError):  # torch's reading: right_inverse is the identity
                         stored = inverse(stored)
-        self.is_tensor = isinstance(stored, Node) or not isinstance(stored, (tuple, list))
+        self.is_tensor = _is_tensor_like(stored)
+        if not self.is_tensor:
+            _check_stored_parts(stored, "register_parametrization")
         if self.is_tensor:
             stored = as_tensor(stored)
+            if stored.dtype != dtype:  # torch refuses it even with unsafe: the stored tensor keeps the dtype
+                raise ValueError(
+                    "register_parametrization: when right_inverse returns one tensor it may not change the dtype "
+                    f"({dtype} to {stored.dtype})"
+                )
             if is_buffer:
                 self.register_buffer("original", original if stored is unchanged else stored._data.astype(dtype))
             else:
@@ -95,7 +102,9 @@ class ParametrizationList(ModuleList):
 
     def right_inverse(self, value: Any) -> None:
         """Store ``value`` as the parametrized tensor (``layer.weight = value``): the stored tensors become the
-        right inverses of ``value`` through the parametrizations, in reverse order, in place."""
+        right inverses of ``value`` through the parametrizations, in reverse order, in place; as torch's ``set_``, a
+        stored tensor takes another shape if the right inverse gives one, but another dtype (or something that is no
+        tensor, or another count of tensors) is a ValueError."""
         with no_grad():
             for module in reversed(list(self)):
                 inverse = getattr(module, "right_inverse", None)
@@ -104,12 +113,32 @@ class ParametrizationList(ModuleList):
                         f"parametrize: {type(module).__name__} has no right_inverse, so the tensor cannot be assigned"
                     )
                 value = inverse(value)
-            parts = [value] if self.is_tensor else list(value)
-            for original, part in zip(self._stored(), parts):
-                if isinstance(original, Node):
-                    original.copy_(as_tensor(part))
+            if self.is_tensor:
+                if not _is_tensor_like(value):
+                    raise ValueError(
+                        f"parametrize: right_inverse must return a tensor here, got {type(value).__name__}"
+                    )
+                parts = [value]
+            else:
+                parts = _check_stored_parts(value, "parametrize", self.ntensors)
+            names = ["original"] if self.is_tensor else [f"original{i}" for i in range(self.ntensors)]
+            for name, original, part in zip(names, self._stored(), parts):
+                part = as_tensor(part)
+                if part.dtype != original.dtype:
+                    raise ValueError(
+                        f"parametrize: right_inverse returned a tensor of dtype {part.dtype} for {name!r}, which "
+                        f"holds {original.dtype}"
+                    )
+                if part.shape != original.shape:  # torch's set_: the stored tensor takes the new shape
+                    data = part._data.copy()
+                    if isinstance(original, Node):
+                        original.data = data
+                    else:
+                        setattr(self, name, data)
+                elif isinstance(original, Node):
+                    original.copy_(part)
                 else:  # a buffer's array, written in place as copy_ would
-                    original[...] = as_tensor(part)._data
+                    original[...] = part._data
 
     @staticmethod
     def _check_value(value: Any, shape: tuple[int, ...], dtype: Any, where: str) -> None:
@@ -121,6 +150,29 @@ class ParametrizationList(ModuleList):
                 f"{where}: the parametrization changes the tensor's shape or dtype ({shape}, {dtype}"
                 f" to {value.shape}, {value.dtype}); pass unsafe=True to allow it"
             )
+
+
+def _is_tensor_like(value: Any) -> bool:
+    """Whether a right inverse returned one tensor (a Tensor or an array) rather than a sequence of them."""
+    return isinstance(value, (Node, np.ndarray))
+
+
+def _check_stored_parts(value: Any, where: str, count: int | None = None) -> list[Any]:
+    """A right inverse's sequence of tensors, checked as torch's: a tuple or list (of ``count`` entries when the
+    stored tensors exist already) holding only tensors; anything else is a ValueError."""
+    if not isinstance(value, (tuple, list)):
+        raise ValueError(
+            f"{where}: right_inverse must return a Tensor or a sequence of tensors (list, tuple), got "
+            f"{type(value).__name__}"
+        )
+    if count is not None and len(value) != count:
+        raise ValueError(f"{where}: right_inverse returned {len(value)} tensors where {count} are stored")
+    for index, part in enumerate(value):
+        if not _is_tensor_like(part):
+            raise ValueError(
+                f"{where}: right_inverse returned a {type(part).__name__} at position {index}, not a tensor"
+            )
+    return list(value)
 
 
 def _as_node(stored: Any) -> Any:
@@ -214,9 +266,9 @@ def register_parametrization(
         plist = module.parametrizations[tensor_name]
         if not unsafe:
             current = getattr(module, tensor_name)
-            ParametrizationList._check_value(
-                parametrization(current), current.shape, current.dtype, "register_parametrization"
-            )
+            value = parametrization(current)
+            ParametrizationList._check_value(value, current.shape, current.dtype, "register_parametrization")
+            _check_right_inverse(parametrization, value, current)
         plist.append(parametrization)
         return module
     original = module.__dict__.get(tensor_name)
@@ -234,6 +286,30 @@ def register_parametrization(
     setattr(cls, tensor_name, _property_for(tensor_name))
     module.__class__ = cls
     return module
+
+
+def _check_right_inverse(parametrization: Module, value: Tensor, current: Tensor) -> None:
+    """A parametrization added after others must map its output ``value`` back to one tensor of the ``current``
+    parametrized tensor's shape and dtype, as torch checks (without ``unsafe``); one that raises NotImplementedError,
+    or has no ``right_inverse``, is not checked."""
+    inverse = getattr(parametrization, "right_inverse", None)
+    if inverse is None:
+        return
+    with no_grad():
+        try:
+            back = inverse(value)
+        except NotImplementedError:
+            return
+    if not _is_tensor_like(back):
+        raise ValueError(
+            f"register_parametrization: right_inverse must return a tensor here, got {type(back).__name__}"
+        )
+    back = as_tensor(back)
+    if back.shape != current.shape or back.dtype != current.dtype:
+        raise ValueError(
+            "register_parametrization: the new parametrization's right_inverse must keep the tensor's shape and "
+            f"dtype ({current.shape}, {current.dtype} to {back.shape}, {back.dtype}); pass unsafe=True to allow it"
+        )
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
