@@ -1,7 +1,8 @@
 """``nn.utils``: torch's ``torch.nn.utils`` helpers where ported training loops look for them:
 activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
 (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``, from
-:mod:`nn.optim.clip`, and torch's deprecated ``clip_grad_norm``), ``parameters_to_vector`` and ``vector_to_parameters`` (here), eval-mode
+:mod:`nn.optim.clip`, and torch's deprecated ``clip_grad_norm``), ``parameters_to_vector`` and ``vector_to_parameters`` (here), ``stateless.functional_call`` (a call with other
+tensors in place of the module's, :mod:`.stateless`), ``skip_init`` (:mod:`.init`), eval-mode
 conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and ``spectral_norm``
 (:mod:`.spectral_norm`), parametrizations (:mod:`.parametrize`,
 :mod:`.parametrizations`) and
@@ -17,8 +18,9 @@ from autograd.tensor import GradientDtypeError
 
 from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from ..warning_site import deprecated_alias
-from . import checkpoint, parametrizations, parametrize, rnn
+from . import checkpoint, parametrizations, parametrize, rnn, stateless
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
+from .init import skip_init
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
@@ -39,7 +41,9 @@ __all__ = [
     "remove_spectral_norm",
     "remove_weight_norm",
     "rnn",
+    "skip_init",
     "spectral_norm",
+    "stateless",
     "vector_to_parameters",
     "weight_norm",
 ]
