@@ -2,7 +2,7 @@
 activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
 (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``, from
 :mod:`nn.optim.clip`, and torch's deprecated ``clip_grad_norm``), ``parameters_to_vector`` and ``vector_to_parameters`` (here), ``stateless.functional_call`` (a call with other
-tensors in place of the module's, :mod:`.stateless`), ``skip_init`` (:mod:`.init`), eval-mode
+tensors in place of the module's, :mod:`.stateless`), ``skip_init`` (:mod:`.init`), pruning by masks (:mod:`.prune`), eval-mode
 conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and ``spectral_norm``
 (:mod:`.spectral_norm`), parametrizations (:mod:`.parametrize`,
 :mod:`.parametrizations`) and
@@ -18,7 +18,7 @@ from autograd.tensor import GradientDtypeError
 
 from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from ..warning_site import deprecated_alias
-from . import checkpoint, parametrizations, parametrize, rnn, stateless
+from . import checkpoint, parametrizations, parametrize, prune, rnn, stateless
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .init import skip_init
 from .spectral_norm import remove_spectral_norm, spectral_norm
@@ -38,6 +38,7 @@ __all__ = [
     "parameters_to_vector",
     "parametrizations",
     "parametrize",
+    "prune",
     "remove_spectral_norm",
     "remove_weight_norm",
     "rnn",
