@@ -190,3 +190,45 @@ def test_assigning_a_parametrized_tensor_of_another_dtype_is_refused_as_torchs(v
         errors.append(raised_type(partial(setattr, module, "weight", make(value))))
         assert module.parametrizations.weight.original.dtype in (np.float64, torch.float64)
     assert errors[0] is not None and issubclass(errors[0], errors[1])
+
+
+# -- fusion's refusals: torch's error classes -------------------------------------------------------------------
+def _fusion(lib, case):
+    """The fusion call of ``case`` with ``lib``'s layers."""
+    utils = lib.utils
+    if case == "linear-training":
+        return partial(utils.fuse_linear_bn_eval, lib.Linear(3, 4), lib.BatchNorm1d(4))
+    if case == "conv-training":
+        return partial(utils.fuse_conv_bn_eval, lib.Conv2d(2, 4, 3), lib.BatchNorm2d(4).eval())
+    if case == "linear-untracked":
+        return partial(
+            utils.fuse_linear_bn_eval, lib.Linear(3, 4).eval(), lib.BatchNorm1d(4, track_running_stats=False).eval()
+        )
+    if case == "conv-untracked":
+        bn = lib.BatchNorm2d(4, track_running_stats=False).eval()
+        return partial(utils.fuse_conv_bn_eval, lib.Conv2d(2, 4, 3).eval(), bn)
+    if case == "linear-widths":
+        return partial(utils.fuse_linear_bn_eval, lib.Linear(3, 4).eval(), lib.BatchNorm1d(5).eval())
+    if case == "conv-widths":
+        return partial(utils.fuse_conv_bn_eval, lib.Conv2d(2, 4, 3).eval(), lib.BatchNorm2d(5).eval())
+    conv = lib.ConvTranspose2d(2, 4, 3, groups=2).eval()
+    return partial(utils.fuse_conv_bn_eval, conv, lib.BatchNorm2d(4).eval(), transpose=True)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "linear-training",
+        "conv-training",
+        "linear-untracked",
+        "conv-untracked",
+        "linear-widths",
+        "conv-widths",
+        "grouped-transposed",
+    ],
+)
+def test_fusion_refuses_with_torchs_error_class(case):
+    expected = raised_type(_fusion(tnn, case))
+    assert expected is not None
+    with pytest.raises(expected):
+        _fusion(nn, case)()

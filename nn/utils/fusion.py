@@ -13,14 +13,20 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Node
+from autograd import Node, ShapeError
 
 from ..module import Module
 from ..parameter import Parameter
 
-__all__ = ["fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights"]
+__all__ = ["FusionError", "fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights"]
 
 LayerT = TypeVar("LayerT", bound=Module)
+
+
+class FusionError(ValueError, AssertionError):
+    """A pair of modules the fusion cannot fold (one in training mode, a batch norm without running statistics, a
+    linear layer and a batch norm of other widths): torch asserts these, so its AssertionError, and the library's
+    ValueError. (A convolution's width that differs is a ShapeError, torch's RuntimeError.)"""
 
 
 def _array(value: Any) -> np.ndarray | None:
@@ -98,11 +104,11 @@ def fuse_linear_bn_weights(
 
 def _check_eval_pair(function: str, layer: Module, bn: Module, out_features: int) -> None:
     if layer.training or bn.training:
-        raise ValueError(f"{function}: fusion is only for eval mode; call .eval() on both modules first")
+        raise FusionError(f"{function}: fusion is only for eval mode; call .eval() on both modules first")
     if getattr(bn, "running_mean", None) is None or getattr(bn, "running_var", None) is None:
-        raise ValueError(f"{function}: the batch norm must track running statistics (track_running_stats=True)")
-    if bn.num_features not in (out_features, 1):
-        raise ValueError(
+        raise FusionError(f"{function}: the batch norm must track running statistics (track_running_stats=True)")
+    if bn.num_features not in (out_features, 1):  # torch asserts it for a linear layer; a convolution's shapes clash
+        raise (FusionError if function == "fuse_linear_bn_eval" else ShapeError)(
             f"{function}: the layer has {out_features} output channels, the batch norm {bn.num_features} features"
         )
 
@@ -111,7 +117,7 @@ def fuse_conv_bn_eval(conv: LayerT, bn: Module, transpose: bool = False) -> Laye
     """A copy of the eval-mode convolution ``conv`` (Conv1d/2d/3d, or a ConvTranspose with ``transpose``)
     whose output equals ``bn(conv(x))`` for the eval-mode batch norm ``bn``; neither module is changed."""
     if transpose and getattr(conv, "groups", 1) != 1:
-        raise ValueError("fuse_conv_bn_eval: a grouped transposed convolution cannot be fused (as in torch)")
+        raise ShapeError("fuse_conv_bn_eval: a grouped transposed convolution cannot be fused (as in torch)")
     out_channels = conv.weight.shape[1 if transpose else 0]
     _check_eval_pair("fuse_conv_bn_eval", conv, bn, out_channels)
     fused = copy.deepcopy(conv)
