@@ -232,3 +232,23 @@ def test_fusion_refuses_with_torchs_error_class(case):
     assert expected is not None
     with pytest.raises(expected):
         _fusion(nn, case)()
+
+
+# -- nn.utils.rnn's refusals: torch's error classes --------------------------------------------------------------
+def _rnn_call(lib, make, case):
+    rnn = lib.utils.rnn
+    if case == "padding-side":
+        return partial(rnn.pad_sequence, [make(np.ones((2, 3))), make(np.ones((1, 3)))], padding_side="middle")
+    if case == "0-d-sequence":
+        return partial(rnn.pad_sequence, [make(np.array(1.0))])
+    if case == "1-d-input":
+        return partial(rnn.pack_padded_sequence, make(np.zeros(3)), [1, 1, 1])
+    return partial(rnn.pack_padded_sequence, make(np.zeros((3, 2))), make(np.array([[3, 2]])))
+
+
+@pytest.mark.parametrize("case", ["padding-side", "0-d-sequence", "1-d-input", "2-d-lengths"])
+def test_rnn_utilities_refuse_with_torchs_error_class(case):
+    expected = raised_type(_rnn_call(tnn, torch.from_numpy, case))
+    assert expected is not None
+    with pytest.raises(expected):
+        _rnn_call(nn, Tensor, case)()

@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Node, ShapeError, Tensor, concatenate, full, stack
+from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, full, stack
+from autograd.shape_errors import NoAxisError
 
 __all__ = [
     "PackedSequence",
@@ -38,7 +39,7 @@ def _as_sequence(index: int, sequence: Any) -> Tensor:
         raise TypeError(f"pad_sequence: sequence {index} is a {type(sequence).__name__}, not a Tensor")
     tensor = sequence if isinstance(sequence, Tensor) else Tensor(np.asarray(sequence))
     if tensor.ndim == 0:
-        raise ValueError(f"pad_sequence: sequence {index} is 0-d; each sequence needs a length axis (L, *)")
+        raise ShapeError(f"pad_sequence: sequence {index} is 0-d; each sequence needs a length axis (L, *)")
     return tensor
 
 
@@ -53,11 +54,11 @@ def pad_sequence(
 
     Every sequence must have the same trailing shape ``*``; the result has the first sequence's dtype. The
     gradient of the result reaches each sequence (the padding gets none). Sequences may be Tensors, arrays or
-    lists; a 0-d sequence is a ValueError, an empty collection or mismatched trailing shapes a ShapeError (a
-    ValueError and torch's RuntimeError).
+    lists; a 0-d sequence, an empty collection or mismatched trailing shapes are a ShapeError (a ValueError and
+    torch's RuntimeError), as is a ``padding_side`` other than "left" and "right" (an ArgumentRangeError).
     """
     if padding_side not in ("left", "right"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+        raise ArgumentRangeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     tensors = [_as_sequence(index, sequence) for index, sequence in enumerate(sequences)]
     if not tensors:
         raise ShapeError("pad_sequence: received an empty list of sequences")
@@ -170,7 +171,9 @@ def _lengths(lengths: Any, batch: int, op: str = "pack_padded_sequence", packing
     if array.ndim == 1 and array.size and array.dtype.kind == "f" and np.all(np.isfinite(array)):
         if np.array_equal(array, np.trunc(array)):
             array = array.astype(np.int64)
-    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+    if array.ndim != 1:  # torch's RuntimeError ('lengths' must be a 1D tensor)
+        raise ShapeError(f"{op}: lengths must be a 1-D sequence of integers, got {array!r}")
+    if array.size and array.dtype.kind not in "iu":
         raise ValueError(f"{op}: lengths must be a 1-D sequence of integers, got {array!r}")
     if array.size != batch:
         raise RuntimeError(
@@ -215,7 +218,9 @@ def pack_padded_sequence(
     """
     padded = input if isinstance(input, Tensor) else Tensor(np.asarray(input))
     if padded.ndim < 2:
-        raise ValueError(f"pack_padded_sequence: input must have a time and a batch axis, got shape {padded.shape}")
+        raise NoAxisError(  # torch's IndexError: the batch axis is out of range
+            f"pack_padded_sequence: input must have a time and a batch axis, got shape {padded.shape}"
+        )
     if batch_first:
         padded = padded.swapaxes(0, 1)
     lengths = _lengths(lengths, padded.shape[1])
