@@ -8,6 +8,7 @@ from functools import partial
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor
 
@@ -252,3 +253,19 @@ def test_rnn_utilities_refuse_with_torchs_error_class(case):
     assert expected is not None
     with pytest.raises(expected):
         _rnn_call(nn, Tensor, case)()
+
+
+# -- clip_grad_norm_ and get_total_norm of no gradients: the default dtype -------------------------------------------
+@pytest.mark.parametrize("default", [np.float32, np.float64])
+def test_the_norm_of_no_gradients_is_zero_in_the_default_dtype_as_torchs(default):
+    previous, previous_torch = autograd.get_default_dtype(), torch.get_default_dtype()
+    autograd.set_default_dtype(default)
+    torch.set_default_dtype(torch.float64 if default is np.float64 else torch.float32)
+    try:
+        frozen, theirs = nn.Parameter(np.ones(2, np.float16)), tnn.Parameter(torch.ones(2, dtype=torch.float16))
+        ours = [nn.utils.clip_grad_norm_([frozen], 1.0), nn.utils.get_total_norm([])]
+        expected = [tnn.utils.clip_grad_norm_([theirs], 1.0), tnn.utils.get_total_norm([])]
+    finally:
+        autograd.set_default_dtype(previous)
+        torch.set_default_dtype(previous_torch)
+    assert [(float(x), str(x.dtype)) for x in ours] == [(float(x), str(x.dtype).rsplit(".")[-1]) for x in expected]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value
+from autograd import Node, Tensor, Value, get_default_dtype
 from autograd.gradient_array import stored_gradient
 
 from ..checks import check_real
@@ -107,8 +107,9 @@ def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error
 
 def _as_norm_dtype(total_norm: float, arrays: list[np.ndarray]) -> np.floating:
     """The total norm (computed in float64) as a NumPy float of the dtype torch gives it: the promoted dtype of the
-    ``arrays`` (float32 for float32 gradients, float64 when one is float64); float64 for none or non-float ones."""
-    dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    ``arrays`` (float32 for float32 gradients, float64 when one is float64); for none, the default dtype (torch's
+    ``tensor(0.)``); float64 for non-float ones."""
+    dtype = np.result_type(*arrays) if arrays else get_default_dtype()
     with np.errstate(over="ignore"):  # beyond float16's range: inf, as torch's float16 norm, without a warning
         return (dtype if dtype.kind == "f" else np.dtype(np.float64)).type(total_norm)
 
@@ -191,8 +192,8 @@ def clip_grad_norm_(
     max_norm = check_real("clip_grad_norm_", "max_norm", max_norm, allow_inf=True)  # (a 0-d Tensor: its number)
     check_real("clip_grad_norm_", "norm_type", norm_type, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
-    if not pairs:
-        return np.float64(0.0)
+    if not pairs:  # torch's tensor(0.): the default dtype
+        return _as_norm_dtype(0.0, [])
     grads = [grad for _, grad in pairs]
     total_norm = _total_norm("clip_grad_norm_", grads, norm_type, error_if_nonfinite)
     _scale_gradients(pairs, max_norm, total_norm)
