@@ -269,3 +269,31 @@ def test_the_norm_of_no_gradients_is_zero_in_the_default_dtype_as_torchs(default
         autograd.set_default_dtype(previous)
         torch.set_default_dtype(previous_torch)
     assert [(float(x), str(x.dtype)) for x in ours] == [(float(x), str(x.dtype).rsplit(".")[-1]) for x in expected]
+
+
+# -- convert_conv2d/3d_weight_memory_format ---------------------------------------------------------------------------
+def _convolutions(lib):
+    inner = lib.Sequential(lib.Conv2d(2, 2, 3))
+    return lib.Sequential(
+        lib.Conv2d(3, 4, 3), lib.Conv3d(4, 2, 2), lib.ConvTranspose2d(2, 2, 3), inner, lib.Linear(2, 2)
+    )
+
+
+def test_convert_conv_weight_memory_format_lays_the_convolution_weights_out_as_torchs():
+    results = []
+    for lib, two, three in (
+        (nn, "torch.channels_last", "torch.channels_last_3d"),
+        (tnn, torch.channels_last, torch.channels_last_3d),
+    ):
+        model = _convolutions(lib)
+        weights = [np.asarray(p.detach()).copy() for p in model.parameters()]
+        first = model[0].weight
+        strides = [lib.utils.convert_conv2d_weight_memory_format(model, two) is model]
+        strides.append([tuple(m.weight.stride()) for m in (*model[:3], model[3][0], model[4])])
+        lib.utils.convert_conv3d_weight_memory_format(model, three)
+        strides.append([tuple(m.weight.stride()) for m in (*model[:3], model[3][0], model[4])])
+        same = all(np.array_equal(np.asarray(p.detach()), w) for p, w in zip(model.parameters(), weights))
+        error = raised_type(partial(lib.utils.convert_conv3d_weight_memory_format, model, two))
+        results.append((strides, same, model[0].weight is first, error))
+    assert results[0][:3] == results[1][:3] and issubclass(results[0][3], results[1][3])
+    assert results[0][0][1][0] == (27, 1, 9, 3)

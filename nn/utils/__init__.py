@@ -2,7 +2,7 @@
 activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
 (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``, from
 :mod:`nn.optim.clip`, and torch's deprecated ``clip_grad_norm``), ``parameters_to_vector`` and ``vector_to_parameters`` (here), ``stateless.functional_call`` (a call with other
-tensors in place of the module's, :mod:`.stateless`), ``skip_init`` (:mod:`.init`), pruning by masks (:mod:`.prune`), eval-mode
+tensors in place of the module's, :mod:`.stateless`), ``skip_init`` (:mod:`.init`), the convolution weights' memory format (:mod:`.memory_format`), pruning by masks (:mod:`.prune`), eval-mode
 conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and ``spectral_norm``
 (:mod:`.spectral_norm`), parametrizations (:mod:`.parametrize`,
 :mod:`.parametrizations`) and
@@ -21,6 +21,7 @@ from ..warning_site import deprecated_alias
 from . import checkpoint, parametrizations, parametrize, prune, rnn, stateless
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .init import skip_init
+from .memory_format import convert_conv2d_weight_memory_format, convert_conv3d_weight_memory_format
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
@@ -30,6 +31,8 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value_",
     "clip_grads_with_norm_",
+    "convert_conv2d_weight_memory_format",
+    "convert_conv3d_weight_memory_format",
     "fuse_conv_bn_eval",
     "fuse_conv_bn_weights",
     "fuse_linear_bn_eval",
