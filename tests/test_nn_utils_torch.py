@@ -297,3 +297,53 @@ def test_convert_conv_weight_memory_format_lays_the_convolution_weights_out_as_t
         results.append((strides, same, model[0].weight is first, error))
     assert results[0][:3] == results[1][:3] and issubclass(results[0][3], results[1][3])
     assert results[0][0][1][0] == (27, 1, 9, 3)
+
+
+# -- parametrize.transfer_parametrizations_and_params, rnn.invert_permutation -----------------------------------------
+def _splitting(lib):
+    class Splitting(lib.Module):
+        def forward(self, a, b):
+            return a + b
+
+        def right_inverse(self, x):
+            return x * 0.25, x * 0.75
+
+    return Splitting()
+
+
+@pytest.mark.parametrize("tensor_name", [None, "bias"])
+def test_transfer_parametrizations_and_params_shares_the_parametrizations_and_stored_tensors_as_torchs(tensor_name):
+    results = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        source, target, bare = lib.Linear(4, 3).double(), lib.Linear(4, 3).double(), lib.Module()
+        for module, start in ((source, 0.0), (target, 1.0)):
+            weight, bias = np.linspace(start, 2, 12).reshape(3, 4), np.arange(3.0) - start
+            module.load_state_dict({"weight": make(weight), "bias": make(bias)})
+        lib.utils.parametrize.register_parametrization(source, "weight", _doubling(lib))
+        lib.utils.parametrize.register_parametrization(source, "bias", _splitting(lib))
+        transfer = lib.utils.parametrize.transfer_parametrizations_and_params
+        assert transfer(source, target, tensor_name) is target and transfer(source, bare, tensor_name) is bare
+        (target(make(np.ones((2, 4)))) ** 2).sum().backward()
+        shared = [
+            getattr(target.parametrizations[name], stored) is getattr(source.parametrizations[name], stored)
+            for name in target.parametrizations
+            for stored in ("original", "original0", "original1")
+            if hasattr(source.parametrizations[name], stored)
+        ]
+        values = [
+            np.asarray(getattr(module, name).detach()).tolist() for module in (target, bare) for name in ("bias",)
+        ]
+        gradient = source.parametrizations.bias.original1.grad
+        results.append((sorted(target.state_dict()), sorted(bare.state_dict()), shared, values, gradient is None))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("permutation", [None, [2, 0, 1], [0], [3, 1, 0, 2]])
+def test_invert_permutation_inverts_as_torchs(permutation):
+    from torch.nn.utils.rnn import invert_permutation
+
+    ours = nn.utils.rnn.invert_permutation(None if permutation is None else Tensor(np.array(permutation)))
+    theirs = invert_permutation(None if permutation is None else torch.tensor(permutation))
+    assert (ours is None and theirs is None) or (
+        np.asarray(ours).tolist() == theirs.tolist() and ours.dtype == np.int64
+    )

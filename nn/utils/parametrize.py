@@ -32,6 +32,7 @@ __all__ = [
     "is_parametrized",
     "register_parametrization",
     "remove_parametrizations",
+    "transfer_parametrizations_and_params",
     "type_before_parametrizations",
 ]
 
@@ -358,6 +359,31 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     else:  # a parametrized buffer stays a buffer, as torch's
         module.register_buffer(tensor_name, parameter)
     return module
+
+
+def transfer_parametrizations_and_params(
+    from_module: Module, to_module: Module, tensor_name: str | None = None
+) -> Module:
+    """Give ``to_module`` the parametrizations of ``from_module`` (of ``tensor_name`` only, if given) and their
+    stored tensors, as torch's: the same parametrization modules are registered on ``to_module`` (after any it has),
+    a tensor ``to_module`` lacks is first made a Parameter of ``from_module``'s parametrized value, and then the
+    stored ``original`` (or ``original0``, ``original1``, ...) objects of ``from_module`` become ``to_module``'s,
+    shared, so training either trains both. Returns ``to_module``."""
+    if not is_parametrized(from_module):
+        return to_module
+    names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
+    for name in names:
+        source = from_module.parametrizations[name]
+        if not hasattr(to_module, name):
+            with no_grad():
+                setattr(to_module, name, Parameter(getattr(from_module, name).detach()))
+        for parametrization in source:
+            register_parametrization(to_module, name, parametrization)
+        target = to_module.parametrizations[name]
+        stored = ["original"] if source.is_tensor else [f"original{i}" for i in range(source.ntensors)]
+        for attribute in stored:
+            setattr(target, attribute, getattr(source, attribute))
+    return to_module
 
 
 def type_before_parametrizations(module: Module) -> type:

@@ -24,6 +24,7 @@ from autograd.shape_errors import NoAxisError
 
 __all__ = [
     "PackedSequence",
+    "invert_permutation",
     "pack_padded_sequence",
     "pack_sequence",
     "pad_packed_sequence",
@@ -109,7 +110,7 @@ class PackedSequence(_PackedSequenceFields):
                 sorted_indices._data if isinstance(sorted_indices, Node) else sorted_indices, dtype=np.int64
             )
             if unsorted_indices is None:
-                unsorted_indices = np.argsort(sorted_indices).astype(np.int64)
+                unsorted_indices = invert_permutation(sorted_indices)
         if unsorted_indices is not None:
             unsorted_indices = np.asarray(
                 unsorted_indices._data if isinstance(unsorted_indices, Node) else unsorted_indices, dtype=np.int64
@@ -162,6 +163,16 @@ class PackedSequence(_PackedSequenceFields):
         return False
 
 
+def invert_permutation(permutation: Any) -> Any:
+    """The inverse of a permutation of ``0 .. n-1`` (``inverse[permutation[k]] = k``), as torch's helper: a Tensor
+    for a Tensor (int64), an array otherwise; None stays None (a PackedSequence's indices of a sorted batch)."""
+    if permutation is None:
+        return None
+    order = np.asarray(permutation._data if isinstance(permutation, Node) else permutation)
+    inverse = np.argsort(order, kind="stable").astype(np.int64)
+    return Tensor(inverse) if isinstance(permutation, Node) else inverse
+
+
 def _lengths(lengths: Any, batch: int, op: str = "pack_padded_sequence", packing: bool = True) -> np.ndarray:
     """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked, errors
     naming ``op``. Whole numbers of a float dtype count too (lengths summed from a float mask), as torch's
@@ -201,8 +212,7 @@ def pack_in_layout(padded: Tensor, lengths: np.ndarray, sorted_indices: np.ndarr
     batch_sizes = (ordered[None, :] > np.arange(steps)[:, None]).sum(axis=1).astype(np.int64)
     time = np.repeat(np.arange(steps), batch_sizes)
     rows = np.concatenate([order[:size] for size in batch_sizes])
-    unsorted = None if sorted_indices is None else np.argsort(sorted_indices).astype(np.int64)
-    return PackedSequence(padded[time, rows], batch_sizes, sorted_indices, unsorted)
+    return PackedSequence(padded[time, rows], batch_sizes, sorted_indices, invert_permutation(sorted_indices))
 
 
 def pack_padded_sequence(
