@@ -347,3 +347,25 @@ def test_invert_permutation_inverts_as_torchs(permutation):
     assert (ours is None and theirs is None) or (
         np.asarray(ours).tolist() == theirs.tolist() and ours.dtype == np.int64
     )
+
+
+# -- clip_grad_norm_: torch's roundings ---------------------------------------------------------------------------
+def _clipped(lib, make, grads, norm_type):
+    parameters = []
+    for grad in grads:
+        parameter = lib.Parameter(make(np.zeros_like(grad)))
+        parameter.grad = make(grad.copy())
+        parameters.append(parameter)
+    norm = lib.utils.clip_grad_norm_(parameters, 0.5, norm_type=norm_type)
+    return float(norm), [np.asarray(p.grad).tobytes() for p in parameters]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "norm_type", "size"), [(np.float32, np.inf, 25), (np.float16, 2.0, 25), (np.float64, 1.0, 7)]
+)
+def test_clip_grad_norm_scales_bit_for_bit_as_torch(dtype, norm_type, size):
+    # the coefficient in the norm's dtype, cast to each gradient's; each gradient's norm rounded to its dtype
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        grads = [(rng.standard_normal(rng.integers(1, size)) * rng.uniform(0.1, 10)).astype(dtype) for _ in range(3)]
+        assert _clipped(nn, Tensor, grads, norm_type) == _clipped(tnn, torch.from_numpy, grads, norm_type)

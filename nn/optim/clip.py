@@ -52,7 +52,8 @@ def _set_gradient(parameter: Node, grad: np.ndarray) -> None:
 
 def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf, the count of non-zero entries for p = 0, as torch's
-    vector_norm: nan counts), scaled by max |x| so it cannot overflow. For p < 0, as torch's, ``min |x|`` for
+    vector_norm: nan counts), summed as it is when that sum is a normal float64, else scaled by max |x| so it
+    cannot overflow or underflow. For p < 0, as torch's, ``min |x|`` for
     p = -inf, and 0 when an entry is 0 (``|0|^p`` is inf), scaled by min |x|; no entry is refused by the
     callers (:func:`_total_norm`) for p < 0 and p = inf, as torch refuses: the empty sum of ``|x|^p`` has no p-th
     root, the empty maximum no value."""
@@ -69,6 +70,10 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     largest = float(magnitudes.max())  # NaN if any entry is NaN
     if norm_type == math.inf or largest == 0 or not math.isfinite(largest):
         return largest
+    with np.errstate(over="ignore", under="ignore"):
+        total = float(np.sum(magnitudes**norm_type))
+    if np.finfo(np.float64).tiny <= total < math.inf:  # unscaled when the sum is a normal number, as torch sums
+        return total ** (1.0 / norm_type)  # (one rounding fewer than the scaled sum)
     return largest * float(np.sum((magnitudes / largest) ** norm_type)) ** (1.0 / norm_type)
 
 
@@ -94,7 +99,9 @@ def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error
             f"{next(np.shape(array) for array in arrays if np.size(array) == 0)}): the {extreme} over no entries is "
             "undefined (torch's linalg.vector_norm refuses it too)"
         )
-    total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
+    # torch's order of roundings: each gradient's norm in its own dtype, then the norm of those norms
+    norms = [float(_as_norm_dtype(_vector_norm(array, norm_type), [array])) for array in arrays]
+    total_norm = _vector_norm(np.array(norms), norm_type)
     # in the gradients' dtype, as torch's (float16 gradients' norm beyond 65504 is inf), for the check and the scale
     total_norm = float(_as_norm_dtype(total_norm, arrays))
     if error_if_nonfinite and not math.isfinite(total_norm):
@@ -114,13 +121,23 @@ def _as_norm_dtype(total_norm: float, arrays: list[np.ndarray]) -> np.floating:
         return (dtype if dtype.kind == "f" else np.dtype(np.float64)).type(total_norm)
 
 
-def _scale_gradients(pairs: list[tuple[Node, np.ndarray]], max_norm: float, total_norm: float) -> None:
-    """Replace every gradient by itself times ``min(1, max_norm / (total_norm + 1e-6))``."""
-    coefficient = math.nan if math.isnan(total_norm) else min(max_norm / (total_norm + 1e-6), 1.0)
+def _scale_gradients(pairs: list[tuple[Node, np.ndarray]], max_norm: float, total_norm: Any) -> None:
+    """Replace every gradient by itself times ``min(1, max_norm / (total_norm + 1e-6))``, rounded as torch's: the
+    coefficient computed in the dtype of ``total_norm`` (a NumPy float of the norm's dtype; a Python float is
+    float64) as ``(total_norm + 1e-6)^-1 * max_norm`` (torch's ``max_norm / tensor``), then cast to each floating
+    gradient's dtype before the product."""
+    norm = total_norm if isinstance(total_norm, np.floating) else np.float64(total_norm)
+    kind = norm.dtype.type
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # inf and nan norms scale as torch's
+        coefficient = (kind(1) / (norm + kind(1e-6))) * kind(max_norm)
+    coefficient = coefficient if np.isnan(coefficient) else min(coefficient, kind(1))
     for parameter, grad in pairs:
-        with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
-            scaled = grad * coefficient
-        _set_gradient(parameter, scaled.astype(grad.dtype, copy=False) if grad.dtype.kind == "f" else scaled)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
+            if grad.dtype.kind == "f":
+                scaled = grad * grad.dtype.type(coefficient)
+            else:
+                scaled = grad * float(coefficient)
+        _set_gradient(parameter, scaled)
 
 
 def get_total_norm(
@@ -162,7 +179,8 @@ def clip_grads_with_norm_(
         total_norm = total_norm.reshape(())[()]
     if isinstance(total_norm, (bool, np.bool_)) or not isinstance(total_norm, numbers.Real):
         raise TypeError(f"clip_grads_with_norm_: total_norm must be a number or a 0-d Tensor, got {total_norm!r}")
-    _scale_gradients(_with_gradients("clip_grads_with_norm_", parameters), float(max_norm), float(total_norm))
+    norm = total_norm if isinstance(total_norm, np.floating) else float(total_norm)  # (a 0-d tensor keeps its dtype)
+    _scale_gradients(_with_gradients("clip_grads_with_norm_", parameters), float(max_norm), norm)
 
 
 def clip_grad_norm_(
@@ -195,9 +213,9 @@ def clip_grad_norm_(
     if not pairs:  # torch's tensor(0.): the default dtype
         return _as_norm_dtype(0.0, [])
     grads = [grad for _, grad in pairs]
-    total_norm = _total_norm("clip_grad_norm_", grads, norm_type, error_if_nonfinite)
+    total_norm = _as_norm_dtype(_total_norm("clip_grad_norm_", grads, norm_type, error_if_nonfinite), grads)
     _scale_gradients(pairs, max_norm, total_norm)
-    return _as_norm_dtype(total_norm, grads)
+    return total_norm
 
 
 def clip_grad_value_(parameters: ParametersLike, clip_value: float, foreach: bool | None = None) -> None:
