@@ -369,3 +369,21 @@ def test_clip_grad_norm_scales_bit_for_bit_as_torch(dtype, norm_type, size):
     for _ in range(20):
         grads = [(rng.standard_normal(rng.integers(1, size)) * rng.uniform(0.1, 10)).astype(dtype) for _ in range(3)]
         assert _clipped(nn, Tensor, grads, norm_type) == _clipped(tnn, torch.from_numpy, grads, norm_type)
+
+
+@pytest.mark.parametrize("buffer", [False, True], ids=["parameter", "buffer"])
+def test_removing_a_dtype_changing_parametrization_leaving_its_value_is_refused_as_torchs(buffer):
+    results = []
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+
+        class Single(lib.Module):
+            def forward(self, x):
+                return x.float()
+
+        module = lib.Linear(4, 3).double()
+        module.register_buffer("scale", make(np.ones(3)))
+        name = "scale" if buffer else "weight"
+        lib.utils.parametrize.register_parametrization(module, name, Single(), unsafe=True)
+        error = raised_type(partial(lib.utils.parametrize.remove_parametrizations, module, name))
+        results.append((error, str(getattr(module, name).dtype).rsplit(".", 1)[-1]))
+    assert results[0] == results[1] == (RuntimeError, "float32")

@@ -332,11 +332,17 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
     if leave_parametrized:
         with no_grad():
             value = plist()
+        if plist.is_tensor and value.dtype != first.dtype:  # torch's set_ refuses it; nothing has changed yet
+            raise RuntimeError(
+                f"remove_parametrizations: the parametrized {tensor_name!r} is {value.dtype} but its stored tensor "
+                f"is {first.dtype}; leave_parametrized=True cannot put a {value.dtype} value in it (torch's set_ "
+                "refuses it too); remove with leave_parametrized=False, or parametrize without changing the dtype"
+            )
         if plist.is_tensor and isinstance(first, Parameter):
             parameter = first
-            parameter._data = value._data.astype(parameter.dtype, copy=True)
+            parameter._data = value._data.copy()
         elif plist.is_tensor:
-            parameter = value._data.astype(first.dtype, copy=True)
+            parameter = value._data.copy()
         elif isinstance(first, Parameter):
             parameter = Parameter(value._data.copy())
             parameter.requires_grad = first.requires_grad
