@@ -387,3 +387,12 @@ def test_removing_a_dtype_changing_parametrization_leaving_its_value_is_refused_
         error = raised_type(partial(lib.utils.parametrize.remove_parametrizations, module, name))
         results.append((error, str(getattr(module, name).dtype).rsplit(".", 1)[-1]))
     assert results[0] == results[1] == (RuntimeError, "float32")
+
+
+def test_the_hook_based_weight_norm_warns_of_its_deprecation_as_torchs():
+    with pytest.warns(FutureWarning) as theirs:
+        tnn.utils.weight_norm(tnn.Linear(2, 2))
+    with pytest.warns(FutureWarning, match="parametrizations.weight_norm") as ours:
+        nn.utils.weight_norm(nn.Linear(2, 2))
+    assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+    assert ours[0].filename == __file__  # pointing at the caller's line

@@ -9,6 +9,9 @@ import pytest
 import nn
 from autograd import Tensor
 
+#: the hook-based weight_norm is torch's deprecated form (a FutureWarning, as torch's); these tests are about it
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated:FutureWarning")
+
 
 def test_weight_is_recomputed_from_g_and_v_before_each_forward():
     layer = nn.utils.weight_norm(nn.Linear(3, 2, dtype=np.float64))

@@ -11,6 +11,9 @@ import pytest
 import nn
 from autograd import Tensor
 
+#: the hook-based weight_norm is torch's deprecated form (a FutureWarning, as torch's); these tests are about it
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated:FutureWarning")
+
 torch = pytest.importorskip("torch")
 
 RNG = np.random.default_rng(9)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, TypeVar
 
 import numpy as np
@@ -12,6 +13,7 @@ from autograd.broadcasting import AxisError
 
 from ..module import Module
 from ..parameter import Parameter
+from ..warning_site import user_stacklevel
 
 __all__ = ["WeightNorm", "remove_weight_norm", "weight_norm"]
 
@@ -99,7 +101,13 @@ def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> M
     Parameters ``<name>_g`` (shape of ``||v||``: the weight's shape with every axis but ``dim`` of size 1)
     and ``<name>_v`` (the weight's shape) replace it, and a forward pre-hook recomputes ``module.<name>``
     from them before each forward. ``dim=None`` (or -1) normalises over the whole weight. Returns the
-    module. :func:`remove_weight_norm` undoes it."""
+    module. :func:`remove_weight_norm` undoes it. As torch's, a FutureWarning: the parametrization
+    (:func:`nn.utils.parametrizations.weight_norm`) is the form torch keeps."""
+    warnings.warn(
+        "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.",
+        FutureWarning,
+        stacklevel=user_stacklevel(),
+    )
     WeightNorm.apply(module, name, dim)
     return module
 
