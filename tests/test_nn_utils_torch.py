@@ -396,3 +396,42 @@ def test_the_hook_based_weight_norm_warns_of_its_deprecation_as_torchs():
         nn.utils.weight_norm(nn.Linear(2, 2))
     assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
     assert ours[0].filename == __file__  # pointing at the caller's line
+
+
+#: torch's internals of these modules, not for users (the namedtuple base, a helper method, state-dict hooks)
+_INTERNAL = {"PackedSequence_", "bind", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook"}
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "clip_grad",
+        "convert_parameters",
+        "fusion",
+        "init",
+        "memory_format",
+        "parametrize",
+        "parametrizations",
+        "prune",
+        "rnn",
+        "stateless",
+        "spectral_norm",
+        "weight_norm",
+    ],
+)
+def test_torchs_nn_utils_modules_and_their_functions_are_at_torchs_paths(module):
+    import importlib
+    import inspect
+
+    theirs = importlib.import_module(f"torch.nn.utils.{module}")
+    ours = importlib.import_module(f"nn.utils.{module}")
+    public = [
+        name
+        for name, value in vars(theirs).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == theirs.__name__
+    ]
+    assert [name for name in public if name not in _INTERNAL and not hasattr(ours, name)] == []
+    # the package's attribute: the module, or (spectral_norm, weight_norm) the function, as torch's
+    assert inspect.ismodule(getattr(tnn.utils, module)) == (getattr(nn.utils, module) is ours)
