@@ -184,3 +184,24 @@ def test_pruning_refuses_what_torch_refuses_and_leaves_the_layer_as_it_was(actio
         states.append((_state(layer), lib.utils.prune.is_pruned(layer)))
     assert errors[0] is not None and issubclass(errors[0], errors[1])
     assert states[0] == states[1] and states[0][1] is False
+
+
+def test_a_custom_pruning_method_written_for_torch_works_on_tensors():
+    # torch's tutorial: a BasePruningMethod subclass whose compute_mask edits a clone of the mask through a view
+    states = []
+    for lib, make, guard in LIBRARIES:
+
+        class EveryOther(lib.utils.prune.BasePruningMethod):
+            PRUNING_TYPE = "unstructured"
+
+            def compute_mask(self, t, default_mask):
+                mask = default_mask.clone()
+                mask.view(-1)[::2] = 0
+                return mask
+
+        layer = _layer(lib, make, guard)
+        lib.utils.prune.l1_unstructured(layer, "weight", amount=3)
+        EveryOther.apply(layer, "weight")  # among what remains, as torch's container does
+        direct = lib.utils.prune.L1Unstructured(amount=2).compute_mask(make(LINEAR_WEIGHT), make(np.ones((4, 3))))
+        states.append((_state(layer), type(direct).__name__, np.asarray(direct).tolist()))
+    assert states[0] == states[1]

@@ -134,8 +134,9 @@ class BasePruningMethod:
     """A way of choosing entries to prune, and the forward pre-hook that applies its mask (see the module docstring).
 
     Subclasses set ``PRUNING_TYPE`` (``"unstructured"``, ``"structured"`` with a ``dim``, or ``"global"``) and define
-    ``compute_mask(t, default_mask)``: the new mask (ones kept, zeros pruned) from the importance ``t`` (an ndarray,
-    the parameter's values unless importance scores are given) and the current mask."""
+    ``compute_mask(t, default_mask)``, as torch's: the new mask (ones kept, zeros pruned), a Tensor, from the
+    importance ``t`` (a Tensor of the parameter's values, unless importance scores are given) and the current mask
+    (a Tensor). The built-in methods compute theirs on arrays (``_mask``)."""
 
     PRUNING_TYPE: ClassVar[str | None] = None
     _tensor_name: str | None = None
@@ -144,8 +145,16 @@ class BasePruningMethod:
         """The forward pre-hook: ``module.<name>`` recomputed as ``<name>_orig * <name>_mask``."""
         setattr(module, self._tensor_name, self.apply_mask(module))  # type: ignore[arg-type]
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must define compute_mask(t, default_mask)")
+    def compute_mask(self, t: Any, default_mask: Any) -> Tensor:
+        """The new mask, a Tensor, from the importance ``t`` and the current mask (Tensors, as torch's, so a
+        subclass's ``mask = default_mask.clone(); mask.view(-1)[::2] = 0`` works)."""
+        if type(self)._mask is BasePruningMethod._mask:
+            raise NotImplementedError(f"{type(self).__name__} must define compute_mask(t, default_mask)")
+        return Tensor(self._mask(_array(t), _array(default_mask)))
+
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+        """The built-in methods' mask, on arrays (what :meth:`compute_mask` returns as a Tensor)."""
+        raise NotImplementedError
 
     def apply_mask(self, module: Module) -> Tensor:
         """``<name>_orig * <name>_mask`` (recorded: the gradient reaches ``<name>_orig``, masked)."""
@@ -190,7 +199,7 @@ class BasePruningMethod:
         else:
             default_mask = _array(getattr(module, f"{name}_mask")).copy()
         try:
-            mask = method.compute_mask(_array(scores), default_mask=default_mask)
+            mask = _masked(method, _array(scores), default_mask)
             module.register_buffer(f"{name}_mask", mask)
             setattr(module, name, method.apply_mask(module))
             if previous:
@@ -208,7 +217,7 @@ class BasePruningMethod:
         """``t`` times the mask this method computes from ``importance_scores`` (``t``'s values if None)."""
         scores = _array(t if importance_scores is None else importance_scores)
         mask = np.ones(scores.shape, dtype=_array(t).dtype) if default_mask is None else _array(default_mask)
-        return t * self.compute_mask(scores, default_mask=mask).astype(_array(t).dtype, copy=False)
+        return t * _masked(self, scores, mask).astype(_array(t).dtype, copy=False)
 
     def remove(self, module: Module) -> None:
         """Make the pruning permanent: ``<name>`` a Parameter again (the ``_orig`` one) holding the masked values."""
@@ -220,6 +229,14 @@ class BasePruningMethod:
         delattr(module, f"{name}_mask")
         original.data = original._data * mask.astype(original.dtype, copy=False)
         setattr(module, name, original)
+
+
+def _masked(method: BasePruningMethod, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    """``method``'s mask as an array: a built-in method's computed on the arrays, a user's ``compute_mask`` given
+    Tensors (torch's) and its result read back."""
+    if type(method).compute_mask is BasePruningMethod.compute_mask:
+        return np.asarray(method._mask(t, default_mask))
+    return _array(method.compute_mask(Tensor(t), default_mask=Tensor(default_mask)))
 
 
 def _pre_hooks(module: Module) -> dict[Any, Any]:
@@ -264,7 +281,7 @@ class PruningContainer(BasePruningMethod):
     def __getitem__(self, index: int) -> BasePruningMethod:
         return self._pruning_methods[index]
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         """The last method's mask on the part of ``t`` the current mask keeps: its kept entries (unstructured), its
         slices along the method's ``dim`` with a kept entry (structured), everything (global)."""
         method = self._pruning_methods[-1]
@@ -287,7 +304,7 @@ class PruningContainer(BasePruningMethod):
             where = (slice(None),) * t.ndim
         else:
             raise ValueError(f"Unrecognized PRUNING_TYPE {method.PRUNING_TYPE}")
-        mask[where] = method.compute_mask(t[where], default_mask=mask[where]).astype(mask.dtype, copy=False)
+        mask[where] = _masked(method, t[where], mask[where]).astype(mask.dtype, copy=False)
         return mask
 
 
@@ -296,7 +313,7 @@ class Identity(BasePruningMethod):
 
     PRUNING_TYPE = "unstructured"
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         return default_mask
 
     @classmethod
@@ -313,7 +330,7 @@ class RandomUnstructured(BasePruningMethod):
         _check_amount(amount)
         self.amount = amount
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         count = _count_to_prune(self.amount, t.size)
         mask = np.array(default_mask, copy=True)
         if count:
@@ -334,7 +351,7 @@ class L1Unstructured(BasePruningMethod):
         _check_amount(amount)
         self.amount = amount
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         count = _count_to_prune(self.amount, t.size)
         mask = np.array(default_mask, copy=True)
         if count:
@@ -356,7 +373,7 @@ class RandomStructured(BasePruningMethod):
         self.amount = amount
         self.dim = dim
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         axis = _structured_axis(t, self.dim)
         size = t.shape[axis]
         count = _count_to_prune(self.amount, size)
@@ -381,7 +398,7 @@ class LnStructured(BasePruningMethod):
         self.n = n
         self.dim = dim
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         axis = _structured_axis(t, self.dim)
         size = t.shape[axis]
         count = _count_to_prune(self.amount, size)
@@ -406,7 +423,7 @@ class CustomFromMask(BasePruningMethod):
     def __init__(self, mask: Any) -> None:
         self.mask = _array(mask)
 
-    def compute_mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
+    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         if default_mask.shape != self.mask.shape:
             raise ValueError(
                 f"prune: the mask of shape {self.mask.shape} does not fit the tensor's {default_mask.shape}"
@@ -480,7 +497,7 @@ def global_unstructured(parameters: Any, pruning_method: type, importance_scores
     method._tensor_name = "temp"
     container = PruningContainer(method)
     flat = np.concatenate([value.reshape(-1) for value in values])
-    final = container.compute_mask(flat, np.concatenate([mask.reshape(-1) for mask in masks]).astype(flat.dtype))
+    final = _masked(container, flat, np.concatenate([mask.reshape(-1) for mask in masks]).astype(flat.dtype))
     start = 0
     for (module, name), value in zip(parameters, values):
         custom_from_mask(module, name, mask=final[start : start + value.size].reshape(value.shape))
