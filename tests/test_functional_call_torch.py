@@ -159,3 +159,16 @@ def test_skip_init_builds_the_module_and_refuses_what_torchs_refuses():
     for ours, theirs in ((int, int), (NoDevice, TorchNoDevice)):
         expected = raised_type(partial(torch.nn.utils.skip_init, theirs, 2))
         assert expected is RuntimeError and raised_type(partial(nn.utils.skip_init, ours, 2)) is expected
+
+
+def test_functional_call_takes_torch_funcs_tuple_of_dicts_and_refuses_a_name_in_two():
+    from torch.func import functional_call as torch_functional_call
+
+    results = []
+    for lib, make, guard in LIBRARIES:
+        call = nn.utils.stateless.functional_call if lib is nn else torch_functional_call
+        layer, x = _linear(lib, make, guard), make(np.array([[1.0, -1.0]]))
+        weight, bias = make(np.array([[0.0, 1.0], [1.0, 0.0]])), make(np.ones(2))
+        out = _array(call(layer, ({"weight": weight}, {"bias": bias}), x)).tolist()
+        results.append((out, raised_type(partial(call, layer, ({"weight": weight}, {"weight": bias}), x))))
+    assert results[0] == results[1] == ([[0.0, 2.0]], ValueError)

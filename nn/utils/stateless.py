@@ -21,6 +21,7 @@ Unlike torch's ``nn.utils.stateless`` spelling this one gives no deprecation war
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,18 +48,11 @@ def _merged(parameters_and_buffers: Any) -> tuple[dict[str, Any], bool]:
             "functional_call: parameters_and_buffers must be a dict of names to tensors or a tuple of such dicts, got "
             f"{type(parameters_and_buffers).__name__}"
         )
-    merged: dict[str, Any] = {}
-    repeated = sorted(
-        {
-            name
-            for i, part in enumerate(parameters_and_buffers)
-            for later in parameters_and_buffers[i + 1 :]
-            for name in part
-            if name in later
-        }
-    )
+    counts = Counter(name for part in parameters_and_buffers for name in part)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise ValueError(f"functional_call: {repeated} appeared in several dicts, so the call is ambiguous")
+    merged: dict[str, Any] = {}
     for part in parameters_and_buffers:
         merged.update(part)
     return merged, False
