@@ -10,10 +10,12 @@ __all__ = [
     "GLOBAL_ALWAYS_CALLED",
     "GLOBAL_CALL_HOOKS",
     "GLOBAL_HOOKS",
+    "GLOBAL_WITH_KWARGS",
     "GLOBAL_REGISTRATION_HOOKS",
     "HOOK_TABLES",
     "REGISTRATION_TABLES",
     "hooks_of",
+    "with_kwargs_ids",
 ]
 
 #: The attributes of a Module holding its hook tables.
@@ -24,8 +26,9 @@ REGISTRATION_TABLES = frozenset(f"_{kind}_registration_hooks" for kind in ("buff
 
 #: The hooks common to all modules, by table: the four of :data:`HOOK_TABLES` (run around every module's call,
 #: before the module's own) and the registration hooks of ``register_buffer``, ``register_parameter`` and
-#: ``add_module``. Each maps a hook's id to (hook, with_kwargs).
-GLOBAL_HOOKS: dict[str, OrderedDict[int, tuple[Any, bool]]] = {
+#: ``add_module``. Each maps a hook's id to the hook, as torch's tables (the ids of those registered with
+#: ``with_kwargs`` are in :data:`GLOBAL_WITH_KWARGS`).
+GLOBAL_HOOKS: dict[str, OrderedDict[int, Any]] = {
     kind: OrderedDict() for kind in (*sorted(HOOK_TABLES), *sorted(REGISTRATION_TABLES))
 }
 
@@ -40,9 +43,22 @@ GLOBAL_REGISTRATION_HOOKS: set[int] = set()
 #: The ids of the global forward hooks registered with ``always_call=True``.
 GLOBAL_ALWAYS_CALLED: set[int] = set()
 
+#: The ids of the global forward (pre-)hooks registered with ``with_kwargs=True``.
+GLOBAL_WITH_KWARGS: set[int] = set()
+
+
+def with_kwargs_ids(kind: str) -> str:
+    """The attribute of a Module holding the ids of its ``kind`` hooks registered with ``with_kwargs=True``:
+    torch's ``_forward_pre_hooks_with_kwargs`` and ``_forward_hooks_with_kwargs`` (a set of ids here)."""
+    return f"{kind}_with_kwargs"
+
 
 def hooks_of(module: Any, kind: str) -> list[tuple[int, tuple[Any, bool]]]:
     """(id, (hook, with_kwargs)) for the ``kind`` hooks a call of ``module`` runs: the global ones, then its own
     (each table copied at once: another thread may add or remove hooks meanwhile)."""
-    own = list(module.__dict__.get(kind, {}).items())
-    return [*GLOBAL_HOOKS[kind].items(), *own] if GLOBAL_CALL_HOOKS else own
+    keyword = module.__dict__.get(with_kwargs_ids(kind), ())
+    own = [(i, (hook, i in keyword)) for i, hook in list(module.__dict__.get(kind, {}).items())]
+    if not GLOBAL_CALL_HOOKS:
+        return own
+    common = [(i, (hook, i in GLOBAL_WITH_KWARGS)) for i, hook in list(GLOBAL_HOOKS[kind].items())]
+    return [*common, *own]

@@ -16,9 +16,11 @@ from .module_global_hooks import (
     GLOBAL_CALL_HOOKS,
     GLOBAL_HOOKS,
     GLOBAL_REGISTRATION_HOOKS,
+    GLOBAL_WITH_KWARGS,
     HOOK_TABLES,
     REGISTRATION_TABLES,
     hooks_of,
+    with_kwargs_ids,
 )
 from .warning_site import user_stacklevel
 
@@ -48,9 +50,9 @@ ALWAYS_CALLED = "_forward_hooks_always_called"
 class HookHandle:
     """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block)."""
 
-    def __init__(self, hooks: OrderedDict[int, tuple[Any, bool]], *id_sets: set[int] | None) -> None:
+    def __init__(self, hooks: OrderedDict[int, Any], *id_sets: set[int] | None) -> None:
         self._table = hooks
-        self._id_sets = [ids for ids in id_sets if ids is not None]  # (always-called ids, global ones) holding it
+        self._id_sets = [ids for ids in id_sets if ids is not None]  # (always-called, with-kwargs, global ids)
         self.id = next(_ids)
 
     def remove(self) -> None:
@@ -78,10 +80,12 @@ def add_hook(
     hooks = module.__dict__.setdefault(kind, OrderedDict())
     module.__dict__[HOOKED] = True
     always_called = module.__dict__.setdefault(ALWAYS_CALLED, set()) if always_call else None
-    handle = HookHandle(hooks, always_called)
-    hooks[handle.id] = (hook, bool(with_kwargs))
-    if always_called is not None:
-        always_called.add(handle.id)
+    keyword = module.__dict__.setdefault(with_kwargs_ids(kind), set()) if with_kwargs else None
+    handle = HookHandle(hooks, always_called, keyword)
+    hooks[handle.id] = hook  # the hook itself, as torch's table holds it (``_forward_pre_hooks.values()``)
+    for ids in (always_called, keyword):
+        if ids is not None:
+            ids.add(handle.id)
     if prepend:
         hooks.move_to_end(handle.id, last=False)
     return handle
@@ -98,8 +102,12 @@ def add_global_hook(
     live = (
         GLOBAL_CALL_HOOKS if kind in HOOK_TABLES else GLOBAL_REGISTRATION_HOOKS if kind in REGISTRATION_TABLES else None
     )
-    handle = HookHandle(hooks, live, GLOBAL_ALWAYS_CALLED if always_call else None)
-    hooks[handle.id] = (hook, bool(with_kwargs))
+    handle = HookHandle(
+        hooks, live, GLOBAL_ALWAYS_CALLED if always_call else None, GLOBAL_WITH_KWARGS if with_kwargs else None
+    )
+    hooks[handle.id] = hook
+    if with_kwargs:
+        GLOBAL_WITH_KWARGS.add(handle.id)
     if live is not None:
         live.add(handle.id)
     if always_call:
@@ -113,7 +121,7 @@ def registered(kind: str, module: Any, name: str, member: Any) -> Any:
     replaces the member the next one sees. Without any registration hook (the usual case) ``member`` itself."""
     if not GLOBAL_REGISTRATION_HOOKS:
         return member
-    for hook, _ in list(GLOBAL_HOOKS[f"_{kind}_registration_hooks"].values()):  # (a copy: a hook may remove one)
+    for hook in list(GLOBAL_HOOKS[f"_{kind}_registration_hooks"].values()):  # (a copy: a hook may remove one)
         result = hook(module, name, member)
         if result is not None:
             member = result

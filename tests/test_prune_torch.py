@@ -205,3 +205,20 @@ def test_a_custom_pruning_method_written_for_torch_works_on_tensors():
         direct = lib.utils.prune.L1Unstructured(amount=2).compute_mask(make(LINEAR_WEIGHT), make(np.ones((4, 3))))
         states.append((_state(layer), type(direct).__name__, np.asarray(direct).tolist()))
     assert states[0] == states[1]
+
+
+def test_the_forward_pre_hook_table_holds_the_pruning_methods_as_torchs_tutorial_reads_them():
+    # torch's pruning tutorial: for hook in module._forward_pre_hooks.values(): if hook._tensor_name == "weight"
+    results = []
+    for lib, make, guard in LIBRARIES:
+        layer = _layer(lib, make, guard)
+        lib.utils.prune.l1_unstructured(layer, "weight", amount=2)
+        lib.utils.prune.ln_structured(layer, "weight", amount=1, n=2, dim=0)
+        lib.utils.prune.random_unstructured(layer, "bias", amount=1)
+        layer.register_forward_pre_hook(lambda module, args, kwargs: None, with_kwargs=True)
+        for hook in layer._forward_pre_hooks.values():
+            if getattr(hook, "_tensor_name", None) == "weight":
+                break
+        with_kwargs = [key in layer._forward_pre_hooks_with_kwargs for key in layer._forward_pre_hooks]
+        results.append(([type(method).__name__ for method in hook], len(layer._forward_pre_hooks), with_kwargs))
+    assert results[0] == results[1] == (["L1Unstructured", "LnStructured"], 3, [False, False, True])

@@ -167,7 +167,7 @@ class BasePruningMethod:
         """Prune ``module.<name>`` with ``cls(*args, **kwargs)``, combined with the pruning it already has; the
         method (or the container of methods) that is now its hook. On an error the module is left as it was."""
         previous = [
-            (key, hook) for key, (hook, _) in _pre_hooks(module).items() if _prunes(hook, name)
+            (key, hook) for key, hook in _pre_hooks(module).items() if _prunes(hook, name)
         ]  # at most one: each pruning of the tensor after the first joins its container
         method: BasePruningMethod = cls(*args, **kwargs)
         method._tensor_name = name
@@ -240,7 +240,7 @@ def _masked(method: BasePruningMethod, t: np.ndarray, default_mask: np.ndarray) 
 
 
 def _pre_hooks(module: Module) -> dict[Any, Any]:
-    """The module's table of forward pre-hooks: handle id -> (hook, with_kwargs)."""
+    """The module's table of forward pre-hooks: handle id -> hook."""
     return vars(module).get("_forward_pre_hooks", {})
 
 
@@ -508,7 +508,7 @@ def remove(module: Module, name: str) -> Module:
     """Make the pruning of ``module.<name>`` permanent (see the module docstring); a ValueError if it is not
     pruned. Returns ``module``."""
     hooks = _pre_hooks(module)
-    for key, (hook, _) in list(hooks.items()):
+    for key, hook in list(hooks.items()):
         if _prunes(hook, name):
             hook.remove(module)
             del hooks[key]
@@ -521,5 +521,5 @@ def is_pruned(module: Module) -> bool:
     return any(
         isinstance(hook, BasePruningMethod)
         for _, submodule in module.named_modules()
-        for hook, _ in _pre_hooks(submodule).values()
+        for hook in _pre_hooks(submodule).values()
     )

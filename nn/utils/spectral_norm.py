@@ -72,7 +72,7 @@ class SpectralNorm:
     def apply(module: Module, name: str, n_power_iterations: int, dim: int, eps: float) -> SpectralNorm:
         """Replace the Parameter ``name`` of ``module`` by ``<name>_orig`` and the buffers ``<name>_u``,
         ``<name>_v`` (drawn from a standard normal, normalised) and register the hook."""
-        for hook, _ in module.__dict__.get("_forward_pre_hooks", {}).values():
+        for hook in module.__dict__.get("_forward_pre_hooks", {}).values():
             if isinstance(hook, SpectralNorm) and hook.name == name:
                 raise RuntimeError(
                     f"spectral_norm: cannot register two spectral_norm hooks on the same parameter {name!r}"

@@ -70,7 +70,7 @@ class WeightNorm:
     @staticmethod
     def apply(module: Module, name: str, dim: int | None) -> WeightNorm:
         """Replace the Parameter ``name`` of ``module`` by ``<name>_g`` and ``<name>_v`` and register the hook."""
-        for hook, _ in module.__dict__.get("_forward_pre_hooks", {}).values():
+        for hook in module.__dict__.get("_forward_pre_hooks", {}).values():
             if isinstance(hook, WeightNorm) and hook.name == name:
                 raise RuntimeError(f"weight_norm: cannot register two weight_norm hooks on the same parameter {name!r}")
         weight = module.__dict__.get(name)
@@ -122,7 +122,7 @@ def remove_weight_hook(module: ModuleT, kind: type, name: str, what: str) -> Mod
     """Remove the forward pre-hook of class ``kind`` that recomputes ``module.<name>`` (its ``remove`` makes the
     weight a Parameter again) and return the module; ValueError naming ``what`` if there is none."""
     hooks = module.__dict__.get("_forward_pre_hooks", {})
-    for key, (hook, _) in list(hooks.items()):
+    for key, hook in list(hooks.items()):
         if isinstance(hook, kind) and hook.name == name:
             hook.remove(module)
             del hooks[key]
