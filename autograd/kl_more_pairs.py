@@ -2,6 +2,9 @@
 LowRankMultivariateNormal and the types here (Chi2 takes Gamma's pairs, as a Gamma subclass):
 
     Cauchy(a, s) || Cauchy(b, t):      log((s + t)^2 + (a - b)^2) - log(4 s t)
+    HalfCauchy(s) || HalfCauchy(t):    2 log(s + t) - log(4 s t), the KL of Cauchy(0, s) and Cauchy(0, t) (folding both
+                                       densities about 0 doubles each, and their ratio is unchanged; torch, with
+                                       HalfCauchy a Cauchy under AbsTransform, takes the same bases' KL)
     ContinuousBernoulli pairs:         -H(p) - E_p[log q(x)], with log q(x) = x eta - softplus(eta) + log C(lambda)
                                        for a ContinuousBernoulli q, so -E log q = -E[x] eta - log(1 - lambda) - log C
     Gaussians (low rank or not):       1/2 (log det Sq - log det Sp + tr(Sq^-1 Sp) + |mu_q - mu_p|^2_Sq^-1 - n),
@@ -19,7 +22,7 @@ import math
 
 import numpy as np
 
-from .cauchy_distributions import Cauchy
+from .cauchy_distributions import Cauchy, HalfCauchy
 from .continuous_bernoulli import ContinuousBernoulli, ExponentialFamily
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .distribution_base import Distribution
@@ -40,6 +43,11 @@ __all__: list[str] = []
 @register_kl(Cauchy, Cauchy)
 def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
     return ((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2).log() - (4 * p.scale * q.scale).log()
+
+
+@register_kl(HalfCauchy, HalfCauchy)
+def _kl_halfcauchy_halfcauchy(p: HalfCauchy, q: HalfCauchy) -> Tensor:
+    return 2 * (p.scale + q.scale).log() - (4 * p.scale * q.scale).log()
 
 
 # -- ContinuousBernoulli ------------------------------------------------------------------------------------------

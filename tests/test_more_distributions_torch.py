@@ -303,6 +303,8 @@ KL_PAIRS = {
         [RNG.normal(size=(3, 1)), RNG.uniform(0.5, 2.0, 4)],
         [RNG.normal(size=4), RNG.uniform(0.5, 2, 4)],
     ),
+    # torch's HalfCauchy is a TransformedDistribution, whose KL is its base Cauchys'; here it is written directly
+    ("HalfCauchy", "HalfCauchy"): ([RNG.uniform(0.5, 2.0, (3, 1))], [RNG.uniform(0.5, 2, 4)]),
     ("ContinuousBernoulli", "ContinuousBernoulli"): ([RNG.uniform(0.05, 0.95, (3, 1))], [RNG.uniform(0.05, 0.95, 4)]),
     ("Beta", "ContinuousBernoulli"): (
         [RNG.uniform(0.5, 3, (3, 1)), RNG.uniform(0.5, 3, 4)],
