@@ -162,6 +162,11 @@ class Distribution:
     def entropy(self) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__}.entropy is not implemented")
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support; refused where there is none to list (torch's NotImplementedError,
+        so a caller catching it, as torch code does, works here too)."""
+        raise NotImplementedError(f"{type(self).__name__}.enumerate_support is not implemented")
+
     def perplexity(self) -> Tensor:
         """exp(entropy)."""
         return self.entropy().exp()

@@ -472,3 +472,15 @@ def test_dirichlet_shapes_expand_rsample_and_checks_are_torchs(torch, td):
         Dirichlet(autograd.tensor(2.0))
     with pytest.raises(ValueError, match="at least one-dimensional"):
         td.Dirichlet(torch.tensor(2.0))
+
+
+@pytest.mark.parametrize("name", ["Normal", "Geometric", "Poisson", "Exponential"])
+def test_enumerate_support_of_a_distribution_without_one_raises_not_implemented_error_as_torch(torch, td, name):
+    scale = (1.0,) if name == "Normal" else ()
+    ours = getattr(autograd.distributions, name)(autograd.tensor([0.5, 0.2]), *scale)
+    theirs = getattr(td, name)(torch.tensor([0.5, 0.2]), *scale)
+    for expand in (True, False):
+        with pytest.raises(NotImplementedError):
+            theirs.enumerate_support(expand)
+        with pytest.raises(NotImplementedError):
+            ours.enumerate_support(expand)
