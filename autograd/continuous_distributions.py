@@ -71,6 +71,11 @@ class Exponential(Distribution):
     def variance(self) -> Tensor:
         return self.rate**-2
 
+    @property
+    def stddev(self) -> Tensor:
+        """1 / rate, not sqrt(rate^-2): the square overflows (inf) or underflows (0) for a rate beyond 1e+-154."""
+        return 1 / self.rate
+
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         return self.icdf(rand(self._extended_shape(sample_shape), dtype=self.rate.dtype))
 

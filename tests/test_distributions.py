@@ -406,6 +406,11 @@ def test_continuous_distributions_match_torchs_densities_entropies_moments_and_g
         _same(mine.cdf(autograd.tensor(x)), their.cdf(torch.tensor(x)))
 
 
+def test_exponential_stddev_is_one_over_the_rate_even_where_its_square_overflows_as_torchs(torch, td):
+    rates = np.array([1e-300, 1e300, 4.0])
+    _same(Exponential(autograd.tensor(rates)).stddev, td.Exponential(torch.tensor(rates)).stddev)
+
+
 @pytest.mark.parametrize(
     ("make", "mean", "variance"),
     [
