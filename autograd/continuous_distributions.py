@@ -1,9 +1,9 @@
 """``Exponential``, ``Laplace``, ``Gamma``, ``Beta`` and ``Dirichlet`` (torch.distributions' of those names).
 
 Exponential and Laplace draw by inverting their cdf at a uniform draw, so ``rsample`` is differentiable in the
-parameters. Gamma, Beta and Dirichlet draw with numpy's samplers (``sample`` only: torch's implicit reparameterisation
-of the gamma draw is not here, so their ``rsample`` is NotImplementedError); their densities, entropies and moments are
-differentiable in the parameters:
+parameters. Gamma draws with numpy's sampler; its ``rsample`` is differentiable in the concentration by implicit
+reparameterisation (:mod:`autograd.implicit_gamma`, torch's), and in the rate as z / rate. Beta and Dirichlet draw
+with numpy's samplers (``sample`` only). Their densities, entropies and moments are differentiable in the parameters:
 
     Gamma(a, b):  log p(x) = a log b + (a - 1) log x - b x - lgamma(a)
     Beta(a, b):   log p(x) = (a - 1) log x + (b - 1) log(1 - x) - lgamma(a) - lgamma(b) + lgamma(a + b)
@@ -23,6 +23,7 @@ from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import independent, nonnegative, positive, real, simplex, unit_interval
+from .implicit_gamma import standard_gamma_with_slope
 from .random_state import generator_for
 from .special import gammainc
 from .tensor import Tensor, where
@@ -46,6 +47,13 @@ def _numpy_draws(
     draws = np.asarray(draws).astype(dtype, copy=False)  # (numpy's samplers give a Python number for 0-d parameters)
     upper = np.nextafter(dtype.type(1), dtype.type(0)) if below_one else None
     return Tensor(np.clip(draws, np.finfo(dtype).tiny, upper).astype(dtype, copy=False))
+
+
+def _standard_gamma(distribution: Distribution, sample_shape: Any, concentration: Tensor) -> Tensor:
+    """Gamma(concentration, 1) draws of ``distribution``'s extended shape (at least tiny, as torch's), differentiable
+    in the concentration by implicit reparameterisation."""
+    draws = _numpy_draws(distribution, sample_shape, np.random.Generator.standard_gamma, concentration)._data
+    return standard_gamma_with_slope(concentration.expand(draws.shape), draws)
 
 
 class Exponential(Distribution):
@@ -148,6 +156,7 @@ class Gamma(Distribution):
     """Gamma(concentration a, rate b): density b^a x^(a-1) e^(-b x) / Gamma(a) on x >= 0."""
 
     arg_constraints = {"concentration": positive, "rate": positive}
+    has_rsample = True
     support = nonnegative  # x = 0 included, as torch's: density inf (a < 1), b (a = 1), 0 (a > 1) there
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
@@ -170,6 +179,11 @@ class Gamma(Distribution):
         return _numpy_draws(
             self, sample_shape, lambda rng, a, b: rng.standard_gamma(a) / b, self.concentration, self.rate
         )
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """z / b, z a Gamma(a, 1) draw of numpy's: d/db = -z / b^2, and d/da by implicit reparameterisation
+        (:mod:`autograd.implicit_gamma`), as torch's."""
+        return _standard_gamma(self, sample_shape, self.concentration) / self.rate
 
     def cdf(self, value: Any) -> Tensor:
         """P(a, b x), the regularized lower incomplete gamma function (torch's); differentiable in x and the rate,

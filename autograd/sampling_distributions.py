@@ -7,8 +7,8 @@ distributions, the sampling distributions of a variance, a standardised mean and
     FisherSnedecor(d1, d2):      log p(x) = lgamma((d1 + d2)/2) - lgamma(d1/2) - lgamma(d2/2) + d1/2 log(d1/d2)
                                             + (d1/2 - 1) log x - (d1 + d2)/2 log1p(d1 x / d2)
 
-Draws use numpy's samplers on the library's random state. torch reparameterises the chi-squared (gamma) draw
-implicitly; that derivative in the degrees of freedom is not here, so StudentT's ``rsample`` reaches loc and scale
+Draws use numpy's samplers on the library's random state. Chi2's rsample is its Gamma's (implicitly reparameterised in
+df). StudentT's and FisherSnedecor's own draws are not built from it, so StudentT's ``rsample`` reaches loc and scale
 (and refuses a df that requires grad), and FisherSnedecor, whose draw depends on nothing else, has no rsample.
 """
 

@@ -12,7 +12,7 @@
         entropy a + log b + lgamma(a) - (1 + a) digamma(a)
 
 Each is a TransformedDistribution, so log_prob, cdf, icdf and rsample come from the base and the transforms (and
-are differentiable in the parameters); InverseGamma has no rsample, as this library's Gamma has none.
+are differentiable in the parameters; InverseGamma's through the Gamma's implicit reparameterisation).
 """
 
 from __future__ import annotations
