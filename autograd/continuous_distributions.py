@@ -2,8 +2,9 @@
 
 Exponential and Laplace draw by inverting their cdf at a uniform draw, so ``rsample`` is differentiable in the
 parameters. Gamma draws with numpy's sampler; its ``rsample`` is differentiable in the concentration by implicit
-reparameterisation (:mod:`autograd.implicit_gamma`, torch's), and in the rate as z / rate. Beta and Dirichlet draw
-with numpy's samplers (``sample`` only). Their densities, entropies and moments are differentiable in the parameters:
+reparameterisation (:mod:`autograd.implicit_gamma`, torch's), and in the rate as z / rate; Beta's and Dirichlet's
+``rsample`` normalise such gamma draws (``sample`` uses numpy's Beta and Dirichlet samplers). Their densities,
+entropies and moments are differentiable in the parameters:
 
     Gamma(a, b):  log p(x) = a log b + (a - 1) log x - b x - lgamma(a)
     Beta(a, b):   log p(x) = (a - 1) log x + (b - 1) log(1 - x) - lgamma(a) - lgamma(b) + lgamma(a + b)
@@ -206,6 +207,7 @@ class Beta(Distribution):
 
     arg_constraints = {"concentration1": positive, "concentration0": positive}
     support = unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
         self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
@@ -233,6 +235,12 @@ class Beta(Distribution):
             self, sample_shape, np.random.Generator.beta, self.concentration1, self.concentration0, below_one=True
         )
 
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """g1 / (g1 + g0), g1 and g0 Gamma(a, 1) and Gamma(b, 1) draws, each differentiable in its concentration by
+        implicit reparameterisation (torch's Beta is a two-entry Dirichlet, reparameterised the same way)."""
+        first = _standard_gamma(self, sample_shape, self.concentration1)
+        return first / (first + _standard_gamma(self, sample_shape, self.concentration0))
+
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
         a, b = self.concentration1, self.concentration0
@@ -256,12 +264,13 @@ class Dirichlet(Distribution):
 
     mean a / a0, variance a (a0 - a) / (a0^2 (a0 + 1)) (a0 = sum_k a_k), entropy
     log B(a) + (a0 - K) digamma(a0) - sum_k (a_k - 1) digamma(a_k); draws normalise independent Gamma(a_k, 1)
-    draws made with numpy's sampler (each at least the dtype's tiny, as torch's). ``rsample`` is not implemented:
-    torch differentiates the gamma draws implicitly, which is not here (``has_rsample`` False).
+    draws made with numpy's sampler (each at least the dtype's tiny, as torch's), differentiable in the concentration
+    (``rsample``) by implicit reparameterisation.
     """
 
     arg_constraints = {"concentration": independent(positive, 1)}
     support = simplex
+    has_rsample = True
 
     def __init__(self, concentration: Any, validate_args: bool | None = None) -> None:
         if not isinstance(concentration, Node):
@@ -300,10 +309,11 @@ class Dirichlet(Distribution):
         return Tensor(gammas / gammas.sum(-1, keepdims=True))
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        raise NotImplementedError(
-            "Dirichlet.rsample is not implemented: torch's implicit reparameterisation of the gamma draws is not "
-            "here (has_rsample is False); use sample, or a score-function (log_prob) estimator"
-        )
+        """g / sum_k g_k, g_k Gamma(a_k, 1) draws, each differentiable in a_k by implicit reparameterisation: the
+        normalised draw is Dirichlet(a), and its gradients are unbiased for those of any expectation under it, as
+        torch's (which differentiates the normalised draw jointly: the same expectation, other draws' values)."""
+        gammas = _standard_gamma(self, sample_shape, self.concentration)
+        return gammas / gammas.sum(-1, keepdim=True)
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)

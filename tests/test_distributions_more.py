@@ -452,9 +452,8 @@ def test_dirichlet_shapes_expand_rsample_and_checks_are_torchs(torch, td):
     assert wide.sample((5,)).shape == tuple(their_wide.sample((5,)).shape) == (5, 4, 2, 3)
     value = [0.2, 0.3, 0.5]
     _same(wide.log_prob(autograd.tensor(value)), their_wide.log_prob(torch.tensor(value, dtype=torch.float64)))
-    assert not Dirichlet.has_rsample
-    with pytest.raises(NotImplementedError, match="Dirichlet.rsample"):
-        ours.rsample()
+    assert Dirichlet.has_rsample and td.Dirichlet.has_rsample
+    assert wide.rsample((5,)).shape == (5, 4, 2, 3)
     for bad in ([0.2, 0.3, 0.6], [-0.2, 0.7, 0.5]):  # not summing to 1, a negative entry
         with pytest.raises(ValueError, match="support"):
             ours.log_prob(autograd.tensor(bad))
@@ -484,3 +483,16 @@ def test_enumerate_support_of_a_distribution_without_one_raises_not_implemented_
             theirs.enumerate_support(expand)
         with pytest.raises(NotImplementedError):
             ours.enumerate_support(expand)
+
+
+def test_dirichlet_rsample_gradient_of_the_mean_of_many_draws_is_that_of_the_mean():
+    """E[x] = a / sum(a): the average over draws of the gradient of w . x in a is that of w . a / sum(a)."""
+    concentration = autograd.tensor([0.5, 2.0, 3.0], requires_grad=True)
+    weights = np.array([1.0, -2.0, 0.5])
+    autograd.manual_seed(13)
+    draws = Dirichlet(concentration).rsample((40_000,))
+    assert draws.shape == (40_000, 3) and np.allclose(draws.data.sum(-1), 1.0)
+    (draws * autograd.tensor(weights)).sum(-1).mean().backward()
+    a, total = concentration.data, concentration.data.sum()
+    expected = weights / total - (weights @ a) / total**2  # d/da_j of sum_k w_k a_k / sum(a)
+    np.testing.assert_allclose(concentration.grad, expected, atol=0.01)
