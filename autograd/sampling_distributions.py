@@ -7,9 +7,10 @@ distributions, the sampling distributions of a variance, a standardised mean and
     FisherSnedecor(d1, d2):      log p(x) = lgamma((d1 + d2)/2) - lgamma(d1/2) - lgamma(d2/2) + d1/2 log(d1/d2)
                                             + (d1/2 - 1) log x - (d1 + d2)/2 log1p(d1 x / d2)
 
-Draws use numpy's samplers on the library's random state. Chi2's rsample is its Gamma's (implicitly reparameterised in
-df). StudentT's and FisherSnedecor's own draws are not built from it, so StudentT's ``rsample`` reaches loc and scale
-(and refuses a df that requires grad), and FisherSnedecor, whose draw depends on nothing else, has no rsample.
+``sample`` uses numpy's samplers on the library's random state. ``rsample`` builds each draw, as torch's, from gamma
+draws differentiable in their concentration by implicit reparameterisation (:mod:`autograd.implicit_gamma`): Chi2's
+is its Gamma's, StudentT's z / sqrt(c / df) for a standard normal z and c ~ Chi2(df), FisherSnedecor's
+(c1 / df1) / (c2 / df2); so the gradients of a draw reach every parameter, the degrees of freedom too.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from .continuous_distributions import Gamma, _numpy_draws
+from .continuous_distributions import Gamma, _numpy_draws, _standard_gamma
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import positive, real
-from .grad_mode import is_grad_enabled
 from .random_state import generator_for
 from .tensor import Tensor, where
+from .tensor_functions import randn
 
 __all__ = ["Chi2", "FisherSnedecor", "StudentT"]
 
@@ -87,14 +88,11 @@ class StudentT(Distribution):
         return (self.loc + self.scale * self._standard_draws(sample_shape)).detach()
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        """loc + scale t, t a standard t draw: d x / d loc = 1, d x / d scale = t. The draw's derivative in df (torch's
-        implicit reparameterisation of the chi-squared draw) is not here: a df that requires grad is refused."""
-        if is_grad_enabled() and self.df.requires_grad:
-            raise NotImplementedError(
-                "StudentT.rsample: the derivative of the draw with respect to df (torch's implicit "
-                "reparameterisation of the chi-squared draw) is not implemented; detach df, or use sample"
-            )
-        return self.loc + self.scale * self._standard_draws(sample_shape)
+        """loc + scale z / sqrt(c / df), z a standard normal draw and c = 2 g a Chi2(df) draw, g ~ Gamma(df / 2, 1),
+        as torch's: d/dloc = 1, d/dscale = the standard t draw, and d/ddf through g's implicit reparameterisation."""
+        normal = randn(self._extended_shape(sample_shape), dtype=self.df.dtype)
+        chi2 = 2 * _standard_gamma(self, sample_shape, 0.5 * self.df)
+        return self.loc + self.scale * normal * (chi2 / self.df).rsqrt()
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
@@ -125,10 +123,11 @@ class FisherSnedecor(Distribution):
 
     mean df2 / (df2 - 2) (nan where df2 <= 2), mode (df1 - 2) / df1 * df2 / (df2 + 2) (nan where df1 <= 2),
     variance 2 df2^2 (df1 + df2 - 2) / (df1 (df2 - 2)^2 (df2 - 4)) (nan where df2 <= 4). Draws are numpy's F sampler,
-    at least the dtype's tiny (as torch's); no rsample (see the module docstring)."""
+    at least the dtype's tiny (as torch's); rsample's a ratio of gamma draws (see the module docstring)."""
 
     arg_constraints = {"df1": positive, "df2": positive}
     support = positive
+    has_rsample = True
 
     def __init__(self, df1: Any, df2: Any, validate_args: bool | None = None) -> None:
         self.df1, self.df2 = broadcast_all(df1, df2)
@@ -151,6 +150,15 @@ class FisherSnedecor(Distribution):
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         return _numpy_draws(self, sample_shape, np.random.Generator.f, self.df1, self.df2)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """(g1 / (df1 / 2)) / (g2 / (df2 / 2)), g_i ~ Gamma(df_i / 2, 1) (so 2 g_i ~ Chi2(df_i)), each differentiable
+        in its df by implicit reparameterisation; at least tiny, as torch's."""
+        half1, half2 = 0.5 * self.df1, 0.5 * self.df2
+        ratio = (_standard_gamma(self, sample_shape, half1) / half1) / (
+            _standard_gamma(self, sample_shape, half2) / half2
+        )
+        return ratio.clamp(min=float(np.finfo(np.dtype(self.df1.dtype)).tiny))
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)

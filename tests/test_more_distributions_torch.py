@@ -122,7 +122,7 @@ def test_batch_shape_broadcasts_and_draws_have_the_extended_shape(name):
     torch_dist = getattr(td, name)(**dict(zip(keywords, map(torch.tensor, arrays))))
     assert tuple(distribution.batch_shape) == tuple(torch_dist.batch_shape) == (3, 4)
     assert tuple(distribution.sample((5, 2)).shape) == (5, 2, 3, 4)
-    assert distribution.has_rsample == torch_dist.has_rsample or name == "FisherSnedecor"
+    assert distribution.has_rsample == torch_dist.has_rsample
     assert tuple(distribution.expand((2, 3, 4)).sample().shape) == (2, 3, 4)
 
 
@@ -146,15 +146,33 @@ def test_negative_binomial_by_logits_matches_torch_and_zero_count_has_log_prob_o
     np.testing.assert_allclose(np.asarray(out.data), expected.numpy(), rtol=1e-12)
 
 
-def test_student_t_rsample_reaches_loc_and_scale_and_refuses_df_requiring_grad():
+def test_student_t_rsample_reaches_loc_and_scale_exactly_and_df_by_implicit_reparameterisation():
+    df = autograd.tensor([9.0, 12.0], requires_grad=True)
     loc, scale = autograd.tensor([0.5, -1.0], requires_grad=True), autograd.tensor([2.0, 0.5], requires_grad=True)
+    assert ours.StudentT(df, loc, scale).has_rsample and td.StudentT(1.0).has_rsample
     autograd.manual_seed(3)
-    draws = ours.StudentT(autograd.tensor([3.0, 5.0]), loc, scale).rsample((4,))
+    draws = ours.StudentT(df, loc, scale).rsample((4,))
     draws.sum().backward()
     np.testing.assert_allclose(loc.grad, [4.0, 4.0])
     np.testing.assert_allclose(scale.grad, ((np.asarray(draws.data) - [0.5, -1.0]) / [2.0, 0.5]).sum(0))
-    with pytest.raises(NotImplementedError, match="df"):
-        ours.StudentT(autograd.tensor([3.0], requires_grad=True)).rsample()
+    # E[(x - loc)^2] = scale^2 df / (df - 2): the draws' average gradient in df is -2 scale^2 / (df - 2)^2
+    df.grad = None
+    autograd.manual_seed(4)
+    draws = ours.StudentT(df, loc.detach(), scale.detach()).rsample((40_000,))
+    ((draws - loc.detach()) ** 2).mean(0).sum().backward()
+    np.testing.assert_allclose(df.grad, -2 * scale.data**2 / (df.data - 2) ** 2, rtol=0.08)
+
+
+def test_fisher_snedecor_rsample_gradient_of_the_mean_of_many_draws_is_that_of_the_mean():
+    """E[x] = df2 / (df2 - 2), whatever df1: the draws' average gradient is 0 in df1 and -2 / (df2 - 2)^2 in df2."""
+    df1, df2 = autograd.tensor([3.0, 6.0], requires_grad=True), autograd.tensor([10.0, 14.0], requires_grad=True)
+    assert ours.FisherSnedecor(df1, df2).has_rsample and td.FisherSnedecor(1.0, 1.0).has_rsample
+    autograd.manual_seed(5)
+    draws = ours.FisherSnedecor(df1, df2).rsample((40_000,))
+    assert draws.shape == (40_000, 2) and (draws.data > 0).all()
+    draws.mean(0).sum().backward()
+    np.testing.assert_allclose(df1.grad, [0.0, 0.0], atol=0.003)
+    np.testing.assert_allclose(df2.grad, -2 / (df2.data - 2) ** 2, rtol=0.05)
 
 
 def test_one_hot_straight_through_rsample_passes_the_probabilities_gradient_as_torch():
