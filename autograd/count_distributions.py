@@ -20,6 +20,7 @@ from .discrete_distributions import BinaryParameter, Categorical, CategoricalBac
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import (
     Constraint,
+    dependent_property,
     integer_interval,
     multinomial,
     nonnegative,
@@ -108,7 +109,7 @@ class Binomial(BinaryParameter, Distribution):
     def param_shape(self) -> tuple[int, ...]:
         return tuple(self._param.shape)
 
-    @property
+    @dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> Constraint:  # type: ignore[override]
         return integer_interval(0, self.total_count._data)
 
@@ -245,7 +246,7 @@ class Multinomial(CategoricalBacked, Distribution):
         new._categorical, new._binomial, new._batch_shape = categorical, binomial, categorical.batch_shape
         return new
 
-    @property
+    @dependent_property(is_discrete=True, event_dim=1)
     def support(self) -> Constraint:  # type: ignore[override]
         return multinomial(self.total_count)
 

@@ -19,6 +19,7 @@ from .distribution_base import Distribution, broadcast_all, lazy_property
 from .distribution_constraints import (
     Constraint,
     boolean,
+    dependent_property,
     integer_interval,
     one_hot,
     real,
@@ -93,7 +94,7 @@ class Categorical(Distribution):
     def param_shape(self) -> tuple[int, ...]:
         return self._batch_shape + (self._num_events,)
 
-    @property
+    @dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> Constraint:  # type: ignore[override]
         return integer_interval(0, self._num_events - 1)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .core import Node
 from .default_dtype import get_default_dtype
-from .distribution_constraints import Constraint
+from .distribution_constraints import Constraint, is_dependent
 from .element_count import Size
 from .grad_mode import enable_grad, no_grad
 from .shape_errors import is_integer
@@ -90,8 +90,8 @@ class Distribution:
         self._validate_args = Distribution._validate_default if validate_args is None else bool(validate_args)
         if self._validate_args:
             for name, constraint in self.arg_constraints.items():
-                if name not in self.__dict__:  # the other form of a probs/logits pair
-                    continue
+                if name not in self.__dict__ or is_dependent(constraint):  # (a probs/logits pair's other form; a
+                    continue  # parameter set by the others, which torch does not check either)
                 value = getattr(self, name)
                 valid = constraint.check(np.asarray(value._data))
                 if not np.all(valid):

@@ -7,17 +7,22 @@ A constraint of whole vectors (``event_dim`` 1, e.g. the simplex) checks along t
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = [
     "Constraint",
     "boolean",
+    "dependent",
+    "dependent_property",
     "greater_than",
     "greater_than_eq",
     "half_open_interval",
     "independent",
     "integer_interval",
     "interval",
+    "is_dependent",
     "less_than",
     "lower_cholesky",
     "lower_triangular",
@@ -278,6 +283,61 @@ class _Multinomial(Constraint):
         return f"Multinomial(upper_bound={self.upper_bound})"
 
 
+class _Dependent(Constraint):
+    """A constraint that depends on other parameters (torch's ``constraints.dependent``: a parameter computed from the
+    others, a support set by the parameters). The parameter checks skip it; ``check`` refuses, as its set is not known
+    here. ``is_discrete`` and ``event_dim`` are those given (``dependent(is_discrete=..., event_dim=...)``), else
+    NotImplementedError, as torch's."""
+
+    def __init__(self, *, is_discrete: bool | None = None, event_dim: int | None = None) -> None:
+        self._is_discrete = is_discrete
+        self._event_dim = event_dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        if self._is_discrete is None:
+            raise NotImplementedError(".is_discrete cannot be determined statically")
+        return self._is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        if self._event_dim is None:
+            raise NotImplementedError(".event_dim cannot be determined statically")
+        return self._event_dim
+
+    def __call__(self, *, is_discrete: bool | None = None, event_dim: int | None = None) -> _Dependent:
+        """A dependent constraint with these (unset: this one's) ``is_discrete`` and ``event_dim``."""
+        return _Dependent(
+            is_discrete=self._is_discrete if is_discrete is None else is_discrete,
+            event_dim=self._event_dim if event_dim is None else event_dim,
+        )
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        raise ValueError("Cannot determine validity of dependent constraint")
+
+
+class _DependentProperty(property, _Dependent):
+    """torch's ``constraints.dependent_property``: a property of a distribution (its ``support`` or an
+    ``arg_constraints`` entry computed from the parameters) that, read from the class, is a dependent constraint,
+    so code inspecting the class (``Distribution.support.is_discrete``) sees one. ``@dependent_property`` or
+    ``@dependent_property(is_discrete=..., event_dim=...)``."""
+
+    def __init__(self, fn: Any = None, *, is_discrete: bool | None = None, event_dim: int | None = None) -> None:
+        property.__init__(self, fn)
+        _Dependent.__init__(self, is_discrete=is_discrete, event_dim=event_dim)
+
+    def __call__(self, fn: Any) -> _DependentProperty:  # type: ignore[override]
+        """The decorator form with arguments: this constraint's settings on the property ``fn``."""
+        return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
+
+
+def is_dependent(constraint: Any) -> bool:
+    """Whether ``constraint`` is a dependent one (torch's ``constraints.is_dependent``)."""
+    return isinstance(constraint, _Dependent)
+
+
+dependent = _Dependent()
+dependent_property = _DependentProperty
 independent = _IndependentConstraint
 real = _Real()
 real_vector = independent(real, 1)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .continuous_distributions import Exponential
 from .distribution_base import broadcast_all
-from .distribution_constraints import Constraint, greater_than_eq, positive, real, unit_interval
+from .distribution_constraints import Constraint, dependent_property, greater_than_eq, positive, real, unit_interval
 from .elementwise_transforms import AffineTransform, ExpTransform, PowerTransform
 from .tensor import Tensor, where
 from .tensor_functions import full_like, ones_like
@@ -98,7 +98,7 @@ class Pareto(TransformedDistribution):
         base = Exponential(self.alpha, validate_args=validate_args)
         super().__init__(base, [ExpTransform(), AffineTransform(loc=0, scale=self.scale)], validate_args=validate_args)
 
-    @property
+    @dependent_property(is_discrete=False, event_dim=0)
     def support(self) -> Constraint:  # type: ignore[override]
         return greater_than_eq(self.scale._data)
 

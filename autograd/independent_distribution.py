@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .distribution_base import Distribution
-from .distribution_constraints import independent
+from .distribution_constraints import dependent_property, independent
 from .tensor import Tensor
 
 __all__ = ["Independent"]
@@ -46,7 +46,7 @@ class Independent(Distribution):
     def has_enumerate_support(self) -> bool:  # type: ignore[override]
         return self.reinterpreted_batch_ndims == 0 and self.base_dist.has_enumerate_support
 
-    @property
+    @dependent_property
     def support(self) -> Any:  # type: ignore[override]
         """The base's support holding over the reinterpreted axes at once (torch's independent constraint)."""
         support = self.base_dist.support

@@ -17,7 +17,7 @@ import numpy as np
 
 from .discrete_distributions import Categorical
 from .distribution_base import Distribution, _shape
-from .distribution_constraints import Constraint
+from .distribution_constraints import Constraint, dependent_property
 from .tensor import Tensor
 
 __all__ = ["MixtureSameFamily"]
@@ -67,7 +67,7 @@ class MixtureSameFamily(Distribution):
     def component_distribution(self) -> Distribution:
         return self._component_distribution
 
-    @property
+    @dependent_property
     def support(self) -> Constraint | None:  # type: ignore[override]
         return self._component_distribution.support
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .core import Node
 from .distribution_base import Distribution, _shape
-from .distribution_constraints import Constraint, independent
+from .distribution_constraints import Constraint, dependent_property, independent
 from .grad_mode import no_grad
 from .independent_distribution import Independent
 from .tensor import Tensor
@@ -98,7 +98,7 @@ class TransformedDistribution(Distribution):
         new._batch_shape = batch_shape
         return new
 
-    @property
+    @dependent_property(is_discrete=False)
     def support(self) -> Constraint:  # type: ignore[override]
         if not self.transforms:
             return self.base_dist.support  # type: ignore[return-value]

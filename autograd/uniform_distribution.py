@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .distribution_base import Distribution, broadcast_all
-from .distribution_constraints import Constraint, interval, real
+from .distribution_constraints import Constraint, dependent_property, interval, real
 from .tensor import Tensor
 from .tensor_functions import rand
 
@@ -30,7 +30,7 @@ class Uniform(Distribution):
             raise ValueError(f"Uniform is not defined when low >= high (low {self.low}, high {self.high})")
         super().__init__(tuple(self.low.shape), validate_args=validate_args)
 
-    @property
+    @dependent_property(is_discrete=False, event_dim=0)
     def support(self) -> Constraint:  # type: ignore[override]
         return interval(self.low._data, self.high._data)  # closed, as torch's
 

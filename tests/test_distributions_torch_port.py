@@ -280,3 +280,65 @@ def test_gamma_draws_are_clamped_at_torchs_floor(torch):
     autograd.manual_seed(1)
     ours = Gamma(autograd.tensor([1e-3]), 1.0).sample((2000,))
     assert ours.data.min() == float(their_floor) == np.finfo(np.float64).tiny
+
+
+def _shifted_exponential(module):
+    """A user's distribution written as torch's docs show: a parameter set by the others (constraints.dependent) and
+    a support read from the parameters (constraints.dependent_property)."""
+
+    class ShiftedExponential(module.Distribution):
+        arg_constraints = {"rate": module.constraints.positive, "shift": module.constraints.dependent}
+
+        def __init__(self, rate, shift, validate_args=None):
+            self.rate, self.shift = rate, shift
+            super().__init__(tuple(rate.shape), validate_args=validate_args)
+
+        @module.constraints.dependent_property(is_discrete=False, event_dim=0)
+        def support(self):
+            return module.constraints.greater_than(self.shift)
+
+        def log_prob(self, value):
+            if self._validate_args:
+                self._validate_sample(value)
+            return self.rate.log() - self.rate * (value - self.shift)
+
+    return ShiftedExponential
+
+
+def test_dependent_constraints_of_a_users_distribution_behave_as_torchs(torch, td):
+    mine, theirs = _shifted_exponential(autograd.distributions), _shifted_exponential(td)
+    rate, shift, value = [1.0, 2.0], [0.5, -1.0], [1.0, 0.0]
+    made = mine(autograd.tensor(rate), autograd.tensor(shift), validate_args=True)  # (shift's constraint is skipped)
+    their = theirs(torch.tensor(rate).double(), torch.tensor(shift).double(), validate_args=True)
+    np.testing.assert_allclose(
+        made.log_prob(autograd.tensor(value)).data, _values(their.log_prob(torch.tensor(value).double())), rtol=1e-12
+    )
+    with pytest.raises(ValueError, match="support"):
+        their.log_prob(torch.tensor([0.0, 0.0]))
+    with pytest.raises(ValueError, match="support"):
+        made.log_prob(autograd.tensor([0.0, 0.0]))
+    for cls in (mine, theirs):  # read from the class, the support is a constraint of known kind
+        assert cls.support.is_discrete is False and cls.support.event_dim == 0
+    for module in (constraints, td.constraints):
+        assert module.is_dependent(module.dependent) and not module.is_dependent(module.real)
+        assert module.dependent(is_discrete=True, event_dim=1).event_dim == 1
+        with pytest.raises(NotImplementedError):
+            assert module.dependent.event_dim is None  # (raises before)
+        with pytest.raises(ValueError, match="dependent"):
+            module.dependent.check(np.zeros(2) if module is constraints else torch.zeros(2))
+
+
+@pytest.mark.parametrize(
+    "name", ["Binomial", "Categorical", "Multinomial", "Pareto", "Uniform", "Independent", "TransformedDistribution"]
+)
+def test_a_support_set_by_the_parameters_is_a_dependent_property_of_the_class_as_torchs(td, name):
+    mine, theirs = getattr(autograd.distributions, name).support, getattr(td, name).support
+    assert constraints.is_dependent(mine) and td.constraints.is_dependent(theirs)
+    for attribute in ("is_discrete", "event_dim"):
+        try:
+            expected = getattr(theirs, attribute)
+        except NotImplementedError:
+            with pytest.raises(NotImplementedError):
+                getattr(mine, attribute)
+        else:
+            assert getattr(mine, attribute) == expected
