@@ -3,7 +3,7 @@
 ``Geometric``, ``OneHotCategorical``, ``Multinomial``,
 ``Dirichlet``, ``Independent`` and ``kl_divergence``; also ``Cauchy``, ``HalfCauchy``, ``StudentT``, ``Chi2``,
 ``FisherSnedecor``, ``VonMises``, ``ContinuousBernoulli``, ``NegativeBinomial``, ``OneHotCategoricalStraightThrough``,
-``MixtureSameFamily``, ``LowRankMultivariateNormal`` and the ``ExponentialFamily`` base name.
+``MixtureSameFamily``, ``LowRankMultivariateNormal``, ``GeneralizedPareto`` and the ``ExponentialFamily`` base name.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -32,6 +32,7 @@ from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
 from .extreme_value_distributions import Gumbel, Kumaraswamy, Pareto, Weibull
+from .generalized_pareto import GeneralizedPareto
 from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
 from .low_rank_multivariate_normal import LowRankMultivariateNormal
@@ -67,6 +68,7 @@ __all__ = [
     "ExponentialFamily",
     "FisherSnedecor",
     "Gamma",
+    "GeneralizedPareto",
     "Geometric",
     "Gumbel",
     "HalfCauchy",
@@ -155,6 +157,7 @@ kumaraswamy = _torch_submodule("kumaraswamy", Kumaraswamy=Kumaraswamy)
 log_normal = _torch_submodule("log_normal", LogNormal=LogNormal)
 logistic_normal = _torch_submodule("logistic_normal", LogisticNormal=LogisticNormal)
 pareto = _torch_submodule("pareto", Pareto=Pareto)
+generalized_pareto = _torch_submodule("generalized_pareto", GeneralizedPareto=GeneralizedPareto)
 relaxed_bernoulli = _torch_submodule(
     "relaxed_bernoulli", LogitRelaxedBernoulli=LogitRelaxedBernoulli, RelaxedBernoulli=RelaxedBernoulli
 )
