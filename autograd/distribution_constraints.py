@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "Constraint",
     "boolean",
+    "corr_cholesky",
     "dependent",
     "dependent_property",
     "greater_than",
@@ -235,6 +236,19 @@ class _LowerCholesky(Constraint):
         return lower & np.all(np.diagonal(value, axis1=-2, axis2=-1) > 0, axis=-1)
 
 
+class _CorrCholesky(Constraint):
+    """Lower Cholesky factors of correlation matrices: lower triangular, positive diagonal, each row of unit length
+    (within 10 n eps, n the size, as torch's), so that L L^T has a unit diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        dtype = value.dtype if value.dtype.kind == "f" else np.dtype(np.float64)
+        tolerance = np.finfo(dtype).eps * value.shape[-1] * 10
+        unit_rows = np.all(np.abs(np.linalg.norm(value, axis=-1) - 1) <= tolerance, axis=-1)
+        return _LowerCholesky().check(value) & unit_rows
+
+
 class _PositiveDefinite(Constraint):
     """Symmetric matrices whose eigenvalues are all positive."""
 
@@ -351,6 +365,7 @@ symmetric = _Symmetric()
 positive_semidefinite = _PositiveSemidefinite()
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
+corr_cholesky = _CorrCholesky()
 positive_definite = _PositiveDefinite()
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()

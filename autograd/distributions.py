@@ -3,7 +3,7 @@
 ``Geometric``, ``OneHotCategorical``, ``Multinomial``,
 ``Dirichlet``, ``Independent`` and ``kl_divergence``; also ``Cauchy``, ``HalfCauchy``, ``StudentT``, ``Chi2``,
 ``FisherSnedecor``, ``VonMises``, ``ContinuousBernoulli``, ``NegativeBinomial``, ``OneHotCategoricalStraightThrough``,
-``MixtureSameFamily``, ``LowRankMultivariateNormal``, ``GeneralizedPareto`` and the ``ExponentialFamily`` base name.
+``MixtureSameFamily``, ``LowRankMultivariateNormal``, ``GeneralizedPareto``, ``LKJCholesky`` and the ``ExponentialFamily`` base name.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -35,6 +35,7 @@ from .extreme_value_distributions import Gumbel, Kumaraswamy, Pareto, Weibull
 from .generalized_pareto import GeneralizedPareto
 from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
+from .lkj_cholesky import LKJCholesky
 from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
@@ -76,6 +77,7 @@ __all__ = [
     "Independent",
     "InverseGamma",
     "Kumaraswamy",
+    "LKJCholesky",
     "Laplace",
     "LogNormal",
     "LogisticNormal",
@@ -157,6 +159,7 @@ kumaraswamy = _torch_submodule("kumaraswamy", Kumaraswamy=Kumaraswamy)
 log_normal = _torch_submodule("log_normal", LogNormal=LogNormal)
 logistic_normal = _torch_submodule("logistic_normal", LogisticNormal=LogisticNormal)
 pareto = _torch_submodule("pareto", Pareto=Pareto)
+lkj_cholesky = _torch_submodule("lkj_cholesky", LKJCholesky=LKJCholesky)
 generalized_pareto = _torch_submodule("generalized_pareto", GeneralizedPareto=GeneralizedPareto)
 relaxed_bernoulli = _torch_submodule(
     "relaxed_bernoulli", LogitRelaxedBernoulli=LogitRelaxedBernoulli, RelaxedBernoulli=RelaxedBernoulli
