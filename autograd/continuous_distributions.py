@@ -36,13 +36,17 @@ __all__ = ["Beta", "Dirichlet", "Exponential", "Gamma", "Laplace"]
 def _numpy_draws(
     distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor, below_one: bool = False
 ) -> Tensor:
-    """A draw of ``distribution``'s extended shape made by ``draw(rng, *params)`` with numpy's sampler on the library's
-    random state (``autograd.manual_seed``'s), each parameter broadcast to that shape; in the parameters' dtype.
+    """A draw of ``distribution``'s extended shape: :func:`_draws_of_shape`."""
+    return _draws_of_shape(distribution._extended_shape(sample_shape), draw, *params, below_one=below_one)
+
+
+def _draws_of_shape(shape: tuple[int, ...], draw: Any, *params: Tensor, below_one: bool = False) -> Tensor:
+    """A draw of ``shape`` made by ``draw(rng, *params)`` with numpy's sampler on the library's random state
+    (``autograd.manual_seed``'s), each parameter broadcast to that shape; in the parameters' dtype.
 
     Draws are kept strictly inside the support as torch's: at least the dtype's smallest normal number (tiny), and,
     with ``below_one``, at most the float below 1. With a small concentration the sampler underflows to 0 (or to 1
     for Beta), where log_prob of the draw would be infinite; torch's Gamma clamps to tiny the same way."""
-    shape = distribution._extended_shape(sample_shape)
     draws = draw(generator_for(None), *(np.broadcast_to(p._data, shape) for p in params))
     dtype = np.dtype(params[0].dtype)
     draws = np.asarray(draws).astype(dtype, copy=False)  # (numpy's samplers give a Python number for 0-d parameters)
@@ -50,10 +54,10 @@ def _numpy_draws(
     return Tensor(np.clip(draws, np.finfo(dtype).tiny, upper).astype(dtype, copy=False))
 
 
-def _standard_gamma(distribution: Distribution, sample_shape: Any, concentration: Tensor) -> Tensor:
-    """Gamma(concentration, 1) draws of ``distribution``'s extended shape (at least tiny, as torch's), differentiable
-    in the concentration by implicit reparameterisation."""
-    draws = _numpy_draws(distribution, sample_shape, np.random.Generator.standard_gamma, concentration)._data
+def _standard_gamma(shape: tuple[int, ...], concentration: Tensor) -> Tensor:
+    """Gamma(concentration, 1) draws of ``shape`` (at least tiny, as torch's), differentiable in the concentration by
+    implicit reparameterisation."""
+    draws = _draws_of_shape(shape, np.random.Generator.standard_gamma, concentration)._data
     return standard_gamma_with_slope(concentration.expand(draws.shape), draws)
 
 
@@ -184,7 +188,7 @@ class Gamma(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """z / b, z a Gamma(a, 1) draw of numpy's: d/db = -z / b^2, and d/da by implicit reparameterisation
         (:mod:`autograd.implicit_gamma`), as torch's."""
-        return _standard_gamma(self, sample_shape, self.concentration) / self.rate
+        return _standard_gamma(self._extended_shape(sample_shape), self.concentration) / self.rate
 
     def cdf(self, value: Any) -> Tensor:
         """P(a, b x), the regularized lower incomplete gamma function (torch's); differentiable in x and the rate,
@@ -238,8 +242,8 @@ class Beta(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """g1 / (g1 + g0), g1 and g0 Gamma(a, 1) and Gamma(b, 1) draws, each differentiable in its concentration by
         implicit reparameterisation (torch's Beta is a two-entry Dirichlet, reparameterised the same way)."""
-        first = _standard_gamma(self, sample_shape, self.concentration1)
-        return first / (first + _standard_gamma(self, sample_shape, self.concentration0))
+        first = _standard_gamma(self._extended_shape(sample_shape), self.concentration1)
+        return first / (first + _standard_gamma(self._extended_shape(sample_shape), self.concentration0))
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
@@ -312,7 +316,7 @@ class Dirichlet(Distribution):
         """g / sum_k g_k, g_k Gamma(a_k, 1) draws, each differentiable in a_k by implicit reparameterisation: the
         normalised draw is Dirichlet(a), and its gradients are unbiased for those of any expectation under it, as
         torch's (which differentiates the normalised draw jointly: the same expectation, other draws' values)."""
-        gammas = _standard_gamma(self, sample_shape, self.concentration)
+        gammas = _standard_gamma(self._extended_shape(sample_shape), self.concentration)
         return gammas / gammas.sum(-1, keepdim=True)
 
     def log_prob(self, value: Any) -> Tensor:

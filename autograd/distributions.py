@@ -3,7 +3,7 @@
 ``Geometric``, ``OneHotCategorical``, ``Multinomial``,
 ``Dirichlet``, ``Independent`` and ``kl_divergence``; also ``Cauchy``, ``HalfCauchy``, ``StudentT``, ``Chi2``,
 ``FisherSnedecor``, ``VonMises``, ``ContinuousBernoulli``, ``NegativeBinomial``, ``OneHotCategoricalStraightThrough``,
-``MixtureSameFamily``, ``LowRankMultivariateNormal``, ``GeneralizedPareto``, ``LKJCholesky`` and the ``ExponentialFamily`` base name.
+``MixtureSameFamily``, ``LowRankMultivariateNormal``, ``GeneralizedPareto``, ``LKJCholesky``, ``Wishart`` and the ``ExponentialFamily`` base name.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -54,6 +54,7 @@ from .transformed_distribution import TransformedDistribution
 from .transformed_families import HalfNormal, InverseGamma, LogisticNormal, LogNormal
 from .uniform_distribution import Uniform
 from .von_mises import VonMises
+from .wishart import Wishart
 
 __all__ = [
     "Bernoulli",
@@ -98,6 +99,7 @@ __all__ = [
     "Uniform",
     "VonMises",
     "Weibull",
+    "Wishart",
     "biject_to",
     "constraints",
     "kl_divergence",
@@ -171,3 +173,4 @@ relaxed_categorical = _torch_submodule(
 )
 transformed_distribution = _torch_submodule("transformed_distribution", TransformedDistribution=TransformedDistribution)
 weibull = _torch_submodule("weibull", Weibull=Weibull)
+wishart = _torch_submodule("wishart", Wishart=Wishart)

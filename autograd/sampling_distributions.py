@@ -91,7 +91,7 @@ class StudentT(Distribution):
         """loc + scale z / sqrt(c / df), z a standard normal draw and c = 2 g a Chi2(df) draw, g ~ Gamma(df / 2, 1),
         as torch's: d/dloc = 1, d/dscale = the standard t draw, and d/ddf through g's implicit reparameterisation."""
         normal = randn(self._extended_shape(sample_shape), dtype=self.df.dtype)
-        chi2 = 2 * _standard_gamma(self, sample_shape, 0.5 * self.df)
+        chi2 = 2 * _standard_gamma(self._extended_shape(sample_shape), 0.5 * self.df)
         return self.loc + self.scale * normal * (chi2 / self.df).rsqrt()
 
     def log_prob(self, value: Any) -> Tensor:
@@ -155,8 +155,8 @@ class FisherSnedecor(Distribution):
         """(g1 / (df1 / 2)) / (g2 / (df2 / 2)), g_i ~ Gamma(df_i / 2, 1) (so 2 g_i ~ Chi2(df_i)), each differentiable
         in its df by implicit reparameterisation; at least tiny, as torch's."""
         half1, half2 = 0.5 * self.df1, 0.5 * self.df2
-        ratio = (_standard_gamma(self, sample_shape, half1) / half1) / (
-            _standard_gamma(self, sample_shape, half2) / half2
+        ratio = (_standard_gamma(self._extended_shape(sample_shape), half1) / half1) / (
+            _standard_gamma(self._extended_shape(sample_shape), half2) / half2
         )
         return ratio.clamp(min=float(np.finfo(np.dtype(self.df1.dtype)).tiny))
 
