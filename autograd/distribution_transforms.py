@@ -10,6 +10,7 @@ as ``autograd.distributions.transforms``).
 
 from __future__ import annotations
 
+from .corr_cholesky_transform import CorrCholeskyTransform
 from .elementwise_transforms import (
     AbsTransform,
     AffineTransform,
@@ -27,6 +28,7 @@ __all__ = [
     "AbsTransform",
     "AffineTransform",
     "ComposeTransform",
+    "CorrCholeskyTransform",
     "CumulativeDistributionTransform",
     "ExpTransform",
     "IndependentTransform",

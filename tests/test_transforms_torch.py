@@ -300,3 +300,34 @@ def test_transforms_module_is_importable_by_torchs_path():
 
     assert StickBreakingTransform is transforms.StickBreakingTransform
     assert sorted(set(transforms.__all__) - set(td.transforms.__all__)) == []
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_corr_cholesky_transform_matches_torch_with_gradients(n):
+    x = np.random.default_rng(n).normal(scale=1.5, size=(2, 4, n * (n - 1) // 2))
+    mine, theirs = transforms.CorrCholeskyTransform(), td.transforms.CorrCholeskyTransform()
+    mine_x, their_x = _ours(x, grad=True), _torch(x, grad=True)
+    y, their_y = mine(mine_x), theirs(their_x)
+    np.testing.assert_allclose(y.data, their_y.detach().numpy(), rtol=1e-12, atol=1e-15)
+    assert constraints.corr_cholesky.check(np.asarray(y.data)).all()
+    log_det, their_log_det = mine.log_abs_det_jacobian(mine_x, y), theirs.log_abs_det_jacobian(their_x, their_y)
+    assert log_det.shape == tuple(their_log_det.shape) == (2, 4)
+    np.testing.assert_allclose(log_det.data, their_log_det.detach().numpy(), rtol=1e-12)
+    weights = np.arange(n * n, dtype=float).reshape(n, n)
+    (log_det.sum() + (y * _ours(weights)).sum()).backward()
+    (their_log_det.sum() + (their_y * _torch(weights)).sum()).backward()
+    np.testing.assert_allclose(mine_x.grad, their_x.grad.numpy(), rtol=1e-10, atol=1e-12)
+    back = mine.inv(_ours(their_y.detach().numpy()))
+    np.testing.assert_allclose(back.data, theirs.inv(their_y.detach()).numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(back.data, x, rtol=1e-9, atol=1e-12)
+    assert mine.forward_shape((7, x.shape[-1])) == tuple(theirs.forward_shape((7, x.shape[-1]))) == (7, n, n)
+    assert mine.inverse_shape((7, n, n)) == tuple(theirs.inverse_shape((7, n, n)))
+    assert (mine.domain.event_dim, mine.codomain.event_dim) == (1, 2) and mine.bijective
+
+
+def test_biject_to_corr_cholesky_is_the_corr_cholesky_transform_as_torchs():
+    for module in (ours, td):
+        for registry in (module.biject_to, module.transform_to):
+            assert isinstance(registry(module.LKJCholesky(3).support), module.transforms.CorrCholeskyTransform)
+    with pytest.raises(ValueError):
+        transforms.CorrCholeskyTransform()(_ours(np.zeros(4)))  # 4 is not n (n - 1) / 2
