@@ -10,7 +10,7 @@ Both look the constraint's type up (a constraint object passed to ``register`` s
     less_than(b): b - exp(x)             unit_interval: sigmoid         interval(a, b), half_open_interval: a + (b - a) sigmoid(x)
     simplex: stick breaking (biject_to), softmax (transform_to)          lower_cholesky: LowerCholeskyTransform (transform_to)
     independent(c, n): c's transform read with n more axes per event
-    corr_cholesky: CorrCholeskyTransform (both)
+    corr_cholesky: CorrCholeskyTransform (both)     positive_(semi)definite: PositiveDefiniteTransform (transform_to)
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from typing import Any
 from . import distribution_constraints as constraints
 from .corr_cholesky_transform import CorrCholeskyTransform
 from .elementwise_transforms import AffineTransform, ExpTransform, SigmoidTransform
-from .simplex_transforms import LowerCholeskyTransform, SoftmaxTransform, StickBreakingTransform
+from .simplex_transforms import (
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    SoftmaxTransform,
+    StickBreakingTransform,
+)
 from .transform_base import ComposeTransform, IndependentTransform, Transform, identity_transform
 
 __all__ = ["ConstraintRegistry", "biject_to", "transform_to"]
@@ -96,5 +101,7 @@ for _registry in (biject_to, transform_to):
 biject_to.register(constraints.simplex, lambda constraint: StickBreakingTransform())
 transform_to.register(constraints.simplex, lambda constraint: SoftmaxTransform())
 transform_to.register(constraints.lower_cholesky, lambda constraint: LowerCholeskyTransform())
+transform_to.register(constraints.positive_definite, lambda constraint: PositiveDefiniteTransform())
+transform_to.register(constraints.positive_semidefinite, lambda constraint: PositiveDefiniteTransform())
 biject_to.register(constraints.corr_cholesky, lambda constraint: CorrCholeskyTransform())
 transform_to.register(constraints.corr_cholesky, lambda constraint: CorrCholeskyTransform())

@@ -21,7 +21,12 @@ from .elementwise_transforms import (
     SoftplusTransform,
     TanhTransform,
 )
-from .simplex_transforms import LowerCholeskyTransform, SoftmaxTransform, StickBreakingTransform
+from .simplex_transforms import (
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    SoftmaxTransform,
+    StickBreakingTransform,
+)
 from .transform_base import ComposeTransform, IndependentTransform, ReshapeTransform, Transform, identity_transform
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "ExpTransform",
     "IndependentTransform",
     "LowerCholeskyTransform",
+    "PositiveDefiniteTransform",
     "PowerTransform",
     "ReshapeTransform",
     "SigmoidTransform",

@@ -6,6 +6,8 @@ StickBreakingTransform:  K - 1 reals to the simplex of K entries, bijective:
                          log|det J| = sum_i (-x'_i + log sigmoid(x'_i) + log y_i), x'_i = x_i - log(K - i)
 LowerCholeskyTransform:  square matrices to lower-triangular ones with a positive diagonal: the strict lower
                          triangle kept, the diagonal exponentiated (not bijective)
+PositiveDefiniteTransform: square matrices to positive-definite ones, L L^T with L = LowerCholeskyTransform(x) (not
+                         bijective: the upper triangle is ignored); its inverse takes the Cholesky factor back
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from .distribution_constraints import independent, lower_cholesky, real, real_vector, simplex
+from .distribution_constraints import independent, lower_cholesky, positive_definite, real, real_vector, simplex
 from .elementwise_transforms import clipped_sigmoid
+from .linalg import cholesky
 from .tensor import Tensor
 from .tensor_functions import cat, ones
 from .transform_base import Transform
 
-__all__ = ["LowerCholeskyTransform", "SoftmaxTransform", "StickBreakingTransform"]
+__all__ = ["LowerCholeskyTransform", "PositiveDefiniteTransform", "SoftmaxTransform", "StickBreakingTransform"]
 
 
 def _at_least_one_axis(shape: Any, name: str) -> tuple[int, ...]:
@@ -118,3 +121,23 @@ class LowerCholeskyTransform(Transform):
 
     def _inverse(self, y: Tensor) -> Tensor:
         return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+class PositiveDefiniteTransform(Transform):
+    """Square matrices to positive-definite ones: L L^T, L = tril(x, -1) + diag(exp(diag x)) (see the module
+    docstring); the inverse of y is that of LowerCholeskyTransform at cholesky(y)."""
+
+    domain = independent(real, 2)
+    codomain = positive_definite
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PositiveDefiniteTransform)
+
+    __hash__ = Transform.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        factor = LowerCholeskyTransform()(x)
+        return factor @ factor.mT
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return LowerCholeskyTransform().inv(cholesky(y))

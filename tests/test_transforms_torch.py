@@ -331,3 +331,22 @@ def test_biject_to_corr_cholesky_is_the_corr_cholesky_transform_as_torchs():
             assert isinstance(registry(module.LKJCholesky(3).support), module.transforms.CorrCholeskyTransform)
     with pytest.raises(ValueError):
         transforms.CorrCholeskyTransform()(_ours(np.zeros(4)))  # 4 is not n (n - 1) / 2
+
+
+def test_positive_definite_transform_matches_torch_and_is_transform_to_of_the_definite_constraints():
+    x = np.random.default_rng(3).normal(size=(2, 3, 3))
+    mine, theirs = transforms.PositiveDefiniteTransform(), td.transforms.PositiveDefiniteTransform()
+    mine_x, their_x = _ours(x, grad=True), _torch(x, grad=True)
+    y, their_y = mine(mine_x), theirs(their_x)
+    np.testing.assert_allclose(y.data, their_y.detach().numpy(), rtol=1e-12)
+    assert constraints.positive_definite.check(np.asarray(y.data)).all()
+    weights = np.arange(9, dtype=float).reshape(3, 3)
+    (y * _ours(weights)).sum().backward()
+    (their_y * _torch(weights)).sum().backward()
+    np.testing.assert_allclose(mine_x.grad, their_x.grad.numpy(), rtol=1e-12)
+    back = mine.inv(_ours(their_y.detach().numpy()))
+    np.testing.assert_allclose(back.data, theirs.inv(their_y.detach()).numpy(), rtol=1e-10, atol=1e-12)
+    assert not mine.bijective and (mine.domain.event_dim, mine.codomain.event_dim) == (2, 2)
+    for module in (ours, td):
+        for constraint in (module.constraints.positive_definite, module.constraints.positive_semidefinite):
+            assert isinstance(module.transform_to(constraint), module.transforms.PositiveDefiniteTransform)
