@@ -10,6 +10,7 @@ Both look the constraint's type up (a constraint object passed to ``register`` s
     less_than(b): b - exp(x)             unit_interval: sigmoid         interval(a, b), half_open_interval: a + (b - a) sigmoid(x)
     simplex: stick breaking (biject_to), softmax (transform_to)          lower_cholesky: LowerCholeskyTransform (transform_to)
     independent(c, n): c's transform read with n more axes per event
+    cat(cs, dim, lengths), stack(cs, dim): Cat/StackTransform of each part's
     corr_cholesky: CorrCholeskyTransform (both)     positive_(semi)definite: PositiveDefiniteTransform (transform_to)
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import distribution_constraints as constraints
+from .combined_transforms import CatTransform, StackTransform
 from .corr_cholesky_transform import CorrCholeskyTransform
 from .elementwise_transforms import AffineTransform, ExpTransform, SigmoidTransform
 from .simplex_transforms import (
@@ -90,8 +92,18 @@ def _to_interval(constraint: Any) -> Transform:
     return ComposeTransform([SigmoidTransform(), AffineTransform(low, high - low)])
 
 
+def _to_cat(registry: ConstraintRegistry) -> Factory:
+    return lambda constraint: CatTransform([registry(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
+
+
+def _to_stack(registry: ConstraintRegistry) -> Factory:
+    return lambda constraint: StackTransform([registry(c) for c in constraint.cseq], constraint.dim)
+
+
 for _registry in (biject_to, transform_to):
     _registry.register(constraints.real, _to_real)
+    _registry.register(constraints.cat, _to_cat(_registry))
+    _registry.register(constraints.stack, _to_stack(_registry))
     _registry.register(constraints.independent, _to_independent(_registry))
     _registry.register(constraints.greater_than, _to_greater_than)
     _registry.register(constraints.greater_than_eq, _to_greater_than)

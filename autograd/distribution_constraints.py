@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "Constraint",
     "boolean",
+    "cat",
     "corr_cholesky",
     "dependent",
     "dependent_property",
@@ -39,6 +40,7 @@ __all__ = [
     "real_vector",
     "simplex",
     "square",
+    "stack",
     "symmetric",
     "unit_interval",
 ]
@@ -297,6 +299,61 @@ class _Multinomial(Constraint):
         return f"Multinomial(upper_bound={self.upper_bound})"
 
 
+class _Cat(Constraint):
+    """``cseq[i]`` on the i-th block of ``lengths[i]`` entries along axis ``dim`` (torch's ``constraints.cat``: the
+    codomain of a CatTransform); the verdicts concatenated along that axis."""
+
+    def __init__(self, cseq: Any, dim: int = 0, lengths: Any = None) -> None:
+        self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return max(c.event_dim for c in self.cseq)
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        if not -value.ndim <= self.dim < value.ndim:
+            raise AssertionError(f"dim {self.dim} out of range for value with {value.ndim} dimensions")
+        starts = np.cumsum([0] + self.lengths)
+        blocks = [np.take(value, np.arange(a, b), axis=self.dim) for a, b in zip(starts[:-1], starts[1:])]
+        return np.concatenate([np.asarray(c.check(v)) for c, v in zip(self.cseq, blocks)], axis=self.dim)
+
+
+class _Stack(Constraint):
+    """``cseq[i]`` on the i-th entry along axis ``dim`` (torch's ``constraints.stack``: the codomain of a
+    StackTransform); the verdicts stacked along that axis."""
+
+    def __init__(self, cseq: Any, dim: int = 0) -> None:
+        self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        event_dim = max(c.event_dim for c in self.cseq)
+        return event_dim + 1 if self.dim + event_dim < 0 else event_dim  # (a stacking axis inside the event)
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        if not -value.ndim <= self.dim < value.ndim:
+            raise AssertionError(f"dim {self.dim} out of range for value with {value.ndim} dimensions")
+        entries = [np.take(value, i, axis=self.dim) for i in range(value.shape[self.dim])]
+        return np.stack([np.asarray(c.check(v)) for c, v in zip(self.cseq, entries)], axis=self.dim)
+
+
 class _Dependent(Constraint):
     """A constraint that depends on other parameters (torch's ``constraints.dependent``: a parameter computed from the
     others, a support set by the parameters). The parameter checks skip it; ``check`` refuses, as its set is not known
@@ -366,6 +423,8 @@ positive_semidefinite = _PositiveSemidefinite()
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
 corr_cholesky = _CorrCholesky()
+cat = _Cat
+stack = _Stack
 positive_definite = _PositiveDefinite()
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()

@@ -10,6 +10,7 @@ as ``autograd.distributions.transforms``).
 
 from __future__ import annotations
 
+from .combined_transforms import CatTransform, StackTransform
 from .corr_cholesky_transform import CorrCholeskyTransform
 from .elementwise_transforms import (
     AbsTransform,
@@ -32,6 +33,7 @@ from .transform_base import ComposeTransform, IndependentTransform, ReshapeTrans
 __all__ = [
     "AbsTransform",
     "AffineTransform",
+    "CatTransform",
     "ComposeTransform",
     "CorrCholeskyTransform",
     "CumulativeDistributionTransform",
@@ -44,6 +46,7 @@ __all__ = [
     "SigmoidTransform",
     "SoftmaxTransform",
     "SoftplusTransform",
+    "StackTransform",
     "StickBreakingTransform",
     "TanhTransform",
     "Transform",

@@ -350,3 +350,58 @@ def test_positive_definite_transform_matches_torch_and_is_transform_to_of_the_de
     for module in (ours, td):
         for constraint in (module.constraints.positive_definite, module.constraints.positive_semidefinite):
             assert isinstance(module.transform_to(constraint), module.transforms.PositiveDefiniteTransform)
+
+
+def _combined(module, which):
+    m = module.transforms
+    if which == "cat_elementwise":
+        parts = [m.ExpTransform(), m.AffineTransform(1.0, 2.0), m.SigmoidTransform()]
+        return m.CatTransform(parts, dim=-1, lengths=[2, 1, 3])
+    if which == "cat_first_axis":
+        return m.CatTransform([m.ExpTransform(), m.SigmoidTransform()], dim=0, lengths=[2, 1])
+    if which == "cat_inside_the_event":  # (each part's log|det J| is one per vector: the parts' are added)
+        parts = [m.IndependentTransform(m.ExpTransform(), 1), m.IndependentTransform(m.SigmoidTransform(), 1)]
+        return m.CatTransform(parts, dim=-1, lengths=[2, 4])
+    if which == "stack":
+        return m.StackTransform([m.ExpTransform(), m.SigmoidTransform(), m.AffineTransform(0.5, -1.0)], dim=1)
+    return m.StackTransform([m.ExpTransform(), m.SigmoidTransform(), m.AffineTransform(0.5, -1.0)], dim=-1)
+
+
+@pytest.mark.parametrize(
+    "which", ["cat_elementwise", "cat_first_axis", "cat_inside_the_event", "stack", "stack_last_axis"]
+)
+def test_cat_and_stack_transforms_match_torch_with_gradients(which):
+    x = np.random.default_rng(5).normal(size=(3, 3, 3 if which == "stack_last_axis" else 6))
+    mine, theirs = _combined(ours, which), _combined(td, which)
+    mine_x, their_x = _ours(x, grad=True), _torch(x, grad=True)
+    y, their_y = mine(mine_x), theirs(their_x)
+    np.testing.assert_allclose(y.data, their_y.detach().numpy(), rtol=1e-12)
+    log_det, their_log_det = mine.log_abs_det_jacobian(mine_x, y), theirs.log_abs_det_jacobian(their_x, their_y)
+    assert log_det.shape == tuple(their_log_det.shape)
+    np.testing.assert_allclose(log_det.data, their_log_det.detach().numpy(), rtol=1e-12)
+    (log_det.sum() + y.sum()).backward()
+    (their_log_det.sum() + their_y.sum()).backward()
+    np.testing.assert_allclose(mine_x.grad, their_x.grad.numpy(), rtol=1e-12)
+    back = mine.inv(_ours(their_y.detach().numpy()))
+    np.testing.assert_allclose(back.data, theirs.inv(their_y.detach()).numpy(), rtol=1e-10)
+    assert mine.bijective == theirs.bijective
+    assert (mine.domain.event_dim, mine.codomain.event_dim) == (theirs.domain.event_dim, theirs.codomain.event_dim)
+    values = their_y.detach().numpy()
+    np.testing.assert_array_equal(mine.codomain.check(values), theirs.codomain.check(torch.tensor(values)).numpy())
+
+
+def test_biject_to_cat_and_stack_constraints_joins_the_parts_transforms_as_torchs():
+    for module in (ours, td):
+        c = module.constraints
+        joined = c.cat([c.positive, c.unit_interval], dim=-1, lengths=[2, 1])
+        stacked = c.stack([c.positive, c.real], dim=0)
+        assert (joined.event_dim, stacked.event_dim, joined.is_discrete) == (0, 0, False)
+        for registry in (module.biject_to, module.transform_to):
+            assert isinstance(registry(joined), module.transforms.CatTransform)
+            assert isinstance(registry(stacked), module.transforms.StackTransform)
+    value = np.array([[1.0, -2.0], [3.0, 0.5]])
+    stacked_torch = td.constraints.stack([td.constraints.positive, td.constraints.real], dim=0)
+    stacked_ours = constraints.stack([constraints.positive, constraints.real], dim=0)
+    np.testing.assert_array_equal(stacked_ours.check(value), stacked_torch.check(torch.tensor(value)).numpy())
+    with pytest.raises(AssertionError):
+        _combined(ours, "stack")(_ours(np.zeros((2, 2))))  # 2 entries along dim 1 for 3 transforms
