@@ -31,6 +31,7 @@ from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Lapla
 from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
+from .distribution_transforms import *  # noqa: F403 (torch.distributions' ``from .transforms import *``)
 from .extreme_value_distributions import Gumbel, Kumaraswamy, Pareto, Weibull
 from .generalized_pareto import GeneralizedPareto
 from .independent_distribution import Independent
@@ -106,6 +107,7 @@ __all__ = [
     "register_kl",
     "transform_to",
     "transforms",
+    *transforms.__all__,  # (torch.distributions re-exports its transforms: ``torch.distributions.AffineTransform``)
 ]
 
 

@@ -342,3 +342,12 @@ def test_a_support_set_by_the_parameters_is_a_dependent_property_of_the_class_as
                 getattr(mine, attribute)
         else:
             assert getattr(mine, attribute) == expected
+
+
+def test_every_name_torch_distributions_exports_is_here_transforms_included(td):
+    """torch.distributions re-exports its transforms (``torch.distributions.AffineTransform``): so does this module,
+    the same objects as ``autograd.distributions.transforms``'."""
+    missing = sorted(name for name in td.__all__ if not hasattr(autograd.distributions, name))
+    assert missing == []
+    for name in td.transforms.__all__:
+        assert getattr(autograd.distributions, name) is getattr(autograd.distributions.transforms, name)
