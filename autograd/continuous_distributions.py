@@ -61,6 +61,16 @@ def _standard_gamma(shape: tuple[int, ...], concentration: Tensor) -> Tensor:
     return standard_gamma_with_slope(concentration.expand(draws.shape), draws)
 
 
+def _strictly_inside(fractions: Tensor) -> Tensor:
+    """``fractions`` moved to within [tiny, the float below 1], as torch's Beta and Dirichlet draws: with small concentrations
+    a ratio of gamma draws rounds to 0 or 1, where log_prob is infinite. Only the values move (by a constant, so the
+    gradients are the unclamped draws', as torch's, whose clamp is outside the draw's derivative)."""
+    data = fractions._data
+    dtype = np.dtype(data.dtype)
+    inside = np.clip(data, np.finfo(dtype).tiny, np.nextafter(dtype.type(1), dtype.type(0)))
+    return fractions + Tensor(inside - data) if np.any(inside != data) else fractions
+
+
 class Exponential(Distribution):
     """Exp(rate): density rate e^(-rate x) on x >= 0; rsample -log(1 - u) / rate, u ~ U[0, 1)."""
 
@@ -243,7 +253,9 @@ class Beta(Distribution):
         """g1 / (g1 + g0), g1 and g0 Gamma(a, 1) and Gamma(b, 1) draws, each differentiable in its concentration by
         implicit reparameterisation (torch's Beta is a two-entry Dirichlet, reparameterised the same way)."""
         first = _standard_gamma(self._extended_shape(sample_shape), self.concentration1)
-        return first / (first + _standard_gamma(self._extended_shape(sample_shape), self.concentration0))
+        return _strictly_inside(
+            first / (first + _standard_gamma(self._extended_shape(sample_shape), self.concentration0))
+        )
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
@@ -317,7 +329,7 @@ class Dirichlet(Distribution):
         normalised draw is Dirichlet(a), and its gradients are unbiased for those of any expectation under it, as
         torch's (which differentiates the normalised draw jointly: the same expectation, other draws' values)."""
         gammas = _standard_gamma(self._extended_shape(sample_shape), self.concentration)
-        return gammas / gammas.sum(-1, keepdim=True)
+        return _strictly_inside(gammas / gammas.sum(-1, keepdim=True))
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)

@@ -16,6 +16,7 @@ from autograd.distributions import (
     Bernoulli,
     Beta,
     Categorical,
+    Dirichlet,
     Distribution,
     Exponential,
     Gamma,
@@ -551,3 +552,17 @@ def test_batch_and_event_shapes_are_sizes_as_torchs():
     assert isinstance(normal.batch_shape, autograd.Size) and normal.batch_shape.numel() == 6
     assert normal.batch_shape == (3, 2) and normal.event_shape == () and normal.event_shape.numel() == 1
     assert mvn.event_shape == (3,) and isinstance(mvn.expand((4,)).batch_shape, autograd.Size)
+
+
+@pytest.mark.parametrize("make", [lambda a: Beta(a, a), lambda a: Dirichlet(a.expand(3))], ids=["Beta", "Dirichlet"])
+def test_rsample_with_tiny_concentrations_stays_strictly_inside_the_unit_interval_as_torchs(make):
+    """Gamma draws of concentration 1e-3 are mostly below 1e-300, so their ratios round to 0 and 1, where log_prob
+    is infinite; torch's clamps them to [tiny, the float below 1], and so do these (keeping the gradients)."""
+    concentration = autograd.tensor([1e-3], requires_grad=True)
+    autograd.manual_seed(15)
+    draws = make(concentration).rsample((300,))
+    assert draws.data.min() >= np.finfo(np.float64).tiny and draws.data.max() <= np.nextafter(1.0, 0.0)
+    log_prob = make(concentration).log_prob(draws)
+    assert np.isfinite(log_prob.data).all()
+    log_prob.sum().backward()
+    assert np.isfinite(concentration.grad).all()
