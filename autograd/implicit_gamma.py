@@ -45,13 +45,15 @@ def _concentration_derivative(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def standard_gamma_slope(a: Any, x: Any) -> np.ndarray:
     """dx/da of a draw x of Gamma(a, 1) at fixed quantile (torch's ``_standard_gamma_grad``), in float64:
-    -(dP/da) / p(x; a). 0 where x is 0 or inf (the draw cannot move there)."""
+    -(dP/da) / p(x; a). 0 where x is 0 or inf (the draw cannot move there) and where both P and p underflow to 0
+    (x^a below 1e-308: x far below a's bulk, where the slope, about x (log x - digamma(a + 1)) / a, is 0 in
+    float64 too; torch's gives 0 there as well)."""
     a64, x64 = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
     shape = a64.shape
     a64, x64 = a64.reshape(-1), x64.reshape(-1)  # (1-d: the helpers assign into masks of their arrays)
     with np.errstate(all="ignore"):
         slope = -_concentration_derivative(a64, x64) / np.asarray(_gamma_density(a64, x64))
-    return np.where((x64 > 0) & np.isfinite(x64), slope, 0.0).reshape(shape)
+    return np.where((x64 > 0) & np.isfinite(x64) & np.isfinite(slope), slope, 0.0).reshape(shape)
 
 
 def _draw_rule(g: Any, out: Any, a: Any) -> Any:
