@@ -61,14 +61,20 @@ def _standard_gamma(shape: tuple[int, ...], concentration: Tensor) -> Tensor:
     return standard_gamma_with_slope(concentration.expand(draws.shape), draws)
 
 
-def _strictly_inside(fractions: Tensor) -> Tensor:
-    """``fractions`` moved to within [tiny, the float below 1], as torch's Beta and Dirichlet draws: with small concentrations
-    a ratio of gamma draws rounds to 0 or 1, where log_prob is infinite. Only the values move (by a constant, so the
+def _moved_within(draws: Tensor, upper: Any = None) -> Tensor:
+    """``draws`` moved to within [tiny, ``upper``] (tiny: the dtype's smallest normal number), as torch clamps its
+    gamma, Beta and Dirichlet draws: a gamma draw over a large rate, or a ratio of gamma draws of small
+    concentrations, rounds to 0 (or 1), where log_prob is infinite. Only the values move (by a constant, so the
     gradients are the unclamped draws', as torch's, whose clamp is outside the draw's derivative)."""
-    data = fractions._data
-    dtype = np.dtype(data.dtype)
-    inside = np.clip(data, np.finfo(dtype).tiny, np.nextafter(dtype.type(1), dtype.type(0)))
-    return fractions + Tensor(inside - data) if np.any(inside != data) else fractions
+    data = draws._data
+    inside = np.clip(data, np.finfo(np.dtype(data.dtype)).tiny, upper)
+    return draws + Tensor(inside - data) if np.any(inside != data) else draws
+
+
+def _strictly_inside(fractions: Tensor) -> Tensor:
+    """``fractions`` moved to within [tiny, the float below 1] (:func:`_moved_within`)."""
+    dtype = np.dtype(fractions.dtype)
+    return _moved_within(fractions, np.nextafter(dtype.type(1), dtype.type(0)))
 
 
 class Exponential(Distribution):
@@ -198,7 +204,7 @@ class Gamma(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """z / b, z a Gamma(a, 1) draw of numpy's: d/db = -z / b^2, and d/da by implicit reparameterisation
         (:mod:`autograd.implicit_gamma`), as torch's."""
-        return _standard_gamma(self._extended_shape(sample_shape), self.concentration) / self.rate
+        return _moved_within(_standard_gamma(self._extended_shape(sample_shape), self.concentration) / self.rate)
 
     def cdf(self, value: Any) -> Tensor:
         """P(a, b x), the regularized lower incomplete gamma function (torch's); differentiable in x and the rate,

@@ -574,3 +574,16 @@ def test_rsample_with_tiny_concentrations_stays_strictly_inside_the_unit_interva
     assert np.isfinite(log_prob.data).all()
     log_prob.sum().backward()
     assert np.isfinite(concentration.grad).all()
+
+
+def test_gamma_rsample_over_a_huge_rate_stays_above_zero_as_torchs():
+    """Draws of Gamma(0.01, 1) are often below 1e-300; over a rate of 1e10 they would round to 0, where log_prob is
+    inf: torch's are clamped to tiny, and so are these (keeping their gradients)."""
+    concentration = autograd.tensor([0.01], requires_grad=True)
+    autograd.manual_seed(16)
+    draws = Gamma(concentration, 1e10).rsample((300,))
+    assert draws.data.min() >= np.finfo(np.float64).tiny
+    log_prob = Gamma(concentration, 1e10).log_prob(draws)
+    assert np.isfinite(log_prob.data).all()
+    log_prob.sum().backward()
+    assert np.isfinite(concentration.grad).all()
