@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import (
     kl_cross_types,  # noqa: F401 (registers the pairs of different types)
-    kl_more_pairs,  # noqa: F401 (registers the pairs of Cauchy, ContinuousBernoulli, LowRankMultivariateNormal)
+    kl_more_pairs,  # noqa: F401 (the pairs of Cauchy, ContinuousBernoulli, LowRankMultivariateNormal, Wishart)
     kl_transformed,  # noqa: F401 (registers the pairs of transformed distributions)
 )
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace

@@ -1,5 +1,5 @@
 """KL(p || q) for the pairs torch.distributions.kl registers among Cauchy, ContinuousBernoulli and
-LowRankMultivariateNormal and the types here (Chi2 takes Gamma's pairs, as a Gamma subclass):
+LowRankMultivariateNormal and the types here, and Wishart's (Chi2 takes Gamma's pairs, as a Gamma subclass):
 
     Cauchy(a, s) || Cauchy(b, t):      log((s + t)^2 + (a - b)^2) - log(4 s t)
     HalfCauchy(s) || HalfCauchy(t):    2 log(s + t) - log(4 s t), the KL of Cauchy(0, s) and Cauchy(0, t) (folding both
@@ -9,6 +9,9 @@ LowRankMultivariateNormal and the types here (Chi2 takes Gamma's pairs, as a Gam
                                        for a ContinuousBernoulli q, so -E log q = -E[x] eta - log(1 - lambda) - log C
     Gaussians (low rank or not):       1/2 (log det Sq - log det Sp + tr(Sq^-1 Sp) + |mu_q - mu_p|^2_Sq^-1 - n),
                                        Sq^-1 applied by Woodbury through q's capacitance where q is low rank
+    Wishart(n, Sp) || Wishart(m, Sq):  m/2 (log det Sq - log det Sp) + n/2 (tr(Sq^-1 Sp) - p) + log Gamma_p(m/2)
+                                       - log Gamma_p(n/2) + (n - m)/2 psi_p(n/2)   (torch's, an ExponentialFamily
+                                       pair there, gives the same by its Bregman divergence)
 
 KL is inf where q has no mass on part of p's support: a Normal, Laplace, Exponential or Gamma against a
 ContinuousBernoulli (on [0, 1]); a ContinuousBernoulli against a Uniform not covering [0, 1]; a Uniform leaving [0, 1]
@@ -36,6 +39,7 @@ from .normal_distribution import Normal
 from .tensor import Tensor
 from .torch_module_functions import broadcast_shapes
 from .uniform_distribution import Uniform
+from .wishart import Wishart, multivariate_digamma, multivariate_lgamma
 
 __all__: list[str] = []
 
@@ -193,3 +197,20 @@ def _kl_exponential_family(p: ExponentialFamily, q: ExponentialFamily) -> Tensor
         term = (q_param - p_param) * gradient
         result = result - (term.sum(event_axes) if event_axes else term)
     return result
+
+
+@register_kl(Wishart, Wishart)
+def _kl_wishart_wishart(p: Wishart, q: Wishart) -> Tensor:
+    size = p.event_shape[-1]
+    if q.event_shape[-1] != size:
+        raise ValueError(f"KL between Wisharts of different sizes, {size} and {q.event_shape[-1]}")
+    n, m = p.df, q.df
+    # tr(Sq^-1 Sp) = |Lq^-1 Lp|_F^2
+    trace = (solve_triangular(q.scale_tril, p.scale_tril, upper=False) ** 2).sum((-2, -1))
+    return (
+        m * (q.half_log_det() - p.half_log_det())
+        + 0.5 * n * (trace - size)
+        + multivariate_lgamma(0.5 * m, size)
+        - multivariate_lgamma(0.5 * n, size)
+        + 0.5 * (n - m) * multivariate_digamma(0.5 * n, size)
+    )

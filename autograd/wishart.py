@@ -32,14 +32,22 @@ from .tensor import Tensor, where
 from .tensor_functions import arange, randn
 from .torch_module_functions import broadcast_shapes
 
-__all__ = ["Wishart"]
+__all__ = ["Wishart", "multivariate_digamma", "multivariate_lgamma"]
 
 
-def _multivariate_lgamma(a: Tensor, p: int) -> Tensor:
+def multivariate_lgamma(a: Tensor, p: int) -> Tensor:
     """log Gamma_p(a) = p (p - 1)/4 log pi + sum_(j<p) lgamma(a - j/2), differentiable in a."""
     total = a * 0 + p * (p - 1) / 4 * math.log(math.pi)
     for j in range(p):
         total = total + (a - 0.5 * j).lgamma()
+    return total
+
+
+def multivariate_digamma(a: Tensor, p: int) -> Tensor:
+    """psi_p(a) = d/da log Gamma_p(a) = sum_(j<p) digamma(a - j/2)."""
+    total = a * 0
+    for j in range(p):
+        total = total + (a - 0.5 * j).digamma()
     return total
 
 
@@ -151,24 +159,21 @@ class Wishart(Distribution):
         return (
             0.5 * (nu - p - 1) * log_det_value
             - 0.5 * trace
-            - nu * (0.5 * p * math.log(2) + self._half_log_det())
-            - _multivariate_lgamma(0.5 * nu, p)
+            - nu * (0.5 * p * math.log(2) + self.half_log_det())
+            - multivariate_lgamma(0.5 * nu, p)
         )
 
     def entropy(self) -> Tensor:
         p = self._event_shape[-1]
         nu = self.df
-        multivariate_digamma = nu * 0
-        for j in range(p):
-            multivariate_digamma = multivariate_digamma + (0.5 * nu - 0.5 * j).digamma()
         return (
-            (p + 1) * self._half_log_det()
+            (p + 1) * self.half_log_det()
             + 0.5 * p * (p + 1) * math.log(2)
-            + _multivariate_lgamma(0.5 * nu, p)
-            - 0.5 * (nu - p - 1) * multivariate_digamma
+            + multivariate_lgamma(0.5 * nu, p)
+            - 0.5 * (nu - p - 1) * multivariate_digamma(0.5 * nu, p)
             + 0.5 * nu * p
         )
 
-    def _half_log_det(self) -> Tensor:
+    def half_log_det(self) -> Tensor:
         """log sqrt(det Sigma) = sum of log diag L."""
         return self.scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
