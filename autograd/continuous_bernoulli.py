@@ -1,4 +1,4 @@
-"""``ExponentialFamily`` (torch's base class name) and ``ContinuousBernoulli`` (torch.distributions' of those names).
+"""``ContinuousBernoulli`` (torch.distributions'), an ``ExponentialFamily`` (re-exported here, as before).
 
 ContinuousBernoulli(lambda) on [0, 1] (Loaiza-Ganem and Cunningham, 2019): density C(lambda) lambda^x (1 - lambda)^(1-x),
 given by ``probs`` lambda in (0, 1) (not a probability) or ``logits`` eta = log(lambda / (1 - lambda)):
@@ -21,30 +21,14 @@ from typing import Any
 import numpy as np
 
 from .discrete_distributions import _one_of, clamp_probs
-from .distribution_base import Distribution, broadcast_all, lazy_property
+from .distribution_base import broadcast_all, lazy_property
 from .distribution_constraints import real, unit_interval
+from .exponential_family import ExponentialFamily
 from .grad_mode import no_grad
 from .tensor import Tensor, where
 from .tensor_functions import rand
 
 __all__ = ["ContinuousBernoulli", "ExponentialFamily"]
-
-
-class ExponentialFamily(Distribution):
-    """A distribution with density h(x) exp(<theta, t(x)> - A(theta)) (torch.distributions.ExponentialFamily): a
-    subclass gives its natural parameters theta (``_natural_params``), its log-normaliser A (``_log_normalizer``)
-    and E[log h(x)] (``_mean_carrier_measure``). Here only a base name: each subclass writes its own entropy and KL."""
-
-    @property
-    def _natural_params(self) -> tuple[Tensor, ...]:
-        raise NotImplementedError(f"{type(self).__name__}._natural_params is not implemented")
-
-    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
-        raise NotImplementedError(f"{type(self).__name__}._log_normalizer is not implemented")
-
-    @property
-    def _mean_carrier_measure(self) -> float:
-        raise NotImplementedError(f"{type(self).__name__}._mean_carrier_measure is not implemented")
 
 
 class ContinuousBernoulli(ExponentialFamily):

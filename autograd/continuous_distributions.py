@@ -24,6 +24,7 @@ from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import independent, nonnegative, positive, real, simplex, unit_interval
+from .exponential_family import ExponentialFamily
 from .implicit_gamma import standard_gamma_with_slope
 from .random_state import generator_for
 from .special import gammainc
@@ -77,7 +78,7 @@ def _strictly_inside(fractions: Tensor) -> Tensor:
     return _moved_within(fractions, np.nextafter(dtype.type(1), dtype.type(0)))
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Exp(rate): density rate e^(-rate x) on x >= 0; rsample -log(1 - u) / rate, u ~ U[0, 1)."""
 
     arg_constraints = {"rate": positive}
@@ -173,7 +174,7 @@ class Laplace(Distribution):
         return 1 + (2 * self.scale).log()
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration a, rate b): density b^a x^(a-1) e^(-b x) / Gamma(a) on x >= 0."""
 
     arg_constraints = {"concentration": positive, "rate": positive}
@@ -222,7 +223,7 @@ class Gamma(Distribution):
         return a - self.rate.log() + a.lgamma() + (1 - a) * a.digamma()
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """Beta(concentration1 a, concentration0 b) on (0, 1): density x^(a-1) (1-x)^(b-1) / B(a, b)."""
 
     arg_constraints = {"concentration1": positive, "concentration0": positive}
@@ -279,7 +280,7 @@ class Beta(Distribution):
         return a.lgamma() + b.lgamma() - (a + b).lgamma()
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration a): probability vectors x on the simplex of the last axis (K entries), density
     prod_k x_k^(a_k - 1) / B(a), B(a) = prod_k Gamma(a_k) / Gamma(sum_k a_k); event_shape (K,), batch_shape the
     concentration's shape without its last axis (a_k > 0).

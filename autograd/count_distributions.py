@@ -30,6 +30,7 @@ from .distribution_constraints import (
     simplex,
     unit_interval,
 )
+from .exponential_family import ExponentialFamily
 from .random_state import generator_for, unit_uniform
 from .tensor import Tensor, where
 from .tensor_functions import arange, minimum
@@ -45,7 +46,7 @@ def _draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Te
     return Tensor(np.asarray(draws).astype(params[0].dtype, copy=False))
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson(rate): counts k = 0, 1, ... with probability rate^k e^(-rate) / k!, one per entry of ``rate`` (>= 0).
 
     mean = variance = rate, mode floor(rate); log_prob is xlogy(k, rate) - rate - lgamma(k + 1), so a rate of 0

@@ -27,6 +27,7 @@ from .distribution_constraints import (
     simplex,
     unit_interval,
 )
+from .exponential_family import ExponentialFamily
 from .grad_mode import no_grad
 from .tensor import Tensor
 from .tensor_functions import arange, full
@@ -242,7 +243,7 @@ class OneHotCategorical(CategoricalBacked, Distribution):
         return values.expand((n,) + self._batch_shape + (n,)) if expand else values
 
 
-class Bernoulli(BinaryParameter, Distribution):
+class Bernoulli(BinaryParameter, ExponentialFamily):
     """Draws of 1 with probability p and 0 with 1 - p, one per entry of ``probs`` (or of ``logits``:
     p = sigmoid(logits)).
 

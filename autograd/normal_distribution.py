@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .distribution_base import Distribution, broadcast_all
+from .distribution_base import broadcast_all
 from .distribution_constraints import positive, real
+from .exponential_family import ExponentialFamily
 from .tensor import Tensor
 from .tensor_functions import randn
 
@@ -15,7 +16,7 @@ __all__ = ["Normal"]
 _LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """N(loc, scale^2), one per entry of the broadcast parameters.
 
     log p(x) = -(x - loc)^2 / (2 scale^2) - log scale - log sqrt(2 pi); entropy 1/2 + log sqrt(2 pi) + log scale;

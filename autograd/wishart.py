@@ -25,8 +25,9 @@ import numpy as np
 
 from .continuous_distributions import _standard_gamma
 from .core import Node
-from .distribution_base import Distribution, lazy_property
+from .distribution_base import lazy_property
 from .distribution_constraints import Constraint, greater_than, lower_cholesky, positive_definite
+from .exponential_family import ExponentialFamily
 from .linalg import cholesky, inv, solve_triangular
 from .tensor import Tensor, where
 from .tensor_functions import arange, randn
@@ -51,7 +52,7 @@ def multivariate_digamma(a: Tensor, p: int) -> Tensor:
     return total
 
 
-class Wishart(Distribution):
+class Wishart(ExponentialFamily):
     """Wishart(df, Sigma) over p x p positive-definite matrices: see the module docstring. batch_shape broadcasts
     df's shape with the matrix's leading axes; event_shape (p, p)."""
 

@@ -290,6 +290,8 @@ def test_register_kl_adds_a_pair_and_an_unregistered_pair_is_not_implemented():
         pass
 
     with pytest.raises(NotImplementedError, match="No KL"):
+        kl_divergence(Normal(0.0, 1.0), Categorical(probs=autograd.tensor([0.5, 0.5])))
+    with pytest.raises(NotImplementedError, match="different exponential families"):  # (both are, as in torch)
         kl_divergence(Normal(0.0, 1.0), Bernoulli(probs=0.5))
 
     @register_kl(Shifted, Bernoulli)
@@ -587,3 +589,19 @@ def test_gamma_rsample_over_a_huge_rate_stays_above_zero_as_torchs():
     assert np.isfinite(log_prob.data).all()
     log_prob.sum().backward()
     assert np.isfinite(concentration.grad).all()
+
+
+def test_the_exponential_families_are_exponential_family_subclasses_as_torchs(torch, td):
+    """torch's Normal, Bernoulli, Beta, Gamma, Chi2, Exponential, Dirichlet, Poisson, Wishart and ContinuousBernoulli
+    derive from ExponentialFamily: isinstance agrees, and a KL between two different ones is refused alike."""
+    import autograd.distributions as ours
+
+    for name in td.__all__:
+        theirs = getattr(td, name)
+        if isinstance(theirs, type) and issubclass(theirs, td.Distribution):
+            assert issubclass(getattr(ours, name), ours.ExponentialFamily) == issubclass(theirs, td.ExponentialFamily)
+    message = "different exponential families"
+    with pytest.raises(NotImplementedError, match=message):
+        td.kl_divergence(td.Beta(1.0, 2.0), td.Dirichlet(torch.ones(2)))
+    with pytest.raises(NotImplementedError, match=message):
+        kl_divergence(Beta(1.0, 2.0), Dirichlet(autograd.ones(2)))
