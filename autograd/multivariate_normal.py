@@ -13,7 +13,8 @@ from typing import Any
 
 from .distribution_base import Distribution, lazy_property
 from .distribution_constraints import lower_cholesky, positive_definite, real_vector
-from .linalg import cholesky, inv, solve_triangular
+from .linalg import inv, solve_triangular
+from .matrix_forms import given_form, keep_given_form, make_scale_tril
 from .tensor import Tensor
 from .tensor_functions import randn
 from .torch_module_functions import broadcast_shapes
@@ -43,15 +44,12 @@ class MultivariateNormal(Distribution):
     ) -> None:
         if loc.ndim < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = [m for m in (covariance_matrix, precision_matrix, scale_tril) if m is not None]
-        if len(given) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
-        matrix = given[0]
-        if matrix.ndim < 2:
-            raise ValueError(
-                "scale_tril, covariance_matrix or precision_matrix must be at least two-dimensional, "
-                "with optional leading batch dimensions"
-            )
+        forms = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix, "scale_tril": scale_tril}
+        matrix = given_form(
+            *forms.values(),
+            "scale_tril, covariance_matrix or precision_matrix must be at least two-dimensional, "
+            "with optional leading batch dimensions",
+        )
         batch_shape = tuple(broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1])))
         event = tuple(loc.shape[-1:])
         if tuple(matrix.shape[-2:]) != event * 2:
@@ -59,16 +57,9 @@ class MultivariateNormal(Distribution):
                 f"MultivariateNormal: the matrix's last two axes {tuple(matrix.shape[-2:])} must be {event * 2}"
             )
         self.loc = loc.expand(batch_shape + event)
-        if scale_tril is not None:
-            self.scale_tril = scale_tril.expand(batch_shape + event * 2)
-        elif covariance_matrix is not None:
-            self.covariance_matrix = covariance_matrix.expand(batch_shape + event * 2)
-        else:
-            self.precision_matrix = precision_matrix.expand(batch_shape + event * 2)
+        keep_given_form(self, batch_shape + event * 2, **forms)
         super().__init__(batch_shape, event, validate_args=validate_args)
-        if scale_tril is None:  # L from the given form of Sigma (validated above)
-            source = self.covariance_matrix if covariance_matrix is not None else inv(self.precision_matrix)
-            self.scale_tril = cholesky(source)
+        make_scale_tril(self, covariance_matrix, scale_tril)
 
     @property
     def mean(self) -> Tensor:

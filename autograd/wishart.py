@@ -29,6 +29,7 @@ from .distribution_base import lazy_property
 from .distribution_constraints import Constraint, greater_than, lower_cholesky, positive_definite
 from .exponential_family import ExponentialFamily
 from .linalg import cholesky, inv, solve_triangular
+from .matrix_forms import given_form, keep_given_form, make_scale_tril
 from .tensor import Tensor, where
 from .tensor_functions import arange, randn
 from .torch_module_functions import broadcast_shapes
@@ -77,12 +78,10 @@ class Wishart(ExponentialFamily):
         scale_tril: Tensor | None = None,
         validate_args: bool | None = None,
     ) -> None:
-        given = [m for m in (covariance_matrix, precision_matrix, scale_tril) if m is not None]
-        if len(given) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
-        matrix = given[0]
-        if matrix.ndim < 2:
-            raise ValueError("scale_tril must be at least two-dimensional, with optional leading batch dimensions")
+        forms = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix, "scale_tril": scale_tril}
+        matrix = given_form(
+            *forms.values(), "scale_tril must be at least two-dimensional, with optional leading batch dimensions"
+        )
         event = tuple(matrix.shape[-2:])
         p = event[-1]
         if not isinstance(df, Node):
@@ -97,17 +96,10 @@ class Wishart(ExponentialFamily):
                 stacklevel=2,
             )
         self.df = df.expand(batch_shape)
-        if scale_tril is not None:
-            self.scale_tril = scale_tril.expand(batch_shape + event)
-        elif covariance_matrix is not None:
-            self.covariance_matrix = covariance_matrix.expand(batch_shape + event)
-        else:
-            self.precision_matrix = precision_matrix.expand(batch_shape + event)
+        keep_given_form(self, batch_shape + event, **forms)
         self._event_shape = event  # (read by arg_constraints during the checks)
         super().__init__(batch_shape, event, validate_args=validate_args)
-        if scale_tril is None:  # L from the given form of Sigma (validated above)
-            source = self.covariance_matrix if covariance_matrix is not None else inv(self.precision_matrix)
-            self.scale_tril = cholesky(source)
+        make_scale_tril(self, covariance_matrix, scale_tril)
 
     @lazy_property
     def covariance_matrix(self) -> Tensor:
