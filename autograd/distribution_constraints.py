@@ -299,22 +299,30 @@ class _Multinomial(Constraint):
         return f"Multinomial(upper_bound={self.upper_bound})"
 
 
-class _Cat(Constraint):
-    """``cseq[i]`` on the i-th block of ``lengths[i]`` entries along axis ``dim`` (torch's ``constraints.cat``: the
-    codomain of a CatTransform); the verdicts concatenated along that axis."""
+class _PerPart(Constraint):
+    """A constraint made of ``cseq``, one for each part of a value along axis ``dim`` (:class:`_Cat`'s blocks,
+    :class:`_Stack`'s entries): discrete when some part's is."""
 
-    def __init__(self, cseq: Any, dim: int = 0, lengths: Any = None) -> None:
+    def __init__(self, cseq: Any, dim: int = 0) -> None:
         self.cseq = list(cseq)
         if not all(isinstance(c, Constraint) for c in self.cseq):
             raise AssertionError("All elements of cseq must be Constraint instances")
-        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
-        if len(self.lengths) != len(self.cseq):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
         self.dim = dim
 
     @property
     def is_discrete(self) -> bool:  # type: ignore[override]
         return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_PerPart):
+    """``cseq[i]`` on the i-th block of ``lengths[i]`` entries along axis ``dim`` (torch's ``constraints.cat``: the
+    codomain of a CatTransform); the verdicts concatenated along that axis."""
+
+    def __init__(self, cseq: Any, dim: int = 0, lengths: Any = None) -> None:
+        super().__init__(cseq, dim)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
 
     @property
     def event_dim(self) -> int:  # type: ignore[override]
@@ -328,19 +336,9 @@ class _Cat(Constraint):
         return np.concatenate([np.asarray(c.check(v)) for c, v in zip(self.cseq, blocks)], axis=self.dim)
 
 
-class _Stack(Constraint):
+class _Stack(_PerPart):
     """``cseq[i]`` on the i-th entry along axis ``dim`` (torch's ``constraints.stack``: the codomain of a
     StackTransform); the verdicts stacked along that axis."""
-
-    def __init__(self, cseq: Any, dim: int = 0) -> None:
-        self.cseq = list(cseq)
-        if not all(isinstance(c, Constraint) for c in self.cseq):
-            raise AssertionError("All elements of cseq must be Constraint instances")
-        self.dim = dim
-
-    @property
-    def is_discrete(self) -> bool:  # type: ignore[override]
-        return any(c.is_discrete for c in self.cseq)
 
     @property
     def event_dim(self) -> int:  # type: ignore[override]
