@@ -551,7 +551,8 @@ class Unflatten(Module):
             raise TypeError(f"Unflatten: unflattened_size must be a non-empty tuple of ints, got {unflattened_size!r}")
         sizes = tuple(check_integer("Unflatten", "unflattened_size", size, -1) for size in unflattened_size)
         if sizes.count(-1) > 1:
-            raise ValueError(f"Unflatten: at most one size may be -1, got {sizes}")
+            # a ShapeError (also torch's RuntimeError): only one size can be inferred from the axis' length
+            raise ShapeError(f"Unflatten: at most one size may be -1, got {sizes}")
         self.unflattened_size = (
             list(sizes) if isinstance(unflattened_size, list) else sizes
         )  # (a list as torch keeps it)

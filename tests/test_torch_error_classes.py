@@ -1566,3 +1566,17 @@ def test_opinfo_error_inputs_raise_torchs_class_for_torchs_reason(call, match):
 )
 def test_shape_mismatches_of_masked_select_and_backward_are_torch_runtime_errors(call):
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+#: Layer arguments torch refuses with a RuntimeError that the library refused with a plain ValueError.
+LAYER_ARGUMENT_RUNTIME_ERRORS = [
+    pytest.param(
+        lambda lib: lib.F.instance_norm(lib.zeros(2, 3, 4), use_input_stats=False), id="instance_norm-no-running-stats"
+    ),
+    pytest.param(lambda lib: lib.nn.Unflatten(1, (-1, -1))(lib.zeros(2, 6)), id="Unflatten-two-inferred-sizes"),
+]
+
+
+@pytest.mark.parametrize("call", LAYER_ARGUMENT_RUNTIME_ERRORS)
+def test_instance_norm_without_running_stats_and_unflatten_inferring_two_sizes_are_torchs_runtime_errors(call):
+    _raises_both(call, RuntimeError, ValueError, RuntimeError)

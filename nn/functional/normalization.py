@@ -31,6 +31,11 @@ __all__ = [
 ]
 
 
+class MissingRunningStatsError(ValueError, RuntimeError):
+    """``instance_norm(use_input_stats=False)`` without the running statistics it would normalise by: a
+    ValueError, the library's class for a bad argument, and a RuntimeError, as torch raises it."""
+
+
 def _refuse_non_numbers(function: str, name: str, value: Any) -> None:
     """Raise torch's TypeError, naming ``function`` and ``name``, for a statistic or parameter that is no Tensor or
     array of numbers (a string, a dict, a list of strings): not a shape error that reads its shape as ()."""
@@ -272,7 +277,7 @@ def instance_norm(
             return y
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("instance_norm: use_input_stats=False needs running_mean and running_var")
+            raise MissingRunningStatsError("instance_norm: use_input_stats=False needs running_mean and running_var")
         y = _batch_norm(x, running_mean, running_var, None, None, False, momentum, eps)
     y = _affine("instance_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
     return _affine("instance_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))
