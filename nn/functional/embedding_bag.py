@@ -11,7 +11,9 @@ w_i the ``per_sample_weights`` (sum only, 1 otherwise) and R the bag's rows:
     mean: out_b = sum_i weight[R_i] / |R|     d/dweight[R_i] += g_b / |R|
     max:  out_b = max_i weight[R_i]  (per feature; the gradient goes to the maximum, on ties to the first row, as torch)
 
-An empty bag gives zeros in every mode.
+An empty bag gives zeros in every mode. ``scale_grad_by_freq`` divides row r's gradient by the number of times
+the whole input reads r, as torch documents and its CUDA kernel computes; torch 2.13's CPU kernel divides by the
+count of another row where rows are read unequally often (pytorch/pytorch#190063, fixed after 2.13).
 """
 
 from __future__ import annotations
