@@ -308,3 +308,16 @@ def test_nn_load_rebuilds_decoders_and_transformers_with_their_weights(build, ba
     if batch_first:
         target, memory = target.transpose(1, 0, 2).copy(), memory.transpose(1, 0, 2).copy()
     np.testing.assert_array_equal(model(target, memory).data, loaded(target, memory).data)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+def test_embedding_bag_scale_grad_by_freq_divides_each_row_by_its_own_count(mode):
+    # row 1 is read twice, rows 3 and 5 once: torch 2.13's CPU kernel divides row 3 by row 1's count
+    # (pytorch/pytorch#190063), the documented scaling divides each row by its own
+    weight = Tensor(np.zeros((6, 2)), requires_grad=True)
+    indices, offsets = np.array([1, 1, 3, 5]), np.array([0, 3])
+    F.embedding_bag(indices, weight, offsets, mode=mode, scale_grad_by_freq=True).sum().backward()
+    per_read = np.array([1 / 3, 1 / 3, 1 / 3, 1.0]) if mode == "mean" else np.ones(4)
+    expected = np.zeros(6)
+    np.add.at(expected, indices, per_read / np.bincount(indices, minlength=6)[indices])
+    np.testing.assert_allclose(weight.grad, np.repeat(expected[:, None], 2, axis=1), rtol=1e-15)
