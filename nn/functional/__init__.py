@@ -35,6 +35,7 @@ from .attention import scaled_dot_product_attention
 from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv3d import conv3d, conv_transpose3d
+from .conv_tbc import conv_tbc
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
@@ -136,6 +137,7 @@ __all__: list[str] = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_tbc",
     "conv_output_size",
     "conv_transpose1d",
     "conv_transpose2d",
