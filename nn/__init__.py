@@ -12,6 +12,7 @@
 """
 
 from . import data, functional, init, models, modules, optim, serialization, utils
+from . import grad as grad  # torch.nn.grad, kept out of __all__: a star import must not shadow autograd.grad
 from .activations import (
     ACONC,
     CELU,

@@ -253,3 +253,7 @@ __all__: list[str] = [
     "upsample_bilinear",
     "upsample_nearest",
 ]
+
+# torch.nn.functional.grad is the torch.nn.grad module (the convolutions' input and weight gradients); imported last,
+# as it is built on the convolutions above.
+from .. import grad as grad  # noqa: E402
