@@ -342,6 +342,8 @@ def test_max_pool2d_nan_windows_pick_torchs_entry_in_either_torch_memory_layout(
 @pytest.mark.parametrize(
     ("pool", "shape", "options"),
     [
+        ("max_pool1d", (2, 3, 9), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+        ("max_pool1d", (3, 8), {"kernel_size": 2, "dilation": 2}),
         ("max_pool2d", (2, 3, 9, 8), {"kernel_size": 2, "padding": 1}),
         ("max_pool2d", (2, 3, 9, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
         ("max_pool3d", (1, 2, 5, 6, 5), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),

@@ -10,14 +10,24 @@ from autograd import ShapeError, Tensor
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import adaptive_avg_pool2d, avg_pool2d, integer_means, max_pool2d, pool_windows, single, stride_unset
+from .conv import (
+    adaptive_avg_pool2d,
+    as_pooled_tensor,
+    avg_pool2d,
+    integer_means,
+    max_pool2d,
+    pool_windows,
+    single,
+    stride_unset,
+)
 
 __all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
 
 
-def _line_input(function: str, input: Any) -> Tensor:
-    """``input`` as a float (N, C, L) or (C, L) Tensor; errors name ``function``."""
-    x = as_float_tensor(input, function)
+def _line_input(function: str, input: Any, keep_integers: bool = False) -> Tensor:
+    """``input`` as a float (N, C, L) or (C, L) Tensor (integer data kept with ``keep_integers``: see
+    :func:`as_pooled_tensor`); errors name ``function``."""
+    x = as_pooled_tensor(input, function) if keep_integers else as_float_tensor(input, function)
     if x.ndim not in (2, 3):
         raise ShapeError(f"{function}: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
     return x
@@ -43,13 +53,13 @@ def max_pool1d(
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
     see ``max_pool2d``. ``return_indices=True`` returns ``(output, indices)``, the int64 positions along L of
-    the chosen entries, as torch."""
+    the chosen entries, as torch. Integer input keeps its dtype, as torch's (which refuses it without indices)."""
     return_indices = check_flag("max_pool1d", "return_indices", return_indices)
     kernel = single(kernel_size, "kernel_size", "max_pool1d")
     steps = kernel if stride_unset(stride) else single(stride, "stride", "max_pool1d")
     pad = single(padding, "padding", "max_pool1d", minimum=0)
     spread = single(dilation, "dilation", "max_pool1d")
-    line = _line_input("max_pool1d", input)
+    line = _line_input("max_pool1d", input, keep_integers=True)  # each maximum is an input entry: its dtype, exact
     ceil_mode = bool(ceil_mode)
     pool_windows("max_pool1d", line.shape, (kernel,), (steps,), (pad,), (spread,), ceil_mode)
     x = _plane(line)
