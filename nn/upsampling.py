@@ -9,7 +9,7 @@ from typing import Any
 from autograd import Tensor
 
 from . import functional as F
-from .checks import check_choice, check_flag
+from .checks import UnsupportedOptionError, check_choice, check_flag
 from .functional.interpolation import MODES
 from .module import Module
 
@@ -39,7 +39,7 @@ class Upsample(Module):
             self.scale_factor: Any = tuple(float(factor) for factor in scale_factor)
         else:
             self.scale_factor = None if scale_factor is None else float(scale_factor)
-        self.mode = check_choice(name, "mode", mode, MODES)
+        self.mode = check_choice(name, "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
         if align_corners is not None:
             align_corners = check_flag(name, "align_corners", align_corners)
             if mode in ("nearest", "nearest-exact", "area"):

@@ -304,6 +304,14 @@ def test_upsample_layer_takes_mode_lanczos_and_refuses_it_in_forward_as_torch():
         nn.Upsample(size=3, mode="lanczos")(Tensor(np.zeros((1, 1, 4, 4))))
 
 
+def test_upsample_layer_with_an_unknown_mode_raises_torchs_not_implemented_error():
+    # torch's layer builds and its forward raises NotImplementedError; here the layer refuses it when built
+    with pytest.raises(NotImplementedError):
+        torch.nn.Upsample(size=3, mode="bogus")(torch.zeros(1, 1, 4, 4))
+    with pytest.raises(NotImplementedError, match="Upsample: mode"):
+        nn.Upsample(size=3, mode="bogus")
+
+
 _UINT8_IMAGE_RESIZES = [
     {"size": (7, 9)}, {"size": (37, 29)}, {"size": (20, 9)}, {"size": (5, 40)}, {"size": (2, 2)},
     {"scale_factor": 0.45}, {"scale_factor": (1.7, 0.6)}, {"scale_factor": 0.45, "recompute_scale_factor": True},
