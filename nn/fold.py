@@ -6,19 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import Tensor
-from autograd.conv import IntOrPair, pair
+from autograd.conv import IntOrPair
 
 from . import functional as F
+from .functional.conv import im2col_pair
 from .module import Module
 
 __all__ = ["Fold", "Unfold"]
 
 
 def _check_geometry(layer: str, kernel_size: Any, dilation: Any, padding: Any, stride: Any) -> None:
-    pair(kernel_size, "kernel_size", layer)
-    pair(dilation, "dilation", layer)
-    pair(padding, "padding", layer, minimum=0)
-    pair(stride, "stride", layer)
+    im2col_pair(kernel_size, "kernel_size", layer)
+    im2col_pair(dilation, "dilation", layer)
+    im2col_pair(padding, "padding", layer, minimum=0)
+    im2col_pair(stride, "stride", layer)
 
 
 class Unfold(Module):
@@ -50,7 +51,7 @@ class Fold(Module):
         padding: IntOrPair = 0,
         stride: IntOrPair = 1,
     ) -> None:
-        pair(output_size, "output_size", "Fold")
+        im2col_pair(output_size, "output_size", "Fold")
         _check_geometry("Fold", kernel_size, dilation, padding, stride)
         self.output_size, self.kernel_size = output_size, kernel_size
         self.dilation, self.padding, self.stride = dilation, padding, stride

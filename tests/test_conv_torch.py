@@ -335,6 +335,35 @@ def test_fold_without_padding_gives_torchs_values_in_a_fresh_contiguous_array(si
     assert folded.base is None and folded.flags.c_contiguous  # a leaf takes it as its .grad without a copy
 
 
+@pytest.mark.parametrize(
+    "options",
+    [{"kernel_size": (2,)}, {"kernel_size": 2, "stride": [2]}, {"kernel_size": 2, "padding": (1,)},
+     {"kernel_size": 2, "dilation": (1, 1, 1)}],
+)  # fmt: skip
+def test_unfold_and_fold_refuse_a_one_entry_geometry_as_torch(options):
+    # torch's convolutions expand (k,) to (k, k), but its im2col and col2im want exactly two entries
+    image, columns = np.zeros((1, 2, 5, 5)), np.zeros((1, 8, 4))
+    with pytest.raises(RuntimeError):
+        TF.unfold(torch.tensor(image), **options)
+    with pytest.raises(RuntimeError):
+        TF.fold(torch.tensor(columns), (3, 3), **options)
+    with pytest.raises(RuntimeError, match="unfold: "):
+        F.unfold(Tensor(image), **options)
+    with pytest.raises(RuntimeError, match="fold: "):
+        F.fold(Tensor(columns), (3, 3), **options)
+    with pytest.raises(RuntimeError, match="Unfold: "):
+        nn.Unfold(**options)
+
+
+def test_fold_refuses_a_one_entry_output_size_as_torch():
+    columns = np.zeros((1, 8, 4))
+    with pytest.raises(RuntimeError):
+        TF.fold(torch.tensor(columns), [3], 2)
+    with pytest.raises(RuntimeError, match="output_size"):
+        F.fold(Tensor(columns), [3], 2)
+    np.testing.assert_array_equal(F.fold(Tensor(columns), 3, 2).data, TF.fold(torch.tensor(columns), 3, 2).numpy())
+
+
 ILLEGAL_GEOMETRY = [
     ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), stride=0)),
     ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), padding=-1)),

@@ -280,6 +280,15 @@ def check_kernel(op: str, weight: Tensor) -> None:
         )
 
 
+def im2col_pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> tuple[int, int]:
+    """:func:`pair` for unfold and fold, which take an int or exactly two: torch's im2col and col2im refuse a
+    one-entry sequence ("It is expected kernel_size equals to 2, but got size 1") that its convolutions and pools
+    expand, so it is an :class:`ArgumentRangeError` (a ValueError, and torch's RuntimeError) here too."""
+    if is_int_sequence(value) and len(value) != 2:
+        raise wrong_length(op, name, value, "a pair of ints")
+    return pair(value, name, op, minimum)
+
+
 def checked_conv_operands(
     op: str, x: Tensor, weight: Any, bias: Any, groups: Any, layout: str, integers: bool = False
 ) -> tuple[Tensor, Tensor | None, int]:
@@ -652,11 +661,11 @@ def unfold(
     input's or a padding False), as torch's; integer data becomes floating, as :func:`as_float_tensor`.
     """
     x, unbatched = _batched(input, "unfold", keep_booleans=True)
-    kernel = pair(kernel_size, "kernel_size", "unfold")
+    kernel = im2col_pair(kernel_size, "kernel_size", "unfold")
     stride, padding, dilation = (
-        pair(stride, "stride", "unfold"),
-        pair(padding, "padding", "unfold", minimum=0),
-        pair(dilation, "dilation", "unfold"),
+        im2col_pair(stride, "stride", "unfold"),
+        im2col_pair(padding, "padding", "unfold", minimum=0),
+        im2col_pair(dilation, "dilation", "unfold"),
     )
     out_h, out_w = _output_size("unfold", x.shape, kernel, stride, padding, dilation)
     n, c = x.shape[:2]
@@ -684,12 +693,12 @@ def fold(
         cols = cols.reshape((1,) + cols.shape)
     if cols.ndim != 3:
         raise ShapeError(f"fold: expected an input of shape (N, C*kh*kw, L) or (C*kh*kw, L), got shape {cols.shape}")
-    size = pair(output_size, "output_size", "fold")
-    kernel = pair(kernel_size, "kernel_size", "fold")
+    size = im2col_pair(output_size, "output_size", "fold")
+    kernel = im2col_pair(kernel_size, "kernel_size", "fold")
     stride, padding, dilation = (
-        pair(stride, "stride", "fold"),
-        pair(padding, "padding", "fold", minimum=0),
-        pair(dilation, "dilation", "fold"),
+        im2col_pair(stride, "stride", "fold"),
+        im2col_pair(padding, "padding", "fold", minimum=0),
+        im2col_pair(dilation, "dilation", "fold"),
     )
     n, rows, length = cols.shape
     out_h, out_w = _output_size("fold", (n, rows) + size, kernel, stride, padding, dilation)
