@@ -86,6 +86,10 @@ class _ConvNd(Module):
         widths = conv_padding(owner, padding, self.kernel_size, self.stride, self.dilation)
         self.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
         self.padding_mode = check_choice(owner, "padding_mode", padding_mode, PADDING_MODES)
+        # torch's _ConvNd attributes, which code shared with transposed convolutions reads (a fused conv and batch
+        # norm asks ``transposed``): a convolution is not transposed and adds no output padding.
+        self.transposed = False
+        self.output_padding = (0,) * len(self.kernel_size)
         dtype = factory_dtype(owner, device, dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(owner, "rng", rng))
 

@@ -55,6 +55,7 @@ class _ConvTranspose(Module):
         self.padding = self._tuple(padding, "padding", minimum=0)
         self.output_padding = self._tuple(output_padding, "output_padding", minimum=0)
         self.dilation = self._tuple(dilation, "dilation")
+        self.transposed = True  # torch's _ConvNd attribute (see Conv2d's)
         if check_choice(name, "padding_mode", padding_mode, ("zeros", "reflect", "replicate", "circular")) != "zeros":
             raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as torch), got {padding_mode!r}")
         self.padding_mode = padding_mode

@@ -31,7 +31,7 @@ class Upsample(Module):
         align_corners: bool | None = None,
         recompute_scale_factor: bool | None = None,
     ) -> None:
-        name = type(self).__name__
+        self.name = name = type(self).__name__  # torch's attribute
         if (size is None) == (scale_factor is None):
             raise ValueError(f"{name}: give exactly one of size and scale_factor")
         self.size = tuple(size) if isinstance(size, (tuple, list)) else size

@@ -432,3 +432,18 @@ def test_integer_average_pools_give_torchs_truncated_integer_means(name, shape, 
     out = getattr(F, name)(Tensor(x), **options)
     assert out.dtype == np.int64
     np.testing.assert_array_equal(out.data, expected.numpy())
+
+
+@pytest.mark.parametrize(
+    ("layer", "args"),
+    [("Conv1d", (2, 4, 3)), ("Conv2d", (2, 4, 3)), ("Conv3d", (2, 4, 3)), ("ConvTranspose1d", (2, 4, 3)),
+     ("ConvTranspose2d", (2, 4, 3)), ("ConvTranspose3d", (2, 4, 3)), ("Upsample", (3,)),
+     ("UpsamplingNearest2d", (3,)), ("UpsamplingBilinear2d", (3,))],
+)  # fmt: skip
+def test_conv_and_upsample_layers_have_torchs_public_attributes(layer, args):
+    # torch's conv layers all carry ``transposed`` and ``output_padding`` (fusing a conv with a batch norm reads
+    # them), and its upsampling layers their ``name``
+    ours, theirs = getattr(nn, layer)(*args), getattr(torch.nn, layer)(*args)
+    public = {name for name in vars(theirs) if not name.startswith("_") and name != "training"}
+    for name in sorted(public):
+        assert getattr(ours, name) == getattr(theirs, name), name
