@@ -533,3 +533,30 @@ def test_cosine_similarity_of_0d_inputs_reads_them_as_one_entry_vectors_as_torch
     ours, theirs = F.cosine_similarity(a, b, dim=dim), torch.nn.functional.cosine_similarity(ta, tb, dim=dim)
     assert ours.shape == ()
     _same_values_and_gradients(torch, ours, theirs, [a, b], [ta, tb])
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value"),
+    [("uint8", 300), ("uint8", -1), ("uint8", -0.5), ("uint8", 255.5), ("uint8", float("nan")), ("int8", 128),
+     ("int32", 3e9), ("int64", float("inf")), ("int64", 1e20), ("float16", 70000.0), ("float32", 1e39)],
+)  # fmt: skip
+def test_pad_value_the_input_dtype_cannot_hold_is_torchs_runtime_error(dtype, value):
+    # numpy's pad wrapped 300 into a uint8 44 and -1 into 255, and rounded 1e39 to a float32 inf, silently
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.pad(torch.zeros(2, dtype=getattr(torch, dtype)), (1, 0), value=value)
+    with pytest.raises(RuntimeError, match="pad: value="):
+        F.pad(Tensor(np.zeros(2, dtype=dtype)), (1, 0), value=value)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value"),
+    [("uint8", 2.7), ("uint8", 255), ("int8", -128), ("int32", -2.7), ("float16", 300.0), ("float32", float("inf")),
+     ("bool", 0.5), ("bool", float("nan"))],
+)  # fmt: skip
+def test_pad_value_the_input_dtype_holds_fills_as_torchs(dtype, value):
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.pad(torch.zeros(2, dtype=getattr(torch, dtype)), (1, 0), value=value).numpy()
+    out = F.pad(Tensor(np.zeros(2, dtype=dtype)), (1, 0), value=value)
+    assert out.dtype == expected.dtype
+    np.testing.assert_array_equal(out.data, expected)

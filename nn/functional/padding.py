@@ -20,7 +20,7 @@ from autograd import ShapeError, Tensor
 from autograd.read_padding import SOURCE_INDEX
 from autograd.shared_math import shares_memory
 
-from ..checks import UnsupportedOptionError, check_choice, check_real
+from ..checks import ParameterOverflowError, UnsupportedOptionError, check_choice, check_fits_dtype, check_real
 from .activations import as_tensor
 
 __all__ = ["PADDING_MODES", "pad", "pad_spatial", "same_padding"]
@@ -131,9 +131,30 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     if isinstance(value, (bool, np.bool_)):  # torch's True and False fill with 1 and 0
         value = int(value)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True, allow_nan=True)
+    fill = _fill_for(fill, x.dtype)
     x = _cropped(x, widths, pad)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
+
+
+def _fill_for(value: float, dtype: Any) -> float:
+    """``pad``'s constant ``value`` as the input's ``dtype`` holds it, or torch's RuntimeError ("value cannot be
+    converted to type uint8_t without overflow") as a :class:`ParameterOverflowError`: a float dtype takes inf, nan
+    and any finite value up to its largest; an integer dtype a finite value within its range, truncated towards zero
+    (2.7 fills 2; 300, -1 and -0.5 are refused for uint8, where numpy would wrap them around silently); a boolean
+    dtype any value, True unless 0."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        if not (np.isfinite(value) and info.min <= value <= info.max):
+            raise ParameterOverflowError(
+                f"pad: value={value!r} cannot be converted to the input's dtype {dtype} without overflow (its range "
+                f"is [{info.min}, {info.max}])"
+            )
+        return int(value)
+    if dtype.kind == "b":
+        return bool(value)
+    return check_fits_dtype("pad", "value", value, dtype)
 
 
 def unshared(result: Tensor, source: Tensor) -> Tensor:
