@@ -255,9 +255,12 @@ class TensorInPlace:
 
     # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
     def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
+        half_number = _half_factor(self, other, ufunc)
+        number = other
         other = _operand(other, self._data, op)
         if _records(self, other):
-            return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other)
+            # a float16 tensor's number factor or divisor stays a number, so out of place computes it in float32
+            return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other if half_number is None else number)
         check_in_place_allowed(self, other, op)
         result = np.result_type(self._data, other._data)
         if ufunc is np.true_divide and result.kind != "f":
@@ -265,7 +268,10 @@ class TensorInPlace:
         if not can_store(result, self.dtype):  # a result of a higher category (torch's rule, not numpy's same_kind)
             raise _cast_error(op, result, self.dtype, other.dtype)
         try:  # cast as torch casts (int16 into uint8 too); IEEE results, no warnings
-            quietly(ufunc, self._data, other._data, out=self._data, casting="unsafe")
+            if half_number is not None:  # in float32, rounded once into float16 (as x * 0.1 out of place)
+                quietly(ufunc, self._data, half_number, out=self._data, dtype=np.float32, casting="unsafe")
+            else:
+                quietly(ufunc, self._data, other._data, out=self._data, casting="unsafe")
         except TypeError:  # no loop for these dtypes (bool - bool)
             raise _cast_error(op, result, self.dtype, other.dtype) from None
         except ValueError as error:
@@ -1052,6 +1058,23 @@ def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
     if op is ar.diagonal:
         return base.diagonal_scatter(values, attrs["offset"], attrs["axis1"], attrs["axis2"])
     return values.transpose(tuple(np.argsort(attrs["axes"])))
+
+
+def _half_factor(tensor: Any, other: Any, ufunc: np.ufunc) -> np.float32 | None:
+    """A Python or numpy number ``other`` that multiplies or divides a float16 ``tensor`` in place (``mul_``,
+    ``div_``, ``*=``, ``/=``), as a float32, for the product or quotient to be computed in float32 and rounded once
+    into float16, as out of place (``x * 0.1``) and as torch's half kernels take a number; as a float16, 0.1 would be
+    0.09998 (so 6.402 / 0.1 would be 64.06, not 64.0). None for any other operand, dtype or ufunc (or a number
+    beyond float32's reach: an int beyond float64)."""
+    if tensor._data.dtype != np.float16 or (ufunc is not np.multiply and ufunc is not np.true_divide):
+        return None
+    if type(other) is not float and type(other) is not int and not isinstance(other, (np.floating, np.integer)):
+        return None
+    try:
+        with quiet():  # 1e300 is inf in float32, as torch's
+            return np.float32(other)
+    except OverflowError:
+        return None
 
 
 def _records(tensor: Any, *operands: Any) -> bool:

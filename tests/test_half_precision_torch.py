@@ -682,3 +682,33 @@ def test_clamp_of_a_float32_tensor_by_a_numpy_scalar_stays_float32(bound):
     ):
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.mul_(0.1),
+        lambda x: x.div_(0.1),
+        lambda x: x.div_(3.3),
+        lambda x: x.__imul__(1e-3),
+        lambda x: x.__itruediv__(1e5),
+        lambda x: x.mul_(np.float64(0.1)),
+    ],
+    ids=["mul_(0.1)", "div_(0.1)", "div_(3.3)", "*= 1e-3", "/= 1e5", "mul_(np.float64(0.1))"],
+)
+@pytest.mark.parametrize("recorded", [False, True], ids=["plain", "recorded"])
+def test_a_float16_in_place_product_or_quotient_by_a_number_is_torchs_rounded_once(call, recorded):
+    """``x.div_(0.1)`` on a float16 tensor computes in float32 and rounds once, as ``x / 0.1`` and torch's half
+    kernels do: the number was made a float16 first (0.1 as 0.09998), so 6.402 / 0.1 came out 64.06, not 64.0."""
+    x = (np.random.default_rng(5).standard_normal(2000) * 10).astype(np.float16)
+    theirs = call(torch.tensor(x))
+    if recorded:
+        leaf = Tensor(x, requires_grad=True)
+        ours = call(leaf * 1)
+        ours.sum().backward()
+        expected_grad = call(torch.ones(x.shape, dtype=torch.float16)).numpy()
+        np.testing.assert_array_equal(leaf.grad, expected_grad)
+    else:
+        ours = call(Tensor(x.copy()))
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
