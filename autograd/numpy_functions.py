@@ -34,7 +34,7 @@ from .shape_errors import ArgumentRangeError, require_integer
 from .shared_math import data_of, where
 from .special import erf as erf_function
 
-__all__ = ["NumpyFunctions"]
+__all__ = ["FLOAT32_DIVISOR_QUOTIENTS", "NumpyFunctions"]
 
 Self = TypeVar("Self", bound="NumpyFunctions")
 Node_ = TypeVar("Node_")
@@ -231,6 +231,14 @@ def _truncated_quotient(x, y):
     return np.trunc(np.true_divide(x, y))
 
 
+_checked_floor_divide = _integer_checked(np.floor_divide)
+
+#: The rounded quotients (``//``, ``div``'s "floor" and "trunc") whose Python-number divisor a float16 tensor takes
+#: as a float32, the quotient computed in float32 and rounded once, as torch's half kernels take a number divisor
+#: (as a float16, 0.1 is 0.09998: 9.9 // 0.1 gave 99 where torch's is 98); see Tensor's ``_binary``.
+FLOAT32_DIVISOR_QUOTIENTS = frozenset({_checked_floor_divide, _truncated_quotient})
+
+
 def _floor_quotient(x, y):
     """floor(x / y) as numpy's ``%`` uses it (``x % y = x - floor_divide(x, y) y``), so the derivative agrees with
     the value even where x / y rounds across an integer (5e-324 % -3 = -3: the quotient is -1, not floor(-0.0))."""
@@ -371,7 +379,7 @@ class NumpyFunctions:
 
     copysign = _Binary(np.copysign, _copysign_slope, _flat,
                        doc="|x| with the sign of y; d/dx = +-1 (the sign flip, 0 at x = 0), d/dy = 0.")
-    floor_divide = _Binary(_integer_checked(np.floor_divide), _flat, _flat, reads_values=False,
+    floor_divide = _Binary(_checked_floor_divide, _flat, _flat, reads_values=False,
                            doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
     __floordiv__ = floor_divide
     __rfloordiv__ = floor_divide.mirrored()

@@ -56,7 +56,7 @@ from .grad_mode import _mode
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
 from .integer_scalars import check_integer_exponent, check_integer_fits, integer_in
 from .node_sequences import refuse_nodes_in_sequence
-from .numpy_functions import NumpyFunctions
+from .numpy_functions import FLOAT32_DIVISOR_QUOTIENTS, NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, FloatingDtypeError, ShapeError, is_integer
@@ -442,6 +442,23 @@ def _with_number(tensor: Tensor, number: float | int, variant: Any, function: An
     return Tensor._from_unary_op(out, variant, tensor, scalar)
 
 
+def _half_quotient(tensor: Tensor, number: float | int, op: Any, function: Any) -> Tensor | None:
+    """``function(tensor, number)`` for a float16 ``tensor`` and a rounded quotient ``function`` (floor or trunc
+    division, :data:`~autograd.numpy_functions.FLOAT32_DIVISOR_QUOTIENTS`): the number a float32 and the quotient
+    computed in float32, rounded once into float16, as torch's half kernels do (9.9 // 0.1 is 98, where the divisor
+    0.1 made a float16, 0.09998, gives 99). The op is flat (zero gradient), so its divisor is recorded as the
+    float16 constant the general path makes. None when the number does not convert (an int beyond float64)."""
+    try:
+        with quiet():  # 1e300 in float32 is inf; x / 0 is inf or nan: IEEE results without warnings
+            data = function(tensor._data.astype(np.float32), np.float32(number_held(number))).astype(_FLOAT16)
+    except OverflowError:
+        return None
+    return Tensor._from_op(data, op, (tensor, _operand(number, tensor._data, op.name)))
+
+
+_FLOAT16 = np.dtype(np.float16)
+
+
 def _reciprocal_square_root(x: np.ndarray, exponent: Any) -> np.ndarray:
     """x ** -0.5 (``exponent``) as torch's pow computes it, 1 / sqrt(x): -inf at -0.0 (sqrt(-0.0) is -0.0), nan at
     -inf."""
@@ -799,6 +816,10 @@ class Tensor(
             variants = ew.NUMBER_VARIANTS.get(op)
             if variants is not None and self._data.dtype.kind == "f":
                 result = _with_number(self, other, variants[0 if reflected else 1], function)
+                if result is not None:
+                    return result
+            if self._data.dtype == _FLOAT16 and not reflected and function in FLOAT32_DIVISOR_QUOTIENTS:
+                result = _half_quotient(self, other, op, function)
                 if result is not None:
                     return result
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)

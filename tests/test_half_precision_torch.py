@@ -712,3 +712,34 @@ def test_a_float16_in_place_product_or_quotient_by_a_number_is_torchs_rounded_on
         ours = call(Tensor(x.copy()))
     assert ours.dtype == np.float16
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: x // 0.1,
+        lambda lib, x: lib.floor_divide(x, 1e-3),
+        lambda lib, x: lib.div(x, 0.1, rounding_mode="floor"),
+        lambda lib, x: lib.div(x, 3.3, rounding_mode="floor"),
+        lambda lib, x: lib.div(x, 0.1, rounding_mode="trunc"),
+        lambda lib, x: x.clone().div_(1e-3, rounding_mode="trunc"),
+        lambda lib, x: x.clone().floor_divide_(np.float64(0.1)),
+    ],
+    ids=[
+        "// 0.1",
+        "floor_divide 1e-3",
+        "div floor 0.1",
+        "div floor 3.3",
+        "div trunc 0.1",
+        "div_ trunc 1e-3",
+        "floor_divide_ np.float64(0.1)",
+    ],
+)
+def test_a_float16_floor_or_trunc_quotient_by_a_number_is_torchs(call):
+    """torch's half kernels take the number divisor of ``//`` and ``div(rounding_mode=...)`` in float32: 9.9 // 0.1
+    is 98 (9.8984 / 0.1 = 98.98); the divisor made a float16 first (0.09998) gave 99, and -13.2 // 3.3 gave -4."""
+    x = (np.random.default_rng(9).standard_normal(3000) * 10).astype(np.float16)
+    x[:3] = [9.9, -13.2, -22.5]
+    ours = call(autograd, Tensor(x.copy()))
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.numpy(), call(torch, torch.tensor(x)).numpy())
