@@ -620,3 +620,7 @@ for _name in ("exp2", "expm1", "log1p", "log_softmax", "logit", "logsumexp", "ro
 special.__all__ = sorted({*special.__all__, "exp2", "expm1", "log1p", "log_softmax", "logit", "logsumexp", "round",
                           "sinc", "softmax", "xlogy"})  # fmt: skip
 del _name
+# torch.special's keyword names (input=, other=) on its functions that keep the library's (x, a, y)
+for _name, _function in torch_functions.special_with_torch_keyword_names(special).items():
+    setattr(special, _name, _function)
+del _name, _function

@@ -307,6 +307,32 @@ def with_torch_keyword_names(namespace: dict[str, Any]) -> dict[str, Any]:
     return functions
 
 
+#: torch.special's own names for arguments autograd.special's functions also take under its names: polygamma's n
+#: and multigammaln's p (every other argument is torch's ``input``, then ``other``)
+_SPECIAL_OWN_NAMES = {"polygamma": 0, "multigammaln": 1}
+
+
+def special_with_torch_keyword_names(module: Any) -> dict[str, Any]:
+    """The functions of ``module`` (autograd.special) whose arguments keep the library's names (``x``, ``a``,
+    ``(a, x)``, ``(n, x)``), each taking torch.special's too: ``input=`` for the tensor, ``other=`` for a second
+    one (``special.erf(input=x)``, ``special.xlog1py(input=x, other=y)``, ``special.polygamma(n=1, input=x)``); one
+    function under two names (``psi`` and ``digamma``) stays one function."""
+    wrapped: dict[int, Any] = {}
+    functions = {}
+    for name in module.__all__:
+        function = getattr(module, name)
+        if not inspect.isfunction(function) or function.__module__ != module.__name__:
+            continue  # (the top-level functions torch.special also names take torch's names already)
+        names = [parameter.name for parameter in inspect.signature(function).parameters.values()]
+        own = _SPECIAL_OWN_NAMES.get(name)
+        tensors = [parameter for position, parameter in enumerate(names) if position != own]
+        aliases = {torch_name: parameter for torch_name, parameter in zip(("input", "other"), tensors)}
+        if id(function) not in wrapped:
+            wrapped[id(function)] = torch_keyword_names(function, **aliases)
+        functions[name] = wrapped[id(function)]
+    return functions
+
+
 def module_functions(existing: set[str]) -> dict[str, Any]:
     """The functions, dtype names and constants above that ``autograd`` does not already define (``existing``)."""
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}

@@ -274,3 +274,27 @@ def test_i1_and_i1e_gradients_at_nan_and_near_zero_are_torchs(name):
     getattr(special, name)(mine).sum().backward()
     getattr(torch.special, name)(their).sum().backward()
     np.testing.assert_allclose(mine.grad, their.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("erf", {"input": X}),
+        ("digamma", {"input": POSITIVE}),
+        ("psi", {"input": POSITIVE}),
+        ("i0", {"input": X}),
+        ("ndtri", {"input": P}),
+        ("xlog1py", {"input": POSITIVE, "other": P}),
+        ("gammainc", {"input": POSITIVE, "other": P}),
+        ("polygamma", {"n": 2, "input": POSITIVE}),
+        ("multigammaln", {"input": POSITIVE + 1, "p": 2}),
+    ],
+)
+def test_special_functions_take_torchs_keyword_names(name, arguments):
+    """torch.special's functions name their tensor ``input`` (and a second one ``other``): a port that spells
+    ``special.polygamma(n=1, input=x)`` or ``special.erf(input=x)`` was a TypeError for the library's ``x``."""
+    torch = pytest.importorskip("torch")
+    ours = {key: Tensor(value) if isinstance(value, np.ndarray) else value for key, value in arguments.items()}
+    theirs = {key: torch.tensor(value) if isinstance(value, np.ndarray) else value for key, value in arguments.items()}
+    expected = getattr(torch.special, name)(**theirs).numpy()
+    np.testing.assert_allclose(getattr(special, name)(**ours).data, expected, rtol=1e-10)
