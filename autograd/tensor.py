@@ -884,8 +884,12 @@ class Tensor(
     def _numpy_power(self, other: TensorLike) -> Tensor:
         """np.power(self, other): ``**`` with IEEE pow's values for every exponent, as numpy's. As torch's, an integer
         tensor's exponent must be a value of its dtype (``uint8 ** 256`` is an
-        :class:`~autograd.shape_errors.ArgumentRangeError`) and a boolean tensor to a Python bool is boolean."""
+        :class:`~autograd.shape_errors.ArgumentRangeError`), and not negative, for a boolean tensor too (``b ** -1``
+        was an int64 tensor, torch's "Integers to negative integer powers" RuntimeError); a boolean tensor to a
+        Python bool is boolean."""
         if is_integer(other) and self._data.dtype.kind in "iu":
+            check_integer_exponent("pow", int(other), self._data.dtype)
+        elif is_integer(other) and other < 0 and self._data.dtype.kind == "b":  # raised as integers, as torch's
             check_integer_exponent("pow", int(other), self._data.dtype)
         if type(other) is bool and self._data.dtype == np.bool_:  # a boolean result, as torch's
             return self._binary(other, ew.pow, shared_math.boolean_power)

@@ -565,6 +565,8 @@ class TensorInPlace:
         compute = shared_math.array_power  # (torch's int**-k)
         if self._data.dtype.kind in "iu" and is_integer(exponent):
             check_integer_exponent("pow_", int(exponent), self._data.dtype)
+        elif self._data.dtype == np.bool_ and is_integer(exponent) and exponent < 0:  # (numpy's ValueError)
+            check_integer_exponent("pow_", int(exponent), self._data.dtype)
         elif self._data.dtype == np.bool_ and type(exponent) is bool:
             compute = shared_math.boolean_power
         return self._replace("pow_", compute, exponent, graph=operator.pow)

@@ -379,3 +379,22 @@ def test_a_boolean_base_takes_negative_integer_exponents_as_an_integer_base_does
     expected = np.where(exponents == 0, 1, expected)
     assert out.dtype == exponent_dtype
     np.testing.assert_array_equal(out.numpy(), expected)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, b: b**-1,
+        lambda lib, b: lib.pow(b, -2),
+        lambda lib, b: b.pow(np.int64(-1)),
+        lambda lib, b: b.clone().pow_(-1),
+    ],
+    ids=["b ** -1", "pow(b, -2)", "b.pow(np.int64(-1))", "b.pow_(-1)"],
+)
+def test_a_boolean_tensor_to_a_negative_integer_power_is_torchs_runtime_error(call):
+    """torch raises a bool tensor as an integer one: a negative integer exponent is its RuntimeError ("Integers to
+    negative integer powers are not allowed"); here it gave the int64 tensor [1, 0] (pow_: numpy's ValueError)."""
+    with pytest.raises(RuntimeError, match="Integers to negative integer powers"):
+        call(torch, torch.tensor([True, False]))
+    with pytest.raises(RuntimeError, match="Integers to negative integer powers"):
+        call(ag, Tensor(np.array([True, False])))
