@@ -266,6 +266,12 @@ std = _spread("std")
 var = _spread("var")
 
 
+def rsub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Any:
+    """torch.rsub: ``other - alpha * input``, ``sub`` with its operands swapped (``autograd.sub(other, input,
+    alpha=alpha)``, so a number ``other`` is a number as in ``3 - t``); d/dinput = -alpha, d/dother = 1."""
+    return _method_function("sub")(other, input, alpha=alpha, out=out)
+
+
 #: torch's keyword names for the arguments of autograd's functions that keep numpy's (or their own) names: torch's
 #: ``input`` names the first argument of each, and the others are listed (torch's name: autograd's).
 TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
@@ -338,5 +344,5 @@ def module_functions(existing: set[str]) -> dict[str, Any]:
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
     functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
-    functions.update(max=max, min=min, std=std, var=var, **DTYPES, **CONSTANTS)
+    functions.update(max=max, min=min, std=std, var=var, rsub=rsub, **DTYPES, **CONSTANTS)
     return {name: value for name, value in functions.items() if name not in existing}

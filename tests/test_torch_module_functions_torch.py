@@ -539,3 +539,29 @@ def _records_inside_inference_mode(library):
 
 def test_enable_grad_inside_inference_mode_records_nothing_as_torchs():
     assert _records_inside_inference_mode(autograd) == _records_inside_inference_mode(torch)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x, y: lib.rsub(x, y),
+        lambda lib, x, y: lib.rsub(x, y, alpha=2.5),
+        lambda lib, x, y: lib.rsub(x, 3.0, alpha=-2),
+        lambda lib, x, y: lib.rsub(input=x, other=y, alpha=0.5),
+    ],
+    ids=["rsub", "alpha 2.5", "number other", "keywords"],
+)
+def test_rsub_is_other_minus_alpha_input_with_torchs_values_and_gradients(call):
+    """torch.rsub(input, other, alpha) is other - alpha input (sub with its operands swapped); it was missing."""
+    x, y = np.array([1.5, -2.0, 0.25], dtype=np.float32), np.array([0.5, 4.0, -1.0], dtype=np.float32)
+    ours = [Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)]
+    theirs = [torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)]
+    out, expected = call(autograd, *ours), call(torch, *theirs)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-6)
+    out.sum().backward()
+    expected.sum().backward()
+    for mine, reference in zip(ours, theirs):
+        assert (mine.grad is None) == (reference.grad is None)
+        if reference.grad is not None:
+            np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-6)
