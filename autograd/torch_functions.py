@@ -112,18 +112,32 @@ def _node(input: Any) -> Node:
     return Tensor(input) if dtype is None else Tensor(np.asarray(input, dtype=dtype))
 
 
-def _first_operand(name: str, input: Any, args: tuple) -> Node:
+#: The functions whose result is floating for integer operands (true division, ``xlogy``, ``float_power``): a Python
+#: int before an integer Tensor is the number it is, not wrapped into the Tensor's dtype first
+_FLOATING_OF_INTEGERS = frozenset({"div", "divide", "true_divide", "xlogy", "float_power"})
+
+
+def _first_operand(name: str, input: Any, args: tuple, kwargs: dict[str, Any] | None = None) -> Node:
     """The node whose method ``name`` runs: ``input``, made a Tensor. A Python number before a Tensor
     (``autograd.add(3, t)``) is a number as in ``3 + t``, torch's weak scalar: in the Tensor's dtype where that
-    holds it (a Tensor of numpy's int64 or float64 would widen a 0-d uint8 or float32 ``t``)."""
+    holds it (a Tensor of numpy's int64 or float64 would widen a 0-d uint8 or float32 ``t``). An int before an
+    integer Tensor in a function whose result is floating (``autograd.div(-3, t)``, ``xlogy``, ``float_power``) is
+    a float, as torch computes it: wrapped into a uint8 ``t``, -3 was 253 (``div(-3, 3)`` gave 84.3, not -1)."""
     if type(input) in (bool, int, float) and args and isinstance(args[0], Tensor):
+        if (
+            type(input) is int
+            and name in _FLOATING_OF_INTEGERS
+            and args[0]._data.dtype.kind in "iub"
+            and (kwargs or {}).get("rounding_mode") is None
+        ):
+            return _node(float(input))
         return _operand(input, args[0]._data, name)
     return _node(input)
 
 
 def _method_function(name: str) -> Callable[..., Any]:
     def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
-        node = _first_operand(name, input, args)
+        node = _first_operand(name, input, args, kwargs)
         method = getattr(node, name, None)
         if method is None:
             raise TypeError(f"{name}: not defined for a {type(node).__name__} (it is a Tensor method)")

@@ -565,3 +565,18 @@ def test_rsub_is_other_minus_alpha_input_with_torchs_values_and_gradients(call):
         assert (mine.grad is None) == (reference.grad is None)
         if reference.grad is not None:
             np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["div", "true_divide", "divide", "xlogy", "float_power"])
+@pytest.mark.parametrize(
+    ("number", "array"),
+    [(-3, np.array([3, 250, 0], dtype=np.uint8)), (300, np.array([3, -2, 7], dtype=np.int8))],
+    ids=["-3 before uint8", "300 before int8"],
+)
+def test_an_int_before_an_integer_tensor_in_a_floating_function_is_not_wrapped_into_its_dtype(name, number, array):
+    """torch computes autograd.div(-3, t) of a uint8 t in floats with -3 as it is: -3 / 3 = -1; the int was wrapped
+    into uint8 first (253), as a weak scalar of an integer op is, so the quotient was 84.3 (and xlogy's and
+    float_power's values were 253's)."""
+    ours = getattr(autograd, name)(number, Tensor(array))
+    theirs = getattr(torch, name)(number, torch.tensor(array))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
