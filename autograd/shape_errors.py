@@ -14,6 +14,7 @@ __all__ = [
     "NoAxisError",
     "ShapeError",
     "is_integer",
+    "refuse_boolean_kernel",
     "refuse_negative_sizes",
     "require_integer",
 ]
@@ -79,3 +80,11 @@ def refuse_negative_sizes(op: str, shape: Any) -> None:
                 f"{op}: invalid size {size} at position {position} of shape {tuple(shape)} (only one size, -1, "
                 f"is inferred)"
             )
+
+
+def refuse_boolean_kernel(op: str, a: Any, b: Any, result: np.ndarray) -> None:
+    """Raise a :class:`DtypeKernelError` (torch's NotImplementedError: "remainder_cpu" not implemented for 'Bool')
+    for an integer op of two boolean operands that numpy computes in int8, having no boolean loop (``//``, ``%``,
+    ``fmod``, shifts, ``**`` of two boolean tensors): torch has no kernel for them, and never an int8 result."""
+    if result.dtype == np.int8 and np.asarray(a).dtype == np.bool_ and np.asarray(b).dtype == np.bool_:
+        raise DtypeKernelError(f"{op}: not implemented for two boolean operands (dtype bool), as torch's")

@@ -59,7 +59,14 @@ from .node_sequences import refuse_nodes_in_sequence
 from .numpy_functions import FLOAT32_DIVISOR_QUOTIENTS, NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, DtypeKernelError, FloatingDtypeError, ShapeError, is_integer
+from .shape_errors import (
+    ArgumentRangeError,
+    DtypeKernelError,
+    FloatingDtypeError,
+    ShapeError,
+    is_integer,
+    refuse_boolean_kernel,
+)
 from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negation, refuse_bool_subtraction
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -844,6 +851,7 @@ class Tensor(
             raise TypeError(
                 f"{op.name}: operands of dtypes {a.dtype} and {b.dtype} are not supported ({error})"
             ) from None
+        refuse_boolean_kernel(op.name, a._data, b._data, data)
         return Tensor._from_op(data, op, (a, b))
 
     def __add__(self, other: TensorLike) -> Tensor:

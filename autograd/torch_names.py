@@ -44,6 +44,7 @@ from .shape_errors import (
     DtypeMismatchError,
     ShapeError,
     is_integer,
+    refuse_boolean_kernel,
     refuse_negative_sizes,
     require_integer,
 )
@@ -788,6 +789,7 @@ class TorchNames:
         except TypeError:
             dtypes = f"{np.asarray(a).dtype} and {np.asarray(b).dtype}" if ufunc.nin == 2 else f"{a.dtype}"
             raise BitwiseDtypeError(f"{op}: needs integer or boolean tensors, got dtypes {dtypes}") from None
+        refuse_boolean_kernel(op, a, b, result)  # (shifts of booleans)
         return _tensor(self)._from_array(result, False, op)
 
     def __and__(self: Self, other: Any) -> Self:

@@ -398,3 +398,26 @@ def test_a_boolean_tensor_to_a_negative_integer_power_is_torchs_runtime_error(ca
         call(torch, torch.tensor([True, False]))
     with pytest.raises(RuntimeError, match="Integers to negative integer powers"):
         call(ag, Tensor(np.array([True, False])))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, a, b: a // b,
+        lambda lib, a, b: a % True,
+        lambda lib, a, b: lib.fmod(a, True),
+        lambda lib, a, b: a**b,
+        lambda lib, a, b: a >> b,
+        lambda lib, a, b: lib.bitwise_left_shift(a, True),
+        lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+    ],
+    ids=["//", "% True", "fmod", "** tensor", ">>", "<< True", "div floor"],
+)
+def test_integer_ops_of_two_boolean_operands_are_torchs_not_implemented_error(call):
+    """torch has no boolean kernel for //, %, fmod, shifts or ** of two boolean tensors (NotImplementedError:
+    "remainder_cpu" not implemented for 'Bool'); numpy's int8 loop gave an int8 tensor here."""
+    a, b = np.array([True, False, True]), np.array([True, True, True])
+    with pytest.raises(NotImplementedError):
+        call(torch, torch.tensor(a), torch.tensor(b))
+    with pytest.raises(NotImplementedError, match="boolean"):
+        call(ag, Tensor(a), Tensor(b))
