@@ -47,6 +47,7 @@ from .gradient_array import none_operand_error
 from .index_errors import IndexDtypeError
 from .integer_scalars import check_integer_exponent
 from .node_sequences import refuse_nodes_in_sequence
+from .pointwise_values import pointwise_value
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
 from .tensor_shape import _raw_index, sequence_as_tuple, split_at_integers, whole_index_error, without_empty_ellipsis
@@ -814,6 +815,8 @@ class TensorInPlace:
         if deprecated:
             tensor1, tensor2, value = value_first_in_place("addcmul_", tensor1, tensor2, deprecated, value)
 
+        value = pointwise_value("addcmul_", value, *_dtypes_of(self, tensor1, tensor2))
+
         def addcmul(t: Any, a: Any, b: Any) -> Any:
             return t + value * a * b
 
@@ -825,6 +828,8 @@ class TensorInPlace:
         ``addcdiv_(value, tensor1, tensor2)`` too)."""
         if deprecated:
             tensor1, tensor2, value = value_first_in_place("addcdiv_", tensor1, tensor2, deprecated, value)
+
+        value = pointwise_value("addcdiv_", value, *_dtypes_of(self, tensor1, tensor2))
 
         def addcdiv(t: Any, a: Any, b: Any) -> Any:
             return t + value * a / b
@@ -1077,6 +1082,11 @@ def _half_factor(tensor: Any, other: Any, ufunc: np.ufunc) -> np.float32 | None:
             return np.float32(other)
     except OverflowError:
         return None
+
+
+def _dtypes_of(*operands: Any) -> list[np.dtype]:
+    """The dtypes of ``operands`` (nodes, arrays or numbers: a Python float as numpy's float64)."""
+    return [np.asarray(shared_math.data_of(operand)).dtype for operand in operands]
 
 
 def _records(tensor: Any, *operands: Any) -> bool:

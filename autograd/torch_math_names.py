@@ -28,6 +28,7 @@ from .deprecated_overloads import value_first
 from .index_errors import EmptyReductionError
 from .node_sequences import refuse_nodes_in_sequence
 from .op import Op
+from .pointwise_values import pointwise_value
 from .quiet import quiet
 from .random_state import generator_for
 from .shape_errors import (
@@ -301,6 +302,7 @@ class TorchMathNames:
             raise ShapeError(
                 f"{op}: shapes {tensor.shape}, {first.shape} and {second.shape} do not broadcast together"
             ) from None
+        value = pointwise_value(op, value, tensor.dtype, first.dtype, second.dtype)
         term = combine(first, second)
         return tensor + (term if value == 1 else term * value)
 

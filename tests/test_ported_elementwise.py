@@ -421,3 +421,43 @@ def test_integer_ops_of_two_boolean_operands_are_torchs_not_implemented_error(ca
         call(torch, torch.tensor(a), torch.tensor(b))
     with pytest.raises(NotImplementedError, match="boolean"):
         call(ag, Tensor(a), Tensor(b))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, t, f: lib.addcmul(t, t, t, value=0.5),
+        lambda lib, t, f: lib.addcmul(t, t, t, value=-1.5),
+        lambda lib, t, f: t.addcmul(t, t, value=2.5),
+        lambda lib, t, f: t.clone().addcmul_(t, t, value=0.5),
+        lambda lib, t, f: lib.addcmul(t, f, f, value=0.5),
+    ],
+    ids=["value 0.5", "value -1.5", "method 2.5", "in place 0.5", "float tensors"],
+)
+def test_addcmul_of_integer_tensors_casts_a_float_value_to_their_dtype_as_torch(call):
+    """torch casts addcmul's value to the integer tensors' dtype, toward zero: value=0.5 leaves t as it is (here it
+    gave a float64 t + t t / 2; in place, an InPlaceCastError)."""
+    t, f = np.array([1, 2, -3]), np.array([1.0, 2.0, 0.5], dtype=np.float32)
+    expected = call(torch, torch.tensor(t), torch.tensor(f))
+    ours = call(ag, Tensor(t), Tensor(f))
+    assert ours.dtype == np.dtype(str(expected.dtype).replace("torch.", ""))
+    np.testing.assert_array_equal(ours.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, t, f: lib.addcdiv(t, t, t),
+        lambda lib, t, f: lib.addcdiv(f, t, t, value=0.5),
+        lambda lib, t, f: f.clone().addcdiv_(t, t),
+    ],
+    ids=["integers", "float self", "in place"],
+)
+def test_addcdiv_of_two_integer_tensors_is_torchs_runtime_error(call):
+    """torch refuses addcdiv's integer division of tensor1 by tensor2 ("Integer division with addcdiv is no longer
+    supported"), whatever self's dtype; here it computed a float quotient."""
+    t, f = np.array([1, 2, 4]), np.array([1.0, 2.0, 0.5], dtype=np.float32)
+    with pytest.raises(RuntimeError):
+        call(torch, torch.tensor(t), torch.tensor(f))
+    with pytest.raises(RuntimeError, match="addcdiv"):
+        call(ag, Tensor(t), Tensor(f))
