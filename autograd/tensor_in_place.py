@@ -630,7 +630,7 @@ class TensorInPlace:
     floor_ = in_place_twin("floor", "floor t; zero gradient")
     ceil_ = in_place_twin("ceil", "ceil t; zero gradient")
     trunc_ = in_place_twin("trunc", "t rounded towards zero; zero gradient")
-    frac_ = in_place_twin("frac", "t - trunc t; d/dt = 1", floats_only=True)
+    frac_ = in_place_twin("frac", "t - trunc t; d/dt = 1")  # (an integer tensor: frac's DtypeKernelError)
     sign_ = in_place_twin("sign", "-1, 0 or 1; zero gradient")
     sgn_ = in_place_twin("sgn", "-1, 0 or 1; zero gradient")
     square_ = in_place_twin("square", "t^2; d/dt = 2t")

@@ -754,10 +754,11 @@ class TorchNames:
         return _tensor(self) % other
 
     def frac(self: Self) -> Self:
-        """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1. A boolean tensor is a :class:`DtypeKernelError`
-        (torch's NotImplementedError: "frac_cpu" not implemented for 'Bool')."""
-        if _tensor(self)._data.dtype.kind == "b":
-            raise DtypeKernelError("frac: not implemented for a boolean tensor (dtype bool)")
+        """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1. An integer or boolean tensor is a
+        :class:`DtypeKernelError` (torch's NotImplementedError: "frac_cpu" not implemented for 'Long')."""
+        dtype = _tensor(self)._data.dtype
+        if dtype.kind in "biu":
+            raise DtypeKernelError(f"frac: not implemented for an integer or boolean tensor (dtype {dtype})")
         return self - _tensor(self).trunc()
 
     # -- bitwise and logical: constants (no gradient), as torch's ------------------------------------------------

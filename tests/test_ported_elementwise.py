@@ -461,3 +461,19 @@ def test_addcdiv_of_two_integer_tensors_is_torchs_runtime_error(call):
         call(torch, torch.tensor(t), torch.tensor(f))
     with pytest.raises(RuntimeError, match="addcdiv"):
         call(ag, Tensor(t), Tensor(f))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "int8"])
+@pytest.mark.parametrize(
+    "call",
+    [lambda lib, t: lib.frac(t), lambda lib, t: t.frac(), lambda lib, t: t.clone().frac_()],
+    ids=["frac", "method", "frac_"],
+)
+def test_frac_of_an_integer_tensor_is_torchs_not_implemented_error(call, dtype):
+    """torch has no integer frac ("frac_cpu" not implemented for 'Long'); here it gave a tensor of zeros (frac_ an
+    InPlaceCastError, not a NotImplementedError)."""
+    values = np.array([3, 0, 7], dtype=dtype)
+    with pytest.raises(NotImplementedError):
+        call(torch, torch.tensor(values))
+    with pytest.raises(NotImplementedError, match="frac"):
+        call(ag, Tensor(values))
