@@ -851,7 +851,8 @@ class Tensor(
             raise TypeError(
                 f"{op.name}: operands of dtypes {a.dtype} and {b.dtype} are not supported ({error})"
             ) from None
-        refuse_boolean_kernel(op.name, a._data, b._data, data)
+        if data.dtype.char == "b":  # int8: perhaps numpy's loop for two booleans, which torch has no kernel for
+            refuse_boolean_kernel(op.name, a._data, b._data, data)
         return Tensor._from_op(data, op, (a, b))
 
     def __add__(self, other: TensorLike) -> Tensor:
