@@ -286,10 +286,13 @@ def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype:
 
 
 def diag(v: TensorLike, k: int = 0) -> Tensor:
-    """numpy.diag: a matrix with the vector ``v`` on its k-th diagonal, or the k-th diagonal of a matrix."""
+    """numpy.diag: a matrix with the vector ``v`` on its k-th diagonal, or the k-th diagonal of a matrix.
+
+    The diagonal of a matrix is a copy, as torch.diag's (and numpy's, read-only there): unlike :func:`diagonal`'s
+    view, changing it in place leaves the matrix alone, and the other way round."""
     v = _tensor(v)
     if v.ndim == 2:
-        return diagonal(v, k)
+        return diagonal(v, k).clone()
     if v.ndim != 1:
         raise ShapeError(f"diag: input must be 1-d or 2-d, got shape {v.shape}")
     size = v.shape[0] + abs(int(k))

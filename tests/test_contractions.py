@@ -125,6 +125,18 @@ def test_diag_of_a_vector_places_its_gradient_back_on_the_diagonal():
     np.testing.assert_array_equal(v.grad, [3.0, 7.0])
 
 
+def test_diag_of_a_matrix_is_a_copy_not_a_view_as_torch():
+    torch = pytest.importorskip("torch")
+    for module in (autograd, torch):
+        matrix = module.arange(9.0).reshape(3, 3)
+        diagonal = module.diag(matrix, 1)
+        diagonal.mul_(0)  # torch's diag copies: the matrix keeps its entries ...
+        matrix.add_(100)  # ... and the diagonal does not see the matrix change
+        np.testing.assert_array_equal(np.asarray(matrix), np.arange(9.0).reshape(3, 3) + 100)
+        np.testing.assert_array_equal(np.asarray(diagonal), [0.0, 0.0])
+        np.testing.assert_array_equal(np.asarray(matrix.diag()), [100.0, 104.0, 108.0])
+
+
 def test_trace_of_a_vector_names_trace():
     with pytest.raises(ValueError, match=r"trace: needs an array of at least 2 dimensions, got shape \(3,\)"):
         co.trace(np.ones(3))
