@@ -27,6 +27,7 @@ from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
+from .linspace_values import torch_linspace_values
 from .out_argument import written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
@@ -543,7 +544,12 @@ def linspace(
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
     if integer.kind not in "iu":
-        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
+        values = None
+        if all(isinstance(end, numbers.Real) or (np.ndim(end) == 0 and np.isrealobj(end)) for end in (start, stop)):
+            values = torch_linspace_values(start, stop, num, dtype)  # torch's rounding of each entry
+        if values is None:  # array ends (numpy's linspace), complex or one entry
+            values = np.linspace(start, stop, num, dtype=dtype)
+        return Tensor._from_array(values, requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
     if count == 0:  # nothing converted, as torch (which checks the ends it uses only)
         return Tensor._from_array(np.zeros(0, dtype=integer), requires_grad, "linspace")
