@@ -524,7 +524,9 @@ def linspace(
 
     An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
     the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
-    half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero."""
+    half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero. A floating
+    ``dtype`` takes the same two halves, rounded as torch's (:func:`torch_linspace_values`), and a finite end beyond
+    its range (1e39 for float32) is an :class:`ArgumentRangeError` (torch's RuntimeError) where numpy gives inf."""
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
@@ -546,6 +548,9 @@ def linspace(
     if integer.kind not in "iu":
         values = None
         if all(isinstance(end, numbers.Real) or (np.ndim(end) == 0 and np.isrealobj(end)) for end in (start, stop)):
+            if integer.kind == "f":  # torch converts the ends it uses: a finite one beyond the dtype's range raises
+                for end in (start, stop)[: min(num, 2)]:
+                    fitting_fill_value("linspace", end, integer)
             values = torch_linspace_values(start, stop, num, dtype)  # torch's rounding of each entry
         if values is None:  # array ends (numpy's linspace), complex or one entry
             values = np.linspace(start, stop, num, dtype=dtype)

@@ -37,6 +37,7 @@ from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_i
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import _integer_endpoint, bool_of_one_step, cat, concatenate, refuse_bool_range, stack
+from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options, size_index
 
@@ -221,6 +222,8 @@ def logspace(
         if dtype.kind in "iu":
             first, last = (_integer_endpoint(end_, dtype, "logspace") for end_ in (start, end))
         else:
+            for end_ in (start, end):  # a finite end beyond the range (1e39 for float32) raises as torch's, not inf
+                fitting_fill_value("logspace", end_._data.item() if isinstance(end_, Node) else end_, dtype)
             first, last = (quietly(dtype.type, float(end_)) for end_ in (start, end))
         step = float(last - first) / (steps - 1)  # the difference in dtype, as torch's
         first, last = float(first), float(last)

@@ -592,6 +592,23 @@ def test_linspace_entries_are_rounded_as_torchs_exactly(torch, start, end, steps
     assert made.dtype == np.dtype(dtype)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "dtype"),
+    [
+        ("linspace", (0, 1e39, 2), "float32"),
+        ("linspace", (1e39, 0, 1), "float32"),  # one step: the start is converted
+        ("linspace", (0, 70000, 3), "float16"),
+        ("logspace", (0, 1e39, 2), "float32"),
+        ("logspace", (-70000, 1, 3), "float16"),
+    ],
+)
+def test_linspace_and_logspace_refuse_a_finite_end_beyond_the_float_dtype_as_torch(torch, name, args, dtype):
+    with pytest.raises(RuntimeError, match="without overflow"):
+        getattr(torch, name)(*args, dtype=getattr(torch, dtype))
+    with pytest.raises(RuntimeError, match="without overflow"):  # (numpy's conversion gave inf, then nan entries)
+        getattr(ag, name)(*args, dtype=getattr(ag, dtype))
+
+
 @pytest.mark.parametrize("steps", [1, 2, 3, 5, 11, 256, 257])
 def test_linspace_and_logspace_keep_their_ends_exact_and_follow_torch(torch, steps):
     start, end = -0.0316082797944545745849609375, 0.0315315723419189453125
