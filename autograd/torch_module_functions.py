@@ -470,7 +470,7 @@ def cartesian_prod(*tensors: TensorLike) -> Tensor:
     """torch.cartesian_prod: every tuple of one entry from each 1-D tensor, in order, as the rows of an (N, k)
     tensor (one tensor: the tensor itself); d/dx_k sums g over the rows that use each entry."""
     if not tensors:
-        raise ValueError("cartesian_prod: needs at least one tensor")
+        raise ShapeError("cartesian_prod: needs at least one tensor")  # (torch's RuntimeError)
     parts = _vectors("cartesian_prod", tensors)
     if len(parts) == 1:
         return parts[0]

@@ -327,6 +327,11 @@ def test_combinatorics_reject_tensors_that_are_not_vectors():
         autograd.block_diag(np.ones((1, 1, 1)))
 
 
+def test_cartesian_prod_of_no_tensors_raises_torchs_runtime_error():
+    with pytest.raises(RuntimeError, match="cartesian_prod: needs at least one tensor"):  # torch's: meshgrid's
+        autograd.cartesian_prod()
+
+
 # -- the trapezoidal rule --------------------------------------------------------------------------------------
 def test_trapezoid_matches_numpy():
     y, x = RNG.normal(size=(3, 5)), np.sort(RNG.normal(size=5))
