@@ -38,6 +38,7 @@ from .element_count import ElementCount
 from .index_errors import EmptyReductionError
 from .integer_scalars import integer_in
 from .numpy_functions import IntegerDivisionByZeroError
+from .preserved_layout import preserved_layout_copy
 from .shape_errors import (
     ArgumentRangeError,
     DtypeKernelError,
@@ -329,15 +330,17 @@ class TorchNames:
     def clone(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.clone: a copy of the data that stays in the graph (d/dx = identity; recorded as
         ``astype`` to its own dtype, numpy's ``astype(copy=True)``). torch's ``memory_format`` may be
-        ``torch.preserve_format`` or ``torch.contiguous_format`` (the copy is C-contiguous), or
-        ``torch.channels_last`` (``channels_last_3d``) for a 4-D (5-D) tensor: the copy stores the channels innermost,
-        as :func:`in_memory_format` lays them out."""
+        ``torch.preserve_format`` (the default: the copy keeps the order of the axes in memory, so a transposed
+        tensor's clone is not contiguous, as torch's; :func:`preserved_layout_copy`), ``torch.contiguous_format``
+        (the copy is C-contiguous), or ``torch.channels_last`` (``channels_last_3d``) for a 4-D (5-D) tensor: the
+        copy stores the channels innermost, as :func:`in_memory_format` lays them out."""
         tensor = _tensor(self)
         if str(memory_format) in CHANNELS_LAST:
             data = channels_last_copy(tensor._data, memory_format, "clone")
         else:
             check_factory_options("clone", memory_format=memory_format)
-            data = tensor._data.copy()
+            contiguous = memory_format is not None and "contiguous" in str(memory_format)
+            data = tensor._data.copy() if contiguous else preserved_layout_copy(tensor._data)
         return tensor._from_op(data, ar.astype, (tensor,), {"dtype": data.dtype})
 
     def contiguous(self: Self, *, memory_format: Any = None) -> Self:
@@ -352,7 +355,7 @@ class TorchNames:
             return self
         if memory_format is not None and "preserve" in str(memory_format):
             raise ValueError("contiguous: memory_format torch.preserve_format is unsupported (as in torch)")
-        return self.clone()
+        return self.clone(memory_format="torch.contiguous_format")
 
     # -- new tensors with this one's dtype ----------------------------------------------------------
     def new_tensor(

@@ -76,6 +76,30 @@ def test_clone_and_contiguous_take_torchs_plain_memory_formats(method, name):
     ours.sum().backward()  # still in the graph
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda x: x.transpose(0, 2),
+        lambda x: x.permute(1, 2, 0),
+        lambda x: x.permute(2, 0, 1)[::2],  # not dense: the axis order packed
+        lambda x: x[:, :1].expand(2, 3, 4),  # an expand's stride-0 axis stays where it is
+        lambda x: x[:, :, :1].expand(2, 3, 5).transpose(0, 1),
+        lambda x: x[:, :, ::2],
+    ],
+)
+def test_clone_keeps_the_memory_order_of_the_axes_as_torchs_preserve_format(layout):
+    ours, theirs = layout(ag.arange(24.0).reshape(2, 3, 4)), layout(torch.arange(24.0).reshape(2, 3, 4))
+    for memory_format in (None, torch.preserve_format):
+        copied = ours.clone() if memory_format is None else ours.clone(memory_format=memory_format)
+        expected = theirs.clone() if memory_format is None else theirs.clone(memory_format=memory_format)
+        assert copied.stride() == expected.stride() and copied.is_contiguous() == expected.is_contiguous()
+        assert copied.tolist() == expected.tolist()
+        copied.mul_(0)  # a copy: the input keeps its values
+        assert ours.tolist() == theirs.tolist()
+    assert ours.clone(memory_format=torch.contiguous_format).stride() == theirs.contiguous().stride()
+    assert ours.contiguous().stride() == theirs.contiguous().stride()
+
+
 def test_clone_refuses_a_channels_last_format_of_another_rank_as_torch():
     with pytest.raises(RuntimeError, match="required rank 4 tensor to use channels_last format"):
         torch.zeros(2, 3, 4).clone(memory_format=torch.channels_last)
