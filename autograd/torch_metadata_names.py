@@ -104,9 +104,10 @@ _CONTIGUOUS_FORMATS = ("torch.contiguous_format", "contiguous_format")
 
 
 def _channels_last_copy(data: np.ndarray) -> np.ndarray:
-    """``data`` (N, C, spatial...) copied into memory ordered N, spatial..., C (torch's channels-last strides)."""
+    """``data`` (N, C, spatial...) copied into memory ordered N, spatial..., C (torch's channels-last strides);
+    always a new array (``ascontiguousarray`` would return a channels-last ``data``'s own memory)."""
     order = (0, *range(2, data.ndim), 1)
-    return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+    return data.transpose(order).copy().transpose(np.argsort(order))
 
 
 def channels_last_copy(data: np.ndarray, memory_format: Any, op: str) -> np.ndarray:

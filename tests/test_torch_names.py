@@ -686,6 +686,18 @@ def test_conversions_take_torchs_memory_format_and_lay_the_data_out_as_torchs(me
         np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
+@pytest.mark.parametrize("memory_format", ["channels_last", "channels_last_3d"])
+def test_channels_last_clone_of_a_channels_last_tensor_is_a_copy_as_torchs(memory_format):
+    torch = pytest.importorskip("torch")
+    shape = (1, 2, 3, 4, 2)[: 4 if memory_format == "channels_last" else 5]
+    for module, name in ((ag, f"torch.{memory_format}"), (torch, getattr(torch, memory_format))):
+        laid_out = module.arange(float(np.prod(shape))).reshape(shape).contiguous(memory_format=name)
+        copied = laid_out.clone(memory_format=name)
+        copied.mul_(0)  # the clone's memory is its own: the source keeps its values
+        assert laid_out.sum().item() == np.arange(np.prod(shape)).sum()
+        assert copied.stride() == laid_out.stride()
+
+
 @pytest.mark.parametrize("method", ["clone", "contiguous"])
 @pytest.mark.parametrize("memory_format", ["channels_last", "channels_last_3d"])
 @pytest.mark.parametrize("laid_out", [False, True])
