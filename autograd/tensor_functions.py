@@ -781,13 +781,18 @@ def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
     parts = _tensors(tensors, op)
     if axis is None:
         parts, axis = tuple(part.reshape(-1) for part in parts), 0
-    elif any(part.shape == (0,) for part in parts) and any(part.ndim != 1 for part in parts):
-        parts = tuple(part for part in parts if part.shape != (0,))  # torch skips its legacy empty 1-D tensors
+    legacy = ()
+    if axis is not None and any(part.shape == (0,) for part in parts) and any(part.ndim != 1 for part in parts):
+        legacy = tuple(part for part in parts if part.shape == (0,))  # torch's legacy empty 1-D tensors: skipped
+        parts = tuple(part for part in parts if part.shape != (0,))
     scalar = next((i for i, part in enumerate(parts) if part.ndim == 0), None)
     if scalar is not None:  # torch's first check, before the axis's range
         raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated (at position {scalar})")
     ndim = parts[0].ndim
     (axis,) = normalize_axes(axis, ndim, op)
+    if legacy:  # ... but kept in the graph, as empty blocks along the axis: each gets its (empty) gradient, as torch's
+        empty_block = parts[0].shape[:axis] + (0,) + parts[0].shape[axis + 1 :]
+        parts = parts + tuple(part.reshape(empty_block) for part in legacy)
     try:
         data = np.concatenate([p._data for p in parts], axis=axis)
     except ValueError:

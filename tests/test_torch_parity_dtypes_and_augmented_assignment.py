@@ -102,6 +102,16 @@ def test_cat_skips_legacy_empty_one_dimensional_tensors_as_torch():
         ag.cat([Tensor(np.zeros((0, 2))), Tensor(np.ones((2, 3)))])
 
 
+def test_a_skipped_legacy_empty_tensor_that_requires_grad_gets_an_empty_gradient_as_torch():
+    torch = pytest.importorskip("torch")
+    for module in (ag, torch):
+        block = module.ones(2, 3, dtype=module.float64, requires_grad=True)
+        empty = module.tensor([], dtype=module.float64, requires_grad=True)
+        (module.cat([empty, block], dim=1) * 2).sum().backward()  # (torch's grad: a tensor of shape (0,), not None)
+        assert empty.grad is not None and tuple(empty.grad.shape) == (0,)
+        np.testing.assert_array_equal(np.asarray(block.grad), np.full((2, 3), 2.0))
+
+
 def test_diff_of_booleans_is_xor_as_numpy():
     flags = np.array([True, False, False, True, True])
     for n in (1, 2):
