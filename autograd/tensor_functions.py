@@ -27,7 +27,6 @@ from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
-from .linspace_values import torch_linspace_values
 from .out_argument import written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
@@ -525,8 +524,9 @@ def linspace(
     An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
     the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
     half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero. A floating
-    ``dtype`` takes the same two halves, rounded as torch's (:func:`torch_linspace_values`), and a finite end beyond
-    its range (1e39 for float32) is an :class:`ArgumentRangeError` (torch's RuntimeError) where numpy gives inf."""
+    ``dtype`` takes numpy's entries (torch's may differ from them in the last bit: it computes from the nearer end
+    with a fused multiply-add, which numpy has no fast way to copy), and a finite end beyond its range (1e39 for
+    float32) is an :class:`ArgumentRangeError` (torch's RuntimeError) where numpy gives inf."""
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
@@ -546,15 +546,12 @@ def linspace(
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
     if integer.kind not in "iu":
-        values = None
-        if all(isinstance(end, numbers.Real) or (np.ndim(end) == 0 and np.isrealobj(end)) for end in (start, stop)):
-            if integer.kind == "f":  # torch converts the ends it uses: a finite one beyond the dtype's range raises
-                for end in (start, stop)[: min(num, 2)]:
-                    fitting_fill_value("linspace", end, integer)
-            values = torch_linspace_values(start, stop, num, dtype)  # torch's rounding of each entry
-        if values is None:  # array ends (numpy's linspace), complex or one entry
-            values = np.linspace(start, stop, num, dtype=dtype)
-        return Tensor._from_array(values, requires_grad, "linspace")
+        if integer.kind == "f" and all(
+            isinstance(end, numbers.Real) or (np.ndim(end) == 0 and np.isrealobj(end)) for end in (start, stop)
+        ):  # torch converts the ends it uses: a finite one beyond the dtype's range raises
+            for end in (start, stop)[: min(num, 2)]:
+                fitting_fill_value("linspace", end, integer)
+        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
     if count == 0:  # nothing converted, as torch (which checks the ends it uses only)
         return Tensor._from_array(np.zeros(0, dtype=integer), requires_grad, "linspace")
