@@ -16,6 +16,8 @@ __all__ = ["preserved_layout_copy"]
 def preserved_layout_copy(data: np.ndarray) -> np.ndarray:
     """``data`` copied with its axes in the same memory order, densely packed (size-1 axes aside, the strides of a
     dense array are its own)."""
+    if data.flags.c_contiguous:  # the usual input, C order already (no axis order to work out)
+        return data.copy()
     inner_first = _axes_inner_first(data.shape, tuple(abs(stride) // max(data.itemsize, 1) for stride in data.strides))
     outer_first = inner_first[::-1]
     if outer_first == list(range(data.ndim)):
