@@ -38,7 +38,8 @@ class Parameter(Tensor, plain_results=True):
         share_data(self, data)  # the detached alias torch's Parameter(t) is
 
     def __repr__(self) -> str:
-        return "Parameter(" + super().__repr__()[len("Tensor(") :]
+        """torch's two parts: a ``Parameter containing:`` line, then the data as a Tensor prints it."""
+        return "Parameter containing:\n" + super().__repr__()
 
 
 def factory_dtype(owner: str, device: Any, dtype: Any) -> np.dtype:
