@@ -667,10 +667,15 @@ class Value(Node, NumpyFunctions):
         return bool(predicate(self._data))
 
     def __repr__(self) -> str:
+        """micrograd's ``Value(data=..., grad=...)``: the numbers in full, as Python prints a float (``data=2.0``,
+        ``data=0.7071067811865476``), and a gradient still zero as micrograd's integer start, ``grad=0``."""
         label = f", label={self.label!r}" if self.label else ""
         grad = self._grad._data if isinstance(self._grad, Node) else self._grad
-        grad_text = "None" if grad is None else f"{grad:.6g}"  # (None: set so, torch's "no gradient yet")
-        return f"Value(data={self.data:.6g}, grad={grad_text}{label})"
+        if grad is None:  # (set so: torch's "no gradient yet")
+            grad_text = "None"
+        else:
+            grad_text = "0" if grad == 0 else repr(float(grad))
+        return f"Value(data={float(self.data)!r}, grad={grad_text}{label})"
 
 
 #: ``map(isinstance, items, _ALWAYS_VALUE)`` tests every item against Value (C loop, no Python call per item).

@@ -309,7 +309,7 @@ def test_scalar_networks_take_any_ordered_sequence_of_inputs():
 def test_a_value_whose_grad_was_set_to_none_prints():
     v = Value(2.0)
     v.grad = None
-    assert repr(v) == "Value(data=2, grad=None)"
+    assert repr(v) == "Value(data=2.0, grad=None)"
 
 
 def test_micrograds_nonlin_attribute_reads_and_switches_the_activation():

@@ -201,6 +201,17 @@ def test_repr_shows_data_grad_and_label():
     assert repr(v) == "Value(data=2.5, grad=0, label='w')"
 
 
+def test_repr_prints_the_numbers_in_full_as_micrograds():
+    # micrograd's __repr__ is f"Value(data={self.data}, grad={self.grad})", its grad starting at the integer 0
+    a, b = Value(2.0), Value(-3.0)
+    d = a * b + Value(10.0)
+    assert repr(d) == "Value(data=4.0, grad=0)"
+    d.backward()
+    assert repr(a) == "Value(data=2.0, grad=-3.0)" and repr(d) == "Value(data=4.0, grad=1.0)"
+    assert repr(Value(0.1) + Value(0.2)) == "Value(data=0.30000000000000004, grad=0)"
+    assert repr(Value(1234567.0)) == "Value(data=1234567.0, grad=0)"
+
+
 def test_constructor_rejects_non_numbers():
     with pytest.raises(TypeError, match="real number"):
         Value("abc")
