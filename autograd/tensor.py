@@ -110,6 +110,11 @@ def _real_seed(grad: Any, dtype: np.dtype) -> np.ndarray:
     return np.asarray(given, dtype=dtype)
 
 
+class MembershipTypeError(TypeError, RuntimeError):
+    """``x in t`` with ``x`` neither a number nor a Tensor: a TypeError (the house rule for a wrong kind of operand)
+    that is also the RuntimeError torch raises, so code written for either catches it."""
+
+
 class GradientDtypeError(TypeError, RuntimeError):
     """An integer or boolean Tensor asked to require grad: a TypeError (the house rule for dtypes) that is
     also the RuntimeError torch raises, so code written for either catches it."""
@@ -719,7 +724,7 @@ class Tensor(
         """``x in t``: whether any entry of ``t`` equals ``x``, a number or a Tensor broadcast against ``t`` (torch's
         ``(element == t).any()``), at any rank; Python's fallback would compare whole rows of a 2-D tensor."""
         if not isinstance(element, (Tensor, numbers.Number)):
-            raise TypeError(
+            raise MembershipTypeError(
                 f"in: a Tensor can test membership of a number or a Tensor only, got {type(element).__name__}"
             )
         return bool((element == self).any())

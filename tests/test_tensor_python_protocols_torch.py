@@ -37,6 +37,14 @@ def test_membership_of_a_list_or_string_is_refused_as_torch():
             _ = probe in ag.tensor([[1.0, 2.0]])
 
 
+def test_membership_of_none_a_list_or_string_raises_torchs_runtime_error_too():
+    for probe in (None, [1.0, 2.0], "a"):
+        with pytest.raises(RuntimeError):
+            _ = probe in torch.tensor([[1.0, 2.0]])
+        with pytest.raises(RuntimeError, match="in: a Tensor can test membership"):
+            _ = probe in ag.tensor([[1.0, 2.0]])
+
+
 def test_as_tensor_of_another_dtype_keeps_the_graph_as_torch():
     values = np.array([1.0, -2.0, 0.5])
     ours = ag.tensor(values, requires_grad=True)
