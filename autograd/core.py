@@ -808,7 +808,8 @@ class GradFn(_BackwardFunction):
         return getattr(ctx, name)
 
     def __repr__(self) -> str:
-        return f"<GradFn {self.name}>"
+        """torch's ``<SumBackward0 object at 0x...>``, so ``print(y.grad_fn)`` names the backward function."""
+        return f"<{self.name()} object at {id(self):#x}>"
 
 
 class AccumulateGrad(_BackwardFunction):
@@ -823,7 +824,7 @@ class AccumulateGrad(_BackwardFunction):
         return self.node
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad>"
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 #: The live views of nodes, by (kind, id(node)): torch's graph holds one function object per node, so

@@ -1,5 +1,6 @@
 """Names and behaviours ported PyTorch code relies on: zero_grad(set_to_none), containers, dtypes, grad_fn."""
 
+import re
 import warnings
 
 import numpy as np
@@ -347,6 +348,25 @@ def test_grad_fn_next_functions_walk_the_graph_as_torchs_do():
     tx = torch.tensor([1.0, 2.0], requires_grad=True)
     reference = ((tx * torch.tensor([3.0, 4.0])).exp() + tx).sum()
     assert _walk(reference.grad_fn) == expected
+
+
+def _printed_backward_functions(lib):
+    """``print(y.grad_fn)`` and its next functions, with the addresses (which differ run to run) taken out."""
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    out = (x * 2).sum()
+    ((mul, _),) = out.grad_fn.next_functions
+    leaf, _ = mul.next_functions[0]
+    return [re.sub(r" at 0x[0-9a-f]+>$", " at ADDRESS>", str(function)) for function in (out.grad_fn, mul, leaf)]
+
+
+def test_printed_grad_fn_names_its_backward_function_as_torchs():
+    torch = pytest.importorskip("torch")
+    expected = [
+        "<SumBackward0 object at ADDRESS>",
+        "<MulBackward0 object at ADDRESS>",
+        "<AccumulateGrad object at ADDRESS>",
+    ]
+    assert _printed_backward_functions(ag) == _printed_backward_functions(torch) == expected
 
 
 def _identities(x):
