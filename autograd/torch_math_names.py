@@ -737,17 +737,24 @@ class TorchMathNames:
             theirs = theirs.broadcast_to(shape) if isinstance(theirs, Node) else np.broadcast_to(theirs, shape)
         return shared_math.record(_NEXTAFTER, _nextafter_values, tensor, theirs)
 
-    # -- random draws: Tensors outside the graph ---------------------------------------------------------------
+    # -- random draws: outside the graph (bernoulli's with a zero gradient) --------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:
         """torch.Tensor.bernoulli: 1 with probability self (or ``p`` for every entry, if given), else 0, in self's
         dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state). A probability
-        outside [0, 1] (NaN too) is an ``ArgumentRangeError``, a ValueError and torch's RuntimeError."""
+        outside [0, 1] (NaN too) is an ``ArgumentRangeError``, a ValueError and torch's RuntimeError. When self
+        (the probabilities, no ``p`` given) requires grad the draws are in the graph with a zero gradient, as
+        torch's: 0/1 draws are not differentiable in their probabilities (a straight-through or relaxed sample
+        is, see ``autograd.distributions``)."""
         tensor = _tensor(self)
         chance = tensor._data if p is None else _data(p)
         if chance.dtype.kind not in "fiub" or (chance.size and not (chance.min() >= 0 and chance.max() <= 1)):
             raise ArgumentRangeError("bernoulli: the probabilities must be in [0, 1]")
         draws = generator_for(generator).random(tensor.shape) < chance
-        return _constant(self, draws.astype(tensor.dtype))
+        sample = _constant(self, draws.astype(tensor.dtype))
+        if p is None and tensor.requires_grad:  # in the graph with a zero gradient, as torch's (BernoulliBackward;
+            # with a number p torch records the draws but has no derivative, so they stay outside the graph here)
+            sample = shared_math.where(True, sample, tensor)
+        return sample
 
     def multinomial(self: Self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Self:
         """torch.Tensor.multinomial: ``num_samples`` category indices (int64) drawn from the weights of each row

@@ -234,3 +234,18 @@ def test_bad_random_arguments_are_torchs_runtime_error(call):
         call(torch, lambda values: torch.tensor(values))
     with pytest.raises(RuntimeError):
         call(autograd, lambda values: Tensor(values))
+
+
+# -- gradients of the draws ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("method", [False, True])
+def test_bernoulli_of_a_tensor_that_requires_grad_is_in_the_graph_with_a_zero_gradient_as_torch(method):
+    def gradient(module, make):
+        probabilities = make([0.2, 0.5, 0.9])
+        sample = probabilities.bernoulli() if method else module.bernoulli(probabilities)
+        assert sample.requires_grad
+        (sample * 3).sum().backward()
+        return np.asarray(probabilities.grad.tolist())
+
+    theirs = gradient(torch, lambda values: torch.tensor(values, requires_grad=True))
+    ours = gradient(autograd, lambda values: Tensor(values, requires_grad=True))
+    np.testing.assert_array_equal(ours, theirs)
