@@ -3,13 +3,15 @@
 
 Each takes ``generator`` (a ``numpy.random.Generator`` such as ``autograd.Generator``, a seed, or None for the
 library's random state: :func:`autograd.random_state.generator_for`) and writes through
-:meth:`TensorInPlace._replace`, so the in-place rules hold: a tensor that requires grad (a parameter, or a
-recorded result) refuses while a graph is recorded (use ``no_grad()``, as ``nn.init`` does), since the draws are
-not differentiable.
+:meth:`TensorInPlace._replace`, so the in-place rules hold: a leaf that requires grad (a parameter) refuses while
+a graph is recorded (use ``no_grad()``, as ``nn.init`` does); a recorded result (``h = x * 2; h.normal_()``) takes
+the draws as torch's does, recorded as a fill: the draws are not differentiable, so the old values get a zero
+gradient.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +31,16 @@ class TensorRandomFills:
 
     __slots__ = ()
 
+    def _draw_into(self, op: str, draws: Callable[[np.ndarray], Any]) -> Tensor:
+        """Write ``draws(data)`` (new values for this tensor's array, of its shape) in place as ``op``; while a graph
+        is recorded for this tensor (a result, not a leaf) the draws are recorded as a fill, which gives the old
+        values a zero gradient, as torch's random fills (their derivative is zeros)."""
+
+        def recorded(tensor: Tensor) -> Tensor:  # the draws as a constant in the tensor's dtype
+            return type(tensor)._make(np.asarray(draws(tensor._data)).astype(tensor.dtype, copy=False))
+
+        return self._replace(op, draws, graph=recorded)
+
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place (a draw that rounds up to b in this dtype is a, as torch's:
         :func:`~autograd.random_state.uniform_draws`); ``generator`` is a numpy Generator, an int seed, or None (the
@@ -37,14 +49,14 @@ class TensorRandomFills:
         ``ArgumentRangeError`` (torch's RuntimeError)."""
         check_uniform_range("uniform_", a, b, self.dtype)
         rng = generator_for(generator)
-        return self._replace("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
+        return self._draw_into("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
         if not std >= 0:  # (also a nan std)
             raise ArgumentRangeError(f"normal_: expects std >= 0, got std={std!r}")
         rng = generator_for(generator)
-        return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
+        return self._draw_into("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 
     def random_(self, *bounds: int, generator: Any = None) -> Tensor:
         """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
@@ -73,7 +85,7 @@ class TensorRandomFills:
         def draws(t: Tensor) -> np.ndarray:  # in the tensor's dtype, which holds them all (a bool tensor too)
             return rng.integers(low, last, size=t.shape, dtype=drawn, endpoint=True).astype(t.dtype, copy=False)
 
-        return self._replace("random_", draws)
+        return self._draw_into("random_", draws)
 
     def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place. A ``p``
@@ -90,21 +102,21 @@ class TensorRandomFills:
         if not fits:  # (numpy's comparison raised its bare ValueError, or wrote a larger shape's draws)
             raise ShapeError(f"bernoulli_: p of shape {chance.shape} does not broadcast to the tensor's {self.shape}")
         rng = generator_for(generator)
-        return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
+        return self._draw_into("bernoulli_", lambda t: rng.random(t.shape) < chance)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""
         if not lambd > 0:  # (also a NaN rate, which filled NaNs)
             raise ArgumentRangeError(f"exponential_: lambd must be positive, got {lambd}")
         rng = generator_for(generator)
-        return self._replace("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
+        return self._draw_into("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
 
     def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
         """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place."""
         if not 0 < p <= 1:
             raise ArgumentRangeError(f"geometric_: p must be in (0, 1], got {p}")
         rng = generator_for(generator)
-        return self._replace("geometric_", lambda t: rng.geometric(p, size=t.shape))
+        return self._draw_into("geometric_", lambda t: rng.geometric(p, size=t.shape))
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from the Cauchy distribution median + sigma tan(pi (U - 1/2)), in place. ``sigma`` must
@@ -112,7 +124,7 @@ class TensorRandomFills:
         if not sigma > 0:  # (also a NaN sigma)
             raise ArgumentRangeError(f"cauchy_: expects sigma > 0, got sigma={sigma!r}")
         rng = generator_for(generator)
-        return self._replace("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
+        return self._draw_into("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
         """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal).
@@ -121,4 +133,4 @@ class TensorRandomFills:
         if not std > 0:  # (also a NaN std; numpy's own refusal of a negative one was a bare ValueError)
             raise ArgumentRangeError(f"log_normal_: expects std > 0, got std={std!r}")
         rng = generator_for(generator)
-        return self._replace("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))
+        return self._draw_into("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))

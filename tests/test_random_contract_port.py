@@ -249,3 +249,30 @@ def test_bernoulli_of_a_tensor_that_requires_grad_is_in_the_graph_with_a_zero_gr
     theirs = gradient(torch, lambda values: torch.tensor(values, requires_grad=True))
     ours = gradient(autograd, lambda values: Tensor(values, requires_grad=True))
     np.testing.assert_array_equal(ours, theirs)
+
+
+_FILLS_OF_RECORDED = {
+    "uniform_": (5.0, 6.0),
+    "normal_": (),
+    "random_": (0, 3),
+    "bernoulli_": (0.5,),
+    "exponential_": (),
+    "geometric_": (0.5,),
+    "cauchy_": (),
+    "log_normal_": (),
+}
+
+
+@pytest.mark.parametrize("fill", sorted(_FILLS_OF_RECORDED))
+def test_random_fill_of_a_recorded_result_or_its_view_gives_the_old_values_a_zero_gradient_as_torch(fill):
+    def gradient(module):
+        x = module.ones(2, 3, requires_grad=True)
+        hidden = x * 2
+        getattr(hidden[0], fill)(*_FILLS_OF_RECORDED[fill])  # the first row drawn anew, the second kept
+        assert hidden.requires_grad
+        (hidden * 3).sum().backward()
+        return np.asarray(x.grad.tolist()), np.asarray(hidden[1].tolist())
+
+    theirs, ours = gradient(torch), gradient(autograd)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
