@@ -19,6 +19,7 @@ import numpy as np
 from .core import Node
 from .random_state import check_drawn_range, check_uniform_range, generator_for, uniform_draws
 from .shape_errors import ArgumentRangeError, ShapeError
+from .torch_keywords import torch_keyword_names
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -41,6 +42,7 @@ class TensorRandomFills:
 
         return self._replace(op, draws, graph=recorded)
 
+    @torch_keyword_names(**{"from": "a", "to": "b"})  # torch's names (``from`` is Python's keyword: **{"from": 1})
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place (a draw that rounds up to b in this dtype is a, as torch's:
         :func:`~autograd.random_state.uniform_draws`); ``generator`` is a numpy Generator, an int seed, or None (the
@@ -58,13 +60,16 @@ class TensorRandomFills:
         rng = generator_for(generator)
         return self._draw_into("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 
-    def random_(self, *bounds: int, generator: Any = None) -> Tensor:
+    def random_(self, *bounds: int | None, generator: Any = None, **named: int | None) -> Tensor:
         """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
         ``random_(from, to)`` from [from, to), ``random_()`` (or ``random_(from, None)``) from [0 (or from),
         2**mantissa] for a float tensor (every integer it holds exactly) or from the dtype's non-negative range, its
         largest value included (0 and 1 for bool), as torch's; ``generator`` as in :meth:`uniform_`. A bound
         outside the range of the tensor's dtype is an ``ArgumentRangeError`` (torch's RuntimeError): the draws
-        would wrap around when written."""
+        would wrap around when written. torch's keyword names are taken too: ``random_(to=5)``, ``random_(2, to=5)``
+        and ``random_(**{"from": 2, "to": 5})`` (``from`` is Python's keyword)."""
+        if named:
+            bounds = _named_bounds(bounds, named)
         if len(bounds) > 2:
             raise TypeError(f"random_: takes at most 2 bounds (from, to), got {len(bounds)}")
         low, high = bounds if len(bounds) == 2 else (0, bounds[0] if bounds else None)
@@ -134,3 +139,16 @@ class TensorRandomFills:
             raise ArgumentRangeError(f"log_normal_: expects std > 0, got std={std!r}")
         rng = generator_for(generator)
         return self._draw_into("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))
+
+
+def _named_bounds(bounds: tuple[int | None, ...], named: dict[str, int | None]) -> tuple[int | None, ...]:
+    """``random_``'s bounds with torch's keywords ``from`` and ``to`` in their places: ``from`` only beside ``to``
+    and no bound by position, ``to`` after at most one (``from``), as torch's signatures take them."""
+    unknown = sorted(named.keys() - {"from", "to"})
+    if unknown:
+        raise TypeError(f"random_: got an unexpected keyword argument {unknown[0]!r}")
+    if "to" not in named or len(bounds) > ("from" not in named):
+        raise TypeError(
+            "random_: takes random_(to), random_(from, to) or random_(), with to= and from= (beside to=) as keywords"
+        )
+    return (named["from"], named["to"]) if "from" in named else (*bounds, named["to"])

@@ -276,3 +276,20 @@ def test_random_fill_of_a_recorded_result_or_its_view_gives_the_old_values_a_zer
     theirs, ours = gradient(torch), gradient(autograd)
     np.testing.assert_array_equal(ours[0], theirs[0])
     np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize(
+    ("fill", "args", "keywords", "allowed"),
+    [
+        ("random_", (), {"to": 3}, {0, 1, 2}),
+        ("random_", (2,), {"to": 4}, {2, 3}),
+        ("random_", (), {"from": 5, "to": 7}, {5, 6}),
+        ("uniform_", (), {"from": 2, "to": 2}, {2}),
+        ("uniform_", (3,), {"to": 3}, {3}),
+    ],
+)
+def test_random_and_uniform_fills_take_torchs_from_and_to_keywords(fill, args, keywords, allowed):
+    theirs = getattr(torch.zeros(500), fill)(*args, **keywords)
+    ours = getattr(Tensor(np.zeros(500, np.float32)), fill)(*args, **keywords)
+    assert set(theirs.tolist()) <= allowed and set(ours.data.tolist()) <= allowed
+    assert len(set(ours.data.tolist())) == len(set(theirs.tolist()))
