@@ -89,7 +89,16 @@ from .op import Op
 from .out_argument import OutOverlapError
 from .poisson_sampling import poisson
 from .print_options import set_printoptions
-from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random_state import (
+    Generator,
+    default_generator,
+    generator_for,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, FloatingDtypeError, ShapeError
 from .shape_functions import (
     array_split,
@@ -528,6 +537,7 @@ __all__ = [
     "matmul",
     "meshgrid",
     "manual_seed",
+    "default_generator",
     "get_rng_state",
     "initial_seed",
     "seed",

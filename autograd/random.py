@@ -4,6 +4,24 @@ the rest of the program sees)."""
 
 from __future__ import annotations
 
-from .random_state import Generator, fork_rng, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random_state import (
+    Generator,
+    default_generator,
+    fork_rng,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 
-__all__ = ["Generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state"]
+__all__ = [
+    "Generator",
+    "default_generator",
+    "fork_rng",
+    "get_rng_state",
+    "initial_seed",
+    "manual_seed",
+    "seed",
+    "set_rng_state",
+]

@@ -29,6 +29,7 @@ __all__ = [
     "Generator",
     "check_drawn_range",
     "check_uniform_range",
+    "default_generator",
     "fork_rng",
     "generator_for",
     "get_rng_state",
@@ -64,11 +65,9 @@ def manual_seed(seed: int) -> Generator:
     every draw made without a generator of its own (for a seed >= 0 its draws are
     ``numpy.random.default_rng(seed)``'s). The seeds are torch's, :meth:`Generator.manual_seed`'s: any int in
     [-2**63, 2**64), a negative one counting modulo 2**64 (``manual_seed(-1)`` is ``manual_seed(2**64 - 1)``)."""
-    global _seeded
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed not in _SEEDS:
         raise ValueError(f"manual_seed: seed must be an int in [-2**63, 2**64), got {seed!r}")
-    _seeded = Generator().manual_seed(int(seed))
-    return _seeded
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
@@ -96,9 +95,7 @@ def get_rng_state() -> Any:
 def set_rng_state(new_state: Any) -> None:
     """torch.set_rng_state: put the library's random state at a position ``get_rng_state`` gave (a uint8 Tensor
     or array): later draws without a generator of their own repeat those made after it was saved."""
-    global _seeded
-    restored = Generator().set_state(new_state._data if hasattr(new_state, "_data") else new_state)
-    _seeded = restored
+    default_generator.set_state(new_state._data if hasattr(new_state, "_data") else new_state)
 
 
 @contextlib.contextmanager
@@ -118,7 +115,10 @@ def fork_rng(devices: Any = None, enabled: bool = True, device_type: Any = None)
     try:
         yield
     finally:
-        _seeded = None if saved is None else Generator().set_state(saved)
+        if saved is None:
+            _seeded = None
+        else:
+            default_generator.set_state(saved)
 
 
 def _seed_from_entropy() -> Generator:
@@ -129,7 +129,8 @@ def _seed_from_entropy() -> Generator:
 
 
 def seeded_state() -> Generator | None:
-    """The library's random state if ``manual_seed`` (or ``seed``, ``set_rng_state``) has set it, else None."""
+    """The library's random state (:data:`default_generator`) if ``manual_seed`` (or ``seed``, ``set_rng_state``,
+    or a method of ``default_generator`` that sets its position) has set it, else None."""
     return _seeded
 
 
@@ -285,3 +286,26 @@ class Generator(np.random.Generator):
 def _restored_generator(state: np.ndarray) -> Generator:
     """A Generator at the position ``state`` (``Generator.get_state``): how pickling rebuilds one."""
     return Generator().set_state(state)
+
+
+class _DefaultGenerator(Generator):
+    """torch.default_generator: the one Generator that serves every draw made without a generator of its own once
+    it is seeded. ``manual_seed`` returns it (the same object every time, as torch's), and seeding it or setting its
+    state directly (``default_generator.manual_seed(4)``, ``.seed()``, ``.set_state(s)``) seeds the library's
+    random state as ``autograd.manual_seed`` does. Before that, draws without a generator use fresh entropy."""
+
+    def manual_seed(self, seed: int) -> Generator:
+        global _seeded
+        super().manual_seed(seed)
+        _seeded = self
+        return self
+
+    def set_state(self, new_state: Any) -> Generator:
+        global _seeded
+        super().set_state(new_state)
+        _seeded = self
+        return self
+
+
+#: torch.default_generator (see :class:`_DefaultGenerator`)
+default_generator: Generator = _DefaultGenerator()

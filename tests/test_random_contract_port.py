@@ -293,3 +293,18 @@ def test_random_and_uniform_fills_take_torchs_from_and_to_keywords(fill, args, k
     ours = getattr(Tensor(np.zeros(500, np.float32)), fill)(*args, **keywords)
     assert set(theirs.tolist()) <= allowed and set(ours.data.tolist()) <= allowed
     assert len(set(ours.data.tolist())) == len(set(theirs.tolist()))
+
+
+def test_default_generator_is_the_state_manual_seed_returns_and_seeding_it_seeds_the_library_as_torch():
+    for module in (torch, autograd):
+        first = module.manual_seed(3)
+        assert module.manual_seed(4) is first is module.default_generator is module.random.default_generator
+        assert module.initial_seed() == 4 == first.initial_seed()
+        module.default_generator.manual_seed(5)
+        drawn = module.rand(4)
+        module.manual_seed(5)
+        assert module.equal(module.rand(4), drawn)
+        state = module.default_generator.get_state()
+        drawn = module.rand(4)
+        module.set_rng_state(state)
+        assert module.equal(module.rand(4, generator=module.default_generator), drawn)
