@@ -117,9 +117,11 @@ class TensorRandomFills:
         return self._draw_into("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
 
     def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
-        """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place."""
-        if not 0 < p <= 1:
-            raise ArgumentRangeError(f"geometric_: p must be in (0, 1], got {p}")
+        """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place. ``p`` must
+        lie in the open interval (0, 1), as torch checks (p = 1, every draw 1, is refused there too): an
+        ``ArgumentRangeError``, torch's RuntimeError."""
+        if not 0 < p < 1:  # (also a NaN p)
+            raise ArgumentRangeError(f"geometric_: p must be in (0, 1), got {p}")
         rng = generator_for(generator)
         return self._draw_into("geometric_", lambda t: rng.geometric(p, size=t.shape))
 

@@ -308,3 +308,11 @@ def test_default_generator_is_the_state_manual_seed_returns_and_seeding_it_seeds
         drawn = module.rand(4)
         module.set_rng_state(state)
         assert module.equal(module.rand(4, generator=module.default_generator), drawn)
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0, 1.5, float("nan")])
+def test_geometric_fill_refuses_p_outside_the_open_unit_interval_as_torch(p):
+    with pytest.raises(RuntimeError, match="geometric_ expects p to be in"):
+        torch.zeros(3).geometric_(p)
+    with pytest.raises(RuntimeError, match=r"geometric_: p must be in \(0, 1\)"):
+        Tensor(np.zeros(3)).geometric_(p)
