@@ -19,6 +19,7 @@ import numpy as np
 from .core import Node
 from .random_state import check_drawn_range, check_uniform_range, generator_for, uniform_draws
 from .shape_errors import ArgumentRangeError, ShapeError
+from .shared_math import where
 from .torch_keywords import torch_keyword_names
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -32,15 +33,22 @@ class TensorRandomFills:
 
     __slots__ = ()
 
-    def _draw_into(self, op: str, draws: Callable[[np.ndarray], Any]) -> Tensor:
+    def _draw_into(self, op: str, draws: Callable[[np.ndarray], Any], parameter: Any = None) -> Tensor:
         """Write ``draws(data)`` (new values for this tensor's array, of its shape) in place as ``op``; while a graph
-        is recorded for this tensor (a result, not a leaf) the draws are recorded as a fill, which gives the old
-        values a zero gradient, as torch's random fills (their derivative is zeros)."""
+        is recorded for this tensor (a result, not a leaf) or for ``parameter`` (``bernoulli_``'s tensor of
+        probabilities) the draws are recorded as a fill that gives the old values and the parameter a zero
+        gradient, as torch's random fills (their derivatives are zeros)."""
 
-        def recorded(tensor: Tensor) -> Tensor:  # the draws as a constant in the tensor's dtype
-            return type(tensor)._make(np.asarray(draws(tensor._data)).astype(tensor.dtype, copy=False))
+        def recorded(tensor: Tensor, *given: Any) -> Tensor:  # the draws, in the tensor's dtype, in the graph
+            sample = type(tensor)._make(np.asarray(draws(tensor._data)).astype(tensor.dtype, copy=False))
+            for source in (*given, tensor):
+                if isinstance(source, Node) and source.requires_grad:
+                    same = source if source.dtype == tensor.dtype else source.astype(tensor.dtype)  # (float64 p)
+                    sample = where(True, sample, same)  # the draws; d/dsource = 0
+            return sample
 
-        return self._replace(op, draws, graph=recorded)
+        operands = (parameter,) if isinstance(parameter, Node) and parameter.requires_grad else ()
+        return self._replace(op, lambda data, *_: draws(data), *operands, graph=recorded)
 
     @torch_keyword_names(**{"from": "a", "to": "b"})  # torch's names (``from`` is Python's keyword: **{"from": 1})
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
@@ -107,7 +115,7 @@ class TensorRandomFills:
         if not fits:  # (numpy's comparison raised its bare ValueError, or wrote a larger shape's draws)
             raise ShapeError(f"bernoulli_: p of shape {chance.shape} does not broadcast to the tensor's {self.shape}")
         rng = generator_for(generator)
-        return self._draw_into("bernoulli_", lambda t: rng.random(t.shape) < chance)
+        return self._draw_into("bernoulli_", lambda t: rng.random(t.shape) < chance, p)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""

@@ -316,3 +316,19 @@ def test_geometric_fill_refuses_p_outside_the_open_unit_interval_as_torch(p):
         torch.zeros(3).geometric_(p)
     with pytest.raises(RuntimeError, match=r"geometric_: p must be in \(0, 1\)"):
         Tensor(np.zeros(3)).geometric_(p)
+
+
+@pytest.mark.parametrize("recorded_self", [False, True])
+def test_bernoulli_fill_with_probabilities_that_require_grad_gives_them_a_zero_gradient_as_torch(recorded_self):
+    def gradients(module):
+        probabilities = module.full((3,), 0.5, dtype=module.float64, requires_grad=True)
+        x = module.ones(2, 3, dtype=module.float32, requires_grad=True)
+        target = x * 2 if recorded_self else module.zeros(2, 3, dtype=module.float32)
+        target.bernoulli_(probabilities)
+        assert target.requires_grad and target.dtype == module.float32
+        (target * 3).sum().backward()
+        return np.asarray(probabilities.grad.tolist()), x.grad is None
+
+    theirs, ours = gradients(torch), gradients(autograd)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    assert ours[1] == theirs[1]
