@@ -770,6 +770,8 @@ class TorchMathNames:
             raise MultinomialDtypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
         if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
             raise ShapeError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
+        if isinstance(num_samples, Node) and num_samples._data.ndim == 0 and num_samples._data.dtype.kind in "iu":
+            num_samples = int(num_samples._data)  # a 0-d integer tensor is its number, as torch reads it (__index__)
         require_integer("multinomial", "num_samples", num_samples)
         if num_samples <= 0:
             raise ArgumentRangeError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")

@@ -332,3 +332,11 @@ def test_bernoulli_fill_with_probabilities_that_require_grad_gives_them_a_zero_g
     theirs, ours = gradients(torch), gradients(autograd)
     np.testing.assert_array_equal(ours[0], theirs[0])
     assert ours[1] == theirs[1]
+
+
+def test_multinomial_takes_a_0d_integer_tensor_as_its_number_of_samples_as_torch():
+    theirs = torch.multinomial(torch.ones(3), torch.tensor(2))
+    ours = autograd.multinomial(Tensor(np.ones(3)), autograd.tensor(2))
+    assert ours.shape == tuple(theirs.shape) == (2,) and ours.dtype == np.int64
+    with pytest.raises(TypeError, match="num_samples"):
+        autograd.multinomial(Tensor(np.ones(3)), autograd.tensor(2.0))
