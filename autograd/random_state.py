@@ -89,7 +89,7 @@ def get_rng_state() -> Any:
     """torch.get_rng_state: the position of the library's random state as a uint8 Tensor (``Generator.get_state``'s
     bytes, not interchangeable with torch's) that ``set_rng_state`` restores; an unseeded state is seeded from
     fresh entropy first, as for :func:`initial_seed`."""
-    return _Tensor(Generator.get_state(_seeded if _seeded is not None else _seed_from_entropy()))
+    return (_seeded if _seeded is not None else _seed_from_entropy()).get_state()
 
 
 def set_rng_state(new_state: Any) -> None:
@@ -111,7 +111,7 @@ def fork_rng(devices: Any = None, enabled: bool = True, device_type: Any = None)
     if not enabled:
         yield
         return
-    saved = None if _seeded is None else _seeded.get_state()
+    saved = None if _seeded is None else _seeded._state_bytes()
     try:
         yield
     finally:
@@ -244,9 +244,13 @@ class Generator(np.random.Generator):
         self.manual_seed(fresh)
         return fresh
 
-    def get_state(self) -> np.ndarray:
-        """The Generator's position as a uint8 array that ``set_state`` restores (not interchangeable with
-        torch's states: the algorithms differ)."""
+    def get_state(self) -> Any:
+        """The Generator's position as a uint8 Tensor (torch's ByteTensor: ``clone()``, ``equal`` and ``save`` take
+        it) that ``set_state`` restores; not interchangeable with torch's states (the algorithms differ)."""
+        return _Tensor(self._state_bytes())
+
+    def _state_bytes(self) -> np.ndarray:
+        """The Generator's position as the uint8 array of :data:`_STATE_FIELDS` that ``set_state`` reads."""
         bits = self.bit_generator.state
         values = {
             "seed": self._initial_seed,
@@ -259,7 +263,7 @@ class Generator(np.random.Generator):
 
     def set_state(self, new_state: Any) -> Generator:
         """Restore a position saved by ``get_state`` (a uint8 array or Tensor); returns the Generator itself."""
-        state = np.asarray(new_state)
+        state = np.asarray(new_state._data if hasattr(new_state, "_data") else new_state)
         if state.dtype != np.uint8 or state.shape != (_STATE_SIZE,):
             raise ValueError(
                 f"Generator.set_state: expects the uint8 array of {_STATE_SIZE} bytes that get_state returns, got "
@@ -280,7 +284,7 @@ class Generator(np.random.Generator):
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         """Pickled and copied as a Generator at the same position (numpy's reduction would give a plain one)."""
-        return _restored_generator, (self.get_state(),)
+        return _restored_generator, (self._state_bytes(),)
 
 
 def _restored_generator(state: np.ndarray) -> Generator:

@@ -340,3 +340,14 @@ def test_multinomial_takes_a_0d_integer_tensor_as_its_number_of_samples_as_torch
     assert ours.shape == tuple(theirs.shape) == (2,) and ours.dtype == np.int64
     with pytest.raises(TypeError, match="num_samples"):
         autograd.multinomial(Tensor(np.ones(3)), autograd.tensor(2.0))
+
+
+def test_generator_get_state_is_a_uint8_tensor_that_clones_and_restores_as_torchs():
+    for module in (torch, autograd):
+        generator = module.Generator().manual_seed(8)
+        state = generator.get_state()
+        assert isinstance(state, module.Tensor) and state.dtype == module.uint8 and state.ndim == 1
+        drawn = module.rand(4, generator=generator)
+        generator.set_state(state.clone())
+        assert module.equal(module.rand(4, generator=generator), drawn)
+        assert module.equal(generator.get_state(), module.Generator().set_state(generator.get_state()).get_state())
