@@ -741,11 +741,14 @@ class TorchMathNames:
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:
         """torch.Tensor.bernoulli: 1 with probability self (or ``p`` for every entry, if given), else 0, in self's
         dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state). A probability
-        outside [0, 1] (NaN too) is an ``ArgumentRangeError``, a ValueError and torch's RuntimeError. When self
+        outside [0, 1] (NaN too) is an ``ArgumentRangeError``, a ValueError and torch's RuntimeError; integer or
+        boolean probabilities (no ``p``) a :class:`DtypeKernelError`, torch's NotImplementedError. When self
         (the probabilities, no ``p`` given) requires grad the draws are in the graph with a zero gradient, as
         torch's: 0/1 draws are not differentiable in their probabilities (a straight-through or relaxed sample
         is, see ``autograd.distributions``)."""
         tensor = _tensor(self)
+        if p is None and tensor._data.dtype.kind != "f":  # torch has no kernel reading integer probabilities
+            raise DtypeKernelError(f"bernoulli: the probabilities must be floating point, got dtype {tensor.dtype}")
         chance = tensor._data if p is None else _data(p)
         if chance.dtype.kind not in "fiub" or (chance.size and not (chance.min() >= 0 and chance.max() <= 1)):
             raise ArgumentRangeError("bernoulli: the probabilities must be in [0, 1]")

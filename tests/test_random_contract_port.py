@@ -351,3 +351,14 @@ def test_generator_get_state_is_a_uint8_tensor_that_clones_and_restores_as_torch
         generator.set_state(state.clone())
         assert module.equal(module.rand(4, generator=generator), drawn)
         assert module.equal(generator.get_state(), module.Generator().set_state(generator.get_state()).get_state())
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool"])
+def test_bernoulli_refuses_integer_probabilities_but_fills_integers_with_a_number_p_as_torch(dtype):
+    with pytest.raises(NotImplementedError, match="bernoulli"):
+        torch.bernoulli(torch.ones(3, dtype=getattr(torch, dtype)))
+    with pytest.raises(NotImplementedError, match="bernoulli: the probabilities must be floating point"):
+        autograd.bernoulli(Tensor(np.ones(3, dtype=dtype)))
+    theirs = torch.ones(3, dtype=getattr(torch, dtype)).bernoulli(0.5)
+    ours = Tensor(np.ones(3, dtype=dtype)).bernoulli(0.5)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.") and set(ours.data.tolist()) <= {0, 1}
