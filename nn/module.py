@@ -987,14 +987,14 @@ class Module:
         targets = [(entry, state[name]) for name, entry in all_targets.items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
         # fail after the writes, so what it would leave half-changed is backed up (only when there is extra state)
-        extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
+        extra = [(module, value) for (module, _, target), value in targets if target is EXTRA_STATE]
         targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
         backups = [_backup(*entry) for entry, _ in targets] if extra or post_hooks else []
-        extra_before = [copy.deepcopy(owner.get_extra_state()) for owner, _ in extra]
+        extra_before = [copy.deepcopy(module.get_extra_state()) for module, _ in extra]
         with no_grad():
             if assign:
-                for (owner, attribute, target), value in targets:
-                    _assign_entry(owner, attribute, target, value)
+                for (member_owner, attribute, target), value in targets:
+                    _assign_entry(member_owner, attribute, target, value)
             else:
                 # every value cast first (a float64 value beyond float32's range becomes inf, as torch, silently),
                 # then written: nothing can fail half-way
@@ -1002,7 +1002,7 @@ class Module:
                     quietly(np.asarray, _numeric_array(value), dtype=_dtype_of(target))
                     for (_, _, target), value in targets
                 ]
-                for ((owner, attribute, target), _), array in zip(targets, casts):
+                for ((member_owner, attribute, target), _), array in zip(targets, casts):
                     if isinstance(target, Node):
                         target.copy_(array)  # in place: the version goes up
                     elif target.flags.writeable:
@@ -1010,11 +1010,11 @@ class Module:
                         # (``bn.running_mean``), stays that array and sees the loaded values
                         np.copyto(target, array)
                     else:
-                        setattr(owner, attribute, np.array(array))
+                        setattr(member_owner, attribute, np.array(array))
         done = 0
         try:
-            for owner, value in extra:
-                owner.set_extra_state(value)
+            for module_with_extra, value in extra:
+                module_with_extra.set_extra_state(value)
                 done += 1
             for module, hook in post_hooks:
                 if hook(module, result) is not None:
@@ -1030,8 +1030,8 @@ class Module:
         except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
             for backup in backups:
                 _restore(*backup)
-            for (owner, _), before in zip(extra[:done], extra_before):
-                owner.set_extra_state(before)
+            for (module_with_extra, _), before in zip(extra[:done], extra_before):
+                module_with_extra.set_extra_state(before)
             raise
         return result
 

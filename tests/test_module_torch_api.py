@@ -243,6 +243,15 @@ def test_a_strict_load_still_failing_after_the_post_hooks_changes_nothing():
         np.testing.assert_array_equal(value, before[name])
 
 
+def test_a_strict_load_failing_after_the_post_hooks_names_the_loaded_module_not_a_sub_module():
+    # torch's message is "Error(s) in loading state_dict for Sequential"; ours named the last sub-module written
+    model = nn.Sequential(nn.Linear(2, 1))
+    model.register_load_state_dict_post_hook(lambda module, keys: None)
+    state = {**model.state_dict(), "extra": np.ones(1)}
+    with pytest.raises(RuntimeError, match="load_state_dict into Sequential: unexpected keys: extra"):
+        model.load_state_dict(state)
+
+
 def test_a_load_state_dict_post_hook_returning_a_value_is_torchs_assertion_error_and_changes_nothing():
     torch = pytest.importorskip("torch")
     for library, make in ((nn, np.zeros), (torch.nn, torch.zeros)):
