@@ -1047,7 +1047,10 @@ class Module:
         ):
             set_member(self, name, module)  # a container's entry: storing it runs the hooks (once), as its [] = does
             return
-        self._store_member(name, registered("module", self, name, module))  # torch's global hooks
+        module = registered("module", self, name, module)  # torch's global hooks
+        if module is None:  # torch's _modules keeps the name, holding None (in the repr as "(name): None")
+            self.__dict__.setdefault("_empty_module_names", set()).add(name)
+        self._store_member(name, module)
 
     def register_module(self, name: str, module: Module | None) -> None:
         """Alias of :meth:`add_module`."""

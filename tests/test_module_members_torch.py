@@ -138,6 +138,20 @@ def test_a_sub_module_set_to_none_still_takes_only_a_module_or_none_as_torchs(sl
     assert isinstance(getattr(ours, name), nn.Tanh) and _state_and_parameter_count(ours) == ([], 0)
 
 
+@pytest.mark.parametrize("register", ["add_module", "register_module"])
+def test_a_new_name_registered_as_none_is_a_sub_module_name_in_modules_and_repr_as_torchs(register):
+    ours, theirs = nn.Module(), tnn.Module()
+    getattr(ours, register)("head", None)
+    getattr(theirs, register)("head", None)
+    assert list(ours._modules.items()) == list(theirs._modules.items()) == [("head", None)]
+    assert repr(ours) == repr(theirs) == "Module(\n  (head): None\n)"
+    assert raised_type(lambda: setattr(theirs, "head", 5)) is TypeError
+    with pytest.raises(TypeError, match="child module"):
+        ours.head = 5
+    ours.head, theirs.head = nn.Tanh(), tnn.Tanh()
+    assert list(ours._modules) == list(theirs._modules) == ["head"]
+
+
 def test_a_parameter_over_a_named_sequential_entry_replaces_the_entry_as_torchs():
     ours, theirs = _named_sequentials()
     ours.b = nn.Parameter(np.ones(1, np.float32))
