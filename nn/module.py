@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Self
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
+from autograd.compiling import compile as compile_model
 from autograd.gradient_array import DataArray, GradientArray, plain, stored_gradient
 from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
@@ -1219,6 +1220,12 @@ class Module:
     def cpu(self) -> Module:
         """Returns self: everything already lives in main memory (torch's ``module.cpu()``)."""
         return self
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """torch's in-place ``model.compile(...)`` (torch compiles the module's call, leaving ``state_dict`` keys
+        as they are): ``autograd.compile``'s argument checks, then nothing, since every op already runs as one
+        numpy call and a compiled call would compute the same numbers; returns None, as torch's."""
+        compile_model(self, *args, **kwargs)
 
     def cuda(self, device: Any = None) -> Module:
         """torch's ``module.cuda()``: refused, there is no GPU (``autograd.cuda.is_available()`` is False), as a

@@ -101,6 +101,18 @@ def test_compile_returns_the_model_and_changes_no_result():
     assert autograd.compile(model, backend="eager", options=None) is model
 
 
+def test_module_compile_is_torchs_in_place_call_returning_none_and_keeping_the_state_dict_keys(torch):
+    import nn
+
+    for library in (nn, torch.nn):
+        model = library.Linear(3, 2)
+        assert model.compile() is None
+        assert model.compile(mode="max-autotune", fullgraph=True, dynamic=False) is None
+        assert list(model.state_dict()) == ["weight", "bias"]
+        with pytest.raises(RuntimeError, match="Unrecognized mode=foo"):
+            model.compile(mode="foo")
+
+
 def test_compile_decorates_functions_with_and_without_arguments():
     @autograd.compile
     def double(x):
