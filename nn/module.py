@@ -1172,7 +1172,9 @@ class Module:
         non_blocking: bool = False,
         memory_format: Any = None,
     ) -> Module:
-        """Cast every Tensor parameter, gradient and floating buffer to a dtype, in place; returns self.
+        """Cast every floating Tensor parameter, gradient and floating buffer to a dtype, in place; returns self.
+        Integer and bool parameters (``requires_grad=False`` ones: index tables, masks) keep their dtype, as
+        torch's ``to``, ``double()``, ``float()`` and ``half()`` cast only floating ones.
 
         torch's overloads: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype),
         ``to(device=..., dtype=...)`` (an array counts as a tensor); the device must be the CPU (None, ``"cpu"``), where everything lives, and
@@ -1201,7 +1203,7 @@ class Module:
             raise TypeError(f"Module.to: parameters need a floating-point dtype, got {target}")
         with quiet():  # a value beyond the target's range becomes inf without numpy's warning, as torch casts
             for parameter in self.parameters():
-                if isinstance(parameter, Tensor) and parameter.dtype != target:
+                if isinstance(parameter, Tensor) and parameter.dtype.kind == "f" and parameter.dtype != target:
                     parameter._data = parameter._data.astype(target)
                     grad = stored_gradient(parameter)
                     if isinstance(grad, np.ndarray):
@@ -1262,6 +1264,10 @@ class Module:
         place; returns self. Parameters need a floating-point dtype (see :meth:`to`)."""
         target = np.dtype(dst_type)
         self.to(target)
+        for parameter in self.parameters():  # the integer and bool ones, which ``to`` leaves as they are
+            if isinstance(parameter, Tensor) and parameter.dtype != target:
+                parameter._data = parameter._data.astype(target)
+                increment_version(parameter)
         for module in self.modules():
             for name in module._buffer_names():
                 buffer = getattr(module, name)

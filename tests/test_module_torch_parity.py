@@ -739,6 +739,28 @@ def test_module_cast_overflows_to_inf_silently_as_torch(cast):
     assert np.isposinf(ours.weight.grad).all() and ours.weight.dtype == ours.weight.grad.dtype
 
 
+@pytest.mark.parametrize("cast", ["half", "float", "double", "to"])
+def test_module_casts_leave_integer_and_bool_parameters_as_torch(cast):
+    torch = _torch()
+
+    def holder(library, tensor):
+        module = library.Module()
+        module.index = library.Parameter(tensor([3, 1]), requires_grad=False)
+        module.mask = library.Parameter(tensor([True, False]), requires_grad=False)
+        module.weight = library.Parameter(tensor([0.5, 2.0]))
+        return module
+
+    ours, theirs = holder(nn, Tensor), holder(torch.nn, torch.tensor)
+    for module, dtype in ((ours, np.float64), (theirs, torch.float64)):
+        getattr(module, cast)(*([dtype] if cast == "to" else []))
+    for name in ("index", "mask", "weight"):
+        assert str(getattr(ours, name).dtype) == str(getattr(theirs, name).dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.index.numpy(), [3, 1])
+    ours.type(np.float64)
+    theirs.type(torch.float64)
+    assert ours.index.dtype == ours.mask.dtype == np.float64 and theirs.index.dtype == theirs.mask.dtype
+
+
 # -- load_state_dict(assign=True) ------------------------------------------------------------------------------
 
 
