@@ -146,6 +146,14 @@ class BackwardHookCall:
                 grad_outputs = _checked_replacement(self.module, "pre hook", pre_hook, result, self.output_shapes)
         self.grad_outputs = grad_outputs
         if self.input_positions is None:
+            # torch's warning (with pre-hooks alone too): the hooks fire at the outputs, since no input needs a
+            # gradient, and their grad_input is all None
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to module outputs since no "
+                f"inputs require gradients ({type(self.module).__name__}: its grad_input entries are None)",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
             no_inputs = (None,) * self.n_inputs
             for hook in self.hooks:
                 result = hook(self.module, no_inputs, grad_outputs)

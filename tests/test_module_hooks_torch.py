@@ -47,3 +47,19 @@ def test_a_full_backward_hook_on_a_module_returning_a_container_warns_and_lets_b
     assert ours[:2] == theirs[:2] == ([2.0, 2.0], [])
     assert len(ours[2]) == len(theirs[2]) == 1
     assert "module output should be a Tensor or a tuple of Tensors" in ours[2][0]
+
+
+@pytest.mark.parametrize("register", ["register_full_backward_hook", "register_full_backward_pre_hook"])
+def test_a_backward_hook_firing_at_the_outputs_when_no_input_requires_grad_warns_as_torchs(register):
+    def warnings_of(lib, make):
+        layer = lib.Linear(2, 1)
+        getattr(layer, register)(lambda module, *grads: None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            layer(make(np.ones((1, 2), np.float32))).sum().backward()
+            layer(make(np.ones((1, 2), np.float32)).requires_grad_()).sum().backward()
+        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+    ours, theirs = warnings_of(nn, Tensor), warnings_of(tnn, torch.from_numpy)
+    prefix = "Full backward hook is firing when gradients are computed with respect to module outputs"
+    assert len(ours) == len(theirs) == 1 and ours[0].startswith(prefix) and theirs[0].startswith(prefix)
