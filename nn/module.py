@@ -1278,6 +1278,31 @@ class Module:
                     setattr(module, name, buffer.astype(target))
         return self
 
+    def _apply(self, fn: Callable[[Any], Any], recurse: bool = True) -> Module:
+        """torch's ``_apply(fn)``, which code written for torch calls to convert a model's tensors
+        (``model._apply(lambda t: t.double())``): the sub-modules' ``_apply`` first (when ``recurse``), then ``fn``
+        on each of this module's Tensor parameters, whose values become its result (the Parameter object and its
+        ``requires_grad`` stay, as torch's ``param.data = fn(param)``; the version goes up), on their gradients,
+        and on each buffer, which becomes its result. Returns self. (``to()``, ``double()``... cast directly; they
+        do not go through it.)"""
+        if recurse:
+            for child in self.children():
+                child._apply(fn)
+        with no_grad():
+            for _, parameter in self.named_parameters(recurse=False):
+                if not isinstance(parameter, Tensor):  # a Value parameter holds a Python float
+                    continue
+                parameter._data = _applied_array(fn, parameter)
+                grad = stored_gradient(parameter)
+                if isinstance(grad, np.ndarray):
+                    parameter.grad = _applied_array(fn, Tensor(grad))
+                increment_version(parameter)
+            for name in self._buffer_names():
+                buffer = getattr(self, name)
+                if buffer is not None:
+                    setattr(self, name, fn(buffer))
+        return self
+
     def train(self, mode: bool = True) -> Module:
         """Put self and all descendants in training mode (or eval if mode is False); as torch, a ``mode`` that
         is not a bool is a ValueError (numpy's bools are taken as bools).
@@ -1448,6 +1473,12 @@ def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any)
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
+
+
+def _applied_array(fn: Callable[[Any], Any], tensor: Tensor) -> np.ndarray:
+    """The array of ``fn(tensor)`` (a Tensor or an array-like), for :meth:`Module._apply`."""
+    result = fn(tensor)
+    return plain(np.asarray(result._data if isinstance(result, Node) else result))
 
 
 def _writes_own_state(module: Module, is_root: bool) -> bool:

@@ -761,6 +761,43 @@ def test_module_casts_leave_integer_and_bool_parameters_as_torch(cast):
     assert ours.index.dtype == ours.mask.dtype == np.float64 and theirs.index.dtype == theirs.mask.dtype
 
 
+def test_module_apply_fn_converts_parameters_gradients_and_buffers_through_overrides_as_torchs():
+    torch = _torch()
+
+    def run(library, ones):
+        calls = []
+
+        class Cached(library.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = library.Linear(2, 2)
+                self.cache = ones((2,))
+
+            def forward(self, x):
+                return self.fc(x)
+
+            def _apply(self, fn, recurse=True):  # torch's hook for extra tensors: the parent's _apply calls it
+                super()._apply(fn, recurse)
+                self.cache = fn(self.cache)
+                calls.append("cached")
+                return self
+
+        model = library.Sequential(Cached(), library.BatchNorm1d(2))
+        model(ones((3, 2))).sum().backward()
+        weight = model[0].fc.weight
+        assert model._apply(lambda t: t.double()) is model and model[0].fc.weight is weight and weight.requires_grad
+        dtypes = [str(t.dtype).removeprefix("torch.") for t in [*model.parameters(), *model.buffers()]]
+        dtypes += [str(t.dtype).removeprefix("torch.") for t in (weight.grad, model[0].cache)]
+        model[0].fc._apply(lambda t: t * 0 + 2)
+        return dtypes, calls, np.asarray(model[0].fc.bias.tolist()), np.asarray(weight.grad.tolist())
+
+    ours = run(nn, lambda shape: Tensor(np.ones(shape, np.float32)))
+    theirs = run(torch.nn, torch.ones)
+    assert ours[:2] == theirs[:2] and ours[0] == ["float64"] * 9 and ours[1] == ["cached"]
+    np.testing.assert_array_equal(ours[2], theirs[2])
+    np.testing.assert_array_equal(ours[3], theirs[3])
+
+
 # -- load_state_dict(assign=True) ------------------------------------------------------------------------------
 
 
