@@ -1217,6 +1217,10 @@ class Module:
                         increment_version(buffer)
                     elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
                         setattr(module, name, buffer.astype(target))
+            # a sub-module overriding torch's _apply (to convert tensors of its own, such as a cache) has it called,
+            # as torch's to() converts through _apply; what the casts above did, its super()._apply keeps as it is
+            for module in _outermost_apply_overrides(self):
+                module._apply(functools.partial(_cast_if_floating, target=target))
         return self
 
     def cpu(self) -> Module:
@@ -1283,8 +1287,8 @@ class Module:
         (``model._apply(lambda t: t.double())``): the sub-modules' ``_apply`` first (when ``recurse``), then ``fn``
         on each of this module's Tensor parameters, whose values become its result (the Parameter object and its
         ``requires_grad`` stay, as torch's ``param.data = fn(param)``; the version goes up), on their gradients,
-        and on each buffer, which becomes its result. Returns self. (``to()``, ``double()``... cast directly; they
-        do not go through it.)"""
+        and on each buffer, which becomes its result. Returns self. (``to()``, ``double()``... cast directly, then
+        call it on the sub-modules whose class overrides it, with a function casting floating tensors.)"""
         if recurse:
             for child in self.children():
                 child._apply(fn)
@@ -1473,6 +1477,31 @@ def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any)
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
+
+
+def _outermost_apply_overrides(root: Module) -> list[Module]:
+    """The modules under ``root`` (itself too) whose class overrides :meth:`Module._apply`, none below another
+    one (whose ``super()._apply`` reaches those), found with an explicit stack (models of any depth)."""
+    found, stack, seen = [], [root], set()
+    while stack:
+        module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        if type(module)._apply is not Module._apply:
+            found.append(module)
+        else:
+            stack.extend(reversed(list(module.children())))
+    return found
+
+
+def _cast_if_floating(tensor: Any, target: np.dtype) -> Any:
+    """``Module.to``'s conversion as a function for :meth:`Module._apply`: a floating tensor or array cast to
+    ``target``, anything else (integer buffers, as torch's ``to``; what already has that dtype) as it is."""
+    dtype = getattr(tensor, "dtype", None)
+    if dtype is None or np.dtype(dtype).kind != "f" or np.dtype(dtype) == target:
+        return tensor
+    return tensor.to(target) if hasattr(tensor, "to") else np.asarray(tensor).astype(target)
 
 
 def _applied_array(fn: Callable[[Any], Any], tensor: Tensor) -> np.ndarray:

@@ -798,6 +798,37 @@ def test_module_apply_fn_converts_parameters_gradients_and_buffers_through_overr
     np.testing.assert_array_equal(ours[3], theirs[3])
 
 
+@pytest.mark.parametrize("cast", ["double", "half", "to"])
+def test_module_casts_call_an_apply_override_below_for_its_own_tensors_as_torchs(cast):
+    torch = _torch()
+
+    def run(library, ones, dtype):
+        calls = []
+
+        class Cached(library.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = library.Linear(2, 2)
+                self.cache = ones(2)
+                self.steps = ones(2).long()
+
+            def _apply(self, fn):  # torch's pattern: to() reaches it, and its fn casts only floating tensors
+                super()._apply(fn)
+                self.cache, self.steps = fn(self.cache), fn(self.steps)
+                calls.append("cached")
+                return self
+
+        model = library.Sequential(library.Sequential(Cached()), library.BatchNorm1d(2))
+        getattr(model, cast)(*([dtype] if cast == "to" else []))
+        inner = model[0][0]
+        tensors = (inner.cache, inner.steps, inner.fc.weight, model[1].running_mean, model[1].num_batches_tracked)
+        return [str(t.dtype).removeprefix("torch.") for t in tensors], calls
+
+    ours = run(nn, lambda n: Tensor(np.ones(n, np.float32)), np.float64)
+    theirs = run(torch.nn, torch.ones, torch.float64)
+    assert ours == theirs and ours[1] == ["cached"] and ours[0][0] == ours[0][2] != "float32"
+
+
 # -- load_state_dict(assign=True) ------------------------------------------------------------------------------
 
 
