@@ -59,91 +59,52 @@ def _gradient_at(
     return result
 
 
-def conv1d_input(
-    input_size: Sequence[int],
-    weight: Any,
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv1d(input, weight)`` w.r.t. an input of shape ``input_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv1d_input", conv1d, (None, weight), 0, input_size, grad_output, options)
+def _input_gradient(name: str, conv: Conv) -> Conv:
+    """torch.nn.grad's ``conv{n}d_input`` for the convolution ``conv``."""
+
+    def input_gradient(
+        input_size: Sequence[int],
+        weight: Any,
+        grad_output: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+    ) -> Tensor:
+        options = (stride, padding, dilation, groups)
+        return _gradient_at(name, conv, (None, weight), 0, input_size, grad_output, options)
+
+    input_gradient.__name__ = input_gradient.__qualname__ = name
+    input_gradient.__doc__ = (
+        f"The gradient of ``{conv.__name__}(input, weight)`` w.r.t. an input of shape ``input_size`` for the output "
+        "gradient ``grad_output`` (torch.nn.grad's)."
+    )
+    return input_gradient
 
 
-def conv1d_weight(
-    input: Any,
-    weight_size: Sequence[int],
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv1d(input, weight)`` w.r.t. a weight of shape ``weight_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv1d_weight", conv1d, (input, None), 1, weight_size, grad_output, options)
+def _weight_gradient(name: str, conv: Conv) -> Conv:
+    """torch.nn.grad's ``conv{n}d_weight`` for the convolution ``conv``."""
+
+    def weight_gradient(
+        input: Any,
+        weight_size: Sequence[int],
+        grad_output: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+    ) -> Tensor:
+        options = (stride, padding, dilation, groups)
+        return _gradient_at(name, conv, (input, None), 1, weight_size, grad_output, options)
+
+    weight_gradient.__name__ = weight_gradient.__qualname__ = name
+    weight_gradient.__doc__ = (
+        f"The gradient of ``{conv.__name__}(input, weight)`` w.r.t. a weight of shape ``weight_size`` for the output "
+        "gradient ``grad_output`` (torch.nn.grad's)."
+    )
+    return weight_gradient
 
 
-def conv2d_input(
-    input_size: Sequence[int],
-    weight: Any,
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv2d(input, weight)`` w.r.t. an input of shape ``input_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv2d_input", conv2d, (None, weight), 0, input_size, grad_output, options)
-
-
-def conv2d_weight(
-    input: Any,
-    weight_size: Sequence[int],
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv2d(input, weight)`` w.r.t. a weight of shape ``weight_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv2d_weight", conv2d, (input, None), 1, weight_size, grad_output, options)
-
-
-def conv3d_input(
-    input_size: Sequence[int],
-    weight: Any,
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv3d(input, weight)`` w.r.t. an input of shape ``input_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv3d_input", conv3d, (None, weight), 0, input_size, grad_output, options)
-
-
-def conv3d_weight(
-    input: Any,
-    weight_size: Sequence[int],
-    grad_output: Any,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
-    groups: int = 1,
-) -> Tensor:
-    """The gradient of ``conv3d(input, weight)`` w.r.t. a weight of shape ``weight_size`` for the output gradient
-    ``grad_output`` (torch.nn.grad's)."""
-    options = (stride, padding, dilation, groups)
-    return _gradient_at("conv3d_weight", conv3d, (input, None), 1, weight_size, grad_output, options)
+conv1d_input, conv1d_weight = _input_gradient("conv1d_input", conv1d), _weight_gradient("conv1d_weight", conv1d)
+conv2d_input, conv2d_weight = _input_gradient("conv2d_input", conv2d), _weight_gradient("conv2d_weight", conv2d)
+conv3d_input, conv3d_weight = _input_gradient("conv3d_input", conv3d), _weight_gradient("conv3d_weight", conv3d)
