@@ -321,8 +321,8 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes ``amount`` entries drawn at random."""
+class _UnstructuredByAmount(BasePruningMethod):
+    """Prunes ``amount`` entries, the first ones of :meth:`_pruning_order` (flat indices, the first pruned first)."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -330,33 +330,33 @@ class RandomUnstructured(BasePruningMethod):
         _check_amount(amount)
         self.amount = amount
 
+    def _pruning_order(self, t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
     def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         count = _count_to_prune(self.amount, t.size)
         mask = np.array(default_mask, copy=True)
         if count:
-            mask.reshape(-1)[np.argsort(generator_for().random(t.size), kind="stable")[-count:]] = 0
+            mask.reshape(-1)[self._pruning_order(t)[:count]] = 0
         return mask
+
+
+class RandomUnstructured(_UnstructuredByAmount):
+    """Prunes ``amount`` entries drawn at random."""
+
+    def _pruning_order(self, t: np.ndarray) -> np.ndarray:
+        return np.argsort(generator_for().random(t.size), kind="stable")[::-1]
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: Any) -> Any:  # type: ignore[override]
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_UnstructuredByAmount):
     """Prunes the ``amount`` entries of least magnitude."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount: Any) -> None:
-        _check_amount(amount)
-        self.amount = amount
-
-    def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
-        count = _count_to_prune(self.amount, t.size)
-        mask = np.array(default_mask, copy=True)
-        if count:
-            mask.reshape(-1)[np.argsort(np.abs(t).reshape(-1), kind="stable")[:count]] = 0
-        return mask
+    def _pruning_order(self, t: np.ndarray) -> np.ndarray:
+        return np.argsort(np.abs(t).reshape(-1), kind="stable")
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: Any, importance_scores: Any = None) -> Any:  # type: ignore[override]
