@@ -8,9 +8,11 @@ sorted by stride, innermost first, a stride-0 axis of an ``expand`` left where i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-__all__ = ["preserved_layout_copy"]
+__all__ = ["axes_inner_first", "preserved_layout_copy"]
 
 
 def preserved_layout_copy(data: np.ndarray) -> np.ndarray:
@@ -29,7 +31,6 @@ def _axes_inner_first(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[
     """The axes ordered from the innermost in memory to the outermost, as torch orders them for a preserved layout:
     starting from the last axis as the innermost, an insertion sort by stride (a larger stride goes outward, equal
     strides put the longer axis outward) that never moves an axis past a stride-0 one."""
-    order = list(range(len(shape)))[::-1]
 
     def outward(first: int, second: int) -> int:
         """1 when axis ``first`` belongs further out than ``second``, -1 when further in, 0 when either may be."""
@@ -39,7 +40,17 @@ def _axes_inner_first(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[
             return 1 if strides[first] > strides[second] else -1
         return 1 if shape[first] > shape[second] else 0
 
-    for position in range(1, len(order)):
+    return axes_inner_first(len(shape), outward)
+
+
+def axes_inner_first(count: int, outward: Callable[[int, int], int]) -> list[int]:
+    """The ``count`` axes from the innermost in memory to the outermost, by torch's insertion sort over strides:
+    starting from the last axis as the innermost, each axis moves outward past the ones before it while
+    ``outward(earlier, moving)`` is 1 (``earlier`` belongs further out), stops at -1, and steps over one it may sit
+    either side of (0: a stride-0 axis, or a tie the caller's rule leaves open). Its callers give the rule: the
+    preserved layout's (:func:`preserved_layout_copy`) and the memory order of torch's ``dim_order``."""
+    order = list(range(count))[::-1]
+    for position in range(1, count):
         moving = position
         for earlier in range(position - 1, -1, -1):
             verdict = outward(order[earlier], order[moving])

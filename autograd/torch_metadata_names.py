@@ -24,6 +24,7 @@ from .broadcasting import normalize_axes
 from .core import Node, increment_version
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .preserved_layout import axes_inner_first
 from .quiet import quietly
 from .shape_errors import ShapeError, is_integer
 from .storage import TypedStorage, UntypedStorage
@@ -180,16 +181,7 @@ def _memory_order(shape: tuple[int, ...], strides: tuple[int, ...], check: bool)
             return 0 if longer_or_equal(shape[b], shape[a]) else 1
         return -1 if longer_or_equal(stride_b, stride_a) else 1
 
-    order = list(reversed(range(len(shape))))  # sorted innermost first, reversed on return
-    for i in range(1, len(shape)):
-        moving = i
-        for earlier in reversed(range(i)):
-            comparison = should_swap(order[earlier], order[moving])
-            if comparison > 0:
-                order[earlier], order[moving] = order[moving], order[earlier]
-                moving = earlier
-            elif comparison < 0:
-                break
+    order = axes_inner_first(len(shape), should_swap)  # innermost first, reversed on return
     ambiguous = check and any(should_swap(order[i], order[i + 1]) != -1 for i in range(len(shape) - 1))
     return list(reversed(order)), ambiguous
 
