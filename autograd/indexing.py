@@ -372,13 +372,7 @@ def argmax(
     """numpy.argmax: the index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
     int64 Tensor outside the graph for a Tensor (``Tensor.argmax``), an integer array for array input. torch's
     ``out=``, an int64 Tensor as torch's, receives the index."""
-    axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
-    if isinstance(a, Tensor):
-        result = a.argmax(axis, keepdims)
-        return result if out is None else written_to_out("argmax", result, out, same_dtype=True)
-    if out is not None:
-        raise TypeError(f"argmax(): out= takes the index of a Tensor; this input is a {type(a).__name__}")
-    return np.argmax(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
+    return _index_of_extreme("argmax", a, axis, keepdims, dim, keepdim, out)
 
 
 def argmin(
@@ -390,13 +384,19 @@ def argmin(
     keepdim: Any = UNSET,
     out: Tensor | None = None,
 ) -> Any:
-    """numpy.argmin: the index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
-    int64 Tensor outside the graph for a Tensor (``Tensor.argmin``), an integer array for array input. torch's
-    ``out=``, an int64 Tensor as torch's, receives the index."""
-    axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
+    """numpy.argmin: the index of the (first) minimum along ``axis``, as :func:`argmax` finds the maximum's."""
+    return _index_of_extreme("argmin", a, axis, keepdims, dim, keepdim, out)
+
+
+def _index_of_extreme(
+    name: str, a: TensorLike, axis: Any, keepdims: Any, dim: Any, keepdim: Any, out: Tensor | None
+) -> Any:
+    """:func:`argmax`'s and :func:`argmin`'s work, ``name`` saying which: the Tensor method, or numpy's function for
+    array input."""
+    axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
-        result = a.argmin(axis, keepdims)
-        return result if out is None else written_to_out("argmin", result, out, same_dtype=True)
+        result = getattr(a, name)(axis, keepdims)
+        return result if out is None else written_to_out(name, result, out, same_dtype=True)
     if out is not None:
-        raise TypeError(f"argmin(): out= takes the index of a Tensor; this input is a {type(a).__name__}")
-    return np.argmin(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
+        raise TypeError(f"{name}(): out= takes the index of a Tensor; this input is a {type(a).__name__}")
+    return getattr(np, name)(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
