@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from .distribution_constraints import corr_cholesky, real_vector
+from .simplex_transforms import with_one
 from .tensor import Tensor
-from .tensor_functions import cat, eye, ones, zeros
+from .tensor_functions import cat, eye, zeros
 from .transform_base import Transform
 
 __all__ = ["CorrCholeskyTransform"]
@@ -47,8 +48,7 @@ def _strict_lower(vector: Tensor, n: int) -> Tensor:
 
 def _shifted_right(value: Tensor) -> Tensor:
     """``value`` with a 1 put first on its last axis and its last entry dropped."""
-    one = ones(tuple(value.shape[:-1]) + (1,), dtype=value.dtype)
-    return cat([one, value[..., :-1]], -1)
+    return with_one(value[..., :-1], first=True)
 
 
 class CorrCholeskyTransform(Transform):

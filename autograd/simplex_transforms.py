@@ -23,7 +23,13 @@ from .tensor import Tensor
 from .tensor_functions import cat, ones
 from .transform_base import Transform
 
-__all__ = ["LowerCholeskyTransform", "PositiveDefiniteTransform", "SoftmaxTransform", "StickBreakingTransform"]
+__all__ = [
+    "LowerCholeskyTransform",
+    "PositiveDefiniteTransform",
+    "SoftmaxTransform",
+    "StickBreakingTransform",
+    "with_one",
+]
 
 
 def _at_least_one_axis(shape: Any, name: str) -> tuple[int, ...]:
@@ -63,7 +69,7 @@ def _log_offsets(count: int, dtype: Any) -> Tensor:
     return Tensor(np.log(np.arange(count, 0, -1, dtype=np.dtype(dtype))))
 
 
-def _with_last(value: Tensor, first: bool) -> Tensor:
+def with_one(value: Tensor, first: bool) -> Tensor:
     """``value`` with a 1 put before (``first``) or after its last axis's entries."""
     one = ones(tuple(value.shape[:-1]) + (1,), dtype=value.dtype)
     return cat([one, value] if first else [value, one], -1)
@@ -84,7 +90,7 @@ class StickBreakingTransform(Transform):
     def _call(self, x: Tensor) -> Tensor:
         z = clipped_sigmoid(x - _log_offsets(x.shape[-1], x.dtype))
         remaining = (1 - z).cumprod(-1)
-        return _with_last(z, first=False) * _with_last(remaining, first=True)
+        return with_one(z, first=False) * with_one(remaining, first=True)
 
     def _inverse(self, y: Tensor) -> Tensor:
         head = y[..., :-1]
