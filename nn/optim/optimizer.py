@@ -18,6 +18,7 @@ only calls ``==`` on keys of equal hash, which distinct live objects never have.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import warnings
@@ -158,6 +159,9 @@ def _negative_lr_read_as_zero(group: dict[str, Any]) -> dict[str, Any]:
 def _copy_state_value(value: Any) -> Any:
     return np.array(value, copy=True) if isinstance(value, (np.ndarray, np.generic)) else copy.deepcopy(value)
 
+
+#: The grad-mode switch of a step whose updates are plain subtractions of arrays (nothing is recorded): none.
+_NOTHING_TO_SWITCH = contextlib.nullcontext()
 
 #: Elements per block in :func:`subtract_scaled`: bounds the temporary it needs (256 KiB of float32).
 UPDATE_BLOCK = 1 << 16
@@ -394,11 +398,12 @@ class Optimizer(OptimizerHooks):
             with enable_grad():
                 loss = closure()
         work = []
+        general = False  # some update runs the optimizer's own rule (which may use Tensor ops: under no_grad)
         states = self.state
         for group in self.param_groups:
             rate = self._plain_rate(group)
             for parameter in group["params"]:
-                grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
+                grad = parameter._grad  # stored_gradient, inline (.grad's view with torch's methods is for users)
                 if grad is None or not parameter._requires_grad:  # no gradient, or frozen
                     continue
                 data = parameter._data
@@ -419,12 +424,16 @@ class Optimizer(OptimizerHooks):
                 ):
                     grad = self._checked_gradient(parameter)
                     work.append((group, parameter, grad, None))
+                    general = True
                 else:
                     work.append((group, parameter, grad, rate))
+                    general = general or rate is None
         update = self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
         try:
-            with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
+            # an inf or overflowing gradient gives IEEE results, without numpy's warnings; plain subtractions of
+            # arrays alone record nothing, so only the optimizers' own rules run under no_grad
+            with no_grad() if general else _NOTHING_TO_SWITCH, quiet():
                 spare: dict[str, Any] = {}  # a parameter's state, kept once an update fills it (plain SGD keeps none)
                 made_now: set[Node] = set()  # (fresh_state_per_listing) the parameters whose state this step made
                 for group, parameter, grad, rate in work:
