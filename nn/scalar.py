@@ -3,7 +3,8 @@
 A neuron computes ``activation(w . x + b)``; the pre-activation is one
 ``Value.linear`` node, and a ReLU (or linear) neuron is that one node alone (``linear_relu``). Weights start uniform in [-1, 1) and the bias at 0, as in
 micrograd; pass ``seed`` (or ``rng``: an int seed, a ``random.Random`` or a numpy Generator) for reproducible
-weights.
+weights. Without either, the weights come from ``autograd.manual_seed``'s state once it is seeded, else from
+Python's ``random`` module, as micrograd's (``random.seed(1337)`` then gives micrograd's own weights).
 """
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ from __future__ import annotations
 import operator
 import random
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value, generator_for
+from autograd import Tensor, Value
+from autograd.random_state import seeded_state
 
 from .checks import check_positive_int
 from .module import Module, mark_value_parameters
 
 
-def _python_random() -> random.Random:
-    """A fresh ``random.Random``, or one drawn from the library's state once ``autograd.manual_seed`` seeded it."""
-    return random.Random(int(generator_for().integers(2**63)))
+def _python_random() -> random.Random | ModuleType:
+    """A ``random.Random`` drawn from the library's state once ``autograd.manual_seed`` seeded it, else Python's
+    ``random`` module itself, micrograd's source (its ``random.uniform(-1, 1)`` per weight, in the same order)."""
+    seeded = seeded_state()
+    return random if seeded is None else random.Random(int(seeded.integers(2**63)))
 
 
-def _random_source(owner: str, rng: random.Random | int | None, seed: int | None) -> random.Random:
+def _random_source(owner: str, rng: random.Random | int | None, seed: int | None) -> random.Random | ModuleType:
     """Where a scalar network draws its weights: ``rng`` (a ``random.Random`` or a numpy Generator, or an int seed,
     as ``nn.Linear``'s ``rng``) or ``seed`` (an int), one of them; neither: :func:`_python_random`."""
     if rng is not None and seed is not None:

@@ -322,3 +322,24 @@ def test_micrograds_nonlin_attribute_reads_and_switches_the_activation():
     neuron.nonlin = True
     assert neuron.activation == "relu" and neuron([-1.0, -2.0]).data == 0.0
     assert nn.Neuron(2, activation="tanh").nonlin is True
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (lambda: nn.Neuron(3), lambda m: m.Neuron(3)),
+        (lambda: nn.Layer(3, 4), lambda m: m.Layer(3, 4)),
+        (lambda: nn.MLP(2, [16, 16, 1]), lambda m: m.MLP(2, [16, 16, 1])),
+    ],
+)
+def test_unseeded_scalar_networks_draw_from_pythons_random_as_micrograd_so_random_seed_reproduces_them(
+    ours, theirs, monkeypatch
+):
+    # micrograd's demo seeds with random.seed(1337) and gets the same model on every run, micrograd's weights
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    monkeypatch.setattr("autograd.random_state._seeded", None)  # no autograd.manual_seed in effect
+    random.seed(1337)
+    expected = [p.data for p in theirs(micrograd_nn).parameters()]
+    random.seed(1337)
+    assert [p.data for p in ours().parameters()] == expected
+    assert [p.data for p in ours().parameters()] != expected  # the stream goes on, as micrograd's
