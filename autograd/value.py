@@ -621,13 +621,14 @@ class Value(Node, NumpyFunctions):
         return _constant(seed) if create_graph else seed
 
     def _checked_assigned_grad(self, value: Any) -> Any:
-        # a number (micrograd's ``p.grad = 0``), a Value (a gradient kept with create_graph), or None
+        # a number (micrograd's ``p.grad = 0``, a Python number kept as written), a Value (a gradient kept with
+        # create_graph), or None; a numpy number or an array of one becomes a float, so later sums stay float64
         if value is None or isinstance(value, Value):
             return value
         if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
-            return float(value)
+            return float(value.item())
         if isinstance(value, (numbers.Real, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-            return value
+            return value if type(value) is int or type(value) is float else float(value)
         raise TypeError(f"assigned grad of a Value must be a number, a Value or None, got {type(value).__name__}")
 
     def _add_to_grad(self, total: Any) -> None:

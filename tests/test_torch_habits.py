@@ -501,3 +501,17 @@ def test_norm_takes_torchs_dtype():
     norm.backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_allclose(x.grad, [0.6, 0.8], rtol=1e-7)
+
+
+def test_a_numpy_number_assigned_as_a_value_grad_becomes_a_float_so_backward_accumulates_in_float64():
+    v = Value(1.0)
+    v.grad = np.float32(0.1)  # a float32 kept as it is would make every later sum a float32 (NEP 50)
+    assert type(v.grad) is float and v.grad == float(np.float32(0.1))
+    (v * Value(1 / 3)).backward()
+    assert type(v.grad) is float and v.grad == float(np.float32(0.1)) + 1 / 3
+    v.grad = np.int64(2)
+    assert type(v.grad) is float and v.grad == 2.0
+    v.grad = np.array([2.5])  # one number in an array of one element, as the data setter takes a 0-d array
+    assert type(v.grad) is float and v.grad == 2.5
+    v.grad = 0  # micrograd's manual zeroing stays as written
+    assert v.grad == 0
