@@ -317,3 +317,14 @@ def test_clip_grad_norm_with_a_tensor_max_norm_keeps_each_gradient_an_array_of_i
     assert parameter.grad.dtype == np.float32
     np.testing.assert_allclose(parameter.grad, np.full(3, 2.0 / (np.sqrt(12.0) + 1e-6)), rtol=1e-6)
     assert float(norm) == pytest.approx(np.sqrt(12.0))
+
+
+@pytest.mark.parametrize("norm_type", [0.5, 0.25])
+def test_a_norm_of_order_below_one_beyond_float64_is_inf_as_torch_not_an_overflow_error(norm_type):
+    # (sum sqrt|x|)^2 of [1e308, 1e308] is 4e308: the p-th root of the sum overflows, torch's norm is inf
+    assert get_total_norm([np.array([1e308, 1e308])], norm_type=norm_type) == math.inf
+    values = [Value(1.0), Value(1.0)]
+    for value in values:
+        value.grad = 1e308
+    assert clip_grad_norm_(values, 1.0, norm_type=norm_type) == math.inf
+    assert [value.grad for value in values] == [0.0, 0.0]  # scaled by 1 / inf, as torch's

@@ -73,8 +73,18 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     with np.errstate(over="ignore", under="ignore"):
         total = float(np.sum(magnitudes**norm_type))
     if np.finfo(np.float64).tiny <= total < math.inf:  # unscaled when the sum is a normal number, as torch sums
-        return total ** (1.0 / norm_type)  # (one rounding fewer than the scaled sum)
-    return largest * float(np.sum((magnitudes / largest) ** norm_type)) ** (1.0 / norm_type)
+        return _root(total, norm_type)  # (one rounding fewer than the scaled sum)
+    return largest * _root(float(np.sum((magnitudes / largest) ** norm_type)), norm_type)
+
+
+def _root(total: float, norm_type: float) -> float:
+    """``total ** (1 / norm_type)``, inf where it is beyond float64 (an order below 1 raises the sum to a power
+    above 1: (sqrt 1e308 + sqrt 1e308)**2 is 4e308), as torch's norm, where Python's float power raises
+    OverflowError."""
+    try:
+        return total ** (1.0 / norm_type)
+    except OverflowError:  # (only a root beyond float64: the sum is finite and positive here)
+        return math.inf
 
 
 def _norm_order(function: str, norm_type: Any) -> Any:
