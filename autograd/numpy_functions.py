@@ -352,7 +352,8 @@ class NumpyFunctions:
                 doc="Modified Bessel function of the first kind of order 0; d/dx = I1(x) (itself differentiable).")
 
     # -- powers ---------------------------------------------------------------------------------
-    square = _Unary(_square, lambda g, out, x: g * 2 * x, doc="x^2 (int64 for booleans, as torch's); d/dx = 2x.")
+    square = _Unary(_square, lambda g, out, x: g * (2 * x),
+                    doc="x^2 (int64 for booleans, as torch's); d/dx = 2x, taken g * (2x), torch's order.")
     cbrt = _Unary(np.cbrt, lambda g, out, x: g / (3 * out * out),
                   doc="The real cube root (negative x too); d/dx = 1 / (3 cbrt(x)^2), inf at 0.")
     reciprocal = _Unary(_true_reciprocal, lambda g, out, x: -g * out * out,

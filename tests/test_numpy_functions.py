@@ -165,3 +165,17 @@ def test_the_tables_methods_read_from_the_class_are_functions_of_the_instance():
     np.testing.assert_array_equal(Tensor.__rmod__(t, 7.0).data, (7.0 % t).data)
     np.testing.assert_array_equal(Tensor.hypot(t, t).data, t.hypot(t).data)
     assert Tensor.tan.__name__ == "tan" and "tan" in Tensor.tan.__doc__
+
+
+@pytest.mark.parametrize("x, g", [(0.0, 1e308), (-0.0, 1e308), (1e308, 0.0), (1e200, 1e-200), (2.0, 1e308)])
+def test_square_gradient_multiplies_as_torch_g_times_2x(x, g):
+    # torch's square is pow(x, 2): its gradient is g * (2 x). (g 2) x gives nan at x = 0 for g = 1e308 (inf * 0),
+    # where the gradient is 0
+    torch = pytest.importorskip("torch")
+    expected = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    expected.square().backward(torch.tensor(g, dtype=torch.float64))
+    value = Value(x)
+    value.square().backward(g)
+    tensor = Tensor([x], requires_grad=True)
+    tensor.square().backward(np.array([g]))
+    np.testing.assert_array_equal([value.grad, tensor.grad[0]], [expected.grad.item()] * 2)
