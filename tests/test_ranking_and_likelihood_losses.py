@@ -384,3 +384,41 @@ def test_cosine_embedding_loss_target_of_the_wrong_rank_is_torchs_runtime_error(
         torch.nn.functional.cosine_embedding_loss(torch.tensor(x1), torch.tensor(x2), torch.tensor(y))
     with pytest.raises(RuntimeError, match="target must be"):
         F.cosine_embedding_loss(x1, x2, y)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("first", "second", "target"),
+    [
+        ((4, 3), (1, 3), (4,)),
+        ((1, 3), (4, 3), (4,)),
+        ((4, 3), (4, 1), (4,)),
+        ((4, 3), (1, 3), (1,)),
+        ((1, 3), (1, 3), (4,)),
+    ],
+    ids=str,
+)
+def test_cosine_embedding_loss_broadcasts_its_inputs_and_target_as_torch(first, second, target, reduction):
+    """One query (1, D) against N candidates (N, D), as torch takes them: the inputs (of one rank) and the target
+    broadcast, and each input's gradient sums back over the axes it was expanded along."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x1, x2, y = rng.normal(size=first), rng.normal(size=second), rng.choice([1.0, -1.0], size=target)
+    ours = [Tensor(x1, requires_grad=True), Tensor(x2, requires_grad=True)]
+    theirs = [torch.tensor(x1, requires_grad=True), torch.tensor(x2, requires_grad=True)]
+    out = F.cosine_embedding_loss(*ours, y, margin=-0.3, reduction=reduction)
+    expected = torch.nn.functional.cosine_embedding_loss(*theirs, torch.tensor(y), margin=-0.3, reduction=reduction)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-15)
+    upstream = rng.normal(size=expected.shape)
+    out.backward(Tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_cosine_embedding_loss_inputs_of_two_ranks_are_torchs_runtime_error():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.cosine_embedding_loss(torch.ones(4, 3), torch.ones(3), torch.ones(4))
+    with pytest.raises(RuntimeError, match="cosine_embedding_loss"):
+        F.cosine_embedding_loss(np.ones((4, 3)), np.ones(3), np.ones(4))

@@ -7,8 +7,9 @@ keyword-only, and so are torch's deprecated ``size_average`` and ``reduce`` (not
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
 these losses; a nan hinge argument gives a nan term (with derivative 0), as there. ``hinge_embedding_loss`` broadcasts
 its input and target as torch's (silently: a (5, 5) input and a (1, 5) target give (5, 5) terms), ``soft_margin_loss``
-its target to the input's shape (torch's refuses an input that would have to grow), ``margin_ranking_loss`` its three operands of one number of dimensions; the other losses' shapes must
-match. The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
+its target to the input's shape (torch's refuses an input that would have to grow), ``margin_ranking_loss`` its three operands of one number of dimensions,
+``cosine_embedding_loss`` its two inputs of one rank (and the target against their cosines) and the triplet losses
+their inputs of one rank, as torch's. The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
 ``soft_margin_loss`` take any real target into their formula, as torch's (a target of margin_ranking_loss that
 requires grad gets its gradient, as there), and ``cosine_embedding_loss`` gives a target that is neither a term
 of 0, as torch's.
@@ -178,26 +179,26 @@ def cosine_embedding_loss(
 
     ``target`` is (N,) or () in {-1, +1} (any other value gives a term of 0, as torch's formula
     [y = 1] (1 - cos) + [y = -1] max(0, cos - margin) does). d/dcos = -1 (y = 1) or 1 where cos >= margin
-    (y = -1). Inputs of
-    another rank, or a target whose rank is not theirs less one, are a :class:`ShapeError` (a ValueError, and the
-    RuntimeError torch raises).
+    (y = -1). As torch's, the two inputs broadcast (one query (1, D) against N candidates (N, D)) and so does the
+    target against their cosines. Inputs of two ranks or of another rank than 1 or 2, or a target whose rank is
+    not theirs less one, are a :class:`ShapeError` (a ValueError, and the RuntimeError torch raises).
     """
     loss = "cosine_embedding_loss"
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin)
-    x1, x2 = _paired(input1, input2, loss, "input1", "input2")
-    if x1.ndim not in (1, 2):
-        raise ShapeError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")  # torch's RuntimeError
+    x1, x2 = _paired(input1, input2, loss, "input1", "input2", broadcasts=True)
+    if x1.ndim not in (1, 2) or x2.ndim != x1.ndim:  # torch's RuntimeError
+        raise ShapeError(f"{loss}: inputs must both be (N, D) or both (D,), got shapes {x1.shape} and {x2.shape}")
     target_rank = np.ndim(target._data if isinstance(target, Node) else target)
     if target_rank != x1.ndim - 1:  # torch checks the ranks before any broadcasting: its RuntimeError
         raise ShapeError(
             f"{loss}: the target must be (N,) for (N, D) inputs and () for (D,) ones; got a target of "
             f"{target_rank} axes for inputs of shape {x1.shape}"
         )
-    _, y = _paired(Tensor(np.zeros(x1.shape[:-1], x1.dtype)), target, loss, "inputs' batch")  # one per pair
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
+    _, y = _paired(Tensor(np.zeros(cosine.shape, x1.dtype)), target, loss, "inputs' batch", broadcasts=True)
     terms = where(y._data == 1, 1 - cosine, _hinge(cosine - margin))
     neither = (y._data != 1) & (y._data != -1)
     if neither.any():  # torch's formula has no term for them
