@@ -287,26 +287,28 @@ def _weighted_class_terms(
     """torch's weighted negative log-likelihood with ignored targets (and label smoothing, as cross_entropy).
 
     term_n = -w[t_n] ((1 - e) logp[n, t_n] + e/C sum_c w_c/w[t_n] logp[n, c]) for kept samples, 0 for ignored
-    ones (which get no gradient); the mean divides the sum by sum_n w[t_n] over the kept samples.
+    ones (which get no gradient, whatever their stand-in class weighs, inf or nan included); the mean divides each
+    part's sum, the picked terms' and the smoothed ones', by sum_n w[t_n] over the kept samples, as torch's (kept
+    weights adding up to 0 give +-inf, or nan where a part's sum is 0 too).
     """
     ignored = indices == ignore_index
     kept_indices = np.where(ignored, 0, indices)
-    sample_weights = np.ones(indices.shape, log_probabilities.dtype) if weight is None else weight[kept_indices]
+    sample_weights = np.where(ignored, 0, 1 if weight is None else weight[kept_indices]).astype(log_probabilities.dtype)
     picked = _pick(log_probabilities, kept_indices, axis)
     terms = -where(ignored, 0.0, picked) * sample_weights
+    smoothed = None
     if label_smoothing:
         classes = log_probabilities.shape[axis]
         class_weights = 1.0 if weight is None else weight.reshape((classes,) + (1,) * (indices.ndim - axis))
-        smoothed = -(log_probabilities * class_weights).sum(axis=axis)
-        terms = terms * (1 - label_smoothing) + where(ignored, 0.0, smoothed) * (label_smoothing / classes)
+        smoothed = where(ignored, 0.0, -(log_probabilities * class_weights).sum(axis=axis))
+        smoothed = smoothed * (label_smoothing / classes)
     if reduction != "mean":
-        return _reduce(terms, reduction)
+        return _reduce(terms if smoothed is None else terms * (1 - label_smoothing) + smoothed, reduction)
     total = float(quietly(np.add.reduce, sample_weights[~ignored], axis=None))  # inf when it overflows, as torch
-    if total == 0.0:  # torch's 0/0: nan
-        if ignored.all():  # every target ignored (a batch of padding): no gradient
-            return terms.sum() * 0.0 + math.nan
-        return terms.sum() / total + math.nan  # kept targets all weighted 0: their gradient is nan too, as torch's
-    return terms.sum() / total
+    if total == 0.0 and ignored.all():  # every target ignored (a batch of padding): torch's 0/0, no gradient
+        return terms.sum() * 0.0 + math.nan
+    mean = terms.sum() / total
+    return mean if smoothed is None else mean * (1 - label_smoothing) + smoothed.sum() / total
 
 
 def _pick(scores: Tensor, indices: np.ndarray, axis: int) -> Tensor:
