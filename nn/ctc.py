@@ -8,12 +8,12 @@ from autograd import Tensor
 
 from .checks import check_flag, check_integer
 from .functional.ctc import ctc_loss
-from .losses import _Loss
+from .losses import _CheckedLoss
 
 __all__ = ["CTCLoss"]
 
 
-class CTCLoss(_Loss):
+class CTCLoss(_CheckedLoss):
     """Connectionist temporal classification loss of (T, N, C) log-probabilities against unaligned targets;
     ``blank``, ``reduction`` and ``zero_infinity`` as torch's."""
 

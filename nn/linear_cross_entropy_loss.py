@@ -14,12 +14,12 @@ from .checks import check_choice, check_integer
 from .functional.linear_cross_entropy import LinearCrossEntropyError, LinearCrossEntropyOptions, check_options
 from .functional.losses import REDUCTIONS
 from .layers import Linear
-from .losses import _class_weight_buffer, _Loss
+from .losses import _CheckedLoss, _class_weight_buffer
 
 __all__ = ["LinearCrossEntropyLoss"]
 
 
-class LinearCrossEntropyLoss(_Loss):
+class LinearCrossEntropyLoss(_CheckedLoss):
     """loss(x, t) = cross_entropy(x W^T + b, t) with a learnable ``linear`` (see
     :func:`nn.functional.linear_cross_entropy`).
 

@@ -48,7 +48,36 @@ __all__ = [
 
 
 class _Loss(Module):
-    """Base of the loss layers: stores and validates ``reduction``."""
+    """torch's base of the loss layers (``nn.modules.loss._Loss``), with its signature, for the losses people write
+    on it: stores ``reduction``, or the one torch's deprecated ``size_average`` and ``reduce`` give (with torch's
+    warning). Any string is kept, as torch's, for the subclass's forward to read; the repr shows nothing, as
+    torch's."""
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> None:
+        self.reduction = legacy_reduction(type(self).__name__, size_average, reduce, reduction)
+
+
+class _WeightedLoss(_Loss):
+    """torch's base of the losses with a ``weight`` (``nn.modules.loss._WeightedLoss``), with its signature:
+    ``weight`` (an ndarray, a Tensor that needs no gradient, or None) kept as a buffer as given, None left out of
+    ``state_dict``, as torch's."""
+
+    weight: Any  # a buffer
+
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+
+
+class _CheckedLoss(_Loss):
+    """Base of this library's loss layers: ``reduction`` ("mean" | "sum" | "none") checked when the layer is built,
+    and shown in the repr."""
 
     def __init__(self, reduction: str = "mean") -> None:
         owner = type(self).__name__
@@ -58,7 +87,7 @@ class _Loss(Module):
         return f"reduction={self.reduction!r}"
 
 
-class MSELoss(_Loss):
+class MSELoss(_CheckedLoss):
     """Mean squared error (see :func:`nn.functional.mse_loss`)."""
 
     def __init__(
@@ -71,7 +100,7 @@ class MSELoss(_Loss):
         return F.mse_loss(input, target, self.reduction)
 
 
-class L1Loss(_Loss):
+class L1Loss(_CheckedLoss):
     """Mean absolute error (see :func:`nn.functional.l1_loss`)."""
 
     def __init__(
@@ -84,14 +113,14 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, self.reduction)
 
 
-class MeanBiasError(_Loss):
+class MeanBiasError(_CheckedLoss):
     """Mean of target - prediction (see :func:`nn.functional.mean_bias_error`)."""
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.mean_bias_error(input, target, self.reduction)
 
 
-class MAPELoss(_Loss):
+class MAPELoss(_CheckedLoss):
     """Mean absolute percentage error, as a fraction (see :func:`nn.functional.mape`)."""
 
     def __init__(self, reduction: str = "mean", eps: float = MAPE_EPS) -> None:
@@ -105,7 +134,7 @@ class MAPELoss(_Loss):
         return f"eps={self.eps}, {super().extra_repr()}"
 
 
-class HuberLoss(_Loss):
+class HuberLoss(_CheckedLoss):
     """Huber loss, quadratic within ``delta`` and linear outside (see :func:`nn.functional.huber_loss`)."""
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
@@ -119,7 +148,7 @@ class HuberLoss(_Loss):
         return f"delta={self.delta}, {super().extra_repr()}"
 
 
-class SmoothL1Loss(_Loss):
+class SmoothL1Loss(_CheckedLoss):
     """torch's smooth L1, quadratic below ``beta`` and linear above (see :func:`nn.functional.smooth_l1_loss`)."""
 
     def __init__(
@@ -152,7 +181,7 @@ def _weight_buffer(owner: str, name: str, weight: Any) -> np.ndarray | None:
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
 
 
-class BCELoss(_Loss):
+class BCELoss(_CheckedLoss):
     """Binary cross-entropy of probabilities (see :func:`nn.functional.binary_cross_entropy`); ``weight`` (a buffer)
     rescales each term, as torch's."""
 
@@ -175,7 +204,7 @@ class BCELoss(_Loss):
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_CheckedLoss):
     """Binary cross-entropy of logits, stable (see :func:`nn.functional.binary_cross_entropy_with_logits`);
     ``weight`` and ``pos_weight`` (buffers) as torch's."""
 
@@ -216,7 +245,7 @@ def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
 
 
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(_CheckedLoss):
     """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`); ``weight`` (a buffer) and
     ``ignore_index`` as torch's."""
 
@@ -259,7 +288,7 @@ class CrossEntropyLoss(_Loss):
         return f"label_smoothing={self.label_smoothing}, axis={self.axis}{ignore}, {super().extra_repr()}"
 
 
-class NLLLoss(_Loss):
+class NLLLoss(_CheckedLoss):
     """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`); ``weight`` (a buffer)
     and ``ignore_index`` as torch's."""
 
@@ -317,7 +346,7 @@ class NLLLoss2d(NLLLoss):
         super().__init__(weight, ignore_index=ignore_index, reduction=reduction, axis=axis)
 
 
-class KLDivLoss(_Loss):
+class KLDivLoss(_CheckedLoss):
     """KL divergence of a target distribution from log-probabilities (see :func:`nn.functional.kl_div`):
     torch's arguments, ``reduction`` also "batchmean" (the KL divergence per sample)."""
 
@@ -339,7 +368,7 @@ class KLDivLoss(_Loss):
         return f"{super().extra_repr()}, log_target={self.log_target}"
 
 
-class HingeLoss(_Loss):
+class HingeLoss(_CheckedLoss):
     """max(0, margin - y f) for targets in {-1, +1} (see :func:`nn.functional.hinge_loss`)."""
 
     def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
@@ -353,14 +382,14 @@ class HingeLoss(_Loss):
         return f"margin={self.margin}, {super().extra_repr()}"
 
 
-class PerceptronLoss(_Loss):
+class PerceptronLoss(_CheckedLoss):
     """Rosenblatt's criterion max(0, -y f) for targets in {-1, +1} (see :func:`nn.functional.perceptron_loss`)."""
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.perceptron_loss(input, target, self.reduction)
 
 
-class MultiLabelSoftMarginLoss(_Loss):
+class MultiLabelSoftMarginLoss(_CheckedLoss):
     """One-versus-all logistic loss over the classes of a multi-label target (see
     :func:`nn.functional.multilabel_soft_margin_loss`); ``weight`` (a buffer, one per class) first as in torch,
     ``reduction`` keyword-only."""
@@ -388,7 +417,7 @@ class MultiLabelSoftMarginLoss(_Loss):
         return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
 
 
-class MultiLabelMarginLoss(_Loss):
+class MultiLabelMarginLoss(_CheckedLoss):
     """Multi-label hinge loss, torch's definition (see :func:`nn.functional.multilabel_margin_loss`); the target
     lists each sample's classes, ended by -1. ``reduction`` keyword-only."""
 
@@ -402,7 +431,7 @@ class MultiLabelMarginLoss(_Loss):
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
-class MultiMarginLoss(_Loss):
+class MultiMarginLoss(_CheckedLoss):
     """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`); ``weight`` (a
     buffer, one per class) third as in torch, ``reduction`` keyword-only."""
 
@@ -436,14 +465,14 @@ class MultiMarginLoss(_Loss):
         return f"p={self.p}, margin={self.margin}, {super().extra_repr()}"
 
 
-class ExponentialLoss(_Loss):
+class ExponentialLoss(_CheckedLoss):
     """exp(-y f) for targets in {-1, +1} (see :func:`nn.functional.exponential_loss`)."""
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.exponential_loss(input, target, self.reduction)
 
 
-class SmoothHingeLoss(_Loss):
+class SmoothHingeLoss(_CheckedLoss):
     """Rennie & Srebro's smooth hinge (see :func:`nn.functional.smooth_hinge_loss`)."""
 
     def __init__(self, alpha: float = 1.0, reduction: str = "mean") -> None:

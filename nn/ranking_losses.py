@@ -12,7 +12,7 @@ from autograd import Tensor
 from . import functional as F
 from .checks import check_flag, check_real
 from .functional.deprecated_reduction import legacy_reduction
-from .losses import _Loss
+from .losses import _CheckedLoss
 from .similarity import PairwiseDistance
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-class MarginRankingLoss(_Loss):
+class MarginRankingLoss(_CheckedLoss):
     """max(0, -y (x1 - x2) + margin) (see :func:`nn.functional.margin_ranking_loss`)."""
 
     def __init__(
@@ -49,7 +49,7 @@ class MarginRankingLoss(_Loss):
         return f"margin={self.margin}, {super().extra_repr()}"
 
 
-class HingeEmbeddingLoss(_Loss):
+class HingeEmbeddingLoss(_CheckedLoss):
     """x where y = 1, max(0, margin - x) where y = -1 (see :func:`nn.functional.hinge_embedding_loss`)."""
 
     def __init__(
@@ -71,7 +71,7 @@ class HingeEmbeddingLoss(_Loss):
         return f"margin={self.margin}, {super().extra_repr()}"
 
 
-class SoftMarginLoss(_Loss):
+class SoftMarginLoss(_CheckedLoss):
     """log(1 + e^(-y x)) (see :func:`nn.functional.soft_margin_loss`)."""
 
     def __init__(
@@ -84,7 +84,7 @@ class SoftMarginLoss(_Loss):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
-class CosineEmbeddingLoss(_Loss):
+class CosineEmbeddingLoss(_CheckedLoss):
     """1 - cos where y = 1, max(0, cos - margin) where y = -1 (see :func:`nn.functional.cosine_embedding_loss`)."""
 
     def __init__(
@@ -106,7 +106,7 @@ class CosineEmbeddingLoss(_Loss):
         return f"margin={self.margin}, {super().extra_repr()}"
 
 
-class TripletMarginLoss(_Loss):
+class TripletMarginLoss(_CheckedLoss):
     """max(0, margin + d(a, p) - d(a, n)) (see :func:`nn.functional.triplet_margin_loss`)."""
 
     def __init__(
@@ -136,7 +136,7 @@ class TripletMarginLoss(_Loss):
         return f"margin={self.margin}, p={self.p}, eps={self.eps}, swap={self.swap}, {super().extra_repr()}"
 
 
-class TripletMarginWithDistanceLoss(_Loss):
+class TripletMarginWithDistanceLoss(_CheckedLoss):
     """max(0, margin + d(a, p) - d(a, n)) for a distance ``d`` (see
     :func:`nn.functional.triplet_margin_with_distance_loss`); ``distance_function`` defaults to a
     :class:`PairwiseDistance` module (a child, shown in the repr, as torch's)."""
@@ -171,7 +171,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         )
 
 
-class PoissonNLLLoss(_Loss):
+class PoissonNLLLoss(_CheckedLoss):
     """Poisson negative log-likelihood (see :func:`nn.functional.poisson_nll_loss`)."""
 
     def __init__(
@@ -197,7 +197,7 @@ class PoissonNLLLoss(_Loss):
         return f"log_input={self.log_input}, full={self.full}, eps={self.eps}, {super().extra_repr()}"
 
 
-class GaussianNLLLoss(_Loss):
+class GaussianNLLLoss(_CheckedLoss):
     """Gaussian negative log-likelihood with a predicted variance (see :func:`nn.functional.gaussian_nll_loss`);
     called as ``loss(input, target, var)``."""
 

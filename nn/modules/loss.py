@@ -1,5 +1,6 @@
 """torch's ``torch.nn.modules.loss`` path: the loss layers, the classes ``nn`` has (code that checks
-``isinstance(m, nn.modules.loss._Loss)`` finds them)."""
+``isinstance(m, nn.modules.loss._Loss)`` finds them), and torch's bases ``_Loss`` and ``_WeightedLoss`` with their
+signatures, for the losses people write on them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..losses import (
     NLLLoss2d,
     SmoothL1Loss,
     _Loss,
+    _WeightedLoss,
 )
 from ..ranking_losses import (
     CosineEmbeddingLoss,
@@ -34,6 +36,7 @@ from ..ranking_losses import (
 
 __all__ = [
     "_Loss",
+    "_WeightedLoss",
     "L1Loss",
     "NLLLoss",
     "NLLLoss2d",
