@@ -8,7 +8,7 @@ must be integers in range, probabilities must lie in [0, 1] and margin-loss targ
 must be -1 or +1; anything else raises a ValueError/TypeError naming the loss.
 
 Classification losses take the class axis ``axis`` (1 for (N, C, ...) input, as torch;
-a 1-D input (C,) is a single unbatched sample). "mean" averages over every loss term,
+a 1-D input (C,) is a single unbatched sample, its class a 0-d target or, as torch's, a (1,) one). "mean" averages over every loss term,
 i.e. over samples (and spatial positions) for the classification losses.
 
 The losses torch gives its deprecated ``size_average`` and ``reduce`` take them too, keyword-only: either one,
@@ -168,8 +168,12 @@ def _mismatch_hint(
 def _target_shape_error(expected: tuple[int, ...], found: tuple[int, ...]) -> type[ValueError]:
     """torch's class for a cross_entropy / nll_loss target of shape ``found`` instead of ``expected`` (the input's
     shape without its class axis): a ValueError when the batch sizes (the first axes; a 0-d target has none)
-    differ, which torch checks first, else its RuntimeError, a :class:`ShapeError`."""
-    return ValueError if not expected or found[:1] != expected[:1] else ShapeError
+    differ, which torch checks first, else its RuntimeError, a :class:`ShapeError`. Beside one unbatched sample
+    (``expected`` ()) torch refuses a target of two or more axes first (its RuntimeError), then a (k,) one whose k
+    is not 1 (its ValueError)."""
+    if not expected:
+        return ShapeError if len(found) > 1 else ValueError
+    return ValueError if found[:1] != expected[:1] else ShapeError
 
 
 def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
@@ -220,6 +224,8 @@ def _class_indices_or_ignored(
             f"(target shape {indices.shape}, input shape {scores.shape}); convert them: target.astype(np.int64) "
             "(target.long() for a Tensor)"
         )
+    if like_nll_loss and not expected and indices.shape == (1,):  # one unbatched sample: torch reads its class so too
+        indices = indices.reshape(())
     if indices.shape != expected:
         error = _target_shape_error(expected, indices.shape) if like_nll_loss else ShapeError
         probabilities_hint = (
