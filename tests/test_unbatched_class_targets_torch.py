@@ -50,3 +50,23 @@ def test_other_targets_of_one_unbatched_sample_raise_torchs_error_classes(loss, 
         getattr(torch.nn.functional, loss)(torch.tensor(SCORES), torch.tensor(indices))
     with pytest.raises(theirs.type, match=loss):
         getattr(F, loss)(SCORES, indices)
+
+
+@pytest.mark.parametrize(
+    ("scores", "target"),
+    [
+        ((3,), np.array([0, 1, 1])),  # an integer target of the input's shape: probabilities, which must be floats
+        ((1,), np.array([0])),  # so even where it is also a (1,) class
+        ((3,), np.array(1.0)),  # float class indices beside one unbatched sample: torch's dtype error first
+        ((3,), np.array([1.0])),
+        ((3,), np.array([1.0, 0.0])),
+        ((2, 3), np.array([[0, 1, 1], [1, 0, 0]])),
+    ],
+    ids=str,
+)
+def test_cross_entropy_targets_of_the_wrong_dtype_raise_torchs_runtime_error(scores, target):
+    values = np.linspace(-1.0, 1.0, int(np.prod(scores))).reshape(scores)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.cross_entropy(torch.tensor(values), torch.tensor(target))
+    with pytest.raises(RuntimeError, match="cross_entropy"):
+        F.cross_entropy(values, target)

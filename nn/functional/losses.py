@@ -224,15 +224,18 @@ def _class_indices_or_ignored(
             f"(target shape {indices.shape}, input shape {scores.shape}); convert them: target.astype(np.int64) "
             "(target.long() for a Tensor)"
         )
-    if like_nll_loss and not expected and indices.shape == (1,):  # one unbatched sample: torch reads its class so too
+    # torch reads a cross_entropy target of the input's shape as class probabilities, which must be floats (its
+    # RuntimeError, before any shape check), and a (1,) one beside one unbatched (C,) sample as that sample's class
+    probabilities = loss == "cross_entropy" and indices.shape == scores.shape
+    if like_nll_loss and not expected and indices.shape == (1,) and not probabilities:
         indices = indices.reshape(())
     if indices.shape != expected:
-        error = _target_shape_error(expected, indices.shape) if like_nll_loss else ShapeError
+        error = ShapeError if probabilities or not like_nll_loss else _target_shape_error(expected, indices.shape)
         probabilities_hint = (
             f"; a target of the input's shape is read as class probabilities, which must be floating point, not "
             f"{indices.dtype}: target.astype(np.float64) (target.double() for a Tensor), or class indices "
             f"target.argmax({axis})"
-            if loss == "cross_entropy" and indices.shape == scores.shape
+            if probabilities
             else ""
         )
         raise error(
@@ -736,8 +739,9 @@ def cross_entropy(
     target_array = np.asarray(target._data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
         if target_array.shape != logits.shape:  # torch reads such a target as class indices: their error class
+            # (beside one unbatched sample torch checks their dtype first: its RuntimeError, whatever the shape)
             index_shape = logits.shape[:axis] + logits.shape[axis + 1 :]
-            error = _target_shape_error(index_shape, target_array.shape)
+            error = ShapeError if logits.ndim == 1 else _target_shape_error(index_shape, target_array.shape)
             raise error(
                 f"cross_entropy: target must be integer class indices of shape "
                 f"{index_shape} or class probabilities of the input's shape "
