@@ -11,6 +11,7 @@
 ``python -m nn`` runs the main job (see ``nn/__main__.py``).
 """
 
+from . import _reduction as _reduction  # torch.nn._reduction, the losses' reduction helpers
 from . import data, functional, init, models, modules, optim, serialization, utils
 from . import grad as grad  # torch.nn.grad, kept out of __all__: a star import must not shadow autograd.grad
 from .activations import (

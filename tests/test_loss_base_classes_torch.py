@@ -95,3 +95,33 @@ def test_loss_base_keeps_a_reduction_of_the_subclasss_own_as_torch():
 
     assert PerSample().reduction == "batchmean"
     assert isinstance(PerSample(), nn.modules.loss._Loss)
+
+
+@pytest.mark.parametrize(
+    ("size_average", "reduce"), [(None, None), (True, None), (False, None), (None, False), (False, True), (True, False)]
+)
+def test_reduction_helpers_read_the_deprecated_flags_as_torchs(size_average, reduce):
+    """``F._Reduction.legacy_get_string`` (torch.nn._reduction, which losses copied from torch's own code call):
+    the same string and one warning, or none with ``emit_warning=False``; ``legacy_get_enum`` its number."""
+    theirs = torch.nn.functional._Reduction
+    expected = theirs.legacy_get_string(size_average, reduce, emit_warning=False)
+    for module in (F._Reduction, nn._reduction, nn.modules.loss._Reduction):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert module.legacy_get_string(size_average, reduce) == expected
+        assert [w.category for w in caught] == [UserWarning]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert module.legacy_get_enum(size_average, reduce, emit_warning=False) == theirs.legacy_get_enum(
+                size_average, reduce, emit_warning=False
+            )
+
+
+def test_reduction_get_enum_numbers_torchs_reductions_and_refuses_others():
+    theirs = torch.nn.functional._Reduction
+    for reduction in ["none", "mean", "sum"]:
+        assert nn._reduction.get_enum(reduction) == theirs.get_enum(reduction)
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        assert nn._reduction.get_enum("elementwise_mean") == 1
+    with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
+        nn._reduction.get_enum("avg")

@@ -3,6 +3,7 @@ resizing, embeddings, distances) on Tensors, with torch's names and arguments.""
 
 from autograd import linear
 
+from .. import _reduction as _Reduction  # noqa: F401 (torch's F._Reduction, torch.nn._reduction; not in __all__)
 from .activations import (
     acon_c,
     celu,

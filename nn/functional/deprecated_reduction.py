@@ -9,7 +9,15 @@ import warnings
 from ..checks import check_flag
 from ..warning_site import user_stacklevel
 
-__all__ = ["legacy_reduction", "renamed_reduction"]
+__all__ = ["flags_reduction", "legacy_reduction", "renamed_reduction"]
+
+
+def flags_reduction(size_average: object, reduce: object) -> str:
+    """The reduction torch reads from its deprecated flags (None counts as True): both true "mean", ``reduce``
+    alone "sum", ``reduce`` false "none"."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return ("mean" if size_average else "sum") if reduce else "none"
 
 
 def legacy_reduction(owner: str, size_average: bool | None, reduce: bool | None, reduction: str) -> str:
@@ -21,9 +29,9 @@ def legacy_reduction(owner: str, size_average: bool | None, reduce: bool | None,
     a flag other than a bool or None is a TypeError naming ``owner`` and the flag."""
     if size_average is None and reduce is None:
         return renamed_reduction(owner, reduction)
-    size_average = True if size_average is None else check_flag(owner, "size_average", size_average)
-    reduce = True if reduce is None else check_flag(owner, "reduce", reduce)
-    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    size_average = None if size_average is None else check_flag(owner, "size_average", size_average)
+    reduce = None if reduce is None else check_flag(owner, "reduce", reduce)
+    reduction = flags_reduction(size_average, reduce)
     warnings.warn(
         f"{owner}: size_average and reduce are deprecated (as in torch), use reduction={reduction!r} instead",
         UserWarning,

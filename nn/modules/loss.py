@@ -4,6 +4,7 @@ signatures, for the losses people write on them."""
 
 from __future__ import annotations
 
+from .. import _reduction as _Reduction  # noqa: F401 (torch's name for torch.nn._reduction there)
 from ..ctc import CTCLoss
 from ..linear_cross_entropy_loss import LinearCrossEntropyLoss
 from ..losses import (
