@@ -14,12 +14,12 @@ from .checks import check_choice, check_integer
 from .functional.linear_cross_entropy import LinearCrossEntropyError, LinearCrossEntropyOptions, check_options
 from .functional.losses import REDUCTIONS
 from .layers import Linear
-from .losses import _CheckedLoss, _class_weight_buffer
+from .losses import _CheckedLoss, _class_weight_buffer, _WeightedLoss
 
 __all__ = ["LinearCrossEntropyLoss"]
 
 
-class LinearCrossEntropyLoss(_CheckedLoss):
+class LinearCrossEntropyLoss(_CheckedLoss, _WeightedLoss):
     """loss(x, t) = cross_entropy(x W^T + b, t) with a learnable ``linear`` (see
     :func:`nn.functional.linear_cross_entropy`).
 

@@ -77,7 +77,8 @@ class _WeightedLoss(_Loss):
 
 class _CheckedLoss(_Loss):
     """Base of this library's loss layers: ``reduction`` ("mean" | "sum" | "none") checked when the layer is built,
-    and shown in the repr."""
+    and shown in the repr. The layers torch derives from ``_WeightedLoss`` derive from it too (after this class,
+    whose ``__init__`` they call), so ``isinstance`` finds them as torch's."""
 
     def __init__(self, reduction: str = "mean") -> None:
         owner = type(self).__name__
@@ -181,7 +182,7 @@ def _weight_buffer(owner: str, name: str, weight: Any) -> np.ndarray | None:
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
 
 
-class BCELoss(_CheckedLoss):
+class BCELoss(_CheckedLoss, _WeightedLoss):
     """Binary cross-entropy of probabilities (see :func:`nn.functional.binary_cross_entropy`); ``weight`` (a buffer)
     rescales each term, as torch's."""
 
@@ -245,7 +246,7 @@ def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
 
 
-class CrossEntropyLoss(_CheckedLoss):
+class CrossEntropyLoss(_CheckedLoss, _WeightedLoss):
     """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`); ``weight`` (a buffer) and
     ``ignore_index`` as torch's."""
 
@@ -288,7 +289,7 @@ class CrossEntropyLoss(_CheckedLoss):
         return f"label_smoothing={self.label_smoothing}, axis={self.axis}{ignore}, {super().extra_repr()}"
 
 
-class NLLLoss(_CheckedLoss):
+class NLLLoss(_CheckedLoss, _WeightedLoss):
     """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`); ``weight`` (a buffer)
     and ``ignore_index`` as torch's."""
 
@@ -389,7 +390,7 @@ class PerceptronLoss(_CheckedLoss):
         return F.perceptron_loss(input, target, self.reduction)
 
 
-class MultiLabelSoftMarginLoss(_CheckedLoss):
+class MultiLabelSoftMarginLoss(_CheckedLoss, _WeightedLoss):
     """One-versus-all logistic loss over the classes of a multi-label target (see
     :func:`nn.functional.multilabel_soft_margin_loss`); ``weight`` (a buffer, one per class) first as in torch,
     ``reduction`` keyword-only."""
@@ -431,7 +432,7 @@ class MultiLabelMarginLoss(_CheckedLoss):
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
-class MultiMarginLoss(_CheckedLoss):
+class MultiMarginLoss(_CheckedLoss, _WeightedLoss):
     """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`); ``weight`` (a
     buffer, one per class) third as in torch, ``reduction`` keyword-only."""
 

@@ -125,3 +125,16 @@ def test_reduction_get_enum_numbers_torchs_reductions_and_refuses_others():
         assert nn._reduction.get_enum("elementwise_mean") == 1
     with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
         nn._reduction.get_enum("avg")
+
+
+def test_the_loss_layers_are_instances_of_torchs_bases_as_torchs():
+    """``isinstance(criterion, nn.modules.loss._WeightedLoss)`` (code that moves a loss's weight, say) finds the
+    layers torch derives from it, and only those."""
+    for name in torch.nn.modules.loss.__all__:
+        theirs = getattr(torch.nn.modules.loss, name)
+        if not (isinstance(theirs, type) and issubclass(theirs, torch.nn.modules.loss._Loss)) or name == "_Loss":
+            continue
+        ours = getattr(nn.modules.loss, name)
+        for base in ("_Loss", "_WeightedLoss"):
+            expected = issubclass(theirs, getattr(torch.nn.modules.loss, base))
+            assert issubclass(ours, getattr(nn.modules.loss, base)) == expected, (name, base)
