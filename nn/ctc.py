@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor
+from autograd import ArgumentRangeError, Tensor
 
 from .checks import check_flag, check_integer
 from .functional.ctc import ctc_loss
@@ -19,7 +19,8 @@ class CTCLoss(_CheckedLoss):
 
     def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
         super().__init__(reduction)
-        self.blank = check_integer("CTCLoss", "blank", blank, low=0)
+        # (torch's call refuses a blank outside the labels with a RuntimeError: an ArgumentRangeError is one too)
+        self.blank = check_integer("CTCLoss", "blank", blank, low=0, error=ArgumentRangeError)
         self.zero_infinity = check_flag("CTCLoss", "zero_infinity", zero_infinity)
 
     def forward(self, log_probs: Any, targets: Any, input_lengths: Any, target_lengths: Any) -> Tensor:

@@ -323,3 +323,14 @@ def test_grid_sample_reads_plus_zero_outside_a_negative_or_infinite_image_as_tor
     got = grid_sample(Tensor(image), Tensor(grid), mode, "zeros", False).data
     np.testing.assert_allclose(got, expected, atol=1e-12)
     np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_ctc_loss_layer_with_a_negative_blank_raises_torchs_runtime_error():
+    """torch's layer takes any blank and its call refuses one outside the labels (a RuntimeError); here the layer
+    refuses a negative blank when built, with an error that is torch's class too (a ValueError as well)."""
+    log_probs = torch.randn(5, 2, 4).log_softmax(2)
+    targets, lengths, target_lengths = torch.tensor([[1, 2], [1, 1]]), torch.tensor([5, 5]), torch.tensor([2, 2])
+    with pytest.raises(RuntimeError):
+        torch.nn.CTCLoss(blank=-1)(log_probs, targets, lengths, target_lengths)
+    with pytest.raises(RuntimeError, match="CTCLoss: blank"):
+        nn.CTCLoss(blank=-1)
