@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 
 from . import functional as F
 from .checks import check_choice, check_flag, check_integer, check_real
@@ -140,7 +140,7 @@ class HuberLoss(_CheckedLoss):
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.delta = check_real("HuberLoss", "delta", delta, 0, low_open=True)
+        self.delta = check_real("HuberLoss", "delta", delta, 0, low_open=True, error=ArgumentRangeError)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.huber_loss(input, target, self.reduction, self.delta)
@@ -162,7 +162,7 @@ class SmoothL1Loss(_CheckedLoss):
     ) -> None:
         reduction = legacy_reduction("SmoothL1Loss", size_average, reduce, reduction)
         super().__init__(reduction)
-        self.beta = check_real("SmoothL1Loss", "beta", beta, 0)
+        self.beta = check_real("SmoothL1Loss", "beta", beta, 0, error=ArgumentRangeError)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.smooth_l1_loss(input, target, self.reduction, self.beta)
@@ -234,13 +234,15 @@ class BCEWithLogitsLoss(_CheckedLoss):
 
 
 def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
-    """``weight`` as a 1-d float array (a buffer, as torch's), or None; errors name ``owner``."""
+    """``weight`` as a 1-d float array (a buffer, as torch's), or None; errors name ``owner`` (another number of
+    axes is a :class:`ShapeError`, torch's RuntimeError at the call)."""
     check_weight_not_reduction(owner, weight)
     if weight is None:
         return None
     array = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
     if array.dtype.kind not in "fiu" or array.ndim != 1:
-        raise ValueError(
+        error = ShapeError if array.dtype.kind in "fiu" else ValueError
+        raise error(
             f"{owner}: weight must be a 1-d array of real numbers, one per class, got {array.dtype} of shape {array.shape}"
         )
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
