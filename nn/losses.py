@@ -394,8 +394,8 @@ class PerceptronLoss(_CheckedLoss):
 
 class MultiLabelSoftMarginLoss(_CheckedLoss, _WeightedLoss):
     """One-versus-all logistic loss over the classes of a multi-label target (see
-    :func:`nn.functional.multilabel_soft_margin_loss`); ``weight`` (a buffer, one per class) first as in torch,
-    ``reduction`` keyword-only."""
+    :func:`nn.functional.multilabel_soft_margin_loss`); ``weight`` (a buffer: one per class, or any shape that
+    broadcasts to the scores', which torch multiplies the terms by) first as in torch, ``reduction`` keyword-only."""
 
     weight: np.ndarray | None  # a buffer
 
@@ -414,7 +414,7 @@ class MultiLabelSoftMarginLoss(_CheckedLoss, _WeightedLoss):
             )
         reduction = legacy_reduction("MultiLabelSoftMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
-        self.register_buffer("weight", _class_weight_buffer("MultiLabelSoftMarginLoss", weight))
+        self.register_buffer("weight", _weight_buffer("MultiLabelSoftMarginLoss", "weight", weight))
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)

@@ -1,5 +1,7 @@
 """The loss layers' arguments against torch's layers: values torch's call refuses with a RuntimeError are refused
-here (when the layer is built) with an error of that class too (still a ValueError)."""
+here (when the layer is built) with an error of that class too (still a ValueError), and the weights torch's
+MultiLabelSoftMarginLoss multiplies its terms by (any shape that broadcasts to the scores') are taken by the layer
+as by its function."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ torch = pytest.importorskip("torch")
 
 SCORES = np.array([[0.3, -1.2, 2.0], [1.5, 0.1, -0.4], [0.0, 0.7, 0.2], [-2.0, 1.0, 0.5]])
 CLASSES = np.array([0, 1, 2, 1])
+LABELS = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
 
 BAD = [
     ("HuberLoss", {"delta": 0.0}, (SCORES, SCORES)),
@@ -29,3 +32,15 @@ def test_arguments_torchs_call_refuses_are_its_runtime_error_here(name, options,
         getattr(torch.nn, name)(**torch_options)(*map(torch.tensor, inputs))
     with pytest.raises(RuntimeError, match=name):
         getattr(nn, name)(**options)(*inputs)
+
+
+@pytest.mark.parametrize("shape", [(3,), (1, 3), (4, 3)], ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_multilabel_soft_margin_loss_layer_takes_weights_that_broadcast_to_the_scores(shape, reduction):
+    weight = np.linspace(0.5, 2.0, int(np.prod(shape))).reshape(shape)
+    ours = nn.MultiLabelSoftMarginLoss(weight, reduction=reduction)
+    theirs = torch.nn.MultiLabelSoftMarginLoss(torch.tensor(weight), reduction=reduction)
+    np.testing.assert_allclose(
+        ours(SCORES, LABELS).data, theirs(torch.tensor(SCORES), torch.tensor(LABELS)).numpy(), rtol=1e-12
+    )
+    assert list(ours.state_dict()) == ["weight"] and ours.weight.shape == shape
