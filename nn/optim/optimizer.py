@@ -403,7 +403,7 @@ class Optimizer(OptimizerHooks):
         for group in self.param_groups:
             rate = self._plain_rate(group)
             for parameter in group["params"]:
-                grad = parameter._grad  # stored_gradient, inline (.grad's view with torch's methods is for users)
+                grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
                 if grad is None or not parameter._requires_grad:  # no gradient, or frozen
                     continue
                 data = parameter._data
