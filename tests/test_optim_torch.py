@@ -440,6 +440,57 @@ def test_zero_infinite_and_nan_gradients_give_torchs_values(name, dtype):
         np.testing.assert_allclose(ours.data[finite], reference[finite], rtol=tolerance, atol=tolerance)
 
 
+def assert_same_nonfinite_and_close(ours, theirs, tolerance, what):
+    """The nan and +-inf entries of ``ours`` where ``theirs`` has them, the finite ones close."""
+    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs), err_msg=f"{what}: nan entries")
+    np.testing.assert_array_equal(np.isposinf(ours), np.isposinf(theirs), err_msg=f"{what}: +inf entries")
+    np.testing.assert_array_equal(np.isneginf(ours), np.isneginf(theirs), err_msg=f"{what}: -inf entries")
+    finite = np.isfinite(theirs)
+    np.testing.assert_allclose(ours[finite], theirs[finite], rtol=tolerance, atol=tolerance, err_msg=what)
+
+
+RUNNING_AVERAGE_CASES = [
+    ("Adam", {}),
+    ("Adam", {"betas": (0.3, 0.999)}),
+    ("AdamW", {"amsgrad": True}),
+    ("Adamax", {}),
+    ("NAdam", {}),
+    ("RAdam", {}),
+    ("RAdam", {"betas": (0.3, 0.999)}),
+    ("RMSprop", {"centered": True}),
+    ("RMSprop", {"centered": True, "alpha": 0.3}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("name", "options"), RUNNING_AVERAGE_CASES, ids=lambda x: x if isinstance(x, str) else option_id(x)
+)
+def test_an_infinite_running_average_meets_finite_gradients_as_torchs_lerp(name, options, dtype):
+    """torch keeps the first moment (RMSprop's mean gradient) by ``lerp_``: m + w (g - m) for a weight w = 1 - beta
+    below 1/2, g - (1 - w) (g - m) above. An inf gradient makes m inf; the next finite gradient makes it
+    inf - inf = nan for a small weight (it stays inf for a large one), and RAdam's early steps, m / (1 - beta1^t),
+    give nan parameters where a weighted sum beta m + (1 - beta) g would keep -inf."""
+    start = np.linspace(-1.0, 1.0, 4).astype(dtype)
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    our_optimizer = getattr(nn.optim, name)([ours], lr=0.1, **options)
+    torch_optimizer = getattr(torch.optim, name)([theirs], lr=0.1, **options)
+    gradients = [[np.inf, -np.inf, 1.0, np.nan]] + [[1.0, -0.5, 0.25, 2.0]] * 7
+    for step, gradient in enumerate(gradients):
+        ours.grad, theirs.grad = np.array(gradient, dtype=dtype), torch.tensor(gradient, dtype=theirs.dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            our_optimizer.step()
+        torch_optimizer.step()
+        tolerance = 1e-5 if dtype == np.float32 or name == "NAdam" else 1e-12  # (torch: mu_product in float32)
+        assert_same_nonfinite_and_close(ours.data, theirs.detach().numpy(), tolerance, f"step {step}: parameter")
+        for key, value in torch_optimizer.state[theirs].items():
+            if key != "step":
+                what = f"step {step}: state {key!r}"
+                assert_same_nonfinite_and_close(our_optimizer.state[ours][key], value.numpy(), tolerance, what)
+
+
 NO_EPS_CASES = [
     ("Adam", {}),
     ("Adam", {"amsgrad": True}),

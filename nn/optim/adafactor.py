@@ -8,19 +8,10 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, lerp_into
 from .torch_options import check_implementation_options
 
 __all__ = ["Adafactor"]
-
-
-def _lerp_into(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
-    """``start <- start + weight * (end - start)`` in place, by torch's ``lerp_`` formula (from the nearer end)."""
-    if weight < 0.5:
-        start += np.multiply(end - start, weight)
-    else:
-        np.subtract(end, np.multiply(end - start, 1 - weight), out=start)
-    return start
 
 
 def _root_mean_square(array: np.ndarray) -> float:
@@ -118,12 +109,12 @@ class Adafactor(Optimizer):
             param *= 1 - lr * weight_decay
         squared = np.square(grad)
         if factored:
-            row_var = _lerp_into(state["row_var"], squared.mean(axis=-1, keepdims=True), beta)
-            col_var = _lerp_into(state["col_var"], squared.mean(axis=-2, keepdims=True), beta)
+            row_var = lerp_into(state["row_var"], squared.mean(axis=-1, keepdims=True), beta)
+            col_var = lerp_into(state["col_var"], squared.mean(axis=-2, keepdims=True), beta)
             variance = row_var @ col_var
             variance /= np.maximum(row_var.mean(axis=-2, keepdims=True), eps1)
         else:
-            variance = _lerp_into(state["variance"], squared, beta).copy()
+            variance = lerp_into(state["variance"], squared, beta).copy()
         update = np.sqrt(np.maximum(variance, eps1 * eps1, out=variance), out=variance)
         np.reciprocal(update, out=update)  # torch's rsqrt, then the product
         update *= grad

@@ -52,6 +52,7 @@ __all__ = [
     "check_betas",
     "check_step_count",
     "divide_into",
+    "lerp_into",
     "regularized_gradient",
     "saved_number",
     "square_blend_into",
@@ -239,12 +240,25 @@ def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float, *, eps_insi
     return np.divide(numerator, root, out=root)
 
 
+def lerp_into(start: np.ndarray, end: np.ndarray, weight: float, scratch: np.ndarray | None = None) -> np.ndarray:
+    """torch's ``start.lerp_(end, weight)`` in place: ``start + weight * (end - start)`` for |weight| < 0.5, else
+    ``end - (1 - weight) * (end - start)``, as its kernel computes it (``scratch``, an array of ``start``'s shape
+    and dtype, or None for a new one, holds the difference). Its values beyond rounding are torch's too: an
+    infinite ``start`` meeting a finite ``end`` gives inf - inf = nan for a small weight, where a weighted sum
+    would keep the inf. Returns ``start``."""
+    difference = np.subtract(end, start, out=np.empty_like(start) if scratch is None else scratch)
+    if abs(weight) < 0.5:
+        start += np.multiply(difference, weight, out=difference)
+    else:
+        np.subtract(end, np.multiply(difference, 1 - weight, out=difference), out=start)
+    return start
+
+
 def blend_into(average: np.ndarray, decay: float, term: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """The running average ``average <- decay * average + (1 - decay) * term`` in place (``scratch``, an
-    array of its shape and dtype, holds the second product). Returns ``average``."""
-    average *= decay
-    average += np.multiply(term, 1 - decay, out=scratch)
-    return average
+    """The running average ``average <- decay * average + (1 - decay) * term`` in place, by torch's
+    ``average.lerp_(term, 1 - decay)`` (:func:`lerp_into`; ``scratch``, an array of its shape and dtype, holds the
+    difference). Returns ``average``."""
+    return lerp_into(average, term, 1 - decay, scratch)
 
 
 def square_blend_into(average: np.ndarray, decay: float, term: np.ndarray, scratch: np.ndarray) -> np.ndarray:
