@@ -4,6 +4,7 @@ two-group optimizer give torch's learning rates (and OneCycleLR's momenta) at ev
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -607,3 +608,51 @@ def test_sequential_recursive_undo_takes_an_epoch_off_as_torchs():
         sequence.recursive_undo(second)
         counts.append([first.last_epoch, second.last_epoch, sequence.last_epoch])
     assert counts[0] == counts[1]
+
+
+def _get_lr_outside_step(lib, make):
+    """``scheduler.get_lr()`` called by the user after 3 steps: the rates it gives and the warnings it raises."""
+    optimizer = _optimizers("sgd")[0 if lib is ours_lib else 1]
+    scheduler = make(lib, optimizer)
+    _record(optimizer, scheduler, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rates = [float(rate) for rate in scheduler.get_lr()]
+    return rates, [str(warning.message) for warning in caught if warning.category is UserWarning]
+
+
+@pytest.mark.parametrize("name", sorted(name for name in CASES if not name.startswith(("SequentialLR", "Chained"))))
+def test_get_lr_called_outside_a_step_warns_to_use_get_last_lr_as_torchs(name):
+    """torch's schedulers compute get_lr() for step(); a user calling it warns "To get the last learning rate computed
+    by the scheduler, please use `get_last_lr()`." and still gets the computed rates."""
+    make, _ = CASES[name]
+    (our_rates, our_warnings), (torch_rates, torch_warnings) = (
+        _get_lr_outside_step(lib, make) for lib in (ours_lib, torch_lib)
+    )
+    assert our_warnings == torch_warnings == [GET_LR_WARNING]
+    np.testing.assert_allclose(our_rates, torch_rates, rtol=1e-12)
+
+
+def test_swalr_get_lr_called_outside_a_step_warns_as_torchs():
+    make = lambda lib, optimizer: (nn.optim.swa_utils if lib is ours_lib else torch.optim.swa_utils).SWALR(  # noqa: E731
+        optimizer, swa_lr=0.05, anneal_epochs=5
+    )
+    (our_rates, our_warnings), (torch_rates, torch_warnings) = (
+        _get_lr_outside_step(lib, make) for lib in (ours_lib, torch_lib)
+    )
+    assert our_warnings == torch_warnings == [GET_LR_WARNING]
+    np.testing.assert_allclose(our_rates, torch_rates, rtol=1e-12)
+
+
+def test_swalr_restarted_by_sequential_lr_does_not_warn():
+    optimizer = _optimizers("sgd")[0]
+    swa = nn.optim.swa_utils.SWALR(optimizer, swa_lr=0.05, anneal_epochs=3)
+    sequence = ours_lib.SequentialLR(optimizer, [ours_lib.ConstantLR(optimizer, 0.5, 2), swa], milestones=[2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(5):
+            optimizer.step()
+            sequence.step()
+
+
+GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."

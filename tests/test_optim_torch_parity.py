@@ -221,14 +221,18 @@ def test_get_lr_overriding_a_builtin_is_used_by_step():
 
 
 def test_builtin_schedulers_expose_get_lr_for_the_current_epoch():
+    """Called outside step(), get_lr() gives the rates as torch's, with torch's warning to use get_last_lr()."""
     step = StepLR(_optimizer(), step_size=2, gamma=0.5)
     _stepped(step, 1)
-    assert step.get_lr() == [1.0]  # epoch 1: the chained form, from the current rate
+    with pytest.warns(UserWarning, match="get_last_lr"):
+        assert step.get_lr() == [1.0]  # epoch 1: the chained form, from the current rate
     _stepped(step, 1)
-    assert step.get_last_lr() == [0.5] and step.get_lr() == [0.25]  # as torch's, called outside step()
+    with pytest.warns(UserWarning, match="get_last_lr"):
+        assert step.get_last_lr() == [0.5] and step.get_lr() == [0.25]  # as torch's, called outside step()
     lam = LambdaLR(_optimizer(), lambda epoch: 1.0 / (epoch + 1))
     _stepped(lam, 2)
-    assert lam.get_lr() == pytest.approx([1.0 / 3])
+    with pytest.warns(UserWarning, match="get_last_lr"):
+        assert lam.get_lr() == pytest.approx([1.0 / 3])
 
 
 def test_get_lr_scheduler_matches_the_same_scheduler_written_for_torch():

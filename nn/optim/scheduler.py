@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import MissingEntryError, check_integer, check_real
+from ..warning_site import user_stacklevel
 from .optimizer import Optimizer
 
 __all__ = [
@@ -43,6 +44,8 @@ EPOCH_DEPRECATION_WARNING = (
 
 
 #: torch's warning for a first ``scheduler.step()`` before any ``optimizer.step()``, word for word.
+#: torch's UserWarning for ``get_lr()`` called by a user (the rates it computes are those of the step in progress)
+GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 STEP_ORDER_WARNING = (
     "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should "
     "call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
@@ -171,7 +174,9 @@ class LRScheduler:
         """Every group's learning rate for the current ``last_epoch``, as ``step()`` computes it: the chained
         form from each group's current rate where the schedule chains, else the closed form (torch's method;
         ``get_last_lr()`` gives the rates the last step set). Override it alone to write a schedule, as in torch.
+        Called outside ``step()``, it warns as torch's (UserWarning: use ``get_last_lr()``).
         """
+        self._warn_if_outside_step()
         if self.chained_lr is None:
             return self.lrs_at(self.last_epoch)
         groups, epoch = self.optimizer.param_groups, self.last_epoch
@@ -183,6 +188,11 @@ class LRScheduler:
         its ``lr`` too); only a step that needs the base rate (CosineAnnealingLR's out of its trough) refuses it."""
         missing = len(self.optimizer.param_groups) - len(self.base_lrs)
         return self.base_lrs + [None] * missing if missing > 0 else self.base_lrs
+
+    def _warn_if_outside_step(self) -> None:
+        """torch's UserWarning for ``get_lr()`` called by a user rather than by ``step()``."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=user_stacklevel())
 
     def _warn_if_before_optimizer_step(self) -> None:
         """torch's UserWarning for the first ``step()`` after construction when the optimizer never stepped."""

@@ -108,6 +108,11 @@ class SWALR(LRScheduler):
         return (lr - alpha * swa_lr) / (1 - alpha)
 
     def get_lr(self) -> list[float]:
+        """Every group's rate at the current step count (warning, as torch's, when called outside ``step()``)."""
+        self._warn_if_outside_step()
+        return self._rates()
+
+    def _rates(self) -> list[float]:
         """Every group's rate at the current step count (torch's formula, in its order of operations)."""
         step = self._step_count - 1
         if self.anneal_epochs == 0:
@@ -122,7 +127,7 @@ class SWALR(LRScheduler):
     def step_to(self, epoch: int) -> None:
         """Count ``epoch`` and set the rates of the current step count (torch's restart of a scheduler without a
         closed form, as ``SequentialLR`` does at a milestone)."""
-        self._set_lrs(epoch, self.get_lr())
+        self._set_lrs(epoch, self._rates())
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """The base class's checks, and a saved ``anneal_strategy`` and ``anneal_epochs`` that the constructor would
