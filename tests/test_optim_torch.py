@@ -734,3 +734,19 @@ def test_param_groups_hold_torchs_entries_and_state_dicts_load_both_ways(name, s
                 expected = saved.param_groups[0][key]
                 assert loaded.param_groups[0][key] == (expected if expected is None else pytest.approx(expected)), key
     assert repr(our_copy).count("foreach") == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad", "Adadelta", "ASGD", "LBFGS"]
+)
+def test_default_options_are_torchs_numbers_so_repr_and_state_dict_print_alike(name):
+    """torch's defaults are the int 0 (and LBFGS's lr the int 1): print(optimizer) shows "weight_decay: 0", and the
+    state dict's groups hold the same numbers of the same types."""
+    ours = getattr(nn.optim, name)([nn.Parameter(np.zeros((2, 2)))])
+    theirs = getattr(torch.optim, name)([torch.zeros(2, 2, requires_grad=True)])
+    own_options = ("amsgrad_max", "eps_inside_sqrt")  # (this library's options, absent from torch's)
+    assert [line for line in repr(ours).splitlines() if not line.strip().startswith(own_options)] == repr(
+        theirs
+    ).splitlines()
+    for key, value in theirs.defaults.items():
+        assert type(ours.defaults[key]) is type(value), key

@@ -52,7 +52,7 @@ class LBFGS(Optimizer):
     def __init__(
         self,
         params: ParamsLike,
-        lr: float = 1.0,
+        lr: float = 1,
         max_iter: int = 20,
         max_eval: int | None = None,
         tolerance_grad: float = 1e-7,
