@@ -71,15 +71,21 @@ def test_adam_with_decoupled_weight_decay_is_torchs_and_adamws_update():
     assert not np.array_equal(ours, _trajectory("ours", "Adam", weight_decay=0.3))
 
 
-@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("name", [*OPTIMIZERS, "ASGD", "LBFGS", "Adafactor", "Muon"])
 def test_every_torch_argument_exists_with_torchs_default(name):
+    """Each of torch's arguments, at torch's position (RMSprop's foreach and maximize, Adagrad's foreach, may be
+    given positionally, as torch's), with torch's default."""
     torch = pytest.importorskip("torch")
     theirs = inspect.signature(getattr(torch.optim, name)).parameters.values()
     ours = inspect.signature(getattr(nn.optim, name)).parameters
+    positional = [key for key, parameter in ours.items() if parameter.kind is parameter.POSITIONAL_OR_KEYWORD]
     for parameter in theirs:
         if parameter.name != "params":
             assert parameter.name in ours, parameter.name
             assert ours[parameter.name].default == parameter.default, parameter.name
+            assert ours[parameter.name].kind is parameter.kind, parameter.name
+    torch_positional = [parameter.name for parameter in theirs if parameter.kind is parameter.POSITIONAL_OR_KEYWORD]
+    assert positional == torch_positional
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,6 @@ class RMSprop(Optimizer):
         weight_decay: float = 0,
         momentum: float = 0,
         centered: bool = False,
-        *,
         capturable: bool = False,
         foreach: bool | None = None,
         maximize: bool = False,
