@@ -465,6 +465,8 @@ ERROR_CLASS_CASES = {
     "load_state_dict_without_state": (_load_without_state, "SGD.load_state_dict"),
     "one_beta": (lambda ns: _optim(ns).Adam(_parameters(ns), betas=(0.9,)), "Adam"),
     "one_beta_nadam": (lambda ns: _optim(ns).NAdam(_parameters(ns), betas=[0.9]), "NAdam"),
+    "one_eta_rprop": (lambda ns: _optim(ns).Rprop(_parameters(ns), etas=(0.5,)), "Rprop"),
+    "one_eps_adafactor": (lambda ns: _optim(ns).Adafactor(_parameters(ns), eps=(None,)), "Adafactor"),
     "lr_tensor_of_two": (
         lambda ns: _optim(ns).SGD(_parameters(ns), lr=_tensor(ns, [0.1, 0.2])),
         "lr must be 1-element",
@@ -484,7 +486,7 @@ ERROR_CLASS_CASES = {
 
 @pytest.mark.parametrize("case", sorted(ERROR_CLASS_CASES))
 def test_optimizer_and_scheduler_errors_are_instances_of_torchs_class(case: str) -> None:
-    """KeyError for a missing 'params', 'state', 'initial_lr' or 'max_lr'; IndexError for one beta; ValueError for an
+    """KeyError for a missing 'params', 'state', 'initial_lr' or 'max_lr'; IndexError for one beta (eta, eps); ValueError for an
     lr Tensor of two elements and a metric that is a string: each an instance of torch's class (and still of the
     library's ValueError or TypeError), naming the optimizer or scheduler."""
     call, name = ERROR_CLASS_CASES[case]

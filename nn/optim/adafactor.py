@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, lerp_into
+from .optimizer import Optimizer, ParamsLike, check_pair, lerp_into
 from .torch_options import check_implementation_options
 
 __all__ = ["Adafactor"]
@@ -70,8 +70,7 @@ class Adafactor(Optimizer):
         check_real("Adafactor", "lr", group["lr"], 0)
         check_real("Adafactor", "beta2_decay", group["beta2_decay"], high=0)
         eps = group["eps"]
-        if not isinstance(eps, (tuple, list)) or len(eps) != 2:
-            raise TypeError(f"Adafactor: eps must be a pair (eps1 or None, eps2), got {eps!r}")
+        check_pair("Adafactor", "eps", eps, "eps1 or None, eps2")
         if eps[0] is not None:
             check_real("Adafactor", "eps[0] (eps1)", eps[0], 0)
         check_real("Adafactor", "eps[1] (eps2)", eps[1], 0)

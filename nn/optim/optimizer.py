@@ -50,6 +50,7 @@ __all__ = [
     "UPDATE_BLOCK",
     "blend_into",
     "check_betas",
+    "check_pair",
     "check_step_count",
     "divide_into",
     "lerp_into",
@@ -220,12 +221,18 @@ def _numbers_for_arrays(owner: str, options: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def check_pair(owner: str, name: str, value: Any, items: str) -> None:
+    """Raise unless ``value`` is a pair (a tuple or list of two): a shorter one is a ShortSequenceError (torch's
+    ``value[1]`` is an IndexError), anything else a TypeError; ``items`` names the two (``"beta1, beta2"``)."""
+    if isinstance(value, (tuple, list)) and len(value) < 2:
+        raise ShortSequenceError(f"{owner}: {name} must be a pair ({items}), got {value!r}")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{owner}: {name} must be a pair ({items}), got {value!r}")
+
+
 def check_betas(owner: str, betas: Any) -> None:
     """Raise unless ``betas`` is a pair (beta1, beta2) of reals in [0, 1), as Adam-style optimizers need."""
-    if isinstance(betas, (tuple, list)) and len(betas) < 2:  # (torch's betas[1] is an IndexError)
-        raise ShortSequenceError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+    check_pair(owner, "betas", betas, "beta1, beta2")
     for index, beta in enumerate(betas):
         check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, regularized_gradient
+from .optimizer import Optimizer, ParamsLike, check_pair, regularized_gradient
 from .torch_options import check_implementation_options
 
 __all__ = ["Rprop"]
@@ -62,12 +62,10 @@ class Rprop(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         check_real("Rprop", "lr", group["lr"], 0)
         etas, step_sizes = group["etas"], group["step_sizes"]
-        if not isinstance(etas, (tuple, list)) or len(etas) != 2:
-            raise TypeError(f"Rprop: etas must be a pair (etaminus, etaplus), got {etas!r}")
+        check_pair("Rprop", "etas", etas, "etaminus, etaplus")
         check_real("Rprop", "etas[0] (etaminus)", etas[0], 0, 1, low_open=True, high_open=True)
         check_real("Rprop", "etas[1] (etaplus)", etas[1], 1, low_open=True)
-        if not isinstance(step_sizes, (tuple, list)) or len(step_sizes) != 2:
-            raise TypeError(f"Rprop: step_sizes must be a pair (step_size_min, step_size_max), got {step_sizes!r}")
+        check_pair("Rprop", "step_sizes", step_sizes, "step_size_min, step_size_max")
         low = check_real("Rprop", "step_sizes[0] (step_size_min)", step_sizes[0], 0)
         check_real("Rprop", "step_sizes[1] (step_size_max)", step_sizes[1], low, allow_inf=True)
         check_flag("Rprop", "maximize", group["maximize"])
