@@ -750,3 +750,33 @@ def test_default_options_are_torchs_numbers_so_repr_and_state_dict_print_alike(n
     ).splitlines()
     for key, value in theirs.defaults.items():
         assert type(ours.defaults[key]) is type(value), key
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.1}), ("AdamW", {"lr": 0.1, "weight_decay": 0.5})],
+)
+def test_a_parameter_frozen_with_its_gradient_still_set_is_updated_as_torchs(name, options):
+    """torch updates every parameter whose .grad is not None, whatever its requires_grad: a layer frozen between
+    backward() and step() takes that step, and one whose gradient zero_grad(set_to_none=False) left at zeros goes on
+    moving by its momentum and weight decay (torch's well-known behaviour, kept here)."""
+    start = np.array([1.0, -2.0, 0.5])
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    our_optimizer = getattr(nn.optim, name)([ours], **options)
+    torch_optimizer = getattr(torch.optim, name)([theirs], **options)
+    (ours * ours).sum().backward()
+    (theirs * theirs).sum().backward()
+    ours.requires_grad_(False)
+    theirs.requires_grad_(False)
+    for _ in range(3):
+        our_optimizer.step()
+        torch_optimizer.step()
+        our_optimizer.zero_grad(set_to_none=False)
+        torch_optimizer.zero_grad(set_to_none=False)
+    assert not np.array_equal(theirs.numpy(), start)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-14)
+    our_optimizer.zero_grad()
+    torch_optimizer.zero_grad()
+    our_optimizer.step()  # no gradient now: nothing moves
+    torch_optimizer.step()
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-14)

@@ -68,7 +68,8 @@ _ndarray = np.ndarray
 
 def _check_parameter(owner: str, parameter: Any) -> None:
     """Raise unless ``parameter`` is a leaf Tensor/Value (one that does not require grad is kept, frozen, as
-    in torch: ``step`` passes over it, so a model's frozen layers may stay in its ``parameters()``)."""
+    in torch: ``step`` passes over it while it has no gradient, so a model's frozen layers may stay in its
+    ``parameters()``)."""
     if not isinstance(parameter, (Tensor, Value)):
         raise TypeError(f"{owner}: can only optimize Tensors and Values, got {type(parameter).__name__}")
     if not parameter.is_leaf:
@@ -406,8 +407,10 @@ class Optimizer(OptimizerHooks):
                 parameter.zero_grad(set_to_none=set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient (Tensors whose ``.grad`` is None, and parameters
-        that do not require grad, frozen, are skipped, as torch's frozen parameters have no gradient).
+        """Update every parameter that has a gradient, as torch's: a Tensor whose ``.grad`` is None is skipped (a
+        frozen one, ``requires_grad=False`` from the start, has none), one with a ``.grad`` is updated whatever its
+        ``requires_grad`` (frozen after ``backward()``, or its gradient zeroed with ``set_to_none=False``: momentum
+        and weight decay go on moving it, as in torch); a Value that does not require grad is skipped.
 
         ``closure`` (optional) re-evaluates the model and returns the loss; it runs
         with gradients enabled before the update, and its result is returned.
@@ -425,7 +428,9 @@ class Optimizer(OptimizerHooks):
             rate = self._plain_rate(group)
             for parameter in group["params"]:
                 grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
-                if grad is None or not parameter._requires_grad:  # no gradient, or frozen
+                # no gradient, or a frozen Value (whose gradient is 0.0, never None); a Tensor with a gradient is
+                # updated whatever its requires_grad, as torch's (one frozen after backward() takes that step)
+                if grad is None or (not parameter._requires_grad and not isinstance(parameter, Tensor)):
                     continue
                 data = parameter._data
                 if rate is None and parameter in states:
