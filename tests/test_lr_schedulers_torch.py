@@ -656,3 +656,25 @@ def test_swalr_restarted_by_sequential_lr_does_not_warn():
 
 
 GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib, optimizer: lib.ReduceLROnPlateau(optimizer),
+        lambda lib, optimizer: lib.SequentialLR(
+            optimizer, [lib.ConstantLR(optimizer), lib.ExponentialLR(optimizer, 0.9)], milestones=[2]
+        ),
+        lambda lib, optimizer: lib.ChainedScheduler([lib.ConstantLR(optimizer), lib.ExponentialLR(optimizer, 0.9)]),
+    ],
+    ids=["ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"],
+)
+def test_get_lr_of_a_scheduler_without_rates_of_its_own_is_torchs_not_implemented_error(make):
+    """ReduceLROnPlateau and the schedulers that run others compute no rates: get_lr() raises torch's
+    NotImplementedError (it was an AttributeError here), without the get_last_lr() warning."""
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+        scheduler = make(lib, optimizer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(NotImplementedError):
+                scheduler.get_lr()

@@ -106,6 +106,9 @@ class LRScheduler:
     torch_derived: frozenset[str] = frozenset()
     #: Calls of ``step()`` so far, the one at construction included (torch's ``_step_count``).
     _step_count = 0
+    #: torch's bookkeeping flags (see ``__init__``), also for the schedulers that run others and build no rates
+    _get_lr_called_within_step = False
+    _is_initial = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         owner = type(self).__name__
@@ -176,11 +179,15 @@ class LRScheduler:
         ``get_last_lr()`` gives the rates the last step set). Override it alone to write a schedule, as in torch.
         Called outside ``step()``, it warns as torch's (UserWarning: use ``get_last_lr()``).
         """
-        self._warn_if_outside_step()
+        if self.chained_lr is None and not self._has_closed_form():  # (ReduceLROnPlateau, SequentialLR, ...)
+            raise self._no_rates()
         if self.chained_lr is None:
-            return self.lrs_at(self.last_epoch)
-        groups, epoch = self.optimizer.param_groups, self.last_epoch
-        return [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self._group_base_lrs())]
+            rates = self.lrs_at(self.last_epoch)
+        else:
+            groups, epoch = self.optimizer.param_groups, self.last_epoch
+            rates = [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self._group_base_lrs())]
+        self._warn_if_outside_step()
+        return rates
 
     def _group_base_lrs(self) -> list[float | None]:
         """``base_lrs`` with one entry per param group: a group added (``add_param_group``) after the scheduler was
@@ -200,9 +207,15 @@ class LRScheduler:
             warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=3)
         self._step_count += 1
 
+    def _no_rates(self) -> NotImplementedError:
+        """The error of a schedule asked for rates it does not compute (torch's base ``get_lr()`` raises it too)."""
+        return NotImplementedError(
+            f"{type(self).__name__} computes no rates of its own: define get_lr() (or lr_at(base_lr, epoch))"
+        )
+
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate of a group starting at ``base_lr`` after ``epoch`` steps."""
-        raise NotImplementedError(f"{type(self).__name__} must define get_lr() (or lr_at(base_lr, epoch))")
+        raise self._no_rates()
 
     def lrs_at(self, epoch: int) -> list[float]:
         """Every group's learning rate after ``epoch`` steps."""
