@@ -493,6 +493,7 @@ ALL_OPTIMIZERS = [
     (nn.optim.RAdam, {"lr": 0.05}),
     (nn.optim.Adadelta, {"lr": 1.0, "eps": 1e-3}),
     (nn.optim.Rprop, {"lr": 0.01}),
+    (nn.optim.SparseAdam, {"lr": 0.05}),
 ]
 IDS = [
     f"{cls.__name__}[{','.join(f'{key}={value}' for key, value in options.items())}]" for cls, options in ALL_OPTIMIZERS

@@ -49,6 +49,7 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 
 __all__ = [
     "ASGD",
@@ -81,6 +82,7 @@ __all__ = [
     "Rprop",
     "SGD",
     "SequentialLR",
+    "SparseAdam",
     "StepLR",
     "clip_grad_norm_",
     "clip_grad_value_",
