@@ -780,3 +780,41 @@ def test_a_parameter_frozen_with_its_gradient_still_set_is_updated_as_torchs(nam
     our_optimizer.step()  # no gradient now: nothing moves
     torch_optimizer.step()
     np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", {"momentum": 0.9}),
+        ("Adam", {"betas": (0.8, 0.99)}),
+        ("AdamW", {"betas": (0.8, 0.99)}),
+        ("RMSprop", {}),
+        ("NAdam", {"betas": (0.8, 0.99)}),
+    ],
+)
+def test_a_torch_state_dict_with_tensor_lr_and_betas_loads_and_continues_as_torchs(name, options):
+    """torch keeps ``lr=torch.tensor(0.01)`` (and tensor betas) as tensors in its param groups and state dicts: such a
+    state dict loads here (as numbers) and the run goes on as torch's; our own Tensor betas are numbers too."""
+    start = np.array([1.0, -2.0, 0.5])
+    tensor_options = {
+        key: tuple(torch.tensor(beta) for beta in value) if key == "betas" else value for key, value in options.items()
+    }
+    theirs = torch.tensor(start.copy(), requires_grad=True)
+    torch_optimizer = getattr(torch.optim, name)([theirs], lr=torch.tensor(0.01), **tensor_options)
+    theirs.grad = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
+    torch_optimizer.step()
+    ours = nn.Parameter(theirs.detach().numpy().copy())
+    our_optimizer = getattr(nn.optim, name)([ours], lr=0.5)
+    our_optimizer.load_state_dict(torch_optimizer.state_dict())
+    assert type(our_optimizer.param_groups[0]["lr"]) is float
+    for grad in ([1.0, 1.0, -1.0], [0.25, -3.0, 0.0]):
+        ours.grad, theirs.grad = np.array(grad), torch.tensor(grad, dtype=torch.float64)
+        our_optimizer.step()
+        torch_optimizer.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-9)
+    if "betas" in options:
+        own = getattr(nn.optim, name)(
+            [nn.Parameter(start.copy())], betas=(Tensor(np.array(0.8)), Tensor(np.array(0.99)))
+        )
+        assert own.param_groups[0]["betas"] == (0.8, 0.99)
+        assert all(type(beta) is float for beta in own.param_groups[0]["betas"])

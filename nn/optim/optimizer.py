@@ -209,16 +209,36 @@ def regularized_gradient(
 _NOT_A_FLAG = object()
 
 
+def _array_of(value: Any) -> Any:
+    """A Tensor's array, or an array-like's (a torch tensor in a state dict torch saved) as an array; else ``value``."""
+    if isinstance(value, Node):
+        return value._data
+    if not isinstance(value, (np.ndarray, np.generic)) and hasattr(value, "__array__"):
+        return np.asarray(value)
+    return value
+
+
+def _number_of(value: Any) -> Any:
+    """``value`` as a float if it is a one-element real Tensor or array (a torch tensor too), else as it is."""
+    data = _array_of(value)
+    if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
+        return float(data.reshape(()))
+    return value
+
+
 def _numbers_for_arrays(owner: str, options: dict[str, Any]) -> dict[str, Any]:
-    """``options`` with each one-element real Tensor or 0-d array as a float (torch takes ``lr=torch.tensor(0.01)``;
-    the updates here multiply arrays by plain numbers). An ``lr`` Tensor of another size is torch's ValueError."""
+    """``options`` with each one-element real Tensor or array as a float, in a pair too (torch takes
+    ``lr=torch.tensor(0.01)`` and tensor ``betas``, and keeps them in its state dicts; the updates here multiply
+    arrays by plain numbers). An ``lr`` Tensor of another size is torch's ValueError."""
     converted = dict(options)
     for key, value in options.items():
-        data = value._data if isinstance(value, Node) else value
+        data = _array_of(value)
         if key == "lr" and isinstance(data, np.ndarray) and data.size != 1:
             raise MistypedArgumentError(f"{owner}: Tensor lr must be 1-element, got one of shape {data.shape}")
-        if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
-            converted[key] = float(data.reshape(()))
+        if isinstance(value, tuple):
+            converted[key] = tuple(_number_of(item) for item in value)
+        else:
+            converted[key] = _number_of(value)
     return converted
 
 
@@ -597,6 +617,7 @@ class Optimizer(OptimizerHooks):
             ):
                 problems.append(f"param group {number}: param_names must be {len(group['params'])} strs, got {names!r}")
             try:
+                new_group = _numbers_for_arrays(type(self).__name__, new_group)
                 check_implementation_entries(type(self).__name__, new_group)
                 self._check_group(_negative_lr_read_as_zero(new_group))
             except (TypeError, ValueError, RuntimeError) as error:
