@@ -678,3 +678,28 @@ def test_get_lr_of_a_scheduler_without_rates_of_its_own_is_torchs_not_implemente
             warnings.simplefilter("error")
             with pytest.raises(NotImplementedError):
                 scheduler.get_lr()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_resume_from_torchs_state_dicts_of_a_tensor_lr_run_goes_on_as_torchs(name):
+    """torch run with ``lr=torch.tensor(...)`` keeps its rates as tensors (``base_lrs``, ``_last_lr``, the groups'
+    ``initial_lr``): a new optimizer and scheduler of each library load its two state dicts and go on alike."""
+    make, steps = CASES[name]
+    groups = [
+        {"params": [torch.zeros(2, requires_grad=True)], "lr": torch.tensor(0.1, dtype=torch.float64)},
+        {"params": [torch.zeros(1, requires_grad=True)], "lr": torch.tensor(0.3, dtype=torch.float64)},
+    ]
+    trained = torch.optim.SGD(groups, lr=torch.tensor(0.1, dtype=torch.float64), momentum=0.9)
+    trained_scheduler = make(torch_lib, trained)
+    _record(trained, trained_scheduler, steps // 2)
+    saved_optimizer, saved_scheduler = trained.state_dict(), trained_scheduler.state_dict()
+    ours_optimizer, torch_optimizer = _optimizers("sgd")
+    ours, theirs = make(ours_lib, ours_optimizer), make(torch_lib, torch_optimizer)
+    for optimizer, scheduler in ((ours_optimizer, ours), (torch_optimizer, theirs)):
+        optimizer.load_state_dict(saved_optimizer)
+        scheduler.load_state_dict(saved_scheduler)
+    np.testing.assert_allclose(
+        _record(ours_optimizer, ours, steps - steps // 2),
+        _record(torch_optimizer, theirs, steps - steps // 2),
+        rtol=1e-12,
+    )

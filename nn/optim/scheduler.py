@@ -22,7 +22,7 @@ import numpy as np
 
 from ..checks import MissingEntryError, check_integer, check_real
 from ..warning_site import user_stacklevel
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _number_of
 
 __all__ = [
     "EPOCH_DEPRECATION_WARNING",
@@ -330,7 +330,19 @@ class LRScheduler:
         if not isinstance(state_dict, dict):
             return state_dict
         passed_over = TORCH_BOOKKEEPING | self.torch_derived
-        return {self.torch_names.get(key, key): value for key, value in state_dict.items() if key not in passed_over}
+        return {
+            self.torch_names.get(key, key): _numbers_for_tensors(value)
+            for key, value in state_dict.items()
+            if key not in passed_over
+        }
+
+
+def _numbers_for_tensors(value: Any) -> Any:
+    """``value`` with each one-element real tensor as a float, in a list or tuple too: torch's rates (``base_lrs``,
+    ``_last_lr``) are tensors when its optimizer's ``lr`` is one."""
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+        return type(value)(_numbers_for_tensors(item) for item in value)
+    return _number_of(value)
 
 
 def _is_number(value: Any) -> bool:
