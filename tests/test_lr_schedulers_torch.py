@@ -703,3 +703,46 @@ def test_a_resume_from_torchs_state_dicts_of_a_tensor_lr_run_goes_on_as_torchs(n
         _record(torch_optimizer, theirs, steps - steps // 2),
         rtol=1e-12,
     )
+
+
+def _warmup_written_for_torch(lib, optimizer, closed_form):
+    """A schedule written as torch's extension point: get_lr() alone (chained), and optionally torch's
+    ``_get_closed_form_lr()``, which torch's step(epoch) and SequentialLR's restart use."""
+
+    class Warmup(lib.LRScheduler):
+        def __init__(self, optimizer, warm=3, last_epoch=-1):
+            self.warm = warm
+            super().__init__(optimizer, last_epoch)
+
+        def get_lr(self):
+            factor = 1.5 if self.last_epoch < self.warm else 0.9
+            return [group["lr"] * factor for group in self.optimizer.param_groups]
+
+    if closed_form:
+        Warmup._get_closed_form_lr = lambda self: [
+            base * min(1.0, (self.last_epoch + 1) / self.warm) for base in self.base_lrs
+        ]
+    return Warmup(optimizer)
+
+
+@pytest.mark.parametrize("closed_form", [True, False], ids=["closed_form", "get_lr_only"])
+def test_a_get_lr_schedule_restarted_by_sequential_lr_or_given_an_epoch_follows_torchs(closed_form):
+    """SequentialLR restarts its next schedule at epoch 0 (torch's ``_update_lr(0)``), and step(epoch) sets the
+    epoch's rates: by the schedule's ``_get_closed_form_lr()`` if it has one, else by its get_lr() at that epoch
+    (a get_lr()-only schedule after a SequentialLR milestone raised NotImplementedError)."""
+    records = []
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+        sequence = lib.SequentialLR(
+            optimizer, [lib.ConstantLR(optimizer, 0.5, 2), _warmup_written_for_torch(lib, optimizer, closed_form)], [3]
+        )
+        alone = _warmup_written_for_torch(lib, _optimizers("sgd")[0 if lib is ours_lib else 1], closed_form)
+        rows = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (torch's deprecation of step(epoch))
+            for epoch in [None, None, 5, None, 1, None, None, None]:
+                for scheduler in (sequence, alone):
+                    scheduler.optimizer.step()
+                    scheduler.step() if scheduler is sequence or epoch is None else scheduler.step(epoch)
+                rows.append([float(group["lr"]) for s in (sequence, alone) for group in s.optimizer.param_groups])
+        records.append(rows)
+    np.testing.assert_allclose(records[0], records[1], rtol=1e-12)

@@ -244,11 +244,9 @@ class LRScheduler:
     def _update_lr(self, epoch: float | None) -> None:
         """Set the rates of ``epoch`` (the next one for None), the work of :meth:`step` (torch's method of this name)."""
         if epoch is not None:
-            if self._has_closed_form():
-                self.step_to(epoch)
-                return
-        else:
-            epoch = self.last_epoch + 1
+            self.step_to(epoch)
+            return
+        epoch = self.last_epoch + 1
         if self._overrides_get_lr() or not self._has_closed_form():
             self.last_epoch = epoch
             self._set_lrs(epoch, list(self.get_lr()))
@@ -261,8 +259,20 @@ class LRScheduler:
         self._set_lrs(epoch, [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, bases)])
 
     def step_to(self, epoch: int) -> None:
-        """Set every group's ``lr`` to the schedule's value at ``epoch`` (``SequentialLR`` restarts at 0)."""
-        self._set_lrs(epoch, self.lrs_at(epoch))  # may refuse the epoch (OneCycleLR past its end): nothing changed yet
+        """Set every group's ``lr`` to the schedule's value at ``epoch`` (``SequentialLR`` restarts at 0). A schedule
+        written as torch's, with ``get_lr()`` alone, sets (as torch's) the rates of its ``_get_closed_form_lr()``
+        if it defines one, else those ``get_lr()`` gives at ``epoch``."""
+        if self._has_closed_form():
+            self._set_lrs(epoch, self.lrs_at(epoch))  # may refuse the epoch (OneCycleLR past its end): nothing changed
+            return
+        self.last_epoch = epoch
+        within, self._get_lr_called_within_step = self._get_lr_called_within_step, True
+        try:
+            closed_form = getattr(self, "_get_closed_form_lr", None)
+            rates = list(closed_form() if closed_form is not None else self.get_lr())
+        finally:
+            self._get_lr_called_within_step = within
+        self._set_lrs(epoch, rates)
 
     def _set_lrs(self, epoch: int, lrs: list[float]) -> None:
         if len(lrs) != len(self.optimizer.param_groups):
