@@ -746,3 +746,28 @@ def test_a_get_lr_schedule_restarted_by_sequential_lr_or_given_an_epoch_follows_
                 rows.append([float(group["lr"]) for s in (sequence, alone) for group in s.optimizer.param_groups])
         records.append(rows)
     np.testing.assert_allclose(records[0], records[1], rtol=1e-12)
+
+
+def test_a_plateau_subclass_overriding_torchs_reduce_lr_and_is_better_is_called_as_torchs():
+    """torch's ReduceLROnPlateau steps through ``_is_better(a, best)`` and ``_reduce_lr(epoch)``; a subclass that
+    overrides them (to log each cut, to judge improvement its own way) is called as torch's, with the same rates."""
+    records = []
+    for lib, optimizer in zip((ours_lib, torch_lib), _optimizers("sgd")):
+
+        class Logged(lib.ReduceLROnPlateau):
+            def _is_better(self, a, best):
+                self.calls.append(("better?", float(a)))
+                return a < best - 0.5
+
+            def _reduce_lr(self, epoch):
+                self.calls.append(("cut", epoch))
+                super()._reduce_lr(epoch)
+
+        scheduler = Logged(optimizer, patience=1, factor=0.5)
+        calls = scheduler.calls = []
+        for metric in [5.0, 4.8, 4.7, 3.0, 2.9, 2.8, 2.7, 1.0]:
+            optimizer.step()
+            scheduler.step(metric)
+        scheduler._reset()
+        records.append((calls, [group["lr"] for group in optimizer.param_groups], scheduler.best))
+    assert records[0] == records[1]

@@ -57,9 +57,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else self.min_lrs[0] if groups else None
         self.eps = check_real(owner, "eps", eps, 0)
         self.optimizer = optimizer
-        self.best = self.mode_worse
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
+        self._reset()
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
@@ -99,11 +97,31 @@ class ReduceLROnPlateau(LRScheduler):
         counted until it ends."""
         return self.cooldown_counter > 0
 
-    def is_better(self, value: float, best: float) -> bool:
-        """Whether ``value`` improves on ``best``: torch's tests, best * (1 -+ threshold) or best -+ threshold."""
+    def _is_better(self, value: float, best: float) -> bool:
+        """Whether ``value`` improves on ``best``: torch's tests, best * (1 -+ threshold) or best -+ threshold
+        (torch's method of this name, which ``step`` calls: a subclass may override it)."""
         if self.threshold_mode == "rel":
             return value < best * (1 - self.threshold) if self.mode == "min" else value > best * (1 + self.threshold)
         return value < best - self.threshold if self.mode == "min" else value > best + self.threshold
+
+    def is_better(self, value: float, best: float) -> bool:
+        """:meth:`_is_better` under torch's former public name."""
+        return self._is_better(value, best)
+
+    def _reset(self) -> None:
+        """Forget the best value and the bad and cooldown steps counted so far (torch's method)."""
+        self.best = self.mode_worse
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
+
+    def _reduce_lr(self, epoch: int) -> None:
+        """Multiply every group's ``lr`` by ``factor``, not below its ``min_lr``, skipping a cut smaller than ``eps``
+        (torch's method of this name, which ``step`` calls after a plateau: a subclass may override it)."""
+        self._match_min_lrs_to_groups()
+        for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+            new_lr = max(float(group["lr"]) * self.factor, min_lr)
+            if float(group["lr"]) - new_lr > self.eps:
+                group["lr"] = new_lr
 
     def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record ``metrics`` (a number, e.g. the validation loss) and reduce the rates after a plateau.
@@ -119,7 +137,7 @@ class ReduceLROnPlateau(LRScheduler):
                 f"got {type(metrics).__name__} {str(metrics)[:60]}"
             ) from None
         self.last_epoch = self.last_epoch + 1 if epoch is None else check_epoch("ReduceLROnPlateau", epoch)
-        if self.is_better(value, self.best):
+        if self._is_better(value, self.best):
             self.best, self.num_bad_epochs = value, 0
         else:
             self.num_bad_epochs += 1
@@ -127,10 +145,6 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
-            self._match_min_lrs_to_groups()
-            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
-                new_lr = max(float(group["lr"]) * self.factor, min_lr)
-                if float(group["lr"]) - new_lr > self.eps:
-                    group["lr"] = new_lr
+            self._reduce_lr(self.last_epoch)
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
