@@ -21,7 +21,9 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("expecttest")  # torch's testing internals import it
 common_optimizers = pytest.importorskip("torch.testing._internal.common_optimizers")
 
-OPTIMIZERS = {info.optim_cls.__name__: info for info in common_optimizers.optim_db if hasattr(nn.optim, info.optim_cls.__name__)}  # fmt: skip
+# (SparseAdam takes torch's sparse gradients only, which this dense regression does not make: its trajectories
+# against torch's on Embedding(sparse=True) are tests/test_sparse_adam_torch.py's)
+OPTIMIZERS = {info.optim_cls.__name__: info for info in common_optimizers.optim_db if hasattr(nn.optim, info.optim_cls.__name__) and info.optim_cls.__name__ != "SparseAdam"}  # fmt: skip
 STEPS = 6
 
 
