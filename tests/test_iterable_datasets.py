@@ -163,3 +163,52 @@ def test_chain_matches_torch():
     assert len(ours) == len(theirs)
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_equal(a, b)
+
+
+class LyingSquares(Squares):
+    """A stream that reports 3 samples and yields more."""
+
+    def __len__(self) -> int:
+        return 3
+
+
+def _fetch_warnings(loader, ask_length):
+    """The messages of the warnings raised while reading a pass of ``loader`` (after ``len(loader)`` if asked)."""
+    import warnings
+
+    if ask_length:
+        len(loader)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(loader)
+    return [str(warning.message) for warning in caught]
+
+
+def test_fetching_more_than_the_length_asked_of_a_stream_warns():
+    messages = _fetch_warnings(DataLoader(LyingSquares(0, 5), batch_size=None), ask_length=True)
+    assert len(messages) == 2
+    assert "was reported to be 3(when accessing len(dataloader)), but 4 samples have been fetched" in messages[0]
+    assert "but 5 samples have been fetched" in messages[1]
+
+
+def test_no_length_warning_unless_the_length_was_asked():
+    assert _fetch_warnings(DataLoader(LyingSquares(0, 5), batch_size=None), ask_length=False) == []
+
+
+@pytest.mark.parametrize("batch_size, stop", [(None, 5), (None, 3), (2, 5), (1, 5), (2, 9)])
+@pytest.mark.parametrize("ask_length", [True, False])
+def test_length_warnings_match_torch(batch_size, stop, ask_length):
+    _, torch_utils = torch_data()
+
+    class TorchLying(torch_utils.IterableDataset):
+        def __iter__(self):
+            return iter(range(stop))
+
+        def __len__(self):
+            return 3
+
+    ours = _fetch_warnings(DataLoader(LyingSquares(0, stop), batch_size=batch_size), ask_length)
+    theirs = _fetch_warnings(torch_utils.DataLoader(TorchLying(), batch_size=batch_size), ask_length)
+    assert [message.split(" was reported")[1] for message in ours] == [
+        message.split(" was reported")[1] for message in theirs
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -90,7 +91,9 @@ class DataLoader:
     **Streams.** An :class:`~nn.data.IterableDataset` is read as torch reads one: each pass takes
     ``batch_size`` samples at a time from a fresh ``iter(dataset)`` (the last batch may be smaller, or
     dropped with ``drop_last``); ``shuffle``, ``sampler`` and ``batch_sampler`` are refused (a stream has
-    no indices to order), and ``len(loader)`` needs the dataset's ``__len__``.
+    no indices to order), and ``len(loader)`` needs the dataset's ``__len__``. Once ``len(loader)`` was asked, a
+    pass begun after it warns, as torch's, for each item past that length (torch counts batches against the
+    stream's number of samples, and so does this).
 
     **Passes.** ``iter(loader)`` is one pass (:class:`~nn.data.loader_iterator.LoaderIterator`): as in
     torch, an error raised while reading a batch reaches the caller of ``next()``, and the next ``next()``
@@ -207,6 +210,9 @@ class DataLoader:
         self.pin_memory_device = workers.pin_memory_device
         self.in_order = bool(in_order)
         self.epoch = 0
+        #: The stream's length as ``len(loader)`` last read it (None until asked): a pass begun after that warns, as
+        #: torch's, once it has given more items than this
+        self._reported_length: int | None = None
         self._initialized = True
 
     @property
@@ -218,7 +224,7 @@ class DataLoader:
         """Number of items per pass: batches (floor(n / b) with ``drop_last``, else ceil(n / b)), or samples
         without batching; with a sampler or batch sampler, their length."""
         if self._streamed:
-            samples = len(self.dataset)  # a TypeError for a stream without __len__, as in torch
+            samples = self._reported_length = len(self.dataset)  # a TypeError for a stream without __len__, as torch
             if self.batch_size is None:
                 return samples
             return samples // self.batch_size if self.drop_last else -(-samples // self.batch_size)
@@ -241,6 +247,8 @@ class DataLoader:
         if self._streamed:
             samples = iter(self.dataset)
             fetch = self._stream_sample if self.batch_size is None else self._stream_batch
+            if self._reported_length is not None:
+                fetch = _warning_past(fetch, self._reported_length, self.dataset)
             return LoaderIterator(itertools.repeat(samples), fetch, self.__len__)
         if self.batch_sampler is None:
             return LoaderIterator(iter(self.sampler), self._unbatched, self.__len__)  # type: ignore[arg-type]
@@ -419,6 +427,27 @@ def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.rando
     if seed is not None:
         return check_integer("DataLoader", "seed", seed, 0), None
     return None, None
+
+
+def _warning_past(fetch: Callable[[Any], Any], reported: int, dataset: Any) -> Callable[[Any], Any]:
+    """``fetch`` (of a stream's pass), warning as torch's once the pass has given more items than the length
+    ``reported`` by ``len(loader)``: torch compares the items given (batches, when batching) with the stream's
+    ``len``, its number of samples, and so does this."""
+    fetched = 0
+
+    def counted(samples: Any) -> Any:
+        nonlocal fetched
+        item = fetch(samples)
+        fetched += 1
+        if fetched > reported:
+            warnings.warn(
+                f"Length of IterableDataset {dataset} was reported to be {reported}(when accessing len(dataloader)), "
+                f"but {fetched} samples have been fetched. ",
+                stacklevel=3,  # the caller of next()
+            )
+        return item
+
+    return counted
 
 
 def _has_length(dataset: Any) -> bool:
