@@ -395,6 +395,37 @@ def test_bad_worker_options_are_errors_naming_the_option(options, error, message
         DataLoader(samples_as_tuples(), **options)
 
 
+#: Options torch accepts when the loader is made but refuses when a pass begins (its single-process iterator needs no
+#: timeout, its worker iterator a prefetch_factor above 0): the options, and torch's words.
+REFUSED_WHEN_ITERATED = [
+    ({"timeout": 5}, "requires timeout == 0"),
+    ({"timeout": 0.5, "num_workers": 0}, "requires timeout == 0"),
+    ({"num_workers": 2, "prefetch_factor": 0}, "prefetch_factor must be greater than 0"),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), REFUSED_WHEN_ITERATED)
+def test_options_torch_refuses_when_a_pass_begins_are_refused_then(options, message):
+    loader = DataLoader(samples_as_tuples(), **options)
+    with pytest.raises(AssertionError, match=message):
+        iter(loader)
+    with pytest.raises(ValueError, match=f"DataLoader: .*{message}"):
+        list(loader)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # torch's half-made worker iterator
+@pytest.mark.parametrize(("options", "message"), REFUSED_WHEN_ITERATED)
+def test_options_refused_when_a_pass_begins_are_refused_by_torch_too(options, message):
+    _, data = torch_data()
+    loader = data.DataLoader(samples_as_tuples(), **options)
+    with pytest.raises(AssertionError, match=message):
+        iter(loader)
+
+
+def test_a_timeout_with_workers_is_accepted():
+    assert len(list(DataLoader(samples_as_tuples(), num_workers=2, timeout=5))) == len(samples_as_tuples())
+
+
 BAD_CONTEXTS = [
     ("bogus", ValueError, "multiprocessing_context option should specify a valid start method in"),
     (3, TypeError, "multiprocessing_context option should be a valid context object or a string"),

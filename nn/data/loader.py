@@ -22,7 +22,7 @@ from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
 from .torch_errors import torch_count, torch_flag
-from .worker_options import WorkerOptions
+from .worker_options import WorkerOptions, check_pass_options
 
 
 class _Unset:
@@ -107,7 +107,9 @@ class DataLoader:
     ``prefetch_factor``, ``persistent_workers``, ``pin_memory_device`` and ``in_order`` are accepted
     for code written for torch and change nothing; torch's refusals (``prefetch_factor``,
     ``persistent_workers`` or ``multiprocessing_context`` without workers, a ``multiprocessing_context`` that
-    is neither a start method's name nor a context, negative ``num_workers`` or ``timeout``) are kept.
+    is neither a start method's name nor a context, negative ``num_workers`` or ``timeout``) are kept, and so are
+    those torch makes when a pass begins: ``iter(loader)`` refuses a ``timeout`` above 0 without workers and a
+    ``prefetch_factor`` of 0 with them (torch's AssertionError, also a ValueError).
     """
 
     def __init__(self, dataset: Any = _NO_DATA, *positional: Any, **options: Any) -> None:
@@ -243,6 +245,7 @@ class DataLoader:
     def __iter__(self) -> LoaderIterator:
         """A pass over the data (the next epoch); an error in one batch leaves the pass going (see
         :class:`~nn.data.loader_iterator.LoaderIterator`)."""
+        check_pass_options(self.num_workers, self.timeout, self.prefetch_factor)
         self.epoch += 1
         if self._streamed:
             samples = iter(self.dataset)

@@ -23,6 +23,7 @@ __all__ = [
     "DatasetIndexError",
     "EmptyBatchError",
     "EmptyDrawError",
+    "IteratorOptionError",
     "MissingLengthError",
     "MistypedArgumentError",
     "NoSampleAxisError",
@@ -71,6 +72,12 @@ class NoSampleAxisError(IndexError, ValueError):
 class EmptyDrawError(RuntimeError, ValueError):
     """A sampler drawing with replacement from no samples: torch's RuntimeError, and a ValueError as the
     library's."""
+
+
+class IteratorOptionError(AssertionError, ValueError):
+    """A DataLoader option torch takes when the loader is made but refuses when a pass begins (a ``timeout`` without
+    workers, a ``prefetch_factor`` of 0 with them): torch's AssertionError, and a ValueError as the library's
+    refusals of bad worker options."""
 
 
 class WeightsError(RuntimeError, ValueError):

@@ -6,7 +6,9 @@ so these options change no batch: ``num_workers`` may be any integer >= 0, ``pin
 ``multiprocessing_context`` (a start method's name becomes its context, as in torch) and
 ``pin_memory_device`` are kept as attributes, and ``worker_init_fn`` is never called (as in torch
 with ``num_workers=0``). Combinations torch refuses are refused here
-with torch's words, so code that runs here runs under torch too.
+with torch's words, so code that runs here runs under torch too: when the loader is made, or, for those torch's
+iterators refuse (a ``timeout`` without workers, a ``prefetch_factor`` of 0), when a pass begins
+(:func:`check_pass_options`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import check_integer, check_real
+from .torch_errors import IteratorOptionError
 
-__all__ = ["WorkerOptions"]
+__all__ = ["WorkerOptions", "check_pass_options"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,23 @@ class WorkerOptions:
             prefetch_factor=prefetch_factor,
             persistent_workers=bool(persistent_workers),
             pin_memory_device=str(pin_memory_device),
+        )
+
+
+def check_pass_options(num_workers: int, timeout: float, prefetch_factor: int | None) -> None:
+    """The refusals torch makes when a pass begins (its iterators' assertions), in its words: a ``timeout`` above 0
+    without workers (its single-process iterator has nothing to wait for) and a ``prefetch_factor`` of 0 with them
+    (an :class:`~nn.data.torch_errors.IteratorOptionError`, torch's AssertionError and a ValueError). They are
+    checked on each pass, as torch checks them, since ``num_workers`` may be changed after the loader is made."""
+    if num_workers == 0 and timeout > 0:
+        raise IteratorOptionError(
+            f"DataLoader: _SingleProcessDataLoaderIter requires timeout == 0, got timeout={timeout:g} (a timeout "
+            "needs num_workers > 0)"
+        )
+    if num_workers > 0 and prefetch_factor is not None and prefetch_factor <= 0:
+        raise IteratorOptionError(
+            "DataLoader: prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter, got "
+            f"prefetch_factor={prefetch_factor}"
         )
 
 
