@@ -100,6 +100,32 @@ def test_data_loader_over_an_array_of_strings_or_objects_refuses_it_as_torchs(st
         list(data.DataLoader(strings, batch_size=2))
 
 
+@pytest.mark.parametrize(
+    "samples",
+    [
+        np.array(["ab", "c", "d"]),
+        np.array([b"ab", b"c", b"d"]),
+        np.array([1, 2.5, 3], dtype=object),
+        np.fromiter([(1, "x"), (2, "y"), (3, "z")], dtype=object, count=3),
+    ],
+    ids=["str", "bytes", "object-numbers", "object-pairs"],
+)
+def test_data_loader_over_an_array_of_strings_or_objects_batches_its_entries_as_torchs(samples, default_dtype):
+    """A 1-d array of strings (file names, labels) or objects: each entry is a sample, collated as torch collates
+    it (strings into a list of them, numbers into a Tensor), not refused."""
+    ours = list(data.DataLoader(samples, batch_size=2))
+    theirs = list(torch_data.DataLoader(samples, batch_size=2))
+
+    def plain(batch):
+        if isinstance(batch, list):
+            return [plain(entry) for entry in batch]
+        if isinstance(batch, (Tensor, torch.Tensor)):
+            return (str(batch.dtype).removeprefix("torch."), np.asarray(batch).tolist())
+        return (type(batch).__name__, batch)
+
+    assert [plain(batch) for batch in ours] == [plain(batch) for batch in theirs]
+
+
 def _error_class(make):
     try:
         make()

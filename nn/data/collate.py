@@ -177,11 +177,13 @@ def as_batch(array: np.ndarray) -> Tensor | np.ndarray:
     return as_tensor(array) if array.dtype.kind in TENSOR_KINDS else array
 
 
-def sliced_batch(rows: np.ndarray) -> Tensor | np.ndarray:
-    """A batch sliced from an array at once (a DataLoader's shortcut for :func:`default_collate` of its rows), as
-    :func:`as_batch`, after default_collate's refusal of an array of strings or objects (torch's TypeError)."""
+def sliced_batch(rows: np.ndarray) -> Any:
+    """A batch sliced from an array at once (a DataLoader's shortcut for :func:`default_collate` of its rows): an
+    array of numbers as :func:`as_batch`; one of strings or objects is the :func:`default_collate` of its rows, as
+    torch's, so the entries of a 1-d one (strings, Python numbers, tuples) batch as those samples do (a list of the
+    strings, a Tensor of the numbers) and the rows of a deeper one are refused (torch's TypeError)."""
     if rows.dtype.kind not in NUMERIC_KINDS:
-        raise TypeError(UNSUPPORTED_SAMPLE.format(f"ndarray of dtype {rows.dtype}"))
+        return default_collate(list(rows))
     return as_batch(rows)
 
 
