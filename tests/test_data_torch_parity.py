@@ -262,6 +262,22 @@ def test_collate_fn_receives_the_list_of_samples():
     assert loader.collate_fn is not default_collate and DataLoader(X).collate_fn is default_collate
 
 
+class _Stream(nn.data.IterableDataset):
+    def __iter__(self):
+        return iter(range(3))
+
+
+@pytest.mark.parametrize(
+    "dataset", [lambda: np.arange(3.0), lambda: [1, 2], lambda: _Stream()], ids=["array", "list", "stream"]
+)
+def test_collate_fn_without_batching_is_default_convert_as_in_torch(dataset):
+    """torch's loader.collate_fn is default_convert when batch_size=None (default_collate when batching)."""
+    assert DataLoader(dataset(), batch_size=None).collate_fn is nn.data.default_convert
+    assert DataLoader(dataset(), batch_size=2).collate_fn is default_collate
+    _, data = torch_data()
+    assert data.DataLoader([1, 2], batch_size=None).collate_fn is data.default_convert
+
+
 def test_collate_fn_against_torch():
     _, data = torch_data()
     for batch_size in (2, None):

@@ -191,7 +191,9 @@ class DataLoader:
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable or None, got {collate_fn!r}")
         batching = batch_sampler is not None or (self._streamed and self.batch_size is not None)
-        self.collate_fn = collate_fn if collate_fn is not None or not batching else default_collate
+        if collate_fn is None:  # torch's defaults: default_collate when batching, else default_convert
+            collate_fn = default_collate if batching else default_convert
+        self.collate_fn = collate_fn
         workers = WorkerOptions.checked(
             num_workers,
             pin_memory,
@@ -259,13 +261,12 @@ class DataLoader:
 
     def _stream_sample(self, samples: Iterator[Any]) -> Any:
         """The next sample of a stream, through ``collate_fn`` (no batching; :func:`default_convert` by default)."""
-        sample = next(samples)
-        return default_convert(sample) if self.collate_fn is None else self.collate_fn(sample)
+        return self.collate_fn(next(samples))
 
     def _stream_batch(self, samples: Iterator[Any]) -> Any:
         """The next ``batch_size`` samples of a stream through ``collate_fn``; StopIteration when the
         stream is dry, or with ``drop_last`` when it holds too few for a whole batch."""
-        assert self.collate_fn is not None and self.batch_size is not None  # batching on
+        assert self.batch_size is not None  # batching on
         batch = list(itertools.islice(samples, self.batch_size))
         if not batch or (self.drop_last and len(batch) < self.batch_size):
             raise StopIteration
@@ -273,19 +274,16 @@ class DataLoader:
 
     def _unbatched(self, index: Any) -> Any:
         """Sample ``index`` (no batching), through ``collate_fn`` (:func:`default_convert` by default). A
-        TensorDataset's own ``collate_fn`` gets the dataset's item (its tuple of Tensors), as torch's."""
-        if self.collate_fn is not None and self._batches_as_lists:
+        TensorDataset's ``collate_fn`` gets the dataset's item (its tuple of Tensors), as torch's."""
+        if self._batches_as_lists:
             return self.collate_fn(self.dataset[index])
-        sample = self._sample(index)
-        return default_convert(sample) if self.collate_fn is None else self.collate_fn(sample)
+        return self.collate_fn(self._sample(index))
 
     def _sample(self, index: Any) -> Any:
         """Sample ``index``: a row of each array (a bare row for one array), else the dataset's item."""
         if not self.arrays:
             return self.dataset[index]
         rows = tuple(array[index] for array in self.arrays)
-        if self._batches_as_lists:  # a TensorDataset's sample, converted as torch's default_convert converts it
-            return list(rows)
         return rows[0] if len(rows) == 1 else rows
 
     def _batch(self, indices: Any) -> Any:
@@ -300,7 +298,6 @@ class DataLoader:
             if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
                 return list(slices)
             return slices[0] if len(slices) == 1 else slices
-        assert self.collate_fn is not None  # batching on: default_collate unless another was given
         return self.collate_fn(samples_at(self.dataset, indices))
 
     def __repr__(self) -> str:
