@@ -212,3 +212,12 @@ def test_length_warnings_match_torch(batch_size, stop, ask_length):
     assert [message.split(" was reported")[1] for message in ours] == [
         message.split(" was reported")[1] for message in theirs
     ]
+
+
+def test_indexing_a_stream_is_torchs_not_implemented_error():
+    """torch's IterableDataset inherits Dataset.__getitem__, a NotImplementedError; ours is that and a TypeError."""
+    with pytest.raises(NotImplementedError, match="no indices"):
+        Squares(0, 3)[0]
+    _, torch_utils = torch_data()
+    with pytest.raises(NotImplementedError):
+        torch_squares(torch_utils, 0, 3)[0]

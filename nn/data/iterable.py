@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .dataset import Dataset
-from .torch_errors import UnsupportedDatasetError
+from .torch_errors import NoStreamIndexError, UnsupportedDatasetError
 
 __all__ = ["ChainDataset", "IterableDataset", "get_worker_info"]
 
@@ -32,7 +32,8 @@ class IterableDataset(Dataset):
         raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
 
     def __getitem__(self, index: int) -> Any:
-        raise TypeError(f"{type(self).__name__} is an IterableDataset: iterate over it, it has no indices")
+        """Refused: a stream has no indices (torch's NotImplementedError, also a TypeError)."""
+        raise NoStreamIndexError(f"{type(self).__name__} is an IterableDataset: iterate over it, it has no indices")
 
     def __len__(self) -> int:
         raise TypeError(f"{type(self).__name__} is an IterableDataset without __len__")

@@ -27,6 +27,7 @@ __all__ = [
     "MissingLengthError",
     "MistypedArgumentError",
     "NoSampleAxisError",
+    "NoStreamIndexError",
     "RaggedBatchError",
     "UnequalShapesError",
     "UnsupportedDatasetError",
@@ -67,6 +68,11 @@ class DatasetIndexError(ValueError, IndexError):
 class NoSampleAxisError(IndexError, ValueError):
     """A TensorDataset of a 0-d tensor (no sample axis to index): torch's IndexError, and a ValueError as the
     library's."""
+
+
+class NoStreamIndexError(NotImplementedError, TypeError):
+    """Indexing an IterableDataset, which has no indices: torch's NotImplementedError (its IterableDataset inherits
+    Dataset's ``__getitem__``), and a TypeError as the library's."""
 
 
 class EmptyDrawError(RuntimeError, ValueError):
