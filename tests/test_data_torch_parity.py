@@ -624,6 +624,18 @@ def test_subset_and_concat_dataset_index_their_datasets():
     assert [len(batch[0]) for batch in DataLoader(both, batch_size=2)] == [2, 2, 1]
 
 
+def test_concat_dataset_has_torchs_cumsum_and_deprecated_cummulative_sizes():
+    parts = [range(3), [], range(5)]
+    assert ConcatDataset.cumsum(parts) == [3, 3, 8]
+    joined = ConcatDataset(parts)
+    with pytest.warns(FutureWarning, match="`cummulative_sizes` attribute is renamed to `cumulative_sizes`"):
+        assert joined.cummulative_sizes == [3, 3, 8]
+    _, data = torch_data()
+    assert data.ConcatDataset.cumsum(parts) == [3, 3, 8]
+    with pytest.warns(FutureWarning, match="`cummulative_sizes` attribute is renamed to `cumulative_sizes`"):
+        assert data.ConcatDataset(parts).cummulative_sizes == [3, 3, 8]
+
+
 def test_subset_and_concat_dataset_index_as_torch():
     _, data = torch_data()
     base = list(range(10, 20))

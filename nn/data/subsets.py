@@ -81,7 +81,18 @@ class ConcatDataset(Dataset):
                 raise UnsupportedDatasetError(
                     f"ConcatDataset does not support IterableDataset: dataset {position} is a {type(dataset).__name__}"
                 )
-        self.cumulative_sizes = list(itertools.accumulate(len(dataset) for dataset in self.datasets))
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    @staticmethod
+    def cumsum(sequence: Iterable[Any]) -> list[int]:
+        """torch's helper: the running totals of the lengths of ``sequence``'s datasets (``cumulative_sizes``)."""
+        return list(itertools.accumulate(len(dataset) for dataset in sequence))
+
+    @property
+    def cummulative_sizes(self) -> list[int]:
+        """torch's misspelt former name of :attr:`cumulative_sizes`, kept with torch's FutureWarning."""
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`", FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
 
     def __len__(self) -> int:
         return self.cumulative_sizes[-1]
