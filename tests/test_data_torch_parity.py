@@ -996,3 +996,45 @@ def test_random_split_takes_lengths_as_a_tensor_or_an_array_as_torch(make_length
     parts = nn.data.random_split(range(10), make_lengths(), generator=0)
     assert [len(part) for part in parts] == [3, 7]
     assert sorted(index for part in parts for index in part) == list(range(10))
+
+
+# -- generic classes ---------------------------------------------------------------------------------------------
+
+#: The data classes torch makes generic in their sample (or index) type, for annotations and typed subclasses.
+GENERIC_CLASSES = [
+    "Dataset",
+    "IterableDataset",
+    "Subset",
+    "ConcatDataset",
+    "ChainDataset",
+    "StackDataset",
+    "Sampler",
+    "DataLoader",
+]
+
+
+@pytest.mark.parametrize("name", GENERIC_CLASSES)
+def test_data_classes_take_a_type_parameter_as_torchs(name):
+    """``Dataset[tuple[Tensor, int]]`` and ``DataLoader[Any]`` are common in typed torch code: in annotations, and
+    as the base of a dataset class."""
+    ours = getattr(nn.data, name)
+    assert ours[tuple[Tensor, int]].__origin__ is ours
+    _, data = torch_data()
+    assert getattr(data, name)[tuple[int, int]] is not None
+
+
+def test_a_dataset_subclasses_its_typed_base():
+    class Pairs(nn.data.Dataset[tuple[np.ndarray, int]]):
+        def __len__(self) -> int:
+            return 3
+
+        def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+            return np.full(2, index, dtype=np.float32), index
+
+    class Stream(nn.data.IterableDataset[int]):
+        def __iter__(self):
+            return iter(range(3))
+
+    x, y = next(iter(DataLoader(Pairs(), batch_size=3)))
+    assert x.shape == (3, 2) and y.tolist() == [0, 1, 2]
+    assert [batch.tolist() for batch in DataLoader(Stream(), batch_size=2)] == [[0, 1], [2]]

@@ -10,7 +10,7 @@ in :mod:`nn.data.subsets`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -19,11 +19,16 @@ from autograd import Node, Tensor
 from .collate import as_batch
 from .torch_errors import DatasetAssertionError, MissingLengthError, NoSampleAxisError
 
-__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
+__all__ = ["Dataset", "Sample", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
+
+#: The type of a dataset's samples: ``Dataset[tuple[Tensor, int]]``, ``DataLoader[Any]``, as torch's generic classes.
+Sample = TypeVar("Sample", covariant=True)
 
 
-class Dataset:
-    """Base class of map-style datasets: define ``__len__`` and ``__getitem__(index)`` (one sample)."""
+class Dataset(Generic[Sample]):
+    """Base class of map-style datasets: define ``__len__`` and ``__getitem__(index)`` (one sample).
+
+    As torch's, it is generic in the type of its samples: ``class Pairs(Dataset[tuple[Tensor, int]])``."""
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
@@ -38,7 +43,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple[Any, ...]]):
     """Aligned arrays (or Tensors) read row by row: sample ``i`` is ``(a[i], b[i], ...)``, Tensors as torch's
     (a label a 0-d Tensor) sharing the arrays' memory. A Tensor that requires grad is kept as it is: its rows
     are read in the graph (``x[i]``), so gradients reach it, as torch's.

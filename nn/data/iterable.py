@@ -15,13 +15,13 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .dataset import Dataset
+from .dataset import Dataset, Sample
 from .torch_errors import NoStreamIndexError, UnsupportedDatasetError
 
 __all__ = ["ChainDataset", "IterableDataset", "get_worker_info"]
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[Sample]):
     """Base class of iterable-style datasets: define ``__iter__`` (the samples of one pass).
 
     ``__len__`` is optional; when defined, ``len(DataLoader(dataset, batch_size=b))`` is the number of
@@ -38,19 +38,19 @@ class IterableDataset(Dataset):
     def __len__(self) -> int:
         raise TypeError(f"{type(self).__name__} is an IterableDataset without __len__")
 
-    def __add__(self, other: Any) -> ChainDataset:
+    def __add__(self, other: Any) -> ChainDataset[Any]:
         """``a + b`` is ``ChainDataset([a, b])``: the samples of ``a``, then those of ``b``."""
         return ChainDataset([self, other])
 
 
-class ChainDataset(IterableDataset):
+class ChainDataset(IterableDataset[Sample]):
     """Several iterable datasets one after another, read lazily: each pass iterates each in turn.
 
     Each must be an ``IterableDataset`` (checked when iterated or measured, as torch, with torch's AssertionError,
     also a TypeError); the length, when asked, is the sum of theirs.
     """
 
-    def __init__(self, datasets: Iterable[Any]) -> None:
+    def __init__(self: ChainDataset[Any], datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
 
     def __iter__(self) -> Iterator[Any]:

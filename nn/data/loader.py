@@ -7,7 +7,7 @@ import inspect
 import itertools
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Generic
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from autograd.shape_errors import is_integer
 from ..checks import check_integer
 from .collate import default_collate, sliced_batch
 from .convert import default_convert
-from .dataset import TensorDataset, aligned_arrays, is_map_dataset, samples_at
+from .dataset import Sample, TensorDataset, aligned_arrays, is_map_dataset, samples_at
 from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
@@ -46,7 +46,7 @@ _NO_DATA: Any = _Unset("None")
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
 
 
-class DataLoader:
+class DataLoader(Generic[Sample]):
     """Iterate over a dataset in mini-batches, as torch's ``DataLoader``: ``for x, y in DataLoader(X, y, batch_size=32)``.
 
     **Data.** ``X`` (the first argument, torch's ``dataset``) is one of
@@ -112,7 +112,7 @@ class DataLoader:
     ``prefetch_factor`` of 0 with them (torch's AssertionError, also a ValueError).
     """
 
-    def __init__(self, dataset: Any = _NO_DATA, *positional: Any, **options: Any) -> None:
+    def __init__(self: DataLoader[Any], dataset: Any = _NO_DATA, *positional: Any, **options: Any) -> None:
         """torch's parameters in torch's order (the signature shown is :meth:`_setup`'s), with the library's
         ``DataLoader(X, y, ...)``: a second argument that is an array of targets (not a batch size) is ``y``, and
         any positional arguments after it take torch's order from ``batch_size`` on."""
@@ -251,7 +251,7 @@ class DataLoader:
         self.epoch += 1
         if self._streamed:
             samples = iter(self.dataset)
-            fetch = self._stream_sample if self.batch_size is None else self._stream_batch
+            fetch: Callable[[Any], Any] = self._stream_sample if self.batch_size is None else self._stream_batch
             if self._reported_length is not None:
                 fetch = _warning_past(fetch, self._reported_length, self.dataset)
             return LoaderIterator(itertools.repeat(samples), fetch, self.__len__)

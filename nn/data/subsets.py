@@ -21,14 +21,14 @@ import numpy as np
 from autograd import Node
 
 from ..checks import make_generator
-from .dataset import Dataset, is_map_dataset, samples_at
+from .dataset import Dataset, Sample, is_map_dataset, samples_at
 from .iterable import IterableDataset
 from .torch_errors import DatasetAssertionError, DatasetIndexError, UnsupportedDatasetError
 
 __all__ = ["ConcatDataset", "StackDataset", "Subset", "random_split"]
 
 
-class Subset(Dataset):
+class Subset(Dataset[Sample]):
     """The samples of ``dataset`` at ``indices``, in that order: ``Subset(d, [5, 2])[0]`` is ``d[5]``.
 
     A list of positions, or a slice of them (``subset[1:3]`` is positions 1 and 2), is mapped through
@@ -39,7 +39,7 @@ class Subset(Dataset):
     array, and fails on a list).
     """
 
-    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+    def __init__(self: Subset[Any], dataset: Any, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
@@ -62,7 +62,7 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[Sample]):
     """The samples of several datasets one after another: ``ConcatDataset([a, b])[len(a)]`` is ``b[0]``.
 
     ``cumulative_sizes[k]`` is the number of samples in the first k + 1 datasets. Negative indices count
@@ -72,7 +72,7 @@ class ConcatDataset(Dataset):
     AssertionError, also a ValueError).
     """
 
-    def __init__(self, datasets: Iterable[Any]) -> None:
+    def __init__(self: ConcatDataset[Any], datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise DatasetAssertionError("ConcatDataset: datasets should not be an empty iterable")
@@ -112,7 +112,7 @@ class ConcatDataset(Dataset):
         return self.datasets[which][position - start]
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[Sample]):
     """Datasets of one length side by side, as torch's: sample i gathers sample i of each.
 
     ``StackDataset(a, b)[i]`` is the tuple ``(a[i], b[i])``; ``StackDataset(images=a, labels=b)[i]`` the dict
@@ -122,7 +122,7 @@ class StackDataset(Dataset):
     dataset has a ``__getitems__`` of its own.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self: StackDataset[Any], *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
             raise ValueError(
                 "StackDataset: Supported either tuple- (via args) or dict- (via kwargs) like input/output, but both "
