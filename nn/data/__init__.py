@@ -4,7 +4,7 @@
 ``ConcatDataset``, ``StackDataset``, ``random_split``, ``get_worker_info``, ``default_collate``,
 ``default_convert`` and the samplers
 (``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler``, ``WeightedRandomSampler``,
-``BatchSampler``) follow ``torch.utils.data``: datasets may hold numpy arrays, batches are Tensors (as
+``BatchSampler``, ``DistributedSampler``) follow ``torch.utils.data``: datasets may hold numpy arrays, batches are Tensors (as
 torch's), and numpy Generators or int seeds stand for torch's generators.
 
 ``make_moons``, ``make_circles``, ``make_regression``, ``train_test_split`` and
@@ -30,6 +30,7 @@ from .loader import DataLoader
 from .mnist import download_mnist, load_mnist, read_idx
 from .samplers import (
     BatchSampler,
+    DistributedSampler,
     RandomSampler,
     Sampler,
     SequentialSampler,
@@ -50,6 +51,7 @@ __all__ = [
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "DownloadError",
     "IterableDataset",
     "RandomSampler",

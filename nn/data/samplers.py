@@ -8,6 +8,8 @@ stream continues), an int seed (pass k draws from ``numpy.random.default_rng((se
 repeats the same sequence of passes, each pass in a new order) or None (each pass draws from the
 library's random state: seeded by ``autograd.manual_seed``, else fresh entropy). As in torch, a pass
 draws when its first index is asked for (``next``), not when ``iter()`` is called.
+
+:class:`DistributedSampler` gives one replica's share of a dataset, as torch's (its order drawn from ``seed + epoch``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from autograd import generator_for
+from autograd import Generator, generator_for
 
 from .torch_errors import EmptyDrawError, WeightsError, torch_count, torch_flag
 
 __all__ = [
     "BatchSampler",
+    "DistributedSampler",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
@@ -233,3 +236,67 @@ class BatchSampler(Sampler[list[int]]):
         """Batches per pass: floor(n / batch_size) with ``drop_last``, else ceil(n / batch_size)."""
         count = len(self.sampler)  # type: ignore[arg-type]
         return count // self.batch_size if self.drop_last else math.ceil(count / self.batch_size)
+
+
+class DistributedSampler(Sampler[int]):
+    """The share of ``dataset`` that replica ``rank`` of ``num_replicas`` reads, as torch's ``DistributedSampler``.
+
+    Each pass orders the n indices (a permutation drawn from ``Generator().manual_seed(seed + epoch)`` with
+    ``shuffle``, else ``0 .. n - 1``), makes them a multiple of ``num_replicas`` long (``drop_last``: the tail cut
+    off, else the first indices repeated) and gives replica ``rank`` every ``num_replicas``-th index from ``rank``:
+    ``num_samples`` = ceil(n / num_replicas) indices, or floor with ``drop_last``. Every replica made with the same
+    ``seed`` draws the same permutation, so the shares do not overlap (beyond the padding); :meth:`set_epoch`
+    before each epoch gives a new order, and without it each pass repeats the last. The permutation is numpy's
+    (PCG64), not torch's, so the shares of a shuffled dataset differ from torch's for the same seed.
+
+    torch reads a missing ``num_replicas`` or ``rank`` from its process group; the library never has one, so both
+    must be given (torch's ValueError otherwise), and a ``rank`` outside ``[0, num_replicas)`` is torch's ValueError.
+    """
+
+    def __init__(
+        self,
+        dataset: Sized,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        shuffle: bool = True,
+        seed: int = 0,
+        drop_last: bool = False,
+    ) -> None:
+        super().__init__(None)
+        if num_replicas is None or rank is None:
+            raise ValueError(
+                "DistributedSampler: Default process group has not been initialized, please make sure to call "
+                "init_process_group. (the library has no process group: give num_replicas and rank)"
+            )
+        if rank >= num_replicas or rank < 0:
+            raise ValueError(
+                f"DistributedSampler: Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]"
+            )
+        self.dataset = dataset
+        self.num_replicas = num_replicas
+        self.rank = rank
+        self.epoch = 0
+        self.drop_last = drop_last
+        self.shuffle = shuffle
+        self.seed = seed
+        total = len(dataset)
+        self.num_samples = total // num_replicas if drop_last else math.ceil(total / num_replicas)
+        self.total_size = self.num_samples * num_replicas
+
+    def __iter__(self) -> Iterator[int]:
+        total = len(self.dataset)
+        if self.shuffle:
+            indices = Generator().manual_seed(self.seed + self.epoch).permutation(total).tolist()
+        else:
+            indices = list(range(total))
+        if indices:  # the first indices repeated (cyclically) up to a multiple of num_replicas, or the tail cut off
+            indices = (indices * math.ceil(self.total_size / total))[: self.total_size]
+        return iter(indices[self.rank : self.total_size : self.num_replicas])
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch about to begin: with ``shuffle``, its order is drawn from ``seed + epoch`` (call it before each
+        epoch, on every replica, for a new order each epoch)."""
+        self.epoch = epoch
