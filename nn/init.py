@@ -171,13 +171,18 @@ def _has_no_elements(tensor: Tensor, function: str) -> bool:
     return True
 
 
-def _fan(tensor: Tensor, mode: str, function: str) -> int:
-    """fan_in or fan_out of ``tensor`` by ``mode``, read case-insensitively as torch's (``"FAN_OUT"`` is fan_out)."""
+def _calculate_correct_fan(tensor: Any, mode: str, *, function: str = "_calculate_correct_fan") -> int:
+    """fan_in or fan_out of ``tensor`` (:func:`_calculate_fan_in_and_fan_out`) by ``mode``, read case-insensitively
+    as torch's (``"FAN_OUT"`` is fan_out); another mode is a ValueError, checked first, as torch's."""
     if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
         check_choice(function, "mode", mode, ("fan_in", "fan_out"))  # raises, naming the mode as given
-    mode = mode.lower()
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function=function)
-    fan = fan_in if mode == "fan_in" else fan_out
+    return fan_in if mode.lower() == "fan_in" else fan_out
+
+
+def _fan(tensor: Tensor, mode: str, function: str) -> int:
+    """:func:`_calculate_correct_fan` of the weight an initialiser ``function`` fills: a zero fan is a ValueError."""
+    fan = _calculate_correct_fan(tensor, mode, function=function)
     if fan == 0:
         raise ValueError(f"{function}: cannot initialise a tensor with a zero {mode} (shape {tensor.shape})")
     return fan

@@ -209,3 +209,19 @@ def test_every_layers_default_initialisation_has_torchs_distribution(name, args)
         assert (values == 0).sum() == (reference == 0).sum(), key  # the padding row, nothing else
         pvalue = stats.ks_2samp(values.ravel(), reference.ravel()).pvalue
         assert pvalue > P_MIN, f"{key}: p = {pvalue:.2g}"
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (0, 3), (3, 0), (2, 3, 4), (2, 3, 4, 5, 6), (2, 0, 4)])
+@pytest.mark.parametrize("mode", ["fan_in", "fan_out", "FAN_OUT"])
+def test_calculate_correct_fan_is_torchs_fan_of_the_mode(shape, mode):
+    expected = torch.nn.init._calculate_correct_fan(torch.zeros(shape), mode)
+    assert init._calculate_correct_fan(_zeros(shape), mode) == expected
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_calculate_correct_fan_refuses_an_unknown_mode_first_and_fewer_than_2_dimensions(shape):
+    with pytest.raises(ValueError, match="mode"):
+        init._calculate_correct_fan(_zeros(shape), "bad")
+    if len(shape) < 2:
+        with pytest.raises(ValueError, match="at least 2 dimensions"):
+            init._calculate_correct_fan(_zeros(shape), "fan_in")
