@@ -216,7 +216,7 @@ def uniform_(
 ) -> Tensor:
     """Draw from U(a, b). a > b is an :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError)."""
     tensor = _float_tensor(tensor, "uniform_")
-    a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
+    a, b = (check_real("uniform_", name, bound, allow_inf=True, allow_nan=True) for name, bound in (("a", a), ("b", b)))
     check_uniform_range("uniform_", a, b, tensor.dtype)  # (bounds beyond float32's made draws of -inf)
     return _fill(tensor, _uniform(_random("uniform_", rng, generator), a, b, tensor))
 
@@ -250,6 +250,7 @@ def xavier_uniform_(
     tensor = _float_tensor(tensor, "xavier_uniform_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function="xavier_uniform_")
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))
+    check_uniform_range("xavier_uniform_", -bound, bound, tensor.dtype)  # (a negative gain: torch's RuntimeError)
     return _fill(tensor, _uniform(_random("xavier_uniform_", rng, generator), -bound, bound, tensor))
 
 
@@ -261,6 +262,7 @@ def xavier_normal_(
     tensor = _float_tensor(tensor, "xavier_normal_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function="xavier_normal_")
     std = gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
+    std = check_real("xavier_normal_", "std (gain * sqrt(2 / (fan_in + fan_out)))", std, 0, error=ArgumentRangeError)
     return _fill(tensor, _random("xavier_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 

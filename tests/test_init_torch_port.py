@@ -225,3 +225,22 @@ def test_calculate_correct_fan_refuses_an_unknown_mode_first_and_fewer_than_2_di
     if len(shape) < 2:
         with pytest.raises(ValueError, match="at least 2 dimensions"):
             init._calculate_correct_fan(_zeros(shape), "fan_in")
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("xavier_uniform_", (-1.0,)),
+        ("xavier_normal_", (-1.0,)),
+        ("uniform_", (-math.inf, 0.0)),
+        ("uniform_", (0.0, math.inf)),
+        ("uniform_", (0.0, math.nan)),
+    ],
+)
+def test_a_negative_gain_or_an_unbounded_range_is_torchs_runtime_error_naming_the_initialiser(name, args):
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.init, name)(torch.zeros(3, 4), *args)
+    weight = _zeros((3, 4), np.float32)
+    with pytest.raises(RuntimeError, match=rf"^{name}: "):
+        getattr(init, name)(weight, *args)
+    assert not weight.data.any()
