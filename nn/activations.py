@@ -107,7 +107,8 @@ class LeakyReLU(_InPlaceFlag):
     """x where x > 0 else negative_slope * x."""
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        self.negative_slope = check_real("LeakyReLU", "negative_slope", negative_slope)
+        check_real("LeakyReLU", "negative_slope", negative_slope)
+        self.negative_slope = negative_slope  # as given (torch's repr shows it so: negative_slope=1, not 1.0)
         super().__init__(inplace)
 
     def forward(self, input: Any) -> Tensor:
@@ -146,7 +147,8 @@ class ELU(_InPlaceFlag):
     """x where x > 0 else alpha (e^x - 1)."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        self.alpha = check_real("ELU", "alpha", alpha)
+        check_real("ELU", "alpha", alpha)
+        self.alpha = alpha  # as given (torch's repr shows it so)
         super().__init__(inplace)
 
     def forward(self, input: Any) -> Tensor:
@@ -363,8 +365,9 @@ class RReLU(_InPlaceFlag):
         inplace: bool = False,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        self.lower = check_real("RReLU", "lower", lower)
-        self.upper = check_real("RReLU", "upper", upper)
+        check_real("RReLU", "lower", lower)
+        check_real("RReLU", "upper", upper)
+        self.lower, self.upper = lower, upper  # as given (torch's repr shows them so)
         if self.lower > self.upper:  # torch's forward raises a RuntimeError; refused here at construction
             raise ArgumentRangeError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
         super().__init__(inplace)
@@ -435,7 +438,8 @@ class CELU(_InPlaceFlag):
     """Continuously differentiable ELU with scale ``alpha``."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        self.alpha = check_celu_alpha("CELU", alpha)
+        check_celu_alpha("CELU", alpha)
+        self.alpha = alpha  # as given (torch's repr shows it so)
         super().__init__(inplace)
 
     def forward(self, input: Any) -> Tensor:

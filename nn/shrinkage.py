@@ -35,7 +35,8 @@ class Hardshrink(Module):
     """x where |x| > ``lambd``, else 0."""
 
     def __init__(self, lambd: float = 0.5) -> None:
-        self.lambd = check_real("Hardshrink", "lambd", lambd)  # any real, as torch (see F.hardshrink)
+        check_real("Hardshrink", "lambd", lambd)  # any real, as torch (see F.hardshrink)
+        self.lambd = lambd  # as given (torch's repr shows it so: Hardshrink(2), not Hardshrink(2.0))
 
     def forward(self, input: Any) -> Tensor:
         return F.hardshrink(input, self.lambd)
@@ -48,7 +49,8 @@ class Softshrink(Module):
     """Soft thresholding: x - lambd above ``lambd``, x + lambd below -lambd, else 0."""
 
     def __init__(self, lambd: float = 0.5) -> None:
-        self.lambd = check_real("Softshrink", "lambd", lambd, 0)
+        check_real("Softshrink", "lambd", lambd, 0)
+        self.lambd = lambd  # as given (torch's repr shows it so)
 
     def forward(self, input: Any) -> Tensor:
         return F.softshrink(input, self.lambd)

@@ -198,3 +198,20 @@ def test_hardshrink_takes_a_negative_lambd_keeping_every_value_as_torch(lambd):
     theirs.sum().backward()
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
     np.testing.assert_array_equal(nn.Hardshrink(lambd)(values).data, ours.data)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("LeakyReLU", {"negative_slope": 1}),
+        ("LeakyReLU", {"negative_slope": 0.2, "inplace": True}),
+        ("ELU", {"alpha": 2, "inplace": True}),
+        ("CELU", {"alpha": 2}),
+        ("RReLU", {"lower": 0, "upper": 1}),
+        ("Hardshrink", {"lambd": 2}),
+        ("Softshrink", {"lambd": 1}),
+    ],
+)
+def test_activation_reprs_show_hyper_parameters_as_given_as_torchs(name, kwargs):
+    torch = pytest.importorskip("torch")
+    assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs))
