@@ -365,8 +365,8 @@ class RReLU(_InPlaceFlag):
         inplace: bool = False,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        check_real("RReLU", "lower", lower)
-        check_real("RReLU", "upper", upper)
+        check_real("RReLU", "lower", lower, error=ArgumentRangeError)  # (nan, inf: torch's RuntimeError, as F.rrelu)
+        check_real("RReLU", "upper", upper, error=ArgumentRangeError)
         self.lower, self.upper = lower, upper  # as given (torch's repr shows them so)
         if self.lower > self.upper:  # torch's forward raises a RuntimeError; refused here at construction
             raise ArgumentRangeError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")

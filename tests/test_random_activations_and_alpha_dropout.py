@@ -96,6 +96,17 @@ def test_rrelu_repr_and_errors_name_the_module():
         nn.RReLU(rng="seed")
 
 
+@pytest.mark.parametrize(("lower", "upper"), [(math.nan, 0.5), (0.0, math.inf), (-math.inf, 0.5)])
+def test_rrelu_layer_with_a_nan_or_infinite_bound_is_torchs_runtime_error_as_its_function(lower, upper):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.nn.RReLU(lower, upper)(torch.tensor([-1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="rrelu: .* must be finite"):
+        F.rrelu(np.array([-1.0, 1.0]), lower, upper)
+    with pytest.raises(RuntimeError, match="RReLU: .* must be finite"):
+        nn.RReLU(lower, upper)
+
+
 # -- gumbel_softmax -------------------------------------------------------------------------------------
 def test_gumbel_softmax_samples_follow_the_softmax_of_the_logits():
     logits = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
