@@ -117,3 +117,19 @@ def test_a_zeroth_power_keeps_its_mixed_derivative_when_the_exponent_needs_a_gra
     (mixed,) = grad(first, [y])
     assert first.data == 0.0
     assert mixed == pytest.approx(1e100, rel=1e-12)
+
+
+@pytest.mark.parametrize("upstream", [np.inf, -np.inf, 1e300])
+def test_hardswish_second_derivative_under_an_infinite_gradient_is_torchs_zero_outside_its_curved_piece(upstream):
+    torch = pytest.importorskip("torch")
+    values = np.array([-25.0, -3.0, -1.0, 0.5, 3.0, 25.0])
+    x = Tensor(values, requires_grad=True)
+    (first,) = grad(F.hardswish(x), x, Tensor(np.full(6, upstream)), create_graph=True)
+    (second,) = grad(first.sum(), x)
+    t = torch.tensor(values, requires_grad=True)
+    (t_first,) = torch.autograd.grad(
+        torch.nn.functional.hardswish(t), t, torch.full((6,), upstream, dtype=torch.float64), create_graph=True
+    )
+    (t_second,) = torch.autograd.grad(t_first.sum(), t)
+    np.testing.assert_array_equal(first.data, t_first.detach().numpy())
+    np.testing.assert_array_equal(second.data, t_second.numpy())

@@ -211,17 +211,19 @@ def _hardswish_rule(g, out, x):
     # torch's hardswish_backward: 0 where x <= -3 (even for an infinite or nan g), g (x / 3 + 1/2) where -3 < x < 3,
     # g where x >= 3, and at nan (which fails both tests; torch's scalar loop passes g there, its vectorised one
     # gives g (nan / 3 + 1/2)). Under create_graph the middle piece is recorded (second derivative g / 3 there, as
-    # torch's) and the zeros stay connected to x
+    # torch's) and the zeros stay connected to x. The middle piece is formed from g masked to (-3, 3), so an
+    # infinite g outside gives the second derivative 0 there, as torch's, not the 0 * inf = nan of where's zeros
     if _same_float_arrays(g, x):  # the middle piece in one buffer, chosen with masks, not np.where
         middle = np.divide(x, 3)
         middle += 0.5
         middle *= g
         return dropped_where(sm.select(np.less(x, 3), middle, g), np.less_equal(x, -3))
     xd = data_of(x)
-    middle = g * (x / 3 + 0.5)
     if isinstance(x, Node):
         zeros = flat_of(x, 0.0)
+        middle = where((xd > -3) & (xd < 3), g, zeros) * (x / 3 + 0.5)
         return where(xd <= -3, zeros, where(xd < 3, middle, g * flat_of(x, 1.0)))
+    middle = g * (x / 3 + 0.5)
     return where(xd <= -3, zeros_of(g * xd), where(xd < 3, middle, g))
 
 
