@@ -434,6 +434,20 @@ class Hardtanh(_InPlaceFlag):
         return self._with_flag(f"min_val={self.min_val}, max_val={self.max_val}")
 
 
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6): a Hardtanh from 0 to 6, as torch's (``min_val`` 0.0, ``max_val`` 6.0, an instance of
+    Hardtanh), whose repr shows only the ``inplace`` flag."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input: Any) -> Tensor:
+        return F.relu6(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _InPlaceFlag.extra_repr(self)
+
+
 class CELU(_InPlaceFlag):
     """Continuously differentiable ELU with scale ``alpha``."""
 
@@ -470,7 +484,6 @@ def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False, s
     return type(name, (base,), members)
 
 
-ReLU6 = _stateless("ReLU6", F.relu6, "min(max(x, 0), 6).", inplace_flag=True)
 SELU = _stateless("SELU", F.selu, "Self-normalising ELU, scale * elu(x, alpha).", inplace_flag=True)
 LogSigmoid = _stateless("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), stable.")
 Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.", inplace_flag=True, shows_flag=False)

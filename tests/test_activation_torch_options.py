@@ -215,3 +215,14 @@ def test_hardshrink_takes_a_negative_lambd_keeping_every_value_as_torch(lambd):
 def test_activation_reprs_show_hyper_parameters_as_given_as_torchs(name, kwargs):
     torch = pytest.importorskip("torch")
     assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs))
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_relu6_is_a_hardtanh_from_0_to_6_as_torchs(inplace):
+    torch = pytest.importorskip("torch")
+    layer, theirs = nn.ReLU6(inplace), torch.nn.ReLU6(inplace)
+    assert isinstance(layer, nn.Hardtanh) and isinstance(theirs, torch.nn.Hardtanh)
+    assert (layer.min_val, layer.max_val, layer.inplace) == (theirs.min_val, theirs.max_val, theirs.inplace)
+    assert repr(layer) == repr(theirs)
+    x = np.array([-1.0, 0.0, 3.0, 6.0, 7.5])
+    np.testing.assert_array_equal(layer(Tensor(x)).data, theirs(torch.tensor(x)).numpy())
