@@ -133,3 +133,24 @@ def test_hardswish_second_derivative_under_an_infinite_gradient_is_torchs_zero_o
     (t_second,) = torch.autograd.grad(t_first.sum(), t)
     np.testing.assert_array_equal(first.data, t_first.detach().numpy())
     np.testing.assert_array_equal(second.data, t_second.numpy())
+
+
+@pytest.mark.parametrize("upstream", [np.inf, -np.inf, 1e300])
+def test_sigmoid_and_glu_second_derivatives_under_an_infinite_gradient_are_torchs_infinities_not_nan(upstream):
+    torch = pytest.importorskip("torch")
+    values = np.array([-25.0, -3.0, -0.7, 0.4, 2.5, 25.0])
+    for ours_call, torch_call in [
+        (lambda t: t.sigmoid(), torch.sigmoid),
+        (lambda t: F.glu(t, 0), lambda t: torch.nn.functional.glu(t, 0)),
+    ]:
+        x = Tensor(values, requires_grad=True)
+        out = ours_call(x)
+        (first,) = grad(out, x, Tensor(np.full(out.shape, upstream)), create_graph=True)
+        (second,) = grad(first.sum(), x)
+        t = torch.tensor(values, requires_grad=True)
+        t_out = torch_call(t)
+        seed = torch.full(t_out.shape, upstream, dtype=torch.float64)
+        (t_first,) = torch.autograd.grad(t_out, t, seed, create_graph=True)
+        (t_second,) = torch.autograd.grad(t_first.sum(), t)
+        np.testing.assert_allclose(first.data, t_first.detach().numpy(), rtol=1e-12)
+        np.testing.assert_allclose(second.data, t_second.numpy(), rtol=1e-12)

@@ -362,6 +362,25 @@ def _softplus_rule(g, out, x, beta=1.0, threshold=math.inf):
     return sm.select(linear, g, slope) if linear.any() else slope
 
 
+def _sigmoid_gradient(g, s):
+    return g * s * (1 - s)
+
+
+# torch's sigmoid_backward: the gradient g s (1 - s) of sigmoid as one node of g and s (under create_graph), whose
+# derivatives are s (1 - s) and g (1 - 2 s): an infinite g gives the second derivative +-inf, as torch's, where the
+# product rule of the three factors gave g (1 - s) - g s = inf - inf = nan
+sigmoid_backward = Op(
+    "sigmoid_backward", lambda v, out, g, s: v * s * (1 - s), lambda v, out, g, s: v * g * (1 - 2 * s)
+)
+
+
+def _sigmoid_rule(g, out, x):
+    # d/dx sigmoid(x) = s (1 - s), s the output
+    if isinstance(g, Node) or isinstance(out, Node):
+        return sm.record(sigmoid_backward, _sigmoid_gradient, g, out)
+    return _sigmoid_gradient(g, out)
+
+
 def _silu_rule(g, out, x, sigmoid=None):
     # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x), as torch's silu_backward. x multiplies s (1 - s), which is 0
     # where x is near the dtype's largest value, before g does: the composite x * sigmoid(x) formed g * x first,
@@ -425,7 +444,7 @@ abs_ = Op("abs", lambda g, out, x: g * flat_of(x, sm.abs_slope(x)))    # d |x| =
 sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", rule_in_float32(lambda g, out, x: g * (1 - out * out)))         # 1 - tanh^2
-sigmoid = Op("sigmoid", rule_in_float32(lambda g, out, x: g * out * (1 - out)))  # s (1 - s)
+sigmoid = Op("sigmoid", rule_in_float32(_sigmoid_rule))                          # s (1 - s)
 softplus = Op("softplus", _softplus_rule)                             # d sm.log(1+e^x) = s(x)
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", rule_in_float32(_leaky_relu_rule))    # 1 where x > 0, else alpha
