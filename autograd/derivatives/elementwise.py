@@ -323,11 +323,31 @@ def _elu_slope_times(g: np.ndarray, x: np.ndarray, alpha: float) -> np.ndarray:
     return np.multiply(scaled, slope, out=scaled)
 
 
+def _normal_density(x):
+    # phi(x) = e^(-x^2/2) / sqrt(2 pi)
+    return sm.exp(x * x * -0.5) * (1 / math.sqrt(2 * math.pi))
+
+
 def _gelu_exact_rule(g, out, x, cdf):
-    # d/dx x Phi(x) = Phi(x) + x phi(x): Phi as the forward computed it (rebuilt from x under create_graph, so it
-    # differentiates again), phi(x) = e^(-x^2/2) / sqrt(2 pi); at x = +-inf, inf * 0 is nan, as torch's
-    density = sm.exp(x * x * -0.5) * (1 / math.sqrt(2 * math.pi))
-    return g * (sm.saved_unless_node(x, cdf, _normal_cdf) + x * density)
+    # d/dx x Phi(x) = Phi(x) + x phi(x): Phi as the forward computed it; at x = +-inf, inf * 0 is nan, as torch's.
+    # Under create_graph one gelu_backward node of g and x (Phi rebuilt from x there, so it differentiates again)
+    if isinstance(g, Node) or isinstance(x, Node):
+        return sm.record(gelu_backward, _gelu_gradient, g, x)
+    return g * (sm.saved_unless_node(x, cdf, _normal_cdf) + x * _normal_density(x))
+
+
+def _gelu_gradient(g, x):
+    return g * (_normal_cdf(x) + x * _normal_density(x))
+
+
+# torch's gelu_backward: the gradient g (Phi(x) + x phi(x)) of gelu as one node of g and x (under create_graph), whose
+# derivatives are Phi(x) + x phi(x) and g phi(x) (2 - x^2): an infinite g gives the second derivative +-inf, as
+# torch's, where the product rule of its terms gave inf - inf = nan
+gelu_backward = Op(
+    "gelu_backward",
+    lambda v, out, g, x: v * (_normal_cdf(x) + x * _normal_density(x)),
+    lambda v, out, g, x: v * g * (_normal_density(x) * (2 - x * x)),
+)
 
 
 def _normal_cdf(x):
