@@ -326,14 +326,16 @@ def trunc_normal_(
     beta = (b - mean) / std. Drawn exactly by rejection: from N(mean, std^2) while Z >= 0.1; otherwise (a narrow
     or far-off interval) from the uniform law on [a, b], accepting x with probability exp(-(x - mean)^2 / 2 std^2)
     over its maximum on [a, b]; there a part beyond 40 std^2 / distance of the bound nearest the mean, which holds
-    less than e^-40 of the mass, is left out (finite bounds only then). a >= b is an
-    :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError).
+    less than e^-40 of the mass, is left out (finite bounds only then). a == b (finite) fills with a, as torch's;
+    a > b is an :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError).
     """
     tensor = _float_tensor(tensor, "trunc_normal_")
     mean, std = check_real("trunc_normal_", "mean", mean), check_real("trunc_normal_", "std", std, 0, low_open=True)
     a, b = (check_real("trunc_normal_", name, bound, allow_inf=True) for name, bound in (("a", a), ("b", b)))
+    if a == b and math.isfinite(a):  # the law conditioned on one point is that point, as torch's fill
+        return _fill(tensor, a)
     if not a < b or math.isnan(a) or math.isnan(b):
-        raise ArgumentRangeError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+        raise ArgumentRangeError(f"trunc_normal_: need a <= b (a finite point when equal), got a={a}, b={b}")
     source = _random("trunc_normal_", rng, generator)
     mass = _standard_normal_cdf((b - mean) / std) - _standard_normal_cdf((a - mean) / std)
     nearest = min(max(mean, a), b)  # the point of [a, b] where the density is highest

@@ -206,7 +206,7 @@ def test_kaiming_mode_is_read_case_insensitively_as_torchs(name, mode):
         (lambda m, w: m.uniform_(w.float(), -1e300, 1e300), "uniform_: a = -1e[+]300 is out of bounds for float32"),
         (lambda m, w: m.uniform_(w.float(), 0.0, 1e39), "uniform_: b = 1e[+]39 is out of bounds for float32"),
         (lambda m, w: m.normal_(w, 0.0, -1.0), "normal_: std must be >= 0"),
-        (lambda m, w: m.trunc_normal_(w, 0.0, 1.0, 2.0, -2.0), "trunc_normal_: need a < b"),
+        (lambda m, w: m.trunc_normal_(w, 0.0, 1.0, 2.0, -2.0), "trunc_normal_: need a <= b"),
         (lambda m, w: m.sparse_(w, 0.5, -1.0), "sparse_: std must be >= 0"),
     ],
 )
@@ -423,7 +423,8 @@ def test_torchs_generator_keyword_is_rng_under_its_name(fill):
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
-        (lambda: init.trunc_normal_(_weight(), a=1.0, b=1.0), ValueError, "trunc_normal_: need a < b"),
+        (lambda: init.trunc_normal_(_weight(), a=1.0, b=0.5), ValueError, "trunc_normal_: need a <= b"),
+        (lambda: init.trunc_normal_(_weight(), a=math.inf, b=math.inf), ValueError, "trunc_normal_: need a <= b"),
         (lambda: init.trunc_normal_(_weight(), std=0.0), ValueError, "trunc_normal_: std must be positive"),
         (lambda: init.orthogonal_(_weight((4,))), ValueError, r"orthogonal_: .*at least 2 dimensions.*\(4,\)"),
         (lambda: init.eye_(_weight((2, 2, 2))), ValueError, r"eye_: needs a 2-D tensor, got shape \(2, 2, 2\)"),

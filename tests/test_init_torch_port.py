@@ -244,3 +244,15 @@ def test_a_negative_gain_or_an_unbounded_range_is_torchs_runtime_error_naming_th
     with pytest.raises(RuntimeError, match=rf"^{name}: "):
         getattr(init, name)(weight, *args)
     assert not weight.data.any()
+
+
+@pytest.mark.filterwarnings("ignore:mean is more than 2 std from:UserWarning")  # (torch's, of its far-off points)
+@pytest.mark.parametrize(("mean", "std", "point"), [(0.0, 1.0, 0.5), (0.0, 1.0, 5.0), (3.0, 0.1, -50.0)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_trunc_normal_on_a_single_point_fills_with_it_as_torchs(mean, std, point, dtype):
+    expected = torch.nn.init.trunc_normal_(
+        torch.zeros(3, 4, dtype=getattr(torch, np.dtype(dtype).name)), mean, std, point, point
+    )
+    weight = _zeros((3, 4), dtype)
+    assert init.trunc_normal_(weight, mean, std, point, point) is weight
+    np.testing.assert_array_equal(weight.data, expected.numpy())
