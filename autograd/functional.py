@@ -454,14 +454,12 @@ def jvp(
 
 
 def _check_strategy(strategy: str, vectorize: bool, create_graph: bool, strict: bool) -> None:
-    """Raise for the strategy arguments torch.autograd.functional.jacobian refuses."""
+    """Raise for the strategy arguments torch.autograd.functional.jacobian refuses before calling the function, in
+    torch's order (an unknown strategy; then, for forward mode, ``create_graph``, ``strict``, ``vectorize=False``).
+    ``strict`` with ``vectorize`` in reverse mode is refused later, once the outputs are checked, as torch's."""
     if strategy not in ("forward-mode", "reverse-mode"):
         raise conventions.StrategyError(
             f'jacobian: Expected strategy to be either "forward-mode" or "reverse-mode", got {strategy!r}'
-        )
-    if vectorize and strict:
-        raise RuntimeError(
-            "jacobian: `strict=True` and `vectorize=True` are not supported together (as in torch); set one to False"
         )
     if strategy == "forward-mode":
         if create_graph:
@@ -529,6 +527,11 @@ def jacobian(
         xs = conventions.fresh(given, create_graph)
         several_out, outs = conventions.outputs_of(func(*xs), "jacobian")
         conventions.check_requires_grad(outs, "outputs", strict, "jacobian")
+        if vectorize and strict:
+            raise RuntimeError(
+                "jacobian: `strict=True` and `vectorize=True` are not supported together (as in torch); set one to "
+                "False"
+            )
         for position, out in enumerate(outs):
             if isinstance(out, Tensor) != tensors:
                 raise TypeError(

@@ -505,3 +505,23 @@ def test_strategy_arguments_torch_refuses_raise_as_torchs():
         autogradF.jacobian(lambda x: x, inp, create_graph=True, strategy="forward-mode", vectorize=True)
     with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
         autogradF.jacobian(lambda x: x, inp, strategy="forward-mode")
+
+
+@pytest.mark.parametrize("strategy", ["forward-mode", "reverse-mode"])
+@pytest.mark.parametrize("vectorize", [False, True])
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("strict", [False, True])
+def test_jacobian_refuses_strategy_combinations_with_torchs_error_class_in_torchs_order(
+    strategy, vectorize, create_graph, strict
+):
+    def outcome(lib, jacobian, inp):
+        try:
+            jacobian(lambda x: x * x, inp, create_graph, strict, vectorize, strategy)
+        except Exception as error:  # noqa: BLE001 -- the class is what is compared
+            return type(error).__name__, "vectoriz" in str(error)
+        return None
+
+    arrays = _draw((3,))
+    ours = outcome(autograd, autogradF.jacobian, Tensor(arrays))
+    theirs = outcome(torch, torch.autograd.functional.jacobian, torch.tensor(arrays))
+    assert ours == theirs
