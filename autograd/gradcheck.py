@@ -212,30 +212,39 @@ def _verdict(check: Callable[..., bool], *arguments: Any, **options: Any) -> boo
         return False
 
 
-#: torch's options of gradcheck and gradgradcheck that are accepted: the full Jacobian is always compared (torch's
-#: ``fast_mode=False``), and there is no vmap; ``check_undefined_grad`` (default True) is gradcheck's check of a custom
-#: Function's backward given no output gradient (:mod:`autograd.gradcheck_undefined`), none of gradgradcheck's.
-_ACCEPTED_TORCH_OPTIONS = frozenset(
-    {"check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad",
-     "check_rev_over_rev", "fast_mode", "masked", "gen_non_contig_grad_outputs"}
+#: torch's options of gradcheck (beside those in its signature here) that are accepted: the full Jacobian is always
+#: compared (torch's ``fast_mode=False``), and there is no vmap; ``check_undefined_grad`` (default True) is gradcheck's
+#: check of a custom Function's backward given no output gradient (:mod:`autograd.gradcheck_undefined`).
+_GRADCHECK_OPTIONS = frozenset(
+    {"check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad", "fast_mode", "masked"}
+)
+#: gradgradcheck's, as torch's signature has them (none of its is a check of undefined gradients here).
+_GRADGRADCHECK_OPTIONS = frozenset(
+    {"check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_rev_over_rev", "fast_mode", "masked",
+     "gen_non_contig_grad_outputs"}
 )  # fmt: skip
 
 
-def _check_torch_options(check: str, forward_modes: dict[str, bool], reverse: str, options: dict[str, Any]) -> None:
-    """Refuse torch's forward-mode checks (this library has reverse mode only), the reverse-mode check turned off
-    (``reverse``: torch's AssertionError when no mode is left to check) and unknown keywords; accept torch's other
-    options (:data:`_ACCEPTED_TORCH_OPTIONS`)."""
+def _check_torch_options(
+    check: str, forward_modes: dict[str, bool], reverse: str, options: dict[str, Any], accepted: frozenset[str]
+) -> None:
+    """Refuse unknown keywords (``accepted`` are torch's other options of ``check``), the reverse-mode check turned
+    off (``reverse``: torch's AssertionError when no mode is left to check) and torch's forward-mode checks (this
+    library has reverse mode only), in torch's order."""
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        raise TypeError(f"{check}() got an unexpected keyword argument {unknown[0]!r}")
+    forward = next(iter(forward_modes))
+    if not options.get(reverse, True) and not forward_modes[forward]:
+        raise AssertionError(
+            f"{check}: Expected at least one of {forward} or {reverse} to be True ({reverse}=False "
+            "turns off the reverse-mode check, the only one this library has, so nothing would be checked)"
+        )
+    if forward_modes.get("check_batched_forward_grad") and not forward_modes[forward]:
+        raise AssertionError(f"{check}: Setting check_batched_forward_grad=True requires check_forward_ad to be True")
     for name, wanted in forward_modes.items():
         if wanted:
             raise NotImplementedError(f"{check}: {name}=True checks forward-mode AD, which this library does not have")
-    if not options.get(reverse, True):
-        raise AssertionError(
-            f"{check}: Expected at least one of {next(iter(forward_modes))} or {reverse} to be True ({reverse}=False "
-            "turns off the reverse-mode check, the only one this library has, so nothing would be checked)"
-        )
-    unknown = sorted(set(options) - _ACCEPTED_TORCH_OPTIONS)
-    if unknown:
-        raise TypeError(f"{check}() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def gradcheck(
@@ -261,10 +270,10 @@ def gradcheck(
     "Backward is not reentrant" otherwise), and zero grad_outputs must give zero gradients (torch's "backward not
     multiplied by grad_output"), and a custom Function's backward must cope with output gradients that are
     undefined (torch's ``check_undefined_grad=True``, the default). torch's other keyword options are accepted
-    (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
+    (:data:`_GRADCHECK_OPTIONS`); its forward-mode checks are refused.
     """
     forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
-    _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options)
+    _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options, _GRADCHECK_OPTIONS)
     undefined = torch_options.get("check_undefined_grad", True)
     if not raise_exception:
         return _verdict(gradcheck, f, inputs, eps, atol, rtol, nondet_tol=nondet_tol, check_undefined_grad=undefined)
@@ -408,8 +417,9 @@ def gradgradcheck(
     gradient argument fails.
     """
     _check_torch_options(
-        "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options
-    )
+        "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options,
+        _GRADGRADCHECK_OPTIONS,
+    )  # fmt: skip
     if not raise_exception:
         return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol)
     arguments, positions = _arguments(inputs)

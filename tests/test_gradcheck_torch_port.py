@@ -158,3 +158,28 @@ def test_a_backward_that_adds_to_the_gradient_fails_even_within_atol_as_in_torch
         gradcheck(_off_by_a_hundredth, _ours(data), atol=0.1)
     assert gradcheck(_off_by_a_hundredth, _ours(data), atol=0.1, raise_exception=False) is False
     assert gradcheck(lambda x: x.clone() * 1.005, _ours(data), atol=0.1) is True  # within atol and linear in g
+
+
+@pytest.mark.parametrize("check", ["gradcheck", "gradgradcheck"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"check_rev_over_rev": True},
+        {"gen_non_contig_grad_outputs": False},
+        {"check_backward_ad": True},
+        {"check_batched_forward_grad": True},
+        {"check_batched_forward_grad": True, "check_backward_ad": False},
+        {"check_undefined_grad": False},
+        {"masked": False},
+    ],
+)
+def test_each_check_takes_only_its_own_torch_keywords_and_refuses_as_torchs(check, options):
+    def outcome(function, x):
+        try:
+            return function(lambda v: v.sin(), (x,), **options)
+        except Exception as error:  # noqa: BLE001 -- the class is what is compared
+            return type(error).__name__
+
+    ours = outcome(globals()[check], _ours([0.5, 1.5]))
+    theirs = outcome(getattr(torch.autograd, check), _theirs([0.5, 1.5]))
+    assert ours == theirs
