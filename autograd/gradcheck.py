@@ -414,7 +414,8 @@ def gradgradcheck(
     given as ``grad_outputs`` (one per output, of its shape), as in torch; by default the seed 1 for a single
     one-element output, else fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``). As in
     torch, ``v`` is an input of the product too: its derivative in ``v`` is checked, so a backward that detaches its
-    gradient argument fails.
+    gradient argument fails; a ``grad_outputs`` entry given as a Tensor that does not require grad is a constant
+    there, whose derivative is not checked, as torch's.
     """
     _check_torch_options(
         "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options,
@@ -431,10 +432,12 @@ def gradgradcheck(
         if len(given_seeds) != len(outputs):
             raise ValueError(f"gradgradcheck: got {len(given_seeds)} grad_outputs for {len(outputs)} outputs of f")
     # the seeds are inputs of the checked product too, as torch's: a backward that treats its grad_output as a
-    # constant (detaches it) gives a product whose derivative in v is wrong, which only this can see
-    seeds = [_float64_leaf(seed) for seed in given_seeds]
+    # constant (detaches it) gives a product whose derivative in v is wrong, which only this can see; a seed given
+    # as a node that does not require grad is a constant, passed unchanged and not checked, as torch's
+    seeds = [seed if _constant(seed) else _float64_leaf(seed) for seed in given_seeds]
     for index, seed in enumerate(seeds):
-        seed.label = f"grad_outputs[{index}]"  # (what a mismatch in it is called)
+        if not _constant(seed):
+            seed.label = f"grad_outputs[{index}]"  # (what a mismatch in it is called)
     count = len(arguments)
 
     def gradient_outputs(*given: Any) -> list[Node]:
@@ -455,6 +458,12 @@ def gradgradcheck(
         return result
 
     return _check(gradient_outputs, [*arguments, *seeds], eps, atol, rtol, nondet_tol, every_output=True)
+
+
+def _constant(seed: Any) -> bool:
+    """Whether a grad_output of gradgradcheck is a constant: a node that does not require grad (plain arrays and
+    numbers are checked, as every plain input of gradcheck is when no input requires grad)."""
+    return isinstance(seed, Node) and not seed.requires_grad
 
 
 def _grad_output_seeds(outputs: list[Node]) -> list[Any]:

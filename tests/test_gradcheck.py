@@ -159,6 +159,17 @@ def test_gradgradcheck_checks_the_derivative_in_grad_outputs_as_torchs():
     assert gradgradcheck(_Square.apply, [x], grad_outputs=[np.array([3.0, -1.0])])
 
 
+def test_gradgradcheck_does_not_check_the_derivative_in_grad_outputs_that_do_not_require_grad_as_torchs():
+    """torch checks the derivative in a given grad_output only if it requires grad: one that does not is a
+    constant of the product, so a backward that detaches it passes (and one that requires grad still fails)."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert gradgradcheck(_SquareDetachingItsGradient.apply, [x], grad_outputs=[Tensor(np.array([3.0, -1.0]))])
+    with pytest.raises(GradcheckError, match=r"grad_outputs\[0\]"):
+        gradgradcheck(
+            _SquareDetachingItsGradient.apply, [x], grad_outputs=[Tensor(np.array([3.0, -1.0]), requires_grad=True)]
+        )
+
+
 def test_raise_exception_false_returns_false_on_a_wrong_derivative_and_true_on_a_right_one():
     data = np.array([0.5, 1.5])
     assert gradcheck(lambda t: wrong_cube(t).sum(), [data], raise_exception=False) is False
