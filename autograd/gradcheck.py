@@ -88,10 +88,16 @@ def _flat_outputs(result: Any) -> list[Node]:
     return outputs
 
 
-def _output_vector(outputs: list[Node]) -> np.ndarray:
+def _output_arrays(outputs: list[Node]) -> list[np.ndarray]:
+    """Copies of the outputs' numbers (an output may be the perturbed input itself), of their own dtypes and shapes,
+    which perturbing an input must not change."""
+    return [np.array(o._data) for o in outputs]
+
+
+def _output_vector(outputs: list[np.ndarray]) -> np.ndarray:
     if not outputs:
         return np.zeros(0)
-    return np.concatenate([np.ravel(np.asarray(o._data, dtype=np.float64)) for o in outputs])
+    return np.concatenate([np.ravel(np.asarray(o, dtype=np.float64)) for o in outputs])
 
 
 def _describe(x: Node, position: int) -> str:
@@ -166,7 +172,7 @@ def _row_positions(outputs: list[Node]) -> list[tuple[int, tuple[int, ...]]]:
     ]
 
 
-def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float) -> np.ndarray:
+def _numeric_columns(evaluate: Callable[[], list[np.ndarray]], leaf: Node, eps: float) -> np.ndarray:
     """d evaluate() / d leaf by central differences: shape (n_outputs, *leaf.shape)."""
     if isinstance(leaf, Value):
         original = leaf._data
@@ -175,7 +181,7 @@ def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float)
         leaf._data = original - eps
         minus = evaluate()
         leaf._data = original
-        return _central_difference(plus, minus, eps)
+        return _central_difference(plus, minus, eps, ())
     columns = []
     flat = leaf._data.reshape(-1)
     for i in range(flat.size):
@@ -185,16 +191,26 @@ def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float)
         flat[i] = original - eps
         minus = evaluate()
         flat[i] = original
-        columns.append(_central_difference(plus, minus, eps))
+        columns.append(_central_difference(plus, minus, eps, np.unravel_index(i, leaf._data.shape)))
     if not columns:  # an empty input: every output has a zero-size derivative
-        return np.zeros((evaluate().size,) + leaf._data.shape)
+        return np.zeros((_output_vector(evaluate()).size,) + leaf._data.shape)
     return np.stack(columns, axis=-1).reshape((-1,) + leaf._data.shape)
 
 
-def _central_difference(plus: np.ndarray, minus: np.ndarray, eps: float) -> np.ndarray:
-    """(f(x + eps) - f(x - eps)) / (2 eps), with IEEE results (inf - inf is nan) and no numpy warning."""
+def _central_difference(plus: list[np.ndarray], minus: list[np.ndarray], eps: float, index: tuple) -> np.ndarray:
+    """(f(x + eps) - f(x - eps)) / (2 eps) over the outputs flattened, with IEEE results (inf - inf is nan) and no
+    numpy warning. Outputs whose shape or dtype differ at the two points (f(x) = x[x > 0] with an element within eps
+    of 0) raise torch's AssertionError (not a GradcheckError: not a wrong derivative, a function finite differences
+    cannot check), naming the perturbed element ``index``."""
+    for a, b in zip(minus, plus):
+        for what, first, second in (("shape", a.shape, b.shape), ("dtype", a.dtype, b.dtype)):
+            if first != second:
+                raise AssertionError(
+                    f"gradcheck: Expected `func` to return outputs with the same {what} when inputs are perturbed on "
+                    f"index {tuple(int(i) for i in index)} by {eps}, but got: {what}s {first} and {second}."
+                )
     with np.errstate(all="ignore"):
-        return (plus - minus) / (2 * eps)
+        return (_output_vector(plus) - _output_vector(minus)) / (2 * eps)
 
 
 def _input_list(inputs: Any) -> list[Any]:
@@ -313,9 +329,9 @@ def _check(
     compared = [k for k, output in enumerate(outputs) if every_output or output.requires_grad]
     where = [row for row in _row_positions(outputs) if row[0] in compared] if compared else _row_positions(outputs)
 
-    def evaluate() -> np.ndarray:
+    def evaluate() -> list[np.ndarray]:
         fresh = _flat_outputs(f(*arguments))
-        return _output_vector([fresh[k] for k in compared] if compared else fresh)
+        return _output_arrays([fresh[k] for k in compared] if compared else fresh)
 
     if not compared:
         _check_constant(evaluate, leaves, positions, where, eps)
@@ -371,7 +387,7 @@ def _check_reentrant(rows: list[Any], again: list[Any], leaves: list[Node], nond
 
 
 def _check_constant(
-    evaluate: Callable[[], np.ndarray],
+    evaluate: Callable[[], list[np.ndarray]],
     leaves: list[Node],
     positions: list[int],
     where: list[tuple[int, tuple[int, ...]]],

@@ -183,3 +183,26 @@ def test_each_check_takes_only_its_own_torch_keywords_and_refuses_as_torchs(chec
     ours = outcome(globals()[check], _ours([0.5, 1.5]))
     theirs = outcome(getattr(torch.autograd, check), _theirs([0.5, 1.5]))
     assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("what", "function"),
+    [
+        ("shape", lambda x: x[x > 0]),
+        ("dtype", lambda x: x * 2 if x[0] > 0 else (x * 2).float()),
+    ],
+)
+@pytest.mark.parametrize("raise_exception", [True, False])
+def test_outputs_whose_shape_or_dtype_change_with_the_perturbation_raise_torchs_assertion_error(
+    what, function, raise_exception
+):
+    """x[x > 0] at an element within eps of 0 has one output element at x - eps and two at x + eps: torch refuses
+    it with an AssertionError (not a GradcheckError, so raise_exception=False raises too), naming the element."""
+    point = [1e-7, 0.5]
+    message = f"Expected `func` to return outputs with the same {what} when inputs are perturbed on index \\(0,\\)"
+    with pytest.raises(AssertionError, match=message) as theirs:
+        torch.autograd.gradcheck(function, (_theirs(point),), raise_exception=raise_exception)
+    with pytest.raises(AssertionError, match=message) as ours:
+        gradcheck(function, (_ours(point),), raise_exception=raise_exception)
+    assert type(theirs.value).__name__ != "GradcheckError"
+    assert not isinstance(ours.value, GradcheckError)
