@@ -442,18 +442,16 @@ def gradgradcheck(
     arguments, positions = _arguments(inputs)
     outputs = _flat_outputs(f(*arguments))
     if grad_outputs is None:
-        given_seeds = _grad_output_seeds(outputs)
+        given_seeds, numbers = _grad_output_seeds(outputs), list(range(len(outputs)))
     else:
-        given_seeds = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-        if len(given_seeds) != len(outputs):
-            raise ValueError(f"gradgradcheck: got {len(given_seeds)} grad_outputs for {len(outputs)} outputs of f")
+        given_seeds, numbers = _seeds_per_output(grad_outputs, outputs)
     # the seeds are inputs of the checked product too, as torch's: a backward that treats its grad_output as a
     # constant (detaches it) gives a product whose derivative in v is wrong, which only this can see; a seed given
     # as a node that does not require grad is a constant, passed unchanged and not checked, as torch's
     seeds = [seed if _constant(seed) else _float64_leaf(seed) for seed in given_seeds]
-    for index, seed in enumerate(seeds):
+    for number, seed in zip(numbers, seeds):
         if not _constant(seed):
-            seed.label = f"grad_outputs[{index}]"  # (what a mismatch in it is called)
+            seed.label = f"grad_outputs[{number}]"  # (what a mismatch in it is called)
     count = len(arguments)
 
     def gradient_outputs(*given: Any) -> list[Node]:
@@ -474,6 +472,34 @@ def gradgradcheck(
         return result
 
     return _check(gradient_outputs, [*arguments, *seeds], eps, atol, rtol, nondet_tol, every_output=True)
+
+
+def _seeds_per_output(grad_outputs: Any, outputs: list[Node]) -> tuple[list[Any], list[int | None]]:
+    """gradgradcheck's ``grad_outputs`` as one seed per output of f, and the position of each in ``grad_outputs``
+    (None for none): given one per output, or, as torch's, one per output that requires grad (the others have no
+    gradient to seed: a constant zero stands for theirs)."""
+    given = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+    differentiable = [output.requires_grad for output in outputs]
+    if len(given) == len(outputs):
+        return given, list(range(len(given)))
+    if len(given) == sum(differentiable):
+        seeds, numbers, taken = [], [], 0
+        for wanted, output in zip(differentiable, outputs):
+            seeds.append(given[taken] if wanted else _constant_zero(output))
+            numbers.append(taken if wanted else None)
+            taken += wanted
+        return seeds, numbers
+    raise ValueError(
+        f"gradgradcheck: got {len(given)} grad_outputs for {len(outputs)} outputs of f, {sum(differentiable)} of which "
+        "require grad (give one for each output, or one for each output that requires grad, as torch's)"
+    )
+
+
+def _constant_zero(output: Node) -> Node:
+    """A zero seed of ``output``'s shape that does not require grad (for an output that has no gradient)."""
+    if isinstance(output, Value):
+        return Value(0.0, requires_grad=False)
+    return Tensor(np.zeros(np.shape(output._data)))
 
 
 def _constant(seed: Any) -> bool:

@@ -170,6 +170,21 @@ def test_gradgradcheck_does_not_check_the_derivative_in_grad_outputs_that_do_not
         )
 
 
+def test_gradgradcheck_takes_one_grad_output_per_output_that_requires_grad_as_torchs():
+    """torch's grad_outputs seed the outputs that require grad only: f = (x^2, a constant) takes one, and the check
+    still runs on it (a backward detaching it fails); one per output is accepted too, and a count that is neither
+    is refused."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    seed = Tensor(np.array([3.0, -1.0]), requires_grad=True)
+    assert gradgradcheck(lambda v: (_Square.apply(v), v.detach() * 2), [x], grad_outputs=[seed])
+    assert gradgradcheck(lambda v: (v.detach() * 2, _Square.apply(v)), [x], grad_outputs=[seed])
+    assert gradgradcheck(lambda v: (_Square.apply(v), v.detach() * 2), [x], grad_outputs=[seed, seed])
+    with pytest.raises(GradcheckError, match=r"grad_outputs\[0\]"):
+        gradgradcheck(lambda v: (v.detach() * 2, _SquareDetachingItsGradient.apply(v)), [x], grad_outputs=[seed])
+    with pytest.raises(ValueError, match="got 3 grad_outputs for 2 outputs of f, 1 of which require grad"):
+        gradgradcheck(lambda v: (_Square.apply(v), v.detach() * 2), [x], grad_outputs=[seed, seed, seed])
+
+
 def test_raise_exception_false_returns_false_on_a_wrong_derivative_and_true_on_a_right_one():
     data = np.array([0.5, 1.5])
     assert gradcheck(lambda t: wrong_cube(t).sum(), [data], raise_exception=False) is False
