@@ -525,3 +525,46 @@ def test_jacobian_refuses_strategy_combinations_with_torchs_error_class_in_torch
     ours = outcome(autograd, autogradF.jacobian, Tensor(arrays))
     theirs = outcome(torch, torch.autograd.functional.jacobian, torch.tensor(arrays))
     assert ours == theirs
+
+
+PIECEWISE_LINEAR = {
+    "relu": lambda fn, a: fn.relu(a),
+    "relu6": lambda fn, a: fn.relu6(a),
+    "hardtanh": lambda fn, a: fn.hardtanh(a, -0.5, 0.5),
+    "hardshrink": lambda fn, a: fn.hardshrink(a, 0.3),
+    "softshrink": lambda fn, a: fn.softshrink(a, 0.3),
+    "threshold": lambda fn, a: fn.threshold(a, 0.2, -1.0),
+}
+
+
+@pytest.mark.parametrize("activation", PIECEWISE_LINEAR)
+@pytest.mark.parametrize("transform", ["jvp", "vhp", "hvp"])
+@pytest.mark.parametrize("strict", [False, True])
+def test_transforms_through_piecewise_linear_activations_under_create_graph_stay_graphs_of_the_inputs_as_torchs(
+    activation, transform, strict
+):
+    """torch's gradients of relu, hardtanh, the shrinks and threshold (threshold_backward, ...) read x again in their
+    derivative in the incoming gradient, so a jvp's or hvp's double-backward trick through them gives a graph of the
+    inputs (its derivative zero), which strict=True with create_graph=True accepts: not a result cut off from them."""
+    import nn.functional
+
+    arrays = (_draw((4,)), _draw((4,)))
+    act = PIECEWISE_LINEAR[activation]
+
+    def run(functional, transform_fn, tensor):
+        inputs = tuple(tensor(a) for a in arrays)
+        if transform == "jvp":
+            func = lambda a, b: act(functional, a) * b  # noqa: E731
+        else:
+            func = lambda a, b: (act(functional, a) * b).sum()  # noqa: E731
+        v = tuple(tensor(np.ones(4)) for _ in arrays)
+        _, products = transform_fn(func, inputs, v, create_graph=True, strict=strict)
+        return [
+            (p.requires_grad, p.detach().numpy()) for p in (products if isinstance(products, tuple) else (products,))
+        ]
+
+    ours = run(nn.functional, getattr(autogradF, transform), Tensor)
+    theirs = run(torch.nn.functional, getattr(torch.autograd.functional, transform), torch.tensor)
+    assert [flag for flag, _ in ours] == [flag for flag, _ in theirs]
+    for (_, mine), (_, torchs) in zip(ours, theirs):
+        np.testing.assert_allclose(mine, torchs, rtol=1e-12, atol=1e-12)

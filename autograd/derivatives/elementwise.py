@@ -137,10 +137,13 @@ def zeros_of(g):
 def _kept_node(g, x, keep):
     """:func:`kept_where` under ``create_graph``: g where ``keep`` (a mask constant around every point of the node x),
     and elsewhere zeros that are a node of x with derivative zero, so the result stays connected to x (as torch's)
-    and is 0 there even where g is infinite or nan (g times a 0/1 node of x would give nan)."""
+    and is 0 there even where g is infinite or nan (g times a 0/1 node of x would give nan). Where kept, g passes
+    times a node of x that is 1, so the derivative of the result in g (a jvp's, an hvp's double-backward trick) stays
+    connected to x too, as that of torch's threshold_backward, hardtanh_backward, hardshrink_backward and
+    softshrink_backward is (they read x again)."""
     if not x.holds_arrays:  # a Value: the one entry's choice, kept connected to x either way
         return g * flat_of(x, 1.0) if keep else flat_of(x, 0.0)
-    return type(x)._where(keep, g, flat_of(x, 0.0))
+    return type(x)._where(keep, g * flat_of(x, 1.0), flat_of(x, 0.0))
 
 
 def relu_rule(g, out, x):
