@@ -227,7 +227,9 @@ def _square_qr_backward(q: Any, r: Any, g_q: Any, g_r: Any) -> Any:
     b = q @ _copy_lower_to_upper(m)
     if g_q is not None:
         b = g_q + b
-    return _t(np.linalg.solve(r, _t(b)))  # b R^-T
+    # b R^-T by back substitution with R, as torch's: a zero pivot of R (a rank-deficient A) divides by zero, so
+    # the gradient is IEEE inf and nan there rather than a LinAlgError
+    return _t(_t(b).triangular_solve(r, upper=True).solution)
 
 
 class QR(Function):

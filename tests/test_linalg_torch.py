@@ -151,6 +151,18 @@ def test_qr_mode_r_returns_torchs_pair_with_an_empty_q():
     np.testing.assert_allclose(np.abs(ours.R.data), np.abs(theirs.R.numpy()), rtol=1e-12)
 
 
+@pytest.mark.parametrize("a", [np.zeros((3, 3)), np.zeros((4, 2)), np.array([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]])])
+def test_qr_gradient_at_a_rank_deficient_matrix_is_torchs_inf_and_nan_not_an_error(a):
+    ours = Tensor(a, requires_grad=True)
+    theirs = torch.tensor(a, requires_grad=True)
+    q, r = la.qr(ours)
+    (got,) = ag.grad(q.sum() + 2 * r.sum(), [ours])
+    tq, tr = torch.linalg.qr(theirs)
+    (expected,) = torch.autograd.grad(tq.sum() + 2 * tr.sum(), [theirs])
+    assert not np.isfinite(expected.numpy()).all()
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
 @pytest.mark.parametrize(
     ("a_shape", "b_shape"),
     [((5, 3), (5, 2)), ((5, 3), (5,)), ((4, 5, 3), (4, 5, 2)), ((4, 5, 3), (4, 5)), ((3, 5), (3,))],
