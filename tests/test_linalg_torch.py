@@ -163,6 +163,19 @@ def test_qr_gradient_at_a_rank_deficient_matrix_is_torchs_inf_and_nan_not_an_err
     np.testing.assert_array_equal(got.numpy(), expected.numpy())
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("b_shape", [(2,), (2, 2), (2, 2, 1)])
+def test_solve_gradient_of_a_matrix_with_an_inf_entry_is_torchs_nan_not_an_error(b_shape, create_graph):
+    a = np.array([[[1.0, np.inf], [0.0, 1.0]], [[2.0, 1.0], [1.0, 3.0]]])
+    b = np.arange(1.0, 5.0)[: int(np.prod(b_shape))].reshape(b_shape)
+    ours_a, ours_b = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    theirs_a, theirs_b = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    got = ag.grad(la.solve(ours_a, ours_b).sum(), [ours_a, ours_b], create_graph=create_graph)
+    expected = torch.autograd.grad(torch.linalg.solve(theirs_a, theirs_b).sum(), [theirs_a, theirs_b])
+    for ours, theirs in zip(got, expected):
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     ("a_shape", "b_shape"),
     [((5, 3), (5, 2)), ((5, 3), (5,)), ((4, 5, 3), (4, 5, 2)), ((4, 5, 3), (4, 5)), ((3, 5), (3,))],

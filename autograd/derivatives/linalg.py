@@ -3,7 +3,8 @@
 With A^-T the inverse transposed and g the upstream gradient:
 
 * inv:      X = A^-1,            dA = -X^T g X^T
-* solve:    X = A^-1 B,          dB = A^-T g,  dA = -dB X^T (outer product for a vector B)
+* solve:    X = A^-1 B,          dB = A^-T g,  dA = -dB X^T (outer product for a vector B); a matrix with a nan or
+  inf entry that LAPACK reports as singular gets nan, as torch
 * det:      d = det A,           dA = g adj(A)^T, which is g d A^-T for an invertible A. For a singular A
   (LAPACK's LU finds a zero pivot) the cofactors adj(A)^T come from the SVD A = U diag(s) V^T:
   adj(A)^T = det(U) det(V) U diag(c) V^T, c_i = prod_{j != i} s_j (the products of the others); under
@@ -143,7 +144,12 @@ def _slogdet_sign_rule(g, out, a):
 
 
 def _solve_rule_b(g, out, a, b):
-    return sm.record(solve, np.linalg.solve, _t(a), g)
+    try:
+        return sm.record(solve, np.linalg.solve, _t(a), g)
+    except np.linalg.LinAlgError:  # LAPACK's reading of a nan or inf entry: that matrix's gradient is nan, as torch
+        finite = _finite(a)
+    solved = sm.record(solve, np.linalg.solve, _t(sm.where(finite, a, np.eye(a.shape[-1], dtype=a.dtype))), g)
+    return sm.where(finite if g.ndim == a.ndim else finite[..., 0], solved, np.nan)
 
 
 def _solve_rule_a(g, out, a, b):
