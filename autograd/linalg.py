@@ -154,7 +154,18 @@ def det(a: TensorLike) -> Tensor:
     A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
     differentiable again there as well (see :mod:`autograd.derivatives.linalg`)."""
     a = checked_matrices(a, "det")
-    return Tensor._from_op(np.asarray(quietly(np.linalg.det, a._data)), la.det, (a,))  # overflow: inf, silently
+    value = np.asarray(quietly(np.linalg.det, a._data))  # overflow: inf, silently
+    nan = _with_nan(a)
+    if nan is not None:
+        value = np.where(nan, np.nan, value)
+    return Tensor._from_op(value, la.det, (a,))
+
+
+def _with_nan(a: Tensor) -> np.ndarray | None:
+    """Which matrices of ``a`` have a nan entry (batch-shaped), None if none has: their determinant is nan, as
+    torch's (numpy's LAPACK may pivot past the nan and give 0, as for [[nan, 1], [1, 1]])."""
+    nan = np.isnan(a._data).any(axis=(-2, -1))
+    return nan if nan.any() else None
 
 
 class SlogdetResult(NamedTuple):
@@ -170,9 +181,14 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     gradient 0 (it is in the graph of A, as torch's); d log|det A| / dA = A^-T.
 
     At a singular A, log|det A| = -inf and has no gradient: backward gives torch's value there, the solve of
-    A^T X = I by A^T's LU dividing by its zero pivot (a mix of inf and nan)."""
+    A^T X = I by A^T's LU dividing by its zero pivot (a mix of inf and nan). A matrix with a nan entry has
+    log|det A| nan, and a nan log|det A| has sign 0, as torch's."""
     a = checked_matrices(a, "slogdet")
     sign, logabsdet = quietly(np.linalg.slogdet, a._data)
+    nan = _with_nan(a)
+    if nan is not None:
+        logabsdet = np.where(nan, np.nan, logabsdet)
+    sign = np.where(np.isnan(logabsdet), 0.0, sign).astype(sign.dtype)  # torch's sign of a nan determinant: 0
     return SlogdetResult(
         Tensor._from_op(np.asarray(sign), la.slogdet_sign, (a,)),
         Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)),

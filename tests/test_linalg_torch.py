@@ -307,3 +307,16 @@ def test_torchs_keyword_names_work_beside_the_librarys():
     close(la.multi_dot(arrays=[a, a, b]).data, expected, rtol=1e-12)
     with pytest.raises(TypeError, match="A"):
         la.det(a, A=a)
+
+
+def test_det_and_slogdet_of_a_matrix_with_a_nan_entry_are_nan_with_sign_0_as_torch():
+    a = np.array([[[np.nan, 1.0], [1.0, 1.0]], [[1.0, np.inf], [0.0, 1.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    ours, theirs = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    np.testing.assert_allclose(la.det(ours).numpy(), torch.linalg.det(theirs).detach().numpy(), rtol=1e-15)
+    sign, logabsdet = la.slogdet(ours)
+    expected = torch.linalg.slogdet(theirs)
+    np.testing.assert_array_equal(sign.numpy(), expected.sign.detach().numpy())
+    np.testing.assert_allclose(logabsdet.numpy(), expected.logabsdet.detach().numpy(), rtol=1e-15)
+    (got,) = ag.grad(la.det(ours).sum(), [ours])
+    (want,) = torch.autograd.grad(torch.linalg.det(theirs).sum(), [theirs])
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-15)
