@@ -45,7 +45,7 @@ from .linalg_ex import CholeskyExResult, InvExResult, SolveExResult, cholesky_ex
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .numpy_composites import multi_dot
 from .quiet import quietly
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import (
     UNSET,
@@ -365,7 +365,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     except ValueError:
         raise ShapeError(f"lstsq: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
-        raise ValueError(f"lstsq: driver must be one of gels, gelsy, gelsd or gelss, got {driver!r}")
+        raise ArgumentRangeError(f"lstsq: driver must be one of gels, gelsy, gelsd or gelss, got {driver!r}")
     if rcond is None:
         relative = np.finfo(a.dtype).eps * max(rows, columns)
     else:  # LAPACK's reading of a negative rcond: machine precision
@@ -411,14 +411,14 @@ def _floating(x: TensorLike) -> Tensor:
 
 def _in_dtype(x: Tensor, dtype: Any, op: str) -> Tensor:
     """``x`` converted (differentiably) to torch's ``dtype`` argument of the norms, if given: a floating dtype
-    at least as wide as x's (TypeError naming ``op`` otherwise, as torch refuses it)."""
+    at least as wide as x's (a DtypeMismatchError naming ``op`` otherwise: a TypeError and torch's RuntimeError)."""
     if dtype is None:
         return x
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        raise TypeError(f"{op}: dtype must be a floating dtype, got {dtype}")
+        raise DtypeMismatchError(f"{op}: dtype must be a floating dtype, got {dtype}")
     if dtype.itemsize < x.dtype.itemsize:
-        raise TypeError(f"{op}: dtype would narrow the input from {x.dtype} to {dtype} (as torch, it may not)")
+        raise DtypeMismatchError(f"{op}: dtype would narrow the input from {x.dtype} to {dtype} (as torch, it may not)")
     return x.astype(dtype)
 
 
@@ -483,7 +483,7 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
     if ord is None or ord == 2:
         return _two_norm(x, axes, keepdims)
     if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.integer, np.floating)) or np.isnan(ord):
-        raise ValueError(f"{op}: invalid norm order {ord!r} for vectors: a real number, inf or -inf")
+        raise ArgumentRangeError(f"{op}: invalid norm order {ord!r} for vectors: a real number, inf or -inf")
     if (ord == np.inf or ord < 0) and x.size == 0 and any(x.shape[a] == 0 for a in axes):
         # the max (min) of no |x| has no value, nor has a negative order's (sum of no |x|^p)^(1/p), 0^(1/p): torch's
         # error, naming the norm rather than the reduction it is made of
@@ -651,7 +651,7 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
     numpy's and torch's, with gradient 0 there. Differentiable through either. Empty matrices (0 x 0, or m x 0
     for the orders that take any shape) have condition number 0, as torch's (numpy leaves it undefined)."""
     if not any(p is order or p == order for order in _COND_ORDERS):
-        raise ValueError(f"cond: invalid norm order {p!r}: None, 2, -2, 'fro', 'nuc', 1, -1, inf or -inf")
+        raise ArgumentRangeError(f"cond: invalid norm order {p!r}: None, 2, -2, 'fro', 'nuc', 1, -1, inf or -inf")
     a = checked_matrices(a, "cond", square=isinstance(p, str))
     if a.size == 0:  # torch's 0, checked before the square shape for a numeric order as torch's
         return a.sum(axis=(-2, -1)) * 0.0

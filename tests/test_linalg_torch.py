@@ -320,3 +320,21 @@ def test_det_and_slogdet_of_a_matrix_with_a_nan_entry_are_nan_with_sign_0_as_tor
     (got,) = ag.grad(la.det(ours).sum(), [ours])
     (want,) = torch.autograd.grad(torch.linalg.det(theirs).sum(), [theirs])
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, f: lib.linalg.norm(f(np.ones(3)), "fro"),
+        lambda lib, f: lib.linalg.cond(f(np.eye(3)), 3),
+        lambda lib, f: lib.linalg.vector_norm(f(np.ones(3)), dtype=lib.float32),
+        lambda lib, f: lib.linalg.matrix_norm(f(np.ones((2, 2))), dtype=lib.float32),
+        lambda lib, f: lib.linalg.vector_norm(f(np.ones(3)), dtype=lib.int64),
+        lambda lib, f: lib.linalg.lstsq(f(np.eye(3)), f(np.ones((3, 1))), driver="foo"),
+    ],
+)
+def test_invalid_norm_orders_dtypes_and_drivers_raise_a_runtime_error_as_torch(call):
+    with pytest.raises(RuntimeError):
+        call(torch, torch.tensor)
+    with pytest.raises(RuntimeError):
+        call(ag, Tensor)
