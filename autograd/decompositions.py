@@ -34,6 +34,7 @@ from .grad_mode import is_grad_enabled
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
+from .torch_keywords import torch_keyword_names
 
 __all__ = [
     "EighResult",
@@ -288,6 +289,7 @@ def _triangle(uplo: str, op: str) -> bool:
     return uplo == "L"
 
 
+@torch_keyword_names(input="a")
 def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's and torch's name
     """numpy.linalg.eigh of a symmetric matrix: ``(eigenvalues, eigenvectors)``, eigenvalues ascending; only the
     ``UPLO`` triangle is read. Differentiable (see the module doc)."""
@@ -295,6 +297,7 @@ def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's 
     return EighResult(*Eigh.apply(checked_matrices(a, "eigh"), lower))
 
 
+@torch_keyword_names(input="a")
 def eigvalsh(a: TensorLike, UPLO: str = "L") -> Tensor:  # noqa: N803 - numpy's and torch's name
     """The eigenvalues of a symmetric matrix, ascending; dA = V diag(g) V^T."""
     return eigh(a, UPLO).eigenvalues

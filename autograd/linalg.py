@@ -118,12 +118,14 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     return Tensor._from_op(data, la.solve, (a, b))
 
 
+@torch_keyword_names(input="a")
 def matrix_power(a: TensorLike, n: int) -> Tensor:
     """A^n for an integer n (``numpy.linalg.matrix_power``, ``torch.linalg.matrix_power``): repeated squaring,
     differentiated through its products; A^0 is the identity (gradient 0), a negative n powers A^-1."""
     return _as_tensor(a).matrix_power(n)
 
 
+@torch_keyword_names(input="a")
 def matrix_exp(a: TensorLike) -> Tensor:
     """e^A = sum_k A^k / k! of each square matrix (``torch.linalg.matrix_exp``; see ``Tensor.matrix_exp``)."""
     return _as_tensor(a).matrix_exp()
@@ -226,6 +228,7 @@ def qr(a: TensorLike, mode: str = "reduced") -> QRResult:
     return QRResult(Tensor(np.empty((0,), dtype=result.dtype)), result)
 
 
+@torch_keyword_names(input="a")
 def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (only its lower triangle is
     read, as numpy); the gradient is symmetric (see :mod:`autograd.derivatives.linalg`). ``upper=True``
@@ -244,6 +247,7 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     return Tensor._from_op(data, la.cholesky, (a,))
 
 
+@torch_keyword_names(input="a")
 def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None, atol: Any = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
     below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
@@ -533,6 +537,7 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
 
 
 @float16_via_float32  # squares overflow float16 from 256
+@torch_keyword_names(input="x")
 def norm(
     x: TensorLike,
     ord: Any = None,
@@ -570,6 +575,7 @@ def norm(
 
 
 @float16_via_float32  # squares overflow float16 from 256
+@torch_keyword_names(input="x")
 def vector_norm(
     x: TensorLike,
     ord: Any = 2,
@@ -597,6 +603,7 @@ def vector_norm(
 
 
 @float16_via_float32  # squares overflow float16 from 256
+@torch_keyword_names(input="x")
 def matrix_norm(
     x: TensorLike,
     ord: Any = "fro",
@@ -623,6 +630,7 @@ def matrix_norm(
     return _matrix_norm(x, ord, *axes, keepdims, "matrix_norm")
 
 
+@torch_keyword_names(input="a")
 def matrix_rank(
     a: TensorLike, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, tol: Any = None
 ) -> Tensor:
@@ -644,6 +652,7 @@ def matrix_rank(
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))
 
 
+@torch_keyword_names(input="a")
 def cond(a: TensorLike, p: Any = None) -> Tensor:
     """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
     smallest (-2: the smallest over the largest), from :func:`svdvals`; for 'fro', 'nuc', inf, -inf, 1, -1 the

@@ -18,6 +18,7 @@ from .derivatives import elementwise as ew
 from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
+from .torch_keywords import torch_keyword_names
 
 __all__ = ["diagonal", "householder_product", "tensorinv", "tensorsolve", "vander"]
 
@@ -26,6 +27,7 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+@torch_keyword_names(input="A")
 def tensorinv(A: TensorLike, ind: int = 2) -> Tensor:  # noqa: N803 (torch's name)
     """torch.linalg.tensorinv: the inverse of A read as a matrix whose rows are A's first ``ind`` axes, of shape
     A.shape[ind:] + A.shape[:ind] (so tensordot(tensorinv(A), A, ind) is the identity); its gradient is inv's.
@@ -44,6 +46,7 @@ def tensorinv(A: TensorLike, ind: int = 2) -> Tensor:  # noqa: N803 (torch's nam
     return np.linalg.inv(matrix).reshape(a.shape[ind:] + a.shape[:ind])
 
 
+@torch_keyword_names(input="A", other="B")
 def tensorsolve(A: TensorLike, B: TensorLike, dims: Sequence[int] | None = None) -> Tensor:  # noqa: N803
     """torch.linalg.tensorsolve: X with tensordot(A, X, X.ndim) = B, X of shape A.shape[B.ndim:] (the axes ``dims``
     of A moved to the end first, in that order); solve on A read as a square matrix, so its gradient is solve's.
@@ -92,6 +95,7 @@ def vander(x: TensorLike, *, N: int | None = None) -> Tensor:  # noqa: N803 (tor
     return concatenate([ones, repeated.cumprod(axis=-1)], axis=-1)
 
 
+@torch_keyword_names(input="A")
 def householder_product(A: TensorLike, tau: TensorLike) -> Tensor:  # noqa: N803 (torch's name)
     """torch.linalg.householder_product: the first n columns of H_1 H_2 ... H_k for A (..., m, n), m >= n, and tau
     (..., k), k <= n, with H_i = I - tau_i v_i v_i^T and v_i column i of A below the diagonal, 1 on it and 0 above

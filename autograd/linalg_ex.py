@@ -20,6 +20,7 @@ from .decompositions import checked_matrices
 from .lu import lu_factor_ex, lu_info, lu_solve, raise_for_info
 from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, _operand, where
+from .torch_keywords import torch_keyword_names
 
 __all__ = ["CholeskyExResult", "InvExResult", "SolveExResult", "cholesky_ex", "inv_ex", "solve_ex"]
 
@@ -145,6 +146,7 @@ def cholesky_info(a: np.ndarray) -> np.ndarray:
     return info.reshape(a.shape[:-2])
 
 
+@torch_keyword_names(input="A")
 def cholesky_ex(A: TensorLike, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """torch.linalg.cholesky_ex: ``(L, info)``, :func:`autograd.linalg.cholesky`'s factor (``upper``: U with
     A = U^T U, read from A's upper triangle) and info (module doc); ``check_errors`` raises a LinAlgError for a

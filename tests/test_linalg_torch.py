@@ -338,3 +338,27 @@ def test_invalid_norm_orders_dtypes_and_drivers_raise_a_runtime_error_as_torch(c
         call(torch, torch.tensor)
     with pytest.raises(RuntimeError):
         call(ag, Tensor)
+
+
+_SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("matrix_exp", {}), ("cholesky", {}), ("cholesky_ex", {}), ("pinv", {}), ("eigvalsh", {}), ("eigh", {}),
+        ("matrix_norm", {}), ("vector_norm", {}), ("norm", {}), ("cond", {}), ("matrix_rank", {}),
+        ("matrix_power", {"n": 2}), ("tensorinv", {"ind": 1}), ("householder_product", {"tau": np.ones(2)}),
+        ("tensorsolve", {"other": np.ones(3)}),
+    ],
+)  # fmt: skip
+def test_linalg_functions_take_torchs_input_keyword(name, arguments):
+    expected = getattr(torch.linalg, name)(
+        input=torch.tensor(_SPD),
+        **{k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in arguments.items()},
+    )
+    got = getattr(la, name)(input=Tensor(_SPD), **arguments)
+    for ours, theirs in zip(
+        got if isinstance(got, tuple) else (got,), expected if isinstance(got, tuple) else (expected,)
+    ):
+        np.testing.assert_allclose(np.abs(np.asarray(ours.data)), np.abs(theirs.numpy()), rtol=1e-12)
