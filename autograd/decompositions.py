@@ -284,9 +284,10 @@ def svdvals(a: TensorLike) -> Tensor:
 
 
 def _triangle(uplo: str, op: str) -> bool:
-    if uplo not in ("L", "U"):
+    """Whether ``UPLO`` names the lower triangle: 'L' or 'U', either case (as numpy's and torch's)."""
+    if not isinstance(uplo, str) or uplo.upper() not in ("L", "U"):
         raise ArgumentRangeError(f"{op}: UPLO must be 'L' or 'U', got {uplo!r}")
-    return uplo == "L"
+    return uplo.upper() == "L"
 
 
 @torch_keyword_names(input="a")

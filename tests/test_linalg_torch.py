@@ -362,3 +362,11 @@ def test_linalg_functions_take_torchs_input_keyword(name, arguments):
         got if isinstance(got, tuple) else (got,), expected if isinstance(got, tuple) else (expected,)
     ):
         np.testing.assert_allclose(np.abs(np.asarray(ours.data)), np.abs(theirs.numpy()), rtol=1e-12)
+
+
+@pytest.mark.parametrize("uplo", ["l", "u"])
+def test_eigh_takes_a_lower_case_uplo_as_torch_and_numpy(uplo):
+    a = np.array([[2.0, 5.0], [-1.0, 3.0]])
+    expected = torch.linalg.eigvalsh(torch.tensor(a), UPLO=uplo).numpy()
+    np.testing.assert_allclose(la.eigvalsh(a, UPLO=uplo).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(la.eigh(a, UPLO=uplo).eigenvalues.data, expected, rtol=1e-12)
