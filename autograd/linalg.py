@@ -44,6 +44,7 @@ from .linalg_composites import diagonal, householder_product, tensorinv, tensors
 from .linalg_ex import CholeskyExResult, InvExResult, SolveExResult, cholesky_ex, inv_ex, solve_ex
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
 from .numpy_composites import multi_dot
+from .out_argument import takes_out
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, _operand
@@ -70,6 +71,7 @@ def _singular(op: str, a: Tensor) -> LinAlgError:
     return LinAlgError(f"{op}: the matrix is singular (shape {a.shape})")
 
 
+@takes_out("inv")
 @torch_keyword_names(A="a")
 def inv(a: TensorLike) -> Tensor:
     """The inverse A^-1; d/dA: -A^-T g A^-T."""
@@ -81,6 +83,7 @@ def inv(a: TensorLike) -> Tensor:
     return Tensor._from_op(data, la.inv, (a,))
 
 
+@takes_out("solve")
 @torch_keyword_names(A="a", B="b")
 def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     """X with A X = B (``left=False``: X A = B, torch's; torch's keywords A= and B= too). B is a vector (n,), or a
@@ -118,6 +121,7 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     return Tensor._from_op(data, la.solve, (a, b))
 
 
+@takes_out("matrix_power")
 @torch_keyword_names(input="a")
 def matrix_power(a: TensorLike, n: int) -> Tensor:
     """A^n for an integer n (``numpy.linalg.matrix_power``, ``torch.linalg.matrix_power``): repeated squaring,
@@ -131,6 +135,7 @@ def matrix_exp(a: TensorLike) -> Tensor:
     return _as_tensor(a).matrix_exp()
 
 
+@takes_out("solve_triangular")
 def solve_triangular(
     a: TensorLike, b: TensorLike, *, upper: bool, left: bool = True, unitriangular: bool = False
 ) -> Tensor:
@@ -150,6 +155,7 @@ def _as_tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+@takes_out("det")
 @torch_keyword_names(A="a")
 def det(a: TensorLike) -> Tensor:
     """The determinant; d/dA = g adj(A)^T (the cofactor matrix), which is g det(A) A^-T for an invertible A.
@@ -211,6 +217,7 @@ def svd(
     return decompositions.svd(a, full_matrices, compute_uv, hermitian)
 
 
+@takes_out("svdvals")
 @torch_keyword_names(A="a")
 def svdvals(a: TensorLike) -> Tensor:
     """The singular values, descending (torch.linalg.svdvals, ``A=`` too); dA = U diag(g) V^T."""
@@ -228,6 +235,7 @@ def qr(a: TensorLike, mode: str = "reduced") -> QRResult:
     return QRResult(Tensor(np.empty((0,), dtype=result.dtype)), result)
 
 
+@takes_out("cholesky")
 @torch_keyword_names(input="a")
 def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (only its lower triangle is
@@ -247,6 +255,7 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     return Tensor._from_op(data, la.cholesky, (a,))
 
 
+@takes_out("pinv")
 @torch_keyword_names(input="a")
 def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None, atol: Any = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
@@ -536,6 +545,7 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
     return result.reshape(kept if keepdims else tuple(n for a, n in enumerate(x.shape) if a not in (rows, columns)))
 
 
+@takes_out("norm")
 @float16_via_float32  # squares overflow float16 from 256
 @torch_keyword_names(input="x")
 def norm(
@@ -574,6 +584,7 @@ def norm(
     )
 
 
+@takes_out("vector_norm")
 @float16_via_float32  # squares overflow float16 from 256
 @torch_keyword_names(input="x")
 def vector_norm(
@@ -602,6 +613,7 @@ def vector_norm(
     return _vector_norm(x, ord, normalize_axes(axis, x.ndim, "vector_norm"), keepdims, "vector_norm")
 
 
+@takes_out("matrix_norm")
 @float16_via_float32  # squares overflow float16 from 256
 @torch_keyword_names(input="x")
 def matrix_norm(
@@ -630,6 +642,7 @@ def matrix_norm(
     return _matrix_norm(x, ord, *axes, keepdims, "matrix_norm")
 
 
+@takes_out("matrix_rank")
 @torch_keyword_names(input="a")
 def matrix_rank(
     a: TensorLike, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, tol: Any = None
@@ -652,6 +665,7 @@ def matrix_rank(
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))
 
 
+@takes_out("cond")
 @torch_keyword_names(input="a")
 def cond(a: TensorLike, p: Any = None) -> Tensor:
     """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
@@ -697,6 +711,7 @@ def _invertible(a: np.ndarray) -> np.ndarray:
     return invertible.reshape(a.shape[:-2])
 
 
+@takes_out("cross")
 @torch_keyword_names(input="a", other="b")
 def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (torch.linalg.cross, its keywords input= and other= too; the
@@ -710,6 +725,7 @@ def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
     return a.cross(b, dim=dim)
 
 
+@takes_out("vecdot")
 def vecdot(x: TensorLike, y: TensorLike, *, dim: int = -1) -> Tensor:
     """The dot product of real vectors along ``dim`` (torch.linalg.vecdot; the other axes broadcast): sum x * y."""
     x, y = _as_tensor(x), _as_tensor(y)

@@ -370,3 +370,29 @@ def test_eigh_takes_a_lower_case_uplo_as_torch_and_numpy(uplo):
     expected = torch.linalg.eigvalsh(torch.tensor(a), UPLO=uplo).numpy()
     np.testing.assert_allclose(la.eigvalsh(a, UPLO=uplo).data, expected, rtol=1e-12)
     np.testing.assert_allclose(la.eigh(a, UPLO=uplo).eigenvalues.data, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "out_dtype"),
+    [
+        ("inv", (_SPD,), np.float64), ("det", (_SPD,), np.float64), ("solve", (_SPD, np.ones((3, 2))), np.float64),
+        ("cholesky", (_SPD,), np.float64), ("pinv", (_SPD,), np.float64), ("svdvals", (_SPD,), np.float64),
+        ("matrix_norm", (_SPD,), np.float64), ("vector_norm", (_SPD,), np.float64), ("norm", (_SPD,), np.float64),
+        ("cond", (_SPD,), np.float64), ("matrix_rank", (_SPD,), np.int64), ("matrix_power", (_SPD, 2), np.float64),
+        ("cross", (_SPD, _SPD), np.float64), ("vecdot", (_SPD, _SPD), np.float64),
+    ],
+)  # fmt: skip
+def test_linalg_functions_write_into_out_as_torch(name, arguments, out_dtype):
+    def call(lib, wrap, out):
+        return getattr(lib.linalg, name)(*(wrap(x) if isinstance(x, np.ndarray) else x for x in arguments), out=out)
+
+    theirs_out = torch.empty(0, dtype=torch.int64 if out_dtype == np.int64 else torch.float64)
+    ours_out = Tensor(np.empty(0, dtype=out_dtype))
+    assert call(ag, Tensor, ours_out) is ours_out
+    call(torch, torch.tensor, theirs_out)
+    np.testing.assert_allclose(ours_out.numpy(), theirs_out.numpy(), rtol=1e-12, atol=1e-15)
+    if out_dtype == np.float64:  # another dtype, or a write out of a graph, is torch's RuntimeError
+        with pytest.raises(RuntimeError):
+            call(ag, Tensor, Tensor(np.empty(0, dtype=np.float32)))
+        with pytest.raises(RuntimeError):
+            getattr(la, name)(Tensor(_SPD, requires_grad=True), *arguments[1:], out=Tensor(np.empty(0)))
