@@ -671,7 +671,7 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
     """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
     smallest (-2: the smallest over the largest), from :func:`svdvals`; for 'fro', 'nuc', inf, -inf, 1, -1 the
     product of the two matrix norms (A square), inf for a singular A (LAPACK's LU finds a zero pivot) as
-    numpy's and torch's, with gradient 0 there. Differentiable through either. Empty matrices (0 x 0, or m x 0
+    numpy's and torch's, with gradient 0 there; a nan product (an A with a nan or inf entry) is inf too, as torch's. Differentiable through either. Empty matrices (0 x 0, or m x 0
     for the orders that take any shape) have condition number 0, as torch's (numpy leaves it undefined)."""
     if not any(p is order or p == order for order in _COND_ORDERS):
         raise ArgumentRangeError(f"cond: invalid norm order {p!r}: None, 2, -2, 'fro', 'nuc', 1, -1, inf or -inf")
@@ -686,10 +686,17 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
         return largest / smallest if p != -2 else smallest / largest
     invertible = _invertible(a._data)
     if invertible.all():
-        return matrix_norm(a, p) * matrix_norm(inv(a), p)
+        return _nan_as_inf(matrix_norm(a, p) * matrix_norm(inv(a), p))
     identity = np.eye(a.shape[-1], dtype=a.dtype)
     inverse = inv(shared_math.where(invertible[..., None, None], a, identity))
-    return shared_math.where(invertible, matrix_norm(a, p) * matrix_norm(inverse, p), np.inf)
+    return _nan_as_inf(shared_math.where(invertible, matrix_norm(a, p) * matrix_norm(inverse, p), np.inf))
+
+
+def _nan_as_inf(product: Tensor) -> Tensor:
+    """``product`` with inf in place of nan, as torch's cond takes |A| |A^-1| for an A with a nan or inf entry, whose
+    inverse LAPACK fills with nan without reporting it singular (such an A's gradient stays nan)."""
+    nan = np.isnan(product._data)
+    return shared_math.where(nan, np.inf, product) if nan.any() else product
 
 
 #: The orders cond takes: those of matrix_norm, and None (the 2-norm's).

@@ -396,3 +396,14 @@ def test_linalg_functions_write_into_out_as_torch(name, arguments, out_dtype):
             call(ag, Tensor, Tensor(np.empty(0, dtype=np.float32)))
         with pytest.raises(RuntimeError):
             getattr(la, name)(Tensor(_SPD, requires_grad=True), *arguments[1:], out=Tensor(np.empty(0)))
+
+
+@pytest.mark.parametrize("p", ["fro", 1, -1, np.inf, -np.inf])
+def test_cond_of_a_matrix_with_a_nan_or_inf_entry_is_torchs_inf(p):
+    a = np.array([[[1.0, np.nan], [0.0, 1.0]], [[1.0, np.inf], [0.0, 1.0]], [[2.0, 1.0], [1.0, 3.0]]])
+    ours = Tensor(a, requires_grad=True)
+    theirs = torch.tensor(a, requires_grad=True)
+    got, expected = la.cond(ours, p), torch.linalg.cond(theirs, p)
+    np.testing.assert_allclose(got.numpy(), expected.detach().numpy(), rtol=1e-12)
+    (gradient,) = ag.grad(got.sum(), [ours])
+    assert np.isfinite(gradient.numpy()[2]).all()  # (torch's backward of the others fails)
