@@ -183,6 +183,7 @@ class SlogdetResult(NamedTuple):
     logabsdet: Tensor
 
 
+@takes_out("slogdet")
 @torch_keyword_names(A="a")
 def slogdet(a: TensorLike) -> SlogdetResult:
     """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: both Tensors, as torch's; the sign has
@@ -203,6 +204,7 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     )
 
 
+@takes_out("svd")
 @torch_keyword_names(A="a")
 def svd(
     a: TensorLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False, *, driver: Any = None
@@ -224,6 +226,7 @@ def svdvals(a: TensorLike) -> Tensor:
     return decompositions.svdvals(a)
 
 
+@takes_out("qr")
 @torch_keyword_names(A="a")
 def qr(a: TensorLike, mode: str = "reduced") -> QRResult:
     """torch.linalg.qr (``A=`` too): ``(Q, R)`` for mode 'reduced' or 'complete', and for 'r' an empty Q of shape

@@ -407,3 +407,14 @@ def test_cond_of_a_matrix_with_a_nan_or_inf_entry_is_torchs_inf(p):
     np.testing.assert_allclose(got.numpy(), expected.detach().numpy(), rtol=1e-12)
     (gradient,) = ag.grad(got.sum(), [ours])
     assert np.isfinite(gradient.numpy()[2]).all()  # (torch's backward of the others fails)
+
+
+@pytest.mark.parametrize(("name", "fields"), [("slogdet", 2), ("svd", 3), ("qr", 2)])
+def test_linalg_factorisations_write_into_a_tuple_out_as_torch(name, fields):
+    ours_out = tuple(Tensor(np.empty(0)) for _ in range(fields))
+    theirs_out = tuple(torch.empty(0, dtype=torch.float64) for _ in range(fields))
+    got = getattr(la, name)(Tensor(_SPD), out=ours_out)
+    getattr(torch.linalg, name)(torch.tensor(_SPD), out=theirs_out)
+    assert all(x is y for x, y in zip(got, ours_out))
+    for ours, theirs in zip(ours_out, theirs_out):
+        np.testing.assert_allclose(np.abs(ours.numpy()), np.abs(theirs.numpy()), rtol=1e-12, atol=1e-15)
