@@ -31,6 +31,7 @@ import numpy as np
 
 from .function import Function, FunctionContext
 from .grad_mode import is_grad_enabled
+from .out_argument import takes_out
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
@@ -290,6 +291,7 @@ def _triangle(uplo: str, op: str) -> bool:
     return uplo.upper() == "L"
 
 
+@takes_out("eigh")
 @torch_keyword_names(input="a")
 def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's and torch's name
     """numpy.linalg.eigh of a symmetric matrix: ``(eigenvalues, eigenvectors)``, eigenvalues ascending; only the
@@ -298,6 +300,7 @@ def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's 
     return EighResult(*Eigh.apply(checked_matrices(a, "eigh"), lower))
 
 
+@takes_out("eigvalsh")
 @torch_keyword_names(input="a")
 def eigvalsh(a: TensorLike, UPLO: str = "L") -> Tensor:  # noqa: N803 - numpy's and torch's name
     """The eigenvalues of a symmetric matrix, ascending; dA = V diag(g) V^T."""

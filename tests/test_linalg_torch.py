@@ -380,6 +380,7 @@ def test_eigh_takes_a_lower_case_uplo_as_torch_and_numpy(uplo):
         ("matrix_norm", (_SPD,), np.float64), ("vector_norm", (_SPD,), np.float64), ("norm", (_SPD,), np.float64),
         ("cond", (_SPD,), np.float64), ("matrix_rank", (_SPD,), np.int64), ("matrix_power", (_SPD, 2), np.float64),
         ("cross", (_SPD, _SPD), np.float64), ("vecdot", (_SPD, _SPD), np.float64),
+        ("eigvalsh", (_SPD,), np.float64),
     ],
 )  # fmt: skip
 def test_linalg_functions_write_into_out_as_torch(name, arguments, out_dtype):
@@ -409,7 +410,7 @@ def test_cond_of_a_matrix_with_a_nan_or_inf_entry_is_torchs_inf(p):
     assert np.isfinite(gradient.numpy()[2]).all()  # (torch's backward of the others fails)
 
 
-@pytest.mark.parametrize(("name", "fields"), [("slogdet", 2), ("svd", 3), ("qr", 2)])
+@pytest.mark.parametrize(("name", "fields"), [("slogdet", 2), ("svd", 3), ("qr", 2), ("eigh", 2)])
 def test_linalg_factorisations_write_into_a_tuple_out_as_torch(name, fields):
     ours_out = tuple(Tensor(np.empty(0)) for _ in range(fields))
     theirs_out = tuple(torch.empty(0, dtype=torch.float64) for _ in range(fields))
