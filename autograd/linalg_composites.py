@@ -15,6 +15,7 @@ from .broadcasting import single_axis
 from .contractions import diagonal as _diagonal
 from .decompositions import checked_matrices
 from .derivatives import elementwise as ew
+from .out_argument import takes_out
 from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
@@ -27,6 +28,7 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+@takes_out("tensorinv")
 @torch_keyword_names(input="A")
 def tensorinv(A: TensorLike, ind: int = 2) -> Tensor:  # noqa: N803 (torch's name)
     """torch.linalg.tensorinv: the inverse of A read as a matrix whose rows are A's first ``ind`` axes, of shape
@@ -46,6 +48,7 @@ def tensorinv(A: TensorLike, ind: int = 2) -> Tensor:  # noqa: N803 (torch's nam
     return np.linalg.inv(matrix).reshape(a.shape[ind:] + a.shape[:ind])
 
 
+@takes_out("tensorsolve")
 @torch_keyword_names(input="A", other="B")
 def tensorsolve(A: TensorLike, B: TensorLike, dims: Sequence[int] | None = None) -> Tensor:  # noqa: N803
     """torch.linalg.tensorsolve: X with tensordot(A, X, X.ndim) = B, X of shape A.shape[B.ndim:] (the axes ``dims``
@@ -95,6 +98,7 @@ def vander(x: TensorLike, *, N: int | None = None) -> Tensor:  # noqa: N803 (tor
     return concatenate([ones, repeated.cumprod(axis=-1)], axis=-1)
 
 
+@takes_out("householder_product")
 @torch_keyword_names(input="A")
 def householder_product(A: TensorLike, tau: TensorLike) -> Tensor:  # noqa: N803 (torch's name)
     """torch.linalg.householder_product: the first n columns of H_1 H_2 ... H_k for A (..., m, n), m >= n, and tau

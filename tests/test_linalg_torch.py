@@ -380,7 +380,8 @@ def test_eigh_takes_a_lower_case_uplo_as_torch_and_numpy(uplo):
         ("matrix_norm", (_SPD,), np.float64), ("vector_norm", (_SPD,), np.float64), ("norm", (_SPD,), np.float64),
         ("cond", (_SPD,), np.float64), ("matrix_rank", (_SPD,), np.int64), ("matrix_power", (_SPD, 2), np.float64),
         ("cross", (_SPD, _SPD), np.float64), ("vecdot", (_SPD, _SPD), np.float64),
-        ("eigvalsh", (_SPD,), np.float64),
+        ("eigvalsh", (_SPD,), np.float64), ("householder_product", (_SPD, np.ones(2)), np.float64),
+        ("tensorinv", (_SPD, 1), np.float64), ("tensorsolve", (_SPD, np.ones(3)), np.float64),
     ],
 )  # fmt: skip
 def test_linalg_functions_write_into_out_as_torch(name, arguments, out_dtype):
