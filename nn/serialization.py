@@ -8,8 +8,9 @@ File layout (an uncompressed ``.npz``; no pickle anywhere):
 * ``model/<name>``: one array per ``state_dict`` entry;
 * with an optimizer, its ``state_dict()`` in PyTorch's fixed layout:
   ``optimizer/layout`` is JSON ``{"param_groups": [{option: value, "params": [int, ...]}, ...],
-  "state": {"<index>": {"<key>": number | "array" | "scalar"}}}``, where ``"array"`` and
-  ``"scalar"`` (a numpy scalar) mean the value is the member ``optimizer/state/<index>/<key>``.
+  "state": {"<index>": {"<key>": value | {"list": [value, ...]}}}}``, a value being a number, ``null``, ``"array"``
+  or ``"scalar"``, where ``"array"`` and ``"scalar"`` (a numpy scalar) mean the value is the member
+  ``optimizer/state/<index>/<key>`` (``.../<key>/<position>`` in a list, as LBFGS's histories).
   Group options are JSON scalars or flat tuples of them (``betas``);
 * or, for an array saved alone (``nn.save(ndarray, f)``, as ``torch.save(data, f)``), only ``format`` and
   ``array`` (an ndarray) or ``tensor`` (a Tensor), which :func:`load` gives back as that kind of object;
@@ -97,6 +98,19 @@ def _group_option(value: Any, where: str) -> Any:
     raise TypeError(f"save: optimizer option {where} is a {kind}; options are numbers, strings or flat tuples")
 
 
+def _state_value(value: Any, member: str, arrays: dict[str, np.ndarray]) -> Any:
+    """The layout's entry for one optimizer state value: a number (or None) as itself, an array or numpy scalar as
+    ``"array"``/``"scalar"`` with the value put in ``arrays`` as ``member``; TypeError for anything else."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        if np.asarray(value).dtype.kind not in "biufc":
+            raise TypeError(f"save: optimizer state {member!r} has dtype {np.asarray(value).dtype}, not a number")
+        arrays[member] = np.array(value)
+        return "array" if isinstance(value, np.ndarray) else "scalar"
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    raise TypeError(f"save: optimizer state {member!r} is a {type(value).__name__}")
+
+
 def _optimizer_arrays(state_dict: Any) -> dict[str, np.ndarray]:
     """``optimizer/layout`` and ``optimizer/state/<index>/<key>`` arrays for a PyTorch-layout state dict."""
     if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
@@ -121,15 +135,11 @@ def _optimizer_arrays(state_dict: Any) -> dict[str, np.ndarray]:
         for key, value in entry.items():
             if not isinstance(key, str) or not _STATE_KEY.fullmatch(key):
                 raise TypeError(f"save: optimizer state key {key!r} of parameter {index} must be a plain name")
-            if isinstance(value, (np.ndarray, np.generic)):
-                if np.asarray(value).dtype.kind not in "biufc":
-                    raise TypeError(f"save: optimizer state {key!r} has dtype {np.asarray(value).dtype}, not a number")
-                arrays[f"{_STATE}{int(index)}/{key}"] = np.array(value)
-                packed[key] = "array" if isinstance(value, np.ndarray) else "scalar"
-            elif isinstance(value, (bool, int, float)):
-                packed[key] = value
+            member = f"{_STATE}{int(index)}/{key}"
+            if isinstance(value, list):  # LBFGS's histories: numbers, arrays and None
+                packed[key] = {"list": [_state_value(item, f"{member}/{j}", arrays) for j, item in enumerate(value)]}
             else:
-                raise TypeError(f"save: optimizer state {key!r} of parameter {index} is a {type(value).__name__}")
+                packed[key] = _state_value(value, member, arrays)
     arrays[_LAYOUT] = np.array(json.dumps({"param_groups": groups, "state": state}))
     return arrays
 
@@ -152,11 +162,29 @@ def _check_layout(layout: Any, problem: Any) -> dict[str, Any]:
         if not _INDEX.fullmatch(index) or not isinstance(entry, dict):
             raise problem(f"optimizer state entry {index!r} is not an index with a dict")
         for key, value in entry.items():
-            if not _STATE_KEY.fullmatch(key) or not (
-                isinstance(value, (bool, int, float)) or value in ("array", "scalar")
-            ):
+            items = value["list"] if isinstance(value, dict) and set(value) == {"list"} else [value]
+            if not _STATE_KEY.fullmatch(key) or not isinstance(items, list) or not all(map(_stored_value, items)):
                 raise problem(f"optimizer state {index}/{key!r} has an unexpected value")
     return layout
+
+
+def _stored_value(value: Any) -> bool:
+    """Whether ``value`` is an optimizer state value of the layout: a number, None, "array" or "scalar"."""
+    return value is None or isinstance(value, (bool, int, float)) or value in ("array", "scalar")
+
+
+def _stored_members(layout: dict[str, Any]) -> dict[str, Any]:
+    """Each optimizer state value of a checked layout, by the member its array is (or would be) stored as; a list's
+    items as ``<key>/<position>``."""
+    found = {}
+    for index, entry in layout["state"].items():
+        for key, value in entry.items():
+            member = f"{_STATE}{index}/{key}"
+            if isinstance(value, dict):
+                found.update((f"{member}/{j}", item) for j, item in enumerate(value["list"]))
+            else:
+                found[member] = value
+    return found
 
 
 def _parse_json(text: str, what: str, problem: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
@@ -222,10 +250,9 @@ class _Checkpoint:
         layout = None
         if _LAYOUT in archive.members:
             layout = _check_layout(_parse_json(archive.read_text(_LAYOUT), "optimizer layout", error), error)
-            for index, entry in layout["state"].items():
-                for key, value in entry.items():
-                    member = f"{_STATE}{index}/{key}"
-                    if value in ("array", "scalar") and member not in archive.members:
+            for member, value in _stored_members(layout).items():
+                if value in ("array", "scalar"):
+                    if member not in archive.members:
                         raise error(f"optimizer state refers to missing array {member!r}")
                     known.add(member)
         unknown = sorted(set(archive.members) - known)
@@ -284,6 +311,13 @@ class _Checkpoint:
             raise CheckpointMismatchError(f"{self.archive.path}: does not fit the model: {error}") from None
         return arrays
 
+    def _state_value(self, value: Any, member: str) -> Any:
+        """One optimizer state value of the layout: an array (or numpy scalar) read from ``member``, else itself."""
+        if value not in ("array", "scalar"):
+            return value
+        array = self.archive.read(member)
+        return array if value == "array" else array[()]
+
     def optimizer_state(self) -> dict[str, Any] | None:
         if self.layout is None:
             return None
@@ -298,9 +332,11 @@ class _Checkpoint:
         for index, entry in self.layout["state"].items():
             state[int(index)] = {}
             for key, value in entry.items():
-                if value in ("array", "scalar"):
-                    array = self.archive.read(f"{_STATE}{index}/{key}")
-                    value = array if value == "array" else array[()]
+                member = f"{_STATE}{index}/{key}"
+                if isinstance(value, dict):
+                    value = [self._state_value(item, f"{member}/{j}") for j, item in enumerate(value["list"])]
+                else:
+                    value = self._state_value(value, member)
                 state[int(index)][key] = value
         return {"state": state, "param_groups": groups}
 

@@ -557,3 +557,46 @@ def test_save_and_load_take_torchs_keyword_names_obj_and_f(tmp_path):
         nn.save(model.state_dict(), obj=model.state_dict(), f=path)
     with pytest.raises(TypeError, match="f= .*torch's name for path"):
         nn.load(path, f=path)
+
+
+def test_lbfgs_state_saved_beside_the_model_resumes_the_run_step_for_step(tmp_path):
+    """LBFGS's state holds lists (its direction and step histories, ``al``, ``ro``): saved beside the model and loaded
+    back, the run continues with the uninterrupted run's losses (before, saving it was a TypeError)."""
+    x = np.random.default_rng(0).normal(size=(16, 3))
+    target = np.random.default_rng(1).normal(size=(16, 2))
+
+    def run(model, optimizer, count):
+        def closure():
+            optimizer.zero_grad()
+            loss = ((model(x) - target) ** 2).mean()
+            loss.backward()
+            return loss
+
+        return [float(optimizer.step(closure).item()) for _ in range(count)]
+
+    def fresh(seed):
+        model = nn.Sequential(
+            nn.Linear(3, 4, dtype=np.float64, rng=seed), nn.Tanh(), nn.Linear(4, 2, dtype=np.float64, rng=seed + 1)
+        )
+        return model, nn.optim.LBFGS(model.parameters(), lr=0.5, max_iter=3, history_size=4)
+
+    model, optimizer = fresh(0)
+    run(model, optimizer, 2)
+    path = serialization.save(model, tmp_path / "run.npz", optimizer=optimizer)
+    saved = serialization.read(path)["optimizer"]
+    _assert_exactly_equal(optimizer.state_dict(), saved)
+    assert isinstance(saved["state"][0]["old_dirs"], list) and saved["state"][0]["old_dirs"]
+    clone, clone_optimizer = fresh(7)
+    serialization.load_into(clone, path, optimizer=clone_optimizer)
+    assert run(clone, clone_optimizer, 3) == run(model, optimizer, 3)
+    _assert_states_equal(clone.state_dict(), model.state_dict())
+
+
+def test_a_corrupt_list_in_the_optimizer_layout_is_a_clear_error(tmp_path):
+    arrays = {"format": np.array(serialization.FORMAT)}
+    arrays["optimizer/layout"] = np.array('{"param_groups": [], "state": {"0": {"h": {"list": [1.0, "array"]}}}}')
+    with pytest.raises(serialization.SerializationError, match="missing array 'optimizer/state/0/h/1'"):
+        serialization.read(_write(tmp_path / "a.npz", **arrays))
+    arrays["optimizer/layout"] = np.array('{"param_groups": [], "state": {"0": {"h": {"list": [[1.0]]}}}}')
+    with pytest.raises(serialization.SerializationError, match="optimizer state 0/'h' has an unexpected value"):
+        serialization.read(_write(tmp_path / "b.npz", **arrays))
