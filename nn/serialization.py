@@ -355,7 +355,13 @@ def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
 
 
 @torch_keyword_names(f="path")
-def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
+def load(
+    path: str | os.PathLike | BinaryIO,
+    map_location: Any = None,
+    *,
+    weights_only: bool | None = None,
+    mmap: bool | None = None,
+) -> Any:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
 
     A file saved from a plain state dict (``nn.save(model.state_dict(), path)``, no optimizer) gives that state
@@ -364,7 +370,9 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weight
     ``path`` may be an open binary file (``with open(path, "rb") as f: nn.load(f)``), read from where it stands
     and left open. torch's ``map_location`` may be None or the CPU (the only device here; anything else is a
     ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
-    as safe as torch's ``weights_only=True``; torch's keyword name ``f=`` is ``path``'s. An array saved alone comes back as the ndarray or Tensor it was,
+    as safe as torch's ``weights_only=True``; torch's ``mmap`` is accepted too (the arrays are read into memory
+    either way) and, as torch's, ``mmap=True`` needs a file path, not an open file (ValueError); torch's keyword
+    name ``f=`` is ``path``'s. An array saved alone comes back as the ndarray or Tensor it was,
     and a saved object (a checkpoint dict, a list of tensors) as that object: its Tensors as Tensors (Parameters
     as Parameters, requires_grad kept), its arrays, numbers and containers as they were (an OrderedDict as one, a
     tuple as a tuple); a Tensor it held twice comes back as one Tensor held twice.
@@ -372,6 +380,8 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weight
     The record's implied state shapes are compared with the file's headers before the
     model is built, so a forged record cannot make it allocate more than the file holds.
     """
+    if mmap and not isinstance(path, (str, os.PathLike)):
+        raise ValueError("load: f must be a file path in order to use the mmap argument (as torch.load's)")
     if not isinstance(map_location, (dict, str)) and callable(map_location):
         raise TypeError("load: a callable map_location is not supported; pass None or 'cpu' (the only device here)")
     devices = map_location.values() if isinstance(map_location, dict) else (map_location,)

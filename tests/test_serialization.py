@@ -600,3 +600,23 @@ def test_a_corrupt_list_in_the_optimizer_layout_is_a_clear_error(tmp_path):
     arrays["optimizer/layout"] = np.array('{"param_groups": [], "state": {"0": {"h": {"list": [[1.0]]}}}}')
     with pytest.raises(serialization.SerializationError, match="optimizer state 0/'h' has an unexpected value"):
         serialization.read(_write(tmp_path / "b.npz", **arrays))
+
+
+def test_load_takes_torchs_mmap_keyword_and_refuses_it_for_an_open_file_as_torch(tmp_path):
+    """``torch.load(path, map_location="cpu", weights_only=True, mmap=True)`` (the large-checkpoint spelling) reads
+    the same state; mmap=True with an open file is torch's ValueError."""
+    import io
+
+    torch = pytest.importorskip("torch")
+    model = nn.Linear(3, 2, rng=0)
+    path = tmp_path / "w.pt"
+    nn.save(model.state_dict(), path)
+    for mmap in (True, False, None):
+        _assert_states_equal(nn.load(path, map_location="cpu", weights_only=True, mmap=mmap), model.state_dict())
+    buffer = io.BytesIO()
+    torch.save({"w": torch.ones(1)}, buffer)
+    buffer.seek(0)
+    with pytest.raises(ValueError, match="file path in order to use the mmap argument"):
+        torch.load(buffer, mmap=True)
+    with open(path, "rb") as f, pytest.raises(ValueError, match="file path in order to use the mmap argument"):
+        nn.load(f, mmap=True)
