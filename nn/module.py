@@ -57,10 +57,11 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
     def __repr__(self) -> str:
-        """torch's text: ``<All keys matched successfully>`` when nothing is missing or unexpected."""
+        """torch's text: ``<All keys matched successfully>`` when nothing is missing or unexpected, else named as
+        torch's class (``_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])``)."""
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
-        return f"IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
 
 
 #: The key of a module's extra state in ``state_dict`` (after its prefix), and the marker of that entry.

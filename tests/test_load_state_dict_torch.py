@@ -144,3 +144,17 @@ def test_state_dict_metadata_survives_a_deep_copy_and_reaches_the_load():
     model = _versioned(nn, seen)
     model.load_state_dict(copy.deepcopy(model.state_dict()))
     assert seen == [3]
+
+
+def test_the_result_of_a_non_strict_load_prints_as_torchs_incompatible_keys():
+    """``print(model.load_state_dict(state, strict=False))`` shows torch's text, named as torch's class is."""
+    from nn.modules.module import _IncompatibleKeys
+
+    ours, theirs = nn.Linear(2, 2), tnn.Linear(2, 2)
+    for layer, make in ((ours, np.zeros), (theirs, torch.zeros)):
+        layer.results = [
+            layer.load_state_dict({"weight": make((2, 2)), "extra": make(1)}, strict=False),
+            layer.load_state_dict({"weight": make((2, 2)), "bias": make(2)}),
+        ]
+    assert [repr(result) for result in ours.results] == [repr(result) for result in theirs.results]
+    assert isinstance(ours.results[0], _IncompatibleKeys) and ours.results[0] == (["bias"], ["extra"])

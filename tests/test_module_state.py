@@ -103,7 +103,7 @@ def test_load_state_dict_result_prints_as_torchs():
     state = layer.state_dict()
     state["extra"] = state.pop("bias")
     result = layer.load_state_dict(state, strict=False)
-    assert repr(result) == "IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['extra'])"
+    assert repr(result) == "_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['extra'])"
     assert result.missing_keys == ["bias"] and result == (["bias"], ["extra"])
 
 
