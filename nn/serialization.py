@@ -513,11 +513,21 @@ def _check_entry(name: Any, array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _shares_state(module: Module) -> bool:
+    """Whether a parameter or buffer of ``module`` is reachable under two names (a stateless layer used twice is not
+    sharing: rebuilt apart, it computes the same)."""
+    held = [id(value) for _, value in module.named_parameters(remove_duplicate=False)]
+    held += [id(value) for _, value in module.named_buffers(remove_duplicate=False)]
+    return len(set(held)) != len(held)
+
+
 def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, np.ndarray]) -> Any:
     """The architecture record of a module whose ``state`` the record rebuilds, else None (a plain state dict, a
     module nn.architecture cannot describe, or one holding state its record would not rebuild: a weight_norm hook's
-    ``weight_g`` and ``weight_v`` in place of ``weight``), for which nn.load then asks for load_into."""
-    if not isinstance(module_or_state, Module):
+    ``weight_g`` and ``weight_v`` in place of ``weight``, or a parameter or buffer held under several names, a layer
+    used twice or tied weights, which a record would rebuild as separate copies), for which nn.load then asks for
+    load_into."""
+    if not isinstance(module_or_state, Module) or _shares_state(module_or_state):
         return None
     try:
         record = architecture.describe(module_or_state)

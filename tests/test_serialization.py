@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor
+from autograd import Tensor, no_grad
 from nn import serialization
 
 
@@ -620,3 +620,39 @@ def test_load_takes_torchs_mmap_keyword_and_refuses_it_for_an_open_file_as_torch
         torch.load(buffer, mmap=True)
     with open(path, "rb") as f, pytest.raises(ValueError, match="file path in order to use the mmap argument"):
         nn.load(f, mmap=True)
+
+
+def _shares_a_layer():
+    layer = nn.Linear(2, 2, rng=0)
+    return nn.Sequential(layer, nn.Tanh(), layer)
+
+
+def _ties_a_weight():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh(), nn.Linear(2, 2, rng=1))
+    model[2].weight = model[0].weight
+    return model
+
+
+@pytest.mark.parametrize("make", [_shares_a_layer, _ties_a_weight], ids=["shared layer", "tied weight"])
+def test_a_model_sharing_parameters_is_never_rebuilt_untied_by_load(tmp_path, make):
+    """A record rebuilds each layer on its own: a model whose parameters are shared (a layer used twice, tied
+    weights) would come back from nn.load with separate copies that train apart. It is saved without a record, so
+    nn.load asks for load_into, which fills a twin built with the sharing, and the sharing stays."""
+    model = make()
+    path = nn.save(model, tmp_path / "shared.npz")
+    with pytest.raises(serialization.SerializationError, match="records no architecture"):
+        nn.load(path)
+    twin = make()
+    with no_grad():
+        for parameter in twin.parameters():
+            parameter.data[...] = 0.0
+    serialization.load_into(twin, path)
+    assert twin[2].weight is twin[0].weight
+    _assert_states_equal(twin.state_dict(), model.state_dict())
+
+
+def test_a_model_reusing_a_stateless_layer_still_loads_rebuilt(tmp_path):
+    activation = nn.Tanh()
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), activation, nn.Linear(3, 2, rng=1), activation)
+    rebuilt = nn.load(nn.save(model, tmp_path / "m.npz"))
+    _assert_states_equal(rebuilt.state_dict(), model.state_dict())
