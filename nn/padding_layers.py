@@ -62,7 +62,9 @@ class _Pad(Module):
 class _ConstantPad(_Pad):
     def __init__(self, padding: int | tuple[int, ...], value: float) -> None:
         super().__init__(padding)
-        self.value = check_real(type(self).__name__, "value", value, allow_inf=True, allow_nan=True)
+        checked = check_real(type(self).__name__, "value", value, allow_inf=True, allow_nan=True)
+        # torch keeps the value as given: an int fill reads ``value=0`` in the repr, not ``value=0.0``
+        self.value = int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else checked
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"

@@ -59,6 +59,8 @@ LAYERS = [
     lambda lib: lib.ZeroPad2d(1),
     lambda lib: lib.ConstantPad1d(2, 3.5),
     lambda lib: lib.ConstantPad2d((1, 0, 2, 1), -1.0),
+    lambda lib: lib.ConstantPad1d((2, 1), 0),  # an int fill: torch's repr reads value=0, not value=0.0
+    lambda lib: lib.ConstantPad2d(1, -3),
     lambda lib: lib.ReflectionPad1d(2),
     lambda lib: lib.ReflectionPad2d((1, 2, 0, 1)),
     lambda lib: lib.ReplicationPad1d((0, 3)),
