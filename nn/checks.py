@@ -32,6 +32,7 @@ __all__ = [
     "ParameterOverflowError",
     "ShortSequenceError",
     "UnsupportedOptionError",
+    "ZeroNormError",
     "check_axis",
     "check_choice",
     "check_fits_dtype",
@@ -147,6 +148,11 @@ class ShortSequenceError(TypeError, IndexError):
 class UnsupportedOptionError(ValueError, NotImplementedError):
     """A combination of options torch refuses as not implemented (a NotImplementedError, so a RuntimeError); a
     ValueError here too."""
+
+
+class ZeroNormError(ValueError, ZeroDivisionError):
+    """A norm order of 0 where the result is a 1 / p power (``lp_pool1d(x, 0, 2)``): torch's functional divides by
+    it and raises a ZeroDivisionError; a ValueError here too."""
 
 
 class ParameterOverflowError(ValueError, RuntimeError):

@@ -107,6 +107,14 @@ def test_in_place_activation_second_derivative_through_the_recorded_change():
         ),
         (lambda: nn.ChannelShuffle(0), ValueError, "ChannelShuffle: groups must be a positive integer"),
         (lambda: nn.Softmax2d()(np.zeros((2, 3))), ValueError, "Softmax2d: expected a 3-D .* got 2-D"),
+        # torch's lp_pool1d(x, 0, 2) raises a ZeroDivisionError (its 1 / norm_type): ours is one too
+        (lambda: F.lp_pool1d(np.ones((1, 1, 4)), 0, 2), ZeroDivisionError, "lp_pool1d: norm_type must be non-zero"),
+        (
+            lambda: F.lp_pool2d(np.ones((1, 1, 4, 4)), 0.0, 2),
+            ZeroDivisionError,
+            "lp_pool2d: norm_type must be non-zero",
+        ),
+        (lambda: nn.LPPool1d(0, 2), ZeroDivisionError, "LPPool1d: norm_type must be non-zero"),
         (lambda: F.lp_pool1d(np.ones((1, 1, 4)), 0, 2), ValueError, "lp_pool1d: norm_type must be non-zero"),
         (lambda: F.lp_pool1d(np.ones((1, 1, 4, 4)), 2, 2), ValueError, r"lp_pool1d: expected a \(C, L\)"),
         (lambda: F.lp_pool2d(np.ones((1, 1, 4, 4)), 2, 5), ValueError, "lp_pool2d: input of shape"),

@@ -20,7 +20,7 @@ import numpy as np
 from autograd import Tensor, where
 from autograd.conv import IntOrPair, pair
 
-from ..checks import check_flag, check_real
+from ..checks import ZeroNormError, check_flag, check_real
 from .activations import as_float_tensor
 from .conv import avg_pool2d, max_pool2d, pool_windows, rank_error, single, stride_unset, triple
 from .pooling1d import avg_pool1d, max_pool1d
@@ -32,8 +32,8 @@ __all__ = ["lp_pool1d", "lp_pool2d", "lp_pool3d"]
 def check_norm_type(owner: str, norm_type: Any) -> float:
     """``norm_type`` as a non-zero real number, +-inf allowed; errors name ``owner``."""
     p = check_real(owner, "norm_type", norm_type, allow_inf=True)
-    if p == 0:
-        raise ValueError(
+    if p == 0:  # torch's functional form divides by p: a ZeroDivisionError there
+        raise ZeroNormError(
             f"{owner}: norm_type must be non-zero (the result is a 1 / norm_type power), got {norm_type!r}"
         )
     return p
