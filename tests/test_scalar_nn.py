@@ -324,22 +324,32 @@ def test_micrograds_nonlin_attribute_reads_and_switches_the_activation():
     assert nn.Neuron(2, activation="tanh").nonlin is True
 
 
+def _micrograd_parameters(sizes: list[int]) -> list[float]:
+    """The parameters micrograd 0.1.0's nn draws for layers of these sizes from Python's random state, in its
+    parameters() order: each neuron's weights random.uniform(-1, 1), one per input, then its bias Value(0)."""
+    return [
+        value
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        for _ in range(n_out)
+        for value in [*(random.uniform(-1, 1) for _ in range(n_in)), 0]
+    ]
+
+
 @pytest.mark.parametrize(
-    "ours, theirs",
+    "ours, sizes",
     [
-        (lambda: nn.Neuron(3), lambda m: m.Neuron(3)),
-        (lambda: nn.Layer(3, 4), lambda m: m.Layer(3, 4)),
-        (lambda: nn.MLP(2, [16, 16, 1]), lambda m: m.MLP(2, [16, 16, 1])),
+        (lambda: nn.Neuron(3), [3, 1]),
+        (lambda: nn.Layer(3, 4), [3, 4]),
+        (lambda: nn.MLP(2, [16, 16, 1]), [2, 16, 16, 1]),
     ],
 )
 def test_unseeded_scalar_networks_draw_from_pythons_random_as_micrograd_so_random_seed_reproduces_them(
-    ours, theirs, monkeypatch
+    ours, sizes, monkeypatch
 ):
     # micrograd's demo seeds with random.seed(1337) and gets the same model on every run, micrograd's weights
-    micrograd_nn = pytest.importorskip("micrograd.nn")
     monkeypatch.setattr("autograd.random_state._seeded", None)  # no autograd.manual_seed in effect
     random.seed(1337)
-    expected = [p.data for p in theirs(micrograd_nn).parameters()]
+    expected = _micrograd_parameters(sizes)
     random.seed(1337)
     assert [p.data for p in ours().parameters()] == expected
     assert [p.data for p in ours().parameters()] != expected  # the stream goes on, as micrograd's
