@@ -41,7 +41,7 @@ class NodeCopying:
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them (a view's
     #: ``_view_base``, ``_holder_kind`` and ``_based_at`` too: the leaf it comes back as views nothing and has no version
-    #: counter).
+    #: counter; ``_grad_view``, the object ``Tensor.grad`` shows, is made again from the gradient).
     _GRAPH_STATE = frozenset(
         {
             "_hooks",
@@ -58,6 +58,7 @@ class NodeCopying:
             "_made_in_no_grad",
             "_multi_output_view",
             "_multi_output_version",
+            "_grad_view",
         }
     )
 
@@ -131,7 +132,7 @@ class NodeCopying:
             elif key == "_version_counter":
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
             # the copy holds an array of its own: no view to write through, no refusal to make
-            elif key in ("_view_of", "_made_in_no_grad", "_multi_output_view"):
+            elif key in ("_view_of", "_made_in_no_grad", "_multi_output_view", "_grad_view"):
                 continue
             elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
                 twin._history = History((tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value)

@@ -1268,7 +1268,12 @@ class Tensor(
         ``.data`` on it), or a Tensor after ``backward(create_graph=True)``."""
         grad = self._grad
         if type(grad) is np.ndarray:
-            return grad.view(GradientArray)
+            # one view per stored array, as torch's .grad is one object: ``x.grad is x.grad``, and a reference kept
+            # to it is what a later read gives while backward adds into the same array
+            shown = self.__dict__.get("_grad_view")
+            if shown is None or shown.base is not grad:
+                shown = self.__dict__["_grad_view"] = grad.view(GradientArray)
+            return shown
         return Node.grad.fget(self)  # None (with Node's warning for a non-leaf that keeps none) or a Tensor
 
     def _run_hooks(self, grad: Any, functions: bool = False) -> Any:  # type: ignore[override]

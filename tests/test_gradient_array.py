@@ -303,3 +303,18 @@ def test_numpy_takes_torchs_force_keyword():
     (x**2).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(force=True), expected)
     np.testing.assert_array_equal(x.data.numpy(force=True), [1.0, 2.0])
+
+
+def test_grad_is_one_object_while_the_stored_gradient_is_the_same_array_as_torchs():
+    w = _leaf_with_gradient()
+    first = w.grad
+    assert w.grad is first  # torch: x.grad is x.grad
+    (w * 3.0).sum().backward()  # accumulates into the same array: the object kept is still .grad
+    assert w.grad is first
+    np.testing.assert_array_equal(first, 2 * np.array([1.0, -3.0, 0.5]) + 3.0)
+    w.grad = None
+    (w * 2.0).sum().backward()  # a new gradient array: a new object, and the old one keeps its numbers
+    assert w.grad is not first and w.grad is w.grad
+    np.testing.assert_array_equal(w.grad, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(first, 2 * np.array([1.0, -3.0, 0.5]) + 3.0)
+    assert len(pickle.dumps(w)) == len(pickle.dumps(_leaf_with_gradient()))  # the object shown is not pickled
