@@ -46,6 +46,7 @@ import numpy as np
 
 from .backprop import (
     PostAccumulateHooks,
+    _check_returned_tuple,
     _FunctionHook,
     _FunctionPostHook,
     _FunctionPreHook,
@@ -526,12 +527,30 @@ class Node(NodeCopying):
                 self._add_to_grad(total)
             return
         with hooks.lock:
+            entries = list(hooks.values())
+            if any(type(hook) is _FunctionPreHook for hook in entries):  # its AccumulateGrad's pre-hooks, as torch's
+                total = self._run_hooks(total, functions=True, table=hooks)
             with leaf_accumulation:
                 self._add_to_grad(total)
-            for hook in list(hooks.values()):
-                if hook(self) is not None:
+            for hook in entries:
+                if not isinstance(hook, _FunctionHook) and hook(self) is not None:
                     name = getattr(hook, "__name__", type(hook).__name__)
                     raise RuntimeError(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
+            for hook in entries:  # its AccumulateGrad's post-hooks, after its post-accumulate-grad hooks, as torch's
+                if type(hook) is _FunctionPostHook:
+                    replaced = hook.hook((), (self._hook_form(total),))
+                    if replaced is not None:
+                        _check_returned_tuple(replaced, 0, hook.__name__)
+
+    def _add_accumulate_hook(self, hook: _FunctionHook) -> RemovableHandle:
+        """Put a hook of this leaf's ``AccumulateGrad`` into its post-accumulate-grad table (made under the leaf lock,
+        as ``register_post_accumulate_grad_hook`` makes it), which backward runs around each accumulation."""
+        with leaf_accumulation:
+            if self._post_accumulate_grad_hooks is None:
+                self._post_accumulate_grad_hooks = PostAccumulateHooks()
+        handle = RemovableHandle(self._post_accumulate_grad_hooks)
+        self._post_accumulate_grad_hooks[handle.id] = hook
+        return handle
 
     def _add_to_grad(self, total: Any) -> None:
         raise NotImplementedError
@@ -623,11 +642,19 @@ class Node(NodeCopying):
         self._hooks[handle.id] = hook
         return handle
 
-    def _run_hooks(self, grad: Any, present: Callable[[Any], Any] | None = None, functions: bool = False) -> Any:
+    def _run_hooks(
+        self,
+        grad: Any,
+        present: Callable[[Any], Any] | None = None,
+        functions: bool = False,
+        table: dict | None = None,
+    ) -> Any:
         """Pass ``grad`` through this node's hooks (backward calls this); a hook may return a same-shape replacement.
         ``present`` (optional) gives the form each hook receives the gradient in (a Tensor's: a GradientArray).
-        ``functions`` selects the pre-hooks of its ``grad_fn`` instead of its tensor hooks (the table holds both)."""
-        for hook in list(self._hooks.values()):
+        ``functions`` selects the pre-hooks of its ``grad_fn`` instead of its tensor hooks (the table holds both);
+        ``table`` is another table of hooks to run instead (a leaf's ``AccumulateGrad`` pre-hooks, kept with its
+        post-accumulate-grad hooks)."""
+        for hook in list((self._hooks if table is None else table).values()):
             if type(hook) is _FunctionPostHook or (type(hook) is _FunctionPreHook) is not functions:
                 continue
             replaced = hook(grad if present is None else present(grad))
@@ -822,6 +849,20 @@ class AccumulateGrad(_BackwardFunction):
     @property
     def variable(self) -> Node:
         return self.node
+
+    def register_prehook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(grad_outputs)`` before the leaf's gradient is added into its ``.grad``, as torch's (DDP's
+        gradient-ready hook): ``grad_outputs`` is a one-element tuple, the gradient after the leaf's tensor hooks;
+        the hook may return a tuple holding a replacement, or None. Runs where ``.grad`` is accumulated
+        (``backward()``, with or without ``inputs``), not in ``autograd.grad``. The hook stays with the leaf (torch
+        drops it once nothing holds its ``AccumulateGrad``, neither a graph nor a reference)."""
+        return self.node._add_accumulate_hook(_FunctionPreHook(hook))
+
+    def register_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(grad_inputs, grad_outputs)`` once the leaf's gradient is in its ``.grad`` (after its
+        post-accumulate-grad hooks), as torch's: ``grad_inputs`` is ``()``, ``grad_outputs`` the gradient added, in
+        a one-element tuple; the hook returns None (or ``()``)."""
+        return self.node._add_accumulate_hook(_FunctionPostHook(hook))
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"

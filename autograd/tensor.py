@@ -1276,15 +1276,15 @@ class Tensor(
             return shown
         return Node.grad.fget(self)  # None (with Node's warning for a non-leaf that keeps none) or a Tensor
 
-    def _run_hooks(self, grad: Any, functions: bool = False) -> Any:  # type: ignore[override]
+    def _run_hooks(self, grad: Any, functions: bool = False, table: dict | None = None) -> Any:  # type: ignore[override]
         # hooks see an array gradient as a GradientArray (torch's methods: lambda g: g.clamp(-1, 1)); what they
         # give back is stored plain
         if isinstance(grad, np.generic):  # a 0-d gradient numpy gave as a scalar
             grad = np.asarray(grad)
         if type(grad) is not np.ndarray:
-            return super()._run_hooks(grad, functions=functions)
+            return super()._run_hooks(grad, functions=functions, table=table)
         viewed = grad.view(GradientArray)
-        result = super()._run_hooks(viewed, _as_gradient_array, functions)
+        result = super()._run_hooks(viewed, _as_gradient_array, functions, table)
         return grad if result is viewed else plain(result)
 
     def _hook_form(self, grad: Any) -> Any:

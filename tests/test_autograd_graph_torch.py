@@ -373,3 +373,53 @@ def test_a_tensor_hook_returning_a_float_is_an_instance_of_torchs_type_error():
     with pytest.raises(TypeError, match="hook '<lambda>'") as caught:
         (ours * 2).sum().backward()
     assert isinstance(caught.value, RuntimeError)  # the library's earlier class
+
+
+def _accumulate_grad_hooks(lib):
+    """DDP's pattern: hooks on a leaf's ``AccumulateGrad`` (``y.grad_fn.next_functions[0][0]``), around its tensor
+    hook and its post-accumulate-grad hook, in backward, backward(inputs=) and autograd.grad."""
+    x = _leaf(lib, [1.0, 2.0])
+    log = []
+    accumulate = (x * 2).grad_fn.next_functions[0][0]
+    x.register_hook(lambda g: log.append(("tensor", _plain(g))))
+    accumulate.register_prehook(lambda outs: log.append(("pre", [_plain(g) for g in outs])) or (outs[0] * 10,))
+    accumulate.register_hook(lambda ins, outs: log.append(("post", ins, [_plain(g) for g in outs], _plain(x.grad))))
+    x.register_post_accumulate_grad_hook(lambda leaf: log.append(("post-accumulate", _plain(leaf.grad))))
+    (x * 2).sum().backward()
+    (x * 3).sum().backward(inputs=[x])
+    lib.autograd.grad((x * 4).sum(), x)  # AccumulateGrad does not run: the tensor hook only
+    return log
+
+
+def test_accumulate_grad_hooks_run_around_the_accumulation_as_torchs():
+    ours, theirs = _run(_accumulate_grad_hooks)
+    _same(ours, theirs)
+
+
+def _accumulate_grad_hook_results(lib):
+    """What a hook on a leaf's ``AccumulateGrad`` may return: the handle's ``remove()``, and torch's errors."""
+    outcomes = []
+    for pre, post in [
+        (lambda outs: (outs[0] * 100,), None),
+        (None, lambda ins, outs: ()),
+        (lambda outs: outs[0], None),
+        (None, lambda ins, outs: (outs[0],)),
+    ]:
+        x = _leaf(lib, [1.0, 2.0])
+        accumulate = (x * 2).grad_fn.next_functions[0][0]
+        handle = accumulate.register_prehook(pre) if pre is not None else accumulate.register_hook(post)
+        try:
+            (x * 2).sum().backward()
+            outcomes.append(_plain(x.grad))
+        except (TypeError, RuntimeError) as error:
+            outcomes.append(type(error).__name__)
+            continue  # (torch keeps what was accumulated before a post-hook raised; here a failed pass keeps none)
+        handle.remove()
+        (x * 2).sum().backward()
+        outcomes.append(_plain(x.grad))
+    return outcomes
+
+
+def test_accumulate_grad_hook_results_and_removal_are_torchs():
+    ours, theirs = _run(_accumulate_grad_hook_results)
+    _same(ours, theirs)
