@@ -104,8 +104,9 @@ class RequiresGradTypeError(TypeError, RuntimeError):
 
 
 class HookResultError(RuntimeError, TypeError):
-    """A tensor hook returned a bare number for a gradient of another shape: the library's RuntimeError for a hook
-    that changed the gradient's size, and the TypeError torch raises for a hook that returns no Tensor."""
+    """A tensor hook returned a bare number for a gradient of another shape, or a post-accumulate-grad hook returned
+    something that is not a tensor: the library's RuntimeError for such a result, and the TypeError torch raises for
+    a hook that returns no Tensor."""
 
 
 def mixed_kinds_error(kind: str, other: Any) -> TypeError:
@@ -533,9 +534,14 @@ class Node(NodeCopying):
             with leaf_accumulation:
                 self._add_to_grad(total)
             for hook in entries:
-                if not isinstance(hook, _FunctionHook) and hook(self) is not None:
+                if isinstance(hook, _FunctionHook):
+                    continue
+                returned = hook(self)
+                if returned is not None:
                     name = getattr(hook, "__name__", type(hook).__name__)
-                    raise RuntimeError(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
+                    # torch's RuntimeError for a tensor returned; for anything else its TypeError too
+                    wrong = RuntimeError if isinstance(returned, (Node, np.ndarray)) else HookResultError
+                    raise wrong(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
             for hook in entries:  # its AccumulateGrad's post-hooks, after its post-accumulate-grad hooks, as torch's
                 if type(hook) is _FunctionPostHook:
                     replaced = hook.hook((), (self._hook_form(total),))

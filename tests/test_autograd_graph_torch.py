@@ -423,3 +423,16 @@ def _accumulate_grad_hook_results(lib):
 def test_accumulate_grad_hook_results_and_removal_are_torchs():
     ours, theirs = _run(_accumulate_grad_hook_results)
     _same(ours, theirs)
+
+
+@pytest.mark.parametrize("returned", [1, 0.5, "grad"], ids=["int", "float", "str"])
+def test_a_post_accumulate_grad_hook_returning_no_tensor_is_an_instance_of_torchs_type_error(returned):
+    theirs = torch.ones(2, requires_grad=True)
+    theirs.register_post_accumulate_grad_hook(lambda leaf: returned)
+    with pytest.raises(TypeError):
+        (theirs * 2).sum().backward()
+    ours = autograd.Tensor(np.ones(2), requires_grad=True)
+    ours.register_post_accumulate_grad_hook(lambda leaf: returned)
+    with pytest.raises(TypeError, match="post-accumulate-grad hook '<lambda>'") as caught:
+        (ours * 2).sum().backward()
+    assert isinstance(caught.value, RuntimeError)  # the library's earlier class, torch's for a Tensor returned
