@@ -1278,14 +1278,21 @@ class Tensor(
 
     def _run_hooks(self, grad: Any, functions: bool = False, table: dict | None = None) -> Any:  # type: ignore[override]
         # hooks see an array gradient as a GradientArray (torch's methods: lambda g: g.clamp(-1, 1)); what they
-        # give back is stored plain
+        # give back is stored plain, in the gradient's dtype (torch refuses a hook that changes it; numpy's
+        # ``g * np.float64(0.5)`` makes a float32 gradient float64, torch's 0-d scalar would not)
         if isinstance(grad, np.generic):  # a 0-d gradient numpy gave as a scalar
             grad = np.asarray(grad)
         if type(grad) is not np.ndarray:
             return super()._run_hooks(grad, functions=functions, table=table)
         viewed = grad.view(GradientArray)
         result = super()._run_hooks(viewed, _as_gradient_array, functions, table)
-        return grad if result is viewed else plain(result)
+        if result is viewed:
+            return grad
+        result = plain(result)
+        dtype = getattr(result, "dtype", None)
+        if dtype is not None and dtype != grad.dtype and dtype.kind in "biuf":
+            result = result.astype(grad.dtype)
+        return result
 
     def _hook_form(self, grad: Any) -> Any:
         return np.asarray(grad).view(GradientArray) if isinstance(grad, (np.ndarray, np.generic)) else grad

@@ -429,3 +429,16 @@ def test_gradient_a_hook_keeps_stays_as_the_hook_saw_it_over_later_passes(throug
     (leaf * 3.0).sum().backward()
     np.testing.assert_array_equal(kept[0], [3.0, 3.0])
     np.testing.assert_array_equal(leaf.grad, [6.0, 6.0])
+
+
+def test_a_hook_returning_another_dtype_leaves_the_retained_grad_of_the_tensors_dtype():
+    """torch keeps every gradient in its tensor's dtype (it refuses a hook that changes it); here the hook's result is
+    cast back, so a float32 model's retained gradient stays float32 (``g * np.float64(0.5)`` is float64 in numpy)."""
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * np.float64(0.5))
+    (y * 3).sum().backward()
+    assert y.grad.dtype == np.float32 and x.grad.dtype == np.float32
+    np.testing.assert_array_equal(y.grad, [1.5, 1.5])
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
