@@ -180,6 +180,12 @@ class FunctionContext:
             )
         return tuple(self._saved_output(item.index) if isinstance(item, _SavedOutput) else item for item in self._saved)
 
+    @property
+    def saved_variables(self) -> tuple[Any, ...]:
+        """:attr:`saved_tensors` under its pre-0.4 name, which old tutorials read, with torch's DeprecationWarning."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
     def _saved_output(self, index: int) -> Any:
         """Output ``index`` for ``backward``: the rule's own output, else its node (under create_graph) or data."""
         running_index, running_output = self._running if self._running is not None else (None, None)

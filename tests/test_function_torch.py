@@ -1002,3 +1002,30 @@ def test_a_python_number_from_forward_passes_through_with_none_for_its_gradient_
     theirs.sum().backward()
     assert received == [None, None]
     np.testing.assert_array_equal(x.grad.data, torch_x.grad.numpy())
+
+
+def test_ctx_saved_variables_is_saved_tensors_with_torchs_deprecation_warning():
+    """Pre-0.4 tutorials read ``ctx.saved_variables``: torch still gives the saved tensors, with a DeprecationWarning."""
+
+    def body(base, once):
+        class Square(base):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (x,) = ctx.saved_variables
+                return 2 * x * grad_output
+
+        return Square
+
+    ours, theirs = _twins(body)
+    values = RNG.normal(size=3)
+    x, tx = _pair(values)
+    with pytest.warns(DeprecationWarning, match="'saved_variables' is deprecated; use 'saved_tensors'"):
+        ours.apply(x).sum().backward()
+    with pytest.warns(DeprecationWarning, match="'saved_variables' is deprecated; use 'saved_tensors'"):
+        theirs.apply(tx).sum().backward()
+    _close(x.grad, tx.grad)
