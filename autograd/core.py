@@ -823,8 +823,10 @@ class GradFn(_BackwardFunction):
         """Call ``hook(grad_inputs, grad_outputs)`` after this function has run in a backward pass, as torch's
         ``Node.register_hook``: ``grad_inputs`` has one gradient per entry of ``next_functions`` (None for one that
         gets none), ``grad_outputs`` is what :meth:`register_prehook`'s hooks saw; the hook may return a tuple of
-        replacements for ``grad_inputs``, or None."""
-        if self.node.op.outputs is not None:
+        replacements for ``grad_inputs``, or None. A call of several outputs (a custom Function returning a tuple)
+        refuses it: each of its outputs has a function of its own here; one of a single output takes it."""
+        node = self.node
+        if node.op.outputs is not None and len(node.op.outputs(node)) > 1:
             raise NotImplementedError(
                 f"register_hook: {self.name()} is one output's function of a call that returned several (each output "
                 "has its own here, where torch has one for the call); register a hook on the tensors instead"

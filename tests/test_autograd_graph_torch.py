@@ -436,3 +436,43 @@ def test_a_post_accumulate_grad_hook_returning_no_tensor_is_an_instance_of_torch
     with pytest.raises(TypeError, match="post-accumulate-grad hook '<lambda>'") as caught:
         (ours * 2).sum().backward()
     assert isinstance(caught.value, RuntimeError)  # the library's earlier class, torch's for a Tensor returned
+
+
+def _function_grad_fn_hooks(lib):
+    """Hooks on the ``grad_fn`` of a custom Function's one output: the pre-hook sees its gradient, the post-hook one
+    gradient per Tensor input (the number has none) and may replace them; a wrong count is torch's error."""
+
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k, w):
+            ctx.save_for_backward(x, w)
+            ctx.k = k
+            return x * k * w
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            x, w = ctx.saved_tensors
+            return grad_output * ctx.k * w, None, grad_output * x * ctx.k
+
+    log = []
+    for replace in [None, lambda ins: (ins[0] * 0, ins[1] * 10), lambda ins: (ins[0], None, ins[1])]:
+        x, w = _leaf(lib, [1.0, 2.0]), _leaf(lib, [3.0, 4.0])
+        y = Scale.apply(x, 2.0, w)
+        y.grad_fn.register_prehook(lambda outs: log.append(("pre", [_plain(g) for g in outs])))
+
+        def post(ins, outs, replace=replace):
+            log.append(("post", [_plain(g) for g in ins], [_plain(g) for g in outs]))
+            return None if replace is None else replace(ins)
+
+        y.grad_fn.register_hook(post)
+        try:
+            (y * 3).sum().backward()
+        except RuntimeError as error:
+            log.append(type(error).__name__)
+            continue
+        log.append((_plain(x.grad), _plain(w.grad)))
+    return log
+
+
+def test_hooks_on_the_grad_fn_of_a_one_output_function_run_as_torchs():
+    _same(*_run(_function_grad_fn_hooks))
