@@ -34,7 +34,9 @@ at the last position (``backward`` gets zeros, or None, for the others); an inpu
 
 ``ctx.mark_dirty(x)`` declares that ``forward`` changed the input ``x`` in place and
 returns it: ``apply`` then returns ``x`` itself, its version is bumped, and its history
-becomes this Function's node (nodes computed from ``x`` earlier keep its earlier history). A view
+becomes this Function's node (nodes computed from ``x`` earlier keep its earlier history); when nothing is
+recorded for it (marked non-differentiable too, or under no_grad) and it requires grad, a detached alias of it, as
+torch's. A view
 marked dirty has the result written through to the tensor it views. An output that is a view of
 an input without being marked dirty shares its version counter, and a recorded in-place change of
 it is refused (it would bypass ``backward``).
@@ -376,6 +378,11 @@ class Function:
                 ctx._output_ticks[index] = recorded._recorded_at
             if earlier is not None:  # its history rebased: the earlier self holds the values the call read
                 parents = tuple(earlier if parent is item else parent for parent in parents)
+            if recorded is None and item.requires_grad:
+                # nothing recorded for it (marked non-differentiable, or under no_grad): torch returns a detached
+                # alias, sharing its memory and version; the input keeps its own history
+                alias = item.detach()
+                outputs = [alias if output is item else output for output in outputs]
         # a new node returned at several positions is one output, as torch's: the same object at each, recorded at
         # the last position (backward gets zeros, or None, for the others); an input returned twice is two outputs
         last_at = {id(item): index for index, item in enumerate(results) if isinstance(item, Node)}

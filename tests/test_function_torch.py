@@ -1029,3 +1029,42 @@ def test_ctx_saved_variables_is_saved_tensors_with_torchs_deprecation_warning():
     with pytest.warns(DeprecationWarning, match="'saved_variables' is deprecated; use 'saved_tensors'"):
         theirs.apply(tx).sum().backward()
     _close(x.grad, tx.grad)
+
+
+@pytest.mark.parametrize("how", ["marked non-differentiable", "under no_grad"])
+def test_an_input_changed_in_place_without_a_gradient_comes_back_as_a_detached_alias_as_torchs(how):
+    """torch returns a detached alias of an input marked dirty that requires grad when the call records nothing for
+    it (marked non-differentiable too, or under no_grad): it shares the input's memory and version, needs no grad,
+    and the input keeps its own history."""
+
+    def body(base, once):
+        class Double(base):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2)
+                ctx.mark_dirty(x)
+                if how == "marked non-differentiable":
+                    ctx.mark_non_differentiable(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output * 2
+
+        return Double
+
+    ours, theirs = _twins(body)
+    results = []
+    for function, lib in [(ours, autograd), (theirs, torch)]:
+        a = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        b = a * 1
+        if how == "under no_grad":
+            with lib.no_grad():
+                z = function.apply(b)
+        else:
+            z = function.apply(b)
+        summary = (z is b, z.requires_grad, z.grad_fn is None, b.requires_grad, b._version, z._version)
+        with lib.no_grad():
+            z.add_(1)  # the alias shares b's memory and version counter
+        results.append((summary, _numpy(b.detach()).tolist(), b._version))
+    assert results[0] == results[1]
