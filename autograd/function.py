@@ -63,7 +63,14 @@ from .tensor_in_place import view_takes
 from .value import Value
 from .versions import increment_version, is_view, rebase_history, views_go_stale
 
-__all__ = ["Function", "FunctionCallError", "FunctionContext", "GradientTypeError", "once_differentiable"]
+__all__ = [
+    "Function",
+    "FunctionCallError",
+    "FunctionContext",
+    "FunctionCtx",
+    "GradientTypeError",
+    "once_differentiable",
+]
 
 
 class FunctionCallError(TypeError, RuntimeError):
@@ -235,6 +242,10 @@ class FunctionContext:
             else:
                 setattr(twin, key, copy.deepcopy(value, memo))
         return twin
+
+
+#: torch's name of the ``ctx`` type (``torch.autograd.function.FunctionCtx``), which type hints import
+FunctionCtx = FunctionContext
 
 
 @functools.lru_cache(maxsize=256)

@@ -40,5 +40,8 @@ __all__ = [
 sys.modules.setdefault(f"{__name__.rpartition('.')[0]}.autograd", sys.modules[__name__])
 
 #: ``torch.autograd.graph`` is :mod:`autograd.graph`, registered under this name too, so
-#: ``from autograd.autograd.graph import register_multi_grad_hook`` imports as torch's does.
-sys.modules[f"{__name__.rpartition('.')[0]}.autograd.graph"] = graph
+#: ``from autograd.autograd.graph import register_multi_grad_hook`` imports as torch's does; so are
+#: ``torch.autograd.function`` (``from ... import once_differentiable, FunctionCtx``, custom Functions' usual import)
+#: and ``torch.autograd.functional`` (``from ... import jacobian, hessian``).
+for _name, _module in (("graph", graph), ("function", function), ("functional", functional)):
+    sys.modules[f"{__name__.rpartition('.')[0]}.autograd.{_name}"] = _module

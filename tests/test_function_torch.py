@@ -1068,3 +1068,33 @@ def test_an_input_changed_in_place_without_a_gradient_comes_back_as_a_detached_a
             z.add_(1)  # the alias shares b's memory and version counter
         results.append((summary, _numpy(b.detach()).tolist(), b._version))
     assert results[0] == results[1]
+
+
+def test_torch_autograd_function_imports_port_with_functionctx():
+    """``from torch.autograd.function import once_differentiable, FunctionCtx`` (custom Functions' usual imports;
+    FunctionCtx types ``ctx``) ports as ``from autograd.autograd.function import ...``, and
+    ``torch.autograd.functional``'s ``from ... import jacobian`` likewise."""
+    from autograd.autograd.function import Function as PortedFunction
+    from autograd.autograd.function import FunctionCtx
+    from autograd.autograd.function import once_differentiable as ported_once_differentiable
+    from autograd.autograd.functional import jacobian
+    from torch.autograd.function import FunctionCtx as TorchFunctionCtx
+
+    assert PortedFunction is autograd.Function and ported_once_differentiable is once_differentiable
+    assert jacobian is autograd.autograd.functional.jacobian
+
+    seen = []
+    for base, lib in [(PortedFunction, autograd), (torch.autograd.Function, torch)]:
+
+        class Double(base):
+            @staticmethod
+            def forward(ctx, x):
+                seen.append(type(ctx))
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output * 2
+
+        Double.apply(lib.ones(2, requires_grad=True))
+    assert issubclass(seen[0], FunctionCtx) and issubclass(seen[1], TorchFunctionCtx)
