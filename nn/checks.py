@@ -33,6 +33,7 @@ __all__ = [
     "ShortSequenceError",
     "UnsupportedOptionError",
     "ZeroNormError",
+    "as_given",
     "check_axis",
     "check_choice",
     "check_fits_dtype",
@@ -170,6 +171,12 @@ def check_fits_dtype(owner: str, name: str, value: float, dtype: Any) -> float:
             f"largest value is {float(np.finfo(dtype).max):.6g}); use a float64 input for such a value"
         )
     return value
+
+
+def as_given(value: Any, checked: float) -> int | float:
+    """The hyperparameter ``value`` as torch keeps it once ``checked`` passed: an integer stays an int (a layer's
+    repr reads ``p=0`` or ``eps=1``, as torch's, not ``p=0.0``), anything else is the checked float."""
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) else checked
 
 
 def check_probability(owner: str, name: str, value: Any, error: type[ValueError] = ValueError) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 from autograd import ShapeError, Tensor
 
 from . import init as nn_init
-from .checks import check_flag, check_positive_int, check_real
+from .checks import as_given, check_flag, check_positive_int, check_real
 from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
 from .module import DtypeMismatchError, Module, input_for
 from .parameter import Parameter, factory_dtype
@@ -47,7 +47,7 @@ class LayerNorm(Module):
         device: Any = None,
     ) -> None:
         self.normalized_shape = as_normalized_shape("LayerNorm", normalized_shape)
-        self.eps = check_real("LayerNorm", "eps", eps, 0)
+        self.eps = as_given(eps, check_real("LayerNorm", "eps", eps, 0))
         self.elementwise_affine = check_flag("LayerNorm", "elementwise_affine", elementwise_affine)
         dtype = factory_dtype("LayerNorm", device, dtype)
         bias = check_flag("LayerNorm", "bias", bias)
@@ -84,7 +84,7 @@ class RMSNorm(Module):
         device: Any = None,
     ) -> None:
         self.normalized_shape = as_normalized_shape("RMSNorm", normalized_shape)
-        self.eps = None if eps is None else check_real("RMSNorm", "eps", eps)  # any real, as torch (and rms_norm)
+        self.eps = None if eps is None else as_given(eps, check_real("RMSNorm", "eps", eps))  # any real, as torch
         self.elementwise_affine = check_flag("RMSNorm", "elementwise_affine", elementwise_affine)
         dtype = factory_dtype("RMSNorm", device, dtype)
         self.weight = Parameter(np.empty(self.normalized_shape, dtype)) if self.elementwise_affine else None
@@ -126,7 +126,7 @@ class GroupNorm(Module):
         self.num_channels = check_positive_int("GroupNorm", "num_channels", num_channels)
         if self.num_channels % self.num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
-        self.eps = check_real("GroupNorm", "eps", eps, 0)
+        self.eps = as_given(eps, check_real("GroupNorm", "eps", eps, 0))
         self.affine = check_flag("GroupNorm", "affine", affine)
         dtype = factory_dtype("GroupNorm", device, dtype)
         bias = check_flag("GroupNorm", "bias", bias)

@@ -23,6 +23,7 @@ from autograd.tensor_functions import plain_linear
 from . import init as nn_init
 from .activations import ReLU
 from .checks import (
+    as_given,
     check_flag,
     check_integer,
     check_positive_int,
@@ -588,7 +589,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | int | None = None) -> None:
         owner = type(self).__name__
-        self.p = check_probability(owner, "p", p)
+        self.p = as_given(p, check_probability(owner, "p", p))
         self.inplace = check_flag(owner, "inplace", inplace)
         self._rng = make_generator(owner, "rng", rng)
         self._follows_seed = rng is None

@@ -18,7 +18,7 @@ import numpy as np
 from autograd import ShapeError, Tensor, as_tensor, no_grad
 from autograd.shape_errors import ArgumentRangeError
 
-from .checks import check_positive_int, check_real
+from .checks import as_given, check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
 from .layer_normalization import reset_affine
 from .module import Module, input_for
@@ -59,8 +59,8 @@ class _NormBase(Module):
     ) -> None:
         layer = type(self).__name__
         self.num_features = check_positive_int(layer, "num_features", num_features)
-        self.eps = check_real(layer, "eps", eps, 0, low_open=True)
-        self.momentum = None if momentum is None else check_real(layer, "momentum", momentum, 0, 1)
+        self.eps = as_given(eps, check_real(layer, "eps", eps, 0, low_open=True))
+        self.momentum = None if momentum is None else as_given(momentum, check_real(layer, "momentum", momentum, 0, 1))
         dtype = factory_dtype(layer, device, dtype)
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
@@ -266,9 +266,9 @@ class LocalResponseNorm(Module):
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
         self.size = check_positive_int("LocalResponseNorm", "size", size, error=ArgumentRangeError)
-        self.alpha = check_real("LocalResponseNorm", "alpha", alpha)
-        self.beta = check_real("LocalResponseNorm", "beta", beta)
-        self.k = check_real("LocalResponseNorm", "k", k)
+        self.alpha = as_given(alpha, check_real("LocalResponseNorm", "alpha", alpha))
+        self.beta = as_given(beta, check_real("LocalResponseNorm", "beta", beta))
+        self.k = as_given(k, check_real("LocalResponseNorm", "k", k))
 
     def forward(self, input: Any) -> Tensor:
         return local_response_norm(input, self.size, self.alpha, self.beta, self.k)

@@ -11,7 +11,7 @@ from typing import Any
 from autograd import Tensor
 
 from . import functional as F
-from .checks import check_real
+from .checks import as_given, check_real
 from .module import Module
 
 __all__ = [
@@ -62,9 +62,8 @@ class _Pad(Module):
 class _ConstantPad(_Pad):
     def __init__(self, padding: int | tuple[int, ...], value: float) -> None:
         super().__init__(padding)
-        checked = check_real(type(self).__name__, "value", value, allow_inf=True, allow_nan=True)
         # torch keeps the value as given: an int fill reads ``value=0`` in the repr, not ``value=0.0``
-        self.value = int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else checked
+        self.value = as_given(value, check_real(type(self).__name__, "value", value, allow_inf=True, allow_nan=True))
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"

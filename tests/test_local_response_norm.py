@@ -73,7 +73,7 @@ def test_local_response_norm_is_finite_without_warnings_for_large_inputs():
 
 
 def test_local_response_norm_module_repr_shows_its_constants():
-    assert repr(nn.LocalResponseNorm(5, k=2)) == "LocalResponseNorm(5, alpha=0.0001, beta=0.75, k=2.0)"
+    assert repr(nn.LocalResponseNorm(5, k=2)) == "LocalResponseNorm(5, alpha=0.0001, beta=0.75, k=2)"  # as torch
 
 
 @pytest.mark.parametrize(
