@@ -11,7 +11,7 @@ from autograd import Node, Tensor, no_grad
 from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
-from .checks import check_choice, check_flag, check_integer, make_generator
+from .checks import ArgumentAssertionError, check_choice, check_flag, check_integer, make_generator
 from .functional.embedding import padding_row, renorm_options
 from .functional.embedding_bag import MODES, embedding_bag
 from .module import Module
@@ -41,13 +41,14 @@ def _normal_table(owner: str, shape: tuple[int, ...], padding_idx: int | None, r
 def _initial_table(
     owner: str, shape: tuple[int, int], padding_idx: int | None, weight: Any, dtype: Any, rng: Any
 ) -> np.ndarray | Tensor:
-    """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, floating point; a Tensor
-    itself, whose memory the layer's Parameter shares, as torch's), else :func:`_normal_table` in ``dtype``."""
+    """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, torch's assertion, and
+    floating point; a Tensor itself, whose memory the layer's Parameter shares, as torch's), else
+    :func:`_normal_table` in ``dtype``."""
     if weight is None:
         return _normal_table(owner, shape, padding_idx, rng).astype(dtype)
     table = np.asarray(weight._data if isinstance(weight, Node) else weight)
     if table.shape != shape:
-        raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
+        raise ArgumentAssertionError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
     if table.dtype.kind != "f":
         raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
     return weight if isinstance(weight, Tensor) else table
@@ -55,10 +56,10 @@ def _initial_table(
 
 def _pretrained_table(owner: str, embeddings: Any) -> np.ndarray | Tensor:
     """``embeddings`` (a node or an array) as the 2-D table ``from_pretrained`` builds a layer around (a Tensor
-    itself, whose memory the layer's Parameter shares, as torch's)."""
+    itself, whose memory the layer's Parameter shares, as torch's); another rank is torch's assertion."""
     table = np.asarray(embeddings._data if isinstance(embeddings, Node) else embeddings)
     if table.ndim != 2:
-        raise ValueError(f"{owner}.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+        raise ArgumentAssertionError(f"{owner}.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
     return embeddings if isinstance(embeddings, Tensor) else table
 
 

@@ -1476,6 +1476,22 @@ def test_layer_sizes_torch_cannot_allocate_raise_the_library_class_and_torchs(ca
     _raises_both(call, torch_class, old, torch_class)
 
 
+EMBEDDING_TABLES = [
+    pytest.param(lambda lib: lib.nn.Embedding.from_pretrained(lib.doubles(3)), id="Embedding-pretrained-1d"),
+    pytest.param(lambda lib: lib.nn.Embedding.from_pretrained(lib.doubles(1, 3, 2)), id="Embedding-pretrained-3d"),
+    pytest.param(lambda lib: lib.nn.EmbeddingBag.from_pretrained(lib.doubles(3)), id="EmbeddingBag-pretrained-1d"),
+    pytest.param(lambda lib: lib.nn.Embedding(4, 3, _weight=lib.doubles(3, 4)), id="Embedding-_weight-shape"),
+    pytest.param(lambda lib: lib.nn.EmbeddingBag(4, 3, _weight=lib.doubles(4, 2)), id="EmbeddingBag-_weight-shape"),
+]
+
+
+@pytest.mark.parametrize("call", EMBEDDING_TABLES)
+def test_embedding_tables_of_the_wrong_shape_are_torchs_assertion_error_and_a_value_error(call):
+    """torch asserts a pretrained table is 2-D and a ``_weight`` has (num_embeddings, embedding_dim) (an
+    AssertionError); the library's ValueError is one too."""
+    _raises_both(call, AssertionError, ValueError, AssertionError)
+
+
 # -- torch's OpInfo error inputs (tests/test_opinfo_error_inputs_torch.py): the class torch raises, for its reason --
 def _raises_as_torch(call, match: str) -> None:
     """torch raises for ``call``; the library raises too, an instance of the built-in class torch's error is (what a
