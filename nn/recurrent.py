@@ -29,7 +29,7 @@ from autograd.recurrent_cells import gru_cell, gru_sequence, lstm_cell, lstm_seq
 from autograd.shape_errors import is_integer
 
 from . import init as nn_init
-from .checks import check_flag, check_positive_int, check_real, make_generator
+from .checks import check_flag, check_positive_int, check_real, make_generator, torch_mistyped
 from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
@@ -314,7 +314,8 @@ class RNNBase(_Recurrent):
         self.batch_first = check_flag(layer, "batch_first", batch_first)
         dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
-        self.dropout = check_real(layer, "dropout", dropout, 0, 1)
+        # torch refuses a dropout that is not a number (a bool, a string) with a ValueError: a TypeError here too
+        self.dropout = torch_mistyped(check_real, layer, "dropout", dropout, 0, 1)
         if self.dropout > 0 and self.num_layers == 1:  # torch's warning: the dropout between layers has no effect
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "

@@ -1492,6 +1492,18 @@ def test_embedding_tables_of_the_wrong_shape_are_torchs_assertion_error_and_a_va
     _raises_both(call, AssertionError, ValueError, AssertionError)
 
 
+RECURRENT_DROPOUTS = [
+    pytest.param(lambda lib: lib.nn.LSTM(3, 4, num_layers=2, dropout=True), id="LSTM-bool"),
+    pytest.param(lambda lib: lib.nn.GRU(3, 4, num_layers=2, dropout="0.5"), id="GRU-str"),
+    pytest.param(lambda lib: lib.nn.RNN(3, 4, num_layers=2, dropout=False), id="RNN-False"),
+]
+
+
+@pytest.mark.parametrize("call", RECURRENT_DROPOUTS)
+def test_a_recurrent_dropout_that_is_not_a_number_is_torchs_value_error_and_a_type_error(call):
+    _raises_both(call, ValueError, TypeError, ValueError)
+
+
 # -- torch's OpInfo error inputs (tests/test_opinfo_error_inputs_torch.py): the class torch raises, for its reason --
 def _raises_as_torch(call, match: str) -> None:
     """torch raises for ``call``; the library raises too, an instance of the built-in class torch's error is (what a
