@@ -110,6 +110,7 @@ from .normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
     LocalResponseNorm,
+    SyncBatchNorm,
 )
 from .padding_layers import (
     CircularPad1d,
@@ -342,6 +343,7 @@ __all__ = [
     "Step",
     "summary",
     "Swish",
+    "SyncBatchNorm",
     "Tanh",
     "Tanhshrink",
     "Threshold",

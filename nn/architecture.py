@@ -507,6 +507,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "BatchNorm1d": _batch_norm(normalization.BatchNorm1d),
     "BatchNorm2d": _batch_norm(normalization.BatchNorm2d),
     "BatchNorm3d": _batch_norm(normalization.BatchNorm3d),
+    "SyncBatchNorm": _batch_norm(normalization.SyncBatchNorm),  # (its process_group is not recorded)
     "InstanceNorm1d": _batch_norm(normalization.InstanceNorm1d),  # the same constructor arguments and buffers
     "InstanceNorm2d": _batch_norm(normalization.InstanceNorm2d),
     "InstanceNorm3d": _batch_norm(normalization.InstanceNorm3d),

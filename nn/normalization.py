@@ -1,5 +1,6 @@
 """Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W), ``BatchNorm3d``
-for (N, C, D, H, W), ``InstanceNorm1d`` / ``2d`` / ``3d`` (each sample's channel over its positions), and
+for (N, C, D, H, W), ``SyncBatchNorm`` for any (N, C, ...) (one process: no statistics to synchronise),
+``InstanceNorm1d`` / ``2d`` / ``3d`` (each sample's channel over its positions), and
 ``LocalResponseNorm`` across channels (AlexNet).
 
 Buffers of the batch norms (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
@@ -10,6 +11,7 @@ in torch 2.13) keeps the scale ``weight`` but no shift.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "InstanceNorm2d",
     "InstanceNorm3d",
     "LocalResponseNorm",
+    "SyncBatchNorm",
 ]
 
 
@@ -111,7 +114,7 @@ class _BatchNorm(_NormBase):
     """The batch norms (torch's ``nn.modules.batchnorm._BatchNorm``: ``isinstance`` finds these, not the instance
     norms); subclasses set the accepted input ranks."""
 
-    accepted_ndims: tuple[int, ...] = ()
+    accepted_ndims: tuple[int, ...] | range = ()
     expected_input: str = ""
 
     def forward(self, input: Any) -> Tensor:
@@ -172,6 +175,60 @@ class BatchNorm3d(_BatchNorm):
 
     accepted_ndims = (5,)
     expected_input = "a 5-D (N, C, D, H, W)"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalisation of any (N, C, ...) input over every axis but C, per channel C (torch's ``SyncBatchNorm``).
+
+    torch synchronises the batch statistics across the processes of ``process_group`` in distributed training;
+    the library runs in one process, where torch's layer (without an initialised process group) normalises as the
+    other batch norms do, and so does this one. ``process_group`` is kept as given.
+    """
+
+    accepted_ndims = range(2, sys.maxsize)  # (a range answers ``in`` at once)
+    expected_input = "an at least 2-D (N, C, ...)"
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        process_group: Any = None,
+        dtype: Any = np.float32,
+        *,
+        bias: bool = True,
+        device: Any = None,
+    ) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device)
+        self.process_group = process_group
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with every batch norm in it (itself included) replaced by a :class:`SyncBatchNorm` of the same
+        options, sharing its parameters and buffers and keeping its training mode, as torch's; a batch norm given
+        alone comes back replaced, any other module comes back itself, its children converted in place."""
+        converted = module
+        if isinstance(module, _BatchNorm):
+            reference = module.weight if module.weight is not None else module.running_mean
+            dtype = np.float32 if reference is None else reference.dtype
+            converted = cls(
+                module.num_features,
+                module.eps,
+                module.momentum,
+                module.affine,
+                module.track_running_stats,
+                process_group,
+                dtype,
+                bias=module.bias is not None,
+            )
+            for name in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked"):
+                setattr(converted, name, getattr(module, name))
+            converted.training = module.training
+        for name, child in list(module.named_children()):
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted
 
 
 class _InstanceNorm(_NormBase):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d
-from ..normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, _BatchNorm, _NormBase
+from ..normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm, _BatchNorm, _NormBase
 
 __all__ = [
     "_NormBase",
@@ -15,4 +15,5 @@ __all__ = [
     "LazyBatchNorm2d",
     "BatchNorm3d",
     "LazyBatchNorm3d",
+    "SyncBatchNorm",
 ]
