@@ -117,11 +117,16 @@ class _BatchNorm(_NormBase):
     accepted_ndims: tuple[int, ...] | range = ()
     expected_input: str = ""
 
+    def _check_input_dim(self, input: Tensor) -> None:
+        """Refuse an input of a rank the layer does not take (a ValueError, as torch's): torch's hook, which a
+        subclass overrides to take other ranks."""
+        if input.ndim not in self.accepted_ndims:
+            raise ValueError(f"{type(self).__name__}: expected {self.expected_input} input, got shape {input.shape}")
+
     def forward(self, input: Any) -> Tensor:
         layer = type(self).__name__
         input = self._input(layer, input)
-        if input.ndim not in self.accepted_ndims:
-            raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {input.shape}")
+        self._check_input_dim(input)
         if input.shape[1] != self.num_features:
             # torch's RuntimeError comes from the per-channel weight or running statistics; without them it has none
             error = ShapeError if self.weight is not None or self.running_mean is not None else ValueError
