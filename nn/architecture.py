@@ -172,7 +172,7 @@ def _recurrent(cls: type, *options: str, **later_options: Any) -> Blueprint:
             "dtype": _dtype(m, "weight_hh" if hasattr(m, "weight_hh") else "weight_hh_l0"),
         }
 
-    return Blueprint(cls, config, state_shapes=lambda c: recurrent.parameter_shapes(cls.mode, c))
+    return Blueprint(cls, config, state_shapes=lambda c: recurrent.parameter_shapes(cls._kind, c))
 
 
 def _conv_config(m: Any) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def _state_parts(state: Any) -> tuple[Any, ...]:
 class _Recurrent(Module):
     """Shared construction: parameters named as torch names them, initialised as torch initialises them."""
 
-    mode = ""
+    _kind = ""  # the recurrence: "RNN", "LSTM" or "GRU"
 
     def _set_sizes(
         self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any, device: Any
@@ -121,7 +121,7 @@ class _Recurrent(Module):
         """Every weight and bias, named, shaped and ordered by :func:`parameter_shapes`, uniform in
         [-1/sqrt(hidden_size), 1/sqrt(hidden_size)) as torch's."""
         config = {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.bias, **sequence_options}
-        for name, shape in parameter_shapes(self.mode, config).items():
+        for name, shape in parameter_shapes(self._kind, config).items():
             setattr(self, name, Parameter(np.zeros(shape, dtype=dtype)))
         self.reset_parameters(generator)
 
@@ -139,7 +139,7 @@ class _Recurrent(Module):
 
     def _state_sizes(self) -> tuple[int, ...]:
         """The widths of the state's parts: (h, c) for the LSTM (h projected to ``proj_size`` when it is set), (h,)."""
-        if self.mode != "LSTM":
+        if self._kind != "LSTM":
             return (self.hidden_size,)
         return (getattr(self, "proj_size", 0) or self.hidden_size, self.hidden_size)
 
@@ -184,9 +184,9 @@ class RNNCellBase(_Recurrent):
             )
         check_input_dtype(layer, x, self.weight_ih)
         batch = x.shape[:-1]
-        state = _initial_state(layer, self.mode, hx, self, batch)
+        state = _initial_state(layer, self._kind, hx, self, batch)
         weights = self._weights("")
-        return _step(self.mode, linear(x, weights[0], weights[2]), state, weights, self.nonlinearity)
+        return _step(self._kind, linear(x, weights[0], weights[2]), state, weights, self.nonlinearity)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -235,7 +235,7 @@ def _initial_state(layer: str, mode: str, hx: Any, module: _Recurrent, leading: 
 class RNNCell(RNNCellBase):
     """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (``nonlinearity="relu"``: relu)."""
 
-    mode = "RNN"
+    _kind = "RNN"
 
 
 class _GatedCell(RNNCellBase):
@@ -257,13 +257,13 @@ class _GatedCell(RNNCellBase):
 class LSTMCell(_GatedCell):
     """One LSTM step; ``hx`` is (h, c); returns (h', c')."""
 
-    mode = "LSTM"
+    _kind = "LSTM"
 
 
 class GRUCell(_GatedCell):
     """One GRU step (torch's gate layout: r, z, n)."""
 
-    mode = "GRU"
+    _kind = "GRU"
 
 
 def _checked_projection(layer: str, mode: str, proj_size: Any, hidden_size: int) -> int:
@@ -324,7 +324,7 @@ class RNNBase(_Recurrent):
                 stacklevel=user_stacklevel(),
             )
         self.bidirectional = bool(bidirectional)
-        self.proj_size = _checked_projection(layer, self.mode, proj_size, self.hidden_size)
+        self.proj_size = _checked_projection(layer, self._kind, proj_size, self.hidden_size)
         generator = make_generator(layer, "rng", rng)
         self._make_parameters(
             dtype, generator, num_layers=self.num_layers, bidirectional=self.bidirectional, proj_size=self.proj_size
@@ -387,7 +387,7 @@ class RNNBase(_Recurrent):
         running = None if lengths is None else (np.arange(steps)[:, None] < lengths[None, :])[..., None]
         # each layer and direction of an unpacked LSTM or GRU (no proj_size) is one node; anomaly mode keeps the
         # step-by-step graph, whose nodes it can name
-        fused = self.mode != "RNN" and running is None and not self.proj_size and not is_anomaly_enabled()
+        fused = self._kind != "RNN" and running is None and not self.proj_size and not is_anomaly_enabled()
         finals: list[Any] = []
         layer_input = x  # (L, N, features): the input, then each layer's outputs
         for index in range(self.num_layers):
@@ -397,19 +397,19 @@ class RNNBase(_Recurrent):
                 weights = self._weights(f"_l{index}{suffix}")
                 projected = linear(layer_input, weights[0], weights[2])  # every step's input at once: one product
                 if fused:
-                    sequence = lstm_sequence if self.mode == "LSTM" else gru_sequence
+                    sequence = lstm_sequence if self._kind == "LSTM" else gru_sequence
                     output, *final = sequence(projected, *_state_parts(state), weights[1], weights[3], bool(direction))
-                    finals.append(tuple(final) if self.mode == "LSTM" else final[0])
+                    finals.append(tuple(final) if self._kind == "LSTM" else final[0])
                     outputs.append(output)
                     continue
                 order = range(steps - 1, -1, -1) if direction else range(steps)
                 hidden: list[Any] = [None] * steps
                 for t in order:
-                    update = _step(self.mode, projected[t], state, weights, self.nonlinearity)
+                    update = _step(self._kind, projected[t], state, weights, self.nonlinearity)
                     if running is not None and not running[t].all():
                         update = _carried(running[t], update, state)
                     state = update
-                    hidden[t] = state[0] if self.mode == "LSTM" else state
+                    hidden[t] = state[0] if self._kind == "LSTM" else state
                 finals.append(state)
                 outputs.append(stack(hidden))
             layer_input = outputs[0] if directions == 1 else concatenate(outputs, -1)
@@ -422,12 +422,12 @@ class RNNBase(_Recurrent):
         H) unbatched; a pair for the LSTM) or zeros."""
         count = self.num_layers * directions
         leading = (count,) if unbatched else (count, batch)
-        state = _initial_state(layer, self.mode, hx, self, leading)
+        state = _initial_state(layer, self._kind, hx, self, leading)
         parts = [
             part.reshape((count, batch, size))
-            for part, size in zip(state if self.mode == "LSTM" else (state,), self._state_sizes())
+            for part, size in zip(state if self._kind == "LSTM" else (state,), self._state_sizes())
         ]
-        if self.mode == "LSTM":
+        if self._kind == "LSTM":
             return [(parts[0][k], parts[1][k]) for k in range(count)]
         return [parts[0][k] for k in range(count)]
 
@@ -466,9 +466,17 @@ class RNNBase(_Recurrent):
             result = stack(items)
             return result.reshape((result.shape[0], result.shape[-1])) if unbatched else result
 
-        if self.mode == "LSTM":
+        if self._kind == "LSTM":
             return gathered([h for h, _ in finals]), gathered([c for _, c in finals])
         return gathered(finals)
+
+    @property
+    def mode(self) -> str:
+        """torch's name of the layer's kernel: ``"RNN_TANH"`` or ``"RNN_RELU"`` for an RNN (by its nonlinearity),
+        ``"LSTM"``, ``"GRU"``."""
+        if self._kind == "RNN":
+            return "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
+        return self._kind
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -485,13 +493,13 @@ class RNNBase(_Recurrent):
 class RNN(RNNBase):
     """Elman RNN layers (tanh or relu) over a sequence; see the module docstring."""
 
-    mode = "RNN"
+    _kind = "RNN"
 
 
 class LSTM(RNNBase):
     """LSTM layers over a sequence; returns (output, (h_n, c_n)); ``hx`` is (h_0, c_0)."""
 
-    mode = "LSTM"
+    _kind = "LSTM"
 
     def __init__(
         self,
@@ -527,7 +535,7 @@ class LSTM(RNNBase):
 class GRU(RNNBase):
     """GRU layers over a sequence; see the module docstring."""
 
-    mode = "GRU"
+    _kind = "GRU"
 
     def __init__(
         self,

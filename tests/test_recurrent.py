@@ -485,3 +485,15 @@ def test_sequence_ops_refuse_mismatched_shapes_and_dtypes_by_name():
         gru_sequence(projected, state, weight)
     with pytest.raises(TypeError, match="lstm_sequence: every part must have one dtype, got .*h0 float32"):
         lstm_sequence(projected, state.astype(np.float32), state, weight)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("RNN", {}), ("RNN", {"nonlinearity": "relu"}), ("LSTM", {"proj_size": 2}), ("GRU", {"num_layers": 2})],
+)
+def test_a_recurrent_layers_mode_is_torchs(name, options):
+    """torch's ``mode`` names the kernel: RNN_TANH or RNN_RELU for an RNN, LSTM, GRU; its cells have none."""
+    torch = pytest.importorskip("torch")
+    assert getattr(nn, name)(3, 4, **options).mode == getattr(torch.nn, name)(3, 4, **options).mode
+    for cell in ("RNNCell", "LSTMCell", "GRUCell"):
+        assert hasattr(getattr(nn, cell)(3, 4), "mode") == hasattr(getattr(torch.nn, cell)(3, 4), "mode")
