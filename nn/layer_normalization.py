@@ -11,6 +11,7 @@ from autograd import ShapeError, Tensor
 
 from . import init as nn_init
 from .checks import as_given, check_flag, check_positive_int, check_real
+from .functional.integer_inputs import refuse_integer_tensor
 from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
 from .module import DtypeMismatchError, Module, input_for
 from .parameter import Parameter, factory_dtype
@@ -99,6 +100,7 @@ class RMSNorm(Module):
         # other inputs (lists, integers) go through the checks of every layer's
         data = x._data if isinstance(x, Tensor) else x
         if not (isinstance(data, np.ndarray) and data.dtype.kind == "f"):
+            refuse_integer_tensor(x, "RMSNorm")  # torch has no integer kernel: its NotImplementedError
             x = _input("RMSNorm", x, self.weight, TypeError)
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)
 

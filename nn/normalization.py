@@ -21,6 +21,7 @@ from autograd import ShapeError, Tensor, as_tensor, no_grad
 from autograd.shape_errors import ArgumentRangeError
 
 from .checks import as_given, check_positive_int, check_real
+from .functional.integer_inputs import refuse_integer_tensor
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
 from .layer_normalization import reset_affine
 from .module import Module, input_for
@@ -100,6 +101,9 @@ class _NormBase(Module):
         """``x`` as a Tensor of the weights' dtype, or of the running statistics' without weights (torch's "mixed
         dtype" error; a float16 input to float32 ones is torch's mixed type, answered in float16); any float input
         when the layer has neither."""
+        refuse_integer_tensor(
+            x, layer
+        )  # torch has no integer kernel (its NotImplementedError), with or without weights
         reference = self.weight if self.weight is not None else self.running_mean
         return input_for(layer, x, reference, mixed_float16=True) if reference is not None else as_tensor(x)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, from_numpy, standardize
+from autograd import DtypeKernelError, ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.gradient_array import plain
 from autograd.quiet import quiet
@@ -19,6 +19,7 @@ from autograd.standardization import affine_normalize, standardize_affine, stand
 from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
 from .activations import as_float_tensor, as_tensor, operand_data
+from .integer_inputs import refuse_integer_tensor, torch_type_name
 
 __all__ = [
     "as_normalized_shape",
@@ -133,8 +134,11 @@ def _batch_norm(
     x = as_tensor(x, "batch_norm")
     if x.ndim < 2 and x.shape != (0,):  # (torch reads an empty vector as an input of no channels)
         raise ShapeError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
+    if x.dtype.kind != "f":  # torch has no integer kernel: its NotImplementedError (and the library's TypeError)
+        raise DtypeKernelError(
+            f"batch_norm: not implemented for '{torch_type_name(x.dtype)}': expected a floating-point input, got "
+            f"dtype {x.dtype}"
+        )
     channels = x.shape[1] if x.ndim > 1 else 0
     for value, name in ((running_mean, "running_mean"), (running_var, "running_var")):
         _channel_vector(value, name, channels, running=True)
@@ -242,6 +246,7 @@ def instance_norm(
     """
     weight, bias = _sequences_as_arrays("instance_norm", (running_mean, running_var), (weight, bias))
     eps = check_real("instance_norm", "eps", eps, allow_inf=True)  # named here, not by the standardize it runs
+    refuse_integer_tensor(input, "instance_norm")  # (torch has no integer kernel; array-likes are read as numbers)
     x = as_float_tensor(input, "instance_norm")
     if x.ndim < 3:
         raise ValueError(f"instance_norm: expected an input of shape (N, C, ...) with positions, got {x.shape}")
@@ -364,6 +369,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     """
     shape = as_normalized_shape("layer_norm", normalized_shape)
     eps = check_real("layer_norm", "eps", eps)
+    refuse_integer_tensor(input, "layer_norm")  # (torch has no integer kernel; array-likes are read as numbers)
     x = as_float_tensor(input, "layer_norm")
     axes = _trailing_axes("layer_norm", x, shape)
     _affine("layer_norm", x, "weight", weight, shape, None)  # (the checks)
@@ -389,6 +395,7 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     d/dx = (g - x_hat mean(g x_hat)) / sqrt(mean(x^2) + eps), g the gradient at x_hat.
     """
     shape = as_normalized_shape("rms_norm", normalized_shape)
+    refuse_integer_tensor(input, "rms_norm")  # (torch has no integer kernel; array-likes are read as numbers)
     x = as_float_tensor(input, "rms_norm")
     eps = float(np.finfo(x.dtype).eps) if eps is None else check_real("rms_norm", "eps", eps)
     axes = _trailing_axes("rms_norm", x, shape)
@@ -407,6 +414,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     groups = check_positive_int("group_norm", "num_groups", num_groups, error=ArgumentRangeError)
     eps = check_real("group_norm", "eps", eps)
     weight, bias = _sequences_as_arrays("group_norm", (None, None), (weight, bias))
+    refuse_integer_tensor(input, "group_norm")  # (torch has no integer kernel; array-likes are read as numbers)
     x = as_float_tensor(input, "group_norm")
     if x.ndim < 2:
         raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
