@@ -601,6 +601,8 @@ class Dropout(Module):
 
     def forward(self, input: Any) -> Tensor:
         input = _as_tensor(input, type(self).__name__)
+        if not 0 <= self.p <= 1:  # a p changed after construction: torch's F.dropout refuses it at every call
+            check_probability(type(self).__name__, "p", self.p, ArgumentRangeError)
         if not self.training or self.p == 0:
             return input
         if self.p < 1:
