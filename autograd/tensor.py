@@ -470,6 +470,18 @@ def _half_quotient(tensor: Tensor, number: float | int, op: Any, function: Any) 
 
 _FLOAT16 = np.dtype(np.float16)
 
+#: The binary functions whose float16 kernels in torch take a 0-d floating tensor as their right operand (a "CPU
+#: scalar") in float32: products and quotients, computed in float32 and rounded once (:func:`_is_half_by_scalar`).
+_HALF_SCALAR_FUNCTIONS = frozenset({np.multiply, _true_divide}) | FLOAT32_DIVISOR_QUOTIENTS
+
+
+def _is_half_by_scalar(a: Tensor, b: Tensor) -> bool:
+    """Whether ``a`` is a dimensioned float16 tensor and ``b`` a 0-d float32 or float64 one, which torch's float16
+    product and quotient kernels keep in float32: ``x * scale`` of a 0-d 65536.0 is x times 2^16, not x times
+    float16's inf, and ``x / 7e4`` is not ``x / inf``. (Only on the right: torch's ``scale * x`` rounds the scale to
+    float16 first, as this library's general path does.)"""
+    return a._data.dtype == _FLOAT16 and a._data.ndim > 0 and b._data.ndim == 0 and b._data.dtype.kind == "f"
+
 
 def _reciprocal_square_root(x: np.ndarray, exponent: Any) -> np.ndarray:
     """x ** -0.5 (``exponent``) as torch's pow computes it, 1 / sqrt(x): -inf at -0.0 (sqrt(-0.0) is -0.0), nan at
@@ -844,6 +856,9 @@ class Tensor(
         if a._data.dtype != b._data.dtype and not (
             function is _true_divide and a._data.dtype.kind in "iub" and b._data.dtype.kind in "iub"
         ):
+            if both_tensors and function in _HALF_SCALAR_FUNCTIONS and _is_half_by_scalar(a, b):
+                wide = a.astype(np.float32, copy=False)._binary(b.astype(np.float32, copy=False), op, function)
+                return wide.astype(_FLOAT16)
             a, b = _promoted(a, b, both_tensors)
         try:
             data = quietly(function, a._data, b._data)

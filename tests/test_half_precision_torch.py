@@ -743,3 +743,39 @@ def test_a_float16_floor_or_trunc_quotient_by_a_number_is_torchs(call):
     ours = call(autograd, Tensor(x.copy()))
     assert ours.dtype == np.float16
     np.testing.assert_array_equal(ours.numpy(), call(torch, torch.tensor(x)).numpy())
+
+
+@pytest.mark.parametrize("scalar_dtype", ["float32", "float64"])
+@pytest.mark.parametrize("value", [65536.0, 1e-8, 7e4, 0.1, 1 / 3])
+@pytest.mark.parametrize(
+    ("call", "differentiable"),
+    [
+        (lambda lib, x, s: x * s, True),
+        (lambda lib, x, s: x / s, True),
+        (lambda lib, x, s: lib.mul(x, s), True),
+        # torch rounds a 0-d left factor to float16 first (65536 * x is inf), its gradient then not: values only
+        (lambda lib, x, s: s * x, False),
+        (lambda lib, x, s: x // s, False),
+        (lambda lib, x, s: lib.div(x, s, rounding_mode="trunc"), False),
+    ],
+    ids=["x * s", "x / s", "mul(x, s)", "s * x", "x // s", "div trunc"],
+)
+def test_a_float16_tensor_by_a_0d_float32_or_float64_tensor_is_computed_in_float32_as_torchs(
+    call, differentiable, value, scalar_dtype
+):
+    """torch's float16 product and quotient kernels take a 0-d floating tensor on the right as a float32 number, as
+    a Python number: ``loss * scale`` with GradScaler's 0-d 65536.0 was x times float16's inf (all inf), and x / a 0-d
+    7e4 was x / inf; the values and the float16 tensor's gradient are torch's, bit for bit."""
+    x = np.array([1e-3, 1000.0, 1.0, 0.0, 3e-5, -2.5, 6e-8, 0.1], dtype=np.float16)
+    upstream = np.array([1.0, 2.0, -1.0, 0.5, 3.0, 1.0, -2.0, 0.25], dtype=np.float16)
+    scalar = np.array(value, dtype=scalar_dtype)
+    ours = Tensor(x, requires_grad=differentiable)
+    theirs = torch.tensor(x, requires_grad=differentiable)
+    out = call(autograd, ours, Tensor(scalar))
+    torch_out = call(torch, theirs, torch.tensor(scalar))
+    assert out.dtype == np.float16
+    np.testing.assert_array_equal(out.numpy(), torch_out.detach().numpy())
+    if differentiable:
+        (out * Tensor(upstream)).sum().backward()
+        (torch_out * torch.tensor(upstream)).sum().backward()
+        np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
