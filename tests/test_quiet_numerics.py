@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from op_table import ROWS
 
+import autograd
 import nn
 from autograd import Tensor, Value, grad, gradcheck, gradgradcheck
 from autograd.tensor_functions import softmax_cross_entropy
@@ -179,6 +180,35 @@ def test_std_of_constant_slices_has_zero_gradient_like_torch(data, axis, ddof):
     np.testing.assert_allclose(result.data, expected.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12)
     assert np.isfinite(x.grad).all()
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0)])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: lib.var(x),
+        lambda lib, x: lib.std(x, dim=-1),
+        lambda lib, x: lib.var(x, dim=0, correction=0, keepdim=True),
+        lambda lib, x: lib.std_mean(x, dim=-1)[0],
+        lambda lib, x: lib.var_mean(x)[0],
+    ],
+    ids=["var", "std dim -1", "var dim 0 correction 0", "std_mean", "var_mean"],
+)
+def test_var_and_std_of_an_empty_tensor_backpropagate_an_empty_gradient_without_warnings(call, shape):
+    """The backward pass of var/std over an empty tensor (values nan, as torch's) took the mean of an empty slice:
+    numpy's "Mean of empty slice" RuntimeWarning leaked; the gradient is torch's, empty (or zeros of a
+    (0, 3) slice's shape)."""
+    torch = _torch()
+    data = np.zeros(shape)
+    x, reference = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    with no_warnings():
+        result = call(autograd, x)
+        result.backward(np.ones(result.shape))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's "degrees of freedom is <= 0"
+        call(torch, reference).sum().backward()
+    assert x.grad.shape == shape
+    np.testing.assert_array_equal(x.grad, reference.grad.numpy())
 
 
 def test_std_away_from_zero_agrees_with_finite_differences_to_second_order():

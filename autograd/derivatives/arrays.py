@@ -51,6 +51,9 @@ def _variance_rule(g, out, x, axes, ddof, keepdims):
     # d/dx_i sum_j (x_j - m)^2 / (n - ddof) = 2 (x_i - m) / (n - ddof): the -1/n of m's own derivative meets
     # sum_j (x_j - m) = 0 exactly, so it is left out (torch's rule). Under create_graph x - m is recorded, so the
     # second derivative keeps it: 2 (delta_ij - 1/n) / (n - ddof). No degrees of freedom left: a divisor of 0, inf.
+    # An empty x has no entry to receive a gradient (and no mean to take: numpy would warn "Mean of empty slice").
+    if x.size == 0:
+        return x * 0
     divisor = max(_count(x.shape, axes) - ddof, 0)
     scale = 2.0 / divisor if divisor else math.inf
     return _spread(g, x.shape, axes, keepdims) * ((x - x.mean(axis=axes, keepdims=True)) * scale)
