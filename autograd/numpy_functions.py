@@ -49,11 +49,12 @@ class IntegerDivisionByZeroError(ZeroDivisionError, RuntimeError):
 
 def _integer_checked(function: np.ufunc) -> Callable[[Any, Any], Any]:
     """``function`` (an integer division or remainder), raising :class:`IntegerDivisionByZeroError` where both
-    operands are integers (or booleans) and a divisor is 0; floats keep IEEE's inf and nan."""
+    operands are integers (or booleans) and a divisor is 0 that meets a dividend; floats keep IEEE's inf and nan. An
+    empty dividend divides nothing (its result is empty, as torch's: ``empty // tensor([0])`` does not raise)."""
 
     def checked(x: Any, y: Any) -> Any:
-        divisor = np.asarray(y)
-        if divisor.dtype.kind in "biu" and np.asarray(x).dtype.kind in "biu" and not np.all(divisor):
+        divisor, dividend = np.asarray(y), np.asarray(x)
+        if divisor.dtype.kind in "biu" and dividend.dtype.kind in "biu" and dividend.size and not np.all(divisor):
             raise IntegerDivisionByZeroError(f"{function.__name__}: ZeroDivisionError (an integer divisor is 0)")
         return function(x, y)
 

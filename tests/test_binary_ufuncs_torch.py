@@ -97,3 +97,27 @@ def test_fmax_fmin_values_and_gradients_match_torch_on_special_values(name, dtyp
     getattr(torch, name)(ta, tb).sum().backward()
     np.testing.assert_array_equal(a.grad, ta.grad.numpy())
     np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+
+
+@pytest.mark.parametrize(("x_shape", "y_shape"), [((0,), (1,)), ((0, 3), (3,)), ((2, 1), (0,)), ((), (0,))], ids=str)
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda lib, a, b: a // b,
+        lambda lib, a, b: a % b,
+        lambda lib, a, b: lib.fmod(a, b),
+        lambda lib, a, b: lib.floor_divide(a, b),
+        lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+        lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+    ],
+    ids=["//", "%", "fmod", "floor_divide", "div trunc", "div floor"],
+)
+def test_an_integer_division_with_an_empty_result_does_not_raise_for_a_zero_divisor_as_torch(
+    spelling, x_shape, y_shape
+):
+    """An integer ``//``, ``%`` or ``fmod`` whose broadcast result is empty divides nothing: torch gives the empty
+    result, where this library raised its ZeroDivisionError for the zero that divides no entry."""
+    x, y = np.ones(x_shape, dtype=np.int64), np.zeros(y_shape, dtype=np.int64)
+    _assert_same(spelling(ag, Tensor(x), Tensor(y)), spelling(torch, torch.tensor(x), torch.tensor(y)))
+    with pytest.raises(RuntimeError):  # a zero that meets an entry still raises, as torch's
+        spelling(ag, Tensor(np.ones(3, dtype=np.int64)), Tensor(np.zeros(1, dtype=np.int64)))
