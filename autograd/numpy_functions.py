@@ -50,11 +50,15 @@ class IntegerDivisionByZeroError(ZeroDivisionError, RuntimeError):
 def _integer_checked(function: np.ufunc) -> Callable[[Any, Any], Any]:
     """``function`` (an integer division or remainder), raising :class:`IntegerDivisionByZeroError` where both
     operands are integers (or booleans) and a divisor is 0 that meets a dividend; floats keep IEEE's inf and nan. An
-    empty dividend divides nothing (its result is empty, as torch's: ``empty // tensor([0])`` does not raise)."""
+    empty dividend divides nothing (its result is empty, as torch's: ``empty // tensor([0])`` does not raise), and
+    two booleans are left to the caller's :func:`~autograd.shape_errors.refuse_boolean_kernel` (torch has no kernel
+    for them: its NotImplementedError, whatever the divisor)."""
 
     def checked(x: Any, y: Any) -> Any:
         divisor, dividend = np.asarray(y), np.asarray(x)
-        if divisor.dtype.kind in "biu" and dividend.dtype.kind in "biu" and dividend.size and not np.all(divisor):
+        kinds = (divisor.dtype.kind, dividend.dtype.kind)
+        integers = kinds[0] in "biu" and kinds[1] in "biu" and kinds != ("b", "b")
+        if integers and dividend.size and not np.all(divisor):
             raise IntegerDivisionByZeroError(f"{function.__name__}: ZeroDivisionError (an integer divisor is 0)")
         return function(x, y)
 

@@ -121,3 +121,23 @@ def test_an_integer_division_with_an_empty_result_does_not_raise_for_a_zero_divi
     _assert_same(spelling(ag, Tensor(x), Tensor(y)), spelling(torch, torch.tensor(x), torch.tensor(y)))
     with pytest.raises(RuntimeError):  # a zero that meets an entry still raises, as torch's
         spelling(ag, Tensor(np.ones(3, dtype=np.int64)), Tensor(np.zeros(1, dtype=np.int64)))
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda lib, a, b: a // b,
+        lambda lib, a, b: a % b,
+        lambda lib, a, b: lib.fmod(a, b),
+        lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+    ],
+    ids=["//", "%", "fmod", "div floor"],
+)
+def test_an_integer_division_of_two_booleans_with_a_false_divisor_is_torchs_not_implemented_error(spelling):
+    """torch has no boolean kernel for ``//``, ``%`` or ``fmod``: its NotImplementedError whatever the divisor; a
+    False divisor gave this library's ZeroDivisionError instead."""
+    x, y = np.array([True, False]), np.array([True, False])
+    with pytest.raises(NotImplementedError):
+        spelling(torch, torch.tensor(x), torch.tensor(y))
+    with pytest.raises(NotImplementedError):
+        spelling(ag, Tensor(x), Tensor(y))
