@@ -533,7 +533,8 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
             wrapped = integer_in(theirs, data.dtype)
             theirs = theirs if wrapped is None else wrapped
         elif type(theirs) is np.ndarray and theirs.ndim == 0 and theirs.dtype.kind in "iu":
-            theirs = theirs.astype(data.dtype)
+            if not isinstance(other, Tensor):  # (two 0-d Tensors promote as torch's: int32 5 < int64 2**40)
+                theirs = theirs.astype(data.dtype)
     try:
         return _wrap(np.asarray(compare(data, theirs)))
     except ValueError:

@@ -200,3 +200,23 @@ def test_comparisons_take_a_numpy_float_scalar_as_the_number_it_holds():
     x = Tensor(np.array([0.1, 0.5], dtype=np.float32))
     np.testing.assert_array_equal((x == np.float64(0.1)).numpy(), [True, False])
     np.testing.assert_array_equal((x < np.float64(0.1)).numpy(), [False, False])
+
+
+@pytest.mark.parametrize("op", ["lt", "le", "gt", "ge", "eq", "ne"])
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (np.array(5, np.int32), np.array(2**40, np.int64)),
+        (np.array(5, np.uint8), np.array(-1, np.int64)),
+        (np.array(-1, np.int8), np.array(255, np.uint8)),
+        (np.array(2**40, np.int64), np.array(0, np.int32)),
+    ],
+    ids=["int32 5 vs int64 2**40", "uint8 5 vs int64 -1", "int8 -1 vs uint8 255", "int64 2**40 vs int32 0"],
+)
+def test_comparing_two_0d_integer_tensors_of_different_dtypes_promotes_them_as_torch(left, right, op):
+    """Two 0-d tensors are promoted as any two tensors are (int32 beside int64 is int64), for comparisons as for
+    arithmetic: ``tensor(5, int32) < tensor(2**40)`` was False (2**40 wrapped into int32's 0) where torch's is True."""
+    ours = getattr(Tensor(left), op)(Tensor(right))
+    theirs = getattr(torch.tensor(left), op)(torch.tensor(right))
+    assert ours.dtype == np.bool_
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
