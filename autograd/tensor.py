@@ -1125,8 +1125,8 @@ class Tensor(
             # nan x): there the result is nan + max
             if clipped.dtype.kind == "f":
                 to_high = np.isnan(clipped._data) & ((self._data > high_data) | (high_data < low_data))
-                if to_high.any():
-                    clipped = where(to_high, high + np.nan, clipped)
+                if to_high.any():  # (in clipped's dtype: an integer high + nan is of the default float dtype)
+                    clipped = where(to_high, high + np.nan, clipped).astype(clipped.dtype, copy=False)
             return clipped
         data = self._data
         if data.dtype.kind in "biu" and (isinstance(low, _FLOAT_NUMBERS) or isinstance(high, _FLOAT_NUMBERS)):

@@ -109,6 +109,19 @@ def test_a_numpy_float64_bound_clips_a_float32_tensor_in_float32_as_torch(ours, 
     assert x.grad.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_clamp_by_integer_tensor_bounds_with_min_above_max_keeps_a_nan_inputs_float_dtype_as_torch(dtype):
+    """Where min > max the result is max; at a nan entry it stays nan, which was made as ``max + nan``: of an int64
+    max, a tensor of the default float dtype (float64), so the whole result came out float64 instead of x's."""
+    torch = pytest.importorskip("torch")
+    data = np.array([np.nan, 1.0, 5.0], dtype=dtype)
+    low, high = np.array([3, 3, 3]), np.array([2, 2, 2])
+    result = Tensor(data).clamp(Tensor(low), Tensor(high))
+    expected = torch.tensor(data).clamp(torch.tensor(low), torch.tensor(high))
+    assert result.dtype == np.dtype(dtype) and expected.dtype == getattr(torch, dtype)
+    np.testing.assert_array_equal(result.numpy(), expected.numpy())
+
+
 def test_a_bound_beyond_float32_clips_a_float32_tensor_without_a_warning():
     """1e300 in float32 is inf, silently, as for x * 1e300 (numpy's cast warns)."""
     x = Tensor(np.array([-3e38, 1.0, 3e38], dtype=np.float32))
