@@ -131,7 +131,7 @@ from .shape_functions import (
 from .shared_math import safe_norm
 from .sorting import argsort, numpy_sort, sort, topk
 from .standardization import standardize
-from .tensor import Tensor, UnreadableDataError, where
+from .tensor import Tensor, UnreadableDataError
 from .tensor_functions import (
     arange,
     as_tensor,
@@ -161,6 +161,7 @@ from .tensor_functions import (
     split,
     stack,
     tensor,
+    where,
     zeros,
     zeros_like,
 )

@@ -86,16 +86,16 @@ def _refuse_overlap(op: str, out: Tensor, inputs: Sequence[Any]) -> None:
             )
 
 
-def takes_out(op: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def takes_out(op: str, same_dtype: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Give a module-level function torch's keyword ``out=``: its result (a Tensor, or a pair such as ``(values,
     indices)`` into a pair of Tensors) is written into ``out``, of the result's dtype (torch's kernels for these
-    refuse another), and ``out`` is returned."""
+    refuse another; with ``same_dtype=False`` cast into out's, as an elementwise op's), and ``out`` is returned."""
 
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
             result = function(*args, **kwargs)
-            return result if out is None else written_to_out(op, result, out, same_dtype=True)
+            return result if out is None else written_to_out(op, result, out, same_dtype=same_dtype)
 
         return with_out
 

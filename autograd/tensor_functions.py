@@ -27,7 +27,7 @@ from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
-from .out_argument import written_to_out
+from .out_argument import takes_out, written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
 from .shape_errors import ArgumentRangeError, ShapeError
@@ -41,6 +41,7 @@ from .tensor import (
     in_native_byte_order,
     number_held,
 )
+from .tensor import where as _where_values
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument, size_index
@@ -860,20 +861,28 @@ def split(
     return [x[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
 
 
-def maximum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise maximum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value."""
+#: torch.where, with torch's ``out=`` (of the result's dtype, as torch's: see :func:`autograd.tensor.where`)
+where = takes_out("where")(_where_values)
+
+
+def maximum(x: TensorLike, y: TensorLike, *, out: Any = None) -> Tensor:
+    """Elementwise maximum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value. torch's
+    ``out=`` receives the result (:mod:`autograd.out_argument`)."""
     scalar = _scalar_node(x, y)
     if scalar is not None:
         return scalar.maximum(y if scalar is x else x)
-    return _as_tensor(x, y).maximum(y)
+    result = _as_tensor(x, y).maximum(y)
+    return result if out is None else written_to_out("maximum", result, out)
 
 
-def minimum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise minimum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value."""
+def minimum(x: TensorLike, y: TensorLike, *, out: Any = None) -> Tensor:
+    """Elementwise minimum; ties split the gradient evenly. Of a Value (and a Value or a number): a Value. torch's
+    ``out=`` receives the result (:mod:`autograd.out_argument`)."""
     scalar = _scalar_node(x, y)
     if scalar is not None:
         return scalar.minimum(y if scalar is x else x)
-    return _as_tensor(x, y).minimum(y)
+    result = _as_tensor(x, y).minimum(y)
+    return result if out is None else written_to_out("minimum", result, out)
 
 
 def _scalar_node(x: Any, y: Any) -> Any:

@@ -631,9 +631,10 @@ def triu_indices(
 
 
 # -- types and modes -------------------------------------------------------------------------------------------
+@takes_out("polygamma", same_dtype=False)
 def polygamma(n: int, input: TensorLike) -> Tensor:
     """torch.polygamma: the n-th derivative of the digamma function, ``input.polygamma(n)`` (torch puts ``n``
-    first here, unlike the method)."""
+    first here, unlike the method); torch's ``out=`` receives the result."""
     return _tensor(input).polygamma(n)
 
 

@@ -141,3 +141,36 @@ def test_an_integer_division_of_two_booleans_with_a_false_divisor_is_torchs_not_
         spelling(torch, torch.tensor(x), torch.tensor(y))
     with pytest.raises(NotImplementedError):
         spelling(ag, Tensor(x), Tensor(y))
+
+
+@pytest.mark.parametrize("out_dtype", ["float64", "float32", "float16", "int64"])
+@pytest.mark.parametrize("out_shape", [(2, 2), (0,)], ids=["same shape", "empty"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x, out: lib.maximum(x, x * 0, out=out),
+        lambda lib, x, out: lib.minimum(x, x * 0, out=out),
+        lambda lib, x, out: lib.where(x > 0, x, x * 0, out=out),
+        lambda lib, x, out: lib.polygamma(1, x, out=out),
+    ],
+    ids=["maximum", "minimum", "where", "polygamma"],
+)
+def test_maximum_minimum_where_and_polygamma_take_torchs_out_argument(call, out_shape, out_dtype):
+    """torch.maximum/minimum/where/polygamma(..., out=t) write into t and return it (a float result cast into a
+    narrower float out, refused in an integer one; where's out of the result's dtype only); here ``out=`` was a
+    TypeError (an unexpected keyword)."""
+    x = np.array([[0.5, -1.5], [2.0, 3.0]])
+    theirs_out, ours_out = (
+        torch.zeros(out_shape, dtype=getattr(torch, out_dtype)),
+        Tensor(np.zeros(out_shape, out_dtype)),
+    )
+    try:
+        theirs = call(torch, torch.tensor(x), theirs_out)
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            call(ag, Tensor(x), ours_out)
+        return
+    ours = call(ag, Tensor(x), ours_out)
+    assert ours is ours_out and theirs is theirs_out
+    assert ours.dtype == np.dtype(out_dtype)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6 if out_dtype != "float16" else 1e-3)
