@@ -469,6 +469,7 @@ def _half_quotient(tensor: Tensor, number: float | int, op: Any, function: Any) 
 
 
 _FLOAT16 = np.dtype(np.float16)
+_FLOAT16_MAX = 65504.0
 
 #: The binary functions whose float16 kernels in torch take a 0-d floating tensor as their right operand (a "CPU
 #: scalar") in float32: products and quotients, computed in float32 and rounded once (:func:`_is_half_by_scalar`).
@@ -520,14 +521,22 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
     broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are. A Python or numpy integer beside
     an integer tensor is compared in the tensor's dtype, wrapped into it as torch's (``uint8 > -1`` is
     ``uint8 > 255``, all False; numpy compares the exact values), and so is a 0-d integer array, as a 0-d integer
-    Tensor is (numpy hands ``np.int64(-1) < t`` over as ``t > array(-1)``)."""
+    Tensor is (numpy hands ``np.int64(-1) < t`` over as ``t > array(-1)``). A float number (or a 0-d float array:
+    ``np.float64(1e-8) > t``) beside a floating tensor is compared in the tensor's dtype, as torch's weak scalar (1e-8
+    is 0 in float16), and one beyond the dtype's range as its inf, without numpy's overflow warning."""
     theirs = shared_math.data_of(other)
     if isinstance(other, Tensor):
         if theirs.dtype != data.dtype:  # torch's promotion, as arithmetic's: float32 == a 0-d float64 is in float32
             mine, other = _promoted(_wrap(data), other, True)
             data, theirs = mine._data, other._data
-    elif isinstance(other, _NUMPY_NUMBERS):  # the number it holds, as torch takes it (a weak scalar)
-        theirs = other.item()
+    else:
+        if isinstance(other, _NUMPY_NUMBERS):  # the number it holds, as torch takes it (a weak scalar)
+            theirs = other.item()
+        elif type(theirs) is np.ndarray and theirs.ndim == 0 and theirs.dtype.kind == "f":
+            theirs = theirs.item()  # np.float64(1e-8) > t, handed over as t < array(1e-8): a number, as torch's
+        if (type(theirs) is float or type(theirs) is int) and data.dtype.kind == "f" and abs(theirs) > _FLOAT16_MAX:
+            with quiet():  # (float16 < 2**31 is float16 < inf, as torch's; numpy's cast of the number warns)
+                return _wrap(np.asarray(compare(data, theirs)))
     if data.dtype.kind in "iu":
         if type(theirs) is int:
             wrapped = integer_in(theirs, data.dtype)

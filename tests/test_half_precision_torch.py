@@ -779,3 +779,35 @@ def test_a_float16_tensor_by_a_0d_float32_or_float64_tensor_is_computed_in_float
         (out * Tensor(upstream)).sum().backward()
         (torch_out * torch.tensor(upstream)).sum().backward()
         np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x < 2**31,
+        lambda x: 2**31 < x,
+        lambda x: x >= -1e39,
+        lambda x: 1e300 > x,
+        lambda x: x == 2**40,
+        lambda x: x.ne(1e5),
+        lambda x: np.float64(1e-8) > x,
+        lambda x: np.float64(1e-8) == x,
+        lambda x: x != np.float64(1e-8),
+        lambda x: np.float64(1e5) <= x,
+    ],
+    ids=["x < 2**31", "2**31 < x", "x >= -1e39", "1e300 > x", "x == 2**40", "ne 1e5", "np 1e-8 > x", "np 1e-8 == x",
+         "x != np 1e-8", "np 1e5 <= x"],
+)  # fmt: skip
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_comparing_a_float_tensor_with_a_number_beyond_its_range_or_a_numpy_float_is_torchs_without_warnings(
+    call, dtype
+):
+    """A number compared with a float16 (float32) tensor is taken in the tensor's dtype, as torch's weak scalar: one
+    beyond the range is inf, where numpy's cast warned ("overflow encountered in cast"), and a numpy float on the
+    left, which numpy hands over as a 0-d float64 array, was compared exactly (1e-8 > 0 True, where float16 holds 1e-8
+    as 0)."""
+    x = np.array([1.0, 0.0, 6e4, -2.5, 1e-8, -0.0], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = call(Tensor(x))
+    np.testing.assert_array_equal(ours.numpy(), call(torch.tensor(x)).numpy())
