@@ -29,7 +29,7 @@ from .index_errors import EmptyReductionError
 from .node_sequences import refuse_nodes_in_sequence
 from .op import Op
 from .pointwise_values import pointwise_value
-from .quiet import quiet
+from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shape_errors import (
     ArgumentRangeError,
@@ -99,13 +99,14 @@ def _data(x: Any) -> np.ndarray:
 
 
 def _operand(tensor: Any, x: Any) -> Any:
-    """``x`` as a Tensor: a Python number takes ``tensor``'s floating dtype, as in arithmetic."""
+    """``x`` as a Tensor: a Python number takes ``tensor``'s floating dtype, as in arithmetic (one beyond its range
+    is its inf, as torch's, without numpy's overflow warning)."""
     if isinstance(x, Node):
         return x
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, "operand")
     like = tensor._data.dtype if isinstance(x, (int, float)) and tensor._data.dtype.kind == "f" else None
-    return type(tensor)._make(np.asarray(x, dtype=like))
+    return type(tensor)._make(quietly(np.asarray, x, dtype=like))
 
 
 def _scaled_by_power_of_two(tensor: Any, exponent: np.ndarray) -> Any:
@@ -726,7 +727,7 @@ class TorchMathNames:
         if tensor._data.dtype != dtype:
             tensor = tensor.astype(dtype)
         else:
-            theirs = theirs.astype(dtype)
+            theirs = quietly(theirs.astype, dtype)  # (a number beyond float16's range is its inf, without a warning)
         try:
             shape = np.broadcast_shapes(tensor.shape, theirs.shape)
         except ValueError:

@@ -39,6 +39,7 @@ from .index_errors import EmptyReductionError
 from .integer_scalars import integer_in
 from .numpy_functions import IntegerDivisionByZeroError
 from .preserved_layout import preserved_layout_copy
+from .quiet import quietly
 from .shape_errors import (
     ArgumentRangeError,
     DtypeKernelError,
@@ -891,9 +892,8 @@ class TorchNames:
             )
         other = other._data if isinstance(other, Node) else other
         refuse_unbroadcastable("isclose", tensor._data, other)
-        return type(tensor)._make(
-            np.asarray(np.isclose(tensor._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
-        )
+        close = quietly(np.isclose, tensor._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)  # (1e39, float16)
+        return type(tensor)._make(np.asarray(close))
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """torch.Tensor.allclose: whether ``isclose`` holds for every entry."""

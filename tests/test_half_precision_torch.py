@@ -811,3 +811,21 @@ def test_comparing_a_float_tensor_with_a_number_beyond_its_range_or_a_numpy_floa
         warnings.simplefilter("error")
         ours = call(Tensor(x))
     np.testing.assert_array_equal(ours.numpy(), call(torch.tensor(x)).numpy())
+
+
+@pytest.mark.parametrize("number", [1e39, -1e39, 2**40])
+@pytest.mark.parametrize(
+    "call",
+    [lambda lib, x, n: x.xlogy(n), lambda lib, x, n: lib.xlogy(x, n), lambda lib, x, n: lib.special.xlogy(x, n)],
+    ids=["x.xlogy", "xlogy", "special.xlogy"],
+)
+def test_xlogy_of_a_float16_tensor_and_a_number_beyond_its_range_is_torchs_without_warnings(call, number):
+    """The number is taken in the tensor's dtype, as torch's: beyond float16's range it is inf (x log inf), where
+    numpy's cast warned ("overflow encountered in cast")."""
+    x = np.array([1.0, -2.0, 6e4, 0.0, 0.5], dtype=np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = call(autograd, Tensor(x), number)
+    expected = call(torch, torch.tensor(x), number)
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.numpy(), expected.numpy())
