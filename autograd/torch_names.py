@@ -17,6 +17,7 @@ length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 import warnings
@@ -39,7 +40,7 @@ from .index_errors import EmptyReductionError
 from .integer_scalars import integer_in
 from .numpy_functions import IntegerDivisionByZeroError
 from .preserved_layout import preserved_layout_copy
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .shape_errors import (
     ArgumentRangeError,
     DtypeKernelError,
@@ -1102,6 +1103,8 @@ def _times_alpha(first: Any, other: Any, alpha: Any) -> Any:
     ):
         return other * alpha
     dtype = tensor._data.dtype
-    with np.errstate(over="ignore"):  # (1e300 in float32 is inf, as torch's)
+    with quiet():  # an infinite alpha times 0 is nan, as torch's, without numpy's warning
         scale = dtype.type(alpha)
+        if np.isinf(scale) and math.isfinite(alpha):  # torch's RuntimeError: 1e39 is no float32
+            raise ArgumentRangeError(f"alpha: {alpha!r} cannot be converted to {dtype} without overflow (as torch's)")
         return tensor._unary(ew.scaled, tensor._data * scale, {"alpha": scale})

@@ -8,6 +8,7 @@ torch's float32): the grids compare them in floating inputs only.
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -174,3 +175,23 @@ def test_maximum_minimum_where_and_polygamma_take_torchs_out_argument(call, out_
     assert ours is ours_out and theirs is theirs_out
     assert ours.dtype == np.dtype(out_dtype)
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6 if out_dtype != "float16" else 1e-3)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("alpha", [float("inf"), -float("inf"), 1e39, 1e300, 2.0])
+@pytest.mark.parametrize("name", ["add", "sub"])
+def test_add_and_sub_with_an_infinite_or_out_of_range_alpha_are_torchs_without_warnings(name, alpha, dtype):
+    """``add(x, y, alpha=inf)`` is x + inf y (nan where y = 0), where numpy's 0 * inf warned ("invalid value
+    encountered in multiply"); an alpha the dtype cannot hold (1e39 in float32) is torch's RuntimeError ("value
+    cannot be converted to type float without overflow"), where this gave inf and nan with the warning."""
+    x = np.array([1.0, 0.0, -2.5], dtype=dtype)
+    try:
+        expected = getattr(torch, name)(torch.tensor(x), torch.tensor(x), alpha=alpha)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="overflow"):
+            getattr(ag, name)(Tensor(x), Tensor(x), alpha=alpha)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = getattr(ag, name)(Tensor(x), Tensor(x), alpha=alpha)
+    _assert_same(ours, expected)
