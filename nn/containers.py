@@ -131,6 +131,28 @@ class _ListContainer(_Container[Entry]):
             raise IndexError(f"{owner}: index {index} is out of range for {len(self._items)} {self._noun}s") from None
         self._items[position] = self._registered(position, entry)
 
+    def _position_named(self, name: str) -> int | None:
+        """The position whose name (as torch names a container's entries: ``"0"``, ``"1"``) is ``name``, or None."""
+        if name.isdigit() and name == str(int(name)) and int(name) < len(self.__dict__.get("_items", ())):
+            return int(name)
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        """``getattr(entries, "0")`` is ``entries[0]``, as torch's (its entries are attributes named by position)."""
+        position = self._position_named(name)
+        if position is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self._items[position]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """``setattr(entries, "0", value)`` is ``entries[0] = value``, as torch's (a position's name is its
+        entry's, not a second attribute beside it); other attributes as usual."""
+        position = self._position_named(name)
+        if position is None:
+            super().__setattr__(name, value)
+        else:
+            self[position] = value
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -301,28 +323,6 @@ class ModuleList(_ListContainer[Module]):
         except TypeError:
             raise TypeError(f"{owner}: indices must be integers, got {type(index).__name__}") from None
         self._items[position] = self._registered(position, _module_or_none(owner, position, module))
-
-    def _position_named(self, name: str) -> int | None:
-        """The position whose name (as torch names a ModuleList's modules) is ``name``, or None."""
-        if name.isdigit() and name == str(int(name)) and int(name) < len(self.__dict__.get("_items", ())):
-            return int(name)
-        return None
-
-    def __getattr__(self, name: str) -> Module | None:
-        """``getattr(modules, "0")`` is ``modules[0]``, as torch's."""
-        position = self._position_named(name)
-        if position is None:
-            raise AttributeError(f"{type(self).__name__} object has no attribute {name!r}")
-        return self._items[position]
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        """``setattr(modules, "0", module)`` is ``modules[0] = module``, as torch's (a position's name is its
-        module's); other attributes as usual."""
-        position = self._position_named(name)
-        if position is None:
-            super().__setattr__(name, value)
-        else:
-            self[position] = value
 
     def __delitem__(self, index: int | slice) -> None:
         del self._items[index]

@@ -83,3 +83,20 @@ def test_unflatten_prints_its_sizes_as_given_as_torchs(sizes):
     assert repr(ours) == repr(theirs)
     x = np.arange(12.0).reshape(2, 6)
     np.testing.assert_array_equal(ours(x).numpy(), theirs(torch.tensor(x)).numpy())
+
+
+def test_parameter_list_entries_are_attributes_named_by_position_as_torchs():
+    """``getattr(plist, "0")`` is ``plist[0]`` and ``setattr(plist, "0", p)`` replaces that entry, as torch's (whose
+    entries are attributes named by position): the setattr added a second parameter named "0" beside the entry."""
+    ours = nn.ParameterList([nn.Parameter(np.ones(1)), nn.Parameter(np.ones(2))])
+    theirs = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(1)), torch.nn.Parameter(torch.ones(2))])
+    for plist, new in ((ours, nn.Parameter(np.full(1, 9.0))), (theirs, torch.nn.Parameter(torch.full((1,), 9.0)))):
+        assert getattr(plist, "1") is plist[1]
+        assert hasattr(plist, "1") and not hasattr(plist, "2")
+        setattr(plist, "0", new)
+        assert plist[0] is new and len(plist) == 2
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["0", "1"]
+    assert float(ours.state_dict()["0"][0]) == float(theirs.state_dict()["0"][0]) == 9.0
+    with pytest.raises(AttributeError, match="'ParameterList' object has no attribute 'pop'"):
+        ours.pop  # noqa: B018
