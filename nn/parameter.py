@@ -41,6 +41,27 @@ class Parameter(Tensor, plain_results=True):
         """torch's two parts: a ``Parameter containing:`` line, then the data as a Tensor prints it."""
         return "Parameter containing:\n" + super().__repr__()
 
+    # torch's Parameter is copied and pickled as its data and ``requires_grad`` only: ``copy.deepcopy(model)``,
+    # ``copy.copy(p)`` and ``pickle`` give Parameters whose ``.grad`` is None, as a freshly made model's (an
+    # optimizer stepping the copy before its first backward changes nothing). A plain Tensor's copies keep theirs.
+    def __deepcopy__(self, memo: dict[Any, Any]) -> Parameter:
+        """A copy of the data and ``requires_grad`` (and attributes), without the gradient, as torch's."""
+        twin = super().__deepcopy__(memo)
+        twin._grad = None
+        return twin
+
+    def __copy__(self) -> Parameter:
+        """A shallow copy sharing the data, without the gradient, as torch's."""
+        twin = super().__copy__()
+        twin._grad = None
+        return twin
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        """Pickled as a leaf (see :meth:`autograd.node_copying.NodeCopying.__reduce_ex__`), without the gradient, as
+        torch's."""
+        rebuild, (kind, data, requires_grad, _, state) = super().__reduce_ex__(protocol)
+        return rebuild, (kind, data, requires_grad, None, state)
+
 
 def factory_dtype(owner: str, device: Any, dtype: Any) -> np.dtype:
     """The dtype of the Parameters a layer creates, from torch's factory keywords ``device`` (None or the CPU,

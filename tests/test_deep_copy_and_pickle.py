@@ -377,8 +377,11 @@ def test_pickle_round_trip_keeps_class_dtype_data_requires_grad_and_grad(make):
     assert type(restored) is type(node) and restored.is_leaf
     assert restored.requires_grad == node.requires_grad and restored.label == node.label
     np.testing.assert_array_equal(restored.data, node.data)
-    np.testing.assert_array_equal(restored.grad, node.grad)
     assert np.asarray(restored.data).dtype == np.asarray(node.data).dtype
+    if isinstance(node, nn.Parameter):  # torch's Parameter is pickled without its gradient
+        assert restored.grad is None
+        return
+    np.testing.assert_array_equal(restored.grad, node.grad)
     if node.grad is not None:
         assert np.asarray(restored.grad).dtype == np.asarray(node.grad).dtype
 
@@ -427,10 +430,8 @@ def test_deepcopy_of_a_model_after_a_forward_pass_has_independent_parameters():
     pairs = list(zip(model.parameters(), clone.parameters()))
     assert all(type(q) is nn.Parameter and q is not p for p, q in pairs)
     assert all(not np.may_share_memory(p.data, q.data) for p, q in pairs)
-    for p, q in pairs:
-        np.testing.assert_array_equal(q.grad, p.grad)
+    assert all(q.grad is None for _, q in pairs)  # torch's Parameter is copied without its gradient
     model.zero_grad()
-    clone.zero_grad()
     clone(batch).sum().backward()
     assert all(p.grad is None for p, _ in pairs)
     model(batch).sum().backward()

@@ -6,6 +6,8 @@ Each behaviour is checked without torch; where torch is installed the same case 
 
 from __future__ import annotations
 
+import copy
+import pickle
 import warnings
 from collections import OrderedDict
 
@@ -1175,3 +1177,33 @@ def _private_pre_hook_calls(lib):
 
 def test_the_private_load_pre_hook_takes_the_module_only_when_asked_as_torchs(torch):
     assert _private_pre_hook_calls(nn) == _private_pre_hook_calls(torch.nn) == [("without", ""), ("Linear", "")]
+
+
+# -- copies of a trained model -----------------------------------------------------------------------------
+
+
+def test_copies_and_pickles_of_parameters_have_no_gradient_as_torchs():
+    """``copy.deepcopy(model)``, ``copy.copy(p)`` and pickle give Parameters whose ``.grad`` is None, as torch's (its
+    Parameter is copied as data and requires_grad): the copies kept the original's gradient, so an optimizer of the
+    copy stepped with it before any backward of the copy. A plain Tensor's copies keep theirs, as torch's."""
+    torch = _torch()
+
+    def trained(module, x):
+        module(x).sum().backward()
+        return module
+
+    ours = trained(nn.Linear(2, 1), Tensor(np.ones((1, 2), dtype=np.float32)))
+    theirs = trained(torch.nn.Linear(2, 1), torch.ones(1, 2))
+    for model in (ours, theirs):
+        assert model.weight.grad is not None
+        for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+            assert [p.grad for p in copied.parameters()] == [None, None]
+            assert all(p.requires_grad for p in copied.parameters())
+        assert copy.copy(model.weight).grad is None
+        assert model.weight.grad is not None  # the original keeps its own
+    np.testing.assert_array_equal(copy.deepcopy(ours).weight.data, ours.weight.data)
+    plain = Tensor(np.ones(2), requires_grad=True)
+    plain.grad = np.ones(2)
+    twin = torch.ones(2, requires_grad=True)
+    twin.grad = torch.ones(2)
+    assert copy.deepcopy(plain).grad is not None and copy.deepcopy(twin).grad is not None
