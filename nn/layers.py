@@ -223,15 +223,16 @@ def _runs_inline(module: Sequential) -> bool:
 _PLAIN_FORWARD = {Linear: Linear.forward, ReLU: ReLU.forward, MaxPool2d: MaxPool2d.forward}
 
 
-def _integer_index(owner: str, index: Any) -> int:
+def _integer_index(owner: str, index: Any, accepted: str = "integers or slices") -> int:
     """A Sequential position as an int: an int, a numpy integer or a one-element integer Tensor (torch's
-    ``operator.index``, so ``seq[torch.tensor(3)]`` reads ``seq[Tensor(3)]``); a bool or a float is a TypeError."""
+    ``operator.index``, so ``seq[torch.tensor(3)]`` reads ``seq[Tensor(3)]``); a bool or a float is a TypeError
+    saying what the call takes (``accepted``: slices only where they are)."""
     if not isinstance(index, bool):
         try:
             return operator.index(index)
         except TypeError:
             pass
-    raise TypeError(f"{owner}: indices must be integers or slices, got {type(index).__name__}")
+    raise TypeError(f"{owner}: indices must be {accepted}, got {type(index).__name__}")
 
 
 def _repeat_count(times: Any) -> int:
@@ -309,8 +310,8 @@ class Sequential(Module):
                     index += 1
         return input
 
-    def _position(self, index: Any) -> int:
-        index = _integer_index("Sequential", index)
+    def _position(self, index: Any, accepted: str = "integers or slices") -> int:
+        index = _integer_index("Sequential", index, accepted)
         if not -len(self._layers) <= index < len(self._layers):
             raise IndexError(f"Sequential: index {index} is out of range for {len(self._layers)} modules")
         return int(index) % len(self._layers)
@@ -323,7 +324,7 @@ class Sequential(Module):
     def __setitem__(self, index: int, module: Module | None) -> None:
         """Replace the module at ``index``, keeping its name; None leaves the name without a module (the Sequential
         then refuses to run), as torch's."""
-        position = self._position(index)
+        position = self._position(index, "integers")  # (no slice assignment, as torch's)
         if module is not None and not isinstance(module, Module):
             raise child_module_error(self, self._names[position], module)
         self._layers[position] = registered("module", self, self._names[position], module)
@@ -442,7 +443,7 @@ class Sequential(Module):
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.insert: expected a Module, got {type(module).__name__}")
         count = len(self._layers)
-        index = _integer_index("Sequential.insert", index)
+        index = _integer_index("Sequential.insert", index, "integers")
         if not -count <= index <= count:
             raise IndexError(f"Sequential.insert: index {index} is out of range for {count} modules")
         self._layers.insert(index + count if index < 0 else index, module)

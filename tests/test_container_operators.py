@@ -338,3 +338,16 @@ def test_module_dict_and_parameter_dict_load_their_state_dict_as_torch():
     np.testing.assert_array_equal(ours["fc"].weight.data, theirs["fc"].weight.detach().numpy())
     np.testing.assert_array_equal(params["w"].data, [1.5, -2.0])
     assert ours.check_state_dict(ours.state_dict()) == ([], [])
+
+
+def test_sequential_slice_assignment_and_insert_at_a_string_say_they_take_integers():
+    """``seq[0:1] = [...]`` and ``seq.insert("0", m)`` are TypeErrors, as torch's; the message said indices must be
+    "integers or slices" while refusing a slice (and insert takes no slice either)."""
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh())
+    with pytest.raises(TypeError, match="Sequential: indices must be integers, got slice"):
+        seq[0:1] = [nn.ReLU()]
+    with pytest.raises(TypeError, match="Sequential.insert: indices must be integers, got str"):
+        seq.insert("0", nn.ReLU())
+    with pytest.raises(TypeError, match="Sequential: indices must be integers or slices, got str"):
+        seq["0"]  # noqa: B018 (reading takes a slice)
+    assert [type(m) for m in seq] == [nn.ReLU, nn.Tanh]
