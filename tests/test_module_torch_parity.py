@@ -1207,3 +1207,26 @@ def test_copies_and_pickles_of_parameters_have_no_gradient_as_torchs():
     twin = torch.ones(2, requires_grad=True)
     twin.grad = torch.ones(2)
     assert copy.deepcopy(plain).grad is not None and copy.deepcopy(twin).grad is not None
+
+
+def test_repr_leaves_the_blank_lines_of_a_sub_modules_extra_repr_empty_as_torch():
+    """torch's ``_addindent`` indents only the non-blank lines of a sub-module's repr: a blank line of a multi-line
+    ``extra_repr`` is two spaces in the module's own repr and empty once the module is nested (at any depth); it was
+    indented as the others."""
+    torch = _torch()
+
+    def build(library):
+        class Spaced(library.Module):
+            def extra_repr(self) -> str:
+                return "x=1\n\ny=2\n"
+
+        class Custom(library.Module):
+            def __repr__(self) -> str:
+                return "Custom(\n\n  z\n)"
+
+        return Spaced, library.Sequential(library.Sequential(Spaced(), Custom()), library.ModuleList([Spaced()] * 2))
+
+    (ours_class, ours), (theirs_class, theirs) = build(nn), build(torch.nn)
+    assert repr(ours_class()) == repr(theirs_class()) == "Spaced(\n  x=1\n  \n  y=2\n  \n)"
+    assert repr(ours) == repr(theirs)
+    assert "\n\n" in repr(ours) and "\n    \n" not in repr(ours)
