@@ -34,6 +34,12 @@ def _checked_module(owner: str, name: Any, module: Any) -> Module:
     return module
 
 
+def _module_or_placeholder(owner: str, name: Any, module: Any) -> Module | None:
+    """A ModuleList's entry when built, appended, extended or inserted: a Module, or None (a position without a module,
+    which torch's ``add_module`` takes: ``ModuleList([None] * n)`` filled in later)."""
+    return module if module is None else _checked_module(owner, name, module)
+
+
 def _module_or_none(owner: str, name: Any, module: Any) -> Module | None:
     """A ModuleDict's entry, or a ModuleList's assigned one: a Module, or None (a name without a module), as torch's
     ``add_module`` and ``setattr`` take."""
@@ -304,9 +310,11 @@ class _DictContainer(_Container[Entry]):
 
 
 class ModuleList(_ListContainer[Module]):
-    """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``, ``pop``, ``+`` and ``+=``."""
+    """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``, ``pop``, ``+`` and ``+=``.
+    An entry may be None, a position without a module (``(1): None`` in the repr), as torch's."""
 
     _noun = "module"
+    _admit = staticmethod(_module_or_placeholder)
     _forward_hint = "iterate over it and call its modules"
     _holds_modules = True
 

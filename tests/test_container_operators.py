@@ -351,3 +351,26 @@ def test_sequential_slice_assignment_and_insert_at_a_string_say_they_take_intege
     with pytest.raises(TypeError, match="Sequential: indices must be integers or slices, got str"):
         seq["0"]  # noqa: B018 (reading takes a slice)
     assert [type(m) for m in seq] == [nn.ReLU, nn.Tanh]
+
+
+def test_module_list_takes_none_placeholders_when_built_appended_extended_or_inserted_as_torch():
+    """torch's ModuleList registers each entry with ``add_module``, which takes None (a position without a module,
+    ``ModuleList([None] * n)`` filled in later); ours took None only through ``[i] =``. A non-module stays an
+    error."""
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleList([nn.Linear(1, 1), None])
+    ours.append(None)
+    ours.extend([None])
+    ours.insert(0, None)
+    theirs = torch.nn.ModuleList([torch.nn.Linear(1, 1), None])
+    theirs.append(None)
+    theirs.extend([None])
+    theirs.insert(0, None)
+    assert repr(ours) == repr(theirs)
+    assert [module is None for module in ours] == [module is None for module in theirs]
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["1.weight", "1.bias"]
+    assert list(ours._modules) == list(theirs._modules)
+    ours[1] = nn.ReLU()
+    assert [type(module) for module in ours] == [type(None), nn.ReLU, type(None), type(None), type(None)]
+    with pytest.raises(TypeError, match="not a Module"):
+        ours.append(3)
