@@ -41,8 +41,10 @@ from .parameter import Parameter, check_device
 
 
 class StateDictError(ValueError, RuntimeError):
-    """``load_state_dict`` found missing, unexpected, mis-shaped or non-castable entries (all listed): a
-    ValueError, as the library has raised it, and the RuntimeError torch raises for the same failures."""
+    """``load_state_dict`` found missing, unexpected, mis-shaped or non-castable entries (all listed, in torch's text:
+    ``Error(s) in loading state_dict for Linear:`` then ``Missing key(s) in state_dict: "bias".``, ``size mismatch for
+    weight: ...``): a ValueError, as the library has raised it, and the RuntimeError torch raises for the same
+    failures."""
 
 
 class DtypeMismatchError(TypeError, RuntimeError):
@@ -803,7 +805,7 @@ class Module:
     ) -> tuple[IncompatibleKeys, Mapping[str, Any]]:
         """:meth:`check_state_dict`'s report and ``state`` as it is read (one-entry values of 0-D targets unwrapped)."""
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state)}.")
         state = self._with_scalars_unwrapped(state)
         targets = self._state_targets()
         given = {id(target) for name, (_, _, target) in targets.items() if name in state}
@@ -814,29 +816,39 @@ class Module:
             and attribute not in owner.optional_state
         ]
         unexpected = self._in_torchs_report_order([name for name in state if name not in targets])
-        problems = _key_problems(missing, unexpected, targets, state) if strict else []
-        mis_shaped, bad_type = [], []
-        for name, (_, _, target) in targets.items():
+        problems = _key_problems(missing, unexpected) if strict else []
+        mis_shaped = False
+        for name, (_, _, target) in targets.items():  # torch's lines, in the order of the entries
             if name not in state or target is EXTRA_STATE:  # extra state is whatever set_extra_state takes
                 continue
             value = state[name]
             array = _numeric_array(value)
             target_dtype = _dtype_of(target)
-            if array is None or not _copies_into(array, target_dtype):
-                bad_type.append(f"{name} ({_describe_entry(value)} cannot become {target_dtype})")
-            elif array.shape != _shape_of(target):
-                mis_shaped.append(f"{name} (expected {_shape_of(target)}, got {array.shape})")
-        if mis_shaped:
-            problems.append("mis-shaped: " + ", ".join(mis_shaped))
-            if any(getattr(target, "lazy_placeholder", False) for _, _, target in targets.values()):
+            if array is None:
                 problems.append(
-                    "a lazy layer's parameters are placeholders until its first forward: run one forward pass "
-                    "(model(example_input)) before loading"
+                    f'While copying the parameter named "{name}", expected torch.Tensor or Tensor-like object from '
+                    f"checkpoint but received {type(value)}"
                 )
-        if bad_type:
-            problems.append("wrong type: " + ", ".join(bad_type))
+            elif not _copies_into(array, target_dtype):
+                problems.append(
+                    f'While copying the parameter named "{name}", whose dimensions in the model are '
+                    f"{_torch_size(_shape_of(target))} and whose dimensions in the checkpoint are "
+                    f"{_torch_size(array.shape)}, an exception occurred : ({_describe_entry(value)} cannot become "
+                    f"{target_dtype})."
+                )
+            elif array.shape != _shape_of(target):
+                mis_shaped = True
+                problems.append(
+                    f"size mismatch for {name}: copying a param with shape {_torch_size(array.shape)} from "
+                    f"checkpoint, the shape in current model is {_torch_size(_shape_of(target))}."
+                )
+        if mis_shaped and any(getattr(target, "lazy_placeholder", False) for _, _, target in targets.values()):
+            problems.append(
+                "a lazy layer's parameters are placeholders until its first forward: run one forward pass "
+                "(model(example_input)) before loading"
+            )
         if problems:
-            raise StateDictError(f"load_state_dict into {owner or type(self).__name__}: " + "; ".join(problems))
+            raise _load_error(owner or type(self).__name__, problems)
         return IncompatibleKeys(missing, unexpected), state
 
     def _with_scalars_unwrapped(self, state: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -927,11 +939,8 @@ class Module:
                 )
                 for child_prefix, child in reversed(children)
             )
-        if error_msgs:
-            raise StateDictError(
-                f"load_state_dict into {type(self).__name__}: a load_state_dict pre-hook reported: "
-                + "; ".join(error_msgs)
-            )
+        if error_msgs:  # (torch's error lists them after the keys, which are checked later here)
+            raise _load_error(type(self).__name__, error_msgs)
         return kept, (_without(missing, computed[0]), _without(unexpected, computed[1]))
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
@@ -983,8 +992,7 @@ class Module:
         if added[0] or added[1]:
             result = IncompatibleKeys([*added[0], *result.missing_keys], [*added[1], *result.unexpected_keys])
             if strict and not post_hooks:
-                problems = _key_problems(result.missing_keys, result.unexpected_keys, self._state_targets(), state)
-                raise StateDictError(f"load_state_dict into {owner}: " + "; ".join(problems))
+                raise _load_error(owner, _key_problems(result.missing_keys, result.unexpected_keys))
         all_targets = self._state_targets()
         targets = [(entry, state[name]) for name, entry in all_targets.items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
@@ -1026,9 +1034,9 @@ class Module:
                         "incompatible_keys in place"
                     )
             if strict and post_hooks:  # the keys as the hooks left them (without hooks, _checked checked them)
-                problems = _key_problems(result.missing_keys, result.unexpected_keys, all_targets, state)
+                problems = _key_problems(result.missing_keys, result.unexpected_keys)
                 if problems:
-                    raise StateDictError(f"load_state_dict into {owner}: " + "; ".join(problems))
+                    raise _load_error(owner, problems)
         except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
             for backup in backups:
                 _restore(*backup)
@@ -1595,22 +1603,26 @@ def _load_post_hooks(root: Module) -> list[tuple[Module, Callable[..., Any]]]:
     return found
 
 
-def _key_problems(
-    missing: list[Any], unexpected: list[Any], targets: Mapping[str, tuple[Module, str, Any]], state: Mapping[str, Any]
-) -> list[str]:
-    """The texts of a strict load's failures: the ``missing`` keys with their shapes, the ``unexpected`` ones with
-    what the state gives (a key a post hook added may be neither a target nor in the state: its name alone)."""
+def _key_problems(missing: list[Any], unexpected: list[Any]) -> list[str]:
+    """torch's lines for a strict load's ``missing`` and ``unexpected`` keys (``Missing key(s) in state_dict: "bias".``,
+    with torch's trailing space)."""
     problems = []
     if missing:
-        problems.append(
-            "missing keys: " + ", ".join(f"{k} {_shape_of(targets[k][2])}" if k in targets else str(k) for k in missing)
-        )
+        problems.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
     if unexpected:
-        problems.append(
-            "unexpected keys: "
-            + ", ".join(f"{k} {_describe_entry(state[k])}" if k in state else str(k) for k in unexpected)
-        )
+        problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
     return problems
+
+
+def _load_error(owner: str, problems: list[str]) -> StateDictError:
+    """torch's error for a failed ``load_state_dict``: ``Error(s) in loading state_dict for Linear:`` then one line per
+    problem, each after a tab (the missing and unexpected keys first, then the entries' sizes and types)."""
+    return StateDictError(f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(problems))
+
+
+def _torch_size(shape: tuple[int, ...]) -> str:
+    """``shape`` as torch writes a tensor's size in messages: ``torch.Size([2, 3])``."""
+    return f"torch.Size([{', '.join(map(str, shape))}])"
 
 
 def _named_items(name: str, sequence: list | tuple) -> Iterator[tuple[str, Any]]:

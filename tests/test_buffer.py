@@ -213,7 +213,7 @@ def test_load_state_dict_writes_into_a_persistent_buffer():
 def test_load_state_dict_refuses_an_entry_for_a_non_persistent_buffer():
     module = nn.Module()
     module.dropped = nn.Buffer(np.ones(2), persistent=False)
-    with pytest.raises(ValueError, match="unexpected keys: dropped"):
+    with pytest.raises(ValueError, match=r'Unexpected key\(s\) in state_dict: "dropped"'):
         module.load_state_dict({"dropped": np.ones(2)})
 
 

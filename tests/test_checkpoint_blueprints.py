@@ -69,7 +69,9 @@ def test_a_conv1d_weight_of_another_shape_is_refused_and_changes_nothing(tmp_pat
         np.savez(file, **arrays)
     target = _conv1d_model()
     before = _state(target)
-    with pytest.raises(ValueError, match=r"2\.weight \(expected \(3, 4, 3\), got \(3, 4, 5\)\)"):
+    with pytest.raises(
+        ValueError, match=r"size mismatch for 2\.weight: .* torch\.Size\(\[3, 4, 5\]\) .* torch\.Size\(\[3, 4, 3\]\)"
+    ):
         serialization.load_into(target, path)
     for name, array in target.state_dict().items():
         np.testing.assert_array_equal(array, before[name])

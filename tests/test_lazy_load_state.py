@@ -80,7 +80,8 @@ def test_a_weight_of_the_wrong_out_features_is_mis_shaped_and_the_layer_stays_la
     layer = nn.LazyLinear(4)
     placeholder = layer.weight
     with pytest.raises(
-        nn.StateDictError, match=r"into LazyLinear: mis-shaped: weight \(expected \(4, 5\), got \(3, 5\)\)"
+        nn.StateDictError,
+        match=r"for LazyLinear:\n\tsize mismatch for weight: .*torch\.Size\(\[3, 5\]\).*torch\.Size\(\[4, 5\]\)",
     ):
         layer.load_state_dict({"weight": np.zeros((3, 5), np.float32), "bias": np.zeros(4, np.float32)})
     assert type(layer) is nn.LazyLinear and layer.in_features == 0
@@ -92,7 +93,7 @@ def test_a_model_whose_load_fails_keeps_all_its_lazy_layers_lazy():
     trained = _lazy_model()
     trained(_input())
     clone = _lazy_model()
-    with pytest.raises(nn.StateDictError, match="unexpected keys"):
+    with pytest.raises(nn.StateDictError, match=r"Unexpected key\(s\)"):
         clone.load_state_dict({**trained.state_dict(), "extra": np.zeros(1)})
 
     def failing_hook(module, incompatible_keys):

@@ -183,9 +183,12 @@ def test_a_failed_load_into_a_lazy_norm_leaves_it_lazy():
     layer, trained = nn.LazyBatchNorm1d(), nn.BatchNorm1d(CHANNELS)
     placeholder = layer.weight
     bad = {**trained.state_dict(), "bias": np.zeros(CHANNELS + 1, dtype=np.float32)}
-    with pytest.raises(nn.StateDictError, match=r"LazyBatchNorm1d: mis-shaped: bias \(expected \(3,\), got \(4,\)\)"):
+    with pytest.raises(
+        nn.StateDictError,
+        match=r"for LazyBatchNorm1d:\n\tsize mismatch for bias: .*torch\.Size\(\[4\]\).*torch\.Size\(\[3\]\)",
+    ):
         layer.load_state_dict(bad)
-    with pytest.raises(nn.StateDictError, match="unexpected keys"):
+    with pytest.raises(nn.StateDictError, match=r"Unexpected key\(s\)"):
         layer.load_state_dict({**trained.state_dict(), "extra": np.zeros(1)})
     assert type(layer) is nn.LazyBatchNorm1d and layer.num_features == 0 and layer.running_mean.shape == (0,)
     assert layer.weight is placeholder and type(placeholder) is nn.UninitializedParameter

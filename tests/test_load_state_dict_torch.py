@@ -76,7 +76,7 @@ def test_a_float_without_an_integer_value_is_refused_and_nothing_changes(value):
     state = dict(norm.state_dict())
     state["running_mean"] = np.array([5.0, 6.0], np.float32)
     state["num_batches_tracked"] = np.array(value)
-    with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
+    with pytest.raises(nn.StateDictError, match='"num_batches_tracked".* cannot become int64'):
         norm.load_state_dict(state)
     assert int(norm.num_batches_tracked) == 0 and norm.running_mean.tolist() == [0.0, 0.0]
 
@@ -86,7 +86,7 @@ def test_a_complex_value_is_refused_by_name_and_nothing_changes():
     before = layer.weight.detach().numpy().copy()
     state = dict(layer.state_dict())
     state["weight"], state["bias"] = np.ones((1, 2), np.complex64), np.zeros(1, np.float64)
-    with pytest.raises(nn.StateDictError, match=r"weight \(\(1, 2\) complex64 cannot become float32\)"):
+    with pytest.raises(nn.StateDictError, match=r'"weight".*\(\(1, 2\) complex64 cannot become float32\)'):
         layer.load_state_dict(state)
     np.testing.assert_array_equal(layer.weight.detach().numpy(), before)
 
@@ -158,3 +158,53 @@ def test_the_result_of_a_non_strict_load_prints_as_torchs_incompatible_keys():
         ]
     assert [repr(result) for result in ours.results] == [repr(result) for result in theirs.results]
     assert isinstance(ours.results[0], _IncompatibleKeys) and ours.results[0] == (["bias"], ["extra"])
+
+
+def _load_error_text(lib, change, strict=True):
+    """The message of the error loading ``change``d (of a Sequential(Linear(2, 3), BatchNorm1d(3))'s own state dict)."""
+    model = lib.Sequential(lib.Linear(2, 3), lib.BatchNorm1d(3))
+    state = dict(model.state_dict())
+    change(state, (lambda a: torch.tensor(np.asarray(a, dtype=np.float32))) if lib is tnn else np.float32)
+    with pytest.raises(RuntimeError) as caught:
+        model.load_state_dict(state, strict=strict)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda state, make: state.pop("0.bias"),
+        lambda state, make: state.update({"x.y": make([1.0]), "zzz": make(0.0)}),
+        lambda state, make: [state.pop("1.running_var"), state.pop("0.weight"), state.update({"extra": make([1.0])})],
+        lambda state, make: state.update({"0.bias": make([1.0, 2.0]), "1.weight": make(np.ones((3, 1)))}),
+        lambda state, make: [state.pop("0.bias"), state.update({"1.bias": make([[1.0]])})],
+        lambda state, make: state.update({"0.bias": "hello"}),
+    ],
+    ids=["missing", "unexpected", "missing-and-unexpected", "size-mismatch", "missing-and-size", "not-a-tensor"],
+)
+def test_load_state_dict_errors_read_as_torchs(change):
+    """A failed load's message is torch's text, which code written for torch matches (``"size mismatch for"``,
+    ``'Missing key(s) in state_dict: "0.bias"'``): it was the library's own (``load_state_dict into Sequential:
+    mis-shaped: 0.bias (expected (3,), got (2,))``)."""
+    assert _load_error_text(nn, change) == _load_error_text(tnn, change)
+
+
+def test_load_state_dict_size_mismatch_is_refused_also_when_not_strict_with_torchs_text():
+    def change(state, make):
+        state.update({"0.bias": make([1.0, 2.0])})
+        state.pop("0.weight")
+
+    assert (
+        _load_error_text(nn, change, strict=False)
+        == _load_error_text(tnn, change, strict=False)
+        == (
+            "Error(s) in loading state_dict for Sequential:\n\tsize mismatch for 0.bias: copying a param with shape "
+            "torch.Size([2]) from checkpoint, the shape in current model is torch.Size([3])."
+        )
+    )
+
+
+def test_load_state_dict_of_something_not_a_mapping_is_torchs_type_error():
+    for lib in (nn, tnn):
+        with pytest.raises(TypeError, match=r"^Expected state_dict to be dict-like, got <class 'list'>\.$"):
+            lib.Linear(1, 1).load_state_dict([1, 2])

@@ -134,7 +134,16 @@ def test_load_state_dict_error_lists_every_problem_and_leaves_module_unchanged()
     with pytest.raises(nn.StateDictError) as caught:
         model.load_state_dict(state)
     message = str(caught.value)
-    for expected in ["0.bias", "1.running_var", "extra.thing", "0.weight", "(2, 3)", "(3, 2)", "1.weight", "(5,)"]:
+    for expected in [
+        "0.bias",
+        "1.running_var",
+        "extra.thing",
+        "0.weight",
+        "torch.Size([2, 3])",
+        "torch.Size([3, 2])",
+        "1.weight",
+        "torch.Size([5])",
+    ]:
         assert expected in message
     _assert_same_state(before, model)
 
@@ -145,7 +154,7 @@ def test_non_castable_entries_are_rejected_by_name():
     state = layer.state_dict()
     state["weight"] = np.full((2, 2), "a")
     state["bias"] = np.zeros(2, dtype=np.complex128)
-    with pytest.raises(nn.StateDictError, match=r"weight.*bias|bias.*weight") as caught:
+    with pytest.raises(nn.StateDictError, match=r"(?s)weight.*bias|bias.*weight") as caught:
         layer.load_state_dict(state)
     assert "complex128" in str(caught.value)
     _assert_same_state(before, layer)
@@ -162,13 +171,16 @@ def test_strict_false_ignores_missing_and_unexpected_but_reports_them():
 def test_strict_false_still_rejects_mis_shaped_entries():
     layer = nn.Linear(2, 2, rng=0)
     before = _snapshot(layer)
-    with pytest.raises(nn.StateDictError, match=r"bias \(expected \(2,\), got \(3,\)\)"):
+    with pytest.raises(
+        nn.StateDictError,
+        match=r"size mismatch for bias: copying a param with shape torch\.Size\(\[3\]\) from checkpoint, the shape in current model is torch\.Size\(\[2\]\)",
+    ):
         layer.load_state_dict({"weight": np.zeros((2, 2)), "bias": np.zeros(3)}, strict=False)
     _assert_same_state(before, layer)
 
 
 def test_load_state_dict_rejects_a_non_mapping():
-    with pytest.raises(TypeError, match="mapping"):
+    with pytest.raises(TypeError, match="dict-like"):
         nn.Linear(2, 2).load_state_dict([("weight", np.zeros((2, 2)))])
 
 
@@ -356,7 +368,7 @@ def test_extra_state_has_its_entry_in_torchs_place_and_comes_back_on_load():
 def test_missing_extra_state_is_a_missing_key_and_a_module_without_it_has_no_entry():
     state = _Counting().state_dict()
     del state["_extra_state"]
-    with pytest.raises(ValueError, match="missing keys: _extra_state"):
+    with pytest.raises(ValueError, match=r'Missing key\(s\) in state_dict: "_extra_state"'):
         _Counting().load_state_dict(state)
     assert _Counting().load_state_dict(state, strict=False).missing_keys == ["_extra_state"]
     assert list(nn.Linear(2, 2).state_dict()) == ["weight", "bias"]
@@ -451,7 +463,9 @@ def test_unexpected_keys_are_listed_in_torchs_order_module_by_module():
     torch_state = {**reference.state_dict(), **{key: torch.zeros(1) for key in extra}}
     expected = reference.load_state_dict(torch_state, strict=False).unexpected_keys
     assert model.load_state_dict(state, strict=False).unexpected_keys == expected
-    with pytest.raises(RuntimeError, match="unexpected keys: " + ", ".join(f"{key} " for key in expected[:1])):
+    with pytest.raises(
+        RuntimeError, match=r"Unexpected key\(s\) in state_dict: " + ", ".join(f'"{key}"' for key in expected)
+    ):
         model.load_state_dict(state)
 
 
@@ -477,7 +491,7 @@ def test_a_zero_dim_entry_loads_from_a_one_entry_vector_as_torch(assign):
     for wrong in (np.array([5, 6]), np.array([[5]])):  # only one entry, in one axis
         with pytest.raises(RuntimeError):
             theirs.load_state_dict({**their_state, "num_batches_tracked": torch.tensor(wrong)})
-        with pytest.raises(RuntimeError, match="mis-shaped: num_batches_tracked"):
+        with pytest.raises(RuntimeError, match="size mismatch for num_batches_tracked"):
             ours.load_state_dict({**state, "num_batches_tracked": wrong})
     assert int(np.asarray(ours.num_batches_tracked)) == 5
 

@@ -232,7 +232,7 @@ def test_state_dict_without_num_batches_tracked_loads_and_keeps_the_count_as_tor
 def test_state_dict_missing_a_running_statistic_is_still_refused():
     layer = nn.BatchNorm1d(3)
     state = {name: value for name, value in layer.state_dict().items() if name != "running_var"}
-    with pytest.raises(ValueError, match="missing keys: running_var"):
+    with pytest.raises(ValueError, match=r'Missing key\(s\) in state_dict: "running_var"'):
         layer.load_state_dict(state)
 
 

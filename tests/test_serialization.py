@@ -166,10 +166,16 @@ def _file_with(tmp_path, model, change):
 @pytest.mark.parametrize(
     ("change", "pattern"),
     [
-        (lambda a: a.pop("model/0.bias"), r"missing keys: 0\.bias"),
-        (lambda a: a.update({"model/9.weight": np.zeros(2)}), r"unexpected keys: 9\.weight"),
-        (lambda a: a.update({"model/3.weight": np.zeros((4, 2))}), r"3\.weight \(expected \(2, 4\), got \(4, 2\)\)"),
-        (lambda a: a.update({"model/0.weight": np.full((4, 3), "x")}), r"0\.weight.*cannot become float32"),
+        (lambda a: a.pop("model/0.bias"), r'Missing key\(s\) in state_dict: "0\.bias"'),
+        (lambda a: a.update({"model/9.weight": np.zeros(2)}), r'Unexpected key\(s\) in state_dict: "9\.weight"'),
+        (
+            lambda a: a.update({"model/3.weight": np.zeros((4, 2))}),
+            r"size mismatch for 3\.weight: .* shape torch\.Size\(\[4, 2\]\) .* model is torch\.Size\(\[2, 4\]\)",
+        ),
+        (
+            lambda a: a.update({"model/0.weight": np.full((4, 3), "x")}),
+            r'"0\.weight", expected torch\.Tensor or Tensor-like object',
+        ),
         (lambda a: a.pop("format"), f"not a {serialization.FORMAT} file"),
         (lambda a: a.update({"stray": np.zeros(1)}), "unknown entries stray"),
     ],
@@ -191,7 +197,7 @@ def test_every_problem_is_listed_at_once(tmp_path):
 
     with pytest.raises(nn.StateDictError) as caught:
         serialization.load_into(_model(), _file_with(tmp_path, _model(), change))
-    assert all(word in str(caught.value) for word in ["0.bias", "extra", "3.bias", "(5,)"])
+    assert all(word in str(caught.value) for word in ["0.bias", "extra", "3.bias", "torch.Size([5])"])
 
 
 def test_strict_false_ignores_missing_and_unexpected_keys(tmp_path):
@@ -305,7 +311,7 @@ def test_a_model_value_the_module_refuses_leaves_the_optimizer_untouched(tmp_pat
     fresh = nn.Sequential(nn.Linear(2, 3, rng=1), nn.BatchNorm1d(3))
     fresh_optimizer = nn.optim.SGD(fresh.parameters(), lr=0.5)
     before = {k: v.copy() for k, v in fresh.state_dict().items()}
-    with pytest.raises(serialization.CheckpointMismatchError, match=r"m\.npz.*num_batches_tracked"):
+    with pytest.raises(serialization.CheckpointMismatchError, match=r"(?s)m\.npz.*num_batches_tracked"):
         serialization.load_into(fresh, path, optimizer=fresh_optimizer)
     _assert_states_equal(fresh.state_dict(), before)
     assert fresh_optimizer.state_dict()["state"] == {} and fresh_optimizer.param_groups[0]["lr"] == 0.5
@@ -347,7 +353,7 @@ def test_a_counter_saved_as_a_float_loads_into_its_integer_buffer_truncated():
     assert int(norm.num_batches_tracked) == 6
     for fraction in (np.nan, 1e300):
         state["num_batches_tracked"] = np.array(fraction)
-        with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
+        with pytest.raises(nn.StateDictError, match='"num_batches_tracked".* cannot become int64'):
             norm.load_state_dict(state)
         assert int(norm.num_batches_tracked) == 6  # nothing half-changed
 
@@ -376,7 +382,7 @@ def test_a_state_dict_that_does_not_fit_raises_what_torch_code_catches():
     layer = nn.Linear(2, 3)
     before = layer.weight.data.copy()
     for error in (RuntimeError, ValueError, nn.StateDictError):  # torch's class and the library's
-        with pytest.raises(error, match=r"missing keys: bias"):
+        with pytest.raises(error, match=r'Missing key\(s\) in state_dict: "bias"'):
             layer.load_state_dict({"weight": np.zeros((3, 2))})
     np.testing.assert_array_equal(layer.weight.data, before)
 
