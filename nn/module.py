@@ -415,6 +415,17 @@ class Module:
             hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
 
     # -- copying -------------------------------------------------------------
+    def __setstate__(self, state: Any) -> None:
+        """Take back the attributes ``pickle`` (or ``copy``) saved, as torch's ``Module.__setstate__``, which a
+        subclass's own ``__setstate__`` calls as ``super().__setstate__(state)`` before filling in what older pickles
+        lack. ``state`` is the module's ``__dict__`` (with its slots' values as a second dict, for a class with
+        ``__slots__``)."""
+        attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+        if attributes:
+            self.__dict__.update(attributes)
+        for name, value in (slots or {}).items():
+            object.__setattr__(self, name, value)
+
     def __deepcopy__(self, memo: dict[int, Any]) -> Module:
         """A deep copy of this module and its sub-modules, with no recursion over the nesting (any depth works at
         Python's default recursion limit): the sub-modules are copied children first, each as ``copy.deepcopy``

@@ -1230,3 +1230,44 @@ def test_repr_leaves_the_blank_lines_of_a_sub_modules_extra_repr_empty_as_torch(
     assert repr(ours_class()) == repr(theirs_class()) == "Spaced(\n  x=1\n  \n  y=2\n  \n)"
     assert repr(ours) == repr(theirs)
     assert "\n\n" in repr(ours) and "\n    \n" not in repr(ours)
+
+
+def _versioned(library):
+    """A module whose ``__setstate__`` fills in an attribute older pickles lack after ``super().__setstate__``."""
+
+    class Versioned(library.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = library.Linear(2, 1)
+            self.scale = 2.0
+
+        def __setstate__(self, state) -> None:
+            super().__setstate__(state)
+            self.__dict__.setdefault("offset", 0.5)
+
+        def forward(self, x):
+            return self.fc(x) * self.scale + self.offset
+
+    return Versioned
+
+
+_Versioned = _versioned(nn)  # (pickle finds a class by its module-level name)
+_Versioned.__qualname__ = "_Versioned"
+
+
+def test_a_subclass_setstate_calling_super_unpickles_and_copies_as_torchs():
+    """torch's modules take a pickle or a copy back through ``Module.__setstate__``, and a subclass that fills in what
+    older pickles lack calls ``super().__setstate__(state)`` first (as torch's own BatchNorm and MultiheadAttention
+    do): Module had no ``__setstate__``, so that call was an AttributeError and such a model could not be unpickled
+    or deep-copied."""
+    torch = _torch()
+    ours, theirs = _Versioned(), _versioned(torch.nn)()
+    for model, copied, tensor in (
+        (ours, pickle.loads(pickle.dumps(ours)), lambda a: Tensor(np.asarray(a, np.float32))),
+        (ours, copy.deepcopy(ours), lambda a: Tensor(np.asarray(a, np.float32))),
+        (theirs, copy.deepcopy(theirs), torch.tensor),
+    ):
+        assert copied.offset == 0.5 and copied.scale == 2.0 and copied.fc is not model.fc
+        assert [name for name, _ in copied.named_parameters()] == ["fc.weight", "fc.bias"]
+        expected = model.fc(tensor([[1.0, 2.0]])) * 2.0 + 0.5
+        np.testing.assert_allclose(np.asarray(copied(tensor([[1.0, 2.0]])).detach()), np.asarray(expected.detach()))
