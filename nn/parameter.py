@@ -47,13 +47,13 @@ class Parameter(Tensor, plain_results=True):
     def __deepcopy__(self, memo: dict[Any, Any]) -> Parameter:
         """A copy of the data and ``requires_grad`` (and attributes), without the gradient, as torch's."""
         twin = super().__deepcopy__(memo)
-        twin._grad = None
+        twin.grad = None
         return twin
 
     def __copy__(self) -> Parameter:
         """A shallow copy sharing the data, without the gradient, as torch's."""
         twin = super().__copy__()
-        twin._grad = None
+        twin.grad = None
         return twin
 
     def __reduce_ex__(self, protocol: int) -> tuple:
