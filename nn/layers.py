@@ -23,6 +23,7 @@ from autograd.tensor_functions import plain_linear
 from . import init as nn_init
 from .activations import ReLU
 from .checks import (
+    MistypedArgumentError,
     as_given,
     check_flag,
     check_integer,
@@ -235,6 +236,16 @@ def _integer_index(owner: str, index: Any, accepted: str = "integers or slices")
     raise TypeError(f"{owner}: indices must be {accepted}, got {type(index).__name__}")
 
 
+def _sequential_operand(other: Any) -> Sequential:
+    """``other`` for ``Sequential + other``: a Sequential, else torch's ValueError (a :class:`MistypedArgumentError`,
+    also the TypeError Python gives an unsupported operand)."""
+    if not isinstance(other, Sequential):
+        raise MistypedArgumentError(
+            f"add operator supports only objects of Sequential class, but {type(other)} is given."
+        )
+    return other
+
+
 def _repeat_count(times: Any) -> int:
     """The factor of ``Sequential * times``: a positive integer (TypeError / ValueError otherwise, as torch)."""
     if isinstance(times, bool) or not isinstance(times, (int, np.integer)):
@@ -385,15 +396,13 @@ class Sequential(Module):
         return iter(self._layers)
 
     def __add__(self, other: Sequential) -> Sequential:
-        if not isinstance(other, Sequential):
-            return NotImplemented
-        return Sequential(*self._layers, *other._layers)
+        """``seq + other``: a new Sequential of both's modules (the same objects); ``other`` must be a Sequential,
+        else torch's ValueError (here a :class:`MistypedArgumentError`, a TypeError too)."""
+        return Sequential(*self._layers, *_sequential_operand(other)._layers)
 
     def __iadd__(self, other: Sequential) -> Sequential:
-        """``seq += other``: append ``other``'s modules in place, as torch."""
-        if not isinstance(other, Sequential):
-            return NotImplemented
-        return self.extend(other)
+        """``seq += other``: append ``other``'s modules in place, as torch (``other`` as in ``+``)."""
+        return self.extend(_sequential_operand(other))
 
     def __mul__(self, times: int) -> Sequential:
         """A new Sequential running this one's modules ``times`` times over: the same module objects (shared

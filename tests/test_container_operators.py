@@ -374,3 +374,22 @@ def test_module_list_takes_none_placeholders_when_built_appended_extended_or_ins
     assert [type(module) for module in ours] == [type(None), nn.ReLU, type(None), type(None), type(None)]
     with pytest.raises(TypeError, match="not a Module"):
         ours.append(3)
+
+
+@pytest.mark.parametrize("other", [[nn.ReLU()], nn.ModuleList([nn.ReLU()]), 3])
+def test_sequential_plus_something_not_a_sequential_is_torchs_value_error(other):
+    """``seq + [m]`` and ``seq += [m]`` are torch's ValueError naming the operand's class (here one that is also the
+    TypeError Python gives an unsupported operand); it was a bare TypeError. The Sequential is left as it was."""
+    torch = pytest.importorskip("torch")
+    seq = nn.Sequential(nn.ReLU())
+    theirs = torch.nn.Sequential(torch.nn.ReLU())
+    torch_other = [torch.nn.ReLU()] if isinstance(other, list) else other
+    for attempt in (lambda: seq + other, lambda: seq.__iadd__(other)):
+        with pytest.raises(ValueError) as ours:
+            attempt()
+        assert isinstance(ours.value, TypeError)
+        with pytest.raises(ValueError) as torchs:
+            theirs + torch_other
+        if not isinstance(other, nn.Module):
+            assert str(ours.value) == str(torchs.value)
+    assert len(seq) == 1
