@@ -271,6 +271,12 @@ def lgamma(x: Any) -> Any:
     return x.lgamma() if isinstance(x, Node) else _log_gamma(x)
 
 
+def _from_nearest_integer(x: np.ndarray) -> np.ndarray:
+    """r = x - round(x), in [-1/2, 1/2], exactly (0 at the integers, nan at +-inf and nan): cot(pi x) = cot(pi r)
+    to an ulp of itself, also a few ulps from an integer, where pi x - k pi would keep no digit of the rounded pi x."""
+    return x - np.round(x)
+
+
 #: B_2k / 2k for k = 1..7: the asymptotic series of digamma, psi(y) ~ log y - 1/(2y) - sum_k B_2k / (2k y^2k).
 _DIGAMMA_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
 
@@ -278,10 +284,12 @@ _DIGAMMA_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1
 @_in_float64
 def _digamma(x: np.ndarray) -> np.ndarray:
     """psi(x) = Gamma'(x) / Gamma(x), as torch computes it: x < 0 reflected, psi(x) = psi(1 - x) - pi / tan(pi r)
-    with r the fractional part of x (exact); then psi(y) = psi(y + 1) - 1/y up to y >= 10, and the asymptotic series
-    (its first omitted term is below 5e-17 there). -inf at 0, +inf at -0, NaN at the negative integers."""
+    with r = x - round(x) the distance to the nearest integer (exact, |r| <= 1/2, so pi r keeps its relative precision
+    beside a pole, where pi times the fractional part rounded next to pi); then psi(y) = psi(y + 1) - 1/y up to
+    y >= 10, and the asymptotic series (its first omitted term is below 5e-17 there). -inf at 0, +inf at -0, NaN at
+    the negative integers."""
     reflect = x < 0
-    fraction = x - np.trunc(x)
+    fraction = _from_nearest_integer(x)
     result = np.where(reflect, -math.pi / np.tan(math.pi * fraction), 0.0)
     y = np.where(reflect, 1 - x, x)
     for _ in range(10):
@@ -341,13 +349,14 @@ def _cotangent_derivative(n: int, cotangent: np.ndarray) -> np.ndarray:
 @_in_float64
 def _polygamma(x: np.ndarray, n: int) -> np.ndarray:
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1; x < 0 by the reflection
-    psi^(n)(x) = (-1)^n psi^(n)(1 - x) - pi d^n/dx^n cot(pi x), with cot taken of the exact fractional part.
+    psi^(n)(x) = (-1)^n psi^(n)(1 - x) - pi d^n/dx^n cot(pi x), with cot taken of x's exact distance to the nearest
+    integer (:func:`_from_nearest_integer`: cot has period pi).
     (-1)^(n+1) inf at the poles 0, -1, -2, ...; NaN at NaN; (-1)^(n+1) 0 at +inf (the limit, as scipy; torch gives
     NaN there for n >= 2); at -inf NaN for n = 1 and (-1)^(n+1) inf for n >= 2 (as torch)."""
     if n == 0:
         return _digamma(x)
     reflect = x < 0
-    fraction = x - np.trunc(x)
+    fraction = _from_nearest_integer(x)
     y = np.where(reflect, 1 - x, x)
     value = (-1) ** (n + 1) * math.factorial(n) * _hurwitz_zeta(n + 1, np.where(y > 0, y, 1.0))
     cotangent = 1 / np.tan(math.pi * np.where(reflect, fraction, 0.5))

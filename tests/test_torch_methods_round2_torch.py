@@ -34,7 +34,11 @@ def test_digamma_agrees_with_torch_near_poles_and_for_large_x():
     near_poles = np.concatenate([k + np.array([-1e-3, -1e-7, 1e-9, 1e-5, 0.3]) for k in range(-20, 1)])
     x = np.concatenate([near_poles, np.linspace(0.01, 50, 5001), np.logspace(2, 300, 100), [-0.0, 0.0, -4.0]])
     ours, reference = Tensor(x).digamma().data, theirs(torch.digamma, x)
-    np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=3e-15)
+    # just right of a pole torch's cot(pi x) is taken of pi times the fractional part, which rounds next to pi:
+    # 1e-7 off at -1 + 1e-9 (ours takes the distance to the nearest integer: tests/test_special_near_poles.py)
+    right_of_pole = (x < 0) & (x - np.floor(x) < 1e-4)
+    np.testing.assert_allclose(ours[~right_of_pole], reference[~right_of_pole], rtol=1e-12, atol=3e-15)
+    np.testing.assert_allclose(ours[right_of_pole], reference[right_of_pole], rtol=2e-7)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5])
