@@ -907,13 +907,10 @@ def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nd
     return lower, upper
 
 
-def _gamma_density(a: Any, x: Any) -> Any:
-    """x^(a-1) e^-x / Gamma(a), the derivative of P(a, x) in x (arrays, or nodes under create_graph): 1 at x = 0
-    for a = 1 (the limit; torch's gives nan there), 0 at x = inf. For arrays with a >= 20 it is a / x times
-    :func:`_log_gamma_prefactor`'s exponential (Stirling's form), as (a - 1) log x - x - lgamma(a) would cancel
-    (at a = 1e12 it kept two digits)."""
-    if isinstance(a, Node) or isinstance(x, Node):
-        return exp((a - 1).xlogy(x) - x - lgamma(a))
+def _gamma_density_array(a: Any, x: Any) -> np.ndarray:
+    """x^(a-1) e^-x / Gamma(a) of arrays, in float64: 1 at x = 0 for a = 1 (the limit; torch's gives nan there), 0
+    at x = inf, nan at x < 0 (where P is nan). From a = 20 it is a / x times :func:`_log_gamma_prefactor`'s
+    exponential (Stirling's form), as (a - 1) log x - x - lgamma(a) would cancel (at a = 1e12 it kept two digits)."""
     with np.errstate(all="ignore"):
         a64, x64 = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
         power = np.where(a64 == 1, 0.0, (a64 - 1) * np.log(x64))
@@ -922,7 +919,26 @@ def _gamma_density(a: Any, x: Any) -> Any:
         if large.any():
             big, near = a64[large], x64[large]
             density[large] = np.exp(_log_gamma_prefactor(big, near)) * big / near
-        return np.where(np.isposinf(x64), 0.0, density)
+        return np.where(np.isposinf(x64), 0.0, np.where(x64 < 0, np.nan, density))
+
+
+def _gamma_density_values(a: Any, x: Any) -> Any:
+    """:func:`_gamma_density_array` in the operands' floating dtype (a node's data)."""
+    return _gamma_density_array(a, x).astype(np.result_type(a, x), copy=False)
+
+
+def _gamma_density_slope_rule(g: Any, out: Any, a: Any, x: Any) -> Any:
+    """d/dx x^(a-1) e^-x / Gamma(a) = the density times ((a - x) - 1) / x (-1 where a = 1, at x = 0 too): a - x is
+    exact near the mode, where (a - 1) / x - 1 would keep no digit of -1 / x for a large."""
+    return g * out * shared_math.where(shared_math.data_of(a) == 1, -1.0, (a - x - 1) / x)
+
+
+def _gamma_density(a: Any, x: Any) -> Any:
+    """x^(a-1) e^-x / Gamma(a), the derivative of P(a, x) in x (:func:`_gamma_density_array`): of arrays in float64;
+    of nodes (under create_graph) recorded as one node with the same values, differentiable again in x."""
+    if isinstance(a, Node) or isinstance(x, Node):
+        return shared_math.record(_GAMMA_DENSITY, _gamma_density_values, a, x)
+    return _gamma_density_array(a, x)
 
 
 def _gamma_concentration_rule(g: Any, out: Any, a: Any, x: Any) -> Any:
@@ -943,6 +959,7 @@ _gammainc_values = functools.partial(_regularized_gamma_in_dtype, False)
 _gammaincc_values = functools.partial(_regularized_gamma_in_dtype, True)
 
 
+_GAMMA_DENSITY = Op("gamma_density", _gamma_concentration_rule, _gamma_density_slope_rule)
 _GAMMAINC = Op("gammainc", _gamma_concentration_rule, lambda g, out, a, x: g * _gamma_density(a, x))
 _GAMMAINCC = Op("gammaincc", _gamma_concentration_rule, lambda g, out, a, x: -g * _gamma_density(a, x))
 

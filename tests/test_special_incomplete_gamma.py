@@ -200,6 +200,29 @@ def test_the_second_derivative_in_x_matches_central_differences():
     np.testing.assert_allclose(x.grad, (density(values + step) - density(values - step)) / (2 * step), rtol=1e-7)
 
 
+@pytest.mark.parametrize("function, sign", [(gammainc, 1.0), (gammaincc, -1.0)])
+def test_under_create_graph_the_gradient_at_large_a_keeps_its_digits_and_differentiates_again(function, sign):
+    """At x = a the density is e^(-stirling(a)) / sqrt(2 pi a), and its slope the density times (a - 1) / x - 1 =
+    -1 / a. The gradient recorded for create_graph summed (a - 1) log x - x - lgamma(a), terms of size a log a:
+    3e-9 off at a = 1e6, and 1 (e^0) instead of 4e-11 at a = 1e20."""
+    a = np.array([1e4, 1e6, 1e12, 1e20])
+    stirling = 1 / (12 * a) - 1 / (360 * a**3)
+    density = np.exp(-stirling) / np.sqrt(2 * math.pi * a)
+    x = Tensor(a.copy(), requires_grad=True)
+    (first,) = __import__("autograd").grad(function(a, x).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(first.data, sign * density, rtol=1e-13)
+    first.sum().backward()
+    np.testing.assert_allclose(x.grad, -sign * density / a, rtol=1e-12)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_gradient_at_a_negative_x_is_nan_as_the_value_and_torchs_at_a_equal_to_one(create_graph):
+    # the density x^0 e^-x / Gamma(1) was read as e^-x for every x at a = 1 (x < 0 gave e^-x: 2.7 at x = -1)
+    x = Tensor(np.array([-1.0, -0.5, -1e-300, 2.0]), requires_grad=True)
+    (first,) = __import__("autograd").grad(gammainc(1.0, x).sum(), [x], create_graph=create_graph)
+    np.testing.assert_array_equal(first.data, [math.nan, math.nan, math.nan, math.exp(-2.0)])
+
+
 def test_the_derivative_in_a_is_refused_as_in_torch():
     a = Tensor(np.array([2.0]), requires_grad=True)
     with pytest.raises(NotImplementedError, match="first argument, a"):
