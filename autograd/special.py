@@ -875,11 +875,39 @@ def _upper_gamma_fraction(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.exp(_log_gamma_prefactor(a, x) + np.log(a)) * fraction
 
 
+#: Q(a, x) by :func:`_upper_gamma_small_a` where x <= 1.1 and a <= -0.4 / log x (x <= 1/2) or a <= 1.1 x (torch's
+#: and cephes' split): there x^a >= e^-0.4, so P is not small either, and 1 - Q keeps its digits.
+_SMALL_A_X = 1.1
+#: Terms of the series in :func:`_upper_gamma_small_a`: x^n / n! < 1e-31 of its first term for n = 30 at x = 1.1.
+_SMALL_A_TERMS = 30
+
+
+def _log_gamma_one_plus(a: np.ndarray) -> np.ndarray:
+    """lgamma(1 + a) for 0 < a <= 1.21 (where :func:`_upper_gamma_small_a` asks for it): the power series about 1
+    (:data:`_LGAMMA_SERIES`) taken at a itself for a <= 1/2, so a tiny a keeps its digits (1 + a would round to 1)."""
+    series = np.zeros_like(a)
+    for coefficient in reversed(_LGAMMA_SERIES[1.0]):
+        series = (series + coefficient) * a
+    return np.where(a <= 0.5, series, _log_gamma(1 + a))
+
+
+def _upper_gamma_small_a(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Q(a, x) for a small a and 0 < x <= 1.1, without 1 - P's cancellation (DLMF 8.7.3, as cephes' and torch's):
+    Q = -expm1(t) - a e^t sum_{n >= 1} (-x)^n / (n! (a + n)), t = a log x - lgamma(1 + a) (x^a / Gamma(a) = a e^t).
+    Q ~ a E1(x) as a -> 0 (6e-301 at a = 1e-300, x = 1/2, where 1 - P gave 2.2e-16)."""
+    t = a * np.log(x) - _log_gamma_one_plus(a)
+    factor, total = np.ones_like(x), np.zeros_like(x)
+    for n in range(1, _SMALL_A_TERMS):
+        factor = factor * -x / n
+        total += factor / (a + n)
+    return -np.expm1(t) - a * np.exp(t) * total
+
+
 def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(P(a, x), Q(a, x)) = (gamma(a, x), Gamma(a, x)) / Gamma(a), the lower and upper regularized incomplete gamma
     functions, in float64, each computed where it is the smaller one (the other is 1 minus it): by Temme's uniform
-    expansion for a > 20 with |x - a| < 0.3 a, else by P's series where x < a + 1 and Q's continued fraction
-    elsewhere. torch's values at the edges: P(a, 0) = 0 and P(0, x) = 1
+    expansion for a > 20 with |x - a| < 0.3 a, by Q's own series for a small a and x <= 1.1
+    (:func:`_upper_gamma_small_a`), else by P's series where x < a + 1 and Q's continued fraction elsewhere. torch's values at the edges: P(a, 0) = 0 and P(0, x) = 1
     (x > 0), P(a, inf) = 1 and P(inf, x) = 0 (finite x); nan where a < 0, x < 0, a = x = 0, a = x = inf or either
     is nan."""
     a, x = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
@@ -896,6 +924,12 @@ def _regularized_gammas(a: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nd
     if uniform.any():
         lower[uniform], upper[uniform] = uniform_regularized_gammas(a[uniform], x[uniform], _erfc)
     inner &= ~uniform
+    with np.errstate(divide="ignore", invalid="ignore"):  # (-0.4 / log x is read only where x <= 1/2)
+        small_a = inner & (x <= _SMALL_A_X) & (a <= np.where(x <= 0.5, -0.4 / np.log(x), _SMALL_A_X * x))
+    if small_a.any():
+        smaller = _upper_gamma_small_a(a[small_a], x[small_a])
+        lower[small_a], upper[small_a] = 1 - smaller, smaller
+    inner &= ~small_a
     by_series = inner & (x < a + 1)
     if by_series.any():
         smaller = _lower_gamma_series(a[by_series], x[by_series])

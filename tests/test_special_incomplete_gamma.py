@@ -36,6 +36,27 @@ def test_a_small_lower_tail_keeps_its_relative_precision():
     np.testing.assert_allclose(gammainc(float(n), x), expected, rtol=1e-12)
 
 
+#: (a, x, Q(a, x)) for a small a, from mpmath at 50 digits: Q ~ a E1(x) there, and 1 - P kept only its rounding
+#: error (2.2e-16 for Q(1e-300, 0.5) = 5.6e-301; 1.3e-8 relative at a = 1e-8, 1e-14 at a = 0.01).
+SMALL_A_UPPER = [
+    (1e-300, 0.5, 5.597735947761608e-301),
+    (1e-20, 1e-08, 1.7843465089050831e-19),
+    (1e-08, 0.5, 5.597735977099587e-09),
+    (1e-08, 1.0, 2.1938393664027067e-09),
+    (0.0001, 0.1, 0.00018228306452648327),
+    (0.01, 1.0, 0.00221623462322799),
+    (0.1, 1.1, 0.020600778209340292),
+    (0.3, 0.001, 0.8597575410751326),
+    (1.2, 1.1, 0.4145530204158763),
+]
+
+
+def test_a_small_a_keeps_the_upper_tails_relative_precision():
+    a, x, upper = (np.array(column) for column in zip(*SMALL_A_UPPER))
+    np.testing.assert_allclose(gammaincc(a, x), upper, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(gammainc(a, x), 1 - upper, rtol=1e-14)
+
+
 def test_a_half_gives_erf_and_erfc_of_the_square_root():
     x = np.geomspace(1e-8, 600.0, 200)
     np.testing.assert_allclose(gammainc(0.5, x), [math.erf(math.sqrt(v)) for v in x], rtol=1e-13)
