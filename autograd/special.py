@@ -390,14 +390,20 @@ def _fraction_depth(lowest: float) -> int:
     return math.ceil(12 + 190 / lowest / lowest) if lowest >= 2 else _FRACTION_DEPTH  # (lowest**2 overflows)
 
 
-def _laplace_denominator(x: np.ndarray) -> np.ndarray:
-    """sqrt(pi) (x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))) for x >= 2, Laplace's continued fraction evaluated
-    from its tail, as deep as the smallest x needs (:func:`_fraction_depth`): erfc(x) = e^(-x^2) / this."""
+def _laplace_tail(x: np.ndarray) -> np.ndarray:
+    """T(x) = (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))) for x >= 2, Laplace's continued fraction past its first
+    term, evaluated from its end, as deep as the smallest x needs (:func:`_fraction_depth`); ~ 1 / (2x)."""
     tail = np.zeros_like(x)
     for k in range(_fraction_depth(float(np.min(x)) if x.size else math.inf), 0, -1):
         tail += x  # (in place: two arrays per pass, not three, which ran up to 10 times slower on 1 MB arrays)
         np.divide(k / 2, tail, out=tail)
-    return math.sqrt(math.pi) * (x + tail)
+    return tail
+
+
+def _laplace_denominator(x: np.ndarray) -> np.ndarray:
+    """D(x) = sqrt(pi) (x + T(x)) for x >= 2, Laplace's continued fraction (:func:`_laplace_tail`): erfc(x) =
+    e^(-x^2) / D(x)."""
+    return math.sqrt(math.pi) * (x + _laplace_tail(x))
 
 
 def _gaussian(x: np.ndarray) -> np.ndarray:
@@ -628,12 +634,19 @@ def _upper_normal_tail(x: np.ndarray) -> np.ndarray:
     return _scaled_complement(x * _ROOT_HALF) * gaussian / 2
 
 
-def _lower_tail_denominator(x: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(far, D(-far / sqrt 2)): ``x`` where ``tail`` holds (x below -2 sqrt 2; elsewhere -4 sqrt 2, a point of the
-    tail, so the fraction stays short and finite) and Laplace's continued fraction there, Phi(far) = e^(-far^2 / 2) / (2 D); -inf
-    is taken as -1e300 sqrt 2 inside D (its caller gives -inf's own value)."""
+def _lower_tail_point(x: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(far, -far / sqrt 2): ``x`` where ``tail`` holds (x below -2 sqrt 2; elsewhere -4 sqrt 2, a point of the
+    tail, so Laplace's fraction stays short and finite) and the erfc argument z of Phi(far) = erfc(z) / 2; -inf is
+    taken as z = 1e300 (the callers give -inf's own value)."""
     far = np.where(tail, x, 2 * _LOG_NDTR_TAIL)
-    return far, _laplace_denominator(np.where(np.isinf(far), 1e300, -far * _ROOT_HALF))
+    return far, np.where(np.isinf(far), 1e300, -far * _ROOT_HALF)
+
+
+def _lower_tail_denominator(x: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(far, D(-far / sqrt 2)) (:func:`_lower_tail_point`), Laplace's continued fraction there: Phi(far) =
+    e^(-far^2 / 2) / (2 D)."""
+    far, z = _lower_tail_point(x, tail)
+    return far, _laplace_denominator(z)
 
 
 @_in_float64
@@ -672,12 +685,30 @@ def _log_ndtr_slope(x: np.ndarray) -> np.ndarray:
         return np.where(tail, far_slope, slope)
 
 
+@_in_float64
+def _log_ndtr_gap(x: np.ndarray) -> np.ndarray:
+    """x + s(x), s = phi / Phi (:func:`_log_ndtr_slope`), without cancellation: below -2 sqrt 2, where
+    s = sqrt 2 (z + T(z)) with z = -x / sqrt 2 and T Laplace's tail (:func:`_laplace_tail`), it is sqrt 2 T(z)
+    (~ -1/x; x + s kept only s's rounding error, 1.9e-6 for 1e-10 at x = -1e10); elsewhere x + s."""
+    tail = x < _LOG_NDTR_TAIL
+    with np.errstate(all="ignore"):
+        near = np.where(tail, 0.0, x)
+        return np.where(tail, math.sqrt(2) * _laplace_tail(_lower_tail_point(x, tail)[1]), near + _log_ndtr_slope(near))
+
+
 def _log_ndtr_slope_rule(g: Any, out: Any, x: Any) -> Any:
-    """d/dx s = (phi' Phi - phi^2) / Phi^2 = -s (x + s), from the output s (phi'(x) = -x phi(x))."""
-    return g * (-out * (x + out))
+    """d/dx s = (phi' Phi - phi^2) / Phi^2 = -s (x + s), from the output s (phi'(x) = -x phi(x)), with x + s from
+    :func:`_log_ndtr_gap` (recorded when x is a node)."""
+    return g * (-out * shared_math.record(_LOG_NDTR_GAP, _log_ndtr_gap, x))
+
+
+def _log_ndtr_gap_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx (x + s) = 1 + s' = 1 - s (x + s), from the output x + s."""
+    return g * (1 - shared_math.record(_LOG_NDTR_SLOPE, _log_ndtr_slope, x) * out)
 
 
 _LOG_NDTR_SLOPE = Op("log_ndtr_slope", _log_ndtr_slope_rule)
+_LOG_NDTR_GAP = Op("log_ndtr_gap", _log_ndtr_gap_rule)
 
 
 def _log_ndtr_rule(g: Any, out: Any, x: Any) -> Any:

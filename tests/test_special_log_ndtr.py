@@ -56,3 +56,16 @@ def test_log_ndtr_derivative_is_phi_over_phi_and_matches_central_differences():
     x = Tensor(np.array([0.0]), requires_grad=True)
     special.log_ndtr(x).sum().backward()
     assert x.grad[0] == pytest.approx(2 / np.sqrt(2 * np.pi), rel=1e-15)  # phi(0) / (1/2)
+
+
+def test_log_ndtr_second_derivative_keeps_its_digits_in_the_far_lower_tail():
+    # log Phi(x) = -x^2/2 - log(-x) - log sqrt(2 pi) + 1/x^2 + O(x^-4) as x -> -inf: its second derivative is
+    # -1 + 1/x^2 (the next term is below 1e-19 of it from |x| = 1e5). The slope's rule, -s (x + s), formed x + s
+    # (~ -1/x) from s ~ -x: -19073 instead of -1 at x = -1e10, and 0 at -1e20
+    ag = pytest.importorskip("autograd")
+    points = np.array([-1e5, -1e8, -1e10, -1e20, -1e150])
+    x = Tensor(points.copy(), requires_grad=True)
+    (first,) = ag.grad(special.log_ndtr(x).sum(), [x], create_graph=True)
+    (second,) = ag.grad(first.sum(), [x], create_graph=True)
+    np.testing.assert_allclose(second.data, -1 + 1 / points**2, rtol=1e-15)
+    assert gradgradcheck(special.log_ndtr, [np.array([-40.0, -6.0, -2.5])])  # (the rule differentiates again)
