@@ -447,33 +447,51 @@ def erfc(x: Any) -> Any:
 
 @_in_float64
 def _erfcx(x: np.ndarray) -> np.ndarray:
-    """e^(x^2) erfc(x) in float64: 1 / Laplace's continued fraction for x >= 2 (:func:`_laplace_denominator`; 0 at
-    inf), erf's own P(u) / x for 1 <= x < 2 (:func:`_scaled_complement`), and erfc(x) / e^(-x^2) below 1, with
+    """e^(x^2) erfc(x) in float64: 1 / Laplace's continued fraction for x >= 2 (1 / D(x) =
+    (1 / sqrt(pi)) / (x + T(x)), :func:`_laplace_tail`; 3.1e-309 at the largest float, 0 at inf), erf's own P(u) / x for 1 <= x < 2 (:func:`_scaled_complement`), and erfc(x) / e^(-x^2) below 1, with
     e^(-x^2) to an ulp (:func:`_gaussian`: e^(x^2) from a rounded x^2 would be x^2 ulps off, 7e-14 at x = -26);
     it overflows to inf below x ~ -26.6, as 2 e^(x^2) does."""
     far = x >= 2
     middle = (x >= 1) & ~far
     near = ~(far | middle)  # (nan too)
     result = np.empty_like(x)
-    result[far] = 1 / _laplace_denominator(x[far])
+    beyond = x[far]
+    result[far] = (1 / math.sqrt(math.pi)) / (beyond + _laplace_tail(beyond))  # (D itself overflows near 1e308)
     result[middle] = _scaled_complement(x[middle])
     below = x[near]
     result[near] = _erfc(below) / _gaussian(np.abs(below))
     return result
 
 
+@_in_float64
+def _erfcx_slope(x: np.ndarray) -> np.ndarray:
+    """erfcx'(x) = 2 x erfcx(x) - 2 / sqrt(pi) (torch's formula), but for x >= 2, where the two terms cancel
+    (-1 / (sqrt(pi) x^2) from terms of size 1: 2.2e-16 for -5.6e-41 at x = 1e20), -2 T(x) erfcx(x), T Laplace's
+    fraction past its first term (:func:`_laplace_tail`: erfcx = 1 / (sqrt(pi) (x + T)))."""
+    far = x >= 2
+    beyond = np.where(far, x, 2.0)
+    near = np.where(far, 0.0, x)
+    return np.where(far, -2 * _laplace_tail(beyond) * _erfcx(beyond), 2 * near * _erfcx(near) - _TWO_OVER_ROOT_PI)
+
+
+def _erfcx_slope_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx erfcx'(x) = 2 erfcx(x) + 2 x erfcx'(x), from the output erfcx'(x)."""
+    return g * (2 * erfcx(x) + 2 * x * out)
+
+
 def _erfcx_rule(g: Any, out: Any, x: Any) -> Any:
-    """d/dx erfcx(x) = 2 x erfcx(x) - 2 / sqrt(pi), as torch's."""
-    return g * (2 * x * erfcx(x) - _TWO_OVER_ROOT_PI)
+    """d/dx erfcx(x) = 2 x erfcx(x) - 2 / sqrt(pi) (:func:`_erfcx_slope`, recorded when x is a node)."""
+    return g * shared_math.record(_ERFCX_SLOPE, _erfcx_slope, x)
 
 
+_ERFCX_SLOPE = Op("erfcx_slope", _erfcx_slope_rule)
 _ERFCX = Op("erfcx", _erfcx_rule)
 
 
 def erfcx(x: Any) -> Any:
     """The scaled complementary error function e^(x^2) erfc(x) (torch.special.erfcx) of a number, an array or a
     node (recorded; an integer tensor in the default float dtype): finite, ~ 1 / (x sqrt(pi)), where erfc underflows;
-    d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
+    d/dx = 2 x erfcx(x) - 2 / sqrt(pi) (without its cancellation for x >= 2: :func:`_erfcx_slope`)."""
     if isinstance(x, Node):
         return shared_math.record(_ERFCX, _erfcx, shared_math.floating(x))
     return _erfcx(x)

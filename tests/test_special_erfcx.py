@@ -51,3 +51,22 @@ def test_erfcx_derivative_matches_central_differences():
     x = Tensor(np.array([0.0]), requires_grad=True)
     special.erfcx(x).sum().backward()
     assert x.grad[0] == pytest.approx(-2 / np.sqrt(np.pi), rel=1e-15)
+
+
+def test_erfcx_derivatives_far_out_keep_their_digits():
+    # erfcx(x) = (1/x - 1/(2x^3) + 3/(4x^5) - ...) / sqrt(pi): its slope is (-1/x^2 + 3/(2x^4) - 15/(4x^6)) / sqrt(pi)
+    # (the next term below 1e-17 of it from x = 1e3) and its curvature ~ 2 / (sqrt(pi) x^3). 2 x erfcx(x) - 2/sqrt(pi)
+    # kept only the rounding error of 2 x erfcx(x): 2.2e-16 for -5.6e-41 at x = 1e20, whose derivative then gave 44409
+    ag = pytest.importorskip("autograd")
+    points = np.array([1e3, 1e5, 1e10, 1e20, 1e150])
+    x = Tensor(points.copy(), requires_grad=True)
+    (first,) = ag.grad(special.erfcx(x).sum(), [x], create_graph=True)
+    inverse = 1 / points  # (powers of it: points**5 overflows)
+    slope = (-(inverse**2) + 1.5 * inverse**4 - 3.75 * inverse**6) / np.sqrt(np.pi)
+    np.testing.assert_allclose(first.data, slope, rtol=1e-14)
+    (second,) = ag.grad(first.sum(), [x])
+    curvature = (2 * inverse**3 - 6 * inverse**5 + 22.5 * inverse**7) / np.sqrt(np.pi)
+    # (2 erfcx + 2 x erfcx' cancels down to it: its error is within an ulp or two of 2 erfcx, not of the result)
+    assert np.all(np.abs(second - curvature) <= 1e-15 * 2 * special.erfcx(points))
+    largest = np.finfo(np.float64).max  # (its D overflowed: erfcx gave 0)
+    assert special.erfcx(largest) == pytest.approx(1 / np.sqrt(np.pi) / largest, rel=1e-15)
