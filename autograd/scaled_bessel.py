@@ -74,12 +74,13 @@ def _i0e_rule(g: Any, out: Any, x: Any) -> Any:
 
 def _i1e_rule(g: Any, out: Any, x: Any) -> Any:
     """d/dx i1e = i0e(x) - i1e(x) (sign(x) + 1/x); near 0, i1e(x) / x = 1/2 - |x|/2 + ... (its next term, 5 x^2 /
-    16, below 1e-10 for |x| < 1e-5, is kept). 1/2 at nan, torch's value (its rule takes every x that is not above
-    its tiny bound, nan included, as 0)."""
+    16, below 1e-10 for |x| < 1e-5, is kept; taken of x only where |x| < 1e-5, so that at +-inf its own derivative
+    is not inf times 0). 1/2 at nan, torch's value (its rule takes every x that is not above its tiny bound, nan
+    included, as 0)."""
     data = shared_math.data_of(x)
     small = np.abs(data) < 1e-5
-    safe = shared_math.where(small, 1.0, x)
-    over_x = shared_math.where(small, 0.5 - abs(x) / 2 + 5 * x * x / 16, i1e(safe) / safe)
+    safe, tiny = shared_math.where(small, 1.0, x), shared_math.where(small, x, 0.0)  # (each branch of finite x)
+    over_x = shared_math.where(small, 0.5 - abs(tiny) / 2 + 5 * tiny * tiny / 16, i1e(safe) / safe)
     return g * half_at_nan(i0e(x) - shared_math.sign(x) * i1e(x) - over_x, data)
 
 
