@@ -74,3 +74,24 @@ def test_logsigmoid_is_finite_far_out():
 def test_bad_arguments_are_errors_naming_the_function(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-13), (np.float32, 2e-6)])
+def test_gelu_tanh_keeps_its_left_tail(dtype, rtol):
+    # x (1 + tanh u) / 2 = x s(2u), u = sqrt(2/pi) (x + 0.044715 x^3): 1 + tanh u cancels to 0 as u -> -inf (float32
+    # gelu(-5.375) gave -1.6e-7 for -1.7e-8, and 0 from -5.5; float64 lost 1e-7 at -5.6 and gave 0 from -7.6), where
+    # x s(2u) keeps its relative precision; d/dx = s(2u) + x s(2u) (1 - s(2u)) 2 u'
+    import math
+
+    points = [-3.0, -5.375, -6.0, -8.0, -10.0, -11.5]
+    c = math.sqrt(2 / math.pi)
+    s = [1 / (1 + math.exp(-2 * c * (v + 0.044715 * v**3))) for v in points]
+    value = [v * sv for v, sv in zip(points, s)]
+    slope = [sv + v * sv * (1 - sv) * 2 * c * (1 + 3 * 0.044715 * v * v) for v, sv in zip(points, s)]
+    x = Tensor(np.array(points, dtype=dtype), requires_grad=True)
+    out = F.gelu(x, approximate="tanh")
+    assert out.dtype == dtype
+    tiny = float(np.finfo(dtype).tiny)  # (float32's -1e-54 at x = -11.5 is 0)
+    np.testing.assert_allclose(out.data, value, rtol=rtol, atol=tiny)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad, slope, rtol=rtol * 10, atol=tiny)
