@@ -604,7 +604,13 @@ def ndtr(x: Any) -> Any:
     """The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2 (erfc keeps the far left tail's relative precision)."""
     if isinstance(x, Node):
         return erfc(-shared_math.floating(x) * _ROOT_HALF) * 0.5
-    return erfc(-np.asarray(x, dtype=float) * _ROOT_HALF) * 0.5
+    return _ndtr_values(x)
+
+
+@_in_float64
+def _ndtr_values(x: np.ndarray) -> np.ndarray:
+    """Phi(x) of a float64 array (a float array keeps its dtype, a Python number gives a float: ``_in_float64``)."""
+    return _erfc(-x * _ROOT_HALF) * 0.5
 
 
 def _log_erfc_and_slope(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -798,7 +804,8 @@ def xlog1py(x: Any, y: Any) -> Any:
         return x._apply_binary(y, _XLOG1PY, _xlog1py_values)
     if isinstance(y, Node):
         return y._apply_binary(x, _XLOG1PY, _xlog1py_values, reflected=True)
-    return _xlog1py_values(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    result = _xlog1py_values(*_float_operands(x, y))
+    return float(result) if type(x) in _PLAIN and type(y) in _PLAIN else result
 
 
 def _entr_values(x: Any) -> Any:
@@ -821,7 +828,7 @@ def entr(x: Any) -> Any:
     torch's: the one-sided inf at 0, -inf at +inf, nan below 0 and at nan)."""
     if isinstance(x, Node):
         return shared_math.floating(x)._apply_unary(_ENTR, _entr_values)
-    return _entr_values(np.asarray(x, dtype=float))[()]
+    return _in_float64(_entr_values)(x)
 
 
 def multigammaln(a: Any, p: int) -> Any:
@@ -1063,13 +1070,24 @@ def _beside_float(operand: Any, other: Any) -> Any:
     return operand.astype(other_dtype) if isinstance(operand, Node) else np.asarray(operand, dtype=other_dtype)
 
 
+def _float_operands(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Two operands (numbers, arrays, not nodes) as float arrays: a float array as it is, and a number, an integer
+    or a boolean one in the other's floating dtype if it has one (torch's promotion: a Python number beside a
+    float32 tensor gives float32), else in float64."""
+    dtypes = (_float_dtype_of(x), _float_dtype_of(y))
+    return tuple(  # type: ignore[return-value]
+        np.asarray(v) if own is not None else np.asarray(v, dtype=np.float64 if other is None else other)
+        for v, own, other in ((x, dtypes[0], dtypes[1]), (y, dtypes[1], dtypes[0]))
+    )
+
+
 def _incomplete_gamma(op: Op, values: Any, a: Any, x: Any) -> Any:
     a, x = _beside_float(a, x), _beside_float(x, a)
     if isinstance(a, Node):
         return shared_math.floating(a)._apply_binary(x, op, values)
     if isinstance(x, Node):
         return shared_math.floating(x)._apply_binary(a, op, values, reflected=True)
-    result = values(*(v if _float_dtype_of(v) is not None else np.asarray(v, dtype=float) for v in (a, x)))
+    result = values(*_float_operands(a, x))
     return float(result) if type(a) in _PLAIN and type(x) in _PLAIN else result
 
 

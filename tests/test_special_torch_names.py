@@ -298,3 +298,17 @@ def test_special_functions_take_torchs_keyword_names(name, arguments):
     theirs = {key: torch.tensor(value) if isinstance(value, np.ndarray) else value for key, value in arguments.items()}
     expected = getattr(torch.special, name)(**theirs).numpy()
     np.testing.assert_allclose(getattr(special, name)(**ours).data, expected, rtol=1e-10)
+
+
+def test_ndtr_entr_and_xlog1py_keep_a_float32_arrays_dtype_and_give_a_float_of_numbers():
+    # (as erf, ndtri, log_ndtr and the others: they cast every array to float64, and numbers to numpy's float64)
+    values = np.array([0.25, 0.5, 2.0], dtype=np.float32)
+    for result in (special.ndtr(values), special.entr(values), special.xlog1py(values, values)):
+        assert result.dtype == np.float32
+    for result in (special.xlog1py(2.0, values), special.xlog1py(values, 1), special.gammainc(2.0, values)):
+        assert result.dtype == np.float32  # (a number beside a float32 array, as beside a float32 tensor)
+    assert special.ndtr(np.float32(0.5)).dtype == np.float32
+    for result in (special.ndtr(0.5), special.entr(0.5), special.xlog1py(2.0, 0.5), special.ndtr(1)):
+        assert type(result) is float
+    np.testing.assert_allclose(special.entr(values), -values * np.log(values), rtol=1e-6)
+    np.testing.assert_allclose(special.ndtr(values), [0.5 * math.erfc(-v / math.sqrt(2)) for v in values], rtol=1e-6)
