@@ -42,7 +42,7 @@ from .uniform_gamma_expansion import mu_minus_log1p, uniform_regularized_gammas
 _PLAIN = (float, int, bool)
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "lgamma", "log_ndtr", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "expit", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "lgamma", "log_ndtr", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "xlog1py", "zeta",
 ]  # fmt: skip
 
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
@@ -320,20 +320,28 @@ _ZETA_TAIL = tuple(
 )  # fmt: skip
 
 
-def _hurwitz_zeta(s: int, y: np.ndarray) -> np.ndarray:
-    """zeta(s, y) = sum_k (y + k)^-s for an integer s >= 2 and y > 0: the first terms summed up to y >= 8 + s, then
+#: :func:`_hurwitz_zeta` sums its first terms up to y >= 8 + min(s, _ZETA_SUMMED_BEYOND): the Euler-Maclaurin tail's
+#: error then stays below 1e-17 of the result (for a larger s the first terms hold every digit of it).
+_ZETA_SUMMED_BEYOND = 60
+
+
+def _hurwitz_zeta(s: Any, y: np.ndarray) -> np.ndarray:
+    """zeta(s, y) = sum_k (y + k)^-s for s > 1 (an integer, or a float64 array broadcasting with y) and y > 0 (or a
+    negative non-integer y with an integer s): the first terms summed up to y >= 8 + min(s, 60), then
     Euler-Maclaurin's tail y^(1-s) / (s - 1) + y^-s / 2 + sum_j B_2j / (2j)! s (s+1) ... (s+2j-2) y^(-s-2j+1),
     whose first omitted term is below 1e-17 of the result there."""
-    total = np.zeros_like(y)
-    for _ in range(8 + s):
-        small = y < 8 + s
+    total = np.zeros(np.broadcast(s, y).shape)
+    bound = 8 + np.minimum(s, _ZETA_SUMMED_BEYOND)
+    small = y < bound
+    while np.any(small):
         total += np.where(small, np.where(small, y, 1.0) ** -s, 0.0)
         y = np.where(small, y + 1, y)
+        small = y < bound
     tail = y ** (1 - s) / (s - 1) + 0.5 * y**-s
-    rising, power = float(s), y**-s / y  # s (s+1) ... (s+2j-2) and y^(-s-2j+1), for j = 1
+    rising, power = s * 1.0, y**-s / y  # s (s+1) ... (s+2j-2) and y^(-s-2j+1), for j = 1
     for j, coefficient in enumerate(_ZETA_TAIL, start=1):
         tail += coefficient * rising * power
-        rising *= (s + 2 * j - 1) * (s + 2 * j)
+        rising = rising * ((s + 2 * j - 1) * (s + 2 * j))
         power = power / (y * y)
     return total + tail
 
@@ -1082,6 +1090,8 @@ def _float_operands(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _incomplete_gamma(op: Op, values: Any, a: Any, x: Any) -> Any:
+    """``op`` of two operands (gammainc, gammaincc, zeta): recorded when one is a node (integers beside floats in
+    the floats' dtype), else ``values`` of float arrays (:func:`_float_operands`); a float of two numbers."""
     a, x = _beside_float(a, x), _beside_float(x, a)
     if isinstance(a, Node):
         return shared_math.floating(a)._apply_binary(x, op, values)
@@ -1106,3 +1116,50 @@ def gammaincc(a: Any, x: Any) -> Any:
     computed directly where it is the smaller of the two (no cancellation in its tail); d/dx = -x^(a-1) e^-x /
     Gamma(a); d/da is not implemented (as torch's)."""
     return _incomplete_gamma(_GAMMAINCC, _gammaincc_values, a, x)
+
+
+def _zeta_in_float64(x: Any, q: Any) -> np.ndarray:
+    """The Hurwitz zeta function zeta(x, q) = sum_{k >= 0} (k + q)^-x of float64 values (:func:`_hurwitz_zeta`),
+    with torch's (cephes') edges, tested in its order: inf at x = 1, nan for x < 1; for q <= 0 inf at the integers
+    and nan unless x is an integer (then the sum itself, its terms of both signs); nan at nan. At x = inf it is the
+    limit, q^-inf for q > 0 (1 at q = 1, inf below, 0 above, where torch's gives nan) and inf for q < 0 (some
+    |q + k| < 1), and 0 at q = inf (torch's nan)."""
+    x, q = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(q, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        pole = (q <= 0) & (q == np.floor(q))
+        defined = (x > 1) & ~pole & ((q > 0) | (x == np.floor(x))) & np.isfinite(x) & ~np.isnan(q)
+        result = np.full(x.shape, np.nan)
+        if defined.any():
+            result[defined] = _hurwitz_zeta(x[defined], q[defined])
+        result = np.where(np.isposinf(x) & ~pole & ~np.isnan(q), np.where(q > 0, q**-x, np.inf), result)
+        result = np.where(pole & ~(x < 1), np.inf, result)  # (nan at x < 1, inf at x = 1 and the poles q <= 0)
+        return np.where(x == 1, np.inf, result)
+
+
+def _zeta_values(x: Any, q: Any) -> Any:
+    """:func:`_zeta_in_float64` in the operands' floating dtype (float64 for integers)."""
+    dtype = np.result_type(x, q)
+    return _zeta_in_float64(x, q).astype(dtype if dtype.kind == "f" else np.float64, copy=False)[()]
+
+
+def _zeta_order_rule(g: Any, out: Any, x: Any, q: Any) -> Any:
+    raise NotImplementedError(
+        "zeta: the derivative with respect to the first argument, x, is not implemented (as in torch: 'the "
+        "derivative for 'zeta' is not implemented'); only q may require grad"
+    )
+
+
+def _zeta_shift_rule(g: Any, out: Any, x: Any, q: Any) -> Any:
+    """d/dq zeta(x, q) = -x zeta(x + 1, q) (torch's)."""
+    return -g * x * zeta(x + 1, q)
+
+
+_ZETA = Op("zeta", _zeta_order_rule, _zeta_shift_rule)
+
+
+def zeta(x: Any, q: Any) -> Any:
+    """The Hurwitz zeta function zeta(x, q) = sum_{k >= 0} (k + q)^-x (torch.special.zeta; zeta(x, 1) is Riemann's),
+    for x > 1 and q > 0 (a negative non-integer q with an integer x too; see :func:`_zeta_in_float64` for the
+    edges), in float64 by Euler-Maclaurin summation. d/dq = -x zeta(x + 1, q); d/dx is not implemented (as torch's).
+    The operands promote as torch's (a number or an integer tensor beside a float32 one gives float32)."""
+    return _incomplete_gamma(_ZETA, _zeta_values, x, q)
