@@ -86,7 +86,8 @@ class Binomial(BinaryParameter, Distribution):
     success with probability p = sigmoid(x), one per entry of the broadcast parameters (n a whole number >= 0).
 
     log p(k) = k x - n max(x, 0) - n log1p(e^(-|x|)) + lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1), torch's
-    form, stable at any logit (n softplus(x) with softplus split at 0, whose gradient there is n / 2); mean n p,
+    form, stable at any finite logit (n softplus(x) with softplus split at 0, whose gradient there is n / 2; at
+    x = +-inf, p exactly 1 or 0, log p is 0 at the certain count n or 0 and -inf elsewhere, not nan); mean n p,
     variance n p (1 - p); the entropy sums over the support {0, ..., n}, so it and ``enumerate_support`` need one n
     for the whole batch (NotImplementedError otherwise, as torch's). ``total_count`` is kept in the parameters' dtype.
     """
@@ -135,6 +136,9 @@ class Binomial(BinaryParameter, Distribution):
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
         n, x = self.total_count, self.logits
+        if np.isinf(x._data).any():  # p exactly 0 or 1: the count 0 or n is certain
+            log_binomial = (n + 1).lgamma() - (value + 1).lgamma() - (n - value + 1).lgamma()
+            return self._certain_log_likelihood(value, n - value, x) + log_binomial
         positive_part = (x.clamp(min=0) + x - x.clamp(max=0)) / 2  # max(x, 0), gradient 1/2 at 0 as torch's
         normalizer = n * positive_part + n * (-x.abs()).exp().log1p() - (n + 1).lgamma()
         return value * x - (value + 1).lgamma() - (n - value + 1).lgamma() - normalizer

@@ -29,7 +29,7 @@ from .distribution_constraints import (
 )
 from .exponential_family import ExponentialFamily
 from .grad_mode import no_grad
-from .tensor import Tensor
+from .tensor import Tensor, where
 from .tensor_functions import arange, full
 from .torch_module_functions import broadcast_tensors
 
@@ -149,6 +149,18 @@ class BinaryParameter:
     def probs(self) -> Tensor:
         return self.logits.sigmoid()
 
+    @staticmethod
+    def _certain_log_likelihood(successes: Tensor, failures: Tensor, logits: Tensor) -> Tensor:
+        """successes log p + failures log(1 - p) = -(successes softplus(-x) + failures softplus(x)) with 0 * inf = 0
+        (0 log 0 = 0): the log-likelihood where some logits x are infinite (p exactly 0 or 1), 0 for the certain
+        outcome and -inf for any other, where x k - n softplus(x) would be inf - inf or 0 * inf = nan. Its gradient
+        is k - n sigmoid(x), as the finite form's."""
+
+        def times(weight: Tensor, term: Tensor) -> Tensor:  # the term zeroed, not the product: no 0 * inf backward
+            return weight * where(weight == 0, 0.0, term)
+
+        return -(times(successes, (-logits).softplus()) + times(failures, logits.softplus()))
+
     def _take_probability(self, probs: Any, logits: Any, *others: Any) -> tuple[Tensor, ...]:
         """Keep the one form given (exactly one of ``probs`` and ``logits``, a float Tensor), broadcast with
         ``others`` (Binomial's total_count); returns the broadcast ``others``, then the parameter."""
@@ -248,7 +260,8 @@ class Bernoulli(BinaryParameter, ExponentialFamily):
     p = sigmoid(logits)).
 
     log p(y) = y x - softplus(x) for logits x (minus torch's binary cross-entropy with logits, stable at
-    any x); entropy softplus(x) - p x; samples are floats of the parameter's dtype.
+    any finite x; at x = +-inf, p exactly 1 or 0, it is 0 for the certain outcome and -inf for the other, and the
+    entropy 0, where torch's are nan); entropy softplus(x) - p x; samples are floats of the parameter's dtype.
     """
 
     arg_constraints = {"probs": unit_interval, "logits": real}
@@ -283,9 +296,13 @@ class Bernoulli(BinaryParameter, ExponentialFamily):
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
         logits, value = broadcast_all(self.logits, value)
+        if np.isinf(logits._data).any():  # p exactly 0 or 1: a certain outcome
+            return self._certain_log_likelihood(value, 1 - value, logits)
         return value * logits - logits.softplus()
 
     def entropy(self) -> Tensor:
+        if np.isinf(self.logits._data).any():  # p exactly 0 or 1: entropy 0, the certain outcome's
+            return -self._certain_log_likelihood(self.probs, 1 - self.probs, self.logits)
         return self.logits.softplus() - self.logits * self.probs
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
