@@ -17,7 +17,7 @@ import numpy as np
 
 from .discrete_distributions import Categorical
 from .distribution_base import Distribution, _shape
-from .distribution_constraints import Constraint, dependent_property
+from .distribution_constraints import Constraint, MixtureSameFamilyConstraint, dependent_property
 from .tensor import Tensor
 
 __all__ = ["MixtureSameFamily"]
@@ -25,8 +25,8 @@ __all__ = ["MixtureSameFamily"]
 
 class MixtureSameFamily(Distribution):
     """A mixture with Categorical weights ``mixture_distribution`` over the last batch axis of
-    ``component_distribution``: see the module docstring. ``support`` is the components' (a value is checked against
-    it as every component would check it)."""
+    ``component_distribution``: see the module docstring. ``support`` is torch's MixtureSameFamilyConstraint of the
+    components' (a value is checked against every component's support, with the components' axis put back)."""
 
     arg_constraints: dict[str, Constraint] = {}
     has_rsample = False
@@ -69,7 +69,8 @@ class MixtureSameFamily(Distribution):
 
     @dependent_property
     def support(self) -> Constraint | None:  # type: ignore[override]
-        return self._component_distribution.support
+        support = self._component_distribution.support
+        return None if support is None else MixtureSameFamilyConstraint(support)  # (None: a user's unchecked one)
 
     def _dtype(self) -> Any:
         return self._component_distribution._dtype()

@@ -441,3 +441,28 @@ def test_exponential_family_bregman_kl_matches_torch_and_refuses_different_famil
 
     with pytest.raises(NotImplementedError, match="different exponential families"):
         _kl_exponential_family(ours.ContinuousBernoulli(autograd.tensor(p)), object.__new__(Other))
+
+
+def test_mixture_support_checks_a_value_against_every_components_support_as_torchs():
+    """torch's MixtureSameFamilyConstraint: the value gets the components' axis back before the components'
+    support checks it, so supports set by batched parameters (Uniform's bounds) broadcast, and a value is in the
+    support where every component's support holds it."""
+    low, high = np.zeros((3, 2)), np.array([[1.0, 2.0]] * 3)
+    value = np.array([[0.5, 0.2, 0.7], [0.1, 0.9, 0.3]])
+    mine = ours.MixtureSameFamily(
+        ours.Categorical(autograd.ones(1, 2)), ours.Uniform(*map(autograd.tensor, (low, high)))
+    )
+    theirs = td.MixtureSameFamily(td.Categorical(torch.ones(1, 2)), td.Uniform(*map(torch.tensor, (low, high))))
+    np.testing.assert_allclose(
+        np.asarray(mine.log_prob(autograd.tensor(value)).data), theirs.log_prob(torch.tensor(value)).numpy()
+    )
+    assert isinstance(mine.support, ours.constraints.MixtureSameFamilyConstraint)
+    assert repr(mine.support) == "MixtureSameFamilyConstraint(Interval(lower_bound=[[0. 0.]\n [0. 0.]\n [0. 0.]], " + (
+        "upper_bound=[[1. 2.]\n [1. 2.]\n [1. 2.]]))"
+    )
+    outside = np.array([0.5, 1.5, 3.0])  # 1.5 is in the second component's support only
+    expected = theirs.support.check(torch.tensor(outside)).numpy()
+    np.testing.assert_array_equal(mine.support.check(outside), expected)
+    assert (mine.support.event_dim, mine.support.is_discrete) == (0, False)
+    with pytest.raises(ValueError, match="MixtureSameFamilyConstraint"):
+        mine.log_prob(autograd.tensor(outside))
