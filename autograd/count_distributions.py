@@ -165,12 +165,17 @@ class Binomial(BinaryParameter, Distribution):
         return values.expand((-1,) + self._batch_shape) if expand else values
 
 
+def _geometric_entropy(p: Tensor) -> Tensor:
+    """-log p - (1 - p) log(1 - p) / p, the entropy of Geometric(p) for p in (0, 1)."""
+    return -p.log() - (1 - p) / p * (-p).log1p()
+
+
 class Geometric(BinaryParameter, Distribution):
     """Geometric(probs p | logits x): the number k = 0, 1, ... of failures before the first success in trials each
     a success with probability p = sigmoid(x) in (0, 1] (torch's convention; Tensor.geometric_ counts the trials).
 
     log p(k) = k log(1 - p) + log p (with 0 log 0 = 0 at p = 1, k = 0, as torch's), mean 1/p - 1, variance
-    (1/p - 1)/p, entropy (softplus(x) - x p) / p (binary cross-entropy of p with itself, over p); draws
+    (1/p - 1)/p, entropy -log p - (1 - p) log(1 - p) / p (binary cross-entropy of p with itself, over p); draws
     floor(log u / log(1 - p)), u uniform on [tiny, 1), floats of the parameter's dtype.
     """
 
@@ -215,7 +220,13 @@ class Geometric(BinaryParameter, Distribution):
         return value * (-probs).log1p() + self.probs.log()
 
     def entropy(self) -> Tensor:
-        return (self.logits.softplus() - self.logits * self.probs) / self.probs
+        """-log p - (1 - p) log(1 - p) / p from the probabilities (not the logits, clamped when made from
+        probabilities below eps: 1 - log p for tiny p, not eps / p), 0 at p = 1."""
+        probs = self.probs
+        certain = probs._data == 1
+        if certain.any():  # (1 - p) log(1 - p) = 0 log 0 = 0 there; p = 1/2 keeps the unused branch's gradient finite
+            return where(Tensor(certain), 0.0, _geometric_entropy(where(Tensor(certain), 0.5, probs)))
+        return _geometric_entropy(probs)
 
 
 class Multinomial(CategoricalBacked, Distribution):

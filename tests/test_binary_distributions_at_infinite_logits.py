@@ -1,5 +1,6 @@
 """Bernoulli and Binomial given infinite logits (p exactly 0 or 1): the outcome is certain, so log p is 0 there and
--inf at any other value, and the entropy is 0 (0 log 0 = 0), not the nan of inf - inf or 0 * inf (torch's nan)."""
+-inf at any other value, and the entropy is 0 (0 log 0 = 0), not the nan of inf - inf or 0 * inf (torch's nan).
+Geometric's entropy at probabilities below the clamp of its logits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 import numpy as np
 
 import autograd
-from autograd.distributions import Bernoulli, Binomial
+from autograd.distributions import Bernoulli, Binomial, Geometric
 
 INF = math.inf
 
@@ -39,3 +40,12 @@ def test_binomial_log_prob_at_infinite_logits_is_zero_for_the_certain_count_and_
     log_p.backward(autograd.ones(5))
     # d/dx [k x - n softplus(x)] = k - n sigmoid(x)
     np.testing.assert_array_equal(np.asarray(logits.grad), [0.0, 2.0, 0.0, -2.0, -0.5])
+
+
+def test_geometric_entropy_given_probs_below_the_clamp_is_finite_and_right():
+    """H = -log p - (1 - p) log(1 - p) / p: about 1 - log p for tiny p (not the clamped logits' 1e284), 0 at p = 1."""
+    probs = autograd.tensor([1e-300, 1e-20, 0.3, 1.0])
+    entropy = np.asarray(Geometric(probs=probs).entropy().data)
+    p = 0.3
+    expected = [1.0 + 300 * math.log(10.0), 1.0 + 20 * math.log(10.0), -math.log(p) - (1 - p) / p * math.log1p(-p), 0]
+    np.testing.assert_allclose(entropy, expected, rtol=1e-14, atol=1e-300)
