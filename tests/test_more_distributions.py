@@ -122,6 +122,22 @@ def test_von_mises_draws_have_the_circular_mean_and_variance():
     np.testing.assert_allclose(np.angle(resultant * np.exp(-1j * np.asarray(distribution.mean.data))), 0.0, atol=0.02)
 
 
+@pytest.mark.filterwarnings("error")
+def test_von_mises_draws_at_extreme_concentrations_end_without_warnings():
+    """kappa 1e-10: no divide-by-zero warning from the proposal's unused branch; kappa 1e20: the proposal's r rounds
+    to 1 and Best and Fisher's sampler never accepts (torch's hangs), so the draws are the wrapped normal's, numpy's
+    for kappa > 1e6: loc + N(0, 1 / kappa)."""
+    distribution = ours.VonMises(autograd.tensor([1.0, 1.0, -3.14159]), autograd.tensor([1e-10, 1e20, 1e8]))
+    autograd.manual_seed(3)
+    draws = np.asarray(distribution.sample((100_000,)).data)
+    assert draws.min() >= -np.pi and draws.max() < np.pi
+    assert abs(draws[:, 0].std() - np.pi / np.sqrt(3)) < 0.02  # uniform on the circle
+    np.testing.assert_allclose(draws[:, 1].mean(), 1.0, atol=2e-12)  # (standard error 3e-13)
+    np.testing.assert_allclose(draws[:, 1].std(), 1e-10, rtol=0.02)
+    np.testing.assert_allclose(np.angle(np.exp(1j * (draws[:, 2] + 3.14159)).mean()), 0.0, atol=1e-6)
+    np.testing.assert_allclose(np.abs(np.angle(np.exp(1j * (draws[:, 2] + 3.14159)))).std(), 0.6e-4, rtol=0.05)
+
+
 def test_cauchy_and_half_cauchy_draws_have_their_quartiles():
     autograd.manual_seed(2)
     cauchy = ours.Cauchy(autograd.tensor(1.0), autograd.tensor(2.0))
