@@ -35,10 +35,11 @@ def _kl_normal_normal(p: Normal, q: Normal) -> Tensor:
 
 @register_kl(Categorical, Categorical)
 def _kl_categorical_categorical(p: Categorical, q: Categorical) -> Tensor:
-    # sum_k p_k (log p_k - log q_k): inf where q_k = 0 < p_k, 0 where p_k = 0
-    terms = p.probs * (p.logits - q.logits)
-    terms = with_value_where(terms, q.probs._data == 0, float("inf"))
-    terms = with_value_where(terms, p.probs._data == 0, 0.0)
+    # sum_k p_k (log p_k - log q_k): inf where q_k = 0 < p_k, 0 where p_k = 0; the log-ratio is zeroed there
+    # before the product, so that no -inf - -inf = nan (a class masked in both) or inf reaches a gradient
+    p_zero, q_zero = p.probs._data == 0, q.probs._data == 0
+    log_ratio = with_value_where(p.logits - q.logits, p_zero | q_zero, 0.0)
+    terms = with_value_where(p.probs * log_ratio, q_zero & ~p_zero, float("inf"))
     return terms.sum(-1)
 
 

@@ -286,3 +286,25 @@ def test_kl_divergence_picks_the_most_specific_registered_pair_and_warns_when_am
     assert ours["warnings"] == [
         "Ambiguous kl_divergence(MoreDerivedNormal, MoreDerivedNormal). Please register_kl(DerivedNormal, DerivedNormal)"
     ]
+
+
+def test_categorical_kl_with_masked_classes_has_the_unmasked_kls_gradient_not_nan():
+    """Classes masked out of both p and q (logit -inf, as action masks do) contribute 0 to KL(p || q): its value
+    and its gradient in the other logits are those of the Categoricals without those classes (torch's gradient,
+    p_k (log p_k - log q_k) with -inf - -inf = nan times p_k = 0, is nan in every logit of p)."""
+    inf = math.inf
+    p_logits = np.array([[-inf, 0.5, 0.1], [0.2, -inf, -1.0]])
+    q_logits = np.array([[-inf, 1.0, 0.0], [0.3, -inf, 2.0]])
+    p, q = autograd.tensor(p_logits, requires_grad=True), autograd.tensor(q_logits, requires_grad=True)
+    kl = ours_module.kl_divergence(ours_module.Categorical(logits=p), ours_module.Categorical(logits=q))
+    kl.sum().backward()
+    kept = [[1, 2], [0, 2]]  # the unmasked classes of each row
+    for row, classes in enumerate(kept):
+        p_kept = torch.tensor(p_logits[row, classes], requires_grad=True)
+        q_kept = torch.tensor(q_logits[row, classes], requires_grad=True)
+        expected = td.kl_divergence(td.Categorical(logits=p_kept), td.Categorical(logits=q_kept))
+        expected.backward()
+        np.testing.assert_allclose(float(kl.data[row]), expected.item(), rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(p.grad)[row, classes], p_kept.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(q.grad)[row, classes], q_kept.grad.numpy(), rtol=1e-12)
+    assert np.asarray(p.grad)[[0, 1], [0, 1]].tolist() == [0.0, 0.0]
