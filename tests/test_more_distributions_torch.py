@@ -466,3 +466,32 @@ def test_mixture_support_checks_a_value_against_every_components_support_as_torc
     assert (mine.support.event_dim, mine.support.is_discrete) == (0, False)
     with pytest.raises(ValueError, match="MixtureSameFamilyConstraint"):
         mine.log_prob(autograd.tensor(outside))
+
+
+@pytest.mark.parametrize("name", ["MultivariateNormal", "Wishart"])
+@pytest.mark.parametrize("condition", [1e4, 1e12])
+def test_a_precision_matrix_is_factored_without_inverting_it_as_torchs(name, condition):
+    """L with L L^T = P^-1 from the Cholesky factor of P with its axes reversed (torch's _precision_to_scale_tril),
+    not cholesky(inv(P)), whose error grows with P's condition number (1e-3 relative in log_prob at 1e12). The
+    gradient, which holds P^-1 itself, is compared where that inverse keeps its digits."""
+    q, _ = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 4)))
+    precision = q @ np.diag(np.geomspace(1.0, condition, 4)) @ q.T
+    mine = autograd.tensor(precision, requires_grad=True)
+    theirs = torch.tensor(precision, requires_grad=True)
+    if name == "MultivariateNormal":
+        value = np.random.default_rng(1).normal(size=(3, 4))
+        out = ours.MultivariateNormal(autograd.zeros(4), precision_matrix=mine).log_prob(autograd.tensor(value))
+        expected = td.MultivariateNormal(torch.zeros(4, dtype=torch.float64), precision_matrix=theirs).log_prob(
+            torch.tensor(value)
+        )
+    else:
+        value = np.linalg.inv(precision) * 5 + np.eye(4)
+        out = ours.Wishart(autograd.tensor(6.0), precision_matrix=mine).log_prob(autograd.tensor(value))
+        expected = td.Wishart(torch.tensor(6.0, dtype=torch.float64), precision_matrix=theirs).log_prob(
+            torch.tensor(value)
+        )
+    np.testing.assert_allclose(np.asarray(out.data), expected.detach().numpy(), rtol=1e-10)
+    if condition < 1e6:
+        out.sum().backward()
+        expected.sum().backward()
+        np.testing.assert_allclose(np.asarray(mine.grad), theirs.grad.numpy(), rtol=1e-8, atol=1e-12)
