@@ -29,8 +29,6 @@ from .cauchy_distributions import Cauchy, HalfCauchy
 from .continuous_bernoulli import ContinuousBernoulli, ExponentialFamily
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .distribution_base import Distribution
-from .functional import grad
-from .grad_mode import enable_grad
 from .kl_registry import register_kl, with_value_where
 from .linalg import solve_triangular
 from .low_rank_multivariate_normal import LowRankMultivariateNormal, lowrank_log_det, lowrank_mahalanobis, trace_of_gram
@@ -188,9 +186,7 @@ def _kl_exponential_family(p: ExponentialFamily, q: ExponentialFamily) -> Tensor
         )
     p_params = [param.detach().requires_grad_() for param in p._natural_params]
     q_params = q._natural_params
-    with enable_grad():
-        p_normaliser = p._log_normalizer(*p_params)
-        gradients = grad(p_normaliser.sum(), p_params, create_graph=True)
+    p_normaliser, gradients = p._log_normalizer_and_gradients(p_params)
     result = q._log_normalizer(*q_params) - p_normaliser
     event_axes = tuple(range(-len(q.event_shape), 0))
     for p_param, q_param, gradient in zip(p_params, q_params, gradients):
