@@ -1,5 +1,6 @@
 """Gumbel, Pareto, Weibull and Kumaraswamy: torch.distributions' of those names, each a transformed Uniform or
-Exponential (so cdf, icdf and rsample come from the transforms and are differentiable in the parameters):
+Exponential (so cdf, icdf and rsample come from the transforms and are differentiable in the parameters; Gumbel's cdf
+exp(-exp(-(x - m) / s)) and icdf are written out, exact in both tails):
 
     Gumbel(loc m, scale s):      m - s log(-log U)            log p(x) = z - e^z - log s, z = (m - x) / s
         mean m + s gamma, variance (pi s)^2 / 6, mode m, entropy log s + 1 + gamma   (gamma: Euler's constant)
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .continuous_distributions import Exponential
+from .core import Node
 from .distribution_base import broadcast_all
 from .distribution_constraints import Constraint, dependent_property, greater_than_eq, positive, real, unit_interval
 from .elementwise_transforms import AffineTransform, ExpTransform, PowerTransform
@@ -67,6 +69,17 @@ class Gumbel(TransformedDistribution):
         value = self._value_tensor(value)
         z = (self.loc - value) / self.scale
         return z - z.exp() - self.scale.log()
+
+    def cdf(self, value: Any) -> Tensor:
+        """exp(-e^z), z = (m - x) / s, directly: through the Uniform base a cdf within eps of 1 fell outside its
+        support (torch's ValueError at x = m + 40 s) and the left tail was lost to 0."""
+        value = self._value_tensor(value)
+        return (-((self.loc - value) / self.scale).exp()).exp()
+
+    def icdf(self, value: Any) -> Tensor:
+        """m - s log(-log p), directly (the Uniform base's [tiny, 1 - eps] does not bound it)."""
+        value = value if isinstance(value, Node) else Tensor(np.asarray(value, dtype=self._dtype()))
+        return self.loc - self.scale * (-value.log()).log()
 
     @property
     def mean(self) -> Tensor:

@@ -414,3 +414,30 @@ def test_every_pair_torch_registers_for_these_types_is_registered_and_tested_her
 def test_kl_of_transformed_distributions_with_other_transforms_is_not_implemented():
     with pytest.raises(NotImplementedError):
         ours.kl_divergence(ours.LogNormal(0.0, 1.0), ours.HalfNormal(1.0))
+
+
+def test_gumbel_cdf_and_icdf_are_exp_of_minus_exp_in_both_tails():
+    """cdf(x) = exp(-exp(-(x - loc) / scale)) and icdf(p) = loc - scale log(-log p) directly: through the Uniform
+    base, cdf(40) = 1 - 4e-18 fell outside its support [tiny, 1 - eps] (torch's ValueError) and the left tail went to
+    0 in 1 * (u - 1/2) + 1/2 (torch's too); where torch is finite its values and gradients are met."""
+    loc, scale = 0.5, 1.5
+    x = np.array([-8.0, -3.5, 0.0, 3.0, 40.0, 200.0])
+    z = (x - loc) / scale
+    gumbel = ours.Gumbel(autograd.tensor(loc), autograd.tensor(scale))
+    np.testing.assert_allclose(np.asarray(gumbel.cdf(autograd.tensor(x)).data), np.exp(-np.exp(-z)), rtol=1e-14)
+    p = np.array([1e-300, 1e-20, 0.3, 0.9, 1 - 1e-16])
+    np.testing.assert_allclose(
+        np.asarray(gumbel.icdf(autograd.tensor(p)).data), loc - scale * np.log(-np.log(p)), rtol=1e-14
+    )
+    middle = np.array([-1.0, 0.0, 3.0])
+    params = [autograd.tensor(v, requires_grad=True) for v in (loc, scale)]
+    their_params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (loc, scale)]
+    out = ours.Gumbel(*params).cdf(autograd.tensor(middle))
+    expected = td.Gumbel(*their_params).cdf(torch.tensor(middle))
+    np.testing.assert_allclose(np.asarray(out.data), expected.detach().numpy(), rtol=1e-13)
+    out.sum().backward()
+    expected.sum().backward()
+    for mine, theirs in zip(params, their_params):
+        np.testing.assert_allclose(float(np.asarray(mine.grad)), theirs.grad.item(), rtol=1e-12)
+    with pytest.raises(ValueError, match="support"):
+        gumbel.cdf(autograd.tensor([float("nan")]))
