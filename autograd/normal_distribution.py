@@ -8,6 +8,7 @@ from typing import Any
 from .distribution_base import broadcast_all
 from .distribution_constraints import positive, real
 from .exponential_family import ExponentialFamily
+from .special import ndtr, ndtri
 from .tensor import Tensor
 from .tensor_functions import randn
 
@@ -20,7 +21,9 @@ class Normal(ExponentialFamily):
     """N(loc, scale^2), one per entry of the broadcast parameters.
 
     log p(x) = -(x - loc)^2 / (2 scale^2) - log scale - log sqrt(2 pi); entropy 1/2 + log sqrt(2 pi) + log scale;
-    cdf 1/2 (1 + erf((x - loc) / (scale sqrt 2))); rsample loc + scale eps, eps ~ N(0, 1), so
+    cdf ndtr((x - loc) / scale) = erfc(-(x - loc) / (scale sqrt 2)) / 2 and icdf loc + scale ndtri(p), which keep the
+    left tail torch's 1/2 (1 + erf(.)) and erfinv(2 p - 1) lose (0 below z = -8.3, -inf below p = 1e-17);
+    rsample loc + scale eps, eps ~ N(0, 1), so
     d x / d loc = 1 and d x / d scale = eps.
     """
 
@@ -58,10 +61,10 @@ class Normal(ExponentialFamily):
 
     def cdf(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
-        return 0.5 * (1 + ((value - self.loc) / (self.scale * math.sqrt(2))).erf())
+        return ndtr((value - self.loc) / self.scale)
 
     def icdf(self, value: Any) -> Tensor:
-        return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+        return self.loc + self.scale * ndtri(value)
 
     def entropy(self) -> Tensor:
         return 0.5 + _LOG_SQRT_2PI + self.scale.log()

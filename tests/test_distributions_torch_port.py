@@ -351,3 +351,32 @@ def test_every_name_torch_distributions_exports_is_here_transforms_included(td):
     assert missing == []
     for name in td.transforms.__all__:
         assert getattr(autograd.distributions, name) is getattr(autograd.distributions.transforms, name)
+
+
+def test_normal_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch, td):
+    """cdf = ndtr((x - loc) / scale), icdf = loc + scale ndtri(p): 0.5 (1 + erf(z / sqrt 2)) (torch's) is 0 below
+    z = -8.3 and erfinv(2 p - 1) is -inf below p = 1e-17, where the values are 1e-300 .. 1e-16 and -37 .. -8.5."""
+    import math
+
+    loc, scale = 0.5, 2.0
+    normal = Normal(autograd.tensor(loc), autograd.tensor(scale))
+    x = np.array([-80.0, -20.0, -5.0, 0.5, 3.0, 30.0])
+    expected = [0.5 * math.erfc(-(v - loc) / (scale * math.sqrt(2))) for v in x]
+    np.testing.assert_allclose(np.asarray(normal.cdf(autograd.tensor(x)).data), expected, rtol=1e-13)
+    p = np.array([1e-300, 1e-20, 1e-10, 0.3, 0.5, 0.9])
+    icdf = np.asarray(normal.icdf(autograd.tensor(p)).data)
+    assert np.isfinite(icdf).all()
+    np.testing.assert_allclose(icdf[1], loc + scale * -9.262340089798408, rtol=1e-13)  # scipy.special.ndtri(1e-20)
+    np.testing.assert_allclose(np.asarray(normal.cdf(autograd.tensor(icdf)).data), p, rtol=1e-12)
+    for method, values in (("cdf", np.array([-1.0, 0.5, 2.0])), ("icdf", np.array([0.1, 0.5, 0.8]))):
+        params = [autograd.tensor(v, requires_grad=True) for v in (loc, scale)]
+        their_params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (loc, scale)]
+        value = autograd.tensor(values, requires_grad=True)
+        their_value = torch.tensor(values, requires_grad=True)
+        out = getattr(Normal(*params), method)(value)
+        theirs = getattr(td.Normal(*their_params), method)(their_value)
+        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
+        out.sum().backward()
+        theirs.sum().backward()
+        for mine, their in zip([*params, value], [*their_params, their_value]):
+            np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
