@@ -162,13 +162,19 @@ class Laplace(Distribution):
         return -(2 * self.scale).log() - (value - self.loc).abs() / self.scale
 
     def cdf(self, value: Any) -> Tensor:
+        """e^(-|z|) / 2 below loc, 1 - e^(-|z|) / 2 above, z = (x - loc) / scale (torch's 1/2 - 1/2 sign(z)
+        expm1(-|z|) cancels to 0 in the left tail)."""
         value = self._value_tensor(value)
         z = value - self.loc
-        return 0.5 - 0.5 * z.sign() * (-z.abs() / self.scale).expm1()
+        tail = 0.5 * (-z.abs() / self.scale).exp()
+        return where(Tensor(z._data < 0), tail, 1 - tail)
 
     def icdf(self, value: Any) -> Tensor:
-        term = value - 0.5
-        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
+        """loc + scale log(2 p) below the median, loc - scale log(2 (1 - p)) above (torch's log1p(-2 |p - 1/2|) is
+        -inf below p = 1e-17)."""
+        value = value if isinstance(value, Node) else Tensor(np.asarray(value, dtype=self.loc.dtype))
+        below = Tensor(np.asarray(value._data) < 0.5)
+        return self.loc + self.scale * where(below, (2 * value).log(), -(2 - 2 * value).log())
 
     def entropy(self) -> Tensor:
         return 1 + (2 * self.scale).log()

@@ -380,3 +380,30 @@ def test_normal_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch, 
         theirs.sum().backward()
         for mine, their in zip([*params, value], [*their_params, their_value]):
             np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
+
+
+def test_laplace_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch, td):
+    """cdf e^z / 2 below loc and 1 - e^-z / 2 above, icdf loc + scale log(2 p) below the median: torch's
+    1/2 - 1/2 sign(z) expm1(-|z|) is 0 below z = -37 and its log1p(-2 |p - 1/2|) is -inf below p = 1e-17."""
+    from autograd.distributions import Laplace
+
+    loc, scale = 0.5, 2.0
+    laplace = Laplace(autograd.tensor(loc), autograd.tensor(scale))
+    z = np.array([-300.0, -40.0, -3.0, 0.0, 2.0, 40.0])
+    expected = np.where(z < 0, 0.5 * np.exp(-np.abs(z)), 1 - 0.5 * np.exp(-np.abs(z)))
+    np.testing.assert_allclose(np.asarray(laplace.cdf(autograd.tensor(loc + scale * z)).data), expected, rtol=1e-13)
+    p = np.array([1e-300, 1e-20, 0.3, 0.5, 0.9])
+    expected = np.where(p < 0.5, loc + scale * np.log(2 * p), loc - scale * np.log(2 - 2 * p))
+    np.testing.assert_allclose(np.asarray(laplace.icdf(autograd.tensor(p)).data), expected, rtol=1e-13)
+    for method, values in (("cdf", np.array([-1.0, 2.0])), ("icdf", np.array([0.1, 0.8]))):
+        params = [autograd.tensor(v, requires_grad=True) for v in (loc, scale)]
+        their_params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (loc, scale)]
+        value = autograd.tensor(values, requires_grad=True)
+        their_value = torch.tensor(values, requires_grad=True)
+        out = getattr(Laplace(*params), method)(value)
+        theirs = getattr(td.Laplace(*their_params), method)(their_value)
+        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
+        out.sum().backward()
+        theirs.sum().backward()
+        for mine, their in zip([*params, value], [*their_params, their_value]):
+            np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
