@@ -109,11 +109,14 @@ class HalfNormal(TransformedDistribution):
         return where(Tensor(negative), -math.inf, log_prob) if negative.any() else log_prob
 
     def cdf(self, value: Any) -> Tensor:
+        """erf(x / (scale sqrt 2)) (torch's 2 Phi(x / scale) - 1 cancels to 0 below x = 1e-16 scale)."""
         value = self._value_tensor(value)
-        return 2 * self.base_dist.cdf(value) - 1
+        return (value / (self.scale * math.sqrt(2))).erf()
 
     def icdf(self, prob: Any) -> Tensor:
-        return self.base_dist.icdf((prob + 1) / 2)
+        """scale sqrt 2 erfinv(p) (torch's Phi^-1((p + 1) / 2) is 0 below p = 1e-16)."""
+        prob = prob if isinstance(prob, Tensor) else Tensor(np.asarray(prob, dtype=self.scale.dtype))
+        return self.scale * math.sqrt(2) * prob.erfinv()
 
     def entropy(self) -> Tensor:
         return self.base_dist.entropy() - math.log(2)

@@ -441,3 +441,29 @@ def test_gumbel_cdf_and_icdf_are_exp_of_minus_exp_in_both_tails():
         np.testing.assert_allclose(float(np.asarray(mine.grad)), theirs.grad.item(), rtol=1e-12)
     with pytest.raises(ValueError, match="support"):
         gumbel.cdf(autograd.tensor([float("nan")]))
+
+
+def test_half_normal_cdf_and_icdf_are_erf_and_erfinv_exact_near_zero():
+    """cdf erf(x / (scale sqrt 2)) and icdf scale sqrt 2 erfinv(p): torch's 2 Phi(x) - 1 and Phi^-1((p + 1) / 2)
+    cancel to 0 for x or p below 1e-16; elsewhere its values and gradients are met."""
+    import math
+
+    scale = 1.5
+    half = ours.HalfNormal(autograd.tensor(scale))
+    x = np.array([0.0, 1e-20, 1e-8, 0.7, 3.0, 40.0])
+    expected = [math.erf(v / (scale * math.sqrt(2))) for v in x]
+    np.testing.assert_allclose(np.asarray(half.cdf(autograd.tensor(x)).data), expected, rtol=1e-14)
+    p = np.array([1e-20, 1e-8, 0.3, 0.9])
+    np.testing.assert_allclose(np.asarray(half.cdf(half.icdf(autograd.tensor(p))).data), p, rtol=1e-13)
+    for method, values in (("cdf", np.array([0.3, 2.0])), ("icdf", np.array([0.1, 0.8]))):
+        leaf = autograd.tensor(scale, requires_grad=True)
+        their_leaf = torch.tensor(scale, dtype=torch.float64, requires_grad=True)
+        value = autograd.tensor(values, requires_grad=True)
+        their_value = torch.tensor(values, requires_grad=True)
+        out = getattr(ours.HalfNormal(leaf), method)(value)
+        theirs = getattr(td.HalfNormal(their_leaf), method)(their_value)
+        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
+        out.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_allclose(float(np.asarray(leaf.grad)), their_leaf.grad.item(), rtol=1e-10)
+        np.testing.assert_allclose(np.asarray(value.grad), their_value.grad.numpy(), rtol=1e-10)
