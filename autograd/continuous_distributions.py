@@ -115,7 +115,7 @@ class Exponential(ExponentialFamily):
 
     def cdf(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
-        return 1 - (-self.rate * value).exp()
+        return -(-self.rate * value).expm1()  # (1 - exp cancels to 0 below rate x = 1e-16)
 
     def icdf(self, value: Any) -> Tensor:
         return -(-value).log1p() / self.rate

@@ -407,3 +407,27 @@ def test_laplace_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch,
         theirs.sum().backward()
         for mine, their in zip([*params, value], [*their_params, their_value]):
             np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
+
+
+def test_exponential_cdf_is_minus_expm1_exact_near_zero(torch, td):
+    """cdf -expm1(-rate x): torch's 1 - exp(-rate x) is 0 below rate x = 1e-16 (Pareto's cdf near its scale, a
+    transformed Exponential, follows); elsewhere torch's values and gradients."""
+    from autograd.distributions import Exponential, Pareto
+
+    rate = 2.0
+    x = np.array([0.0, 1e-20, 1e-9, 0.5, 30.0])
+    out = Exponential(autograd.tensor(rate)).cdf(autograd.tensor(x))
+    np.testing.assert_allclose(np.asarray(out.data), -np.expm1(-rate * x), rtol=1e-15)
+    pareto = Pareto(autograd.tensor(1.0), autograd.tensor(3.0)).cdf(autograd.tensor([1 + 1e-12]))
+    np.testing.assert_allclose(np.asarray(pareto.data), [3e-12], rtol=1e-3)
+    leaf, their_leaf = (
+        autograd.tensor(rate, requires_grad=True),
+        torch.tensor(rate, requires_grad=True, dtype=torch.float64),
+    )
+    value = np.array([0.1, 1.5])
+    out = Exponential(leaf).cdf(autograd.tensor(value))
+    theirs = td.Exponential(their_leaf).cdf(torch.tensor(value))
+    np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-14)
+    out.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(float(np.asarray(leaf.grad)), their_leaf.grad.item(), rtol=1e-13)
