@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import nonnegative, positive, real
 from .tensor import Tensor, where
@@ -56,11 +58,22 @@ class Cauchy(Distribution):
         return -math.log(math.pi) - self.scale.log() - (((value - self.loc) / self.scale) ** 2).log1p()
 
     def cdf(self, value: Any) -> Tensor:
+        """atan(z) / pi + 1/2, z = (x - loc) / scale; below loc atan(-1 / z) / pi, the same without the cancellation
+        that leaves torch's 0 below z = -1e16."""
         value = self._value_tensor(value)
-        return ((value - self.loc) / self.scale).atan() / math.pi + 0.5
+        z = (value - self.loc) / self.scale
+        below = Tensor(z._data < 0)
+        left = (-1 / where(below, z, -1.0)).atan() / math.pi  # (z = -1 where unused: no 1/0 in the gradient)
+        return where(below, left, z.atan() / math.pi + 0.5)
 
     def icdf(self, value: Any) -> Tensor:
-        return (math.pi * (value - 0.5)).tan() * self.scale + self.loc
+        """loc + scale tan(pi (p - 1/2)); below the median loc - scale / tan(pi p), the same without the rounding
+        of p - 1/2 that caps torch's at -1.6e16 scale."""
+        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=self.loc.dtype))
+        below = Tensor(np.asarray(value._data) < 0.5)
+        left = -1 / (math.pi * where(below, value, 0.25)).tan()
+        right = (math.pi * (where(below, 0.75, value) - 0.5)).tan()
+        return self.loc + self.scale * where(below, left, right)
 
     def entropy(self) -> Tensor:
         return math.log(4 * math.pi) + self.scale.log()

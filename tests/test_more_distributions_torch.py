@@ -495,3 +495,28 @@ def test_a_precision_matrix_is_factored_without_inverting_it_as_torchs(name, con
         out.sum().backward()
         expected.sum().backward()
         np.testing.assert_allclose(np.asarray(mine.grad), theirs.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_cauchy_cdf_and_icdf_keep_the_left_tail():
+    """cdf atan(-1 / z) / pi below loc (torch's atan(z) / pi + 1/2 cancels to 0 below z = -1e16) and icdf
+    loc - scale / tan(pi p) below the median (torch's tan(pi (p - 1/2)) is -1.6e16 for any p below 1e-17);
+    elsewhere torch's values and gradients."""
+    loc, scale = 0.5, 2.0
+    cauchy = ours.Cauchy(autograd.tensor(loc), autograd.tensor(scale))
+    z = np.array([-1e300, -1e20, -3.0, 0.0, 2.0, 1e20])
+    expected = np.where(z < 0, np.arctan(-1 / np.where(z < 0, z, -1.0)) / np.pi, np.arctan(z) / np.pi + 0.5)
+    np.testing.assert_allclose(np.asarray(cauchy.cdf(autograd.tensor(loc + scale * z)).data), expected, rtol=1e-14)
+    p = np.array([1e-300, 1e-20, 0.3, 0.5, 0.9])
+    expected = np.where(p < 0.5, loc - scale / np.tan(np.pi * p), loc + scale * np.tan(np.pi * (p - 0.5)))
+    np.testing.assert_allclose(np.asarray(cauchy.icdf(autograd.tensor(p)).data), expected, rtol=1e-13)
+    for method, values in (("cdf", np.array([-1.0, 2.7])), ("icdf", np.array([0.1, 0.8]))):
+        mine, theirs = _leaves([np.array(loc), np.array(scale)])
+        value = autograd.tensor(values, requires_grad=True)
+        their_value = torch.tensor(values, requires_grad=True)
+        out = getattr(ours.Cauchy(*mine), method)(value)
+        expected = getattr(td.Cauchy(*theirs), method)(their_value)
+        np.testing.assert_allclose(np.asarray(out.data), expected.detach().numpy(), rtol=1e-13)
+        out.sum().backward()
+        expected.sum().backward()
+        for leaf, their_leaf in zip([*mine, value], [*theirs, their_value]):
+            np.testing.assert_allclose(_grad(leaf), _grad(their_leaf), rtol=1e-10)
