@@ -20,7 +20,7 @@ from .distribution_base import Distribution, _shape
 from .distribution_constraints import Constraint, dependent_property, independent
 from .grad_mode import no_grad
 from .independent_distribution import Independent
-from .tensor import Tensor
+from .tensor import Tensor, where
 from .transform_base import ComposeTransform, Transform, sum_rightmost
 
 __all__ = ["TransformedDistribution"]
@@ -143,13 +143,17 @@ class TransformedDistribution(Distribution):
         return log_prob + sum_rightmost(self.base_dist.log_prob(y), event_dim - len(self.base_dist.event_shape))
 
     def _monotonize_cdf(self, value: Any) -> Any:
-        """``value``, flipped to 1 - value where the chain decreases (the product of the transforms' signs)."""
+        """``value``, flipped to 1 - value where the chain decreases (the product of the transforms' signs): as it
+        is where it increases, not torch's sign (value - 1/2) + 1/2, which rounds values below 1e-17 to 0."""
         sign: Any = 1
         for transform in self.transforms:
             sign = sign * transform.sign
-        if isinstance(sign, int) and sign == 1:
+        signs = np.asarray(sign._data if isinstance(sign, Node) else sign)
+        if np.all(signs == 1):
             return value
-        return sign * (value - 0.5) + 0.5
+        if not isinstance(value, Node):
+            value = Tensor(np.asarray(value, dtype=self._dtype()))
+        return where(Tensor(signs > 0), value, 1 - value)
 
     def cdf(self, value: Any) -> Tensor:
         """The base's cdf at f^-1(value), flipped where f decreases."""

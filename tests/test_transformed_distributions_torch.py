@@ -467,3 +467,23 @@ def test_half_normal_cdf_and_icdf_are_erf_and_erfinv_exact_near_zero():
         theirs.sum().backward()
         np.testing.assert_allclose(float(np.asarray(leaf.grad)), their_leaf.grad.item(), rtol=1e-10)
         np.testing.assert_allclose(np.asarray(value.grad), their_value.grad.numpy(), rtol=1e-10)
+
+
+def test_a_transformed_cdf_with_increasing_transforms_is_the_base_cdf_unrounded():
+    """Where the transforms' signs are all +1 (Tensors of ones: Weibull's scale, LogNormal's), the cdf is the base's
+    as it is, and where they are -1, 1 - it: torch's sign (F - 1/2) + 1/2 rounds F below 1e-17 to 0."""
+    weibull = ours.Weibull(autograd.tensor([1.0, 2.0]), autograd.tensor([2.0, 0.5]))
+    x = np.array([1e-20, 1e-20])
+    np.testing.assert_allclose(
+        np.asarray(weibull.cdf(autograd.tensor(x)).data), -np.expm1(-np.array([1e-40, (0.5e-20) ** 0.5])), rtol=1e-14
+    )
+    np.testing.assert_allclose(
+        np.asarray(weibull.icdf(autograd.tensor([1e-20, 1e-20])).data), [1e-10, 2e-40], rtol=1e-14
+    )
+    flipped = ours.TransformedDistribution(
+        ours.Exponential(autograd.tensor([1.0, 1.0])),
+        [ours.transforms.AffineTransform(0.0, autograd.tensor([-1.0, 2.0]))],
+    )
+    np.testing.assert_allclose(
+        np.asarray(flipped.cdf(autograd.tensor([-1e-20, 2e-20])).data), [1.0 - 1e-20, 1e-20], rtol=1e-14
+    )
