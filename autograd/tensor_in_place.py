@@ -850,6 +850,8 @@ class TensorInPlace:
         if isinstance(value, (list, tuple)):  # numpy would read a list of nodes as constants: refused
             refuse_nodes_in_sequence(value, "setitem")
         value = _without_leading_ones(value)
+        if isinstance(value, _NUMBERS):
+            value = _assigned_number(value, self._data.dtype)
         raw = without_empty_ellipsis(_raw_index(index, op="setitem"), self.ndim)
         split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
@@ -882,12 +884,31 @@ class TensorInPlace:
         except IndexError as error:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
         except OverflowError:  # numpy's for inf or 300 into an int8 tensor; torch's words
-            raise ValueError(f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow") from None
+            raise ArgumentRangeError(
+                f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow"
+            ) from None
         except (ValueError, TypeError) as error:
             if not self._data.flags.writeable:
                 raise read_only_error(self, "setitem") from None
             raise _setitem_error(error, self._data, index, value._data if isinstance(value, Node) else value) from None
         increment_version(self)
+
+
+_NUMBERS = (int, float, np.integer, np.floating)
+#: The largest finite number of the float dtypes whose assigned numbers torch checks (float16's it does not check).
+_FLOAT_LARGEST = {np.dtype(t): float(np.finfo(t).max) for t in (np.float32, np.float64)}
+
+
+def _assigned_number(value: Any, dtype: np.dtype) -> Any:
+    """The number ``value`` of ``t[index] = value`` in ``dtype`` as torch converts it: checked as a fill's value
+    (:func:`fill_value_in`: -1 writes a uint8 255, 300 into int8, nan into int64 and 1e300 into float32 are an
+    :class:`ArgumentRangeError`, torch's RuntimeError), except into float16, where torch writes any number, one
+    beyond its range as inf. A number inside a float32 or float64 tensor's range, the usual case, is returned as it
+    is at the cost of one comparison."""
+    largest = _FLOAT_LARGEST.get(dtype)
+    if (largest is not None and -largest <= value <= largest) or dtype == np.float16:
+        return value
+    return fill_value_in(value, dtype, "setitem")
 
 
 def _without_leading_ones(value: Any) -> Any:

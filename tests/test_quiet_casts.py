@@ -29,13 +29,13 @@ CASES = {
     "mul_": lambda: _float32().mul_(1e300),
     "div_by_zero": lambda: Tensor([1.0]).div_(0),
     "iadd_huge_array": lambda: _float32().__iadd__(np.array([1e300])),
-    "setitem": lambda: _set_first(_float32(), 1e300),
+    "setitem": lambda: _set_first(_float32(), Tensor(1e300)),  # (the number 1e300 is refused, as torch refuses it)
     "fill_float16": lambda: _float16().fill_(Tensor(1e300)),  # (the number 1e300 is refused, as torch refuses it)
     "copy_float16": lambda: _float16().copy_(Tensor([1e300, 1e300])),
 }
 
 
-def _set_first(t: Tensor, value: float) -> Tensor:
+def _set_first(t: Tensor, value: Tensor) -> Tensor:
     t[0] = value
     return t
 
