@@ -21,6 +21,7 @@ from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
+from .torch_index_names import writes_nothing
 from .torch_keywords import UNSET, torch_reduction
 
 __all__ = [
@@ -293,6 +294,8 @@ def scatter(
         result = input.scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
     elif _into_zero_d(input, dim, index):
         result = scatter(input.reshape(1), 0, index.reshape(-1), _vector(source)).reshape(())
+    elif writes_nothing(input, index, source, "scatter"):
+        result = input.clone()
     else:
         index, source = _one_element_forms(input, index, source)
         dim = _axis(dim, input.ndim, "scatter")
@@ -310,6 +313,8 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any, *, out: Any =
     index = _integers(index, "scatter_add", by_position=True)
     if _into_zero_d(input, dim, index):
         result = scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
+    elif writes_nothing(input, index, src, "scatter_add"):
+        result = input.clone()
     else:
         index, src = _one_element_forms(input, index, src)
         dim = _axis(dim, input.ndim, "scatter_add")

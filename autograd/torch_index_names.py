@@ -173,6 +173,18 @@ def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: 
     return tuple(np.broadcast_arrays(*grid))
 
 
+def writes_nothing(self: Any, index: np.ndarray, src: Any, op: str) -> bool:
+    """Whether a scatter's ``index`` is empty, so that it writes nothing: torch's scatters then check neither the
+    index's shape nor src's against ``self``'s (an index of shape (0, 5) into a (2, 3) tensor, or of another rank,
+    leaves it as it was), where :func:`_scatter_positions` would refuse them. A Tensor ``src`` must still have
+    ``self``'s dtype, as torch's."""
+    if index.size:
+        return False
+    if isinstance(src, Node):
+        _operand(self, src, op)
+    return True
+
+
 def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
     """torch's ``src`` of a scatter, cut to the index's shape (a number fills it)."""
     if not isinstance(src, Node) and np.ndim(src) == 0:
@@ -317,6 +329,8 @@ class TorchIndexNames:
                 )
                 return single.reshape(())
         axis, index = single_axis(dim, tensor.ndim, op), _integers(index, op)
+        if writes_nothing(tensor, index, src, op):
+            return tensor.clone()
         positions = _scatter_positions(tensor.shape, index, axis, op)
         src = _scatter_source(tensor, src, index, op)
         # the flat positions: np.add.at and its kin with a tuple of index arrays are 5-10x slower
