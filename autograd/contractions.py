@@ -262,7 +262,7 @@ def diagonal(
     first, second = _axes((axis1, axis2), a.ndim, "diagonal")
     if first == second:
         raise ShapeError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
-    require_integer("diagonal", "offset", offset)
+    offset = require_integer("diagonal", "offset", offset)
     data = a._data.diagonal(int(offset), first, second)
     if a._data.flags.writeable:
         data.flags.writeable = True

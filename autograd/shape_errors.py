@@ -3,6 +3,7 @@ is meant."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ __all__ = [
     "FloatingDtypeError",
     "NoAxisError",
     "ShapeError",
+    "integer_argument",
     "is_integer",
     "refuse_boolean_kernel",
     "refuse_negative_sizes",
@@ -64,11 +66,26 @@ def is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def require_integer(op: str, what: str, value: Any, *, bools: bool = False) -> None:
-    """Raise torch's TypeError, naming ``op`` and ``what``, unless ``value`` is a Python or numpy integer (a bool
-    only with ``bools``): a float count, size or position (1.5) is refused, not truncated."""
+def integer_argument(value: Any) -> Any:
+    """``value``, or the int that an integer Tensor of one element holds, read through ``__index__`` as torch reads
+    a tensor given for an int (``x.topk(k)``, ``x.select(0, t.argmax())``); a float Tensor is left as it is (to be
+    refused), and so is anything else."""
+    if isinstance(value, (int, np.integer)) or not hasattr(value, "__index__"):
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
+def require_integer(op: str, what: str, value: Any, *, bools: bool = False) -> Any:
+    """``value`` as an integer (:func:`integer_argument`: a one-element integer Tensor is the int it holds), or
+    torch's TypeError naming ``op`` and ``what`` unless it is a Python or numpy integer (a bool only with
+    ``bools``): a float count, size or position (1.5) is refused, not truncated."""
+    value = integer_argument(value)
     if not (is_integer(value) or (bools and isinstance(value, bool))):
         raise TypeError(f"{op}: {what} must be an integer, got {value!r}")
+    return value
 
 
 def refuse_negative_sizes(op: str, shape: Any) -> None:

@@ -127,7 +127,7 @@ def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
 
 
 def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
-    require_integer(op, "the diagonal offset (k, torch's diagonal)", k, bools=True)  # numpy's tri floored a float
+    k = require_integer(op, "the diagonal offset (k, torch's diagonal)", k, bools=True)  # numpy's tri floored a float
     m = _tensor(m)
     _need_dims(m, 1, op)
     rows, columns = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])

@@ -154,7 +154,7 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
         return ValuesAndIndices(values.reshape(()), indices.reshape(()))
     dim = int(dim)
     length = input.shape[dim]
-    require_integer("topk", "k", k)
+    k = require_integer("topk", "k", k)
     if not 0 <= k <= length:
         raise ArgumentRangeError(
             f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"

@@ -46,6 +46,7 @@ from .shape_errors import (
     DtypeKernelError,
     DtypeMismatchError,
     ShapeError,
+    integer_argument,
     is_integer,
     refuse_boolean_kernel,
     refuse_negative_sizes,
@@ -641,7 +642,7 @@ class TorchNames:
         if split_size is not UNSET:
             split_size_or_sections = split_size
         tensor, (length, axis) = _tensor(self), self._length_along(dim, "split")
-        sections: Any = split_size_or_sections
+        sections: Any = integer_argument(split_size_or_sections)
         if is_integer(sections):
             size = int(sections)
             if size < 0 or (size == 0 and length):
@@ -670,7 +671,7 @@ class TorchNames:
     def chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but
         the last (so there may be fewer pieces); ``chunks`` empty pieces for an empty axis, as torch."""
-        require_integer("chunk", "chunks", chunks)
+        chunks = require_integer("chunk", "chunks", chunks)
         if chunks <= 0:
             raise ArgumentRangeError(f"chunk: chunks must be a positive integer, got {chunks!r}")
         length, _ = self._length_along(dim, "chunk")

@@ -109,7 +109,7 @@ class TorchOrderStatistics:
         )
         if length == 0:
             raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
-        require_integer("kthvalue", "k", k)
+        k = require_integer("kthvalue", "k", k)
         if not 1 <= k <= length:
             raise ArgumentRangeError(
                 f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}"

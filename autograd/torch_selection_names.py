@@ -94,7 +94,7 @@ class TorchSelectionNames:
     def select(self: Self, dim: int, index: int) -> Self:
         """torch.Tensor.select: the slice at ``index`` along ``dim``, that axis removed (``x[:, index]``)."""
         axis = single_axis(dim, _tensor(self).ndim, "select")
-        require_integer("select", "index", index)
+        index = require_integer("select", "index", index)
         return _tensor(self)[(slice(None),) * axis + (index,)]
 
     def narrow(self: Self, dim: int, start: int, length: int) -> Self:
