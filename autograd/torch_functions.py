@@ -27,7 +27,15 @@ from .out_argument import written_to_out
 from .tensor import Tensor, _operand
 from .torch_keywords import UNSET, torch_keyword_names
 
-__all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min", "std", "var"]
+__all__ = [
+    "TORCH_METHOD_FUNCTIONS",
+    "TORCH_PROPERTY_FUNCTIONS",
+    "TORCH_VIEW_COPY_FUNCTIONS",
+    "max",
+    "min",
+    "std",
+    "var",
+]
 
 # fmt: off
 #: The Tensor methods that torch also spells as functions of the module.
@@ -99,6 +107,27 @@ DTYPES = {
 }  # fmt: skip
 
 
+#: The view methods whose results torch also gives as fresh copies, ``torch.<name>_copy`` (the functional forms of
+#: the views: ``torch.permute_copy(x, (1, 0))`` is ``x.permute(1, 0).clone()``); ``alias_copy`` is ``clone``.
+TORCH_VIEW_COPY_FUNCTIONS = (
+    "alias",
+    "as_strided",
+    "detach",
+    "diagonal",
+    "expand",
+    "permute",
+    "select",
+    "split",
+    "split_with_sizes",
+    "squeeze",
+    "t",
+    "transpose",
+    "unbind",
+    "unfold",
+    "unsqueeze",
+    "view",
+)
+
 #: torch's module-level constants (``-torch.inf`` as a mask's fill, ``torch.pi`` in a hand-written GELU), numpy's and
 #: Python's values: ``inf``, ``nan``, ``pi`` and ``e`` are floats, ``newaxis`` is None (an index that adds an axis).
 CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "newaxis": None}
@@ -154,6 +183,24 @@ def _method_function(name: str) -> Callable[..., Any]:
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."
+    return function
+
+
+def _view_copy_function(name: str) -> Callable[..., Any]:
+    view = _method_function("clone" if name == "alias" else name)
+
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if name == "squeeze" and args:  # torch's dims: an axis whose length is not 1 is left (not numpy's error)
+            args, kwargs = (), {**kwargs, "dim": args[0] if len(args) == 1 else args}
+        result = view(input, *args, **kwargs)
+        copies = tuple(piece.clone() for piece in result) if isinstance(result, tuple) else result.clone()
+        return copies if out is None else written_to_out(f"{name}_copy", copies, out)
+
+    function.__name__ = function.__qualname__ = f"{name}_copy"
+    function.__doc__ = (
+        f"torch.{name}_copy(input, ...): ``input.{name}(...)`` as a fresh copy (``clone`` of each result), not a "
+        f"view of ``input``; the gradient is the view's."
+    )
     return function
 
 
@@ -359,5 +406,6 @@ def module_functions(existing: set[str]) -> dict[str, Any]:
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
     functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
+    functions.update({f"{name}_copy": _view_copy_function(name) for name in TORCH_VIEW_COPY_FUNCTIONS})
     functions.update(max=max, min=min, std=std, var=var, rsub=rsub, **DTYPES, **CONSTANTS)
     return {name: value for name, value in functions.items() if name not in existing}
