@@ -20,6 +20,7 @@ from . import shared_math
 from .broadcasting import AxisError
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
+from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
@@ -285,15 +286,18 @@ def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype:
     return diagonal(a, offset, axis1, axis2).sum(axis=-1, dtype=dtype)
 
 
-def diag(v: TensorLike, k: int = 0) -> Tensor:
-    """numpy.diag: a matrix with the vector ``v`` on its k-th diagonal, or the k-th diagonal of a matrix.
+def diag(v: TensorLike, k: int = 0, *, out: Tensor | None = None) -> Tensor:
+    """numpy.diag: a matrix with the vector ``v`` on its k-th diagonal, or the k-th diagonal of a matrix (into
+    torch's ``out=``, as torch.diag's).
 
     The diagonal of a matrix is a copy, as torch.diag's (and numpy's, read-only there): unlike :func:`diagonal`'s
     view, changing it in place leaves the matrix alone, and the other way round."""
     v = _tensor(v)
     if v.ndim == 2:
-        return diagonal(v, k).clone()
-    if v.ndim != 1:
+        result = diagonal(v, k).clone()
+    elif v.ndim != 1:
         raise ShapeError(f"diag: input must be 1-d or 2-d, got shape {v.shape}")
-    size = v.shape[0] + abs(int(k))
-    return shared_math.scatter_add(v, _diagonal_positions(size, size, int(k)), (size, size))
+    else:
+        size = v.shape[0] + abs(int(k))
+        result = shared_math.scatter_add(v, _diagonal_positions(size, size, int(k)), (size, size))
+    return result if out is None else written_to_out("diag", result, out, inputs=(v,))
