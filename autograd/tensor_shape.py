@@ -179,8 +179,11 @@ class TensorShape:
         """Drop length-1 axes (only ``axis`` if given; an ``axis`` of another length is a ValueError, as numpy).
 
         torch's spelling ``squeeze(dim=d)`` (an int or a tuple) drops those of the axes ``d`` that have
-        length 1 and leaves the others, as torch.
+        length 1 and leaves the others, as torch; so does a list of axes, ``squeeze([0, 2])``, torch's (numpy
+        takes no list).
         """
+        if isinstance(axis, list) and dim is UNSET:
+            axis, dim = None, axis
         if dim is not UNSET:
             axes = normalize_axes(torch_dim("squeeze", axis, dim), self.ndim, "squeeze")
             axis = tuple(a for a in axes if self.ndim and self.shape[a] == 1)
