@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from autograd.derivatives.elementwise import flat_of
 from autograd.grad_mode import is_grad_enabled
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
+from ..warning_site import user_stacklevel
 from .activations import as_float_tensor
 
 __all__ = ["affine_grid", "grid_sample"]
@@ -44,6 +46,20 @@ CUBIC_A = -0.75
 #: torch's stand-in for a coordinate outside the int32 range or not finite: a position outside every input.
 OUTSIDE = -100
 INT32_RANGE = (np.iinfo(np.int32).min, np.iinfo(np.int32).max - 1)
+
+
+def _align_corners(owner: str, align_corners: Any) -> bool:
+    """``align_corners`` checked; None (the default) is False, after torch's UserWarning that it changed to
+    False in torch 1.3."""
+    if align_corners is not None:
+        return check_flag(owner, "align_corners", align_corners)
+    warnings.warn(
+        "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please "
+        "specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for "
+        "details.",
+        stacklevel=user_stacklevel(),
+    )
+    return False
 
 
 def _positions(steps: int, align_corners: bool) -> np.ndarray:
@@ -66,13 +82,14 @@ def _output_size(size: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in parts)
 
 
-def affine_grid(theta: Any, size: Sequence[int], align_corners: bool = False) -> Tensor:
+def affine_grid(theta: Any, size: Sequence[int], align_corners: bool | None = None) -> Tensor:
     """torch.nn.functional.affine_grid: the sampling grid ``theta @ (x, y[, z], 1)`` over an output of ``size``.
 
     ``theta`` (N, 2, 3) with ``size`` (N, C, H, W) gives (N, H, W, 2); (N, 3, 4) with (N, C, D, H, W) gives
-    (N, D, H, W, 3). d/dtheta = sum over positions of g (x, y[, z], 1)^T.
+    (N, D, H, W, 3). d/dtheta = sum over positions of g (x, y[, z], 1)^T. ``align_corners`` None means False, with
+    torch's warning, as does a spatial axis of size 1 with ``align_corners=True`` (its one position is 0).
     """
-    align_corners = check_flag("affine_grid", "align_corners", align_corners)
+    align_corners = _align_corners("affine_grid", align_corners)
     theta = as_float_tensor(theta, "affine_grid")
     size = _output_size(size)
     if len(size) not in (4, 5):  # torch's NotImplementedError
@@ -83,6 +100,12 @@ def affine_grid(theta: Any, size: Sequence[int], align_corners: bool = False) ->
             f"affine_grid: theta must have shape {(size[0], dims, dims + 1)} for size {size}, got {theta.shape}"
         )
     spatial = size[2:]
+    if align_corners and min(spatial) == 1:
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. "
+            "This is not an intended use case of affine_grid. See the documentation of affine_grid for details.",
+            stacklevel=user_stacklevel(),
+        )
     axes = [_positions(n, align_corners) for n in spatial]  # (D,) H, W
     mesh = np.meshgrid(*axes, indexing="ij")
     base = np.stack([*reversed(mesh), np.ones(spatial)], axis=-1).reshape(-1, dims + 1).astype(theta.dtype)
@@ -178,14 +201,14 @@ def grid_sample(
     (N, C, H_out, W_out); a volumetric (5-D) ``input`` (N, C, D, H, W) read at ``grid`` (N, D_out, H_out, W_out, 3)
     of positions (x, y, z) gives (N, C, D_out, H_out, W_out), where 'bilinear' is trilinear (the 8 voxels around
     the position) and 'bicubic' is refused, as torch's. See the module docstring. ``align_corners`` None means
-    False, as torch's default.
+    False, after torch's warning.
 
     d/dinput adds each output's gradient, times its weight, to the pixels read; d/dgrid (bilinear, bicubic) is
     the sum over the pixels read of value * d weight / d coordinate.
     """
     mode = check_choice("grid_sample", "mode", mode, GRID_SAMPLE_MODES)
     padding_mode = check_choice("grid_sample", "padding_mode", padding_mode, GRID_PADDING_MODES)
-    align_corners = False if align_corners is None else check_flag("grid_sample", "align_corners", align_corners)
+    align_corners = _align_corners("grid_sample", align_corners)
     input, grid = as_float_tensor(input, "grid_sample"), as_float_tensor(grid, "grid_sample")
     if input.ndim not in (4, 5):
         raise ShapeError(f"grid_sample: input must be (N, C, H, W) or (N, C, D, H, W), got shape {input.shape}")

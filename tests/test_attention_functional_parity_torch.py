@@ -1,0 +1,52 @@
+"""Attention, transformer layers and assorted nn.functional ops against torch 2.13 where they once differed:
+defaults, warnings and error classes a torch user meets."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _user_warnings(action):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = action()
+    return result, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def test_affine_grid_takes_align_corners_none_as_false_with_torchs_warning():
+    theta = np.random.default_rng(0).normal(size=(2, 2, 3))
+    got, ours = _user_warnings(lambda: F.affine_grid(Tensor(theta), (2, 1, 3, 4), align_corners=None))
+    expected, theirs = _user_warnings(lambda: torch.nn.functional.affine_grid(torch.tensor(theta), (2, 1, 3, 4)))
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12)
+    assert ours == theirs and len(theirs) == 1 and "align_corners=False" in theirs[0]
+    _, default = _user_warnings(lambda: F.affine_grid(Tensor(theta), (2, 1, 3, 4)))
+    assert default == theirs
+
+
+def test_grid_sample_without_align_corners_warns_as_torch():
+    rng = np.random.default_rng(1)
+    image, grid = rng.normal(size=(1, 2, 3, 3)), rng.uniform(-1, 1, size=(1, 2, 2, 2))
+    got, ours = _user_warnings(lambda: F.grid_sample(Tensor(image), Tensor(grid)))
+    expected, theirs = _user_warnings(lambda: torch.nn.functional.grid_sample(torch.tensor(image), torch.tensor(grid)))
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12)
+    assert ours == theirs and len(theirs) == 1
+    _, explicit = _user_warnings(lambda: F.grid_sample(Tensor(image), Tensor(grid), align_corners=False))
+    assert explicit == []
+
+
+def test_affine_grid_of_a_unit_size_axis_with_align_corners_warns_as_torch():
+    theta = np.eye(2, 3)[None]
+    got, ours = _user_warnings(lambda: F.affine_grid(Tensor(theta), (1, 1, 1, 3), align_corners=True))
+    expected, theirs = _user_warnings(
+        lambda: torch.nn.functional.affine_grid(torch.tensor(theta), (1, 1, 1, 3), align_corners=True)
+    )
+    np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12)
+    assert ours == theirs and len(theirs) == 1 and "unit-size" in theirs[0]
