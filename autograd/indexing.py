@@ -348,16 +348,19 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
 
 def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
     """torch.nn.functional.one_hot: an int64 array with a trailing axis of ``num_classes`` (max + 1 if -1),
-    1 at each index (no gradient)."""
+    1 at each index (no gradient). A ``num_classes`` not an integer is a TypeError, one below -1 an
+    :class:`ArgumentRangeError` (torch's RuntimeError)."""
     indices = _integers(indices, "one_hot")
+    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):  # torch's TypeError
+        raise TypeError(f"one_hot: num_classes must be an integer, got {num_classes!r}")
     if num_classes == -1:
         if not indices.size:  # no index to read the count from: torch's RuntimeError
             raise ArgumentRangeError(
                 "one_hot: can not infer the number of classes from an empty tensor; pass num_classes"
             )
         num_classes = int(indices.max()) + 1
-    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 0:
-        raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
+    if num_classes < 0:  # torch's RuntimeError
+        raise ArgumentRangeError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
     if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
         raise ArgumentRangeError(
             f"one_hot: indices must be in [0, {num_classes - 1}], got values {indices.min()} to {indices.max()}"

@@ -50,3 +50,23 @@ def test_affine_grid_of_a_unit_size_axis_with_align_corners_warns_as_torch():
     )
     np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12)
     assert ours == theirs and len(theirs) == 1 and "unit-size" in theirs[0]
+
+
+def _raised(action):
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 -- the class is what is compared
+        return error
+    return None
+
+
+@pytest.mark.parametrize("num_classes", [3.0, True, None, "3"])
+def test_one_hot_of_a_num_classes_not_an_int_raises_torchs_type_error(num_classes):
+    assert isinstance(_raised(lambda: torch.nn.functional.one_hot(torch.tensor([0, 2]), num_classes)), TypeError)
+    assert isinstance(_raised(lambda: F.one_hot(Tensor(np.array([0, 2])), num_classes)), TypeError)
+
+
+def test_one_hot_of_a_negative_num_classes_raises_torchs_runtime_error():
+    assert isinstance(_raised(lambda: torch.nn.functional.one_hot(torch.tensor([0, 2]), -2)), RuntimeError)
+    assert isinstance(_raised(lambda: F.one_hot(Tensor(np.array([0, 2])), -2)), RuntimeError)
+    np.testing.assert_array_equal(F.one_hot(np.array([1]), np.int64(3)).data, [[0, 1, 0]])
