@@ -70,3 +70,10 @@ def test_one_hot_of_a_negative_num_classes_raises_torchs_runtime_error():
     assert isinstance(_raised(lambda: torch.nn.functional.one_hot(torch.tensor([0, 2]), -2)), RuntimeError)
     assert isinstance(_raised(lambda: F.one_hot(Tensor(np.array([0, 2])), -2)), RuntimeError)
     np.testing.assert_array_equal(F.one_hot(np.array([1]), np.int64(3)).data, [[0, 1, 0]])
+
+
+def test_feature_alpha_dropout_of_a_1d_input_while_training_raises_torchs_runtime_error():
+    assert isinstance(
+        _raised(lambda: torch.nn.functional.feature_alpha_dropout(torch.ones(3), 0.5, True)), RuntimeError
+    )
+    assert isinstance(_raised(lambda: F.feature_alpha_dropout(Tensor(np.ones(3)), 0.5, True)), RuntimeError)

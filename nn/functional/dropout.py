@@ -200,7 +200,7 @@ def feature_alpha_dropout(
     if not training or p == 0 or x.size == 0:
         return x
     if x.ndim < 2 and p < 1:  # where torch checks: only when a mask is drawn
-        raise ValueError(
+        raise ShapeError(  # a ValueError, and torch's RuntimeError
             f"feature_alpha_dropout: expected an input with at least 2 axes (N, C, *), got shape {x.shape}"
         )
     if p < 1:
