@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import Tensor
 
@@ -77,3 +78,24 @@ def test_feature_alpha_dropout_of_a_1d_input_while_training_raises_torchs_runtim
         _raised(lambda: torch.nn.functional.feature_alpha_dropout(torch.ones(3), 0.5, True)), RuntimeError
     )
     assert isinstance(_raised(lambda: F.feature_alpha_dropout(Tensor(np.ones(3)), 0.5, True)), RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "padding_dtype, attention_dtype", [(bool, np.float64), (np.float64, bool), (np.float32, np.float64), (bool, bool)]
+)
+def test_multihead_attention_warns_as_torch_when_the_two_masks_differ_in_dtype(padding_dtype, attention_dtype):
+    ours = nn.MultiheadAttention(4, 2, dtype=np.float64, rng=0)
+    theirs = torch.nn.MultiheadAttention(4, 2, dtype=torch.float64)
+    theirs.load_state_dict({k: torch.tensor(np.asarray(v.data)) for k, v in ours.state_dict().items()})
+    x = np.random.default_rng(0).normal(size=(3, 2, 4))
+    padding = np.array([[False, True, False], [False, False, True]]).astype(padding_dtype)
+    attention = np.triu(np.ones((3, 3)), 1).astype(attention_dtype)
+    got, mine = _user_warnings(lambda: ours(x, x, x, key_padding_mask=Tensor(padding), attn_mask=Tensor(attention)))
+    expected, torchs = _user_warnings(
+        lambda: theirs(
+            *[torch.tensor(x)] * 3, key_padding_mask=torch.tensor(padding), attn_mask=torch.tensor(attention)
+        )
+    )
+    # (torch warns once more for two float widths, from the module and then the function: the message counts)
+    assert set(mine) == set(torchs) and bool(mine) == (padding_dtype is not attention_dtype)
+    np.testing.assert_allclose(got[0].data, expected[0].detach().numpy(), rtol=1e-10, atol=1e-12)

@@ -5,6 +5,7 @@ engine's ops, so every gradient is backpropagation through them. The module call
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from autograd import ShapeError, Tensor, concatenate, linear
 
 from ..checks import ArgumentAssertionError, check_flag, check_positive_int, check_probability
 from ..module import as_layer_input, check_input_dtype
+from ..warning_site import user_stacklevel
 from .attention import add_masks, additive_mask, append_zero_column, attention_weights, scaled_dot_product_attention
 from .dropout import dropout as dropout_function
 
@@ -53,8 +55,14 @@ def _masks(
     dtype: Any,
 ) -> tuple[Any, Any]:
     """The two masks as additive biases shaped to broadcast over (N, H, L, S) (``shape`` is (N, L, S)):
-    attn_mask as (1 or N, 1 or H, L, S), key_padding_mask as (N, 1, 1, S); None stays None."""
+    attn_mask as (1 or N, 1 or H, L, S), key_padding_mask as (N, 1, 1, S); None stays None. Masks of two dtypes
+    (boolean and float, or two float widths) give torch's deprecation UserWarning, and are then both applied."""
     batch, length, source = shape
+    if key_padding_mask is not None and attn_mask is not None and _dtype(key_padding_mask) != _dtype(attn_mask):
+        warnings.warn(
+            "Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.",
+            stacklevel=user_stacklevel(),
+        )
     padding = None
     if key_padding_mask is not None:
         padding = additive_mask(owner, "key_padding_mask", key_padding_mask, dtype, True, MaskDtypeError)
@@ -82,6 +90,11 @@ def _masks(
                 f"({'N * num_heads' if batched else 'num_heads'}, L, S), got {mask_shape}"
             )
     return padding, attention
+
+
+def _dtype(mask: Any) -> np.dtype:
+    """The dtype of a mask as given (a Tensor, an array or a nested list)."""
+    return mask.dtype if isinstance(mask, (Tensor, np.ndarray)) else np.asarray(mask).dtype
 
 
 def _with_open_key(mask: Any) -> Any:
