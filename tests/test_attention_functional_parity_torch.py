@@ -99,3 +99,13 @@ def test_multihead_attention_warns_as_torch_when_the_two_masks_differ_in_dtype(p
     # (torch warns once more for two float widths, from the module and then the function: the message counts)
     assert set(mine) == set(torchs) and bool(mine) == (padding_dtype is not attention_dtype)
     np.testing.assert_allclose(got[0].data, expected[0].detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_normalize_with_p_none_is_the_2_norm_as_torch():
+    x = np.random.default_rng(2).normal(size=(3, 4))
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    got, expected = F.normalize(ours, p=None), torch.nn.functional.normalize(theirs, p=None)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-12)
+    (got * got[:, :1]).sum().backward()
+    (expected * expected[:, :1]).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)

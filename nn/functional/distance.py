@@ -45,13 +45,13 @@ def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
 
 def normalize(
     input: Any,
-    p: float | str = 2.0,
+    p: float | str | None = 2.0,
     dim: int | tuple[int, ...] | None = 1,
     eps: float = 1e-12,
     out: Tensor | None = None,
 ) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``; a tuple of axes normalises over them
-    together, None over every axis; ``p="fro"`` is the 2-norm over them): unit vectors, and a vector shorter than
+    together, None over every axis; ``p="fro"`` or None is the 2-norm over them): unit vectors, and a vector shorter than
     ``eps`` divided by ``eps``. d/dx through both the numerator and the norm (0 where the norm is clamped).
 
     ``out`` (torch's) is a Tensor the result is written into (cast to its dtype, resized to the result's
@@ -62,9 +62,10 @@ def normalize(
 
 
 @float16_via_float32
-def _normalized(input: Any, p: float, dim: int | tuple[int, ...], eps: float) -> Tensor:
+def _normalized(input: Any, p: float | str | None, dim: int | tuple[int, ...], eps: float) -> Tensor:
     """:func:`normalize` without ``out`` (float16 computed in float32, rounded once)."""
-    p = _order("normalize", 2.0 if isinstance(p, str) and p == "fro" else p)  # (Frobenius: the 2-norm of entries)
+    frobenius = p is None or (isinstance(p, str) and p == "fro")  # (torch's Tensor.norm: the 2-norm of entries)
+    p = _order("normalize", 2.0 if frobenius else p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
     if dim is None:  # torch's norm over every entry
