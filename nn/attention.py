@@ -125,6 +125,24 @@ class MultiheadAttention(Module):
             if extra is not None:
                 nn_init.xavier_normal_(extra, rng=generator)
 
+    def merge_masks(self, attn_mask: Any, key_padding_mask: Any, query: Any) -> tuple[Tensor | None, int | None]:
+        """torch's ``merge_masks``: the masks as one, with its type. Only ``key_padding_mask`` (N, S): itself,
+        type 1; an ``attn_mask`` (L, S) or (N * num_heads, L, S): it as (N, num_heads, L, S), type 2, plus
+        ``key_padding_mask`` seen as (N, 1, 1, S) if given (booleans add as a logical or); neither: (None, None).
+        ``query`` (N, L, E) gives N and L, which torch's self-attention fast path takes S to equal."""
+        if attn_mask is None:
+            return key_padding_mask, None if key_padding_mask is None else 1
+        batch, length, _ = query.shape
+        attn = attn_mask if isinstance(attn_mask, Tensor) else Tensor(attn_mask)
+        if attn.ndim == 3:
+            merged = attn.reshape((batch, -1, length, length))
+        else:
+            merged = attn.reshape((1, 1, length, length)).expand(batch, self.num_heads, -1, -1)
+        if key_padding_mask is not None:
+            padding = key_padding_mask if isinstance(key_padding_mask, Tensor) else Tensor(key_padding_mask)
+            merged = merged + padding.reshape((batch, 1, 1, length)).expand(-1, self.num_heads, -1, -1)
+        return merged, 2
+
     def _projections(self) -> tuple[Any, ...]:
         """(W_q, W_k, W_v, b_q, b_k, b_v): slices of the packed parameters, or the separate weights."""
         size = self.embed_dim

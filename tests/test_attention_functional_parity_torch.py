@@ -109,3 +109,31 @@ def test_normalize_with_p_none_is_the_2_norm_as_torch():
     (got * got[:, :1]).sum().backward()
     (expected * expected[:, :1]).sum().backward()
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [bool, np.float32])
+@pytest.mark.parametrize("given", ["both", "attn_mask", "attn_mask_3d", "key_padding_mask", "none"])
+def test_multihead_attention_merge_masks_matches_torch(given, dtype):
+    ours, theirs = nn.MultiheadAttention(4, 2, batch_first=True), torch.nn.MultiheadAttention(4, 2, batch_first=True)
+    rng = np.random.default_rng(3)
+    attn = (rng.random((4, 3, 3) if given == "attn_mask_3d" else (3, 3)) > 0.5).astype(dtype)
+    padding = (rng.random((2, 3)) > 0.5).astype(dtype)
+    attn_mask = None if given in ("key_padding_mask", "none") else attn
+    key_padding_mask = padding if given in ("both", "key_padding_mask") else None
+    query = np.zeros((2, 3, 4), dtype=np.float32)
+    got, got_type = ours.merge_masks(
+        None if attn_mask is None else Tensor(attn_mask),
+        None if key_padding_mask is None else Tensor(key_padding_mask),
+        Tensor(query),
+    )
+    expected, expected_type = theirs.merge_masks(
+        None if attn_mask is None else torch.tensor(attn_mask),
+        None if key_padding_mask is None else torch.tensor(key_padding_mask),
+        torch.tensor(query),
+    )
+    assert got_type == expected_type
+    if expected is None:
+        assert got is None
+    else:
+        assert got.dtype == np.dtype(dtype) and got.shape == tuple(expected.shape)
+        np.testing.assert_array_equal(got.data, expected.numpy())
