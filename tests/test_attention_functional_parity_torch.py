@@ -137,3 +137,12 @@ def test_multihead_attention_merge_masks_matches_torch(given, dtype):
     else:
         assert got.dtype == np.dtype(dtype) and got.shape == tuple(expected.shape)
         np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+@pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
+def test_embedding_layers_refuse_a_table_of_the_wrong_shape_with_torchs_assertion_error(layer):
+    ours, theirs = getattr(nn, layer), getattr(torch.nn, layer)
+    assert isinstance(_raised(lambda: theirs.from_pretrained(torch.ones(3))), AssertionError)
+    assert isinstance(_raised(lambda: ours.from_pretrained(Tensor(np.ones(3)))), AssertionError)
+    assert isinstance(_raised(lambda: theirs(3, 2, _weight=torch.ones(2, 2))), AssertionError)
+    assert isinstance(_raised(lambda: ours(3, 2, _weight=Tensor(np.ones((2, 2))))), AssertionError)
