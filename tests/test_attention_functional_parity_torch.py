@@ -146,3 +146,12 @@ def test_embedding_layers_refuse_a_table_of_the_wrong_shape_with_torchs_assertio
     assert isinstance(_raised(lambda: ours.from_pretrained(Tensor(np.ones(3)))), AssertionError)
     assert isinstance(_raised(lambda: theirs(3, 2, _weight=torch.ones(2, 2))), AssertionError)
     assert isinstance(_raised(lambda: ours(3, 2, _weight=Tensor(np.ones((2, 2))))), AssertionError)
+
+
+@pytest.mark.parametrize(
+    "layer, shape", [("PixelShuffle", (1, 4, 2, 2)), ("PixelUnshuffle", (1, 1, 4, 4)), ("ChannelShuffle", (1, 4, 2))]
+)
+@pytest.mark.parametrize("factor", [0, -2])
+def test_shuffle_layers_of_a_non_positive_factor_raise_torchs_runtime_error(layer, shape, factor):
+    assert isinstance(_raised(lambda: getattr(torch.nn, layer)(factor)(torch.ones(shape))), RuntimeError)
+    assert isinstance(_raised(lambda: getattr(nn, layer)(factor)(Tensor(np.ones(shape)))), RuntimeError)
