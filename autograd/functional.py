@@ -28,7 +28,7 @@ depends on a node that requires grad: its argument, another argument or a node i
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,7 +46,11 @@ from .value import Value
 
 
 def _as_tuple(x: Any) -> tuple:
-    return tuple(x) if isinstance(x, (list, tuple)) and not isinstance(x, GradientEdge) else (x,)
+    """A list, a tuple or an iterator (a generator, ``filter(...)``, ``itertools.chain`` of parameters) as the tuple
+    of its items, as torch's ``tuple(inputs)`` reads them; anything else (a node, a GradientEdge, a seed) alone."""
+    if isinstance(x, (list, tuple)) and not isinstance(x, GradientEdge) or isinstance(x, Iterator):
+        return tuple(x)
+    return (x,)
 
 
 def backward(
@@ -119,6 +123,9 @@ def grad(
             stacklevel=2,
         )
     free = frees_graph(retain_graph, create_graph)
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)  # (read once: a batched call passes them again)
+    if grad_outputs is not None:
+        grad_outputs = _as_tuple(grad_outputs)
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)
     results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)

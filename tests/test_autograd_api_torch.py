@@ -201,3 +201,32 @@ def test_grad_with_only_inputs_false_warns_that_it_is_ignored(lib):
     with pytest.warns(FutureWarning, match="only_inputs"):
         (gradient,) = lib.autograd.grad((x * x).sum(), x, only_inputs=False)
     np.testing.assert_array_equal(_array(gradient), [2.0, 4.0])
+
+
+# -- iterables of nodes -------------------------------------------------------------------------------------------
+
+
+@LIBS
+@pytest.mark.parametrize("batched", [False, True], ids=["one-seed", "batched"])
+def test_grad_takes_generators_of_outputs_inputs_and_seeds(lib, batched):
+    # torch reads outputs, inputs and grad_outputs as tuple(...): a generator of parameters (filter(...),
+    # itertools.chain(a.parameters(), b.parameters())) is its items, not one argument
+    x, y = _leaf(lib, [1.0, 2.0]), _leaf(lib, [3.0, -1.0])
+    seed = lib.eye(2, dtype=lib.float64) if batched else lib.ones(2, dtype=lib.float64)
+    found = lib.autograd.grad(
+        (out for out in [x * y]), (node for node in [x, y]), (s for s in [seed]), is_grads_batched=batched
+    )
+    expected = ([np.diag([3.0, -1.0]), np.diag([1.0, 2.0])]) if batched else ([3.0, -1.0], [1.0, 2.0])
+    assert len(found) == 2
+    for got, want in zip(found, expected):
+        np.testing.assert_array_equal(_array(got), want)
+
+
+@LIBS
+def test_autograd_backward_takes_generators_of_tensors_seeds_and_inputs(lib):
+    x, y = _leaf(lib, [1.0, 2.0]), _leaf(lib, [3.0, -1.0])
+    lib.autograd.backward(
+        (out for out in [x * y]), (s for s in [lib.ones(2, dtype=lib.float64)]), inputs=(n for n in [x])
+    )
+    np.testing.assert_array_equal(_array(x.grad), [3.0, -1.0])
+    assert y.grad is None
