@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -123,8 +124,23 @@ class _GradModeDecorator:
         """A new context manager doing what this one does (one per call of a decorated function)."""
         return type(self)()
 
+    def clone(self) -> _GradModeDecorator:
+        """torch's ``clone()``: a new context manager doing what this one does."""
+        return self._fresh()
+
     def __call__(self, function: Callable) -> Callable:
-        """``function`` run in this mode; a generator function's body runs in it at every resumption."""
+        """``function`` run in this mode; a generator function's body runs in it at every resumption. A class is
+        made in this mode (its constructor called in it), with torch's FutureWarning that this is deprecated."""
+        if inspect.isclass(function):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You should only decorate "
+                "functions or methods. To preserve the current behavior of class decoration, you can directly "
+                "decorate the `__init__` method and nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            made = function
+            function = lambda *args, **kwargs: made(*args, **kwargs)  # noqa: E731 - torch's: not wrapped as the class
         if inspect.isgeneratorfunction(function):
             return self._wrap_generator(function)
 
@@ -184,6 +200,11 @@ class set_grad_enabled(_GradModeDecorator):
         self._enabled = checked_mode(mode, "set_grad_enabled", "mode")
         self._previous = _mode.enabled
         set_recording(self._enabled and not _mode.inference)
+
+    @property
+    def mode(self) -> bool:
+        """The mode this block (or decorated function) runs in: torch's attribute."""
+        return self._enabled
 
     def __enter__(self) -> None:
         set_recording(self._enabled and not _mode.inference)

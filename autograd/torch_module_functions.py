@@ -733,6 +733,11 @@ class inference_mode(_GradModeDecorator):
         self._mode = bool(mode)
         self._previous: list[bool] = []
 
+    @property
+    def mode(self) -> bool:
+        """Whether this block (or decorated function) is in inference mode: torch's attribute."""
+        return self._mode
+
     def __enter__(self) -> None:
         self._previous.append(is_grad_enabled())
         _inference_blocks.__dict__.setdefault("modes", []).append(self._mode)

@@ -230,3 +230,54 @@ def test_autograd_backward_takes_generators_of_tensors_seeds_and_inputs(lib):
     )
     np.testing.assert_array_equal(_array(x.grad), [3.0, -1.0])
     assert y.grad is None
+
+
+# -- grad-mode objects --------------------------------------------------------------------------------------------
+
+
+def _grad_modes(lib):
+    return [
+        lib.no_grad(),
+        lib.enable_grad(),
+        lib.set_grad_enabled(False),
+        lib.inference_mode(),
+        lib.inference_mode(False),
+    ]
+
+
+@LIBS
+@pytest.mark.parametrize("which", range(5), ids=["no_grad", "enable_grad", "set_false", "inference", "inference_off"])
+def test_grad_mode_clone_is_a_new_context_manager_of_the_same_mode(lib, which):
+    # (set_grad_enabled(False) switches the mode as it is made, as its clone does: the block restores it)
+    with lib.no_grad():
+        mode = _grad_modes(lib)[which]
+        clone = mode.clone()
+    assert type(clone) is type(mode) and clone is not mode
+    with lib.no_grad():
+        with mode:
+            expected = lib.is_grad_enabled()
+        with clone:
+            assert lib.is_grad_enabled() is expected
+    assert lib.is_grad_enabled()
+
+
+@LIBS
+def test_set_grad_enabled_and_inference_mode_tell_their_mode(lib):
+    with lib.set_grad_enabled(False) as _:
+        pass
+    assert lib.set_grad_enabled(True).mode is True
+    assert lib.inference_mode().mode is True and lib.inference_mode(False).mode is False
+
+
+@LIBS
+@pytest.mark.parametrize("mode", ["no_grad", "enable_grad"])
+def test_decorating_a_class_with_a_grad_mode_warns_that_it_is_deprecated(lib, mode):
+    with pytest.warns(FutureWarning, match="Decorating classes is deprecated"):
+
+        @getattr(lib, mode)()
+        class Made:
+            def __init__(self) -> None:
+                self.enabled = lib.is_grad_enabled()
+
+    with lib.no_grad() if mode == "enable_grad" else lib.enable_grad():
+        assert Made().enabled is (mode == "enable_grad")
