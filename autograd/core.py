@@ -700,6 +700,20 @@ class Node(NodeCopying):
     __hash__ = object.__hash__
 
 
+def _warn_of_gradient_cycle() -> None:
+    """torch's UserWarning for ``backward(create_graph=True)``, pointing at the user's call: a leaf's ``.grad`` is then
+    a graph node whose history holds the leaf, a reference cycle (here the cyclic garbage collector frees it, where
+    torch's leaks); ``autograd.grad`` makes none. (torch warns once per process, this once per call site.)"""
+    warnings.warn(
+        "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+        "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid "
+        "this. If you have to use this function, make sure to reset the .grad fields of your parameters to None "
+        "after use to break the cycle and avoid the leak.",
+        UserWarning,
+        stacklevel=4,  # (at the call of Node.backward or autograd.backward, the callers of run_backward)
+    )
+
+
 def run_backward(
     roots: Sequence[Node],
     seeds: Sequence[Any],
@@ -709,7 +723,9 @@ def run_backward(
 ) -> None:
     """Backpropagate from ``roots`` (seeded, checked) into ``.grad``: of every node that needs it, or, given
     ``inputs`` (as torch's), of those nodes only (leaves or not; one the roots do not depend on gets none) and of the
-    intermediates that retain their gradient on the way to them."""
+    intermediates that retain their gradient on the way to them. With ``create_graph`` it warns as torch's does."""
+    if create_graph:  # (the usual pass pays this one test)
+        _warn_of_gradient_cycle()
     if inputs is None:
         backpropagate(roots, seeds, create_graph=create_graph, store=True, free=free)
         return

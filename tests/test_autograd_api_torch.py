@@ -4,6 +4,8 @@ the objects kept and the errors raised must be the same."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -281,3 +283,33 @@ def test_decorating_a_class_with_a_grad_mode_warns_that_it_is_deprecated(lib, mo
 
     with lib.no_grad() if mode == "enable_grad" else lib.enable_grad():
         assert Made().enabled is (mode == "enable_grad")
+
+
+# -- backward(create_graph=True)'s warning (torch warns once per process: checked on the library's side) ----------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: (x * x).sum().backward(create_graph=True),
+        lambda x: (x * x).sum().backward(create_graph=True, inputs=[x]),
+        lambda x: autograd.autograd.backward([(x * x).sum()], create_graph=True),
+    ],
+    ids=["method", "inputs", "autograd.backward"],
+)
+def test_backward_with_create_graph_warns_of_the_reference_cycle_as_torch(call):
+    x = _leaf(autograd, [1.0, 2.0])
+    with pytest.warns(
+        UserWarning, match="Using backward\\(\\) with create_graph=True will create a reference cycle"
+    ) as seen:
+        call(x)
+    assert seen[0].filename == __file__  # pointed at the caller's line
+    assert x.grad is not None and x.grad.requires_grad  # (the pass runs as before)
+
+
+def test_grad_and_plain_backward_do_not_warn_of_a_reference_cycle():
+    x = _leaf(autograd, [1.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        autograd.autograd.grad((x * x).sum(), x, create_graph=True)
+        (x * x).sum().backward(retain_graph=True)
