@@ -8,7 +8,8 @@ so the mixed-precision training loop of scripts such as nanoGPT's runs as writte
     scaler.step(optimizer)              # skipped when a gradient is inf or nan
     scaler.update()
 
-With ``s`` the scale (``init_scale`` = 2^16 first), ``scale(loss)`` is ``loss * s``, so every gradient is ``s``
+With ``s`` the scale (``init_scale`` = 2^16 first), ``scale(loss)`` is ``loss * s`` (``s`` a 0-d float32 tensor, as
+torch's: a 0-d float16 loss is scaled in float32, a float16 tensor with dimensions stays float16), so every gradient is ``s``
 times the true one; ``unscale_`` multiplies the gradients by ``1 / s`` (rounded to float32, as torch's) and
 notes whether any is not finite; ``step`` then runs ``optimizer.step()`` only if all are finite; ``update``
 multiplies ``s`` by ``backoff_factor`` after a step with non-finite gradients (and restarts the count), else
@@ -43,6 +44,7 @@ import numpy as np
 
 from .accelerators import cuda
 from .devices import DEVICE_TYPES
+from .tensor import Tensor
 
 __all__ = ["GradScaler", "autocast"]
 
@@ -88,6 +90,8 @@ class GradScaler:
             return outputs
         if isinstance(outputs, (list, tuple)):
             return type(outputs)(self.scale(output) for output in outputs)
+        if isinstance(outputs, Tensor):  # times a 0-d float32 tensor, as torch's: a 0-d float16 loss becomes float32
+            return outputs * Tensor(self._scale)  # (so 65536 times it does not overflow float16's 65504)
         if hasattr(outputs, "shape"):
             return outputs * self._scale
         if hasattr(outputs, "__iter__"):
