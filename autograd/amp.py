@@ -151,13 +151,16 @@ class GradScaler:
         else:
             if not self._per_optimizer:
                 raise AssertionError("No inf checks were recorded prior to update.")
+            # the products in float64, then rounded to float32, as torch's _amp_update_scale_ (float scale, double
+            # factor): rounding the factor first (float32(1.1)) would give another scale
             if any(state["found_inf"] for state in self._per_optimizer.values()):
-                self._scale = np.float32(self._scale * np.float32(self._backoff_factor))
+                self._scale = np.float32(np.float64(self._scale) * self._backoff_factor)
                 self._growth_tracker = 0
             else:
                 self._growth_tracker += 1
                 if self._growth_tracker == self._growth_interval:
-                    grown = np.float32(self._scale * np.float32(self._growth_factor))
+                    with np.errstate(over="ignore"):  # beyond float32: inf, which keeps the scale
+                        grown = np.float32(np.float64(self._scale) * self._growth_factor)
                     if np.isfinite(grown):
                         self._scale = grown
                     self._growth_tracker = 0

@@ -34,3 +34,30 @@ def test_grad_scaler_scales_a_float16_loss_in_torchs_dtype(shape):
         scaled = _scaler(lib).scale(loss)
         results.append((str(scaled.dtype).rsplit(".", 1)[-1], np.asarray(scaled.detach()).tolist()))
     assert results[0] == results[1]
+
+
+def _scales_after_updates(lib, non_finite, **kwargs):
+    """get_scale() after each of len(non_finite) iterations (scale, backward, step, update) on one parameter;
+    where non_finite is true the loss is inf, so the step is skipped and the scale backs off."""
+    scaler, p = _scaler(lib, **kwargs), _parameter(lib, [1.0, 2.0])
+    optimizer, scales = _sgd(lib, [p]), []
+    for inf in non_finite:
+        (scaler.scale(p.sum()) * (float("inf") if inf else 1.0)).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad()
+        scales.append(scaler.get_scale())
+    return scales
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "non_finite"),
+    [
+        (dict(init_scale=3.0, growth_factor=1.1, growth_interval=1), [False] * 5),
+        (dict(init_scale=3.0, backoff_factor=0.3), [True] * 3),
+        (dict(init_scale=3.0e38, growth_factor=1.5, growth_interval=1), [False] * 2),  # beyond float32: kept
+    ],
+    ids=["growth", "backoff", "overflowing-growth"],
+)
+def test_grad_scaler_rounds_the_grown_and_backed_off_scale_as_torch(kwargs, non_finite):
+    assert _scales_after_updates(autograd, non_finite, **kwargs) == _scales_after_updates(torch, non_finite, **kwargs)
