@@ -103,7 +103,8 @@ class GradScaler:
 
     def unscale_(self, optimizer: Any) -> None:
         """Multiply ``optimizer``'s gradients by ``1 / scale`` in place and note whether any is inf or nan.
-        Once per optimizer between two ``update()`` calls, and before its ``step``, as torch (RuntimeError)."""
+        Once per optimizer between two ``update()`` calls, and before its ``step``, as torch (RuntimeError). A
+        float16 gradient is a ValueError, as torch's (the parameters of mixed precision training are float32)."""
         if not self._enabled:
             return
         state = self._state(optimizer)
@@ -112,16 +113,15 @@ class GradScaler:
         if state["stage"] == _STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         inv_scale = np.float32(1.0 / np.float64(self._scale))  # torch: scale.double().reciprocal().float()
+        with_gradients = [p for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+        gradients = [np.asarray(getattr(p.grad, "_data", p.grad)) for p in with_gradients]
+        if any(values.dtype == np.float16 for values in gradients):  # (checked first: no gradient changes)
+            raise ValueError("Attempting to unscale FP16 gradients.")
         found_inf = False
-        for group in optimizer.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = p.grad
-                values = np.asarray(getattr(grad, "_data", grad))
-                found_inf = found_inf or not bool(np.isfinite(values).all())
-                scaled = (values * inv_scale).astype(values.dtype, copy=False)
-                p.grad = float(scaled) if isinstance(grad, float) else scaled  # a Value's gradient is a float
+        for p, values in zip(with_gradients, gradients):
+            found_inf = found_inf or not bool(np.isfinite(values).all())
+            scaled = (values * inv_scale).astype(values.dtype, copy=False)
+            p.grad = float(scaled) if isinstance(p.grad, float) else scaled  # a Value's gradient is a float
         state["found_inf"], state["stage"] = found_inf, _UNSCALED
 
     def step(self, optimizer: Any, *args: Any, **kwargs: Any) -> Any:

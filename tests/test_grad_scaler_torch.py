@@ -61,3 +61,16 @@ def _scales_after_updates(lib, non_finite, **kwargs):
 )
 def test_grad_scaler_rounds_the_grown_and_backed_off_scale_as_torch(kwargs, non_finite):
     assert _scales_after_updates(autograd, non_finite, **kwargs) == _scales_after_updates(torch, non_finite, **kwargs)
+
+
+@pytest.mark.parametrize("call", ["unscale_", "step"])
+def test_grad_scaler_refuses_float16_gradients_as_torch(call):
+    for lib in (torch, autograd):
+        scaler, p = _scaler(lib, init_scale=2.0), _parameter(lib, [1.0, 2.0], np.float16)
+        first = _parameter(lib, [3.0])  # float32: its gradient is not unscaled either
+        optimizer = _sgd(lib, [first, p])
+        scaler.scale(p.sum() + first.sum()).backward()
+        with pytest.raises(ValueError, match="Attempting to unscale FP16 gradients."):
+            getattr(scaler, call)(optimizer)
+        np.testing.assert_array_equal(np.asarray(p.detach()), [1.0, 2.0])
+        np.testing.assert_array_equal(np.asarray(first.grad), [2.0])
