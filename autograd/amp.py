@@ -99,7 +99,7 @@ class GradScaler:
         raise ValueError("outputs must be a Tensor or an iterable of Tensors")
 
     def _state(self, optimizer: Any) -> dict[str, Any]:
-        return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": False})
+        return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": None})
 
     def unscale_(self, optimizer: Any) -> None:
         """Multiply ``optimizer``'s gradients by ``1 / scale`` in place and note whether any is inf or nan.
@@ -117,7 +117,7 @@ class GradScaler:
         gradients = [np.asarray(getattr(p.grad, "_data", p.grad)) for p in with_gradients]
         if any(values.dtype == np.float16 for values in gradients):  # (checked first: no gradient changes)
             raise ValueError("Attempting to unscale FP16 gradients.")
-        found_inf = False
+        found_inf = None if not gradients else False  # None: no check recorded, as torch's (no gradient to check)
         for p, values in zip(with_gradients, gradients):
             found_inf = found_inf or not bool(np.isfinite(values).all())
             scaled = (values * inv_scale).astype(values.dtype, copy=False)
@@ -126,7 +126,8 @@ class GradScaler:
 
     def step(self, optimizer: Any, *args: Any, **kwargs: Any) -> Any:
         """``optimizer.step(*args, **kwargs)`` unless the (unscaled) gradients hold an inf or nan; unscales first
-        if ``unscale_`` was not called. Returns the step's result, or None when skipped."""
+        if ``unscale_`` was not called. Returns the step's result, or None when skipped. As torch's, an optimizer
+        none of whose parameters has a gradient is an AssertionError (no inf check was recorded)."""
         if not self._enabled:
             return optimizer.step(*args, **kwargs)
         if "closure" in kwargs:
@@ -136,6 +137,8 @@ class GradScaler:
             raise RuntimeError("step() has already been called since the last update().")
         if state["stage"] == _READY:
             self.unscale_(optimizer)
+        if state["found_inf"] is None:
+            raise AssertionError("No inf checks were recorded for this optimizer.")
         result = None if state["found_inf"] else optimizer.step(*args, **kwargs)
         state["stage"] = _STEPPED
         return result
@@ -149,11 +152,12 @@ class GradScaler:
             value = new_scale.item() if hasattr(new_scale, "item") else new_scale
             self._scale = np.float32(value)
         else:
-            if not self._per_optimizer:
+            checks = [state["found_inf"] for state in self._per_optimizer.values() if state["found_inf"] is not None]
+            if not checks:
                 raise AssertionError("No inf checks were recorded prior to update.")
             # the products in float64, then rounded to float32, as torch's _amp_update_scale_ (float scale, double
             # factor): rounding the factor first (float32(1.1)) would give another scale
-            if any(state["found_inf"] for state in self._per_optimizer.values()):
+            if any(checks):
                 self._scale = np.float32(np.float64(self._scale) * self._backoff_factor)
                 self._growth_tracker = 0
             else:

@@ -74,3 +74,19 @@ def test_grad_scaler_refuses_float16_gradients_as_torch(call):
             getattr(scaler, call)(optimizer)
         np.testing.assert_array_equal(np.asarray(p.detach()), [1.0, 2.0])
         np.testing.assert_array_equal(np.asarray(first.grad), [2.0])
+
+
+def _messages_without_gradients(lib):
+    """What step and update say when the optimizer's parameters have no gradient (nothing was checked for inf)."""
+    scaler, p = _scaler(lib), _parameter(lib, [1.0, 2.0])
+    optimizer, messages = _sgd(lib, [p]), []
+    scaler.scale(p.sum())  # no backward
+    for call in (lambda: scaler.step(optimizer), scaler.update):
+        with pytest.raises(AssertionError) as raised:
+            call()
+        messages.append(str(raised.value))
+    return messages, scaler.get_scale(), np.asarray(p.detach()).tolist()
+
+
+def test_grad_scaler_without_gradients_records_no_inf_check_as_torch():
+    assert _messages_without_gradients(autograd) == _messages_without_gradients(torch)
