@@ -14,7 +14,8 @@ times the true one; ``unscale_`` multiplies the gradients by ``1 / s`` (rounded 
 notes whether any is not finite; ``step`` then runs ``optimizer.step()`` only if all are finite; ``update``
 multiplies ``s`` by ``backoff_factor`` after a step with non-finite gradients (and restarts the count), else
 counts the step and multiplies ``s`` by ``growth_factor`` after ``growth_interval`` finite steps in a row.
-``s`` is a float32 number, as torch's ``_scale``.
+``s`` is a float32 number, as torch's ``_scale``, set from ``init_scale`` by the first ``scale()``: before it
+``get_scale()`` is ``init_scale`` as given and ``unscale_``, ``step`` and ``update`` are torch's AssertionError.
 
 There is no GPU here: as torch's on a machine without CUDA, a scaler for ``device="cuda"`` (the default, and
 every ``torch.cuda.amp.GradScaler``) warns and disables itself, and a disabled scaler passes everything through
@@ -76,7 +77,8 @@ class GradScaler:
                 raise ValueError(f"GradScaler: growth_factor should be > 1, got {growth_factor}")
             if not backoff_factor < 1.0:
                 raise ValueError(f"GradScaler: backoff_factor should be < 1, got {backoff_factor}")
-        self._scale = np.float32(init_scale)
+        self._init_scale = init_scale  # get_scale() until the first scale(), which makes it the float32 _scale
+        self._scale: np.float32 | None = None
         self._growth_factor = float(growth_factor)
         self._backoff_factor = float(backoff_factor)
         self._growth_interval = int(growth_interval)
@@ -90,6 +92,8 @@ class GradScaler:
             return outputs
         if isinstance(outputs, (list, tuple)):
             return type(outputs)(self.scale(output) for output in outputs)
+        if hasattr(outputs, "shape") and self._scale is None:
+            self._scale = np.float32(self._init_scale)
         if isinstance(outputs, Tensor):  # times a 0-d float32 tensor, as torch's: a 0-d float16 loss becomes float32
             return outputs * Tensor(self._scale)  # (so 65536 times it does not overflow float16's 65504)
         if hasattr(outputs, "shape"):
@@ -97,6 +101,14 @@ class GradScaler:
         if hasattr(outputs, "__iter__"):
             return map(self.scale, outputs)
         raise ValueError("outputs must be a Tensor or an iterable of Tensors")
+
+    def _check_scaled(self, function: str) -> None:
+        """torch's AssertionError for ``unscale_``, ``step`` or ``update`` before the first ``scale()``."""
+        if self._scale is None:
+            raise AssertionError(
+                f"Attempted {function} but _scale is None.  This may indicate your script did not use "
+                "scaler.scale(loss or outputs) earlier in the iteration."
+            )
 
     def _state(self, optimizer: Any) -> dict[str, Any]:
         return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": None})
@@ -107,6 +119,7 @@ class GradScaler:
         float16 gradient is a ValueError, as torch's (the parameters of mixed precision training are float32)."""
         if not self._enabled:
             return
+        self._check_scaled("unscale_")
         state = self._state(optimizer)
         if state["stage"] == _UNSCALED:
             raise RuntimeError("unscale_() has already been called on this optimizer since the last update().")
@@ -132,6 +145,7 @@ class GradScaler:
             return optimizer.step(*args, **kwargs)
         if "closure" in kwargs:
             raise RuntimeError("Closure use is not currently supported if GradScaler is enabled.")
+        self._check_scaled("step")
         state = self._state(optimizer)
         if state["stage"] == _STEPPED:
             raise RuntimeError("step() has already been called since the last update().")
@@ -148,6 +162,7 @@ class GradScaler:
         ``growth_interval`` finite steps in a row; then start the next iteration."""
         if not self._enabled:
             return
+        self._check_scaled("update")
         if new_scale is not None:
             value = new_scale.item() if hasattr(new_scale, "item") else new_scale
             self._scale = np.float32(value)
@@ -172,8 +187,11 @@ class GradScaler:
 
     # -- queries and state -----------------------------------------------------------------
     def get_scale(self) -> float:
-        """The current scale as a Python float; 1.0 when disabled."""
-        return float(self._scale) if self._enabled else 1.0
+        """The current scale as a Python float (before the first ``scale()``, ``init_scale`` as given, as torch's);
+        1.0 when disabled."""
+        if not self._enabled:
+            return 1.0
+        return self._init_scale if self._scale is None else float(self._scale)
 
     def is_enabled(self) -> bool:
         return self._enabled
@@ -217,7 +235,9 @@ class GradScaler:
             raise RuntimeError(
                 "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
             )
-        self._scale = np.float32(state_dict["scale"])
+        self._init_scale = state_dict["scale"]
+        if self._scale is not None:
+            self._scale = np.float32(state_dict["scale"])
         self._growth_factor = float(state_dict["growth_factor"])
         self._backoff_factor = float(state_dict["backoff_factor"])
         self._growth_interval = int(state_dict["growth_interval"])

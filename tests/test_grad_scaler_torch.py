@@ -90,3 +90,36 @@ def _messages_without_gradients(lib):
 
 def test_grad_scaler_without_gradients_records_no_inf_check_as_torch():
     assert _messages_without_gradients(autograd) == _messages_without_gradients(torch)
+
+
+def test_grad_scaler_reports_the_initial_scale_as_given_until_the_first_scale_as_torch():
+    results = []
+    for lib in (torch, autograd):
+        scaler, loaded = _scaler(lib, init_scale=0.1), _scaler(lib)
+        before = (scaler.get_scale(), scaler.state_dict()["scale"])
+        loaded.load_state_dict(scaler.state_dict())
+        loaded_before = loaded.get_scale()
+        scaler.scale(_parameter(lib, [1.0]).sum())
+        results.append((before, loaded_before, scaler.get_scale(), scaler.state_dict()["scale"]))
+    assert results[0] == results[1]
+    assert results[1][0] == (0.1, 0.1)
+
+
+@pytest.mark.parametrize("call", ["unscale_", "step", "update", "update-to-a-new-scale"])
+def test_grad_scaler_refuses_to_unscale_step_or_update_before_the_first_scale_as_torch(call):
+    messages = []
+    for lib in (torch, autograd):
+        scaler, p = _scaler(lib), _parameter(lib, [1.0, 2.0])
+        p.sum().backward()  # (not scaled)
+        optimizer = _sgd(lib, [p])
+        method, args = {
+            "unscale_": ("unscale_", (optimizer,)),
+            "step": ("step", (optimizer,)),
+            "update": ("update", ()),
+            "update-to-a-new-scale": ("update", (2.0,)),
+        }[call]
+        with pytest.raises(AssertionError) as raised:
+            getattr(scaler, method)(*args)
+        messages.append(str(raised.value))
+        np.testing.assert_array_equal(np.asarray(p.detach()), [1.0, 2.0])
+    assert messages[0] == messages[1]
