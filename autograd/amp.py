@@ -47,9 +47,14 @@ from .accelerators import cuda
 from .devices import DEVICE_TYPES
 from .tensor import Tensor
 
-__all__ = ["GradScaler", "autocast"]
+__all__ = ["GradScaler", "ScalerFactorError", "autocast"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
+
+
+class ScalerFactorError(ValueError, AssertionError):
+    """A GradScaler growth factor not above 1 or backoff factor not below 1: a ValueError, and torch's
+    AssertionError."""
 
 
 class GradScaler:
@@ -74,9 +79,9 @@ class GradScaler:
         self._enabled = bool(enabled)
         if self._enabled:
             if not growth_factor > 1.0:
-                raise ValueError(f"GradScaler: growth_factor should be > 1, got {growth_factor}")
+                raise ScalerFactorError(f"The growth factor must be > 1.0. (GradScaler: got {growth_factor})")
             if not backoff_factor < 1.0:
-                raise ValueError(f"GradScaler: backoff_factor should be < 1, got {backoff_factor}")
+                raise ScalerFactorError(f"The backoff factor must be < 1.0. (GradScaler: got {backoff_factor})")
         self._init_scale = init_scale  # get_scale() until the first scale(), which makes it the float32 _scale
         self._scale: np.float32 | None = None
         self._growth_factor = float(growth_factor)

@@ -123,3 +123,13 @@ def test_grad_scaler_refuses_to_unscale_step_or_update_before_the_first_scale_as
         messages.append(str(raised.value))
         np.testing.assert_array_equal(np.asarray(p.detach()), [1.0, 2.0])
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("kwargs", [dict(growth_factor=1.0), dict(backoff_factor=1.0)], ids=["growth", "backoff"])
+def test_grad_scaler_refuses_its_factors_with_torchs_assertion_error(kwargs):
+    messages = []
+    for lib in (torch, autograd):
+        with pytest.raises(AssertionError) as raised:
+            _scaler(lib, **kwargs)
+        messages.append(str(raised.value).split(" (")[0])
+    assert messages[0] == messages[1]
