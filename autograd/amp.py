@@ -169,6 +169,11 @@ class GradScaler:
             return
         self._check_scaled("update")
         if new_scale is not None:
+            if hasattr(new_scale, "item") and (np.size(new_scale) != 1 or getattr(new_scale, "requires_grad", False)):
+                raise AssertionError(
+                    "new_scale should be a float or a 1-element torch.cuda.FloatTensor or torch.FloatTensor with "
+                    "requires_grad=False."
+                )
             value = new_scale.item() if hasattr(new_scale, "item") else new_scale
             self._scale = np.float32(value)
         else:

@@ -133,3 +133,16 @@ def test_grad_scaler_refuses_its_factors_with_torchs_assertion_error(kwargs):
             _scaler(lib, **kwargs)
         messages.append(str(raised.value).split(" (")[0])
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("new_scale", ["two-entries", "requiring-grad"])
+def test_grad_scaler_update_refuses_the_new_scales_torch_refuses(new_scale):
+    messages = []
+    for lib in (torch, autograd):
+        scaler = _scaler(lib)
+        scaler.scale(_parameter(lib, [1.0]).sum())
+        value = _parameter(lib, [2.0, 3.0]) if new_scale == "two-entries" else _parameter(lib, 2.0)
+        with pytest.raises(AssertionError) as raised:
+            scaler.update(value.detach() if new_scale == "two-entries" else value)
+        messages.append((str(raised.value), scaler.get_scale()))
+    assert messages[0] == messages[1]
