@@ -131,14 +131,15 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     if isinstance(value, (bool, np.bool_)):  # torch's True and False fill with 1 and 0
         value = int(value)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True, allow_nan=True)
-    fill = _fill_for(fill, x.dtype)
+    fill = fill_for("pad", "value", fill, x.dtype)
     x = _cropped(x, widths, pad)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
 
 
-def _fill_for(value: float, dtype: Any) -> float:
-    """``pad``'s constant ``value`` as the input's ``dtype`` holds it, or torch's RuntimeError ("value cannot be
+def fill_for(owner: str, name: str, value: float, dtype: Any) -> float:
+    """A padding constant ``value`` (``pad``'s ``value``, ``pad_sequence``'s ``padding_value``: the argument ``name``
+    of ``owner``) as the input's ``dtype`` holds it, or torch's RuntimeError ("value cannot be
     converted to type uint8_t without overflow") as a :class:`ParameterOverflowError`: a float dtype takes inf, nan
     and any finite value up to its largest; an integer dtype a finite value within its range, truncated towards zero
     (2.7 fills 2; 300, -1 and -0.5 are refused for uint8, where numpy would wrap them around silently); a boolean
@@ -148,13 +149,13 @@ def _fill_for(value: float, dtype: Any) -> float:
         info = np.iinfo(dtype)
         if not (np.isfinite(value) and info.min <= value <= info.max):
             raise ParameterOverflowError(
-                f"pad: value={value!r} cannot be converted to the input's dtype {dtype} without overflow (its range "
+                f"{owner}: {name}={value!r} cannot be converted to the input's dtype {dtype} without overflow (its range "
                 f"is [{info.min}, {info.max}])"
             )
         return int(value)
     if dtype.kind == "b":
         return bool(value)
-    return check_fits_dtype("pad", "value", value, dtype)
+    return check_fits_dtype(owner, name, value, dtype)
 
 
 def unshared(result: Tensor, source: Tensor) -> Tensor:

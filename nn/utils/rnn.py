@@ -22,6 +22,8 @@ import numpy as np
 from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, full, stack
 from autograd.shape_errors import NoAxisError
 
+from ..functional.padding import fill_for
+
 __all__ = [
     "PackedSequence",
     "invert_permutation",
@@ -56,7 +58,8 @@ def pad_sequence(
     Every sequence must have the same trailing shape ``*``; the result has the first sequence's dtype. The
     gradient of the result reaches each sequence (the padding gets none). Sequences may be Tensors, arrays or
     lists; a 0-d sequence, an empty collection or mismatched trailing shapes are a ShapeError (a ValueError and
-    torch's RuntimeError), as is a ``padding_side`` other than "left" and "right" (an ArgumentRangeError).
+    torch's RuntimeError), as is a ``padding_side`` other than "left" and "right" (an ArgumentRangeError), and a
+    ``padding_value`` the dtype cannot hold (1e6 for float16, nan for int64: a ParameterOverflowError).
     """
     if padding_side not in ("left", "right"):
         raise ArgumentRangeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
@@ -70,6 +73,7 @@ def pad_sequence(
                 f"pad_sequence: sequence {index} has shape {tensor.shape}, whose trailing axes differ from the "
                 f"first sequence's {trailing}"
             )
+    padding_value = fill_for("pad_sequence", "padding_value", padding_value, dtype)  # (1e6 into float16 refused)
     longest = max(tensor.shape[0] for tensor in tensors)
     padded = []
     for tensor in tensors:
