@@ -35,6 +35,7 @@ in full precision.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -45,6 +46,7 @@ import numpy as np
 
 from .accelerators import cuda
 from .devices import DEVICE_TYPES
+from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
 
 __all__ = ["GradScaler", "ScalerFactorError", "autocast"]
@@ -98,7 +100,7 @@ class GradScaler:
         if isinstance(outputs, (list, tuple)):
             return type(outputs)(self.scale(output) for output in outputs)
         if hasattr(outputs, "shape") and self._scale is None:
-            self._scale = np.float32(self._init_scale)
+            self._scale = _as_scale(self._init_scale)
         if isinstance(outputs, Tensor):  # times a 0-d float32 tensor, as torch's: a 0-d float16 loss becomes float32
             return outputs * Tensor(self._scale)  # (so 65536 times it does not overflow float16's 65504)
         if hasattr(outputs, "shape"):
@@ -175,7 +177,7 @@ class GradScaler:
                     "requires_grad=False."
                 )
             value = new_scale.item() if hasattr(new_scale, "item") else new_scale
-            self._scale = np.float32(value)
+            self._scale = _as_scale(value)
         else:
             checks = [state["found_inf"] for state in self._per_optimizer.values() if state["found_inf"] is not None]
             if not checks:
@@ -247,11 +249,20 @@ class GradScaler:
             )
         self._init_scale = state_dict["scale"]
         if self._scale is not None:
-            self._scale = np.float32(state_dict["scale"])
+            self._scale = _as_scale(state_dict["scale"])
         self._growth_factor = float(state_dict["growth_factor"])
         self._backoff_factor = float(state_dict["backoff_factor"])
         self._growth_interval = int(state_dict["growth_interval"])
         self._growth_tracker = int(state_dict["_growth_tracker"])
+
+
+def _as_scale(value: Any) -> np.float32:
+    """A scale as the float32 number torch fills its ``_scale`` with: inf and nan as they are, a finite value beyond
+    float32's range torch's RuntimeError (an :class:`ArgumentRangeError`), where numpy's cast gives inf."""
+    number = float(value)
+    if math.isfinite(number) and abs(number) > float(np.finfo(np.float32).max):
+        raise ArgumentRangeError(f"GradScaler: value {value!r} cannot be converted to type float without overflow")
+    return np.float32(number)
 
 
 _DEVICE_STRING = re.compile(r"(?P<type>[a-z_]+)(?::\d+)?")

@@ -146,3 +146,30 @@ def test_grad_scaler_update_refuses_the_new_scales_torch_refuses(new_scale):
             scaler.update(value.detach() if new_scale == "two-entries" else value)
         messages.append((str(raised.value), scaler.get_scale()))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("where", ["init_scale", "update", "load_state_dict"])
+def test_grad_scaler_refuses_a_scale_beyond_float32_as_torch(where):
+    for lib in (torch, autograd):
+        scaler = _scaler(lib, init_scale=1e39 if where == "init_scale" else 2.0)
+        loss = _parameter(lib, [1.0]).sum()
+        if where != "init_scale":
+            scaler.scale(loss)
+        with pytest.raises(RuntimeError, match="cannot be converted to type float without overflow"):
+            if where == "init_scale":
+                scaler.scale(loss)
+            elif where == "update":
+                scaler.update(1e39)
+            else:
+                scaler.load_state_dict({**scaler.state_dict(), "scale": 1e39})
+
+
+@pytest.mark.parametrize("new_scale", [float("inf"), float("nan"), -3.0])
+def test_grad_scaler_update_takes_the_float32_values_torch_takes(new_scale):
+    scales = []
+    for lib in (torch, autograd):
+        scaler = _scaler(lib)
+        scaler.scale(_parameter(lib, [1.0]).sum())
+        scaler.update(new_scale)
+        scales.append(scaler.get_scale())
+    np.testing.assert_array_equal(scales[0], scales[1])
