@@ -197,6 +197,16 @@ class GradScaler:
                     self._growth_tracker = 0
         self._per_optimizer = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The pickled state; as torch's, only between iterations (AssertionError after a ``scale(...).backward()``
+        step's ``unscale_`` or ``step`` and before ``update()``: the iteration's inf checks would be lost)."""
+        if self._enabled and self._per_optimizer:
+            raise AssertionError(
+                "A GradScaler instance may only be pickled at the beginning of an iteration, or at the end after "
+                "scaler.update()."
+            )
+        return self.__dict__.copy()
+
     # -- queries and state -----------------------------------------------------------------
     def get_scale(self) -> float:
         """The current scale as a Python float (before the first ``scale()``, ``init_scale`` as given, as torch's);

@@ -3,6 +3,8 @@ gradients, the rounding of the grown and backed-off scale, and the misuse torch 
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -173,3 +175,16 @@ def test_grad_scaler_update_takes_the_float32_values_torch_takes(new_scale):
         scaler.update(new_scale)
         scales.append(scaler.get_scale())
     np.testing.assert_array_equal(scales[0], scales[1])
+
+
+def test_grad_scaler_is_pickled_only_between_iterations_as_torch():
+    for lib in (torch, autograd):
+        scaler, p = _scaler(lib, init_scale=8.0), _parameter(lib, [1.0, 2.0])
+        optimizer = _sgd(lib, [p])
+        scaler.scale(p.sum()).backward()
+        scaler.unscale_(optimizer)
+        with pytest.raises(AssertionError, match="may only be pickled at the beginning of an iteration"):
+            pickle.dumps(scaler)
+        scaler.step(optimizer)
+        scaler.update()
+        assert pickle.loads(pickle.dumps(scaler)).state_dict() == scaler.state_dict()
