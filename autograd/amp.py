@@ -29,7 +29,9 @@ autocast computes matmuls and linear layers in bfloat16 or float16). It checks i
 disables itself where torch's does, with torch's warnings: for ``"cuda"`` (there is no GPU) and for a CPU dtype
 other than float16 (torch's CPU autocast takes bfloat16 and float16; numpy has no bfloat16, so
 ``autograd.bfloat16`` does not exist). ``autocast("cpu", dtype=autograd.float16)`` is enabled and still computes
-in full precision.
+in full precision. :func:`is_autocast_enabled` (``torch.is_autocast_enabled``) tells whether this thread is inside
+an enabled region of a device type, and :func:`custom_fwd` / :func:`custom_bwd` decorate a custom Function's
+``forward`` and ``backward`` as torch's (``cast_inputs`` casts the floating inputs inside an enabled region).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import warnings
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -49,7 +52,7 @@ from .devices import DEVICE_TYPES
 from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
 
-__all__ = ["GradScaler", "ScalerFactorError", "autocast"]
+__all__ = ["GradScaler", "ScalerFactorError", "autocast", "custom_bwd", "custom_fwd", "is_autocast_enabled"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
 
@@ -312,7 +315,9 @@ class autocast:
                 "only (use 'cpu', or 'cuda', which disables the region as torch's does without a GPU)"
             )
         self.device = device_type
-        self.fast_dtype = dtype if dtype is not None else (np.float16 if kind == "cuda" else None)
+        self._kind = kind
+        self._outer: list[tuple[bool, Any]] = []  # the (enabled, dtype) each entry replaced, restored on exit
+        self.fast_dtype = dtype if dtype is not None else _regions.dtype.get(kind)
         self._enabled = enabled
         self._cache_enabled = cache_enabled
         if kind == "cuda" and enabled:
@@ -338,10 +343,12 @@ class autocast:
             raise TypeError(
                 f"autocast: argument 'dtype' must be a dtype (autograd.float16, ...), not {type(self.fast_dtype).__name__}"
             )
+        self._outer.append((_regions.enabled.get(self._kind, False), _regions.dtype.get(self._kind)))
+        _regions.enabled[self._kind], _regions.dtype[self._kind] = self._enabled, self.fast_dtype
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        return None
+        _regions.enabled[self._kind], _regions.dtype[self._kind] = self._outer.pop()
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         """``function`` run inside this region at every call (``@autocast("cpu")``)."""
@@ -352,6 +359,83 @@ class autocast:
                 return function(*args, **kwargs)
 
         return run_in_region
+
+
+class _Regions(threading.local):
+    """This thread's autocast state per device type: whether the innermost region is enabled, and its dtype (float16
+    for "cuda", as torch's default; None for "cpu", whose torch default bfloat16 numpy lacks)."""
+
+    def __init__(self) -> None:
+        self.enabled: dict[str, bool] = {}
+        self.dtype: dict[str, Any] = {"cuda": np.float16}
+
+
+_regions = _Regions()
+
+
+def is_autocast_enabled(device_type: str = "cuda") -> bool:
+    """torch's ``is_autocast_enabled(device_type)``: whether this thread is inside an enabled :class:`autocast`
+    region of ``device_type`` ("cpu" or "cuda"; "cuda" without an argument, as torch's). Such a region still
+    computes in full precision here."""
+    if not isinstance(device_type, str):
+        raise TypeError(f"is_autocast_enabled(): argument 'device_type' must be str, not {type(device_type).__name__}")
+    return _regions.enabled.get(device_type.partition(":")[0], False)
+
+
+def _cast(value: Any, dtype: Any) -> Any:
+    """``value`` with its floating Tensors (not float64 ones) cast to ``dtype``, through lists, tuples and dicts, as
+    torch's ``amp._cast``; anything else as it is."""
+    if isinstance(value, Tensor):
+        return value.to(dtype) if value.dtype.kind == "f" and value.dtype != np.float64 else value
+    if isinstance(value, dict):
+        return {_cast(key, dtype): _cast(item, dtype) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast(item, dtype) for item in value)
+    return value
+
+
+def _check_device_type(device_type: Any) -> None:
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+
+
+def custom_fwd(fwd: Callable[..., Any] | None = None, *, device_type: str, cast_inputs: Any = None) -> Any:
+    """torch's ``amp.custom_fwd``, the decorator of a custom :class:`~autograd.Function`'s ``forward``: it records the
+    autocast state of ``device_type`` on ``ctx`` (``ctx._fwd_used_autocast``, ``ctx._dtype``) for
+    :func:`custom_bwd`; with ``cast_inputs`` (a dtype), inside an enabled region, the floating Tensor arguments
+    (float64 ones excepted) are cast to it and ``forward`` runs with autocast disabled; elsewhere it changes
+    nothing."""
+    _check_device_type(device_type)
+    if fwd is None:
+        return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
+
+    @functools.wraps(fwd)
+    def decorate_fwd(*args: Any, **kwargs: Any) -> Any:
+        ctx, enabled = args[0], is_autocast_enabled(device_type)
+        ctx._dtype = _regions.dtype.get(device_type.partition(":")[0])
+        ctx._fwd_used_autocast = enabled and cast_inputs is None
+        if cast_inputs is None or not enabled:
+            return fwd(*args, **kwargs)
+        with autocast(device_type=device_type, enabled=False):
+            return fwd(*_cast(args, cast_inputs), **_cast(kwargs, cast_inputs))
+
+    return decorate_fwd
+
+
+def custom_bwd(bwd: Callable[..., Any] | None = None, *, device_type: str) -> Any:
+    """torch's ``amp.custom_bwd``, the decorator of a custom Function's ``backward``: it runs in the autocast state
+    its :func:`custom_fwd` ``forward`` ran in."""
+    _check_device_type(device_type)
+    if bwd is None:
+        return functools.partial(custom_bwd, device_type=device_type)
+
+    @functools.wraps(bwd)
+    def decorate_bwd(*args: Any, **kwargs: Any) -> Any:
+        ctx = args[0]
+        with autocast(device_type=device_type, enabled=ctx._fwd_used_autocast, dtype=ctx._dtype):
+            return bwd(*args, **kwargs)
+
+    return decorate_bwd
 
 
 def _is_dtype(value: Any) -> bool:
