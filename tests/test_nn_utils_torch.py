@@ -435,3 +435,14 @@ def test_torchs_nn_utils_modules_and_their_functions_are_at_torchs_paths(module)
     assert [name for name in public if name not in _INTERNAL and not hasattr(ours, name)] == []
     # the package's attribute: the module, or (spectral_norm, weight_norm) the function, as torch's
     assert inspect.ismodule(getattr(tnn.utils, module)) == (getattr(nn.utils, module) is ours)
+
+
+@pytest.mark.parametrize(("dtype", "clip_value"), [(np.float16, 1e6), (np.float32, 1e39)], ids=["float16", "float32"])
+def test_clip_grad_value_refuses_a_clip_value_beyond_a_gradients_dtype_as_torchs(dtype, clip_value):
+    for lib, make in ((nn, Tensor), (tnn, torch.from_numpy)):
+        wide, narrow = lib.Parameter(make(np.ones(2))), lib.Parameter(make(np.ones(2, dtype)))
+        wide.grad, narrow.grad = make(np.array([3.0, -40.0])), make(np.array([3.0, -40.0], dtype))
+        with pytest.raises(RuntimeError, match="cannot be converted to"):
+            lib.utils.clip_grad_value_([wide, narrow], clip_value, foreach=False)
+        for parameter in (wide, narrow):  # nothing was clipped
+            np.testing.assert_array_equal(np.asarray(parameter.grad), [3.0, -40.0])

@@ -17,7 +17,7 @@ import numpy as np
 from autograd import Node, Tensor, Value, get_default_dtype
 from autograd.gradient_array import stored_gradient
 
-from ..checks import check_real
+from ..checks import check_fits_dtype, check_real
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
 
@@ -231,8 +231,13 @@ def clip_grad_norm_(
 def clip_grad_value_(parameters: ParametersLike, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``); torch's ``foreach``
     is accepted and changes nothing. The clip value is a number whatever its type (a NumPy ``float64`` or a 0-d
-    Tensor too), so each gradient keeps its dtype, as torch's."""
+    Tensor too), so each gradient keeps its dtype, as torch's; a finite clip value beyond a floating gradient's
+    dtype (1e6 for float16) is torch's RuntimeError (a :class:`~nn.checks.ParameterOverflowError`), and no gradient
+    changes."""
     _check_foreach("clip_grad_value_", foreach)
     clip_value = check_real("clip_grad_value_", "clip_value", clip_value, 0, allow_inf=True)  # a Python float
-    for parameter, grad in _with_gradients("clip_grad_value_", parameters):
+    pairs = _with_gradients("clip_grad_value_", parameters)
+    for _, grad in pairs:  # (all checked before any gradient changes)
+        check_fits_dtype("clip_grad_value_", "clip_value", clip_value, grad.dtype)
+    for parameter, grad in pairs:
         _set_gradient(parameter, np.clip(grad, -clip_value, clip_value))
