@@ -91,3 +91,23 @@ def test_training_steps_and_removal_match_torch():
     assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
     np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("form", ["hook", "parametrization"])
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_the_magnitude_of_a_float16_weight_is_its_correctly_rounded_norm_as_torchs(form, dim):
+    weight = (np.random.default_rng(0).standard_normal((3, 4)) * 100).astype(np.float16)
+    ours, theirs = nn.Linear(4, 3, dtype=np.float16), torch.nn.Linear(4, 3, dtype=torch.float16)
+    ours.weight.data[...] = weight
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(weight))
+    if form == "hook":
+        with pytest.warns(FutureWarning):
+            nn.utils.weight_norm(ours, dim=dim)
+        magnitudes = ours.weight_g, torch_weight_norm(theirs, dim=dim).weight_g
+    else:
+        nn.utils.parametrizations.weight_norm(ours, dim=dim)
+        torch.nn.utils.parametrizations.weight_norm(theirs, dim=dim)
+        magnitudes = ours.parametrizations.weight.original0, theirs.parametrizations.weight.original0
+    assert magnitudes[0].dtype == np.float16
+    np.testing.assert_array_equal(np.asarray(magnitudes[0].detach()), magnitudes[1].detach().numpy())

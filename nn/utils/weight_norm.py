@@ -10,6 +10,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.broadcasting import AxisError
+from autograd.linalg import vector_norm
 
 from ..module import Module
 from ..parameter import Parameter
@@ -44,11 +45,13 @@ def checked_dim(where: str, dim: int | None, shape: tuple[int, ...]) -> int:
 
 def norm_except_dim(v: Any, dim: int) -> Any:
     """The 2-norm of ``v`` over every axis but ``dim``, kept as axes of size 1 (for dim -1: over all
-    axes, a 0-d result), as torch's ``norm_except_dim``; a Tensor gives a Tensor in the graph."""
+    axes, a 0-d result), as torch's ``norm_except_dim``; a Tensor gives a Tensor in the graph. It is
+    ``linalg.vector_norm``'s, summed in a wider dtype than float16, as torch's (float16 squares summed in float16
+    would round the norm of float16 weights to a neighbour); a 1-D ``v`` with ``dim`` 0 gives ``|v|``."""
     axes = _other_axes(v.ndim, dim)
-    if isinstance(v, Tensor):
-        return (v * v).sum(axis=axes, keepdims=dim != -1).sqrt()
-    return np.sqrt(np.sum(v * v, axis=axes, keepdims=dim != -1))
+    if not isinstance(v, Tensor):
+        return norm_except_dim(Tensor(np.asarray(v)), dim)._data
+    return vector_norm(v, 2, dim=axes, keepdim=dim != -1) if axes else (v * v).sqrt()
 
 
 class WeightNorm:
