@@ -51,6 +51,7 @@ from .accelerators import cuda
 from .devices import DEVICE_TYPES
 from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
+from .value import Value
 
 __all__ = ["GradScaler", "ScalerFactorError", "autocast", "custom_bwd", "custom_fwd", "is_autocast_enabled"]
 
@@ -97,15 +98,18 @@ class GradScaler:
 
     # -- the loop --------------------------------------------------------------------------
     def scale(self, outputs: Any) -> Any:
-        """``outputs`` (a Tensor, or a list/tuple/iterable of them) times the scale; unchanged when disabled."""
+        """``outputs`` (a Tensor or a Value, or a list/tuple/iterable of them) times the scale; unchanged when
+        disabled."""
         if not self._enabled:
             return outputs
         if isinstance(outputs, (list, tuple)):
             return type(outputs)(self.scale(output) for output in outputs)
-        if hasattr(outputs, "shape") and self._scale is None:
+        if (hasattr(outputs, "shape") or isinstance(outputs, Value)) and self._scale is None:
             self._scale = _as_scale(self._init_scale)
         if isinstance(outputs, Tensor):  # times a 0-d float32 tensor, as torch's: a 0-d float16 loss becomes float32
             return outputs * Tensor(self._scale)  # (so 65536 times it does not overflow float16's 65504)
+        if isinstance(outputs, Value):  # a scalar loss of Values: its gradients are floats, which unscale_ takes
+            return outputs * float(self._scale)
         if hasattr(outputs, "shape"):
             return outputs * self._scale
         if hasattr(outputs, "__iter__"):

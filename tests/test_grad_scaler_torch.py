@@ -188,3 +188,15 @@ def test_grad_scaler_is_pickled_only_between_iterations_as_torch():
         scaler.step(optimizer)
         scaler.update()
         assert pickle.loads(pickle.dumps(scaler)).state_dict() == scaler.state_dict()
+
+
+def test_grad_scaler_scales_a_loss_of_values_and_steps_on_their_float_gradients():
+    """Values (this library's scalars) in the loop torch's tensors go through: scale, backward, step, update."""
+    scaler, v = autograd.amp.GradScaler("cpu", init_scale=4.0), autograd.Value(3.0)
+    optimizer = nn.optim.SGD([v], lr=0.1)
+    scaled = scaler.scale(v * v)
+    assert scaled.data == 36.0
+    scaled.backward()
+    scaler.step(optimizer)  # the gradient 6 * 4 unscaled to 6
+    scaler.update()
+    assert v.data == pytest.approx(3.0 - 0.1 * 6.0) and scaler.get_scale() == 4.0
