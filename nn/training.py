@@ -346,7 +346,9 @@ def fit(
     callbacks = list(callbacks)
     _check_fit_arguments(epochs, clip_grad_norm, callbacks, val_loader, metric)
     for name, loader in (("train_loader", train_loader), ("val_loader", val_loader)):
-        if epochs > 1 and loader is not None and iter(loader) is loader:  # a generator: one pass, then empty
+        # A generator gives one pass, then nothing. Told by its type, not by iter(loader) is loader: iter() would
+        # begin a pass (a DataLoader counts it in its epoch, a stream may open its source).
+        if epochs > 1 and isinstance(loader, Iterator):
             raise TypeError(
                 f"fit: {name} is an iterator, which the first epoch uses up; give a DataLoader, a list of batches or "
                 f"another iterable that can be iterated once per epoch (or epochs=1)"

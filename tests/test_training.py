@@ -577,6 +577,53 @@ def test_fit_refuses_an_iterator_it_would_use_up_in_the_first_epoch():
         fit(model, nn.optim.SGD(model.parameters(), lr=0.1), mse_loss, batches, epochs=2, metric=None, progress=False)
 
 
+class CountedPasses:
+    """An iterable of one (x, y) batch that counts the passes begun over it (calls of ``__iter__``)."""
+
+    def __init__(self):
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return iter([(np.ones((4, 2), dtype=np.float32), np.zeros((4, 1), dtype=np.float32))])
+
+
+def test_fit_begins_one_pass_per_epoch_over_each_loader():
+    model = nn.Linear(2, 1, rng=0)
+    train, val = CountedPasses(), CountedPasses()
+    fit(model, nn.optim.SGD(model.parameters(), lr=0.1), mse_loss, train, val, epochs=3, metric=None, progress=False)
+    assert (train.passes, val.passes) == (3, 3)
+
+
+def test_a_run_resumed_from_a_checkpoint_continues_step_for_step():
+    """Two epochs, a checkpoint (model, optimizer, the loader's pass count), two more epochs on fresh objects: the
+    same losses and weights as four epochs in one run (the shuffled order of pass k is drawn from (seed, k))."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 4)).astype(np.float32), rng.integers(0, 3, 40)
+
+    def parts():
+        model = nn.Sequential(nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=1))
+        return model, nn.optim.Adam(model.parameters(), lr=0.01), DataLoader(X, y, batch_size=8, shuffle=True, seed=3)
+
+    model, optimizer, loader = parts()
+    whole = fit(model, optimizer, nn.CrossEntropyLoss(), loader, epochs=4, progress=False)
+    first_model, first_optimizer, first_loader = parts()
+    first = fit(first_model, first_optimizer, nn.CrossEntropyLoss(), first_loader, epochs=2, progress=False)
+    buffer = io.BytesIO()
+    state = {"model": first_model.state_dict(), "optimizer": first_optimizer.state_dict(), "epoch": first_loader.epoch}
+    nn.save(state, buffer)
+    buffer.seek(0)
+    checkpoint = nn.load(buffer)
+    resumed_model, resumed_optimizer, resumed_loader = parts()
+    resumed_model.load_state_dict(checkpoint["model"])
+    resumed_optimizer.load_state_dict(checkpoint["optimizer"])
+    resumed_loader.sampler.epoch = checkpoint["epoch"]
+    second = fit(resumed_model, resumed_optimizer, nn.CrossEntropyLoss(), resumed_loader, epochs=2, progress=False)
+    assert first.train_loss + second.train_loss == whole.train_loss
+    for name, array in model.state_dict().items():
+        np.testing.assert_array_equal(resumed_model.state_dict()[name], array)
+
+
 # -- arguments fit cannot use: refused before any step, naming the argument --------------------------------------
 
 
