@@ -360,3 +360,10 @@ def test_load_mnist_names_the_damaged_file(tmp_path):
     (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
     with pytest.raises(ValueError, match="t10k-images-idx3-ubyte.gz is not a valid gzip file"):
         load_mnist(tmp_path)
+
+
+def test_load_mnist_from_a_file_path_says_it_is_not_a_directory(tmp_path):
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match=r"load_mnist: '.*mnist.npz' is not a directory"):
+        load_mnist(path)

@@ -202,6 +202,10 @@ def load_mnist(
     fetch = download and not uncompressed
     if fetch:
         download_mnist(directory, timeout)
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(
+            f"load_mnist: {str(directory)!r} is not a directory; give the directory holding the four MNIST files"
+        )
     if not directory.is_dir():
         raise FileNotFoundError(f"load_mnist: directory {str(directory)!r} does not exist")
     (train_images, y_train), (test_images, y_test) = (
