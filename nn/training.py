@@ -61,7 +61,10 @@ def accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float:
 def class_label_accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float | None:
     """:func:`accuracy` where ``target`` holds one class label per sample, None for any other target (regression
     values, one-hot rows, probabilities), which has no accuracy: the metric ``"accuracy"`` of :func:`fit` and
-    :func:`evaluate`. Labels are whole numbers in [0, C) for C > 1 scores per sample, 0/1 or -1/+1 for one."""
+    :func:`evaluate`. Labels are whole numbers in [0, C) for C > 1 scores per sample, 0/1 or -1/+1 for one. Scores
+    that are not one array (a Tensor or an ndarray), as a model's tuple or dict of outputs, have no accuracy either."""
+    if not isinstance(scores, (Tensor, np.ndarray)):
+        return None
     labels = np.asarray(target)
     scores = np.asarray(scores._data if isinstance(scores, Tensor) else scores)
     if labels.dtype.kind not in "biuf" or (labels.ndim > 1 and labels.shape[1:] != (1,)) or not scores.ndim:
@@ -152,9 +155,13 @@ class _Running:
         self.metric_sum = 0.0
 
     def add(self, loss: float, scores: Any, target: np.ndarray) -> None:
-        scores = np.asarray(scores._data)
+        """Count one batch: its mean ``loss`` weighted by its size, and the metric of the model's output ``scores``
+        (given to the metric as an ndarray when it is one Tensor, else as it is: a tuple or dict of outputs)."""
+        if isinstance(scores, Tensor):
+            scores = np.asarray(scores._data)
         if target.ndim == 0:  # one unbatched sample (a loader with batch_size=None): a batch of one
-            scores, target = scores[None], target[None]
+            target = target[None]
+            scores = scores[None] if isinstance(scores, np.ndarray) else scores
         n = len(target)
         if n == 0:  # an empty batch weighs nothing (its mean loss, 0 / 0, is nan and would spoil the pass's mean)
             return

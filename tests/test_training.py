@@ -624,6 +624,34 @@ def test_a_run_resumed_from_a_checkpoint_continues_step_for_step():
         np.testing.assert_array_equal(resumed_model.state_dict()[name], array)
 
 
+class TwoHeads(nn.Module):
+    """Two logit heads for one target: the output is a tuple, which only a loss of its own reads."""
+
+    def __init__(self):
+        self.first, self.second = nn.Linear(4, 2, rng=0), nn.Linear(4, 2, rng=1)
+
+    def forward(self, x):
+        return self.first(x), self.second(x)
+
+
+def both_heads_cross_entropy(outputs, target):
+    return cross_entropy(outputs[0], target) + cross_entropy(outputs[1], target)
+
+
+@pytest.mark.parametrize("metric", [None, "accuracy"])
+def test_fit_and_evaluate_train_a_model_whose_output_is_a_tuple_with_a_loss_that_reads_it(metric):
+    rng = np.random.default_rng(0)
+    batches = [(rng.standard_normal((6, 4)).astype(np.float32), rng.integers(0, 2, 6))]
+    model = TwoHeads()
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    history = fit(model, optimizer, both_heads_cross_entropy, batches, epochs=2, metric=metric, progress=False)
+    loss, accuracy_value = evaluate(model, batches, both_heads_cross_entropy, metric=metric)
+    assert history.train_acc == [] and accuracy_value is None  # one pair of scores per sample: no accuracy
+    x, y = batches[0]
+    expected = both_heads_cross_entropy(model(Tensor(x)), y).item()
+    assert len(history) == 2 and loss == pytest.approx(expected)
+
+
 # -- arguments fit cannot use: refused before any step, naming the argument --------------------------------------
 
 
