@@ -231,13 +231,17 @@ def evaluate(
 def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     """The model's outputs for the rows of ``X``, in batches, in eval mode without a graph.
 
-    Training flags are restored afterwards.
+    Training flags are restored afterwards. ``batch_size`` is a positive integer (rows per forward pass), and the
+    model must return one Tensor per batch, whose first axis is the batch's.
     """
-    loader = DataLoader(np.asarray(X), batch_size=batch_size)
+    loader = DataLoader(np.asarray(X), batch_size=check_positive_int("predict", "batch_size", batch_size))
     outputs = []
     with _evaluation_mode(model):
         for x in loader:
-            outputs.append(np.asarray(model(Tensor(x))._data))
+            output = model(Tensor(x))
+            if not isinstance(output, Tensor):
+                raise TypeError(f"predict: the model must return one Tensor per batch, got {type(output).__name__}")
+            outputs.append(np.asarray(output._data))
     if not outputs:
         raise ValueError("predict: X has no rows")
     return np.concatenate(outputs)

@@ -454,6 +454,20 @@ def test_predict_matches_one_full_forward_pass():
     np.testing.assert_allclose(predict(model, X, batch_size=3), model(Tensor(X)).data, rtol=1e-6)
 
 
+def test_predict_refuses_a_batch_size_that_is_not_a_positive_integer_naming_it():
+    model = nn.Linear(3, 2, rng=0)
+    X = np.ones((7, 3), dtype=np.float32)
+    with pytest.raises(TypeError, match="predict: batch_size must be a positive integer, got None"):
+        predict(model, X, batch_size=None)  # (single samples would lose the rows' axis)
+    with pytest.raises(ValueError, match="predict: batch_size must be a positive integer, got 0"):
+        predict(model, X, batch_size=0)
+
+
+def test_predict_of_a_model_whose_output_is_not_one_tensor_says_so():
+    with pytest.raises(TypeError, match="predict: the model must return one Tensor per batch, got tuple"):
+        predict(TwoHeads(), np.ones((5, 4), dtype=np.float32))
+
+
 def test_evaluate_weights_batches_by_their_size():
     model = nn.Linear(3, 4, rng=0)
     rng = np.random.default_rng(2)
