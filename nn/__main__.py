@@ -77,6 +77,12 @@ def _hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _directory(text: str) -> Path:
+    """A directory flag's path, a leading ``~`` expanded to the home directory (the shell leaves ``--out=~/runs``
+    alone)."""
+    return Path(text).expanduser()
+
+
 def _number(kind: type, low: float, high: float = math.inf, low_open: bool = False, high_open: bool = False) -> Any:
     """An argparse type: a finite ``kind`` in the interval from ``low`` to ``high``."""
     interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open or high == math.inf else ']'}"
@@ -111,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of ``python -m nn``."""
     parser = _Parser(prog="python -m nn", description=__doc__.split("\n\n")[0].replace("``", ""))
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
-    parser.add_argument("--data-dir", help="directory holding the four MNIST IDX files (raw or .gz)")
+    parser.add_argument("--data-dir", type=_directory, help="directory holding the four MNIST IDX files (raw or .gz)")
     parser.add_argument(
         "--download",
         action="store_true",
@@ -137,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=_number(int, 0, 2**32 - 1), default=0, help="in [0, 2**32 - 1] (default 0)")
     parser.add_argument(
-        "--out", type=Path, default=Path("runs"), help="directory that receives one sub-directory per run"
+        "--out",
+        type=_directory,
+        default=Path("runs"),
+        help="directory that receives one sub-directory per run",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser

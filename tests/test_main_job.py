@@ -106,6 +106,21 @@ def test_mnist_job_reads_idx_files_from_data_dir(tmp_path, capsys):
     assert re.search(r"^test accuracy: \d\.\d{4}$", capsys.readouterr().out, re.MULTILINE)
 
 
+def test_out_and_data_dir_given_with_a_tilde_are_under_the_home_directory(tmp_path, monkeypatch, capsys):
+    """``--out=~/runs`` and ``--data-dir=~/mnist`` (the ``=`` form, which the shell leaves alone) mean the home
+    directory's, not a directory named ``~`` in the working directory."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    (home / "mnist").mkdir(parents=True)
+    write_mnist(home / "mnist", compress=True, n_train=200, n_test=10, size=4)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    flags = ["--dataset", "mnist", "--data-dir=~/mnist", "--epochs", "1", "--hidden", "8", "--no-progress"]
+    _, _, args = run([*flags, "--out=~/runs"])
+    assert args.run_dir == home / "runs" / "mnist_mlp-1" and (args.run_dir / "model.npz").is_file()
+    assert list(work.iterdir()) == []
+
+
 def test_cnn_option_trains_the_digits_cnn_to_98_percent(tmp_path, capsys):
     model, _, _ = run(["--model", "cnn", "--no-progress", "--out", str(tmp_path)])
     assert any(isinstance(module, nn.Conv2d) for module in model.modules())

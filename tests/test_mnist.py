@@ -367,3 +367,14 @@ def test_load_mnist_from_a_file_path_says_it_is_not_a_directory(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(NotADirectoryError, match=r"load_mnist: '.*mnist.npz' is not a directory"):
         load_mnist(path)
+
+
+def test_load_mnist_expands_a_leading_tilde_to_the_home_directory_as_torchvision(tmp_path, monkeypatch):
+    arrays, files = small_mnist()
+    home = tmp_path / "home"
+    (home / "mnist").mkdir(parents=True)
+    for name, body in files.items():
+        (home / "mnist" / name).write_bytes(body)
+    monkeypatch.setenv("HOME", str(home))
+    _, _, y_train, _ = load_mnist("~/mnist")
+    np.testing.assert_array_equal(y_train, arrays["train-labels-idx1-ubyte"])

@@ -156,7 +156,8 @@ def _read_split(directory: Path, split: str, compressed_only: bool) -> tuple[np.
 
 
 def download_mnist(directory: str | os.PathLike, timeout: float = DOWNLOAD_TIMEOUT) -> list[Path]:
-    """Fetch the four MNIST ``.gz`` files into ``directory`` (created if needed); return their paths.
+    """Fetch the four MNIST ``.gz`` files into ``directory`` (created if needed; ``~`` is the home directory); return
+    their paths.
 
     Each file comes from the first of :data:`MNIST_MIRRORS` that serves it with the MD5 of
     :data:`MNIST_MD5`; files already there with that MD5 are kept without any request.
@@ -164,7 +165,7 @@ def download_mnist(directory: str | os.PathLike, timeout: float = DOWNLOAD_TIMEO
     verified. If every mirror fails for a file, :class:`nn.data.download.DownloadError`
     (an OSError) says which mirrors failed and why; files verified before it are kept.
     """
-    directory = Path(directory)
+    directory = Path(directory).expanduser()
     timeout = check_real("download_mnist", "timeout", timeout, 0, low_open=True)
     if directory.exists() and not directory.is_dir():
         raise NotADirectoryError(f"download_mnist: {str(directory)!r} is not a directory")
@@ -191,12 +192,13 @@ def load_mnist(
 
     Pixels are scaled to [0, 1] (x / 255); ``flatten=True`` gives rows of rows*cols
     features, ``flatten=False`` images (N, 1, rows, cols). Labels are int64.
-    FileNotFoundError names the missing file and the directory. With ``download=True``
+    FileNotFoundError names the missing file and the directory; a leading ``~`` in ``directory`` is the home
+    directory (as torchvision's ``root``). With ``download=True``
     the four verified ``.gz`` files are fetched first when missing (see
     :func:`download_mnist`) and read, unless the four uncompressed files are all there already (as
     torchvision, which downloads only what it does not find): then those are read and nothing is fetched.
     """
-    directory, dtype = Path(directory), check_float_dtype("load_mnist", "dtype", dtype)
+    directory, dtype = Path(directory).expanduser(), check_float_dtype("load_mnist", "dtype", dtype)
     timeout = check_real("load_mnist", "timeout", timeout, 0, low_open=True)
     uncompressed = directory.is_dir() and all((directory / name).is_file() for name in _FILE_NAMES)
     fetch = download and not uncompressed
