@@ -183,6 +183,19 @@ class _Running:
         return None if self.metric is None else self.metric_sum / self.samples
 
 
+def _batch_loss(loss: Any, where: str) -> Node:
+    """``loss``, what ``loss_fn`` returned for one batch, if it is a one-element Tensor (the batch's mean); else an
+    error naming ``where`` (``fit`` or ``evaluate``)."""
+    if not isinstance(loss, Node):
+        raise TypeError(f"{where}: loss_fn must return a one-element Tensor, got {type(loss).__name__}")
+    if np.size(loss._data) != 1:
+        raise ValueError(
+            f"{where}: loss_fn must return the batch's mean loss, one element, got shape {np.shape(loss._data)}; "
+            "use reduction='mean'"
+        )
+    return loss
+
+
 def _check_evaluate_parts(model: Any, loader: Any, loss_fn: Any) -> None:
     """Refuse, with the argument's name, what evaluate cannot use, as :func:`fit` does: a model that is not a
     Module, a loader that is not iterable, a loss that is not callable or is a class. A loss and a loader given the
@@ -222,7 +235,7 @@ def evaluate(
         for batch in loader:
             x, y = _as_pair(batch, "evaluate")
             scores = model(Tensor(x))
-            running.add(float(loss_fn(scores, y).item()), scores, np.asarray(y))
+            running.add(float(_batch_loss(loss_fn(scores, y), "evaluate").item()), scores, np.asarray(y))
     if running.samples == 0:
         raise ValueError("evaluate: the loader yielded no samples")
     return running.loss, running.metric_value
@@ -379,9 +392,7 @@ def fit(
             x, y = _as_pair(batch, "fit")
             optimizer.zero_grad()
             scores = model(Tensor(x))
-            loss = loss_fn(scores, y)
-            if not isinstance(loss, Node):
-                raise TypeError(f"fit: loss_fn must return a one-element Tensor, got {type(loss).__name__}")
+            loss = _batch_loss(loss_fn(scores, y), "fit")
             loss.backward()
             running.add(float(loss.item()), scores, np.asarray(y))
             stops = [callback for callback in callbacks if callback.on_after_backward(model)]

@@ -468,6 +468,28 @@ def test_predict_of_a_model_whose_output_is_not_one_tensor_says_so():
         predict(TwoHeads(), np.ones((5, 4), dtype=np.float32))
 
 
+@pytest.mark.parametrize(
+    ("loss_fn", "error", "pattern"),
+    [
+        (lambda scores, target: 0.5, TypeError, "must return a one-element Tensor, got float"),
+        (
+            nn.CrossEntropyLoss(reduction="none"),
+            ValueError,
+            r"must return the batch's mean loss, one element, got shape \(4,\); use reduction='mean'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("where", ["fit", "evaluate"])
+def test_a_loss_that_is_not_one_element_is_refused_naming_fit_or_evaluate(loss_fn, error, pattern, where):
+    model = nn.Linear(3, 2, rng=0)
+    batches = [(np.ones((4, 3), dtype=np.float32), np.array([0, 1, 0, 1]))]
+    with pytest.raises(error, match=f"{where}: loss_fn {pattern}"):
+        if where == "fit":
+            fit(model, nn.optim.SGD(model.parameters(), lr=0.1), loss_fn, batches, epochs=1, progress=False)
+        else:
+            evaluate(model, batches, loss_fn)
+
+
 def test_evaluate_weights_batches_by_their_size():
     model = nn.Linear(3, 4, rng=0)
     rng = np.random.default_rng(2)
