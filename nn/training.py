@@ -362,9 +362,11 @@ def fit(
     optional clipping of the global gradient norm to ``clip_grad_norm``, ``optimizer.step()``.
     Training loss and metric are averaged over the epoch's samples (each batch's value weighted by
     its size) as they are computed (in train mode); validation runs :func:`evaluate` after each epoch. A callback can stop
-    training (see :mod:`nn.callbacks`). ``progress`` shows a tqdm bar with the running
-    loss and metric when tqdm is installed and stderr is a terminal or a Jupyter notebook
-    (plain text there without ipywidgets); logs and pipes get no bar.
+    training (see :mod:`nn.callbacks`). A loss that becomes nan or inf does not stop training by itself (as in a
+    torch loop): it is recorded as it is (:attr:`History.best_epoch` passes over nan), and a callback whose
+    ``on_epoch_end`` returns True on it stops the run (``python -m nn`` does so and writes no model).
+    ``progress`` shows a tqdm bar with the running loss and metric when tqdm is installed and stderr is a
+    terminal or a Jupyter notebook (plain text there without ipywidgets); logs and pipes get no bar.
     """
     _check_fit_parts(model, optimizer, loss_fn, train_loader, callbacks)
     callbacks = list(callbacks)
