@@ -79,7 +79,9 @@ def _hidden_sizes(text: str) -> list[int]:
 
 def _directory(text: str) -> Path:
     """A directory flag's path, a leading ``~`` expanded to the home directory (the shell leaves ``--out=~/runs``
-    alone)."""
+    alone). An empty one is refused: ``Path("")`` would be the working directory (``--out "$RUNS"`` unset)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path; give a directory (. for the working directory)")
     return Path(text).expanduser()
 
 

@@ -147,6 +147,19 @@ def test_bad_flags_give_argparse_errors(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("flag", ["--out", "--data-dir"])
+def test_an_empty_directory_flag_is_refused_naming_it_rather_than_meaning_the_working_directory(
+    flag, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)  # (an unset variable in --out "$RUNS" gives "", which Path reads as ".")
+    dataset = ["--dataset", "mnist"] if flag == "--data-dir" else []
+    with pytest.raises(SystemExit) as exit_info:
+        main([*dataset, flag, "", "--no-progress"])
+    assert exit_info.value.code == 2
+    assert f"argument {flag}: an empty path" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_missing_mnist_file_is_reported_with_its_name(tmp_path, capsys):
     write_mnist(tmp_path, compress=False)
     (tmp_path / "train-images-idx3-ubyte").unlink()
