@@ -324,6 +324,15 @@ def _check_fit_parts(model: Any, optimizer: Any, loss_fn: Any, train_loader: Any
         raise TypeError(f"fit: callbacks must be a list of Callbacks, got {type(callbacks).__name__}")
 
 
+def _known_length(loader: Any) -> int | None:
+    """``len(loader)``, or None when it has none: no ``__len__``, or one that raises TypeError (a DataLoader over a
+    stream without a length, as torch's)."""
+    try:
+        return len(loader)
+    except TypeError:
+        return None
+
+
 def _check_fit_arguments(
     epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any], val_loader: Any, metric: Any
 ) -> None:
@@ -340,7 +349,7 @@ def _check_fit_arguments(
             raise ValueError(f"fit: {callback!r} watches {watched!r}, which needs a val_loader")
         if watched is not None and watched.endswith("_acc") and metric is None:
             raise ValueError(f"fit: {callback!r} watches {watched!r}, which needs a metric (metric=None given)")
-    if val_loader is not None and hasattr(val_loader, "__len__") and len(val_loader) == 0:
+    if val_loader is not None and _known_length(val_loader) == 0:
         raise ValueError("fit: the val_loader yields no batches (an empty dataset, or drop_last with too few samples)")
 
 

@@ -688,6 +688,26 @@ def test_fit_and_evaluate_train_a_model_whose_output_is_a_tuple_with_a_loss_that
     assert len(history) == 2 and loss == pytest.approx(expected)
 
 
+def test_fit_validates_on_a_stream_without_a_length():
+    """A DataLoader over an IterableDataset without ``__len__`` has no length (len() is a TypeError, as torch's):
+    fit still takes it as val_loader."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((8, 3)).astype(np.float32), np.array([0, 1] * 4)
+
+    class Stream(nn.data.IterableDataset):
+        def __iter__(self):
+            return iter(zip(X, y))
+
+    model = nn.Linear(3, 2, rng=0)
+    stream = DataLoader(Stream(), batch_size=4)
+    history = fit(
+        model, nn.optim.SGD(model.parameters(), lr=0.1), cross_entropy, stream, stream, epochs=2, progress=False
+    )
+    assert len(history.val_loss) == 2 and history.val_loss[-1] == pytest.approx(
+        evaluate(model, stream, cross_entropy)[0]
+    )
+
+
 # -- arguments fit cannot use: refused before any step, naming the argument --------------------------------------
 
 
