@@ -1,6 +1,7 @@
 """Tests for nn.data: DataLoader, scikit-learn's split, scaler and toy sets, XOR and spirals, digits, MNIST IDX files."""
 
 import gzip
+import re
 import struct
 import subprocess
 import sys
@@ -389,6 +390,19 @@ def test_dataset_samples_that_are_dicts_or_mismatched_are_handled_clearly():
 def test_datasets_refuse_an_integer_dtype_that_would_truncate_their_scaled_pixels(call, tmp_path):
     with pytest.raises(TypeError, match="dtype must be a floating-point dtype"):
         call(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (-1, ValueError, "load_digits: seed must be an integer in [0, 2**32 - 1], got -1"),
+        (2**32, ValueError, "load_digits: seed must be an integer in [0, 2**32 - 1], got 4294967296"),
+        (1.5, TypeError, "load_digits: seed must be an integer, got 1.5"),
+    ],
+)
+def test_load_digits_refuses_a_seed_naming_its_own_parameter(seed, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        nn.data.load_digits(seed=seed)
 
 
 @pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])

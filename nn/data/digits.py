@@ -6,7 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_float_dtype
+from ..checks import check_float_dtype, check_integer
+
+#: Largest ``seed``: scikit-learn's split takes a ``random_state`` in [0, 2**32 - 1].
+MAX_SEED = 2**32 - 1
 
 
 def load_digits(
@@ -22,10 +25,13 @@ def load_digits(
     z = (x - mean) / std with statistics of the training part only (constant pixels map
     to 0); otherwise pixels are scaled to [0, 1] by x / 16. ``flatten=True`` gives rows of
     64 features; ``flatten=False`` gives images of shape (N, 1, 8, 8) (channels first).
-    Labels are int64; ``dtype`` (a floating dtype) is the features'. Needs scikit-learn (the ``train`` extra);
+    Labels are int64; ``dtype`` (a floating dtype) is the features'; ``seed`` (an int in [0, 2**32 - 1]) fixes the
+    split. Needs scikit-learn (the ``train`` extra);
     nothing is downloaded.
     """
     dtype = check_float_dtype("load_digits", "dtype", dtype)
+    if seed is not None and not 0 <= check_integer("load_digits", "seed", seed) <= MAX_SEED:
+        raise ValueError(f"load_digits: seed must be an integer in [0, 2**32 - 1], got {seed!r}")
     try:
         from sklearn.datasets import load_digits as sklearn_load_digits
         from sklearn.model_selection import train_test_split
