@@ -44,7 +44,7 @@ from .tensor import (
 from .tensor import where as _where_values
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
-from .torch_names import check_device, check_factory_options, size_argument, size_index
+from .torch_names import check_device, check_factory_options, size_argument, size_index, warn_copy_construct
 
 _ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
 
@@ -84,9 +84,12 @@ def tensor(
     (and lists of them) without a ``dtype`` give the default floating dtype (:func:`autograd.get_default_dtype`,
     float64 unless changed), as torch.tensor; numpy arrays and scalars and Tensors keep their dtype, and lists
     mixing them with numbers take torch's dtype (:func:`listed_dtype`). A one-element Tensor inside a list is a
-    number, as torch's (:func:`listed_tensors_as_scalars`). torch's ``device`` and ``pin_memory`` as
+    number, as torch's (:func:`listed_tensors_as_scalars`); a Tensor itself is copied with torch's warning
+    (:func:`~autograd.torch_names.warn_copy_construct`). torch's ``device`` and ``pin_memory`` as
     :func:`check_factory_options`."""
     check_factory_options("tensor", device, pin_memory=pin_memory)
+    if isinstance(data, Tensor):
+        warn_copy_construct("autograd.tensor")
     data = listed_tensors_as_scalars(data, "tensor")
     if dtype is not None:
         made = Tensor(data, dtype=dtype)

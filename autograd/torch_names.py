@@ -197,6 +197,18 @@ def check_factory_options(
         )
 
 
+def warn_copy_construct(spelling: str) -> None:
+    """torch's UserWarning for a Tensor given as the data of a copying constructor (``spelling``:
+    ``autograd.tensor``, ``tensor.new_tensor``): the copy is a new leaf cut from the source's graph, and
+    ``source.detach().clone()`` says so."""
+    warnings.warn(
+        "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+        f"sourceTensor.detach().clone().requires_grad_(True), rather than {spelling}(sourceTensor).",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def is_device(value: Any) -> bool:
     """A device (``"cpu"``, ``"cuda:0"``, a torch.device) rather than a dtype, for ``to`` (``Tensor.to``,
     ``nn.Module.to``)."""
@@ -371,9 +383,12 @@ class TorchNames:
         layout: Any = None,
         pin_memory: bool = False,
     ) -> Self:
-        """torch.Tensor.new_tensor: a new leaf holding a copy of ``data``, of this tensor's dtype by default;
-        torch's ``device``, ``layout``, ``pin_memory`` as :func:`check_factory_options`."""
+        """torch.Tensor.new_tensor: a new leaf holding a copy of ``data``, of this tensor's dtype by default (a
+        Tensor's data with torch's warning, :func:`warn_copy_construct`); torch's ``device``, ``layout``,
+        ``pin_memory`` as :func:`check_factory_options`."""
         check_factory_options("new_tensor", device, layout, pin_memory=pin_memory)
+        if isinstance(data, type(_tensor(self))):
+            warn_copy_construct("tensor.new_tensor")
         return type(_tensor(self))(data, requires_grad=requires_grad, dtype=self._dtype_or_own(dtype))
 
     def new(self: Self, *args: Any, device: Any = None) -> Self:

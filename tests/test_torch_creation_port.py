@@ -432,9 +432,10 @@ def test_tensor_copies_its_data_and_as_tensor_and_from_numpy_share_an_array_of_t
 
 def test_tensor_of_a_tensor_is_a_detached_leaf_copy_and_as_tensor_returns_the_tensor_itself():
     source = ag.randn(5, 5, requires_grad=True)
-    copy = ag.tensor(source)
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):  # torch's advice: detach().clone()
+        copy = ag.tensor(source)
+        assert ag.tensor(source, requires_grad=True).requires_grad
     assert copy.is_leaf and not copy.requires_grad and not np.shares_memory(copy.data, source.data)
-    assert ag.tensor(source, requires_grad=True).requires_grad
     assert ag.as_tensor(source) is source
     converted = ag.as_tensor(source, dtype=ag.float32)  # a copy that keeps the graph, as torch's
     assert converted is not source and converted.requires_grad and not converted.is_leaf
