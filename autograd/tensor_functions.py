@@ -449,7 +449,7 @@ def arange(
         # delta = (start + step) - start, drifts by i times delta's rounding error (200 ulps at the end of
         # arange(1e4, 1e4 + 1, 1e-3))
         count = max(math.ceil((stop - start) / step), 0)
-        values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype, copy=False)
+        values = quietly((np.arange(count, dtype=np.float64) * step + start).astype, dtype, copy=False)  # inf, as torch
         return Tensor._from_array(values, requires_grad, "arange")
     return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad, "arange")
 
@@ -555,7 +555,7 @@ def linspace(
         ):  # torch converts the ends it uses: a finite one beyond the dtype's range raises
             for end in (start, stop)[: min(num, 2)]:
                 fitting_fill_value("linspace", end, integer)
-        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
+        return Tensor._from_array(_float_linspace(start, stop, num, dtype), requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
     if count == 0:  # nothing converted, as torch (which checks the ends it uses only)
         return Tensor._from_array(np.zeros(0, dtype=integer), requires_grad, "linspace")
@@ -567,6 +567,16 @@ def linspace(
     index = np.arange(count)
     values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))
     return Tensor._from_array(np.trunc(values).astype(integer), requires_grad, "linspace")
+
+
+def _float_linspace(start: Any, stop: Any, num: int, dtype: Any) -> np.ndarray:
+    """numpy's linspace of floating ``dtype`` computed without its warnings, with its first entry ``start`` itself: numpy's
+    is start + 0 step, NaN where an end is infinite or NaN (the step then is), so ``linspace(0, inf, 3)`` starts at 0
+    and a single step is ``[start]``, as torch's (numpy's last entry is ``stop`` itself already)."""
+    values = quietly(np.linspace, start, stop, num, dtype=dtype)
+    if num:
+        values[0] = start
+    return values
 
 
 def _number_end(end: Any) -> Any:

@@ -31,7 +31,7 @@ from .derivatives import distances as distance_rules
 from .grad_mode import _GradModeDecorator, _mode, is_grad_enabled, set_grad_enabled
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .out_argument import takes_out
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
@@ -225,10 +225,11 @@ def logspace(
             for end_ in (start, end):  # a finite end beyond the range (1e39 for float32) raises as torch's, not inf
                 fitting_fill_value("logspace", end_._data.item() if isinstance(end_, Node) else end_, dtype)
             first, last = (quietly(dtype.type, float(end_)) for end_ in (start, end))
-        step = float(last - first) / (steps - 1)  # the difference in dtype, as torch's
-        first, last = float(first), float(last)
         index = np.arange(steps)
-        exponents = np.where(index < steps // 2, first + step * index, last - step * (steps - 1 - index))
+        with quiet():  # (an infinite end: inf * 0 and inf - inf are torch's NaNs, without numpy's warnings)
+            step = float(last - first) / (steps - 1)  # the difference in dtype, as torch's
+            first, last = float(first), float(last)
+            exponents = np.where(index < steps // 2, first + step * index, last - step * (steps - 1 - index))
     values = quietly(np.power, float(base), exponents)
     return Tensor._from_array(quietly(values.astype, dtype, copy=False), requires_grad, "logspace")  # inf, as torch
 

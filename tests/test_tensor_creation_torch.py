@@ -60,3 +60,42 @@ def test_the_copy_of_a_tensor_is_a_detached_leaf_as_torchs():
     assert copy.is_leaf and not copy.requires_grad and copy.grad_fn is None
     copy.data[0] = 5.0
     assert source.data[0] == 1.0
+
+
+INFINITE_ENDS = [(0.0, np.inf), (1.5, -np.inf), (-np.inf, np.inf), (np.inf, np.inf), (0.0, np.nan), (np.inf, 0.0)]
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4])
+@pytest.mark.parametrize(("start", "end"), INFINITE_ENDS)
+@pytest.mark.parametrize("range_op", ["linspace", "logspace"])
+def test_ranges_with_an_infinite_or_nan_end_compute_without_numpy_warnings(range_op, start, end, steps):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = getattr(autograd, range_op)(start, end, steps, dtype=autograd.float32)
+    assert values.shape == (steps,) and values.dtype == np.float32
+
+
+@pytest.mark.parametrize(("start", "end"), INFINITE_ENDS + [(2.0, 5.0)])
+def test_linspace_of_one_step_is_its_start_as_torchs(start, end):
+    expected = torch.linspace(start, end, 1, dtype=torch.float64).numpy()
+    np.testing.assert_array_equal(autograd.linspace(start, end, 1).data, expected)
+    assert expected[0] == start or np.isnan(start)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0.0, np.inf), (1.5, -np.inf), (0.0, np.nan)])
+def test_linspace_starts_at_its_start_where_its_step_is_infinite(start, end):
+    values = autograd.linspace(start, end, 4).data
+    assert values[0] == start
+    assert values[-1] == end or np.isnan(end)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step", "dtype"),
+    [(0, 1e300, 1e299, "float32"), (0.0, 1e39, 1e38, "float32"), (0, 1e5, 1e4, "float16"), (-7e4, 0, 1e4, "float16")],
+)
+def test_arange_past_the_dtypes_range_is_inf_without_a_warning_as_torchs(start, end, step, dtype):
+    expected = torch.arange(start, end, step, dtype=getattr(torch, dtype)).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = autograd.arange(start, end, step, dtype=getattr(autograd, dtype))
+    np.testing.assert_array_equal(ours.data, expected)
