@@ -330,10 +330,13 @@ def full(
 ) -> Tensor:
     """A tensor of shape ``size`` (torch's name; an int or a sequence) filled with ``fill_value``; without
     ``dtype``, that of the value as numpy's and torch's: bool for True/False, int64 for an int, the default floating
-    dtype (:func:`autograd.get_default_dtype`) for a Python float; a numpy number counts as the Python number it
-    holds, as torch reads it. torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    dtype (:func:`autograd.get_default_dtype`) for a Python float; a numpy number or a one-element Tensor counts as
+    the Python number it holds, as torch reads it (a 0-d int8 Tensor fills an int64 result, a float16 one the
+    default dtype). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("full", device, layout, out)
     _check_fill_value("full", fill_value)
+    if isinstance(fill_value, Node) and fill_value._data.size == 1:  # torch reads a 0-d tensor as its number
+        fill_value = fill_value._data.item()
     fill_value = number_held(fill_value)
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
     if dtype is None:

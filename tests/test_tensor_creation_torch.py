@@ -99,3 +99,28 @@ def test_arange_past_the_dtypes_range_is_inf_without_a_warning_as_torchs(start, 
         warnings.simplefilter("error")
         ours = autograd.arange(start, end, step, dtype=getattr(autograd, dtype))
     np.testing.assert_array_equal(ours.data, expected)
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        lambda m: m.tensor(2, dtype=m.int8),
+        lambda m: m.tensor(1.5, dtype=m.float16),
+        lambda m: m.tensor(1.5, dtype=m.float32),
+        lambda m: m.tensor(True),
+        lambda m: m.tensor(7),
+    ],
+)
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_full_of_a_0d_tensor_takes_the_dtype_of_the_number_it_holds_as_torchs(fill, default):
+    saved = torch.get_default_dtype()
+    torch.set_default_dtype(getattr(torch, default))
+    autograd.set_default_dtype(getattr(autograd, default))
+    try:
+        theirs = torch.full((2,), fill(torch))
+        ours = autograd.full((2,), fill(autograd))
+    finally:
+        torch.set_default_dtype(saved)
+        autograd.set_default_dtype(np.float64)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
