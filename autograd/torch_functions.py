@@ -104,6 +104,7 @@ DTYPES = {
     "float16": np.float16, "half": np.float16, "float32": np.float32, "float": np.float32,
     "float64": np.float64, "double": np.float64, "int8": np.int8, "uint8": np.uint8, "int16": np.int16,
     "short": np.int16, "int32": np.int32, "int": np.int32, "int64": np.int64, "long": np.int64, "bool": np.bool_,
+    "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
 }  # fmt: skip
 
 
@@ -131,6 +132,14 @@ TORCH_VIEW_COPY_FUNCTIONS = (
 #: torch's module-level constants (``-torch.inf`` as a mask's fill, ``torch.pi`` in a hand-written GELU), numpy's and
 #: Python's values: ``inf``, ``nan``, ``pi`` and ``e`` are floats, ``newaxis`` is None (an index that adds an axis).
 CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "newaxis": None}
+
+#: torch's layout and memory formats, as the names they print as, which the factories' ``layout=`` and the
+#: conversions' ``memory_format=`` read (``x.contiguous(memory_format=autograd.channels_last)``, ``x.layout ==
+#: autograd.strided``).
+LAYOUTS_AND_MEMORY_FORMATS = {
+    name: f"torch.{name}"
+    for name in ("strided", "contiguous_format", "preserve_format", "channels_last", "channels_last_3d")
+}
 
 
 def _node(input: Any) -> Node:
@@ -407,5 +416,5 @@ def module_functions(existing: set[str]) -> dict[str, Any]:
     functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
     functions.update({f"{name}_copy": _view_copy_function(name) for name in TORCH_VIEW_COPY_FUNCTIONS})
-    functions.update(max=max, min=min, std=std, var=var, rsub=rsub, **DTYPES, **CONSTANTS)
+    functions.update(max=max, min=min, std=std, var=var, rsub=rsub, **DTYPES, **CONSTANTS, **LAYOUTS_AND_MEMORY_FORMATS)
     return {name: value for name, value in functions.items() if name not in existing}

@@ -124,3 +124,34 @@ def test_full_of_a_0d_tensor_takes_the_dtype_of_the_number_it_holds_as_torchs(fi
         autograd.set_default_dtype(np.float64)
     assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
     np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+def test_torchs_unsigned_dtype_names_are_numpys_dtypes(name):
+    made = autograd.tensor([1, 2], dtype=getattr(autograd, name))
+    assert made.dtype == np.dtype(name) and made.element_size() == getattr(torch, name).itemsize
+    assert str(getattr(torch, name)) == f"torch.{made.dtype}"
+    assert autograd.from_numpy(np.zeros(2, dtype=name)).dtype == getattr(autograd, name)
+
+
+@pytest.mark.parametrize(
+    "name", ["strided", "contiguous_format", "preserve_format", "channels_last", "channels_last_3d"]
+)
+def test_torchs_layout_and_memory_format_names_print_as_torchs(name):
+    assert str(getattr(autograd, name)) == str(getattr(torch, name))
+
+
+def test_memory_format_and_layout_names_are_taken_where_torch_takes_them():
+    x = autograd.zeros(2, 3, 4, 5, layout=autograd.strided)
+    assert x.layout == autograd.strided
+    theirs = torch.zeros(2, 3, 4, 5).contiguous(memory_format=torch.channels_last)
+    for converted in (
+        x.contiguous(memory_format=autograd.channels_last),
+        x.to(memory_format=autograd.channels_last),
+        x.clone(memory_format=autograd.channels_last),
+    ):
+        assert converted.stride() == theirs.stride()
+    assert autograd.empty_like(x, memory_format=autograd.preserve_format).shape == (2, 3, 4, 5)
+    assert x.clone(memory_format=autograd.contiguous_format).is_contiguous(memory_format=autograd.contiguous_format)
+    cube = autograd.zeros(1, 2, 3, 4, 5).contiguous(memory_format=autograd.channels_last_3d)
+    assert cube.stride() == torch.zeros(1, 2, 3, 4, 5).contiguous(memory_format=torch.channels_last_3d).stride()
