@@ -111,6 +111,22 @@ def _channels_last_copy(data: np.ndarray) -> np.ndarray:
     return data.transpose(order).copy().transpose(np.argsort(order))
 
 
+def _channels_last_contiguous(data: np.ndarray, rank: int) -> bool:
+    """Whether ``data`` of ``rank`` axes (N, C, spatial...) is laid out channels-last, as torch decides it: walking
+    the axes C, the spatial ones from the last, N, each axis longer than 1 has the stride of the elements walked
+    before it (1 for C). False for another number of axes."""
+    if data.ndim != rank:
+        return False
+    strides = _element_strides(data)
+    expected = 1
+    for axis in (1, *range(rank - 1, 1, -1), 0):
+        if data.shape[axis] != 1:
+            if strides[axis] != expected:
+                return False
+            expected *= data.shape[axis]
+    return True
+
+
 def channels_last_copy(data: np.ndarray, memory_format: Any, op: str) -> np.ndarray:
     """``data`` copied in the channels-last ``memory_format`` (a name of :data:`CHANNELS_LAST`); a ShapeError naming
     ``op`` when ``data`` has not the number of axes that format lays out (torch's "required rank" error)."""
@@ -320,7 +336,10 @@ class TorchMetadataNames:
     # -- memory layout ------------------------------------------------------------------------------
     def is_contiguous(self: Any, *, memory_format: Any = _CONTIGUOUS_FORMAT) -> bool:
         """torch.Tensor.is_contiguous: whether the data is C-contiguous (the strides of length-1 axes do not
-        count, and an empty tensor is contiguous). ``memory_format`` may only be torch.contiguous_format."""
+        count, and an empty tensor is contiguous), or with ``memory_format`` torch.channels_last (channels_last_3d)
+        laid out as that format (:func:`_channels_last_contiguous`); no other ``memory_format``."""
+        if str(memory_format) in CHANNELS_LAST:
+            return _channels_last_contiguous(self._data, CHANNELS_LAST[str(memory_format)])
         if str(memory_format) != _CONTIGUOUS_FORMAT:
             raise ValueError(
                 f"is_contiguous: only memory_format=torch.contiguous_format is supported, got {memory_format}"

@@ -155,3 +155,26 @@ def test_memory_format_and_layout_names_are_taken_where_torch_takes_them():
     assert x.clone(memory_format=autograd.contiguous_format).is_contiguous(memory_format=autograd.contiguous_format)
     cube = autograd.zeros(1, 2, 3, 4, 5).contiguous(memory_format=autograd.channels_last_3d)
     assert cube.stride() == torch.zeros(1, 2, 3, 4, 5).contiguous(memory_format=torch.channels_last_3d).stride()
+
+
+@pytest.mark.parametrize(
+    ("shape", "make"),
+    [
+        ((2, 3, 4, 5), lambda x, m: x),
+        ((2, 3, 4, 5), lambda x, m: x.contiguous(memory_format=m.channels_last)),
+        ((2, 3, 4, 5), lambda x, m: x.permute(0, 2, 3, 1)),
+        ((1, 3, 1, 1), lambda x, m: x),
+        ((2, 1, 4, 5), lambda x, m: x),
+        ((3,), lambda x, m: x),
+        ((1, 3, 4, 5), lambda x, m: x.contiguous(memory_format=m.channels_last)[:, :, :2]),
+        ((2, 3, 4, 5, 6), lambda x, m: x.contiguous(memory_format=m.channels_last_3d)),
+        ((2, 3, 4, 5, 6), lambda x, m: x),
+    ],
+)
+@pytest.mark.parametrize("memory_format", ["channels_last", "channels_last_3d"])
+def test_is_contiguous_in_a_channels_last_format_as_torchs(shape, make, memory_format):
+    ours = make(autograd.zeros(*shape), autograd)
+    theirs = make(torch.zeros(*shape), torch)
+    assert ours.stride() == theirs.stride()
+    expected = theirs.is_contiguous(memory_format=getattr(torch, memory_format))
+    assert ours.is_contiguous(memory_format=getattr(autograd, memory_format)) == expected

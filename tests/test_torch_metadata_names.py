@@ -86,7 +86,7 @@ def test_is_contiguous_follows_numpys_c_contiguity():
     assert tensor.mT.contiguous().is_contiguous() is True
 
 
-def test_is_contiguous_takes_only_the_contiguous_memory_format_by_keyword():
+def test_is_contiguous_takes_the_contiguous_and_channels_last_memory_formats_by_keyword():
     class MemoryFormat:  # what str(torch.channels_last) gives, without torch
         def __init__(self, name):
             self.name = name
@@ -95,8 +95,9 @@ def test_is_contiguous_takes_only_the_contiguous_memory_format_by_keyword():
             return f"torch.{self.name}"
 
     assert Tensor(GRID).is_contiguous(memory_format=MemoryFormat("contiguous_format")) is True
-    with pytest.raises(ValueError, match="channels_last"):
-        Tensor(GRID).is_contiguous(memory_format=MemoryFormat("channels_last"))
+    assert Tensor(GRID).is_contiguous(memory_format=MemoryFormat("channels_last")) is False  # not 4-D, as torch's
+    with pytest.raises(ValueError, match="preserve_format"):
+        Tensor(GRID).is_contiguous(memory_format=MemoryFormat("preserve_format"))
     with pytest.raises(TypeError):
         Tensor(GRID).is_contiguous(MemoryFormat("contiguous_format"))
 
