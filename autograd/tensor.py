@@ -175,13 +175,20 @@ VALUE_NOT_TENSOR = (
 """What to do with a Value given where a Tensor is expected: copying its number would silently cut the graph."""
 
 
+class UnevenDepthError(ValueError, TypeError):
+    """Nested lists holding a number where a sequence stands beside it (``[[1], 2]``): ragged, numpy's ValueError,
+    and the TypeError torch raises there ("not a sequence")."""
+
+
 def ragged_error(where: str, data: Any, error: ValueError) -> ValueError:
     """The error for nested lists numpy found ragged (its ``error``), naming ``where`` and, as torch's, the first
     dim whose sequences differ in length (:func:`_ragged_place`), e.g. "expected a sequence of length 2 at dim 1
-    (got 1)" for ``[[1, 2], [3]]``; numpy's own words where no such dim is found (a list that holds itself)."""
-    place = _ragged_place(data)
+    (got 1)" for ``[[1, 2], [3]]``; numpy's own words where no such dim is found (a list that holds itself). A
+    ValueError, as numpy's and torch's, or where a number stands beside a sequence an :class:`UnevenDepthError`,
+    also torch's TypeError there."""
+    place, uneven_depth = _ragged_place(data)
     detail = f"({error})" if place is None else place
-    return ValueError(
+    return (UnevenDepthError if uneven_depth else ValueError)(
         f"{where}: the nested lists have rows of different lengths (a ragged array), which a tensor cannot hold: "
         f"{detail}"
     )
@@ -199,11 +206,11 @@ def _sequence_length(item: Any) -> int | None:
     return None
 
 
-def _ragged_place(data: Any) -> str | None:
+def _ragged_place(data: Any) -> tuple[str | None, bool]:
     """Where the nested ``data`` stops being rectangular, as torch words it: the items at depth d (dim d) are
     compared level by level with the first of them, so the shallowest ragged dim is named, with the length
-    expected there and what was found. None if every level is even (up to numpy's 64 dims: a list holding
-    itself)."""
+    expected there and what was found; and whether a number stands there beside a sequence. None if every level is
+    even (up to numpy's 64 dims: a list holding itself)."""
     level = [data]
     for dim in range(64):
         lengths = [_sequence_length(item) for item in level]
@@ -212,15 +219,15 @@ def _ragged_place(data: Any) -> str | None:
             if length == expected:
                 continue
             if expected is None:
-                return f"expected a number at dim {dim} (got a sequence of length {length})"
+                return f"expected a number at dim {dim} (got a sequence of length {length})", True
             got = length if length is not None else f"the number {item!r}"
-            return f"expected a sequence of length {expected} at dim {dim} (got {got})"
+            return f"expected a sequence of length {expected} at dim {dim} (got {got})", length is None
         if expected is None:
-            return None
+            return None, False
         level = [child for item in level for child in (item._data if isinstance(item, Node) else item)]
         if not level:
-            return None
-    return None
+            return None, False
+    return None, False
 
 
 def _beyond_64_bits(value: Any) -> bool:

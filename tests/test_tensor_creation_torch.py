@@ -178,3 +178,13 @@ def test_is_contiguous_in_a_channels_last_format_as_torchs(shape, make, memory_f
     assert ours.stride() == theirs.stride()
     expected = theirs.is_contiguous(memory_format=getattr(torch, memory_format))
     assert ours.is_contiguous(memory_format=getattr(autograd, memory_format)) == expected
+
+
+@pytest.mark.parametrize("data", [[[1, 2], [3]], [[1], 2], [1, [2]], [[[1]], [2]], [[1.0, 2.0], 3.0]])
+def test_nested_lists_of_uneven_depth_or_length_raise_torchs_error_class(data):
+    with pytest.raises(Exception) as theirs:
+        torch.tensor(data)
+    with pytest.raises(theirs.type, match="ragged"):
+        autograd.tensor(data)
+    with pytest.raises(ValueError, match="ragged"):  # numpy's class for any ragged list, as before
+        autograd.tensor(data)
