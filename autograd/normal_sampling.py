@@ -17,9 +17,9 @@ import numpy as np
 
 from .default_dtype import float_dtype
 from .quiet import quietly
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor import Tensor, where
-from .tensor_functions import RandomSource, factory_shape, random_source
+from .tensor_functions import RandomSource, factory_shape, random_source, sample_dtype
 from .torch_names import check_factory_options
 
 __all__ = ["normal"]
@@ -45,8 +45,8 @@ def normal(
     With a tensor (or ndarray) ``mean`` and/or ``std``, the result has their broadcast shape and the dtype of
     ``mean`` if it is a tensor, else of ``std`` (that tensor must be floating); it is in the graph, with a zero
     gradient, when either requires grad (as torch). With two numbers, ``size`` (an int or a sequence) is the
-    shape, and ``dtype`` (default :func:`autograd.get_default_dtype`) and ``requires_grad`` apply, as torch's
-    fourth form; those three are a TypeError with a tensor. A negative or NaN std is a ValueError. torch's
+    shape, and ``dtype`` (default :func:`autograd.get_default_dtype`; a floating one, else torch's
+    NotImplementedError) and ``requires_grad`` apply, as torch's fourth form; those three are a TypeError with a tensor. A negative or NaN std is a ValueError. torch's
     ``out``, ``layout``, ``device`` and ``pin_memory`` as :func:`check_factory_options`.
     """
     check_factory_options("normal", device, layout, out, pin_memory)
@@ -59,7 +59,8 @@ def normal(
         raise TypeError("normal: with a number mean and a number std, give the shape: normal(0.0, 1.0, size=(2, 3))")
     _check_std(np.asarray(std))
     draws = source.standard_normal(factory_shape((size,), "normal"))
-    data = quietly(lambda: np.asarray(mean + std * draws).astype(float_dtype(dtype), copy=False))
+    drawn = sample_dtype("normal", float_dtype(dtype))
+    data = quietly(lambda: np.asarray(mean + std * draws).astype(drawn, copy=False))
     return Tensor._from_array(data, requires_grad)
 
 
@@ -97,9 +98,9 @@ def _sample_of_tensors(mean: Any, std: Any, source: np.random.Generator) -> Tens
     zero gradient) where one of them requires grad."""
     deciding = mean if isinstance(mean, Tensor) else std
     dtype = deciding.dtype
-    if dtype.kind != "f":
+    if dtype.kind != "f":  # (torch's NotImplementedError: "normal_kernel_cpu" not implemented for 'Long')
         name = "mean" if deciding is mean else "std"
-        raise TypeError(f"normal: {name} must be a floating-point tensor, got {dtype}")
+        raise DtypeKernelError(f"normal: {name} must be a floating-point tensor, got {dtype}")
     means, stds = (value._data if isinstance(value, Tensor) else value for value in (mean, std))
     _check_std(np.asarray(stds))
     try:

@@ -30,7 +30,7 @@ from .index_errors import ClassIndexError
 from .out_argument import takes_out, written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import (
     Tensor,
@@ -347,12 +347,12 @@ def full(
     return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad, "full")
 
 
-def _sample_dtype(op: str, dtype: Any) -> np.dtype:
-    """The floating dtype random samples are drawn in; a NotImplementedError (torch's) for another kind: uniform or
-    normal samples truncated into integers would be mostly zeros."""
+def sample_dtype(op: str, dtype: Any) -> np.dtype:
+    """The floating dtype random samples are drawn in; a :class:`DtypeKernelError` (torch's NotImplementedError, and
+    a TypeError) for another kind: uniform or normal samples truncated into integers would be mostly zeros."""
     sampled = np.dtype(dtype)
     if sampled.kind != "f":
-        raise NotImplementedError(f"{op}: samples are drawn in floating dtypes only, not {sampled} (use randint)")
+        raise DtypeKernelError(f"{op}: samples are drawn in floating dtypes only, not {sampled} (use randint)")
     return sampled
 
 
@@ -374,7 +374,7 @@ def randn(
     check_factory_options("randn", device, layout, out, pin_memory)
     source = random_source("randn", rng, generator)
     data = source.standard_normal(factory_shape(shape, "randn", size))
-    data = data.astype(_sample_dtype("randn", float_dtype(dtype)), copy=False)
+    data = data.astype(sample_dtype("randn", float_dtype(dtype)), copy=False)
     return Tensor._from_array(data, requires_grad, "randn")
 
 
@@ -395,7 +395,7 @@ def rand(
     keywords as :func:`check_factory_options`."""
     check_factory_options("rand", device, layout, out, pin_memory)
     source = random_source("rand", rng, generator)
-    data = unit_uniform(source, factory_shape(shape, "rand", size), _sample_dtype("rand", float_dtype(dtype)))
+    data = unit_uniform(source, factory_shape(shape, "rand", size), sample_dtype("rand", float_dtype(dtype)))
     return Tensor._from_array(data, requires_grad, "rand")
 
 
@@ -726,7 +726,7 @@ def randn_like(
     ``generator`` as in :func:`randn`, torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("randn_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
-    sampled = _sample_dtype("randn_like", array.dtype if dtype is None else dtype)
+    sampled = sample_dtype("randn_like", array.dtype if dtype is None else dtype)
     data = random_source("randn_like", rng, generator).standard_normal(array.shape)
     return Tensor._from_array(data.astype(sampled, copy=False), requires_grad, "randn_like")
 
@@ -746,7 +746,7 @@ def rand_like(
     ``generator`` as in :func:`rand`, torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("rand_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
-    sampled = _sample_dtype("rand_like", array.dtype if dtype is None else dtype)
+    sampled = sample_dtype("rand_like", array.dtype if dtype is None else dtype)
     data = unit_uniform(random_source("rand_like", rng, generator), array.shape, sampled)
     return Tensor._from_array(data, requires_grad, "rand_like")
 

@@ -165,12 +165,15 @@ def randperm(
     pin_memory: bool = False,
 ) -> Tensor:
     """torch.randperm: a random permutation of 0, ..., n - 1 (int64 by default, also for ``dtype=None``);
-    torch's other keywords as ``check_factory_options``. A ``dtype`` that cannot hold n - 1 exactly (an integer
+    torch's other keywords as ``check_factory_options``. bool is a ``DtypeKernelError``, torch's NotImplementedError;
+    a ``dtype`` that cannot hold n - 1 exactly (an integer
     dtype's largest value, a float's 2**(mantissa bits + 1): 2048 for float16) is an ``ArgumentRangeError``, torch's
     RuntimeError: the cast would repeat numbers (wrapped, or rounded)."""
     check_factory_options("randperm", device, layout, out, pin_memory)
     (n,) = _size(n, "randperm")
     dtype = np.dtype(np.int64 if dtype is None else dtype)
+    if dtype == np.bool_:  # (for any n, as torch's)
+        raise DtypeKernelError("randperm: not implemented for bool (a permutation needs a number dtype)")
     if dtype.kind == "f" and n - 1 > 2 ** (np.finfo(dtype).nmant + 1):
         raise ArgumentRangeError(
             f"randperm: n = {n} is too large for {dtype}: n - 1 must be at most {2 ** (np.finfo(dtype).nmant + 1)}, "

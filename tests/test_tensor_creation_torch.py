@@ -188,3 +188,25 @@ def test_nested_lists_of_uneven_depth_or_length_raise_torchs_error_class(data):
         autograd.tensor(data)
     with pytest.raises(ValueError, match="ragged"):  # numpy's class for any ragged list, as before
         autograd.tensor(data)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda m: m.randperm(5, dtype=m.bool),
+        lambda m: m.randperm(2, dtype=m.bool),
+        lambda m: m.randperm(0, dtype=m.bool),
+        lambda m: m.normal(0.0, 1.0, (2,), dtype=m.int64),
+        lambda m: m.normal(0.0, 1.0, (2,), dtype=m.bool),
+        lambda m: m.normal(m.zeros(2, dtype=m.int64), 1.0),
+        lambda m: m.normal(0.0, m.ones(2, dtype=m.int64)),
+        lambda m: m.normal(m.zeros(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+        lambda m: m.randn(2, dtype=m.int32),
+        lambda m: m.rand(2, dtype=m.bool),
+    ],
+)
+def test_random_draws_in_a_dtype_torch_has_no_kernel_for_raise_its_not_implemented_error(draw):
+    with pytest.raises(NotImplementedError):
+        draw(torch)
+    with pytest.raises(NotImplementedError):
+        draw(autograd)
