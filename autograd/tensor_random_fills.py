@@ -18,7 +18,7 @@ import numpy as np
 
 from .core import Node
 from .random_state import check_drawn_range, check_uniform_range, generator_for, uniform_draws
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .shared_math import where
 from .torch_keywords import torch_keyword_names
 
@@ -57,12 +57,14 @@ class TensorRandomFills:
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``. As torch's, a > b, a bound
         outside the tensor's floating dtype (an infinite one too) or a width b - a past it is an
         ``ArgumentRangeError`` (torch's RuntimeError)."""
+        _refuse_non_floating("uniform_", self.dtype)
         check_uniform_range("uniform_", a, b, self.dtype)
         rng = generator_for(generator)
         return self._draw_into("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
+        _refuse_non_floating("normal_", self.dtype)
         if not std >= 0:  # (also a nan std)
             raise ArgumentRangeError(f"normal_: expects std >= 0, got std={std!r}")
         rng = generator_for(generator)
@@ -145,10 +147,19 @@ class TensorRandomFills:
         """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal).
         ``std`` must be positive (torch's check; 0, negative or NaN is an ``ArgumentRangeError``, torch's
         RuntimeError)."""
+        _refuse_non_floating("log_normal_", self.dtype)
         if not std > 0:  # (also a NaN std; numpy's own refusal of a negative one was a bare ValueError)
             raise ArgumentRangeError(f"log_normal_: expects std > 0, got std={std!r}")
         rng = generator_for(generator)
         return self._draw_into("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))
+
+
+def _refuse_non_floating(op: str, dtype: np.dtype) -> None:
+    """A :class:`DtypeKernelError` (torch's NotImplementedError, "normal_kernel_cpu" not implemented for 'Long', and
+    a TypeError) naming ``op`` for a fill of continuous draws into an integer or bool tensor, before anything is
+    drawn: truncated, they would be mostly zeros."""
+    if dtype.kind != "f":
+        raise DtypeKernelError(f"{op}: not implemented for {dtype} tensors (continuous draws need a floating dtype)")
 
 
 def _named_bounds(bounds: tuple[int | None, ...], named: dict[str, int | None]) -> tuple[int | None, ...]:

@@ -210,3 +210,14 @@ def test_random_draws_in_a_dtype_torch_has_no_kernel_for_raise_its_not_implement
         draw(torch)
     with pytest.raises(NotImplementedError):
         draw(autograd)
+
+
+@pytest.mark.parametrize("fill", ["uniform_", "normal_", "log_normal_"])
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool"])
+def test_floating_random_fills_of_an_integer_or_bool_tensor_raise_torchs_not_implemented_error(fill, dtype):
+    with pytest.raises(NotImplementedError):
+        getattr(torch.zeros(2, dtype=getattr(torch, dtype)), fill)()
+    ours = autograd.zeros(2, dtype=getattr(autograd, dtype))
+    with pytest.raises(NotImplementedError, match=fill):
+        getattr(ours, fill)()
+    assert not ours.data.any()
