@@ -282,14 +282,16 @@ class TorchNames:
         """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
         names its types); with a dtype, a legacy type (``autograd.FloatTensor``) or a type name such as
         ``"torch.DoubleTensor"``, ``to(dtype)`` (torch's ``non_blocking``, a device copy's option, changes
-        nothing on the CPU)."""
+        nothing on the CPU); a CUDA type's name (``"torch.cuda.FloatTensor"``) is refused as :meth:`cuda` is."""
         tensor = _tensor(self)
         if dtype is None:
             return f"autograd.{TYPE_NAMES.get(tensor.data.dtype, tensor.data.dtype.name)}"
         if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):  # autograd.FloatTensor
             dtype = dtype.dtype
         if isinstance(dtype, str):
-            name = dtype.rsplit(".", 1)[-1]
+            module, _, name = dtype.rpartition(".")
+            if "cuda" in module.split("."):  # "torch.cuda.FloatTensor": a GPU tensor, as x.cuda() asks
+                self.cuda()
             dtypes = [key for key, value in TYPE_NAMES.items() if value == name]
             if not dtypes:
                 raise ValueError(f"type: unknown tensor type {dtype!r} (expected e.g. 'torch.FloatTensor' or a dtype)")

@@ -221,3 +221,12 @@ def test_floating_random_fills_of_an_integer_or_bool_tensor_raise_torchs_not_imp
     with pytest.raises(NotImplementedError, match=fill):
         getattr(ours, fill)()
     assert not ours.data.any()
+
+
+@pytest.mark.parametrize("name", ["torch.cuda.FloatTensor", "torch.cuda.LongTensor"])
+def test_type_to_a_cuda_tensor_type_is_refused_as_cuda_is(name):
+    with pytest.raises(RuntimeError):
+        torch.zeros(2).type(name)
+    with pytest.raises(RuntimeError, match="GPU"):
+        autograd.zeros(2).type(name)
+    assert autograd.zeros(2).type("torch.FloatTensor").dtype == np.float32
