@@ -7,7 +7,9 @@ Factories follow numpy (``zeros(shape, dtype)``) and add ``requires_grad``; floa
 ``numpy.random.Generator`` (``autograd.Generator`` is one) or an integer seed, so results are
 reproducible. Every factory also takes torch's keywords that change nothing here when given their
 defaults (:func:`check_factory_options`): ``device`` (the CPU), ``layout`` (strided), ``out`` (None),
-and where torch has them ``pin_memory`` (False) and ``memory_format``.
+and where torch has them ``pin_memory`` (False) and ``memory_format``. ``zeros``, ``ones``, ``empty``, ``full``,
+``arange``, ``linspace`` and ``eye`` also write into torch's ``out=`` a Tensor, in its dtype
+(:func:`made_into_out`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +33,7 @@ from .index_errors import ClassIndexError
 from .out_argument import takes_out, written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import (
     Tensor,
@@ -44,6 +47,7 @@ from .tensor import (
 from .tensor import where as _where_values
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
+from .torch_metadata_names import resize_data
 from .torch_names import check_device, check_factory_options, size_argument, size_index, warn_copy_construct
 
 _ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
@@ -75,6 +79,34 @@ def factory_shape(shape: tuple, op: str, size: Any = UNSET) -> tuple[int, ...]:
     if any(length < 0 for length in lengths):
         raise ArgumentRangeError(f"{op}: negative dimension in shape {tuple(shape)}")
     return lengths
+
+
+def made_into_out(
+    op: str, out: Any, dtype: Any, make: Callable[[Any], Tensor], *, count_warning: bool = False
+) -> Tensor:
+    """torch's ``out=`` of a factory: the values ``make(dtype)`` gives, made in ``out``'s dtype (a ``dtype`` given
+    beside it must be that one: a :class:`~autograd.shape_errors.DtypeMismatchError`, torch's RuntimeError), written
+    into ``out``, which takes their shape without torch's resize warning (a factory's output is made to be resized),
+    and returned; with ``count_warning`` (arange's), torch's UserWarning when a non-empty ``out`` held another number
+    of elements. While gradients are recorded an ``out`` that requires grad is refused, as torch's."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be a Tensor, not {type(out).__name__}")
+    if dtype is not None and np.dtype(dtype) != out.dtype:
+        raise DtypeMismatchError(f"{op}(): dtype {np.dtype(dtype)} does not match the dtype of out= ({out.dtype})")
+    made = make(out.dtype)
+    if is_grad_enabled() and out.requires_grad:
+        return written_to_out(op, made, out)  # (its refusal)
+    if count_warning and out._data.size and out._data.size != made._data.size:
+        warnings.warn(
+            f"{op}: The number of elements in the out tensor of shape {list(out.shape)} is {out._data.size} which does "
+            f"not match the computed number of elements {made._data.size}. Note that this may occur as a result of "
+            f"rounding error. The out tensor will be resized to a tensor of shape {made.shape}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if out.shape != made.shape:
+        resize_data(out, made.shape)
+    return written_to_out(op, made, out)
 
 
 def tensor(
@@ -294,6 +326,10 @@ def zeros(
     """A tensor of zeros, of the default floating dtype unless ``dtype`` is given; the shape as ``zeros(2, 3)``,
     ``zeros((2, 3))`` or ``zeros(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
     :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out(
+            "zeros", out, dtype, lambda d: zeros(*shape, size=size, dtype=d, layout=layout, device=device)
+        )
     check_factory_options("zeros", device, layout, out)
     return Tensor._from_array(
         np.zeros(factory_shape(shape, "zeros", size), dtype=float_dtype(dtype)), requires_grad, "zeros"
@@ -312,6 +348,10 @@ def ones(
     """A tensor of ones, of the default floating dtype unless ``dtype`` is given; the shape as ``ones(2, 3)``,
     ``ones((2, 3))`` or ``ones(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
     :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out(
+            "ones", out, dtype, lambda d: ones(*shape, size=size, dtype=d, layout=layout, device=device)
+        )
     check_factory_options("ones", device, layout, out)
     return Tensor._from_array(
         np.ones(factory_shape(shape, "ones", size), dtype=float_dtype(dtype)), requires_grad, "ones"
@@ -333,6 +373,8 @@ def full(
     dtype (:func:`autograd.get_default_dtype`) for a Python float; a numpy number or a one-element Tensor counts as
     the Python number it holds, as torch reads it (a 0-d int8 Tensor fills an int64 result, a float16 one the
     default dtype). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out("full", out, dtype, lambda d: full(size, fill_value, d, layout=layout, device=device))
     check_factory_options("full", device, layout, out)
     _check_fill_value("full", fill_value)
     if isinstance(fill_value, Node) and fill_value._data.size == 1:  # torch reads a 0-d tensor as its number
@@ -422,6 +464,14 @@ def arange(
     two values, whose rounding error grows with i); torch's CPU kernel computes them in vector lanes with fused
     multiply-adds, so a value may differ from torch's in its last bit (arange(-8.0, 8.0, 0.1)'s x[80] is 0 here,
     4.4e-16 in torch). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out(
+            "arange",
+            out,
+            dtype,
+            lambda d: arange(*args, start=start, end=end, step=step, dtype=d, device=device),
+            count_warning=True,
+        )
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
@@ -534,6 +584,10 @@ def linspace(
     ``dtype`` takes numpy's entries (torch's may differ from them in the last bit: it computes from the nearer end
     with a fused multiply-add, which numpy has no fast way to copy), and a finite end beyond its range (1e39 for
     float32) is an :class:`ArgumentRangeError` (torch's RuntimeError) where numpy gives inf."""
+    if out is not None:
+        return made_into_out(
+            "linspace", out, dtype, lambda d: linspace(start, stop, num, d, end=end, steps=steps, device=device)
+        )
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
@@ -633,6 +687,8 @@ def empty(
     """torch.empty/numpy.empty: a tensor whose values are not to be read before they are set (zeros here, so a
     computation that reads them anyway is reproducible), of the default floating dtype unless ``dtype`` is given;
     the shape as in :func:`zeros` (``size=`` too); torch's other keywords as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out("empty", out, dtype, lambda d: empty(*shape, size=size, dtype=d, device=device))
     check_factory_options("empty", device, layout, out, pin_memory, memory_format)
     return Tensor._from_array(
         np.zeros(factory_shape(shape, "empty", size), dtype=float_dtype(dtype)), requires_grad, "empty"
@@ -651,6 +707,8 @@ def eye(
 ) -> Tensor:
     """Identity matrix (n x m), of the default floating dtype unless ``dtype`` is given; torch's ``out``,
     ``layout``, ``device`` as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out("eye", out, dtype, lambda d: eye(n, m, d, layout=layout, device=device))
     check_factory_options("eye", device, layout, out)
     factory_shape((n,) if m is None else (n, m), "eye")
     return Tensor._from_array(np.eye(n, m, dtype=float_dtype(dtype)), requires_grad, "eye")

@@ -230,3 +230,58 @@ def test_type_to_a_cuda_tensor_type_is_refused_as_cuda_is(name):
     with pytest.raises(RuntimeError, match="GPU"):
         autograd.zeros(2).type(name)
     assert autograd.zeros(2).type("torch.FloatTensor").dtype == np.float32
+
+
+FACTORIES_WITH_OUT = {
+    "zeros": lambda m, out, **kw: m.zeros(2, 3, out=out, **kw),
+    "ones": lambda m, out, **kw: m.ones((4,), out=out, **kw),
+    "empty": lambda m, out, **kw: m.empty(0, out=out, **kw),
+    "full": lambda m, out, **kw: m.full((2,), 1.5, out=out, **kw),
+    "arange": lambda m, out, **kw: m.arange(0, 2, 0.5, out=out, **kw),
+    "arange of ints": lambda m, out, **kw: m.arange(5, out=out, **kw),
+    "eye": lambda m, out, **kw: m.eye(3, 2, out=out, **kw),
+    "linspace": lambda m, out, **kw: m.linspace(0, 1, 5, out=out, **kw),
+}
+
+
+@pytest.mark.parametrize("out_shape", [(0,), (3,), (2, 3), (10,)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "float16"])
+@pytest.mark.parametrize("factory", FACTORIES_WITH_OUT)
+def test_factories_write_into_out_in_its_dtype_and_return_it_as_torchs(factory, dtype, out_shape):
+    make = FACTORIES_WITH_OUT[factory]
+    if factory == "arange" and dtype == "int64":  # torch's int64 arange truncates the step 0.5 to 0 and refuses it
+        with pytest.raises(ValueError):
+            make(torch, torch.zeros(out_shape, dtype=torch.int64))
+        with pytest.raises(ValueError):
+            make(autograd, autograd.zeros(out_shape, dtype=autograd.int64))
+        return
+    theirs_out = torch.zeros(out_shape, dtype=getattr(torch, dtype))
+    ours_out = autograd.zeros(out_shape, dtype=getattr(autograd, dtype))
+    theirs_warnings, ours_warnings = _warning_texts(lambda: make(torch, theirs_out)), []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = make(autograd, ours_out)
+        ours_warnings = [str(w.message) for w in caught]
+    theirs = theirs_out
+    assert len(ours_warnings) == len(theirs_warnings)  # (arange's resize of an out of another element count)
+    assert ours is ours_out
+    assert ours.dtype == np.dtype(dtype) and ours.shape == tuple(theirs.shape)
+    if factory != "empty":
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("factory", FACTORIES_WITH_OUT)
+def test_a_factorys_dtype_other_than_outs_is_torchs_runtime_error(factory):
+    make = FACTORIES_WITH_OUT[factory]
+    with pytest.raises(RuntimeError):
+        make(torch, torch.zeros(3), dtype=torch.int64)
+    with pytest.raises(RuntimeError, match="out"):
+        make(autograd, autograd.zeros(3), dtype=autograd.int64)
+    assert make(autograd, autograd.zeros(3), dtype=autograd.float64).dtype == np.float64
+
+
+def test_a_factorys_out_that_requires_grad_is_refused_while_recording_as_torchs():
+    with pytest.raises(RuntimeError):
+        torch.zeros(2, out=torch.empty(2, requires_grad=True))
+    with pytest.raises(RuntimeError, match="automatic differentiation"):
+        autograd.zeros(2, out=autograd.empty(2, requires_grad=True))
