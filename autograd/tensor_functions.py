@@ -8,7 +8,7 @@ Factories follow numpy (``zeros(shape, dtype)``) and add ``requires_grad``; floa
 reproducible. Every factory also takes torch's keywords that change nothing here when given their
 defaults (:func:`check_factory_options`): ``device`` (the CPU), ``layout`` (strided), ``out`` (None),
 and where torch has them ``pin_memory`` (False) and ``memory_format``. ``zeros``, ``ones``, ``empty``, ``full``,
-``arange``, ``linspace`` and ``eye`` also write into torch's ``out=`` a Tensor, in its dtype
+``arange``, ``linspace``, ``eye``, ``rand`` and ``randn`` also write into torch's ``out=`` a Tensor, in its dtype
 (:func:`made_into_out`).
 """
 
@@ -413,6 +413,13 @@ def randn(
     """Standard normal samples of the default floating dtype unless ``dtype`` is given, drawn from ``rng`` or
     torch's ``generator`` (:func:`random_source`); the shape as in :func:`zeros` (``size=`` too); torch's other
     keywords as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out(
+            "randn",
+            out,
+            dtype,
+            lambda d: randn(*shape, size=size, rng=rng, dtype=d, generator=generator, device=device),
+        )
     check_factory_options("randn", device, layout, out, pin_memory)
     source = random_source("randn", rng, generator)
     data = source.standard_normal(factory_shape(shape, "randn", size))
@@ -435,6 +442,10 @@ def rand(
     """Uniform samples in [0, 1) of the default floating dtype unless ``dtype`` is given, drawn from ``rng`` or
     torch's ``generator`` (:func:`random_source`); the shape as in :func:`zeros` (``size=`` too); torch's other
     keywords as :func:`check_factory_options`."""
+    if out is not None:
+        return made_into_out(
+            "rand", out, dtype, lambda d: rand(*shape, size=size, rng=rng, dtype=d, generator=generator, device=device)
+        )
     check_factory_options("rand", device, layout, out, pin_memory)
     source = random_source("rand", rng, generator)
     data = unit_uniform(source, factory_shape(shape, "rand", size), sample_dtype("rand", float_dtype(dtype)))

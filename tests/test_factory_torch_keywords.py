@@ -96,7 +96,7 @@ def test_a_port_of_nanogpts_position_indices_runs():
 
 # -- torch's other factory keywords ----------------------------------------------------------------------------
 #: The factories that write into torch's out= (tests/test_tensor_creation_torch.py); the others refuse it.
-TAKES_OUT = {"zeros", "ones", "empty", "full", "arange", "linspace", "eye"}
+TAKES_OUT = {"zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn"}
 HARMLESS_CASES = [
     (name, keyword)
     for name in FACTORIES

@@ -285,3 +285,19 @@ def test_a_factorys_out_that_requires_grad_is_refused_while_recording_as_torchs(
         torch.zeros(2, out=torch.empty(2, requires_grad=True))
     with pytest.raises(RuntimeError, match="automatic differentiation"):
         autograd.zeros(2, out=autograd.empty(2, requires_grad=True))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("draw", ["rand", "randn"])
+def test_random_factories_draw_into_out_in_its_dtype_as_torchs(draw, dtype):
+    theirs_out, ours_out = (
+        torch.zeros(3, dtype=getattr(torch, dtype)),
+        autograd.zeros(3, dtype=getattr(autograd, dtype)),
+    )
+    theirs = getattr(torch, draw)(2, 5, out=theirs_out, generator=torch.Generator().manual_seed(0))
+    ours = getattr(autograd, draw)(2, 5, out=ours_out, generator=autograd.Generator().manual_seed(0))
+    assert ours is ours_out and theirs is theirs_out
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.dtype(dtype)
+    assert ours.data.any() and (draw == "randn" or ((ours.data >= 0) & (ours.data < 1)).all())
+    with pytest.raises(RuntimeError):
+        getattr(autograd, draw)(2, out=ours_out, dtype=autograd.int64 if dtype != "float64" else autograd.float32)
