@@ -340,7 +340,9 @@ def _hurwitz_zeta(s: Any, y: np.ndarray) -> np.ndarray:
     tail = y ** (1 - s) / (s - 1) + 0.5 * y**-s
     rising, power = s * 1.0, y**-s / y  # s (s+1) ... (s+2j-2) and y^(-s-2j+1), for j = 1
     for j, coefficient in enumerate(_ZETA_TAIL, start=1):
-        tail += coefficient * rising * power
+        # a term whose power has underflowed is 0 (beside the first terms, which hold the sum), even where the rising
+        # factorial of a huge s has overflowed (inf * 0 would make it nan)
+        tail += np.where(power != 0, coefficient * rising * power, 0.0)
         rising = rising * ((s + 2 * j - 1) * (s + 2 * j))
         power = power / (y * y)
     return total + tail

@@ -1,12 +1,12 @@
 """torch's OpInfo ``reference_inputs`` (float64, values and gradients) of the OpInfos that are not elementwise
 ufuncs or reductions (those are tests/test_opinfo_reference_inputs_torch.py's) and that have reference inputs of
 their own (a ``reference_inputs_func``): cat, broadcast_tensors, chunk, the shape ops (reshape, view, flatten,
-permute, movedim, narrow, diagonal, diag_embed), clone/contiguous in every memory format, index_add/copy/fill/select
+permute, movedim, narrow, diagonal, diag_embed, and the copies permute_copy and diagonal_copy), clone/contiguous in every memory format, index_add/copy/fill/select
 on repeated indices, where, clamp, addcmul/addcdiv with type promotion, bucketize, logsumexp, and the functionals
 group_norm, interpolate, grid_sample and the margin/hinge losses (and empty_like, whose values are uninitialised
 memory: its outputs' shapes and dtypes only, as the driver's META_ONLY says): the harder inputs (empty and large
 tensors, non-contiguous ones, extreme values, broadcasting, many dim/keepdim combinations) beyond their sample inputs.
-Every reference input of them is run (1,164 compared, in about 20 s: no subsampling).
+Every reference input of them is run (1,251 compared, in about 20 s: no subsampling).
 
 Each input runs as tests/opinfo_oracle.py's ``check_sample`` runs a sample (:func:`check`): our op (the driver's
 :func:`opinfo_oracle.our_op`, its ADAPTERS included) and torch's on the same values, outputs compared (structure,
@@ -187,7 +187,7 @@ PARAMS, LEFT_OUT = _params()
 
 
 def test_the_group_and_the_inputs_left_out():
-    assert len(OPS) == 37 and len(PARAMS) > 1000
+    assert len(OPS) == 39 and len(PARAMS) > 1000
     assert sorted(LEFT_OUT) == sorted(KNOWN_DIFFERENCES)  # each one is an input drawn
     for test_id in LEFT_OUT:  # each has an operand (a tensor or a Python number) a Tensor cannot hold
         name, index = test_id.rsplit("-", 1)
