@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from distribution_oracle import assert_cdf_and_icdf_meet_torch
 
 import autograd
 from autograd.distributions import (
@@ -368,18 +369,9 @@ def test_normal_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch, 
     assert np.isfinite(icdf).all()
     np.testing.assert_allclose(icdf[1], loc + scale * -9.262340089798408, rtol=1e-13)  # scipy.special.ndtri(1e-20)
     np.testing.assert_allclose(np.asarray(normal.cdf(autograd.tensor(icdf)).data), p, rtol=1e-12)
-    for method, values in (("cdf", np.array([-1.0, 0.5, 2.0])), ("icdf", np.array([0.1, 0.5, 0.8]))):
-        params = [autograd.tensor(v, requires_grad=True) for v in (loc, scale)]
-        their_params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (loc, scale)]
-        value = autograd.tensor(values, requires_grad=True)
-        their_value = torch.tensor(values, requires_grad=True)
-        out = getattr(Normal(*params), method)(value)
-        theirs = getattr(td.Normal(*their_params), method)(their_value)
-        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
-        out.sum().backward()
-        theirs.sum().backward()
-        for mine, their in zip([*params, value], [*their_params, their_value]):
-            np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
+    assert_cdf_and_icdf_meet_torch(
+        Normal, td.Normal, (loc, scale), np.array([-1.0, 0.5, 2.0]), np.array([0.1, 0.5, 0.8]), torch
+    )
 
 
 def test_laplace_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch, td):
@@ -395,18 +387,9 @@ def test_laplace_cdf_and_icdf_keep_the_left_tail_and_meet_torch_elsewhere(torch,
     p = np.array([1e-300, 1e-20, 0.3, 0.5, 0.9])
     expected = np.where(p < 0.5, loc + scale * np.log(2 * p), loc - scale * np.log(2 - 2 * p))
     np.testing.assert_allclose(np.asarray(laplace.icdf(autograd.tensor(p)).data), expected, rtol=1e-13)
-    for method, values in (("cdf", np.array([-1.0, 2.0])), ("icdf", np.array([0.1, 0.8]))):
-        params = [autograd.tensor(v, requires_grad=True) for v in (loc, scale)]
-        their_params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (loc, scale)]
-        value = autograd.tensor(values, requires_grad=True)
-        their_value = torch.tensor(values, requires_grad=True)
-        out = getattr(Laplace(*params), method)(value)
-        theirs = getattr(td.Laplace(*their_params), method)(their_value)
-        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
-        out.sum().backward()
-        theirs.sum().backward()
-        for mine, their in zip([*params, value], [*their_params, their_value]):
-            np.testing.assert_allclose(np.asarray(mine.grad), their.grad.numpy(), rtol=1e-10)
+    assert_cdf_and_icdf_meet_torch(
+        Laplace, td.Laplace, (loc, scale), np.array([-1.0, 2.0]), np.array([0.1, 0.8]), torch
+    )
 
 
 def test_exponential_cdf_is_minus_expm1_exact_near_zero(torch, td):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from distribution_oracle import assert_cdf_and_icdf_meet_torch
 
 import autograd
 import autograd.distributions as ours
@@ -509,14 +510,6 @@ def test_cauchy_cdf_and_icdf_keep_the_left_tail():
     p = np.array([1e-300, 1e-20, 0.3, 0.5, 0.9])
     expected = np.where(p < 0.5, loc - scale / np.tan(np.pi * p), loc + scale * np.tan(np.pi * (p - 0.5)))
     np.testing.assert_allclose(np.asarray(cauchy.icdf(autograd.tensor(p)).data), expected, rtol=1e-13)
-    for method, values in (("cdf", np.array([-1.0, 2.7])), ("icdf", np.array([0.1, 0.8]))):
-        mine, theirs = _leaves([np.array(loc), np.array(scale)])
-        value = autograd.tensor(values, requires_grad=True)
-        their_value = torch.tensor(values, requires_grad=True)
-        out = getattr(ours.Cauchy(*mine), method)(value)
-        expected = getattr(td.Cauchy(*theirs), method)(their_value)
-        np.testing.assert_allclose(np.asarray(out.data), expected.detach().numpy(), rtol=1e-13)
-        out.sum().backward()
-        expected.sum().backward()
-        for leaf, their_leaf in zip([*mine, value], [*theirs, their_value]):
-            np.testing.assert_allclose(_grad(leaf), _grad(their_leaf), rtol=1e-10)
+    assert_cdf_and_icdf_meet_torch(
+        ours.Cauchy, td.Cauchy, (loc, scale), np.array([-1.0, 2.7]), np.array([0.1, 0.8]), torch
+    )

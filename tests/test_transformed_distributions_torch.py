@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from distribution_oracle import assert_cdf_and_icdf_meet_torch
 
 import autograd
 import autograd.distributions as ours
@@ -455,18 +456,9 @@ def test_half_normal_cdf_and_icdf_are_erf_and_erfinv_exact_near_zero():
     np.testing.assert_allclose(np.asarray(half.cdf(autograd.tensor(x)).data), expected, rtol=1e-14)
     p = np.array([1e-20, 1e-8, 0.3, 0.9])
     np.testing.assert_allclose(np.asarray(half.cdf(half.icdf(autograd.tensor(p))).data), p, rtol=1e-13)
-    for method, values in (("cdf", np.array([0.3, 2.0])), ("icdf", np.array([0.1, 0.8]))):
-        leaf = autograd.tensor(scale, requires_grad=True)
-        their_leaf = torch.tensor(scale, dtype=torch.float64, requires_grad=True)
-        value = autograd.tensor(values, requires_grad=True)
-        their_value = torch.tensor(values, requires_grad=True)
-        out = getattr(ours.HalfNormal(leaf), method)(value)
-        theirs = getattr(td.HalfNormal(their_leaf), method)(their_value)
-        np.testing.assert_allclose(np.asarray(out.data), theirs.detach().numpy(), rtol=1e-13)
-        out.sum().backward()
-        theirs.sum().backward()
-        np.testing.assert_allclose(float(np.asarray(leaf.grad)), their_leaf.grad.item(), rtol=1e-10)
-        np.testing.assert_allclose(np.asarray(value.grad), their_value.grad.numpy(), rtol=1e-10)
+    assert_cdf_and_icdf_meet_torch(
+        ours.HalfNormal, td.HalfNormal, (scale,), np.array([0.3, 2.0]), np.array([0.1, 0.8]), torch
+    )
 
 
 def test_a_transformed_cdf_with_increasing_transforms_is_the_base_cdf_unrounded():
