@@ -84,3 +84,60 @@ def test_optimizer_steps_follow_torchs_for_each_of_its_option_sets(name: str, in
                 atol=1e-8,
                 err_msg=f"parameter {position}, step {step}",
             )
+
+
+def _error_cases() -> list[Any]:
+    params = []
+    for name, info in OPTIMIZERS.items():
+        for index, case in enumerate(info.optim_error_inputs_func(device="cpu", dtype=torch.float64)):
+            params.append(pytest.param(name, index, id=f"{name}-{index}-{case.optimizer_error_input.desc}"))
+    return params
+
+
+def _ours_deep(value: Any, made: dict[int, Any]) -> Any:
+    """A torch error input's params or options with each torch tensor as one of ours (the same one for the same
+    tensor, its gradient too), in lists, tuples, ``(name, tensor)`` pairs and group dicts."""
+    if isinstance(value, torch.Tensor):
+        if id(value) not in made:
+            made[id(value)] = Tensor(value.detach().numpy().copy(), requires_grad=value.requires_grad)
+            if value.grad is not None:
+                made[id(value)].grad = value.grad.numpy().copy()
+        return made[id(value)]
+    if isinstance(value, dict):
+        return {key: _ours_deep(item, made) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_ours_deep(item, made) for item in value)
+    return value
+
+
+@pytest.mark.parametrize(("name", "index"), _error_cases())
+def test_optimizer_error_inputs_raise_torchs_error_classes(name: str, index: int) -> None:
+    """torch's ``optim_error_inputs`` (its test_errors): each raises, at construction or at the first step, the class
+    torch raises (or warns torch's warning). Complex parameters, which this library does not have, are left out."""
+    error_input = OPTIMIZERS[name].optim_error_inputs_func(device="cpu", dtype=torch.float64)[index]
+    case = error_input.optimizer_error_input
+    tensors = [case.params, *case.kwargs.values()]
+    if any(isinstance(t, torch.Tensor) and (t.is_complex() or t.is_sparse) for t in _flattened(tensors)):
+        pytest.skip("complex or sparse torch tensors have no counterpart here")
+    made: dict[int, Any] = {}
+    params, kwargs = _ours_deep(case.params, made), _ours_deep(case.kwargs, made)
+
+    def run() -> None:
+        optimizer = getattr(nn.optim, name)(params, **kwargs)
+        if error_input.error_on == common_optimizers.OptimizerErrorEnum.STEP_ERROR:
+            optimizer.step()
+
+    if issubclass(error_input.error_type, Warning):
+        with pytest.warns(error_input.error_type):
+            run()
+    else:
+        with pytest.raises(error_input.error_type):
+            run()
+
+
+def _flattened(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _flattened(item)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _flattened(item)]
+    return [value]

@@ -17,7 +17,7 @@ from .optimizer import (
     regularized_gradient,
     square_blend_into,
 )
-from .torch_options import check_implementation_options
+from .torch_options import check_implementation_options, check_tensor_rates
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
 
@@ -80,6 +80,7 @@ class Adam(Optimizer):
     ) -> None:
         owner = type(self).__name__
         check_implementation_options(owner, foreach, fused, capturable, differentiable)
+        check_tensor_rates(owner, lr, betas, foreach, capturable)
         if check_flag(owner, "decoupled_weight_decay", decoupled_weight_decay):
             self.decoupled_weight_decay = True  # (the optimizer's own default, as before it was a group option)
         defaults = {

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IMPLEMENTATION_OPTIONS", "check_implementation_entries", "check_implementation_options"]
+from autograd import Tensor
+
+__all__ = [
+    "IMPLEMENTATION_OPTIONS",
+    "check_implementation_entries",
+    "check_implementation_options",
+    "check_tensor_rates",
+]
 
 #: torch's implementation switches, kept in the param groups of the optimizers that take them, as torch's
 IMPLEMENTATION_OPTIONS = ("foreach", "fused", "capturable", "differentiable")
@@ -40,3 +47,23 @@ def check_implementation_entries(owner: str, group: dict[str, Any]) -> None:
     """:func:`check_implementation_options` for the switches a param group holds (one added later, or loaded from a
     state dict): the same values as the optimizer's keywords take, the same refusals."""
     check_implementation_options(owner, **{key: group[key] for key in IMPLEMENTATION_OPTIONS if key in group})
+
+
+def check_tensor_rates(owner: str, lr: Any, betas: Any, foreach: Any, capturable: Any) -> None:
+    """torch's Adam checks of a Tensor ``lr`` or Tensor ``betas``, made before the parameters are looked at, as its:
+    ``foreach=True`` without ``capturable`` takes no Tensor rate, ``betas`` are both Tensors or neither, and a
+    Tensor beta has one element (each a ValueError). (The update takes them as numbers either way.)"""
+    if isinstance(lr, Tensor) and foreach and not capturable:
+        raise ValueError(f"{owner}: lr as a Tensor is not supported for capturable=False and foreach=True")
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        return  # (the group's check says what a pair must be)
+    tensors = [isinstance(beta, Tensor) for beta in betas]
+    if any(tensors) and not all(tensors):
+        raise ValueError(f"{owner}: betas must be either both floats or both Tensors")
+    for index, beta in enumerate(betas):
+        if tensors[index] and foreach and not capturable:
+            raise ValueError(
+                f"{owner}: betas[{index}] as a Tensor is not supported for capturable=False and foreach=True"
+            )
+        if tensors[index] and beta.size != 1:
+            raise ValueError(f"{owner}: Tensor betas[{index}] must be 1-element, got one of shape {beta.shape}")
