@@ -18,7 +18,7 @@ File layout (an uncompressed ``.npz``; no pickle anywhere):
   "optimizer": optimizer.state_dict(), "loss": 0.1}``, a list of tensors), only ``format``, ``object`` (its JSON
   skeleton) and ``object/<i>`` (its arrays): see :mod:`nn.saved_objects`;
 * a plain state dict holding Tensors lists their names in ``tensors`` (JSON), and :func:`load` gives those back
-  as Tensors.
+  as Tensors (one whose Tensors share memory, a tensor and its slice, is saved as an object, which keeps that).
 
 :func:`save` writes atomically (see :mod:`nn.archive`). :func:`load` rebuilds the model
 from the record and its weights (``nn.load``); :func:`load_into` fills an existing module
@@ -493,13 +493,19 @@ def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str
     return state
 
 
-def _is_state_dict(obj: Any) -> bool:
+def _is_state_dict(obj: Any, optimizer: Any = None) -> bool:
     """Whether ``obj`` is a plain state dict (str names of arrays or plain Tensors, as ``state_dict()`` gives), saved
     as a model's state that :func:`load_into` and :func:`read` take; any other object is saved as an object (a dict
-    of Parameters or of Tensors that require grad, whose kind and ``requires_grad`` come back as torch.load's)."""
-    return isinstance(obj, Mapping) and all(
-        isinstance(name, str) and (isinstance(value, np.ndarray) or (type(value) is Tensor and not value.requires_grad))
-        for name, value in obj.items()
+    of Parameters or of Tensors that require grad, whose kind and ``requires_grad`` come back as torch.load's; one
+    saved without an optimizer whose Tensors share memory, which comes back shared as torch.load's)."""
+    return (
+        isinstance(obj, Mapping)
+        and all(
+            isinstance(name, str)
+            and (isinstance(value, np.ndarray) or (type(value) is Tensor and not value.requires_grad))
+            for name, value in obj.items()
+        )
+        and (optimizer is not None or not saved_objects.tensors_share_memory(obj.values()))
     )
 
 
@@ -565,7 +571,8 @@ def save(
     alone = isinstance(module_or_state, np.ndarray) or (
         type(module_or_state) is Tensor and not module_or_state.requires_grad  # (else kept as it is, an object)
     )
-    if not alone and not isinstance(module_or_state, Module) and not _is_state_dict(module_or_state):
+    # a dict of Tensors two of which share memory is saved as an object, whose loading keeps that sharing
+    if not alone and not isinstance(module_or_state, Module) and not _is_state_dict(module_or_state, optimizer):
         if optimizer is not None:
             raise TypeError("save: an optimizer's state is saved beside a model's; put it in the saved object instead")
         skeleton, members = saved_objects.encode(module_or_state)  # a checkpoint dict, a list of tensors, ...

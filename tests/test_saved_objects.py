@@ -134,6 +134,47 @@ def test_a_tensor_held_twice_is_stored_once_and_comes_back_as_one_tensor(tmp_pat
     assert loaded["a"] is loaded["b"][0] and loaded["a"].requires_grad
 
 
+def test_tensors_viewing_one_memory_come_back_sharing_it_as_torch_load_gives():
+    # torch.save keeps a storage once: a tensor, its slices, transpose and detach() still share it after torch.load
+    torch = pytest.importorskip("torch")
+    values = np.arange(12.0).reshape(3, 4)
+    ours, theirs = Tensor(values.copy()), torch.tensor(values.copy())
+    buffer = io.BytesIO()
+    torch.save([theirs, theirs[1:, ::2], theirs.T, theirs.detach(), theirs[:, 1], theirs], buffer)
+    buffer.seek(0)
+    expected = torch.load(buffer)
+    got = _round_trip([ours, ours[1:, ::2], ours.T, ours.detach(), ours[:, 1], ours])
+    assert got[0] is got[5] and got[0] is not got[3]
+    got[0].data[1, 2] = expected[0][1, 2] = 100.0
+    for mine, reference in zip(got, expected):
+        np.testing.assert_array_equal(mine.data, reference.numpy())
+    reversed_view = _round_trip([ours, ours[::-1]])  # (numpy's negative strides, which torch has not)
+    reversed_view[0].data[0, 0] = -1.0
+    assert reversed_view[1].data[2, 0] == -1.0
+    # a dict of tensors (a state dict's shape) too, and one tensor under two names comes back as one
+    base = Tensor(np.arange(6.0))
+    loaded = _round_trip({"a": base, "b": base[2:5], "c": base})
+    loaded["a"].data[3] = 100.0
+    assert loaded["b"].data.tolist() == [2.0, 100.0, 4.0] and loaded["a"] is loaded["c"]
+    # a Parameter and a view of it: kinds and requires_grad kept
+    weight = nn.Parameter(np.arange(4.0))
+    loaded = _round_trip({"w": weight, "row": weight.detach()[1:]})
+    assert type(loaded["w"]) is nn.Parameter and loaded["w"].requires_grad and not loaded["row"].requires_grad
+    loaded["w"].data[2] = 50.0
+    assert loaded["row"].data.tolist() == [1.0, 50.0, 3.0]
+
+
+def test_tensors_in_one_memory_that_do_not_overlap_are_stored_apart_not_as_the_whole_memory(tmp_path):
+    big = Tensor(np.arange(100_000.0))
+    path = nn.save([big[:3], big[-3:], big[10:20], big[15:25]], tmp_path / "slices.pt")
+    with zipfile.ZipFile(path) as archive:
+        sizes = sorted(archive.getinfo(name).file_size for name in archive.namelist() if name.startswith("object/"))
+    assert max(sizes) < 1000  # the 15 elements 10..24 the overlapping two span, not the 100,000
+    loaded = nn.load(path)
+    assert not np.shares_memory(loaded[0].data, loaded[1].data) and np.shares_memory(loaded[2].data, loaded[3].data)
+    np.testing.assert_array_equal(loaded[3].data, np.arange(15.0, 25.0))
+
+
 def test_the_file_holds_the_values_of_the_moment_it_was_saved():
     weights = np.ones(3)
     buffer = io.BytesIO()
@@ -258,6 +299,16 @@ def _with_entries(tmp_path, entries):
             "a Tensor",
         ),
         ({"object": np.array(json.dumps(_TENSOR)), "object/0": np.array([1j])}, "cannot be a Tensor"),
+        # a view of a block must lie inside it, and be a [k, offset, shape, strides] of ints
+        ({"object": np.array(json.dumps({**_TENSOR, "view": [0, 2, [2], [1]]})), "object/0": np.ones(3)}, "outside"),
+        ({"object": np.array(json.dumps({**_TENSOR, "view": [0, 0, [2], [-1]]})), "object/0": np.ones(3)}, "outside"),
+        ({"object": np.array(json.dumps({**_TENSOR, "view": [0, 0, [2, 2], [1]]})), "object/0": np.ones(4)}, "view"),
+        ({"object": np.array(json.dumps({**_TENSOR, "view": [0, 0, [1], [1.5]]})), "object/0": np.ones(4)}, "view"),
+        (
+            {"object": np.array(json.dumps({**_TENSOR, "view": [0, 0, [2], [1]]})), "object/0": np.ones((2, 2))},
+            "outside",
+        ),
+        ({"object": np.array(json.dumps({**_ARRAY, "view": [0, 0, [2], [1]]})), "object/0": np.ones(2)}, "unexpected"),
     ],
 )
 def test_a_damaged_or_forged_object_file_is_a_serialization_error(tmp_path, entries, problem):
