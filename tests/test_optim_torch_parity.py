@@ -16,7 +16,7 @@ import pytest
 import nn
 from autograd import Tensor
 from nn.optim.lr_scheduler import ExponentialLR, LambdaLR, LRScheduler, StepLR
-from nn.optim.scheduler import STEP_ORDER_WARNING
+from nn.optim.scheduler import STEP_ORDER_WARNING, STEP_OVERRIDDEN_WARNING
 
 
 def _torch():
@@ -311,6 +311,48 @@ def test_step_order_warning_is_torchs_message():
     with pytest.warns(UserWarning) as record:
         scheduler.step()
     assert STEP_ORDER_WARNING in [str(item.message) for item in record]
+
+
+def _first_step_warnings(optimizer, scheduler_class, replace_step_after_build):
+    """The messages of the warnings a first optimizer step and scheduler step give, the optimizer's ``step`` replaced
+    on the instance by a wrapper once the scheduler is built (as a library patching it does) or not at all."""
+    scheduler = scheduler_class(optimizer, step_size=1)
+    if replace_step_after_build:
+        original = optimizer.step
+        optimizer.step = lambda *args, **kwargs: original(*args, **kwargs)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        optimizer.step()
+        scheduler.step()
+    return [str(item.message) for item in record]
+
+
+@pytest.mark.parametrize("replace_step_after_build", [True, False])
+def test_a_step_replaced_after_the_scheduler_was_built_warns_torchs_override_warning(replace_step_after_build):
+    torch = _torch()
+    their_optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    expected = _first_step_warnings(their_optimizer, torch.optim.lr_scheduler.StepLR, replace_step_after_build)
+    got = _first_step_warnings(_optimizer(), StepLR, replace_step_after_build)
+    assert got == expected
+    assert (STEP_OVERRIDDEN_WARNING in got) == replace_step_after_build
+
+
+def test_a_step_replaced_before_the_scheduler_was_built_is_tracked_and_does_not_warn():
+    # (torch's scheduler cannot wrap a plain function there and raises AttributeError; here it is wrapped and tracked)
+    optimizer = _optimizer()
+    original = optimizer.step
+    optimizer.step = lambda *args, **kwargs: original(*args, **kwargs)
+    scheduler = StepLR(optimizer, step_size=1)
+    StepLR(optimizer, step_size=2)  # a second scheduler keeps the wrapper it finds
+    optimizer.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler.step()
+    unstepped = _optimizer()
+    unstepped.step = lambda *args, **kwargs: None
+    scheduler = StepLR(unstepped, step_size=1)
+    with pytest.warns(UserWarning, match="Detected call of"):
+        scheduler.step()
 
 
 # -- clip_grad_norm_ with a string norm ------------------------------------------------------------------------------

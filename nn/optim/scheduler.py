@@ -12,9 +12,11 @@ compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr
 from __future__ import annotations
 
 import copy
+import functools
 import numbers
 import types
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +29,7 @@ from .optimizer import Optimizer, _number_of
 __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "STEP_ORDER_WARNING",
+    "STEP_OVERRIDDEN_WARNING",
     "LRScheduler",
     "check_epoch",
     "check_optimizer",
@@ -52,6 +55,34 @@ STEP_ORDER_WARNING = (
     "result in PyTorch skipping the first value of the learning rate schedule. See more details at "
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
+
+#: torch's warning for a first ``scheduler.step()`` when ``optimizer.step`` was replaced on the optimizer after the
+#: scheduler was built (the scheduler cannot tell whether the replacement ran), word for word
+STEP_OVERRIDDEN_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make "
+    "sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+
+
+def _track_step_calls(optimizer: Optimizer) -> None:
+    """Make a ``step`` set on ``optimizer`` itself (a wrapper put there before the scheduler was built) note its calls
+    (``_opt_called``, which the class's ``step`` notes itself) and mark it as torch's scheduler marks the step it
+    wraps (``_wrapped_by_lr_sched``), so a ``step`` set there after the scheduler was built is told apart."""
+    step = optimizer.__dict__.get("step")
+    if step is None or getattr(step, "_wrapped_by_lr_sched", False):
+        return
+    owner = weakref.ref(optimizer)  # (the wrapper is kept on the optimizer: no reference cycle through it)
+
+    @functools.wraps(step)
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        target = owner()
+        if target is not None:
+            target._opt_called = True
+        return step(*args, **kwargs)
+
+    tracked._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = tracked  # type: ignore[method-assign]
 
 
 def whole_count(check: Callable[..., int], owner: str, name: str, value: Any, *bounds: Any) -> Any:
@@ -114,6 +145,7 @@ class LRScheduler:
         owner = type(self).__name__
         check_optimizer(owner, optimizer)
         check_integer(owner, "last_epoch", last_epoch, -1)
+        _track_step_calls(optimizer)
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
@@ -202,9 +234,14 @@ class LRScheduler:
             warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=user_stacklevel())
 
     def _warn_if_before_optimizer_step(self) -> None:
-        """torch's UserWarning for the first ``step()`` after construction when the optimizer never stepped."""
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=3)
+        """torch's UserWarning for the first ``step()`` after construction when the optimizer never stepped, or when
+        its ``step`` was replaced on the optimizer after the scheduler was built."""
+        if self._step_count == 1:
+            replaced = self.optimizer.__dict__.get("step")
+            if replaced is not None and not getattr(replaced, "_wrapped_by_lr_sched", False):
+                warnings.warn(STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=3)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=3)
         self._step_count += 1
 
     def _no_rates(self) -> NotImplementedError:
