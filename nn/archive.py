@@ -45,6 +45,13 @@ ALLOWED_KINDS = "biufcU"
 #: What zipfile and numpy raise on a damaged archive; NotImplementedError for a zip feature a damaged byte can
 #: announce (a version or a flag bit: patched data, strong encryption) that Python cannot read.
 _READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError)
+#: What a file torch.save wrote is told apart by, and what is said of it: a zip holding ``<name>/data.pkl`` (torch's
+#: format since 1.6), or a pickle from its first byte (PROTO 2 to 5: torch's legacy format, or pickle.dump's).
+_PICKLE_PROTOCOLS = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+_TORCH_FILE = (
+    "written by torch.save or pickle, which this library never reads (unpickling runs code); load it with "
+    "torch.load and save its tensors' .numpy() arrays with nn.save"
+)
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -170,6 +177,7 @@ class NpzReader:
             self._file = path  # type: ignore[assignment]
             self.path = str(getattr(path, "name", None) or f"<{type(path).__name__}>")
         try:
+            start = 0
             if self._owned:
                 self._length = os.fstat(self._file.fileno()).st_size
             else:
@@ -182,7 +190,11 @@ class NpzReader:
             try:
                 self._zip = zipfile.ZipFile(self._file)
             except _READ_ERRORS as error:
+                if self._starts_as_pickle(start):
+                    raise self.error(_TORCH_FILE) from None
                 raise self.error(f"not a readable .npz file ({error})") from None
+            if any(name == "data.pkl" or name.endswith("/data.pkl") for name in self._zip.namelist()):
+                raise self.error(_TORCH_FILE)
             self.members: dict[str, Member] = {}
             for info in self._zip.infolist():
                 member = self._check_member(info)
@@ -193,6 +205,14 @@ class NpzReader:
             if self._owned:
                 self._file.close()
             raise
+
+    def _starts_as_pickle(self, start: int) -> bool:
+        """Whether the file's bytes from ``start`` begin as a pickle does (torch.save's legacy format)."""
+        try:
+            self._file.seek(start)
+            return self._file.read(2) in _PICKLE_PROTOCOLS
+        except (OSError, ValueError):
+            return False
 
     def error(self, message: str) -> SerializationError:
         """A :class:`SerializationError` about this file."""

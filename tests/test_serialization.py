@@ -225,6 +225,27 @@ def test_text_file_and_single_npy_are_not_state_files(tmp_path):
         serialization.read(truncated)
 
 
+@pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
+def test_a_file_torch_save_wrote_is_refused_as_such_and_leaves_the_model_unchanged(tmp_path, legacy):
+    torch = pytest.importorskip("torch")
+    model = _model()
+    path = tmp_path / "torch.pt"
+    torch.save(
+        {name: torch.tensor(np.asarray(value)) for name, value in model.state_dict().items()},
+        path,
+        _use_new_zipfile_serialization=not legacy,
+    )
+    before = {name: np.array(value) for name, value in model.state_dict().items()}
+    for reader in (nn.load, serialization.read, lambda f: serialization.load_into(model, f)):
+        with pytest.raises(serialization.SerializationError, match="written by torch.save or pickle"):
+            reader(path)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+    with open(path, "rb") as file:  # (an open file too)
+        with pytest.raises(serialization.SerializationError, match="torch.load"):
+            nn.load(file)
+
+
 def test_pickled_object_arrays_are_refused(tmp_path):
     path = tmp_path / "pickled.npz"
     np.savez(path, format=np.array(serialization.FORMAT), **{"model/w": np.array([{"evil": 1}], dtype=object)})
