@@ -16,7 +16,8 @@ indexing and arithmetic work as before (the gradient stored is a plain ndarray).
 ``fill_``, ``add_``, ``sub_``, ``mul_``, ``div_``, ``clamp_``, ``neg_``, ``copy_``) write into the gradient, as
 torch's do; ``clamp``, ``abs``, ``clone`` and ``norm`` give new values; ``view(-1)`` (integers) reshapes without
 copying, as torch's; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()`` it as a plain
-ndarray. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
+ndarray; ``float(g)``, ``int(g)`` and ``complex(g)`` read a one-element gradient of any shape (a (1,)
+bias's), as torch's. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
 numpy scalars, so the gradient's type does not spread to parameters or optimizer state. Any other public name of
 torch's tensors that numpy's ndarray lacks (``g.exp_()``, ``g.unsqueeze(0)``) is the method of a Tensor sharing this
 memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``) keep numpy's meaning.
@@ -193,6 +194,25 @@ class GradientArray(np.ndarray):
                 f"{tuple(shape)}); use .reshape(...) instead"
             )
         return reshaped.view(type(self))
+
+    # -- torch's conversions of a one-element tensor to a number ---------------------------------------------------
+    def _number(self, convert: type) -> Any:
+        """``convert`` of the one element, whatever the shape (a (1, 1) prediction, a (1,) bias's gradient), as
+        torch's ``float(t)``; numpy 2's take 0-d arrays only. Another size is torch's ValueError."""
+        if self.size != 1:
+            raise ValueError(
+                f"{convert.__name__}: only one element tensors can be converted to Python scalars, got shape {self.shape}"
+            )
+        return convert(_ndarray.item(self))
+
+    def __float__(self) -> float:
+        return self._number(float)
+
+    def __int__(self) -> int:
+        return self._number(int)
+
+    def __complex__(self) -> complex:
+        return self._number(complex)
 
     # -- torch's views of a gradient as itself ---------------------------------------------------------------------
     @property

@@ -1173,6 +1173,19 @@ def test_step59_rnn_on_the_sine_truncated_bptt_follows_torch_and_the_numpy_forwa
     _close(ours.rnn.bias_hh, np.zeros(10))
 
 
+def test_step59_predicting_the_cosine_one_point_at_a_time_reads_each_1x1_output_with_float():
+    xs, _ = sin_curve(train=False)
+    model = SimpleRNN(10, 1).double()
+    model.reset_state()
+    pred_list = []
+    with autograd.no_grad():
+        for x in xs[:50]:
+            y = model(Tensor(np.array(x).reshape(1, 1)))
+            pred_list.append(float(y.data))  # the book's line: y.data is (1, 1)
+    assert len(pred_list) == 50 and all(isinstance(p, float) for p in pred_list)
+    assert pred_list[-1] == float(y) == y.item()
+
+
 class DezeroLSTM:
     """DeZero's LSTM written out: one Linear per gate from x (with bias) and from h (without)."""
 

@@ -318,3 +318,31 @@ def test_grad_is_one_object_while_the_stored_gradient_is_the_same_array_as_torch
     np.testing.assert_array_equal(w.grad, [2.0, 2.0, 2.0])
     np.testing.assert_array_equal(first, 2 * np.array([1.0, -3.0, 0.5]) + 3.0)
     assert len(pickle.dumps(w)) == len(pickle.dumps(_leaf_with_gradient()))  # the object shown is not pickled
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1), (1, 1, 1)])
+def test_float_int_and_complex_of_a_one_element_gradient_or_data_of_any_shape_as_torchs(shape):
+    """DeZero's step 59 reads a (1, 1) prediction as ``float(y.data)``, a training loop a (1,) bias's gradient as
+    ``float(layer.bias.grad)``: torch converts any one-element tensor, where numpy 2 takes 0-d arrays only."""
+    torch = pytest.importorskip("torch")
+    w = Tensor(np.full(shape, 2.5), requires_grad=True)
+    y = w * 3
+    (y * y).sum().backward()  # grad = 18 w = 45
+    wt = torch.full(shape, 2.5, dtype=torch.float64, requires_grad=True)
+    yt = wt * 3
+    (yt * yt).sum().backward()
+    for convert in (float, int, complex):
+        assert convert(y.data) == convert(yt.data) == convert(7.5)
+        assert convert(w.grad) == convert(wt.grad) == convert(45.0)
+        assert convert(w.grad.data) == convert(wt.grad.data)
+    assert type(float(y.data)) is float and type(int(w.grad)) is int
+
+
+@pytest.mark.parametrize("shape", [(2,), (1, 2), (0,)])
+def test_float_of_a_gradient_or_data_of_other_sizes_is_torchs_value_error(shape):
+    w = Tensor(np.ones(shape), requires_grad=True)
+    (w * w).sum().backward()
+    for convert in (float, int, complex):
+        for array in (w.grad, w.data):
+            with pytest.raises(ValueError):
+                convert(array)
