@@ -15,12 +15,13 @@ It is a view of the gradient's own array, made on each read, and an ndarray subc
 indexing and arithmetic work as before (the gradient stored is a plain ndarray). The in-place methods (``zero_``,
 ``fill_``, ``add_``, ``sub_``, ``mul_``, ``div_``, ``clamp_``, ``neg_``, ``copy_``) write into the gradient, as
 torch's do; ``clamp``, ``abs``, ``clone`` and ``norm`` give new values; ``view(-1)`` (integers) reshapes without
-copying, as torch's; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()`` it as a plain
-ndarray; ``float(g)``, ``int(g)`` and ``complex(g)`` read a one-element gradient of any shape (a (1,)
-bias's), as torch's. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
-numpy scalars, so the gradient's type does not spread to parameters or optimizer state. Any other public name of
-torch's tensors that numpy's ndarray lacks (``g.exp_()``, ``g.unsqueeze(0)``) is the method of a Tensor sharing this
-memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``) keep numpy's meaning.
+copying, as torch's; ``data``, ``detach()``, ``cpu()`` give the gradient itself (``g.data = v`` writes ``v`` into it,
+so ``p.grad.data += wd * p.data`` runs) and ``numpy()`` it as a plain ndarray; ``float(g)``, ``int(g)`` and
+``complex(g)`` read a one-element gradient of any shape (a (1,) bias's), as torch's. Arithmetic on it
+(``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and numpy scalars, so the gradient's type does not
+spread to parameters or optimizer state. Any other public name of torch's tensors that numpy's ndarray lacks
+(``g.exp_()``, ``g.unsqueeze(0)``) is the method of a Tensor sharing this memory, with nothing recorded; numpy's own
+names (``max``, ``std``, ``reshape``) keep numpy's meaning.
 
 ``DataArray``, the same with a name of its own, is what a Tensor's ``.data`` reads as (``w.data.normal_(0, 0.01)``,
 ``p.data.sub_(lr * p.grad)``); its torch out-of-place methods (``div``, ``mul``, ``eq``, ``float``, ...) give Tensors
@@ -39,7 +40,7 @@ from .default_dtype import real_dtype
 from .deprecated_overloads import alpha_first
 from .element_count import ElementCount
 from .quiet import quietly
-from .shape_errors import is_integer
+from .shape_errors import ShapeError, is_integer
 
 __all__ = ["DataArray", "GradientArray", "plain", "stored_gradient"]
 
@@ -219,6 +220,22 @@ class GradientArray(np.ndarray):
     def data(self) -> GradientArray:  # type: ignore[override]
         """The gradient itself (torch's ``grad.data``), not numpy's memory buffer."""
         return self
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """``g.data = value`` writes ``value`` into the gradient, as torch's makes it the gradient's value. The
+        in-place operators on ``p.grad.data`` end here with this array itself, already updated (DeZero's hooks:
+        ``param.grad.data += rate * param.data``, ``param.grad.data *= rate``). Another shape is a ShapeError: this
+        array is a view of the stored gradient, which it cannot replace (assign ``p.grad`` instead)."""
+        if value is self:
+            return
+        value = _operand_array(value)
+        if np.shape(value) != self.shape:
+            raise ShapeError(
+                f"grad.data: cannot assign a value of shape {np.shape(value)} to a gradient of shape {self.shape}; "
+                "assign the parameter's .grad instead"
+            )
+        _view_as(self, _ndarray)[...] = value
 
     @property
     def requires_grad(self) -> bool:

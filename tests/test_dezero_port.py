@@ -932,6 +932,27 @@ def test_test_weight_decay_hook_is_sgd_weight_decay_and_half_rate_w_squared_in_t
     _close(layer.weight, W0, rtol=1e-14)
 
 
+def test_dezeros_hooks_written_on_grad_data_weight_decay_then_clip_grad_match_torch():
+    """DeZero's ``WeightDecay`` and ``ClipGrad`` hooks as the book writes them, on ``param.grad.data``."""
+    rate, max_norm = 0.1, 0.5
+    x, y = _RNG.standard_normal((4, 3)) * 10, np.zeros((4, 2))
+    ours = nn.Linear(3, 2).double()
+    theirs = torch.nn.Linear(3, 2).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    for model, lib, make in [(ours, F, Tensor), (theirs, TF, torch.tensor)]:
+        lib.mse_loss(model(make(x)), make(y)).backward()
+        params = list(model.parameters())
+        for param in params:
+            param.grad.data += rate * param.data
+        total_norm = math.sqrt(sum(float((param.grad.data**2).sum()) for param in params))
+        clip = max_norm / (total_norm + 1e-6)
+        if clip < 1:
+            for param in params:
+                param.grad.data *= clip
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        _close(p.grad, q.grad, rtol=1e-13)
+
+
 def test_clip_grad_hook_is_clip_grad_norm_with_dezeros_rate():
     max_norm = 0.5
     model = nn.Linear(3, 2).double()

@@ -346,3 +346,31 @@ def test_float_of_a_gradient_or_data_of_other_sizes_is_torchs_value_error(shape)
         for array in (w.grad, w.data):
             with pytest.raises(ValueError):
                 convert(array)
+
+
+def test_in_place_operators_on_grad_data_update_the_gradient_as_dezeros_weight_decay_and_clip_grad_hooks():
+    """DeZero's optimizer hooks write ``param.grad.data += rate * param.data`` and ``param.grad.data *= rate``: Python
+    runs the in-place operator, then assigns its result back to ``grad.data``, which torch's tensors take."""
+    torch = pytest.importorskip("torch")
+    ours = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
+    theirs = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64, requires_grad=True)
+    for p in (ours, theirs):
+        (p * p).sum().backward()
+        p.grad.data += 0.1 * p.data  # WeightDecay(rate=0.1)
+        p.grad.data *= 0.5  # ClipGrad's rate
+        p.grad.data -= 1.0
+        p.grad.data /= 2.0
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-15)
+    assert isinstance(ours.grad, GradientArray)
+
+
+def test_assigning_grad_data_writes_the_values_into_the_gradient_and_refuses_another_shape():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (w * 3).sum().backward()
+    w.grad.data = np.array([5.0, 6.0])
+    np.testing.assert_array_equal(w.grad, [5.0, 6.0])
+    w.grad.data = Tensor(np.array([7.0, 8.0]))
+    np.testing.assert_array_equal(w.grad, [7.0, 8.0])
+    with pytest.raises(RuntimeError):
+        w.grad.data = np.zeros(3)
+    np.testing.assert_array_equal(w.grad, [7.0, 8.0])
