@@ -215,6 +215,16 @@ class GradientArray(np.ndarray):
     def __complex__(self) -> complex:
         return self._number(complex)
 
+    def __index__(self) -> int:
+        """``items[t.data]`` of a one-element integer or boolean array of any shape (a boolean one as 0 or 1), as
+        torch's; numpy's take 0-d integer arrays only. Anything else is torch's TypeError."""
+        if self.dtype.kind not in "iub" or self.size != 1:
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index, got dtype {self.dtype} "
+                f"and shape {self.shape}"
+            )
+        return int(_ndarray.item(self))
+
     # -- torch's views of a gradient as itself ---------------------------------------------------------------------
     @property
     def data(self) -> GradientArray:  # type: ignore[override]

@@ -1,5 +1,6 @@
 """A Tensor's ``.data`` reads as a DataArray: its array, with torch's tensor methods, writing with nothing recorded."""
 
+import operator
 import warnings
 
 import numpy as np
@@ -313,3 +314,18 @@ def test_torchs_out_of_place_methods_on_data_give_tensors_outside_the_graph_so_c
     result = ours.data.mul(1)
     result.fill_(0.0)  # a new tensor: the original keeps its values
     np.testing.assert_array_equal(ours.numpy(), values)
+
+
+@pytest.mark.parametrize(("values", "expected"), [([2], 2), ([[1]], 1), ([True], 1), (2, 2)])
+def test_a_one_element_integer_data_of_any_shape_indexes_a_list_as_torchs(values, expected):
+    torch = pytest.importorskip("torch")
+    items = ["a", "b", "c"]
+    ours, theirs = Tensor(np.array(values)).data, torch.tensor(values).data
+    assert operator.index(ours) == operator.index(theirs) == expected
+    assert items[ours] == items[theirs] == items[expected]
+
+
+@pytest.mark.parametrize("values", [[2.0], [1, 2], np.zeros((0,), dtype=np.int64)])
+def test_other_data_is_torchs_type_error_as_an_index(values):
+    with pytest.raises(TypeError):
+        operator.index(Tensor(np.array(values)).data)
