@@ -513,7 +513,7 @@ class TorchMetadataNames:
         """torch.Tensor.H: the conjugate transpose of a matrix (2-D only; ``mH`` for batches)."""
         ndim = self._data.ndim  # type: ignore[attr-defined]
         if ndim not in (0, 2):
-            raise ValueError(
+            raise ShapeError(  # torch's RuntimeError (and the ValueError raised here before)
                 f"H: only supported on matrices (2-D tensors), got a {ndim}-D tensor; for batches of matrices, use mH"
             )
         return self._conjugate_transpose("H")
@@ -524,7 +524,7 @@ class TorchMetadataNames:
             warnings.warn(f"{op} is deprecated on 0-D tensors (as in torch); it returns the tensor", UserWarning, 3)
             return self
         if tensor._data.ndim == 1:
-            raise ValueError(f"{op}: only supported on matrices or batches of matrices, got a 1-D tensor")
+            raise ShapeError(f"{op}: only supported on matrices or batches of matrices, got a 1-D tensor")
         return tensor.swapaxes(-2, -1)
 
     # -- in-place changes of tensors that need no gradient ---------------------------------------------

@@ -212,6 +212,14 @@ def test_conjugate_transposes_match_torch(shape):
             assert mine.stride() == expected.stride()
 
 
+@pytest.mark.parametrize(("name", "shape"), [("mH", (3,)), ("adjoint", (3,)), ("H", (3,)), ("H", (2, 3, 4))])
+def test_conjugate_transposes_of_the_wrong_rank_are_torchs_runtime_error(name, shape):
+    for tensor in (Tensor(np.ones(shape)), torch.ones(shape)):
+        with pytest.raises(RuntimeError):
+            result = getattr(tensor, name)
+            result() if name == "adjoint" else result
+
+
 def test_mh_gradient_is_the_transposed_gradient_as_torch():
     array = np.random.default_rng(0).normal(size=(2, 3, 4))
     ours, theirs = Tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
