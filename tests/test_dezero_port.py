@@ -1005,10 +1005,11 @@ def test_step47_softmax_and_cross_entropy_of_an_mlp_on_four_points_match_torch()
         _close(p.grad, q.grad, rtol=1e-12, atol=1e-15)
 
 
-def _spiral_training(lib, model, x, t, max_epoch, batch_size=30, lr=1.0):
-    """Step 48's loop: shuffled minibatches (numpy's permutation, seeded), SGD, the epoch's mean loss."""
+def _spiral_training(lib, model, x, t, max_epoch, batch_size=30, lr=1.0, momentum=0.0):
+    """Step 48's loop: shuffled minibatches (numpy's permutation, seeded), SGD (MomentumSGD with ``momentum``), the
+    epoch's mean loss."""
     order_rng = np.random.RandomState(0)
-    optimizer = (torch.optim if lib is torch else nn.optim).SGD(model.parameters(), lr=lr)
+    optimizer = (torch.optim if lib is torch else nn.optim).SGD(model.parameters(), lr=lr, momentum=momentum)
     losses = []
     for _ in range(max_epoch):
         index = order_rng.permutation(len(x))
@@ -1042,6 +1043,18 @@ def test_step48_mlp_on_the_spiral_with_sgd_follows_torch_and_learns_the_arms():
     with autograd.no_grad():
         accuracy = (ours(Tensor(x)).argmax(1) == Tensor(t)).float().mean()  # F.accuracy
     assert float(accuracy) > 0.9
+
+
+def test_step48_mlp_on_the_spiral_with_momentum_sgd_follows_torch():
+    x, t = get_spiral(train=True)
+    x = x.astype(F64)
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.Sigmoid(), torch.nn.Linear(10, 3)).double()
+    ours = nn.Sequential(nn.Linear(2, 10), nn.Sigmoid(), nn.Linear(10, 3)).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    ours_losses = _spiral_training(autograd, ours, x, t, 100, lr=0.1, momentum=0.9)  # MomentumSGD(lr=0.1)
+    theirs_losses = _spiral_training(torch, theirs, x, t, 100, lr=0.1, momentum=0.9)
+    np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-7)
+    assert ours_losses[-1] < 0.5 * ours_losses[0]
 
 
 class Spiral(nn.data.Dataset):
