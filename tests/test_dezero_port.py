@@ -645,6 +645,19 @@ def test_test_im2col_of_a_3x3_image_is_one_row_and_col2im_its_adjoint():
     _close(back, image.data * counts.data, rtol=1e-14)  # col2im(im2col(x)) counts each pixel's windows
 
 
+def test_test_im2col_and_col2im_without_to_matrix_are_unfold_and_fold_in_six_axes():
+    """DeZero's ``to_matrix=False`` layout, (N, C, KH, KW, OH, OW), is ``unfold``'s (N, C*KH*KW, OH*OW) reshaped."""
+    x = _RNG.random((2, 3, 6, 5))
+    cols = F.unfold(Variable(x), (3, 2), padding=1, stride=2).reshape(2, 3, 3, 2, 3, 3)
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    for i, j in np.ndindex(3, 2):  # DeZero's loop: col[:, :, i, j] is the image sampled from (i, j) with the stride
+        _close(cols[:, :, i, j], padded[:, :, i : i + 5 : 2, j : j + 5 : 2])
+    assert check_backward(lambda v: F.unfold(v, (3, 2), padding=1, stride=2).reshape(2, 3, 3, 2, 3, 3), x)
+    assert check_backward(
+        lambda c: F.fold(c.reshape(2, 18, 9), (6, 5), (3, 2), padding=1, stride=2), _RNG.random((2, 3, 3, 2, 3, 3))
+    )
+
+
 @pytest.mark.parametrize(
     ("shape", "oc", "kernel", "stride", "pad", "bias"),
     [
