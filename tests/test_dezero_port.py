@@ -1329,3 +1329,34 @@ def test_step60_lstm_module_on_sine_batches_like_seq_dataloader_learns_like_torc
             losses[side].append(float(loss.detach()))
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-9)
     assert losses[0][-1] < losses[0][0]
+
+
+# -- step 58 and tests/test_vgg16.py: VGG16's architecture (scaled down), forward and backward in test mode --------
+
+
+def _vgg16(lib_nn, widths=(4, 8, 16, 32, 32), hidden=64, classes=10):
+    """DeZero's VGG16: five blocks of 3x3 convolutions (2, 2, 3, 3, 3 of them) with ReLU, each block max-pooled,
+    then fc6, fc7 (ReLU and dropout) and fc8; the widths here are VGG16's divided by 16 and the input 32x32."""
+    layers, channels = [], 3
+    for width, repeats in zip(widths, (2, 2, 3, 3, 3)):
+        for _ in range(repeats):
+            layers += [lib_nn.Conv2d(channels, width, 3, 1, 1), lib_nn.ReLU()]
+            channels = width
+        layers.append(lib_nn.MaxPool2d(2, 2))
+    layers += [lib_nn.Flatten(), lib_nn.Linear(channels, hidden), lib_nn.ReLU(), lib_nn.Dropout(0.5)]
+    layers += [lib_nn.Linear(hidden, hidden), lib_nn.ReLU(), lib_nn.Dropout(0.5), lib_nn.Linear(hidden, classes)]
+    return lib_nn.Sequential(*layers)
+
+
+def test_step58_vgg16_architecture_in_test_mode_matches_torch_forward_and_backward():
+    x = _RNG.standard_normal((2, 3, 32, 32)).astype(np.float32)
+    theirs = _vgg16(torch.nn).eval()
+    ours = _vgg16(nn).eval()  # with dezero.test_mode(): dropout off
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    y, y_t = ours(Tensor(x)), theirs(torch.tensor(x))
+    assert y.dtype == np.float32 and y.shape == (2, 10)  # test_forward2
+    _close(y, y_t, rtol=1e-4, atol=1e-6)
+    y.backward(autograd.ones_like(y))  # the test's y.grad = ones
+    y_t.backward(torch.ones_like(y_t))
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        _close(p.grad, q.grad, rtol=1e-3, atol=1e-5)
