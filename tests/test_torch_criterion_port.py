@@ -178,6 +178,21 @@ def test_triplet_losses_refuse_inputs_of_other_ranks_with_torchs_runtime_error(l
         getattr(F, loss)(*map(Tensor, arrays))
 
 
+@pytest.mark.parametrize("loss", ["triplet_margin_loss", "triplet_margin_with_distance_loss"])
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize(
+    "shapes",
+    [((4, 3), (4, 5), (4, 3)), ((4, 3), (4, 3), (4, 5)), ((1, 3), (4, 3), (2, 3))],  # the last: p against n
+    ids=["positive", "negative", "positive-negative"],
+)
+def test_triplet_losses_name_themselves_and_the_shapes_that_do_not_broadcast(loss, swap, shapes):
+    arrays = [np.ones(shape) for shape in shapes]  # one rank, sizes that do not broadcast: torch's RuntimeError
+    with pytest.raises(RuntimeError):
+        getattr(TF, loss)(*map(torch.tensor, arrays), swap=swap)
+    with pytest.raises(RuntimeError, match=rf"^{loss}: .*\({shapes[1][0]}, {shapes[1][1]}\)"):
+        getattr(F, loss)(*map(Tensor, arrays), swap=swap)
+
+
 # -- margin losses over classes ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "loss, target",

@@ -220,6 +220,16 @@ def _check_one_rank(loss: str, anchor: Any, positive: Any, negative: Any) -> Non
         )
 
 
+def _check_broadcast(loss: str, anchor: Tensor, positive: Tensor, negative: Tensor) -> None:
+    """A triplet loss's three inputs must broadcast together, as the distances between them and their differences
+    need (torch's RuntimeError otherwise): a :class:`ShapeError` naming the loss and the three shapes."""
+    if broadcast_shape(anchor.shape, positive.shape, negative.shape) is None:
+        raise ShapeError(
+            f"{loss}: the anchor, positive and negative shapes {anchor.shape}, {positive.shape} and {negative.shape} "
+            "do not broadcast together"
+        )
+
+
 @float16_via_float32
 def triplet_margin_loss(
     anchor: Any,
@@ -250,6 +260,7 @@ def triplet_margin_loss(
     _check_one_rank(loss, anchor, positive, negative)
     a, positive = _paired(anchor, positive, loss, "anchor", "positive", broadcasts=True)
     _, negative = _paired(a, negative, loss, "anchor", "negative", broadcasts=True)
+    _check_broadcast(loss, a, positive, negative)  # positive against negative (each broadcasts against the anchor)
     to_positive = pairwise_distance(a, positive, p, eps)
     to_negative = pairwise_distance(a, negative, p, eps)
     if swap:
@@ -282,6 +293,8 @@ def triplet_margin_with_distance_loss(
         raise TypeError(f"{loss}: distance_function must be callable or None, got {type(distance_function).__name__}")
     a, positive, negative = (as_float_tensor(x, loss) for x in (anchor, positive, negative))
     _check_one_rank(loss, a, positive, negative)
+    if distance_function is None:  # (a custom distance may take inputs of any shapes)
+        _check_broadcast(loss, a, positive, negative)
     distance = pairwise_distance if distance_function is None else distance_function
     to_positive = as_float_tensor(distance(a, positive), loss)
     to_negative = as_float_tensor(distance(a, negative), loss)
