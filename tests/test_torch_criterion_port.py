@@ -193,6 +193,23 @@ def test_triplet_losses_name_themselves_and_the_shapes_that_do_not_broadcast(los
         getattr(F, loss)(*map(Tensor, arrays), swap=swap)
 
 
+@pytest.mark.parametrize(
+    "shapes, named",
+    [
+        (((1, 3), (2, 3), (3, 3)), r"target shape \(3, 3\) does not match input2 shape \(2, 3\)"),
+        (((2, 3), (1, 3), (3, 3)), r"target shape \(3, 3\) does not match input1 shape \(2, 3\)"),
+        (((3,), (2,), (3,)), r"input2 shape \(2,\) does not match input1 shape \(3,\)"),
+    ],
+)
+def test_margin_ranking_loss_names_the_two_operands_that_do_not_broadcast_with_torchs_runtime_error(shapes, named):
+    # each pair but one broadcasts: the error names that pair, never one that does broadcast
+    arrays = [np.ones(shape) for shape in shapes]
+    with pytest.raises(RuntimeError):
+        TF.margin_ranking_loss(*map(torch.tensor, arrays))
+    with pytest.raises(RuntimeError, match=rf"^margin_ranking_loss: {named}"):
+        F.margin_ranking_loss(*map(Tensor, arrays))
+
+
 # -- margin losses over classes ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "loss, target",

@@ -17,6 +17,7 @@ of 0, as torch's.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -75,11 +76,11 @@ def _input_and_target(loss: str, input: Any, target: Any, *, input_expands: bool
     return x, _real_target(target, x, loss)
 
 
-def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
-    """``operands`` broadcast against each other, as torch's margin_ranking_loss takes them: all of one number of
-    dimensions (a :class:`ShapeError` otherwise, torch's RuntimeError), then broadcast (a Tensor's gradient sums
-    back over the axes it was expanded along). Shapes that do not broadcast are returned as they are, for the
-    caller's check to name the mismatched argument."""
+def _broadcast_of_one_rank(loss: str, names: tuple[str, ...], *operands: Any) -> list[Any]:
+    """``operands`` (called ``names``) broadcast against each other, as torch's margin_ranking_loss takes them: all
+    of one number of dimensions, then broadcast (a Tensor's gradient sums back over the axes it was expanded along).
+    Otherwise a :class:`ShapeError`, torch's RuntimeError, naming the shapes; of shapes that do not broadcast, the
+    first pair that does not (there is one: shapes that broadcast pairwise broadcast together)."""
     arrays = [operand._data if isinstance(operand, Node) else np.asarray(operand) for operand in operands]
     shapes = [array.shape for array in arrays]
     if len({len(shape) for shape in shapes}) != 1:
@@ -87,7 +88,14 @@ def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
         raise ShapeError(f"{loss}: the inputs and the target must have one number of dimensions, got shapes {shown}")
     common = broadcast_shape(*shapes)
     if common is None:
-        return list(operands)
+        first, second = next(
+            (i, j)
+            for i, j in itertools.combinations(range(len(shapes)), 2)
+            if broadcast_shape(shapes[i], shapes[j]) is None
+        )
+        raise ShapeError(
+            f"{loss}: {names[second]} shape {shapes[second]} does not match {names[first]} shape {shapes[first]}"
+        )
     broadcast = []
     for operand, array, shape in zip(operands, arrays, shapes):
         if shape != common:  # (a Tensor's expansion is recorded, so its gradient sums back)
@@ -114,7 +122,9 @@ def margin_ranking_loss(
     reduction = legacy_reduction("margin_ranking_loss", size_average, reduce, reduction)
     reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("margin_ranking_loss", "margin", margin)
-    input1, input2, target = _broadcast_of_one_rank("margin_ranking_loss", input1, input2, target)
+    input1, input2, target = _broadcast_of_one_rank(
+        "margin_ranking_loss", ("input1", "input2", "target"), input1, input2, target
+    )
     x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1", "input2")
     y = _real_target(target, x1, "margin_ranking_loss")
     return _reduce(_hinge(-y * (x1 - x2) + margin), reduction)
