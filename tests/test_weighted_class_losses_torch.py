@@ -59,3 +59,22 @@ def test_a_weighted_mean_over_kept_weights_adding_up_to_zero_divides_by_zero_as_
     (value, gradient), (expected, expected_gradient) = _both(loss, np.array(weight), "mean", 1, label_smoothing)
     np.testing.assert_allclose(value, expected, rtol=1e-12)
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("p", [1, 2])
+def test_multi_margin_loss_of_an_infinite_class_weight_is_inf_as_torchs(reduction, p):
+    """A sample of class 1, weighing inf, has violated margins (inf terms) and satisfied ones, 0 whatever the weight:
+    its loss is inf, as torch's, not nan (the satisfied margins' 0 * inf); the gradient is torch's too."""
+    weight = np.array([1.0, np.inf, 1.0])
+    ours = Tensor(LOGITS, requires_grad=True)
+    theirs = torch.tensor(LOGITS, requires_grad=True)
+    out = F.multi_margin_loss(ours, TARGET, p, 1.0, weight, reduction=reduction)
+    expected = torch.nn.functional.multi_margin_loss(
+        theirs, torch.tensor(TARGET), p, 1.0, torch.tensor(weight), reduction=reduction
+    )
+    upstream = np.linspace(0.5, 1.5, expected.numel()).reshape(expected.shape)
+    out.backward(Tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12)

@@ -876,8 +876,10 @@ def multi_margin_loss(
     violations = (scores - target_scores + margin).where(other_classes, 0.0).relu()
     if p == 2:
         violations = violations * violations
-    if weight is not None:  # on each term, as torch: a weight of 0 gives 0 even where the sum would overflow
-        violations = violations * _expand_class_axis(weight[indices], axis)
+    if weight is not None:  # on each violated term, as torch: a weight of 0 gives 0 even where the sum would
+        # overflow, and a satisfied margin's 0 stays 0 (and gets no gradient) whatever it weighs, inf included
+        sample_weights = _expand_class_axis(weight[indices], axis)
+        violations = violations * np.where(violations._data > 0, sample_weights, 0).astype(violations.dtype)
     terms = violations.sum(axis=axis) / classes
     return _reduce(terms if terms.shape == terms_shape else terms.reshape(terms_shape), reduction)
 
