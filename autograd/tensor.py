@@ -80,6 +80,7 @@ from .torch_metadata_names import TorchMetadataNames
 from .torch_names import ElementCount, TorchNames
 from .torch_order_statistics import TorchOrderStatistics
 from .torch_selection_names import TorchSelectionNames
+from .versions import share_data
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 
@@ -558,6 +559,15 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
         raise
 
 
+def _init_unless_made(self: Tensor, *args: Any, **kwargs: Any) -> None:
+    """``__init__`` of a Tensor subclass that has its own ``__new__``: nothing for an instance ``__new__`` made
+    (:meth:`Tensor._make_subclass`), ``Tensor.__init__`` for one still empty (``object.__new__(cls)``)."""
+    try:
+        self._data  # noqa: B018 (set once the node is made)
+    except AttributeError:
+        Tensor.__init__(self, *args, **kwargs)
+
+
 def _as_gradient_array(grad: Any) -> Any:
     """How a hook receives a Tensor's gradient: an array (another hook's result included) as a GradientArray."""
     return grad.view(GradientArray) if type(grad) is np.ndarray else grad
@@ -604,6 +614,24 @@ class Tensor(
         super().__init_subclass__(**kwargs)
         if plain_results:
             cls._from_op = Tensor._from_op  # bound to Tensor: results are Tensors
+        if "__new__" in cls.__dict__ and cls.__init__ is Tensor.__init__:
+            # a __new__ returning ``Tensor._make_subclass(cls, data)`` made the instance: Python then calls
+            # ``__init__(instance, data)``, which for torch's Tensor changes nothing and here must not start anew
+            cls.__init__ = _init_unless_made  # type: ignore[method-assign]
+
+    @staticmethod
+    def _make_subclass(cls: type[Tensor], data: Tensor, require_grad: bool = False) -> Tensor:
+        """torch's way of making an instance of a Tensor subclass in its ``__new__`` (``class Parameter(Tensor):
+        def __new__(cls, x): return Tensor._make_subclass(cls, x, True)``): a leaf of class ``cls`` sharing
+        ``data``'s memory and version counter (a detached alias, as ``nn.Parameter(t)``), requiring grad if
+        ``require_grad``."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"_make_subclass: cls must be a subclass of Tensor, got {cls!r}")
+        if not isinstance(data, Tensor):
+            raise TypeError(f"_make_subclass: data must be a Tensor, got {type(data).__name__}")
+        alias = cls._from_array(data._data, require_grad, "_make_subclass")
+        share_data(alias, data)
+        return alias
 
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
