@@ -158,6 +158,9 @@ class Module:
     _forward_hooks = _MadeOnFirstRead(OrderedDict)
     _backward_pre_hooks = _MadeOnFirstRead(OrderedDict)
     _backward_hooks = _MadeOnFirstRead(OrderedDict)
+    #: torch's: False once ``register_backward_hook`` (the deprecated non-full hook) was used, True once
+    #: ``register_full_backward_hook`` was; a module takes one kind only.
+    _is_full_backward_hook: bool | None = None
     _state_dict_pre_hooks = _MadeOnFirstRead(OrderedDict)
     _state_dict_hooks = _MadeOnFirstRead(OrderedDict)
     _load_state_dict_pre_hooks = _MadeOnFirstRead(OrderedDict)
@@ -313,21 +316,25 @@ class Module:
         requires grad), ``grad_output`` as in
         :meth:`register_full_backward_pre_hook`; a result other than None replaces ``grad_input`` (the same
         number). When no input requires grad the hook runs with ``grad_input`` all None as soon as the
-        outputs' gradients are known, and may only return None. The handle's ``remove()`` unregisters it."""
+        outputs' gradients are known, and may only return None. The handle's ``remove()`` unregisters it. A
+        module that has had a :meth:`register_backward_hook` hook takes none (torch's RuntimeError)."""
+        _backward_hook_kind(self, full=True)
         return add_hook(self, "_backward_hooks", hook, prepend, False)
 
     def register_backward_hook(self, hook: Callable[..., Any]) -> HookHandle:
         """torch's deprecated non-full backward hook, which older tutorials use: it runs as
         :meth:`register_full_backward_hook` (``grad_input`` holds one entry per positional argument of ``forward``),
         with a warning. torch's own non-full hook sees the inputs of the module's last recorded op instead (for a
-        Linear: bias, input and weight), which the full hook, torch's recommendation, replaces."""
+        Linear: bias, input and weight), which the full hook, torch's recommendation, replaces. A module that has had
+        a full hook takes none (torch's RuntimeError)."""
+        _backward_hook_kind(self, full=False)
         warnings.warn(
             f"{type(self).__name__}.register_backward_hook is deprecated (as in torch); it runs as "
             "register_full_backward_hook, whose grad_input has one entry per positional argument of forward",
             FutureWarning,
             stacklevel=2,
         )
-        return self.register_full_backward_hook(hook)
+        return add_hook(self, "_backward_hooks", hook, False, False)
 
     def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> HookHandle:
         """Call ``hook(module, incompatible_keys)`` at the end of each ``load_state_dict`` of this module or of a
@@ -1584,6 +1591,17 @@ def _without(keys: list[Any], found: list[Any]) -> list[Any]:
         if key in rest:
             rest.remove(key)
     return rest
+
+
+def _backward_hook_kind(module: Module, full: bool) -> None:
+    """Record that ``module`` has backward hooks of one kind (``full``: ``register_full_backward_hook``'s, else the
+    deprecated ``register_backward_hook``'s); torch's RuntimeError if it has had the other kind."""
+    if module._is_full_backward_hook is (not full):
+        raise RuntimeError(
+            "Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one "
+            "of them."
+        )
+    object.__setattr__(module, "_is_full_backward_hook", full)
 
 
 def _add_state_hook(module: Module, table: str, hook: Any, method: str, public: bool | None = None) -> HookHandle:

@@ -16,10 +16,12 @@ basics tutorials (tests/test_pytorch_basics_tutorials_port.py) are ported apart.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import book_ports
 import numpy as np
+import pytest
 from book_ports import assert_close as _close
 from book_ports import libraries as _libs
 
@@ -225,3 +227,23 @@ def test_tensor_subclass_whose_new_makes_the_instance_keeps_it_without_an_init_o
 
     theirs, ours = _both(torch, run)
     assert ours == theirs == ("Leaf", True, [2.0, 3.0])
+
+
+# ---- chapter 18: class activation maps through hooks ----------------------------------------------------------
+
+
+def test_a_module_takes_backward_hooks_of_one_kind_as_torch(torch):
+    # chapter 18's HookBwd uses the deprecated register_backward_hook; torch refuses a full hook beside it
+    for lib in _libs(torch):
+        nn = lib["nn"]
+        legacy, full = nn.Linear(2, 2), nn.Linear(2, 2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # this library's, at registration: deprecated
+            legacy.register_backward_hook(lambda m, gi, go: None)
+            full.register_full_backward_hook(lambda m, gi, go: None)
+            with pytest.raises(RuntimeError, match="Cannot use both regular backward hooks and full backward hooks"):
+                legacy.register_full_backward_hook(lambda m, gi, go: None)
+            with pytest.raises(RuntimeError, match="Cannot use both regular backward hooks and full backward hooks"):
+                full.register_backward_hook(lambda m, gi, go: None)
+        assert legacy._is_full_backward_hook is False and full._is_full_backward_hook is True
+        assert nn.Linear(2, 2)._is_full_backward_hook is None
