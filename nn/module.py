@@ -325,8 +325,9 @@ class Module:
         """torch's deprecated non-full backward hook, which older tutorials use: it runs as
         :meth:`register_full_backward_hook` (``grad_input`` holds one entry per positional argument of ``forward``),
         with a warning. torch's own non-full hook sees the inputs of the module's last recorded op instead (for a
-        Linear: bias, input and weight), which the full hook, torch's recommendation, replaces. A module that has had
-        a full hook takes none (torch's RuntimeError)."""
+        Linear: bias, input and weight), which the full hook, torch's recommendation, replaces. Nor does it warn, as the
+        full hook does, when it fires with no input requiring grad. A module that has had a full hook takes none
+        (torch's RuntimeError)."""
         _backward_hook_kind(self, full=False)
         warnings.warn(
             f"{type(self).__name__}.register_backward_hook is deprecated (as in torch); it runs as "

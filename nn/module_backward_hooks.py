@@ -89,10 +89,13 @@ _NAMES = {"hook": "grad_input", "pre hook": "grad_output"}
 class BackwardHookCall:
     """The backward hooks of one call of ``module`` (the hooks registered when it was called)."""
 
-    def __init__(self, module: Any, hooks: list[Callable[..., Any]], pre_hooks: list[Callable[..., Any]]) -> None:
+    def __init__(
+        self, module: Any, hooks: list[Callable[..., Any]], pre_hooks: list[Callable[..., Any]], warns: bool = True
+    ) -> None:
         self.module = module
         self.hooks = hooks
         self.pre_hooks = pre_hooks
+        self.warns = warns  # torch's warning when the hooks fire at the outputs (no input requires grad)
         self.input_positions: list[int] | None = None  # None: no input requires grad (nothing was wrapped)
         self.input_layouts: list[tuple[tuple[int, ...], np.dtype]] = []  # per wrapped input: shape and dtype
         self.output_shapes: tuple[tuple[int, ...] | None, ...] = ()  # per output: its shape (None: not a Tensor)
@@ -148,12 +151,13 @@ class BackwardHookCall:
         if self.input_positions is None:
             # torch's warning (with pre-hooks alone too): the hooks fire at the outputs, since no input needs a
             # gradient, and their grad_input is all None
-            warnings.warn(
-                "Full backward hook is firing when gradients are computed with respect to module outputs since no "
-                f"inputs require gradients ({type(self.module).__name__}: its grad_input entries are None)",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
+            if self.warns:
+                warnings.warn(
+                    "Full backward hook is firing when gradients are computed with respect to module outputs since no "
+                    f"inputs require gradients ({type(self.module).__name__}: its grad_input entries are None)",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
             no_inputs = (None,) * self.n_inputs
             for hook in self.hooks:
                 result = hook(self.module, no_inputs, grad_outputs)
@@ -196,4 +200,7 @@ def backward_hook_call(module: Any) -> BackwardHookCall | None:
     pre_hooks = [hook for _, (hook, _) in hooks_of(module, "_backward_pre_hooks")]
     if not hooks and not pre_hooks:
         return None
-    return BackwardHookCall(module, hooks, pre_hooks)
+    # torch warns when full hooks (or pre-hooks) fire at the outputs; a module's own hooks of the deprecated
+    # register_backward_hook, which torch runs otherwise, fire silently
+    non_full = len(module.__dict__.get("_backward_hooks", ())) if module._is_full_backward_hook is False else 0
+    return BackwardHookCall(module, hooks, pre_hooks, warns=bool(pre_hooks) or len(hooks) > non_full)

@@ -247,3 +247,77 @@ def test_a_module_takes_backward_hooks_of_one_kind_as_torch(torch):
                 full.register_backward_hook(lambda m, gi, go: None)
         assert legacy._is_full_backward_hook is False and full._is_full_backward_hook is True
         assert nn.Linear(2, 2)._is_full_backward_hook is None
+
+
+def _cam_model(lib: dict[str, Any]) -> Any:
+    """A small stand-in for the chapter's ResNet: a body (conv, ReLU) and a head (pool, flatten, linear)."""
+    nn = lib["nn"]
+    body = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 6, 3, padding=1), nn.ReLU())
+    return nn.Sequential(body, nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 2)))
+
+
+def test_chapter_18_class_activation_map_and_grad_cam_by_hooks_as_torch(torch):
+    image = _RNG.random((1, 3, 8, 8)).astype(np.float32)
+    state = {}
+
+    def run(lib):
+        t = lib["torch"]
+        learn_model = _cam_model(lib)
+        if state:
+            learn_model.load_state_dict(state)
+        else:
+            state.update({k: v.detach().numpy().copy() for k, v in learn_model.state_dict().items()})
+
+        class Hook:
+            def __init__(self, m):
+                self.hook = m.register_forward_hook(self.hook_func)
+
+            def hook_func(self, m, i, o):
+                self.stored = o.detach().clone()
+
+            def __enter__(self, *args):
+                return self
+
+            def __exit__(self, *args):
+                self.hook.remove()
+
+        class HookBwd:
+            def __init__(self, m):
+                self.hook = m.register_backward_hook(self.hook_func)
+
+            def hook_func(self, m, gi, go):
+                self.stored = go[0].detach().clone()
+
+            def __enter__(self, *args):
+                return self
+
+            def __exit__(self, *args):
+                self.hook.remove()
+
+        x = t.tensor(image)
+        # the class activation map: the head's weights over the body's activations
+        with Hook(learn_model[0]) as hook:
+            with t.no_grad():
+                output = learn_model.eval()(x)
+            act = hook.stored[0]
+        cam_map = t.einsum("ck,kij->cij", learn_model[1][-1].weight, act)
+        # Grad-CAM: the gradient of one class's score at the body's output, averaged over the image
+        cls = 1
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with HookBwd(learn_model[0]) as hookg:
+                with Hook(learn_model[0]) as hook:
+                    output = learn_model.eval()(x)
+                    act = hook.stored
+                output[0, cls].backward()
+                grad = hookg.stored
+        w = grad[0].mean(dim=[1, 2], keepdim=True)
+        grad_cam = (w * act[0]).sum(0)
+        user_warnings = [str(w.message) for w in caught if w.category is UserWarning]
+        return output, cam_map, grad, grad_cam, user_warnings, len(learn_model[0]._forward_hooks)
+
+    theirs, ours = _both(torch, run)
+    for q, p in zip(ours[:4], theirs[:4]):
+        _close(q, p, rtol=1e-4, atol=1e-6)
+    assert ours[4] == theirs[4] == []  # the deprecated hook fires at the outputs without the full hook's warning
+    assert ours[5] == theirs[5] == 0
