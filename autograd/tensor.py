@@ -559,13 +559,17 @@ def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, oth
         raise
 
 
-def _init_unless_made(self: Tensor, *args: Any, **kwargs: Any) -> None:
-    """``__init__`` of a Tensor subclass that has its own ``__new__``: nothing for an instance ``__new__`` made
-    (:meth:`Tensor._make_subclass`), ``Tensor.__init__`` for one still empty (``object.__new__(cls)``)."""
-    try:
-        self._data  # noqa: B018 (set once the node is made)
-    except AttributeError:
-        Tensor.__init__(self, *args, **kwargs)
+def _init_unless_made(init: Callable[..., None]) -> Callable[..., None]:
+    """The ``__init__`` of a Tensor subclass that has its own ``__new__`` and inherits ``init``: nothing for an
+    instance ``__new__`` made (:meth:`Tensor._make_subclass`), ``init`` for one still empty (``object.__new__``)."""
+
+    def init_unless_made(self: Tensor, *args: Any, **kwargs: Any) -> None:
+        try:
+            self._data  # noqa: B018 (set once the node is made)
+        except AttributeError:
+            init(self, *args, **kwargs)
+
+    return init_unless_made
 
 
 def _as_gradient_array(grad: Any) -> Any:
@@ -614,10 +618,10 @@ class Tensor(
         super().__init_subclass__(**kwargs)
         if plain_results:
             cls._from_op = Tensor._from_op  # bound to Tensor: results are Tensors
-        if "__new__" in cls.__dict__ and cls.__init__ is Tensor.__init__:
+        if "__new__" in cls.__dict__ and "__init__" not in cls.__dict__:
             # a __new__ returning ``Tensor._make_subclass(cls, data)`` made the instance: Python then calls
             # ``__init__(instance, data)``, which for torch's Tensor changes nothing and here must not start anew
-            cls.__init__ = _init_unless_made  # type: ignore[method-assign]
+            cls.__init__ = _init_unless_made(cls.__init__)  # type: ignore[method-assign]
 
     @staticmethod
     def _make_subclass(cls: type[Tensor], data: Tensor, require_grad: bool = False) -> Tensor:

@@ -72,8 +72,8 @@ class UninitializedParameter(Parameter):
     #: What ``load_state_dict``'s error reads to advise a forward pass first.
     lazy_placeholder = True
 
-    def __init__(self, dtype: Any = np.float32) -> None:
-        super().__init__(np.zeros(0, dtype=dtype))
+    def __new__(cls, dtype: Any = np.float32) -> UninitializedParameter:
+        return super().__new__(cls, np.zeros(0, dtype=dtype))
 
     def materialize(self, data: np.ndarray) -> Parameter:
         """Take ``data`` (cast to this placeholder's dtype) and become a plain Parameter, the same object."""

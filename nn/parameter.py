@@ -28,14 +28,22 @@ class Parameter(Tensor, plain_results=True):
 
     __slots__ = ()
 
-    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+    def __new__(cls, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> Parameter:
+        """The Parameter is made here, as torch's (whose ``__init__`` takes any arguments and does nothing): a
+        subclass's ``__new__`` may call ``super().__new__(cls, data, requires_grad)`` and take arguments of its
+        own, which reach the inherited ``__init__`` too."""
+        self = object.__new__(cls)
         if data is None:
             data = np.empty(0, dtype=get_default_dtype() if dtype is None else dtype)
         if not isinstance(data, Tensor) or (dtype is not None and np.dtype(dtype) != data.dtype):
-            super().__init__(data, requires_grad=requires_grad, dtype=dtype)
-            return
-        super().__init__(np.empty(0, data.dtype), requires_grad=requires_grad)  # (the checks of the dtype)
+            Tensor.__init__(self, data, requires_grad=requires_grad, dtype=dtype)
+            return self
+        Tensor.__init__(self, np.empty(0, data.dtype), requires_grad=requires_grad)  # (the checks of the dtype)
         share_data(self, data)  # the detached alias torch's Parameter(t) is
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing: :meth:`__new__` made the Parameter."""
 
     def __repr__(self) -> str:
         """torch's two parts: a ``Parameter containing:`` line, then the data as a Tensor prints it."""

@@ -230,6 +230,45 @@ def test_tensor_subclass_whose_new_makes_the_instance_keeps_it_without_an_init_o
     assert ours == theirs == ("Leaf", True, [2.0, 3.0])
 
 
+def test_parameter_subclass_made_in_new_by_super_new_or_make_subclass_takes_arguments_of_its_own(torch):
+    # chapter 19's Parameter grown into a library's: nn.Parameter subclasses that build themselves in __new__ (the
+    # extra arguments reach the inherited __init__ too, which, as torch's, does nothing)
+    def run(lib):
+        t, nn = lib["torch"], lib["nn"]
+
+        class Tagged(nn.Parameter):
+            def __new__(cls, data=None, requires_grad=True, tag=None):
+                self = super().__new__(cls, data, requires_grad)
+                self.tag = tag
+                return self
+
+        class Quantized(nn.Parameter):
+            def __new__(cls, data=None, requires_grad=False, quant=None):
+                self = t.Tensor._make_subclass(cls, data, requires_grad)
+                self.quant = quant
+                return self
+
+        x = t.ones(2)
+        tagged, quantized = Tagged(x, tag="t"), Quantized(x, quant="q")
+        with t.no_grad():
+            quantized.add_(1)  # x's memory
+        layer = nn.Linear(2, 2)
+        layer.weight = Tagged(t.zeros(2, 2), requires_grad=False, tag="w")
+        facts = [(type(p).__name__, p.requires_grad, isinstance(p, nn.Parameter)) for p in (tagged, quantized)]
+        return (
+            facts,
+            tagged.tag,
+            quantized.quant,
+            x.tolist(),
+            [n for n, _ in layer.named_parameters()],
+            layer.weight.tag,
+        )
+
+    theirs, ours = _both(torch, run)
+    assert ours == theirs
+    assert ours[0] == [("Tagged", True, True), ("Quantized", False, True)] and ours[3] == [2.0, 2.0]
+
+
 # ---- chapter 18: class activation maps through hooks ----------------------------------------------------------
 
 
