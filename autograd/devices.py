@@ -1,8 +1,8 @@
 """torch's ``device`` objects: ``autograd.device("cpu")`` is what ``Tensor.device`` gives.
 
 Every array here lives on the CPU. A :class:`device` of another type (``device("cuda")``) can be made, as torch
-makes one on a machine without that accelerator, but every factory, layer and ``to`` refuses it (ValueError),
-as torch refuses a device it was not built for.
+makes one on a machine without that accelerator, but every factory, layer, ``to`` and ``cuda()`` refuses it
+(:class:`DeviceUnavailableError`), as torch refuses a device it was not built for.
 """
 
 from __future__ import annotations
@@ -10,13 +10,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CPU", "DEVICE_TYPES", "device"]
+__all__ = ["CPU", "DEVICE_TYPES", "DeviceUnavailableError", "device"]
 
 #: torch's device types (``torch.device("foo")`` lists them in its error).
 DEVICE_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla", "lazy",
     "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
 )  # fmt: skip
+
+
+class DeviceUnavailableError(ValueError, RuntimeError, AssertionError):
+    """A device other than the CPU asked of a factory, a layer, ``to`` or ``cuda()``: torch's error where it has no
+    such device (the AssertionError "Torch not compiled with CUDA enabled" of a CPU build, a RuntimeError for a
+    build without a GPU), and the ValueError the library raised, so ``except`` clauses written for any catch it."""
+
 
 _NAME = re.compile(r"(?P<type>[a-z_]+)(?::(?P<index>\d+))?")
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .broadcasting import single_axis
 from .core import Node
+from .devices import DeviceUnavailableError
 from .indexing import take_along_axis
 from .linalg import inv, norm, solve, svdvals
 from .numpy_composites import gathered_by_labels, position_labels
@@ -259,7 +260,7 @@ def linspace(
     without ``endpoint``), the last value stop itself; the samples lie along ``axis`` of the result.
     d/dstart = 1 - k / div, d/dstop = k / div. An integer ``dtype`` floors (gradient 0), as numpy."""
     if device not in (None, "cpu"):
-        raise ValueError(f"linspace: only the 'cpu' device exists, got {device!r}")
+        raise DeviceUnavailableError(f"linspace: only the 'cpu' device exists, got {device!r}")
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"linspace: number of samples, {num}, must be non-negative")

@@ -146,9 +146,10 @@ def is_cpu(device: Any) -> bool:
 
 def check_device(owner: str, device: Any) -> None:
     """Accept torch's ``device=`` when it is None or the CPU (``"cpu"``, ``"cpu:0"``, a tensor's ``.device``, a
-    torch.device of the CPU); any other device is a ValueError naming ``owner`` (a function, a layer, Generator)."""
+    torch.device of the CPU); any other device is a :class:`~autograd.devices.DeviceUnavailableError` naming ``owner``
+    (a function, a layer, Generator)."""
     if device is not None and not is_cpu(device):
-        raise ValueError(
+        raise devices.DeviceUnavailableError(
             f"{owner}: device {str(device)!r} is not available; this library computes with numpy on the CPU "
             "(pass device='cpu' or leave it out)"
         )
@@ -246,7 +247,9 @@ class TorchNames:
 
     def cuda(self: Self, device: Any = None, non_blocking: bool = False) -> Self:
         """torch.Tensor.cuda: refused, there is no GPU (``autograd.cuda.is_available()`` is False)."""
-        raise RuntimeError("cuda: there is no GPU here; this library computes with numpy on the CPU (use .cpu())")
+        raise devices.DeviceUnavailableError(
+            "cuda: there is no GPU here; this library computes with numpy on the CPU (use .cpu())"
+        )
 
     def float(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable).
@@ -339,7 +342,9 @@ class TorchNames:
                 raise TypeError(f"to: got two dtypes, {dtype!r} and {target!r}")
             dtype = target
         if device is not None and not is_cpu(device):
-            raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
+            raise devices.DeviceUnavailableError(
+                f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}"
+            )
         result = self if dtype is None else _tensor(self).astype(real_dtype(dtype, "to"), copy=False)
         result = in_memory_format(result, memory_format, "to", self)
         return result.clone() if copy and result is self else result

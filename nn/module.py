@@ -25,6 +25,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
 from autograd.compiling import compile as compile_model
+from autograd.devices import DeviceUnavailableError
 from autograd.gradient_array import DataArray, GradientArray, plain, stored_gradient
 from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
@@ -1264,7 +1265,7 @@ class Module:
     def cuda(self, device: Any = None) -> Module:
         """torch's ``module.cuda()``: refused, there is no GPU (``autograd.cuda.is_available()`` is False), as a
         Tensor's ``cuda()`` is."""
-        raise RuntimeError(
+        raise DeviceUnavailableError(
             f"{type(self).__name__}.cuda: there is no GPU here; this library computes with numpy on the CPU (use "
             ".cpu(), or guard the call with autograd.cuda.is_available())"
         )

@@ -25,6 +25,7 @@ from typing import Any
 
 import book_ports
 import numpy as np
+import pytest
 from book_ports import assert_close as _close
 from book_ports import libraries as _libs
 
@@ -573,3 +574,31 @@ def test_wrapped_data_loader_adaptive_avg_pool_and_device_moves_as_torch(torch):
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-3)
     for q, p in zip(ours[2], theirs[2], strict=True):  # float32 rounding, grown by ten momentum steps
         _close(q, p, rtol=1e-3, atol=1e-4)
+
+
+def test_moving_to_a_gpu_that_is_not_there_raises_torchs_error_class(torch):
+    # the tutorial's "Using your GPU" on a machine without one: every way of asking for CUDA fails with the class
+    # torch raises (AssertionError in a CPU build, RuntimeError where CUDA is built in but no GPU is found), so the
+    # same except clause catches both libraries' errors
+    def moves(lib):
+        t, nn = lib["torch"], lib["nn"]
+        dev = t.device("cuda")
+        return [
+            lambda: t.ones(2).to(dev),
+            lambda: t.ones(2).cuda(),
+            lambda: nn.Linear(2, 2).to(dev),
+            lambda: nn.Linear(2, 2).cuda(),
+            lambda: t.ones(2, device="cuda"),
+            lambda: t.tensor([1.0], device=dev),
+            lambda: nn.Conv2d(1, 2, 3, device="cuda"),
+            lambda: t.linspace(0, 1, 3, device="cuda"),
+        ]
+
+    theirs, ours = (moves(lib) for lib in _libs(torch))
+    for index, (torch_move, our_move) in enumerate(zip(theirs, ours, strict=True)):
+        with pytest.raises(Exception) as torch_error:
+            torch_move()
+        with pytest.raises((AssertionError, RuntimeError)) as our_error:
+            our_move()
+        assert isinstance(our_error.value, type(torch_error.value)), index
+        assert isinstance(our_error.value, AssertionError) and isinstance(our_error.value, RuntimeError), index
