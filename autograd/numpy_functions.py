@@ -151,6 +151,7 @@ class _Rounding(_Unary):
 
     def _bind(self, instance: Any) -> Callable[..., Any]:
         def rounded(decimals: int = 0) -> Any:
+            decimals = require_integer("round", "decimals", decimals)  # (torch's TypeError for 1.5, not 10^1.5)
             if decimals == 0:
                 return instance._apply_unary(self.op, self.forward)
             # one node of round (zero gradient), computed as torch's kernel (float16 in float32, rounded back once:

@@ -49,7 +49,7 @@ from .integer_scalars import check_integer_exponent
 from .node_sequences import refuse_nodes_in_sequence
 from .pointwise_values import pointwise_value
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .tensor_shape import _raw_index, sequence_as_tuple, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
@@ -718,6 +718,7 @@ class TensorInPlace:
 
     def round_(self, decimals: int = 0) -> Tensor:
         """Round to ``decimals`` decimal places in place, halves to even (``torch.Tensor.round_``); zero gradient."""
+        decimals = require_integer("round_", "decimals", decimals)
         if decimals == 0:
             return self._twin_in_place("round", (), {})
         return self._replace(

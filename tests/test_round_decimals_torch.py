@@ -42,3 +42,19 @@ def test_integer_round_in_place_to_decimals_matches_the_out_of_place_round(decim
     expected = np.round(data, decimals)
     np.testing.assert_array_equal(in_place.data, expected)
     np.testing.assert_array_equal(autograd.tensor(data).round(decimals).data, expected)
+
+
+@pytest.mark.parametrize("decimals", [1.5, 2.0, "1", None, True])
+def test_round_refuses_decimals_that_are_not_integers_as_torch(decimals):
+    # torch: TypeError (decimals is an int); 1.5 was read as 10^1.5, a value rounded to no number of places
+    data = np.array([0.5, 1.25])
+    with pytest.raises(TypeError):
+        torch.round(torch.tensor(data), decimals=decimals)
+    for call in (
+        lambda: autograd.tensor(data).round(decimals),
+        lambda: autograd.round(autograd.tensor(data), decimals=decimals),
+        lambda: autograd.tensor(data.copy()).round_(decimals),
+        lambda: autograd.Value(0.5).round(decimals),
+    ):
+        with pytest.raises(TypeError, match="round.*decimals must be an integer"):
+            call()
