@@ -143,11 +143,15 @@ _MICROGRAD_LABELS = {"add": "+", "mul": "*", "relu": "ReLU"}  # micrograd's _op 
 
 def _float_sum(numbers: list[float]) -> float:
     """The correctly rounded sum of floats (math.fsum); IEEE's inf or nan where fsum raises instead (a partial sum
-    that overflows, inf + -inf), as a float sum in order gives them."""
+    that overflows, inf + -inf), as a float sum in order gives them. An exact zero is +0.0 (fsum's) unless every term
+    is -0.0: -0.0 + -0.0 is -0.0 in IEEE addition, as torch's sum gives it."""
     try:
-        return math.fsum(numbers)
+        total = math.fsum(numbers)
     except (OverflowError, ValueError):
         return sum(numbers, 0.0)
+    if total == 0 and numbers and all(math.copysign(1.0, x) < 0 for x in numbers):  # (terms <= 0 summing to 0: -0.0s)
+        return -0.0
+    return total
 
 
 def _larger(a: float, b: float) -> float:

@@ -558,6 +558,16 @@ def test_value_sum_gives_ieee_inf_and_nan_where_an_exact_sum_would_raise():
     assert Value.sum([Value(0.1)] * 10).data == 1.0  # still the correctly rounded sum where it exists
 
 
+def test_value_sum_of_negative_zeros_is_negative_zero_as_ieee_addition():
+    # -0.0 + -0.0 is -0.0 (torch's sum and a + b of Values give it); math.fsum returns +0.0 for any exact zero
+    for terms in ([-0.0, -0.0], [-0.0], [-0.0, -0.0, -0.0]):
+        total = Value.sum([Value(t) for t in terms])
+        assert math.copysign(1.0, total.data) == -1.0 and total.data == 0.0
+        assert math.copysign(1.0, (Value(-0.0) + Value(-0.0)).data) == -1.0
+    for terms in ([-0.0, 0.0], [1.0, -1.0, -0.0], [1e100, 1.0, -1e100, -1.0], []):  # an exact zero otherwise: +0.0
+        assert math.copysign(1.0, Value.sum([Value(t) for t in terms]).data) == 1.0
+
+
 @pytest.mark.parametrize(
     "number", [np.float32(3), np.float16(3), np.int64(3), np.int32(3), np.uint8(3), np.float64(3), np.array(3.0)]
 )
