@@ -194,7 +194,9 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
     if len(inputs) == 2 and name in _OPERATORS:
         forward, reflected = _OPERATORS[name]
         a, b = inputs
-        result = getattr(a, forward)(b) if isinstance(a, Node) else getattr(b, reflected)(a)
+        node_operand, other, dunder = (a, b, forward) if isinstance(a, Node) else (b, a, reflected)
+        bound = getattr(node_operand, dunder, None)  # (a Value has no @, &, |, ^, <<, >>)
+        result = NotImplemented if bound is None else bound(other)
         if result is NotImplemented:
             raise TypeError(f"numpy's {name}: unsupported operands {type(a).__name__} and {type(b).__name__}")
         return result

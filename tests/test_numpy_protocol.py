@@ -363,6 +363,22 @@ def test_numpy_ufuncs_of_a_value_are_its_methods():
         np.ones(2) + Value(1.0)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: np.matmul(Value(1.0), Value(2.0)),
+        lambda: np.matmul(2.0, Value(1.0)),
+        lambda: np.array(2.0) @ Value(1.0),
+        lambda: np.bitwise_and(Value(1.0), 1),
+        lambda: np.left_shift(1, Value(1.0)),
+    ],
+)
+def test_numpy_operators_a_value_does_not_have_raise_a_type_error_as_pythons(call):
+    # Value(1.0) @ Value(2.0) is Python's TypeError; numpy's spelling raised AttributeError ('__matmul__')
+    with pytest.raises(TypeError, match="unsupported operands"):
+        call()
+
+
 def test_numpy_clip_of_a_value_is_its_clip_method():
     for x, expected, slope in ((3.0, 1.0, 0.0), (-2.0, 0.0, 0.0), (0.25, 0.25, 1.0)):
         v = Value(x)
