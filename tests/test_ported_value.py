@@ -57,6 +57,13 @@ def test_value_passes_micrograd_more_ops():
     check_value_like_torch(_micrograd_more_ops, -4.0, 2.0)
 
 
+@pytest.mark.parametrize("name", ["tanh", "exp"])
+@pytest.mark.parametrize("x", [-1.0, 0.123, 2.0])
+def test_value_passes_micrograd_unary_tensor_fns(name, x):
+    # test_unary_tensor_fns of micrograd's test_engine.py: Value.tanh / Value.exp against torch.Tensor's
+    check_value_like_torch(lambda v: getattr(v, name)(), x)
+
+
 VALUE_OPS = {
     "2 + a": lambda a, b: 2 + a,
     "2 - a": lambda a, b: 2 - a,
