@@ -252,3 +252,38 @@ def test_the_librarys_scalar_mlp_computes_the_lectures_network():
         a.backward()
         b.backward()
     assert [p.grad for p in ours.parameters()] == pytest.approx([p.grad for p in lecture.parameters()], rel=1e-12)
+
+
+def test_micrograds_demo_notebook_prints_its_numbers(monkeypatch):
+    # micrograd's demo.ipynb: make_moons, MLP(2, [16, 16, 1]) from random.seed(1337), the svm loss with L2; its
+    # cells print "number of parameters 337", "Value(data=0.8958441028683222, grad=0) 0.5", then step 1's loss
+    # 1.7236 at 81% accuracy
+    datasets = pytest.importorskip("sklearn.datasets")
+    np = pytest.importorskip("numpy")
+    monkeypatch.setattr("autograd.random_state._seeded", None)  # no autograd.manual_seed in effect
+    np.random.seed(1337)
+    random.seed(1337)
+    X, y = datasets.make_moons(n_samples=100, noise=0.1)  # noqa: N806
+    y = y * 2 - 1
+    model = nn.scalar.MLP(2, [16, 16, 1])
+    assert len(model.parameters()) == 337
+
+    def loss() -> tuple[Value, float]:
+        inputs = [list(map(Value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+        return data_loss + reg_loss, sum(accuracy) / len(accuracy)
+
+    total_loss, acc = loss()
+    assert f"{total_loss} {acc}" == "Value(data=0.8958441028683222, grad=0) 0.5"
+    for k in range(2):
+        total_loss, acc = loss()
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+    assert f"step 1 loss {total_loss.data:.4f}, accuracy {acc * 100}%" == "step 1 loss 1.7236, accuracy 81.0%"
