@@ -123,6 +123,13 @@ def _remainder(x: Any, y: Any) -> Any:
     return x % y if isinstance(x, Node) or isinstance(y, Node) else quietly(np.remainder, x, y)
 
 
+def _check_no_out(method: str, out: Any) -> None:
+    """numpy's ``np.clip(v, ...)`` and ``np.round(v, ...)`` call ``v.clip(..., out=None)``, ``v.round(..., out=None)``:
+    ``out=`` is accepted at that default only (a Value is no array to write into)."""
+    if out is not None:
+        raise TypeError(f"Value.{method}: out= must be None (a Value holds one number), got {type(out).__name__}")
+
+
 def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:
     """Values as they are, numbers as constant Values (TypeError for anything else)."""
     return tuple([_constant(v) for v in values])
@@ -449,8 +456,7 @@ class Value(Node, NumpyFunctions):
 
         ``np.clip(v, low, high)`` calls ``v.clip(low, high, out=None)``: numpy's ``out=`` is taken at its default
         only (a Value is no array to write into)."""
-        if out is not None:
-            raise TypeError(f"Value.clip: out= must be None (a Value holds one number), got {type(out).__name__}")
+        _check_no_out("clip", out)
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
         data = self._data
@@ -459,6 +465,12 @@ class Value(Node, NumpyFunctions):
         if high is not None and not data <= high:
             data = high if data == data else data
         return _unary_op_node(data, ew.clip, self, {"low": low, "high": high})
+
+    def round(self, decimals: int = 0, *, out: None = None) -> Value:
+        """Nearest number with ``decimals`` decimal places, halves to even; zero gradient. ``np.round(v, d)`` calls
+        ``v.round(decimals=d, out=None)``: numpy's ``out=`` is taken at its default only, as :meth:`clip`'s."""
+        _check_no_out("round", out)
+        return super().round(decimals)
 
     # -- n-ary ---------------------------------------------------------------
     @staticmethod

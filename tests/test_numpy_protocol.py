@@ -388,6 +388,19 @@ def test_numpy_clip_of_a_value_is_its_clip_method():
         assert v.grad == slope
 
 
+@pytest.mark.parametrize("decimals", [0, 1, 2, -1])
+def test_numpy_round_of_a_value_is_its_round_method(decimals):
+    # np.round(v, d) calls v.round(decimals=d, out=None); it fell back to an object array (no rint method)
+    for x in (0.5678, -2.5, 1234.5):
+        v = Value(x)
+        for rounded in (np.round(v, decimals), np.around(v, decimals)):
+            assert isinstance(rounded, Value) and rounded.data == float(np.round(x, decimals))
+            rounded.backward()
+            assert v.grad == 0.0
+    with pytest.raises(TypeError, match="out= must be None"):
+        Value(0.5).round(out=np.zeros(()))
+
+
 def test_np_broadcast_arrays_of_tensors_stays_in_the_graph():
     a = Tensor(np.array([[1.0], [2.0], [3.0]]), requires_grad=True)
     b = Tensor(np.array([[10.0, 20.0]]), requires_grad=True)
