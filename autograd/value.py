@@ -586,6 +586,11 @@ class Value(Node, NumpyFunctions):
         """The number held, as a Python float (torch's ``item()`` on a one-element tensor)."""
         return self._data
 
+    def conjugate(self) -> Value:
+        """The Value itself: a real number is its own conjugate (``float.conjugate``). numpy's ``var`` and ``std`` of
+        a list of Values square it as ``x * x.conjugate()``, so they stay in the graph."""
+        return self
+
     def __bool__(self) -> bool:
         return self._data != 0.0
 

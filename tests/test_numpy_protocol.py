@@ -401,6 +401,23 @@ def test_numpy_round_of_a_value_is_its_round_method(decimals):
         Value(0.5).round(out=np.zeros(()))
 
 
+@pytest.mark.parametrize(
+    ("numpy_call", "ddof"), [(np.var, 0), (np.std, 0), (np.var, 1), (np.std, 1)], ids=["var", "std", "var1", "std1"]
+)
+def test_numpy_var_and_std_of_a_list_of_values_stay_in_the_graph(numpy_call, ddof):
+    # numpy reduces an object array of Values with x * x.conjugate(): a real number's conjugate is itself (float's)
+    data = [0.5, -1.25, 2.0, 3.5]
+    values = [Value(x) for x in data]
+    result = numpy_call(values, ddof=ddof)
+    assert isinstance(result, Value) and result.data == pytest.approx(numpy_call(data, ddof=ddof), rel=1e-14)
+    result.backward()
+    mean, n = np.mean(data), len(data)
+    variance_grads = [2 * (x - mean) / (n - ddof) for x in data]
+    expected = variance_grads if numpy_call is np.var else [g / (2 * result.data) for g in variance_grads]
+    assert [v.grad for v in values] == pytest.approx(expected, rel=1e-12)
+    assert Value(2.5).conjugate().data == (2.5).conjugate()
+
+
 def test_np_broadcast_arrays_of_tensors_stays_in_the_graph():
     a = Tensor(np.array([[1.0], [2.0], [3.0]]), requires_grad=True)
     b = Tensor(np.array([[10.0, 20.0]]), requires_grad=True)
