@@ -789,3 +789,13 @@ def record(op: Any, function: Any, *inputs: Any, **attrs: Any) -> Any:
         return function(*inputs, **attrs)
     parents = tuple(x if isinstance(x, Node) else node._wrap_constant(x) for x in inputs)
     return type(node)._from_op(function(*(p._data for p in parents), **attrs), op, parents, attrs or None)
+
+
+def bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """clip's ``low``/``high`` given as ``min``/``max`` (the names of ``torch.clamp`` and ``ndarray.clip``); TypeError
+    if both spellings are given."""
+    if alias_value is None:
+        return value
+    if value is not None:
+        raise TypeError(f"clip: got both {name}={value!r} and {alias}={alias_value!r} (the same bound); pass one")
+    return alias_value

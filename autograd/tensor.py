@@ -1152,7 +1152,10 @@ class Tensor(
         number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
         """
         if min is not None or max is not None:
-            low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
+            low, high = (
+                shared_math.bound_alias("low", low, "min", min),
+                shared_math.bound_alias("high", high, "max", max),
+            )
         if low is None and high is None:
             raise ArgumentRangeError("clip/clamp: at least one of the bounds (low or min, high or max) must be given")
         self._check_bounds("clip", low, high)
@@ -1545,12 +1548,3 @@ def _number_in(bound: Any, dtype: np.dtype) -> Any:
     if isinstance(bound, (int, float, np.integer, np.floating)) and not isinstance(bound, (bool, np.bool_)):
         return quietly(np.asarray, bound, dtype=dtype)[()]
     return bound
-
-
-def _bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:
-    """clip's ``low``/``high`` given as ``min``/``max``; TypeError if both spellings are given."""
-    if alias_value is None:
-        return value
-    if value is not None:
-        raise TypeError(f"clip: got both {name}={value!r} and {alias}={alias_value!r} (the same bound); pass one")
-    return alias_value

@@ -451,12 +451,26 @@ class Value(Node, NumpyFunctions):
     #: ``x.min(y)`` is ``x.minimum(y)``.
     min = minimum
 
-    def clip(self, low: float | None = None, high: float | None = None, *, out: None = None) -> Value:
-        """Clamp into [low, high]; the gradient passes where low <= x <= high.
+    def clip(
+        self,
+        low: float | None = None,
+        high: float | None = None,
+        *,
+        min: float | None = None,  # noqa: A002 -- torch's and numpy's names
+        max: float | None = None,  # noqa: A002
+        out: None = None,
+    ) -> Value:
+        """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp). ``min``/``max`` (the
+        names of ``torch.clamp`` and ``ndarray.clip``) are aliases of ``low``/``high``: ``(1 - y * s).clamp(min=0)``.
 
         ``np.clip(v, low, high)`` calls ``v.clip(low, high, out=None)``: numpy's ``out=`` is taken at its default
         only (a Value is no array to write into)."""
         _check_no_out("clip", out)
+        if min is not None or max is not None:
+            low, high = (
+                shared_math.bound_alias("low", low, "min", min),
+                shared_math.bound_alias("high", high, "max", max),
+            )
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
         data = self._data
@@ -465,6 +479,8 @@ class Value(Node, NumpyFunctions):
         if high is not None and not data <= high:
             data = high if data == data else data
         return _unary_op_node(data, ew.clip, self, {"low": low, "high": high})
+
+    clamp = clip
 
     def round(self, decimals: int = 0, *, out: None = None) -> Value:
         """Nearest number with ``decimals`` decimal places, halves to even; zero gradient. ``np.round(v, d)`` calls

@@ -180,3 +180,23 @@ def test_pow_base_gradient_multiplies_as_torch_where_the_slope_overflows():
         function(expected).backward()
         assert value.grad == expected.grad.item() and math.isinf(value.grad)
         assert array.grad[0] == expected.grad.item()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda v: v.clamp(min=0.0), lambda t: t.clamp(min=0.0)),
+        (lambda v: v.clamp(max=0.5), lambda t: t.clamp(max=0.5)),
+        (lambda v: v.clamp(-1.0, 0.5), lambda t: t.clamp(-1.0, 0.5)),
+        (lambda v: v.clip(min=-1.0, max=0.5), lambda t: t.clip(min=-1.0, max=0.5)),
+        (lambda v: (1 - 2.0 * v).clamp(min=0), lambda t: (1 - 2.0 * t).clamp(min=0)),  # a hinge loss
+    ],
+)
+@pytest.mark.parametrize("x", [-4.0, -1.0, 0.25, 0.5, 2.0])
+def test_value_clamp_and_clips_min_max_keywords_match_torch(ours, theirs, x):
+    check_value_like_torch(ours, x)
+
+
+def test_value_clip_refuses_a_bound_given_under_both_names():
+    with pytest.raises(TypeError, match="got both low=0.0 and min=1.0"):
+        ag.Value(2.0).clip(0.0, min=1.0)
