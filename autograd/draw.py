@@ -253,6 +253,7 @@ def _build(
     index = {node: i for i, node in enumerate(values)}
     for i, node in enumerate(values):
         label = names.get(node, node.label) if names else node.label
+        label = "" if label is None else str(label)  # (any object assigned, as micrograd's %s draws it; None: none)
         title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", label) if part)
         fields = [_escape(title)] if title else []
         fields.append(_data_text(node))

@@ -270,6 +270,19 @@ def test_record_special_characters_in_labels_are_escaped():
     assert find(nodes, "a\\|b\\{c\\}\\<d\\> |")
 
 
+def test_a_label_assigned_as_another_kind_of_object_is_drawn_as_its_text():
+    # micrograd's draw_dot formats a label with %s: n.label = 3 in a loop draws "3"; None is no label
+    for label, text in ((3, "3 |"), (0, "0 |"), (2.5, "2.5 |"), (b"w", "b'w' |")):
+        y = Value(1.0) * 2.0
+        y.label = label
+        nodes, _ = parse(draw_graph(y))
+        assert find(nodes, text)
+    y = Value(1.0) * 2.0
+    y.label = None
+    nodes, _ = parse(draw_graph(y))
+    assert values_of(nodes)["v0"]["label"].startswith("{ data 2 |")
+
+
 @needs_dot
 def test_a_line_break_in_a_label_is_drawn_as_two_lines():
     x = Value(1.0, label="first line\nsecond\tline")
