@@ -1115,9 +1115,12 @@ class Tensor(
         return self._unary(ew.softplus, shared_math.softplus(self._floating_data()))
 
     @float16_via_float32
-    def swish(self, beta: float = 1.0) -> Tensor:
-        """x * sigmoid(beta x) (SiLU for beta = 1)."""
-        return self * (self * beta).sigmoid() if beta != 1 else self.silu()
+    def swish(self, beta: float | Tensor = 1.0) -> Tensor:
+        """x * sigmoid(beta x) (SiLU for the number beta = 1). ``beta`` may be a Tensor (one slope, or one per
+        element by broadcasting), a learnable one: d/dbeta = x^2 s (1 - s), s = sigmoid(beta x), also at 1."""
+        if isinstance(beta, Tensor) or beta != 1:
+            return self * (self * beta).sigmoid()
+        return self.silu()
 
     @float16_via_float32
     def silu(self) -> Tensor:

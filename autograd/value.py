@@ -420,9 +420,12 @@ class Value(Node, NumpyFunctions):
         """log(1 + e**x), overflow-free; d/dx = sigmoid(x)."""
         return _unary_op_node(shared_math.softplus(self._data), ew.softplus, self)
 
-    def swish(self, beta: float = 1.0) -> Value:
-        """x * sigmoid(beta * x) (SiLU when beta = 1)."""
-        return self * (self * beta).sigmoid() if beta != 1 else self.silu()
+    def swish(self, beta: ValueLike = 1.0) -> Value:
+        """x * sigmoid(beta * x) (SiLU when beta is the number 1). ``beta`` may be a Value, a learnable slope:
+        d/dbeta = x^2 s (1 - s), s = sigmoid(beta x), also at beta = 1, where it starts."""
+        if isinstance(beta, Value) or beta != 1:
+            return self * (self * beta).sigmoid()
+        return self.silu()
 
     def silu(self) -> Value:
         """x * sigmoid(x): swish with beta = 1; d/dx = s + x s (1 - s)."""

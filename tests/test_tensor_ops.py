@@ -61,6 +61,23 @@ def test_non_smooth_points_use_documented_derivatives():
         assert x.grad[0] == expected
 
 
+@pytest.mark.parametrize("beta", [1.0, 2.0, [1.0, 0.5, 1.0]])
+def test_swish_with_a_tensor_beta_passes_beta_its_gradient_even_at_one(beta):
+    # a learnable beta starts at 1; the SiLU shortcut for a constant 1 must not cut it out of the graph
+    points = np.array([1.5, -0.7, 3.0])
+    x, b = Tensor(points, requires_grad=True), Tensor(np.array(beta), requires_grad=True)
+    x.swish(b).sum().backward()
+
+    def swish(x_values, beta_values):
+        return x_values / (1 + np.exp(-np.asarray(beta_values) * x_values))
+
+    h = 1e-6
+    beta = np.asarray(beta)
+    d_beta = (swish(points, beta + h) - swish(points, beta - h)) / (2 * h)
+    np.testing.assert_allclose(x.grad, (swish(points + h, beta) - swish(points - h, beta)) / (2 * h), rtol=1e-8)
+    np.testing.assert_allclose(b.grad, d_beta if beta.ndim else d_beta.sum(), rtol=1e-8)
+
+
 def test_clip_passes_gradient_at_its_bounds():
     x = Tensor([-1.0, -0.5, 1.0, 2.0], requires_grad=True)
     x.clip(-1.0, 1.0).sum().backward()

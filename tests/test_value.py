@@ -133,6 +133,22 @@ def test_swish_with_beta_one_is_silu():
     assert sa.data == sb.data and a.grad == b.grad
 
 
+@pytest.mark.parametrize("beta", [1.0, 2.0, 0.0])
+def test_swish_with_a_value_beta_passes_beta_its_gradient_even_at_one(beta):
+    # a learnable beta starts at 1 (Ramachandran et al.): at 1 it must still get d/dbeta = x^2 s (1 - s), or it never moves
+    x, b = Value(1.5), Value(beta)
+    out = x.swish(b)
+    out.backward()
+
+    def swish(x_value, beta_value):
+        return x_value / (1 + math.exp(-beta_value * x_value))
+
+    h = 1e-6
+    assert out.data == pytest.approx(swish(1.5, beta), rel=1e-15)
+    assert x.grad == pytest.approx((swish(1.5 + h, beta) - swish(1.5 - h, beta)) / (2 * h), rel=1e-8)
+    assert b.grad == pytest.approx((swish(1.5, beta + h) - swish(1.5, beta - h)) / (2 * h), rel=1e-8)
+
+
 def test_max_gate_sends_gradient_to_larger_input():
     x, y = Value(2.0), Value(5.0)
     x.max(y).backward()
