@@ -194,6 +194,24 @@ def test_hinge_counts_a_point_exactly_on_the_margin_as_a_violation(margin):
     np.testing.assert_array_equal(scores.grad, -signs)
 
 
+@pytest.mark.parametrize("loss", ["hinge_loss", "perceptron_loss"])
+def test_hinge_and_perceptron_losses_of_a_nan_score_are_nan_as_torchs_relu_gives(loss):
+    # max(0, margin - y f) as torch.relu(margin - y * f): a nan score is a nan loss (not 0, which hid a diverged
+    # model's output), and the gradient passes, as relu's does at nan
+    torch = pytest.importorskip("torch")
+    signs = np.array([1.0, -1.0, 1.0])
+    values = np.array([np.nan, np.nan, 0.25])
+    scores = Tensor(values, requires_grad=True)
+    out = getattr(F, loss)(scores, signs, reduction="none")
+    out.backward(np.ones(3))
+    margin = 1.0 if loss == "hinge_loss" else 0.0
+    reference = torch.tensor(values, requires_grad=True)
+    expected = torch.relu(margin - torch.tensor(signs) * reference)
+    expected.backward(torch.ones(3))
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    np.testing.assert_array_equal(scores.grad, reference.grad.numpy())
+
+
 def _separable_points(rng, count):
     """Points with a bias feature 1, labelled by the sign of 2 x1 - x2 + 0.5 with a gap."""
     points = rng.uniform(-2, 2, size=(4 * count, 2))

@@ -938,8 +938,9 @@ def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor
 
 
 def _hinge_terms(z: Tensor, margin: float) -> Tensor:
-    """max(0, margin - z) with the sub-gradient -1 (not 0) at z = margin."""
-    return where(z._data <= margin, margin - z, 0.0)
+    """max(0, margin - z) with the sub-gradient -1 (not 0) at z = margin; a nan z gives nan (and passes the
+    gradient), as torch's relu(margin - z), not 0."""
+    return where(~(z._data > margin), margin - z, 0.0)
 
 
 def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
