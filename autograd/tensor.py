@@ -168,6 +168,18 @@ def refuse_values(array: np.ndarray, where: str = "Tensor") -> None:
         )
 
 
+def refuse_learnable_number(op: str, name: str, value: Any) -> None:
+    """TypeError when ``value``, given where ``op`` takes a number (an activation's slope), is a node that requires
+    grad: its number would be read off and its gradient silently lost (torch's activations take numbers only). A
+    learnable slope is ``nn.functional.prelu``'s weight, or the activation written with Tensor operations."""
+    if isinstance(value, Node) and value.requires_grad:
+        raise TypeError(
+            f"{op}: {name} must be a number, got a {type(value).__name__} that requires grad, whose gradient would be "
+            "lost; for a learnable slope use nn.functional.prelu (weight) or write the activation with Tensor "
+            "operations"
+        )
+
+
 VALUE_NOT_TENSOR = (
     "Values (the scalar engine's nodes) and Tensors make separate graphs: Tensor(value.data) makes a constant "
     "(no gradient reaches the Value), or compute with Tensors throughout (a 0-d Tensor is a scalar: "
@@ -1093,6 +1105,8 @@ class Tensor(
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x. Float data takes :func:`shared_math.leaky_linear` (the same values, x times
         a factor 1 or alpha, without a select)."""
+        if type(alpha) is not float:
+            refuse_learnable_number("leaky_relu", "alpha", alpha)
         if self._data.dtype.kind == "f":  # float16 in float32 (alpha x rounded once, as torch's)
             data = shared_math.leaky_linear(computing_data(self._data), alpha)
             return self._unary(ew.leaky_relu, data, {"alpha": alpha})
@@ -1104,6 +1118,8 @@ class Tensor(
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At -0.0 it is alpha * expm1(-0.0), -0.0
         for a positive alpha, as torch's. A positive alpha takes :func:`shared_math.exponential_linear` (the same
         values in fewer passes); another keeps the select (numpy's minimum returns its second operand, x, at a tie)."""
+        if type(alpha) is not float:
+            refuse_learnable_number("elu", "alpha", alpha)
         data = computing_data(self._data)  # float16 in float32, as relu
         if alpha > 0 and data.dtype.kind == "f":
             return self._unary(ew.elu, shared_math.exponential_linear(data, alpha), {"alpha": alpha})

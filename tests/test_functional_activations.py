@@ -301,3 +301,23 @@ def test_step_matches_torch_heaviside():
 def test_activation_rejects_bad_arguments_naming_the_function(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, a: F.leaky_relu(x, a),
+        lambda x, a: F.elu(x, a),
+        lambda x, a: F.softplus(x, a),
+        lambda x, a: x.leaky_relu(a),
+        lambda x, a: x.elu(a),
+    ],
+    ids=["F.leaky_relu", "F.elu", "F.softplus", "Tensor.leaky_relu", "Tensor.elu"],
+)
+def test_a_learnable_slope_passed_as_an_activations_number_is_a_type_error(call):
+    # torch's take numbers only (a Tensor is a TypeError); here a Tensor that needs a gradient was read as a number
+    # and its gradient silently lost: a learnable slope is F.prelu's weight (or a Tensor expression)
+    x = Tensor(np.array([-1.0, 2.0]), requires_grad=True)
+    slope = Tensor(np.array(0.1), requires_grad=True)
+    with pytest.raises(TypeError, match="requires grad"):
+        call(x, slope)

@@ -32,7 +32,7 @@ from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact, scaled_elu
 from autograd.smooth_activations import softplus as softplus_node
-from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
+from autograd.tensor import VALUE_NOT_TENSOR, refuse_learnable_number, refuse_values
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
@@ -203,6 +203,7 @@ def relu(x: Any, inplace: bool = False) -> Tensor:
 
 def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
+    refuse_learnable_number("leaky_relu", "negative_slope", negative_slope)
     negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
     refuse_integer_tensor(x, "leaky_relu")
     if writes_in_place("leaky_relu", inplace, x):
@@ -234,6 +235,7 @@ def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
     """
+    refuse_learnable_number("elu", "alpha", alpha)
     alpha = check_real("elu", "alpha", alpha)
     refuse_integer_tensor(x, "elu")
     if writes_in_place("elu", inplace, x):
@@ -251,6 +253,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     (-softplus(-|beta| x) / |beta|, at most 0 and below x); beta = 0 gives torch's log(2) / 0 (+-inf, d/dx = 1/2),
     x where 0 > threshold.
     """
+    refuse_learnable_number("softplus", "beta", beta)
     beta = check_real("softplus", "beta", beta)
     threshold = check_real("softplus", "threshold", threshold, allow_inf=True, allow_nan=True)
     refuse_integer_tensor(x, "softplus")
