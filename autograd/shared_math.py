@@ -220,9 +220,9 @@ def leaky_product(values: np.ndarray, x: np.ndarray, slope: Any) -> np.ndarray:
     """``values`` where x > 0, else values * slope (at nan too), for float arrays of one dtype and shape (not 0-d):
     values times a factor 1 or ``slope`` made from the mask's bits (:func:`two_valued`), written into the factor's
     array; leaky_linear's forward (values = x) and the slopes' rules (values = g). values * 1 is values, inf, nan and
-    -0.0 included, and values * slope may overflow to inf silently, as torch's."""
+    -0.0 included, and values * slope may overflow to inf, or be inf * 0 = nan for a slope 0, silently, as torch's."""
     factor = two_valued(np.greater(x, 0), 1, slope, x.dtype)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return np.multiply(values, factor, out=factor)
 
 

@@ -27,6 +27,26 @@ def _value_and_grads(function, *arrays):
     return out.data, [t.grad for t in tensors]
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_leaky_relu_with_slope_zero_makes_nan_of_minus_inf_quietly_as_torch(dtype):
+    # slope 0 (ReLU written as a leaky ReLU): -inf * 0 and an infinite incoming gradient times 0 are nan, as torch's
+    # x * slope, without numpy's "invalid value" warning
+    points = np.array([-INF, -1.0, 2.0], dtype=dtype)
+    x = Tensor(points, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.leaky_relu(x, 0.0)
+        out.backward(np.array([1.0, INF, 1.0], dtype=dtype))
+    np.testing.assert_array_equal(out.data, np.array([NAN, -0.0, 2.0], dtype=dtype))
+    np.testing.assert_array_equal(x.grad, np.array([0.0, NAN, 1.0], dtype=dtype))
+    torch = pytest.importorskip("torch")
+    reference = torch.tensor(points, requires_grad=True)
+    expected = torch.nn.functional.leaky_relu(reference, 0.0)
+    expected.backward(torch.tensor([1.0, INF, 1.0], dtype=reference.dtype))
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    np.testing.assert_array_equal(x.grad, reference.grad.numpy())
+
+
 def test_prelu_slope_gradient_ignores_an_infinite_positive_input():
     value, (d_x, d_slope) = _value_and_grads(F.prelu, [INF, 2.0, -1.0], [0.25])
     np.testing.assert_array_equal(value, [INF, 2.0, -0.25])
