@@ -47,6 +47,27 @@ def test_leaky_relu_with_slope_zero_makes_nan_of_minus_inf_quietly_as_torch(dtyp
     np.testing.assert_array_equal(x.grad, reference.grad.numpy())
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_softplus_with_a_beta_below_the_dtypes_range_is_quiet_and_takes_its_limits_at_infinite_inputs(dtype):
+    # beta = 1e-300 rounds to 0 in float32: numpy's warning for +-inf * 0 must not leak. The curve is computed in
+    # float64, so +-inf take its limits (0 and inf, slopes 0 and 1, as in float64) where torch's float32 kernel
+    # gives 0 * inf = nan; the finite points are torch's
+    points = np.array([-INF, -1.0, 0.0, 2.0, INF], dtype=dtype)
+    x = Tensor(points, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.softplus(x, beta=1e-300)
+        out.sum().backward()
+    np.testing.assert_array_equal(out.data[[0, -1]], [0.0, INF])
+    np.testing.assert_array_equal(x.grad[[0, -1]], [0.0, 1.0])
+    torch = pytest.importorskip("torch")
+    reference = torch.tensor(points, requires_grad=True)
+    expected = torch.nn.functional.softplus(reference, beta=1e-300)
+    expected.sum().backward()
+    np.testing.assert_array_equal(out.data[1:-1], expected.detach().numpy()[1:-1])
+    np.testing.assert_array_equal(x.grad[1:-1], reference.grad.numpy()[1:-1])
+
+
 def test_prelu_slope_gradient_ignores_an_infinite_positive_input():
     value, (d_x, d_slope) = _value_and_grads(F.prelu, [INF, 2.0, -1.0], [0.25])
     np.testing.assert_array_equal(value, [INF, 2.0, -0.25])

@@ -265,7 +265,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         # x) (1/2 at beta = 0, where a composition's (sigmoid(0 x) 0) / 0 would be nan), rounded back once; the
         # linear piece is chosen in the input's dtype, as torch's, where beta x may round to 0 or overflow to inf
         smooth = softplus_node(x.astype(np.float64), beta, np.inf).astype(x.dtype)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # (+-inf times a beta rounded to 0 is nan: not linear)
             linear = x._data * beta > threshold
         return where(linear, x, smooth) if linear.any() else smooth
     return softplus_node(x, beta, threshold)
