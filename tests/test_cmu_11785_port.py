@@ -517,6 +517,40 @@ def test_hw2_scanning_mlp_as_conv1d_shares_the_mlps_weights() -> None:
         assert_close(ours.grad, theirs.grad)
 
 
+def test_hw2_distributed_scanning_mlp_slices_the_mlps_weights() -> None:
+    """The handout's distributed scanning MLP: Conv1d(24, 2, 2, stride 2), Conv1d(2, 8, 2, stride 2), Conv1d(8, 4,
+    2, stride 1), their weights the top-left blocks w1[:48, :2], w2[:4, :8], w3[:16, :4] of the MLP's, reshaped as
+    in the scanning MLP, then Flatten. Values and the gradients reaching the whole MLP matrices (zero outside the
+    blocks) against torch's run of the same construction."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(24)
+    arrays = [rng.standard_normal(s) / 4 for s in [(8 * 24, 8), (8, 16), (16, 4)]]
+    blocks, kernels, strides = [(48, 2), (4, 8), (16, 4)], [2, 2, 2], [2, 2, 1]
+    X = rng.standard_normal((2, 24, 128))
+    results = []
+    for lib, conv1d, make in (
+        (autograd, F.conv1d, leaf),
+        (torch, torch.nn.functional.conv1d, lambda a: torch.tensor(a, requires_grad=True)),
+    ):
+        mlp = [make(w) for w in arrays]
+        h = lib.tensor(X) if lib is torch else Tensor(X)
+        for i, (w, (rows, cols), K, stride) in enumerate(zip(mlp, blocks, kernels, strides)):
+            block = w[:rows, :cols]
+            weight = block.T.reshape(cols, K, rows // K).permute(0, 2, 1)  # (out, in, K)
+            h = conv1d(h, weight, stride=stride)
+            h = h.relu() if i < 2 else h
+        out = h.flatten(1)
+        out.backward((lib.tensor if lib is torch else Tensor)(np.linspace(-1, 1, out.numel()).reshape(out.shape)))
+        results.append((out, mlp))
+    (ours, ours_mlp), (theirs, theirs_mlp) = results
+    assert_close(ours, theirs)
+    for w, w_t, (rows, cols) in zip(ours_mlp, theirs_mlp, blocks):
+        assert_close(w.grad, w_t.grad)
+        outside = w.grad.numpy().copy()
+        outside[:rows, :cols] = 0
+        assert not outside.any()
+
+
 # -- HW2P1: the simple CNN ----------------------------------------------------------------------------------------
 
 
