@@ -74,8 +74,11 @@ class NodeCopying:
         * ``data``, ``grad``, ``attrs`` and ``__dict__`` (label, user attributes) go through
           ``copy.deepcopy(..., memo)``; ops are shared, parents point at the parents' copies
           (a single parent is stored directly, as :meth:`Node._from_op` does);
-        * hooks come along: the copy has its own hook table holding ``deepcopy``'s copies of the
-          hooks (plain functions are shared); the original's handles remove only its own hooks;
+        * a computed node's hooks come along: the copy has its own hook table holding ``deepcopy``'s copies
+          of the hooks (plain functions are shared); the original's handles remove only its own hooks. A
+          leaf's copy has none (its tensor hooks, post-accumulate-grad hooks and its ``AccumulateGrad``'s),
+          as torch's deep copy of a tensor or Parameter: a model copied after hooks were registered on its
+          parameters (an optimizer step in each one's hook) trains on its own;
         * ``_recorded_at`` (the recording tick) is kept, so the copied graph sorts as the original
           does and an in-place change made before the copy is still caught by backward;
         * version counters keep their count; two copies share one counter only when their
@@ -133,6 +136,8 @@ class NodeCopying:
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
             # the copy holds an array of its own: no view to write through, no refusal to make
             elif key in ("_view_of", "_made_in_no_grad", "_multi_output_view", "_grad_view"):
+                continue
+            elif key in ("_hooks", "_post_accumulate_grad_hooks") and self.op is None:  # a leaf's: not copied
                 continue
             elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
                 twin._history = History((tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value)
