@@ -609,9 +609,10 @@ def _pass(
                 results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
                 continue
-            if relevant is not None and not retained and not _ran(node, wanted, relevant):
-                # an input of autograd.grad with no other input behind it: its gradient is taken and its own function
-                # not run, as torch's engine runs no node that leads to no input (its grad_fn hooks stay silent)
+            if relevant is not None and (node not in relevant or (not retained and not _ran(node, wanted, relevant))):
+                # a node behind no input (a custom Function's backward is not called), or an input of autograd.grad
+                # with no other input behind it (its gradient is taken): its function is not run, as torch's engine
+                # runs no node that leads to no input (its grad_fn hooks stay silent)
                 continue
             # something changed in place since node was recorded, before the pass or during it (backward_order has
             # already pointed it at the earlier selves of parents rebased since)

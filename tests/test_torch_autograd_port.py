@@ -264,3 +264,36 @@ def test_deep_copy_of_a_leaf_drops_its_hooks(lib):
         twin.sum().backward()
         assert_close(twin.grad, [1.0, 1.0])
     assert seen == []
+
+
+# -- autograd.grad and backward(inputs=) -------------------------------------------------------------------------
+
+
+def test_grad_runs_no_node_that_leads_to_no_input(lib):
+    """torch's test_grad_unreachable_discovery: a custom Function behind the outputs but not behind the inputs is
+    never run (its backward raises), by autograd.grad nor by backward(inputs=)."""
+
+    class MyFunc(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, x):
+            raise AssertionError("This node should not be executed!")
+
+    x = MyFunc.apply(lib.randn(1, requires_grad=True) * 2)
+    y = lib.randn(1, requires_grad=True)
+    (g_y,) = lib.autograd.grad(x, (y,), allow_unused=True)
+    assert g_y is None
+
+    x = MyFunc.apply(lib.randn(1, requires_grad=True) * 2)
+    y = lib.randn(1, requires_grad=True)
+    z = lib.randn(1, requires_grad=True)
+    (g_y, g_z) = lib.autograd.grad(x + z, (y, z), allow_unused=True)
+    assert g_y is None and g_z is not None
+
+    x = MyFunc.apply(lib.randn(1, requires_grad=True) * 2)
+    y = lib.randn(1, requires_grad=True)
+    lib.autograd.backward(x, inputs=(y,))  # allow_unused is implicitly True
+    assert y.grad is None
