@@ -70,6 +70,7 @@ from .versions import (
     forget_history,
     increment_version,
     is_view,
+    live_backward_functions,
     note_child,
     rebase_history,
     refresh_views,
@@ -892,13 +893,6 @@ class AccumulateGrad(_BackwardFunction):
         return f"<AccumulateGrad object at {id(self):#x}>"
 
 
-#: The live views of nodes, by (kind, id(node)): torch's graph holds one function object per node, so
-#: ``b.grad_fn.next_functions[0][0] is a.grad_fn`` and ``y.grad_fn is y.grad_fn`` hold. A view holds its node, so
-#: while an entry lives its id names that node; the node does not hold its view (no reference cycle), and the
-#: entry goes when the last reference to the view does.
-_live_views: weakref.WeakValueDictionary[tuple[type, int], _BackwardFunction] = weakref.WeakValueDictionary()
-
-
 #: The ``GradFn`` subclass of each op, by the op's name: named as torch names its backward function ("ExpBackward0",
 #: a custom Function's "MyFnBackward"), so ``type(y.grad_fn).__name__`` reads as torch's; made once per name.
 _grad_fn_classes: dict[str, type[GradFn]] = {}
@@ -922,8 +916,8 @@ def _backward_function(node: Node) -> GradFn | AccumulateGrad | None:
     kind = _grad_fn_class(op) if op is not None else AccumulateGrad if node._requires_grad else None
     if kind is None:
         return None
-    key = (kind, id(node))
-    view = _live_views.get(key)
+    key = (op.name if op is not None else None, id(node))  # (one kind per op name: see _grad_fn_class)
+    view = live_backward_functions.get(key)
     if view is None:
-        view = _live_views[key] = kind(node)
+        view = live_backward_functions[key] = kind(node)
     return view

@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 
 __all__ = [
     "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
-    "is_view", "multi_output_view_change_error", "multi_output_views", "rebase_history", "share_data", "takes_gradients",
+    "is_view", "live_backward_functions", "multi_output_view_change_error", "multi_output_views", "rebase_history",
+    "share_data", "takes_gradients",
 ]  # fmt: skip
 
 
@@ -341,6 +342,15 @@ def forget_history(node: Node) -> None:
     node._recorded_at = 0
 
 
+#: The live backward functions (``grad_fn``s, ``AccumulateGrad``s) of nodes, by (the node's op's name, or None for a
+#: leaf's ``AccumulateGrad``; id(node)): torch's graph holds one function object per node, so
+#: ``b.grad_fn.next_functions[0][0] is a.grad_fn`` and ``y.grad_fn is y.grad_fn`` hold (see
+#: :func:`autograd.core._backward_function`). A function holds its node, so while an entry lives its id names that
+#: node; the node does not hold its function (no reference cycle), and the entry goes when the last reference to the
+#: function does. An in-place change moves a node's function to its earlier self (:func:`_keep_earlier_self`).
+live_backward_functions: weakref.WeakValueDictionary[tuple[str | None, int], Any] = weakref.WeakValueDictionary()
+
+
 def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     """Move ``node``'s history (op, parents, tick, requires_grad) and its hooks to a new node, its earlier self, and
     return it. Hooks registered before an in-place change act on the gradient of the values they saw, as torch's:
@@ -353,6 +363,10 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     ``node._children_since`` (:func:`note_child`); before ``node``'s first change nobody noted them, so that entry
     is always kept. Entries whose children have all died since are dropped here too, each time the history has
     doubled (:class:`History`), so a tensor changed in place every step does not keep every step's graph.
+
+    A ``grad_fn`` of ``node`` taken before the change (held in a ``GradientEdge``, say) goes with the earlier self
+    too, as torch's old ``grad_fn`` stays the function of the old values: ``autograd.grad(y, edge)`` gives their
+    gradient, and ``node.grad_fn`` is a new function.
     """
     earlier = object.__new__(type(node))
     if earlier_data is None:
@@ -370,6 +384,11 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     earlier._recorded_at = node._recorded_at
     if node._hooks:
         earlier._hooks, node._hooks = node._hooks, None
+    if live_backward_functions and node.op is not None:
+        function = live_backward_functions.pop((node.op.name, id(node)), None)
+        if function is not None:
+            function.node = earlier
+            live_backward_functions[node.op.name, id(earlier)] = function
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
     _ParentWatch.on = True
     children = node._children_since

@@ -297,3 +297,17 @@ def test_grad_runs_no_node_that_leads_to_no_input(lib):
     y = lib.randn(1, requires_grad=True)
     lib.autograd.backward(x, inputs=(y,))  # allow_unused is implicitly True
     assert y.grad is None
+
+
+def test_a_gradient_edge_taken_before_an_in_place_change_gives_the_old_values_gradient(lib):
+    """torch's test_grad_to_node_inplace: the edge keeps the grad_fn of the values it was taken of."""
+    x = lib.rand(2, requires_grad=True).clone()
+    x_edge = lib.autograd.graph.get_gradient_edge(x)
+    old_function = x.grad_fn
+    x *= 2
+    g_old, g_new = lib.autograd.grad(x.sum(), (x_edge, x))
+    assert_close(g_old, [2.0, 2.0])
+    assert_close(g_new, [1.0, 1.0])
+    assert x.grad_fn is not old_function and x.grad_fn.next_functions[0][0] is old_function
+    x *= 3  # the same op again: a new function too
+    assert x.grad_fn is not x.grad_fn.next_functions[0][0]
