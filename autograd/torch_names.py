@@ -35,7 +35,7 @@ from .default_dtype import real_dtype
 from .deprecated_overloads import alpha_first
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
-from .element_count import ElementCount
+from .element_count import ElementCount, Size
 from .index_errors import EmptyReductionError
 from .integer_scalars import integer_in
 from .numpy_functions import IntegerDivisionByZeroError
@@ -401,11 +401,14 @@ class TorchNames:
     def new(self: Self, *args: Any, device: Any = None) -> Self:
         """torch.Tensor.new, the legacy constructor of old PyTorch code (``std.data.new(std.size()).normal_()``): a
         new leaf of this tensor's dtype. ``new()`` is empty, shape (0,); ``new(2, 3)`` or ``new(x.size())`` (sizes:
-        integers, or one tuple of them, since ``size()`` here is a plain tuple where torch's is a ``torch.Size``)
-        is uninitialised in torch, zeros here (as :meth:`new_empty`); ``new([1, 2])`` (a list: data) is a copy
+        integers, or one tuple of them; a ``size()``, a :class:`~autograd.element_count.Size` as torch's
+        ``torch.Size``, is a shape even when empty: ``new(x[0].size())`` of a vector is 0-d, where ``new(())`` is
+        empty data) is uninitialised in torch, zeros here (as :meth:`new_empty`); ``new([1, 2])`` (a list: data) is a copy
         converted to this dtype (as :meth:`new_tensor`). ``new(t)`` of a Tensor ``t`` of the same dtype is ``t``'s
         data under a new name that keeps ``t``'s graph, as torch's alias; another dtype is a TypeError, as is a
         number, as torch's. torch's only keyword is ``device`` (the CPU)."""
+        if len(args) == 1 and isinstance(args[0], Size):  # a size(), () of a 0-d tensor included
+            return self._new_filled("new", tuple(args[0]), 0, None, False, device, None, False)
         if len(args) == 1 and isinstance(args[0], tuple) and all(is_integer(n) for n in args[0]):
             args = args[0]
         if all(is_integer(n) for n in args):

@@ -311,3 +311,86 @@ def test_a_gradient_edge_taken_before_an_in_place_change_gives_the_old_values_gr
     assert x.grad_fn is not old_function and x.grad_fn.next_functions[0][0] is old_function
     x *= 3  # the same op again: a new function too
     assert x.grad_fn is not x.grad_fn.next_functions[0][0]
+
+
+# -- indexing and setitem ----------------------------------------------------------------------------------------
+
+
+def _check_setitem(lib, size, index):
+    x = lib.ones(*size, requires_grad=True)
+    y = x + 2
+    version = y._version
+    y[index] = 2
+    assert y._version != version
+    y.backward(lib.ones(*size))
+    expected = lib.ones(*size)
+    expected[index] = 0
+    assert_close(x.grad, expected)
+
+
+def _check_setitem_tensor(lib, size, index):
+    x = lib.ones(*size, requires_grad=True)
+    y = x + 2
+    version = y._version
+    value = x.new(x[index].size()).fill_(7)  # x[index].size() may be 0-d
+    value.requires_grad = True
+    y[index] = value
+    assert y._version != version
+    y.backward(lib.ones(*size))
+    expected = lib.ones(*size)
+    expected[index] = 0
+    assert_close(x.grad, expected)
+    assert_close(value.grad, lib.ones_like(value))
+    x = lib.randn(4, requires_grad=True)  # x broadcasts to y[1]
+    y = lib.zeros(2, 3, 4)
+    y[1] = x
+    y.backward(lib.randn(2, 3, 4))
+    assert x.size() == x.grad.size()
+
+
+@pytest.mark.filterwarnings("ignore:(Using a non-tuple|indexing with a list)")
+def test_setitem(lib):
+    long = lib.autograd.Variable(lib.LongTensor([1, 3]), requires_grad=False)
+    for size, index in [
+        ((5, 5), 1),
+        ((5,), 1),
+        ((1,), 0),
+        ((10,), [0, 4, 2]),
+        ((5, 5), ([0, 4], [2, 2])),
+        ((5, 5, 5), (slice(None), slice(None), [1, 3])),
+        ((5, 5, 5), (slice(None), [1, 3], slice(None))),
+        ((5, 5, 5), ([1, 3], slice(None), slice(None))),
+        ((5, 5, 5), (slice(None), [2, 4], [1, 3])),
+        ((5, 5, 5), ([1, 3], [2, 4], slice(None))),
+    ]:
+        _check_setitem(lib, size, index)
+    for size, index in [
+        ((5, 5), 3),
+        ((5, 5), ([0, 1], [1, 0])),
+        ((5,), 3),
+        ((5,), lib.autograd.Variable(lib.LongTensor([3]), requires_grad=False).sum()),  # a 0-d index
+        ((5,), [[0, 1, 2, 3]]),
+        ((5, 5, 5), (slice(None), slice(None), [1, 3])),
+        ((5, 5, 5), (slice(None), [1, 3], slice(None))),
+        ((5, 5, 5), ([1, 3], slice(None), slice(None))),
+        ((5, 5, 5), (slice(None), [2, 4], [1, 3])),
+        ((5, 5, 5), ([1, 3], [2, 4], slice(None))),
+        ((5, 5, 5), (long, [2, 4], slice(None))),
+    ]:
+        _check_setitem_tensor(lib, size, index)
+
+
+def test_setitem_mask(lib):
+    mask = lib.BoolTensor(5, 5).bernoulli_()
+    _check_setitem(lib, (5, 5), mask)
+    _check_setitem(lib, (5,), mask[0])
+    _check_setitem(lib, (1,), mask[0, 0:1])
+    _check_setitem_tensor(lib, (5, 5), mask)
+    _check_setitem_tensor(lib, (5,), mask[0])
+
+
+def test_new_of_a_size_is_that_shape_even_0_d(lib):
+    x = lib.ones(5)
+    assert tuple(x.new(x[2].size()).shape) == ()
+    assert tuple(x.new(x.size()).shape) == (5,)
+    assert tuple(x.new(()).shape) == (0,)  # a plain empty tuple is data
