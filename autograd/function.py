@@ -311,6 +311,17 @@ class Function:
         arguments (``inputs``) and the result (``output``); defined by the subclass that uses that style."""
         raise NotImplementedError("setup_context is defined by Functions whose forward takes no ctx")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """A Function is not instantiated (its methods are static: ``MyFunction.apply(x)``): torch's
+        DeprecationWarning; the instance is made all the same, as torch's."""
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so you should "
+            "invoke them on the class itself. Instantiating an autograd function will raise an error in a future "
+            "version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
     def __call__(self, *args: Any) -> Any:
         """A Function is not called as an object (torch's legacy style): say how to call it."""
         name = type(self).__name__

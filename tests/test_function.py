@@ -554,8 +554,10 @@ def test_apply_refuses_keyword_arguments_for_a_forward_taking_var_keyword_as_tor
 
 
 def test_a_function_called_as_an_object_says_to_use_apply():
+    with pytest.warns(DeprecationWarning, match="should not be instantiated"):
+        power = _Power()
     with pytest.raises(TypeError, match=r"call _Power.apply\(\*inputs\)"):
-        _Power()(Tensor([1.0]))
+        power(Tensor([1.0]))
 
 
 def test_apply_by_keyword_counts_the_parameters_up_to_the_last_one_given_as_torch():

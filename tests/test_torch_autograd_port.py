@@ -394,3 +394,25 @@ def test_new_of_a_size_is_that_shape_even_0_d(lib):
     assert tuple(x.new(x[2].size()).shape) == ()
     assert tuple(x.new(x.size()).shape) == (5,)
     assert tuple(x.new(()).shape) == (0,)  # a plain empty tuple is data
+
+
+def test_instantiating_a_function_warns_and_calling_the_instance_raises(lib):
+    """torch's test_naughty_autograd_function_attribute_access: ``Id()`` is a DeprecationWarning (still an
+    instance), calling it a RuntimeError; ``Id.apply`` names the backward function IdBackward."""
+
+    class Id(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad_x):
+            return grad_x
+
+    with pytest.warns(DeprecationWarning, match="should not be instantiated"):
+        f = Id()
+    assert isinstance(f, Id)
+    x = lib.zeros(1, requires_grad=True)
+    with pytest.raises(RuntimeError):
+        f(x)
+    assert Id.apply(x).grad_fn.name() == "IdBackward"
