@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import core
+from .function import FunctionContext
 
 __all__ = ["GradientEdge", "Node", "edge_target", "get_gradient_edge"]
 
@@ -38,6 +39,7 @@ class Node(abc.ABC):
 
 Node.register(core.GradFn)
 Node.register(core.AccumulateGrad)
+Node.register(FunctionContext)  # a custom Function's ctx, which torch's is: the call's backward node
 
 
 class GradientEdge(NamedTuple):

@@ -3207,3 +3207,30 @@ def test_test_autograd_case_gives_torchs_result(case):
     theirs = case(torch)
     ours = case(autograd)
     assert repr(ours) == repr(theirs)
+
+
+def test_a_custom_functions_ctx_is_a_graph_node(lib):
+    """torch's test_autograd_node_isinstance: the ctx forward and backward get is a torch.autograd.graph.Node (torch's
+    ctx is the call's backward node), as are the grad_fn and AccumulateGrad functions."""
+    node = lib.autograd.graph.Node
+    seen = []
+
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(isinstance(ctx, node))
+            return x
+
+        @staticmethod
+        def backward(ctx, x):
+            seen.append(isinstance(ctx, node))
+            return x
+
+    a = lib.rand(3, 3, requires_grad=True)
+    out = Func.apply(a)
+    assert isinstance(out.grad_fn, node) and issubclass(type(out.grad_fn), node)
+    assert node not in type(out.grad_fn).mro()
+    assert isinstance(a.exp().grad_fn.next_functions[0][0], node)
+    assert not isinstance(None, node) and not isinstance(1, node) and not isinstance(node, node)
+    out.sum().backward()
+    assert seen == [True, True]
