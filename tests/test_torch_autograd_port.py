@@ -3234,3 +3234,32 @@ def test_a_custom_functions_ctx_is_a_graph_node(lib):
     assert not isinstance(None, node) and not isinstance(1, node) and not isinstance(node, node)
     out.sum().backward()
     assert seen == [True, True]
+
+
+def test_checkpointing_without_reentrant_arbitrary_input_output(lib):
+    """torch's test of the same name: a checkpointed module taking and returning dicts gives the values and the
+    parameter gradients of the module run plainly; nested lists and tuples come back nested too."""
+    checkpoint = nn.utils.checkpoint.checkpoint if lib is autograd else lib.utils.checkpoint.checkpoint
+    linear = nn_of(lib).Linear
+
+    class MyModel(nn_of(lib).Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = linear(5, 5, bias=False)
+
+        def forward(self, dict_input):
+            out = self.layer(dict_input["tensor"])
+            return {"result": out, "parts": [out * 2, (out.sum(), None)]}
+
+    lib.manual_seed(0)
+    plain = MyModel()
+    checkpointed = copy.deepcopy(plain)
+    inputs = {"tensor": lib.randn(5, 5, dtype=lib.float32)}
+    expected = plain(inputs)
+    got = checkpoint(checkpointed, inputs, use_reentrant=False)
+    assert sorted(got) == ["parts", "result"] and isinstance(got["parts"], list)
+    assert isinstance(got["parts"][1], tuple) and got["parts"][1][1] is None
+    assert_close(got["result"], expected["result"])
+    (expected["result"].sum() + expected["parts"][0].sum() + expected["parts"][1][0]).backward()
+    (got["result"].sum() + got["parts"][0].sum() + got["parts"][1][0]).backward()
+    assert_close(checkpointed.layer.weight.grad, plain.layer.weight.grad, 1e-5)

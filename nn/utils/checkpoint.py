@@ -74,7 +74,21 @@ def checkpoint(
     if not is_grad_enabled() or not any(node.requires_grad for node in [*tensors, *parameters]):
         # no input of the node would need a gradient: a plain call (which records what a closure's leaves need)
         return run(*tensors)
-    return _Checkpoint.apply(run, generators, len(tensors), *tensors, *parameters)
+    layout: list[Any] = []  # how the first run nested its outputs (a dict, a list, a tuple holding them)
+
+    def run_flat(*given: Tensor) -> Any:
+        """``run``, its outputs nested in dicts, lists or tuples given as one flat tuple (the node's outputs)."""
+        result = run(*given)
+        if isinstance(result, Tensor) or not isinstance(result, (tuple, list, dict)):
+            return result
+        leaves: list[Any] = []
+        nesting = _nesting(result, leaves)
+        if not layout:
+            layout.append(nesting)
+        return tuple(leaves)
+
+    result = _Checkpoint.apply(run_flat, generators, len(tensors), *tensors, *parameters)
+    return _nested(layout[0], iter(result)) if layout else result
 
 
 class _Checkpoint(Function):
@@ -128,6 +142,29 @@ class _Checkpoint(Function):
             if gradient is not None:
                 leaf._accumulate_leaf(gradient._data if isinstance(gradient, Tensor) and not nested else gradient)
         return (None, None, None, *input_grads, *parameter_grads)
+
+
+def _nesting(value: Any, leaves: list[Any]) -> Any:
+    """The nesting of ``value``'s dicts, lists and tuples (their types and keys), its other objects appended to
+    ``leaves`` in order; :func:`_nested` puts such leaves back in place. torch's checkpoint returns any such
+    structure of tensors (``{"result": layer(x)}``); the node returns them as one flat tuple."""
+    if isinstance(value, dict):
+        return (dict, [(key, _nesting(item, leaves)) for key, item in value.items()])
+    if isinstance(value, (tuple, list)) and not isinstance(value, Tensor):
+        return (type(value), [_nesting(item, leaves) for item in value])
+    leaves.append(value)
+    return None
+
+
+def _nested(nesting: Any, leaves: Any) -> Any:
+    """The structure :func:`_nesting` described, filled with the next objects of the iterator ``leaves``."""
+    if nesting is None:
+        return next(leaves)
+    kind, items = nesting
+    if kind is dict:
+        return {key: _nested(item, leaves) for key, item in items}
+    built = [_nested(item, leaves) for item in items]
+    return kind(*built) if hasattr(kind, "_fields") else kind(built)  # (a named tuple takes its fields)
 
 
 def _module_of(function: Any) -> Module | None:
