@@ -15,8 +15,10 @@ import copy
 import gc
 import math
 import pickle
+import threading
 import warnings
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
 from functools import partial
 from types import ModuleType
@@ -3067,6 +3069,743 @@ def case_checkpointing_correct_grad(lib):
     return "ok"
 
 
+def case_reentrant_with_non_leaf_variable_hook(lib):
+    handle = None
+    param = lib.rand(10, requires_grad=True)
+
+    def manual_increase_gradient(grad):
+        handle.remove()
+        with lib.enable_grad():
+            g = grad.detach().requires_grad_()
+            out = ((g * 2) + 5).sum()
+            out.backward()
+        return g.grad + grad
+
+    tmp = param * param
+    handle = tmp.register_hook(manual_increase_gradient)
+    tmp.sum().backward()
+    eq(param.grad, 6 * param)
+    return "ok"
+
+
+def case_custom_function_saved_tensors(lib):
+    class MyFn(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x, None)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    a = lib.randn(5, requires_grad=True)
+    y = MyFn.apply(a)
+    st = y.grad_fn.saved_tensors
+    r = [st[0] is a, st[1] is None]
+    y.sum().backward()
+    r.append(raises(RuntimeError, lambda: y.grad_fn.saved_tensors)[:12])
+
+    class MyFn2(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    y = MyFn2.apply(a)
+    r.append(y.grad_fn.saved_tensors)
+    return r
+
+
+def case_autograd_views_codegen(lib):
+    r = []
+    for grad_mode, requires_grad in [(True, False), (True, True), (False, True), (False, False)]:
+        inp = lib.rand(2, requires_grad=requires_grad).clone()
+        with lib.set_grad_enabled(grad_mode):
+            out = inp.view_as(inp)
+        r.append(out._is_view())
+        try:
+            out.add_(1)
+            r.append("ok")
+        except RuntimeError:
+            r.append("raise")
+        inp = lib.rand(2, requires_grad=requires_grad).clone()
+        with lib.set_grad_enabled(grad_mode):
+            out = inp.unbind()
+        r.append(out[0]._is_view())
+        for o in out:
+            try:
+                o.add_(1)
+                r.append("ok")
+            except RuntimeError:
+                r.append("raise")
+    return r
+
+
+def case_inplace_not_requires_grad(lib):
+    class MyFn(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp):
+            return inp.view_as(inp)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    r = []
+    a = lib.rand(1, 2)
+    b = lib.rand(1, requires_grad=True)
+    view_a = MyFn.apply(a)
+    try:
+        view_a += b
+        r.append("ok")
+    except RuntimeError:
+        r.append("raise")
+    a = lib.rand(1, 2)
+    b = lib.rand(1, requires_grad=True)
+    view_a = MyFn.apply(a)
+    try:
+        view_a.copy_(b)
+        r.append("ok")
+    except RuntimeError:
+        r.append("raise")
+    a = lib.rand(1, 2)
+    b = lib.rand(1, requires_grad=True)
+    view_a = a.unbind()[0]
+    try:
+        view_a.copy_(b)
+        r.append("ok")
+    except RuntimeError:
+        r.append("raise")
+    a = lib.rand(1, 2)
+    b = lib.rand(1, requires_grad=True)
+    a.select(1, 0).copy_(b)
+    return r
+
+
+def case_autograd_inplace_view_of_view(lib):
+    x = lib.zeros(2)
+    with lib.no_grad():
+        y = x.view(2)
+    y.requires_grad_(True)
+    z = y.view(2)
+
+    def f():
+        nonlocal z
+        z /= 2
+
+    return raises(RuntimeError, f)[:12]
+
+
+def case_multiple_views_python(lib):
+    bw = [0]
+
+    class ComplexView(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, idx):
+            res = a.narrow(0, idx, 1)
+            res = a.select(0, idx)
+            ctx.save_for_backward(a)
+            ctx.idx = idx
+            return res
+
+        @staticmethod
+        def backward(ctx, grad):
+            bw[0] += 1
+            (a,) = ctx.saved_tensors
+            res = lib.zeros_like(a)
+            res.select(0, ctx.idx).copy_(grad)
+            return res, None
+
+    a = lib.ones(2, requires_grad=True)
+    out = ComplexView.apply(a.clone(), 1)
+    out.sum().backward()
+    r = [bw[0]]
+    out = ComplexView.apply(a.clone(), 1)
+
+    def f():
+        nonlocal out
+        out += 1
+
+    r.append(raises(RuntimeError, f)[:12])
+    return r
+
+
+def case_python_custom_function_inplace(lib):
+    bw = [0]
+
+    class MyAdder(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            a.add_(b)
+            ctx.mark_dirty(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, grad):
+            bw[0] += 1
+            return grad, grad
+
+    a = lib.ones(2, requires_grad=True)
+    b = lib.ones(2, requires_grad=True)
+    r = []
+    c = MyAdder.apply(a.clone(), b)
+    c.sum().backward()
+    r.append(bw[0])
+    bw[0] = 0
+    c = MyAdder.apply(a.clone(), b)
+    c += 2
+    c.sum().backward()
+    r.append(bw[0])
+    bw[0] = 0
+    c = MyAdder.apply(a.clone().view_as(a), b)
+    c.sum().backward()
+    r.append(bw[0])
+
+    class MyAdderBad(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            c = 3 * a
+            c.add_(b)
+            ctx.mark_dirty(c)
+            return c
+
+        @staticmethod
+        def backward(ctx, grad):
+            grad = 3 * grad
+            return grad, grad
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        MyAdderBad.apply(a.clone(), b)
+    r.append(len(w))
+
+    class MyBadAdder(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            a.add_(b)
+            ctx.mark_dirty(a)
+            return a, a + b
+
+        @staticmethod
+        def backward(ctx, ga, gab):
+            bw[0] += 1
+            return ga + gab, ga + gab
+
+    bw[0] = 0
+    c, d = MyBadAdder.apply(a.clone(), b)
+    (c * d).sum().backward()
+    r.append(bw[0])
+    bw[0] = 0
+    c, d = MyBadAdder.apply(a.clone(), b)
+    c += 2
+    (c * d).sum().backward()
+    r.append(bw[0])
+    r.append(raises(RuntimeError, lambda: MyBadAdder.apply(a.clone().view_as(a), b))[:12])
+
+    class MyOutPlaceAdder(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            a.add_(b)
+            ctx.mark_dirty(a)
+            return a.clone(), a + b
+
+        @staticmethod
+        def backward(ctx, ga, gab):
+            return ga + gab, ga + 2 * gab
+
+    def fn(a, b):
+        orig_a = a.clone().view_as(a)
+        c, d = MyOutPlaceAdder.apply(orig_a, b)
+        return (c * d).sum()
+
+    r.append(raises(RuntimeError, lambda: fn(a, b))[:12])
+    return r
+
+
+def case_mark_output_view_of_intermediate(lib):
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp):
+            out = inp.clone().view_as(inp)
+            ctx.mark_dirty(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g_out):
+            pass
+
+    a = lib.tensor([1.0], requires_grad=True)
+    return raises(RuntimeError, lambda: Func.apply(a.clone()))[:12]
+
+
+def case_grad_mode_restored_reentrant(lib):
+    seen = []
+
+    class MyFunction(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp):
+            return inp.clone()
+
+        @staticmethod
+        def backward(ctx, go):
+            original = lib.is_grad_enabled()
+            with lib.enable_grad():
+                foo = lib.rand(go.size(), requires_grad=True)
+                (grad,) = lib.autograd.grad(foo**3, foo, grad_outputs=go)
+                seen.append(lib.is_grad_enabled())
+            seen.append(lib.is_grad_enabled() == original)
+            return grad
+
+    inp = lib.rand(3, requires_grad=True)
+    MyFunction.apply(inp).sum().backward()
+    MyFunction.apply(inp).sum().backward(create_graph=True)
+    return seen
+
+
+def case_power_function(lib):
+    a = lib.tensor([0.0, 0.0, 0.0])
+    b = lib.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+    lib.sum(a**b).backward()
+    r = [npy(b.grad).tolist()]
+    b = lib.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+    lib.sum(0**b).backward()
+    r.append(npy(b.grad).tolist())
+    return r
+
+
+def case_custom_function_error(lib):
+    class BadFw(lib.autograd.Function):
+        @staticmethod
+        def backward(ctx, foo):
+            return foo
+
+    class BadBw(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, foo):
+            return foo.clone()
+
+    class BadBw2(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, foo):
+            return foo.clone()
+
+        @staticmethod
+        def backward(ctx, foo):
+            return foo
+
+        @staticmethod
+        def vjp(ctx, foo):
+            return foo
+
+    inp = lib.rand(1, requires_grad=True)
+    return (
+        raises(NotImplementedError, lambda: BadFw.apply(inp))[:20],
+        raises(RuntimeError, lambda: BadBw.apply(inp).sum().backward())[:12],
+        raises(RuntimeError, lambda: BadBw2.apply(inp).sum().backward())[:12],
+    )
+
+
+def case_custom_function_local_inplace(lib):
+    class MyFn(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp, inplace):
+            view = inp.clone()[:3]
+            if inplace:
+                view += 2
+            return view
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None
+
+    base = lib.rand(10, requires_grad=True)
+    foo = MyFn.apply(base, False)
+    a = foo.grad_fn.__class__.__name__
+    foo = MyFn.apply(base, True)
+    return a, foo.grad_fn.__class__.__name__
+
+
+def case_custom_function_cycle(lib):
+    class MyFn(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, metadata):
+            x = x.clone()
+            ctx.meta = metadata
+            ctx.save_for_backward(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g_out):
+            (x,) = ctx.saved_tensors
+            return g_out * x, None
+
+    def get_refs(with_backward):
+        a = lib.tensor(3.14, requires_grad=True)
+        metadata = {}
+        out = MyFn.apply(a, metadata)
+        metadata["foo"] = out
+        if with_backward:
+            out.sum().backward()
+            eq(a.grad, a)
+        return weakref.ref(out)
+
+    r = []
+    for wb in (False, True):
+        gc.disable()
+        try:
+            ref = get_refs(wb)
+            r.append(ref() is not None)
+        finally:
+            gc.enable()
+        gc.collect()
+        r.append(ref() is None)
+    return r
+
+
+def case_full_backward_hook_double_backward(lib):
+    x = lib.rand(1, requires_grad=True, dtype=lib.float32)
+    y = lib.rand_like(x)
+    func = NN(lib).MSELoss()
+    counter = [0]
+    func.register_full_backward_hook(lambda m, gi, go: counter.__setitem__(0, counter[0] + 1))
+    f = func(x, y)
+    (gx,) = lib.autograd.grad(f, x, create_graph=True)
+    c1 = counter[0]
+    lib.autograd.grad(gx, x)
+    return c1, counter[0]
+
+
+def case_input_buffer_accum(lib):
+    leaf = lib.rand(2, 2, requires_grad=True)
+    ind = lib.tensor([[0, 0]], dtype=lib.long)
+    out2 = leaf.gather(0, ind)
+    out1 = leaf.clone()
+    g1o = lib.rand_like(out1)
+    g1 = g1o.clone()
+    g2 = lib.rand_like(out2)
+    lib.autograd.backward((out1, out2), (g1, g2))
+    eq(g1, g1o)
+    return "ok"
+
+
+def case_hook_closure_cycle(lib):
+    r = []
+    for use_custom_function in (True, False):
+        for use_tensor_hook in (True, False):
+
+            class Function(lib.autograd.Function):
+                @staticmethod
+                def forward(ctx, x):
+                    return x
+
+                @staticmethod
+                def backward(ctx, grad):
+                    return grad
+
+            class Test:
+                pass
+
+            count = [0]
+
+            def scope():
+                a = lib.tensor(1.0, requires_grad=True)
+                b = Function.apply(a) if use_custom_function else a.clone()
+                grad_fn_b = b.grad_fn
+                obj = Test()
+
+                def hook(*args):
+                    grad_fn_b
+                    obj
+                    count[0] += 1
+
+                if use_tensor_hook:
+                    b.register_hook(hook)
+                else:
+                    b.grad_fn.register_hook(hook)
+                c = b.clone()
+                return c, weakref.ref(obj)
+
+            gc.disable()
+            try:
+                out, ref = scope()
+                out.backward(retain_graph=True)
+                gc.collect()
+                out.backward(retain_graph=True)
+                r.append(count[0])
+                r.append(ref() is not None)
+                del out
+                gc.collect()
+                r.append(ref() is None)
+            finally:
+                gc.enable()
+    return r
+
+
+def case_disabling_saved_tensor_hooks(lib):
+    G = lib.autograd.graph
+    r = []
+    with G.disable_saved_tensors_hooks("error message"):
+
+        def f():
+            with G.saved_tensors_hooks(lambda x: x, lambda x: x):
+                pass
+
+        r.append(raises(RuntimeError, f))
+    with G.saved_tensors_hooks(lambda x: x, lambda x: x):
+
+        def g():
+            with G.disable_saved_tensors_hooks("error message"):
+                pass
+
+        r.append(raises(RuntimeError, g))
+    with G.disable_saved_tensors_hooks("outer"):
+        with G.disable_saved_tensors_hooks("inner"):
+
+            def h():
+                with G.saved_tensors_hooks(lambda x: x, lambda x: x):
+                    pass
+
+            r.append(raises(RuntimeError, h))
+        r.append(raises(RuntimeError, h))
+    with G.saved_tensors_hooks(lambda x: x, lambda x: x):
+        pass
+    return r
+
+
+def case_unpack_hooks_exec_count_custom(lib):
+    pc = [0]
+    uc = [0]
+
+    def pack(x):
+        pc[0] += 1
+        return x
+
+    def unpack(x):
+        uc[0] += 1
+        return x
+
+    class Mul(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):
+            x, y = ctx.saved_tensors
+            return g * y, g * x
+
+    x = lib.ones(4, requires_grad=True)
+    y = lib.ones(4, requires_grad=False)
+    with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+        out = Mul.apply(x, y)
+        r = [pc[0], uc[0]]
+        out.sum().backward()
+        r += [pc[0], uc[0]]
+    return r
+
+
+def case_multi_grad_any_hooks(lib):
+    nn = NN(lib)
+    hook_id = 0
+    handles = []
+    order = []
+
+    def hook(hid, *unused):
+        order.append(hid)
+
+    class MultiOutputModule(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+
+        def forward(self, x):
+            nonlocal hook_id
+            z = self.lin(x)
+            out = lib.sin(z), lib.cos(z)
+            z.register_hook(partial(hook, hook_id))
+            hook_id += 1
+            handles.append(lib.autograd.graph.register_multi_grad_hook(out, partial(hook, hook_id), mode="any"))
+            hook_id += 1
+            return out
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mod1 = MultiOutputModule()
+            self.mod2 = MultiOutputModule()
+
+        def forward(self, x):
+            y = self.mod1(x)
+            return self.mod2(y[0] + y[1])
+
+    model = Model()
+    inp = lib.randn((2, 3), dtype=lib.float32)
+    out = model(inp)
+    (out[0] + out[1]).sum().backward()
+    r = [len(handles), list(order)]
+    hook_id = 0
+    order.clear()
+    handles.clear()
+    out = model(inp)
+    for h in handles:
+        h.remove()
+    (out[0] + out[1]).sum().backward()
+    r.append(list(order))
+    return r
+
+
+def case_multi_grad_hooks_invalid_mode(lib):
+    t1 = lib.rand(2, requires_grad=True)
+    t2 = lib.rand(2, requires_grad=True)
+    return raises(ValueError, lambda: lib.autograd.graph.register_multi_grad_hook((t1, t2), lambda _: None, mode="foo"))
+
+
+def case_multi_grad_all_hooks(lib):
+    t1 = lib.rand(2, requires_grad=True)
+    t2 = lib.rand(2, requires_grad=True)
+    t3 = lib.rand(2, requires_grad=True)
+    t4 = lib.rand(2, requires_grad=True)
+    t1 = t1.mul(2)
+
+    class Foo(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a.clone()
+
+        @staticmethod
+        def backward(ctx, g_out):
+            return g_out
+
+    t2 = Foo.apply(t2)
+    t3 = t3 * 3
+    t4 = t4.clone()
+    res = [None] * 4
+    count = [0]
+
+    def hook(grads):
+        count[0] += 1
+        res[:] = [g is not None for g in grads]
+
+    handle = lib.autograd.graph.register_multi_grad_hook((t1, t2, t3, t4), hook)
+    out = t2 * t3
+    r = []
+    out.sum().backward(inputs=(t2, t3), retain_graph=True)
+    r.append((count[0], list(res)))
+    out.sum().backward(inputs=(t1, t4), retain_graph=True)
+    r.append(count[0])
+    out.sum().backward(inputs=(t1, t3), retain_graph=True)
+    r.append((count[0], list(res)))
+
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g_out):
+            raise RuntimeError("error message")
+
+    out = Func.apply(t2) * t3
+    r.append(raises(RuntimeError, lambda: out.sum().backward(inputs=(t2, t3), retain_graph=True)))
+    r.append(count[0])
+    handle.remove()
+    out.sum().backward(inputs=(t1, t3), retain_graph=True)
+    r.append(count[0])
+    return r
+
+
+def case_save_on_cpu_and_checkpoint(lib):
+    a = lib.randn(2, 2, requires_grad=True)
+    b = a.pow(2).pow(2).pow(2).pow(2)
+    b.sum().backward()
+    bg = a.grad.clone()
+    a.grad.zero_()
+    with lib.autograd.graph.save_on_cpu():
+        h = a.pow(2)
+        h = ckpt(lib).checkpoint(lambda x: x.pow(2).pow(2), h, use_reentrant=False)
+        c = h.pow(2)
+    c.sum().backward()
+    cg = a.grad.clone()
+    a.grad.zero_()
+
+    def f(a):
+        h = a.pow(2)
+        with lib.autograd.graph.save_on_cpu():
+            h = h.pow(2).pow(2)
+        return h.pow(2)
+
+    d = ckpt(lib).checkpoint(f, a, use_reentrant=False)
+    d.sum().backward()
+    eq(bg, cg, 1e-4)
+    eq(bg, a.grad, 1e-4)
+    return "ok"
+
+
+def case_setup_context_when_forward_has_default_args(lib):
+    class PowFunction(lib.autograd.Function):
+        @staticmethod
+        def forward(x, y=3):
+            return lib.pow(x, y)
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, y = inputs
+            ctx.save_for_backward(x)
+            ctx.y = y
+
+        @staticmethod
+        def backward(ctx, g_out):
+            (x,) = ctx.saved_tensors
+            y = ctx.y
+            return g_out * y * lib.pow(x, y - 1), None
+
+    class PowFunctionWithClassmethod(lib.autograd.Function):
+        @classmethod
+        def forward(cls, x, y=3):
+            return lib.pow(x, y)
+
+        @classmethod
+        def setup_context(cls, ctx, inputs, output):
+            x, y = inputs
+            ctx.save_for_backward(x)
+            ctx.y = y
+
+        @classmethod
+        def backward(cls, ctx, g_out):
+            (x,) = ctx.saved_tensors
+            y = ctx.y
+            return g_out * y * lib.pow(x, y - 1), None
+
+    x = lib.tensor(2.0, requires_grad=True)
+    y1 = PowFunction.apply(x)
+    (g1,) = lib.autograd.grad(y1, x)
+    y2 = PowFunctionWithClassmethod.apply(x)
+    (g2,) = lib.autograd.grad(y2, x)
+    return float(y1), float(g1), float(y2), float(g2)
+
+
+def case_grad_thread_safety(lib):
+    for _ in range(5):
+        tensor = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (tensor**2).sum().backward()
+        barrier = threading.Barrier(4)
+
+        def access_grad(tensor, barrier):
+            barrier.wait()
+            return tensor.grad
+
+        with ThreadPoolExecutor(max_workers=4) as ex:
+            futures = [ex.submit(access_grad, tensor, barrier) for _ in range(4)]
+            for f in futures:
+                eq(f.result(), tensor.grad)
+    return "ok"
+
+
 CASES = [
     case_tensor_grad_warnings,
     case_grad_mode_class_decoration,
@@ -3197,6 +3936,30 @@ CASES = [
     case_reentrant_priority,
     case_checkpointing_small,
     case_checkpointing_correct_grad,
+    case_reentrant_with_non_leaf_variable_hook,
+    case_custom_function_saved_tensors,
+    case_autograd_views_codegen,
+    case_inplace_not_requires_grad,
+    case_autograd_inplace_view_of_view,
+    case_multiple_views_python,
+    case_python_custom_function_inplace,
+    case_mark_output_view_of_intermediate,
+    case_grad_mode_restored_reentrant,
+    case_power_function,
+    case_custom_function_error,
+    case_custom_function_local_inplace,
+    case_custom_function_cycle,
+    case_full_backward_hook_double_backward,
+    case_input_buffer_accum,
+    case_hook_closure_cycle,
+    case_disabling_saved_tensor_hooks,
+    case_unpack_hooks_exec_count_custom,
+    case_multi_grad_any_hooks,
+    case_multi_grad_hooks_invalid_mode,
+    case_multi_grad_all_hooks,
+    case_save_on_cpu_and_checkpoint,
+    case_setup_context_when_forward_has_default_args,
+    case_grad_thread_safety,
 ]
 
 
