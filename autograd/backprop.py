@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .collector import collector_paused
-from .grad_mode import _anomaly_blocks, _mode, set_recording
+from .grad_mode import _anomaly_blocks, _mode, queued_callbacks, set_recording
 from .graph_tasks import GraphTasks, begin_task, end_task
 from .op import Op, OutputGradients
 from .quiet import quiet
@@ -560,7 +560,7 @@ def _pass(
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_pass = _mode.enabled, _mode.backward_pass
     set_recording(create_graph)
-    _mode.backward_pass = (store, next(_ticks))
+    _mode.backward_pass = this_pass = (store, next(_ticks))
     # published for the hooks that must know which nodes the pass reaches (multi-grad hooks), only while one exists
     task = begin_task(passed, relevant) if GraphTasks.watched else None
     try:
@@ -752,6 +752,8 @@ def _pass(
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
         set_recording(previous_mode)
+        if queued_callbacks:
+            queued_callbacks.pop(this_pass[1], None)
         raise
     finally:
         _mode.backward_pass = previous_pass
@@ -765,6 +767,8 @@ def _pass(
     except BaseException:  # a post-accumulate-grad hook raised: the retained intermediates get theirs back too
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
+        if queued_callbacks:
+            queued_callbacks.pop(this_pass[1], None)
         raise
     finally:
         set_recording(previous_mode)
@@ -774,7 +778,27 @@ def _pass(
         else:  # an input whose own derivative the pass never ran (autograd.grad(z, y), y = x.exp()) keeps its values,
             # as torch's engine runs no node behind the inputs; backward(inputs=...) runs theirs, as torch's
             _free_saved([node for node in passed if node in relevant and (retained or _ran(node, wanted, relevant))])
+    if queued_callbacks:  # (a dict read: a pass whose nodes queued nothing pays no more)
+        _run_final_callbacks(this_pass)
     return results
+
+
+def _run_final_callbacks(this_pass: tuple[bool, int]) -> None:
+    """Call the callables the pass ``this_pass`` queued (``Variable._execution_engine.queue_callback``), in order,
+    as torch's final callbacks: the pass counts as running meanwhile, so a callback may queue another, which runs
+    after it."""
+    previous_pass = _mode.backward_pass
+    _mode.backward_pass = this_pass
+    try:
+        while True:
+            callbacks = queued_callbacks.pop(this_pass[1], None)
+            if not callbacks:
+                return
+            for callback in callbacks:
+                callback()
+    finally:
+        _mode.backward_pass = previous_pass
+        queued_callbacks.pop(this_pass[1], None)
 
 
 def _ran(node: Node, wanted: Any, relevant: set[Node]) -> bool:

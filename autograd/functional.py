@@ -36,7 +36,7 @@ import numpy as np
 from . import functional_conventions as conventions
 from .backprop import backpropagate, backward_order, frees_graph
 from .core import Node, run_backward
-from .grad_mode import enable_grad, is_grad_enabled
+from .grad_mode import _mode, enable_grad, is_grad_enabled, queued_callbacks
 from .gradient_array import GradientArray
 from .graph_nodes import GradientEdge, edge_target
 from .shape_errors import ShapeError
@@ -283,6 +283,23 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
         )
     leaf = data.detach() if isinstance(data, Tensor) else Tensor(data)
     return leaf.requires_grad_(requires_grad)
+
+
+class _ExecutionEngine:
+    """torch's ``Variable._execution_engine``, for its ``queue_callback``."""
+
+    @staticmethod
+    def queue_callback(callback: Callable[[], Any]) -> None:
+        """Have the backward pass running call ``callback()`` once every node has run and its leaves' ``.grad``
+        are filled (torch's final callbacks; one queued by such a callback runs after it). Outside a backward pass,
+        torch's RuntimeError."""
+        running = _mode.backward_pass
+        if running is None:
+            raise RuntimeError("Final callbacks can only be installed during backward pass.")
+        queued_callbacks.setdefault(running[1], []).append(callback)
+
+
+Variable._execution_engine = _ExecutionEngine()  # type: ignore[attr-defined]
 
 
 def _zeros_like(node: Node, as_node: bool) -> Any:

@@ -43,6 +43,11 @@ class _GradMode(threading.local):
 
 _mode = _GradMode()
 
+#: The callables queued with ``Variable._execution_engine.queue_callback`` by the nodes and hooks of the backward
+#: passes running, by each pass's ``began_at`` tick (see :attr:`_GradMode.backward_pass`): a pass calls its own once
+#: every node has run and its leaves' ``.grad`` are filled, as torch's final callbacks; a pass that raises drops them.
+queued_callbacks: dict[int, list[Any]] = {}
+
 #: One entry (None) per thread whose grad mode is off: empty while every thread records, the usual case, when the
 #: graph core's test of whether to record an op reads this plain list instead of the thread-local flag, which costs
 #: several times as much. :func:`set_recording` keeps it: a thread adds an entry as it turns its mode off and takes

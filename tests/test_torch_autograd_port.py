@@ -4026,3 +4026,103 @@ def test_checkpointing_without_reentrant_arbitrary_input_output(lib):
     (expected["result"].sum() + expected["parts"][0].sum() + expected["parts"][1][0]).backward()
     (got["result"].sum() + got["parts"][0].sum() + got["parts"][1][0]).backward()
     assert_close(checkpointed.layer.weight.grad, plain.layer.weight.grad, 1e-5)
+
+
+# -- Variable._execution_engine.queue_callback (torch's final callbacks) -----------------------------------------
+
+
+def test_callback_adds_callback(lib):
+    """torch's test of the same name: a callback queued during backward runs once the pass is done, and one it
+    queues itself runs after it."""
+    called = [0]
+    engine = lib.autograd.Variable._execution_engine
+
+    def callback_final():
+        called[0] += 1
+
+    def callback_adds_callback():
+        called[0] += 1
+        engine.queue_callback(callback_final)
+
+    class MyFunc(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            return input
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            engine.queue_callback(callback_adds_callback)
+            return grad
+
+    a = lib.rand((3, 3), requires_grad=True)
+    MyFunc.apply(a).sum().backward()
+    assert called[0] == 2
+    with pytest.raises(RuntimeError, match="during backward pass"):
+        engine.queue_callback(callback_final)
+
+
+@pytest.mark.parametrize("depths", [[0], [1], [0, 1]], ids=["outer", "inner", "both"])
+def test_reentrant_with_callbacks(lib, depths):
+    """torch's test_reentrant_with_callbacks_depth_0/_1/both_depths: a callback runs once, at the end of the pass
+    (outer or reentrant inner backward) that queued it; the leaves' gradients are in .grad by then."""
+    counter = {"inner": 0, "outer": 0}
+    engine = lib.autograd.Variable._execution_engine
+    seen_grad = []
+
+    def inc_inner_counter():
+        counter["inner"] += 1
+
+    def inc_outer_counter():
+        counter["outer"] += 1
+        seen_grad.append(t1.grad is not None)
+
+    class MyFunc(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            return input
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, input):
+            if 1 in depths:
+                engine.queue_callback(inc_inner_counter)
+            return input
+
+    class MyReentrantFunc(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            return input
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx, input):
+            if 0 in depths:
+                engine.queue_callback(inc_outer_counter)
+            tmp_inp = input.detach().requires_grad_()
+            with lib.enable_grad():
+                tmp_out = MyFunc.apply(tmp_inp).sum()
+            tmp_out.backward()
+            return input
+
+    t1 = lib.rand((3, 3), requires_grad=True)
+    lib.autograd.backward([MyReentrantFunc.apply(t1).sum()])
+    assert counter == {"outer": int(0 in depths), "inner": int(1 in depths)}
+    assert seen_grad == [True] * (0 in depths)
+
+
+def test_a_pass_that_raises_drops_its_queued_callbacks():
+    called = []
+    engine = autograd.autograd.Variable._execution_engine
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+
+    def failing_hook(grad):
+        engine.queue_callback(lambda: called.append("callback"))
+        raise ValueError("hook failed")
+
+    y.register_hook(failing_hook)
+    with pytest.raises(ValueError, match="hook failed"):
+        y.sum().backward()
+    (x * 3).sum().backward()
+    assert called == [] and not autograd.grad_mode.queued_callbacks
