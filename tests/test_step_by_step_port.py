@@ -1278,3 +1278,96 @@ def test_ch11_embeddings_pretrained_and_bags(torch):
         return out
 
     _results_match(*_both(torch, run))
+
+
+def test_ch2_custom_dataset_and_ch4_index_splitter(torch):
+    def run(lib: dict[str, Any]) -> dict[str, Any]:
+        torch, data = lib["torch"], lib["data"]
+
+        class CustomDataset(data.Dataset):
+            def __init__(self, x_tensor: Any, y_tensor: Any) -> None:
+                self.x, self.y = x_tensor, y_tensor
+
+            def __getitem__(self, index: int) -> tuple[Any, Any]:
+                return (self.x[index], self.y[index])
+
+            def __len__(self) -> int:
+                return len(self.x)
+
+        out: dict[str, Any] = {}
+        for name, xs, ys in (
+            ("tensors", torch.as_tensor(LINE_X).float(), torch.as_tensor(LINE_Y).float()),
+            ("arrays", LINE_X.astype(np.float32), LINE_Y[:, 0]),
+            ("numbers", LINE_X.tolist(), [int(v > 2) for v in LINE_Y[:, 0]]),
+        ):
+            x_batch, y_batch = next(iter(data.DataLoader(CustomDataset(xs, ys), batch_size=16)))
+            out[name] = (str(y_batch.dtype).split(".")[-1], tuple(y_batch.shape), type(x_batch).__name__)
+            out[name + "_y"] = y_batch
+
+        def index_splitter(n: int, splits: list[int], seed: int = 13) -> Any:
+            idx = torch.arange(n)
+            splits_tensor = torch.as_tensor(splits)
+            multiplier = n / splits_tensor.sum()
+            splits_tensor = (multiplier * splits_tensor).long()
+            diff = n - splits_tensor.sum()
+            splits_tensor[0] += diff
+            torch.manual_seed(seed)
+            return data.random_split(idx, splits_tensor)
+
+        train_idx, val_idx = index_splitter(300, [80, 20])  # the book's 300 images
+        out["split"] = (len(train_idx), len(val_idx), len(set(train_idx.indices) | set(val_idx.indices)))
+        sampler = data.SubsetRandomSampler(train_idx.indices)
+        out["sampler"] = (len(sampler), sorted(int(i) for i in sampler) == sorted(train_idx.indices))
+        return out
+
+    _results_match(*_both(torch, run))
+
+
+def test_ch9_encoder_decoder_fills_its_outputs_in_place_and_backpropagates_through_them(torch):
+    def run(lib: dict[str, Any]) -> dict[str, Any]:
+        torch, nn_ = lib["torch"], lib["nn"]
+        encoder = _set_weights(torch, nn_.GRU(2, 3, batch_first=True))
+        decoder = _set_weights(torch, nn_.GRU(2, 3, batch_first=True))
+        regression = _set_weights(torch, nn_.Linear(3, 2))
+        source = torch.as_tensor(SEQUENCES[:, :2])
+        hidden_seq, _ = encoder(source)
+        hidden = hidden_seq[:, -1:].permute(1, 0, 2)  # the decoder's init_hidden: a non-contiguous view
+        outputs = torch.zeros(3, 2, 2)
+        x = source[:, -1:]
+        for i in range(2):
+            batch_first_output, hidden = decoder(x, hidden)
+            out = regression(batch_first_output[:, -1:])
+            outputs[:, i : i + 1, :] = out  # written into a tensor that did not require grad
+            x = out
+        loss = nn_.MSELoss()(outputs, torch.as_tensor(SEQUENCES[:, 2:]))
+        loss.backward()
+        result = {"requires_grad": outputs.requires_grad, "leaf": outputs.is_leaf, "loss": loss.detach()}
+        result.update(
+            outputs=outputs.detach(), encoder_grad=encoder.weight_ih_l0.grad, linear_grad=regression.weight.grad
+        )
+        return result
+
+    _results_match(*_both(torch, run))
+
+
+def test_ch10_vision_transformer_patches_and_a_class_token(torch):
+    images = np.random.default_rng(10).random((2, 1, 4, 4)).astype(np.float32)
+
+    def run(lib: dict[str, Any]) -> dict[str, Any]:
+        torch, nn_ = lib["torch"], lib["nn"]
+        patch_embed = _set_weights(torch, nn_.Conv2d(1, 4, kernel_size=2, stride=2))
+        cls_token = nn_.Parameter(torch.zeros(1, 1, 4))
+        with torch.no_grad():
+            cls_token.fill_(0.3)
+        x = torch.as_tensor(images).requires_grad_()
+        embedded = patch_embed(x).flatten(2).transpose(1, 2)  # (N, patches, d_model)
+        tokens = torch.cat((cls_token.expand(x.size(0), -1, -1), embedded), dim=1)
+        layer = nn_.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.0, batch_first=True, norm_first=True)
+        _set_weights(torch, layer)
+        encoded = layer(tokens)
+        encoded[:, 0].pow(2).sum().backward()  # the class token's state: the classifier's input
+        out = {"tokens": tokens.detach(), "encoded": encoded.detach(), "cls_grad": cls_token.grad}
+        out.update(image_grad=x.grad, patch_grad=patch_embed.weight.grad)
+        return out
+
+    _results_match(*_both(torch, run), rtol=1e-4, atol=1e-5)
