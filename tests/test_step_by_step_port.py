@@ -1067,6 +1067,58 @@ def test_ch8_packed_sequences_through_rnn_and_lstm_and_conv1d_over_sequences(tor
     _results_match(*_both(torch, run))
 
 
+def test_ch8_packed_batches_from_a_collate_fn_train_a_bidirectional_lstm_in_step_by_step(torch):
+    rng = np.random.default_rng(11)
+    variable = [rng.standard_normal((n, 2)) for n in (4, 2, 3, 4, 3, 2)]
+    labels = np.array([0, 1, 1, 0, 1, 0])
+
+    def run(lib: dict[str, Any]) -> dict[str, Any]:
+        torch, nn_, optim, data = lib["torch"], lib["nn"], lib["optim"], lib["data"]
+        rnn_utils = nn_.utils.rnn
+
+        class CustomDataset(data.Dataset):
+            def __init__(self, x: Any, y: Any) -> None:
+                self.x = [torch.as_tensor(s).float() for s in x]
+                self.y = torch.as_tensor(y).float().view(-1, 1)
+
+            def __getitem__(self, index: int) -> tuple[Any, Any]:
+                return (self.x[index], self.y[index])
+
+            def __len__(self) -> int:
+                return len(self.x)
+
+        def pack_collate(batch: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+            X = [item[0] for item in batch]  # noqa: N806 (the book's name)
+            y = [item[1] for item in batch]
+            return rnn_utils.pack_sequence(X, enforce_sorted=False), torch.as_tensor(y).view(-1, 1)
+
+        class SquareModelPacked(nn_.Module):
+            def __init__(self, n_features: int, hidden_dim: int, n_outputs: int) -> None:
+                super().__init__()
+                self.n_outputs, self.hidden, self.cell = n_outputs, None, None
+                self.basic_rnn = nn_.LSTM(n_features, hidden_dim, bidirectional=True)
+                self.classifier = nn_.Linear(2 * hidden_dim, n_outputs)
+
+            def forward(self, X: Any) -> Any:  # noqa: N803 (the book's name)
+                rnn_out, (self.hidden, self.cell) = self.basic_rnn(X)
+                batch_first_output, seq_sizes = rnn_utils.pad_packed_sequence(rnn_out, batch_first=True)
+                seq_idx = torch.arange(seq_sizes.size(0))
+                last_output = batch_first_output[seq_idx, seq_sizes - 1]
+                return self.classifier(last_output).view(-1, self.n_outputs)
+
+        loader = data.DataLoader(CustomDataset(variable, labels), batch_size=3, collate_fn=pack_collate)
+        x_batch, y_batch = next(iter(loader))
+        model = _set_weights(torch, SquareModelPacked(2, 2, 1))
+        sbs = _step_by_step(lib)(model, nn_.BCEWithLogitsLoss(), optim.Adam(model.parameters(), lr=0.01))
+        sbs.set_loaders(loader, loader)
+        sbs.train(5)
+        out = {"y_batch": y_batch, "packed": type(x_batch).__name__, "losses": np.array(sbs.losses)}
+        out.update(hidden=model.hidden.detach(), correct=sbs.correct(x_batch, y_batch))
+        return out
+
+    _results_match(*_both(torch, run))
+
+
 # ---- chapters 9-11: attention, transformers, embeddings ------------------------------------------------------
 
 
