@@ -780,13 +780,21 @@ def test_ch6_momentum_nesterov_and_other_optimizers_trajectories(torch):
         ):
             model = _regression_model(lib)
             optimizer = make(model.parameters(), lr=0.1, **options)
-            trajectory = []
+            trajectory, gradients = [model[0].weight.detach().numpy().copy()], []
+            handle = model[0].weight.register_hook(lambda grad, kept=gradients: kept.append(grad.numpy().copy()))
             for _ in range(2):
                 for x_batch, y_batch in _regression_loader(lib):
                     nn_.MSELoss()(model(x_batch), y_batch).backward()
                     optimizer.step()
                     optimizer.zero_grad()
                     trajectory.append(model[0].weight.detach().numpy().copy())
+            handle.remove()
+            if name in ("momentum", "nesterov"):  # the book's updates by hand, from the captured gradients
+                velocity = np.zeros_like(gradients[0], dtype=np.float64)
+                for before, after, grad in zip(trajectory, trajectory[1:], gradients):
+                    velocity = 0.9 * velocity + grad
+                    step = grad + 0.9 * velocity if name == "nesterov" else velocity
+                    np.testing.assert_allclose(after - before, -0.1 * step, rtol=1e-3, atol=1e-6)
             out[name] = np.array(trajectory)
             out[name + "_grad"] = model[0].weight.grad is None  # zero_grad sets them to None
         return out
