@@ -620,7 +620,9 @@ __all__ = [
 
 # torch's module-level spellings (autograd.exp(x), autograd.max(x, 1), autograd.float32), beside the names
 # above and not in __all__ (a star import would shadow the builtins max, min, int, float and bool).
-globals().update(torch_functions.module_functions(set(globals())))
+# torch.lu (Tensor.lu's spelling, deprecated in torch for linalg.lu_factor) takes the name that importing the
+# submodule autograd.lu gave the package, whose functions stay importable from it (from autograd.lu import lu_factor)
+globals().update(torch_functions.module_functions(set(globals()) - {"lu"}))
 # torch's keyword names (input=, other=, dims=, ...) on the functions that keep numpy's: autograd.cumsum(input=x, dim=1)
 globals().update(torch_functions.with_torch_keyword_names(globals()))
 # torch's legacy tensor types (autograd.FloatTensor, autograd.LongTensor, ...), outside __all__ too

@@ -53,7 +53,7 @@ TORCH_METHOD_FUNCTIONS = (
     "is_complex", "is_conj", "is_floating_point", "is_inference", "is_neg", "is_nonzero", "is_same_size", "is_signed",
     "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kthvalue", "lcm", "ldexp", "le", "lerp",
     "less", "less_equal", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logdet",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "lu_solve", "masked_scatter",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "lu", "lu_solve", "masked_scatter",
     "masked_select", "matrix_exp", "matrix_power", "mean", "median", "mm", "mode", "movedim", "msort", "mul",
     "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum",
     "narrow", "narrow_copy", "ne", "neg", "negative", "nextafter", "nonzero", "nonzero_static", "norm", "not_equal", "numel", "permute",

@@ -216,6 +216,24 @@ def test_lu_gives_torchs_packed_factor_and_int32_pivots(shape: tuple) -> None:
     assert len(Tensor(a).lu()) == len(_quiet_torch_lu(torch.tensor(a))) == 2
 
 
+def test_module_level_lu_is_torch_lu_as_the_tensor_method() -> None:
+    """autograd.lu(A) is torch.lu(A), the (A_LU, pivots) of Tensor.lu, and with get_infos its infos (autograd.lu
+    was the autograd.lu submodule: calling it was a TypeError 'module' object is not callable)."""
+    a = RNG.standard_normal((2, 3, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.lu(torch.tensor(a), get_infos=True)
+    ours = ag.lu(Tensor(a), get_infos=True)
+    assert len(ours) == len(theirs) == 3 and len(ag.lu(Tensor(a))) == 2
+    for mine, other in zip(ours, theirs):
+        assert str(mine.dtype) == str(other.dtype).removeprefix("torch.")
+        np.testing.assert_allclose(mine.data, other.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ag.lu(a)[0].data, theirs[0].numpy(), rtol=1e-12, atol=1e-12)  # an array is taken too
+    from autograd.lu import lu_factor  # the submodule is still importable
+
+    assert lu_factor(Tensor(a)).LU.shape == (2, 3, 3)
+
+
 def test_lu_factors_a_singular_matrix_and_reports_it_in_infos() -> None:
     singular = np.array([[1.0, 2.0], [2.0, 4.0]])
     ours, theirs = Tensor(singular).lu(get_infos=True), _quiet_torch_lu(torch.tensor(singular), get_infos=True)
