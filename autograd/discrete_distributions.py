@@ -48,11 +48,13 @@ def _one_of(probs: Any, logits: Any) -> None:
 
 
 def _float_tensor(x: Any) -> Tensor:
-    """A Tensor argument as it is, anything else as a Tensor of the default floating dtype."""
+    """A Tensor argument as it is, a numpy floating array or number in its dtype, anything else (Python numbers and
+    lists, integer arrays) as a Tensor of the default floating dtype, as torch makes them."""
     if isinstance(x, Node):
         return x
     array = np.asarray(x)
-    return Tensor(array if array.dtype.kind == "f" else array.astype(get_default_dtype()))
+    keeps_dtype = isinstance(x, (np.ndarray, np.floating)) and array.dtype.kind == "f"
+    return Tensor(array if keeps_dtype else array.astype(get_default_dtype()))
 
 
 class Categorical(Distribution):
@@ -166,7 +168,9 @@ class BinaryParameter:
         ``others`` (Binomial's total_count); returns the broadcast ``others``, then the parameter."""
         _one_of(probs, logits)
         given = probs if probs is not None else logits
-        *broadcast, param = broadcast_all(*others, given if isinstance(given, Node) else _float_tensor(given))
+        # a number is left to broadcast_all, which gives it the dtype of a floating Tensor among ``others``
+        number = isinstance(given, (int, float)) and not isinstance(given, bool)
+        *broadcast, param = broadcast_all(*others, given if isinstance(given, Node) or number else _float_tensor(given))
         if probs is not None:
             self.probs = param
         else:

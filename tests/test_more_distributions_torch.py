@@ -513,3 +513,49 @@ def test_cauchy_cdf_and_icdf_keep_the_left_tail():
     assert_cdf_and_icdf_meet_torch(
         ours.Cauchy, td.Cauchy, (loc, scale), np.array([-1.0, 2.7]), np.array([0.1, 0.8]), torch
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "kwargs"),
+    [
+        ("Bernoulli", (0.3,), {}),
+        ("Bernoulli", (), {"logits": -1}),
+        ("Geometric", (0.3,), {}),
+        ("Binomial", (10, 0.2), {}),
+        ("Binomial", (10,), {"logits": 0.5}),
+        ("NegativeBinomial", (5, 0.3), {}),
+    ],
+)
+def test_probabilities_given_as_numbers_take_the_default_dtype_as_torchs(name, args, kwargs) -> None:
+    """Under a float32 default, Binomial(10, 0.2) (d2l's appendix), Bernoulli(0.3), Geometric, NegativeBinomial:
+    a probability or logit given as a Python number is of the default dtype, and so are the draws and log_prob
+    (they were float64, spreading into float32 models)."""
+    previous, previous_torch = autograd.get_default_dtype(), torch.get_default_dtype()
+    autograd.set_default_dtype(autograd.float32)
+    torch.set_default_dtype(torch.float32)
+    try:
+        mine, theirs = getattr(ours, name)(*args, **kwargs), getattr(td, name)(*args, **kwargs)
+        for got, expected in [
+            (mine.probs, theirs.probs),
+            (mine.sample((2,)), theirs.sample((2,))),
+            (mine.log_prob(autograd.tensor([1.0])), theirs.log_prob(torch.tensor([1.0]))),
+        ]:
+            assert str(got.dtype) == str(expected.dtype).removeprefix("torch.") == "float32"
+    finally:
+        autograd.set_default_dtype(previous)
+        torch.set_default_dtype(previous_torch)
+
+
+def test_a_number_probability_beside_a_float32_total_count_is_float32_as_torchs() -> None:
+    """torch's broadcast_all gives numbers the dtype of the first floating tensor among the parameters: Binomial and
+    NegativeBinomial of a float32 total_count and a number probability are float32 under a float64 default."""
+    count = np.float32(10.0)
+    cases = [
+        (ours.Binomial(autograd.tensor(count), 0.2).probs, td.Binomial(torch.tensor(count), 0.2).probs),
+        (
+            ours.NegativeBinomial(autograd.tensor(count), logits=0.2).logits,
+            td.NegativeBinomial(torch.tensor(count), logits=0.2).logits,
+        ),
+    ]
+    for got, expected in cases:
+        assert str(got.dtype) == str(expected.dtype).removeprefix("torch.") == "float32"
