@@ -53,6 +53,7 @@ from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool2d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .ctc import CTCLoss
+from .data_parallel import DataParallel
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding, EmbeddingBag
@@ -196,6 +197,7 @@ __all__ = [
     "CrossEntropyLoss",
     "CTCLoss",
     "data",
+    "DataParallel",
     "Dropout",
     "DtypeMismatchError",
     "Dropout1d",

@@ -177,6 +177,88 @@ def test_13_5_multi_device_lenet_from_scratch_allreduce_and_split_batch_on_the_c
     _compare(ours["whole"], ours["params"], rtol=1e-4, atol=1e-6)
 
 
+def test_13_6_concise_multi_device_training_through_nn_data_parallel_on_the_cpu(torch):
+    """d2l's try_gpu falling back to the CPU, nn.DataParallel(net, device_ids=devices) wrapping the net (on a
+    machine without GPUs torch's keeps no device ids and calls the module: its state under ``module.``), init by
+    normal_(std=0.01) (the same weights given afterwards), SGD steps and evaluate_accuracy_gpu's device taken from
+    the parameters."""
+    rng = np.random.default_rng(16)
+    X_np = rng.random((6, 1, 8, 8), dtype=np.float32)
+    y_np = rng.integers(0, 3, 6)
+
+    def build(lib: dict[str, Any]) -> Any:
+        nn = lib["nn"]
+        return nn.Sequential(
+            nn.Conv2d(1, 4, 3, padding=1),
+            nn.BatchNorm2d(4),
+            nn.ReLU(),
+            nn.AdaptiveAvgPool2d((1, 1)),
+            nn.Flatten(),
+            nn.Linear(4, 3),
+        )
+
+    weights = _state(build(_libs(torch)[0]))
+
+    def run(lib: dict[str, Any]) -> dict[str, Any]:
+        torch, nn, optim = lib["torch"], lib["nn"], lib["optim"]
+
+        def try_gpu(i=0):
+            if torch.cuda.device_count() >= i + 1:
+                return torch.device(f"cuda:{i}")
+            return torch.device("cpu")
+
+        def accuracy(y_hat, y):
+            if len(y_hat.shape) > 1 and y_hat.shape[1] > 1:
+                y_hat = y_hat.argmax(axis=1)
+            cmp = y_hat.type(y.dtype) == y
+            return float(cmp.type(y.dtype).sum())
+
+        def evaluate_accuracy_gpu(net, data_iter, device=None):
+            if isinstance(net, nn.Module):
+                net.eval()
+                if not device:
+                    device = next(iter(net.parameters())).device
+            correct, total = 0.0, 0
+            with torch.no_grad():
+                for X, y in data_iter:
+                    X, y = X.to(device), y.to(device)
+                    correct, total = correct + accuracy(net(X), y), total + y.numel()
+            return correct / total
+
+        net = build(lib)
+
+        def init_weights(module):
+            if type(module) in [nn.Linear, nn.Conv2d]:
+                nn.init.normal_(module.weight, std=0.01)
+
+        net.apply(init_weights)
+        out: dict[str, Any] = {"small": bool(net[0].weight.abs().max() < 0.1)}
+        _load(torch, net, weights)
+        devices = [try_gpu(i) for i in range(2)]
+        out["devices"] = [str(d) for d in devices]
+        net = nn.DataParallel(net, device_ids=devices)
+        out["device_ids"], out["keys"] = list(net.device_ids), list(net.state_dict())
+        trainer = optim.SGD(net.parameters(), 0.1)
+        loss = nn.CrossEntropyLoss()
+        X, y = torch.tensor(X_np), torch.tensor(y_np)
+        losses = []
+        for _ in range(3):
+            net.train()
+            trainer.zero_grad()
+            X, y = X.to(devices[0]), y.to(devices[0])
+            l = loss(net(X), y)
+            l.backward()
+            trainer.step()
+            losses.append(l.item())
+        out["losses"], out["state"] = losses, _state(net.module)
+        out["accuracy"] = evaluate_accuracy_gpu(net, [(X[:3], y[:3]), (X[3:], y[3:])])
+        return out
+
+    theirs, ours = _both(torch, run)
+    assert theirs["devices"] == ["cpu", "cpu"] and theirs["device_ids"] == [] and theirs["keys"][0] == "module.0.weight"
+    _compare(ours, theirs, rtol=1e-4, atol=1e-6)
+
+
 # ---- ch14: computer vision -----------------------------------------------------------------------------------
 
 
