@@ -1,6 +1,7 @@
 """Dive into Deep Learning (Zhang, Lipton, Li, Smola; d2l.ai, PyTorch edition), chapters 13 to 20 and the
 mathematics appendix (22) ported, the parts that need torch's core only, small and on synthetic data: computational
-performance (the multi-device LeNet from scratch with its ``allreduce`` and batch splitting, run on the CPU),
+performance (the multi-device LeNet from scratch with its ``allreduce`` and batch splitting, and the concise
+training through ``nn.DataParallel``, both run on the CPU),
 computer vision (image augmentation by tensor operations, fine-tuning with a 10x learning rate for the new head and
 a frozen body, anchor boxes: ``multibox_prior``, ``box_iou``, ``assign_anchor_to_bbox``, ``offset_boxes``,
 ``multibox_target``, ``offset_inverse``, ``nms``, ``multibox_detection``; the TinySSD's predictors, loss and a
@@ -20,9 +21,12 @@ Each listing is written once, with the book's names, and run with torch's (``tor
 book's random draws (``torch.rand``, ``torch.normal``, ``torch.randint``, the pretrained backbones, the datasets)
 are replaced by arrays numpy draws once and gives to both sides. Spellings the port meets: torch's
 ``x.repeat(n, 1)`` is written ``x.tile(n, 1)`` on both sides (``repeat`` stays numpy's here), this library's
-``state_dict()`` holds numpy arrays. Left out: the GPU-only and the compiler sections (``torch.jit``,
-``nn.DataParallel``, asynchronous execution, parameter servers), the downloads (pretrained weights, datasets,
-GloVe) and chapter 17's reinforcement learning (numpy only).
+``state_dict()`` holds numpy arrays, a float ``arange`` here is start + i step rounded once (torch's vectorised
+kernel may differ in the last bit), ``meshgrid`` is numpy's (``indexing="xy"`` by default: the book's
+``torch.meshgrid(x, y)`` is written with ``indexing="ij"``). Left out: the GPU-only and the compiler sections
+(``torch.jit``, ``nn.parallel.scatter``, asynchronous execution, parameter servers), the downloads (pretrained
+weights, datasets, GloVe), the eigendecompositions of chapter 22 (``torch.linalg.eig``'s complex results) and
+chapter 17's reinforcement learning (numpy only).
 """
 
 # ruff: noqa: N801, N802, N803, N806, E721, E731, E741, B007, F841, UP008, UP034 - the book's names (X, Y, K, l,
