@@ -804,7 +804,7 @@ def _torch_backward_name(op: Op) -> str:
     """torch's name for the backward function of ``op``: the op's words capitalized, with ``Backward0`` (log_softmax:
     LogSoftmaxBackward0), or ``<Function>Backward`` for a custom Function's."""
     if op.name[:1].isupper():  # a custom Function's op, named after its class (the library's own ops are lowercase)
-        return op.name if op.name.endswith("Backward") else f"{op.name}Backward"
+        return f"{op.name}Backward"
     return "".join(word.capitalize() for word in op.name.split("_")) + "Backward0"
 
 

@@ -773,7 +773,7 @@ def _refuse_second_derivative(grad: Any, out: Any, x: Any) -> Any:
 
 
 #: The op of a gradient computed by a once_differentiable backward under create_graph: differentiating it raises.
-_ONCE_DIFFERENTIABLE = Op("OnceDifferentiableBackward", _refuse_second_derivative)
+_ONCE_DIFFERENTIABLE = Op("OnceDifferentiable", _refuse_second_derivative)  # OnceDifferentiableBackward
 
 
 def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,355 @@
+"""PyTorch's tutorials and recipes that use only torch core, run line for line in torch and here (``autograd`` for
+``torch``, ``nn`` for ``torch.nn``, ``nn.functional`` as ``F``, ``nn.optim``) on seeded data: the values,
+gradients, names and errors must agree.
+
+Covered: "Learning PyTorch with Examples" (the polynomial fit with tensors, with autograd, with the custom Function
+LegendrePolynomial3, with nn, with optim, as a custom nn.Module and as the dynamic net sharing its weight), "Double
+Backward with Custom Functions" (saving inputs, outputs and intermediate results; gradcheck and gradgradcheck),
+"Parametrizations Tutorial", "Pruning Tutorial", "Hooks for autograd saved tensors" (on a custom Function: the
+library's own ops save nothing for the hooks, see :mod:`autograd.saved_tensors_hooks`), and the recipes "What is a
+state_dict", "Saving and loading a general checkpoint", "Saving and loading multiple models", "Warmstarting model
+using parameters from a different model", "Zeroing out gradients", "Reproducibility", "Changing default device",
+"Defining a neural network", module hooks and ``nn.utils.stateless.functional_call``. The tensors are float64
+(the library's factories' default; torch's layers are float32, as ours) or float32 where a recipe's model is.
+torch.save/torch.load are ``nn.save``/``nn.load`` here.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import nn.utils.parametrize
+import nn.utils.prune
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("torch.nn.utils.prune")
+
+TORCH = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "optim": torch.optim}
+OURS = {"torch": autograd, "nn": nn, "F": nn.functional, "optim": nn.optim}
+
+
+def _array(x: Any) -> np.ndarray:
+    return x.detach().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def _agree(expected: Any, got: Any, rtol: float = 1e-10) -> None:
+    """Nested lists/tuples of arrays, numbers, strings and bools: equal, floats to ``rtol``."""
+    if isinstance(expected, (list, tuple)):
+        assert len(expected) == len(got), (expected, got)
+        for a, b in zip(expected, got):
+            _agree(a, b, rtol)
+    elif isinstance(expected, (str, bool, type(None))):
+        assert expected == got
+    else:
+        np.testing.assert_allclose(_array(got), _array(expected), rtol=rtol, atol=rtol * 1e-2)
+
+
+def _both(section: Any, rtol: float = 1e-10) -> None:
+    _agree(section(TORCH), section(OURS), rtol)
+
+
+def _seeded(lib: dict[str, Any], module: Any, seed: int, scale: float = 1.0) -> Any:
+    """``module`` with every parameter drawn from numpy's generator ``seed`` (the same in both libraries)."""
+    rs = np.random.RandomState(seed)
+    with lib["torch"].no_grad():
+        for p in module.parameters():
+            p.copy_(lib["torch"].tensor((rs.randn(*p.shape) * scale).astype(_array(p).dtype)))
+    return module
+
+
+# -- Learning PyTorch with Examples ---------------------------------------------------------------------------------
+def _sine(t: Any) -> tuple[Any, Any]:
+    x = t.linspace(-math.pi, math.pi, 2000, dtype=t.float64)
+    return x, t.sin(x)
+
+
+def _fit_with_tensors(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    x, y = _sine(t)
+    a, b, c, d = (t.tensor(v, dtype=t.float64) for v in (0.1, 0.2, -0.1, 0.05))
+    learning_rate = 1e-6
+    for _ in range(200):
+        y_pred = a + b * x + c * x**2 + d * x**3
+        loss = (y_pred - y).pow(2).sum().item()
+        grad_y_pred = 2.0 * (y_pred - y)
+        a -= learning_rate * grad_y_pred.sum()
+        b -= learning_rate * (grad_y_pred * x).sum()
+        c -= learning_rate * (grad_y_pred * x**2).sum()
+        d -= learning_rate * (grad_y_pred * x**3).sum()
+    return [loss, a, b, c, d]
+
+
+def _fit_with_autograd(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    x, y = _sine(t)
+    a = t.tensor(0.1, dtype=t.float64, requires_grad=True)
+    b = t.full((), 0.2, dtype=t.float64, requires_grad=True)
+    c = t.tensor(-0.1, dtype=t.float64, requires_grad=True)
+    d = t.tensor(0.05, dtype=t.float64, requires_grad=True)
+    for _ in range(100):
+        loss = (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
+        loss.backward()
+        with t.no_grad():
+            for p in (a, b, c, d):
+                p -= 1e-6 * p.grad
+                p.grad = None
+    return [loss, a, b, c, d, a.requires_grad, a.is_leaf]
+
+
+def _legendre_polynomial3(lib: dict[str, Any]) -> Any:
+    t = lib["torch"]
+
+    class LegendrePolynomial3(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input**3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (input,) = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input**2 - 1)
+
+    return LegendrePolynomial3
+
+
+def _fit_with_a_custom_function(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    LegendrePolynomial3 = _legendre_polynomial3(lib)
+    x, y = _sine(t)
+    a, b, c, d = (t.full((), v, dtype=t.float64, requires_grad=True) for v in (0.0, -1.0, 0.0, 0.3))
+    for _ in range(100):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
+        loss.backward()
+        with t.no_grad():
+            for p in (a, b, c, d):
+                p -= 5e-6 * p.grad
+                p.grad = None
+    probe = t.tensor(np.linspace(-1.3, 1.1, 5), requires_grad=True)
+    checked = t.autograd.gradcheck(LegendrePolynomial3.apply, (probe,))
+    return [loss, a, b, c, d, checked, type(y_pred.grad_fn).__name__, type(P3(probe).grad_fn).__name__]
+
+
+def _fit_with_nn_then_optim(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    x, y = _sine(t)
+    xx = x.unsqueeze(-1).pow(t.tensor([1, 2, 3]))
+    model = nn_.Sequential(nn_.Linear(3, 1), nn_.Flatten(0, 1)).double()
+    _seeded(lib, model, 0, 0.1)
+    loss_fn = nn_.MSELoss(reduction="sum")
+    for _ in range(100):
+        loss = loss_fn(model(xx), y)
+        model.zero_grad()
+        loss.backward()
+        with t.no_grad():
+            for param in model.parameters():
+                param -= 1e-6 * param.grad
+    linear_layer = model[0]
+    log = [loss, linear_layer.bias.item(), linear_layer.weight[:, 0].item(), linear_layer.weight[:, 2].item()]
+    log.append(str(model))
+    optimizer = lib["optim"].RMSprop(model.parameters(), lr=1e-3)
+    for _ in range(50):
+        loss = loss_fn(model(xx), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return [*log, loss, linear_layer.weight, linear_layer.bias]
+
+
+def _polynomial3_module(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+
+    class Polynomial3(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn_.Parameter(t.tensor(0.1, dtype=t.float64))
+            self.b = nn_.Parameter(t.tensor(0.2, dtype=t.float64))
+            self.c = nn_.Parameter(t.tensor(-0.1, dtype=t.float64))
+            self.d = nn_.Parameter(t.tensor(0.05, dtype=t.float64))
+
+        def forward(self, x):
+            return self.a + self.b * x + self.c * x**2 + self.d * x**3
+
+    x, y = _sine(t)
+    model = Polynomial3()
+    criterion = nn_.MSELoss(reduction="sum")
+    optimizer = lib["optim"].SGD(model.parameters(), lr=1e-6)
+    for _ in range(100):
+        loss = criterion(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return [loss, [name for name, _ in model.named_parameters()], *model.parameters(), str(model)]
+
+
+def _dynamic_net(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    rng = random.Random(0)
+
+    class DynamicNet(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            for name, value in zip("abcde", (0.1, 0.2, -0.1, 0.05, 0.01)):
+                setattr(self, name, nn_.Parameter(t.tensor(value, dtype=t.float64)))
+
+        def forward(self, x):
+            y = self.a + self.b * x + self.c * x**2 + self.d * x**3
+            for exp in range(4, rng.randint(4, 6)):
+                y = y + self.e * x**exp  # the same weight, reused for the fourth and fifth powers
+            return y
+
+    x, y = _sine(t)
+    model = DynamicNet()
+    criterion = nn_.MSELoss(reduction="sum")
+    optimizer = lib["optim"].SGD(model.parameters(), lr=1e-8, momentum=0.9)
+    for _ in range(100):
+        loss = criterion(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return [loss, *model.parameters(), model.e.grad]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        _fit_with_tensors,
+        _fit_with_autograd,
+        _fit_with_a_custom_function,
+        _fit_with_nn_then_optim,
+        _polynomial3_module,
+        _dynamic_net,
+    ],
+)
+def test_learning_pytorch_with_examples_matches_torch(section):
+    _both(section, rtol=1e-9)
+
+
+# -- Double Backward with Custom Functions --------------------------------------------------------------------------
+def _double_backward(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    Function = t.autograd.Function
+    gradcheck, gradgradcheck = t.autograd.gradcheck, t.autograd.gradgradcheck
+    log: list[Any] = []
+
+    class Square(Function):  # saves its input
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**2
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (x,) = ctx.saved_tensors
+            return grad_out * 2 * x
+
+    class Exp(Function):  # saves its output
+        @staticmethod
+        def forward(ctx, x):
+            result = t.exp(x)
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (result,) = ctx.saved_tensors
+            return result * grad_out
+
+    class Sinh(Function):  # returns its intermediate results, so that they are saved as outputs
+        @staticmethod
+        def forward(ctx, x):
+            expx, expnegx = t.exp(x), t.exp(-x)
+            ctx.save_for_backward(expx, expnegx)
+            return (expx - expnegx) / 2, expx, expnegx
+
+        @staticmethod
+        def backward(ctx, grad_out, _grad_out_exp, _grad_out_negexp):
+            expx, expnegx = ctx.saved_tensors
+            grad_input = grad_out * (expx + expnegx) / 2
+            grad_input += _grad_out_exp * expx
+            grad_input -= _grad_out_negexp * expnegx
+            return grad_input
+
+    class SinhBad(Function):  # keeps its intermediate results on ctx: the second derivative is wrong
+        @staticmethod
+        def forward(ctx, x):
+            ctx.expx, ctx.expnegx = t.exp(x), t.exp(-x)
+            return (ctx.expx - ctx.expnegx) / 2
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            return grad_out * (ctx.expx + ctx.expnegx) / 2
+
+    class Cube(Function):  # its backward is a custom Function too, whose backward saves the incoming gradient
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (x,) = ctx.saved_tensors
+            return CubeBackward.apply(grad_out, x)
+
+    class CubeBackward(Function):
+        @staticmethod
+        def forward(ctx, grad_out, x):
+            ctx.save_for_backward(x, grad_out)
+            return grad_out * 3 * x**2
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            x, sav_grad_out = ctx.saved_tensors
+            return grad_out * 3 * x**2, grad_out * sav_grad_out * 6 * x
+
+    x = t.tensor(np.random.RandomState(1).rand(3, 3), requires_grad=True)
+    log += [gradcheck(Square.apply, x), gradgradcheck(Square.apply, x)]
+    one = t.tensor(1.0, requires_grad=True, dtype=t.double).clone()
+    log += [gradcheck(Exp.apply, one), gradgradcheck(Exp.apply, one)]
+    log += [gradcheck(lambda x: Sinh.apply(x)[0], x), gradgradcheck(lambda x: Sinh.apply(x)[0], x)]
+    log += [gradcheck(SinhBad.apply, x), gradgradcheck(SinhBad.apply, x, raise_exception=False)]
+    with pytest.raises(Exception, match="Jacobian mismatch") as refused:
+        gradgradcheck(SinhBad.apply, x)
+    log.append(isinstance(refused.value, RuntimeError))
+    two = t.tensor(2.0, requires_grad=True, dtype=t.double)
+    log += [gradcheck(Cube.apply, two), gradgradcheck(Cube.apply, two)]
+    y = Cube.apply(two)
+    (g,) = t.autograd.grad(y, two, create_graph=True)
+    log += [y, g, type(y.grad_fn).__name__, type(g.grad_fn).__name__, g.grad_fn.name()]
+    log.append(t.autograd.grad(g, two)[0])
+    return log
+
+
+def test_double_backward_with_custom_functions_matches_torch():
+    _both(_double_backward)
+
+
+def test_the_grad_fn_of_a_function_named_like_a_backward_appends_backward_to_its_name_as_torch():
+    """torch names a custom Function's backward node ``<class name>Backward`` whatever the class is called: the
+    tutorial's ``CubeBackward`` Function gives ``CubeBackwardBackward`` nodes."""
+
+    def names(lib: dict[str, Any]) -> list[str]:
+        t = lib["torch"]
+
+        class CubeBackward(t.autograd.Function):
+            @staticmethod
+            def forward(ctx, grad_out, x):
+                return grad_out * 3 * x**2
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out, grad_out
+
+        out = CubeBackward.apply(t.ones(2, requires_grad=True), t.ones(2))
+        return [type(out.grad_fn).__name__, out.grad_fn.name()]
+
+    assert names(OURS) == names(TORCH) == ["CubeBackwardBackward"] * 2
