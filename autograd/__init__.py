@@ -49,7 +49,7 @@ from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tenso
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp, numpy_cumsum
 from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
-from .devices import device
+from .devices import device, get_default_device, set_default_device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .element_count import Size
 from .function import Function, FunctionContext, once_differentiable
@@ -475,6 +475,8 @@ __all__ = [
     "degrees",
     "detect_anomaly",
     "device",
+    "get_default_device",
+    "set_default_device",
     "distributions",
     "diag",
     "diagonal",

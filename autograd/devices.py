@@ -3,6 +3,10 @@
 Every array here lives on the CPU. A :class:`device` of another type (``device("cuda")``) can be made, as torch
 makes one on a machine without that accelerator, but every factory, layer, ``to`` and ``cuda()`` refuses it
 (:class:`DeviceUnavailableError`), as torch refuses a device it was not built for.
+
+The "Changing default device" recipe's lines run: :func:`set_default_device` takes the CPU (or None, to reset) and
+:func:`get_default_device` gives it back; ``with device("cpu"):`` makes it the default inside the block. Another
+device is refused when it is set or entered (torch refuses it at the first tensor made on it).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CPU", "DEVICE_TYPES", "DeviceUnavailableError", "device"]
+__all__ = ["CPU", "DEVICE_TYPES", "DeviceUnavailableError", "device", "get_default_device", "set_default_device"]
 
 #: torch's device types (``torch.device("foo")`` lists them in its error).
 DEVICE_TYPES = (
@@ -71,6 +75,15 @@ class device:
     def __reduce__(self) -> tuple[Any, ...]:
         return device, (str(self),)
 
+    def __enter__(self) -> device:
+        """``with device("cpu"):``: this device is the default one inside the block (another is refused)."""
+        _entered.append(get_default_device())
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        set_default_device(_entered.pop())
+
 
 def _parsed(spec: Any, index: int | None) -> tuple[str, int | None]:
     """The ``(type, index)`` of ``device(spec, index)``, checked as torch checks them (ValueError/TypeError
@@ -103,3 +116,27 @@ def _is_torch_device(value: Any) -> bool:
 
 #: The one device arrays live on: ``Tensor.device`` and ``Generator.device``.
 CPU = device("cpu")
+
+#: What :func:`get_default_device` gives (the CPU, spelt as it was set), and the defaults that the ``with device``
+#: blocks entered replaced, innermost last.
+_default = [CPU]
+_entered: list[device] = []
+
+
+def set_default_device(spec: Any) -> None:
+    """torch.set_default_device: the CPU (``"cpu"``, ``"cpu:0"``, a device), or None for the CPU again. Another
+    device type is a :class:`DeviceUnavailableError` (an AssertionError, torch's "Torch not compiled with CUDA
+    enabled"); an unknown name is the ValueError/RuntimeError of :class:`device`."""
+    chosen = CPU if spec is None else spec if isinstance(spec, device) else device(spec)
+    if chosen.type != "cpu":
+        raise DeviceUnavailableError(
+            f"set_default_device: device {str(chosen)!r} is not available; this library computes with numpy on the "
+            "CPU (pass 'cpu' or None)"
+        )
+    _default[0] = chosen
+
+
+def get_default_device() -> device:
+    """torch.get_default_device: the device set by :func:`set_default_device` (or a ``with device`` block), the
+    CPU unless one was."""
+    return _default[0]

@@ -353,3 +353,35 @@ def test_the_grad_fn_of_a_function_named_like_a_backward_appends_backward_to_its
         return [type(out.grad_fn).__name__, out.grad_fn.name()]
 
     assert names(OURS) == names(TORCH) == ["CubeBackwardBackward"] * 2
+
+
+# -- Changing default device ----------------------------------------------------------------------------------------
+def _default_device(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    log = [repr(t.get_default_device())]
+    t.set_default_device("cpu")
+    try:
+        log += [repr(t.get_default_device()), str(t.tensor([1.0]).device), str(nn_.Linear(2, 2).weight.device)]
+        with t.device("cpu:0") as entered:
+            log += [repr(entered), repr(t.get_default_device()), str(t.zeros(2).device)]
+        log.append(repr(t.get_default_device()))
+        t.set_default_device(t.device("cpu", 0))
+        log.append(repr(t.get_default_device()))
+    finally:
+        t.set_default_device(None)
+    log.append(repr(t.get_default_device()))
+    return log
+
+
+def test_changing_the_default_device_recipe_matches_torch():
+    _both(_default_device)
+
+
+def test_a_default_device_that_is_not_there_is_torchs_assertion_error():
+    """torch refuses a CUDA default device on its first use; here setting it is refused (the same error class)."""
+    for lib in (TORCH, OURS):
+        with pytest.raises(AssertionError):
+            lib["torch"].set_default_device("cuda")
+            lib["torch"].zeros(1)
+        lib["torch"].set_default_device(None)
+        assert str(lib["torch"].get_default_device()) == "cpu"
