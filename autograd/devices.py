@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CPU", "DEVICE_TYPES", "DeviceUnavailableError", "device", "get_default_device", "set_default_device"]
+__all__ = [
+    "CPU", "DEVICE_TYPES", "DeviceNameError", "DeviceUnavailableError", "device", "get_default_device",
+    "set_default_device",
+]  # fmt: skip
 
 #: torch's device types (``torch.device("foo")`` lists them in its error).
 DEVICE_TYPES = (
@@ -27,6 +30,11 @@ class DeviceUnavailableError(ValueError, RuntimeError, AssertionError):
     """A device other than the CPU asked of a factory, a layer, ``to`` or ``cuda()``: torch's error where it has no
     such device (the AssertionError "Torch not compiled with CUDA enabled" of a CPU build, a RuntimeError for a
     build without a GPU), and the ValueError the library raised, so ``except`` clauses written for any catch it."""
+
+
+class DeviceNameError(ValueError, RuntimeError):
+    """A device name or index that names no device (``device("foo")``, ``device("cpu:x")``, ``device("cpu", -1)``):
+    torch's RuntimeError, and the ValueError the library raised."""
 
 
 _NAME = re.compile(r"(?P<type>[a-z_]+)(?::(?P<index>\d+))?")
@@ -86,26 +94,26 @@ class device:
 
 
 def _parsed(spec: Any, index: int | None) -> tuple[str, int | None]:
-    """The ``(type, index)`` of ``device(spec, index)``, checked as torch checks them (ValueError/TypeError
-    naming ``device``)."""
+    """The ``(type, index)`` of ``device(spec, index)``, checked as torch checks them (a :class:`DeviceNameError`,
+    or a TypeError, naming ``device``)."""
     if isinstance(spec, int) and not isinstance(spec, bool):
         raise ValueError(f"device: an int ({spec}) names an accelerator's index, and there is none here; use 'cpu'")
     if not isinstance(spec, (str, device)) and not _is_torch_device(spec):
         raise TypeError(f"device: expected a device name such as 'cpu' or a device, got {spec!r}")
     name = str(spec)
     if name.partition(":")[0] not in DEVICE_TYPES:
-        raise ValueError(
+        raise DeviceNameError(
             f"device: expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {name!r}"
         )
     found = _NAME.fullmatch(name)
     if found is None:
-        raise ValueError(f"device: invalid device string {name!r} (a type, or a type, ':' and an index >= 0)")
+        raise DeviceNameError(f"device: invalid device string {name!r} (a type, or a type, ':' and an index >= 0)")
     if index is None:
         return found["type"], None if found["index"] is None else int(found["index"])
     if found["index"] is not None:
-        raise ValueError(f"device: {name!r} must not include an index because index={index} was passed")
+        raise DeviceNameError(f"device: {name!r} must not include an index because index={index} was passed")
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        raise ValueError(f"device: the index must be an int >= 0, got {index!r}")
+        raise DeviceNameError(f"device: the index must be an int >= 0, got {index!r}")
     return found["type"], index
 
 

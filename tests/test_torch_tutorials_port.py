@@ -385,3 +385,14 @@ def test_a_default_device_that_is_not_there_is_torchs_assertion_error():
             lib["torch"].zeros(1)
         lib["torch"].set_default_device(None)
         assert str(lib["torch"].get_default_device()) == "cpu"
+
+
+@pytest.mark.parametrize("args", [("foo",), ("cpu:x",), ("cpu:0", 1), ("cpu", -1)])
+def test_a_bad_device_name_is_a_runtime_error_as_torchs(args):
+    """``torch.set_default_device("foo")`` (or ``torch.device("foo")``) raises a RuntimeError, which a script's
+    ``except RuntimeError`` catches; here it is also the ValueError the library raised."""
+    for lib in (TORCH, OURS):
+        with pytest.raises(RuntimeError):
+            lib["torch"].device(*args)
+    with pytest.raises(RuntimeError, match="xpected one of cpu"):
+        autograd.set_default_device("foo")
