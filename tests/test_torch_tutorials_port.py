@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N806 - the tutorials' names (X, A, N, X0, X1, P3)
 """PyTorch's tutorials and recipes that use only torch core, run line for line in torch and here (``autograd`` for
 ``torch``, ``nn`` for ``torch.nn``, ``nn.functional`` as ``F``, ``nn.optim``) on seeded data: the values,
 gradients, names and errors must agree.
@@ -396,3 +397,310 @@ def test_a_bad_device_name_is_a_runtime_error_as_torchs(args):
             lib["torch"].device(*args)
     with pytest.raises(RuntimeError, match="xpected one of cpu"):
         autograd.set_default_device("foo")
+
+
+# -- Fusing Convolution and Batch Norm using Custom Function -------------------------------------------------------
+def _unsqueeze_all(t_: Any) -> Any:
+    return t_[None, :, None, None]
+
+
+def _batch_norm_backward(grad_out: Any, X: Any, sum: Any, sqrt_var: Any, N: float, eps: float) -> Any:
+    tmp = ((X - _unsqueeze_all(sum) / N) * grad_out).sum(dim=(0, 2, 3))
+    tmp *= -1
+    d_denom = tmp / (sqrt_var + eps) ** 2
+    d_var = d_denom / (2 * sqrt_var)
+    d_mean_dx = grad_out / _unsqueeze_all(sqrt_var + eps)
+    d_mean_dx = _unsqueeze_all(-d_mean_dx.sum(dim=(0, 2, 3)) / N)
+    grad_input = X * _unsqueeze_all(d_var * N)
+    grad_input += _unsqueeze_all(-d_var * sum)
+    grad_input *= 2 / ((N - 1) * N)
+    grad_input += d_mean_dx
+    grad_input *= _unsqueeze_all(sqrt_var + eps)
+    grad_input += grad_out
+    grad_input /= _unsqueeze_all(sqrt_var + eps)
+    return grad_input
+
+
+def _fused_conv_bn(lib: dict[str, Any]) -> list[Any]:
+    t, nn_, F = lib["torch"], lib["nn"], lib["F"]
+    grads = torch.nn.grad if t is torch else nn_.grad
+
+    def convolution_backward(grad_out, X, weight):
+        return grads.conv2d_input(X.shape, weight, grad_out), grads.conv2d_weight(X, weight.shape, grad_out)
+
+    def normalized(ctx, X, eps):
+        sum = X.sum(dim=(0, 2, 3))
+        var = X.var(unbiased=True, dim=(0, 2, 3))
+        N = X.numel() / X.size(1)
+        sqrt_var = t.sqrt(var)
+        ctx.eps, ctx.sum, ctx.N, ctx.sqrt_var = eps, sum, N, sqrt_var
+        out = X - _unsqueeze_all(sum / N)
+        out /= _unsqueeze_all(sqrt_var + eps)
+        return out
+
+    class Conv2D(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, X, weight):
+            ctx.save_for_backward(X, weight)
+            return F.conv2d(X, weight)
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            X, weight = ctx.saved_tensors
+            return convolution_backward(grad_out, X, weight)
+
+    class BatchNorm(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, X, eps=1e-3):
+            ctx.save_for_backward(X)
+            return normalized(ctx, X, eps)
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (X,) = ctx.saved_tensors
+            return _batch_norm_backward(grad_out, X, ctx.sum, ctx.sqrt_var, ctx.N, ctx.eps)
+
+    class FusedConvBN2DFunction(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, X, conv_weight, eps=1e-3):
+            assert X.ndim == 4
+            ctx.save_for_backward(X, conv_weight)
+            return normalized(ctx, F.conv2d(X, conv_weight), eps)
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            X, conv_weight = ctx.saved_tensors
+            X_conv_out = F.conv2d(X, conv_weight)
+            grad_out = _batch_norm_backward(grad_out, X_conv_out, ctx.sum, ctx.sqrt_var, ctx.N, ctx.eps)
+            grad_X, grad_input = convolution_backward(grad_out, X, conv_weight)
+            return grad_X, grad_input, None, None, None, None, None
+
+    class FusedConvBN(nn_.Module):
+        def __init__(self, in_channels, out_channels, kernel_size, eps=1e-3):
+            super().__init__()
+            weight_shape = (out_channels, in_channels, kernel_size, kernel_size)
+            self.conv_weight = nn_.Parameter(t.empty(*weight_shape, dtype=t.float64))
+            nn_.init.kaiming_uniform_(self.conv_weight, a=math.sqrt(5))
+            self.eps = eps
+
+        def forward(self, X):
+            return FusedConvBN2DFunction.apply(X, self.conv_weight, self.eps)
+
+    rs = np.random.RandomState(0)
+    weight = t.tensor(rs.rand(5, 3, 3, 3), requires_grad=True)
+    X = t.tensor(rs.rand(4, 3, 7, 7), requires_grad=True)
+    log = [t.autograd.gradcheck(Conv2D.apply, (X, weight))]
+    a = t.tensor(rs.rand(1, 2, 3, 4), requires_grad=True)
+    log.append(t.autograd.gradcheck(BatchNorm.apply, (a,), fast_mode=False))
+    X = t.tensor(rs.rand(2, 3, 4, 4), requires_grad=True)
+    log.append(t.autograd.gradcheck(FusedConvBN2DFunction.apply, (X, weight)))
+    model = _seeded(lib, FusedConvBN(1, 8, 3), 1)
+    x = t.tensor(rs.randn(4, 1, 8, 8), requires_grad=True)
+    y = model(x)
+    y.pow(2).sum().backward()
+    return [*log, y, x.grad, model.conv_weight.grad]
+
+
+def test_fusing_convolution_and_batch_norm_with_a_custom_function_matches_torch():
+    _both(_fused_conv_bn, rtol=1e-8)
+
+
+# -- Parametrizations Tutorial --------------------------------------------------------------------------------------
+def _parametrizations(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    parametrize = nn_.utils.parametrize
+    rs = np.random.RandomState(0)
+    log: list[Any] = []
+
+    def linear() -> Any:
+        return _seeded(lib, nn_.Linear(3, 3).double(), rs.randint(1000))
+
+    class Symmetric(nn_.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+        def right_inverse(self, A):
+            return A.triu()
+
+    class Skew(nn_.Module):
+        def forward(self, X):
+            A = X.triu(1)
+            return A - A.transpose(-1, -2)
+
+    class MatrixExponential(nn_.Module):
+        def forward(self, X):
+            return t.matrix_exp(X)
+
+    class CayleyMap(nn_.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.register_buffer("Id", t.eye(n, dtype=t.float64))
+
+        def forward(self, X):
+            return t.linalg.solve(self.Id - X, self.Id + X)
+
+    layer = linear()
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    A = layer.weight
+    log += [A, t.dist(A, A.T), str(layer).replace("torch.", ""), type(layer).__name__, sorted(layer.state_dict())]
+    log += [layer.parametrizations.weight.original, parametrize.is_parametrized(layer)]
+    log.append(parametrize.is_parametrized(layer, "bias"))
+    layer_orthogonal = linear()
+    parametrize.register_parametrization(layer_orthogonal, "weight", Skew())
+    parametrize.register_parametrization(layer_orthogonal, "weight", MatrixExponential())
+    Q = layer_orthogonal.weight
+    log += [Q, t.dist(Q.T @ Q, t.eye(3, dtype=t.float64)) < 1e-10, str(layer_orthogonal.parametrizations.weight)]
+    layer = linear()
+    parametrize.register_parametrization(layer, "weight", Skew())
+    parametrize.register_parametrization(layer, "weight", CayleyMap(3))
+    X = layer.weight
+    log += [X, t.dist(X.T @ X, t.eye(3, dtype=t.float64)) < 1e-10, sorted(layer.state_dict())]
+
+    class NoisyParametrization(nn_.Module):
+        def forward(self, X):
+            log.append("Computing the Parametrization")
+            return X
+
+        def right_inverse(self, X):
+            log.append("Computing the right_inverse")
+            return X
+
+    layer = nn_.Linear(4, 4)
+    parametrize.register_parametrization(layer, "weight", NoisyParametrization())
+    log.append("Parametrization registered")
+    _ = layer.weight + layer.weight.T
+    with parametrize.cached():
+        log.append("cached")
+        _ = layer.weight + layer.weight.T
+        _ = layer.weight.sum()
+    layer.weight = t.zeros(4, 4, dtype=t.float32)
+    log.append(layer.weight)
+    layer = linear()
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    W = t.tensor(rs.randn(3, 3))
+    layer.weight = W + W.T
+    log += [layer.weight, layer.parametrizations.weight.original, t.dist(W + W.T, layer.weight)]
+
+    class Split(nn_.Module):
+        def forward(self, X0, X1):
+            return X0 + X1
+
+        def right_inverse(self, X):
+            return X / 2, X / 3
+
+    layer = linear()
+    parametrize.register_parametrization(layer, "weight", Split())
+    log += [
+        sorted(layer.state_dict()),
+        layer.parametrizations.weight.original0,
+        layer.parametrizations.weight.original1,
+    ]
+    log.append(layer.weight)
+    for leave_parametrized in (True, False):
+        layer = linear()
+        parametrize.register_parametrization(layer, "weight", Symmetric())
+        parametrize.remove_parametrizations(layer, "weight", leave_parametrized=leave_parametrized)
+        log += [str(layer), layer.weight, type(layer.weight).__name__, layer.weight.requires_grad]
+    layer = linear()
+    parametrize.register_parametrization(layer, "weight", Skew())
+    parametrize.register_parametrization(layer, "weight", MatrixExponential())
+    optimizer = lib["optim"].SGD(layer.parameters(), lr=0.1)
+    x = t.tensor(rs.randn(5, 3))
+    for _ in range(3):
+        loss = layer(x).pow(2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    log += [layer.parametrizations.weight.original, [name for name, _ in layer.named_parameters()]]
+    return log
+
+
+def test_parametrizations_tutorial_matches_torch():
+    _both(_parametrizations)
+
+
+# -- Pruning Tutorial -----------------------------------------------------------------------------------------------
+def _lenet(lib: dict[str, Any]) -> Any:
+    nn_, F = lib["nn"], lib["F"]
+
+    class LeNet(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn_.Conv2d(1, 6, 3)
+            self.conv2 = nn_.Conv2d(6, 16, 3)
+            self.fc1 = nn_.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn_.Linear(120, 84)
+            self.fc3 = nn_.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, int(x.nelement() / x.shape[0]))
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    return LeNet().double()
+
+
+def _pruning(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    prune = nn_.utils.prune
+    model = _seeded(lib, _lenet(lib), 0)
+    module = model.conv1
+    log: list[Any] = [[n for n, _ in module.named_parameters()], list(module.named_buffers())]
+    prune.random_unstructured(module, name="weight", amount=0.3)
+    log += [[n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()]]
+    log += [
+        int((module.weight_mask == 0).sum()),
+        bool((module.weight == module.weight_orig * module.weight_mask).all()),
+    ]
+    log.append(len(module._forward_pre_hooks))
+    prune.l1_unstructured(module, name="bias", amount=3)
+    log += [[n for n, _ in module.named_buffers()], module.bias, module.bias_mask, len(module._forward_pre_hooks)]
+    prune.ln_structured(module, name="weight", amount=0.5, n=2, dim=0)
+    log.append(int((module.weight.reshape(6, -1).abs().sum(1) == 0).sum()))
+    hook = next(hook for hook in module._forward_pre_hooks.values() if hook._tensor_name == "weight")
+    log += [type(hook).__name__, [type(h).__name__ for h in hook], sorted(model.state_dict())]
+    kept = module.weight.detach().clone()
+    prune.remove(module, "weight")
+    log += [[n for n, _ in module.named_parameters()], [n for n, _ in module.named_buffers()]]
+    log.append(t.equal(module.weight, kept))
+    new_model = _lenet(lib)
+    for _, module in new_model.named_modules():
+        if isinstance(module, nn_.Conv2d):
+            prune.l1_unstructured(module, name="weight", amount=0.2)
+        elif isinstance(module, nn_.Linear):
+            prune.l1_unstructured(module, name="weight", amount=0.4)
+    log.append(list(dict(new_model.named_buffers()).keys()))
+    model = _seeded(lib, _lenet(lib), 1)
+    layers = (model.conv1, model.conv2, model.fc1, model.fc2, model.fc3)
+    prune.global_unstructured([(m, "weight") for m in layers], pruning_method=prune.L1Unstructured, amount=0.2)
+    for m in layers:
+        log.append(f"Sparsity: {100.0 * float(t.sum(m.weight == 0)) / float(m.weight.nelement()):.2f}%")
+    zeros = sum(float(t.sum(m.weight == 0)) for m in layers)
+    log.append(f"Global sparsity: {100.0 * zeros / sum(m.weight.nelement() for m in layers):.2f}%")
+    y = model(t.tensor(np.random.RandomState(2).randn(2, 1, 28, 28)))
+    y.sum().backward()
+    log += [y, model.conv1.weight_orig.grad, model.fc3.weight_orig.grad]
+
+    class FooBarPruningMethod(prune.BasePruningMethod):
+        PRUNING_TYPE = "unstructured"
+
+        def compute_mask(self, t, default_mask):
+            mask = default_mask.clone()
+            mask.view(-1)[::2] = 0
+            return mask
+
+    def foobar_unstructured(module, name):
+        FooBarPruningMethod.apply(module, name)
+        return module
+
+    model = _seeded(lib, _lenet(lib), 3)
+    foobar_unstructured(model.fc3, name="bias")
+    log += [model.fc3.bias_mask, model.fc3.bias]
+    return log
+
+
+def test_pruning_tutorial_matches_torch():
+    _both(_pruning)
