@@ -17,6 +17,7 @@ torch.save/torch.load are ``nn.save``/``nn.load`` here.
 
 from __future__ import annotations
 
+import io
 import math
 import random
 from typing import Any
@@ -41,8 +42,11 @@ def _array(x: Any) -> np.ndarray:
 
 
 def _agree(expected: Any, got: Any, rtol: float = 1e-10) -> None:
-    """Nested lists/tuples of arrays, numbers, strings and bools: equal, floats to ``rtol``."""
-    if isinstance(expected, (list, tuple)):
+    """Nested dicts, lists and tuples of arrays, numbers, strings and bools: equal, floats to ``rtol``."""
+    if isinstance(expected, dict):
+        assert list(expected) == list(got)
+        _agree(list(expected.values()), list(got.values()), rtol)
+    elif isinstance(expected, (list, tuple)):
         assert len(expected) == len(got), (expected, got)
         for a, b in zip(expected, got):
             _agree(a, b, rtol)
@@ -704,3 +708,341 @@ def _pruning(lib: dict[str, Any]) -> list[Any]:
 
 def test_pruning_tutorial_matches_torch():
     _both(_pruning)
+
+
+# -- Hooks for autograd saved tensors (on a custom Function) --------------------------------------------------------
+def _saved_tensors_hooks(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    graph = t.autograd.graph
+
+    class Mul(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+    log: list[Any] = []
+
+    def pack_hook(x):
+        log.append(("Packing", list(x.shape)))
+        return x
+
+    def unpack_hook(x):
+        log.append(("Unpacking", list(x.shape)))
+        return x
+
+    a = t.ones(5, requires_grad=True, dtype=t.float64)
+    b = t.full((5,), 2.0, requires_grad=True, dtype=t.float64)
+    with graph.saved_tensors_hooks(pack_hook, unpack_hook):
+        y = Mul.apply(a, b)
+    y.sum().backward()
+    result = [list(log), a.grad, b.grad]
+    storage: dict[str, Any] = {}
+
+    def pack_to_storage(tensor):
+        name = f"t{len(storage)}"
+        storage[name] = tensor.detach().clone()
+        return name
+
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True, dtype=t.float64)
+    exp = x.exp()  # outside the block: torch's exp saves its result, which would reach the hooks there
+    with graph.saved_tensors_hooks(pack_to_storage, storage.__getitem__):
+        y = Mul.apply(x, exp)
+    y.sum().backward()
+    result += [x.grad, sorted(storage)]
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True, dtype=t.float64)
+    with graph.saved_tensors_hooks(lambda x: x, lambda x: x * 10):
+        y = Mul.apply(x, x)
+    y.sum().backward()
+    result.append(x.grad)
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True, dtype=t.float64)
+    with graph.save_on_cpu(pin_memory=False):
+        y = Mul.apply(x, x.exp())
+    y.sum().backward()
+    result.append(x.grad)
+    log.clear()
+    with graph.saved_tensors_hooks(pack_hook, unpack_hook):
+        with graph.saved_tensors_hooks(lambda x: log.append("inner") or x, lambda x: x):
+            y = Mul.apply(a, b)
+    result += [[list(s.shape) for s in y.grad_fn.saved_tensors], list(log)]
+    with pytest.raises(RuntimeError, match="no hooks here"):
+        with graph.disable_saved_tensors_hooks("no hooks here"):
+            with graph.saved_tensors_hooks(pack_hook, unpack_hook):
+                pass
+    return result
+
+
+def test_hooks_for_saved_tensors_of_a_custom_function_match_torch():
+    _both(_saved_tensors_hooks)
+
+
+# -- Autograd mechanics ---------------------------------------------------------------------------------------------
+def _mechanics(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    x, y, z = t.randn(5, 5), t.randn(5, 5), t.randn((5, 5), requires_grad=True)
+    a, b = x + y, x + z
+    log: list[Any] = [a.requires_grad, b.requires_grad, a.is_leaf, b.is_leaf, z.is_leaf]
+    x = t.ones(3, requires_grad=True, dtype=t.float64)
+    with t.inference_mode():
+        log += [(x * 2).requires_grad, t.is_inference_mode_enabled(), t.is_grad_enabled() and t is torch]
+        with t.inference_mode(False):
+            log.append((x * 2).requires_grad)
+
+    @t.inference_mode()
+    def doubled(x):
+        return x * 2
+
+    log += [doubled(x).requires_grad, t.is_inference_mode_enabled()]
+    with t.no_grad():
+        log.append(t.is_grad_enabled())
+        with t.enable_grad():
+            log.append((x * 2).requires_grad)
+    with t.set_grad_enabled(False):
+        log.append((x * 2).requires_grad)
+    log.append((x * 2).requires_grad)
+    v = t.ones(3)
+    log.append(v._version)
+    v.add_(1)
+    v[0] = 5
+    log.append(v._version)
+    leaf = t.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf.add_(1)
+    return log
+
+
+def test_autograd_mechanics_claims_match_torch():
+    _both(_mechanics)
+
+
+# -- Recipes: state_dict, checkpoints, multiple models, warmstarting, zeroing gradients -----------------------------
+def _recipe_net(lib: dict[str, Any], seed: int, extra: bool = False) -> Any:
+    nn_, F = lib["nn"], lib["F"]
+
+    class Net(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn_.Conv2d(3, 6, 5)
+            self.pool = nn_.MaxPool2d(2, 2)
+            self.conv2 = nn_.Conv2d(6, 16, 5)
+            self.fc1 = nn_.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn_.Linear(120, 84)
+            self.fc3 = nn_.Linear(84, 10)
+            if extra:
+                self.fc4 = nn_.Linear(10, 2)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = x.view(-1, 16 * 5 * 5)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    return _seeded(lib, Net().double(), seed, 0.1)
+
+
+def _recipes(lib: dict[str, Any]) -> list[Any]:
+    t, optim = lib["torch"], lib["optim"]
+    save, load = (torch.save, torch.load) if t is torch else (nn.save, nn.load)
+    x = t.tensor(np.random.RandomState(9).randn(4, 3, 32, 32))
+    net = _recipe_net(lib, 0)
+    optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    loss = net(x).sum()
+    loss.backward()
+    optimizer.step()
+    log: list[Any] = [[(k, list(v.size())) for k, v in net.state_dict().items()]]
+    state = optimizer.state_dict()
+    log += [sorted(state), state["param_groups"], sorted(state["state"]), sorted(state["state"][0])]
+    buffer = io.BytesIO()
+    checkpoint = {"epoch": 5, "model_state_dict": net.state_dict(), "optimizer_state_dict": state, "loss": loss}
+    save(checkpoint, buffer)
+    buffer.seek(0)
+    model = _recipe_net(lib, 1)
+    restored_optimizer = optim.SGD(model.parameters(), lr=0.5, momentum=0.1)
+    checkpoint = load(buffer)
+    model.load_state_dict(checkpoint["model_state_dict"])
+    restored_optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+    log += [checkpoint["epoch"], checkpoint["loss"], restored_optimizer.param_groups[0]["lr"]]
+    model.eval()
+    log.append(model.training)
+    model.train()
+    for m, o in ((model, restored_optimizer), (net, optimizer)):
+        o.zero_grad()
+        m(x).sum().backward()
+        o.step()
+    log += [model(x), net(x)]
+    modelA, modelB = _recipe_net(lib, 2), _recipe_net(lib, 3)
+    buffer = io.BytesIO()
+    save({"modelA_state_dict": modelA.state_dict(), "modelB_state_dict": modelB.state_dict()}, buffer)
+    buffer.seek(0)
+    both = load(buffer)
+    restoredA, restoredB = _recipe_net(lib, 4), _recipe_net(lib, 5)
+    restoredA.load_state_dict(both["modelA_state_dict"])
+    restoredB.load_state_dict(both["modelB_state_dict"])
+    log += [restoredA(x), restoredB(x)]
+    warm = _recipe_net(lib, 6, extra=True)
+    for target, source in ((warm, modelA), (modelA, warm)):
+        result = target.load_state_dict(source.state_dict(), strict=False)
+        log += [result.missing_keys, result.unexpected_keys, str(result)]
+    with pytest.raises(RuntimeError) as refused:
+        modelA.load_state_dict(warm.state_dict())
+    log.append(str(refused.value))
+    state = modelA.state_dict()
+    state["fc1.weight"] = t.zeros(3, 3, dtype=t.float64)
+    with pytest.raises(RuntimeError) as refused:
+        warm.load_state_dict(state, strict=False)
+    log.append(str(refused.value))
+    net = _recipe_net(lib, 7)
+    optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    for _ in range(3):
+        optimizer.zero_grad()
+        net(x).sum().backward()
+        optimizer.step()
+    log.append(net.fc3.weight.grad)
+    optimizer.zero_grad()
+    log.append(net.fc3.weight.grad is None)
+    net(x).sum().backward()
+    net.zero_grad(set_to_none=False)
+    log += [net.fc3.weight.grad, net(x)]
+    return log
+
+
+def test_state_dict_checkpoint_warmstart_and_zeroing_recipes_match_torch():
+    _both(_recipes)
+
+
+# -- Recipes: reproducibility, defining a neural network, module hooks, functional_call -----------------------------
+def _reproducibility(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    t.manual_seed(0)
+    first = t.rand(3)
+    t.manual_seed(0)
+    log: list[Any] = [t.equal(first, t.rand(3))]
+    t.use_deterministic_algorithms(True)
+    log.append(t.are_deterministic_algorithms_enabled())
+    t.use_deterministic_algorithms(False)
+    log.append(t.are_deterministic_algorithms_enabled())
+    t.backends.cudnn.deterministic = True
+    t.backends.cudnn.benchmark = False
+    generator = t.Generator()
+    generator.manual_seed(0)
+    log.append(t.equal(t.rand(3, generator=generator), t.rand(3, generator=t.Generator().manual_seed(0))))
+    t.manual_seed(7)
+    log += [t.initial_seed(), type(t.initial_seed()).__name__]
+    state = t.get_rng_state()
+    drawn = t.rand(2)
+    t.set_rng_state(state)
+    log.append(t.equal(drawn, t.rand(2)))
+    return log
+
+
+def test_reproducibility_recipe_matches_torch():
+    _both(_reproducibility)
+
+
+def _module_hooks(lib: dict[str, Any]) -> list[Any]:
+    t, nn_, F = lib["torch"], lib["nn"], lib["F"]
+
+    class Net(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn_.Linear(3, 4)
+            self.fc2 = nn_.Linear(4, 2)
+
+        def forward(self, x):
+            return self.fc2(F.relu(self.fc1(x)))
+
+    net = _seeded(lib, Net().double(), 0)
+    log: list[Any] = []
+
+    def forward_pre(module, args):
+        log.append(("pre", type(module).__name__, len(args)))
+        return (args[0] * 2,)
+
+    def forward(module, args, output):
+        log.append(("forward", type(module).__name__))
+        return output + 1
+
+    def forward_with_kwargs(module, args, kwargs, output):
+        log.append(("forward with kwargs", sorted(kwargs)))
+
+    def backward(module, grad_input, grad_output):
+        log.append(("backward", len(grad_input), len(grad_output), [list(g.shape) for g in grad_input]))
+
+    def backward_pre(module, grad_output):
+        log.append(("backward pre", len(grad_output)))
+
+    handles = [
+        net.fc1.register_forward_pre_hook(forward_pre),
+        net.fc1.register_forward_hook(forward),
+        net.fc2.register_full_backward_hook(backward),
+        net.fc2.register_full_backward_pre_hook(backward_pre),
+        net.register_forward_hook(forward_with_kwargs, with_kwargs=True),
+    ]
+    x = t.tensor(np.random.RandomState(9).randn(5, 3), requires_grad=True)
+    y = net(x)
+    y.sum().backward()
+    result = [y, x.grad, list(log)]
+    for handle in handles:
+        handle.remove()
+    log.clear()
+    result += [net(x), log]
+    activation = {}
+
+    def get_activation(name):
+        def hook(model, input, output):
+            activation[name] = output.detach()
+
+        return hook
+
+    net.fc1.register_forward_hook(get_activation("fc1"))
+    net(x)
+    result.append(activation["fc1"])
+    functional_call = torch.func.functional_call if t is torch else nn_.utils.stateless.functional_call
+    ones = {name: p.detach() * 0 + 1 for name, p in net.named_parameters()}
+    result += [functional_call(net, ones, (x,)), net.fc1.weight]
+    fresh = {name: p.detach().clone().requires_grad_() for name, p in net.named_parameters()}
+    out = functional_call(net, fresh, x)
+    result += list(t.autograd.grad(out.sum(), list(fresh.values())))
+    result.append(functional_call(net, {"fc1.bias": t.zeros(4, dtype=t.float64)}, args=(x,)))
+    return result
+
+
+def test_module_hooks_and_functional_call_recipes_match_torch():
+    _both(_module_hooks)
+
+
+def _defining_a_neural_network(lib: dict[str, Any]) -> list[Any]:
+    t, nn_, F = lib["torch"], lib["nn"], lib["F"]
+
+    class Net(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn_.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn_.Conv2d(32, 64, 3, 1)
+            self.dropout1 = nn_.Dropout2d(0.25)
+            self.dropout2 = nn_.Dropout2d(0.5)
+            self.fc1 = nn_.Linear(9216, 128)
+            self.fc2 = nn_.Linear(128, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv2(F.relu(self.conv1(x))))
+            x = self.dropout1(F.max_pool2d(x, 2))
+            x = self.dropout2(F.relu(self.fc1(t.flatten(x, 1))))
+            return F.log_softmax(self.fc2(x), dim=1)
+
+    my_nn = _seeded(lib, Net().double(), 0, 0.05)
+    my_nn.eval()
+    result = my_nn(t.tensor(np.random.RandomState(1).rand(1, 1, 28, 28)))
+    return [str(my_nn), result, list(result.shape)]
+
+
+@pytest.mark.filterwarnings("ignore:.*2-D input to dropout2d")  # the recipe's Dropout2d after fc1, in both
+def test_defining_a_neural_network_recipe_matches_torch():
+    _both(_defining_a_neural_network)
