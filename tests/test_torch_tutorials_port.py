@@ -1046,3 +1046,18 @@ def _defining_a_neural_network(lib: dict[str, Any]) -> list[Any]:
 @pytest.mark.filterwarnings("ignore:.*2-D input to dropout2d")  # the recipe's Dropout2d after fc1, in both
 def test_defining_a_neural_network_recipe_matches_torch():
     _both(_defining_a_neural_network)
+
+
+def test_a_strict_functional_call_lists_the_missing_and_unexpected_names_sorted_as_torch():
+    """torch's strict ``functional_call`` names the missing and the unexpected keys in sorted order."""
+
+    def message(lib: dict[str, Any]) -> str:
+        t, nn_ = lib["torch"], lib["nn"]
+        functional_call = torch.func.functional_call if t is torch else nn_.utils.stateless.functional_call
+        net = nn_.Sequential(nn_.Linear(2, 2), nn_.BatchNorm1d(2)).double()
+        given = {"zz": t.ones(1, dtype=t.float64), "0.weight": t.ones(2, 2, dtype=t.float64), "a": t.ones(1)}
+        with pytest.raises(RuntimeError) as refused:
+            functional_call(net, given, (t.ones(3, 2, dtype=t.float64),), strict=True)
+        return str(refused.value)
+
+    assert message(OURS) == message(TORCH)

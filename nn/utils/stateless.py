@@ -84,15 +84,16 @@ def _untied(module: Module, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_names(module: Module, given: dict[str, Any]) -> None:
-    """``strict``: the names must be exactly the module's parameters and buffers."""
+    """``strict``: the names must be exactly the module's parameters and buffers (the error lists the unexpected
+    and the missing names each sorted, as torch's)."""
     known = {name for name, _ in _named_tensors(module)}
-    unexpected = [name for name in given if name not in known]
-    missing = [name for name, _ in _named_tensors(module) if name not in given]
+    unexpected = sorted(set(given) - known)
+    missing = sorted(known - set(given))
     problems = []
     if unexpected:
         problems.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
     if missing:
-        problems.append(f"Missing key(s): {', '.join(map(repr, dict.fromkeys(missing)))}.")
+        problems.append(f"Missing key(s): {', '.join(map(repr, missing))}.")
     if problems:
         raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(problems))
 
