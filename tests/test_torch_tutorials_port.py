@@ -1061,3 +1061,103 @@ def test_a_strict_functional_call_lists_the_missing_and_unexpected_names_sorted_
         return str(refused.value)
 
     assert message(OURS) == message(TORCH)
+
+
+# -- Autograd mechanics: backward hooks; "How to save memory by fusing the optimizer step into the backward pass" --
+def _backward_hooks(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    log: list[Any] = []
+    a = t.tensor(1.0, requires_grad=True, dtype=t.float64)
+    b = a.clone()
+    b.register_hook(lambda g: log.append(("before", g.item())))
+    b.mul_(2)  # a hook registered before an in-place change sees the gradient of the old version
+    b.register_hook(lambda g: log.append(("after", g.item())))
+    (b * 3).backward()
+    result: list[Any] = [list(log), a.grad]
+    log.clear()
+    a = t.tensor([1.0, 2.0], requires_grad=True, dtype=t.float64)
+    b = a * 2
+    b.register_hook(lambda g: (log.append(("tensor hook", g.tolist())), g * 2)[1])
+    b.grad_fn.register_prehook(lambda go: log.append(("prehook", go[0].tolist())))
+    b.grad_fn.register_hook(lambda gi, go: log.append(("posthook", gi[0].tolist(), go[0].tolist())))
+    b.retain_grad()
+    a.register_post_accumulate_grad_hook(lambda p: log.append(("post accumulate", p.grad.tolist())))
+    b.sum().backward()
+    result += [list(log), b.grad, a.grad]
+    log.clear()
+    model = nn_.Linear(3, 2).double()
+    with t.no_grad():
+        model.weight.copy_(t.tensor([[1.0, 2, 3], [4, 5, 6]], dtype=t.float64))
+        model.bias.fill_(0.5)
+    optimizer_dict = {p: lib["optim"].Adam([p], foreach=False) for p in model.parameters()}
+
+    def optimizer_hook(parameter) -> None:
+        optimizer_dict[parameter].step()
+        optimizer_dict[parameter].zero_grad()
+
+    for p in model.parameters():
+        p.register_post_accumulate_grad_hook(optimizer_hook)
+    x = t.tensor([[1.0, -1, 2]], dtype=t.float64)
+    for _ in range(3):
+        model(x).pow(2).sum().backward()
+    result += [model.weight, model.bias, model.weight.grad is None]
+    a = t.tensor([1.0], requires_grad=True, dtype=t.float64)
+    b = t.tensor([2.0], requires_grad=True, dtype=t.float64)
+    t.autograd.graph.register_multi_grad_hook((a, b), lambda grads: log.append([g is None for g in grads]))
+    (a * 3).sum().backward()
+    (a * b).sum().backward()
+    t.autograd.graph.register_multi_grad_hook((a, b), lambda g: log.append(("any", g.tolist())), mode="any")
+    (a * b).sum().backward()
+    return [*result, log]
+
+
+def test_backward_hooks_and_the_optimizer_step_fused_into_backward_match_torch():
+    _both(_backward_hooks)
+
+
+# -- autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp -----------------------------------------------------
+def _functional_api(lib: dict[str, Any]) -> list[Any]:
+    t = lib["torch"]
+    AF = t.autograd.functional
+
+    def exp_reducer(x):
+        return x.exp().sum(dim=1)
+
+    def exp_adder(x, y):
+        return 2 * x.exp() + 3 * y
+
+    def pow_reducer(x):
+        return x.pow(3).sum()
+
+    def pow_adder_reducer(x, y):
+        return (2 * x.pow(2) + 3 * y.pow(2)).sum()
+
+    rs = np.random.RandomState(0)
+    x = t.tensor(rs.rand(2, 2))
+    inputs = (t.tensor(rs.rand(2)), t.tensor(rs.rand(2)))
+    ones = t.ones(2, 2, dtype=t.float64)
+    return [
+        AF.jacobian(exp_reducer, x),
+        AF.jacobian(exp_reducer, x, create_graph=True).requires_grad,
+        AF.jacobian(exp_adder, inputs),
+        AF.jacobian(exp_adder, inputs, vectorize=True),
+        AF.jacobian(exp_adder, inputs, vectorize=True, strategy="forward-mode"),
+        AF.hessian(pow_reducer, x),
+        AF.hessian(pow_adder_reducer, inputs),
+        AF.hessian(pow_reducer, x, outer_jacobian_strategy="forward-mode", vectorize=True),
+        AF.vjp(exp_reducer, x, t.ones(2, dtype=t.float64)),
+        AF.vjp(pow_reducer, x),
+        AF.jvp(exp_reducer, x, ones),
+        AF.hvp(pow_reducer, x, ones),
+        AF.vhp(pow_reducer, x, ones),
+        AF.jacobian(lambda x: t.ones(2, dtype=t.float64), x),
+    ]
+
+
+def test_autograd_functional_api_matches_torch():
+    _both(_functional_api)
+    for lib in (TORCH, OURS):
+        with pytest.raises(RuntimeError, match="does not require gradients"):
+            lib["torch"].autograd.functional.jacobian(lambda x: x.detach(), lib["torch"].ones(2), strict=True)
+        with pytest.raises(RuntimeError, match="can only be None if"):
+            lib["torch"].autograd.functional.vjp(lambda x: x.exp(), lib["torch"].ones(2))
