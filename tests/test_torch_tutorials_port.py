@@ -6,12 +6,15 @@ gradients, names and errors must agree.
 Covered: "Learning PyTorch with Examples" (the polynomial fit with tensors, with autograd, with the custom Function
 LegendrePolynomial3, with nn, with optim, as a custom nn.Module and as the dynamic net sharing its weight), "Double
 Backward with Custom Functions" (saving inputs, outputs and intermediate results; gradcheck and gradgradcheck),
-"Parametrizations Tutorial", "Pruning Tutorial", "Hooks for autograd saved tensors" (on a custom Function: the
-library's own ops save nothing for the hooks, see :mod:`autograd.saved_tensors_hooks`), and the recipes "What is a
-state_dict", "Saving and loading a general checkpoint", "Saving and loading multiple models", "Warmstarting model
-using parameters from a different model", "Zeroing out gradients", "Reproducibility", "Changing default device",
-"Defining a neural network", module hooks and ``nn.utils.stateless.functional_call``. The tensors are float64
-(the library's factories' default; torch's layers are float32, as ours) or float32 where a recipe's model is.
+"Fusing Convolution and Batch Norm using Custom Function" (with ``nn.grad.conv2d_input``/``conv2d_weight`` as the
+convolution's backward), "Parametrizations Tutorial", "Pruning Tutorial", "Hooks for autograd saved tensors" (on a
+custom Function: the library's own ops save nothing for the hooks, see :mod:`autograd.saved_tensors_hooks`), the
+"Autograd mechanics" and "Extending PyTorch" notes (grad modes, backward hooks, custom Functions and a custom
+Linear), fusing the optimizer step into backward, ``autograd.functional``, and the recipes "What is a state_dict",
+"Saving and loading a general checkpoint", "Saving and loading multiple models", "Warmstarting model using
+parameters from a different model", "Zeroing out gradients", "Reproducibility", "Changing default device",
+"Defining a neural network", module hooks and ``nn.utils.stateless.functional_call``. The tensors are float64 (the
+library's factories' default, where torch's is float32; the layers are made float64 with ``.double()``).
 torch.save/torch.load are ``nn.save``/``nn.load`` here.
 """
 
@@ -1161,3 +1164,184 @@ def test_autograd_functional_api_matches_torch():
             lib["torch"].autograd.functional.jacobian(lambda x: x.detach(), lib["torch"].ones(2), strict=True)
         with pytest.raises(RuntimeError, match="can only be None if"):
             lib["torch"].autograd.functional.vjp(lambda x: x.exp(), lib["torch"].ones(2))
+
+
+# -- Extending PyTorch: Functions with setup_context, needs_input_grad, mark_dirty, mark_non_differentiable ---------
+def _extending_pytorch(lib: dict[str, Any]) -> list[Any]:
+    t, nn_ = lib["torch"], lib["nn"]
+    Function = t.autograd.Function
+    out = []
+
+    class LinearFunction(Function):
+        @staticmethod
+        def forward(input, weight, bias):
+            output = input.mm(weight.t())
+            if bias is not None:
+                output += bias.unsqueeze(0).expand_as(output)
+            return output
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            input, weight, bias = inputs
+            ctx.save_for_backward(input, weight, bias)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, weight, bias = ctx.saved_tensors
+            grad_input = grad_weight = grad_bias = None
+            if ctx.needs_input_grad[0]:
+                grad_input = grad_output.mm(weight)
+            if ctx.needs_input_grad[1]:
+                grad_weight = grad_output.t().mm(input)
+            if bias is not None and ctx.needs_input_grad[2]:
+                grad_bias = grad_output.sum(0)
+            return grad_input, grad_weight, grad_bias
+
+    linear = LinearFunction.apply
+    rs = np.random.RandomState(0)
+    inp = (t.tensor(rs.randn(20, 20), requires_grad=True), t.tensor(rs.randn(30, 20), requires_grad=True))
+    out.append(t.autograd.gradcheck(lambda i, w: linear(i, w, None), inp, eps=1e-6, atol=1e-4))
+    b = t.tensor(rs.randn(30), requires_grad=True)
+    out.append(t.autograd.gradcheck(linear, (*inp, b), eps=1e-6, atol=1e-4))
+
+    class MulConstant(Function):
+        @staticmethod
+        def forward(tensor, constant):
+            return tensor * constant
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            tensor, constant = inputs
+            ctx.constant = constant
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * ctx.constant, None
+
+    x = t.tensor([1.0, 2.0], requires_grad=True, dtype=t.float64)
+    y = MulConstant.apply(x, 5.5)
+    y.sum().backward()
+    out.append(x.grad)
+
+    class MyCube(Function):
+        @staticmethod
+        def forward(x):
+            result = x**3
+            dx = 3 * x**2
+            return result, dx
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            (x,) = inputs
+            result, dx = output
+            ctx.save_for_backward(x, dx)
+
+        @staticmethod
+        def backward(ctx, grad_output, grad_dx):
+            x, dx = ctx.saved_tensors
+            result = grad_output * dx + grad_dx * 6 * x
+            return result
+
+    def my_cube(x):
+        result, dx = MyCube.apply(x)
+        return result
+
+    x = t.tensor([1.0, 2.0], requires_grad=True, dtype=t.float64)
+    (g,) = t.autograd.grad(my_cube(x).sum(), x, create_graph=True)
+    (gg,) = t.autograd.grad(g.sum(), x)
+    out += [g, gg]
+
+    class Linear(nn_.Module):
+        def __init__(self, input_features, output_features, bias=True):
+            super().__init__()
+            self.input_features = input_features
+            self.output_features = output_features
+            self.weight = nn_.Parameter(t.empty(output_features, input_features, dtype=t.float64))
+            if bias:
+                self.bias = nn_.Parameter(t.empty(output_features, dtype=t.float64))
+            else:
+                self.register_parameter("bias", None)
+            nn_.init.uniform_(self.weight, -0.1, 0.1)
+            if self.bias is not None:
+                nn_.init.uniform_(self.bias, -0.1, 0.1)
+
+        def forward(self, input):
+            return LinearFunction.apply(input, self.weight, self.bias)
+
+        def extra_repr(self):
+            return f"input_features={self.input_features}, output_features={self.output_features}, bias={self.bias is not None}"
+
+    m = Linear(3, 2, bias=False)
+    out.append(str(m))
+    out.append([n for n, _ in m.named_parameters()])
+    out.append(m.bias is None)
+    m = Linear(3, 2)
+    with t.no_grad():
+        m.weight.copy_(t.tensor(rs.randn(2, 3)))
+        m.bias.copy_(t.tensor(rs.randn(2)))
+    xi = t.tensor(rs.randn(4, 3), requires_grad=True)
+    y = m(xi)
+    y.pow(2).sum().backward()
+    out += [y, xi.grad, m.weight.grad, m.bias.grad, type(y.grad_fn).__name__]
+
+    # mark_dirty / mark_non_differentiable / set_materialize_grads
+    class Inplace(Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    a = t.tensor([1.0, 2.0], requires_grad=True, dtype=t.float64)
+    c = a.clone()
+    d = Inplace.apply(c)
+    out += [d is c, type(c.grad_fn).__name__]
+    d.sum().backward()
+    out.append(a.grad)
+
+    class Sort(Function):
+        @staticmethod
+        def forward(ctx, x):
+            s, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(x, idx)
+            return s, idx
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            x, idx = ctx.saved_tensors
+            gi = t.zeros_like(x)
+            gi.index_add_(0, idx, g1)
+            return gi
+
+    a = t.tensor([3.0, 1.0, 2.0], requires_grad=True, dtype=t.float64)
+    s, idx = Sort.apply(a)
+    out += [idx.requires_grad, s.requires_grad]
+    (s * t.tensor([1.0, 2.0, 3.0], dtype=t.float64)).sum().backward()
+    out.append(a.grad)
+
+    class Mat(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x.clone(), x.clone()
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            log.append((g1 is None, g2 is None))
+            return g1 if g1 is not None else t.zeros(2, dtype=t.float64)
+
+    log = []
+    a = t.tensor([1.0, 2.0], requires_grad=True, dtype=t.float64)
+    u, v = Mat.apply(a)
+    u.sum().backward()
+    out += [log, a.grad]
+    return out
+
+
+def test_extending_pytorch_with_custom_functions_and_a_custom_linear_module_matches_torch():
+    _both(_extending_pytorch)
