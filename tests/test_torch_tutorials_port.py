@@ -1345,3 +1345,30 @@ def _extending_pytorch(lib: dict[str, Any]) -> list[Any]:
 
 def test_extending_pytorch_with_custom_functions_and_a_custom_linear_module_matches_torch():
     _both(_extending_pytorch)
+
+
+def test_pickling_a_parametrized_module_is_refused_with_torchs_runtime_error_and_deepcopy_still_works():
+    """torch refuses to pickle a parametrized module (save its state_dict instead), with a RuntimeError that says
+    so; ``copy.deepcopy`` of it still works."""
+    import copy
+    import pickle
+
+    for lib in (TORCH, OURS):
+        t, nn_ = lib["torch"], lib["nn"]
+
+        class Symmetric(nn_.Module):
+            def forward(self, X):
+                return X.triu() + X.triu(1).transpose(-1, -2)
+
+        layer = nn_.Linear(3, 3).double()
+        with t.no_grad():
+            layer.weight.copy_(t.arange(9, dtype=t.float64).reshape(3, 3))
+        nn_.utils.parametrize.register_parametrization(layer, "weight", Symmetric())
+        with pytest.raises(RuntimeError, match="only supported through state_dict"):
+            pickle.dumps(layer)
+        copied = copy.deepcopy(layer)
+        assert type(copied).__name__ == "ParametrizedLinear"
+        np.testing.assert_array_equal(_array(copied.weight), _array(layer.weight))
+        with t.no_grad():
+            copied.parametrizations.weight.original.zero_()
+        assert float(layer.weight.detach().sum()) == 28.0 and float(copied.weight.detach().sum()) == 0.0

@@ -9,11 +9,13 @@ does not raise NotImplementedError), or
 tensor run in registration order; assigning ``layer.weight = value`` stores ``right_inverse(value)``;
 ``remove_parametrizations`` puts a Parameter back (the parametrized value, or ``original``). A buffer can be
 parametrized too (its stored tensors are buffers, and it is a buffer again after ``remove_parametrizations``).
+A parametrized module is not picklable (torch's RuntimeError: save its ``state_dict``); ``copy.deepcopy`` copies it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -231,8 +233,36 @@ def _parametrized_class(module: Module) -> type:
     cls = type(module)
     if getattr(cls, "_is_parametrized_class", False):
         return cls
-    namespace = {"_is_parametrized_class": True, "_original_class": cls, "forward": _forward_reading_once(cls.forward)}
+    namespace = {
+        "_is_parametrized_class": True,
+        "_original_class": cls,
+        "forward": _forward_reading_once(cls.forward),
+        "__getstate__": _refuse_pickling,
+    }
+    if cls.__deepcopy__ is Module.__deepcopy__:  # which reads the state through __getstate__
+        namespace["__deepcopy__"] = _deepcopy_parametrized
     return type(f"Parametrized{cls.__name__}", (cls,), namespace)
+
+
+def _refuse_pickling(self: Module) -> Any:
+    """A parametrized module's ``__getstate__``: refused, as torch's (its class is made per module, so it could not
+    be found again when loading)."""
+    raise RuntimeError(
+        "Serialization of parametrized modules is only supported through state_dict(). See:\n"
+        "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
+        "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training"
+    )
+
+
+def _deepcopy_parametrized(self: Module, memo: dict[int, Any]) -> Module:
+    """``copy.deepcopy`` of a parametrized module (whose ``__getstate__`` refuses): a new object of its class with
+    a deep copy of its attributes, entered in ``memo`` first, as torch's."""
+    twin = memo.get(id(self))
+    if twin is None:
+        twin = self.__new__(type(self))
+        memo[id(self)] = twin
+        twin.__dict__.update(copy.deepcopy(self.__dict__, memo))
+    return twin
 
 
 def _property_for(name: str) -> property:
