@@ -138,16 +138,21 @@ class ArrayMethods:
         """ndarray.repeat: each entry ``repeats`` times along ``axis`` (flattened if None).
 
         This is numpy's method, not ``torch.Tensor.repeat`` (which tiles: use ``autograd.tile``). Three or more
-        sizes, torch's ``x.repeat(8, 1, 1)``, can only mean torch's tiling: a TypeError that names ``x.tile``.
+        sizes, torch's ``x.repeat(8, 1, 1)``, can only mean torch's tiling: a TypeError that names ``x.tile``; so
+        does a sequence of at least ``ndim`` (and 2) sizes that numpy cannot read, one per entry, torch's
+        ``x.repeat((8, 1, 1))``.
         """
         if more_sizes:
             sizes = ", ".join(repr(size) for size in (repeats, axis, *more_sizes))
-            raise TypeError(
-                f"repeat: x.repeat({sizes}) on a Tensor of shape {tuple(self.shape)} is torch's tiling, but this "
-                f"library's repeat is numpy's (each entry `repeats` times along `axis`); for torch's use "
-                f"x.tile({sizes})"
-            )
-        return _FUNCTIONS["repeat"](self, repeats, axis)
+        elif axis is None and isinstance(repeats, (tuple, list)) and max(self.ndim, 2) <= len(repeats) != self.size:
+            sizes = repr(tuple(repeats))
+        else:
+            return _FUNCTIONS["repeat"](self, repeats, axis)
+        raise TypeError(
+            f"repeat: x.repeat({sizes}) on a Tensor of shape {tuple(self.shape)} is torch's tiling, but this "
+            f"library's repeat is numpy's (each entry `repeats` times along `axis`); for torch's use "
+            f"x.tile({sizes})"
+        )
 
     def ravel(self: Self, order: str = "C") -> Self:
         """ndarray.ravel: the entries as a 1-d Tensor in C order (numpy's ``order`` "F": column-major)."""

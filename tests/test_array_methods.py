@@ -85,6 +85,18 @@ def test_repeat_method_is_numpys_not_torchs_tile():
     np.testing.assert_array_equal(Tensor([1.0, 2.0]).repeat(2).data, [1.0, 1.0, 2.0, 2.0])
 
 
+def test_repeat_with_torchs_sizes_as_one_sequence_names_tile():
+    # torch's x.repeat((C, 1, 1, 1)) (Inside Deep Learning's BlurLayer): a TypeError naming x.tile, as for the
+    # sizes spelt out, where numpy's reading failed with "4 repeats for an axis of length 9"
+    x = Tensor(np.ones((1, 3, 3)))
+    for sizes in ((2, 1, 1, 1), [2, 1, 1], ag.Size([2, 1, 1])):
+        with pytest.raises(TypeError, match=r"x\.tile\("):
+            x.repeat(sizes)
+    # numpy's readings stand: one count per entry of the flattened array, or one count for all
+    np.testing.assert_array_equal(Tensor([1.0, 2.0]).repeat((1, 2)).data, [1.0, 2.0, 2.0])
+    np.testing.assert_array_equal(Tensor([[1.0], [2.0]]).repeat([3]).data, [1.0, 1.0, 1.0, 2.0, 2.0, 2.0])
+
+
 def test_method_errors_name_the_function():
     with pytest.raises(TypeError, match="take"):
         Tensor([1.0, 2.0]).take(np.array([0.5]))
