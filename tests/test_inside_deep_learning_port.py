@@ -23,6 +23,7 @@ from typing import Any
 
 import book_ports
 import numpy as np
+import pytest
 from book_ports import assert_close as _close
 from book_ports import assert_results_match as _results_match
 from book_ports import libraries as _libs
@@ -326,12 +327,20 @@ def test_ch2_train_network_regression_and_classification_with_validation_and_sco
         )
         with torch.no_grad():
             probabilities = F.softmax(classifier(torch.tensor(MOONS)), dim=1)
+        # visualize2DSoftmax's grid of predictions (without the plot)
+        x_min, x_max = np.min(MOONS[:, 0]) - 0.5, np.max(MOONS[:, 0]) + 0.5
+        y_min, y_max = np.min(MOONS[:, 1]) - 0.5, np.max(MOONS[:, 1]) + 0.5
+        xv, yv = np.meshgrid(np.linspace(x_min, x_max, num=5), np.linspace(y_min, y_max, num=5), indexing="ij")
+        xy_v = np.hstack((xv.reshape(-1, 1), yv.reshape(-1, 1)))
+        with torch.no_grad():
+            preds = classifier(torch.tensor(xy_v, dtype=torch.float32))
+            preds = F.softmax(preds, dim=1).numpy()
         checkpoint = (lib["load"] if torch is autograd else lambda f: torch.load(f, weights_only=False))(
             tmp_path / f"{torch.__name__}.pt"
         )
         out = {f"regression {k}": np.array(v) for k, v in regression.items()}
         out.update({k: np.array(v) for k, v in results.items()}, predicted=regression_prediction)
-        out.update(probabilities=probabilities, epoch=checkpoint["epoch"])
+        out.update(probabilities=probabilities, epoch=checkpoint["epoch"], grid=preds[:, 0].reshape(5, 5))
         out["adam step"] = np.asarray(checkpoint["optimizer_state_dict"]["state"][0]["step"])
         out["checkpoint weight"] = np.asarray(checkpoint["model_state_dict"]["0.weight"])
         return out
@@ -1057,6 +1066,7 @@ def test_ch11_seq2seq_with_attention_teacher_forcing_and_greedy_decoding(torch):
     _results_match(ours, theirs, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")  # torch's, on its nested-tensor fast path
 def test_ch12_conv1d_over_sequences_positional_encoding_and_a_transformer_classifier(torch):
     def run(lib: dict[str, Any]) -> dict[str, Any]:
         torch, nn, optim = lib["torch"], lib["nn"], lib["optim"]
