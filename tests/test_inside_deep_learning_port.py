@@ -1069,7 +1069,7 @@ def test_ch11_seq2seq_with_attention_teacher_forcing_and_greedy_decoding(torch):
 @pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")  # torch's, on its nested-tensor fast path
 def test_ch12_conv1d_over_sequences_positional_encoding_and_a_transformer_classifier(torch):
     def run(lib: dict[str, Any]) -> dict[str, Any]:
-        torch, nn, optim = lib["torch"], lib["nn"], lib["optim"]
+        torch, nn, F, optim = lib["torch"], lib["nn"], lib["F"], lib["optim"]
         idl = _idlmam(lib)
         D, out = 8, {}  # noqa: N806
 
@@ -1123,8 +1123,36 @@ def test_ch12_conv1d_over_sequences_positional_encoding_and_a_transformer_classi
                 context = x.sum(dim=1) / mask.sum(dim=1).unsqueeze(1)
                 return self.pred(self.attn(x, self.score(x, context), mask=mask)[0])
 
-        x = _padded_tokens(torch)
-        y = torch.tensor([0, 1, 1, 0])
+        padding_idx = 0
+
+        def pad_batch(batch: list) -> Any:
+            labels = [z[0] for z in batch]
+            texts = [torch.tensor(z[1], dtype=torch.int64) for z in batch]
+            max_len = max([text.size(0) for text in texts])
+            texts = [F.pad(text, (0, max_len - text.size(0)), value=padding_idx) for text in texts]
+            return torch.stack(texts), torch.tensor(labels, dtype=torch.int64)
+
+        x, y = pad_batch([(i % 2, list(tokens)) for i, tokens in enumerate(TOKENS)])
+        out["padded batch"] = x
+        simpleEmbdAvg = nn.Sequential(  # noqa: N806 - the book's name
+            nn.Embedding(12, D, padding_idx=padding_idx),
+            nn.Linear(D, D),
+            nn.LeakyReLU(),
+            nn.AdaptiveAvgPool2d((1, D)),  # (B, T, D) -> (B, 1, D): a 3-d input is one unbatched image
+            nn.Flatten(),
+            nn.Linear(D, D),
+            nn.LeakyReLU(),
+            nn.BatchNorm1d(D),
+            nn.Linear(D, 2),
+        )
+        loader = lib["data"].DataLoader(
+            [(i % 2, list(t)) for i, t in enumerate(TOKENS)], batch_size=2, collate_fn=pad_batch
+        )
+        optimizer = optim.SGD(simpleEmbdAvg.parameters(), lr=0.1)
+        averaged = idl["train_network"](
+            _set_weights(torch, simpleEmbdAvg), nn.CrossEntropyLoss(), loader, optimizer=optimizer
+        )
+        out["embedding average"] = np.array(averaged["train loss"])
         pe = PositionalEncoding(D, dropout=0.0, batch_first=True)
         out["pe"] = pe.pe
         out["encoded"] = pe(torch.zeros(2, 5, D))
