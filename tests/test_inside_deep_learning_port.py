@@ -1314,6 +1314,21 @@ def test_ch14_blur_pooling_rezero_mixup_label_smoothing_and_smooth_activations(t
                 target = target * (1 - self.epsilon) + self.epsilon / k
                 return -(target * log_p).sum(dim=1).mean()
 
+        class LabelSmoothingCrossEntropy(nn.Module):
+            """the common spelling: the smoothed targets filled and scattered in place through ``target.data``"""
+
+            def __init__(self, classes: int, smoothing: float = 0.0, dim: int = -1) -> None:
+                super().__init__()
+                self.confidence, self.smoothing, self.cls, self.dim = 1.0 - smoothing, smoothing, classes, dim
+
+            def forward(self, pred: Any, target: Any) -> Any:
+                pred = pred.log_softmax(dim=self.dim)
+                with torch.no_grad():
+                    true_dist = torch.zeros_like(pred)
+                    true_dist.fill_(self.smoothing / (self.cls - 1))
+                    true_dist.scatter_(1, target.data.unsqueeze(1), self.confidence)
+                return torch.mean(torch.sum(-true_dist * pred, dim=self.dim))
+
         x = torch.tensor(IMAGES, requires_grad=True)
         blurred = BlurLayer()(x)
         blurred.pow(2).sum().backward()
@@ -1325,6 +1340,9 @@ def test_ch14_blur_pooling_rezero_mixup_label_smoothing_and_smooth_activations(t
         out.update(
             smoothed=smoothed, builtin=nn.CrossEntropyLoss(label_smoothing=0.1)(logits, y), smooth_grad=logits_grad
         )
+        in_place = LabelSmoothingCrossEntropy(3, smoothing=0.1)(logits, y)
+        (out["in place grad"],) = torch.autograd.grad(in_place, logits)
+        out["in place"] = in_place
         z = torch.linspace(-30, 30, 13, requires_grad=True)
         activations = {
             "swish": z * torch.sigmoid(z),
