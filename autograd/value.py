@@ -411,9 +411,10 @@ class Value(Node, NumpyFunctions):
         return _unary_op_node(data, ew.leaky_relu, self, {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Value:
-        """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
+        """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At x = +-0.0 it is x itself, as torch's:
+        alpha * (e**0 - 1) would be nan for an infinite or nan alpha (inf * 0), and -0.0 for a negative one."""
         alpha = _real_number(alpha, "elu: alpha")
-        data = self._data if self._data > 0 else alpha * math.expm1(self._data)
+        data = self._data if self._data >= 0 else alpha * math.expm1(self._data)
         return _unary_op_node(data, ew.elu, self, {"alpha": alpha})
 
     def softplus(self) -> Value:
