@@ -17,6 +17,7 @@ import itertools
 import math
 import numbers
 import operator
+import types
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from . import numpy_protocol, shared_math
 from .backprop import local_gradients
+from .broadcasting import normalize_axes
 from .core import Node, _new_object, _unrecorded, checked_requires_grad, mixed_kinds_error
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
@@ -169,6 +171,25 @@ def _larger(a: float, b: float) -> float:
 def _smaller(a: float, b: float) -> float:
     """np.minimum on two floats: the smaller, nan if either is nan."""
     return a if a <= b or a != a else b
+
+
+def _sum_of_values(values: Sequence[ValueLike]) -> Value:
+    """Sum of many Values as a single node (every input gets the upstream gradient): ``Value.sum([a, b, 1.0])``."""
+    nodes = _nodes(values)
+    return _op_node(_float_sum([v._data for v in nodes]), scalar_ops.sum_values, nodes)
+
+
+class _SumOfValues:
+    """``Value.sum``: read from the class, the sum of many Values (``Value.sum(values)``, one n-ary node); read from
+    a Value, torch's sum of a 0-d tensor (``v.sum()``: v's number as a new node, d/dv = 1), which numpy's
+    ``np.sum(v)`` calls."""
+
+    def __init__(self, of_many: Callable[..., Value], of_one: Callable[..., Value]) -> None:
+        self._of_many, self._of_one = of_many, of_one
+        self.__doc__ = of_many.__doc__
+
+    def __get__(self, instance: Value | None, owner: type) -> Callable[..., Value]:
+        return self._of_many if instance is None else types.MethodType(self._of_one, instance)
 
 
 # Value._from_op and Value._from_unary_op, bound once below the class: a global is the cheapest thing
@@ -450,10 +471,42 @@ class Value(Node, NumpyFunctions):
         a tie splits it evenly."""
         return _record(ew.minimum, _smaller, self, other)
 
-    #: ``x.max(y)`` is ``x.maximum(y)``, the lecture's MaxGate (``Tensor.max(axis)`` reduces instead).
-    max = maximum
-    #: ``x.min(y)`` is ``x.minimum(y)``.
-    min = minimum
+    def max(
+        self, other: ValueLike | None = None, *, axis: Any = None, out: None = None, keepdims: bool = False
+    ) -> Value:
+        """``x.max(y)`` is ``x.maximum(y)``, the lecture's MaxGate. ``x.max()`` is torch's max of a 0-d tensor: x's
+        number as a new node, d/dx = 1; ``np.max(x)`` calls ``x.max(axis=None, out=None)`` (``axis`` 0, -1 or ()
+        too, a 0-d array's; ``keepdims`` keeps the one number)."""
+        if other is None:
+            return self._reduced(scalar_ops.largest, "max", axis, out, keepdims)
+        return _record(ew.maximum, _larger, self, other)
+
+    def min(
+        self, other: ValueLike | None = None, *, axis: Any = None, out: None = None, keepdims: bool = False
+    ) -> Value:
+        """``x.min(y)`` is ``x.minimum(y)``; ``x.min()`` (and ``np.min(x)``) is x's number as a new node, d/dx = 1,
+        as :meth:`max`."""
+        if other is None:
+            return self._reduced(scalar_ops.smallest, "min", axis, out, keepdims)
+        return _record(ew.minimum, _smaller, self, other)
+
+    def _reduced(self, op: Op, name: str, axis: Any, out: None, keepdims: bool, dtype: Any = None) -> Value:
+        """torch's reduction ``op`` of a 0-d tensor (sum, max, min of one number): this Value's number as a new node
+        of ``op``, d/dx = 1. ``axis`` may be None, 0, -1 or () (another is numpy's AxisError, torch's IndexError);
+        ``keepdims`` has no dimension to keep; ``dtype`` may only be a float64 one (a Value holds a float64)."""
+        _check_no_out(name, out)
+        try:
+            normalize_axes(axis, 0, name)
+        except TypeError:
+            raise TypeError(
+                f"Value.{name}: v.{name}() reduces v alone, torch's {name} of a 0-d tensor, whose axis is 0, -1 or "
+                f"(); got {_type_name(axis)} {axis!r}"
+                + ("; the sum of many Values is Value.sum(values)" if name == "sum" else "")
+            ) from None
+        if dtype is not None and np.dtype(dtype) != np.float64:
+            raise TypeError(f"Value.{name}: a Value holds a float64, got dtype={dtype!r}")
+        # torch's and numpy's sums start from +0.0, so a sum of -0.0 is 0.0; max and min give the number as it is
+        return _op_node(self._data + 0.0 if op is scalar_ops.sum_values else self._data, op, (self,))
 
     def clip(
         self,
@@ -493,11 +546,24 @@ class Value(Node, NumpyFunctions):
         return super().round(decimals)
 
     # -- n-ary ---------------------------------------------------------------
-    @staticmethod
-    def sum(values: Sequence[ValueLike]) -> Value:
-        """Sum of many Values as a single node (every input gets the upstream gradient)."""
-        nodes = _nodes(values)
-        return _op_node(_float_sum([v._data for v in nodes]), scalar_ops.sum_values, nodes)
+    def sum(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        out: None = None,
+        keepdims: bool = False,
+    ) -> Value:
+        """torch's ``t.sum()`` of a 0-d tensor, ``v.sum()``: v's number (0.0 for -0.0, as torch's and numpy's) as a
+        new node, d/dv = 1. ``dim``/``axis`` may be 0, -1 or () (a 0-d tensor's), ``keepdim``/``keepdims`` keep the
+        one number, ``dtype`` may be a float64 one; ``np.sum(v)`` calls ``v.sum(axis=None, out=None)``. The sum of
+        many Values is ``Value.sum(values)``."""
+        dim = axis if dim is None else dim
+        return self._reduced(scalar_ops.sum_values, "sum", dim, out, keepdim or keepdims, dtype)
+
+    sum = _SumOfValues(_sum_of_values, sum)  # type: ignore[assignment]
 
     @staticmethod
     def linear(

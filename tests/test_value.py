@@ -171,10 +171,58 @@ def test_max_and_min_match_finite_differences_away_from_ties(a, b):
     assert gradcheck(lambda x, y: x.max(y) * 2 + x.min(y), [a, b])
 
 
-def test_max_and_min_are_aliases_of_maximum_and_minimum():
-    assert Value.max is Value.maximum and Value.min is Value.minimum
+def test_max_and_min_of_another_are_maximum_and_minimum():
     x, y = Value(2.0), Value(5.0)
     assert x.maximum(y).grad_fn.name == "maximum" and x.minimum(y).grad_fn.name == "minimum"
+    assert x.max(y).grad_fn.name == "maximum" and x.min(y).grad_fn.name == "minimum"
+    assert (x.max(0).data, Value.max(x, 7).data, x.min(other=y).data, Value(-1.0).max(0).data) == (2.0, 7.0, 2.0, 0.0)
+
+
+def test_sum_max_and_min_of_one_value_reduce_it_as_torch_and_numpy_do():
+    # torch's t.sum() / t.max() / t.min() of a 0-d tensor, which numpy's np.sum(v) / np.max(v) / np.min(v) call as
+    # v.sum(axis=None, out=None): v's number as a new node, d/dv = 1 (v.sum() was a TypeError, "missing argument")
+    torch = pytest.importorskip("torch")
+    for reduce in (
+        lambda v: v.sum(),
+        lambda v: v.sum(0),
+        lambda v: v.sum(dim=-1, keepdim=True),
+        lambda v: v.sum(()),
+        lambda v: v.sum(dtype=np.float64),
+        np.sum,
+        lambda v: np.sum(v, axis=0, keepdims=True),
+        lambda v: v.max(),
+        lambda v: v.min(),
+        np.max,
+        np.min,
+        np.amax,
+        np.amin,
+    ):
+        x = Value(-1.5)
+        out = reduce(x)
+        assert isinstance(out, Value) and out is not x and out.data == -1.5
+        (out * 3).backward()
+        assert x.grad == 3.0
+    t = torch.tensor(-1.5, dtype=torch.float64, requires_grad=True)
+    (t.sum() * 3 + t.max() + t.min()).backward()
+    assert t.grad.item() == 5.0
+    x = Value(-1.5)
+    (x.sum() * 3 + x.max() + x.min()).backward()
+    assert x.grad == 5.0
+    assert Value.sum([x, 1.0, x]).data == -2.0  # the n-ary sum of the class stays
+
+
+def test_sum_of_one_value_refuses_what_torch_and_numpy_refuse():
+    x = Value(2.0)
+    with pytest.raises(IndexError, match="out of bounds"):  # torch's IndexError, numpy's AxisError
+        x.sum(1)
+    with pytest.raises(IndexError, match="out of bounds"):
+        np.max(x, axis=2)
+    with pytest.raises(TypeError, match=r"Value.sum\(values\)"):  # not the sum of the list, v left out
+        x.sum([x, 1.0])
+    with pytest.raises(TypeError, match="float64"):
+        x.sum(dtype=np.float32)
+    with pytest.raises(TypeError, match="out="):
+        np.sum(x, out=np.zeros(()))
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,12 @@ UNARY: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "rmod_3": (lambda v: 3 % v, lambda t: torch.remainder(torch.tensor(3.0, dtype=torch.float64), t)),
     "fmod_3": (lambda v: v.fmod(3), lambda t: torch.fmod(t, 3)),
     "sum_with_itself": (lambda v: Value.sum([v, v, 1.0]), lambda t: t + t + 1.0),
+    "sum_method": (lambda v: v.sum(), lambda t: t.sum()),
+    "max_method": (lambda v: v.max(), lambda t: t.max()),
+    "min_method": (lambda v: v.min(), lambda t: t.min()),
+    "np_sum": (np.sum, torch.sum),
+    "np_max": (np.max, torch.max),
+    "np_min": (np.min, torch.min),
 }
 
 BINARY: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = {

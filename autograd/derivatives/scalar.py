@@ -4,7 +4,8 @@ A neuron's pre-activation ``w1*x1 + ... + wn*xn + b`` is one ``linear`` node
 instead of 2n nodes: d out/d w_i = x_i, d out/d x_i = w_i, d out/d b = 1.
 A ReLU neuron ``relu(w . x + b)`` is one ``linear_relu`` node: the same derivatives times
 relu'(z) = [out != 0] (0 where the neuron is off; nan passes, as relu's own rule).
-``sum_values`` adds any number of Values: every input receives ``g``.
+``sum_values`` adds any number of Values: every input receives ``g``; ``largest`` and ``smallest`` are torch's max and
+min of one number (``v.max()``, ``v.min()``), the number itself: it receives ``g``, as ``sum_values`` of one input.
 
 Each op gives its derivative twice, side by side: the joint rule (a list of contributions,
 for every kind of pass, ``create_graph`` included) and its ``accumulate`` form for the
@@ -98,3 +99,5 @@ linear = Op("linear", _linear_rule, joint=True, accumulate=_linear_accumulate)
 linear_relu = Op("linear_relu", _linear_relu_rule, joint=True, accumulate=_linear_relu_accumulate)
 linear_relu_saturated = Op("linear_relu", _linear_relu_rule, joint=True, accumulate=_saturated_relu_accumulate)
 sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
+largest = Op("max", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
+smallest = Op("min", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
