@@ -57,7 +57,13 @@ from .deprecated_overloads import user_stacklevel
 from .grad_mode import is_grad_enabled
 from .node_sequences import holds_node_requiring_grad
 
-__all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
+__all__ = [
+    "array_function",
+    "array_ufunc",
+    "register_numpy_functions",
+    "register_value_numpy_functions",
+    "value_array_function",
+]
 
 #: numpy's operator ufuncs -> (the node's method when a node comes first, the reflected one when it comes second)
 _OPERATORS: dict[str, tuple[str, str]] = {
@@ -131,11 +137,17 @@ _REDUCTIONS: dict[str, Callable[..., Any]] = {"add": np.sum, "multiply": np.prod
 _ACCUMULATIONS: dict[str, Callable[..., Any]] = {"add": np.cumsum, "multiply": np.cumprod}
 
 _FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
+_VALUE_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
 
 
 def register_numpy_functions(functions: dict[Callable[..., Any], Callable[..., Any]]) -> None:
     """Make each ``functions[numpy_function]`` what that numpy function does on Tensors."""
     _FUNCTIONS.update(functions)
+
+
+def register_value_numpy_functions(functions: dict[Callable[..., Any], Callable[..., Any]]) -> None:
+    """Make each ``functions[numpy_function]`` what that numpy function does on Values."""
+    _VALUE_FUNCTIONS.update(functions)
 
 
 def _plain(value: Any, read_only: bool = False) -> Any:
@@ -243,6 +255,21 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
             stacklevel=2,
         )
     return result
+
+
+def value_array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``Value.__array_function__``: the library's function for a numpy function of the Values' table (``np.clip``,
+    ``np.sinc``, ``np.angle``, ...), else numpy's own implementation, as without the protocol (numpy calls the
+    Value's method of the same name, ``np.sum(v)`` is ``v.sum(axis=None, out=None)``, or reads the Value as a 0-d
+    object array); with a Tensor among the arguments, Tensor's protocol."""
+    if not all(kind is np.ndarray or issubclass(kind, type(node)) for kind in types):
+        return NotImplemented
+    implementation = _VALUE_FUNCTIONS.get(function)
+    if implementation is None:
+        return function._implementation(*args, **kwargs)
+    if kwargs:
+        kwargs = without_numpy_defaults(function, implementation, kwargs)
+    return implementation(*args, **kwargs)
 
 
 def without_numpy_defaults(
@@ -459,8 +486,8 @@ def _spread_about(method: str, a: Any, mean: Any, axis: Any, ddof: float, keepdi
 
 
 def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None, max: Any = None) -> Any:
-    """np.clip(a, a_min, a_max) (numpy 2.1's min=/max= too); with neither bound a copy in the graph, as numpy
-    2.4's (the method ``a.clip()`` keeps torch's error)."""
+    """np.clip(a, a_min, a_max) of a Tensor or a Value (numpy 2.1's min=/max= too); with neither bound a copy in the
+    graph, as numpy 2.4's (the method ``a.clip()`` keeps torch's error)."""
     refuse_options("clip", out=out)
     low = a_min if a_min is not None else min
     high = a_max if a_max is not None else max

@@ -20,7 +20,7 @@ from .core import Node
 from .default_dtype import get_default_dtype
 from .quiet import quiet
 from .row_scatter import scatter_add_along
-from .shape_errors import is_integer
+from .shape_errors import ArgumentRangeError, is_integer
 
 _PLAIN = (float, int, bool)
 
@@ -789,6 +789,12 @@ def record(op: Any, function: Any, *inputs: Any, **attrs: Any) -> Any:
         return function(*inputs, **attrs)
     parents = tuple(x if isinstance(x, Node) else node._wrap_constant(x) for x in inputs)
     return type(node)._from_op(function(*(p._data for p in parents), **attrs), op, parents, attrs or None)
+
+
+def no_clip_bound_error() -> ArgumentRangeError:
+    """clip's (clamp's) error for a call with neither bound, as torch's RuntimeError and numpy 1's ValueError (both
+    bases of the ArgumentRangeError): Tensor's and Value's."""
+    return ArgumentRangeError("clip/clamp: at least one of the bounds (low or min, high or max) must be given")
 
 
 def bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:

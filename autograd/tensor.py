@@ -1176,7 +1176,7 @@ class Tensor(
                 shared_math.bound_alias("high", high, "max", max),
             )
         if low is None and high is None:
-            raise ArgumentRangeError("clip/clamp: at least one of the bounds (low or min, high or max) must be given")
+            raise shared_math.no_clip_bound_error()
         self._check_bounds("clip", low, high)
         if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
             raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)

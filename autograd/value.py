@@ -210,6 +210,8 @@ class Value(Node, NumpyFunctions):
     _zero_grad_value = 0.0
     # np.exp(v) is v.exp(); ``ndarray <op> Value`` reaches Value's operators, which refuse arrays (use Tensor)
     __array_ufunc__ = numpy_protocol.array_ufunc
+    # np.clip(v), np.sinc(v), ...: the library's functions of a Value; numpy's others as they would run without it
+    __array_function__ = numpy_protocol.value_array_function
 
     # -- node construction: Node's, for a float (no array to wrap; .grad starts at 0.0) --------------
     # the operators' hot path (``y * 1.0001``, ``a * b``); the same fields as Node._from_unary_op and
@@ -519,6 +521,8 @@ class Value(Node, NumpyFunctions):
     ) -> Value:
         """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp). ``min``/``max`` (the
         names of ``torch.clamp`` and ``ndarray.clip``) are aliases of ``low``/``high``: ``(1 - y * s).clamp(min=0)``.
+        One bound at least must be given (an ArgumentRangeError otherwise, a ValueError and a RuntimeError, as
+        Tensor's and torch's).
 
         ``np.clip(v, low, high)`` calls ``v.clip(low, high, out=None)``: numpy's ``out=`` is taken at its default
         only (a Value is no array to write into)."""
@@ -528,6 +532,8 @@ class Value(Node, NumpyFunctions):
                 shared_math.bound_alias("low", low, "min", min),
                 shared_math.bound_alias("high", high, "max", max),
             )
+        if low is None and high is None:
+            raise shared_math.no_clip_bound_error()
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
         data = self._data
@@ -667,6 +673,10 @@ class Value(Node, NumpyFunctions):
     def __format__(self, spec: str) -> str:
         """``f"{v:.4f}"`` formats the data as a float; an empty spec gives ``str(v)``."""
         return format(self._data, spec) if spec else str(self)
+
+    def clone(self) -> Value:
+        """torch's ``clone()``: a new node with this Value's number, d/dx = 1 (``np.clip(v, None, None)``'s copy)."""
+        return self._copy_in_graph()
 
     def item(self) -> float:
         """The number held, as a Python float (torch's ``item()`` on a one-element tensor)."""

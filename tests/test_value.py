@@ -651,6 +651,28 @@ def test_clip_with_a_nan_bound_or_input_gives_nan_as_numpy_and_torch(low, high, 
     assert v.grad == 0.0  # torch's clamp passes no gradient where a comparison with nan fails
 
 
+def test_clip_and_clamp_with_no_bound_raise_as_tensors_and_torchs():
+    # a Value's clip() returned a copy where Tensor's and torch's clamp() raise (torch's RuntimeError)
+    for clip in (
+        Value.clip,
+        Value.clamp,
+        lambda v: v.clip(None, None),
+        lambda v: v.clamp(min=None, max=None),
+    ):
+        with pytest.raises(ValueError, match="at least one of the bounds") as raised:
+            clip(Value(2.0))
+        assert isinstance(raised.value, RuntimeError)
+        with pytest.raises(ValueError, match="at least one of the bounds"):
+            clip(Tensor(np.array([2.0])))
+    assert Value(2.0).clamp(max=1.0).data == 1.0 and Value(2.0).clip(3.0).data == 3.0
+    # numpy 2.4's np.clip with neither bound is a copy, as np.clip of a Tensor gives one (in the graph)
+    v = Value(2.0)
+    copy = np.clip(v, None, None)
+    (copy * 3).backward()
+    assert copy is not v and copy.data == 2.0 and v.grad == 3.0
+    assert np.clip(v, 0, 1).data == 1.0 and np.clip(v, min=3.0).data == 3.0
+
+
 def test_trunc_and_divmod_of_a_value_follow_pythons_numbers():
     assert math.trunc(Value(-2.7)) == -2 and math.trunc(Value(2.7)) == 2
     v = Value(7.5)
