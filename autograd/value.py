@@ -33,6 +33,8 @@ from .grad_mode import _anomaly_blocks, _mode, _not_recording, is_grad_enabled
 from .numpy_functions import NumpyFunctions
 from .op import Op
 from .quiet import quietly
+from .shape_errors import ArgumentRangeError
+from .tensor_in_place import lerp
 from .versions import _ticks, check_in_place_allowed, increment_version
 
 Number = int | float
@@ -550,6 +552,64 @@ class Value(Node, NumpyFunctions):
         ``v.round(decimals=d, out=None)``: numpy's ``out=`` is taken at its default only, as :meth:`clip`'s."""
         _check_no_out("round", out)
         return super().round(decimals)
+
+    # -- torch's names of 0-d tensor methods (over the operators and methods above) ------------------
+    def add(self, other: ValueLike, *, alpha: ValueLike = 1) -> Value:
+        """torch's ``add``: self + alpha * other; d/dx = 1, d/dother = alpha."""
+        return self + (other if alpha == 1 else alpha * other)
+
+    def sub(self, other: ValueLike, *, alpha: ValueLike = 1) -> Value:
+        """torch's ``sub`` (alias ``subtract``): self - alpha * other; d/dx = 1, d/dother = -alpha."""
+        return self - (other if alpha == 1 else alpha * other)
+
+    def mul(self, other: ValueLike) -> Value:
+        """torch's ``mul`` (alias ``multiply``): self * other; d/dx = other, d/dother = x."""
+        return self * other
+
+    def div(self, other: ValueLike, *, rounding_mode: str | None = None) -> Value:
+        """torch's ``div`` (aliases ``divide``, ``true_divide``): self / other; d/dx = 1/other, d/dother =
+        -x/other^2. ``rounding_mode="floor"`` is ``self // other``, ``"trunc"`` the quotient rounded toward zero,
+        both a step function (zero gradient)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self // other
+        if rounding_mode == "trunc":
+            return self._trunc_divide(other)
+        raise ArgumentRangeError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+
+    def pow(self, exponent: ValueLike) -> Value:
+        """torch's ``pow``: self ** exponent; d/dx = e x^(e - 1), d/de = x^e log x."""
+        return self**exponent
+
+    def neg(self) -> Value:
+        """torch's ``neg`` (alias ``negative``): -x; d/dx = -1."""
+        return -self
+
+    def clamp_min(self, min: float) -> Value:  # noqa: A002 -- torch's name
+        """torch's ``clamp_min``: ``clamp(min=min)``, max(x, min); the gradient passes where x >= min."""
+        return self.clip(min=min)
+
+    def clamp_max(self, max: float) -> Value:  # noqa: A002 -- torch's name
+        """torch's ``clamp_max``: ``clamp(max=max)``, min(x, max); the gradient passes where x <= max."""
+        return self.clip(max=max)
+
+    def rsqrt(self) -> Value:
+        """torch's ``rsqrt``: 1 / sqrt(x) (inf at 0, -inf at -0.0, nan below); d/dx = -x^(-3/2) / 2."""
+        return self.sqrt().reciprocal()
+
+    def lerp(self, end: ValueLike, weight: ValueLike) -> Value:
+        """torch's ``lerp``: x + weight (end - x), exactly ``end`` at weight 1 (torch's two-sided form);
+        d/dx = 1 - weight, d/dend = weight, d/dweight = end - x."""
+        return lerp(self, end, weight)
+
+    def frac(self) -> Value:
+        """torch's ``frac``: x - trunc(x), the sign of x (nan at +-inf); d/dx = 1."""
+        return self - self.trunc()
+
+    subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+    #: torch's ``absolute`` is ``abs``, ``fix`` is ``trunc``
+    absolute, fix = abs, NumpyFunctions.trunc
 
     # -- n-ary ---------------------------------------------------------------
     def sum(

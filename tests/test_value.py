@@ -685,3 +685,14 @@ def test_trunc_and_divmod_of_a_value_follow_pythons_numbers():
     assert (quotient.data, remainder.data) == divmod(7.5, 2.0)
     remainder.backward()
     assert w.grad == -3.0  # d(7.5 mod y)/dy = -floor(7.5 / y)
+
+
+def test_torch_method_names_of_a_value_refuse_what_torchs_refuse():
+    # div's rounding_mode is None, "floor" or "trunc" (torch's RuntimeError; a ValueError here too)
+    with pytest.raises(ValueError, match="rounding_mode") as raised:
+        Value(1.0).div(2.0, rounding_mode="round")
+    assert isinstance(raised.value, RuntimeError)
+    x = Value(3.0)
+    y = x.lerp(5.0, 1.0)  # torch's two-sided form: exactly end at weight 1
+    y.backward()
+    assert (y.data, x.grad) == (5.0, 0.0)
