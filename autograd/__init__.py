@@ -207,7 +207,9 @@ from .versions import ChangedMultiOutputViewError, increment_version
 
 # numpy's functions called on Values that numpy's own implementation cannot run on one (it reads a Value as a 0-d
 # object array): these instead (autograd.numpy_protocol.value_array_function)
-numpy_protocol.register_value_numpy_functions({np.clip: numpy_protocol.clip})
+numpy_protocol.register_value_numpy_functions(
+    {np.clip: numpy_protocol.clip, np.sinc: numpy_more.sinc, np.angle: numpy_more.angle}
+)
 
 # numpy's functions called on Tensors (np.sum(x), np.concatenate([x, y]), ...) run these (autograd.numpy_protocol)
 register_numpy_functions(

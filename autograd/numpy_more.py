@@ -25,6 +25,7 @@ import numpy as np
 
 from .broadcasting import single_axis
 from .core import Node
+from .derivatives.elementwise import flat_of
 from .devices import DeviceUnavailableError
 from .indexing import take_along_axis
 from .linalg import inv, norm, solve, svdvals
@@ -101,7 +102,10 @@ def imag(val: TensorLike) -> Tensor:
 
 def angle(z: TensorLike, deg: bool = False) -> Tensor:
     """np.angle of a real tensor: arctan2(0, z), so pi (180 with ``deg=True``) where z < 0 or z is -0.0, 0 elsewhere,
-    NaN at NaN. Piecewise constant: it stays in the graph with gradient 0 (as ``Tensor.angle``, torch's)."""
+    NaN at NaN. Piecewise constant: it stays in the graph with gradient 0 (as ``Tensor.angle``, torch's). Of a Value,
+    numpy's angle of its float, a Value with gradient 0."""
+    if isinstance(z, Node) and not isinstance(z, Tensor):
+        return flat_of(z, np.angle(z._data, deg=deg))
     x = _tensor(z)
     values = np.angle(x._data, deg=deg)
     if x._data.dtype != values.dtype:  # an integer or boolean tensor: numpy's angle is a float64
@@ -367,15 +371,9 @@ def apply_along_axis(func1d: Callable[..., Any], axis: int, arr: TensorLike, *ar
 
 
 def sinc(x: Any) -> Any:
-    """np.sinc of a Tensor or a Value: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near 0
-    (|pi x| < 1e-3) the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there (as ``Tensor.sinc``)."""
-    if isinstance(x, Tensor) or not isinstance(x, Node):
-        return _tensor(x).sinc()
-    scaled = x * math.pi
-    if abs(scaled._data) < 1e-3:
-        squared = scaled * scaled
-        return 1 - squared / 6 + squared * squared / 120
-    return scaled.sin() / scaled
+    """np.sinc of a Tensor or a Value: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0
+    (``Tensor.sinc``, ``Value.sinc``)."""
+    return x.sinc() if isinstance(x, Node) else _tensor(x).sinc()
 
 
 def divmod_(x1: Any, x2: Any) -> tuple[Any, Any]:

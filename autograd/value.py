@@ -607,6 +607,21 @@ class Value(Node, NumpyFunctions):
         """torch's ``frac``: x - trunc(x), the sign of x (nan at +-inf); d/dx = 1."""
         return self - self.trunc()
 
+    def sinc(self) -> Value:
+        """torch's and numpy's ``sinc``: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near
+        0 (|pi x| < 1e-3) the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there (as Tensor.sinc)."""
+        scaled = self * math.pi
+        if abs(scaled._data) < 1e-3:
+            squared = scaled * scaled
+            return 1 - squared / 6 + squared * squared / 120
+        return scaled.sin() / scaled
+
+    def angle(self) -> Value:
+        """torch's ``angle`` of a real number: pi where x < 0, 0 elsewhere (at -0.0 too), nan at nan; piecewise
+        constant, so its gradient is 0 (``np.angle(v)`` is numpy's instead: pi at -0.0, ``deg=True`` in degrees)."""
+        x = self._data
+        return ew.flat_of(self, x if x != x else math.pi if x < 0 else 0.0)
+
     subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
     #: torch's ``absolute`` is ``abs``, ``fix`` is ``trunc``
     absolute, fix = abs, NumpyFunctions.trunc

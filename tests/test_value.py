@@ -696,3 +696,23 @@ def test_torch_method_names_of_a_value_refuse_what_torchs_refuse():
     y = x.lerp(5.0, 1.0)  # torch's two-sided form: exactly end at weight 1
     y.backward()
     assert (y.data, x.grad) == (5.0, 0.0)
+
+
+@pytest.mark.parametrize("x", [2.0, -1.5, 0.0, -0.0, 1e-9, math.inf, -math.inf, math.nan])
+def test_numpy_sinc_and_angle_of_a_value_give_numpys_number_in_the_graph(x):
+    # np.sinc(v) and np.angle(v) failed with AttributeError (numpy reads a Value as a 0-d object array)
+    for function in (np.sinc, np.angle, lambda v: np.angle(v, deg=True)):
+        with np.errstate(all="ignore"):
+            expected = float(function(np.float64(x)))
+        v = Value(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no numpy RuntimeWarning leaks
+            out = function(v)
+            out.backward()
+        assert isinstance(out, Value) and out.op is not None
+        assert out.data == expected or (math.isnan(out.data) and math.isnan(expected)), (x, out.data, expected)
+        if function is not np.sinc:
+            assert v.grad == 0.0  # piecewise constant
+    v = Value(0.5)
+    np.sinc(v).backward()
+    assert v.grad == pytest.approx((math.cos(math.pi / 2) - 1 / (math.pi / 2)) / 0.5, rel=1e-12)

@@ -81,6 +81,9 @@ UNARY: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "fix": (Value.fix, torch.fix),
     "lerp_to_3_by_0.3": (lambda v: v.lerp(3.0, 0.3), lambda t: t.lerp(torch.tensor(3.0, dtype=torch.float64), 0.3)),
     "lerp_to_3_by_0.8": (lambda v: v.lerp(3.0, 0.8), lambda t: t.lerp(torch.tensor(3.0, dtype=torch.float64), 0.8)),
+    "sinc": (Value.sinc, torch.sinc),
+    "np_sinc": (np.sinc, torch.sinc),
+    "angle": (Value.angle, torch.angle),
     "np_max": (np.max, torch.max),
     "np_min": (np.min, torch.min),
 }
