@@ -41,7 +41,15 @@ from .shape_errors import (
 )
 from .torch_keywords import all_if_empty
 
-__all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
+__all__ = [
+    "LOGIT",
+    "MantissaAndExponent",
+    "MinAndMax",
+    "MultinomialDtypeError",
+    "SignAndLogAbsDet",
+    "TorchMathNames",
+    "logit_values",
+]
 
 Self = TypeVar("Self", bound="TorchMathNames")  # the Tensor a method is called on
 
@@ -172,7 +180,7 @@ def _logit_bounds(eps: float, dtype: np.dtype) -> tuple[Any, Any]:
     return low, np.asarray(1, dtype=dtype)[()] - low
 
 
-def _logit_values(x: np.ndarray, eps: float | None) -> np.ndarray:
+def logit_values(x: np.ndarray, eps: float | None) -> np.ndarray:
     """torch's logit kernel: z = x < lo ? lo : (x > hi ? hi : x) if ``eps`` is given, then log(z / (1 - z))."""
     if eps is not None:
         low, high = _logit_bounds(eps, x.dtype)
@@ -189,7 +197,7 @@ def _logit_rule(g: Any, out: Any, x: Any, eps: float | None) -> Any:
     if eps is None:
         outside, fill = (raw < 0) | (raw > 1), math.nan
     else:
-        low, high = _logit_bounds(eps, raw.dtype)
+        low, high = _logit_bounds(eps, np.result_type(raw))  # (a Value's raw x is a float)
         outside, fill = (raw < low) | (raw > high), 0.0
     if not np.any(outside):
         return g / (x * (1 - x))
@@ -197,7 +205,7 @@ def _logit_rule(g: Any, out: Any, x: Any, eps: float | None) -> Any:
     return shared_math.where(outside, fill, g / (inside * (1 - inside)))
 
 
-_LOGIT = Op("logit", _logit_rule)
+LOGIT = Op("logit", _logit_rule)
 
 
 def _nextafter_values(x: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -561,7 +569,7 @@ class TorchMathNames:
         kernels take it."""
         if eps is not None and eps < 0:
             eps = None
-        return shared_math.record(_LOGIT, _logit_values, shared_math.floating(_tensor(self)), eps=eps)
+        return shared_math.record(LOGIT, logit_values, shared_math.floating(_tensor(self)), eps=eps)
 
     def xlogy(self: Self, other: Any) -> Self:
         """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. Derivatives as torch's:

@@ -35,6 +35,7 @@ from .op import Op
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError
 from .tensor_in_place import lerp
+from .torch_math_names import LOGIT, logit_values
 from .versions import _ticks, check_in_place_allowed, increment_version
 
 Number = int | float
@@ -606,6 +607,17 @@ class Value(Node, NumpyFunctions):
     def frac(self) -> Value:
         """torch's ``frac``: x - trunc(x), the sign of x (nan at +-inf); d/dx = 1."""
         return self - self.trunc()
+
+    def logit(self, eps: float | None = None) -> Value:
+        """torch's ``logit``: log(z / (1 - z)), z = x clamped to [eps, 1 - eps] if ``eps`` is given (nan outside
+        [0, 1] without it); d/dx = 1 / (x (1 - x)), nan outside [0, 1] without ``eps``, 0 outside [eps, 1 - eps]
+        with it (Tensor.logit's op and rule)."""
+        if eps is not None:
+            eps = _real_number(eps, "logit: eps")
+            if eps < 0:  # torch's kernels take a negative eps as none
+                eps = None
+        data = float(logit_values(np.float64(self._data), eps))
+        return _unary_op_node(data, LOGIT, self, {"eps": eps})
 
     def sinc(self) -> Value:
         """torch's and numpy's ``sinc``: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near

@@ -81,6 +81,8 @@ UNARY: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "fix": (Value.fix, torch.fix),
     "lerp_to_3_by_0.3": (lambda v: v.lerp(3.0, 0.3), lambda t: t.lerp(torch.tensor(3.0, dtype=torch.float64), 0.3)),
     "lerp_to_3_by_0.8": (lambda v: v.lerp(3.0, 0.8), lambda t: t.lerp(torch.tensor(3.0, dtype=torch.float64), 0.8)),
+    "logit": (Value.logit, torch.logit),
+    "logit_eps": (lambda v: v.logit(0.1), lambda t: t.logit(0.1)),
     "sinc": (Value.sinc, torch.sinc),
     "np_sinc": (np.sinc, torch.sinc),
     "angle": (Value.angle, torch.angle),
@@ -122,6 +124,8 @@ def known_difference(name: str, xs: tuple[float, ...]) -> str | None:
         return "I1(710) = 3.3e306 is finite; torch's i0 gradient overflows to inf"
     if name == "pow" and xs[1] == 0.5 and x in (-0.0, -math.inf):
         return "documented (shared_math.power): x ** 0.5 is sqrt(x), as torch's x ** 0.5 with a number exponent"
+    if name == "logit" and x == 0 and math.copysign(1, x) < 0:
+        return "torch's gradient at -0.0 is +inf from its scalar kernel, -inf (1 / -0.0, Tensor's) from its vector one"
     if name == "logaddexp" and xs[0] == xs[1] == -1.3:
         return "a last-bit difference of log1p(exp(0)) paths"
     return None
