@@ -783,12 +783,16 @@ def softmax_minus_one_hot(x: Any, index: np.ndarray, axis: int, probabilities: A
 
 def record(op: Any, function: Any, *inputs: Any, **attrs: Any) -> Any:
     """``function(*inputs, **attrs)`` on raw data; when some input is a node, the same result recorded as a
-    node of ``op`` whose parents are the inputs (raw ones as constants), so it can be differentiated again."""
+    node of ``op`` whose parents are the inputs (raw ones as constants), so it can be differentiated again (a
+    Value's result as a float)."""
     node = next((x for x in inputs if isinstance(x, Node)), None)
     if node is None:
         return function(*inputs, **attrs)
     parents = tuple(x if isinstance(x, Node) else node._wrap_constant(x) for x in inputs)
-    return type(node)._from_op(function(*(p._data for p in parents), **attrs), op, parents, attrs or None)
+    data = function(*(p._data for p in parents), **attrs)
+    if not node.holds_arrays:  # a Value holds a float, not numpy's 0-d array or scalar
+        data = float(data)
+    return type(node)._from_op(data, op, parents, attrs or None)
 
 
 def no_clip_bound_error() -> ArgumentRangeError:

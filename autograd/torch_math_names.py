@@ -228,7 +228,7 @@ def _nextafter_other_rule(g: Any, out: Any, x: Any, other: Any) -> Any:
 _NEXTAFTER = Op("nextafter", _nextafter_rule, _nextafter_other_rule)
 
 
-def _xlogy_values(x: Any, y: Any) -> np.ndarray:
+def xlogy_values(x: Any, y: Any) -> np.ndarray:
     """torch's xlogy kernel: NaN where y is NaN, else 0 where x = 0, else x log(y)."""
     x, y = np.asarray(x), np.asarray(y)
     dtype = np.result_type(x, y)
@@ -241,7 +241,7 @@ def _xlogy_values(x: Any, y: Any) -> np.ndarray:
 
 def _xlogy(x: Any, y: Any) -> Any:
     """xlogy of numbers, arrays or nodes (recorded when some input is a node)."""
-    return shared_math.record(_XLOGY, _xlogy_values, x, y)
+    return shared_math.record(XLOGY, xlogy_values, x, y)
 
 
 def _xlogy_x_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
@@ -260,7 +260,7 @@ def _xlogy_y_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
     return shared_math.where(undefined, 0.0, g * x / shared_math.where(undefined, 1.0, y))
 
 
-_XLOGY = Op("xlogy", _xlogy_x_rule, _xlogy_y_rule)
+XLOGY = Op("xlogy", _xlogy_x_rule, _xlogy_y_rule)
 
 #: Integer exponents of ``ldexp`` beyond this size scale every finite nonzero float to 0 or inf (float64's range
 #: spans 2^-1074..2^1024), so they are clipped to it before numpy's ldexp, which takes 32-bit ones.
@@ -586,7 +586,7 @@ class TorchMathNames:
             x, y = shared_math.floating(x), shared_math.floating(y)
         # recorded as the Tensor's binary ops are, with their promotion (an integer beside a float takes its dtype,
         # a 0-d tensor acts as a number, as torch's)
-        return x._binary(y, _XLOGY, _xlogy_values)
+        return x._binary(y, XLOGY, xlogy_values)
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x. A Python

@@ -35,7 +35,7 @@ from .op import Op
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError
 from .tensor_in_place import lerp
-from .torch_math_names import LOGIT, logit_values
+from .torch_math_names import LOGIT, XLOGY, logit_values, xlogy_values
 from .versions import _ticks, check_in_place_allowed, increment_version
 
 Number = int | float
@@ -164,6 +164,11 @@ def _float_sum(numbers: list[float]) -> float:
     if total == 0 and numbers and all(math.copysign(1.0, x) < 0 for x in numbers):  # (terms <= 0 summing to 0: -0.0s)
         return -0.0
     return total
+
+
+def _xlogy_float(x: float, y: float) -> float:
+    """xlogy of two floats, as a float (torch's kernel: nan where y is nan, else 0 where x = 0, else x log y)."""
+    return float(xlogy_values(x, y))
 
 
 def _larger(a: float, b: float) -> float:
@@ -618,6 +623,11 @@ class Value(Node, NumpyFunctions):
                 eps = None
         data = float(logit_values(np.float64(self._data), eps))
         return _unary_op_node(data, LOGIT, self, {"eps": eps})
+
+    def xlogy(self, other: ValueLike) -> Value:
+        """torch's ``xlogy``: x log(y), 0 where x = 0 unless y is nan; d/dx = log y (0 where x = 0 and y <= 0),
+        d/dy = x / y (0 where x = y = 0, where torch's is nan: Tensor.xlogy's op and rules)."""
+        return _record(XLOGY, _xlogy_float, self, other)
 
     def sinc(self) -> Value:
         """torch's and numpy's ``sinc``: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near

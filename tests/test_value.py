@@ -716,3 +716,16 @@ def test_numpy_sinc_and_angle_of_a_value_give_numpys_number_in_the_graph(x):
     v = Value(0.5)
     np.sinc(v).backward()
     assert v.grad == pytest.approx((math.cos(math.pi / 2) - 1 / (math.pi / 2)) / 0.5, rel=1e-12)
+
+
+def test_xlogy_and_logit_of_values_have_torchs_second_derivatives():
+    torch = pytest.importorskip("torch")
+    x, y = Value(1.5), Value(2.5)
+    gx, gy = grad(x.xlogy(y) + x.logit(0.1) * 0.0 + (x * 0.3).logit(), [x, y], create_graph=True)
+    (gx * gy + gy * gy).backward()
+    a = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(2.5, dtype=torch.float64, requires_grad=True)
+    ga, gb = torch.autograd.grad(a.xlogy(b) + a.logit(0.1) * 0.0 + (a * 0.3).logit(), [a, b], create_graph=True)
+    (ga * gb + gb * gb).backward()
+    for ours, theirs in ((gx, ga), (gy, gb), (x.grad, a.grad), (y.grad, b.grad)):
+        assert float(ours) == pytest.approx(theirs.item(), rel=1e-12)

@@ -99,6 +99,7 @@ BINARY: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] =
     "pow": (operator.pow, operator.pow),
     "maximum": (Value.maximum, torch.maximum),
     "logaddexp": (Value.logaddexp, torch.logaddexp),
+    "xlogy": (Value.xlogy, torch.xlogy),
     "add_method": (Value.add, torch.add),
     "sub_alpha": (lambda a, b: a.sub(b, alpha=2.0), lambda a, b: a.sub(b, alpha=2.0)),
     "div_method": (Value.div, torch.div),
@@ -126,6 +127,8 @@ def known_difference(name: str, xs: tuple[float, ...]) -> str | None:
         return "documented (shared_math.power): x ** 0.5 is sqrt(x), as torch's x ** 0.5 with a number exponent"
     if name == "logit" and x == 0 and math.copysign(1, x) < 0:
         return "torch's gradient at -0.0 is +inf from its scalar kernel, -inf (1 / -0.0, Tensor's) from its vector one"
+    if name == "xlogy" and xs[0] == 0 and xs[1] == 0:
+        return "documented (Tensor.xlogy): d/dy is 0 at x = y = 0, where torch's 0 / 0 gives nan"
     if name == "logaddexp" and xs[0] == xs[1] == -1.3:
         return "a last-bit difference of log1p(exp(0)) paths"
     return None
