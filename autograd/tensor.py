@@ -1115,16 +1115,18 @@ class Tensor(
         return self._unary(ew.leaky_relu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Tensor:
-        """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At -0.0 it is alpha * expm1(-0.0), -0.0
-        for a positive alpha, as torch's. A positive alpha takes :func:`shared_math.exponential_linear` (the same
-        values in fewer passes); another keeps the select (numpy's minimum returns its second operand, x, at a tie)."""
+        """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At +-0.0 it is x itself, as torch's. A
+        positive finite alpha takes :func:`shared_math.exponential_linear` (the same values in fewer passes); another
+        keeps the select of x where x >= 0 (alpha * expm1(0) would be nan for an infinite or nan alpha, the zero
+        of the other sign for a negative one)."""
         if type(alpha) is not float:
             refuse_learnable_number("elu", "alpha", alpha)
         data = computing_data(self._data)  # float16 in float32, as relu
-        if alpha > 0 and data.dtype.kind == "f":
+        if alpha > 0 and data.dtype.kind == "f" and alpha != np.inf:
             return self._unary(ew.elu, shared_math.exponential_linear(data, alpha), {"alpha": alpha})
-        negative = alpha * np.expm1(np.minimum(0, data))
-        return self._unary(ew.elu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
+        with quiet():  # (inf * expm1(0) is nan where x is chosen instead)
+            negative = alpha * np.expm1(np.minimum(0, data))
+        return self._unary(ew.elu, shared_math.select(self._data >= 0, self._data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""

@@ -729,3 +729,16 @@ def test_xlogy_and_logit_of_values_have_torchs_second_derivatives():
     (ga * gb + gb * gb).backward()
     for ours, theirs in ((gx, ga), (gy, gb), (x.grad, a.grad), (y.grad, b.grad)):
         assert float(ours) == pytest.approx(theirs.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [math.inf, -math.inf, math.nan, -2.0, 1.0])
+def test_elu_of_a_signed_zero_is_that_zero_for_every_alpha_as_torchs(alpha):
+    # torch's elu returns x at x = +-0.0; alpha * expm1(0) gave nan (inf * 0, with numpy's RuntimeWarning on a
+    # Tensor) or the zero of the other sign (a negative alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in (0.0, -0.0):
+            value = Value(x).elu(alpha).data
+            tensor = Tensor(np.array([x, x], dtype=np.float64)).elu(alpha).data
+            for out in (value, *tensor):
+                assert out == 0 and math.copysign(1, out) == math.copysign(1, x), (alpha, x, out)
