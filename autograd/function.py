@@ -61,7 +61,7 @@ from .saved_tensors_hooks import active_hooks, packed, unpacked
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
-from .versions import increment_version, is_view, rebase_history, views_go_stale
+from .versions import increment_version, is_view, rebase_history, unlink_rebased, views_go_stale
 
 __all__ = [
     "Function",
@@ -441,6 +441,9 @@ class Function:
         hooks = active_hooks()
         if hooks is not None and recording:  # saved_tensors_hooks: each saved node (an output as returned) packed
             ctx._packed = packed(tuple(_packable(item, outputs) for item in ctx._saved), hooks)
+        # the nodes marked are needed no more: a dirty input is an output whose op holds ctx (a reference cycle that
+        # only the cyclic garbage collector frees), and torch clears them likewise once the call returns
+        ctx._dirty = ctx._non_differentiable = ()
         return tuple(outputs) if several else outputs[0]
 
     @classmethod
@@ -611,6 +614,7 @@ def _changed_in_place(
         return recorded, None
     earlier = rebase_history(node, function._op(), parents, attrs, bump=not bumped)
     views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used
+    unlink_rebased(node, earlier._recorded_at)
     return node, earlier
 
 

@@ -58,8 +58,10 @@ from .versions import (
     no_grad_view_change_error,
     read_inputs,
     reads_output,
+    refresh_view,
     refresh_views,
     takes_gradients,
+    unlink_rebased,
     views_go_stale,
 )
 
@@ -320,8 +322,9 @@ class TensorInPlace:
         parents = _unaliased_operands(self, parents, reads)
         if self._data.size:
             quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
-        rebase_history(self, result.op, parents, result.attrs, earlier_data=snapshot)
+        earlier = rebase_history(self, result.op, parents, result.attrs, earlier_data=snapshot)
         views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
+        unlink_rebased(self, earlier._recorded_at)
         return self
 
     def _shares_data(self) -> bool:
@@ -343,8 +346,9 @@ class TensorInPlace:
         snapshot = self._data.copy() if reads_output(self) else None
         # (an empty tensor's array may be read-only: a scratch one checks the index's bounds and the value's shape)
         _assign(self._data if self._data.size else np.empty(self.shape, self.dtype), index, value._data)
-        rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
+        earlier = rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
         views_go_stale(self)
+        unlink_rebased(self, earlier._recorded_at)
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
         """An in-place change of a view ``self`` of ``base`` (basic indexing, a reshape or a transpose) while
@@ -377,6 +381,7 @@ class TensorInPlace:
         holders = base._version_counter.live_holders()
         views = {id(node) for _, node in holders}
         copied = any(kind == "copy" for kind, _ in holders)
+        chain = [self]  # the views written through, from self to the one that views base
         while True:
             if id(base) not in views:  # base views nothing: it takes the values
                 if base.op is None and base.requires_grad:  # a parameter, changed through a view: refused, as torch
@@ -386,16 +391,22 @@ class TensorInPlace:
                         "an in-place operation); do the update inside `with no_grad():`, or write it out of place"
                     )
                 view_op, _, view_attrs = _view_recipe(view)
+                since = min(node._based_at for node in chain)
                 if view_op is ar.getitem:
                     base[view_attrs["index"]] = values
                 else:
                     base._record_in_place(op, functools.partial(_into_base, view=view), values)
+                # the views changed take their new history now (not when next used): the new values were read
+                # from them, so base's new history holds them, and each holds base (its view base)
+                refresh_view(self)
+                unlink_rebased(base, since)
                 return self
             outer = None if copied else _writable_base(base)
             if outer is None:
                 raise _shared_data_error(op, " (here the view's base)")
             values = _into_base(base, values, view)
             view, base = base, outer
+            chain.append(view)
 
     def __iadd__(self, other: TensorLike) -> Tensor:
         """``t += x`` in place (inside ``no_grad()`` or on tensors that do not require grad)."""

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 __all__ = [
     "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
     "is_view", "live_backward_functions", "multi_output_view_change_error", "multi_output_views", "rebase_history",
-    "share_data", "takes_gradients",
+    "share_data", "takes_gradients", "unlink_rebased",
 ]  # fmt: skip
 
 
@@ -466,6 +466,26 @@ def reads_output(node: Node) -> bool:
     if op.reads_output and op.rule_per_input:  # (rule_reads at position -1: the rule's ``out`` argument)
         return any(op.rule_reads(rule, -1) for rule, parent in enumerate(node.parents) if parent._requires_grad)
     return op.reads_output
+
+
+def unlink_rebased(node: Node, since: int) -> None:
+    """After ``node`` took a new history by a recorded in-place change: point the nodes of that history recorded
+    after tick ``since`` (when its old history, or the history of a view of it changed, was recorded) at the earlier
+    selves of their parents rebased after them, as a backward pass would (:func:`_adopt_earlier_parents`). A node
+    whose new history was computed from it (``y.add_(y.exp())``; a view written in place, whose new values are read
+    from it) would otherwise hold itself through that history: a reference cycle that only the cyclic garbage
+    collector frees, where torch's frees by reference counting. Only the nodes recorded since ``since`` can hold
+    the node, so the walk stops at older ones: it costs the nodes recorded since. (A stale view of the node among
+    them is not refreshed here, as the views are left alone until used: it still holds the node, until then.)"""
+    stack = [parent for parent in node.parents if parent._recorded_at > since]
+    seen = set()
+    while stack:
+        child = stack.pop()
+        if id(child) in seen:
+            continue
+        seen.add(id(child))
+        _adopt_earlier_parents(child)
+        stack.extend(parent for parent in child.parents if parent._recorded_at > since)
 
 
 def _adopt_earlier_parents(node: Node) -> None:
