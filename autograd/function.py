@@ -355,8 +355,12 @@ class Function:
         several = isinstance(result, tuple)
         results = result if several else (result,)
         _check_dirty(cls, ctx, results, parents)
+        # (an input marked dirty and saved is saved as the output it became, as torch's: its version is not that of
+        # an input, which a view's write through to its base bumps after this call recorded it)
         ctx._saved_inputs = [
-            position for position, parent in enumerate(parents) if any(x is parent for x in ctx._saved)
+            position
+            for position, parent in enumerate(parents)
+            if any(x is parent for x in ctx._saved) and not any(x is parent for x in ctx._dirty)
         ]
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
         if recording:
