@@ -427,7 +427,7 @@ class Function:
                 output = kind._from_op(data, cls._op(), parents, attrs(index))
             else:
                 output = kind._make(data)
-            _share_input_memory(output, parents, ctx._dirty)
+            _share_input_memory(output, item, parents, ctx._dirty)
             if output.requires_grad:
                 ctx._output_refs[index] = weakref.ref(output)
                 ctx._output_ticks[index] = output._recorded_at
@@ -477,17 +477,22 @@ class Function:
         return op
 
 
-def _share_input_memory(output: Any, parents: tuple[Node, ...], dirty: tuple[Any, ...]) -> None:
+def _share_input_memory(output: Any, returned: Any, parents: tuple[Node, ...], dirty: tuple[Any, ...]) -> None:
     """An output Tensor whose array is (a view of) an input's, not marked dirty (``return a[:2]``, an input
     returned as it is): it takes that input's version counter, as a holder that is not a recorded view, so an
     in-place change of either is counted for both, and refused while recording (it would bypass the Function's
-    backward; torch forbids it too)."""
+    backward; torch forbids it too). ``returned`` is what forward returned for it: a view made there under
+    ``no_grad`` (not the input itself) is torch's view made in no-grad mode, whose recorded in-place change, once
+    its input requires grad and grad mode is back, is refused (:func:`~autograd.versions.check_in_place_allowed`)."""
     if not isinstance(output, Tensor) or any(output is item for item in dirty):
         return
     for parent in parents:
         if isinstance(parent, Tensor) and np.may_share_memory(output._data, parent._data):
             output._version_counter = parent._shared_version()
             output._version_counter.add_holder(output, "copy")
+            if returned is not parent and not is_grad_enabled():
+                output._made_in_no_grad = True
+                output._view_of = (None, parent, None)  # (no op: it never joins the graph; see _view_recipe)
             return
 
 

@@ -4214,3 +4214,38 @@ def test_a_view_marked_dirty_and_saved_by_a_custom_function_gives_torchs_gradien
     _dirty_saving_function(lib).apply(copy.view(2, 2))
     (copy * x).sum().backward()
     assert_close(x.grad, [4.0, 8.0, 12.0, 16.0])  # 2x through the copy, and the copy (2x)
+
+
+@pytest.mark.parametrize("make_view", [lambda x: x[:], lambda x: x.view_as(x)], ids=["x[:]", "view_as"])
+def test_a_view_returned_by_a_custom_function_under_no_grad_refuses_a_recorded_in_place_change(lib, make_view):
+    """torch's test_custom_function_return_view_in_nograd: an output of a custom Function called under no_grad
+    that is a view of an input requiring grad is a view made in no-grad mode: changing it in place once grad mode
+    is back raises (it was changed without error, bypassing the graph); inside no_grad, or of an input that does
+    not require grad, the change is allowed, as is that of an input returned as it is."""
+
+    class Alias(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return make_view(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    class Identity(Alias):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+    inp = lib.rand(3, requires_grad=True)
+    with lib.no_grad():
+        out = Alias.apply(inp)
+    with pytest.raises(RuntimeError, match="no_grad mode and is being modified inplace"):
+        out.zero_()
+    with lib.no_grad():
+        out.zero_()
+        alias = Identity.apply(inp)
+        plain = Alias.apply(lib.rand(3))
+    alias.fill_(1.0)
+    plain.fill_(2.0)
+    assert inp.tolist() == [1.0, 1.0, 1.0]
