@@ -15,12 +15,14 @@ The backward walk and loop read the fields directly (:mod:`autograd.backprop`).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for annotations only
     from .core import Node
 
-__all__ = ["store_parents"]
+__all__ = ["cut_at", "store_parents"]
 
 
 def store_parents(node: Any, parents: tuple[Node, ...]) -> None:
@@ -34,3 +36,21 @@ def store_parents(node: Any, parents: tuple[Node, ...]) -> None:
     else:
         node._inputs = parents
         node._second = None
+
+
+@contextlib.contextmanager
+def cut_at(nodes: list[Node]) -> Iterator[None]:
+    """While the block runs: ``nodes`` as leaves without hooks (their op, parents, tensor hooks and post-accumulate
+    hooks put back after), so a backward pass run inside (a checkpoint's second run, whose inputs they are: the
+    parameters and the tensors its block closes over) stops at them, leaving their history (its saved values) and
+    their hooks to the outer pass, which gives each its whole gradient once, as torch's non-reentrant checkpoint."""
+    kept = [(node, node.op, node.parents, node._hooks, node._post_accumulate_grad_hooks) for node in nodes]
+    for node in nodes:
+        node.op, node._hooks, node._post_accumulate_grad_hooks = None, None, None
+        store_parents(node, ())
+    try:
+        yield
+    finally:
+        for node, op, parents, hooks, post_hooks in kept:
+            node.op, node._hooks, node._post_accumulate_grad_hooks = op, hooks, post_hooks
+            store_parents(node, parents)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
 __all__ = [
-    "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
+    "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "clock", "forget_history", "increment_version",
     "is_view", "live_backward_functions", "multi_output_view_change_error", "multi_output_views", "rebase_history",
     "share_data", "takes_gradients", "unlink_rebased",
 ]  # fmt: skip
@@ -129,6 +129,13 @@ ALWAYS_SHARED = (("copy", weakref.ref(_PINNED)),)
 #: tick (``_recorded_at``) orders it after its parents, so sorting by it is a topological order,
 #: and an in-place change with a later tick than a node's happened after that node's op ran.
 _ticks = itertools.count(1)
+
+
+def clock() -> int:
+    """A tick of the global clock taken now: every node recorded from now on has a later ``_recorded_at``, every
+    node recorded before an earlier one (a checkpoint tells the nodes its block recorded from those it closes
+    over)."""
+    return next(_ticks)
 
 
 class _InPlaceClock:

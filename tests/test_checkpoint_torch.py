@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 from autograd import Tensor
 from nn.utils.checkpoint import checkpoint
@@ -30,3 +31,27 @@ def test_gradients_of_a_block_returning_its_input_match_torchs_checkpoint(ours, 
         outputs = out if isinstance(out, tuple) else (out,)
         sum((3.0 + position) * output * output for position, output in enumerate(outputs)).sum().backward()
     np.testing.assert_allclose(x.grad, torch_x.grad.numpy(), rtol=1e-14)
+
+
+@pytest.mark.parametrize("non_leaf", [False, True], ids=["leaf", "non-leaf"])
+def test_a_tensor_used_inside_and_outside_a_non_reentrant_checkpoint_gets_one_hook_call_with_the_total(non_leaf):
+    """A weight (or a tensor computed from one) used both inside a checkpointed block, which closes over it, and
+    outside: its tensor hook runs once, with the whole gradient, as torch's non-reentrant checkpoint (it ran twice,
+    each time with a part; a non-leaf's history was run by the inner pass, then by the outer one, which raised that
+    the graph was freed), and its post-accumulate hook once."""
+    results = []
+    for lib, checkpoint_of in ((ag, nn.utils.checkpoint.checkpoint), (torch, torch.utils.checkpoint.checkpoint)):
+        w = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        x = lib.tensor([3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        weight = w * 1.0 if non_leaf else w
+        calls, accumulated = [], []
+        weight.register_hook(lambda g, calls=calls: calls.append(g.tolist()))
+        w.register_post_accumulate_grad_hook(lambda p, accumulated=accumulated: accumulated.append(p.grad.tolist()))
+        y = checkpoint_of(lambda a, weight=weight: (a * weight).sin(), x, use_reentrant=False)
+        (y * weight).sum().backward()
+        results.append((calls, accumulated, w.grad.tolist(), x.grad.tolist()))
+    ours, theirs = results
+    assert len(ours[0]) == len(ours[1]) == 1
+    np.testing.assert_allclose(
+        np.array(ours[0] + ours[1] + [ours[2], ours[3]]), np.array(theirs[0] + theirs[1] + [theirs[2], theirs[3]])
+    )

@@ -1,17 +1,19 @@
 """``checkpoint``: torch's activation checkpointing (``torch.utils.checkpoint.checkpoint``).
 
-``checkpoint(block, x)`` computes ``block(x)`` without recording the graph inside the block, so its
-intermediate tensors are freed as soon as the forward pass is done; backward runs the block again, with
-recording on, and differentiates that second run. Memory then grows with the number of checkpointed blocks
-rather than with every tensor inside them, for the cost of one more forward pass of each block.
+``checkpoint(block, x)`` computes ``block(x)`` and drops the graph recorded inside the block as soon as its
+outputs are known, so its intermediate tensors are freed once the block's forward pass is done; backward runs
+the block again, with recording on, and differentiates that second run. Memory then grows with the number of
+checkpointed blocks rather than with every tensor inside them, for the cost of one more forward pass of each block.
 
 The checkpoint is one node of the graph (a :class:`~autograd.Function`) whose inputs are the Tensor
-arguments (positional and keyword) and, when ``function`` is a Module or a method of one, that module's
-parameters that require grad: their gradients come out of the second run and reach ``.grad`` through the
-ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too). Other leaves the second run reaches
-(tensors a plain function or lambda closes over, a module's parameters called through a lambda) get their
-gradients added into ``.grad`` by ``backward()``, as torch's; ``autograd.grad`` cannot ask for them (they are
-not inputs of the node). As torch's ``preserve_rng_state``, the second run
+arguments (positional and keyword), when ``function`` is a Module or a method of one, that module's
+parameters that require grad, and the tensors requiring grad that the first run used without taking them as
+arguments (those a plain function or lambda closes over, a module's parameters called through a lambda, a
+non-leaf computed outside the block): their gradients come out of the second run and reach ``.grad`` through the
+ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too), so a tensor used inside and outside the
+block gets its whole gradient once (its hooks run once, with the total), as torch's non-reentrant checkpoint.
+Other leaves only the second run reaches get their gradients added into ``.grad`` by ``backward()``. As torch's
+``preserve_rng_state``, the second run
 replays the random draws of the first: the generators of the layers ``function`` reaches (``Dropout``'s, say:
 those of the module itself, of a bound method's owner, or of the modules a lambda, closure or
 ``functools.partial`` uses) and the library's seeded state (``autograd.manual_seed``) are put back to where
@@ -33,6 +35,8 @@ import autograd
 from autograd import Function, Tensor, enable_grad, is_grad_enabled
 from autograd.backprop import backward_order
 from autograd.grad_mode import is_storing_gradients
+from autograd.parents import cut_at
+from autograd.versions import clock
 
 from ..module import Module
 
@@ -87,18 +91,87 @@ def checkpoint(
             layout.append(nesting)
         return tuple(leaves)
 
-    result = _Checkpoint.apply(run_flat, generators, len(tensors), *tensors, *parameters)
+    # the first run is recorded (as torch's non-reentrant checkpoint records it), to find the tensors that require
+    # grad it uses without taking them as arguments (a closure's weight, or a non-leaf): they become inputs of the
+    # node, so the outer backward pass gives each its whole gradient once (its hooks run once, with the total),
+    # and a non-leaf's history is run once, by the outer pass. The recorded graph is dropped once they are found.
+    states_before = _states(generators)
+    start = clock()
+    with enable_grad():
+        first = run_flat(*tensors)
+    known = {id(node) for node in (*tensors, *parameters)}
+    parameters += _closed_over(first, start, known)
+    first = _detached(first, tensors)
+    result = _Checkpoint.apply(
+        lambda *given: first, generators, states_before, run_flat, len(tensors), *tensors, *parameters
+    )
     return _nested(layout[0], iter(result)) if layout else result
 
 
+def _second_run_gradients(pairs: list[Any], targets: list[Any], closed_over: list[Any], nested: bool) -> Any:
+    """An iterator over the gradients of the second run's outputs (``pairs``: (output, its gradient)) with respect
+    to ``targets`` then ``closed_over`` (None where unused)."""
+    return iter(
+        autograd.grad(
+            [out for out, _ in pairs],
+            targets + closed_over,
+            grad_outputs=[g for _, g in pairs],
+            create_graph=nested,
+            allow_unused=True,
+        )
+        if pairs and (targets or closed_over)
+        else [None] * (len(targets) + len(closed_over))
+    )
+
+
+def _closed_over(outputs: Any, start: int, known: set[int]) -> list[Tensor]:
+    """The nodes that require grad, are not among ``known`` and that the graph recorded after tick ``start`` (a
+    checkpointed block's, whose ``outputs`` are given) reaches without going through them: the leaves and the
+    tensors recorded before the block that the block uses."""
+    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    stack = [out for out in outputs if isinstance(out, Tensor) and out.requires_grad]
+    found: dict[int, Tensor] = {}
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or id(node) in known:
+            continue
+        seen.add(id(node))
+        if node._recorded_at <= start:  # a leaf, or a tensor recorded before the block
+            found[id(node)] = node
+            continue
+        stack.extend(parent for parent in node.parents if parent.requires_grad)
+    return list(found.values())
+
+
+def _detached(outputs: Any, given: list[Tensor]) -> Any:
+    """The first run's ``outputs`` with each recorded Tensor detached (an argument returned as it is stays)."""
+    if isinstance(outputs, tuple):
+        return tuple(_detached(out, given) for out in outputs)
+    if isinstance(outputs, Tensor) and outputs.requires_grad and not any(outputs is node for node in given):
+        return outputs.detach()
+    return outputs
+
+
 class _Checkpoint(Function):
-    """One node for the whole checkpointed call: its arguments are (run, generators, count, *inputs, *params)."""
+    """One node for the whole checkpointed call: its arguments are (first, generators, states_before, run, count,
+    *inputs, *params), params being the module's parameters and the tensors the block closes over."""
 
     @staticmethod
-    def forward(ctx: Any, run: Callable[..., Any], generators: list[np.random.Generator], count: int, *nodes: Any):
+    def forward(
+        ctx: Any,
+        first: Callable[..., Any],
+        generators: list[np.random.Generator],
+        states_before: list[dict[str, Any]],
+        run: Callable[..., Any],
+        count: int,
+        *nodes: Any,
+    ):
+        """The outputs of the first run (``first()``, made before by :func:`checkpoint`); ``run`` runs the block
+        again in backward, with the random ``generators`` put back to ``states_before``."""
         ctx.run, ctx.count, ctx.generators = run, count, generators
-        ctx.states_before = _states(generators)
-        result = run(*nodes[:count])
+        ctx.states_before = states_before
+        result = first(*nodes[:count])
         ctx.save_for_backward(*nodes)
         return result
 
@@ -125,23 +198,14 @@ class _Checkpoint(Function):
             for node in (backward_order([out for out, _ in pairs]) if pairs and is_storing_gradients() else [])
             if node.is_leaf and id(node) not in known
         ]
-        found = iter(
-            autograd.grad(
-                [out for out, _ in pairs],
-                targets + closed_over,
-                grad_outputs=[g for _, g in pairs],
-                create_graph=nested,
-                allow_unused=True,
-            )
-            if pairs and (targets or closed_over)
-            else [None] * (len(targets) + len(closed_over))
-        )
+        with cut_at(parameters):
+            found = _second_run_gradients(pairs, targets, closed_over, nested)
         input_grads = [next(found) if x.requires_grad else None for x in inputs]
         parameter_grads = [next(found) for _ in parameters]
         for leaf, gradient in zip(closed_over, found):
             if gradient is not None:
                 leaf._accumulate_leaf(gradient._data if isinstance(gradient, Tensor) and not nested else gradient)
-        return (None, None, None, *input_grads, *parameter_grads)
+        return (None, None, None, None, None, *input_grads, *parameter_grads)
 
 
 def _nesting(value: Any, leaves: list[Any]) -> Any:
