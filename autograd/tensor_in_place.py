@@ -127,6 +127,45 @@ def _refuse_read_only(tensor: Any, op: str) -> None:
         raise read_only_error(tensor, op)
 
 
+def filled_array(tensor: Any, op: str) -> np.ndarray:
+    """The array to write one value into (``fill_``, ``zero_``, ``t[index] = number``): ``tensor``'s own, or, for an
+    ``expand`` of a tensor whose array is writable (read-only, as numpy's broadcasts are), a writable alias of it, as torch lets a
+    single value be written into an expanded tensor (every entry that shares a memory location takes the same value,
+    so the result is well defined; an elementwise change, ``add_``, stays refused). Any other read-only array (a
+    ``from_numpy`` of a broadcast or non-writeable array) is :func:`read_only_error` naming ``op``."""
+    data = tensor._data
+    if data.flags.writeable:
+        return data
+    root = tensor
+    while root._view_base is not None:  # (a read-only array given to from_numpy is no view: it stays refused)
+        root = root._view_base
+    if root is tensor or not root._data.flags.writeable:
+        raise read_only_error(tensor, op)
+    alias = data.view()
+    try:
+        alias.flags.writeable = True  # (numpy allows it only when the memory it views is writable)
+    except ValueError:
+        raise read_only_error(tensor, op) from None
+    return alias
+
+
+def _written_entries_alias(tensor: Any, index: Any) -> np.ndarray:
+    """:func:`filled_array` for ``tensor[index] = value`` of a read-only ``tensor``, as torch allows it: when the
+    entries ``index`` selects (a basic index) are one, or repeat no memory location between them (a row of an
+    expanded matrix); else torch's refusal (:func:`read_only_error`)."""
+    alias = filled_array(tensor, "setitem")
+    try:
+        selected = alias[index]
+    except (IndexError, TypeError, ValueError):
+        return tensor._data  # (the assignment raises the error it names)
+    if np.ndim(selected) == 0:
+        return alias
+    repeats = any(stride == 0 and length > 1 for stride, length in zip(selected.strides, selected.shape))
+    if repeats or not np.may_share_memory(selected, alias):  # (an array index selects a copy: torch's refusal too)
+        raise read_only_error(tensor, "setitem")
+    return alias
+
+
 def refuse_value_tensor_not_0d(value: Node, op: str) -> None:
     """torch's refusal of a fill value tensor that is not 0-d ("only supports a 0-dimensional value tensor"), of one
     element or more: a :class:`ShapeError` naming ``op``."""
@@ -494,10 +533,10 @@ class TensorInPlace:
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
-        _refuse_read_only(self, op)
+        target = filled_array(self, op)
         if not isinstance(value, Node):  # as torch: inf, nan or 300 in an int8 tensor is an error, 2.7 fills 2
             value = fill_value_in(value, self.dtype, op)
-        quietly(self._data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
+        quietly(target.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
         increment_version(self)
         return self
 
@@ -890,9 +929,12 @@ class TensorInPlace:
             _check_real_source("setitem", value)  # numpy would store None as nan and parse "1.5"
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
         index = raw
+        target = self._data
+        if not target.flags.writeable and np.ndim(value._data if isinstance(value, Node) else value) == 0:
+            target = _written_entries_alias(self, index)  # one value into entries of an expand that repeat none
         try:
             with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
-                self._data[index] = value._data if isinstance(value, Node) else value
+                target[index] = value._data if isinstance(value, Node) else value
         except IndexError as error:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
         except OverflowError:  # numpy's for inf or 300 into an int8 tensor; torch's words

@@ -4249,3 +4249,38 @@ def test_a_view_returned_by_a_custom_function_under_no_grad_refuses_a_recorded_i
     alias.fill_(1.0)
     plain.fill_(2.0)
     assert inp.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_one_value_written_into_an_expanded_clone_fills_it_as_torch(lib):
+    """torch's ``gI = g.clone().expand(n); gI[0] = 0`` (a custom backward's idiom): a single value written into an
+    expanded tensor (setitem of a number, ``fill_``, ``zero_``) goes to the memory its entries share, as torch
+    allows (it raised that the array was read-only); an elementwise change of it stays torch's RuntimeError."""
+    base = lib.tensor([1.0, 2.0]).clone()
+    expanded = base.expand(3, 2)
+    expanded[0] = 0
+    assert base.tolist() == [0.0, 0.0] and expanded.tolist() == [[0.0, 0.0]] * 3
+    column = lib.zeros(2, 1).expand(2, 3)
+    column[:, 1] = 5
+    assert column.tolist() == [[5.0, 5.0, 5.0]] * 2
+    with pytest.raises(RuntimeError):
+        expanded[:, 1] = 5  # entries that share a memory location: torch's refusal
+    expanded.fill_(2.0)
+    assert base.tolist() == [2.0, 2.0]
+    lib.tensor([3.0]).clone().expand(4).zero_()
+    with pytest.raises(RuntimeError):
+        expanded.add_(1)
+    with pytest.raises(RuntimeError):
+        expanded.copy_(lib.ones(3, 2))
+
+
+def test_a_read_only_array_still_refuses_a_fill():
+    array = np.ones(3)
+    array.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tensor = autograd.from_numpy(array)
+    with pytest.raises(RuntimeError, match="read-only"):
+        tensor.fill_(2.0)
+    with pytest.raises(RuntimeError, match="read-only"):
+        tensor[0] = 2.0
+    assert array.tolist() == [1.0, 1.0, 1.0]
