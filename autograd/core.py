@@ -61,6 +61,7 @@ from .backprop import (
 from .grad_mode import _anomaly_blocks, _mode, _not_recording, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
+from .parents import cut_at
 from .versions import (
     ChangedMultiOutputViewError,
     StaleNoGradViewError,
@@ -849,6 +850,30 @@ class GradFn(_BackwardFunction):
                 "has its own here, where torch has one for the call); register a hook on the tensors instead"
             )
         return self.node._add_hook(_FunctionPostHook(hook))
+
+    def __call__(self, *grad_outputs: Any) -> Any:
+        """torch's ``grad_fn(grad)``: this function alone applied to ``grad``, the gradient of its node (omitted:
+        ones, for a one-element node), giving the gradients of its inputs, one per entry of ``next_functions`` (None
+        for a constant), a tuple unless there is one input. No hook runs and nothing is freed; with grad mode on,
+        the results are recorded functions of the node's inputs (as torch's). A parent given twice (``x * x``) gets
+        the sum of its two gradients at each place (torch's gives each its own)."""
+        node = self.node
+        parents = node.parents
+        takes = [parent for parent in parents if isinstance(parent, Node) and parent.requires_grad]
+        create_graph = is_grad_enabled()
+        seeds = [node._seed_gradient(grad_outputs[0] if grad_outputs else None, create_graph)]
+        hooks, node._hooks = node._hooks, None
+        try:
+            with cut_at(takes):  # the pass stops at the inputs: their history and their hooks are not reached
+                found = backpropagate([node], seeds, create_graph=create_graph, store=False, inputs=takes)
+        finally:
+            node._hooks = hooks
+        results = tuple(
+            None if not parent.requires_grad or (value := found.get(id(parent))) is None
+            else value if isinstance(value, Node) else parent._wrap_constant(value)
+            for parent in parents
+        )  # fmt: skip
+        return results[0] if len(results) == 1 else results
 
     def __getattr__(self, name: str) -> Any:
         """A custom Function's ``ctx`` read through its output's ``grad_fn``, as in torch, where the ``grad_fn`` is

@@ -44,6 +44,7 @@ def cut_at(nodes: list[Node]) -> Iterator[None]:
     hooks put back after), so a backward pass run inside (a checkpoint's second run, whose inputs they are: the
     parameters and the tensors its block closes over) stops at them, leaving their history (its saved values) and
     their hooks to the outer pass, which gives each its whole gradient once, as torch's non-reentrant checkpoint."""
+    nodes = list({id(node): node for node in nodes}.values())  # (each once: a second entry would keep the cut)
     kept = [(node, node.op, node.parents, node._hooks, node._post_accumulate_grad_hooks) for node in nodes]
     for node in nodes:
         node.op, node._hooks, node._post_accumulate_grad_hooks = None, None, None

@@ -4284,3 +4284,30 @@ def test_a_read_only_array_still_refuses_a_fill():
     with pytest.raises(RuntimeError, match="read-only"):
         tensor[0] = 2.0
     assert array.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_calling_a_grad_fn_gives_the_gradients_of_its_inputs_as_torch(lib):
+    """torch's ``grad_fn(grad)``: the backward function alone applied to a gradient gives one gradient per input
+    (a tensor when it has one), runs no hook, frees nothing and stops at its inputs (their history is not run);
+    with grad mode on the results are functions of the saved values (``ExpBackward0`` reads its result)."""
+    a = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    b = lib.tensor([3.0, 4.0], dtype=lib.float64, requires_grad=True)
+    calls = []
+    h = (a * 3.0).sin()
+    h.register_hook(lambda g: calls.append("h"))
+    y = h * b
+    y.register_hook(lambda g: calls.append("y"))
+    grad_h, grad_b = y.grad_fn(lib.tensor([1.0, -1.0], dtype=lib.float64))
+    assert_close(grad_h, b.detach() * lib.tensor([1.0, -1.0], dtype=lib.float64))
+    assert_close(grad_b, h.detach() * lib.tensor([1.0, -1.0], dtype=lib.float64))
+    with lib.no_grad():
+        (again, _) = y.grad_fn(lib.ones(2, dtype=lib.float64))
+    assert not again.requires_grad
+    z = a.exp()
+    through = z.grad_fn(lib.ones(2, dtype=lib.float64))
+    assert through.requires_grad
+    assert_close(through, a.detach().exp())
+    assert calls == []
+    y.sum().backward()
+    assert calls == ["y", "h"]
+    assert_close(b.grad, h.detach())
