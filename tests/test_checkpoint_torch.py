@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,19 @@ def test_a_tensor_used_inside_and_outside_a_non_reentrant_checkpoint_gets_one_ho
     np.testing.assert_allclose(
         np.array(ours[0] + ours[1] + [ours[2], ours[3]]), np.array(theirs[0] + theirs[1] + [theirs[2], theirs[3]])
     )
+
+
+def test_checkpoint_without_use_reentrant_warns_as_torch():
+    """torch 2.13 warns (a UserWarning, pointing at the caller) when ``use_reentrant`` is not passed; passed, either
+    value, it does not."""
+    messages = []
+    for checkpoint_of in (checkpoint, torch.utils.checkpoint.checkpoint):
+        x = (ag if checkpoint_of is checkpoint else torch).ones(2, requires_grad=True)
+        with pytest.warns(UserWarning, match="use_reentrant parameter should be passed explicitly") as record:
+            checkpoint_of(lambda t: t.sin(), x)
+        messages.append([str(item.message) for item in record if "use_reentrant" in str(item.message)])
+    assert messages[0] == messages[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        checkpoint(lambda t: t.sin(), ag.ones(2, requires_grad=True), use_reentrant=False)
+        checkpoint(lambda t: t.sin(), ag.ones(2, requires_grad=True), use_reentrant=True)

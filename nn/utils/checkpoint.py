@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import types
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -39,8 +40,16 @@ from autograd.parents import cut_at
 from autograd.versions import clock
 
 from ..module import Module
+from ..warning_site import user_stacklevel
 
 __all__ = ["checkpoint"]
+
+_PASS_USE_REENTRANT = (
+    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch 2.9, calling "
+    "checkpoint without use_reentrant will raise an exception. use_reentrant=False is recommended, but if you need to "
+    "preserve the current default behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
+    "differences between the two variants."
+)
 
 
 def checkpoint(
@@ -54,8 +63,11 @@ def checkpoint(
     **kwargs: Any,
 ) -> Any:
     """``function(*args, **kwargs)``, its inner graph recomputed in backward instead of kept (see the module
-    docstring). torch's ``use_reentrant`` (either value) and ``debug=False`` are accepted; ``context_fn`` and
+    docstring). torch's ``use_reentrant`` (either value) and ``debug=False`` are accepted (without
+    ``use_reentrant``, torch's UserWarning that it should be passed); ``context_fn`` and
     other ``determinism_check`` modes are not supported."""
+    if use_reentrant is None:  # torch 2.13's UserWarning, word for word
+        warnings.warn(_PASS_USE_REENTRANT, UserWarning, stacklevel=user_stacklevel())
     if not callable(function):
         raise TypeError(f"checkpoint: function must be callable, got {type(function).__name__}")
     if context_fn is not None or determinism_check != "default" or debug:
