@@ -119,6 +119,10 @@ class FunctionContext:
         self._non_differentiable: tuple[Any, ...] = ()
         self._dirty: tuple[Any, ...] = ()
         self._materialize_grads = True
+        #: torch's flag: False gives ``backward`` None, not zeros, for the outputs marked non-differentiable.
+        self._materialize_non_diff_grads = True
+        #: The positions among forward's results of the outputs marked non-differentiable.
+        self._non_differentiable_at: tuple[int, ...] = ()
         #: The node kind of the Function's outputs (Tensor or Value).
         self._kind: type[Node] = Tensor
         #: Per output of forward: its data (None for an object that is not an output, such as None).
@@ -447,6 +451,10 @@ class Function:
             ctx._packed = packed(tuple(_packable(item, outputs) for item in ctx._saved), hooks)
         # the nodes marked are needed no more: a dirty input is an output whose op holds ctx (a reference cycle that
         # only the cyclic garbage collector frees), and torch clears them likewise once the call returns
+        if ctx._non_differentiable:
+            ctx._non_differentiable_at = tuple(
+                index for index, item in enumerate(results) if any(item is marked for marked in ctx._non_differentiable)
+            )
         ctx._dirty = ctx._non_differentiable = ()
         return tuple(outputs) if several else outputs[0]
 
@@ -664,13 +672,18 @@ def _call_outputs(node: Node) -> list[Node | None]:
 
 def _output_gradients(ctx: FunctionContext, grads: OutputGradients, kind: type[Node]) -> list[Any]:
     """The gradients ``backward`` receives, one per output: the gradient that reached it (wrapped as a
-    ``kind``), else zeros (or None, when grads are not materialized); None for objects that are not outputs."""
+    ``kind``), else zeros (or None, when grads are not materialized, or for an output marked non-differentiable
+    when ``ctx._materialize_non_diff_grads`` is False, as torch's); None for objects that are not outputs."""
     gradients = []
     for position, data in enumerate(ctx._output_data):
         grad = grads[position] if position < len(grads) else None
         if grad is not None:
             gradients.append(grad if isinstance(grad, Node) else kind._wrap_constant(grad))
-        elif data is None or not ctx._materialize_grads:
+        elif (
+            data is None
+            or not ctx._materialize_grads
+            or (not ctx._materialize_non_diff_grads and position in ctx._non_differentiable_at)
+        ):
             gradients.append(None)
         else:
             gradients.append(kind._wrap_constant(np.zeros_like(data)))

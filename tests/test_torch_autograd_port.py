@@ -4311,3 +4311,30 @@ def test_calling_a_grad_fn_gives_the_gradients_of_its_inputs_as_torch(lib):
     y.sum().backward()
     assert calls == ["y", "h"]
     assert_close(b.grad, h.detach())
+
+
+@pytest.mark.parametrize("materialize", [True, False])
+def test_materialize_non_diff_grads_decides_what_backward_gets_for_a_non_differentiable_output(lib, materialize):
+    """torch's ``ctx._materialize_non_diff_grads`` (True by default): set False in forward, ``backward`` gets None,
+    not zeros, for an output marked non-differentiable (the attribute did not exist)."""
+    seen = []
+
+    class Split(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            assert ctx._materialize_non_diff_grads is True
+            ctx._materialize_non_diff_grads = materialize
+            count = (x > 0).sum().to(x.dtype)
+            ctx.mark_non_differentiable(count)
+            return x * 2, count
+
+        @staticmethod
+        def backward(ctx, grad, grad_count):
+            seen.append(None if grad_count is None else grad_count.tolist())
+            return grad * 2
+
+    x = lib.tensor([1.0, -2.0], requires_grad=True)
+    doubled, _ = Split.apply(x)
+    doubled.sum().backward()
+    assert seen == ([0.0] if materialize else [None])
+    assert x.grad.tolist() == [2.0, 2.0]
