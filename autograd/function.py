@@ -138,8 +138,9 @@ class FunctionContext:
         self._saved_inputs: list[int] = []
         #: Whether a backward pass that did not retain the graph freed what ``save_for_backward`` kept (torch's).
         self._freed = False
-        #: Per saved item: the version of a saved node when the call returned (None for other items).
-        self._saved_versions: tuple[int | None, ...] = ()
+        #: Per saved item: the version of a saved node when the call returned; for a saved output, (a weak reference
+        #: to the object returned for it, its version then); None for other items.
+        self._saved_versions: tuple[Any, ...] = ()
         #: Per saved item, when ``saved_tensors_hooks`` were in force as the call returned: (unpack_hook, what
         #: pack_hook gave) for a saved node, None for other items; None without hooks.
         self._packed: tuple[Any, ...] | None = None
@@ -179,6 +180,11 @@ class FunctionContext:
         if self._freed and any(item is not None for item in self._saved):
             raise RuntimeError(FREED_GRAPH_MESSAGE)
         for item, version in zip(self._saved, self._saved_versions):
+            if type(version) is tuple:  # a saved output: the object returned for it, if it lives
+                reference, version = version
+                item = reference()
+                if item is None:
+                    continue
             if version is not None and item.version != version:  # changed in place since the call saved it
                 shape = getattr(item._data, "shape", ())
                 raise RuntimeError(
@@ -445,7 +451,16 @@ class Function:
         ctx._saved = tuple(_saved_marker(item, results, unchanged) for item in ctx._saved)
         # the version of each saved node as the call leaves it (its own in-place changes counted), which
         # saved_tensors checks, as torch's saved variables do
-        ctx._saved_versions = tuple(item.version if isinstance(item, Node) else None for item in ctx._saved)
+        # (a saved output: the object returned for it, weakly, and its version; a marked dirty input changed again
+        # after the call is that object, whose values backward would read changed)
+        ctx._saved_versions = tuple(
+            item.version
+            if isinstance(item, Node)
+            else (weakref.ref(outputs[item.index]), outputs[item.index].version)
+            if isinstance(item, _SavedOutput) and isinstance(outputs[item.index], Node)
+            else None
+            for item in ctx._saved
+        )
         hooks = active_hooks()
         if hooks is not None and recording:  # saved_tensors_hooks: each saved node (an output as returned) packed
             ctx._packed = packed(tuple(_packable(item, outputs) for item in ctx._saved), hooks)

@@ -4338,3 +4338,33 @@ def test_materialize_non_diff_grads_decides_what_backward_gets_for_a_non_differe
     doubled.sum().backward()
     assert seen == ([0.0] if materialize else [None])
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("view", [False, True], ids=["tensor", "view"])
+def test_a_dirty_saved_output_changed_again_after_the_call_refuses_backward(lib, view):
+    """A custom Function's input marked dirty and saved (saved as the output it became) then changed in place
+    again: backward reads a saved tensor that changed, torch's RuntimeError (backward read the new values and gave
+    a wrong gradient)."""
+
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            ctx.save_for_backward(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * x
+
+    x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    copy = x.clone()
+    changed = copy.view(2, 2) if view else copy
+    Scale.apply(changed)
+    copy.sum().backward(retain_graph=True)
+    assert x.grad.tolist() == [2.0, 4.0, 6.0, 8.0]
+    changed.mul_(3)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        copy.sum().backward()
