@@ -785,6 +785,22 @@ class _BackwardFunction:
     def __hash__(self) -> int:
         return hash((type(self), id(self.node)))
 
+    @property
+    def metadata(self) -> dict:
+        """torch's ``Node.metadata``: a dict of the user's, kept with this function as long as its node lives (a node
+        changed in place since has a new function, with a new dict, as torch's)."""
+        key = (type(self), id(self.node), self.node._recorded_at)
+        found = _metadata.get(key)
+        if found is None:
+            found = _metadata[key] = {}
+            weakref.finalize(self.node, _metadata.pop, key, None)
+        return found
+
+
+#: The ``metadata`` dicts of backward functions, by (function type, id of its node, the tick its history dates from),
+#: each dropped with its node.
+_metadata: dict[tuple[type, int, int], dict] = {}
+
 
 class BackwardName(str):
     """A backward function's name: the op's name as a string (``y.grad_fn.name == "exp"``), which can also be

@@ -4368,3 +4368,16 @@ def test_a_dirty_saved_output_changed_again_after_the_call_refuses_backward(lib,
     changed.mul_(3)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         copy.sum().backward()
+
+
+def test_a_backward_functions_metadata_is_a_dict_kept_with_it(lib):
+    """torch's ``grad_fn.metadata``: a dict the user fills, the same each time the function is read (an
+    AccumulateGrad's too), a new one once the tensor changed in place (the attribute did not exist)."""
+    a = lib.ones(2, requires_grad=True)
+    b = a * 2
+    b.grad_fn.metadata["key"] = 1
+    assert b.grad_fn.metadata == {"key": 1} and type(b.grad_fn.metadata) is dict
+    b.grad_fn.next_functions[0][0].metadata["leaf"] = 2
+    assert b.grad_fn.next_functions[0][0].metadata == {"leaf": 2}
+    b.mul_(3)
+    assert b.grad_fn.metadata == {}
