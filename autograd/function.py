@@ -61,7 +61,7 @@ from .saved_tensors_hooks import active_hooks, packed, unpacked
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
-from .versions import increment_version, is_view, rebase_history, unlink_rebased, views_go_stale
+from .versions import increment_version, is_view, rebase_history, unlink_earlier, views_go_stale
 
 __all__ = [
     "Function",
@@ -646,7 +646,7 @@ def _changed_in_place(
         return recorded, None
     earlier = rebase_history(node, function._op(), parents, attrs, bump=not bumped)
     views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used
-    unlink_rebased(node, earlier._recorded_at)
+    unlink_earlier(node, earlier)
     return node, earlier
 
 

@@ -58,9 +58,9 @@ from .versions import (
     no_grad_view_change_error,
     read_inputs,
     reads_output,
-    refresh_view,
     refresh_views,
     takes_gradients,
+    unlink_earlier,
     unlink_rebased,
     views_go_stale,
 )
@@ -363,7 +363,7 @@ class TensorInPlace:
             quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
         earlier = rebase_history(self, result.op, parents, result.attrs, earlier_data=snapshot)
         views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
-        unlink_rebased(self, earlier._recorded_at)
+        unlink_earlier(self, earlier)
         return self
 
     def _shares_data(self) -> bool:
@@ -387,7 +387,7 @@ class TensorInPlace:
         _assign(self._data if self._data.size else np.empty(self.shape, self.dtype), index, value._data)
         earlier = rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
         views_go_stale(self)
-        unlink_rebased(self, earlier._recorded_at)
+        unlink_earlier(self, earlier)
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
         """An in-place change of a view ``self`` of ``base`` (basic indexing, a reshape or a transpose) while
@@ -435,10 +435,9 @@ class TensorInPlace:
                     base[view_attrs["index"]] = values
                 else:
                     base._record_in_place(op, functools.partial(_into_base, view=view), values)
-                # the views changed take their new history now (not when next used): the new values were read
-                # from them, so base's new history holds them, and each holds base (its view base)
-                refresh_view(self)
-                unlink_rebased(base, since)
+                # the views changed that base's new history holds (the new values were read from them: F.relu(v,
+                # inplace=True), mark_dirty) take their new history now, not when next used: each holds base
+                unlink_rebased(base, since, tuple(chain))
                 return self
             outer = None if copied else _writable_base(base)
             if outer is None:

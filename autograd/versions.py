@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 __all__ = [
     "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "clock", "forget_history", "increment_version",
     "is_view", "live_backward_functions", "multi_output_view_change_error", "multi_output_views", "rebase_history",
-    "share_data", "takes_gradients", "unlink_rebased",
+    "share_data", "takes_gradients", "unlink_earlier", "unlink_rebased",
 ]  # fmt: skip
 
 
@@ -475,15 +475,34 @@ def reads_output(node: Node) -> bool:
     return op.reads_output
 
 
-def unlink_rebased(node: Node, since: int) -> None:
+def unlink_earlier(node: Node, earlier: Node) -> None:
+    """:func:`unlink_rebased` after ``node``'s in-place change moved its old history to ``earlier``: the nodes that
+    can hold ``node`` are its children recorded since its previous change, which :func:`note_child` noted (the
+    entry of ``node``'s history for ``earlier``; none if no entry was kept: they all died), so only they are
+    pointed at ``earlier``, with no walk; before its first change nobody noted them, and the walk finds them."""
+    history = node._history
+    if not history or history[-1][1] is not earlier:
+        return
+    children = history[-1][2]
+    if children is None:
+        unlink_rebased(node, earlier._recorded_at)
+        return
+    for reference in children:
+        child = reference()
+        if child is not None:
+            _adopt_earlier_parents(child)
+
+
+def unlink_rebased(node: Node, since: int, views: tuple[Node, ...] = ()) -> None:
     """After ``node`` took a new history by a recorded in-place change: point the nodes of that history recorded
     after tick ``since`` (when its old history, or the history of a view of it changed, was recorded) at the earlier
     selves of their parents rebased after them, as a backward pass would (:func:`_adopt_earlier_parents`). A node
     whose new history was computed from it (``y.add_(y.exp())``; a view written in place, whose new values are read
     from it) would otherwise hold itself through that history: a reference cycle that only the cyclic garbage
     collector frees, where torch's frees by reference counting. Only the nodes recorded since ``since`` can hold
-    the node, so the walk stops at older ones: it costs the nodes recorded since. (A stale view of the node among
-    them is not refreshed here, as the views are left alone until used: it still holds the node, until then.)"""
+    the node, so the walk stops at older ones: it costs the nodes recorded since. Of the stale views of the node
+    met as parents, those among ``views`` (the views written through) first take their new history
+    (:func:`refresh_view`), as they hold the node (their view base); the others are left alone until used."""
     stack = [parent for parent in node.parents if parent._recorded_at > since]
     seen = set()
     while stack:
@@ -491,6 +510,10 @@ def unlink_rebased(node: Node, since: int) -> None:
         if id(child) in seen:
             continue
         seen.add(id(child))
+        if views:
+            for parent in child.parents:
+                if any(parent is view for view in views):
+                    refresh_view(parent)
         _adopt_earlier_parents(child)
         stack.extend(parent for parent in child.parents if parent._recorded_at > since)
 
