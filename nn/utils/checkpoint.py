@@ -9,10 +9,11 @@ The checkpoint is one node of the graph (a :class:`~autograd.Function`) whose in
 arguments (positional and keyword), when ``function`` is a Module or a method of one, that module's
 parameters that require grad, and the tensors requiring grad that the first run used without taking them as
 arguments (those a plain function or lambda closes over, a module's parameters called through a lambda, a
-non-leaf computed outside the block): their gradients come out of the second run and reach ``.grad`` through the
-ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too), so a tensor used inside and outside the
-block gets its whole gradient once (its hooks run once, with the total), as torch's non-reentrant checkpoint.
-Other leaves only the second run reaches get their gradients added into ``.grad`` by ``backward()``. As torch's
+non-leaf computed outside the block) when ``use_reentrant=False``: their gradients come out of the second run and
+reach ``.grad`` through the ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too), so a tensor
+used inside and outside the block gets its whole gradient once (its hooks run once, with the total), as torch's
+non-reentrant checkpoint. Other leaves the second run reaches (all of them, reentrant: the first run is then not
+recorded, as torch's) get their gradients added into ``.grad`` by ``backward()``. As torch's
 ``preserve_rng_state``, the second run
 replays the random draws of the first: the generators of the layers ``function`` reaches (``Dropout``'s, say:
 those of the module itself, of a bound method's owner, or of the modules a lambda, closure or
@@ -103,20 +104,25 @@ def checkpoint(
             layout.append(nesting)
         return tuple(leaves)
 
-    # the first run is recorded (as torch's non-reentrant checkpoint records it), to find the tensors that require
+    # non-reentrant (use_reentrant=False): the first run is recorded, as torch's, to find the tensors that require
     # grad it uses without taking them as arguments (a closure's weight, or a non-leaf): they become inputs of the
     # node, so the outer backward pass gives each its whole gradient once (its hooks run once, with the total),
     # and a non-leaf's history is run once, by the outer pass. The recorded graph is dropped once they are found.
+    # Reentrant, it runs under no_grad inside the node (its in-place changes of a leaf allowed), as torch's.
     states_before = _states(generators)
-    start = clock()
-    with enable_grad():
-        first = run_flat(*tensors)
-    known = {id(node) for node in (*tensors, *parameters)}
-    parameters += _closed_over(first, start, known)
-    first = _detached(first, tensors)
-    result = _Checkpoint.apply(
-        lambda *given: first, generators, states_before, run_flat, len(tensors), *tensors, *parameters
-    )
+    replay: Callable[..., Any] = run_flat
+    if use_reentrant is False:
+        start = clock()
+        with enable_grad():
+            first = run_flat(*tensors)
+        known = {id(node) for node in (*tensors, *parameters)}
+        parameters += _closed_over(first, start, known)
+        first = _detached(first, tensors)
+
+        def replay(*given: Tensor) -> Any:
+            return first
+
+    result = _Checkpoint.apply(replay, generators, states_before, run_flat, len(tensors), *tensors, *parameters)
     return _nested(layout[0], iter(result)) if layout else result
 
 
