@@ -9,6 +9,7 @@ gives torch under it (the test is skipped without torch).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,10 +41,25 @@ def torch(float32: None) -> Iterator[Any]:
     # BatchNorm has a gradient that is 0 but for float32 rounding (the mean subtraction cancels it), so Adam's first
     # steps (g / sqrt(g^2)) move it by +-lr in the direction of each library's rounding, which agree for some
     # weights and not for others (MIT's debiasing classifier: about 1 draw in 6)
-    with torch.random.fork_rng():
+    with torch.random.fork_rng(), cudnn_flags_settable(torch):
         torch.manual_seed(0)
         yield torch
     torch.set_default_dtype(previous)
+
+
+@contextlib.contextmanager
+def cudnn_flags_settable(torch: Any) -> Iterator[None]:
+    """Let a book's ``set_seed`` assign ``torch.backends.cudnn.deterministic``/``benchmark`` as a script does, and
+    put the flags back afterwards. torch's own test utilities (``torch.testing._internal.common_utils``, which the
+    OpInfo and optimizer-database tests import) freeze those flags for the rest of the process, so such an
+    assignment raises there, which depends on which tests ran first; a fresh process allows it."""
+    cudnn = torch.backends.cudnn
+    saved = cudnn.deterministic, cudnn.benchmark
+    with getattr(torch.backends, "__allow_nonbracketed_mutation")():
+        try:
+            yield
+        finally:
+            cudnn.deterministic, cudnn.benchmark = saved
 
 
 def libraries(torch: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ import math
 import random
 from typing import Any
 
+import book_ports
 import numpy as np
 import pytest
 
@@ -946,7 +947,8 @@ def _reproducibility(lib: dict[str, Any]) -> list[Any]:
 
 
 def test_reproducibility_recipe_matches_torch():
-    _both(_reproducibility)
+    with book_ports.cudnn_flags_settable(torch):
+        _both(_reproducibility)
 
 
 def _module_hooks(lib: dict[str, Any]) -> list[Any]:
