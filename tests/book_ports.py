@@ -84,6 +84,17 @@ def assert_close(ours: Any, theirs: Any, rtol: float = 1e-5, atol: float = 1e-6)
     np.testing.assert_allclose(as_array(ours), as_array(theirs), rtol=rtol, atol=atol)
 
 
+def state_arrays(model: Any) -> dict[str, np.ndarray]:
+    """A module's state (torch's or ours) as numpy arrays, copies, by name: to load into either library's modules."""
+    state = model.state_dict().items()
+    return {k: v.detach().numpy().copy() if hasattr(v, "detach") else np.array(v) for k, v in state}
+
+
+def load_state(torch: Any, model: Any, state: dict[str, np.ndarray]) -> None:
+    """A :func:`state_arrays` state loaded into a module of ``torch`` (torch, or this library's ``autograd``)."""
+    model.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
+
+
 def copy_weights(source: Any, target: Any) -> None:
     """torch's module's state (weights and buffers) copied into ours, by name."""
     target.load_state_dict({name: value.detach().numpy().copy() for name, value in source.state_dict().items()})

@@ -41,15 +41,7 @@ from book_ports import libraries as _libs
 #: the fixtures the tests take (tests/book_ports.py): float32 as both libraries' default dtype, torch under it
 float32, torch = book_ports.float32, book_ports.torch
 
-
-def _state(model: Any) -> dict[str, np.ndarray]:
-    """A module's state as numpy arrays (copies; this library's state_dict holds arrays already)."""
-    state = model.state_dict().items()
-    return {k: v.detach().numpy().copy() if hasattr(v, "detach") else np.array(v) for k, v in state}
-
-
-def _load(torch: Any, model: Any, state: dict[str, np.ndarray]) -> None:
-    model.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
+_state, _load = book_ports.state_arrays, book_ports.load_state
 
 
 def _grads(model: Any) -> dict[str, np.ndarray]:
