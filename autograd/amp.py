@@ -49,6 +49,7 @@ import numpy as np
 
 from .accelerators import cuda
 from .devices import DEVICE_TYPES
+from .reentrant import carry
 from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
 from .value import Value
@@ -374,7 +375,7 @@ class _Regions(threading.local):
         self.dtype: dict[str, Any] = {"cuda": np.float16}
 
 
-_regions = _Regions()
+_regions = carry(_Regions())
 
 
 def is_autocast_enabled(device_type: str = "cuda") -> bool:

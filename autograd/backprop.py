@@ -23,6 +23,7 @@ from .grad_mode import _anomaly_blocks, _mode, queued_callbacks, set_recording
 from .graph_tasks import GraphTasks, begin_task, end_task
 from .op import Op, OutputGradients
 from .quiet import quiet
+from .reentrant import nested_pass
 from .versions import (
     _adopt_earlier_parents,
     _InPlaceClock,
@@ -267,6 +268,22 @@ def backpropagate(
         refresh_views(roots)
         if inputs is not None:
             refresh_views(inputs)
+    if _mode.backward_pass is not None:  # run by a rule or hook of a pass running in this thread: at any depth
+        return nested_pass(_quiet_pass, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+    return _quiet_pass(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+
+
+def _quiet_pass(
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool,
+    store: bool,
+    inputs: Sequence[Node] | None,
+    retained: bool,
+    free: bool,
+    fill_retained: bool,
+) -> dict[int, Any]:
+    """:func:`_backpropagate` with numpy's warnings off."""
     with quiet():
         return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
 

@@ -37,6 +37,8 @@ class _GradMode(threading.local):
     #: Whether the innermost ``inference_mode`` block of this thread is on: ``enable_grad`` and
     #: ``set_grad_enabled(True)`` inside it record nothing, as torch's (only ``inference_mode(False)`` does).
     inference: bool = False
+    #: How many backward passes run nested inside another on this thread (see :mod:`autograd.reentrant`).
+    nested_passes: int = 0
     #: This thread's :class:`_ThreadSwitches`, once it has turned its mode off.
     switches: Any = None
 

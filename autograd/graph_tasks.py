@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .reentrant import carry
+
 if TYPE_CHECKING:  # for annotations only: core imports backprop, which imports this module
     from .core import Node
 
@@ -78,7 +80,7 @@ class _Running(threading.local):
     tasks: list[GraphTask] | None = None
 
 
-_running = _Running()
+_running = carry(_Running())
 
 
 def begin_task(passed: list[Node], relevant: set[Node] | None) -> GraphTask:

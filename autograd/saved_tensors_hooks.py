@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .reentrant import carry
+
 __all__ = [
     "active_hooks", "disable_saved_tensors_hooks", "packed", "save_on_cpu", "saved_tensors_hooks", "unpacked",
 ]  # fmt: skip
@@ -35,7 +37,7 @@ class _HooksInForce(threading.local):
     disabled: str | None = None
 
 
-_in_force = _HooksInForce()
+_in_force = carry(_HooksInForce())
 
 
 def active_hooks() -> tuple[Callable[[Any], Any], Callable[[Any], Any]] | None:

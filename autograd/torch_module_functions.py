@@ -33,6 +33,7 @@ from .index_errors import IndexBoundsError, IndexDtypeError
 from .out_argument import takes_out
 from .quiet import quiet, quietly
 from .random_state import check_drawn_range, generator_for
+from .reentrant import carry
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
@@ -718,7 +719,7 @@ def can_cast(from_: Any, to: Any) -> bool:
 
 
 #: Each thread's stack of open ``inference_mode`` blocks (their modes, innermost last).
-_inference_blocks = threading.local()
+_inference_blocks = carry(threading.local())
 
 
 class inference_mode(_GradModeDecorator):

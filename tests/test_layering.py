@@ -150,6 +150,7 @@ GRAPH_CORE = {
     "autograd.op",
     "autograd.parents",
     "autograd.quiet",
+    "autograd.reentrant",
     "autograd.versions",
 }
 

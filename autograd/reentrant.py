@@ -1,0 +1,88 @@
+"""Reentrant backward passes: a pass started by a rule or hook of another pass, at any depth.
+
+A custom Function whose ``backward`` calls ``backward()`` again (torch's reentrant backward, as
+``checkpoint(use_reentrant=True)`` does) nests one pass inside another, and each level costs a few Python
+frames. Nested passes stack up on one thread only :data:`PASSES_PER_STACK` deep: the next one runs on a
+fresh thread (whose Python stack starts empty) while the caller waits for it, as torch's engine moves a
+deep reentrant pass to a worker thread of its own. Depth is then bounded by memory, not by the recursion
+limit: 2000 nested passes (torch's own test) run at Python's default limit.
+
+The pass sees the caller's state on the fresh thread: its context variables (numpy's error state), its grad
+mode, anomaly mode and running pass (``_mode``), and the thread-local state other modules register with
+:func:`carry` (saved-tensor hooks, autocast regions, the running graph tasks, ...). Containers among that
+state are shared, not copied, so what the pass pushes and pops is the caller's; what it raises is raised
+to the caller, with the pass's own traceback.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .grad_mode import _mode, set_recording
+
+__all__ = ["PASSES_PER_STACK", "carry", "nested_pass"]
+
+#: Nested passes run on one thread before the next moves to a fresh one (each level takes about eight frames of
+#: the library's, besides the caller's own backward code).
+PASSES_PER_STACK = 8
+
+Local = TypeVar("Local", bound=threading.local)
+
+#: The thread-local objects whose state a pass moved to a fresh thread takes along (see :func:`carry`).
+_carried: list[threading.local] = []
+#: ``_mode``'s fields that belong to its own thread: the grad-mode flag is set with :func:`set_recording` (which
+#: keeps the count of threads not recording), and the nesting depth starts again at 0.
+_OWN_FIELDS = ("enabled", "switches", "nested_passes")
+
+
+def carry(local: Local) -> Local:
+    """Register ``local`` (a ``threading.local``): a nested pass moved to a fresh thread sees its state as the
+    caller's thread has it. Returns ``local`` (``_state = carry(_State())``)."""
+    _carried.append(local)
+    return local
+
+
+def nested_pass(run: Callable[..., Any], *args: Any) -> Any:
+    """``run(*args)``, a backward pass started while another one runs in this thread: on this thread while
+    fewer than :data:`PASSES_PER_STACK` passes are nested here, else on a fresh one (see the module docs)."""
+    depth = _mode.nested_passes
+    if depth >= PASSES_PER_STACK:
+        return _on_fresh_thread(run, args)
+    _mode.nested_passes = depth + 1
+    try:
+        return run(*args)
+    finally:
+        _mode.nested_passes = depth
+
+
+def _on_fresh_thread(run: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """``run(*args)`` on a new thread that starts with this thread's state; waits for it and returns what it
+    returned, or raises what it raised."""
+    context = contextvars.copy_context()
+    recording = _mode.enabled
+    mode = {name: value for name, value in vars(_mode).items() if name not in _OWN_FIELDS}
+    states = [(local, dict(vars(local))) for local in _carried]
+    outcome: list[tuple[bool, Any]] = []
+
+    def pass_on_this_thread() -> None:
+        vars(_mode).update(mode)
+        for local, state in states:
+            vars(local).update(state)
+        set_recording(recording)
+        try:
+            outcome.append((True, context.run(run, *args)))
+        except BaseException as error:  # (handed to the caller's thread, which raises it)
+            outcome.append((False, error))
+        finally:
+            set_recording(True)  # the thread ends recording: it leaves no entry among the threads that are not
+
+    thread = threading.Thread(target=pass_on_this_thread, name="autograd nested backward", daemon=True)
+    thread.start()
+    thread.join()
+    succeeded, result = outcome[0]
+    if succeeded:
+        return result
+    raise result
