@@ -434,23 +434,52 @@ def test_weights_moved_so_the_training_comparison_is_not_trivial():
 
 
 @pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
-def test_scalar_mlp_trained_by_hand_follows_his_update_mini_batch(cost):
+@pytest.mark.parametrize("stepper", ["by-hand", "nn.optim.SGD"])
+def test_scalar_mlp_trained_with_sgd_follows_his_update_mini_batch(cost, stepper):
     sizes = [3, 4, 2]
     n, size, eta, lmbda = 10, 4, 2.0, 1.5
     biases, weights = his_network(sizes, 15)
     data = synthetic_data(n, sizes, 6)[0]
     mlp = scalar_network(biases, weights)
-    weight_ids = {id(w) for layer in mlp.layers for neuron in layer.neurons for w in neuron.w}
+    weight_values = [w for layer in mlp.layers for neuron in layer.neurons for w in neuron.w]
+    bias_values = [neuron.b for layer in mlp.layers for neuron in layer.neurons]
+    groups = [{"params": weight_values, "weight_decay": lmbda / n}, {"params": bias_values, "weight_decay": 0.0}]
+    optimizer = nn.optim.SGD(groups, lr=eta)
+    weight_ids = {id(w) for w in weight_values}
     for epoch in mini_batches(n, size, 2, seed=16):
         for batch in epoch:
             pairs = [data[i] for i in batch]
             biases, weights = nielsen_update(biases, weights, pairs, eta, cost, lmbda, n)
-            mlp.zero_grad()
+            optimizer.zero_grad()
             loss = sum(scalar_cost(mlp(x.ravel().tolist()), y, cost) for x, y in pairs) / len(pairs)
             loss.backward()
+            if stepper == "nn.optim.SGD":
+                optimizer.step()
+                continue
             for p in mlp.parameters():
                 decay = lmbda / n * p.data if id(p) in weight_ids else 0.0
                 p.data -= eta * (p.grad + decay)
         ours_b, ours_w = scalar_weights(mlp)
         assert_layers_close(ours_b, biases, rtol=1e-10, atol=1e-12)
         assert_layers_close(ours_w, weights, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_his_numpy_forward_and_cost_run_on_tensor_weights_give_his_gradient(cost):
+    # his own spelling, np.dot / np.exp / np.linalg.norm / np.nan_to_num, applied to Tensors, one sample (x, y)
+    biases, weights = his_network(SIZES, 17)
+    (x, y), *_ = synthetic_data(1, SIZES, 7)[0]
+    tensors_b = [Tensor(b, requires_grad=True) for b in biases]
+    tensors_w = [Tensor(w, requires_grad=True) for w in weights]
+    a = x
+    for b, w in zip(tensors_b, tensors_w):
+        a = 1.0 / (1.0 + np.exp(-(np.dot(w, a) + b)))
+    if cost == "quadratic":
+        c = 0.5 * np.linalg.norm(a - y) ** 2
+    else:
+        c = np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
+    assert isinstance(c, Tensor)
+    c.backward()
+    nabla_b, nabla_w = nielsen_backprop(biases, weights, x, y, cost)
+    assert_layers_close([t.grad for t in tensors_b], nabla_b, rtol=1e-10)
+    assert_layers_close([t.grad for t in tensors_w], nabla_w, rtol=1e-10)
