@@ -3,7 +3,9 @@ library.
 
 Chapter 13 builds an autograd ``Tensor`` by hand (add/neg/sub/mul/sum/expand/transpose/mm, sigmoid/tanh,
 index_select, cross_entropy) and on it ``SGD``, ``Linear``, ``Sequential``, ``MSELoss``, ``Tanh``/``Sigmoid``,
-``Embedding`` and ``CrossEntropyLoss``; chapter 14 adds ``RNNCell``. Here each of the notebook's examples is spelled
+``Embedding`` and ``CrossEntropyLoss``; chapter 14 adds ``RNNCell`` and ``LSTMCell`` (the library's
+``nn.RNNCell``/``nn.LSTMCell`` with the book's gates stacked in torch's i, f, g, o order; the book's hidden-to-hidden
+Linears have no bias, so ``bias_hh`` is 0). Here each of the notebook's examples is spelled
 with ``autograd.Tensor``, ``nn`` modules and ``nn.optim.SGD``; the training cells start from the weights the notebook
 draws after ``np.random.seed(0)`` and must print the losses the notebook printed; every op's gradient is also
 checked against float64 central differences, and the recurrent cell against torch. Chapters 8 and 9's numpy networks
@@ -264,13 +266,14 @@ def test_autograd_training_of_parts_7_and_8_prints_the_notebooks_losses(by_hand)
         pred = data.mm(w[0]).mm(w[1])
         loss = ((pred - target) * (pred - target)).sum(0)
         assert loss.shape == (1,)
-        optimizer.zero_grad()
         loss.backward(Tensor(np.ones_like(loss.data)))
-        if by_hand:
+        if by_hand:  # the notebook's own loop: in place on .data, then the gradient zeroed in place
             for p in w:
-                p.data -= p.grad * 0.1
+                p.data -= p.grad.data * 0.1
+                p.grad.data *= 0
         else:
             optimizer.step()
+            optimizer.zero_grad()
         losses.append(float(loss.item()))
     np.testing.assert_allclose(losses, PART7_AUTOGRAD_LOSSES, rtol=1e-7)
 
@@ -719,3 +722,77 @@ def test_chapter_9_written_with_numpy_functions_on_tensors_gets_the_gradient():
     book_w01, book_w12 = chapter_9_step(w01, w12, images, onehot, mask, 1.0, as_printed=False)
     np.testing.assert_allclose(-np.asarray(W01.grad), book_w01 - w01, rtol=1e-11, atol=1e-16)
     np.testing.assert_allclose(-np.asarray(W12.grad), book_w12 - w12, rtol=1e-11, atol=1e-16)
+
+
+# -- chapter 14: LSTMCell ---------------------------------------------------------------------------------------------
+
+
+def book_lstm_weights(n_inputs, n_hidden, seed):
+    """The book's LSTMCell: per gate (f, i, o, c) an input Linear with bias and a bias-free hidden Linear, stored
+    (in, out) with randn * sqrt(2 / in) weights; the biases made non-zero here so that they count."""
+    rng = np.random.default_rng(seed)
+    gates = {}
+    for gate in "fioc":
+        gates[gate] = (
+            rng.standard_normal((n_inputs, n_hidden)) * np.sqrt(2.0 / n_inputs),
+            rng.standard_normal(n_hidden) * 0.1,
+            rng.standard_normal((n_hidden, n_hidden)) * np.sqrt(2.0 / n_hidden),
+        )
+    return gates
+
+
+def book_lstm_numpy(gates, xs, h, c):
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    for x in xs:
+        pre = {g: x @ wx + b + h @ wh for g, (wx, b, wh) in gates.items()}
+        f, i, o, g = sig(pre["f"]), sig(pre["i"]), sig(pre["o"]), np.tanh(pre["c"])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return h, c
+
+
+def book_init_hidden(batch_size, n_hidden):
+    """The book's init_hidden: zeros with a 1 in the first unit of both h and c."""
+    h, c = np.zeros((batch_size, n_hidden)), np.zeros((batch_size, n_hidden))
+    h[:, 0] += 1
+    c[:, 0] += 1
+    return h, c
+
+
+def stacked_lstm_parameters(gates):
+    """The book's gates in torch's LSTMCell layout: rows stacked in the order i, f, g (the book's c), o."""
+    order = ["i", "f", "c", "o"]
+    weight_ih = np.concatenate([gates[g][0].T for g in order])
+    weight_hh = np.concatenate([gates[g][2].T for g in order])
+    bias_ih = np.concatenate([gates[g][1] for g in order])
+    return weight_ih, weight_hh, bias_ih, np.zeros_like(bias_ih)
+
+
+def test_lstm_cell_is_the_books_gates_and_its_gradients_are_torchs():
+    torch = pytest.importorskip("torch")
+    n_inputs, n_hidden, batch = 3, 4, 2
+    gates = book_lstm_weights(n_inputs, n_hidden, seed=22)
+    xs = np.random.default_rng(23).standard_normal((3, batch, n_inputs))
+    h0, c0 = book_init_hidden(batch, n_hidden)
+    stacked = stacked_lstm_parameters(gates)
+    cell = nn.LSTMCell(n_inputs, n_hidden, dtype=F64)
+    for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), stacked):
+        getattr(cell, name).data = value.copy()
+    cell_t = torch.nn.LSTMCell(n_inputs, n_hidden, dtype=torch.float64)
+    with torch.no_grad():
+        for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), stacked):
+            getattr(cell_t, name).copy_(torch.tensor(value))
+    h, c = Tensor(h0), Tensor(c0)
+    h_t, c_t = torch.tensor(h0), torch.tensor(c0)
+    for x in xs:
+        h, c = cell(Tensor(x), (h, c))
+        h_t, c_t = cell_t(torch.tensor(x), (h_t, c_t))
+    want_h, want_c = book_lstm_numpy(gates, xs, h0, c0)
+    np.testing.assert_allclose(h.data, want_h, rtol=1e-13)
+    np.testing.assert_allclose(c.data, want_c, rtol=1e-13)
+    weights = np.random.default_rng(24).standard_normal((batch, n_hidden))
+    ((h * Tensor(weights)).sum() + c.tanh().sum()).backward()
+    ((h_t * torch.tensor(weights)).sum() + c_t.tanh().sum()).backward()
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        want = getattr(cell_t, name).grad.numpy()
+        np.testing.assert_allclose(getattr(cell, name).grad, want, rtol=1e-12, atol=1e-14)

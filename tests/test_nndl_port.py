@@ -9,7 +9,13 @@ over a mini-batch, then ``update_mini_batch``'s step ``w <- (1 - eta lmbda / n) 
 (his two initialisers, drawn with his ``np.random`` calls): once as ``nn.scalar.MLP`` of sigmoid ``Value`` neurons,
 one sample at a time as his code goes, and once as ``nn.Linear`` layers on a batch ``Tensor`` trained by
 ``nn.optim.SGD``; the gradients must equal his ``nabla_b``/``nabla_w`` and a few epochs of mini-batch SGD over the
-same shuffled mini-batches must follow his weights to float64 rounding.
+same shuffled mini-batches must follow his weights to float64 rounding. His numpy spelling itself (``np.dot``,
+``np.exp``, ``np.linalg.norm``, ``np.nan_to_num``) is also run on Tensor weights, and network2's JSON ``save``/``load``
+goes through ``state_dict``.
+
+Left out: ``network3.py`` (Theano convolutional networks and its GPU switch), ``mnist_loader.py`` and
+``expand_mnist.py`` (the MNIST files; small synthetic data of the same (x, y) column form stands in), and the
+``SGD`` methods' monitoring prints.
 
 Where the book's conventions differ from torch's (which the library follows):
 
@@ -36,6 +42,7 @@ Where the book's conventions differ from torch's (which the library follows):
 
 from __future__ import annotations
 
+import json
 import random
 import warnings
 
@@ -483,3 +490,17 @@ def test_his_numpy_forward_and_cost_run_on_tensor_weights_give_his_gradient(cost
     nabla_b, nabla_w = nielsen_backprop(biases, weights, x, y, cost)
     assert_layers_close([t.grad for t in tensors_b], nabla_b, rtol=1e-10)
     assert_layers_close([t.grad for t in tensors_w], nabla_w, rtol=1e-10)
+
+
+def test_save_and_load_through_json_as_network2_does_keeps_the_network():
+    # network2.save writes sizes, weights and biases as nested lists to JSON; load rebuilds the arrays
+    biases, weights = his_network(SIZES, 18)
+    model = tensor_network(biases, weights)
+    saved = json.dumps({"sizes": SIZES, **{name: value.tolist() for name, value in model.state_dict().items()}})
+    loaded = json.loads(saved)
+    fresh = tensor_network(*his_network(SIZES, 19))
+    fresh.load_state_dict({name: Tensor(np.array(loaded[name])) for name in model.state_dict()})
+    xs = synthetic_data(5, SIZES, 8)[1]
+    want = np.hstack([nielsen_feedforward(biases, weights, x.reshape(-1, 1)) for x in xs]).T
+    np.testing.assert_array_equal(fresh(Tensor(xs)).data, model(Tensor(xs)).data)
+    np.testing.assert_allclose(fresh(Tensor(xs)).data, want, rtol=1e-14)
