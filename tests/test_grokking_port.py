@@ -5,7 +5,8 @@ Chapter 13 builds an autograd ``Tensor`` by hand (add/neg/sub/mul/sum/expand/tra
 index_select, cross_entropy) and on it ``SGD``, ``Linear``, ``Sequential``, ``MSELoss``, ``Tanh``/``Sigmoid``,
 ``Embedding`` and ``CrossEntropyLoss``; chapter 14 adds ``RNNCell`` and ``LSTMCell`` (the library's
 ``nn.RNNCell``/``nn.LSTMCell`` with the book's gates stacked in torch's i, f, g, o order; the book's hidden-to-hidden
-Linears have no bias, so ``bias_hh`` is 0). Here each of the notebook's examples is spelled
+Linears have no bias, so ``bias_hh`` is 0), and its "exploding gradients" notebook (a two-unit recurrence
+through sigmoid and ReLU, whose printed gradients are reproduced with ``retain_grad``). Here each of the notebook's examples is spelled
 with ``autograd.Tensor``, ``nn`` modules and ``nn.optim.SGD``; the training cells start from the weights the notebook
 draws after ``np.random.seed(0)`` and must print the losses the notebook printed; every op's gradient is also
 checked against float64 central differences, and the recurrent cell against torch. Chapters 8 and 9's numpy networks
@@ -796,3 +797,51 @@ def test_lstm_cell_is_the_books_gates_and_its_gradients_are_torchs():
     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
         want = getattr(cell_t, name).grad.numpy()
         np.testing.assert_allclose(getattr(cell, name).grad, want, rtol=1e-12, atol=1e-14)
+
+
+# -- chapter 14's exploding and vanishing gradients notebook --------------------------------------------------------
+
+# the notebook's printed gradients of sum(last activation) with respect to each earlier activation, last first
+VANISHING_SIGMOID_GRADIENTS = [
+    [0.03439552, 0.03439552],
+    [0.00118305, 0.00118305],
+    [4.06916726e-05, 4.06916726e-05],
+    [1.39961115e-06, 1.39961115e-06],
+    [4.81403643e-08, 4.81403637e-08],
+    [1.65582672e-09, 1.65582765e-09],
+    [5.69682675e-11, 5.69667160e-11],
+    [1.97259346e-12, 1.97517920e-12],
+    [8.45387597e-14, 8.02306381e-14],
+    [1.45938177e-14, 2.16938983e-14],
+]
+RECURRENT_WEIGHTS = np.array([[1.0, 4.0], [4.0, 1.0]])
+
+
+def unrolled_activations(start, activation, steps=10):
+    """``activation = act(activation.dot(weights))`` ten times, every activation kept with its gradient."""
+    nodes = [Tensor(start, requires_grad=True)]
+    for _ in range(steps):
+        node = activation(nodes[-1] @ Tensor(RECURRENT_WEIGHTS))
+        node.retain_grad()
+        nodes.append(node)
+    nodes[-1].backward(Tensor(np.ones(2)))
+    return nodes
+
+
+def test_sigmoid_gradients_vanish_through_the_recurrence_as_the_notebook_prints():
+    nodes = unrolled_activations(1 / (1 + np.exp(-np.array([1.0, 0.01]))), Tensor.sigmoid)
+    np.testing.assert_allclose(nodes[1].data, [0.93940638, 0.96852968], rtol=1e-8)
+    np.testing.assert_allclose(nodes[-1].data, [0.99307291, 0.99307291], rtol=1e-8)
+    got = [np.asarray(node.grad) for node in reversed(nodes[:-1])]
+    # numpy printed the first two rows with 8 decimals, the others with 9 significant digits; the smallest show
+    # the float rounding of the notebook's own arithmetic, which the library's backward pass repeats
+    np.testing.assert_allclose(got[:2], VANISHING_SIGMOID_GRADIENTS[:2], rtol=0, atol=5e-9)
+    np.testing.assert_allclose(got[2:], VANISHING_SIGMOID_GRADIENTS[2:], rtol=5e-9, atol=0)
+
+
+def test_relu_gradients_explode_by_five_per_step_as_the_notebook_prints():
+    start = np.array([0.99307291, 0.99307291])
+    nodes = unrolled_activations(start, F.relu)
+    np.testing.assert_allclose(nodes[1].data, start @ RECURRENT_WEIGHTS, rtol=1e-15)
+    got = [np.asarray(node.grad) for node in reversed(nodes[:-1])]
+    np.testing.assert_array_equal(got, [[5.0**k, 5.0**k] for k in range(1, 11)])
