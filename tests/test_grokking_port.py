@@ -10,7 +10,8 @@ through sigmoid and ReLU, whose printed gradients are reproduced with ``retain_g
 with ``autograd.Tensor``, ``nn`` modules and ``nn.optim.SGD``; the training cells start from the weights the notebook
 draws after ``np.random.seed(0)`` and must print the losses the notebook printed; every op's gradient is also
 checked against float64 central differences, and the recurrent cell against torch. Chapters 8 and 9's numpy networks
-(a ReLU network with dropout, a tanh network with a softmax output, mini-batched) are written here in numpy after
+(a ReLU network with dropout, a tanh network with a softmax output, mini-batched) and chapter 10's convolutional
+layer are written here in numpy after
 the book's delta rules, with the dropout masks given explicitly, and compared with the same networks trained by
 autograd.
 
@@ -41,6 +42,12 @@ Where the book's conventions differ from torch's (which the library follows):
   dropout mask, not by the mask times the 2 the forward pass scaled by. The reference here keeps the book's delta
   rules with the chain rule's derivative and factor (``> 0`` and ``1 - tanh^2`` of the pre-dropout outputs, times
   ``mask * 2``), which autograd reproduces, and checks that the book's printed forms do move the weights elsewhere;
+- chapter 10's convolution (image sections flattened and multiplied by the kernels) is ``F.conv2d`` with the
+  kernels as (out, 1, k, k) filters, its output permuted to the book's position-major layout; the book's section
+  loops stop one position short (``range(rows - kernel_rows)``, a valid convolution has ``rows - kernel_rows + 1``
+  positions), so the conv2d output is cut to match; and the book's ``kernels -= alpha * k_update`` with its delta
+  ``labels - prediction`` steps the kernels *up* the loss (its other layers use ``+=``), so the reference here
+  uses ``+=``, the gradient step;
 - the book's dropout mask is ``np.random.randint(2, size)`` times 2 (keep probability 1/2); ``F.dropout(p=0.5)``
   draws from the library's generator, so the masks are given to both sides explicitly;
 - the book's SGD zeroes each gradient after its step; ``nn.optim.SGD`` leaves that to ``zero_grad()``;
@@ -845,3 +852,58 @@ def test_relu_gradients_explode_by_five_per_step_as_the_notebook_prints():
     np.testing.assert_allclose(nodes[1].data, start @ RECURRENT_WEIGHTS, rtol=1e-15)
     got = [np.asarray(node.grad) for node in reversed(nodes[:-1])]
     np.testing.assert_array_equal(got, [[5.0**k, 5.0**k] for k in range(1, 11)])
+
+
+# -- chapter 10: the convolutional layer built from image sections ---------------------------------------------------
+
+
+def book_image_sections(images, kernel_rows, kernel_cols):
+    """Chapter 10's im2col: every kernel_rows x kernel_cols section of each image, taken for row_start in
+    range(rows - kernel_rows) and col_start in range(cols - kernel_cols) (one position short of a valid
+    convolution's rows - kernel_rows + 1), flattened to (batch * sections, kernel_rows * kernel_cols)."""
+    sects = []
+    for row_start in range(images.shape[1] - kernel_rows):
+        for col_start in range(images.shape[2] - kernel_cols):
+            section = images[:, row_start : row_start + kernel_rows, col_start : col_start + kernel_cols]
+            sects.append(section.reshape(-1, 1, kernel_rows, kernel_cols))
+    expanded = np.concatenate(sects, axis=1)
+    return expanded.reshape(expanded.shape[0] * expanded.shape[1], -1), expanded.shape
+
+
+def test_chapter_10_convolution_from_sections_is_conv2d_and_trains_as_its_deltas():
+    rng = np.random.default_rng(10)
+    batch, size, kernel, n_kernels, classes, alpha = 3, 6, 3, 4, 5, 2.0
+    images = rng.random((batch, size, size))
+    labels = np.eye(classes)[rng.integers(0, classes, batch)]
+    kernels = 0.02 * rng.random((kernel * kernel, n_kernels)) - 0.01
+    positions = (size - kernel) ** 2
+    weights_1_2 = 0.2 * rng.random((positions * n_kernels, classes)) - 0.1
+    mask = rng.integers(0, 2, (batch, positions * n_kernels)).astype(F64)
+
+    # the book's forward pass and delta rules (the tanh derivative of the pre-dropout output, delta times mask * 2)
+    flat, es = book_image_sections(images, kernel, kernel)
+    kernel_output = flat @ kernels
+    undropped = np.tanh(kernel_output.reshape(es[0], -1))
+    layer_1 = undropped * mask * 2
+    exp = np.exp(layer_1 @ weights_1_2)
+    layer_2 = exp / exp.sum(axis=1, keepdims=True)
+    layer_2_delta = (labels - layer_2) / (batch * layer_2.shape[0])
+    layer_1_delta = layer_2_delta @ weights_1_2.T * (1 - undropped**2) * mask * 2
+    book_w12 = weights_1_2 + alpha * layer_1.T @ layer_2_delta
+    book_kernels = kernels + alpha * flat.T @ layer_1_delta.reshape(kernel_output.shape)
+
+    # the library: conv2d with the kernels as (out, 1, k, k) filters, cut to the book's positions, laid out as its
+    # reshape does (position-major, kernel-minor)
+    weight = Tensor(kernels.T.reshape(n_kernels, 1, kernel, kernel).copy(), requires_grad=True)
+    w12 = Tensor(weights_1_2.copy(), requires_grad=True)
+    conv = F.conv2d(Tensor(images[:, None]), weight)[:, :, : size - kernel, : size - kernel]
+    pre = conv.permute(0, 2, 3, 1).reshape(batch, -1)
+    np.testing.assert_allclose(pre.data, kernel_output.reshape(batch, -1), rtol=1e-13, atol=1e-16)
+    logits = (pre.tanh() * Tensor(mask * 2)).mm(w12)
+    loss = F.cross_entropy(logits, Tensor(labels.argmax(1)), reduction="sum") / batch**2
+    optimizer = nn.optim.SGD([weight, w12], lr=alpha)
+    loss.backward()
+    optimizer.step()
+    np.testing.assert_allclose(w12.data, book_w12, rtol=1e-12, atol=1e-16)
+    ours_kernels = np.asarray(weight.data).reshape(n_kernels, -1).T
+    np.testing.assert_allclose(ours_kernels, book_kernels, rtol=1e-12, atol=1e-16)
