@@ -1,19 +1,19 @@
 """Andrew Trask's "Grokking Deep Learning" (iamtrask/Grokking-Deep-Learning), its chapters' notebooks run with the
 library.
 
-Chapter 13 builds an autograd ``Tensor`` by hand (add/neg/sub/mul/sum/expand/transpose/mm, sigmoid/tanh,
-index_select, cross_entropy) and on it ``SGD``, ``Linear``, ``Sequential``, ``MSELoss``, ``Tanh``/``Sigmoid``,
-``Embedding`` and ``CrossEntropyLoss``; chapter 14 adds ``RNNCell`` and ``LSTMCell`` (the library's
-``nn.RNNCell``/``nn.LSTMCell`` with the book's gates stacked in torch's i, f, g, o order; the book's hidden-to-hidden
-Linears have no bias, so ``bias_hh`` is 0), and its "exploding gradients" notebook (a two-unit recurrence
-through sigmoid and ReLU, whose printed gradients are reproduced with ``retain_grad``). Here each of the notebook's examples is spelled
-with ``autograd.Tensor``, ``nn`` modules and ``nn.optim.SGD``; the training cells start from the weights the notebook
-draws after ``np.random.seed(0)`` and must print the losses the notebook printed; every op's gradient is also
-checked against float64 central differences, and the recurrent cell against torch. Chapters 8 and 9's numpy networks
-(a ReLU network with dropout, a tanh network with a softmax output, mini-batched) and chapter 10's convolutional
-layer are written here in numpy after
-the book's delta rules, with the dropout masks given explicitly, and compared with the same networks trained by
-autograd.
+Chapter 13 builds an autograd ``Tensor`` by hand (add/neg/sub/mul/sum/expand/transpose/mm, sigmoid/tanh, index_select,
+cross_entropy) and on it ``SGD``, ``Linear``, ``Sequential``, ``MSELoss``, ``Tanh``/``Sigmoid``, ``Embedding`` and
+``CrossEntropyLoss``; chapter 14 adds ``RNNCell`` and ``LSTMCell`` (the library's ``nn.RNNCell``/``nn.LSTMCell`` with
+the book's gates stacked in torch's i, f, g, o order; the book's hidden-to-hidden Linears have no bias, so ``bias_hh``
+is 0), and its "exploding gradients" notebook (a two-unit recurrence through sigmoid and ReLU, whose printed gradients
+are reproduced with ``retain_grad``).
+
+Here each of the notebook's examples is spelled with ``autograd.Tensor``, ``nn`` modules and ``nn.optim.SGD``; the
+training cells start from the weights the notebook draws after ``np.random.seed(0)`` and must print the losses the
+notebook printed; every op's gradient is also checked against float64 central differences, and the recurrent cell
+against torch. Chapters 8 and 9's numpy networks (a ReLU network with dropout, a tanh network with a softmax output,
+mini-batched) and chapter 10's convolutional layer are written here in numpy after the book's delta rules, with the
+dropout masks given explicitly, and compared with the same networks trained by autograd.
 
 Where the book's conventions differ from torch's (which the library follows):
 
@@ -346,7 +346,7 @@ def test_linear_forward_with_the_books_expanded_bias_equals_nn_linear():
     np.testing.assert_allclose(linear.bias.grad, np.full(2, len(x)), rtol=0)
 
 
-# -- parts 13-15: index_select and Embedding ----------------------------------------------------------------------------
+# -- parts 13-15: index_select and Embedding -------------------------------------------------------------------------
 
 PART14_GRAD = np.array([[0.0] * 5, [1.0] * 5, [2.0] * 5, [2.0] * 5, [1.0] * 5])
 PART15_LOSSES = [1.18885296, 0.91206112, 0.63933563, 0.42992321, 0.29310162, 0.20784684, 0.15429359, 0.11948291]
