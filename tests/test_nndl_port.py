@@ -11,7 +11,9 @@ one sample at a time as his code goes, and once as ``nn.Linear`` layers on a bat
 ``nn.optim.SGD``; the gradients must equal his ``nabla_b``/``nabla_w`` and a few epochs of mini-batch SGD over the
 same shuffled mini-batches must follow his weights to float64 rounding. His numpy spelling itself (``np.dot``,
 ``np.exp``, ``np.linalg.norm``, ``np.nan_to_num``) is also run on Tensor weights, and network2's JSON ``save``/``load``
-goes through ``state_dict``.
+goes through ``state_dict``. From the book's text (not in the code files) come chapter 3's softmax output layer with
+the log-likelihood cost (delta_L = a - y) and its L1 rule ``w -> w - (eta lmbda / n) sgn(w) - eta dC0/dw``, and
+chapter 5's vanishing gradient (the hidden layers' ||nabla_b|| growing towards the output).
 
 Left out: ``network3.py`` (Theano convolutional networks and its GPU switch), ``mnist_loader.py`` and
 ``expand_mnist.py`` (the MNIST files; small synthetic data of the same (x, y) column form stands in), and the
@@ -504,3 +506,69 @@ def test_save_and_load_through_json_as_network2_does_keeps_the_network():
     want = np.hstack([nielsen_feedforward(biases, weights, x.reshape(-1, 1)) for x in xs]).T
     np.testing.assert_array_equal(fresh(Tensor(xs)).data, model(Tensor(xs)).data)
     np.testing.assert_allclose(fresh(Tensor(xs)).data, want, rtol=1e-14)
+
+
+# -- chapter 3's other costs and regularisers, written after the book's equations -----------------------------------
+
+
+def softmax_columns(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def test_softmax_output_layer_with_log_likelihood_has_delta_a_minus_y():
+    # chapter 3: a softmax output layer and C = -ln a_y give delta_L = a - y; sigmoid hidden layers as before
+    biases, weights = his_network(SIZES, 20)
+    batch, xs, ys, labels = synthetic_data(5, SIZES, 9)
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    for x, y in batch:
+        activations, zs = [x], []
+        for b, w in zip(biases, weights):
+            zs.append(w @ activations[-1] + b)
+            activations.append(sigmoid(zs[-1]))
+        delta = softmax_columns(zs[-1]) - y
+        for layer in range(1, len(weights) + 1):
+            if layer > 1:
+                delta = (weights[-layer + 1].T @ delta) * sigmoid_prime(zs[-layer])
+            nabla_b[-layer] += delta
+            nabla_w[-layer] += delta @ activations[-layer - 1].T
+    model = tensor_network(biases, weights)
+    logits = model[:-1](Tensor(xs))  # the last sigmoid replaced by the softmax inside cross_entropy
+    F.cross_entropy(logits, Tensor(labels), reduction="sum").backward()
+    assert_layers_close([lin.bias.grad for lin in linears(model)], nabla_b, rtol=1e-10, atol=1e-14)
+    assert_layers_close([lin.weight.grad for lin in linears(model)], nabla_w, rtol=1e-10, atol=1e-14)
+
+
+def test_l1_regularised_sgd_step_is_his_sign_rule():
+    # chapter 3: w -> w - (eta lmbda / n) sgn(w) - eta dC0/dw, with sgn(0) = 0; here through autograd's abs
+    n, eta, lmbda = 12, 0.5, 3.0
+    biases, weights = his_network(SIZES, 21)
+    weights[0][0, 0] = 0.0  # where sgn is 0 (as numpy's and torch's sign)
+    batch, xs, ys, _ = synthetic_data(4, SIZES, 10)
+    nabla_b, nabla_w = nielsen_batch_gradient(biases, weights, batch, "cross_entropy")
+    m = len(batch)
+    want_w = [w - eta * (lmbda / n) * np.sign(w) - (eta / m) * nw for w, nw in zip(weights, nabla_w)]
+    want_b = [b - (eta / m) * nb for b, nb in zip(biases, nabla_b)]
+    model = tensor_network(biases, weights)
+    optimizer = nn.optim.SGD(model.parameters(), lr=eta)
+    penalty = sum(lin.weight.abs().sum() for lin in linears(model))
+    (tensor_loss(model, xs, ys, "cross_entropy") + (lmbda / n) * penalty).backward()
+    optimizer.step()
+    assert_layers_close([lin.weight.data for lin in linears(model)], want_w, rtol=1e-12, atol=1e-15)
+    assert_layers_close([lin.bias.data for lin in linears(model)], want_b, rtol=1e-12, atol=1e-15)
+    assert linears(model)[0].weight.data[0, 0] == pytest.approx(-(eta / m) * nabla_w[0][0, 0], rel=1e-12)
+
+
+def test_gradients_shrink_towards_the_input_layers_of_a_deep_sigmoid_network():
+    # chapter 5's vanishing gradient: ||nabla_b|| per hidden layer, his numbers and ours, smaller further back
+    sizes = [12, 10, 10, 10, 10, 3]
+    biases, weights = his_network(sizes, 22)
+    batch, xs, ys, _ = synthetic_data(30, sizes, 11)
+    nabla_b, _ = nielsen_batch_gradient(biases, weights, batch, "quadratic")
+    model = tensor_network(biases, weights)
+    (tensor_loss(model, xs, ys, "quadratic") * len(batch)).backward()
+    ours = [np.linalg.norm(lin.bias.grad) for lin in linears(model)]
+    np.testing.assert_allclose(ours, [np.linalg.norm(nb) for nb in nabla_b], rtol=1e-10)
+    hidden = ours[:-1]
+    assert hidden == sorted(hidden)  # each hidden layer learns more slowly than the one after it
