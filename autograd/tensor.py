@@ -364,7 +364,19 @@ def _assigned_array(value: Any, requires_grad: bool) -> np.ndarray:
         raise TypeError(f"Tensor.data: expected an array or a Tensor, got {type(value).__name__}")
     else:
         value = np.asarray(value)
+    if not has_element_strides(value):  # (a copy whose steps are whole elements, as as_tensor's)
+        value = np.array(value)
     return _checked_array(in_native_byte_order(value), requires_grad, "Tensor.data")
+
+
+def has_element_strides(array: np.ndarray) -> bool:
+    """Whether every step of ``array`` that matters (along an axis of more than one entry) is a whole number of
+    elements, so its layout reads as torch's element strides; a field of a structured array (a float64 in
+    12-byte records) or an ``as_strided`` view of odd byte steps is not."""
+    itemsize = array.itemsize
+    return not itemsize or all(
+        stride % itemsize == 0 for stride, length in zip(array.strides, array.shape) if length > 1
+    )
 
 
 def in_native_byte_order(array: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ from .tensor import (
     _operand,
     _wrap,
     category_result_type,
+    has_element_strides,
     in_native_byte_order,
     number_held,
 )
@@ -273,6 +274,9 @@ def asarray(
 def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
     """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``).
 
+    An array in the other byte order, or whose byte strides are not whole elements (a field of a structured
+    array), is refused with a ValueError, as torch's: copy it first.
+
     Changes to ``array`` show in the tensor and the other way round; the library
     cannot see changes made to ``array`` directly, so do not change it between a
     forward pass and its ``backward()``.
@@ -285,6 +289,12 @@ def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
             f"cannot share its memory; convert it first (array.astype(array.dtype.newbyteorder('='))) or copy it "
             f"with Tensor(array)"
         )
+    if not has_element_strides(array):  # a tensor's strides count whole elements; torch refuses it too
+        raise ValueError(
+            f"from_numpy: the array's byte strides {array.strides} are not multiples of its element size "
+            f"({array.itemsize} bytes), so a tensor cannot share its memory; copy it first (np.ascontiguousarray(array) "
+            f"or Tensor(array))"
+        )
     return Tensor._from_array(array, requires_grad, "from_numpy")
 
 
@@ -293,7 +303,8 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
 
     A Tensor of the right dtype is returned as is, one of another dtype converted in the graph (``data.to(dtype)``,
     as torch's: the gradient flows back between floating dtypes); an ndarray of the right dtype is
-    shared (see :func:`from_numpy`; one in the other byte order is copied into the native one) and one of another
+    shared (see :func:`from_numpy`; one in the other byte order is copied into the native one, one whose byte
+    steps are not whole elements into a dense array) and one of another
     dtype cast (as torch's, wrapping what the dtype cannot hold); anything else (numbers, nested lists) is made by
     :func:`tensor`, with its dtypes and its refusals (a number the dtype cannot hold, None or a string on the way to
     a dtype). ``device`` is torch's (the CPU).
@@ -311,6 +322,8 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
                 raise
             raise type(error)(f"as_tensor: {str(error).split(': ', 1)[1]}") from None
     array = data if dtype is None else quietly(np.asarray, data, dtype=dtype)
+    if not has_element_strides(array):  # (from_numpy refuses it; a copy has whole-element steps)
+        array = np.array(array)
     return Tensor._from_array(in_native_byte_order(array), False, "as_tensor")
 
 

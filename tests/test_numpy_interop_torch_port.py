@@ -8,7 +8,7 @@ scalars).
 
 torch runs with float64 as its default dtype here, this library's documented default.
 
-Left out, as deliberate differences (the first three are documented in the README; the others are where torch is
+Left out, as deliberate differences (the first two are documented in the README; the others are where torch is
 stricter than numpy or reads a numpy object oddly):
 
 * ``t.numpy()`` and ``np.asarray(t)`` of a tensor that requires grad give a read-only view while gradients are
@@ -261,6 +261,28 @@ def test_from_numpy_of_a_0d_array_is_a_0d_tensor(dtype):
     _assert_same(ours, theirs)
     assert ours.dim() == theirs.dim() == 0
     _assert_same(autograd.tensor(array), torch.tensor(array))
+
+
+def _odd_steps():
+    """Arrays whose byte strides are not whole elements: a float64 field of 12-byte records, and odd byte steps."""
+    records = np.zeros(4, dtype=[("a", "<i4"), ("b", "<f8")])
+    records["b"] = [1.5, -2.0, 3.25, 4.0]
+    plain = np.arange(12.0).reshape(3, 4)
+    return [records["b"], np.lib.stride_tricks.as_strided(plain, shape=(3, 2), strides=(12, 8))]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["record-field", "odd-bytes"])
+def test_from_numpy_refuses_byte_strides_that_are_not_whole_elements(which):
+    array = _odd_steps()[which]
+    for module in (autograd, torch):
+        with pytest.raises(ValueError, match="strides"):
+            module.from_numpy(array)
+    # a copy reads them: the entries numpy sees
+    expected = torch.from_numpy(np.ascontiguousarray(array))
+    for make in (autograd.tensor, autograd.as_tensor, Tensor):
+        made = make(array)
+        _assert_same(made, expected)
+        assert made.stride() == expected.stride()
 
 
 @pytest.mark.parametrize("dtype", [">f4", ">i2", ">f8"])
