@@ -195,7 +195,7 @@ class UnevenDepthError(ValueError, TypeError):
 
 def ragged_error(where: str, data: Any, error: ValueError) -> ValueError:
     """The error for nested lists numpy found ragged (its ``error``), naming ``where`` and, as torch's, the first
-    dim whose sequences differ in length (:func:`_ragged_place`), e.g. "expected a sequence of length 2 at dim 1
+    dim whose sequences differ in length (:func:`_ragged_place`), e.g. "expected sequence of length 2 at dim 1
     (got 1)" for ``[[1, 2], [3]]``; numpy's own words where no such dim is found (a list that holds itself). A
     ValueError, as numpy's and torch's, or where a number stands beside a sequence an :class:`UnevenDepthError`,
     also torch's TypeError there."""
@@ -234,7 +234,7 @@ def _ragged_place(data: Any) -> tuple[str | None, bool]:
             if expected is None:
                 return f"expected a number at dim {dim} (got a sequence of length {length})", True
             got = length if length is not None else f"the number {item!r}"
-            return f"expected a sequence of length {expected} at dim {dim} (got {got})", length is None
+            return f"expected sequence of length {expected} at dim {dim} (got {got})", length is None
         if expected is None:
             return None, False
         level = [child for item in level for child in (item._data if isinstance(item, Node) else item)]

@@ -337,6 +337,22 @@ def test_a_list_of_arrays_is_stacked():
     _assert_same(autograd.tensor(arrays), theirs)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        lambda r: [r.random((3, 3)), r.random((3, 0))],
+        lambda r: [[r.random((3, 3)), r.random((3, 2))]],
+        lambda r: [[r.random((3, 3)), r.random((3, 3))], [r.random((3, 3)), r.random((3, 2))]],
+        lambda r: [[1, 2, 3], r.random(2)],
+    ],
+    ids=["inner-empty", "nested", "second-row", "list-and-array"],
+)
+def test_ragged_lists_of_arrays_are_refused_naming_the_expected_length(data):
+    for module in (autograd, torch):
+        with pytest.raises(ValueError, match="expected sequence of length"):
+            module.tensor(data(np.random.default_rng(0)))
+
+
 def test_an_array_beside_a_number_at_one_depth_is_a_type_error():
     rng = np.random.default_rng(0)
     for module in (autograd, torch):

@@ -54,10 +54,10 @@ def test_a_list_held_twice_side_by_side_is_not_self_referential():
 
 
 _RAGGED = [
-    ([[1, 2], [3]], 1, "expected a sequence of length 2 at dim 1 (got 1)"),
-    ([[1], [2, 3]], 1, "expected a sequence of length 1 at dim 1 (got 2)"),
-    ([[[1, 2], [3, 4]], [[1, 2], [3]]], 2, "expected a sequence of length 2 at dim 2 (got 1)"),
-    ([[1, 2], 3], 1, "expected a sequence of length 2 at dim 1 (got the number 3)"),
+    ([[1, 2], [3]], 1, "expected sequence of length 2 at dim 1 (got 1)"),
+    ([[1], [2, 3]], 1, "expected sequence of length 1 at dim 1 (got 2)"),
+    ([[[1, 2], [3, 4]], [[1, 2], [3]]], 2, "expected sequence of length 2 at dim 2 (got 1)"),
+    ([[1, 2], 3], 1, "expected sequence of length 2 at dim 1 (got the number 3)"),
     ([1, [2, 3]], 1, "expected a number at dim 1 (got a sequence of length 2)"),
 ]
 
@@ -74,8 +74,9 @@ def test_ragged_lists_are_refused_naming_the_function_and_the_ragged_dim(factory
 
 @pytest.mark.parametrize(("data", "dim", "place"), _RAGGED[:3])
 def test_the_ragged_dim_named_is_torchs(torch, data, dim, place):
-    with pytest.raises(ValueError, match=rf"at dim {dim} "):
+    with pytest.raises(ValueError, match=rf"at dim {dim} ") as caught:
         torch.tensor(data)
+    assert str(caught.value) == place  # (the words this library's message ends with)
 
 
 _INTEGER_FACTORIES = [
