@@ -23,6 +23,12 @@ stricter than numpy or reads a numpy object oddly):
   byte order in ``tensor``/``as_tensor`` (copied into the native one; ``from_numpy`` refuses it as torch does),
   ``np.longdouble``, ``tensor(np.uint64(3))``, an ndarray beside a Tensor in ``nd + t`` and ``nd < t`` (numpy hands
   them to ``__array_ufunc__``; torch's fail), ``split`` with a numpy integer size.
+* An ndarray beside a Tensor (``t + a``, ``a + t``, ``t < a``) is read as a tensor with axes, with torch's
+  promotion by category (a float32 tensor plus an int64 array is float32), which the port checks against torch
+  with the array as a tensor; torch itself hands ``t + a`` to numpy, whose promotion gives float64 there, and its
+  ``a + t`` and ``t < a`` fail. A 0-d array counts as one with axes (numpy 2's reading: ``f32 + np.array(2.0)`` is
+  float64, as torch's ``t + a`` gives), not as torch's 0-d tensor; a bool array may be subtracted (as in torch's
+  ``t - a``), where torch refuses a bool tensor.
 * A numpy bool scalar in arithmetic (``int_tensor + np.True_``) counts as the bool it is; torch reads it as a float
   and gives the default floating dtype. A uint8 ndarray used as an index is numpy's integer index; torch reads it
   as a (deprecated) mask.
@@ -541,6 +547,20 @@ def test_a_numpy_scalar_beside_a_tensor_promotes_as_torchs(scalar_type, dtype):
             # (torch divides a number by a tensor as number * reciprocal, rounding twice: 3 / 5 is 0.6000000000000001
             # in float64 and 0.5996 in float16; here it is the quotient rounded once)
             _assert_same(function(pair_ours[first], pair_ours[second]), expected, rtol=RTOL)
+
+
+@pytest.mark.parametrize("array_dtype", ALL)
+@pytest.mark.parametrize("dtype", ALL)
+def test_an_ndarray_beside_a_tensor_is_read_as_a_tensor(dtype, array_dtype):
+    ours, theirs = autograd.tensor([5, 2, 1]).to(dtype), torch.tensor([5, 2, 1]).to(_torch_dtype(dtype))
+    array = np.array([3, 1, 2]).astype(array_dtype)
+    as_tensor = torch.from_numpy(array)
+    for name in ("add", "mul", "truediv", "eq", "lt", "sub"):
+        function = getattr(operator, name)
+        for mine, torchs in (((ours, array), (theirs, as_tensor)), ((array, ours), (as_tensor, theirs))):
+            if name == "sub" and "bool" in (dtype, array_dtype):
+                continue  # (a bool array is subtracted as numpy's, as torch's own t - array is; a bool tensor is not)
+            _assert_same(function(*mine), function(*torchs), rtol=RTOL)
 
 
 @pytest.mark.parametrize("integer_type", [np.int16, np.int8, np.uint8, np.int32, np.int64])
