@@ -254,6 +254,27 @@ def test_from_numpy_of_a_slice_a_transpose_and_a_strided_view():
         np.testing.assert_array_equal(ours.contiguous().numpy(), theirs.contiguous().numpy())
 
 
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")  # (numpy's, on making one)
+@pytest.mark.filterwarnings("ignore:The given NumPy array is not writable:UserWarning")  # (torch's, for broadcast)
+@pytest.mark.parametrize("kind", ["matrix", "masked", "broadcast", "fortran", "bool-view"])
+def test_from_numpy_of_ndarray_subclasses_and_layouts_reads_plain_arrays(kind):
+    square = np.arange(1.0, 7.0).reshape(2, 3)
+    array = {
+        "matrix": lambda: np.matrix(square),
+        "masked": lambda: np.ma.array(square, mask=square > 4),  # (the mask is not data: both read every entry)
+        "broadcast": lambda: np.broadcast_to(square[0], (4, 3)),
+        "fortran": lambda: np.asfortranarray(square),
+        "bool-view": lambda: np.arange(4, dtype=np.uint8).view(bool),
+    }[kind]()
+    ours, theirs = autograd.from_numpy(array), torch.from_numpy(array)
+    _assert_same(ours, theirs)
+    assert ours.stride() == theirs.stride()
+    assert type(ours.numpy()) is type(theirs.numpy()) is np.ndarray
+    _assert_same(ours[0], theirs[0])
+    _assert_same(ours.flatten(), theirs.flatten())
+    _assert_same(ours.sum(), theirs.sum())
+
+
 @pytest.mark.parametrize("shape", [(0, 2), (2, 0), (0,)])
 def test_from_numpy_of_an_empty_array_keeps_its_shape(shape):
     ours, theirs = autograd.from_numpy(np.zeros(shape)), torch.from_numpy(np.zeros(shape))
