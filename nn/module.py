@@ -23,13 +23,12 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
+from autograd import Node, Tensor, Value, as_tensor, get_default_dtype, increment_version, no_grad
 from autograd.compiling import compile as compile_model
 from autograd.devices import DeviceUnavailableError
 from autograd.gradient_array import DataArray, GradientArray, plain, stored_gradient
 from autograd.node_sequences import refuse_nodes_in_sequence
 from autograd.quiet import quiet, quietly
-from autograd.tensor import in_native_byte_order
 from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
@@ -1771,7 +1770,7 @@ def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
-        return from_numpy(in_native_byte_order(x))  # shared, unless stored in the other byte order ('>f4')
+        return as_tensor(x)  # shared, unless stored in the other byte order ('>f4') or with byte steps of part elements
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, layer, Tensor)
     try:

@@ -53,6 +53,7 @@ import numpy as np
 import pytest
 
 import autograd
+import nn
 from autograd import Tensor, Value
 
 torch = pytest.importorskip("torch")
@@ -310,6 +311,19 @@ def test_from_numpy_refuses_byte_strides_that_are_not_whole_elements(which):
         made = make(array)
         _assert_same(made, expected)
         assert made.stride() == expected.stride()
+
+
+@pytest.mark.parametrize("layer", ["LayerNorm", "Conv1d"])
+def test_a_layer_reads_an_array_whose_byte_steps_are_not_whole_elements(layer):
+    records = np.zeros((2, 3), dtype=[("a", "<i4"), ("b", "<f8", (4,))])
+    records["b"] = np.random.default_rng(0).standard_normal((2, 3, 4))
+    ours = nn.LayerNorm(4).double() if layer == "LayerNorm" else nn.Conv1d(3, 2, 2).double()
+    theirs = torch.nn.LayerNorm(4, dtype=torch.float64) if layer == "LayerNorm" else torch.nn.Conv1d(3, 2, 2).double()
+    with torch.no_grad():
+        for mine, torchs in zip(ours.parameters(), theirs.parameters()):
+            torchs.copy_(torch.from_numpy(mine.detach().numpy()))
+    expected = theirs(torch.tensor(np.ascontiguousarray(records["b"])))
+    _assert_same(ours(records["b"]), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", [">f4", ">i2", ">f8"])
