@@ -134,6 +134,32 @@ def write_npz(path: str | os.PathLike | BinaryIO, arrays: Mapping[str, np.ndarra
     return path
 
 
+class _Window:
+    """The bytes ``start``.. ``start + length`` of an open binary file seen as a file of their own (its position 0 is
+    ``start``), offering what zipfile reads through (``read``, ``seek``, ``tell``, ``seekable``) over a file that may
+    offer only ``read``, ``seek`` and ``tell``, all torch.load asks of a file-like object."""
+
+    def __init__(self, file: BinaryIO, start: int, length: int) -> None:
+        self._file, self._start, self.length = file, start, length
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._file.tell() - self._start
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        target = offset + (0 if whence == os.SEEK_SET else self.tell() if whence == os.SEEK_CUR else self.length)
+        if target < 0:  # as a real file refuses a negative position (zipfile looks for its end record so)
+            raise OSError(f"cannot seek to {target}, before the start of the checkpoint")
+        self._file.seek(self._start + target)
+        return target
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = max(self.length - self.tell(), 0)
+        return self._file.read(left if size is None or size < 0 else min(size, left))
+
+
 @dataclass(frozen=True)
 class Member:
     """One ``.npy`` member as its header announces it, checked against the zip directory."""
@@ -183,10 +209,14 @@ class NpzReader:
             else:
                 try:
                     start = self._file.tell()
-                    self._length = self._file.seek(0, os.SEEK_END)
+                    self._file.seek(0, os.SEEK_END)  # (a file-like's seek need not return the position)
+                    self._length = self._file.tell()
                     self._file.seek(start)
                 except (OSError, AttributeError, ValueError) as error:
                     raise self.error(f"cannot be read as a state file: the file must be seekable ({error})") from None
+            if not self._owned:  # (seen through a window: zipfile needs seekable(), which torch.load does not ask for)
+                self._file = _Window(self._file, start, self._length - start)  # type: ignore[assignment]
+                self._length, start = self._length - start, 0
             try:
                 self._zip = zipfile.ZipFile(self._file)
             except _READ_ERRORS as error:

@@ -271,6 +271,52 @@ def test_save_and_load_through_an_open_temporary_file_and_bytes_io(tmp_path):
     _same(ours, _torchs([torch.arange(4, dtype=torch.int32), {"k": 1.5}]))
 
 
+class _FileLike:
+    """A file-like object offering only what torch's FilelikeMock offers: read, readline, seek, tell, write and
+    flush (plus readinto and a fileno that refuses, when asked), recording which of them were called."""
+
+    def __init__(self, data=b"", *, fileno=True, readinto=False):
+        self.calls: set[str] = set()
+        self._buffer = io.BytesIO(data)
+        for name in ("read", "readline", "seek", "tell", "write", "flush"):
+            setattr(self, name, self._traced(name))
+        if readinto:
+            self.readinto = self._traced("readinto")
+        if fileno:
+            self.fileno = self._no_fileno
+
+    def _traced(self, name):
+        method = getattr(self._buffer, name)
+
+        def call(*args, **kwargs):
+            self.calls.add(name)
+            return method(*args, **kwargs)
+
+        return call
+
+    @staticmethod
+    def _no_fileno():
+        raise io.UnsupportedOperation("not a real file")
+
+    def getvalue(self):
+        return self._buffer.getvalue()
+
+
+@pytest.mark.parametrize("options", [{}, {"readinto": True}, {"fileno": False}], ids=["plain", "readinto", "no-fileno"])
+def test_a_file_like_object_with_only_read_seek_and_tell_can_be_saved_to_and_loaded_from(options):
+    values = np.random.default_rng(3).standard_normal((3, 10))
+    for obj, torch_obj in ((Tensor(values), torch.from_numpy(values)), ([Tensor(values)], [torch.from_numpy(values)])):
+        target = _FileLike(**options)
+        nn.save(obj, target)
+        assert target.calls <= {"write", "flush", "seek", "tell"}
+        source = _FileLike(target.getvalue(), **options)
+        back = nn.load(source)
+        assert source.calls <= {"read", "readline", "seek", "tell", "readinto"}
+        reference = _FileLike(**options)
+        torch.save(torch_obj, reference)
+        _same(back, torch.load(_FileLike(reference.getvalue(), **options)))
+
+
 def test_a_checkpoint_is_read_back_through_a_gzip_stream(tmp_path):
     data = [Tensor(np.arange(6.0)), (2, "x")]
     nn.save(data, tmp_path / "plain.pt")
