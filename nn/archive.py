@@ -18,7 +18,8 @@ are accepted, so the data a file can make us allocate never exceeds the file's s
 and a header claiming a terabyte is refused before anything is allocated. Data is then
 read in chunks into arrays of exactly the announced size, and the zip CRC is verified.
 Every problem is one :class:`SerializationError` naming the file. An open binary file is read from
-its current position and left open, as ``torch.load(f)`` reads.
+its current position and left open, as ``torch.load(f)`` reads, positioned just past the checkpoint (what was
+written after it, another checkpoint or a pickle, is read next).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import struct
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -160,6 +162,96 @@ class _Window:
         return self._file.read(left if size is None or size < 0 else min(size, left))
 
 
+_END_RECORD = struct.Struct("<4s4H2LH")  # zip's end of central directory: signature ... size, offset, comment
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_END_RECORD = struct.Struct("<4sQ2H2L4Q")
+
+
+def _end_after(window: _Window, position: int) -> int | None:
+    """Where the archive that starts at the window's start ends, if an end record of it lies at ``position``, else
+    None. Offsets in a zip count from wherever its writer began (Python's zipfile, writing into a stream, counts
+    from the stream's start), so the record is taken as this archive's when its central directory ends right there
+    (or at the zip64 end record before it, which torch's writer always adds) and its first entry, with the offsets
+    shifted alike, names the window's start."""
+    window.seek(position)
+    record = window.read(_END_RECORD.size)
+    if len(record) < _END_RECORD.size:
+        return None
+    _, _, _, _, count, size, offset, comment = _END_RECORD.unpack(record)
+    end = position + _END_RECORD.size + comment
+    if end > window.length:
+        return None
+    zip64_at = position - _ZIP64_LOCATOR.size - _ZIP64_END_RECORD.size
+    if zip64_at >= 0:
+        window.seek(zip64_at)
+        fields = _ZIP64_END_RECORD.unpack(window.read(_ZIP64_END_RECORD.size))
+        signature, _, named, _ = _ZIP64_LOCATOR.unpack(window.read(_ZIP64_LOCATOR.size))
+        if fields[0] == b"PK\x06\x06" and signature == b"PK\x06\x07":
+            count64, size64, offset64 = fields[-3:]
+            if _directory_fits(window, zip64_at, count64, size64, offset64, named):
+                return end
+    return end if _directory_fits(window, position, count, size, offset, None) else None
+
+
+def _directory_fits(window: _Window, ends_at: int, count: int, size: int, offset: int, zip64_at: int | None) -> bool:
+    """Whether a central directory of ``count`` entries, ``size`` bytes at ``offset`` (and a zip64 end record the
+    locator places at ``zip64_at``), all counted from where the writer began, ends at ``ends_at`` of the window and
+    has its first entry at the window's start."""
+    start = ends_at - size
+    shift = start - offset  # what the archive's offsets lack to be positions in the window
+    if start < 0 or (zip64_at is not None and zip64_at + shift != ends_at):
+        return False
+    if not count:  # an empty archive is its directory's end alone (zeros in stored data must not pass for one)
+        return start == 0
+    window.seek(start)
+    entry = window.read(46)
+    if len(entry) < 46 or entry[:4] != b"PK\x01\x02":
+        return False
+    first = struct.unpack_from("<L", entry, 42)[0]
+    return first == 0xFFFFFFFF or first + shift == 0
+
+
+def _archive_end(window: _Window, begin: int) -> int | None:
+    """The end of the archive that starts at the window's start: the first end record from ``begin`` on that closes
+    it (read in chunks; memory: one chunk), or None."""
+    position, carried = begin, b""
+    while True:
+        window.seek(position)
+        chunk = window.read(CHUNK_BYTES)
+        if not chunk:
+            return None
+        data, base = carried + chunk, position - len(carried)
+        found = data.find(b"PK\x05\x06")
+        while found != -1:
+            end = _end_after(window, base + found)
+            if end is not None:
+                return end
+            found = data.find(b"PK\x05\x06", found + 1)
+        position += len(chunk)
+        carried = data[-3:]  # (a signature split between two chunks)
+
+
+def _open_at_start(window: _Window) -> zipfile.ZipFile:
+    """The archive that starts where an open file stands, its window narrowed to it: zipfile finds an archive by
+    the end record nearest the file's end, which is another one when more was written after this (``torch.save``
+    into one stream several times, or ``pickle.dump`` after it), so that one is looked for from the start on."""
+    try:
+        archive = zipfile.ZipFile(window)
+        first = min((info.header_offset for info in archive.infolist()), default=archive.start_dir)
+        if first == 0:  # the common case: the archive found is the one here (its directory end looked up)
+            end = _archive_end(window, archive.start_dir)
+            window.length = window.length if end is None else end  # (an end record of a kind not met: the file's)
+            return archive
+        archive.close()
+    except _READ_ERRORS:
+        pass
+    end = _archive_end(window, 0)
+    if end is None:
+        raise zipfile.BadZipFile("no zip archive starts at the file's position")
+    window.length = end
+    return zipfile.ZipFile(window)
+
+
 @dataclass(frozen=True)
 class Member:
     """One ``.npy`` member as its header announces it, checked against the zip directory."""
@@ -218,11 +310,13 @@ class NpzReader:
                 self._file = _Window(self._file, start, self._length - start)  # type: ignore[assignment]
                 self._length, start = self._length - start, 0
             try:
-                self._zip = zipfile.ZipFile(self._file)
+                self._zip = zipfile.ZipFile(self._file) if self._owned else _open_at_start(self._file)
             except _READ_ERRORS as error:
                 if self._starts_as_pickle(start):
                     raise self.error(_TORCH_FILE) from None
                 raise self.error(f"not a readable .npz file ({error})") from None
+            if not self._owned:
+                self._length = self._file.length  # type: ignore[attr-defined]
             if any(name == "data.pkl" or name.endswith("/data.pkl") for name in self._zip.namelist()):
                 raise self.error(_TORCH_FILE)
             self.members: dict[str, Member] = {}
@@ -234,6 +328,8 @@ class NpzReader:
         except BaseException:
             if self._owned:
                 self._file.close()
+            elif isinstance(self._file, _Window):
+                self._file.seek(0)  # (an open file refused is left where it stood)
             raise
 
     def _starts_as_pickle(self, start: int) -> bool:
@@ -318,10 +414,13 @@ class NpzReader:
         return iter(self.members)
 
     def close(self) -> None:
-        """Close the file (one the caller opened stays open)."""
+        """Close the file (one the caller opened stays open, positioned just past the checkpoint, as torch.load
+        leaves it, so that what was written after it can be read next)."""
         self._zip.close()
         if self._owned:
             self._file.close()
+        else:
+            self._file.seek(0, os.SEEK_END)
 
     def __enter__(self) -> NpzReader:
         return self

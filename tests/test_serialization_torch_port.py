@@ -42,6 +42,7 @@ Left out, with why:
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import pathlib
@@ -315,6 +316,35 @@ def test_a_file_like_object_with_only_read_seek_and_tell_can_be_saved_to_and_loa
         reference = _FileLike(**options)
         torch.save(torch_obj, reference)
         _same(back, torch.load(_FileLike(reference.getvalue(), **options)))
+
+
+def test_several_objects_written_into_one_stream_are_read_back_one_after_another():
+    a = np.random.default_rng(4).standard_normal((5, 5))
+    b = np.random.default_rng(5).standard_normal((40, 30)).astype(np.float32)
+    model = nn.Linear(3, 2)
+
+    def write(f, save, tensor):
+        pickle.dump(41, f)
+        save(tensor(a), f)
+        pickle.dump(43, f)
+        save({"b": tensor(b), "n": 7}, f)
+
+    def read(f, load):
+        return pickle.load(f), load(f), pickle.load(f), load(f)
+
+    ours_file, torch_file = io.BytesIO(), io.BytesIO()
+    write(ours_file, nn.save, Tensor)
+    nn.save(model.state_dict(), ours_file)
+    # (upstream runs this in TestOldSerialization: torch reads such a stream back only in its legacy format)
+    write(torch_file, functools.partial(torch.save, _use_new_zipfile_serialization=False), torch.from_numpy)
+    ours_file.seek(0)
+    torch_file.seek(0)
+    ours, theirs = read(ours_file, nn.load), read(torch_file, torch.load)
+    _same(list(ours), list(theirs))
+    state = nn.load(ours_file)  # and a module's state dict after them, with the stream left at its end
+    assert list(state) == ["weight", "bias"]
+    np.testing.assert_array_equal(state["weight"], np.asarray(model.weight.data))
+    assert ours_file.tell() == len(ours_file.getvalue())
 
 
 def test_a_checkpoint_is_read_back_through_a_gzip_stream(tmp_path):
