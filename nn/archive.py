@@ -24,6 +24,7 @@ written after it, another checkpoint or a pickle, is read next).
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import secrets
@@ -109,11 +110,35 @@ def is_binary_file(target: Any) -> bool:
     return not isinstance(target, (str, bytes, os.PathLike)) and (hasattr(target, "write") or hasattr(target, "read"))
 
 
+class _WriteOnly:
+    """A stream that offers only ``write`` (and perhaps ``flush``), as ``torch.save`` takes one, shown to numpy as a
+    file: zipfile then writes it front to back (sizes after each member), seeking only if the stream can."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self._stream.write(data)
+
+    def flush(self) -> None:
+        if hasattr(self._stream, "flush"):
+            self._stream.flush()
+
+    def read(self, *args: Any) -> bytes:
+        raise io.UnsupportedOperation("read")
+
+    def tell(self) -> int:
+        return self._stream.tell()  # (an AttributeError tells zipfile the stream cannot seek)
+
+    def seek(self, *args: Any) -> int:
+        return self._stream.seek(*args)
+
+
 def write_npz(path: str | os.PathLike | BinaryIO, arrays: Mapping[str, np.ndarray]) -> Path | None:
     """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring), and return
     the path; into an open binary file where it stands (left open), returning None as ``torch.save`` does."""
-    if is_binary_file(path):
-        np.savez(path, allow_pickle=False, **arrays)  # type: ignore[arg-type]
+    if is_binary_file(path):  # (numpy takes a file only if it has read(): a write-only stream is handed over wrapped)
+        np.savez(path if hasattr(path, "read") else _WriteOnly(path), allow_pickle=False, **arrays)  # type: ignore[arg-type]
         return None
     path = Path(path)
     try:

@@ -318,6 +318,41 @@ def test_a_file_like_object_with_only_read_seek_and_tell_can_be_saved_to_and_loa
         _same(back, torch.load(_FileLike(reference.getvalue(), **options)))
 
 
+class _WriteOnly:
+    """A stream offering only write and flush (a pipe, a socket's file), recording the calls made."""
+
+    def __init__(self):
+        self.calls: set[str] = set()
+        self.buffer = io.BytesIO()
+
+    def write(self, data):
+        self.calls.add("write")
+        return self.buffer.write(data)
+
+    def flush(self):
+        self.calls.add("flush")
+
+
+def test_a_write_only_stream_takes_a_checkpoint_as_torchs():
+    values = np.arange(12.0).reshape(3, 4)
+    model = nn.Linear(3, 2)
+    for obj, torch_obj in (
+        (Tensor(values), torch.from_numpy(values)),
+        ({"a": [Tensor(values)], "n": 2}, {"a": [torch.from_numpy(values)], "n": 2}),
+    ):
+        stream, torch_stream = _WriteOnly(), _WriteOnly()
+        torch.save(torch_obj, torch_stream)
+        assert nn.save(obj, stream) is None
+        assert stream.calls <= {"write", "flush"} and torch_stream.calls <= {"write", "flush"}
+        stream.buffer.seek(0)
+        torch_stream.buffer.seek(0)
+        _same(nn.load(stream.buffer), torch.load(torch_stream.buffer))
+    stream = _WriteOnly()
+    nn.save(model, stream)
+    stream.buffer.seek(0)
+    np.testing.assert_array_equal(nn.load(stream.buffer).weight.data, model.weight.data)
+
+
 def test_several_objects_written_into_one_stream_are_read_back_one_after_another():
     a = np.random.default_rng(4).standard_normal((5, 5))
     b = np.random.default_rng(5).standard_normal((40, 30)).astype(np.float32)
