@@ -34,7 +34,16 @@ from autograd import Tensor, from_numpy
 
 from .parameter import Parameter
 
-__all__ = ["MAX_JSON_LEVELS", "MAX_NESTING", "MEMBER_PREFIX", "SKELETON", "decode", "encode", "tensors_share_memory"]
+__all__ = [
+    "MAX_JSON_LEVELS",
+    "MAX_NESTING",
+    "MEMBER_PREFIX",
+    "SKELETON",
+    "decode",
+    "encode",
+    "refuse_masked",
+    "tensors_share_memory",
+]
 
 #: The member holding the JSON skeleton, and the prefix of the members holding its arrays.
 SKELETON = "object"
@@ -109,6 +118,7 @@ def _leaf(
     path: list,
 ) -> dict:
     """The node of a Tensor, an array or a numpy scalar, its array appended to ``arrays`` once per object."""
+    refuse_masked(value, _where(path))
     array = np.asarray(value.data if isinstance(value, Tensor) else value)
     if array.dtype.kind not in "biufc":
         raise TypeError(f"save: {_where(path)} has dtype {array.dtype}; saved arrays hold numbers")
@@ -129,6 +139,15 @@ def _leaf(
         node = {"$": "scalar" if isinstance(value, np.generic) else "array", "member": member}
     nodes[member].append(node)
     return node
+
+
+def refuse_masked(value: Any, where: str) -> None:
+    """TypeError if ``value`` is a numpy masked array, whose mask a file of arrays would silently drop."""
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"save: {where} is a numpy masked array, whose mask would be lost; save its .data and "
+            "np.ma.getmaskarray(...) as two arrays instead"
+        )
 
 
 def _place_in_memory(array: np.ndarray) -> tuple[np.ndarray, int, list[int], int, int] | None:

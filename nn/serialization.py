@@ -489,6 +489,7 @@ def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str
         )
     state = OrderedDict()  # a plain state dict (_is_state_dict): arrays and Tensors, copied
     for name, value in module_or_state.items():
+        saved_objects.refuse_masked(value, f"state entry {name!r}")
         state[name] = _check_entry(name, np.array(getattr(value, "data", value)))
     return state
 
@@ -582,6 +583,7 @@ def save(
     if alone:  # torch.save(data, f) of an array alone
         if optimizer is not None:
             raise TypeError("save: an optimizer's state is saved beside a model's, not beside an array saved alone")
+        saved_objects.refuse_masked(module_or_state, "the array")
         array = np.array(module_or_state.data if isinstance(module_or_state, Tensor) else module_or_state)
         if array.dtype.kind not in "biufc":
             raise TypeError(f"save: an array saved alone must be numeric, got dtype {array.dtype}")

@@ -607,6 +607,15 @@ def test_an_object_whose_unpickling_runs_code_is_refused_and_never_run(tmp_path)
     assert _RunsCode.ran == []
 
 
+def test_a_masked_array_is_refused_rather_than_saved_without_its_mask():
+    # torch.save pickles a masked array whole (and torch.load(weights_only=True) refuses it); ours cannot hold the
+    # mask, so saving one is refused rather than losing it
+    masked = np.ma.masked_array([1.0, 2.0], mask=[False, True])
+    for obj, where in ((masked, "the array"), ([masked], r"object\[0\]"), ({"w": masked}, "state entry 'w'")):
+        with pytest.raises(TypeError, match=where + " is a numpy masked array"):
+            nn.save(obj, io.BytesIO())
+
+
 def test_a_module_inside_a_saved_object_is_refused_saying_to_save_its_state_dict():
     with pytest.raises(TypeError, match=r"object\['model'\], a Linear.*state_dict"):
         nn.save({"model": nn.Linear(2, 3)}, io.BytesIO())
