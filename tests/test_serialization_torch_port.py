@@ -394,6 +394,34 @@ def test_several_objects_written_into_one_stream_are_read_back_one_after_another
     assert ours_file.tell() == len(ours_file.getvalue())
 
 
+def test_a_tensor_whose_bytes_look_like_a_zip_end_record_is_read_back_whole():
+    # test_serialization_fake_zip: data beginning with an end-of-directory signature must not fool the reader, here
+    # also while it looks for the end of each of two checkpoints written into one stream
+    fake = np.array([ord("P"), ord("K"), 5, 6] + [0] * 100, dtype=np.uint8)
+    ours_file, torch_file = io.BytesIO(), io.BytesIO()
+    legacy_save = functools.partial(torch.save, _use_new_zipfile_serialization=False)  # (torch's readable stream)
+    for save, f, tensor in ((nn.save, ours_file, Tensor), (legacy_save, torch_file, torch.from_numpy)):
+        save(tensor(fake), f)
+        save([tensor(fake[:8].copy()), "after"], f)
+        f.seek(0)
+    first = nn.load(ours_file)
+    second = nn.load(ours_file)
+    _same(first, torch.load(torch_file))
+    _same(second, torch.load(torch_file))
+    _same(_ours(Tensor(fake)), _torchs(torch.from_numpy(fake)))  # (alone in its stream, as upstream)
+
+
+def test_an_unseekable_stream_is_refused_saying_it_must_be_seekable_as_torchs():
+    buffer = io.BytesIO()
+    nn.save(Tensor(np.ones(2)), buffer)
+    source = _FileLike(buffer.getvalue())
+    del source.seek, source.tell
+    with pytest.raises(AttributeError, match="seekable"):
+        torch.load(source)
+    with pytest.raises(serialization.SerializationError, match="must be seekable"):
+        nn.load(source)
+
+
 def test_a_checkpoint_is_read_back_through_a_gzip_stream(tmp_path):
     data = [Tensor(np.arange(6.0)), (2, "x")]
     nn.save(data, tmp_path / "plain.pt")
