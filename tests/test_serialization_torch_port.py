@@ -44,7 +44,9 @@ a state dict and comes back as an ``OrderedDict`` (a dict subclass) where torch 
 holds copies, so two entries of tied weights come back as two arrays, not one shared storage (``load_state_dict``
 into the tied model is the same); ``load_state_dict`` refuses a mis-shaped entry before copying anything, where
 torch copies the entries that fit first; it also takes a list for an entry, which torch refuses; and
-``map_location="cpu:0"``, which torch's loader cannot restore to, is taken as the CPU.
+``map_location="cpu:0"``, which torch's loader cannot restore to, is taken as the CPU. ``nn.load(f,
+weights_only=True)`` of a file saved from a module rebuilds it from its JSON record of registered classes (no code
+from the file runs), where torch's ``weights_only=True`` refuses a pickled module.
 
 Bugs this port found, fixed beside it: ``nn.load`` of a file-like object without ``seekable()`` (torch's
 FilelikeMock) raised an AttributeError from zipfile; ``nn.load`` of a stream holding several checkpoints (or a
@@ -204,6 +206,21 @@ def test_views_of_one_tensor_come_back_sharing_memory_as_torchs(views):
     theirs_parts[smallest][(0,) * theirs_parts[smallest].dim()] = -7
     for mine, other in zip(ours_parts, theirs_parts):
         np.testing.assert_array_equal(np.asarray(mine.data), other.numpy())
+
+
+def test_a_parameter_its_slice_and_its_detached_twin_come_back_as_torchs_sharing_its_memory():
+    def build(param):
+        return {"w": param, "slice": param[1:3], "detached": param.detach()}
+
+    ours = _ours(build(nn.Parameter(Tensor(np.arange(6.0)))))
+    theirs = _torchs(build(torch.nn.Parameter(torch.arange(6.0, dtype=torch.float64))))
+    _same(ours, theirs)
+    assert [t.is_leaf for t in ours.values()] == [t.is_leaf for t in theirs.values()]
+    ours["slice"].data[0] = -1.0
+    with torch.no_grad():
+        theirs["slice"][0] = -1.0
+    for name in theirs:
+        np.testing.assert_array_equal(np.asarray(ours[name].data), theirs[name].detach().numpy())
 
 
 def test_a_saved_object_holds_the_values_of_the_moment_it_was_saved():
@@ -675,6 +692,18 @@ def test_a_masked_array_is_refused_rather_than_saved_without_its_mask():
     for obj, where in ((masked, "the array"), ([masked], r"object\[0\]"), ({"w": masked}, "state entry 'w'")):
         with pytest.raises(TypeError, match=where + " is a numpy masked array"):
             nn.save(obj, io.BytesIO())
+
+
+def test_a_saved_module_loads_with_weights_only_from_its_record_where_torch_refuses_the_pickle():
+    buffer = io.BytesIO()
+    torch.save(torch.nn.Linear(2, 3), buffer)
+    buffer.seek(0)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(buffer, weights_only=True)
+    model = nn.Linear(2, 3)
+    rebuilt = _ours(model, weights_only=True)
+    assert type(rebuilt) is nn.Linear and (rebuilt.in_features, rebuilt.out_features) == (2, 3)
+    np.testing.assert_array_equal(rebuilt.weight.data, model.weight.data)
 
 
 def test_a_module_inside_a_saved_object_is_refused_saying_to_save_its_state_dict():
