@@ -137,6 +137,8 @@ class _WriteOnly:
 def write_npz(path: str | os.PathLike | BinaryIO, arrays: Mapping[str, np.ndarray]) -> Path | None:
     """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring), and return
     the path; into an open binary file where it stands (left open), returning None as ``torch.save`` does."""
+    if isinstance(path, io.TextIOBase):
+        raise TypeError(f"save: {getattr(path, 'name', 'the file')!r} is open in text mode; open it with 'wb'")
     if is_binary_file(path):  # (numpy takes a file only if it has read(): a write-only stream is handed over wrapped)
         np.savez(path if hasattr(path, "read") else _WriteOnly(path), allow_pickle=False, **arrays)  # type: ignore[arg-type]
         return None
@@ -319,6 +321,8 @@ class NpzReader:
         else:  # an open file: read from where it stands, and leave it open (torch.load(f))
             self._file = path  # type: ignore[assignment]
             self.path = str(getattr(path, "name", None) or f"<{type(path).__name__}>")
+            if isinstance(path, io.TextIOBase):
+                raise self.error("is open in text mode; open it with 'rb'")
         try:
             start = 0
             if self._owned:

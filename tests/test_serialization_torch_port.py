@@ -449,6 +449,20 @@ def test_a_checkpoint_is_read_back_through_a_gzip_stream(tmp_path):
     _same(back, _torchs([torch.arange(6.0, dtype=torch.float64), (2, "x")]))
 
 
+def test_a_file_open_in_text_mode_is_refused_saying_to_open_it_in_binary_mode(tmp_path):
+    # torch fails inside its writer or reader (TypeError, UnicodeDecodeError); ours names the mode to use
+    nn.save([Tensor(np.ones(2))], tmp_path / "ours.pt")
+    torch.save([torch.ones(2)], tmp_path / "torch.pt")
+    with open(tmp_path / "torch.pt") as f, pytest.raises((TypeError, UnicodeDecodeError)):
+        torch.load(f)
+    with open(tmp_path / "ours.pt") as f, pytest.raises(serialization.SerializationError, match="text mode.*'rb'"):
+        nn.load(f)
+    with open(tmp_path / "new.torch", "w") as f, pytest.raises(TypeError):
+        torch.save([torch.ones(2)], f)
+    with open(tmp_path / "new.pt", "w") as f, pytest.raises(TypeError, match="text mode; open it with 'wb'"):
+        nn.save([Tensor(np.ones(2))], f)
+
+
 def test_saving_into_something_that_is_not_a_file_is_an_error_as_torchs():
     for target in (Tensor(np.zeros(3)), np.zeros(3)):
         with pytest.raises((TypeError, AttributeError)):
