@@ -51,7 +51,8 @@ from the file runs), where torch's ``weights_only=True`` refuses a pickled modul
 Bugs this port found, fixed beside it: ``nn.load`` of a file-like object without ``seekable()`` (torch's
 FilelikeMock) raised an AttributeError from zipfile; ``nn.load`` of a stream holding several checkpoints (or a
 pickle after one) returned the last checkpoint's object and left the stream anywhere; ``nn.save`` into a
-write-only stream failed inside numpy; and a masked array was saved without its mask.
+write-only stream failed inside numpy; a masked array was saved without its mask; and a file open in text mode
+failed with an indirect error.
 """
 
 from __future__ import annotations
