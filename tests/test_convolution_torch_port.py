@@ -311,6 +311,23 @@ def test_a_bad_padding_string_or_strided_same_padding_is_a_value_error_when_buil
         )
 
 
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_a_bad_padding_string_or_strided_same_padding_is_a_runtime_error_of_the_function(dims):
+    x, weight = np.ones((1, 1) + (5,) * dims), np.ones((1, 1) + (3,) * dims)
+    ours, theirs = getattr(F, f"conv{dims}d"), getattr(TF, f"conv{dims}d")
+    for padding in ("foo", "SAME"):
+        _raises_like_torch(
+            lambda padding=padding: ours(Tensor(x), Tensor(weight), padding=padding),
+            lambda padding=padding: theirs(torch.tensor(x), torch.tensor(weight), padding=padding),
+            padding,
+        )
+    _raises_like_torch(
+        lambda: ours(Tensor(x), Tensor(weight), padding="same", stride=2),
+        lambda: theirs(torch.tensor(x), torch.tensor(weight), padding="same", stride=2),
+        "padding='same'",
+    )
+
+
 def test_conv1d_same_padding_keeps_every_length_as_torch():
     rng = _rng(5)
     for length, kernel, dilation in itertools.product(range(50, 55), [1, 2, 3, 8], range(1, 4)):

@@ -128,7 +128,8 @@ def conv_padding(
             if any(s != 1 for s in stride):
                 raise ArgumentRangeError(f"{op}: padding='same' needs stride 1 (torch's rule), got stride {stride}")
             return same_padding(kernel, dilation)
-        raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
+        # torch's functions raise a RuntimeError ("Invalid padding string"), its layers a ValueError: both catch this
+        raise ArgumentRangeError(f"{op}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
     if len(kernel) == 1:
         width = single(padding, "padding", op, minimum=0)
         return ((width, width),)
