@@ -214,6 +214,26 @@ def test_operands_of_different_dtypes_are_a_runtime_error_and_equal_ones_are_not
     assert out.dtype == np.float32
 
 
+@pytest.mark.parametrize(
+    ("name", "x_shape", "weight_shape"),
+    [
+        ("conv1d", (1, 3, 5), (0, 3, 3)),
+        ("conv2d", (1, 3, 5, 5), (0, 3, 3, 3)),
+        ("conv3d", (1, 3, 5, 5, 5), (0, 3, 3, 3, 3)),
+        ("conv_transpose1d", (1, 0, 5), (0, 2, 3)),
+        ("conv_transpose2d", (1, 3, 5, 5), (3, 0, 3, 3)),
+        ("conv_transpose3d", (1, 3, 2, 2, 2), (3, 0, 2, 2, 2)),
+    ],
+)
+def test_a_weight_without_output_channels_or_an_empty_transposed_weight_is_refused(name, x_shape, weight_shape):
+    x, weight = np.zeros(x_shape), np.zeros(weight_shape)
+    _raises_like_torch(
+        lambda: getattr(F, name)(Tensor(x), Tensor(weight)),
+        lambda: getattr(TF, name)(torch.tensor(x), torch.tensor(weight)),
+        r"weight of shape \(" + ", ".join(map(str, weight_shape)) + r"\)",
+    )
+
+
 def test_a_missing_input_is_a_type_error():
     _raises_like_torch(lambda: nn.Conv2d(3, 3, 3)(None), lambda: torch.nn.Conv2d(3, 3, 3)(None), "NoneType")
 

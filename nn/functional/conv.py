@@ -244,6 +244,7 @@ def conv1d(
         raise ShapeError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
     if weight.ndim != 3:
         raise ShapeError(f"conv1d: weight must have shape (C_out, C_in / groups, k), got shape {weight.shape}")
+    check_kernel("conv1d", weight)  # before the weight is seen as (C_out, C_in / groups, 1, k), to name its shape
     stride, dilation = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
     ((before, after),) = conv_padding("conv1d", padding, weight.shape[2:], (stride,), (dilation,))
     if after > before:  # 'same' with an odd total: the extra entry on the right
@@ -271,13 +272,24 @@ def check_operand_dtypes(op: str, input: Any, weight: Any, bias: Any) -> None:
             )
 
 
-def check_kernel(op: str, weight: Tensor) -> None:
+def check_kernel(op: str, weight: Tensor, transposed: bool = False) -> None:
     """A :class:`ShapeError` (a ValueError, and torch's RuntimeError) naming ``op`` for a weight whose kernel (the
-    axes after the two channel axes) has a size of 0: no window position is defined."""
+    axes after the two channel axes) has a size of 0, as no window position is defined; and, as torch refuses them,
+    for a convolution's weight of no output channels (axis 0) and a transposed convolution's empty weight."""
     if 0 in weight.shape[2:]:
         raise ShapeError(
             f"{op}: weight of shape {weight.shape} has a kernel of size {weight.shape[2:]}: every kernel size must be "
             "at least 1"
+        )
+    if transposed and 0 in weight.shape[:2]:
+        raise ShapeError(
+            f"{op}: weight of shape {weight.shape} is empty: a transposed convolution's weight needs at least one "
+            "input and one output channel (C_in, C_out / groups), as torch's"
+        )
+    if weight.shape[0] == 0:
+        raise ShapeError(
+            f"{op}: weight of shape {weight.shape} has no output channels: its size along axis 0 must be at least 1, "
+            "as torch's"
         )
 
 

@@ -124,7 +124,7 @@ def conv_transpose3d(
     weight = conv_operand(weight, op, integers)
     if weight.ndim != 5:
         raise ShapeError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
-    check_kernel(op, weight)
+    check_kernel(op, weight, transposed=True)
     c_in, c_group, kd, kh, kw = weight.shape
     groups = check_groups(op, groups, c_in, c_in, ShapeError, ArgumentRangeError)
     if x.shape[1] != c_in:

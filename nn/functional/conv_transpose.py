@@ -79,7 +79,7 @@ def _conv_transpose(
     unbatched = x.ndim == dims + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)
-    check_kernel(op, weight)
+    check_kernel(op, weight, transposed=True)
     c_in, c_group = weight.shape[:2]
     # C_out = (C_out / groups) * groups: always divisible
     groups = check_groups(op, groups, c_in, c_in, ShapeError, ArgumentRangeError)
