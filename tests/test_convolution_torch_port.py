@@ -43,6 +43,7 @@ Left out, and why:
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -133,6 +134,18 @@ def test_a_kernel_that_does_not_fit_or_a_stride_below_one_is_a_runtime_error(lay
         lambda: getattr(nn, layer)(*args, **options, dtype=np.float64)(Tensor(x)),
         lambda: getattr(torch.nn, layer)(*args, **options, dtype=torch.float64)(torch.tensor(x)),
         pattern,
+    )
+
+
+@pytest.mark.parametrize("shape", [(1, 3, 4), (3, 4)])
+def test_conv1d_refuses_a_kernel_wider_than_the_input_naming_their_one_dimensional_shapes(shape):
+    """The message names the input and the kernel as given, not the height-1 images conv1d is computed on."""
+    x, weight = np.zeros(shape), np.zeros((33, 3, 10))
+    _raises_like_torch(
+        lambda: F.conv1d(Tensor(x), Tensor(weight), padding=1),
+        lambda: TF.conv1d(torch.tensor(x), torch.tensor(weight), padding=1),
+        r"^conv1d: input of shape " + re.escape(str(shape)) + r" \(length 4 padded to 6\) is smaller than the kernel "
+        r"\(10,\) with dilation \(1,\) \(span 10\)$",
     )
 
 

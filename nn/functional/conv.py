@@ -249,6 +249,12 @@ def conv1d(
     ((before, after),) = conv_padding("conv1d", padding, weight.shape[2:], (stride,), (dilation,))
     if after > before:  # 'same' with an odd total: the extra entry on the right
         x = x.pad(((0, 0),) * (x.ndim - 1) + ((0, after - before),))
+    span, length = dilation * (weight.shape[2] - 1) + 1, x.shape[-1]
+    if length + 2 * before < span:  # here, where the message can name the input's and the kernel's own shapes
+        raise ShapeError(
+            f"conv1d: input of shape {x.shape} (length {length} padded to {length + 2 * before}) is smaller than the "
+            f"kernel ({weight.shape[2]},) with dilation ({dilation},) (span {span})"
+        )
     image = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
     kernel = weight.reshape(weight.shape[:2] + (1, weight.shape[2]))
     try:
