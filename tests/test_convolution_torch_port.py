@@ -22,14 +22,17 @@ memory formats):
   torch's ``convolution`` backends grid (1-D to 3-D, transposed, dilated, groups 3, strided, non-contiguous
   operands, with and without bias) against torch's, in float64;
 * empty batches through grouped and transposed layers (outputs and zero parameter gradients as torch's);
-* non-contiguous (expanded, strided) weights, inputs and biases; the no-grad output equal to the graph's;
+* non-contiguous (expanded, strided) weights, inputs and biases; operands stored channels-last (NHWC arrays read
+  through NCHW views, torch's ``test_conv_thnn_nhwc`` grid, exact integer sums); torch's oneDNN case of many-group
+  strided float32 layers of ones; the no-grad output equal to the graph's;
   the three issue reproductions (a permuted input with a depthwise row kernel, a long depthwise 3-D kernel, a
   transposed conv1d input with padding 16 and 16 groups).
 
 Left out, and why:
 
 * cuDNN / MKLDNN / NNPACK / MIOpen / CUDA / MPS backend selection, TF32, large-tensor and 64-bit indexing
-  tests, channels-last memory formats, complex and half dtypes: not part of this library;
+  tests, torch's ``memory_format`` API (outputs' channels-last layout), complex and half dtypes: not part of
+  this library;
 * ``test_conv_backcompat`` (a pickled torch 1.0 module downloaded from the web) and ``slow_conv3d``'s overflow
   checks of an internal aten op: no counterpart;
 * forward-mode AD (``fwAD``) in the backend grid: this library has reverse mode only;
@@ -837,3 +840,73 @@ def test_a_transposed_input_with_wide_padding_and_sixteen_groups_matches_torch()
     x = rng.random((1, 1, 16)).transpose(0, 2, 1)
     arrays = [x, rng.random((16, 1, 32)), rng.random(16)]
     _values_and_gradients("conv1d", arrays, stride=1, padding=16, dilation=1, groups=16)
+
+
+@pytest.mark.parametrize("groups", [24, 48, 23, 25])
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_a_many_group_strided_convolution_of_ones_gives_torchs_weight_gradient(groups, dilation):
+    """torch's oneDNN comparison case: float32 depthwise layers of all-ones weights over a 6x6 image of ones."""
+    options = {"kernel_size": 3, "stride": 2, "padding": 1, "dilation": dilation, "groups": groups, "bias": False}
+    ours, theirs = nn.Conv2d(groups, groups, **options), torch.nn.Conv2d(groups, groups, **options)
+    ours.weight.data[...] = 1.0
+    with torch.no_grad():
+        theirs.weight.fill_(1.0)
+    out, expected = ours(Tensor(np.ones((1, groups, 6, 6), np.float32))), theirs(torch.ones(1, groups, 6, 6))
+    out.backward(np.ones(out.shape, np.float32))
+    expected.backward(torch.ones_like(expected))
+    _assert_like(out, expected, {"rtol": 1e-6, "atol": 1e-6})
+    _assert_like(ours.weight.grad, theirs.weight.grad, {"rtol": 1e-6, "atol": 1e-6})
+
+
+def _channels_last(array):
+    """The same (N, C, *spatial) values stored channels-last: a transposed view of a contiguous NHWC array."""
+    order = (0,) + tuple(range(2, array.ndim)) + (1,)
+    back = (0, array.ndim - 1) + tuple(range(1, array.ndim - 1))
+    return np.ascontiguousarray(array.transpose(order)).transpose(back)
+
+
+@pytest.mark.parametrize(
+    ("layer", "batch", "channels", "size", "out_channels", "kernel", "dilation", "groups"),
+    [
+        ("Conv2d", 2, 8, (4, 4), 4, 3, 1, 1),
+        ("Conv2d", 2, 8, (4, 4), 8, 3, 1, 8),
+        ("Conv2d", 2, 1, (10, 10), 8, 3, 1, 1),
+        ("Conv2d", 1, 16, (12, 12), 16, 1, 1, 1),
+        ("Conv2d", 1, 16, (12, 12), 16, 1, 1, 16),
+        ("Conv2d", 2, 8, (11, 13), 16, 3, 2, 1),
+        ("Conv2d", 2, 16, (11, 13), 32, 3, 2, 16),
+        ("ConvTranspose2d", 2, 8, (4, 4), 4, 3, 1, 1),
+        ("ConvTranspose2d", 2, 8, (4, 4), 8, 3, 1, 8),
+        ("ConvTranspose2d", 1, 16, (12, 12), 16, 1, 1, 1),
+        ("ConvTranspose2d", 1, 16, (12, 12), 32, 1, 1, 16),
+    ],
+)
+@pytest.mark.parametrize(("input_last", "weight_last"), [(True, True), (True, False), (False, True)])
+def test_channels_last_strided_operands_give_torchs_values_and_gradients(
+    layer, batch, channels, size, out_channels, kernel, dilation, groups, input_last, weight_last
+):
+    """torch's channels-last cases (test_conv_thnn_nhwc), as numpy arrays stored NHWC and read through NCHW views;
+    integers in [-3, 3) make every sum exact, so the results must equal torch's contiguous ones exactly."""
+    rng = _rng(32, channels, out_channels, groups)
+    options = {"dilation": dilation, "groups": groups}
+    ours = getattr(nn, layer)(channels, out_channels, kernel, dtype=np.float64, **options)
+    theirs = getattr(torch.nn, layer)(channels, out_channels, kernel, dtype=torch.float64, **options)
+    weight = rng.integers(-3, 3, ours.weight.shape).astype(np.float64)
+    bias = rng.integers(-3, 3, ours.bias.shape).astype(np.float64)
+    ours.weight = nn.Parameter(_channels_last(weight) if weight_last else weight)
+    ours.bias = nn.Parameter(bias)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(weight))
+        theirs.bias.copy_(torch.tensor(bias))
+    x = rng.integers(-3, 3, (batch, channels) + size).astype(np.float64)
+    xs = Tensor(_channels_last(x) if input_last else x, requires_grad=True)
+    ts = torch.tensor(x, requires_grad=True)
+    out, expected = ours(xs), theirs(ts)
+    upstream = rng.integers(-3, 3, tuple(expected.shape)).astype(np.float64)
+    out.backward(_channels_last(upstream))
+    expected.backward(torch.tensor(upstream))
+    exact = {"rtol": 0, "atol": 0}
+    _assert_like(out, expected, exact)
+    _assert_like(xs.grad, ts.grad, exact)
+    _assert_like(ours.weight.grad, theirs.weight.grad, exact)
+    _assert_like(ours.bias.grad, theirs.bias.grad, exact)
