@@ -10,6 +10,7 @@ import numpy as np
 
 from autograd import ArgumentRangeError, Tensor
 from autograd.conv import pair
+from autograd.shape_errors import require_integer
 
 from . import functional as F
 from .checks import check_choice, check_positive_int, make_generator
@@ -87,7 +88,13 @@ class _ConvTranspose(Module):
                         f"{self.output_padding}, stride {self.stride}, dilation {self.dilation}"
                     )
             return self.output_padding
-        sizes = tuple(output_size)
+        try:  # torch's sequences (torch.Size, a list, a tuple), whose entries may be one-element integer Tensors
+            entries = () if isinstance(output_size, (str, bytes)) else tuple(output_size)
+        except TypeError:
+            entries = ()
+        if not entries and not isinstance(output_size, (tuple, list)):
+            raise TypeError(f"{name}: output_size must be a sequence of ints, got {output_size!r}")
+        sizes = tuple(require_integer(name, "every output_size entry", size) for size in entries)
         # torch's: the spatial sizes alone, or the whole output shape, whose rank is the input's (a batched input
         # has 2 more axes than the spatial ones, an unbatched one 1): a wrong length is an error, not a slice
         if len(sizes) not in (self.dims, x.ndim):

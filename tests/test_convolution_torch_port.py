@@ -494,6 +494,30 @@ def test_conv_transpose3d_takes_an_output_size_with_batch_and_channel_entries():
     _assert_like(out, theirs(torch.tensor(x), output_size=(1, 2, 2, 2, 2)))
 
 
+def test_output_size_may_hold_integer_tensors_and_must_be_a_sequence_of_integers():
+    """torch reads a one-element integer tensor as its int (sizes computed from tensors); an int, a float entry
+    or a string entry is its TypeError, and ours names the layer and the argument."""
+    ours, theirs = nn.ConvTranspose2d(2, 3, 3, stride=2, dtype=np.float64), torch.nn.ConvTranspose2d(2, 3, 3, stride=2)
+    theirs = theirs.double()
+    _same_weights(ours, theirs)
+    x = _rng(33).random((1, 2, 4, 4))
+    out = ours(Tensor(x), output_size=(Tensor(np.int64(10)), 9))
+    _assert_like(out, theirs(torch.tensor(x), output_size=(torch.tensor(10), 9)))
+    for size in [(9.0, 9), ("9", 9)]:
+        _raises_like_torch(
+            lambda size=size: ours(Tensor(x), output_size=size),
+            lambda size=size: theirs(torch.tensor(x), output_size=size),
+            "ConvTranspose2d: every output_size entry must be an integer",
+        )
+    ours1d, theirs1d = nn.ConvTranspose1d(2, 3, 3, stride=2), torch.nn.ConvTranspose1d(2, 3, 3, stride=2)
+    x1 = np.ones((2, 4), np.float32)
+    _raises_like_torch(
+        lambda: ours1d(Tensor(x1), output_size=9),
+        lambda: theirs1d(torch.tensor(x1), output_size=9),
+        "ConvTranspose1d: output_size must be a sequence of ints, got 9",
+    )
+
+
 @pytest.mark.parametrize(
     ("dims", "shape", "output_size"), [(2, (1, 15, 13), (1, 240, 200)), (3, (1, 3, 4, 3), (1, 48, 64, 48))]
 )
