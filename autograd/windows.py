@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer
+from .shape_errors import ArgumentRangeError, ShapeError, integer_argument, is_integer
 
 __all__ = [
     "IntOrPair",
@@ -39,6 +39,7 @@ __all__ = [
     "is_int_sequence",
     "pair",
     "pool_output_size",
+    "read_integer_tensors",
     "repeat_blocks_array",
     "scatter_windows",
     "spread_over_windows_array",
@@ -63,11 +64,32 @@ def wrong_length(op: str, name: str, value: Sequence[int], wanted: str) -> Argum
     return ArgumentRangeError(f"{op}: {name} must be an int or {wanted}, got {len(value)} values {tuple(value)!r}")
 
 
+def read_integer_tensors(value: object) -> object:
+    """``value`` with each one-element integer Tensor (alone, or an entry of a tuple or list) read as the int it holds,
+    as torch reads a tensor given for an int argument (a stride or a size computed from tensors); ``value`` itself
+    (the same object) when it holds none, to be refused by the caller."""
+    if isinstance(value, (tuple, list)):
+        read = [integer_argument(entry) for entry in value]
+        return value if all(new is old for new, old in zip(read, value)) else type(value)(read)
+    return integer_argument(value)
+
+
 def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
     """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``, and so does a one-element sequence ``(k,)`` or
     ``[k]``, as torch expands it), each at least ``minimum``: else an :class:`ArgumentRangeError` (a ValueError and, as
     torch's stride 0 or negative padding, a RuntimeError), also for a sequence of another number of ints (torch's
-    RuntimeError), and a TypeError for anything but ints."""
+    RuntimeError), and a TypeError for anything but ints (one-element integer Tensors are read as theirs)."""
+    try:
+        return _pair(value, name, op, minimum)
+    except TypeError:  # off the common path: integer Tensors read as the ints they hold, as torch reads them
+        read = read_integer_tensors(value)
+        if read is value:
+            raise
+        return _pair(read, name, op, minimum)
+
+
+def _pair(value: IntOrPair, name: str, op: str, minimum: int) -> Pair:
+    """:func:`pair` of Python and numpy ints."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
     if is_int_sequence(value) and len(value) != 2:

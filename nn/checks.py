@@ -24,6 +24,7 @@ import numpy as np
 from autograd import Node, generator_for
 from autograd.broadcasting import AxisError
 from autograd.random_state import seeded_state
+from autograd.shape_errors import integer_argument
 
 __all__ = [
     "ArgumentAssertionError",
@@ -205,9 +206,13 @@ def check_integer(
 
 def check_positive_int(owner: str, name: str, value: Any, *, error: type[ValueError] = ValueError) -> int:
     """``value`` as an int >= 1 (a count or a size): a TypeError for a non-integer, an ``error`` (a ValueError; an
-    :class:`~autograd.ArgumentRangeError` where torch raises a RuntimeError) below 1."""
+    :class:`~autograd.ArgumentRangeError` where torch raises a RuntimeError) below 1. A one-element integer Tensor is
+    read as the int it holds, as torch reads it."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}: {name} must be a positive integer, got {value!r}")
+        read = integer_argument(value)  # a one-element integer Tensor: its int
+        if read is value or isinstance(read, bool) or not isinstance(read, numbers.Integral):
+            raise TypeError(f"{owner}: {name} must be a positive integer, got {value!r}")
+        value = read
     if value < 1:
         raise error(f"{owner}: {name} must be a positive integer, got {value!r}")
     return int(value)

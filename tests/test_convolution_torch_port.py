@@ -250,6 +250,26 @@ def test_a_weight_without_output_channels_or_an_empty_transposed_weight_is_refus
     )
 
 
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_integer_tensors_are_read_as_ints_for_the_geometry_and_groups(dims):
+    """torch reads a one-element integer tensor given for an int argument as that int (a stride or a group count
+    computed from tensors); a floating one stays a TypeError."""
+    rng = _rng(34, dims)
+    x, weight = rng.standard_normal((1, 4) + (7,) * dims), rng.standard_normal((4, 2) + (3,) * dims)
+    name = f"conv{dims}d"
+
+    def options(integer):
+        return {"stride": (integer(2),) + (1,) * (dims - 1), "padding": integer(1), "dilation": 1, "groups": integer(2)}
+
+    out = getattr(F, name)(Tensor(x), Tensor(weight), **options(lambda n: Tensor(np.int64(n))))
+    _assert_like(out, getattr(TF, name)(torch.tensor(x), torch.tensor(weight), **options(torch.tensor)))
+    _raises_like_torch(
+        lambda: getattr(F, name)(Tensor(x), Tensor(weight), stride=Tensor(2.0), groups=2),
+        lambda: getattr(TF, name)(torch.tensor(x), torch.tensor(weight), stride=torch.tensor(2.0), groups=2),
+        "stride",
+    )
+
+
 def test_a_missing_input_is_a_type_error():
     _raises_like_torch(lambda: nn.Conv2d(3, 3, 3)(None), lambda: torch.nn.Conv2d(3, 3, 3)(None), "NoneType")
 

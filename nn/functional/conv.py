@@ -30,7 +30,7 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 from autograd.shape_errors import is_integer
-from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
+from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, read_integer_tensors, wrong_length
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor, operand_data
@@ -203,6 +203,8 @@ def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, 
     """``value`` as three ints (an int ``k`` gives ``(k, k, k)``, torch's ``_triple``, and so does ``(k,)``, as torch
     expands it), each at least ``minimum``; errors name ``op`` and ``name``."""
     given = value
+    if not (is_integer(value) or is_int_sequence(value)):  # integer Tensors read as ints, as torch reads them
+        value = read_integer_tensors(value)
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
     if is_integer(value):
