@@ -28,6 +28,11 @@ memory formats):
   the three issue reproductions (a permuted input with a depthwise row kernel, a long depthwise 3-D kernel, a
   transposed conv1d input with padding 16 and 16 groups).
 
+Cases added while porting, where this library differed from torch (each fixed with its test): an unknown padding
+string is the functions' RuntimeError; a weight with no output channels, or an empty transposed weight, is
+refused; conv1d's errors name its own 1-D shapes; ``output_size`` and the geometry and groups arguments read
+one-element integer Tensors as ints.
+
 Left out, and why:
 
 * cuDNN / MKLDNN / NNPACK / MIOpen / CUDA / MPS backend selection, TF32, large-tensor and 64-bit indexing
@@ -40,7 +45,11 @@ Left out, and why:
   ``in_channels=0`` at construction, where torch builds the layer (warning that it initialises nothing) and
   returns an output with 0 channels whatever ``out_channels`` is; a documented difference;
 * a negative or zero stride is refused when the layer is built here, where torch refuses it in ``forward``;
-  both are RuntimeErrors (ours also a ValueError), so the ported case wraps construction and call together.
+  both are RuntimeErrors (ours also a ValueError), so the ported case wraps construction and call together;
+* documented differences left alone: a one-entry ``kernel_size`` such as ``(3,)`` is expanded to every axis here
+  (torch keeps it and fails in ``forward``); a bool channel count (``Conv2d(True, 4, 3)``) is refused here; a
+  convolution of zero input channels gives ``out_channels`` channels of bias here, where torch gives 0 channels;
+  torch's UserWarning that 'same' padding of an even kernel copies the input has no counterpart.
 """
 
 from __future__ import annotations
