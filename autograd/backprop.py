@@ -21,7 +21,7 @@ import numpy as np
 from .collector import collector_paused
 from .grad_mode import _anomaly_blocks, _mode, queued_callbacks, set_recording
 from .graph_tasks import GraphTasks, begin_task, end_task
-from .op import Op, OutputGradients
+from .op import Op, OutputGradients, takes_wrapped_number
 from .quiet import quiet
 from .reentrant import nested_pass
 from .versions import (
@@ -438,6 +438,9 @@ def _through_function_hooks(
         else contribution
         for parent, contribution, wanted in zip(parents, contributions, needed)
     ]
+    wrapped = takes_wrapped_number(op)  # torch's function has the number as an input too: its gradient None
+    if wrapped:
+        grad_inputs.append(None)
     for hook in [hook for hook in list(node._hooks.values()) if type(hook) is _FunctionPostHook]:  # (copied at once)
         replaced = hook.hook(
             tuple(node._hook_form(g) if g is not None else None for g in grad_inputs),
@@ -452,6 +455,8 @@ def _through_function_hooks(
             else node._from_hook_form(g._data if not create_graph and getattr(g, "_data", None) is not None else g)
             for g in replaced
         ]
+    if wrapped:
+        del grad_inputs[-1]
     _note_handed_out(grad_inputs, handed_out)
     for index, (parent, contribution) in enumerate(zip(parents, grad_inputs)):
         if contribution is None or not needed[index]:

@@ -60,7 +60,7 @@ from .backprop import (
 )
 from .grad_mode import _anomaly_blocks, _mode, _not_recording, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
-from .op import Op
+from .op import Op, takes_wrapped_number
 from .parents import cut_at
 from .versions import (
     ChangedMultiOutputViewError,
@@ -843,8 +843,10 @@ class GradFn(_BackwardFunction):
     @property
     def next_functions(self) -> tuple[tuple[GradFn | AccumulateGrad | None, int], ...]:
         """One ``(function, 0)`` per parent, in argument order: the parent's ``grad_fn``, an ``AccumulateGrad``
-        for a leaf that requires grad, or None for a constant (as torch's)."""
-        return tuple((_backward_function(parent), 0) for parent in self.node.parents)
+        for a leaf that requires grad, or None for a constant (as torch's), and a ``(None, 0)`` last for a number
+        torch wraps as a tensor input (``x * 2``, ``2 + x``: see :func:`takes_wrapped_number`)."""
+        found = tuple((_backward_function(parent), 0) for parent in self.node.parents)
+        return found + ((None, 0),) if takes_wrapped_number(self.node.op) else found
 
     def register_prehook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(grad_outputs)`` before this function runs in a backward pass, as torch's ``Node.register_prehook``:
@@ -889,6 +891,8 @@ class GradFn(_BackwardFunction):
             else value if isinstance(value, Node) else parent._wrap_constant(value)
             for parent in parents
         )  # fmt: skip
+        if takes_wrapped_number(node.op):
+            results += (None,)
         return results[0] if len(results) == 1 else results
 
     def __getattr__(self, name: str) -> Any:

@@ -272,3 +272,15 @@ def add_contributions(pending: dict, parents: Sequence, contributions: Sequence)
                 contribution = parent._match_gradient(contribution, False)
             previous = pending.get(parent)
             pending[parent] = contribution if previous is None else previous + contribution
+
+
+def takes_wrapped_number(op: Op) -> bool:
+    """Whether torch's backward function of ``op``, a :meth:`Op.with_constant` variant, has the number as an input:
+    ``x + 2``, ``2 + x``, ``x - 2``, ``x * 2``, ``2 * x``, ``x / 2`` and ``2 / x`` wrap it as a tensor that requires
+    no grad, last among the inputs (a ``(None, 0)`` in ``next_functions``, a None among a hook's ``grad_inputs``);
+    ``2 - x`` (torch's rsub) and ``x ** 2``, ``2 ** x`` take it as a plain argument."""
+    at = op.constant_at
+    return at is not None and (op.name in _WRAPPING_OPS or (at == 1 and op.name == "sub"))
+
+
+_WRAPPING_OPS = frozenset(("add", "mul", "div"))

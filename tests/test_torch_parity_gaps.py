@@ -1,0 +1,78 @@
+"""Torch oracle for small differences from torch 2.13 that earlier work noted and left: each scenario runs in this
+library and in torch (spelled alike, or with the two spellings side by side) and must give the same result or the
+same kind of error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, Value
+
+torch = pytest.importorskip("torch")
+
+
+def _kinds(next_functions):
+    """The backward functions' class names in ``next_functions`` (None for an input that takes no gradient)."""
+    return tuple(None if function is None else type(function).__name__ for function, _ in next_functions)
+
+
+NUMBER_OPERANDS = {
+    "x * 2": lambda x: x * 2,
+    "2 * x": lambda x: 2 * x,
+    "x + 2": lambda x: x + 2,
+    "2 + x": lambda x: 2 + x,
+    "x - 2": lambda x: x - 2,
+    "2 - x": lambda x: 2 - x,
+    "x / 2": lambda x: x / 2,
+    "x ** 2": lambda x: x**2,
+    "2 ** x": lambda x: 2**x,
+    "x.mul(2)": lambda x: x.mul(2),
+    "x.add(2.5)": lambda x: x.add(2.5),
+}
+
+
+@pytest.mark.parametrize("make", NUMBER_OPERANDS.values(), ids=NUMBER_OPERANDS.keys())
+def test_next_functions_hold_torchs_none_for_a_wrapped_number(make):
+    ours = make(Tensor([1.0, 2.0], requires_grad=True))
+    theirs = make(torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True))
+    assert _kinds(ours.grad_fn.next_functions) == _kinds(theirs.grad_fn.next_functions)
+
+
+@pytest.mark.parametrize("make", [lambda x: x * 2, lambda x: 2 + x, lambda x: x - 2], ids=["x*2", "2+x", "x-2"])
+def test_a_value_with_a_number_has_torchs_next_functions(make):
+    ours = make(Value(1.5, requires_grad=True))
+    theirs = make(torch.tensor(1.5, dtype=torch.float64, requires_grad=True))
+    assert _kinds(ours.grad_fn.next_functions) == _kinds(theirs.grad_fn.next_functions)
+
+
+def test_a_tensor_not_requiring_grad_is_a_none_in_next_functions():
+    ours = Tensor([1.0, 2.0], requires_grad=True) * Tensor([3.0, 4.0])
+    theirs = torch.tensor([1.0, 2.0], requires_grad=True) * torch.tensor([3.0, 4.0])
+    assert _kinds(ours.grad_fn.next_functions) == _kinds(theirs.grad_fn.next_functions)
+
+
+@pytest.mark.parametrize("lib", ["autograd", "torch"])
+def test_grad_fn_hooks_and_calls_see_one_entry_per_next_function(lib):
+    """A post-hook gets a None for the wrapped number, must return one entry for it too, and calling the function
+    gives one result per input, as torch's."""
+    ns = autograd if lib == "autograd" else torch
+    x = ns.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 3
+    seen = []
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: seen.append([g is None for g in grad_inputs]))
+    y.sum().backward()
+    assert seen == [[False, True]]
+    called = (x * 3).grad_fn(ns.tensor(np.ones(2)))
+    assert len(called) == 2 and called[1] is None
+    np.testing.assert_allclose(np.asarray(called[0].detach().numpy()), [3.0, 3.0])
+    y = x * 3
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0] * 10, None))
+    x.grad = None
+    y.sum().backward()
+    np.testing.assert_allclose(np.asarray(x.grad.numpy() if lib == "torch" else x.grad), [30.0, 30.0])
+    y = x * 3
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0],))
+    with pytest.raises(RuntimeError, match="incorrect number of values"):
+        y.sum().backward()
