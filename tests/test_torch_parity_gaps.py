@@ -76,3 +76,63 @@ def test_grad_fn_hooks_and_calls_see_one_entry_per_next_function(lib):
     y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0],))
     with pytest.raises(RuntimeError, match="incorrect number of values"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("number", [1, 2.5, -3.0, 0.0], ids=["1", "2.5", "-3.0", "0.0"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_number_over_a_tensor_changed_in_place_afterwards_still_differentiates(number, dtype):
+    """torch's ``k / c`` is ``reciprocal(c) * k``, which saves 1 / c, not c: c may change in place before backward,
+    and the gradient is the one at the values c had (nan where c was 0 and k is 0)."""
+    values = np.array([1.0, -2.0, 0.5, 0.0], dtype=dtype)
+    grads = []
+    for ns in (autograd, torch):
+        x = ns.tensor(values.copy(), requires_grad=True)
+        c = x * 1
+        r = number / c
+        c.add_(1)
+        r.sum().backward()
+        grads.append(np.asarray(x.grad.detach().numpy() if ns is torch else x.grad))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+    assert (np.signbit(grads[0]) == np.signbit(grads[1]))[np.isfinite(grads[1])].all()
+
+
+def test_a_number_over_a_value_changed_afterwards_differentiates_as_torch():
+    ours_c = Value(2.0) * 1
+    r = 3 / ours_c
+    ours_c.data = 10.0
+    r.backward()
+    x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    c = x * 1
+    theirs = 3 / c
+    c.add_(8)
+    theirs.backward()
+    assert ours_c.parents[0].grad == pytest.approx(x.grad.item())
+
+
+def test_a_number_over_a_tensor_has_torchs_second_derivative():
+    """The rule read from the quotient is itself differentiable: d2(k / c)/dc2 = 2 k / c**3."""
+    values = np.array([1.0, -2.0, 0.5])
+    results = []
+    for ns in (autograd, torch):
+        c = ns.tensor(values, requires_grad=True)
+        (first,) = ns.autograd.grad((2.5 / c).sum(), c, create_graph=True)
+        (second,) = ns.autograd.grad(first.sum(), c)
+        results.append([np.asarray(t.detach().numpy() if ns is torch else t) for t in (first, second)])
+    for mine, theirs in zip(*results):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12)
+
+
+def test_powers_and_rsub_of_a_number_keep_torchs_saved_values():
+    """``2 ** c`` saves c (and its result) in torch, so changing c in place is refused; ``2 - c`` saves nothing."""
+    for ns in (autograd, torch):
+        c = ns.tensor(np.array([1.0, 2.0]), requires_grad=True) * 1
+        r = 2**c
+        c.add_(1)
+        with pytest.raises(RuntimeError):
+            r.sum().backward()
+        x = ns.tensor(np.array([1.0, 2.0]), requires_grad=True)
+        c = x * 1
+        r = 2 - c
+        c.add_(1)
+        r.sum().backward()
+        np.testing.assert_allclose(np.asarray(x.grad.numpy() if ns is torch else x.grad), [-1.0, -1.0])

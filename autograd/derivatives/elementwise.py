@@ -456,6 +456,20 @@ neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 # alpha * y of add's and sub's alpha= (torch's AddBackward keeps alpha as an attribute, not a saved value: a second
 # pass through x.add(y, alpha=2) is allowed, as through x + y)
 scaled = Op("scaled", lambda g, out, x, alpha: g * alpha, reads_values=False)
+
+
+def _number_over_rule(g, out, k, y):
+    """d(k / y)/dy = -k / y**2 from the quotient and the number alone (-out**2 / k; for k = 0, -(g * 0), nan where
+    the quotient is, at y = 0): torch's ``k / y`` is ``reciprocal(y) * k``, which saves 1 / y and not y, so y may
+    change in place before backward."""
+    if k == 0:
+        return -(g * 0.0) * (out * out * 0.0 + 1.0)
+    return -(g * out) * (out / k)
+
+
+# k / y for a plain number k: the variant with_constant(0) gives, its rule reading the output, not y (see above)
+div._variants[0] = _number_over = Op("div", _number_over_rule)
+_number_over.constant_at = 0
 # + - * / ** with a plain number operand (x * 2.0, 1 - x): the variants that keep the number on the node, made once;
 # op -> (the number first, the number second). Value's and Tensor's operators both take them from here.
 NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (add, sub, mul, div, pow)}
