@@ -221,20 +221,29 @@ class Module:
                 self.register_buffer(name, value, persistent=False)
             return
         if value is None:
-            if isinstance(self.__dict__.get(name), Module):  # the name stays a sub-module's, as in torch's _modules
+            current = self.__dict__.get(name)
+            if isinstance(current, Module):  # the name stays a sub-module's, as in torch's _modules
                 self.__dict__.setdefault("_empty_module_names", set()).add(name)
+            elif isinstance(current, Parameter):  # and a parameter's, as in torch's _parameters
+                self.__dict__.setdefault("_empty_parameter_names", set()).add(name)
         elif not isinstance(value, (Module, Parameter, list, tuple)):
             current = self.__dict__.get(name)
             if isinstance(current, Module) or (
                 current is None and name in self.__dict__.get("_empty_module_names", ())
             ):
                 raise child_module_error(self, name, value)
+            if current is None and name in self.__dict__.get("_empty_parameter_names", ()):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter {name!r} "
+                    "(nn.Parameter or None expected)"
+                )
         if GLOBAL_REGISTRATION_HOOKS:  # one falsy set while there is no registration hook: no hook work then
             value = self._after_registration_hooks(name, value)
         if isinstance(value, (Parameter, Module)):  # _store_member's steps, inline on this hot path
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
             self.__dict__.get("_empty_module_names", set()).discard(name)
+            self.__dict__.get("_empty_parameter_names", set()).discard(name)
             old = self.__dict__.get(name)
             if old is not None and (isinstance(old, Parameter), isinstance(old, Module)) != (
                 isinstance(value, Parameter),
@@ -272,6 +281,7 @@ class Module:
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
             self.__dict__.get("_empty_module_names", set()).discard(name)
+            self.__dict__.get("_empty_parameter_names", set()).discard(name)
         elif value is None and isinstance(self.__dict__.get(name), Module):
             self.__dict__.setdefault("_empty_module_names", set()).add(name)
         object.__setattr__(self, name, value)
@@ -283,6 +293,7 @@ class Module:
         self.__dict__.get("_buffer_keys", {}).pop(name, None)
         self.__dict__.get("_non_persistent_buffers", set()).discard(name)
         self.__dict__.get("_empty_module_names", set()).discard(name)
+        self.__dict__.get("_empty_parameter_names", set()).discard(name)
 
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
@@ -1104,6 +1115,8 @@ class Module:
             setattr(self, name, param)  # a container's assignment (a ParameterDict's entry) stores it, hooks run once
         else:
             self._store_member(name, param if param is None else registered("parameter", self, name, param))
+            if param is None and self.__dict__.get(name) is None:  # torch keeps the name in _parameters, as None
+                self.__dict__.setdefault("_empty_parameter_names", set()).add(name)
         mark_value_parameters([param])  # (after the checks: a refused Value stays unmarked)
 
     def get_submodule(self, target: str) -> Module:

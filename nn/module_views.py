@@ -130,12 +130,19 @@ class ModuleView(_MemberView):
 
 
 class ParameterView(_MemberView):
-    """``module._parameters``: name -> the module's own parameters."""
+    """``module._parameters``: name -> the module's own parameters, and None for a parameter set to None or
+    registered as None (``linear.bias = None``), as torch's keeps it (``parameters()`` and ``state_dict`` skip it)."""
 
     def _items(self) -> list[tuple[str, Any]]:
         from .module import _is_parameter
 
-        return [(name, member) for name, member in self._owner._direct_members() if _is_parameter(member)]
+        owner = self._owner
+        empty = owner.__dict__.get("_empty_parameter_names", ())
+        return [
+            (name, member)
+            for name, member in owner._direct_members()
+            if _is_parameter(member) or (member is None and name in empty)
+        ]
 
     def __setitem__(self, name: str, parameter: Any) -> None:
         from .parameter import Parameter

@@ -136,3 +136,55 @@ def test_powers_and_rsub_of_a_number_keep_torchs_saved_values():
         c.add_(1)
         r.sum().backward()
         np.testing.assert_allclose(np.asarray(x.grad.numpy() if ns is torch else x.grad), [-1.0, -1.0])
+
+
+def _parameter_slots(module):
+    """What torch's ``_parameters`` holds (None for an empty slot), what ``named_parameters`` and ``state_dict``
+    name, and the attribute ``bias``."""
+    return (
+        {name: value is None for name, value in module._parameters.items()},
+        [name for name, _ in module.named_parameters()],
+        list(module.state_dict()),
+        module.bias is None,
+    )
+
+
+@pytest.mark.parametrize("how", ["assign", "register"])
+def test_a_parameter_set_to_none_keeps_its_slot_as_torchs(how):
+    import nn
+
+    slots = []
+    for lib in (nn, torch.nn):
+        module = lib.Linear(2, 3)
+        if how == "assign":
+            module.bias = None
+        else:
+            module.register_parameter("bias", None)
+        slots.append(_parameter_slots(module))
+    assert slots[0] == slots[1]
+
+
+def test_a_parameter_registered_as_none_on_a_bare_module_is_listed_as_torchs():
+    import nn
+
+    found = []
+    for lib in (nn, torch.nn):
+        module = lib.Module()
+        module.register_parameter("scale", None)
+        found.append((dict(module._parameters), list(module.state_dict()), list(module.parameters())))
+    assert found[0] == found[1]
+
+
+def test_an_empty_parameter_slot_takes_only_a_parameter_or_none_as_torchs():
+    import nn
+
+    for lib, array in ((nn, Tensor([1.0, 2.0, 3.0])), (torch.nn, torch.zeros(3))):
+        module = lib.Linear(2, 3)
+        module.bias = None
+        with pytest.raises(TypeError, match="parameter"):
+            module.bias = array
+        module.bias = lib.Parameter(array)
+        assert list(module._parameters) == ["weight", "bias"]
+        assert [name for name, _ in module.named_parameters()] == ["weight", "bias"]
+        del module.bias
+        assert "bias" not in module._parameters
