@@ -35,6 +35,7 @@ from .op import Op
 from .quiet import quietly
 from .shape_errors import ArgumentRangeError
 from .tensor_in_place import lerp
+from .torch_keywords import UNSET, variance_arguments
 from .torch_math_names import LOGIT, XLOGY, logit_values, xlogy_values
 from .versions import _ticks, check_in_place_allowed, increment_version
 
@@ -658,13 +659,81 @@ class Value(Node, NumpyFunctions):
         axis: Any = None,
         out: None = None,
         keepdims: bool = False,
+        initial: ValueLike | None = None,
     ) -> Value:
         """torch's ``t.sum()`` of a 0-d tensor, ``v.sum()``: v's number (0.0 for -0.0, as torch's and numpy's) as a
         new node, d/dv = 1. ``dim``/``axis`` may be 0, -1 or () (a 0-d tensor's), ``keepdim``/``keepdims`` keep the
-        one number, ``dtype`` may be a float64 one; ``np.sum(v)`` calls ``v.sum(axis=None, out=None)``. The sum of
-        many Values is ``Value.sum(values)``."""
+        one number, ``dtype`` may be a float64 one; ``np.sum(v)`` calls ``v.sum(axis=None, out=None)``, and
+        ``np.sum(v, initial=k)`` adds numpy's starting value k. The sum of many Values is ``Value.sum(values)``."""
         dim = axis if dim is None else dim
-        return self._reduced(scalar_ops.sum_values, "sum", dim, out, keepdim or keepdims, dtype)
+        total = self._reduced(scalar_ops.sum_values, "sum", dim, out, keepdim or keepdims, dtype)
+        return total if initial is None else initial + total
+
+    def var(
+        self,
+        axis: Any = None,
+        ddof: float | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+        unbiased: bool | None = None,
+        correction: float | None = None,
+        dtype: Any = None,
+        out: None = None,
+    ) -> Value:
+        """The variance of the one number, as Tensor's ``var`` of a 0-d tensor (and ``np.var(v)``): numpy's
+        spelling has ddof 0 by default, giving 0.0, torch's (``dim``, ``keepdim``, ``unbiased``, ``correction``)
+        ddof 1, giving nan (no degree of freedom left), as torch's; d/dv = 0, nan where the value is nan."""
+        axis, ddof, keepdims = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
+        deviation = self._reduced(scalar_ops.sum_values, "var", axis, out, keepdims, dtype) - self
+        return deviation * deviation / max(0.0, 1.0 - ddof)
+
+    def std(
+        self,
+        axis: Any = None,
+        ddof: float | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+        unbiased: bool | None = None,
+        correction: float | None = None,
+        dtype: Any = None,
+        out: None = None,
+    ) -> Value:
+        """The standard deviation of the one number, sqrt of :meth:`var` (the same arguments and defaults, and
+        ``np.std(v)``); where it is 0 its gradient is 0, as torch's (not sqrt's infinite slope)."""
+        variance = self.var(
+            axis,
+            ddof,
+            keepdims,
+            dim=dim,
+            keepdim=keepdim,
+            unbiased=unbiased,
+            correction=correction,
+            dtype=dtype,
+            out=out,
+        )
+        return variance * 0.0 if variance._data == 0.0 else variance.sqrt()
+
+    @property
+    def real(self) -> Value:
+        """The Value itself, as torch's ``real`` of a real tensor (``np.real(v)`` reads it)."""
+        return self
+
+    @property
+    def imag(self) -> Any:
+        """TypeError, as Tensor's (torch's RuntimeError): a real number has no imaginary part to record."""
+        raise TypeError("imag: not defined for a Value; Values are real")
+
+    def positive(self) -> Value:
+        """torch's ``positive``: the Value itself (+v)."""
+        return self
+
+    def sgn(self) -> Value:
+        """torch's ``sgn``, of a real number its ``sign`` (-1, 0 or 1; zero gradient)."""
+        return self.sign()
 
     sum = _SumOfValues(_sum_of_values, sum)  # type: ignore[assignment]
 

@@ -4,6 +4,8 @@ same kind of error."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -188,3 +190,49 @@ def test_an_empty_parameter_slot_takes_only_a_parameter_or_none_as_torchs():
         assert [name for name, _ in module.named_parameters()] == ["weight", "bias"]
         del module.bias
         assert "bias" not in module._parameters
+
+
+def _torch_scalar(x):
+    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+
+def _value_and_grad(result, leaf):
+    result.backward()
+    return float(result.item()), float(leaf.grad.item() if hasattr(leaf.grad, "item") else leaf.grad)
+
+
+SCALAR_CALLS = {
+    "sgn": (lambda v: v.sgn(), lambda t: t.sgn()),
+    "positive": (lambda v: v.positive() * 3, lambda t: t.positive() * 3),
+    "real": (lambda v: v.real * 3, lambda t: t.real * 3),
+    "np.real": (lambda v: np.real(v) * 3, lambda t: t.real * 3),
+    "np.var": (lambda v: np.var(v), lambda t: t.var(correction=0)),
+    "np.std": (lambda v: np.std(v), lambda t: t.std(correction=0)),
+    "var(correction=0)": (lambda v: v.var(correction=0), lambda t: t.var(correction=0)),
+    "var()": (lambda v: v.var(ddof=0), lambda t: t.var(correction=0)),
+    "var(dim=0)": (lambda v: v.var(dim=0), lambda t: t.var(dim=0)),
+    "std(unbiased=True)": (lambda v: v.std(unbiased=True), lambda t: t.std(unbiased=True)),
+    "std(correction=0.5)": (lambda v: v.std(correction=0.5), lambda t: t.std(correction=0.5)),
+    "np.sum(initial=)": (lambda v: np.sum(v, initial=1.5), lambda t: t.sum() + 1.5),
+}
+
+
+@pytest.mark.parametrize("x", [2.5, -1.0, 0.0])
+@pytest.mark.parametrize("calls", SCALAR_CALLS.values(), ids=SCALAR_CALLS.keys())
+def test_a_value_answers_torchs_zero_dimensional_calls(calls, x):
+    """A Value answers as torch's 0-d float64 tensor does (numpy's ``np.var``/``np.std`` with ddof 0, the library's
+    and numpy's default, beside torch's ``correction=0``): the same number and gradient."""
+    ours_call, torch_call = calls
+    leaf = Value(x)
+    theirs = _torch_scalar(x)
+    with warnings.catch_warnings():  # torch warns of no degrees of freedom left
+        warnings.simplefilter("ignore")
+        expected = _value_and_grad(torch_call(theirs), theirs)
+    np.testing.assert_allclose(_value_and_grad(ours_call(leaf), leaf), expected)
+
+
+def test_a_values_imaginary_part_is_refused_as_a_real_tensors():
+    with pytest.raises(RuntimeError):
+        _ = torch.tensor(2.5, dtype=torch.float64).imag
+    with pytest.raises(TypeError, match="imag"):
+        _ = Value(2.5).imag
