@@ -64,10 +64,13 @@ def manual_seed(seed: int) -> Generator:
     """Seed the library's random state (torch's ``manual_seed``); returns the :class:`Generator` that now serves
     every draw made without a generator of its own (for a seed >= 0 its draws are
     ``numpy.random.default_rng(seed)``'s). The seeds are torch's, :meth:`Generator.manual_seed`'s: any int in
-    [-2**63, 2**64), a negative one counting modulo 2**64 (``manual_seed(-1)`` is ``manual_seed(2**64 - 1)``)."""
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed not in _SEEDS:
+    [-2**63, 2**64), a negative one counting modulo 2**64 (``manual_seed(-1)`` is ``manual_seed(2**64 - 1)``). As
+    torch's, ``seed`` is read with ``int()`` first (1.5 seeds 1, True 1, a numpy integer its value), whose errors
+    propagate (None a TypeError, nan a ValueError, inf an OverflowError); an int out of range is a ValueError."""
+    seed = int(seed)
+    if seed not in _SEEDS:
         raise ValueError(f"manual_seed: seed must be an int in [-2**63, 2**64), got {seed!r}")
-    return default_generator.manual_seed(int(seed))
+    return default_generator.manual_seed(seed)
 
 
 def seed() -> int:
@@ -228,7 +231,7 @@ class Generator(np.random.Generator):
         2**64) is a seed (a negative one counts modulo 2**64, as torch's). Returns the Generator itself."""
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"Generator.manual_seed: seed must be an int, got {seed!r}")
-        if seed not in _SEEDS:
+        if int(seed) not in _SEEDS:  # (an int: range's test of a numpy integer walks the range)
             raise ValueError(f"Generator.manual_seed: seed must lie in [-2**63, 2**64), got {seed}")
         self._initial_seed = int(seed) % 2**64
         self.bit_generator.state = np.random.PCG64(self._initial_seed).state

@@ -236,3 +236,31 @@ def test_a_values_imaginary_part_is_refused_as_a_real_tensors():
         _ = torch.tensor(2.5, dtype=torch.float64).imag
     with pytest.raises(TypeError, match="imag"):
         _ = Value(2.5).imag
+
+
+SEEDS = [1.5, -1.7, -1, np.int64(7), np.uint64(2**64 - 1), np.int32(-3), True, np.float64(2.7), "3", 2**64 - 1]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[repr(seed) for seed in SEEDS])
+def test_manual_seed_reads_its_seed_with_int_as_torchs(seed):
+    with torch.random.fork_rng(), autograd.random.fork_rng():
+        assert autograd.manual_seed(seed).initial_seed() == torch.manual_seed(seed).initial_seed()
+
+
+BAD_SEEDS = [None, float("nan"), float("inf"), 2**64, -(2**63) - 1, 2.0**64]
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS, ids=[repr(seed) for seed in BAD_SEEDS])
+def test_manual_seed_refuses_what_torchs_refuses_with_its_error(seed):
+    with torch.random.fork_rng(), autograd.random.fork_rng():
+        with pytest.raises(Exception) as theirs:
+            torch.manual_seed(seed)
+        with pytest.raises(type(theirs.value)):
+            autograd.manual_seed(seed)
+
+
+def test_a_generator_takes_a_numpy_integer_seed_at_once():
+    """range's membership test of a numpy integer walks the range: the check takes its int first."""
+    assert autograd.Generator().manual_seed(np.int64(5)).initial_seed() == 5
+    with pytest.raises(ValueError):
+        autograd.Generator().manual_seed(2**64)
