@@ -1,6 +1,24 @@
 """Torch oracle for small differences from torch 2.13 that earlier work noted and left: each scenario runs in this
 library and in torch (spelled alike, or with the two spellings side by side) and must give the same result or the
-same kind of error."""
+same kind of error.
+
+Left out, with why:
+
+* ``b = Tensor(2.0); y = b * 3; b.requires_grad_(); y.backward()`` (and a Value made with ``requires_grad=False``)
+  is already refused with a RuntimeError, as torch's (a Value requires grad by default, so ``Value(2.0)`` records).
+* A view of a leaf made under ``no_grad`` (``v = leaf[:]``): torch says ``v.requires_grad`` is True (``is_leaf``
+  True, no ``grad_fn``), records ops on it with a None edge (no gradient reaches v or the leaf, no error), and
+  refuses a recorded in-place change of it; the library says False and refuses ``backward`` of what is made from it
+  (the in-place refusal is the same). Matching it needs a leaf that requires grad but is never accumulated into,
+  a test in backprop's pass: not done.
+* ``OneCycleLR``: its param groups' keys and values (``initial_lr``, ``max_lr``, ``min_lr``, ``max_momentum``,
+  ``base_momentum``; Adam's ``betas``) and its rates and momenta step for step are torch's; its ``state_dict`` names
+  its phases in its own words (``phases``, ``anneal_strategy``, ``three_phase``) and loads torch's.
+* ``x % 2`` and ``x.fmod(2)``: torch passes the number as a plain argument (one entry in ``next_functions``), the
+  library wraps it as a constant Tensor (a ``(None, 0)`` entry).
+* ``Linear(2, 2, bias=False)`` (and the other layers' ``bias=False``): torch registers ``bias`` as None in
+  ``_parameters``, the library sets the attribute only.
+* ``Value(nan).sgn()`` is nan, numpy's sign, where torch's gives 0."""
 
 from __future__ import annotations
 
