@@ -863,8 +863,10 @@ class TorchMathNames:
         """torch.Tensor.renorm: each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by
         maxnorm / (norm + 1e-7) (torch's guard), the others unchanged; differentiated through the norm too."""
         tensor = _tensor(self)
-        if not p > 0 or maxnorm < 0:
-            raise ValueError(f"renorm: p must be positive and maxnorm non-negative, got p={p} and maxnorm={maxnorm}")
+        if not p > 0 or maxnorm < 0:  # (an ArgumentRangeError: the ValueError it was, and torch's RuntimeError)
+            raise ArgumentRangeError(
+                f"renorm: p must be positive and maxnorm non-negative, got p={p} and maxnorm={maxnorm}"
+            )
         axis = single_axis(dim, tensor.ndim, "renorm")
         others = tuple(d for d in range(tensor.ndim) if d != axis)
         norms = tensor.norm(p, dim=others, keepdim=True)
