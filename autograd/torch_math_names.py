@@ -868,6 +868,8 @@ class TorchMathNames:
                 f"renorm: p must be positive and maxnorm non-negative, got p={p} and maxnorm={maxnorm}"
             )
         axis = single_axis(dim, tensor.ndim, "renorm")
+        if tensor.ndim < 2:  # (each slice along dim of a vector is one number: torch refuses rather than scale it)
+            raise ShapeError(f"renorm: needs a tensor of at least 2 dimensions, got shape {tensor.shape}")
         others = tuple(d for d in range(tensor.ndim) if d != axis)
         norms = tensor.norm(p, dim=others, keepdim=True)
         factor = tensor._where(norms._data > maxnorm, maxnorm / (norms + 1e-7), 1.0)

@@ -884,6 +884,8 @@ DIST_RENORM_LERP = {
     "renorm_keywords": lambda lib: lib.renorm(t(lib, NORMS), p=1, dim=0, maxnorm=2.0),
     "renorm_float32": lambda lib: t(lib, [[3.0, 4.0]], "float32").renorm(2, 0, 1.0),
     "renorm_refuses_0d": lambda lib: t(lib, 3.0).renorm(2, 0, 1.0),
+    "renorm_refuses_1d": lambda lib: t(lib, [3.0, 4.0]).renorm(2, 0, 1.0),
+    "renorm_in_place_refuses_1d": lambda lib: t(lib, [3.0, 4.0]).renorm_(2, -1, 1.0),
     "renorm_refuses_p_0": lambda lib: t(lib, NORMS).renorm(0, 0, 1.0),
     "renorm_refuses_a_negative_p": lambda lib: t(lib, NORMS).renorm(-1, 0, 1.0),
     "renorm_refuses_a_negative_maxnorm": lambda lib: t(lib, NORMS).renorm(2, 0, -1.0),
