@@ -16,7 +16,7 @@ from .broadcasting import axis_out_of_range, normalize_axes, single_axis
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .out_argument import takes_out, written_to_out
-from .shape_errors import ArgumentRangeError, NoAxisError, require_integer
+from .shape_errors import ArgumentRangeError, NoAxisError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -185,11 +185,14 @@ def _difference(a: TensorLike, n: int, axis: Any, prepend: Any, append: Any, dim
         return a.clone()
     slice_shape = a.shape[:axis] + (1,) + a.shape[axis + 1 :]
 
-    def edge(extra: Any) -> Tensor:
+    def edge(extra: Any, name: str) -> Tensor:
         extra = _tensor(extra)
+        if extra.ndim not in (0, a.ndim):  # (torch's check; numpy's concatenate would name only the axis)
+            raise ShapeError(f"diff: {name} must have the input's {a.ndim} dimensions, got shape {extra.shape}")
         return extra.broadcast_to(slice_shape) if extra.ndim == 0 else extra
 
-    pieces = ([edge(prepend)] if prepend is not None else []) + [a] + ([edge(append)] if append is not None else [])
+    before = [edge(prepend, "prepend")] if prepend is not None else []
+    pieces = before + [a] + ([edge(append, "append")] if append is not None else [])
     if len(pieces) > 1:
         a = concatenate(pieces, axis=axis)
     lead = (slice(None),) * axis

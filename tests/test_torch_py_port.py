@@ -530,6 +530,8 @@ DIFF = {
     "refuses_a_negative_order": lambda lib: t(lib, [1.0, 4.0]).diff(n=-1),
     "refuses_0d": lambda lib: t(lib, 1.0).diff(),
     "refuses_dim_out_of_range": lambda lib: t(lib, M).diff(dim=2),
+    "refuses_a_prepend_of_fewer_dims": lambda lib: t(lib, M).diff(dim=1, prepend=t(lib, [0.0, 0.0])),
+    "refuses_an_append_of_more_dims": lambda lib: t(lib, [1.0, 2.0]).diff(append=t(lib, [[3.0]])),
     "refuses_a_prepend_of_another_length": lambda lib: t(lib, M).diff(dim=1, prepend=t(lib, [[0.0, 1.0, 2.0]])),
 }
 
