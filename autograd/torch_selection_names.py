@@ -24,7 +24,7 @@ from .index_errors import (
     refuse_index_dtype,
     refuse_position_index_dtype,
 )
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer, require_integer
 from .versions import multi_output_views
 
 __all__ = ["TorchSelectionNames"]
@@ -212,12 +212,13 @@ class TorchSelectionNames:
         return result
 
     def _check_repeats(self: Self, repeats: Any, dim: int | None) -> None:
-        """torch's checks of repeat_interleave's ``repeats``, named after it: integers (a TypeError), at least 0, and
-        one count, or one per entry along ``dim`` (of the flattened tensor if None), in a tensor of at most 1-d."""
+        """torch's checks of repeat_interleave's ``repeats``, named after it: integers (a DtypeKernelError, a
+        TypeError and torch's NotImplementedError), at least 0, and one count, or one per entry along ``dim`` (of the
+        flattened tensor if None), in a tensor of at most 1-d."""
         counts = repeats._data if isinstance(repeats, Node) else np.asarray(repeats)
         shape = _tensor(self).shape
         if counts.dtype.kind not in "iu" and counts.size:
-            raise TypeError(f"repeat_interleave: repeats must be integers, got {counts.dtype} {repeats!r}")
+            raise DtypeKernelError(f"repeat_interleave: repeats must be integers, got {counts.dtype} {repeats!r}")
         if counts.ndim > 1:
             raise ShapeError(f"repeat_interleave: repeats must be a 0-d or 1-d tensor, got shape {counts.shape}")
         if np.any(counts < 0):

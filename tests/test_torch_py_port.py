@@ -772,6 +772,7 @@ REPEAT_INTERLEAVE = {
     "refuses_a_negative_number": lambda lib: t(lib, [1, 2]).repeat_interleave(-1),
     "refuses_a_negative_count": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [1, -1])),
     "refuses_counts_of_another_length": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [1, 2, 3])),
+    "refuses_float_counts": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [1.0, 2.0])),
     "refuses_2d_counts": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [[1, 2]])),
     "refuses_dim_out_of_range": lambda lib: t(lib, [1.0, 2.0]).repeat_interleave(2, dim=1),
 }
