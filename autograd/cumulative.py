@@ -16,7 +16,7 @@ from .broadcasting import axis_out_of_range, normalize_axes, single_axis
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .out_argument import takes_out, written_to_out
-from .shape_errors import ArgumentRangeError, NoAxisError, ShapeError, require_integer
+from .shape_errors import ArgumentRangeError, DtypeMismatchError, NoAxisError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -68,8 +68,22 @@ def cumsum(
 
     As torch's, the sum starts from +0.0, so a leading run of -0.0 sums to +0.0 (numpy's ``np.cumsum`` of a Tensor,
     :func:`numpy_cumsum`, keeps numpy's -0.0 there)."""
-    result = _cumsum(a, _along("cumsum", axis, dim), dtype, from_zero=True)
+    result = _cumsum(a, _along("cumsum", axis, dim), _running_dtype("cumsum", dtype, out), from_zero=True)
     return result if out is None else written_to_out("cumsum", result, out)
+
+
+def _running_dtype(op: str, dtype: Any, out: Any) -> Any:
+    """The dtype a running sum or product is computed in: ``dtype``, else ``out``'s (torch's and numpy's reading of
+    an ``out=`` without ``dtype=``: a float input summed into an int64 ``out`` is truncated first, then summed), but
+    not a bool ``out``'s (no running sum of booleans; writing the int64 result there is refused); a ``dtype`` other
+    than ``out``'s is refused, as torch's."""
+    if not isinstance(out, Tensor):
+        return dtype
+    if dtype is None:
+        return None if out._data.dtype == np.bool_ else out._data.dtype
+    if np.dtype(dtype) != out._data.dtype:
+        raise DtypeMismatchError(f"{op}: dtype={np.dtype(dtype)} but the out= tensor is {out._data.dtype}")
+    return dtype
 
 
 def numpy_cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None) -> Tensor:
@@ -98,7 +112,7 @@ def cumprod(
     some a_i is 0 (see :mod:`autograd.derivatives.cumulative`).
     """
     axis = _along("cumprod", axis, dim)
-    x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumprod")
+    x, along = _flattened_or_axis(_tensor(a)._summand(_running_dtype("cumprod", dtype, out)), axis, "cumprod")
     result = Tensor._from_op(rules.cumprod_data(x._data, along), rules.cumprod, (x,), {"axis": along})
     result = _like_input(result, a, axis)
     return result if out is None else written_to_out("cumprod", result, out)

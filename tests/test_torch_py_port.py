@@ -432,6 +432,18 @@ def _gradient_at(op, values):
     return case
 
 
+def _running_into(op, out_dtype, dtype=None):
+    """``op`` of floats along dim 1 into an empty ``out=`` of ``out_dtype`` (with ``dtype=`` if given)."""
+
+    def case(lib):
+        out = lib.zeros(0, dtype=getattr(lib, out_dtype))
+        also = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        getattr(lib, op)(t(lib, [[1.5, 2.7, -0.5]]), 1, out=out, **also)
+        return out
+
+    return case
+
+
 EXTREMES = [4, INF, 1.5, -INF, 0, NAN, 1]
 
 CUMULATIVE = {
@@ -477,6 +489,11 @@ CUMULATIVE = {
     "cummax_values_field": lambda lib: t(lib, [1.0, 3.0, 2.0]).cummax(0).values,
     "cummin_indices_field": lambda lib: t(lib, [1.0, 3.0, 2.0]).cummin(0).indices,
     "cummax_refuses_dim_out_of_range": lambda lib: t(lib, M).cummax(2),
+    "cumsum_into_an_int64_out_truncates_first": _running_into("cumsum", "int64"),
+    "cumprod_into_an_int64_out_truncates_first": _running_into("cumprod", "int64"),
+    "cumsum_into_a_float32_out": _running_into("cumsum", "float32"),
+    "cumsum_out_with_its_dtype": _running_into("cumsum", "int64", dtype="int64"),
+    "cumsum_refuses_a_dtype_other_than_outs": _running_into("cumsum", "float64", dtype="float32"),
     "cummax_out": _cumulative_out("cummax"),
     "cummin_out": _cumulative_out("cummin"),
     "cummax_out_refuses_int16_values": _cumulative_out("cummax", values_dtype="int16"),
