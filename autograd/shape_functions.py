@@ -72,7 +72,9 @@ def flipud(m: TensorLike) -> Tensor:
 
 
 def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
-    """Rotate by 90 degrees ``k`` times in the plane ``axes``, from the first axis towards the second."""
+    """Rotate by 90 degrees ``k`` times in the plane ``axes``, from the first axis towards the second. ``k`` is an
+    integer (torch's TypeError for a float: numpy's ``k % 4`` would read 1.5 as three turns)."""
+    k = require_integer("rot90", "the number of turns k", k)
     m = _tensor(m)
     if m.ndim == 1:  # numpy's ValueError and torch's RuntimeError (a 0-d array: the NoAxisError of its axes)
         raise ShapeError(f"rot90: needs at least 2 dimensions, got shape {m.shape}")

@@ -726,6 +726,8 @@ FLIP_ROLL_ROT90 = {
     "rot90_refuses_one_dim_spelled_twice": lambda lib: t(lib, C3).rot90(1, [0, -3]),
     "rot90_refuses_1d": lambda lib: t(lib, [1, 2]).rot90(),
     "rot90_refuses_three_dims": lambda lib: t(lib, C3).rot90(1, [0, 1, 2]),
+    "rot90_refuses_a_float_k": lambda lib: t(lib, M).rot90(1.0),
+    "rot90_function_refuses_a_fractional_k": lambda lib: lib.rot90(t(lib, M), 1.5),
     "rot90_refuses_dim_out_of_range": lambda lib: t(lib, M).rot90(1, [0, 2]),
 }
 
