@@ -1010,8 +1010,10 @@ class TorchNames:
         nuclear norm of the matrices in ``dim``, the last two axes by default, as autograd.linalg.norm's). d/dx =
         x |x|^(p-2) / norm^(p-1), taken as 0 where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is
         infinite there), as torch: the numbers are autograd.linalg.vector_norm's. ``dtype`` (torch's) converts the
-        tensor first (differentiably).
+        tensor first (differentiably). A 0-d tensor ``p`` is the number it holds (torch's Scalar argument).
         """
+        if isinstance(p, Node) and p.ndim == 0:  # torch's Scalar p: a 0-d tensor is the number it holds
+            p = p.item()
         if dtype is not None:
             return _tensor(self).astype(real_dtype(dtype, "norm")).norm(p, dim, keepdim)
         if p == "nuc":  # the sum of the singular values of the matrices in dim (the last two axes by default)
