@@ -197,6 +197,9 @@ MASKED = {
     "fill_in_place_on_a_transposed_view": in_place(
         "masked_fill_", lambda lib: t(lib, [True, False]), 0.0, make=lambda lib: t(lib, M).t()
     ),
+    "fill_float_with_true": lambda lib: t(lib, M).masked_fill(t(lib, ROW_MASK), True),
+    "fill_uint8_with_minus_1_wraps": lambda lib: t(lib, [1, 2], "uint8").masked_fill(t(lib, [True, False]), -1),
+    "fill_int8_with_300_wraps": lambda lib: t(lib, [1, 2], "int8").masked_fill(t(lib, [True, False]), 300),
     "fill_empty": lambda lib: lib.zeros(0, 3).masked_fill(lib.zeros(0, 3, dtype=lib.bool), 1.0),
     "fill_0d": lambda lib: t(lib, 2.0).masked_fill(t(lib, True), 5.0),
     "fill_nan": lambda lib: t(lib, M).masked_fill(t(lib, ROW_MASK), NAN),
@@ -287,6 +290,21 @@ PUT_AND_TAKE = {
     "put_refuses_unequal_index_and_source": in_place("put_", _long([0, 1]), _long([1.0])),
     "put_refuses_float_indices": in_place("put_", _long([0.0]), _long([1.0])),
     "put_refuses_a_source_of_another_dtype": in_place("put_", _long([1]), _long([9.0]), make=lambda lib: t(lib, I)),
+    "index_put_accumulates_ints": in_place(
+        "index_put_", lambda lib: (t(lib, [0, 0]),), _long([2, 3]), make=_zeros(3, dtype="int64"), accumulate=True
+    ),
+    "index_put_accumulates_through_a_mask": in_place(
+        "index_put_", lambda lib: (t(lib, ROW_MASK),), _long([1.0, 2.0]), make=_zeros(3), accumulate=True
+    ),
+    "index_put_wraps_an_int8_overflow": in_place(
+        "index_put_", lambda lib: (t(lib, [0]),), _long(300), make=lambda lib: t(lib, [1, 2], "int8")
+    ),
+    "put_accumulates_ints": in_place("put_", _long([0, 0]), _long([5, 5]), make=lambda lib: t(lib, I), accumulate=True),
+    "take_along_dim": lambda lib: t(lib, M).take_along_dim(t(lib, [[0], [2]]), 1),
+    "take_along_dim_flattened": lambda lib: t(lib, M).take_along_dim(t(lib, [5, 0])),
+    "take_along_dim_broadcasts_the_index": lambda lib: t(lib, M).take_along_dim(t(lib, [[0, 1]]), 1),
+    "take_along_dim_negative_index": lambda lib: t(lib, M).take_along_dim(t(lib, [[-1]]), 1),
+    "take_along_dim_refuses_float_indices": lambda lib: t(lib, M).take_along_dim(t(lib, [[0.0]]), 1),
     "put_function": lambda lib: lib.put(t(lib, M), t(lib, [0, 1]), t(lib, [5.0, 5.0])),
     "take_keeps_the_index_shape": lambda lib: t(lib, M).take(t(lib, [[0, 5], [-1, 2]])),
     "take_empty_index": lambda lib: t(lib, M).take(lib.zeros(0, 2, dtype=lib.int64)),
@@ -351,6 +369,7 @@ INDEX_ADD_COPY_FILL = {
     "fill_0d": lambda lib: t(lib, 3.0).index_fill(0, t(lib, [0]), 5.0),
     "fill_bool": lambda lib: t(lib, [True, True]).index_fill(0, t(lib, [1]), False),
     "fill_nothing": lambda lib: t(lib, M).index_fill(1, lib.zeros(0, dtype=lib.int64), 5.0),
+    "fill_uint8_with_minus_1_wraps": lambda lib: t(lib, [1, 2], "uint8").index_fill(0, t(lib, [0]), -1),
     "fill_function": lambda lib: lib.index_fill(t(lib, M), 1, t(lib, [0]), 5.0),
     "fill_transposed": lambda lib: t(lib, M).t().index_fill(0, t(lib, [0]), 5.0),
     "fill_refuses_out_of_range": lambda lib: t(lib, M).index_fill(1, t(lib, [3]), 0.0),
@@ -460,9 +479,13 @@ CUMULATIVE = {
     "cumsum_nan": lambda lib: t(lib, [1.0, NAN, 2.0]).cumsum(0),
     "cumsum_refuses_dim_out_of_range": lambda lib: t(lib, M).cumsum(2),
     "cumsum_0d_refuses_dim_1": lambda lib: t(lib, 5.0).cumsum(1),
+    "cumsum_of_int8_is_int64": lambda lib: t(lib, [100, 100], "int8").cumsum(0),
+    "cumsum_int8_dtype_wraps": lambda lib: t(lib, [100, 100], "int8").cumsum(0, dtype=lib.int8),
     "cumprod_int": lambda lib: t(lib, I).cumprod(1),
     "cumprod_bool": lambda lib: t(lib, [True, True, False]).cumprod(0),
     "cumprod_through_zero": lambda lib: t(lib, [2.0, 0.0, 3.0]).cumprod(0),
+    "cumprod_of_uint8_is_int64": lambda lib: t(lib, [16, 16, 2], "uint8").cumprod(0),
+    "cumprod_uint8_dtype_wraps": lambda lib: t(lib, [16, 16, 2], "uint8").cumprod(0, dtype=lib.uint8),
     "cumprod_empty": lambda lib: lib.zeros(0).cumprod(0),
     "cumprod_0d_int": lambda lib: t(lib, 3).cumprod(0),
     "cumprod_dtype": lambda lib: t(lib, [1, 2]).cumprod(0, dtype=lib.float64),
@@ -544,6 +567,9 @@ DIFF = {
     "empty": lambda lib: lib.zeros(0).diff(),
     "promotes_an_int_input_with_a_float_prepend": lambda lib: lib.diff(t(lib, [1, 2]), prepend=t(lib, [0.5])),
     "transposed": lambda lib: t(lib, M).t().diff(dim=0),
+    "order_a_one_element_tensor": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(n=t(lib, 1)),
+    "refuses_a_float_order": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(n=1.0),
+    "refuses_dim_none": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(dim=None),
     "refuses_a_negative_order": lambda lib: t(lib, [1.0, 4.0]).diff(n=-1),
     "refuses_0d": lambda lib: t(lib, 1.0).diff(),
     "refuses_dim_out_of_range": lambda lib: t(lib, M).diff(dim=2),
@@ -569,6 +595,8 @@ COUNTS = {
     "bincount_empty_with_minlength": lambda lib: lib.zeros(0, dtype=lib.int64).bincount(minlength=3),
     "bincount_uint8": lambda lib: t(lib, [0, 2], "uint8").bincount(),
     "bincount_int32": lambda lib: t(lib, [0, 2], "int32").bincount(),
+    "bincount_minlength_below_the_largest": lambda lib: t(lib, [0, 5]).bincount(minlength=2),
+    "bincount_bool_weights": lambda lib: t(lib, [0, 1]).bincount(t(lib, [True, False])),
     "bincount_function": lambda lib: lib.bincount(t(lib, [2, 2]), minlength=1),
     "bincount_refuses_negative_values": lambda lib: t(lib, [0, -1]).bincount(),
     "bincount_refuses_floats": lambda lib: t(lib, [0.0, 1.0]).bincount(),
@@ -588,6 +616,10 @@ COUNTS = {
     "histc_2d_counts_all_entries": lambda lib: t(lib, M).histc(bins=3),
     "histc_float32": lambda lib: t(lib, [1.0, 2.0], "float32").histc(bins=2),
     "histc_0d": lambda lib: t(lib, 1.0).histc(bins=2),
+    "histc_negative_range": lambda lib: t(lib, [-3.0, -1.0, -2.0]).histc(bins=2, min=-3, max=-1),
+    "histc_equal_bounds_use_the_data": lambda lib: t(lib, [1.0, 2.0, 3.0]).histc(bins=2, min=2, max=2),
+    "histc_zero_bounds": lambda lib: t(lib, [0.0, 0.0]).histc(bins=2, min=0, max=0),
+    "histc_refuses_a_nan_bound": lambda lib: t(lib, [1.0, 2.0]).histc(bins=2, min=NAN, max=2),
     "histc_function": lambda lib: lib.histc(t(lib, [0.0, 1.0, 1.0]), bins=2, min=0, max=1),
     "histc_refuses_min_above_max": lambda lib: t(lib, [1.0]).histc(bins=4, min=3, max=1),
     "histc_refuses_no_bins": lambda lib: t(lib, [1.0]).histc(bins=0),
@@ -621,6 +653,12 @@ NONZERO = {
     "argwhere_0d_zero": lambda lib: t(lib, 0).argwhere(),
     "argwhere_empty": lambda lib: lib.zeros(0).argwhere(),
     "argwhere_function": lambda lib: lib.argwhere(t(lib, [False, True])),
+    "nonzero_as_tuple_of_a_transposed_mask": lambda lib: (
+        t(lib, [[True, False], [False, True], [True, True]]).t().nonzero(as_tuple=True)
+    ),
+    "count_nonzero": lambda lib: t(lib, M).count_nonzero(),
+    "count_nonzero_two_dims": lambda lib: t(lib, [[[0, 1]], [[1, 1]]]).count_nonzero(dim=(0, 2)),
+    "count_nonzero_empty": lambda lib: lib.zeros(0, 2).count_nonzero(dim=0),
     "count_nonzero_along_a_dim": lambda lib: t(lib, [[0.0, 1.0, 0.0], [2.0, 0.0, 3.0]]).count_nonzero(dim=0),
 }
 
@@ -651,6 +689,7 @@ UNIQUE = {
     "floats_with_inverse": lambda lib: t(lib, [2.5, -1.0, 2.5]).unique(return_inverse=True),
     "function": lambda lib: lib.unique(t(lib, [2, 2, 1]), return_counts=True),
     "int32_inverse_is_int64": lambda lib: t(lib, [2, 2, 1], "int32").unique(return_inverse=True),
+    "bool_rows": lambda lib: t(lib, [[True, False], [True, False]]).unique(dim=0),
     "empty_rows": lambda lib: lib.zeros(0, 2).unique(dim=0),
     "refuses_dim_out_of_range": lambda lib: t(lib, [1, 2]).unique(dim=1),
     "refuses_rows_of_no_columns": lambda lib: lib.zeros(2, 0).unique(dim=0),
@@ -663,6 +702,9 @@ UNIQUE = {
         dim=0, return_inverse=True, return_counts=True
     ),
     "consecutive_columns": lambda lib: t(lib, [[1, 1, 2], [3, 3, 4]]).unique_consecutive(dim=1),
+    "consecutive_negative_dim": lambda lib: t(lib, [[1, 1, 2], [3, 3, 4]]).unique_consecutive(
+        dim=-1, return_counts=True
+    ),
     "consecutive_empty": lambda lib: lib.zeros(0).unique_consecutive(return_inverse=True, return_counts=True),
     "consecutive_0d": lambda lib: t(lib, 5).unique_consecutive(return_inverse=True, return_counts=True),
     "consecutive_nan_entries_stay_apart": lambda lib: t(lib, [NAN, NAN, 1.0]).unique_consecutive(),
@@ -709,6 +751,8 @@ FLIP_ROLL_ROT90 = {
     "roll_far": lambda lib: t(lib, [1, 2, 3]).roll(100),
     "roll_keywords": lambda lib: lib.roll(t(lib, [1, 2, 3]), shifts=1, dims=0),
     "roll_bool": lambda lib: t(lib, [True, False, False]).roll(1),
+    "roll_negative_dim": lambda lib: t(lib, M).roll(1, -1),
+    "flip_a_tuple_of_dims": lambda lib: t(lib, M).flip((0, 1)),
     "roll_refuses_more_shifts_than_dims": lambda lib: t(lib, M).roll((1, 2), (0,)),
     "roll_refuses_dim_out_of_range": lambda lib: t(lib, M).roll(1, 2),
     "rot90": lambda lib: t(lib, M).rot90(),
@@ -751,6 +795,7 @@ TRIANGLES = {
     "triu_below": lambda lib: t(lib, M).triu(-1),
     "tril_batched": lambda lib: t(lib, C3).tril(),
     "triu_batched": lambda lib: t(lib, C3).triu(1),
+    "triu_far_below_in_a_batch": lambda lib: lib.ones(2, 2, 3).triu(-5),
     "tril_empty": lambda lib: lib.zeros(0, 3).tril(),
     "tril_empty_batch": lambda lib: lib.zeros(0, 2, 2).tril(),
     "tril_bool": lambda lib: lib.ones(3, 3, dtype=lib.bool).tril(),
@@ -788,6 +833,8 @@ REPEAT_INTERLEAVE = {
     "output_size": lambda lib: t(lib, [1, 2]).repeat_interleave(2, output_size=4),
     "bool": lambda lib: t(lib, [True, False]).repeat_interleave(2),
     "transposed": lambda lib: t(lib, M).t().repeat_interleave(2, dim=0),
+    "counts_for_the_flattened_tensor": lambda lib: t(lib, M).repeat_interleave(t(lib, [1, 0, 1, 0, 1, 0])),
+    "refuses_a_wrong_output_size": lambda lib: t(lib, [1, 2]).repeat_interleave(2, output_size=3),
     "refuses_a_negative_number": lambda lib: t(lib, [1, 2]).repeat_interleave(-1),
     "refuses_a_negative_count": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [1, -1])),
     "refuses_counts_of_another_length": lambda lib: t(lib, [1, 2]).repeat_interleave(t(lib, [1, 2, 3])),
@@ -832,6 +879,8 @@ NARROW = {
     "transpose_writes_through": _written_through(lambda lib, base: base.t()[1:]),
     "view_writes_through": _written_through(lambda lib, base: base.view(3, 2)[1:]),
     "clone_does_not_write_through": _written_through(lambda lib, base: base.clone()),
+    "narrow_refuses_a_negative_start_out_of_range": lambda lib: t(lib, M).narrow(1, -4, 1),
+    "narrow_refuses_a_length_past_the_end": lambda lib: t(lib, M).narrow(0, 0, 3),
     "narrow_copy_refuses_a_slice_past_the_end": lambda lib: t(lib, M).narrow_copy(1, 2, 2),
     "narrow_copy_refuses_a_negative_length": lambda lib: t(lib, M).narrow_copy(1, 0, -1),
     "narrow_copy_refuses_a_start_past_the_end": lambda lib: t(lib, M).narrow_copy(1, 4, 0),
@@ -927,6 +976,8 @@ DIST_RENORM_LERP = {
     "lerp_function": lambda lib: lib.lerp(t(lib, [0.0]), t(lib, [10.0]), weight=0.3),
     "lerp_empty": lambda lib: lib.zeros(0).lerp(lib.zeros(0), 0.5),
     "lerp_0d": lambda lib: t(lib, 0.0).lerp(t(lib, 2.0), t(lib, 0.5)),
+    "lerp_integer_weight": lambda lib: t(lib, [1.0, 2.0]).lerp(t(lib, [3.0, 6.0]), 1),
+    "dist_of_bools": lambda lib: t(lib, [True]).dist(t(lib, [False])),
     "lerp_refuses_shapes_that_do_not_broadcast": lambda lib: t(lib, [1.0, 2.0]).lerp(t(lib, [1.0, 2.0, 3.0]), 0.5),
     "lerp_in_place_refuses_to_grow_self": lambda lib: t(lib, [1.0, 2.0, 3.0]).lerp_(t(lib, M), 0.5),
 }
@@ -934,6 +985,82 @@ DIST_RENORM_LERP = {
 
 @cases(DIST_RENORM_LERP)
 def test_dist_renorm_and_lerp_as_torch(case):
+    check_like_torch(case)
+
+
+# -- memory shared without storage objects: what writes through, and the metadata ----------------------------------
+def _after_writing(make_alias, read=lambda lib, base, alias: base):
+    """``make_alias(lib, base)`` written at its first entry (a numpy array or a tensor), then ``read``: by default
+    the base tensor, to see whether the write went through."""
+
+    def case(lib):
+        base = t(lib, M)
+        alias = make_alias(lib, base)
+        alias[(0,) * alias.ndim] = 9.0
+        return read(lib, base, alias)
+
+    return case
+
+
+def _numpy_source(make):
+    """``make(lib, array)`` of a float64 numpy array, the array then written: the tensor after."""
+
+    def case(lib):
+        array = np.array(M)
+        tensor = make(lib, array)
+        array[0, 0] = 9.0
+        return tensor
+
+    return case
+
+
+def _expand_sees_later_writes(lib):
+    base = t(lib, [1.0, 2.0])
+    expanded = base.expand(3, 2)
+    base[0] = 5.0
+    return expanded
+
+
+SHARING_AND_METADATA = {
+    "detach_shares": _after_writing(lambda lib, base: base.detach()),
+    "data_shares": _after_writing(lambda lib, base: base.data),
+    "numpy_shares": _after_writing(lambda lib, base: base.numpy()),
+    "reshape_of_contiguous_shares": _after_writing(lambda lib, base: base.reshape(6)),
+    "flatten_of_contiguous_shares": _after_writing(lambda lib, base: base.flatten()),
+    "expand_sees_later_writes": _expand_sees_later_writes,
+    "from_numpy_shares": _numpy_source(lambda lib, array: lib.from_numpy(array)),
+    "as_tensor_shares": _numpy_source(lambda lib, array: lib.as_tensor(array)),
+    "tensor_copies": _numpy_source(lambda lib, array: lib.tensor(array)),
+    "contiguous_of_contiguous_is_itself": lambda lib: (lambda a: a.contiguous() is a)(t(lib, M)),
+    "new_zeros_keeps_int32": lambda lib: t(lib, I, "int32").new_zeros(2),
+    "new_ones_of_a_tuple": lambda lib: t(lib, M).new_ones((2, 1)),
+    "new_full_int_truncates": lambda lib: t(lib, I).new_full((2,), 3.5),
+    "new_full_float32": lambda lib: t(lib, M, "float32").new_full((2,), 3),
+    "new_tensor_takes_the_dtype": lambda lib: t(lib, M, "float32").new_tensor([1, 2]),
+    "new_tensor_int_truncates": lambda lib: t(lib, I).new_tensor([1.5]),
+    "new_empty_shape_and_dtype": lambda lib: t(lib, I).new_empty(0, 3),
+    "to_another_tensors_dtype": lambda lib: t(lib, M).to(t(lib, [1], "int32")),
+    "is_floating_point": lambda lib: (t(lib, M).is_floating_point(), t(lib, I).is_floating_point()),
+    "is_signed": lambda lib: (t(lib, [1], "uint8").is_signed(), t(lib, I).is_signed(), t(lib, [True]).is_signed()),
+    "element_size": lambda lib: (
+        t(lib, M).element_size(),
+        t(lib, [1], "int16").element_size(),
+        t(lib, [1]).element_size(),
+    ),
+    "sizes_of_empty_and_0d": lambda lib: (lib.zeros(0, 3).nelement(), t(lib, 1.0).numel(), t(lib, 2.0).ndimension()),
+    "size_of_a_negative_dim": lambda lib: t(lib, M).size(-1),
+    "size_refuses_dim_out_of_range": lambda lib: t(lib, M).size(2),
+    "strides_of_a_transpose": lambda lib: t(lib, M).t().stride(),
+    "stride_of_a_dim": lambda lib: t(lib, M).stride(0),
+    "storage_offset_of_a_slice": lambda lib: t(lib, M)[1, 1:].storage_offset(),
+    "transpose_is_not_contiguous": lambda lib: t(lib, M).t().is_contiguous(),
+    "column_slice_is_not_contiguous": lambda lib: t(lib, M)[:, 1:].is_contiguous(),
+    "row_slice_is_contiguous": lambda lib: t(lib, M)[1:].is_contiguous(),
+}
+
+
+@cases(SHARING_AND_METADATA)
+def test_memory_sharing_and_metadata_as_torch(case):
     check_like_torch(case)
 
 
@@ -952,6 +1079,13 @@ CONVERSIONS = {
     "to_a_dtype": lambda lib: t(lib, [1.5]).to(lib.int32),
     "to_the_same_dtype_is_the_tensor_itself": lambda lib: (lambda a: a.to(lib.float64) is a)(t(lib, [1.5])),
     "to_with_copy_is_a_new_tensor": lambda lib: (lambda a: a.to(lib.float64, copy=True) is a)(t(lib, [1.5])),
+    "fill_int_with_a_float_truncates": in_place("fill_", 2.7, make=lambda lib: t(lib, I)),
+    "fill_bool_with_a_float": in_place("fill_", 0.5, make=lambda lib: t(lib, [True, False])),
+    "fill_uint8_with_minus_1_wraps": in_place("fill_", -1, make=lambda lib: t(lib, [1, 2], "uint8")),
+    "fill_with_a_0d_tensor": in_place("fill_", lambda lib: t(lib, 3.0)),
+    "fill_refuses_a_1d_tensor": in_place("fill_", lambda lib: t(lib, [3.0])),
+    "zero_int": in_place("zero_", make=lambda lib: t(lib, I)),
+    "clamp_int_with_float_bounds_is_float": lambda lib: t(lib, I).clamp(1.5, 4.5),
     "type_with_a_dtype": lambda lib: t(lib, [1.5]).type(lib.int64),
     "type_as": lambda lib: t(lib, [1.5]).type_as(t(lib, [1], "int32")),
     "item": lambda lib: t(lib, [3]).item(),
