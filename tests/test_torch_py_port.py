@@ -29,6 +29,10 @@ Left out as deliberate differences (the library follows numpy's readings here):
 - ``outer`` of a 0-d tensor flattens it, as ``np.outer``; torch refuses a 0-d argument.
 - ``index_add`` on a 0-d tensor takes a 1-element source, as ``index_copy`` does in both libraries; torch's
   ``index_add`` refuses that source shape.
+- ``cumsum(dim=None)`` flattens, as numpy's ``axis=None``; torch requires a dim.
+- ``index_put_`` of a 0-d tensor with a 0-d boolean index writes it, as ``x[mask] = v`` does in both; torch's
+  ``index_put_`` raises there.
+- ``take_along_dim`` refuses an index out of range (an IndexError); torch 2.13 on CPU returns other entries instead.
 - ``Tensor.type()`` names the library's own legacy types (``autograd.DoubleTensor``), not ``torch.DoubleTensor``.
 """
 
@@ -48,6 +52,7 @@ NAN, INF = math.nan, math.inf
 M = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]  # a 2 x 3 float matrix (transposed: a non-contiguous 3 x 2)
 I = [[1, 2, 3], [4, 5, 6]]  # noqa: E741 - the int64 twin of M
 C3 = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
+W3 = [1.0, 2.0, 3.0]  # weights of a length-3 result (gradients) or a row of values
 
 
 def t(lib, data, dtype=None):
@@ -162,6 +167,8 @@ CLONE_AND_COPY = {
     "copy_floats_into_bool": _copy_into(lambda lib: lib.zeros(3, dtype=lib.bool), lambda lib: t(lib, [0.0, 0.5, -2.0])),
     "copy_bool_into_floats": _copy_into(lambda lib: lib.zeros(3), lambda lib: t(lib, [True, False, True])),
     "copy_ints_into_uint8": _copy_into(lambda lib: lib.zeros(3, dtype=lib.uint8), lambda lib: t(lib, [1, 255, 7])),
+    "copy_float32_into_float64": _copy_into(lambda lib: lib.zeros(2), lambda lib: t(lib, [0.1, 0.2], "float32")),
+    "copy_a_one_element_tensor_into_0d": _copy_into(lambda lib: t(lib, 1.0), lambda lib: t(lib, [2.0])),
     "copy_into_empty": _copy_into(lambda lib: lib.zeros(0, 3), lambda lib: lib.ones(3)),
     "copy_into_a_transposed_view": _copy_into_a_transposed_view,
     "copy_refuses_a_shape_that_does_not_broadcast": _copy_into(
@@ -278,6 +285,17 @@ PUT_AND_TAKE = {
     "index_put_refuses_too_many_indices": in_place(
         "index_put_", lambda lib: (t(lib, [0]), t(lib, [0])), _long(1.0), make=_zeros(3)
     ),
+    "index_put_broadcasts_two_indices": in_place(
+        "index_put_", lambda lib: (t(lib, [[0], [2]]), t(lib, [0, 1, 2])), _long(1.0), make=_zeros(3, 3)
+    ),
+    "index_put_accumulates_a_broadcast_row": in_place(
+        "index_put_", lambda lib: (t(lib, [0, 0]),), _long(W3), make=_zeros(2, 3), accumulate=True
+    ),
+    "index_put_nothing": in_place(
+        "index_put_", lambda lib: (lib.zeros(0, dtype=lib.int64),), _long(1.0), make=_zeros(3)
+    ),
+    "index_put_int32_index": in_place("index_put_", lambda lib: (t(lib, [1], "int32"),), _long(5.0), make=_zeros(3)),
+    "take_nothing_from_empty": lambda lib: lib.zeros(0, 3).take(lib.zeros(0, dtype=lib.int64)),
     "index_put_function": lambda lib: lib.index_put(t(lib, [1.0, 2.0]), (t(lib, [1]),), t(lib, 5.0)),
     "put_flat_and_negative_indices": in_place("put_", _long([0, 5, -1]), _long([9.0, 8.0, 7.0])),
     "put_accumulates": in_place("put_", _long([1, 1, 0]), _long([1.0, 2.0, 3.0]), accumulate=True),
@@ -399,6 +417,9 @@ WHERE = {
     "float32_and_a_0d_float64": lambda lib: lib.where(
         t(lib, [True, False]), t(lib, [1.0, 2.0], "float32"), t(lib, 3.0)
     ),
+    "float32_and_an_int_number": lambda lib: lib.where(t(lib, [True, False]), t(lib, [1.0, 2.0], "float32"), 5),
+    "int32_and_a_float_number": lambda lib: lib.where(t(lib, [True, False]), t(lib, [1, 2], "int32"), 2.5),
+    "bool_and_an_int_number": lambda lib: lib.where(t(lib, [True, False]), t(lib, [True, False]), 2),
     "bools": lambda lib: lib.where(t(lib, [True, False]), t(lib, [False, False]), t(lib, [True, True])),
     "uint8_condition": lambda lib: lib.where(t(lib, [1, 0], "uint8"), t(lib, [1.0, 2.0]), t(lib, [3.0, 4.0])),
     "condition_alone_is_nonzero_as_tuple": lambda lib: lib.where(t(lib, [[0, 1], [2, 0]])),
@@ -525,6 +546,10 @@ CUMULATIVE = {
     "logcumsumexp_leading_minus_inf": lambda lib: t(lib, [-INF, -INF, 1.0]).logcumsumexp(0),
     "logcumsumexp_inf": lambda lib: t(lib, [1.0, INF, 2.0]).logcumsumexp(0),
     "logcumsumexp_nan": lambda lib: t(lib, [1.0, NAN, 2.0]).logcumsumexp(0),
+    "logcumsumexp_all_minus_inf": lambda lib: t(lib, [-INF, -INF]).logcumsumexp(0),
+    "logcumsumexp_inf_then_minus_inf": lambda lib: t(lib, [INF, -INF]).logcumsumexp(0),
+    "cummax_int8": lambda lib: tuple(t(lib, [1, -3, 5], "int8").cummax(0)),
+    "cumprod_0d_dtype": lambda lib: t(lib, 3).cumprod(0, dtype=lib.float32),
     "logcumsumexp_empty": lambda lib: lib.zeros(0).logcumsumexp(0),
     "logcumsumexp_0d": lambda lib: t(lib, 2.0).logcumsumexp(0),
     "logcumsumexp_float32": lambda lib: t(lib, [1.0, 2.0], "float32").logcumsumexp(0),
@@ -570,6 +595,8 @@ DIFF = {
     "order_a_one_element_tensor": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(n=t(lib, 1)),
     "refuses_a_float_order": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(n=1.0),
     "refuses_dim_none": lambda lib: t(lib, [1.0, 2.0, 4.0]).diff(dim=None),
+    "bool_with_an_int_append_subtracts": lambda lib: t(lib, [True, False]).diff(append=t(lib, [1])),
+    "bool_with_a_bool_prepend": lambda lib: t(lib, [True, False]).diff(prepend=t(lib, [True])),
     "refuses_a_negative_order": lambda lib: t(lib, [1.0, 4.0]).diff(n=-1),
     "refuses_0d": lambda lib: t(lib, 1.0).diff(),
     "refuses_dim_out_of_range": lambda lib: t(lib, M).diff(dim=2),
@@ -620,6 +647,7 @@ COUNTS = {
     "histc_equal_bounds_use_the_data": lambda lib: t(lib, [1.0, 2.0, 3.0]).histc(bins=2, min=2, max=2),
     "histc_zero_bounds": lambda lib: t(lib, [0.0, 0.0]).histc(bins=2, min=0, max=0),
     "histc_refuses_a_nan_bound": lambda lib: t(lib, [1.0, 2.0]).histc(bins=2, min=NAN, max=2),
+    "histc_seven_bins": lambda lib: t(lib, [0.0, 1.0]).histc(bins=7, min=0, max=1),
     "histc_function": lambda lib: lib.histc(t(lib, [0.0, 1.0, 1.0]), bins=2, min=0, max=1),
     "histc_refuses_min_above_max": lambda lib: t(lib, [1.0]).histc(bins=4, min=3, max=1),
     "histc_refuses_no_bins": lambda lib: t(lib, [1.0]).histc(bins=0),
@@ -753,6 +781,9 @@ FLIP_ROLL_ROT90 = {
     "roll_bool": lambda lib: t(lib, [True, False, False]).roll(1),
     "roll_negative_dim": lambda lib: t(lib, M).roll(1, -1),
     "flip_a_tuple_of_dims": lambda lib: t(lib, M).flip((0, 1)),
+    "roll_one_shift_in_a_tuple": lambda lib: t(lib, M).roll((1,), 0),
+    "flip_refuses_one_dim_spelled_twice": lambda lib: t(lib, M).flip(0, -2),
+    "roll_refuses_shifts_for_several_dims_without_dims": lambda lib: t(lib, M).roll((1, 2)),
     "roll_refuses_more_shifts_than_dims": lambda lib: t(lib, M).roll((1, 2), (0,)),
     "roll_refuses_dim_out_of_range": lambda lib: t(lib, M).roll(1, 2),
     "rot90": lambda lib: t(lib, M).rot90(),
@@ -796,6 +827,7 @@ TRIANGLES = {
     "tril_batched": lambda lib: t(lib, C3).tril(),
     "triu_batched": lambda lib: t(lib, C3).triu(1),
     "triu_far_below_in_a_batch": lambda lib: lib.ones(2, 2, 3).triu(-5),
+    "tril_with_a_0d_tensor_diagonal": lambda lib: t(lib, M).tril(t(lib, 1)),
     "tril_empty": lambda lib: lib.zeros(0, 3).tril(),
     "tril_empty_batch": lambda lib: lib.zeros(0, 2, 2).tril(),
     "tril_bool": lambda lib: lib.ones(3, 3, dtype=lib.bool).tril(),
@@ -881,6 +913,7 @@ NARROW = {
     "clone_does_not_write_through": _written_through(lambda lib, base: base.clone()),
     "narrow_refuses_a_negative_start_out_of_range": lambda lib: t(lib, M).narrow(1, -4, 1),
     "narrow_refuses_a_length_past_the_end": lambda lib: t(lib, M).narrow(0, 0, 3),
+    "narrow_copy_with_a_0d_tensor_start": lambda lib: t(lib, M).narrow_copy(1, t(lib, 1), 2),
     "narrow_copy_refuses_a_slice_past_the_end": lambda lib: t(lib, M).narrow_copy(1, 2, 2),
     "narrow_copy_refuses_a_negative_length": lambda lib: t(lib, M).narrow_copy(1, 0, -1),
     "narrow_copy_refuses_a_start_past_the_end": lambda lib: t(lib, M).narrow_copy(1, 4, 0),
@@ -1061,6 +1094,62 @@ SHARING_AND_METADATA = {
 
 @cases(SHARING_AND_METADATA)
 def test_memory_sharing_and_metadata_as_torch(case):
+    check_like_torch(case)
+
+
+# -- gradients of the ops above ------------------------------------------------------------------------------------
+def _gradients(forward, *inputs, weights):
+    """The gradients of sum(weights * forward(lib, *leaves)) for leaves of ``inputs`` that require grad."""
+
+    def case(lib):
+        leaves = [t(lib, x).requires_grad_() for x in inputs]
+        (forward(lib, *leaves) * t(lib, weights)).sum().backward()
+        return tuple(leaf.grad for leaf in leaves)
+
+    return case
+
+
+def _copy_into_a_broadcast(lib, x):
+    target = lib.zeros(2, 2)
+    target.copy_(x)
+    return target
+
+
+GRADIENTS = {
+    "copy_from_a_broadcast_source": _gradients(_copy_into_a_broadcast, [1.0, 2.0], weights=[[1.0, 2.0], [3.0, 4.0]]),
+    "masked_scatter": _gradients(
+        lambda lib, x, s: x.masked_scatter(t(lib, ROW_MASK), s), W3, [5.0, 6.0, 7.0], weights=W3
+    ),
+    "masked_fill": _gradients(lambda lib, x: x.masked_fill(t(lib, ROW_MASK), 2.0), M, weights=W3),
+    "masked_select": _gradients(lambda lib, x: x.masked_select(t(lib, ROW_MASK)), M, weights=[1.0, 2.0, 3.0, 4.0]),
+    "index_add_with_alpha": _gradients(
+        lambda lib, x, s: x.index_add(0, t(lib, [2, 2]), s, alpha=2), [0.0] * 3, [1.0, 2.0], weights=W3
+    ),
+    "index_copy": _gradients(lambda lib, x, s: x.index_copy(0, t(lib, [0, 2]), s), [0.0] * 3, [1.0, 2.0], weights=W3),
+    "index_fill": _gradients(lambda lib, x: x.index_fill(1, t(lib, [0]), 2.0), M, weights=W3),
+    "put": _gradients(lambda lib, x, s: x.put(t(lib, [1]), s), W3, [5.0], weights=W3),
+    "take_of_a_repeated_index": _gradients(lambda lib, x: x.take(t(lib, [0, 0, 5])), M, weights=W3),
+    "where": _gradients(lambda lib, a, b: lib.where(t(lib, [True, False]), a, b), [1.0, 2], [3.0, 4], weights=[2.0, 3]),
+    "lerp_of_all_three": _gradients(
+        lambda lib, a, b, w: a.lerp(b, w), [1.0, 2.0], [3.0, 5.0], [0.25, 0.5], weights=[1.0, 2.0]
+    ),
+    "renorm": _gradients(lambda lib, x: x.renorm(2, 0, 1.0), NORMS, weights=[[1.0, 2.0], [3.0, 4.0]]),
+    "dist_p3": _gradients(lambda lib, x: x.dist(t(lib, [0.0, 0.0]), 3), [[3.0, 4.0]], weights=1.0),
+    "flip_roll_rot90": _gradients(
+        lambda lib, x: x.flip(0).roll(1, 1).rot90(), M, weights=[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    ),
+    "repeat_interleave": _gradients(
+        lambda lib, x: x.repeat_interleave(t(lib, [2, 3])), [1.0, 2.0], weights=[1.0, 2.0, 3.0, 4.0, 5.0]
+    ),
+    "second_diff": _gradients(lambda lib, x: x.diff(n=2), SQUARES, weights=[1.0, 5.0]),
+    "tril": _gradients(lambda lib, x: x.tril(), M, weights=W3),
+    "cumsum": _gradients(lambda lib, x: x.cumsum(1), M, weights=W3),
+    "narrow_copy": _gradients(lambda lib, x: x.narrow_copy(1, 1, 2), M, weights=[1.0, 2.0]),
+}
+
+
+@cases(GRADIENTS)
+def test_gradients_as_torch(case):
     check_like_torch(case)
 
 
