@@ -168,7 +168,7 @@ CLONE_AND_COPY = {
     "copy_bool_into_floats": _copy_into(lambda lib: lib.zeros(3), lambda lib: t(lib, [True, False, True])),
     "copy_ints_into_uint8": _copy_into(lambda lib: lib.zeros(3, dtype=lib.uint8), lambda lib: t(lib, [1, 255, 7])),
     "copy_float32_into_float64": _copy_into(lambda lib: lib.zeros(2), lambda lib: t(lib, [0.1, 0.2], "float32")),
-    "copy_a_one_element_tensor_into_0d": _copy_into(lambda lib: t(lib, 1.0), lambda lib: t(lib, [2.0])),
+    "copy_refuses_a_one_element_tensor_into_0d": _copy_into(lambda lib: t(lib, 1.0), lambda lib: t(lib, [2.0])),
     "copy_into_empty": _copy_into(lambda lib: lib.zeros(0, 3), lambda lib: lib.ones(3)),
     "copy_into_a_transposed_view": _copy_into_a_transposed_view,
     "copy_refuses_a_shape_that_does_not_broadcast": _copy_into(
@@ -192,7 +192,7 @@ MASKED = {
     "fill_broadcasts_a_row_mask": lambda lib: t(lib, M).masked_fill(t(lib, ROW_MASK), -1.0),
     "fill_int_tensor": lambda lib: t(lib, I).masked_fill(t(lib, [ROW_MASK, [False] * 3]), 9),
     "fill_int_tensor_with_a_float_truncates": lambda lib: t(lib, I).masked_fill(t(lib, ROW_MASK), 2.5),
-    "fill_int_tensor_with_inf": lambda lib: t(lib, I).masked_fill(t(lib, ROW_MASK), INF),
+    "fill_int_tensor_refuses_inf": lambda lib: t(lib, I).masked_fill(t(lib, ROW_MASK), INF),
     "fill_bool_tensor": lambda lib: t(lib, [True, False]).masked_fill(t(lib, [False, True]), True),
     "fill_refuses_a_uint8_mask": lambda lib: t(lib, M).masked_fill(t(lib, [1, 0, 1], "uint8"), 0.0),
     "fill_refuses_an_int64_mask": lambda lib: t(lib, M).masked_fill(t(lib, [1, 0, 1]), 0.0),
@@ -206,7 +206,7 @@ MASKED = {
     ),
     "fill_float_with_true": lambda lib: t(lib, M).masked_fill(t(lib, ROW_MASK), True),
     "fill_uint8_with_minus_1_wraps": lambda lib: t(lib, [1, 2], "uint8").masked_fill(t(lib, [True, False]), -1),
-    "fill_int8_with_300_wraps": lambda lib: t(lib, [1, 2], "int8").masked_fill(t(lib, [True, False]), 300),
+    "fill_int8_refuses_300": lambda lib: t(lib, [1, 2], "int8").masked_fill(t(lib, [True, False]), 300),
     "fill_empty": lambda lib: lib.zeros(0, 3).masked_fill(lib.zeros(0, 3, dtype=lib.bool), 1.0),
     "fill_0d": lambda lib: t(lib, 2.0).masked_fill(t(lib, True), 5.0),
     "fill_nan": lambda lib: t(lib, M).masked_fill(t(lib, ROW_MASK), NAN),
@@ -274,7 +274,7 @@ PUT_AND_TAKE = {
     ),
     "index_put_negative_index": in_place("index_put_", lambda lib: (t(lib, [-1]),), _long(1.0), make=_zeros(3)),
     "index_put_list_of_indices": in_place("index_put_", lambda lib: [t(lib, [1])], _long(2.0), make=_zeros(3)),
-    "index_put_truncates_into_int64": in_place(
+    "index_put_refuses_float_values_into_int64": in_place(
         "index_put_", lambda lib: (t(lib, [1]),), _long(2.5), make=_zeros(3, dtype="int64")
     ),
     "index_put_refuses_out_of_range": in_place("index_put_", lambda lib: (t(lib, [3]),), _long(1.0), make=_zeros(3)),
@@ -314,7 +314,7 @@ PUT_AND_TAKE = {
     "index_put_accumulates_through_a_mask": in_place(
         "index_put_", lambda lib: (t(lib, ROW_MASK),), _long([1.0, 2.0]), make=_zeros(3), accumulate=True
     ),
-    "index_put_wraps_an_int8_overflow": in_place(
+    "index_put_refuses_int64_values_into_int8": in_place(
         "index_put_", lambda lib: (t(lib, [0]),), _long(300), make=lambda lib: t(lib, [1, 2], "int8")
     ),
     "put_accumulates_ints": in_place("put_", _long([0, 0]), _long([5, 5]), make=lambda lib: t(lib, I), accumulate=True),
@@ -773,7 +773,7 @@ FLIP_ROLL_ROT90 = {
     "roll_empty_along_a_dim": lambda lib: lib.zeros(0, 3).roll(1, 0),
     "roll_empty": lambda lib: lib.zeros(0).roll(1),
     "roll_0d": lambda lib: t(lib, 5.0).roll(1),
-    "roll_0d_along_dim_0": lambda lib: t(lib, 5.0).roll(1, 0),
+    "roll_0d_refuses_dim_0": lambda lib: t(lib, 5.0).roll(1, 0),
     "roll_transposed_along_a_dim": lambda lib: t(lib, M).t().roll(1, 0),
     "roll_transposed_flattened_in_row_major_order": lambda lib: t(lib, M).t().roll(1),
     "roll_far": lambda lib: t(lib, [1, 2, 3]).roll(100),
@@ -972,7 +972,7 @@ DIST_RENORM_LERP = {
     "dist_float32": lambda lib: t(lib, [1.0, 2.0], "float32").dist(t(lib, [3.0, 4.0], "float32")),
     "dist_float32_and_float64": lambda lib: t(lib, [1.0, 2.0], "float32").dist(t(lib, [3.0, 4.0])),
     "dist_empty": lambda lib: lib.zeros(0).dist(lib.zeros(0)),
-    "dist_empty_p_inf": lambda lib: lib.zeros(0).dist(lib.zeros(0), INF),
+    "dist_empty_refuses_p_inf": lambda lib: lib.zeros(0).dist(lib.zeros(0), INF),
     "dist_0d": lambda lib: t(lib, 1.0).dist(t(lib, 4.0)),
     "dist_function": lambda lib: lib.dist(t(lib, [0.0, 0.0]), t(lib, [3.0, 4.0]), p=2),
     "dist_nan": lambda lib: t(lib, [NAN, 1.0]).dist(t(lib, [0.0, 0.0])),
@@ -1010,7 +1010,7 @@ DIST_RENORM_LERP = {
     "lerp_empty": lambda lib: lib.zeros(0).lerp(lib.zeros(0), 0.5),
     "lerp_0d": lambda lib: t(lib, 0.0).lerp(t(lib, 2.0), t(lib, 0.5)),
     "lerp_integer_weight": lambda lib: t(lib, [1.0, 2.0]).lerp(t(lib, [3.0, 6.0]), 1),
-    "dist_of_bools": lambda lib: t(lib, [True]).dist(t(lib, [False])),
+    "dist_refuses_bools": lambda lib: t(lib, [True]).dist(t(lib, [False])),
     "lerp_refuses_shapes_that_do_not_broadcast": lambda lib: t(lib, [1.0, 2.0]).lerp(t(lib, [1.0, 2.0, 3.0]), 0.5),
     "lerp_in_place_refuses_to_grow_self": lambda lib: t(lib, [1.0, 2.0, 3.0]).lerp_(t(lib, M), 0.5),
 }
