@@ -33,6 +33,8 @@ Left out as deliberate differences (the library follows numpy's readings here):
 - ``index_put_`` of a 0-d tensor with a 0-d boolean index writes it, as ``x[mask] = v`` does in both; torch's
   ``index_put_`` raises there.
 - ``take_along_dim`` refuses an index out of range (an IndexError); torch 2.13 on CPU returns other entries instead.
+- ``clamp`` of an integer tensor by a Python int outside its dtype's range (int8 by 300) clamps, as numpy 2's
+  ``np.clip``; torch raises an overflow error.
 - ``Tensor.type()`` names the library's own legacy types (``autograd.DoubleTensor``), not ``torch.DoubleTensor``.
 """
 
@@ -93,7 +95,7 @@ def _same(ours, theirs, where="result"):
 
 def check_like_torch(case):
     """``case(torch)`` and ``case(ag)`` agree: the same values, dtypes and shapes, or both raise, ours an instance
-    of torch's class."""
+    of torch's class; ours warns of nothing."""
     saved = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
@@ -102,7 +104,9 @@ def check_like_torch(case):
             theirs, their_error = _outcome(case, torch)
     finally:
         torch.set_default_dtype(saved)
-    ours, our_error = _outcome(case, ag)
+    with warnings.catch_warnings():  # (no warning at these legal inputs: NaN to int, overflow, empty tensors)
+        warnings.simplefilter("error")
+        ours, our_error = _outcome(case, ag)
     if their_error is not None:
         assert our_error is not None, f"torch raised {their_error!r}; ours returned {ours!r}"
         assert isinstance(our_error, type(their_error)), f"ours raised {our_error!r}; torch {their_error!r}"
@@ -1165,6 +1169,26 @@ CONVERSIONS = {
     "float": lambda lib: t(lib, [1, 2]).float(),
     "double_of_bool": lambda lib: t(lib, [True, False]).double(),
     "int_of_bool": lambda lib: t(lib, [True, False]).int(),
+    "long_of_nan_and_infinities": lambda lib: t(lib, [NAN, INF, -INF, 1e30]).long(),
+    "int_of_nan_and_infinities": lambda lib: t(lib, [NAN, INF, -INF, 1e30]).int(),
+    "byte_of_negatives_and_256": lambda lib: t(lib, [-1.0, 256.0, -0.9]).byte(),
+    "short_of_70000": lambda lib: t(lib, [70000.0]).short(),
+    "half_of_tiny_and_large": lambda lib: t(lib, [1e-8, 1e5]).half(),
+    "float_of_1e300_is_inf": lambda lib: t(lib, [1e300]).float(),
+    "bool_of_ints": lambda lib: t(lib, [0, 2, -1]).bool(),
+    "uint8_of_negative_ints_wraps": lambda lib: t(lib, [-1, 256]).to(lib.uint8),
+    "int8_of_200_wraps": lambda lib: t(lib, [200]).to(lib.int8),
+    "to_a_dtype_keyword": lambda lib: t(lib, [1]).to(dtype=lib.float32),
+    "float_then_double_keeps_the_rounding": lambda lib: t(lib, [0.1]).float().double(),
+    "copy_nan_into_int64": _copy_into(lambda lib: lib.zeros(1, dtype=lib.int64), lambda lib: t(lib, [NAN])),
+    "fill_int64_refuses_nan": in_place("fill_", NAN, make=lambda lib: lib.zeros(1, dtype=lib.int64)),
+    "fill_int8_refuses_300": in_place("fill_", 300, make=lambda lib: lib.zeros(1, dtype=lib.int8)),
+    "masked_fill_int64_refuses_nan": lambda lib: lib.zeros(1, dtype=lib.int64).masked_fill(t(lib, [True]), NAN),
+    "index_fill_int64_refuses_nan": lambda lib: lib.zeros(1, dtype=lib.int64).index_fill(0, t(lib, [0]), NAN),
+    "index_fill_int8_refuses_300": lambda lib: lib.zeros(1, dtype=lib.int8).index_fill(0, t(lib, [0]), 300),
+    "new_full_int8_refuses_300": lambda lib: lib.zeros(1, dtype=lib.int8).new_full((1,), 300),
+    "full_int8_refuses_300": lambda lib: lib.full((1,), 300, dtype=lib.int8),
+    "where_int8_refuses_300": lambda lib: lib.where(t(lib, [True]), lib.zeros(1, dtype=lib.int8), 300),
     "to_a_dtype": lambda lib: t(lib, [1.5]).to(lib.int32),
     "to_the_same_dtype_is_the_tensor_itself": lambda lib: (lambda a: a.to(lib.float64) is a)(t(lib, [1.5])),
     "to_with_copy_is_a_new_tensor": lambda lib: (lambda a: a.to(lib.float64, copy=True) is a)(t(lib, [1.5])),
