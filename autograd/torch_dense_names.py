@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .core import Node, increment_version
+from .shape_errors import ShapeError
 from .torch_metadata_names import python_numbers
 from .torch_names import check_factory_options
 from .versions import check_in_place_allowed
@@ -198,8 +199,8 @@ class TorchDenseNames:
                 )
             try:
                 operands.append(np.broadcast_to(array, data.shape).ravel().tolist())
-            except ValueError:
-                raise ValueError(
+            except ValueError:  # (a ShapeError: the ValueError it was, and torch's RuntimeError)
+                raise ShapeError(
                     f"map2_: '{label}' of shape {array.shape} cannot be broadcast to shape {data.shape}"
                 ) from None
         triples = zip(data.ravel().tolist(), *operands)

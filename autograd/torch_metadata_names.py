@@ -551,8 +551,8 @@ class TorchMetadataNames:
             )
         try:
             other = np.broadcast_to(other, data.shape)
-        except ValueError:
-            raise ValueError(
+        except ValueError:  # (a ShapeError: the ValueError it was, and torch's RuntimeError)
+            raise ShapeError(
                 f"map_: a tensor of shape {other.shape} cannot be broadcast to shape {data.shape}"
             ) from None
         pairs = zip(data.ravel().tolist(), other.ravel().tolist())

@@ -1218,6 +1218,50 @@ def test_dtype_conversions_as_torch(case):
     check_like_torch(case)
 
 
+# -- apply_, map_, map2_ (CPU-only Python callbacks) ---------------------------------------------------------------
+def _doubled_plus_one(x):
+    return x * 2 + 1
+
+
+def _difference(a, b):
+    return a - b
+
+
+def _first_minus_rest(a, b, c):
+    return a - b - c
+
+
+def _callback(method, function, *others, make=lambda lib: t(lib, M)):
+    """``make(lib).method(*others(lib), function)`` in place: the tensor after, and whether it was returned."""
+
+    def case(lib):
+        target = make(lib)
+        returned = getattr(target, method)(*(other(lib) for other in others), function)
+        return target, returned is target
+
+    return case
+
+
+CALLBACKS = {
+    "apply": _callback("apply_", _doubled_plus_one),
+    "apply_int_truncates": _callback("apply_", lambda x: x * 2.7, make=lambda lib: t(lib, I)),
+    "map_broadcasts_the_other": _callback("map_", _difference, lambda lib: t(lib, W3)),
+    "map2_broadcasts_both": _callback(
+        "map2_", _first_minus_rest, lambda lib: t(lib, W3), lambda lib: t(lib, [[1.0], [2.0]])
+    ),
+    "map_refuses_another_dtype": _callback("map_", _difference, lambda lib: t(lib, [1, 2, 3])),
+    "map_refuses_a_shape_that_does_not_broadcast": _callback("map_", _difference, lambda lib: t(lib, [1.0, 2.0])),
+    "map2_refuses_a_shape_that_does_not_broadcast": _callback(
+        "map2_", _first_minus_rest, lambda lib: t(lib, [1.0, 2.0]), lambda lib: t(lib, W3)
+    ),
+}
+
+
+@cases(CALLBACKS)
+def test_apply_map_and_map2_as_torch(case):
+    check_like_torch(case)
+
+
 # -- errors of bad indices and shapes -----------------------------------------------------------------------------
 def _setitem(make, index, value):
     def case(lib):
