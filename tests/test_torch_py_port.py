@@ -1,10 +1,11 @@
 """PyTorch's test/test_torch.py (TestTorch and TestTorchDeviceType), the CPU, real-dtype tests of the tensor methods
 a numpy or PyTorch user reaches for, written for this library: clone and copy_ (broadcasting, dtype conversion),
-masked_fill / masked_scatter / masked_select, index_put_ / put_ / take / index_add / index_copy / index_fill, where,
-cumsum / cumprod / cummax / cummin / logcumsumexp (with ``out=`` and the backward over zero-length dims of
-test_cummax_cummin), diff, bincount, histc, nonzero / argwhere, unique / unique_consecutive, flip / roll / rot90,
-tril / triu, repeat_interleave, narrow_copy, dist / renorm, lerp, is_same_size / is_set_to, view and storage
-sharing as a user sees it, the dtype-conversion methods, and the errors of bad indices and shapes.
+masked_fill / masked_scatter / masked_select, index_put_ / put_ / take / take_along_dim / index_add / index_copy /
+index_fill / index_reduce, where, cumsum / cumprod / cummax / cummin / logcumsumexp (with ``out=`` and the backward
+over zero-length dims of test_cummax_cummin), diff, bincount, histc, nonzero / argwhere, unique / unique_consecutive, flip / roll / rot90,
+tril / triu, repeat_interleave, narrow_copy, dist / renorm, lerp, is_same_size / is_set_to, apply_ / map_ / map2_,
+view and storage sharing as a user sees it, the metadata methods, the dtype-conversion methods, the gradients of
+these ops, and the errors of bad indices and shapes.
 
 Each case is one call written against a namespace, run once on torch (float64 as its default dtype, the library's)
 and once on this library; the values, dtypes and shapes must agree, or both sides must raise, ours an instance of
@@ -17,7 +18,7 @@ bfloat16 dtypes, storage internals (``set_``, ``storage()``, ``data_ptr`` arithm
 ``resize_``), deterministic-algorithm alerts, memory-format (channels_last) tests, dlpack, ``torch.save``, the
 ``TypedStorage`` tests and the doc-string checks.
 
-Left out as deliberate differences (the library follows numpy's readings here):
+Differences found and left alone (most are numpy's readings, which the library follows):
 
 - ``where`` takes any condition as truthiness (numpy's ``np.where``); torch refuses a non-bool condition.
 - ``logcumsumexp``, ``dist``, ``renorm`` and ``lerp`` compute integer inputs in float64; torch refuses integers.
@@ -368,6 +369,17 @@ INDEX_ADD_COPY_FILL = {
     "add_refuses_float_indices": lambda lib: lib.zeros(3).index_add(0, t(lib, [0.0]), t(lib, [1.0])),
     "add_refuses_a_2d_index": lambda lib: lib.zeros(3).index_add(0, t(lib, [[0]]), t(lib, [1.0])),
     "add_refuses_dim_out_of_range": lambda lib: lib.zeros(3).index_add(1, t(lib, [1]), t(lib, [1.0])),
+    "reduce_prod": lambda lib: lib.zeros(3).index_reduce(0, t(lib, [0, 0, 2]), t(lib, [2.0, 3.0, 4.0]), "prod"),
+    "reduce_mean_with_self": lambda lib: lib.ones(3).index_reduce(0, t(lib, [0, 0, 2]), t(lib, W3), "mean"),
+    "reduce_mean_without_self": lambda lib: lib.ones(3).index_reduce(
+        0, t(lib, [0, 0, 2]), t(lib, W3), "mean", include_self=False
+    ),
+    "reduce_int_mean_floors": lambda lib: t(lib, [1, 1, 1]).index_reduce(0, t(lib, [0, 0]), t(lib, [2, 5]), "mean"),
+    "reduce_amax": lambda lib: lib.ones(3).index_reduce(0, t(lib, [0, 0, 2]), t(lib, [2.0, 3.0, -4.0]), "amax"),
+    "reduce_amin_without_self": lambda lib: lib.ones(3).index_reduce(
+        0, t(lib, [0, 0, 2]), t(lib, W3), "amin", include_self=False
+    ),
+    "reduce_refuses_sum": lambda lib: lib.ones(3).index_reduce(0, t(lib, [0]), t(lib, [2.0]), "sum"),
     "copy_rows": lambda lib: lib.zeros(3, 2).index_copy(0, t(lib, [2, 0]), t(lib, [[1.0, 2.0], [3.0, 4.0]])),
     "copy_columns_in_place": in_place(
         "index_copy_", 1, _long([2, 0]), _long([[1.0, 2.0], [3.0, 4.0]]), make=_zeros(2, 3)
