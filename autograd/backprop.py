@@ -23,7 +23,7 @@ from .grad_mode import _anomaly_blocks, _mode, queued_callbacks, set_recording
 from .graph_tasks import GraphTasks, begin_task, end_task
 from .op import Op, OutputGradients, takes_wrapped_number
 from .quiet import quiet
-from .reentrant import nested_pass
+from .reentrant import PassLock, nested_pass
 from .versions import (
     _adopt_earlier_parents,
     _InPlaceClock,
@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 
 __all__ = [
     "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "grads_restored_on_error",
-    "leaf_accumulation", "local_gradients",
+    "leaf_accumulation", "leaf_hooks_pass", "local_gradients",
 ]  # fmt: skip
 
 #: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared
@@ -62,13 +62,14 @@ class PostAccumulateHooks(dict):
     mutex), held while one thread adds its gradient into that leaf and runs the hooks: another thread's gradient
     for the same leaf comes after them, never in between, while threads backpropagating into other leaves go on
     (a hook may wait for them: an all-reduce across replicas trained in threads). Reentrant: a hook may itself
-    run backward. Copies get their own lock."""
+    run backward, into this leaf too, at any depth (a :class:`~autograd.reentrant.PassLock`, which a nested pass
+    moved to a fresh thread holds with its caller). Copies get their own lock."""
 
     __slots__ = ("lock",)
 
     def __init__(self, hooks: Iterable[tuple[int, Callable[..., Any]]] = ()) -> None:
         super().__init__(hooks)
-        self.lock = threading.RLock()
+        self.lock = PassLock()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return PostAccumulateHooks, (list(self.items()),)
@@ -785,7 +786,7 @@ def _pass(
     # backward was called inside no_grad() (a hook of the pass may have switched the mode: switched back)
     set_recording(create_graph)
     try:
-        _store_leaf_gradients(finished_nodes, finished_grads, handed_out, create_graph)
+        _store_leaf_gradients(finished_nodes, finished_grads, handed_out, create_graph, this_pass)
     except BaseException:  # a post-accumulate-grad hook raised: the retained intermediates get theirs back too
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
@@ -839,14 +840,18 @@ def _release(attrs: Any, names: tuple[str, ...]) -> None:
                 attrs[name] = None
 
 
-def _store_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool) -> None:
+def _store_leaf_gradients(
+    nodes: list[Node], grads: list[Any], handed_out: set[int], create_graph: bool, this_pass: tuple[bool, int]
+) -> None:
     """Add each finished leaf's gradient (``grads[i]`` is ``nodes[i]``'s) into its ``.grad``, in order, under
     :data:`leaf_accumulation`, taken once for a run of leaves without post-accumulate-grad hooks; a leaf with such
     hooks takes its own lock for its addition and its hooks (``Node._accumulate_leaf``), so its hooks run while
-    other threads may add into other leaves, as torch's."""
+    other threads may add into other leaves, as torch's. The hooks run as part of the pass ``this_pass``, as
+    torch's: a backward one of them runs nests in it (at any depth, see :mod:`autograd.reentrant`), and a callback
+    one queues runs at its end."""
     for node in nodes:  # (a loop, not grads_restored_on_error's own test: this runs after every pass)
         if node._post_accumulate_grad_hooks:
-            with grads_restored_on_error(nodes):
+            with running_pass(this_pass), grads_restored_on_error(nodes):
                 _add_leaf_gradients(nodes, grads, handed_out, create_graph)
             return
     _add_leaf_gradients(nodes, grads, handed_out, create_graph)
@@ -872,6 +877,33 @@ def _add_leaf_gradients(nodes: list[Node], grads: list[Any], handed_out: set[int
     finally:
         if held:
             leaf_accumulation.release()
+
+
+@contextlib.contextmanager
+def running_pass(this_pass: tuple[bool, int]) -> Iterator[None]:
+    """Within the block, the pass ``this_pass`` counts as running in this thread (``_mode.backward_pass``)."""
+    previous_pass = _mode.backward_pass
+    _mode.backward_pass = this_pass
+    try:
+        yield
+    finally:
+        _mode.backward_pass = previous_pass
+
+
+@contextlib.contextmanager
+def leaf_hooks_pass() -> Iterator[None]:
+    """Around ``backward(inputs=...)``'s additions into its inputs' ``.grad``, made after its pass: their
+    post-accumulate-grad hooks run as part of a pass, as :func:`_store_leaf_gradients` runs them; the callbacks they
+    queue run at the block's end (none if it raises)."""
+    this_pass = (True, next(_ticks))
+    try:
+        with running_pass(this_pass):
+            yield
+    except BaseException:
+        queued_callbacks.pop(this_pass[1], None)
+        raise
+    if queued_callbacks:
+        _run_final_callbacks(this_pass)
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import operator
 import warnings
@@ -57,6 +58,7 @@ from .backprop import (
     frees_graph,
     grads_restored_on_error,
     leaf_accumulation,
+    leaf_hooks_pass,
 )
 from .grad_mode import _anomaly_blocks, _mode, _not_recording, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
@@ -741,8 +743,14 @@ def run_backward(
         roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True, free=free
     )
     handed_out = {id(seed) for seed in seeds}
-    # (recorded under create_graph, as backpropagate's; all or nothing, should a post-accumulate-grad hook raise)
-    with set_grad_enabled(bool(create_graph)), grads_restored_on_error([n for n in targets if id(n) in found]):
+    # (recorded under create_graph, as backpropagate's; all or nothing, should a post-accumulate-grad hook raise;
+    # the hooks run as part of a pass, as backpropagate's)
+    hooked = any(node._post_accumulate_grad_hooks for node in targets)
+    with (
+        set_grad_enabled(bool(create_graph)),
+        leaf_hooks_pass() if hooked else contextlib.nullcontext(),
+        grads_restored_on_error([n for n in targets if id(n) in found]),
+    ):
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]

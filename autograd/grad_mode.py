@@ -39,6 +39,9 @@ class _GradMode(threading.local):
     inference: bool = False
     #: How many backward passes run nested inside another on this thread (see :mod:`autograd.reentrant`).
     nested_passes: int = 0
+    #: This thread's token as an owner of a :class:`~autograd.reentrant.PassLock`, made at its first use: a nested
+    #: pass moved to a fresh thread takes its caller's along, so it holds the locks its caller holds.
+    lock_owner: Any = None
     #: This thread's :class:`_ThreadSwitches`, once it has turned its mode off.
     switches: Any = None
 

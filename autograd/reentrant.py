@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from .grad_mode import _mode, set_recording
 
-__all__ = ["PASSES_PER_STACK", "carry", "nested_pass"]
+__all__ = ["PASSES_PER_STACK", "PassLock", "carry", "nested_pass"]
 
 #: Nested passes run on one thread before the next moves to a fresh one (each level takes about eight frames of
 #: the library's, besides the caller's own backward code).
@@ -36,6 +36,36 @@ _carried: list[threading.local] = []
 #: ``_mode``'s fields that belong to its own thread: the grad-mode flag is set with :func:`set_recording` (which
 #: keeps the count of threads not recording), and the nesting depth starts again at 0.
 _OWN_FIELDS = ("enabled", "switches", "nested_passes")
+
+
+class PassLock:
+    """A reentrant lock held by a thread together with the fresh threads its nested passes moved to: a pass that
+    holds it (a leaf's, while the leaf's post-accumulate-grad hooks run) may run a backward that takes it again at
+    any depth, as on one thread; other threads wait for it, as for a ``threading.RLock``."""
+
+    __slots__ = ("_count", "_lock", "_owner")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: object | None = None
+        self._count = 0
+
+    def __enter__(self) -> PassLock:
+        owner = _mode.lock_owner
+        if owner is None:
+            owner = _mode.lock_owner = object()
+        if self._owner is owner:
+            self._count += 1
+            return self
+        self._lock.acquire()
+        self._owner, self._count = owner, 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._count -= 1
+        if not self._count:
+            self._owner = None
+            self._lock.release()
 
 
 def carry(local: Local) -> Local:

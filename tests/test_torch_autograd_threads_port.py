@@ -3,7 +3,8 @@
 API. Each case is written once against ``lib`` and runs with this library and with torch 2.13 (the oracle, which
 shows the port is faithful; skipped when torch is not installed). Beside them, cases of this port's own on deep
 reentrant backward (autograd.reentrant: past PASSES_PER_STACK nested passes one runs on a fresh thread): the
-state a deep pass sees, errors raised deep down, callbacks, retain_graph / create_graph and autograd.grad there.
+state a deep pass sees, errors raised deep down, callbacks, retain_graph / create_graph and autograd.grad there,
+and post-accumulate-grad hooks that run backward or queue callbacks (they run inside their pass, as torch's).
 
 Ported: backward from several threads (own inputs, one shared input, ``autograd.grad``), multi-grad hooks
 fired from several threads, saved-tensor hooks and grad mode seen from other threads (the thread-local state
@@ -675,3 +676,46 @@ def test_threads_each_running_deep_nested_passes_at_once(lib):
 
     assert run_in_threads(train, (2.5,), count=4) == [[5.0, 5.0]] * 4
     assert lib.is_grad_enabled()
+
+
+# -- post-accumulate-grad hooks run as part of their pass ------------------------------------------------------------
+
+
+def test_post_accumulate_grad_hooks_running_backward_nest_hundreds_deep(lib):
+    """A leaf's post-accumulate-grad hook that runs backward into that same leaf again, 300 passes nested: each pass
+    adds its gradient and the hooks run one level deeper, without the stack overflowing or the leaf's lock (held
+    by the pass whose hook runs) blocking a nested pass moved to a fresh thread."""
+    x = lib.ones(2, dtype=lib.float64, requires_grad=True)
+    runs = [0]
+
+    def hook(leaf: Any) -> None:
+        if runs[0] < 300:
+            runs[0] += 1
+            with lib.enable_grad():
+                (x * 2).sum().backward()
+
+    x.register_post_accumulate_grad_hook(hook)
+    # (on a thread of its own, so that a pass waiting for the leaf's lock fails the test instead of hanging it)
+    worker = threading.Thread(target=lambda: (x * 3).sum().backward(), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the nested passes are blocked"
+    assert runs == [300]
+    assert_close(x.grad, [3.0 + 2 * 300] * 2)
+
+
+def test_a_post_accumulate_grad_hook_queues_a_callback_of_its_pass(lib):
+    """Torch's post-accumulate-grad hooks run inside the pass: a callback they queue runs at its end, seeing the
+    .grad of every leaf."""
+    engine = lib.autograd.Variable._execution_engine
+    x = lib.ones(2, requires_grad=True)
+    w = lib.ones(2, requires_grad=True)
+    seen = []
+    x.register_post_accumulate_grad_hook(
+        lambda leaf: engine.queue_callback(lambda: seen.append((plain(x.grad).tolist(), plain(w.grad).tolist())))
+    )
+    (x * 2 + w * 3).sum().backward()
+    assert seen == [([2.0, 2.0], [3.0, 3.0])]
+    x.grad = w.grad = None
+    (x * 2 + w * 3).sum().backward(inputs=[x, w])
+    assert seen[1:] == [([2.0, 2.0], [3.0, 3.0])]
