@@ -719,3 +719,23 @@ def test_a_post_accumulate_grad_hook_queues_a_callback_of_its_pass(lib):
     x.grad = w.grad = None
     (x * 2 + w * 3).sum().backward(inputs=[x, w])
     assert seen[1:] == [([2.0, 2.0], [3.0, 3.0])]
+
+
+def test_parametrize_cached_holds_in_deep_nested_passes(lib):
+    """Inside ``parametrize.cached()``, a parametrized tensor read twice is one tensor, in a custom backward as in
+    the passes nested in it, past the thread hop too."""
+    nn_lib = nn if lib is autograd else lib.nn
+    parametrize = nn_lib.utils.parametrize
+
+    class Double(nn_lib.Module):
+        def forward(self, w):
+            return w * 2
+
+    module = nn_lib.Linear(2, 2)
+    parametrize.register_parametrization(module, "weight", Double())
+    seen = []
+    nested = _Recorder.make(lib, lambda level: seen.append(module.weight is module.weight))
+    x = lib.ones(2, requires_grad=True)
+    with parametrize.cached():
+        nested.apply(x, DEEP).sum().backward()
+    assert seen == [True] * (DEEP + 1)

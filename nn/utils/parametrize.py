@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, as_tensor, from_numpy, no_grad
+from autograd.reentrant import carry
 
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
@@ -184,14 +185,15 @@ def _as_node(stored: Any) -> Any:
 
 
 class _Caches(threading.local):
-    """The open caches of parametrized tensors, per thread: :func:`cached`'s, and one per module forward running."""
+    """The open caches of parametrized tensors, per thread: :func:`cached`'s, and one per module forward running. A
+    backward pass nested deep enough to move to a fresh thread (autograd.reentrant) shares its caller's."""
 
     def __init__(self) -> None:
         self.everywhere: dict[tuple[int, str], Tensor] | None = None  # inside ``with cached():``
         self.forwards: dict[int, dict[str, Tensor]] = {}  # id(module) -> its tensors, while its forward runs
 
 
-_caches = _Caches()
+_caches = carry(_Caches())
 
 
 @contextlib.contextmanager
