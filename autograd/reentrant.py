@@ -5,7 +5,8 @@ A custom Function whose ``backward`` calls ``backward()`` again (torch's reentra
 frames. Nested passes stack up on one thread only :data:`PASSES_PER_STACK` deep: the next one runs on a
 fresh thread (whose Python stack starts empty) while the caller waits for it, as torch's engine moves a
 deep reentrant pass to a worker thread of its own. Depth is then bounded by memory, not by the recursion
-limit: 2000 nested passes (torch's own test) run at Python's default limit.
+limit: 2000 nested passes (torch's own test) run at Python's default limit. A KeyboardInterrupt (Ctrl-C) the
+waiting caller gets is raised in the nested pass too, which stops there as it would on the caller's thread.
 
 The pass sees the caller's state on the fresh thread: its context variables (numpy's error state), its grad
 mode, anomaly mode and running pass (``_mode``), and the thread-local state other modules register with
@@ -17,6 +18,7 @@ to the caller, with the pass's own traceback.
 from __future__ import annotations
 
 import contextvars
+import ctypes
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -88,6 +90,33 @@ def nested_pass(run: Callable[..., Any], *args: Any) -> Any:
         _mode.nested_passes = depth
 
 
+#: Seconds between the wake-ups of a thread waiting for a nested pass's thread (see :func:`_wait_for`).
+_WAKE_EVERY = 0.05
+
+
+def _wait_for(thread: threading.Thread, done: threading.Event) -> None:
+    """Wait until the nested pass on ``thread`` sets ``done`` (or the thread ends without), waking now and then
+    (the wait ends at once when ``done`` is set): an exception :func:`_stop` hands to this thread is raised only
+    while it runs Python code, not while it sleeps. (Not ``Thread.join``: one that an interrupt cut short takes
+    the thread for ended while it runs.)"""
+    while not done.wait(_WAKE_EVERY) and thread.is_alive():
+        pass
+
+
+def _stop(thread: threading.Thread, done: threading.Event, error: type[BaseException]) -> None:
+    """Stop the nested pass running on ``thread`` as ``error`` (the KeyboardInterrupt this thread got) stops a pass
+    running on one thread: raised in it (and handed on by it to the thread a pass nested deeper runs on, if it
+    waits for one), and waited for, so that no pass goes on in the background after the caller got the error."""
+    if thread.ident is not None and not done.is_set():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(error))
+    while True:
+        try:
+            _wait_for(thread, done)
+            return
+        except BaseException:  # (another Ctrl-C: the pass is stopping; keep waiting for it)
+            continue
+
+
 def _on_fresh_thread(run: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     """``run(*args)`` on a new thread that starts with this thread's state; waits for it and returns what it
     returned, or raises what it raised."""
@@ -96,6 +125,7 @@ def _on_fresh_thread(run: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     mode = {name: value for name, value in vars(_mode).items() if name not in _OWN_FIELDS}
     states = [(local, dict(vars(local))) for local in _carried]
     outcome: list[tuple[bool, Any]] = []
+    done = threading.Event()
 
     def pass_on_this_thread() -> None:
         vars(_mode).update(mode)
@@ -108,10 +138,15 @@ def _on_fresh_thread(run: Callable[..., Any], args: tuple[Any, ...]) -> Any:
             outcome.append((False, error))
         finally:
             set_recording(True)  # the thread ends recording: it leaves no entry among the threads that are not
+            done.set()
 
     thread = threading.Thread(target=pass_on_this_thread, name="autograd nested backward", daemon=True)
-    thread.start()
-    thread.join()
+    try:
+        thread.start()  # (which waits for the thread to begin: the pass may run, and be interrupted, meanwhile)
+        _wait_for(thread, done)
+    except BaseException as interrupt:  # Ctrl-C while waiting (or one handed on by the thread that waits for this)
+        _stop(thread, done, type(interrupt))
+        raise
     succeeded, result = outcome[0]
     if succeeded:
         return result

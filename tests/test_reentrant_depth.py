@@ -170,3 +170,43 @@ def test_a_nested_pass_moved_to_a_fresh_thread_runs_in_the_callers_grad_mode():
     Probe.apply(x, 3 * PASSES_PER_STACK).sum().backward()
     assert modes == [False, True] * (3 * PASSES_PER_STACK) + [False]
     assert autograd.is_grad_enabled() and not _not_recording
+
+
+def test_an_interrupt_while_a_nested_pass_runs_on_a_fresh_thread_stops_that_pass_too():
+    """Ctrl-C (KeyboardInterrupt in the main thread, which waits for the fresh thread) stops the nested passes as it
+    stops passes nested on one thread: none goes on running in the background after the caller got the interrupt,
+    and no .grad changes."""
+    import signal
+    import time
+
+    log = []
+
+    class Nested(autograd.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, level):
+            ctx.level = level
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            if ctx.level == 5:
+                # Ctrl-C: a SIGINT to the main thread, which waits for this one (KeyboardInterrupt is raised there)
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+                time.sleep(0.3)
+            log.append(ctx.level)
+            if ctx.level > 0:
+                with autograd.enable_grad():
+                    inner = Tensor(np.ones(2), requires_grad=True)
+                    Nested.apply(inner, ctx.level - 1).sum().backward()
+            return grad, None
+
+    depth = 2 * PASSES_PER_STACK + 4
+    before = threading.active_count()
+    x = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(KeyboardInterrupt):
+        Nested.apply(x, depth).sum().backward()
+    logged = len(log)
+    time.sleep(0.5)
+    assert len(log) == logged <= depth - 5  # the level that got the interrupt and those below it ran no further
+    assert threading.active_count() == before
+    assert x.grad is None and autograd.is_grad_enabled() and not _not_recording
