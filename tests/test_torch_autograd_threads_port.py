@@ -3,8 +3,10 @@
 API. Each case is written once against ``lib`` and runs with this library and with torch 2.13 (the oracle, which
 shows the port is faithful; skipped when torch is not installed). Beside them, cases of this port's own on deep
 reentrant backward (autograd.reentrant: past PASSES_PER_STACK nested passes one runs on a fresh thread): the
-state a deep pass sees, errors raised deep down, callbacks, retain_graph / create_graph and autograd.grad there,
-and post-accumulate-grad hooks that run backward or queue callbacks (they run inside their pass, as torch's).
+state a deep pass sees (grad, anomaly, inference and autocast modes, saved-tensor hooks, parametrize.cached),
+errors raised deep down (propagated, or caught a few hops up), callbacks, retain_graph / create_graph and
+autograd.grad there, and post-accumulate-grad hooks that run backward or queue callbacks (they run inside their
+pass, as torch's).
 
 Ported: backward from several threads (own inputs, one shared input, ``autograd.grad``), multi-grad hooks
 fired from several threads, saved-tensor hooks and grad mode seen from other threads (the thread-local state
@@ -19,7 +21,10 @@ threads to turn off), test_multithreaded_exception_propagation as torch writes i
 thread helper; here an error raised by a backward in a thread is checked instead), and test_cat_stack_r_to_c
 (complex). Deliberate difference: an error raised by a pass leaves every ``.grad`` as it was, where torch's
 leaves those its engine reached before the error filled (which ones depends on its execution order); the cases
-that raise check the library's all-or-nothing and torch's own result separately.
+that raise check the library's all-or-nothing and torch's own result separately. The library's pass also runs
+the hooks of leaves after the rest of the graph, where torch's engine runs a leaf's as soon as its gradient is
+ready: a multi-grad "any" hook on a leaf does not fire in a pass that raises first. And saved-tensor hooks see what
+custom Functions save, not the library's own ops (which save nothing: README).
 """
 
 from __future__ import annotations
@@ -739,3 +744,53 @@ def test_parametrize_cached_holds_in_deep_nested_passes(lib):
     with parametrize.cached():
         nested.apply(x, DEEP).sum().backward()
     assert seen == [True] * (DEEP + 1)
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+@pytest.mark.parametrize("create_graph", [False, True], ids=["plain", "create_graph"])
+def test_an_error_from_deep_down_caught_on_the_way_up_lets_the_passes_above_finish(lib, create_graph):
+    """The bottom level raises; the level a hop above it catches the error, and every pass above finishes: the
+    callbacks of the passes that failed are dropped, the others run, each level's grad mode is the pass's (on
+    under create_graph), and the outer gradient comes out (with a graph under create_graph)."""
+    engine = lib.autograd.Variable._execution_engine
+    log = []
+    catch_at = PASSES_PER_STACK - 1
+
+    class Nested(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, level):
+            ctx.level = level
+            ctx.save_for_backward(x)
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            engine.queue_callback(lambda level=ctx.level: log.append(("callback", level)))
+            log.append(("grad mode", ctx.level, lib.is_grad_enabled()))
+            if ctx.level == 0:
+                raise KeyError("bottom")
+            inner = lib.ones(2, requires_grad=True)
+            try:
+                with lib.enable_grad():
+                    Nested.apply(inner, ctx.level - 1).sum().backward()
+            except KeyError as error:
+                if ctx.level != catch_at:
+                    raise
+                log.append(("caught", ctx.level, str(error)))
+            log.append(("inner grad", ctx.level, None if inner.grad is None else plain(inner.grad).tolist()))
+            return grad * x, None
+
+    x = lib.tensor([2.0, 3.0], requires_grad=True)
+    Nested.apply(x * 1.0, DEEP).sum().backward(create_graph=create_graph)
+    assert_close(x.grad, [2.0, 3.0])
+    assert x.grad.requires_grad == create_graph
+    levels_run = list(range(DEEP, -1, -1))
+    assert [entry for entry in log if entry[0] == "grad mode"] == [
+        ("grad mode", level, create_graph if level == DEEP else False) for level in levels_run
+    ]
+    assert ("caught", catch_at, "'bottom'") in log
+    assert [entry[1] for entry in log if entry[0] == "callback"] == list(range(catch_at, DEEP + 1))
+    assert [entry for entry in log if entry[0] == "inner grad"] == [
+        ("inner grad", level, None if level == catch_at else [1.0, 1.0]) for level in range(catch_at, DEEP + 1)
+    ]
