@@ -64,6 +64,7 @@ from .grad_mode import _anomaly_blocks, _mode, _not_recording, enable_grad, is_g
 from .node_copying import NodeCopying
 from .op import Op, takes_wrapped_number
 from .parents import cut_at
+from .reentrant import nested_pass
 from .versions import (
     ChangedMultiOutputViewError,
     StaleNoGradViewError,
@@ -739,6 +740,16 @@ def run_backward(
     for position, node in enumerate(targets):
         if not isinstance(node, Node) or not node._requires_grad:
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
+    if _mode.backward_pass is not None:  # run by a rule or hook of a running pass: the additions and their hooks nest
+        nested_pass(_backward_into, roots, seeds, create_graph, targets, free)  # in it too, at any depth
+    else:
+        _backward_into(roots, seeds, create_graph, targets, free)
+
+
+def _backward_into(
+    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, targets: list[Node], free: bool
+) -> None:
+    """:func:`run_backward` given ``inputs`` (``targets``, checked): the pass, then the additions into their ``.grad``."""
     found = backpropagate(
         roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True, free=free
     )

@@ -686,22 +686,24 @@ def test_threads_each_running_deep_nested_passes_at_once(lib):
 # -- post-accumulate-grad hooks run as part of their pass ------------------------------------------------------------
 
 
-def test_post_accumulate_grad_hooks_running_backward_nest_hundreds_deep(lib):
+@pytest.mark.parametrize("inputs", [None, "x"], ids=["backward", "backward_inputs"])
+def test_post_accumulate_grad_hooks_running_backward_nest_hundreds_deep(lib, inputs):
     """A leaf's post-accumulate-grad hook that runs backward into that same leaf again, 300 passes nested: each pass
     adds its gradient and the hooks run one level deeper, without the stack overflowing or the leaf's lock (held
-    by the pass whose hook runs) blocking a nested pass moved to a fresh thread."""
+    by the pass whose hook runs) blocking a nested pass moved to a fresh thread; with backward(inputs=...) too."""
     x = lib.ones(2, dtype=lib.float64, requires_grad=True)
     runs = [0]
+    chosen = None if inputs is None else [x]
 
     def hook(leaf: Any) -> None:
         if runs[0] < 300:
             runs[0] += 1
             with lib.enable_grad():
-                (x * 2).sum().backward()
+                (x * 2).sum().backward(inputs=chosen)
 
     x.register_post_accumulate_grad_hook(hook)
     # (on a thread of its own, so that a pass waiting for the leaf's lock fails the test instead of hanging it)
-    worker = threading.Thread(target=lambda: (x * 3).sum().backward(), daemon=True)
+    worker = threading.Thread(target=lambda: (x * 3).sum().backward(inputs=chosen), daemon=True)
     worker.start()
     worker.join(timeout=120)
     assert not worker.is_alive(), "the nested passes are blocked"
