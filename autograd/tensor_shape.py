@@ -161,6 +161,8 @@ class TensorShape:
         (end,) = normalize_axes(end_dim, self.ndim, "flatten")
         if start > end:
             raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        if start == end:  # nothing to merge: the tensor itself, as torch's
+            return self
         merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 

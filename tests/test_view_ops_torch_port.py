@@ -238,8 +238,8 @@ def test_tensor_split_pieces_along_either_dim_are_views():
 # -- ops that return the tensor itself, or a copy -------------------------------------------------------------------
 @pytest.mark.parametrize(
     "call",
-    [lambda t: t.contiguous(), lambda t: t.conj()],
-    ids=["contiguous", "conj_of_real"],
+    [lambda t: t.contiguous(), lambda t: t.flatten(1, 1), lambda t: t.conj(), lambda t: t.flatten(-1, 1)],
+    ids=["contiguous", "flatten_one_dim", "conj_of_real", "flatten_negative_same_dim"],
 )
 def test_the_op_returns_the_tensor_itself(call):
     assert same_as_torch(lambda lib: (lambda t: call(t) is t)(lib.ones(2, 2))) is True
