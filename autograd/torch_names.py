@@ -521,7 +521,8 @@ class TorchNames:
 
         ``view(dtype)`` reads the same bytes as another dtype (numpy's ``ndarray.view(dtype)``): a constant
         sharing the data and the version counter, as torch's (which records no gradient through it either);
-        a dtype of another width changes the last axis's length, which must then be contiguous. torch's keyword
+        a dtype of another width changes the last axis's length, which must then be contiguous (and, for a wider
+        dtype, hold whole new elements: torch's refusals, a :class:`ShapeError`). torch's keyword
         ``size=`` gives the sizes too."""
         if size is not UNSET:
             if shape:
@@ -551,6 +552,7 @@ class TorchNames:
         target = np.dtype(dtype)
         if target.kind not in "fiub":
             raise TypeError(f"view: unsupported dtype {target} (use real numbers or booleans)")
+        _check_bytes_as(tensor, target)
         try:
             viewed = tensor._data.view(target)
         except ValueError as error:
@@ -1136,3 +1138,30 @@ def _times_alpha(first: Any, other: Any, alpha: Any) -> Any:
         if np.isinf(scale) and math.isfinite(alpha):  # torch's RuntimeError: 1e39 is no float32
             raise ArgumentRangeError(f"alpha: {alpha!r} cannot be converted to {dtype} without overflow (as torch's)")
         return tensor._unary(ew.scaled, tensor._data * scale, {"alpha": scale})
+
+
+def _check_bytes_as(tensor: Any, target: np.dtype) -> None:
+    """torch's refusals of ``view(dtype)`` for a dtype of another width, as a :class:`ShapeError` naming the rule: a
+    0-d tensor, a last axis that is not dense, and (for a wider dtype) a last length, storage offset or other stride
+    that is not a whole number of the new elements (numpy would read such a tensor's bytes shifted)."""
+    own = tensor._data.dtype.itemsize
+    if own == target.itemsize:
+        return
+    what = f"to view {tensor._data.dtype} as {target} (different element sizes)"
+    if tensor.ndim == 0:
+        raise ShapeError(f"view: self.dim() cannot be 0 {what}")
+    strides = tensor.stride()
+    if strides[-1] != 1:
+        raise ShapeError(f"view: self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+    if target.itemsize < own:
+        return
+    ratio = target.itemsize // own
+    if tensor.shape[-1] % ratio:
+        raise ShapeError(f"view: self.size(-1) must be divisible by {ratio} {what}, but got {tensor.shape[-1]}")
+    if tensor.storage_offset() % ratio:
+        raise ShapeError(
+            f"view: self.storage_offset() must be divisible by {ratio} {what}, but got {tensor.storage_offset()}"
+        )
+    for dim, stride in enumerate(strides[:-1]):
+        if stride % ratio:
+            raise ShapeError(f"view: self.stride({dim}) must be divisible by {ratio} {what}, but got {stride}")

@@ -715,6 +715,33 @@ def test_atleast_nd_gradients(n):
 
 
 # -- view(dtype) -------------------------------------------------------------------------------------------------------
+DTYPE_INPUTS = {
+    "contiguous": lambda m, d: m.ones(4, 4, 8, dtype=d),
+    "permuted_last_dense": lambda m, d: m.ones(4, 4, 8, dtype=d).permute(1, 0, 2),
+    "permuted_last_strided": lambda m, d: m.ones(4, 8, 4, dtype=d).permute(2, 0, 1),
+    "expanded": lambda m, d: m.ones(1, 5, 1, dtype=d).expand(5, 5, 8),
+    "stepped": lambda m, d: m.ones(2, 5, 16, dtype=d)[1::2, 1:, ::2],
+    "empty": lambda m, d: m.ones(0, 5, 8, dtype=d),
+    "scalar": lambda m, d: m.ones((), dtype=d),
+    "offset_by_one": lambda m, d: m.ones(4, 4, 5, dtype=d)[:, :, 1:],
+    "odd_last_length": lambda m, d: m.ones(4, 4, 3, dtype=d),
+}
+DTYPES = ["float16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64"]
+
+
+@pytest.mark.parametrize("source", DTYPES)
+@pytest.mark.parametrize("make", list(DTYPE_INPUTS))
+def test_view_as_another_dtype_reads_the_same_bytes_or_refuses_as_torch(make, source):
+    def case(lib, target):
+        a = DTYPE_INPUTS[make](lib, getattr(lib, source)) * 3
+        viewed = a.view(getattr(lib, target))
+        strides = viewed.stride() if viewed.numel() else None  # (an empty tensor's strides are not compared)
+        return [viewed.shape, strides, viewed.data_ptr() == a.data_ptr(), viewed.view(a.dtype), a]
+
+    for target in DTYPES:
+        same_as_torch(functools.partial(case, target=target))
+
+
 def test_view_as_another_dtype_shares_memory_both_ways_and_drops_requires_grad():
     def case(lib):
         a = lib.ones(3, dtype=lib.float32)
