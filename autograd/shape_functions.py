@@ -209,8 +209,10 @@ def swapaxes(a: TensorLike, axis1: int = UNSET, axis2: int = UNSET, *, axis0: in
 
 
 def ravel(a: TensorLike, order: str = "C") -> Tensor:
-    """The entries as a 1-d array (row-major; numpy's ``order`` "F" column-major, "A" as the memory is)."""
-    return _tensor(a).reshape(-1, order=order)
+    """The entries as a 1-d array (row-major; numpy's ``order`` "F" column-major, "A" as the memory is): always
+    contiguous, as numpy's and torch's, so a view only where the entries already lie one after another."""
+    flat = _tensor(a).reshape(-1, order=order)
+    return flat if flat._data.flags.c_contiguous else flat.contiguous()
 
 
 # -- splits ------------------------------------------------------------------------------------------------

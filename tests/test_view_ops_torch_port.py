@@ -299,7 +299,12 @@ def test_ravel_is_a_contiguous_view_of_a_contiguous_tensor_and_a_copy_otherwise(
 
     for shape in [(5, 5, 5, 5), (0, 2, 3), (3, 0, 2), (5, 5)]:
         same_as_torch(functools.partial(case, shape=shape))
-    for make in [lambda m: m.tensor(123.0), lambda m: m.tensor([123.0])]:
+    for make in [
+        lambda m: m.tensor(123.0),
+        lambda m: m.tensor([123.0]),
+        lambda m: m.ones(10)[::2],
+        lambda m: m.ones(4, 3)[:, :1],
+    ]:
         same_as_torch(lambda lib, make=make: (lambda r: [tuple(r.shape), r.is_contiguous(), r])(make(lib).ravel()))
 
 
