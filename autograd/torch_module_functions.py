@@ -63,6 +63,11 @@ class SizeTypeError(TypeError, ValueError):
     the library raised for it before, so code written for either catches it."""
 
 
+class ShapeEntryTypeError(SizeTypeError, RuntimeError):
+    """A shape given to ``broadcast_shapes`` that is no int or sequence of ints (1.5, 2.0): torch's RuntimeError there,
+    and the :class:`SizeTypeError` other sizes raise."""
+
+
 def _size(size: Any, op: str) -> tuple[int, ...]:
     """``size`` (a length or a sequence of them) as a tuple of ints: a length that is not an integer is a
     :class:`SizeTypeError` (torch's TypeError and a ValueError), a negative one an ``ArgumentRangeError`` (also
@@ -244,7 +249,14 @@ concat = cat  # torch.concat: torch.cat's alias
 # -- broadcasting ----------------------------------------------------------------------------------------------
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     """torch.broadcast_shapes: the shape the given shapes broadcast to (ValueError if they do not)."""
-    sizes = [_size(shape, "broadcast_shapes") for shape in shapes]
+    sizes = []
+    for shape in shapes:
+        try:
+            sizes.append(_size(shape, "broadcast_shapes"))
+        except SizeTypeError:
+            raise ShapeEntryTypeError(
+                f"broadcast_shapes: input shapes should be ints, tuples of ints or lists of ints, got {shape!r}"
+            ) from None
     try:
         return tuple(np.broadcast_shapes(*sizes))
     except ValueError:

@@ -678,6 +678,11 @@ def test_broadcast_shapes_of_ints_and_mixtures(shapes):
     same_as_torch(lambda lib: lib.broadcast_shapes(*shapes[0]))
 
 
+@pytest.mark.parametrize("size", [1.1, 2.0, 1.0, (2, 1.5), [3.0]])
+def test_broadcast_shapes_refuses_float_sizes(size):
+    same_as_torch(lambda lib: lib.broadcast_shapes(size))
+
+
 @pytest.mark.parametrize("shapes", [[1, 1, -12], [-1, 1], [-11], [(-1,)], [(1, -12)], [(4, -11), (1,)], [(-4, 1)]])
 def test_broadcast_shapes_refuses_negative_sizes(shapes):
     theirs = _outcome(torch, lambda lib: lib.broadcast_shapes(*shapes))
