@@ -659,8 +659,10 @@ class TorchIndexNames:
         axis = single_axis(dim, tensor.ndim, "tensor_split")
         length = tensor.shape[axis]
         sections = indices_or_sections._data if isinstance(indices_or_sections, Node) else indices_or_sections
-        if np.asarray(sections).dtype.kind not in "iu" and np.size(sections):  # 1.5 sections, a float index: TypeError
-            raise TypeError(f"tensor_split: indices_or_sections must be an integer or integers, got {sections!r}")
+        if np.asarray(sections).dtype.kind not in "iu" and np.size(sections):  # 1.5 sections, a float or bool tensor
+            raise IndexDtypeError(  # (torch's TypeError for numbers, its RuntimeError for a tensor: both)
+                f"tensor_split: indices_or_sections must be an integer or integers, got {sections!r}"
+            )
         if np.ndim(sections) > 1:
             raise ShapeError(
                 f"tensor_split: indices_or_sections must be a number or a 1-d list of indices, got shape "

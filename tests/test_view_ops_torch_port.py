@@ -808,6 +808,10 @@ TENSOR_SPLIT_ERRORS = {
     "zero_sections_tensor": lambda m: m.tensor_split(m.randn(10), m.tensor(0), 0),
     "negative_sections_tensor": lambda m: m.tensor_split(m.randn(10), m.tensor(-1), 0),
     "indices_of_2_dims": lambda m: m.tensor_split(m.randn(10), m.tensor([[1]]), 0),
+    "float_sections_tensor": lambda m: m.tensor_split(m.randn(10), m.tensor(1.1), 0),
+    "float_indices_tensor": lambda m: m.tensor_split(m.randn(10), m.tensor([1.0, 2.0]), 0),
+    "bool_sections_tensor": lambda m: m.tensor_split(m.randn(10), m.tensor(True), 0),
+    "float_sections": lambda m: m.tensor_split(m.randn(10), 1.5, 0),
 }
 
 
