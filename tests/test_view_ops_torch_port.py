@@ -153,6 +153,12 @@ VIEWS: dict[str, tuple[Callable, Callable, Any, Any]] = {
         (0, 0, 1),
         (0, 1),
     ),
+    "unflatten": (lambda m: m.ones(2, 6), lambda m, t: t.unflatten(1, (2, 3)), (1, 1, 2), (1, 5)),
+    "unflatten_of_a_transpose": (lambda m: m.ones(2, 6), lambda m, t: t.t().unflatten(0, (3, -1)), (2, 1, 0), (0, 5)),
+    "select_negative": (lambda m: m.ones(3, 4), lambda m, t: t.select(1, -1), 2, (2, 3)),
+    "unbind_dim_1": (lambda m: m.ones(3, 4), lambda m, t: t.unbind(1)[2], 1, (1, 2)),
+    "split_with_sizes": (lambda m: m.ones(5, 2), lambda m, t: t.split_with_sizes([2, 3])[1], (2, 1), (4, 1)),
+    "real_of_a_real_tensor": (lambda m: m.ones(3, 4), lambda m, t: m.real(t[1:]), (0, 2), (1, 2)),
     "atleast_2d": (lambda m: m.ones(5), lambda m, t: m.atleast_2d(t), (0, 3), 3),
     "atleast_3d": (lambda m: m.ones(5, 2), lambda m, t: m.atleast_3d(t), (4, 1, 0), (4, 1)),
     "broadcast_tensors": (
@@ -551,6 +557,25 @@ def test_transposing_functions_against_numpy_and_their_refusals(fn):
     same_as_torch(lambda lib: getattr(lib, fn)(arange(lib, 2, 3, 5, 7), 0, 0))
     same_as_torch(lambda lib: getattr(lib, fn)(lib.ones(2, 2, 2, 2), 5, 0))
     same_as_torch(lambda lib: getattr(lib, fn)(lib.ones(2, 2, 2, 2), 0, -5))
+
+
+UNFLATTENS = {
+    "sizes": lambda m: arange(m, 2, 6).unflatten(1, (2, 3)),
+    "inferred": lambda m: arange(m, 2, 6).unflatten(1, (-1, 3)),
+    "last_dim": lambda m: m.unflatten(arange(m, 2, 6), -1, (3, 2)),
+    "of_a_transpose": lambda m: (lambda t: [t.unflatten(1, (1, 2)), t.unflatten(1, (1, 2)).stride()])(
+        arange(m, 2, 6).t()
+    ),
+    "wrong_product": lambda m: arange(m, 2, 6).unflatten(1, (4, 2)),
+    "two_inferred": lambda m: arange(m, 2, 6).unflatten(1, (-1, -1)),
+    "no_sizes": lambda m: arange(m, 2, 6).unflatten(1, ()),
+    "dim_out_of_range": lambda m: arange(m, 2, 6).unflatten(2, (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", list(UNFLATTENS))
+def test_unflatten_sizes_and_refusals(name):
+    same_as_torch(UNFLATTENS[name])
 
 
 # -- chunk, split, unsqueeze ----------------------------------------------------------------------------------------
