@@ -245,6 +245,9 @@ class TensorShape:
             raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         if data.size == self._data.size:  # repeats no entry (new axes of length 1): writable, as torch's
             data = np.lib.stride_tricks.as_strided(self._data, data.shape, data.strides)
+        lead = data.ndim - self._data.ndim
+        if lead and 1 in data.shape[:lead]:
+            data = _with_torchs_new_axis_strides(data, lead)
         return self._view(data, ar.broadcast_to, {"shape": shape})
 
     def pad(
@@ -520,3 +523,14 @@ def _sizes_or_keyword(op: str, given: tuple, keyword: str, value: Any) -> tuple:
     if given:
         raise TypeError(f"{op}: got {keyword}={value!r} and {given!r} by position; pass one")
     return (value,)
+
+
+def _with_torchs_new_axis_strides(data: np.ndarray, lead: int) -> np.ndarray:
+    """``data`` (a broadcast with ``lead`` new leading axes) with torch's strides for the new axes of length 1: the
+    step of the axis after it times its length (as ``unsqueeze`` gives), where numpy's broadcast gives 0; which
+    entries are read is unchanged (an axis of length 1 never steps)."""
+    strides = list(data.strides)
+    for axis in range(lead - 1, -1, -1):
+        if data.shape[axis] == 1:
+            strides[axis] = data.shape[axis + 1] * strides[axis + 1] if axis + 1 < data.ndim else 0
+    return np.lib.stride_tricks.as_strided(data, data.shape, strides, writeable=data.flags.writeable)

@@ -21,8 +21,6 @@ Left out, and why:
   views of an ``as_strided`` tensor).
 - the storage pointers of ``ravel``'s copies (torch's ``ravel`` of a non-contiguous tensor is a view of a temporary
   contiguous copy, an implementation detail); that it copies is checked.
-- the strides ``expand`` gives new leading axes of length 1 (torch: the contiguous stride, here 0; no value or
-  layout depends on the stride of a length-1 axis).
 - ``set_(storage, offset, size, stride)``, ``resize_`` with a channels-last ``memory_format`` and the overflow
   messages of ``resize_``: the library's ``set_`` takes a tensor, its ``resize_`` lays data out contiguously.
 - ``gradgradcheck`` of as_strided and torch's ``check_forward_ad``: first derivatives are compared with torch's.
@@ -628,7 +626,21 @@ EXPANDS = {
     "strided": lambda m: (lambda n: [n.is_contiguous(), n.expand(2, 5, 4, 3), n.contiguous().tile(2, 1, 4, 1)])(
         arange(m, 5, 2, 1, 3)[:, 0]
     ),
-    "like_unsqueeze": lambda m: [arange(m, 5).expand(1, 1, 5), arange(m, 5).unsqueeze(0).unsqueeze(1)],
+    "like_unsqueeze": lambda m: (lambda e, u: [e, u, e.stride(), u.stride()])(
+        arange(m, 5).expand(1, 1, 5), arange(m, 5).unsqueeze(0).unsqueeze(1)
+    ),
+    "new_length_1_dims_strides": lambda m: [
+        m.tensor(1.0).expand(1).stride(),
+        m.tensor(1.0).expand(1, 1).stride(),
+        m.tensor(1.0).expand(3, 1).stride(),
+        m.ones(5).expand(1, 3, 1, 5).stride(),
+        m.ones(2, 1).expand(1, 2, 4).stride(),
+        m.ones(5)[::2].expand(1, 1, 3).stride(),
+        m.ones(2, 3).t().expand(1, 3, 2).stride(),
+    ],
+    "new_length_1_dims_view": lambda m: (
+        lambda t: (lambda e: (e.__setitem__((0, 0, 1), 7.0), is_view_of(t, e), t))(t.expand(1, 1, 5))[1:]
+    )(m.ones(5)),
     "minus_1_in_a_new_dim": lambda m: arange(m, 5).expand(-1, -1),
     "empty_to_empty": lambda m: m.zeros(0).expand((0,)),
     "not_length_1": lambda m: m.rand(3).expand(4),
