@@ -45,7 +45,7 @@ from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layers import LINEAR_INITS, Linear
 from .module import as_layer_input, input_for
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .parameter import Parameter, factory_dtype
+from .parameter import Parameter, factory_dtype, is_lazy
 
 __all__ = [
     "LazyBatchNorm1d",
@@ -86,9 +86,20 @@ class UninitializedParameter(Parameter):
         return "<UninitializedParameter>"
 
 
-class LazyLinear(Linear):
+class _LazyMixin:
+    """What torch's ``LazyModuleMixin`` gives every lazy layer here."""
+
+    def has_uninitialized_params(self) -> bool:
+        """Whether a parameter is still a placeholder (torch's method of that name; the sized layer, no longer
+        lazy, has no such method)."""
+        return any(is_lazy(value) for value in vars(self).values())
+
+
+class LazyLinear(_LazyMixin, Linear):
     """``Linear(in_features, out_features)`` with ``in_features`` taken from the last axis of the first input;
     the other arguments are ``Linear``'s (see the module docstring)."""
+
+    cls_to_become: ClassVar[type] = Linear
 
     def __init__(
         self,
@@ -150,7 +161,7 @@ class LazyLinear(Linear):
         self.__class__ = Linear
 
 
-class _LazyConv:
+class _LazyConv(_LazyMixin):
     """The lazy form of ``cls_to_become`` (a convolution): its arguments but ``in_channels``, which the first
     input gives (see the module docstring)."""
 
@@ -262,7 +273,7 @@ class LazyConvTranspose3d(_LazyConv, ConvTranspose3d):
     cls_to_become = ConvTranspose3d
 
 
-class _LazyNorm:
+class _LazyNorm(_LazyMixin):
     """The lazy form of ``cls_to_become`` (a batch or instance norm): torch's lazy arguments, ``num_features``
     from the first input (see the module docstring)."""
 
@@ -293,6 +304,11 @@ class _LazyNorm:
             self.running_mean = np.zeros(0, dtype=dtype)
             self.running_var = np.zeros(0, dtype=dtype)
         self.reset_running_stats()  # num_batches_tracked to 0: the constructor's reset_parameters was this class's
+
+    def has_uninitialized_params(self) -> bool:
+        """Whether a parameter or running statistic is still to be sized (torch's method of that name): False for
+        a layer with neither affine parameters nor running statistics, which has nothing to size."""
+        return self.num_features == 0 and (self.weight is not None or self.track_running_stats)
 
     def reset_parameters(self) -> None:
         """Nothing to fill before the first input (torch's); the sized layer is ``cls_to_become`` and resets as

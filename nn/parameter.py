@@ -71,6 +71,12 @@ class Parameter(Tensor, plain_results=True):
         return rebuild, (kind, data, requires_grad, None, state)
 
 
+def is_lazy(param: Any) -> bool:
+    """Whether ``param`` is a lazy layer's placeholder (an :class:`~nn.lazy.UninitializedParameter`, whose shape
+    the layer's first input gives), torch's ``torch.nn.parameter.is_lazy``."""
+    return bool(getattr(type(param), "lazy_placeholder", False))
+
+
 def factory_dtype(owner: str, device: Any, dtype: Any) -> np.dtype:
     """The dtype of the Parameters a layer creates, from torch's factory keywords ``device`` (None or the CPU,
     see :func:`check_device`) and ``dtype`` (a floating-point dtype; None is torch's default, float32)."""

@@ -1,0 +1,72 @@
+"""Port of PyTorch's ``test/nn/test_lazy_modules.py`` (torch 2.13 as the oracle).
+
+Placeholder docstring: completed below as the port grows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+from nn.parameter import is_lazy
+
+torch = pytest.importorskip("torch")
+
+LAZY_PAIRS = [
+    ("LazyLinear", (3,), (2, 4)),
+    ("LazyConv1d", (3, 2), (2, 4, 5)),
+    ("LazyConv2d", (3, 2), (2, 4, 5, 5)),
+    ("LazyConv3d", (3, 2), (2, 4, 3, 3, 3)),
+    ("LazyConvTranspose1d", (3, 2), (2, 4, 5)),
+    ("LazyConvTranspose2d", (3, 2), (2, 4, 5, 5)),
+    ("LazyConvTranspose3d", (3, 2), (2, 4, 3, 3, 3)),
+    ("LazyBatchNorm1d", (), (4, 3)),
+    ("LazyBatchNorm2d", (), (2, 3, 4, 4)),
+    ("LazyBatchNorm3d", (), (2, 3, 2, 2, 2)),
+    ("LazyInstanceNorm1d", (), (2, 3, 5)),
+    ("LazyInstanceNorm2d", (), (2, 3, 4, 4)),
+    ("LazyInstanceNorm3d", (), (2, 3, 2, 2, 2)),
+]
+
+
+def _pair(name, args):
+    return getattr(nn, name)(*args), getattr(torch.nn, name)(*args)
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), LAZY_PAIRS)
+def test_has_uninitialized_params_is_true_until_the_first_forward_then_the_method_is_gone(name, args, shape):
+    ours, theirs = _pair(name, args)
+    assert ours.has_uninitialized_params() is theirs.has_uninitialized_params() is True
+    x = np.ones(shape, dtype=np.float32)
+    ours(x), theirs(torch.from_numpy(x))
+    assert hasattr(ours, "has_uninitialized_params") == hasattr(theirs, "has_uninitialized_params") == False  # noqa: E712
+
+
+@pytest.mark.parametrize("name", ["LazyBatchNorm1d", "LazyInstanceNorm2d"])
+@pytest.mark.parametrize(("affine", "track"), [(False, False), (False, True), (True, False)])
+def test_a_lazy_norm_has_uninitialized_params_as_torchs(name, affine, track):
+    ours = getattr(nn, name)(affine=affine, track_running_stats=track)
+    theirs = getattr(torch.nn, name)(affine=affine, track_running_stats=track)
+    assert ours.has_uninitialized_params() == theirs.has_uninitialized_params()
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), LAZY_PAIRS)
+def test_is_lazy_tells_a_placeholder_from_a_parameter_as_torchs(name, args, shape):
+    ours, theirs = _pair(name, args)
+    assert is_lazy(ours.weight) == torch.nn.parameter.is_lazy(theirs.weight) == True  # noqa: E712
+    x = np.ones(shape, dtype=np.float32)
+    ours(x), theirs(torch.from_numpy(x))
+    assert is_lazy(ours.weight) == torch.nn.parameter.is_lazy(theirs.weight) == False  # noqa: E712
+    assert is_lazy(nn.Parameter(np.zeros(0, np.float32))) == torch.nn.parameter.is_lazy(torch.nn.Parameter()) == False  # noqa: E712
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), LAZY_PAIRS)
+def test_cls_to_become_names_the_non_lazy_class_as_torchs(name, args, shape):
+    ours, theirs = _pair(name, args)
+    assert ours.cls_to_become.__name__ == theirs.cls_to_become.__name__ == name.removeprefix("Lazy")
+    becomes = ours.cls_to_become
+    x = np.ones(shape, dtype=np.float32)
+    ours(x), theirs(torch.from_numpy(x))
+    assert type(ours) is becomes
+    assert type(theirs).__name__ == becomes.__name__
