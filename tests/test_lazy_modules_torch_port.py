@@ -70,3 +70,25 @@ def test_cls_to_become_names_the_non_lazy_class_as_torchs(name, args, shape):
     ours(x), theirs(torch.from_numpy(x))
     assert type(ours) is becomes
     assert type(theirs).__name__ == becomes.__name__
+
+
+def test_adagrad_refuses_uninitialized_parameters_at_construction_as_torchs():
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        torch.optim.Adagrad(torch.nn.LazyLinear(3).parameters())
+    with pytest.raises(ValueError, match="uninitialized parameter"):
+        nn.optim.Adagrad(nn.LazyLinear(3).parameters())
+
+
+def test_adagrad_built_after_the_first_forward_steps_as_torchs():
+    x = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
+    ours, theirs = nn.LazyLinear(3), torch.nn.LazyLinear(3)
+    ours(x), theirs(torch.from_numpy(x))
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight.data)), theirs.bias.copy_(torch.from_numpy(ours.bias.data))
+    our_opt, their_opt = nn.optim.Adagrad(ours.parameters(), lr=0.1), torch.optim.Adagrad(theirs.parameters(), lr=0.1)
+    for _ in range(2):
+        our_opt.zero_grad(), their_opt.zero_grad()
+        (ours(x) ** 2).sum().backward()
+        (theirs(torch.from_numpy(x)) ** 2).sum().backward()
+        our_opt.step(), their_opt.step()
+    np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-5, atol=1e-6)

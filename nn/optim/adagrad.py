@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_fits_dtype, check_flag, check_real
+from ..parameter import is_lazy
 from .optimizer import Optimizer, ParamsLike, _parameter_array, divide_into, regularized_gradient
 from .torch_options import check_implementation_options
 
@@ -70,6 +71,11 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for parameter in group["params"]:
+                if is_lazy(parameter):  # torch's ValueError: the sum would keep the placeholder's empty shape
+                    raise ValueError(
+                        "Adagrad: a parameter is an uninitialized parameter (a lazy layer's placeholder) and Adagrad "
+                        "sizes its state when it is built: run one forward pass (model(example_input)) first"
+                    )
                 self._start_state(self.state[parameter], _parameter_array(parameter))
 
     def _start_state(self, state: dict[str, Any], param: np.ndarray) -> None:
