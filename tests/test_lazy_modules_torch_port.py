@@ -92,3 +92,41 @@ def test_adagrad_built_after_the_first_forward_steps_as_torchs():
         (theirs(torch.from_numpy(x)) ** 2).sum().backward()
         our_opt.step(), their_opt.step()
     np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
+@pytest.mark.parametrize("apply", ["weight_norm", "spectral_norm"])
+def test_the_weight_hooks_refuse_a_lazy_layer_before_its_first_forward_as_torchs(apply):
+    with pytest.raises(ValueError, match="can't have uninitialized parameters"):
+        getattr(torch.nn.utils, apply)(torch.nn.LazyLinear(7))
+    layer = nn.LazyLinear(7)
+    with pytest.raises(ValueError, match="can't have uninitialized parameters"):
+        getattr(nn.utils, apply)(layer)
+    assert layer.has_uninitialized_params()  # left as it was: it still sizes itself from its first input
+    assert layer(np.ones((2, 3), np.float32)).shape == (2, 7)
+
+
+@pytest.mark.parametrize("apply", ["weight_norm", "spectral_norm"])
+def test_parametrizations_refuse_a_lazy_layer_before_its_first_forward_as_torchs(apply):
+    with pytest.raises(RuntimeError, match="uninitialized parameter"):
+        getattr(torch.nn.utils.parametrizations, apply)(torch.nn.LazyLinear(7))
+    layer = nn.LazyLinear(7)
+    with pytest.raises(RuntimeError, match="uninitialized parameter"):
+        getattr(nn.utils.parametrizations, apply)(layer)
+    assert type(layer) is nn.LazyLinear and "parametrizations" not in vars(layer)
+
+
+@pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
+@pytest.mark.parametrize("apply", ["weight_norm", "spectral_norm"])
+def test_the_weight_hooks_apply_to_a_lazy_layer_after_its_first_forward_as_torchs(apply):
+    x = np.random.default_rng(2).normal(size=(2, 3)).astype(np.float32)
+    ours, theirs = nn.LazyLinear(4), torch.nn.LazyLinear(4)
+    ours(x), theirs(torch.from_numpy(x))
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight.data)), theirs.bias.copy_(torch.from_numpy(ours.bias.data))
+    getattr(nn.utils, apply)(ours), getattr(torch.nn.utils, apply)(theirs)
+    if apply == "spectral_norm":  # the power iteration's random start differs: compare in eval mode, one step
+        ours.eval(), theirs.eval()
+        ours.weight_u.data[...] = theirs.weight_u.numpy()
+        ours.weight_v.data[...] = theirs.weight_v.numpy()
+    np.testing.assert_allclose(ours(x).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)

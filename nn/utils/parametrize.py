@@ -27,7 +27,7 @@ from autograd.reentrant import carry
 
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 
 __all__ = [
     "ParametrizationList",
@@ -309,6 +309,11 @@ def register_parametrization(
         raise ValueError(
             f"register_parametrization: {type(module).__name__} has no Parameter {tensor_name!r} (nor a buffer of "
             "that name) to parametrize"
+        )
+    if is_lazy(original):  # torch's RuntimeError: its shape is not known before the layer's first forward
+        raise RuntimeError(
+            f"register_parametrization: {type(module).__name__}.{tensor_name} is an uninitialized parameter (a lazy "
+            "layer's placeholder) whose shape is not known yet: call forward once to initialize it first"
         )
     plist = ParametrizationList([parametrization], original, unsafe=unsafe)
     delattr(module, tensor_name)  # (a buffer stops being one)

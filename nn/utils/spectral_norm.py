@@ -22,7 +22,7 @@ from autograd import Tensor, generator_for, no_grad
 from autograd.broadcasting import AxisError
 
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 from .weight_norm import remove_weight_hook
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
@@ -80,6 +80,11 @@ class SpectralNorm:
         weight = module.__dict__.get(name)
         if not isinstance(weight, Parameter):
             raise ValueError(f"spectral_norm: {type(module).__name__} has no Parameter {name!r}")
+        if is_lazy(weight):  # torch's ValueError: nothing to normalise before the layer's first forward
+            raise ValueError(
+                f"The module passed to `SpectralNorm` can't have uninitialized parameters ({type(module).__name__}."
+                f"{name} is a lazy placeholder). Make sure to run the dummy forward before applying spectral normalization"
+            )
         if not -weight.ndim <= dim < weight.ndim:
             raise AxisError(
                 f"spectral_norm: dim {dim} is out of range for a weight of shape {weight.shape} (expected "

@@ -13,7 +13,7 @@ from autograd.broadcasting import AxisError
 from autograd.linalg import vector_norm
 
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 from ..warning_site import user_stacklevel
 
 __all__ = ["WeightNorm", "remove_weight_norm", "weight_norm"]
@@ -79,6 +79,11 @@ class WeightNorm:
         weight = module.__dict__.get(name)
         if not isinstance(weight, Parameter):
             raise ValueError(f"weight_norm: {type(module).__name__} has no Parameter {name!r}")
+        if is_lazy(weight):  # torch's ValueError: nothing to normalise before the layer's first forward
+            raise ValueError(
+                f"The module passed to `WeightNorm` can't have uninitialized parameters ({type(module).__name__}."
+                f"{name} is a lazy placeholder). Make sure to run the dummy forward before applying weight normalization"
+            )
         dim = checked_dim("weight_norm", dim, weight.shape)
         hook = WeightNorm(name, dim)
         del module.__dict__[name]
