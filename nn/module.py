@@ -847,7 +847,7 @@ class Module:
         ]
         unexpected = self._in_torchs_report_order([name for name in state if name not in targets])
         problems = _key_problems(missing, unexpected) if strict else []
-        mis_shaped = False
+        mis_shaped = saved_lazy = False
         for name, (_, _, target) in targets.items():  # torch's lines, in the order of the entries
             if name not in state or target is EXTRA_STATE:  # extra state is whatever set_extra_state takes
                 continue
@@ -868,6 +868,7 @@ class Module:
                 )
             elif array.shape != _shape_of(target):
                 mis_shaped = True
+                saved_lazy = saved_lazy or (array.shape == (0,) and not getattr(target, "lazy_placeholder", False))
                 problems.append(
                     f"size mismatch for {name}: copying a param with shape {_torch_size(array.shape)} from "
                     f"checkpoint, the shape in current model is {_torch_size(_shape_of(target))}."
@@ -876,6 +877,12 @@ class Module:
             problems.append(
                 "a lazy layer's parameters are placeholders until its first forward: run one forward pass "
                 "(model(example_input)) before loading"
+            )
+        if saved_lazy:  # torch's error reads "Can't access the shape of an uninitialized parameter or buffer"
+            problems.append(
+                "an entry of shape [0] is what a lazy layer saves before its first forward: the shape of an "
+                "uninitialized parameter is not known, so run one forward pass through the saved model "
+                "(model(example_input)) before its state_dict()"
             )
         if problems:
             raise _load_error(owner or type(self).__name__, problems)

@@ -130,3 +130,33 @@ def test_the_weight_hooks_apply_to_a_lazy_layer_after_its_first_forward_as_torch
         ours.weight_u.data[...] = theirs.weight_u.numpy()
         ours.weight_v.data[...] = theirs.weight_v.numpy()
     np.testing.assert_allclose(ours(x).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "sized"),
+    [
+        ("LazyLinear", (10,), lambda m: m.Linear(5, 10)),
+        ("LazyConv2d", (32, 2), lambda m: m.Conv2d(16, 32, 2)),
+        ("LazyConvTranspose1d", (32, 2), lambda m: m.ConvTranspose1d(16, 32, 2)),
+        ("LazyBatchNorm2d", (), lambda m: m.BatchNorm2d(10)),
+        ("LazyInstanceNorm1d", (), lambda m: m.InstanceNorm1d(10, affine=True, track_running_stats=True)),
+    ],
+)
+def test_loading_an_uninitialized_state_into_a_sized_layer_fails_naming_the_uninitialized_shape(name, args, sized):
+    with pytest.raises(RuntimeError, match="shape of an uninitialized"):
+        sized(torch.nn).load_state_dict(getattr(torch.nn, name)(*args).state_dict())
+    with pytest.raises(RuntimeError, match="shape of an uninitialized"):
+        sized(nn).load_state_dict(getattr(nn, name)(*args).state_dict())
+
+
+def test_an_empty_entry_for_an_empty_parameter_loads_without_the_lazy_advice():
+    class Holder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.p = nn.Parameter(np.zeros(0, np.float32))
+            self.q = nn.Parameter(np.zeros(2, np.float32))
+
+    Holder().load_state_dict(Holder().state_dict())
+    with pytest.raises(RuntimeError) as error:
+        Holder().load_state_dict({"p": np.zeros(0, np.float32), "q": np.zeros(3, np.float32)})
+    assert "uninitialized" not in str(error.value)
