@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Tensor, as_tensor, no_grad
+from autograd import ShapeError, Tensor, as_tensor, no_grad
 
 from .checks import check_flag, check_positive_int, make_generator
 from .conv import Conv1d, Conv2d, Conv3d
@@ -136,8 +136,8 @@ class LazyLinear(_LazyMixin, Linear):
         """Draw ``weight`` (and ``bias``) for inputs like ``x`` (``in_features = x.shape[-1]``) and become a
         ``Linear``, as torch's method of that name."""
         x = as_layer_input("LazyLinear", x, self.weight)
-        if x.ndim == 0 or x.shape[-1] == 0:
-            raise ValueError(f"LazyLinear: cannot infer in_features from an input of shape {x.shape}")
+        if x.ndim == 0 or x.shape[-1] == 0:  # a ShapeError (RuntimeError too), as Linear's for a 0-D input
+            raise ShapeError(f"LazyLinear: cannot infer in_features from an input of shape {x.shape}")
         self.become_sized(x.shape[-1])
 
     def size_from_state(self, shapes: dict[str, tuple[int, ...]]) -> int | None:
@@ -197,8 +197,8 @@ class _LazyConv(_LazyMixin):
         name = type(self).__name__
         x = as_layer_input(name, x, self.weight)
         dims = len(self.kernel_size)
-        if x.ndim not in (dims + 1, dims + 2):
-            raise ValueError(
+        if x.ndim not in (dims + 1, dims + 2):  # a ShapeError (RuntimeError too), as the convolution's
+            raise ShapeError(
                 f"{name}: expected a {dims + 2}-D (batched) or {dims + 1}-D (unbatched) input, got shape {x.shape}"
             )
         channels = x.shape[x.ndim - dims - 1]

@@ -160,3 +160,38 @@ def test_an_empty_entry_for_an_empty_parameter_loads_without_the_lazy_advice():
     with pytest.raises(RuntimeError) as error:
         Holder().load_state_dict({"p": np.zeros(0, np.float32), "q": np.zeros(3, np.float32)})
     assert "uninitialized" not in str(error.value)
+
+
+# --- inputs a lazy layer cannot size from ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "shape"),
+    [
+        ("LazyConv2d", (4, 3), (1, 2, 3, 5, 5)),
+        ("LazyConv1d", (4, 3), (5,)),
+        ("LazyConvTranspose3d", (4, 2), (2, 3)),
+        ("LazyBatchNorm2d", (), (2, 3, 5)),
+        ("LazyBatchNorm1d", (), (2, 3, 4, 5)),
+        ("LazyInstanceNorm3d", (), (2, 3)),
+        ("LazyLinear", (3,), ()),
+    ],
+)
+def test_a_lazy_layer_refuses_an_input_of_the_wrong_rank_as_torchs_and_stays_lazy(name, args, shape):
+    ours, theirs = _pair(name, args)
+    with pytest.raises(Exception) as their_error:
+        theirs(torch.ones(shape))
+    kind = their_error.type if their_error.type is not IndexError else RuntimeError  # torch's 0-D accident
+    with pytest.raises(kind):
+        ours(np.ones(shape, np.float32))
+    assert type(ours).__name__ == name and ours.has_uninitialized_params()
+
+
+def test_a_lazy_conv_refuses_channels_groups_does_not_divide_as_torchs_and_stays_lazy():
+    with pytest.raises(ValueError, match="divisible by groups"):
+        torch.nn.LazyConv2d(4, 3, groups=2)(torch.ones(1, 3, 5, 5))
+    ours = nn.LazyConv2d(4, 3, groups=2)
+    with pytest.raises(ValueError, match="groups=2"):
+        ours(np.ones((1, 3, 5, 5), np.float32))
+    assert type(ours) is nn.LazyConv2d
+    assert ours(np.ones((1, 4, 5, 5), np.float32)).shape == (1, 4, 3, 3)
