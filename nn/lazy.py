@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import ShapeError, Tensor, as_tensor, no_grad
+from autograd.torch_names import check_device
 
 from .checks import check_flag, check_positive_int, make_generator
 from .conv import Conv1d, Conv2d, Conv3d
@@ -75,9 +76,19 @@ class UninitializedParameter(Parameter):
     def __new__(cls, dtype: Any = np.float32) -> UninitializedParameter:
         return super().__new__(cls, np.zeros(0, dtype=dtype))
 
-    def materialize(self, data: np.ndarray) -> Parameter:
-        """Take ``data`` (cast to this placeholder's dtype) and become a plain Parameter, the same object."""
-        self._data = np.array(data, dtype=self.dtype)
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> Parameter:
+        """Become a plain Parameter, the same object, of ``shape`` (an int or a sequence of ints, torch's
+        argument: zeros of this placeholder's dtype, or ``dtype``) or holding ``shape`` when it is an array (the
+        lazy layers' drawn values, cast to the placeholder's dtype)."""
+        dtype = self.dtype if dtype is None else factory_dtype("UninitializedParameter.materialize", device, dtype)
+        if isinstance(shape, np.ndarray):
+            self._data = np.array(shape, dtype=dtype)
+        else:
+            check_device("UninitializedParameter.materialize", device)
+            sizes = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+            if not all(isinstance(size, (int, np.integer)) and size >= 0 for size in sizes):
+                raise TypeError(f"UninitializedParameter.materialize: shape must be ints >= 0, got {shape!r}")
+            self._data = np.zeros(sizes, dtype=dtype)
         self.__class__ = Parameter
         return self
 

@@ -195,3 +195,30 @@ def test_a_lazy_conv_refuses_channels_groups_does_not_divide_as_torchs_and_stays
         ours(np.ones((1, 3, 5, 5), np.float32))
     assert type(ours) is nn.LazyConv2d
     assert ours(np.ones((1, 4, 5, 5), np.float32)).shape == (1, 4, 3, 3)
+
+
+@pytest.mark.parametrize("shape", [10, (2, 3), [4, 1, 2], ()])
+def test_materialize_takes_a_shape_and_gives_a_parameter_of_the_placeholders_dtype_as_torchs(shape):
+    ours, theirs = nn.UninitializedParameter(), torch.nn.parameter.UninitializedParameter()
+    assert ours.materialize(shape) is ours
+    theirs.materialize(shape)
+    assert type(ours) is nn.Parameter and type(theirs) is torch.nn.Parameter
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float32 and theirs.dtype == torch.float32
+
+
+def test_materialize_takes_torchs_dtype_and_a_cast_placeholders_dtype():
+    ours, theirs = nn.UninitializedParameter(), torch.nn.parameter.UninitializedParameter()
+    ours.materialize(4, dtype=np.float64), theirs.materialize(4, dtype=torch.float64)
+    assert ours.dtype == np.float64 and theirs.dtype == torch.float64 and ours.shape == (4,)
+    ours, theirs = nn.LazyLinear(3), torch.nn.LazyLinear(3)
+    ours.half(), theirs.half()
+    ours.weight.materialize(10), theirs.weight.materialize(10)
+    assert ours.weight.dtype == np.float16 and theirs.weight.dtype == torch.float16
+
+
+def test_an_optimizer_built_on_a_placeholder_holds_it_after_materialize_as_torchs():
+    ours, theirs = nn.UninitializedParameter(), torch.nn.parameter.UninitializedParameter()
+    our_opt, their_opt = nn.optim.Adam([ours]), torch.optim.Adam([theirs])
+    ours.materialize((2, 2)), theirs.materialize((2, 2))
+    assert our_opt.param_groups[0]["params"][0] is ours and type(ours) is nn.Parameter
+    assert type(their_opt.param_groups[0]["params"][0]) is torch.nn.Parameter
