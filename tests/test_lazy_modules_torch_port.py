@@ -18,8 +18,9 @@ Left out, and why:
 - ``LazyModuleMixin`` and ``UninitializedBuffer`` are not public here: a user-defined lazy module (torch's tests
   registering placeholders on a bare ``LazyModule``) cannot be written, and an unsized lazy norm's running
   statistics are plain empty arrays, not placeholder buffers (checked as such below).
-- Arithmetic on a placeholder (``param + param``, ``empty_like(param)``): torch raises ValueError "Attempted to use
-  an uninitialized parameter"; here it computes on the empty array. Refusing it would put a check on every Tensor
+- Reading a placeholder (``param + param``, ``empty_like(param)``, ``.shape``, ``.numel()``): torch raises
+  ("Attempted to use an uninitialized parameter", "Can't access the shape"); here it is an empty array of shape
+  (0,), so ops compute on it and a parameter count before the first forward is 0. Refusing it would put a check on every Tensor
   operation (a hot path), so the difference stays.
 - ``share_memory`` (refused for every module here: no shared-memory processes), ``torch.jit.script`` (no JIT) and
   ``materialize`` onto another device (CPU only).
@@ -591,3 +592,11 @@ def test_an_optimizer_built_before_the_first_forward_steps_the_sized_parameters_
         their_opt.step()
     for mine, other in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(mine.data, other.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), LAZY_PAIRS)
+def test_a_lazy_layer_prints_as_torchs_before_and_after_its_first_forward(name, args, shape):
+    ours, theirs = _pair(name, args)
+    assert repr(ours) == repr(theirs) and repr(ours.weight) == repr(theirs.weight)
+    ours(np.ones(shape, np.float32)), theirs(torch.ones(shape))
+    assert repr(ours) == repr(theirs)
