@@ -1,0 +1,484 @@
+"""Ported from PyTorch's test/test_linalg.py (CPU, float32 and float64): what its tests of det, slogdet, inv,
+solve, cholesky, eigh, svd, qr, matrix_power, matrix_exp, pinv, matrix_rank, cond, the norms, lstsq,
+solve_triangular, householder_product, tensorinv, tensorsolve, cross, kron, vander, multi_dot, the products (matmul,
+mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, addbmm, addr, chain_matmul, tensordot, einsum) check, on
+batched, 0 x 0 and batch-of-0 inputs: values, shapes and dtypes, torch's error classes (with our messages naming the
+function and the problem) for singular, non-square and mismatched inputs, out=, and float64 gradients, each compared
+with torch (or with central differences where torch has no gradient).
+
+Left out:
+
+* complex dtypes, half/bfloat16, CUDA/MAGMA/cuSOLVER backends, the meta and sparse tests, TF32 and the
+  "preferred linalg library" switches, and the tunable/cuBLASLt matmul tests: the library has none of them;
+* linalg.eig, eigvals, lu_factor/lu/lu_solve and the ``_ex`` variants' info in full (tests/test_linalg_lu_torch.py
+  and tests/test_linalg_lu.py cover the LU family; eig/eigvals give complex results);
+* gradients of singular vectors at repeated singular values and of eigenvectors at repeated eigenvalues: torch
+  documents them as undefined (its formula divides by s_i^2 - s_j^2), so only gauge-invariant functions of the
+  values (sums of tied values, the nuclear norm) are compared there;
+* torch.cond's gradient for 1, -1, inf, -inf and 'fro': torch 2.13's own backward fails there ("modified by an
+  inplace operation"), so ours is checked against central differences instead;
+* cholesky_solve and cholesky_inverse gradients in the unread triangle of the factor: torch's formula gives that
+  triangle a nonzero gradient although the result does not depend on it; ours is the true derivative (zero there,
+  which central differences confirm), so only the read triangle is compared with torch;
+* numpy readings kept on purpose: ``dot``/``outer`` of n-d arrays (numpy's dot and flattening outer, where torch
+  refuses), ``trace`` of a stacked matrix (numpy's trace over the first two axes), a two-array ``multi_dot`` with a
+  3-d array (numpy's dot), and ``vector_norm(x, 'fro')`` being a ValueError/RuntimeError rather than torch's
+  TypeError;
+* torch's exact message texts (ours name the function and the problem in their own words).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd
+import autograd.linalg as la
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+TL = torch.linalg
+INF = math.inf
+
+
+def _random(shape, dtype=np.float64, seed=0, spd=False):
+    data = np.random.default_rng(seed).standard_normal(shape)
+    if spd:
+        data = data @ np.swapaxes(data, -1, -2) + shape[-1] * np.eye(shape[-1])
+    return data.astype(dtype)
+
+
+def _flat(result):
+    if isinstance(result, (tuple, list)):
+        return [item for part in result for item in _flat(part)]
+    return [result]
+
+
+def _numpy(value):
+    if isinstance(value, int):  # a shape's entry
+        return np.asarray(value)
+    return value.detach().numpy() if isinstance(value, torch.Tensor) else np.asarray(value.numpy())
+
+
+def _compare(ours, theirs, *arrays, grad=True, tol=None, seed=1):
+    """Runs ``ours`` on Tensors and ``theirs`` on torch tensors of ``arrays``; checks every output's shape, dtype and
+    values, then (float64, ``grad``) the gradients of a random weighting of the floating outputs."""
+    mine = [Tensor(a.copy(), requires_grad=grad) for a in arrays]
+    reference = [torch.tensor(a.copy(), requires_grad=grad) for a in arrays]
+    got, expected = _flat(ours(*mine)), _flat(theirs(*reference))
+    assert len(got) == len(expected)
+    dtype = arrays[0].dtype
+    tol = tol if tol is not None else (2e-4 if dtype == np.float32 else 1e-7)
+    for value, target in zip(got, expected):
+        value, target = _numpy(value), _numpy(target)
+        assert value.shape == target.shape
+        assert value.dtype == target.dtype
+        np.testing.assert_allclose(value, target, rtol=tol, atol=tol)
+    if not grad:
+        return
+    rng = np.random.default_rng(seed)
+    pairs = [(g, e) for g, e in zip(got, expected) if e.dtype.is_floating_point and e.requires_grad]
+
+    if not pairs:  # torch's result is a constant here (cond of 0 x 0 matrices, say)
+        return
+    weights = [rng.standard_normal(tuple(e.shape)) for _, e in pairs]
+    torch_grads = torch.autograd.grad(
+        sum((e * torch.tensor(w)).sum() for (_, e), w in zip(pairs, weights)), reference, allow_unused=True
+    )
+    total = None
+    for (g, _), w in zip(pairs, weights):
+        term = (g * Tensor(w)).sum()
+        total = term if total is None else total + term
+    total.backward()
+    for tensor, target in zip(mine, torch_grads):
+        target = np.zeros(tensor.shape) if target is None else target.numpy()
+        ours_grad = np.zeros(tensor.shape) if tensor.grad is None else tensor.grad.numpy()
+        np.testing.assert_allclose(ours_grad, target, rtol=1e-6, atol=1e-7)
+
+
+def _central_differences(function, x, h=1e-6):
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = h
+        grad[index] = (function(x + step) - function(x - step)) / (2 * h)
+    return grad
+
+
+SQUARE_SHAPES = [(3, 3), (2, 3, 3), (2, 1, 4, 4), (0, 0), (0, 3, 3), (2, 0, 0), (1, 1)]
+SQUARE_FUNCTIONS = {
+    "det": (la.det, TL.det),
+    "Tensor.det": (lambda a: a.det(), lambda a: a.det()),
+    "slogdet": (la.slogdet, TL.slogdet),
+    "logdet": (autograd.logdet, torch.logdet),
+    "inv": (la.inv, TL.inv),
+    "inverse": (autograd.inverse, torch.inverse),
+    "inv_ex": (la.inv_ex, TL.inv_ex),
+    "matrix_exp": (la.matrix_exp, TL.matrix_exp),
+    "matrix_power 0": (lambda a: la.matrix_power(a, 0), lambda a: TL.matrix_power(a, 0)),
+    "matrix_power 1": (lambda a: la.matrix_power(a, 1), lambda a: TL.matrix_power(a, 1)),
+    "matrix_power 5": (lambda a: la.matrix_power(a, 5), lambda a: TL.matrix_power(a, 5)),
+    "matrix_power -2": (lambda a: la.matrix_power(a, -2), lambda a: TL.matrix_power(a, -2)),
+    "Tensor.matrix_power 3": (lambda a: a.matrix_power(3), lambda a: a.matrix_power(3)),
+    "cond": (la.cond, TL.cond),
+    "cond nuc": (lambda a: la.cond(a, "nuc"), lambda a: TL.cond(a, "nuc")),
+    "cond -2": (lambda a: la.cond(a, -2), lambda a: TL.cond(a, -2)),
+    "svdvals": (la.svdvals, TL.svdvals),
+    "matrix_rank": (la.matrix_rank, TL.matrix_rank),
+    "pinv": (la.pinv, TL.pinv),
+    "diagonal": (la.diagonal, TL.diagonal),
+    "matrix_norm nuc": (lambda a: la.matrix_norm(a, "nuc"), lambda a: TL.matrix_norm(a, "nuc")),
+    "matrix_norm 2": (lambda a: la.matrix_norm(a, 2), lambda a: TL.matrix_norm(a, 2)),
+    "matrix_norm -2": (lambda a: la.matrix_norm(a, -2), lambda a: TL.matrix_norm(a, -2)),
+    "matrix_norm -inf": (lambda a: la.matrix_norm(a, -INF), lambda a: TL.matrix_norm(a, -INF)),
+    "qr": (la.qr, TL.qr),
+    "qr complete": (lambda a: la.qr(a, "complete"), lambda a: TL.qr(a, "complete")),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", SQUARE_SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(SQUARE_FUNCTIONS))
+def test_square_matrix_functions_match_torch_on_batched_and_empty_inputs(name, shape, dtype):
+    ours, theirs = SQUARE_FUNCTIONS[name]
+    if name in ("matrix_norm -2", "matrix_norm -inf") and 0 in shape:  # a minimum over nothing: see the error test
+        return
+    _compare(ours, theirs, _random(shape, dtype), grad=dtype == np.float64 and name != "matrix_rank")
+
+
+SPD_FUNCTIONS = {
+    "cholesky": (la.cholesky, TL.cholesky),
+    "cholesky upper": (lambda a: la.cholesky(a, upper=True), lambda a: TL.cholesky(a, upper=True)),
+    "Tensor.cholesky": (lambda a: a.cholesky(), lambda a: TL.cholesky(a)),
+    "cholesky_ex": (la.cholesky_ex, TL.cholesky_ex),
+    "eigvalsh": (la.eigvalsh, TL.eigvalsh),
+    "eigvalsh U": (lambda a: la.eigvalsh(a, "U"), lambda a: TL.eigvalsh(a, "U")),
+    "eigh rebuilt": (
+        lambda a: (lambda w, v: (v * w.unsqueeze(-2)) @ v.mT)(*la.eigh(a)),
+        lambda a: (lambda w, v: (v * w.unsqueeze(-2)) @ v.mT)(*TL.eigh(a)),
+    ),
+    "cholesky_inverse": (
+        lambda a: autograd.cholesky_inverse(la.cholesky(a)),
+        lambda a: torch.cholesky_inverse(TL.cholesky(a)),
+    ),
+    "matrix_rank hermitian": (lambda a: la.matrix_rank(a, hermitian=True), lambda a: TL.matrix_rank(a, hermitian=True)),
+    "pinv hermitian": (lambda a: la.pinv(a, hermitian=True), lambda a: TL.pinv(a, hermitian=True)),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", SQUARE_SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(SPD_FUNCTIONS))
+def test_symmetric_positive_definite_functions_match_torch(name, shape, dtype):
+    ours, theirs = SPD_FUNCTIONS[name]
+    grad = dtype == np.float64 and "rank" not in name and "hermitian" not in name
+    _compare(ours, theirs, _random(shape, dtype, spd=True), grad=grad)
+
+
+RECTANGULAR_SHAPES = [(3, 2), (2, 3), (2, 4, 3), (0, 3), (3, 0), (2, 0, 3), (0, 2, 3)]
+RECTANGULAR_FUNCTIONS = {
+    "svdvals": (la.svdvals, TL.svdvals),
+    "svd values": (lambda a: la.svd(a, full_matrices=False)[1], lambda a: TL.svd(a, full_matrices=False)[1]),
+    "svd shapes": (lambda a: [x.shape for x in la.svd(a)], lambda a: [tuple(x.shape) for x in TL.svd(a)]),
+    "svd reduced shapes": (
+        lambda a: [x.shape for x in la.svd(a, full_matrices=False)],
+        lambda a: [tuple(x.shape) for x in TL.svd(a, full_matrices=False)],
+    ),
+    "pinv": (la.pinv, TL.pinv),
+    "matrix_rank": (la.matrix_rank, TL.matrix_rank),
+    "qr": (la.qr, TL.qr),
+    "qr r": (lambda a: la.qr(a, "r")[1], lambda a: TL.qr(a, "r")[1]),
+    "matrix_norm nuc": (lambda a: la.matrix_norm(a, "nuc"), lambda a: TL.matrix_norm(a, "nuc")),
+    "matrix_norm 2": (lambda a: la.matrix_norm(a, 2), lambda a: TL.matrix_norm(a, 2)),
+    "matrix_norm 1": (lambda a: la.matrix_norm(a, 1), lambda a: TL.matrix_norm(a, 1)),
+    "matrix_norm fro": (la.matrix_norm, TL.matrix_norm),
+    "cond": (la.cond, TL.cond),
+    "vector_norm": (la.vector_norm, TL.vector_norm),
+    "norm": (la.norm, TL.norm),
+}
+
+
+@pytest.mark.parametrize("shape", RECTANGULAR_SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(RECTANGULAR_FUNCTIONS))
+def test_rectangular_matrix_functions_match_torch_on_batched_and_empty_inputs(name, shape):
+    ours, theirs = RECTANGULAR_FUNCTIONS[name]
+    # torch's qr mode 'r' has no gradient (Q is not computed)
+    _compare(ours, theirs, _random(shape), grad=name not in ("matrix_rank", "qr r") and "shapes" not in name)
+
+
+@pytest.mark.parametrize("ord", [-2, -1, -INF])
+@pytest.mark.parametrize("shape", [(0, 0), (2, 0, 0)], ids=str)
+def test_negative_order_matrix_norms_of_empty_matrices_raise_index_error_as_torch(ord, shape):
+    # a minimum over no singular values, columns or rows has no value: torch's IndexError, as ours
+    with pytest.raises(IndexError):
+        TL.matrix_norm(torch.zeros(shape), ord)
+    with pytest.raises(IndexError, match="min.*zero-size"):
+        la.matrix_norm(Tensor(np.zeros(shape)), ord)
+
+
+def _pair(*shapes):
+    return [_random(shape, seed=index) for index, shape in enumerate(shapes)]
+
+
+PRODUCTS = [
+    ("matmul", autograd.matmul, torch.matmul, [(3,), (3,)]),
+    ("matmul", autograd.matmul, torch.matmul, [(3,), (3, 2)]),
+    ("matmul", autograd.matmul, torch.matmul, [(2, 3), (3,)]),
+    ("matmul", autograd.matmul, torch.matmul, [(2, 1, 2, 3), (4, 3, 2)]),
+    ("matmul", autograd.matmul, torch.matmul, [(3,), (2, 3, 4)]),
+    ("matmul", autograd.matmul, torch.matmul, [(0, 2, 3), (3,)]),
+    ("matmul", autograd.matmul, torch.matmul, [(2, 0), (0, 3)]),
+    ("mm", autograd.mm, torch.mm, [(2, 3), (3, 4)]),
+    ("mm", autograd.mm, torch.mm, [(2, 0), (0, 4)]),
+    ("mm", autograd.mm, torch.mm, [(0, 3), (3, 4)]),
+    ("bmm", autograd.bmm, torch.bmm, [(2, 2, 3), (2, 3, 4)]),
+    ("bmm", autograd.bmm, torch.bmm, [(0, 2, 3), (0, 3, 4)]),
+    ("bmm", autograd.bmm, torch.bmm, [(2, 2, 0), (2, 0, 4)]),
+    ("mv", autograd.mv, torch.mv, [(2, 3), (3,)]),
+    ("mv", autograd.mv, torch.mv, [(0, 3), (3,)]),
+    ("mv", autograd.mv, torch.mv, [(2, 0), (0,)]),
+    ("dot", autograd.dot, torch.dot, [(3,), (3,)]),
+    ("dot", autograd.dot, torch.dot, [(0,), (0,)]),
+    ("vdot", autograd.vdot, torch.vdot, [(3,), (3,)]),
+    ("outer", autograd.outer, torch.outer, [(3,), (2,)]),
+    ("outer", autograd.outer, torch.outer, [(0,), (2,)]),
+    ("ger", autograd.ger, torch.ger, [(3,), (2,)]),
+    ("inner", autograd.inner, torch.inner, [(2, 3), (4, 3)]),
+    ("kron", autograd.kron, torch.kron, [(2, 3), (3, 2)]),
+    ("kron", autograd.kron, torch.kron, [(2,), (3, 2)]),
+    ("kron", autograd.kron, torch.kron, [(2, 1, 2), (3, 2)]),
+    ("kron", autograd.kron, torch.kron, [(0, 2), (3, 2)]),
+    ("linalg.cross", la.cross, TL.cross, [(3,), (3,)]),
+    ("linalg.cross", la.cross, TL.cross, [(2, 3), (1, 3)]),
+    ("linalg.cross", la.cross, TL.cross, [(0, 3), (0, 3)]),
+    ("cross dim 0", lambda a, b: autograd.cross(a, b, dim=0), lambda a, b: torch.cross(a, b, dim=0), [(3, 2), (3, 2)]),
+    ("vecdot", la.vecdot, TL.vecdot, [(2, 3), (3,)]),
+    ("tensordot", autograd.tensordot, torch.tensordot, [(2, 3, 4), (3, 4, 5)]),
+    ("tensordot 0", lambda a, b: autograd.tensordot(a, b, 0), lambda a, b: torch.tensordot(a, b, 0), [(2,), (3,)]),
+    (
+        "tensordot lists",
+        lambda a, b: autograd.tensordot(a, b, ([1, 0], [0, 1])),
+        lambda a, b: torch.tensordot(a, b, ([1, 0], [0, 1])),
+        [(2, 3, 4), (3, 2, 5)],
+    ),
+    ("multi_dot", lambda *m: la.multi_dot(m), lambda *m: TL.multi_dot(m), [(3,), (3, 4), (4, 2), (2,)]),
+    ("multi_dot", lambda *m: la.multi_dot(m), lambda *m: TL.multi_dot(m), [(2, 3), (3, 4), (4, 5), (5, 2)]),
+    ("multi_dot", lambda *m: la.multi_dot(m), lambda *m: TL.multi_dot(m), [(2, 3), (3, 0), (0, 4)]),
+    ("chain_matmul", autograd.chain_matmul, torch.chain_matmul, [(2, 3), (3, 4), (4, 2)]),
+    ("addmm", autograd.addmm, torch.addmm, [(2, 4), (2, 3), (3, 4)]),
+    ("addmm", autograd.addmm, torch.addmm, [(4,), (2, 3), (3, 4)]),
+    ("addmm", autograd.addmm, torch.addmm, [(2, 4), (2, 0), (0, 4)]),
+    (
+        "addmm beta alpha",
+        lambda c, a, b: autograd.addmm(c, a, b, beta=0.5, alpha=2),
+        lambda c, a, b: torch.addmm(c, a, b, beta=0.5, alpha=2),
+        [(2, 4), (2, 3), (3, 4)],
+    ),
+    (
+        "addmm beta 0",
+        lambda c, a, b: autograd.addmm(c, a, b, beta=0),
+        lambda c, a, b: torch.addmm(c, a, b, beta=0),
+        [(2, 4), (2, 3), (3, 4)],
+    ),
+    ("addmv", autograd.addmv, torch.addmv, [(2,), (2, 3), (3,)]),
+    (
+        "addmv beta alpha",
+        lambda c, a, b: autograd.addmv(c, a, b, beta=2, alpha=-1),
+        lambda c, a, b: torch.addmv(c, a, b, beta=2, alpha=-1),
+        [(1,), (2, 3), (3,)],
+    ),
+    ("baddbmm", autograd.baddbmm, torch.baddbmm, [(2, 2, 4), (2, 2, 3), (2, 3, 4)]),
+    (
+        "baddbmm beta alpha",
+        lambda c, a, b: autograd.baddbmm(c, a, b, beta=0.5, alpha=3),
+        lambda c, a, b: torch.baddbmm(c, a, b, beta=0.5, alpha=3),
+        [(2, 4), (2, 2, 3), (2, 3, 4)],
+    ),
+    ("addbmm", autograd.addbmm, torch.addbmm, [(2, 4), (3, 2, 3), (3, 3, 4)]),
+    ("addbmm", autograd.addbmm, torch.addbmm, [(2, 4), (0, 2, 3), (0, 3, 4)]),
+    (
+        "addbmm beta alpha",
+        lambda c, a, b: autograd.addbmm(c, a, b, beta=0.5, alpha=3),
+        lambda c, a, b: torch.addbmm(c, a, b, beta=0.5, alpha=3),
+        [(4,), (3, 2, 3), (3, 3, 4)],
+    ),
+    ("addr", autograd.addr, torch.addr, [(2, 3), (2,), (3,)]),
+    (
+        "einsum",
+        lambda a, b: autograd.einsum("ij,jk->ik", a, b),
+        lambda a, b: torch.einsum("ij,jk->ik", a, b),
+        [(2, 3), (3, 4)],
+    ),
+    (
+        "einsum",
+        lambda a, b: autograd.einsum("...ij,...jk", a, b),
+        lambda a, b: torch.einsum("...ij,...jk", a, b),
+        [(2, 2, 3), (3, 4)],
+    ),
+    ("einsum", lambda a: autograd.einsum("ii->i", a), lambda a: torch.einsum("ii->i", a), [(3, 3)]),
+    (
+        "einsum",
+        lambda a, b: autograd.einsum("ij,ij->i", a, b),
+        lambda a, b: torch.einsum("ij,ij->i", a, b),
+        [(2, 3), (1, 3)],
+    ),
+    ("trace", autograd.trace, torch.trace, [(3, 4)]),
+    ("trace", autograd.trace, torch.trace, [(0, 4)]),
+    ("diagonal", lambda a: la.diagonal(a, offset=1), lambda a: TL.diagonal(a, offset=1), [(2, 3, 4)]),
+    ("vander", la.vander, TL.vander, [(3,)]),
+    ("vander", lambda x: la.vander(x, N=4), lambda x: TL.vander(x, N=4), [(2, 3)]),
+]
+
+
+@pytest.mark.filterwarnings("ignore:torch.chain_matmul is deprecated:UserWarning")
+@pytest.mark.parametrize(("name", "ours", "theirs", "shapes"), PRODUCTS, ids=lambda v: v if isinstance(v, str) else "")
+def test_products_match_torchs_values_shapes_and_gradients(name, ours, theirs, shapes):
+    _compare(ours, theirs, *_pair(*shapes))
+
+
+def _well_conditioned(shape, seed=0):
+    return _random(shape, seed=seed) + 3 * np.eye(shape[-1])
+
+
+SOLVES = [
+    ("solve", la.solve, TL.solve, [(3, 3), (3,)]),
+    ("solve", la.solve, TL.solve, [(2, 3, 3), (3,)]),
+    ("solve", la.solve, TL.solve, [(2, 3, 3), (2, 3)]),
+    ("solve", la.solve, TL.solve, [(2, 3, 3), (3, 2)]),
+    ("solve", la.solve, TL.solve, [(1, 3, 3), (2, 3, 1)]),
+    ("solve", la.solve, TL.solve, [(0, 3, 3), (0, 3, 2)]),
+    ("solve", la.solve, TL.solve, [(3, 3), (3, 0)]),
+    ("solve", la.solve, TL.solve, [(0, 0), (0,)]),
+    ("solve_ex", la.solve_ex, TL.solve_ex, [(2, 3, 3), (2, 3, 1)]),
+    (
+        "solve left=False",
+        lambda a, b: la.solve(a, b, left=False),
+        lambda a, b: TL.solve(a, b, left=False),
+        [(3, 3), (2, 3)],
+    ),
+    (
+        "solve_triangular upper",
+        lambda a, b: la.solve_triangular(a.triu(), b, upper=True),
+        lambda a, b: TL.solve_triangular(a.triu(), b, upper=True),
+        [(3, 3), (3, 2)],
+    ),
+    (
+        "solve_triangular lower right unit",
+        lambda a, b: la.solve_triangular(a, b, upper=False, left=False, unitriangular=True),
+        lambda a, b: TL.solve_triangular(a, b, upper=False, left=False, unitriangular=True),
+        [(3, 3), (2, 3)],
+    ),
+    (
+        "solve_triangular broadcast",
+        lambda a, b: la.solve_triangular(a, b, upper=False),
+        lambda a, b: TL.solve_triangular(a, b, upper=False),
+        [(2, 1, 3, 3), (4, 3, 2)],
+    ),
+    (
+        "solve_triangular empty",
+        lambda a, b: la.solve_triangular(a, b, upper=False),
+        lambda a, b: TL.solve_triangular(a, b, upper=False),
+        [(0, 0), (0, 2)],
+    ),
+    (
+        "triangular_solve",
+        lambda a, b: autograd.triangular_solve(b, a),
+        lambda a, b: torch.triangular_solve(b, a),
+        [(3, 3), (3, 2)],
+    ),
+    ("lstsq", lambda a, b: la.lstsq(a, b)[0], lambda a, b: TL.lstsq(a, b)[0], [(4, 3), (4, 2)]),
+    ("lstsq", lambda a, b: la.lstsq(a, b)[0], lambda a, b: TL.lstsq(a, b)[0], [(2, 5, 3), (1, 5, 2)]),
+    ("lstsq", lambda a, b: la.lstsq(a, b)[0], lambda a, b: TL.lstsq(a, b)[0], [(2, 3), (2, 2)]),
+    ("lstsq", lambda a, b: la.lstsq(a, b)[0], lambda a, b: TL.lstsq(a, b)[0], [(0, 3), (0, 2)]),
+    (
+        "lstsq gelsd",
+        lambda a, b: la.lstsq(a, b, driver="gelsd")[:2],
+        lambda a, b: TL.lstsq(a, b, driver="gelsd")[:2],
+        [(4, 3), (4, 2)],
+    ),
+    ("tensorinv", lambda a: la.tensorinv(a, ind=1), lambda a: TL.tensorinv(a, ind=1), [(4, 2, 2)]),
+    ("tensorsolve", la.tensorsolve, TL.tensorsolve, [(2, 3, 6), (2, 3)]),
+    (
+        "tensorsolve dims",
+        lambda a, b: la.tensorsolve(a, b, dims=(0,)),
+        lambda a, b: TL.tensorsolve(a, b, dims=(0,)),
+        [(6, 2, 3), (2, 3)],
+    ),
+    ("householder_product", la.householder_product, TL.householder_product, [(4, 3), (2,)]),
+    ("householder_product", la.householder_product, TL.householder_product, [(2, 5, 3), (2, 3)]),
+]
+
+
+@pytest.mark.filterwarnings("ignore:torch.triangular_solve is deprecated:UserWarning")
+@pytest.mark.parametrize(("name", "ours", "theirs", "shapes"), SOLVES, ids=lambda v: v if isinstance(v, str) else "")
+def test_solvers_match_torchs_values_shapes_and_gradients(name, ours, theirs, shapes):
+    arrays = _pair(*shapes)
+    if arrays[0].ndim >= 2 and arrays[0].shape[-1] == arrays[0].shape[-2] and arrays[0].size:
+        arrays[0] = arrays[0] + 3 * np.eye(arrays[0].shape[-1])  # keeps the solves well conditioned
+    _compare(ours, theirs, *arrays)
+
+
+# -- errors: torch's classes (a LinAlgError is a RuntimeError), our messages naming the function and the problem ----
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+NOT_POSITIVE_DEFINITE = np.array([[1.0, 2.0], [2.0, 1.0]])
+ERRORS = [
+    ("inv singular", la.inv, TL.inv, [SINGULAR], r"inv: the matrix is singular"),
+    ("inv non-square", la.inv, TL.inv, [np.ones((2, 3))], r"inv: expected square matrices"),
+    ("inv 1-d", la.inv, TL.inv, [np.ones(3)], r"inv: expected square matrices"),
+    ("solve singular", la.solve, TL.solve, [SINGULAR, np.ones(2)], r"solve: the matrix is singular"),
+    ("solve mismatched", la.solve, TL.solve, [np.eye(2), np.ones((3, 1))], r"solve: b must be"),
+    ("cholesky", la.cholesky, TL.cholesky, [NOT_POSITIVE_DEFINITE], r"cholesky: the matrix is not positive definite"),
+    ("det non-square", la.det, TL.det, [np.ones((2, 3))], r"det: expected square matrices"),
+    ("slogdet 1-d", la.slogdet, TL.slogdet, [np.ones(3)], r"slogdet: expected square matrices"),
+    ("eigh non-square", la.eigh, TL.eigh, [np.ones((2, 3))], r"eigh: expected square"),
+    ("eigvalsh UPLO", lambda a: la.eigvalsh(a, UPLO="X"), lambda a: TL.eigvalsh(a, UPLO="X"), [np.eye(2)], "UPLO"),
+    ("svd 1-d", la.svd, TL.svd, [np.ones(2)], r"svd: expected matrices"),
+    ("qr mode", lambda a: la.qr(a, "x"), lambda a: TL.qr(a, "x"), [np.eye(2)], r"qr: mode must be"),
+    ("matrix_exp", la.matrix_exp, TL.matrix_exp, [np.ones((2, 3))], r"matrix_exp: expected square"),
+    ("matrix_power", lambda a: la.matrix_power(a, 2), lambda a: TL.matrix_power(a, 2), [np.ones((2, 3))], "square"),
+    ("matrix_power -1", lambda a: la.matrix_power(a, -1), lambda a: TL.matrix_power(a, -1), [SINGULAR], "singular"),
+    ("pinv 1-d", la.pinv, TL.pinv, [np.ones(2)], r"pinv: expected matrices"),
+    ("matrix_rank 1-d", la.matrix_rank, TL.matrix_rank, [np.ones(2)], r"matrix_rank: expected matrices"),
+    ("cond non-square", lambda a: la.cond(a, 1), lambda a: TL.cond(a, 1), [np.ones((3, 2))], r"cond: expected square"),
+    ("cond order", lambda a: la.cond(a, 5), lambda a: TL.cond(a, 5), [np.eye(2)], r"cond: invalid norm order 5"),
+    ("lstsq rows", la.lstsq, TL.lstsq, [np.ones((2, 3)), np.ones((3, 1))], r"lstsq: b must have 2 rows"),
+    ("lstsq 1-d", la.lstsq, TL.lstsq, [np.ones(3), np.ones(3)], r"lstsq: expected matrices"),
+    (
+        "solve_triangular",
+        lambda a, b: la.solve_triangular(a, b, upper=True),
+        lambda a, b: TL.solve_triangular(a, b, upper=True),
+        [np.eye(2), np.ones((3, 1))],
+        r"do not fit A X = B",
+    ),
+    ("cross length", la.cross, TL.cross, [np.ones((2, 2)), np.ones((2, 2))], r"cross: .*3 entries"),
+    ("cross broadcast", la.cross, TL.cross, [np.ones((2, 3)), np.ones((3, 3))], r"cross: .*broadcast"),
+    ("mm", autograd.mm, torch.mm, [np.ones((2, 3)), np.ones((2, 3))], r"not aligned"),
+    ("bmm", autograd.bmm, torch.bmm, [np.ones((2, 2, 3)), np.ones((3, 3, 3))], r"bmm: batch sizes differ"),
+    ("matmul 0-d", autograd.matmul, torch.matmul, [np.array(1.0), np.ones(2)], r"matmul: .*at least 1-D"),
+    ("mv", autograd.mv, torch.mv, [np.ones(2), np.ones(2)], r"mv: expects a 2-D and a 1-D"),
+    ("tensorinv", lambda a: la.tensorinv(a, ind=1), lambda a: TL.tensorinv(a, ind=1), [np.ones((4, 2, 3))], "prod"),
+    ("tensorinv ind", lambda a: la.tensorinv(a, ind=0), lambda a: TL.tensorinv(a, ind=0), [np.ones((4, 2, 2))], "ind"),
+    ("householder", la.householder_product, TL.householder_product, [np.ones((4, 3)), np.ones(4)], "tau"),
+    ("vander", la.vander, TL.vander, [np.ones(1)], r"vander: N must be greater than 1"),
+    ("multi_dot", lambda *m: la.multi_dot(m), lambda *m: TL.multi_dot(m), [np.ones((2, 3)), np.ones((4, 5))], "3 != 4"),
+    ("matrix_norm order", lambda a: la.matrix_norm(a, 3), lambda a: TL.matrix_norm(a, 3), [np.eye(3)], "order 3"),
+    (
+        "matrix_norm dims",
+        lambda a: la.matrix_norm(a, dim=(0, 0)),
+        lambda a: TL.matrix_norm(a, dim=(0, 0)),
+        [np.eye(3)],
+        "dup",
+    ),
+    ("lu_factor", la.lu_factor, TL.lu_factor, [np.zeros((2, 2))], r"lu_factor: U\[1,1\] is zero"),
+]
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs", "arrays", "message"), ERRORS, ids=[case[0] for case in ERRORS])
+def test_bad_inputs_raise_torchs_error_class_with_a_message_naming_the_problem(name, ours, theirs, arrays, message):
+    with pytest.raises(Exception) as expected:  # noqa: PT011 (the class is torch's, whichever it is)
+        theirs(*[torch.tensor(a) for a in arrays])
+    error = type(expected.value) if not isinstance(expected.value, torch.linalg.LinAlgError) else RuntimeError
+    with pytest.raises(error, match=message):
+        ours(*[Tensor(a) for a in arrays])
