@@ -67,8 +67,22 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _failed_batch_element(a: Tensor, factor: Any) -> str:
+    """``"(batch element k) "`` for the first matrix of a batch (flat, as torch counts it) that ``factor`` (numpy's
+    inv or cholesky) refuses, or ``""`` for a single matrix; only on the error path, matrix by matrix."""
+    if a.ndim == 2:
+        return ""
+    for index, matrix in enumerate(a._data.reshape((-1,) + a.shape[-2:])):
+        try:
+            quietly(factor, matrix)
+        except np.linalg.LinAlgError:
+            return f"(batch element {index}) "
+    return ""
+
+
 def _singular(op: str, a: Tensor) -> LinAlgError:
-    return LinAlgError(f"{op}: the matrix is singular (shape {a.shape})")
+    place = _failed_batch_element(a, np.linalg.inv)
+    return LinAlgError(f"{op}: {place}the matrix is singular (shape {a.shape})")
 
 
 @takes_out("inv")
@@ -250,7 +264,8 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     try:
         data = quietly(np.linalg.cholesky, a._data)
     except np.linalg.LinAlgError:
-        raise LinAlgError(f"cholesky: the matrix is not positive definite (shape {a.shape})") from None
+        place = _failed_batch_element(a, np.linalg.cholesky)
+        raise LinAlgError(f"cholesky: {place}the matrix is not positive definite (shape {a.shape})") from None
     if np.isnan(np.diagonal(data, axis1=-2, axis2=-1)).any():  # a nan entry, which numpy's factor passes on silently
         raise LinAlgError(
             f"cholesky: the matrix is not positive definite (shape {a.shape}): it holds nan, as torch's potrf reports"

@@ -482,3 +482,40 @@ def test_bad_inputs_raise_torchs_error_class_with_a_message_naming_the_problem(n
     error = type(expected.value) if not isinstance(expected.value, torch.linalg.LinAlgError) else RuntimeError
     with pytest.raises(error, match=message):
         ours(*[Tensor(a) for a in arrays])
+
+
+@pytest.mark.parametrize(
+    ("name", "ours", "theirs", "matrix"),
+    [
+        ("inv", la.inv, TL.inv, SINGULAR),
+        ("inv (Tensor.inverse)", lambda a: a.inverse(), lambda a: a.inverse(), SINGULAR),
+        (
+            "solve",
+            lambda a: la.solve(a, Tensor(np.ones(2))),
+            lambda a: TL.solve(a, torch.ones(2, dtype=a.dtype)),
+            SINGULAR,
+        ),
+        ("cholesky", la.cholesky, TL.cholesky, NOT_POSITIVE_DEFINITE),
+        (
+            "cholesky upper",
+            lambda a: la.cholesky(a, upper=True),
+            lambda a: TL.cholesky(a, upper=True),
+            NOT_POSITIVE_DEFINITE,
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_failing_matrix_in_a_batch_is_named_by_its_flat_batch_element_as_torch(name, ours, theirs, matrix):
+    batch = np.stack([np.eye(2), 2 * np.eye(2), matrix]).reshape(3, 2, 2)
+    with pytest.raises(torch.linalg.LinAlgError, match=r"\(Batch element 2\)"):
+        theirs(torch.tensor(batch))
+    with pytest.raises(RuntimeError, match=rf"^{name.split()[0]}: \(batch element 2\) the matrix is"):
+        ours(Tensor(batch))
+    batch = np.stack([matrix, np.eye(2), np.eye(2), matrix]).reshape(2, 2, 2, 2)  # torch counts the flattened batch
+    with pytest.raises(RuntimeError, match=r"\(batch element 0\)"):
+        ours(Tensor(batch))
+
+
+def test_a_single_singular_matrix_names_no_batch_element():
+    with pytest.raises(RuntimeError, match=r"^inv: the matrix is singular \(shape \(2, 2\)\)$"):
+        la.inv(Tensor(SINGULAR))
