@@ -18,8 +18,9 @@ Left out:
 * torch.cond's gradient for 1, -1, inf, -inf and 'fro': torch 2.13's own backward fails there ("modified by an
   inplace operation"), so ours is checked against central differences instead;
 * cholesky_solve and cholesky_inverse gradients in the unread triangle of the factor: torch's formula gives that
-  triangle a nonzero gradient although the result does not depend on it; ours is the true derivative (zero there,
-  which central differences confirm), so only the read triangle is compared with torch;
+  triangle a nonzero gradient although the result does not depend on it (and, when that triangle holds values,
+  uses them in the read triangle's gradient too); ours is the true derivative (zero there, which central differences
+  confirm), so only the read triangle of a clean factor is compared with torch;
 * numpy readings kept on purpose: ``dot``/``outer`` of n-d arrays (numpy's dot and flattening outer, where torch
   refuses), ``trace`` of a stacked matrix (numpy's trace over the first two axes), a two-array ``multi_dot`` with a
   3-d array (numpy's dot), and ``vector_norm(x, 'fro')`` being a ValueError/RuntimeError rather than torch's
@@ -519,3 +520,217 @@ def test_a_failing_matrix_in_a_batch_is_named_by_its_flat_batch_element_as_torch
 def test_a_single_singular_matrix_names_no_batch_element():
     with pytest.raises(RuntimeError, match=r"^inv: the matrix is singular \(shape \(2, 2\)\)$"):
         la.inv(Tensor(SINGULAR))
+
+
+# -- cond: a batch with a singular matrix, non-square inputs for 2 / -2 / None, empty batches ----------------------
+COND_ORDERS = [1, -1, 2, -2, INF, -INF, "fro", "nuc", None]
+
+
+@pytest.mark.parametrize("p", COND_ORDERS, ids=str)
+def test_cond_of_a_batch_with_one_singular_matrix_is_inf_there_and_torchs_elsewhere(p):
+    batch = np.stack([np.eye(3) + 0.1 * _random((3, 3), seed=k) for k in range(3)])
+    batch[1] = np.diag([1.0, 1.0, 0.0])
+    _compare(lambda a: la.cond(a, p), lambda a: TL.cond(a, p), batch, grad=False, tol=1e-6)
+    assert la.cond(Tensor(batch), p).numpy()[1] == (0.0 if p == -2 else INF)  # -2: s_min / s_max
+
+
+@pytest.mark.parametrize("p", COND_ORDERS, ids=str)
+@pytest.mark.parametrize("shape", [(2, 3, 3, 3), (0, 3, 3), (0, 2, 5, 5)], ids=str)
+def test_cond_of_batches_matches_torch(p, shape):
+    _compare(lambda a: la.cond(a, p), lambda a: TL.cond(a, p), _random(shape), grad=False)
+
+
+@pytest.mark.parametrize("p", [2, -2, None], ids=str)
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 5, 3), (2, 3, 3, 5)], ids=str)
+def test_cond_of_non_square_matrices_is_the_singular_value_ratio_as_torch(p, shape):
+    _compare(lambda a: la.cond(a, p), lambda a: TL.cond(a, p), _random(shape))
+
+
+@pytest.mark.parametrize("p", [1, -1, INF, -INF, "fro", "nuc"], ids=str)
+def test_cond_gradient_matches_central_differences_where_torchs_backward_fails(p):
+    a = _random((3, 3)) + 2 * np.eye(3)
+    x = Tensor(a.copy(), requires_grad=True)
+    la.cond(x, p).backward()
+    expected = _central_differences(lambda m: np.linalg.cond(m, p), a)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_cond_writes_into_out_warning_when_it_resizes_and_refuses_an_integer_out_as_torch():
+    a = np.eye(2) * [1.0, 4.0]
+    out = Tensor(np.zeros((2, 2)))
+    with pytest.warns(UserWarning, match="resized"):
+        la.cond(Tensor(a), "fro", out=out)
+    expected = TL.cond(torch.tensor(a), "fro")
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-12)
+    with pytest.raises(RuntimeError):
+        TL.cond(torch.tensor(a), "fro", out=torch.empty(0, dtype=torch.int32))
+    with pytest.raises(RuntimeError, match="cond.*dtype"):
+        la.cond(Tensor(a), "fro", out=Tensor(np.zeros(0, dtype=np.int32)))
+
+
+# -- linalg.norm: numpy's table of orders and dims, and the illegal combinations -----------------------------------
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("ord", [0, 1, -1, 2, -2, 3, -3, 4.5, -4.5, INF, -INF], ids=str)
+@pytest.mark.parametrize(("shape", "dim"), [((5,), None), ((5,), 0), ((3, 4, 5), 1), ((3, 4, 5), -2)], ids=str)
+def test_norm_of_vectors_matches_torch_with_its_gradient(shape, dim, ord, keepdim):
+    grad = ord not in (0,)
+    _compare(
+        lambda a: la.norm(a, ord, dim, keepdim), lambda a: TL.norm(a, ord, dim, keepdim), _random(shape), grad=grad
+    )
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("ord", [1, -1, 2, -2, INF, -INF, "nuc", "fro"], ids=str)
+@pytest.mark.parametrize(
+    ("shape", "dim"), [((4, 4), None), ((4, 3), (1, 0)), ((2, 3, 4, 2), (2, 0)), ((2, 3, 4, 2), (-1, -3))], ids=str
+)
+def test_norm_and_matrix_norm_of_matrices_match_torch_with_their_gradients(shape, dim, ord, keepdim):
+    data = _random(shape)
+    _compare(lambda a: la.norm(a, ord, dim, keepdim), lambda a: TL.norm(a, ord, dim, keepdim), data)
+    if dim is not None:
+        _compare(lambda a: la.matrix_norm(a, ord, dim, keepdim), lambda a: TL.matrix_norm(a, ord, dim, keepdim), data)
+
+
+NORM_ERRORS = [
+    ((4,), "fro", None),
+    ((4,), "nuc", None),
+    ((4, 4), 3.5, None),
+    ((4, 4), 0, None),
+    ((4, 4), "nuc", 0),
+    ((4, 4), "fro", 0),
+    ((4, 4), "nuc", (0, 0)),
+    ((4, 4), "fro", (0, 0)),
+    ((4, 4), "fro", (0, 4)),
+    ((4,), 0, (4,)),
+    ((4,), None, (0, 0)),
+    ((4, 4, 4), 1, (0, 1, 2)),
+    ((4, 4, 4), 1, None),
+    ((4, 4), "garbage", (0, 1)),
+]
+
+
+@pytest.mark.parametrize(("shape", "ord", "dim"), NORM_ERRORS, ids=str)
+def test_illegal_norm_calls_raise_torchs_error_class(shape, ord, dim):
+    with pytest.raises((RuntimeError, IndexError)) as expected:
+        TL.norm(torch.zeros(shape), ord, dim)
+    with pytest.raises(type(expected.value), match=r"norm"):
+        la.norm(Tensor(np.zeros(shape)), ord, dim)
+
+
+# -- gradients at the documented edge cases, where torch's gradient is defined ---------------------------------------
+def _with_singular_values(values, rows, seed=0):
+    rng = np.random.default_rng(seed)
+    left, _ = np.linalg.qr(rng.standard_normal((rows, rows)))
+    right, _ = np.linalg.qr(rng.standard_normal((len(values), len(values))))
+    return left[:, : len(values)] @ np.diag(values) @ right.T
+
+
+REPEATED = {
+    "repeated largest": _with_singular_values([2.0, 2.0, 1.0], 4),
+    "repeated smallest": _with_singular_values([3.0, 1.0, 1.0], 4),
+    "all equal": _with_singular_values([1.5, 1.5, 1.5], 3),
+}
+
+
+@pytest.mark.parametrize("matrix", list(REPEATED))
+@pytest.mark.parametrize("transpose", [False, True])
+def test_symmetric_functions_of_repeated_singular_values_have_torchs_gradient(matrix, transpose):
+    a = REPEATED[matrix].T.copy() if transpose else REPEATED[matrix]
+    # the nuclear norm and any sum of the singular values is smooth where they tie (and none is zero)
+    _compare(lambda x: la.matrix_norm(x, "nuc"), lambda x: TL.matrix_norm(x, "nuc"), a)
+    _compare(lambda x: la.svdvals(x).sum(), lambda x: TL.svdvals(x).sum(), a)
+    _compare(lambda x: (la.svdvals(x) ** 2).sum(), lambda x: (TL.svdvals(x) ** 2).sum(), a)
+    _compare(lambda x: la.svd(x, full_matrices=False)[1].sum(), lambda x: TL.svd(x, full_matrices=False)[1].sum(), a)
+
+
+def test_svd_factors_gradient_matches_torch_where_the_singular_values_are_distinct():
+    a = _with_singular_values([3.0, 2.0, 0.5], 4)
+
+    # each singular pair's sign is LAPACK's choice: compare what does not depend on it
+    def invariants(svd):
+        return lambda x: (lambda u, s, vh: (s, u @ vh, (u * s.unsqueeze(-2)) @ vh, u[..., :1] * vh[..., :1, :]))(
+            *svd(x)
+        )
+
+    _compare(
+        invariants(lambda x: la.svd(x, full_matrices=False)), invariants(lambda x: TL.svd(x, full_matrices=False)), a
+    )
+
+
+def test_eigenvalue_sums_and_spectral_projector_at_repeated_eigenvalues_have_torchs_gradient():
+    rng = np.random.default_rng(4)
+    basis, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    a = basis @ np.diag([1.0, 1.0, 3.0, -2.0]) @ basis.T
+    _compare(lambda x: la.eigvalsh(x).sum(), lambda x: TL.eigvalsh(x).sum(), a)
+    _compare(lambda x: (la.eigvalsh(x) ** 3).sum(), lambda x: (TL.eigvalsh(x) ** 3).sum(), a)
+    # the distinct eigenvalues 3 and -2 have defined gradients (torch reads the lower triangle, as ours)
+    _compare(lambda x: la.eigvalsh(x)[..., ::3], lambda x: TL.eigvalsh(x)[..., ::3], a)  # -2 and 3
+
+
+def test_pinv_gradient_matches_torch_at_a_rank_deficient_matrix_of_constant_rank():
+    a = _with_singular_values([2.0, 1.0, 0.0], 4)
+    # torch's pinv differentiates through its rank-2 pseudo-inverse: ours must too, not through the cut-off value
+    _compare(la.pinv, TL.pinv, a, tol=1e-7)
+    _compare(lambda x: la.pinv(x, hermitian=True), lambda x: TL.pinv(x, hermitian=True), a @ a.T, tol=1e-7)
+
+
+@pytest.mark.parametrize("scale", [0.1, 1.0, 6.0])
+def test_matrix_exp_gradient_matches_torch_for_small_and_large_norms(scale):
+    _compare(la.matrix_exp, TL.matrix_exp, scale * _random((2, 4, 4)), tol=1e-9 * max(1.0, np.exp(4 * scale)))
+
+
+def test_matrix_exp_of_a_nilpotent_and_a_diagonal_matrix_and_their_gradients_match_torch():
+    _compare(la.matrix_exp, TL.matrix_exp, np.triu(_random((4, 4)), 1))
+    _compare(la.matrix_exp, TL.matrix_exp, np.diag([1.0, 2.0, 3.0]))
+
+
+# -- cholesky_solve / cholesky_inverse: only the factor's triangle is read ------------------------------------------
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_solve_and_inverse_match_torch_and_their_factor_gradient_on_the_read_triangle(upper):
+    factor = np.linalg.cholesky(_random((3, 3), spd=True))
+    factor = factor.T.copy() if upper else factor
+    garbage = np.tril(_random((3, 3), seed=5), -1) if upper else np.triu(_random((3, 3), seed=5), 1)
+    b = _random((3, 2), seed=2)
+    weights = _random((3, 2), seed=3)
+    read = np.triu(np.ones((3, 3))) if upper else np.tril(np.ones((3, 3)))
+    for stored in (factor, factor + garbage):  # the unread triangle must not change anything
+        x, f = Tensor(b.copy(), requires_grad=True), Tensor(stored.copy(), requires_grad=True)
+        tx, tf = torch.tensor(b, requires_grad=True), torch.tensor(stored, requires_grad=True)
+        got, expected = autograd.cholesky_solve(x, f, upper=upper), torch.cholesky_solve(tx, tf, upper=upper)
+        np.testing.assert_allclose(got.numpy(), expected.detach().numpy(), rtol=1e-10)
+        (got * Tensor(weights)).sum().backward()
+        (expected * torch.tensor(weights)).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-9)
+        if stored is factor:  # torch's formula multiplies by the stored matrix, unread triangle and all
+            np.testing.assert_allclose(f.grad.numpy() * read, tf.grad.numpy() * read, rtol=1e-8, atol=1e-10)
+
+        def solved(m, stored=stored):
+            tri = np.triu(m) if upper else np.tril(m)
+            return (np.linalg.solve(tri.T @ tri if upper else tri @ tri.T, b) * weights).sum()
+
+        np.testing.assert_allclose(f.grad.numpy(), _central_differences(solved, stored), atol=1e-6)
+        inverse, torch_inverse = (
+            autograd.cholesky_inverse(Tensor(stored), upper=upper),
+            torch.cholesky_inverse(torch.tensor(stored), upper=upper),
+        )
+        np.testing.assert_allclose(inverse.numpy(), torch_inverse.numpy(), rtol=1e-10)
+
+
+# -- the _ex variants on empty batches and in a batch with one failure -------------------------------------------------
+@pytest.mark.parametrize("shape", [(0, 3, 3), (2, 0, 0)], ids=str)
+def test_ex_variants_of_empty_batches_give_torchs_shapes_and_zero_info(shape):
+    data = _random(shape)
+    _compare(la.inv_ex, TL.inv_ex, data, grad=False)
+    _compare(la.cholesky_ex, TL.cholesky_ex, data, grad=False)
+    _compare(lambda a: la.solve_ex(a, a), lambda a: TL.solve_ex(a, a), data, grad=False)
+
+
+def test_ex_variants_report_the_failing_matrix_of_a_batch_and_solve_the_rest_as_torch():
+    batch = np.stack([np.eye(2) * 2, SINGULAR, NOT_POSITIVE_DEFINITE])
+    ours, theirs = la.inv_ex(Tensor(batch)), TL.inv_ex(torch.tensor(batch))
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    np.testing.assert_allclose(ours.inverse.numpy()[[0, 2]], theirs.inverse.numpy()[[0, 2]], rtol=1e-12)
+    ours, theirs = la.cholesky_ex(Tensor(batch)), TL.cholesky_ex(torch.tensor(batch))
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    np.testing.assert_allclose(ours.L.numpy()[0], theirs.L.numpy()[0], rtol=1e-12)
