@@ -20,7 +20,7 @@ from . import shared_math
 from .broadcasting import AxisError
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
-from .out_argument import written_to_out
+from .out_argument import takes_out, written_to_out
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
@@ -177,6 +177,7 @@ def _contract(op: str, a: Tensor, b: Tensor, axes_a: tuple[int, ...], axes_b: tu
     return einsum(f"{''.join(a_labels)},{''.join(b_labels)}->{''.join(output)}", a, b)
 
 
+@takes_out("tensordot")
 def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, dims: Any = UNSET) -> Tensor:
     """Sum products over the last ``axes`` (torch's ``dims``) axes of a and the first of b, or over the axis lists
     (axes_a, axes_b). As torch's, a summed axis of length 1 pairs with one of any length (numpy's requires equal
@@ -211,6 +212,7 @@ def _summed_against_ones(a: Tensor, b: Tensor, axes_a: Any, axes_b: Any) -> tupl
     return a, b, axes_a, axes_b
 
 
+@takes_out("dot")
 def dot(a: TensorLike, b: TensorLike) -> Tensor:
     """numpy.dot: a product with a 0-d operand, else the sum over a's last axis and b's second-to-last
     (its only axis for a vector): dot(a, b)[i, j, k, m] = sum(a[i, j, :] * b[k, :, m])."""
@@ -220,6 +222,7 @@ def dot(a: TensorLike, b: TensorLike) -> Tensor:
     return _contract("dot", a, b, (a.ndim - 1,), (max(b.ndim - 2, 0),))
 
 
+@takes_out("inner")
 def inner(a: TensorLike, b: TensorLike) -> Tensor:
     """numpy.inner: a product with a 0-d operand, else the sum over the last axes of both."""
     a, b = _tensor(a), _tensor(b)
@@ -228,12 +231,14 @@ def inner(a: TensorLike, b: TensorLike) -> Tensor:
     return _contract("inner", a, b, (a.ndim - 1,), (b.ndim - 1,))
 
 
+@takes_out("outer", same_dtype=False)
 def outer(a: TensorLike, b: TensorLike) -> Tensor:
     """The outer product of the flattened inputs: out[i, j] = a_i b_j; d/da_i = sum_j g_ij b_j."""
     a, b = _tensor(a), _tensor(b)
     return a.reshape(-1, 1) * b.reshape(1, -1)
 
 
+@takes_out("kron", same_dtype=False)
 def kron(a: TensorLike, b: TensorLike) -> Tensor:
     """The Kronecker product: blocks a_ij * b, as numpy.kron (the shorter shape is padded with leading 1s)."""
     a, b = _tensor(a), _tensor(b)

@@ -31,6 +31,7 @@ Left out:
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -734,3 +735,34 @@ def test_ex_variants_report_the_failing_matrix_of_a_batch_and_solve_the_rest_as_
     ours, theirs = la.cholesky_ex(Tensor(batch)), TL.cholesky_ex(torch.tensor(batch))
     np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
     np.testing.assert_allclose(ours.L.numpy()[0], theirs.L.numpy()[0], rtol=1e-12)
+
+
+# -- out= --------------------------------------------------------------------------------------------------------
+OUT_PRODUCTS = [
+    ("dot", autograd.dot, torch.dot, [(3,), (3,)]),
+    ("inner", autograd.inner, torch.inner, [(2, 3), (4, 3)]),
+    ("tensordot", autograd.tensordot, torch.tensordot, [(2, 3, 4), (3, 4, 5)]),
+    ("outer", autograd.outer, torch.outer, [(3,), (2,)]),
+    ("kron", autograd.kron, torch.kron, [(2, 2), (2, 3)]),
+]
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs", "shapes"), OUT_PRODUCTS, ids=[case[0] for case in OUT_PRODUCTS])
+@pytest.mark.parametrize("out_dtype", [np.float64, np.float32, np.int64], ids=["float64", "float32", "int64"])
+def test_products_write_into_out_casting_or_refusing_its_dtype_as_torch(name, ours, theirs, shapes, out_dtype):
+    arrays = _pair(*shapes)
+    torch_out = torch.zeros(5, dtype=getattr(torch, np.dtype(out_dtype).name))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the resize warning; ours is checked below
+            expected = theirs(*[torch.tensor(a) for a in arrays], out=torch_out)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match=rf"{name}.*dtype|dtype.*{name}|cast"):
+            ours(*[Tensor(a) for a in arrays], out=Tensor(np.zeros(5, dtype=out_dtype)))
+        return
+    out = Tensor(np.zeros(5, dtype=out_dtype))
+    with pytest.warns(UserWarning, match="resized"):
+        returned = ours(*[Tensor(a) for a in arrays], out=out)
+    assert returned is out
+    assert out.shape == tuple(expected.shape) and out.dtype == out_dtype
+    np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-6 if out_dtype == np.float32 else 1e-12)
