@@ -1022,11 +1022,11 @@ def matmul(
     out: Tensor | None = None,
 ) -> Tensor:
     """Matrix product (numpy semantics); torch's keywords ``input=`` and ``other=`` name ``x`` and ``y``, and
-    ``out=`` receives the product as torch's (:mod:`autograd.out_argument`)."""
+    ``out=`` receives the product as torch's (:mod:`autograd.out_argument`), in the product's own dtype only."""
     x = torch_alias("matmul", "x", x, "input", input, default=UNSET)
     y = torch_alias("matmul", "y", y, "other", other, default=UNSET)
     result = _as_tensor(x, y).matmul(y)
-    return result if out is None else written_to_out("matmul", result, out)
+    return result if out is None else written_to_out("matmul", result, out, same_dtype=True)
 
 
 def linear(

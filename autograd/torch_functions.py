@@ -82,11 +82,12 @@ TORCH_IN_PLACE_FUNCTIONS = (
 #: The functions whose ``out=`` torch takes only in the result's own dtype (its RuntimeError "Found dtype Half but
 #: expected Float"; signbit's "does not support non-boolean outputs"), where the others cast into ``out``.
 SAME_DTYPE_OUT = frozenset(
-    ("abs", "absolute", "amax", "amin", "aminmax", "ceil", "clamp", "clip", "fix", "float_power", "floor", "frac",
-     "gather", "heaviside", "histc", "index_add", "index_copy", "index_select", "kthvalue", "log_softmax",
-     "masked_select", "median", "mode", "msort", "multinomial", "nan_to_num", "nanmedian", "nanquantile", "neg",
-     "negative", "nonzero", "norm", "quantile", "round", "scatter_reduce", "sgn", "sign", "signbit", "softmax", "take",
-     "take_along_dim", "trunc")
+    ("abs", "absolute", "addbmm", "addmm", "addmv", "amax", "amin", "aminmax", "baddbmm", "bmm", "ceil", "clamp",
+     "clip", "cross", "fix", "float_power", "floor", "frac", "gather", "heaviside", "histc", "index_add", "index_copy",
+     "index_select", "inverse", "kthvalue", "log_softmax", "masked_select", "matrix_power", "median", "mm", "mode",
+     "msort", "multinomial", "mv", "nan_to_num", "nanmedian", "nanquantile", "neg", "negative", "nonzero", "norm",
+     "quantile", "round", "scatter_reduce", "sgn", "sign", "signbit", "softmax", "take", "take_along_dim", "trunc",
+     "vdot")
 )  # fmt: skip
 
 #: The functions whose ``out=`` torch takes in these dtypes only, whatever the result's ("all only supports bool

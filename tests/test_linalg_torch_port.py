@@ -744,6 +744,36 @@ OUT_PRODUCTS = [
     ("tensordot", autograd.tensordot, torch.tensordot, [(2, 3, 4), (3, 4, 5)]),
     ("outer", autograd.outer, torch.outer, [(3,), (2,)]),
     ("kron", autograd.kron, torch.kron, [(2, 2), (2, 3)]),
+    ("mm", autograd.mm, torch.mm, [(2, 3), (3, 4)]),
+    ("matmul", autograd.matmul, torch.matmul, [(2, 3), (3, 4)]),
+    ("bmm", autograd.bmm, torch.bmm, [(2, 2, 3), (2, 3, 4)]),
+    ("mv", autograd.mv, torch.mv, [(2, 3), (3,)]),
+    ("vdot", autograd.vdot, torch.vdot, [(3,), (3,)]),
+    ("addmm", autograd.addmm, torch.addmm, [(2, 4), (2, 3), (3, 4)]),
+    ("addmv", autograd.addmv, torch.addmv, [(2,), (2, 3), (3,)]),
+    ("baddbmm", autograd.baddbmm, torch.baddbmm, [(2, 2, 4), (2, 2, 3), (2, 3, 4)]),
+    ("addbmm", autograd.addbmm, torch.addbmm, [(2, 4), (3, 2, 3), (3, 3, 4)]),
+    ("addr", autograd.addr, torch.addr, [(2, 3), (2,), (3,)]),
+    ("ger", autograd.ger, torch.ger, [(3,), (2,)]),
+    (
+        "cross",
+        lambda a, b, out: autograd.cross(a, b, dim=1, out=out),
+        lambda a, b, out: torch.cross(a, b, dim=1, out=out),
+        [(2, 3), (2, 3)],
+    ),
+    (
+        "inverse",
+        lambda a, out: autograd.inverse(a + 3 * np.eye(3), out=out),
+        lambda a, out: torch.inverse(a + 3 * torch.eye(3, dtype=a.dtype), out=out),
+        [(3, 3)],
+    ),
+    (
+        "matrix_power",
+        lambda a, out: autograd.matrix_power(a, 2, out=out),
+        lambda a, out: torch.matrix_power(a, 2, out=out),
+        [(3, 3)],
+    ),
+    ("cholesky_solve", autograd.cholesky_solve, torch.cholesky_solve, [(3, 2), (3, 3)]),
 ]
 
 
