@@ -18,6 +18,7 @@ import numpy as np
 
 from .decompositions import checked_matrices
 from .lu import lu_factor_ex, lu_info, lu_solve, raise_for_info
+from .out_argument import takes_out
 from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, _operand, where
 from .torch_keywords import torch_keyword_names
@@ -88,6 +89,7 @@ def _singular(j: int) -> str:
     return f"the solver failed because the input matrix is singular (U[{j},{j}] of its LU is zero)"
 
 
+@takes_out("solve_ex")
 def solve_ex(A: TensorLike, B: TensorLike, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
     """torch.linalg.solve_ex: ``(result, info)``, the solution of :func:`autograd.linalg.solve` (``left`` as its)
     and info (module doc); ``check_errors`` raises a LinAlgError for a singular matrix instead."""
@@ -101,6 +103,7 @@ def solve_ex(A: TensorLike, B: TensorLike, *, left: bool = True, check_errors: b
     return SolveExResult(_masked(result, ok, 1 if _vectors(a, b) else 2), Tensor(info))
 
 
+@takes_out("inv_ex")
 def inv_ex(A: TensorLike, *, check_errors: bool = False) -> InvExResult:  # noqa: N803 (torch's name)
     """torch.linalg.inv_ex: ``(inverse, info)``, :func:`autograd.linalg.inv`'s inverse and info (module doc);
     ``check_errors`` raises a LinAlgError for a singular matrix instead."""
@@ -146,6 +149,7 @@ def cholesky_info(a: np.ndarray) -> np.ndarray:
     return info.reshape(a.shape[:-2])
 
 
+@takes_out("cholesky_ex")
 @torch_keyword_names(input="A")
 def cholesky_ex(A: TensorLike, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """torch.linalg.cholesky_ex: ``(L, info)``, :func:`autograd.linalg.cholesky`'s factor (``upper``: U with

@@ -24,6 +24,7 @@ import numpy as np
 
 from .decompositions import LinAlgError, checked_matrices
 from .derivatives import linalg as la
+from .out_argument import takes_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike
 
@@ -141,6 +142,7 @@ def _check_flag(op: str, name: str, value: Any) -> None:
         raise TypeError(f"{op}: {name} must be True or False, got {value!r}")
 
 
+@takes_out("lu_factor_ex")
 def lu_factor_ex(A: TensorLike, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:  # noqa: N803
     """torch.linalg.lu_factor_ex: ``(LU, pivots, info)`` of the (batched) m x n matrices A (see the module doc), info
     int32 of the batch shape: 0, or the 1-based index of the first zero pivot; ``check_errors`` raises a LinAlgError
@@ -156,6 +158,7 @@ def lu_factor_ex(A: TensorLike, *, pivot: bool = True, check_errors: bool = Fals
     return LUFactorExResult(factor, Tensor(pivots), Tensor(info))
 
 
+@takes_out("lu_factor")
 def lu_factor(A: TensorLike, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803 (torch's name)
     """torch.linalg.lu_factor: ``(LU, pivots)`` as :func:`lu_factor_ex`'s, and a LinAlgError (a RuntimeError, as
     torch's) for a singular matrix, one with a zero pivot, as torch raises."""
@@ -173,6 +176,7 @@ def _unpacked(factor: Tensor) -> tuple[Tensor, Tensor]:
     return lower, factor[..., :k, :].triu()
 
 
+@takes_out("lu")
 def lu(A: TensorLike, *, pivot: bool = True) -> LUResult:  # noqa: N803 (torch's name)
     """torch.linalg.lu: ``(P, L, U)`` with A = P L U for (batched) m x n matrices, P of A's dtype; a singular matrix
     is factored too (no error, as torch). L and U are differentiable in A (through :func:`lu_factor_ex`)."""

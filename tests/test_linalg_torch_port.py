@@ -796,3 +796,31 @@ def test_products_write_into_out_casting_or_refusing_its_dtype_as_torch(name, ou
     assert returned is out
     assert out.shape == tuple(expected.shape) and out.dtype == out_dtype
     np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-6 if out_dtype == np.float32 else 1e-12)
+
+
+def _lu_input():
+    return _random((2, 3, 3)) + 3 * np.eye(3)
+
+
+OUT_FACTORISATIONS = [
+    ("inv_ex", la.inv_ex, TL.inv_ex, lambda: [_lu_input()]),
+    ("cholesky_ex", la.cholesky_ex, TL.cholesky_ex, lambda: [_random((2, 3, 3), spd=True)]),
+    ("solve_ex", la.solve_ex, TL.solve_ex, lambda: [_lu_input(), _random((2, 3, 2), seed=1)]),
+    ("lu_factor", la.lu_factor, TL.lu_factor, lambda: [_lu_input()]),
+    ("lu_factor_ex", la.lu_factor_ex, TL.lu_factor_ex, lambda: [_lu_input()]),
+    ("lu", la.lu, TL.lu, lambda: [_lu_input()]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "ours", "theirs", "arrays"), OUT_FACTORISATIONS, ids=[case[0] for case in OUT_FACTORISATIONS]
+)
+def test_ex_and_lu_factorisations_write_into_a_tuple_out_as_torch(name, ours, theirs, arrays):
+    arrays = arrays()
+    expected = theirs(*[torch.tensor(a) for a in arrays])
+    outs = tuple(Tensor(np.zeros(0, dtype=np.dtype(str(part.dtype).replace("torch.", "")))) for part in expected)
+    returned = ours(*[Tensor(a) for a in arrays], out=outs)
+    for into, got, reference in zip(outs, returned, expected):
+        assert got is into
+        assert into.shape == tuple(reference.shape) and into.dtype == reference.numpy().dtype
+        np.testing.assert_allclose(into.numpy(), reference.numpy(), rtol=1e-10, atol=1e-12)
