@@ -25,6 +25,12 @@ Left out:
   refuses), ``trace`` of a stacked matrix (numpy's trace over the first two axes), a two-array ``multi_dot`` with a
   3-d array (numpy's dot), and ``vector_norm(x, 'fro')`` being a ValueError/RuntimeError rather than torch's
   TypeError;
+* numpy's type promotion, kept on purpose: the products and solvers take operands of mixed float32/float64 dtypes
+  (torch's "expected m1 and m2 to have the same dtype") and the decompositions, norms and det take integer matrices
+  (torch's "Expected a floating point or complex tensor"), computing in the promoted floating dtype;
+* ``linalg.lstsq`` with a driver named gives numpy's rank (an int) and singular values (an ndarray), as
+  tests/test_least_squares.py pins, where torch gives Tensors; only its solution and residuals are compared here;
+* out= of ``multi_dot``, ``chain_matmul`` and ``lstsq``, which ours still refuses with a TypeError;
 * torch's exact message texts (ours name the function and the problem in their own words).
 """
 
