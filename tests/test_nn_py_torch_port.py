@@ -655,3 +655,588 @@ def test_fold_values_match_torch(shape, options):
     out = F.fold(Tensor(x), **options)
     np.testing.assert_array_equal(out.data, TF.fold(torch.tensor(x), **options).numpy())
     assert repr(nn.Fold(**options)) == repr(T.Fold(**options))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. nn.utils
+
+GRAD_SHAPES = [(3, 4), (5,), (2, 2)]
+
+
+def _parameters_with_gradients(gradients):
+    ours, theirs = [], []
+    for index, gradient in enumerate(gradients):
+        value = np.random.default_rng(40 + index).standard_normal(GRAD_SHAPES[index])
+        mine, torchs = nn.Parameter(value.copy()), T.Parameter(torch.tensor(value))
+        if gradient is not None:
+            mine.grad, torchs.grad = (
+                np.array(gradient, dtype=np.float64),
+                torch.tensor(np.array(gradient, dtype=np.float64)),
+            )
+        ours.append(mine)
+        theirs.append(torchs)
+    return ours, theirs
+
+
+def _gradients(seed=41, scale=1.0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape) * scale for shape in GRAD_SHAPES]
+
+
+@pytest.mark.parametrize("norm_type", [2, 1, 0.5, 3, math.inf, -math.inf, 0, "2", "inf"])
+@pytest.mark.parametrize("max_norm", [1.0, 0.0, 1e-9, 100.0])
+@pytest.mark.parametrize("foreach", [None, True, False])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm, foreach):
+    ours, theirs = _parameters_with_gradients(_gradients())
+    total = U.clip_grad_norm_(ours, max_norm, norm_type=norm_type, foreach=foreach)
+    expected = TU.clip_grad_norm_(theirs, max_norm, norm_type=norm_type, foreach=foreach)
+    np.testing.assert_allclose(float(total), float(expected), rtol=1e-12)
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, _np(torchs.grad), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("norm_type", [2, math.inf, 1])
+def test_clip_grad_norm_with_a_non_finite_gradient_matches_torch(bad, norm_type):
+    gradients = _gradients(42)
+    gradients[1][0] = bad
+    ours, theirs = _parameters_with_gradients(gradients)
+    before = [np.array(p.grad) for p in ours]
+    _assert_same_error(
+        lambda: U.clip_grad_norm_(ours, 1.0, norm_type=norm_type, error_if_nonfinite=True),
+        lambda: TU.clip_grad_norm_(theirs, 1.0, norm_type=norm_type, error_if_nonfinite=True),
+    )
+    for mine, original in zip(ours, before):  # the refused call changed nothing
+        np.testing.assert_array_equal(mine.grad, original)
+    total = U.clip_grad_norm_(ours, 1.0, norm_type=norm_type)
+    expected = TU.clip_grad_norm_(theirs, 1.0, norm_type=norm_type)
+    np.testing.assert_allclose(float(total), float(expected), rtol=1e-12)
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, _np(torchs.grad), rtol=1e-12, equal_nan=True)
+
+
+def test_clip_grad_norm_skips_parameters_without_gradients_and_takes_one_tensor_or_a_generator():
+    ours, theirs = _parameters_with_gradients([None, *_gradients(43)[1:]])
+    np.testing.assert_allclose(
+        float(U.clip_grad_norm_(iter(ours), 0.5)), float(TU.clip_grad_norm_(iter(theirs), 0.5)), rtol=1e-12
+    )
+    assert ours[0].grad is None and theirs[0].grad is None
+    for mine, torchs in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(mine.grad, _np(torchs.grad), rtol=1e-12)
+    np.testing.assert_allclose(float(U.clip_grad_norm_(ours[1], 0.1)), float(TU.clip_grad_norm_(theirs[1], 0.1)))
+    np.testing.assert_allclose(ours[1].grad, _np(theirs[1].grad), rtol=1e-12)
+    none_ours, none_theirs = _parameters_with_gradients([None, None, None])
+    assert float(U.clip_grad_norm_(none_ours, 1.0)) == float(TU.clip_grad_norm_(none_theirs, 1.0)) == 0.0
+    assert float(U.clip_grad_norm_([], 1.0)) == float(TU.clip_grad_norm_([], 1.0)) == 0.0
+
+
+def test_clip_grad_norm_total_norm_has_the_gradients_dtype():
+    ours = nn.Parameter(np.ones(3, dtype=np.float32))
+    ours.grad = np.full(3, 2.0, dtype=np.float32)
+    theirs = T.Parameter(torch.ones(3))
+    theirs.grad = torch.full((3,), 2.0)
+    total, expected = U.clip_grad_norm_([ours], 1.0), TU.clip_grad_norm_([theirs], 1.0)
+    assert np.dtype(total.dtype) == np.float32 and expected.dtype == torch.float32
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("clip_value", [0.5, 0.0, 2, math.inf])
+@pytest.mark.parametrize("foreach", [None, True, False])
+def test_clip_grad_value_matches_torch(clip_value, foreach):
+    ours, theirs = _parameters_with_gradients([None, *_gradients(44, scale=2.0)[1:]])
+    assert U.clip_grad_value_(ours, clip_value, foreach=foreach) is None
+    TU.clip_grad_value_(theirs[1:], clip_value, foreach=foreach)  # (torch's foreach path refuses an empty list)
+    assert ours[0].grad is None
+    for mine, torchs in zip(ours[1:], theirs[1:]):
+        np.testing.assert_array_equal(mine.grad, _np(torchs.grad))
+
+
+def test_parameters_to_vector_and_back_match_torch_with_gradients():
+    rng = np.random.default_rng(45)
+    values = [rng.standard_normal(shape) for shape in [(2, 3), (4,), (1, 1, 2)]]
+    ours = [nn.Parameter(value.copy()) for value in values]
+    theirs = [T.Parameter(torch.tensor(value)) for value in values]
+    vector, expected = U.parameters_to_vector(ours), TU.parameters_to_vector(theirs)
+    np.testing.assert_array_equal(vector.data, _np(expected))
+    weights = rng.standard_normal(12)
+    (vector * Tensor(weights)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.grad, _np(torchs.grad))
+    new = rng.standard_normal(12)
+    U.vector_to_parameters(Tensor(new), ours)
+    TU.vector_to_parameters(torch.tensor(new), theirs)
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.data, _np(torchs))
+        assert isinstance(mine, nn.Parameter) and mine.requires_grad
+
+
+def test_vector_to_parameters_fills_a_modules_parameters_in_order_as_torch():
+    ours, theirs = nn.Linear(3, 2), T.Linear(3, 2)
+    U.vector_to_parameters(Tensor(np.arange(8, dtype=np.float32)), ours.parameters())
+    TU.vector_to_parameters(torch.arange(8.0), theirs.parameters())
+    np.testing.assert_array_equal(ours.weight.data, _np(theirs.weight))
+    np.testing.assert_array_equal(ours.bias.data, _np(theirs.bias))
+
+
+def test_vector_to_parameters_refuses_a_non_tensor_or_a_short_vector_and_an_empty_list():
+    ours, theirs = _parameters_with_gradients([None] * 3)
+    _assert_same_error(
+        lambda: U.vector_to_parameters(np.ones(21), ours), lambda: TU.vector_to_parameters(np.ones(21), theirs)
+    )
+    _assert_same_error(
+        lambda: U.vector_to_parameters(Tensor(np.ones(5)), ours),
+        lambda: TU.vector_to_parameters(torch.ones(5, dtype=torch.float64), theirs),
+    )
+    _assert_same_error(lambda: U.parameters_to_vector([]), lambda: TU.parameters_to_vector([]))
+
+
+def _linear(library):
+    weight = np.arange(12.0).reshape(4, 3) / 7 - 0.5
+    if library is nn:
+        layer = nn.Linear(3, 4, dtype=np.float64)
+        layer.weight.data, layer.bias.data = weight.copy(), np.zeros(4)
+        return layer
+    layer = T.Linear(3, 4).double()
+    layer.weight.data, layer.bias.data = torch.tensor(weight), torch.zeros(4, dtype=torch.float64)
+    return layer
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1, None])
+def test_old_weight_norm_parameters_values_and_gradients_match_torch(dim):
+    with pytest.warns(FutureWarning):  # deprecated in favour of the parametrization, by both
+        ours = U.weight_norm(_linear(nn), dim=dim)
+    with pytest.warns(FutureWarning):
+        theirs = TU.weight_norm(_linear(T), dim=dim)
+    assert sorted(name for name, _ in ours.named_parameters()) == sorted(name for name, _ in theirs.named_parameters())
+    np.testing.assert_allclose(ours.weight_g.data, _np(theirs.weight_g), rtol=1e-12)
+    rng = np.random.default_rng(46)
+    x, upstream = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    out, expected = ours(Tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_allclose(out.data, _np(expected), rtol=1e-12, atol=1e-14)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours.weight_g.grad, _np(theirs.weight_g.grad), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight_v.grad, _np(theirs.weight_v.grad), rtol=1e-10, atol=1e-12)
+    U.remove_weight_norm(ours)
+    TU.remove_weight_norm(theirs)
+    assert sorted(name for name, _ in ours.named_parameters()) == ["bias", "weight"]
+    np.testing.assert_allclose(ours.weight.data, _np(theirs.weight), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_parametrized_weight_norm_values_gradients_and_state_match_torch(dim):
+    ours = U.parametrizations.weight_norm(_linear(nn), dim=dim)
+    theirs = TU.parametrizations.weight_norm(_linear(T), dim=dim)
+    assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+    rng = np.random.default_rng(47)
+    x, upstream = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    out, expected = ours(Tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_allclose(out.data, _np(expected), rtol=1e-12, atol=1e-14)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    for name in ("original0", "original1"):
+        mine = getattr(ours.parametrizations.weight, name)
+        np.testing.assert_allclose(mine.grad, _np(getattr(theirs.parametrizations.weight, name).grad), rtol=1e-10)
+
+
+def test_weight_norm_and_spectral_norm_refuse_a_second_application_and_removal_of_none():
+    with pytest.warns(FutureWarning):
+        _assert_same_error(
+            lambda: U.weight_norm(U.weight_norm(_linear(nn))), lambda: TU.weight_norm(TU.weight_norm(_linear(T)))
+        )
+    _assert_same_error(lambda: U.remove_weight_norm(_linear(nn)), lambda: TU.remove_weight_norm(_linear(T)))
+    _assert_same_error(
+        lambda: U.spectral_norm(U.spectral_norm(_linear(nn))), lambda: TU.spectral_norm(TU.spectral_norm(_linear(T)))
+    )
+    _assert_same_error(lambda: U.remove_spectral_norm(_linear(nn)), lambda: TU.remove_spectral_norm(_linear(T)))
+    _assert_same_error(
+        lambda: U.spectral_norm(_linear(nn), n_power_iterations=0),
+        lambda: TU.spectral_norm(_linear(T), n_power_iterations=0),
+    )
+
+
+def test_spectral_norm_members_and_state_keys_match_torch():
+    ours, theirs = U.spectral_norm(_linear(nn)), TU.spectral_norm(_linear(T))
+    assert sorted(n for n, _ in ours.named_parameters()) == sorted(n for n, _ in theirs.named_parameters())
+    assert sorted(n for n, _ in ours.named_buffers()) == sorted(n for n, _ in theirs.named_buffers())
+    assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+    U.remove_spectral_norm(ours)
+    TU.remove_spectral_norm(theirs)
+    assert sorted(n for n, _ in ours.named_parameters()) == sorted(n for n, _ in theirs.named_parameters())
+    ours, theirs = U.parametrizations.spectral_norm(_linear(nn)), TU.parametrizations.spectral_norm(_linear(T))
+    assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+    assert repr(U.parametrizations.spectral_norm(nn.BatchNorm1d(3))) == repr(
+        TU.parametrizations.spectral_norm(T.BatchNorm1d(3))
+    )
+
+
+def test_spectral_norm_divides_by_the_largest_singular_value_after_enough_iterations():
+    # an independent check: the converged power iteration gives W / sigma_max (numpy's SVD)
+    layer = U.parametrizations.spectral_norm(_linear(nn), n_power_iterations=200)
+    weight = np.arange(12.0).reshape(4, 3) / 7 - 0.5
+    np.testing.assert_allclose(layer.weight.data, weight / np.linalg.svd(weight, compute_uv=False)[0], rtol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. module utilities
+
+
+def _names(modules):
+    return [type(module).__name__ for module in modules]
+
+
+def _five(library):
+    return [library.ReLU(), library.Tanh(), library.Sigmoid(), library.Identity(), library.ELU()]
+
+
+SEQUENTIAL_OPERATIONS = {
+    "slice": lambda s, lib: (type(s[1:4]).__name__, _names(s[1:4]), list(s[1:4]._modules)),
+    "step slice": lambda s, lib: (_names(s[::2]), list(s[::2]._modules)),
+    "negative index": lambda s, lib: type(s[-1]).__name__,
+    "delete slice": lambda s, lib: (s.__delitem__(slice(1, 3)), _names(s), list(s._modules))[1:],
+    "delete step slice": lambda s, lib: (s.__delitem__(slice(None, None, 2)), _names(s), list(s._modules))[1:],
+    "delete negative": lambda s, lib: (s.__delitem__(-1), _names(s), list(s._modules))[1:],
+    "set negative": lambda s, lib: (s.__setitem__(-2, lib.GELU()), _names(s), list(s._modules))[1:],
+    "insert": lambda s, lib: (s.insert(1, lib.GELU()), _names(s), list(s._modules))[1:],
+    "insert negative": lambda s, lib: (s.insert(-1, lib.GELU()), _names(s), list(s._modules))[1:],
+    "insert at end": lambda s, lib: (s.insert(5, lib.GELU()), _names(s))[1:],
+    "append returns self": lambda s, lib: (s.append(lib.GELU()) is s, _names(s)),
+    "extend": lambda s, lib: (s.extend([lib.GELU(), lib.ReLU6()]) is s, _names(s), list(s._modules)),
+    "pop": lambda s, lib: (type(s.pop(1)).__name__, _names(s), list(s._modules)),
+    "pop negative": lambda s, lib: (type(s.pop(-1)).__name__, _names(s)),
+    "add": lambda s, lib: (_names(s + lib.Sequential(lib.GELU())), list((s + lib.Sequential(lib.GELU()))._modules)),
+    "iadd": lambda s, lib: (s.__iadd__(lib.Sequential(lib.GELU())) is s, _names(s)),
+    "mul": lambda s, lib: (_names(s[:2] * 2), list((s[:2] * 2)._modules)),
+    "rmul": lambda s, lib: _names(2 * s[:2]),
+    "imul": lambda s, lib: (lambda head: (head.__imul__(2) is head, _names(head)))(s[:2]),
+    "len and membership": lambda s, lib: (len(s), s[0] in s, bool(lib.Sequential())),
+    "reversed": lambda s, lib: _names(reversed(s)),
+    "digit names in dir": lambda s, lib: sorted(k for k in dir(s) if k.isdigit()),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(SEQUENTIAL_OPERATIONS))
+def test_sequential_operations_match_torch(operation):
+    act = SEQUENTIAL_OPERATIONS[operation]
+    assert act(nn.Sequential(*_five(nn)), nn) == act(T.Sequential(*_five(T)), T)
+
+
+SEQUENTIAL_ERRORS = {
+    "index out of range": lambda s, lib: s[5],
+    "negative index out of range": lambda s, lib: s[-6],
+    "set out of range": lambda s, lib: s.__setitem__(7, lib.GELU()),
+    "insert out of range": lambda s, lib: s.insert(7, lib.GELU()),
+    "pop out of range": lambda s, lib: s.pop(9),
+    "add a module": lambda s, lib: s + lib.GELU(),
+    "mul negative": lambda s, lib: s * -1,
+    "mul zero": lambda s, lib: s * 0,
+    "imul zero": lambda s, lib: s.__imul__(0),
+    "mul float": lambda s, lib: s * 2.0,
+}
+
+
+@pytest.mark.parametrize("operation", sorted(SEQUENTIAL_ERRORS))
+def test_sequential_refuses_what_torch_refuses(operation):
+    act = SEQUENTIAL_ERRORS[operation]
+    _assert_same_error(lambda: act(nn.Sequential(*_five(nn)), nn), lambda: act(T.Sequential(*_five(T)), T))
+
+
+def test_sequential_built_from_an_ordered_dict_keeps_its_names_as_torch():
+    def build(lib):
+        return lib.Sequential(OrderedDict([("a", lib.ReLU()), ("b", lib.Tanh()), ("c", lib.GELU())]))
+
+    for act in (
+        lambda s, lib: list(s._modules),
+        lambda s, lib: list(s[1:]._modules),
+        lambda s, lib: (s.__delitem__(0), list(s._modules))[1],
+        lambda s, lib: (s.append(lib.ELU()), list(s._modules))[1],
+        lambda s, lib: (s.pop(0), list(s._modules))[1],
+        lambda s, lib: repr(s),
+    ):
+        assert act(build(nn), nn) == act(build(T), T)
+
+
+MODULE_LIST_OPERATIONS = {
+    "slice": lambda m, lib: (type(m[1:3]).__name__, _names(m[1:3])),
+    "delete": lambda m, lib: (m.__delitem__(1), _names(m), list(m._modules))[1:],
+    "delete slice": lambda m, lib: (m.__delitem__(slice(0, 4, 2)), _names(m), list(m._modules))[1:],
+    "set negative": lambda m, lib: (m.__setitem__(-1, lib.GELU()), _names(m))[1:],
+    "insert": lambda m, lib: (m.insert(2, lib.GELU()), _names(m), list(m._modules))[1:],
+    "extend a tuple": lambda m, lib: (m.extend((lib.GELU(),)) is m, _names(m)),
+    "pop": lambda m, lib: (type(m.pop(1)).__name__, _names(m), list(m._modules)),
+    "add": lambda m, lib: (type(m + lib.ModuleList([lib.GELU()])).__name__, _names(m + [lib.GELU()])),
+    "iadd": lambda m, lib: (m.__iadd__([lib.GELU()]) is m, _names(m)),
+    "repr groups repeats": lambda m, lib: repr(
+        lib.ModuleList([lib.Linear(2, 3), lib.Linear(2, 3), lib.Linear(2, 4), lib.ReLU(), lib.ReLU()])
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(MODULE_LIST_OPERATIONS))
+def test_module_list_operations_match_torch(operation):
+    act = MODULE_LIST_OPERATIONS[operation]
+    assert act(nn.ModuleList(_five(nn)), nn) == act(T.ModuleList(_five(T)), T)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda m, lib: m[5],
+        lambda m, lib: m.__setitem__(0, 3),
+        lambda m, lib: m.extend(lib.GELU()),
+        lambda m, lib: m * 2,
+        lambda m, lib: m(1),
+    ],
+)
+def test_module_list_refuses_what_torch_refuses(act):
+    _assert_same_error(lambda: act(nn.ModuleList(_five(nn)), nn), lambda: act(T.ModuleList(_five(T)), T))
+
+
+def _module_dict(lib):
+    return lib.ModuleDict({"a": lib.ReLU(), "b": lib.Tanh(), "c": lib.GELU()})
+
+
+MODULE_DICT_OPERATIONS = {
+    "items": lambda d, lib: [(key, type(value).__name__) for key, value in d.items()],
+    "pop": lambda d, lib: (type(d.pop("b")).__name__, list(d)),
+    "delete": lambda d, lib: (d.__delitem__("a"), list(d))[1],
+    "clear": lambda d, lib: (d.clear(), len(d))[1],
+    "update a dict": lambda d, lib: (d.update({"d": lib.ELU(), "a": lib.ReLU6()}), list(d), _names(d.values()))[1:],
+    "update pairs": lambda d, lib: (d.update([("z", lib.ELU()), ("y", lib.ReLU6())]), list(d))[1],
+    "update a module dict": lambda d, lib: (d.update(lib.ModuleDict({"q": lib.ELU()})), list(d))[1],
+    "membership": lambda d, lib: ("a" in d, "z" in d),
+    "repr": lambda d, lib: repr(d),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(MODULE_DICT_OPERATIONS))
+def test_module_dict_operations_match_torch(operation):
+    act = MODULE_DICT_OPERATIONS[operation]
+    assert act(_module_dict(nn), nn) == act(_module_dict(T), T)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda d, lib: d.pop("z"),
+        lambda d, lib: d.update([("a", lib.ELU(), 3)]),
+        lambda d, lib: d.update(3),
+        lambda d, lib: d.update([3]),
+        lambda d, lib: d["z"],
+        lambda d, lib: d.__setitem__("x", 3),
+        lambda d, lib: d.__setitem__("a.b", lib.ReLU()),
+        lambda d, lib: d.__setitem__("", lib.ReLU()),
+        lambda d, lib: d.__setitem__("training", lib.ReLU()),
+    ],
+)
+def test_module_dict_refuses_what_torch_refuses(act):
+    _assert_same_error(lambda: act(_module_dict(nn), nn), lambda: act(_module_dict(T), T))
+
+
+def _parameter(lib, *shape):
+    return nn.Parameter(np.ones(shape)) if lib is nn else T.Parameter(torch.ones(shape, dtype=torch.float64))
+
+
+def _plain(lib, *shape):
+    return Tensor(np.ones(shape)) if lib is nn else torch.ones(shape, dtype=torch.float64)
+
+
+def _shapes(items):
+    return [tuple(item.shape) if hasattr(item, "shape") else item for item in items]
+
+
+PARAMETER_LIST_OPERATIONS = {
+    "slice": lambda p, lib: (type(p[1:]).__name__, _shapes(p[1:])),
+    "append a plain tensor makes a parameter": lambda p, lib: (
+        p.append(_plain(lib, 5)) is p,
+        type(p[-1]).__name__,
+        p[-1].requires_grad,
+    ),
+    "append an object": lambda p, lib: (p.append("hi"), p[-1], len(list(p.parameters())))[1:],
+    "extend": lambda p, lib: (p.extend([_parameter(lib, 6)]) is p, _shapes(p)),
+    "iadd": lambda p, lib: (p.__iadd__([_parameter(lib, 6)]) is p, _shapes(p)),
+    "set negative": lambda p, lib: (
+        p.__setitem__(-1, _parameter(lib, 7)),
+        _shapes(p),
+        [n for n, _ in p.named_parameters()],
+    )[1:],
+    "set a plain tensor": lambda p, lib: (p.__setitem__(0, _plain(lib, 7)), type(p[0]).__name__)[1],
+    "names and state": lambda p, lib: ([n for n, _ in p.named_parameters()], list(p.state_dict())),
+    "repr": lambda p, lib: repr(p),
+    "repr with an object": lambda p, lib: (p.append(3), repr(p))[1],
+}
+
+
+@pytest.mark.parametrize("operation", sorted(PARAMETER_LIST_OPERATIONS))
+def test_parameter_list_operations_match_torch(operation):
+    act = PARAMETER_LIST_OPERATIONS[operation]
+
+    def build(lib):
+        return lib.ParameterList([_parameter(lib, 2), _parameter(lib, 3, 1), _parameter(lib, 4)])
+
+    assert act(build(nn), nn) == act(build(T), T)
+
+
+def _parameter_dict(lib):
+    return lib.ParameterDict({"a": _parameter(lib, 2), "b": _parameter(lib, 3), "c": _parameter(lib, 1)})
+
+
+PARAMETER_DICT_OPERATIONS = {
+    "items": lambda d, lib: [(key, tuple(value.shape)) for key, value in d.items()],
+    "pop": lambda d, lib: (tuple(d.pop("b").shape), list(d)),
+    "popitem": lambda d, lib: (d.popitem()[0], list(d)),
+    "get": lambda d, lib: (d.get("z"), d.get("z", 3), tuple(d.get("a").shape)),
+    "fromkeys": lambda d, lib: (lambda q: (type(q).__name__, list(q), _shapes(q.values())))(
+        d.fromkeys(["x", "y"], _parameter(lib, 2))
+    ),
+    "setdefault": lambda d, lib: (
+        tuple(d.setdefault("a", _parameter(lib, 9)).shape),
+        tuple(d.setdefault("z", _parameter(lib, 9)).shape),
+        list(d),
+    ),
+    "copy": lambda d, lib: (lambda q: (type(q).__name__, list(q), q["a"] is d["a"]))(d.copy()),
+    "or": lambda d, lib: (lambda q: (type(q).__name__, list(q), tuple(q["a"].shape)))(
+        d | lib.ParameterDict({"z": _parameter(lib, 1), "a": _parameter(lib, 5)})
+    ),
+    "ror": lambda d, lib: (lambda q: (list(q), tuple(q["a"].shape)))(lib.ParameterDict({"a": _parameter(lib, 5)}) | d),
+    "ior": lambda d, lib: (d.__ior__(lib.ParameterDict({"z": _parameter(lib, 1)})) is d, list(d)),
+    "update": lambda d, lib: (
+        d.update({"z": _parameter(lib, 1), "a": _parameter(lib, 6)}),
+        list(d),
+        tuple(d["a"].shape),
+    )[1:],
+    "set a plain tensor": lambda d, lib: (
+        d.__setitem__("t", _plain(lib, 2)),
+        type(d["t"]).__name__,
+        d["t"].requires_grad,
+    )[1:],
+    "set an object": lambda d, lib: (d.__setitem__("o", "hi"), d["o"], len(list(d.parameters())))[1:],
+    "delete and clear": lambda d, lib: (d.__delitem__("a"), list(d), d.clear(), len(d))[1::2],
+    "reversed": lambda d, lib: list(reversed(d)),
+    "names and state": lambda d, lib: ([n for n, _ in d.named_parameters()], list(d.state_dict())),
+    "repr": lambda d, lib: repr(d),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(PARAMETER_DICT_OPERATIONS))
+def test_parameter_dict_operations_match_torch(operation):
+    act = PARAMETER_DICT_OPERATIONS[operation]
+    assert act(_parameter_dict(nn), nn) == act(_parameter_dict(T), T)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda d, lib: d.pop("z"),
+        lambda d, lib: lib.ParameterDict().popitem(),
+        lambda d, lib: d.update(1),
+        lambda d, lib: d.update([1]),
+        lambda d, lib: d.update([("z", _parameter(lib, 1), 1)]),
+        lambda d, lib: d.__setitem__(1, _parameter(lib, 1)),
+        lambda d, lib: d["zz"],
+    ],
+)
+def test_parameter_dict_refuses_what_torch_refuses(act):
+    _assert_same_error(lambda: act(_parameter_dict(nn), nn), lambda: act(_parameter_dict(T), T))
+
+
+def _shared(lib):
+    layer = lib.Linear(2, 2)
+    return lib.Sequential(layer, lib.ReLU(), layer, lib.Sequential(layer))
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda m: [n for n, _ in m.named_modules()],
+        lambda m: [n for n, _ in m.named_modules(remove_duplicate=False)],
+        lambda m: [n for n, _ in m.named_modules(prefix="x")],
+        lambda m: [n for n, _ in m.named_modules(prefix="x", remove_duplicate=False)],
+        lambda m: [n for n, _ in m.named_parameters()],
+        lambda m: [n for n, _ in m.named_parameters(remove_duplicate=False)],
+        lambda m: [n for n, _ in m.named_parameters(recurse=False)],
+        lambda m: [n for n, _ in m.named_children()],
+        lambda m: len(list(m.modules())),
+        lambda m: len(list(m.parameters())),
+    ],
+)
+def test_shared_modules_are_named_as_torch_names_them(act):
+    assert act(_shared(nn)) == act(_shared(T))
+
+
+def test_named_buffers_with_a_prefix_match_torch():
+    ours = nn.Sequential(nn.BatchNorm1d(2), nn.BatchNorm1d(2))
+    theirs = T.Sequential(T.BatchNorm1d(2), T.BatchNorm1d(2))
+    assert [n for n, _ in ours.named_buffers(prefix="p")] == [n for n, _ in theirs.named_buffers(prefix="p")]
+
+
+def test_apply_visits_children_before_parents_and_returns_self():
+    def visit(lib):
+        model = lib.Sequential(lib.Linear(2, 2), lib.Sequential(lib.ReLU(), lib.Tanh()))
+        seen = []
+        return model.apply(lambda module: seen.append(type(module).__name__)) is model, seen
+
+    assert visit(nn) == visit(T)
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_zero_grad_matches_torch(set_to_none):
+    def run(lib):
+        layer = lib.Linear(2, 2)
+        x = Tensor(np.ones((1, 2), dtype=np.float32)) if lib is nn else torch.ones(1, 2)
+        layer(x).sum().backward()
+        layer.zero_grad(set_to_none=set_to_none)
+        return [None if p.grad is None else float(np.abs(np.asarray(p.grad)).sum()) for p in layer.parameters()]
+
+    assert run(nn) == run(T)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_requires_grad_sets_parameters_only_and_returns_self(flag):
+    def run(lib):
+        model = lib.Sequential(lib.Linear(2, 2), lib.BatchNorm1d(2))
+        result = model.requires_grad_(False).requires_grad_(flag)
+        return (
+            result is model,
+            [p.requires_grad for p in model.parameters()],
+            [b.requires_grad for b in model.buffers()],
+        )
+
+    assert run(nn) == run(T)
+
+
+def test_extra_repr_lines_are_placed_as_torch_places_them():
+    def reprs(lib):
+        class WithChild(lib.Module):
+            def __init__(self):
+                super().__init__()
+                self.child = lib.Linear(1, 1)
+
+            def extra_repr(self):
+                return "a=1\nb=2"
+
+        class OneLine(lib.Module):
+            def extra_repr(self):
+                return "x=3"
+
+        class TwoLines(lib.Module):
+            def extra_repr(self):
+                return "x=3\ny=4"
+
+        nested = lib.Sequential(lib.Sequential(lib.Linear(1, 2)), lib.ModuleDict({"a": lib.ReLU()}))
+        return repr(WithChild()), repr(OneLine()), repr(TwoLines()), repr(lib.Sequential()), repr(nested)
+
+    assert reprs(nn) == reprs(T)
+
+
+def test_deepcopy_keeps_shared_modules_and_parameters_shared_as_torch():
+    def run(lib):
+        shared = lib.Sequential(*([lib.Linear(1, 1)] * 2))
+        first, second = lib.Linear(1, 1), lib.Linear(1, 1)
+        second.weight = first.weight
+        tied = copy.deepcopy(lib.Sequential(first, second))
+        copied = copy.deepcopy(shared)
+        return copied[0] is copied[1], tied[0].weight is tied[1].weight
+
+    assert run(nn) == run(T) == (True, True)
