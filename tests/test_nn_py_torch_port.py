@@ -856,6 +856,22 @@ def test_weight_norm_and_spectral_norm_refuse_a_second_application_and_removal_o
     )
 
 
+@pytest.mark.parametrize("function", ["weight_norm", "spectral_norm", "orthogonal"])
+@pytest.mark.parametrize("target", ["a missing name", "a parameter, not a module"])
+def test_parametrizations_refuse_a_missing_tensor_with_torchs_value_error(function, target):
+    # torch: "Module ... has no parameter or buffer with name 'foo'"; ours was a bare AttributeError from getattr
+    def call(lib):
+        if target == "a missing name":
+            return getattr(lib.utils.parametrizations, function)(lib.Linear(2, 2), name="foo")
+        parameter = nn.Parameter(np.ones((2, 2))) if lib is nn else T.Parameter(torch.ones(2, 2))
+        return getattr(lib.utils.parametrizations, function)(parameter)
+
+    if (function, target) != ("weight_norm", "a parameter, not a module"):  # (torch's own AttributeError there)
+        _assert_same_error(lambda: call(nn), lambda: call(T))
+    with pytest.raises(ValueError, match=f"{function}: .* has no parameter or buffer named '(foo|weight)'"):
+        call(nn)
+
+
 def test_spectral_norm_members_and_state_keys_match_torch():
     ours, theirs = U.spectral_norm(_linear(nn)), TU.spectral_norm(_linear(T))
     assert sorted(n for n, _ in ours.named_parameters()) == sorted(n for n, _ in theirs.named_parameters())

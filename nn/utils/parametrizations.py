@@ -23,6 +23,14 @@ __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 ModuleT = TypeVar("ModuleT", bound=Module)
 
 
+def _tensor_named(function: str, module: Any, name: str) -> Tensor:
+    """``module.<name>`` (a parameter, buffer or parametrized tensor), else torch's ValueError naming it."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"{function}: {type(module).__name__} has no parameter or buffer named {name!r}")
+    return weight
+
+
 class _WeightNorm(Module):
     """w = g v / ||v||, and back: g = ||w||, v = w (the norms over every axis but ``dim``; all of them for -1)."""
 
@@ -41,7 +49,7 @@ def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> M
     """Weight normalisation as a parametrization (torch's ``nn.utils.parametrizations.weight_norm``): ``module.<name>``
     becomes g v / ||v|| of ``module.parametrizations.<name>.original0`` (g) and ``original1`` (v). ``dim=None`` takes
     the norm over the whole tensor."""
-    weight = getattr(module, name)
+    weight = _tensor_named("weight_norm", module, name)
     return register_parametrization(
         module, name, _WeightNorm(checked_dim("weight_norm", dim, weight.shape)), unsafe=True
     )
@@ -111,7 +119,7 @@ def spectral_norm(
     steps of power iteration per training-mode read (the vectors in the buffers ``_u``, ``_v``; 15 steps at
     registration; ``rng`` seeds their start, by default the library's random state). ``dim`` (default 0, or 1 for the ConvTranspose layers, as torch's)
     is the axis of the matrix's rows. The gradient goes through W and sigma with u and v held constant."""
-    weight = getattr(module, name)
+    weight = _tensor_named("spectral_norm", module, name)
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     return register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps, rng))
@@ -226,9 +234,7 @@ def orthogonal(
     (made orthogonal by QR if it is not, a tall one completed with normal columns) and X = -I, so Q starts at the
     weight. Without it, assigning (and registering) stores X's Householder reflectors (householder only; the
     other maps keep X as it is at registration, and refuse assignment with NotImplementedError)."""
-    weight = getattr(module, name, None)
-    if not isinstance(weight, Tensor):
-        raise ValueError(f"orthogonal: {type(module).__name__} has no parameter or buffer named {name!r}")
+    weight = _tensor_named("orthogonal", module, name)
     if weight.ndim < 2:
         raise ValueError(
             f"orthogonal: expected a matrix or batch of matrices, got a tensor of {weight.ndim} dimensions"
