@@ -276,21 +276,24 @@ class _InstanceNorm(_NormBase):
                 f"got shape {input.shape}"
             )
         unbatched = input.ndim == self.positions + 1
-        if unbatched:
-            input = input.reshape((1, *input.shape))
-        if input.shape[1] != self.num_features:
+        axis = 0 if unbatched else 1  # the channel axis of the input as given (messages name it, as torch's)
+        if input.shape[axis] != self.num_features:
             if self.weight is not None or self.running_mean is not None:  # per-channel state of num_features
                 # torch's own check of an affine layer is a ValueError; the running statistics' a RuntimeError
                 error = ValueError if self.weight is not None else ShapeError
                 raise error(
-                    f"{layer}: input of shape {input.shape} has {input.shape[1]} channels (axis 1), expected {self.num_features}"
+                    f"{layer}: input of shape {input.shape} has {input.shape[axis]} channels (axis {axis}), "
+                    f"expected {self.num_features}"
                 )
             warnings.warn(  # nothing per channel: torch normalises any channel count, with this warning
-                f"{layer}: input's size at dim=1 ({input.shape[1]}) does not match num_features ({self.num_features}). "
-                "You can silence this warning by not passing in num_features, which is not used because affine=False",
+                f"{layer}: input's size at dim={axis} ({input.shape[axis]}) does not match num_features "
+                f"({self.num_features}). You can silence this warning by not passing in num_features, which is not "
+                "used because affine=False",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
+        if unbatched:
+            input = input.reshape((1, *input.shape))
         y = instance_norm(
             input,
             self.running_mean,

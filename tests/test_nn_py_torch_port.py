@@ -42,6 +42,7 @@ Left out, and why:
 
 import copy
 import math
+import re
 from collections import OrderedDict
 
 import numpy as np
@@ -291,6 +292,21 @@ def test_instance_norm_refuses_one_spatial_position_and_a_wrong_channel_count(cl
         lambda: getattr(nn, cls_name)(4, affine=True)(Tensor(np.ones(shape, dtype=np.float32))),
         lambda: getattr(T, cls_name)(4, affine=True)(torch.ones(shape)),
     )
+
+
+@pytest.mark.parametrize("cls_name, shape", INSTANCE_NORMS)
+def test_instance_norm_channel_mismatch_of_an_unbatched_input_names_its_axis_0(cls_name, shape):
+    # the channels of an unbatched (C, ...) input are on axis 0: torch's warning says dim=0; ours said dim=1 and
+    # reported the shape with the batch axis it adds internally
+    unbatched = np.ones((2, *shape[2:]), dtype=np.float32)
+    with pytest.warns(UserWarning, match=r"size at dim=0 \(2\) does not match num_features \(3\)"):
+        getattr(nn, cls_name)(3)(Tensor(unbatched))
+    with pytest.warns(UserWarning, match="size at dim=0 does not match num_features"):
+        getattr(T, cls_name)(3)(torch.ones(unbatched.shape))
+    with pytest.raises(ValueError, match=re.escape(f"input of shape {unbatched.shape} has 2 channels (axis 0)")):
+        getattr(nn, cls_name)(3, affine=True)(Tensor(unbatched))
+    with pytest.warns(UserWarning, match=r"size at dim=1 \(2\) does not match num_features \(3\)"):
+        getattr(nn, cls_name)(3)(Tensor(unbatched[None]))
 
 
 @pytest.mark.parametrize("shape, normalized", [((2, 3, 4), (3, 4)), ((2, 3, 4), 4), ((3, 4), (3, 4)), ((5,), 5)])
