@@ -48,6 +48,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
 import nn.utils as U
@@ -421,6 +422,36 @@ def test_local_response_norm_of_an_empty_batch_and_its_repr_match_torch():
     out = nn.LocalResponseNorm(2)(Tensor(np.ones((0, 4, 3), dtype=np.float32)))
     assert out.shape == tuple(T.LocalResponseNorm(2)(torch.ones(0, 4, 3)).shape)
     assert repr(nn.LocalResponseNorm(3, k=2.0)) == repr(T.LocalResponseNorm(3, k=2.0))
+
+
+SECOND_ORDER = {
+    "batch_norm": (lambda lib, x, w, b: lib.batch_norm(x, None, None, w, b, training=True), (4, 3, 2)),
+    "instance_norm": (lambda lib, x, w, b: lib.instance_norm(x, weight=w, bias=b), (2, 3, 4)),
+    "group_norm": (lambda lib, x, w, b: lib.group_norm(x, 3, w, b), (2, 3, 4)),
+    "layer_norm": (lambda lib, x, w, b: lib.layer_norm(x, (2,), w[:2], b[:2]), (4, 3, 2)),
+    "local_response_norm": (lambda lib, x, w, b: lib.local_response_norm(x, 2) * w[:, None] + b[:, None], (2, 3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_normalization_double_backward_matches_torch(name):
+    # upstream's gradgradcheck of the normalization layers: the gradient of <grad_x(<y, u>), v> for x, weight, bias
+    function, shape = SECOND_ORDER[name]
+    rng = np.random.default_rng(16)
+    x, weight, bias = rng.standard_normal(shape), rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
+    upstream, direction = rng.standard_normal(shape), rng.standard_normal(shape)
+    ours = [Tensor(value, requires_grad=True) for value in (x, weight, bias)]
+    (grad,) = autograd.grad((function(F, *ours) * Tensor(upstream)).sum(), [ours[0]], create_graph=True)
+    (grad * Tensor(direction)).sum().backward()
+    theirs = [torch.tensor(value, requires_grad=True) for value in (x, weight, bias)]
+    (expected,) = torch.autograd.grad(
+        (function(TF, *theirs) * torch.tensor(upstream)).sum(), [theirs[0]], create_graph=True
+    )
+    (expected * torch.tensor(direction)).sum().backward()
+    np.testing.assert_allclose(grad.data, _np(expected), rtol=1e-9, atol=1e-11)
+    for mine, torchs in zip(ours, theirs):
+        reference = np.zeros(mine.shape) if torchs.grad is None else _np(torchs.grad)  # (torch: None for no path)
+        np.testing.assert_allclose(np.zeros(mine.shape) if mine.grad is None else mine.grad, reference, atol=1e-9)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -901,6 +932,30 @@ def test_spectral_norm_members_and_state_keys_match_torch():
     assert repr(U.parametrizations.spectral_norm(nn.BatchNorm1d(3))) == repr(
         TU.parametrizations.spectral_norm(T.BatchNorm1d(3))
     )
+
+
+@pytest.mark.parametrize("parametrized", [False, True])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_spectral_norm_loaded_from_torch_state_follows_its_power_iteration(parametrized, dim):
+    # upstream's test_spectral_norm_load_state_dict / _forward: with torch's u (and v) loaded, each training-mode
+    # forward runs the same power iteration, eval mode reuses the vectors, and the gradients agree
+    ours_apply = U.parametrizations.spectral_norm if parametrized else U.spectral_norm
+    theirs_apply = TU.parametrizations.spectral_norm if parametrized else TU.spectral_norm
+    ours, theirs = ours_apply(_linear(nn), dim=dim), theirs_apply(_linear(T), dim=dim)
+    theirs(torch.ones(1, 3, dtype=torch.float64))
+    ours.load_state_dict({key: _np(value).copy() for key, value in theirs.state_dict().items()})
+    rng = np.random.default_rng(48)
+    for training in (True, False, True):
+        ours.train(training), theirs.train(training)
+        x = rng.standard_normal((2, 3))
+        np.testing.assert_allclose(ours(Tensor(x)).data, _np(theirs(torch.tensor(x))), rtol=1e-10, atol=1e-13)
+    x, upstream = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    ours(Tensor(x)).backward(upstream)
+    theirs(torch.tensor(x)).backward(torch.tensor(upstream))
+    ours_parameters, theirs_parameters = dict(ours.named_parameters()), dict(theirs.named_parameters())
+    assert sorted(ours_parameters) == sorted(theirs_parameters)
+    for key, parameter in ours_parameters.items():
+        np.testing.assert_allclose(parameter.grad, _np(theirs_parameters[key].grad), rtol=1e-9, atol=1e-12)
 
 
 def test_spectral_norm_divides_by_the_largest_singular_value_after_enough_iterations():
