@@ -206,18 +206,29 @@ def _wide_statistics(
         variance = np.mean(np.square(centred), axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
         inverse_std = 1 / np.sqrt(variance + eps)
         if np.isinf(variance).any():  # the squares overflowed (|x| ~ 1e20 in float32): see _inverse_std_of_large
-            inverse_std = _inverse_std_of_large(centred, axes, eps, variance, inverse_std)
+            inverse_std, centred = _inverse_std_of_large(centred, axes, eps, variance, inverse_std)
     return mean, variance, inverse_std, centred
 
 
 def _inverse_std_of_large(
     centred: np.ndarray, axes: tuple[int, ...], eps: float, variance: np.ndarray, inverse_std: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """1 / sqrt(var + eps) where the variance of finite entries overflows the dtype (its squares do) but its
-    inverse square root does not: with s the largest |x - mean| of the slice, 1 / (s sqrt(mean(((x - mean) / s)^2)
-    + eps / s^2)), every term in range. Elsewhere (a slice with an inf or nan) ``inverse_std`` as it is."""
+    inverse square root does not: with s the largest |x - mean| of the slice, 1 / (s sqrt(v + eps / s^2)), v the
+    variance of (x - mean) / s, every term in range; and the centred values. As in :func:`_statistics`, what the
+    rounded mean got wrong, r = mean(x - mean), is taken out of v and, when it exceeds their rounding, out of the
+    centred values: a constant slice of 1e200 (whose mean rounds an ulp off, an ulp whose square overflows) so
+    centres to exact zeros. Elsewhere (a slice with an inf or nan) ``inverse_std`` and ``centred`` as they are."""
     scale = np.max(np.abs(centred), axis=axes, keepdims=True)
+    rescue = np.isinf(variance) & np.isfinite(scale)
     with quiet():
-        scaled = np.mean(np.square(centred / scale), axis=axes, keepdims=True)
+        unit = centred / scale
+        residual = np.mean(unit, axis=axes, keepdims=True)
+        scaled = np.maximum(np.mean(np.square(unit), axis=axes, keepdims=True) - np.square(residual), 0)
         rescued = 1 / (scale * np.sqrt(scaled + eps / np.square(scale)))
-    return np.where(np.isinf(variance) & np.isfinite(scale), rescued, inverse_std).astype(centred.dtype, copy=False)
+        # no spread left at all: var + eps is eps (whose quotient by s^2 underflowed above)
+        rescued = np.where(scaled > 0, rescued, 1 / np.sqrt(np.asarray(eps, dtype=centred.dtype)))
+        off = rescue & (np.abs(residual) > np.finfo(centred.dtype).eps * np.sqrt(scaled))
+        if off.any():
+            centred = np.where(off, centred - residual * scale, centred).astype(centred.dtype, copy=False)
+    return np.where(rescue, rescued, inverse_std).astype(centred.dtype, copy=False), centred

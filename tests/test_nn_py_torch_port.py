@@ -396,6 +396,32 @@ def test_group_norm_of_an_empty_batch_is_empty_as_torch():
     assert out.shape == tuple(T.GroupNorm(2, 4)(torch.ones(0, 4, 3)).shape)
 
 
+@pytest.mark.parametrize("value", [1e200, -1e200, 3e250])
+@pytest.mark.parametrize(
+    "normalize",
+    [
+        lambda x: F.group_norm(x, 1),
+        lambda x: F.group_norm(x, 2),
+        lambda x: F.layer_norm(x, (3, 4)),
+        lambda x: nn.GroupNorm(1, 4, dtype=np.float64)(x),
+    ],
+)
+def test_normalizing_a_huge_constant_group_gives_zeros_and_a_shift_invariant_gradient(value, normalize):
+    # x - mean is 0 exactly; the mean of 12 or more copies of 1e200 rounds an ulp off, an ulp whose square
+    # overflows float64: ours gave 1 (the ulp over itself) there (torch's kernels give nan). The gradient is the one
+    # at any constant input, 1 say, as normalization is shift-invariant
+    upstream = np.random.default_rng(17).standard_normal((2, 4, 3, 4))
+    huge, one = (
+        Tensor(np.full(upstream.shape, value), requires_grad=True),
+        Tensor(np.ones(upstream.shape), requires_grad=True),
+    )
+    out = normalize(huge)
+    np.testing.assert_array_equal(out.data, np.zeros(upstream.shape))
+    out.backward(upstream)
+    normalize(one).backward(upstream)
+    np.testing.assert_allclose(huge.grad, one.grad, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("shape", [(2, 5, 3), (2, 5, 3, 4), (1, 6, 2, 3, 2)])
 @pytest.mark.parametrize("size", [1, 2, 3, 8])
 def test_local_response_norm_values_and_gradients_match_torch(shape, size):
