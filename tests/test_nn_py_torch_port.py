@@ -37,6 +37,15 @@ Left out, and why:
   ``Sequential.extend(self)`` raises "dictionary changed size" in torch (ours appends a copy of the list of
   modules), ``Sequential.insert`` into an OrderedDict-built Sequential raises KeyError in torch;
 * ``unfold`` of an input with no channels returns an empty result here where torch refuses it;
+* ``eps=0``: ``batch_norm`` refuses it in training (a documented check); a constant channel with ``eps=0`` gives
+  nan (0/0, IEEE) in ``instance_norm`` where torch's kernel special-cases 1/sqrt(0) to 0;
+* huge inputs (|x| ~ 1e200 in float64): ours normalise them (the overflow fallback rescales), torch's kernels give
+  nan, so those cases check ours against the shift- and scale-invariance of normalization instead of torch;
+* ``Upsample(size=..., scale_factor=...)`` is refused when built here, at the first forward in torch;
+* torch's incidental error classes where its argument checks are missing (IndexError from ``unfold`` of a 2-D
+  input, ZeroDivisionError from ``group_norm`` with 0 groups, TypeError from ``ParameterDict()`` called,
+  AttributeError or KeyError from the old ``weight_norm``/``spectral_norm`` given a missing name): ours raise
+  ValueError or TypeError naming the argument;
 * error texts: ours name the function and the offending value in our own words, so only the classes are compared.
 """
 
