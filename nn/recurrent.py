@@ -29,7 +29,7 @@ from autograd.recurrent_cells import gru_cell, gru_sequence, lstm_cell, lstm_seq
 from autograd.shape_errors import is_integer
 
 from . import init as nn_init
-from .checks import check_flag, check_positive_int, check_real, make_generator, torch_mistyped
+from .checks import check_flag, check_integer, check_positive_int, check_real, make_generator, torch_mistyped
 from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
@@ -108,9 +108,15 @@ class _Recurrent(Module):
     def _set_sizes(
         self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any, device: Any
     ) -> np.dtype:
-        """Check and keep the arguments every recurrent layer has; returns the parameters' dtype."""
-        self.input_size = check_positive_int(layer, "input_size", input_size)
-        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
+        """Check and keep the arguments every recurrent layer has; returns the parameters' dtype. As torch's, a
+        layer's sizes must be positive, while a cell also takes an ``input_size`` of 0 (an input without features:
+        the biases and the recurrence act alone) and a ``hidden_size`` of 0 (an empty state)."""
+        if isinstance(self, RNNCellBase):
+            self.input_size = check_integer(layer, "input_size", input_size, 0)
+            self.hidden_size = check_integer(layer, "hidden_size", hidden_size, 0)
+        else:
+            self.input_size = check_positive_int(layer, "input_size", input_size)
+            self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
         if nonlinearity not in _NONLINEARITIES:
             raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
@@ -129,7 +135,7 @@ class _Recurrent(Module):
         """Draw every weight and bias again, in place and in order, uniform in [-1/sqrt(hidden_size),
         1/sqrt(hidden_size)), as the constructor does (torch's); ``rng`` as the constructor's."""
         generator = make_generator(type(self).__name__, "rng", rng)
-        bound = 1.0 / math.sqrt(self.hidden_size)
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size else 0.0  # (a cell's empty state: torch's 0)
         for parameter in self.parameters(recurse=False):
             nn_init.uniform_(parameter, -bound, bound, rng=generator)
 

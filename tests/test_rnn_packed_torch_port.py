@@ -281,6 +281,29 @@ def test_pack_padded_sequence_errors_name_the_fix_or_the_empty_input():
 # -- test_nn.py: recurrent layers and cells ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("cls", CELLS)
+def test_a_cell_with_a_zero_hidden_size_gives_an_empty_state(cls):
+    ours, theirs = pair(cls, 5, 0)
+    x = RNG.normal(size=(3, 5))
+    got, want = ours(Tensor(x)), theirs(torch.tensor(x))
+    for mine, reference in zip(*(v if isinstance(v, tuple) else (v,) for v in (got, want)), strict=True):
+        close(mine, reference)
+
+
+@pytest.mark.parametrize("cls", CELLS)
+def test_a_cell_with_a_zero_input_size_runs_and_backpropagates_as_torch(cls):
+    ours, theirs = pair(cls, 0, 4)
+    ours_x, theirs_x = both(np.zeros((3, 0)), grad=True)
+    got, want = ours(ours_x), theirs(theirs_x)
+    got, want = (got[0], want[0]) if isinstance(got, tuple) else (got, want)
+    close(got, want)
+    (got * got).sum().backward()
+    (want * want).sum().backward()
+    assert ours_x.grad.shape == tuple(theirs_x.grad.shape)
+    for name, parameter in theirs.named_parameters():
+        close(getattr(ours, name).grad, parameter.grad, err_msg=name)
+
+
 @pytest.mark.parametrize("cls", LAYERS)
 @pytest.mark.parametrize("sizes", [(0, 4), (3, 0)])
 def test_a_layer_refuses_a_zero_input_or_hidden_size_as_torch(cls, sizes):
