@@ -82,6 +82,24 @@ def sorted_sequences(dtype, cast="", batch=4, longest=5):
     return [RNG.integers(low, 100, size=length).astype(dtype) for length in lengths]
 
 
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+@pytest.mark.parametrize("cast", CASTS)
+@pytest.mark.parametrize("dtype", INT_AND_FLOAT, ids=lambda d: np.dtype(d).name)
+def test_casting_a_packed_sequence_gives_the_dtype_and_values_torchs_cast_gives(dtype, cast, enforce_sorted):
+    sequences = sorted_sequences(dtype, cast)
+    lengths = [len(s) for s in sequences]
+    ours = ours_rnn.pack_padded_sequence(
+        ours_rnn.pad_sequence([Tensor(s) for s in sequences]), lengths, enforce_sorted=enforce_sorted
+    )
+    theirs = theirs_rnn.pack_padded_sequence(
+        theirs_rnn.pad_sequence([torch.tensor(s) for s in sequences]), lengths, enforce_sorted=enforce_sorted
+    )
+    ours_padded = ours_rnn.pad_packed_sequence(getattr(ours, cast)())[0]
+    theirs_padded = theirs_rnn.pad_packed_sequence(getattr(theirs, cast)())[0]
+    assert ours_padded.dtype == np.dtype(str(theirs_padded.dtype).removeprefix("torch."))
+    np.testing.assert_array_equal(ours_padded.data, theirs_padded.numpy())
+
+
 def test_lengths_out_of_order_are_refused_while_enforce_sorted():
     padded = ours_rnn.pad_sequence([Tensor(np.ones((4, 3))), Tensor(np.ones((6, 3)))])
     with pytest.raises(RuntimeError, match="sorted in decreasing order"):

@@ -157,6 +157,18 @@ class PackedSequence(_PackedSequenceFields):
         """``data`` as int32 (torch's ``int()``)."""
         return self.to(np.int32)
 
+    def short(self) -> PackedSequence:
+        """``data`` as int16 (torch's ``short()``)."""
+        return self.to(np.int16)
+
+    def char(self) -> PackedSequence:
+        """``data`` as int8 (torch's ``char()``)."""
+        return self.to(np.int8)
+
+    def byte(self) -> PackedSequence:
+        """``data`` as uint8 (torch's ``byte()``)."""
+        return self.to(np.uint8)
+
     @property
     def is_cuda(self) -> bool:
         """False: the data lives on the CPU (torch's ``is_cuda``)."""
