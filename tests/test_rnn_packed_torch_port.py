@@ -117,6 +117,13 @@ def test_pad_sequence_of_a_tensor_pads_the_sequences_along_its_first_axis():
     np.testing.assert_array_equal(from_tensor.data, reference.numpy())
 
 
+def test_pad_sequence_of_a_non_iterable_is_torchs_runtime_error():
+    with pytest.raises(RuntimeError, match="Expected iterable for input sequences"):
+        theirs_rnn.pad_sequence(5)
+    with pytest.raises(RuntimeError, match="Expected iterable for input sequences, but got arg of type"):
+        ours_rnn.pad_sequence(5)
+
+
 def packed_pair(lengths, features=(), enforce_sorted=True, dtype=np.float64):
     padded = RNG.normal(size=(max(lengths), len(lengths), *features)).astype(dtype)
     ours = ours_rnn.pack_padded_sequence(Tensor(padded), lengths, enforce_sorted=enforce_sorted)

@@ -36,6 +36,11 @@ __all__ = [
 ]
 
 
+class SequencesTypeError(TypeError, RuntimeError):
+    """pad_sequence given something that is not a collection of sequences (an int): torch's RuntimeError, and
+    the TypeError Python raises for a non-iterable."""
+
+
 def _as_sequence(index: int, sequence: Any) -> Tensor:
     """Sequence ``index`` as a Tensor of at least one axis (arrays and lists are converted)."""
     if isinstance(sequence, Node) and not isinstance(sequence, Tensor):
@@ -59,10 +64,15 @@ def pad_sequence(
     gradient of the result reaches each sequence (the padding gets none). Sequences may be Tensors, arrays or
     lists; a 0-d sequence, an empty collection or mismatched trailing shapes are a ShapeError (a ValueError and
     torch's RuntimeError), as is a ``padding_side`` other than "left" and "right" (an ArgumentRangeError), and a
-    ``padding_value`` the dtype cannot hold (1e6 for float16, nan for int64: a ParameterOverflowError).
+    ``padding_value`` the dtype cannot hold (1e6 for float16, nan for int64: a ParameterOverflowError). A
+    ``sequences`` that is not iterable (an int) is a SequencesTypeError (a TypeError and torch's RuntimeError).
     """
     if padding_side not in ("left", "right"):
         raise ArgumentRangeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    if not isinstance(sequences, Iterable):
+        raise SequencesTypeError(
+            f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
+        )
     tensors = [_as_sequence(index, sequence) for index, sequence in enumerate(sequences)]
     if not tensors:
         raise ShapeError("pad_sequence: received an empty list of sequences")
