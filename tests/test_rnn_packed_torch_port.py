@@ -303,6 +303,19 @@ def test_pack_padded_sequence_errors_name_the_fix_or_the_empty_input():
         ours_rnn.pack_padded_sequence(Tensor(np.zeros((0, 0))), [])
 
 
+@pytest.mark.parametrize(
+    ("shape", "lengths"),
+    [((0, 1, 10), np.zeros((11, 14, 14, 2))), ((0, 2, 3), [1, 1]), ((4, 2, 0), [4, 2]), ((0,), [])],
+    ids=["no-steps-and-4d-lengths", "no-steps", "no-features", "1d"],
+)
+def test_an_input_without_elements_is_refused_before_its_lengths_are_read(shape, lengths):
+    with pytest.raises(RuntimeError, match="Cannot pack empty tensors"):
+        theirs_rnn.pack_padded_sequence(torch.zeros(shape), torch.tensor(lengths), True)
+    with pytest.raises(RuntimeError, match="Cannot pack empty tensors") as caught:
+        ours_rnn.pack_padded_sequence(Tensor(np.zeros(shape)), lengths, True)
+    assert len(str(caught.value)) < 200
+
+
 # -- test_nn.py: recurrent layers and cells ---------------------------------------------------------------------
 
 

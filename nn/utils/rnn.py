@@ -209,7 +209,7 @@ def _lengths(lengths: Any, batch: int, op: str = "pack_padded_sequence", packing
         if np.array_equal(array, np.trunc(array)):
             array = array.astype(np.int64)
     if array.ndim != 1:  # torch's RuntimeError ('lengths' must be a 1D tensor)
-        raise ShapeError(f"{op}: lengths must be a 1-D sequence of integers, got {array!r}")
+        raise ShapeError(f"{op}: lengths must be a 1-D sequence of integers, got an array of shape {array.shape}")
     if array.size and array.dtype.kind not in "iu":
         raise ValueError(f"{op}: lengths must be a 1-D sequence of integers, got {array!r}")
     if array.size != batch:
@@ -248,11 +248,14 @@ def pack_padded_sequence(
 
     With ``enforce_sorted`` (the default) the lengths must be in decreasing order; with
     ``enforce_sorted=False`` the sequences are sorted here (longest first, ties in batch order) and the
-    PackedSequence keeps the permutation. As torch, unsorted lengths (with ``enforce_sorted``), a length 0 and
+    PackedSequence keeps the permutation. As torch, an input without elements (checked first, before the lengths
+    are read), unsorted lengths (with ``enforce_sorted``), a length 0 and
     a count of lengths other than the batch's are RuntimeErrors; a length beyond T is a ValueError (torch
     reads past the input).
     """
     padded = input if isinstance(input, Tensor) else Tensor(np.asarray(input))
+    if padded.size == 0:  # torch's first check, before the lengths are read
+        raise RuntimeError(f"pack_padded_sequence: Cannot pack empty tensors (the input has shape {padded.shape})")
     if padded.ndim < 2:
         raise NoAxisError(  # torch's IndexError: the batch axis is out of range
             f"pack_padded_sequence: input must have a time and a batch axis, got shape {padded.shape}"
