@@ -36,6 +36,7 @@ from autograd import Tensor
 from nn.utils import rnn as ours_rnn
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN:UserWarning")
 theirs_rnn = torch.nn.utils.rnn
 
 RNG = np.random.default_rng(2026)
@@ -644,6 +645,58 @@ def test_a_dropout_of_one_while_training_feeds_the_last_layer_zeros_as_torch():
     close(got[1], want[1])
 
 
+@pytest.mark.parametrize("p", [0.0, 0.276, 0.5, 0.912, 1.0])
+def test_dropout_between_two_relu_layers_of_ones_keeps_whole_units_scaled_by_one_over_one_minus_p(p):
+    """Upstream's test_RNN_dropout, computed by hand: with every weight 1 and no bias, the first layer gives 10 (the
+    sum of ten ones) in each of its 1000 units; dropout keeps k of them, scaled by 1/(1-p), so every unit of the
+    second layer gives 10 k/(1-p), and the first layer's final state stays 10 (dropout acts between layers)."""
+    ours = nn.RNN(10, 1000, 2, bias=False, dropout=p, nonlinearity="relu", dtype=np.float64)
+    for parameter in ours.parameters():
+        parameter.data[...] = 1.0
+    output, final = ours(Tensor(np.ones((1, 1, 10))), Tensor(np.zeros((2, 1, 1000))))
+    values = output.data.ravel()
+    assert np.all(values == values[0])
+    np.testing.assert_array_equal(final.data[0], 10.0)
+    np.testing.assert_array_equal(final.data[1], output.data[0])
+    if p == 1.0:
+        assert values[0] == 0.0
+    else:
+        kept = values[0] * (1 - p) / 10
+        assert abs(kept - round(kept)) < 1e-8
+        assert 0 < round(kept) <= 1000 and abs(round(kept) - 1000 * (1 - p)) < 100
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+def test_the_final_states_of_a_dropout_layer_vary_while_training_and_not_in_eval(cls):
+    """Upstream's test_RNN_dropout_state: the dropout between layers reaches the last layer's final state."""
+    ours = getattr(nn, cls)(5, 50, 2, dropout=0.5, dtype=np.float64)
+    x = Tensor(RNG.normal(size=(3, 2, 5)))
+    last = [ours(x)[1] for _ in range(2)]
+    last = [f[0] if isinstance(f, tuple) else f for f in last]
+    assert not np.array_equal(last[0].data[1], last[1].data[1])
+    np.testing.assert_array_equal(last[0].data[0], last[1].data[0])  # the first layer sees no dropout
+    ours.eval()
+    again = [ours(x)[1] for _ in range(2)]
+    again = [f[0] if isinstance(f, tuple) else f for f in again]
+    np.testing.assert_array_equal(again[0].data, again[1].data)
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+def test_weight_norm_on_a_recurrent_weight_gives_torchs_outputs_and_is_removable(cls):
+    ours, theirs = pair(cls, 3, 4, 2)
+    with pytest.warns(FutureWarning):
+        torch.nn.utils.weight_norm(theirs, name="weight_hh_l0")
+    with pytest.warns(FutureWarning, match="deprecated"):
+        nn.utils.weight_norm(ours, name="weight_hh_l0")
+    assert sorted(name for name, _ in ours.named_parameters()) == sorted(n for n, _ in theirs.named_parameters())
+    x = RNG.normal(size=(5, 2, 3))
+    close(ours(Tensor(x))[0], theirs(torch.tensor(x))[0])
+    nn.utils.remove_weight_norm(ours, name="weight_hh_l0")
+    torch.nn.utils.remove_weight_norm(theirs, name="weight_hh_l0")
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    close(ours(Tensor(x))[0], theirs(torch.tensor(x))[0])
+
+
 # -- modules: flatten_parameters, state_dict --------------------------------------------------------------------
 
 
@@ -702,8 +755,11 @@ def test_layers_on_packed_sequences_match_torch(cls, options, given_state, enfor
     ours_packed = ours_rnn.pack_padded_sequence(ours_x, ours_lengths, batch_first, enforce_sorted)
     theirs_packed = theirs_rnn.pack_padded_sequence(theirs_x, lengths, batch_first, enforce_sorted)
     state = initial_state(cls, options, 4, RNG) if given_state else None
-    ours_state = None if state is None else as_state(lambda s: Tensor(s.astype(dtype)), state)
-    theirs_state = None if state is None else as_state(lambda s: torch.tensor(s.astype(dtype)), state)
+    grad = dtype == np.float64
+    ours_state = None if state is None else as_state(lambda s: Tensor(s.astype(dtype), requires_grad=grad), state)
+    theirs_state = (
+        None if state is None else as_state(lambda s: torch.tensor(s.astype(dtype), requires_grad=grad), state)
+    )
     got, got_final = ours(ours_packed, ours_state)
     want, want_final = theirs(theirs_packed, theirs_state)
     assert isinstance(got, ours_rnn.PackedSequence)
@@ -718,6 +774,11 @@ def test_layers_on_packed_sequences_match_torch(cls, options, given_state, enfor
         loss_of(got_padded, got_final).backward()
         loss_of(want_padded, want_final).backward()
         close(ours_x.grad, theirs_x.grad)
+        if state is not None:
+            for mine, reference in zip(
+                *(f if isinstance(f, tuple) else (f,) for f in (ours_state, theirs_state)), strict=True
+            ):
+                close(mine.grad, reference.grad)
         for name, parameter in theirs.named_parameters():
             close(getattr(ours, name).grad, parameter.grad, err_msg=name)
 
