@@ -23,7 +23,9 @@ raises RuntimeError or ValueError, so the tests ask for torch's class and a key 
 
 Differences left alone (deliberate): an RNNCell with an unknown nonlinearity is refused when it is made (a
 ValueError), where torch's is refused only when called (a RuntimeError); upstream's test_RNN_input_size_zero is
-gone from torch 2.13, whose layers (not cells) refuse an input_size of 0, as ours do.
+gone from torch 2.13, whose layers (not cells) refuse an input_size of 0, as ours do; an LSTMCell given a float64
+cell state beside float32 weights promotes its new cell state to float64 in torch, where ours refuses the state's
+dtype as it refuses a mismatched hidden state (torch's own LSTM layer refuses both).
 """
 
 from __future__ import annotations
@@ -317,6 +319,54 @@ def test_an_input_without_elements_is_refused_before_its_lengths_are_read(shape,
     assert len(str(caught.value)) < 200
 
 
+@pytest.mark.parametrize(
+    ("sequences", "message"),
+    [
+        ([np.ones(2), np.ones(0)], "Length of all samples has to be greater than 0"),
+        ([], "received an empty list of sequences"),
+        ([np.ones((2, 3)), np.ones((2, 4))], "size of tensor|trailing axes differ"),
+    ],
+    ids=["a-zero-length", "no-sequences", "mismatched-trailing-axes"],
+)
+def test_packing_bad_sequences_is_torchs_runtime_error(sequences, message):
+    with pytest.raises(RuntimeError, match=message):
+        theirs_rnn.pack_sequence([torch.tensor(s) for s in sequences])
+    with pytest.raises(RuntimeError, match=message):
+        ours_rnn.pack_sequence([Tensor(s) for s in sequences])
+
+
+def test_an_unknown_padding_side_is_torchs_runtime_error():
+    with pytest.raises(RuntimeError, match="Expected padding_side to be one of left or right"):
+        theirs_rnn.pad_sequence([torch.ones(2)], padding_side="middle")
+    with pytest.raises(RuntimeError, match="Expected padding_side to be one of left or right"):
+        ours_rnn.pad_sequence([Tensor(np.ones(2))], padding_side="middle")
+
+
+@pytest.mark.parametrize("padding_value", [-1, 0.5])
+def test_integer_sequences_pad_in_their_own_dtype_as_torch(padding_value):
+    sequences = [np.array([1, 2]), np.array([1])]
+    got = ours_rnn.pad_packed_sequence(
+        ours_rnn.pack_sequence([Tensor(s) for s in sequences]), padding_value=padding_value
+    )[0]
+    want = theirs_rnn.pad_packed_sequence(
+        theirs_rnn.pack_sequence([torch.tensor(s) for s in sequences]), padding_value=padding_value
+    )[0]
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got.data, want.numpy())
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_left_padding_sends_each_gradient_back_to_its_sequence_as_torch(batch_first):
+    arrays = [RNG.random((3, 2)), RNG.random((1, 2)), RNG.random((2, 2))]
+    ours_in = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    weights = RNG.random((3, 3, 2))
+    (ours_rnn.pad_sequence(ours_in, batch_first, padding_side="left") * Tensor(weights)).sum().backward()
+    (theirs_rnn.pad_sequence(theirs_in, batch_first, padding_side="left") * torch.tensor(weights)).sum().backward()
+    for mine, reference in zip(ours_in, theirs_in, strict=True):
+        close(mine.grad, reference.grad)
+
+
 # -- test_nn.py: recurrent layers and cells ---------------------------------------------------------------------
 
 
@@ -464,6 +514,18 @@ def test_an_input_of_another_dtype_than_the_weights_is_a_value_error(cls):
             theirs(torch.ones((2, 1, 3), dtype=getattr(torch, np.dtype(dtype).name)))
         with pytest.raises(ValueError, match="dtype"):
             ours(Tensor(np.ones((2, 1, 3), dtype=dtype)))
+
+
+@pytest.mark.parametrize("cls", LAYERS + CELLS)
+def test_an_initial_state_of_another_dtype_than_the_weights_is_refused(cls):
+    ours, theirs = getattr(nn, cls)(3, 4), getattr(torch.nn, cls)(3, 4)
+    x_shape, h_shape = ((2, 3), (2, 4)) if "Cell" in cls else ((2, 1, 3), (1, 1, 4))
+    bad = [np.ones(h_shape), np.ones(h_shape, np.float32)] if cls.startswith("LSTM") else np.ones(h_shape)
+    state = tuple(bad) if isinstance(bad, list) else bad
+    with pytest.raises(RuntimeError):
+        theirs(torch.ones(x_shape), as_state(torch.tensor, state))
+    with pytest.raises((RuntimeError, ValueError), match="dtype"):
+        ours(Tensor(np.ones(x_shape, np.float32)), as_state(Tensor, state))
 
 
 @pytest.mark.parametrize(
