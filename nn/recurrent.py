@@ -26,7 +26,7 @@ import numpy as np
 from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
 from autograd.anomaly import is_anomaly_enabled
 from autograd.recurrent_cells import gru_cell, gru_sequence, lstm_cell, lstm_sequence
-from autograd.shape_errors import is_integer
+from autograd.shape_errors import integer_argument, is_integer
 
 from . import init as nn_init
 from .checks import check_flag, check_integer, check_positive_int, check_real, make_generator, torch_mistyped
@@ -112,8 +112,9 @@ class _Recurrent(Module):
         layer's sizes must be positive, while a cell also takes an ``input_size`` of 0 (an input without features:
         the biases and the recurrence act alone) and a ``hidden_size`` of 0 (an empty state)."""
         if isinstance(self, RNNCellBase):
-            self.input_size = check_integer(layer, "input_size", input_size, 0)
-            self.hidden_size = check_integer(layer, "hidden_size", hidden_size, 0)
+            # (a one-element integer Tensor is read as its int, as check_positive_int reads it for the layers)
+            self.input_size = check_integer(layer, "input_size", integer_argument(input_size), 0)
+            self.hidden_size = check_integer(layer, "hidden_size", integer_argument(hidden_size), 0)
         else:
             self.input_size = check_positive_int(layer, "input_size", input_size)
             self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)

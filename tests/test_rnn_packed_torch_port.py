@@ -379,6 +379,17 @@ def test_a_cell_with_a_zero_hidden_size_gives_an_empty_state(cls):
         close(mine, reference)
 
 
+@pytest.mark.parametrize("size", [0, 4])
+@pytest.mark.parametrize("cls", CELLS)
+def test_a_cell_reads_a_one_element_integer_tensor_as_its_hidden_size_as_torch(cls, size):
+    ours = getattr(nn, cls)(3, Tensor(np.array(size)))
+    theirs = getattr(torch.nn, cls)(3, torch.tensor(size))
+    assert ours.hidden_size == theirs.hidden_size == size
+    assert ours.weight_hh.shape == tuple(theirs.weight_hh.shape)
+    with pytest.raises(TypeError, match="hidden_size"):
+        getattr(nn, cls)(3, 4.0)
+
+
 @pytest.mark.parametrize("cls", CELLS)
 def test_a_cell_with_a_zero_input_size_runs_and_backpropagates_as_torch(cls):
     ours, theirs = pair(cls, 0, 4)
