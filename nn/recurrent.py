@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
+from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, linear, stack, where
 from autograd.anomaly import is_anomaly_enabled
 from autograd.recurrent_cells import gru_cell, gru_sequence, lstm_cell, lstm_sequence
 from autograd.shape_errors import integer_argument, is_integer
@@ -112,9 +112,13 @@ class _Recurrent(Module):
         layer's sizes must be positive, while a cell also takes an ``input_size`` of 0 (an input without features:
         the biases and the recurrence act alone) and a ``hidden_size`` of 0 (an empty state)."""
         if isinstance(self, RNNCellBase):
-            # (a one-element integer Tensor is read as its int, as check_positive_int reads it for the layers)
-            self.input_size = check_integer(layer, "input_size", integer_argument(input_size), 0)
-            self.hidden_size = check_integer(layer, "hidden_size", integer_argument(hidden_size), 0)
+            # (a one-element integer Tensor is read as its int, as check_positive_int reads it for the layers; a
+            # negative size is torch's RuntimeError, an ArgumentRangeError: a ValueError and a RuntimeError)
+            sizes = {"input_size": input_size, "hidden_size": hidden_size}
+            read = {name: integer_argument(value) for name, value in sizes.items()}
+            self.input_size, self.hidden_size = (
+                check_integer(layer, name, value, 0, error=ArgumentRangeError) for name, value in read.items()
+            )
         else:
             self.input_size = check_positive_int(layer, "input_size", input_size)
             self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)

@@ -379,6 +379,15 @@ def test_a_cell_with_a_zero_hidden_size_gives_an_empty_state(cls):
         close(mine, reference)
 
 
+@pytest.mark.parametrize("sizes", [(-1, 4), (3, -1)])
+@pytest.mark.parametrize("cls", CELLS)
+def test_a_cell_refuses_a_negative_size_with_torchs_runtime_error(cls, sizes):
+    with pytest.raises(RuntimeError, match="negative dimension"):
+        getattr(torch.nn, cls)(*sizes)
+    with pytest.raises(RuntimeError, match=r"_size must be an integer >= 0, got -1"):
+        getattr(nn, cls)(*sizes)
+
+
 @pytest.mark.parametrize("size", [0, 4])
 @pytest.mark.parametrize("cls", CELLS)
 def test_a_cell_reads_a_one_element_integer_tensor_as_its_hidden_size_as_torch(cls, size):
