@@ -73,18 +73,18 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     return _dropped("dropout", x, inplace, lambda t: masked_dropout(t, p, t.shape, generator))
 
 
-def channel_mask_shape(function: str, shape: tuple[int, ...], spatial: int, training: bool) -> tuple[int, ...]:
+def channel_mask_shape(function: str, shape: tuple[int, ...], spatial: int, draws: bool) -> tuple[int, ...]:
     """The keep-mask shape of ``dropout{spatial}d`` for an input of ``shape``, read as torch reads it, with torch's
     warnings (in every mode, as torch's):
 
     * 1-D: a (C, L) or (N, C, L) input, mask (..., C, 1); another rank is a ShapeError (torch's RuntimeError).
     * 2-D: (N, C, H, W) gives mask (N, C, 1, 1); a 3-D input is read as (N, C, L), mask (N, C, 1), with torch's
       warning; another rank warns (deprecated in torch) and is read as torch's feature dropout reads it, the first
-      two axes (N, C) and the rest spatial, so a 2-D input drops single entries; fewer than 2 axes while training is
-      a ShapeError.
+      two axes (N, C) and the rest spatial, so a 2-D input drops single entries; fewer than 2 axes is a ShapeError
+      when a mask is drawn (``draws``: training, 0 < p < 1 and a non-empty input; torch checks only then).
     * 3-D: (N, C, D, H, W) gives mask (N, C, 1, 1, 1); any other rank is one unbatched sample (C, ...) as torch
-      reads it, mask (C, 1, ...), after torch's deprecation warning for a rank other than 4; a 0-D input while
-      training is a ShapeError.
+      reads it, mask (C, 1, ...), after torch's deprecation warning for a rank other than 4; a 0-D input is a
+      ShapeError when a mask is drawn.
     """
     ndim = len(shape)
     if spatial == 1:
@@ -110,7 +110,7 @@ def channel_mask_shape(function: str, shape: tuple[int, ...], spatial: int, trai
             UserWarning,
             stacklevel=user_stacklevel(),
         )
-    if training and ndim < (2 if spatial == 2 else 1):
+    if draws and ndim < (2 if spatial == 2 else 1):
         raise ShapeError(f"{function}: Feature dropout requires at least 2 dimensions in the input, got shape {shape}")
     if spatial == 2 or ndim == spatial + 2:  # (N, C, ...); 3-D's other ranks are one unbatched sample (C, ...)
         return shape[:2] + (1,) * (ndim - 2)
@@ -122,7 +122,7 @@ def channel_dropout(function: str, input: Any, p: Any, training: Any, inplace: A
     :func:`channel_mask_shape`; the Dropout1d/2d/3d layers run this too."""
     p, training, inplace = _options(function, p, training, inplace)
     x = _as_tensor(function, input)
-    mask_shape = channel_mask_shape(function, x.shape, spatial, training)
+    mask_shape = channel_mask_shape(function, x.shape, spatial, training and 0 < p < 1 and x.size > 0)
     if not training or p == 0:
         return x
     if p < 1:
