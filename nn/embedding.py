@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import Node, Tensor, no_grad
 from autograd.shape_errors import ArgumentRangeError
+from autograd.tensor import GradientDtypeError
 
 from . import functional as F
 from .checks import ArgumentAssertionError, check_choice, check_flag, check_integer, make_generator
@@ -39,18 +40,28 @@ def _normal_table(owner: str, shape: tuple[int, ...], padding_idx: int | None, r
 
 
 def _initial_table(
-    owner: str, shape: tuple[int, int], padding_idx: int | None, weight: Any, dtype: Any, rng: Any
+    owner: str,
+    shape: tuple[int, int],
+    padding_idx: int | None,
+    weight: Any,
+    dtype: Any,
+    rng: Any,
+    integers_allowed: bool = False,
 ) -> np.ndarray | Tensor:
     """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, torch's assertion, and
-    floating point; a Tensor itself, whose memory the layer's Parameter shares, as torch's), else
-    :func:`_normal_table` in ``dtype``."""
+    floating point unless ``integers_allowed``, for a frozen ``Embedding`` whose table needs no gradient, as
+    torch's; a Tensor itself, whose memory the layer's Parameter shares, as torch's), else :func:`_normal_table`
+    in ``dtype``."""
     if weight is None:
         return _normal_table(owner, shape, padding_idx, rng).astype(dtype)
     table = np.asarray(weight._data if isinstance(weight, Node) else weight)
     if table.shape != shape:
         raise ArgumentAssertionError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
-    if table.dtype.kind != "f":
-        raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
+    if table.dtype.kind != "f" and not (integers_allowed and table.dtype.kind in "iub"):
+        raise GradientDtypeError(  # a TypeError, and torch's RuntimeError
+            f"{owner}: _weight must hold floating-point numbers (its Parameter requires gradients), got dtype "
+            f"{table.dtype}"
+        )
     return weight if isinstance(weight, Tensor) else table
 
 
@@ -96,8 +107,9 @@ class Embedding(Module):
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
         dtype = factory_dtype("Embedding", device, dtype)
-        table = _initial_table("Embedding", shape, self.padding_idx, _weight, dtype, rng)
-        self.weight = Parameter(table, requires_grad=not check_flag("Embedding", "_freeze", _freeze))
+        frozen = check_flag("Embedding", "_freeze", _freeze)
+        table = _initial_table("Embedding", shape, self.padding_idx, _weight, dtype, rng, integers_allowed=frozen)
+        self.weight = Parameter(table, requires_grad=not frozen)
 
     @classmethod
     def from_pretrained(
