@@ -48,3 +48,12 @@ def test_an_integer_table_that_would_need_a_gradient_is_refused_as_torch(dtype):
     for make, tensor in ((nn.EmbeddingBag, Tensor), (torch.nn.EmbeddingBag, torch.tensor)):
         with pytest.raises(RuntimeError):  # torch's EmbeddingBag wraps its table in a Parameter needing a gradient
             make.from_pretrained(tensor(table))
+
+
+def test_max_norm_refuses_an_integer_table_rather_than_zeroing_its_rows_as_torch():
+    ours = nn.Embedding.from_pretrained(Tensor(TABLE), max_norm=3.0)
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(TABLE), max_norm=3.0)
+    assert raised_type(lambda: theirs(torch.tensor([0, 1]))) is RuntimeError
+    with pytest.raises(RuntimeError):
+        ours(Tensor(np.array([0, 1])))
+    np.testing.assert_array_equal(ours.weight.data, TABLE)

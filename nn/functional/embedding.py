@@ -12,6 +12,7 @@ from autograd import IndexDtypeError, Node, ShapeError, Tensor, increment_versio
 from autograd import one_hot as one_hot_array
 from autograd.index_errors import refuse_index_dtype
 from autograd.quiet import quietly
+from autograd.shape_errors import FloatingDtypeError
 
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
 from .activations import as_tensor
@@ -73,6 +74,11 @@ def renorm_options(owner: str, max_norm: Any, norm_type: Any) -> tuple[float | N
 def renormalize_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
     """torch's ``embedding_renorm_``: rows read by ``indices`` whose ``norm_type``-norm exceeds ``max_norm``
     are scaled in place (no gradient, the version goes up) to norm max_norm / (norm + 1e-7) * norm."""
+    if weight.dtype.kind != "f":  # torch's norm refuses it, a RuntimeError; an integer table would turn to zeros
+        raise FloatingDtypeError(
+            f"max_norm: renormalising the rows read needs a floating-point weight (it takes their norms), got dtype "
+            f"{weight.dtype}"
+        )
     if math.isnan(max_norm) or math.isnan(norm_type):
         return
     rows = np.unique(indices)
