@@ -187,6 +187,16 @@ def test_int32_and_int64_indices_read_the_same_rows_as_torch(function, dtype):
     np.testing.assert_allclose(got.data, want.numpy())
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16])
+@pytest.mark.parametrize("function", ["embedding", "embedding_bag"])
+def test_index_tensors_of_other_integer_dtypes_are_refused_as_torch(function, dtype):
+    indices = np.array([[0, 2]], dtype=dtype)
+    assert issubclass(
+        raised_type(lambda: getattr(TF, function)(torch.tensor(indices), torch.tensor(WEIGHT))), RuntimeError
+    )
+    assert raised_type(lambda: getattr(F, function)(Tensor(indices), Tensor(WEIGHT))) is not None
+
+
 @pytest.mark.parametrize("function", ["embedding", "embedding_bag"])
 def test_floating_indices_are_refused_as_torch(function):
     indices = np.array([[0.0, 2.0]])

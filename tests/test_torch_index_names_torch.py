@@ -587,7 +587,7 @@ def test_index_tensors_of_narrow_integer_dtypes_are_refused_as_torch(entry, dtyp
     with pytest.raises(error):
         call(torch, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2, 0, 1], dtype=getattr(torch, dtype)))
     ours = Tensor(np.array([1.0, 2.0, 3.0]))
-    with pytest.raises(error, match="must be long, int, byte or bool"):
+    with pytest.raises(error, match="must be long, int, byte or bool|must be long or int"):  # embedding: no byte
         call(autograd, ours, Tensor(np.array([2, 0, 1], dtype=dtype)))
     np.testing.assert_array_equal(ours.data, [1.0, 2.0, 3.0])  # nothing half-written
 

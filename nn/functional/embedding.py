@@ -10,7 +10,6 @@ import numpy as np
 
 from autograd import IndexDtypeError, Node, ShapeError, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
-from autograd.index_errors import refuse_index_dtype
 from autograd.quiet import quietly
 from autograd.shape_errors import FloatingDtypeError
 
@@ -46,6 +45,14 @@ def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None
     return row % num_embeddings
 
 
+def refuse_embedding_index_dtype(op: str, dtype: np.dtype) -> None:
+    """torch's embedding ops look rows up only by int32 or int64 index Tensors ("Expected tensor for argument #1
+    'indices' to have one of the following scalar types: Long, Int"): another integer dtype (uint8 too, which
+    indexing reads as a mask) is an :class:`IndexDtypeError` (a TypeError, and torch's RuntimeError)."""
+    if dtype.kind in "iu" and dtype not in (np.int64, np.int32):
+        raise IndexDtypeError(f"{op}: index Tensors must be long or int (int64 or int32), got dtype {dtype}")
+
+
 def _indices(input: Any, rows: int) -> np.ndarray:
     """``input`` as an integer array of row indices in [0, rows): another dtype is an :class:`IndexDtypeError` (a
     TypeError, and torch's RuntimeError), an index out of range an IndexError, as torch's."""
@@ -53,7 +60,7 @@ def _indices(input: Any, rows: int) -> np.ndarray:
     if indices.dtype.kind not in "iu":
         raise IndexDtypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
     if isinstance(input, Node):
-        refuse_index_dtype("embedding", indices.dtype)
+        refuse_embedding_index_dtype("embedding", indices.dtype)
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
         raise IndexError(
             f"embedding: indices must be in [0, {rows - 1}] for a weight of {rows} rows, "

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, IndexBoundsError, Node, Tensor, where
-from autograd.index_errors import IndexDtypeError, refuse_index_dtype
+from autograd.index_errors import IndexDtypeError
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_tensor
-from .embedding import padding_row, renorm_options, renormalize_rows
+from .embedding import padding_row, refuse_embedding_index_dtype, renorm_options, renormalize_rows
 
 __all__ = ["embedding_bag"]
 
@@ -41,7 +41,7 @@ def _integer_array(name: str, value: Any) -> np.ndarray:
             f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})"
         )
     if isinstance(value, Node):
-        refuse_index_dtype(f"embedding_bag ({name})", array.dtype)
+        refuse_embedding_index_dtype(f"embedding_bag ({name})", array.dtype)
     return array.astype(np.int64)
 
 
