@@ -6,8 +6,8 @@ pruned layer's state dict loaded back.
 
 Random masks are compared by their properties (how many entries or slices are pruned), not values. Left out:
 pickling a pruned module (torch refuses to deepcopy its non-leaf weight; ours copies it) and the parametrization
-rollback internals. Differences not asserted: a mask of the wrong shape is a ValueError here, torch's an
-AssertionError; the importance-score shape error is both.
+rollback internals. The shape errors of importance scores and custom masks are ValueErrors here and torch's
+AssertionErrors both.
 """
 
 from __future__ import annotations
@@ -172,3 +172,10 @@ def test_a_pruned_layers_state_dict_loads_into_another_pruned_layer_as_torch():
         output = target(make(np.ones((2, 3))))
         results.append((_state(target), np.asarray(output.detach()).round(12).tolist()))
     assert results[0] == results[1]
+
+
+def test_a_custom_mask_of_another_shape_is_torchs_assertion_error():
+    for lib, pruning, make, guard in SIDES:
+        layer = _layer(lib, make, guard)
+        with pytest.raises(AssertionError):
+            pruning.custom_from_mask(layer, "weight", make(np.ones((2, 2))))

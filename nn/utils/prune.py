@@ -38,6 +38,7 @@ __all__ = [
     "CustomFromMask",
     "Identity",
     "ImportanceShapeError",
+    "MaskShapeError",
     "L1Unstructured",
     "LnStructured",
     "PruningContainer",
@@ -57,6 +58,11 @@ __all__ = [
 
 class ImportanceShapeError(ValueError, AssertionError):
     """Importance scores of another shape than the pruned tensor's (torch asserts it: an AssertionError)."""
+
+
+class MaskShapeError(ValueError, AssertionError):
+    """A ``custom_from_mask`` mask of another shape than the pruned tensor's (torch asserts it: an
+    AssertionError; a ValueError as the library raised it before)."""
 
 
 def _array(tensor: Any) -> np.ndarray:
@@ -425,7 +431,7 @@ class CustomFromMask(BasePruningMethod):
 
     def _mask(self, t: np.ndarray, default_mask: np.ndarray) -> np.ndarray:
         if default_mask.shape != self.mask.shape:
-            raise ValueError(
+            raise MaskShapeError(
                 f"prune: the mask of shape {self.mask.shape} does not fit the tensor's {default_mask.shape}"
             )
         return default_mask * self.mask.astype(default_mask.dtype, copy=False)
