@@ -270,23 +270,8 @@ def backpropagate(
         if inputs is not None:
             refresh_views(inputs)
     if _mode.backward_pass is not None:  # run by a rule or hook of a pass running in this thread: at any depth
-        return nested_pass(_quiet_pass, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
-    return _quiet_pass(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
-
-
-def _quiet_pass(
-    roots: Sequence[Node],
-    seeds: Sequence[Any],
-    create_graph: bool,
-    store: bool,
-    inputs: Sequence[Node] | None,
-    retained: bool,
-    free: bool,
-    fill_retained: bool,
-) -> dict[int, Any]:
-    """:func:`_backpropagate` with numpy's warnings off."""
-    with quiet():
-        return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+        return nested_pass(_backpropagate, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+    return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
 
 
 #: Nodes from which a pass pauses the cyclic collector (see :func:`_backpropagate`).
@@ -531,14 +516,18 @@ def _backpropagate(
     fill_retained: bool = False,
 ) -> dict[int, Any]:
     """:func:`backpropagate`'s work, numpy's warnings off: order the nodes, then run the pass."""
-    order, line_length = _ordered(roots)
-    # The graph holds no reference cycles (rules never capture nodes), so the cyclic collector would only scan it
-    # again and again: a long pass, or one that records new nodes, pauses it (autograd.collector). The walk above
-    # makes no objects it tracks, nor does a short pass that records nothing keep any (a pause would cost it more)
-    if create_graph or len(order) >= PAUSED_FROM:
-        with collector_paused:
-            return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
-    return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
+    with quiet():
+        order, line_length = _ordered(roots)
+        # The graph holds no reference cycles (rules never capture nodes), so the cyclic collector would only scan it
+        # again and again: a long pass, or one that records new nodes, pauses it (autograd.collector). The walk
+        # above makes no objects it tracks, nor does a short pass that records nothing keep any (a pause would cost
+        # it more)
+        if create_graph or len(order) >= PAUSED_FROM:
+            with collector_paused:
+                return _pass(
+                    order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained
+                )
+        return _pass(order, line_length, roots, seeds, create_graph, store, inputs, retained, free, fill_retained)
 
 
 def _pass(
