@@ -205,22 +205,26 @@ class Op:
             self._freed = twin
         return twin
 
-    def with_constant(self, position: int) -> Op:
+    def with_constant(self, position: int, rule: Callable | None = None) -> Op:
         """This binary op with input ``position`` (0 or 1) a plain number instead of a node.
 
         The variant has the same name; its nodes have the other input as their only
         parent and keep the number in ``node.attrs``. Its one rule is this op's rule
         for that input, called by backward with the number in its place among the
-        inputs, so the derivative still lives in one place.
+        inputs, so the derivative still lives in one place. ``rule``, given where the variant is first made,
+        replaces it for a variant torch differentiates from other values than the op's (``k / y`` from its
+        quotient, so y may change in place after it).
         """
         variant = self._variants.get(position)
         if variant is not None:
+            if rule is not None and variant.rules[0] is not rule:
+                raise ValueError(f"with_constant: {self.name!r}'s variant {position} was made with another rule")
             return variant
         if len(self.rules) != 2 or self.variadic or self.joint or self.constant_at is not None:
             raise ValueError(f"with_constant: {self.name!r} is not a binary op with one rule per input")
         if position not in (0, 1):
             raise ValueError(f"with_constant: position must be 0 or 1, got {position!r}")
-        variant = Op(self.name, self.rules[1 - position], reads_values=self.reads_values)
+        variant = Op(self.name, rule or self.rules[1 - position], reads_values=self.reads_values)
         variant.constant_at = position
         self._variants[position] = variant
         return variant

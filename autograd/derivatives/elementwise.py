@@ -468,8 +468,7 @@ def _number_over_rule(g, out, k, y):
 
 
 # k / y for a plain number k: the variant with_constant(0) gives, its rule reading the output, not y (see above)
-div._variants[0] = _number_over = Op("div", _number_over_rule)
-_number_over.constant_at = 0
+div.with_constant(0, _number_over_rule)
 # + - * / ** with a plain number operand (x * 2.0, 1 - x): the variants that keep the number on the node, made once;
 # op -> (the number first, the number second). Value's and Tensor's operators both take them from here.
 NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (add, sub, mul, div, pow)}
