@@ -7,9 +7,10 @@ and parameter, in float32 and float64.
 
 Upstream checks MultiheadAttention against a numpy reference on a random draw of shapes; here the same option
 sets (add_bias_kv, add_zero_attn, key_padding_mask, static keys and values, kdim/vdim, average_attn_weights)
-are drawn on a fixed seed and compared with torch instead, gradients included. Its fixed published outputs for
-an encoder with cosine weights are replaced by torch's own output on the same weights, so every mask and layer
-count it tries is compared in full.
+are drawn on a fixed seed and compared with torch instead, gradients included (of static keys and values too).
+Its fixed published outputs for an encoder (and, in test_nn.py, a decoder) with cosine weights are replaced by
+torch's own output on the same weights, so every mask, layer count and activation it tries is compared in full.
+TorchScript tests of encoder-layer subclasses keep their eager half: a subclass stacked by TransformerEncoder.
 
 Left out, and why:
 
@@ -67,6 +68,7 @@ pytestmark = [
 ]
 
 DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
+_LIB_DTYPE = {nn: np.float64, torch.nn: torch.float64}
 CLOSE = {"float32": {"rtol": 2e-4, "atol": 2e-5}, "float64": {"rtol": 1e-9, "atol": 1e-11}}
 
 
@@ -195,8 +197,10 @@ def test_multi_head_attention_forward_matches_torch_on_upstreams_option_sets(nam
         )
         _load(ours, theirs)
         query, key = _pair(arrays["query"], dtype), _pair(arrays["key"], dtype)
-        extra = {n: arrays[n] for n in ("static_k", "static_v", "key_padding_mask") if n in arrays}
-        extra = {n: (a if a.dtype == bool else a.astype(DTYPES[dtype][0])) for n, a in extra.items()}
+        # static keys and values take part as inputs that require gradients, the padding mask as a bool array
+        extra = {n: _pair(arrays[n], dtype) for n in ("static_k", "static_v") if n in arrays}
+        if "key_padding_mask" in arrays:
+            extra["key_padding_mask"] = (arrays["key_padding_mask"], torch.tensor(arrays["key_padding_mask"]))
         attn_mask = arrays["attn_mask"].astype(DTYPES[dtype][0])
 
         def call(function, module, query, key, extra, attn_mask, d_model=d_model, heads=heads):
@@ -226,20 +230,23 @@ def test_multi_head_attention_forward_matches_torch_on_upstreams_option_sets(nam
                 **extra,
             )
 
-        got = call(F.multi_head_attention_forward, ours, query[0], key[0], extra, attn_mask)
+        got = call(
+            F.multi_head_attention_forward, ours, query[0], key[0], {n: p[0] for n, p in extra.items()}, attn_mask
+        )
         expected = call(
             torch.nn.functional.multi_head_attention_forward,
             theirs,
             query[1],
             key[1],
-            {n: torch.tensor(a) for n, a in extra.items()},
+            {n: p[1] for n, p in extra.items()},
             torch.tensor(attn_mask),
         )
         assert got[0].shape == (1, query[0].shape[1], d_model)
         _assert_close(got[0], expected[0], dtype, "output")
         _assert_close(got[1], expected[1], dtype, "weights")
         _backward_both(got, expected, seed)
-        _compare_gradients([query[0], key[0]], [query[1], key[1]], dtype, ours, theirs)
+        inputs = [query, key] + [extra[n] for n in ("static_k", "static_v") if n in extra]
+        _compare_gradients([p[0] for p in inputs], [p[1] for p in inputs], dtype, ours, theirs)
 
 
 def test_static_key_and_value_with_bias_kv_are_refused_as_torch_refuses_them():
@@ -925,3 +932,90 @@ def test_encoder_inference_with_trailing_padding_matches_torchs_fast_and_slow_pa
         np.testing.assert_allclose(
             np.where(kept, got, 0), np.where(kept, reference, 0), err_msg=what, **CLOSE["float32"]
         )
+
+
+_DECODER_CALLS = {
+    "no masks": lambda rng: {},
+    "causal tgt_mask": lambda rng: {"tgt_mask": np.triu(np.full((3, 3), -np.inf), 1)},
+    "bool memory_mask": lambda rng: {"memory_mask": np.eye(3, 5, 1, dtype=bool)},
+    "padding masks": lambda rng: {
+        "tgt_key_padding_mask": np.array([[False, False, True], [False, False, False]]),
+        "memory_key_padding_mask": np.array([[False] * 5, [False, False, False, True, True]]),
+    },
+}
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu", "gelu function"])
+@pytest.mark.parametrize("norm_first", [False, True], ids=["post-norm", "pre-norm"])
+def test_decoder_with_cosine_weights_matches_torch_for_every_mask_and_depth(norm_first, activation):
+    # the decoder counterpart of the encoder case above (upstream's test_transformerdecoder and
+    # test_transformerdecoderlayer_gelu), compared with torch rather than with published numbers
+    def layer(lib):
+        chosen = lib.functional.gelu if activation == "gelu function" else activation
+        return lib.TransformerDecoderLayer(
+            4, 2, dim_feedforward=16, dropout=0.0, activation=chosen, norm_first=norm_first, dtype=_LIB_DTYPE[lib]
+        )
+
+    theirs_layer = layer(torch.nn)
+    state = _cosine_state(theirs_layer)
+    theirs_layer.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    ours_layer = layer(nn)
+    ours_layer.load_state_dict(state)
+    rng = np.random.default_rng(24)
+    tgt, memory = rng.random((3, 2, 4)), rng.random((5, 2, 4))
+    for num_layers, with_norm in ((1, False), (2, False), (6, True)):
+        norm = (
+            (nn.LayerNorm(4, dtype=np.float64), torch.nn.LayerNorm(4, dtype=torch.float64))
+            if with_norm
+            else (None, None)
+        )
+        ours = nn.TransformerDecoder(ours_layer, num_layers, norm=norm[0])
+        theirs = torch.nn.TransformerDecoder(theirs_layer, num_layers, norm=norm[1])
+        for name, make_call in _DECODER_CALLS.items():
+            call = make_call(rng)
+            pairs = [_pair(tgt), _pair(memory)]
+            got = ours(pairs[0][0], pairs[1][0], **call)
+            expected = theirs(pairs[0][1], pairs[1][1], **{k: torch.tensor(v) for k, v in call.items()})
+            what = f"{num_layers} layers, norm {with_norm}, {name}"
+            _assert_close(got, expected, "float64", what)
+            _backward_both([got], [expected])
+            _compare_gradients([p[0] for p in pairs], [p[1] for p in pairs], "float64")
+
+
+def test_encoder_with_samples_padded_throughout_keeps_the_batch_and_matches_torch():
+    # upstream's test_kpm_mask_trailing_column_with_nested_tensor, smaller: only sample 0 has unpadded positions
+    def make(lib, dt):
+        layer = lib.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.0, activation="gelu", dtype=dt)
+        return lib.TransformerEncoder(layer, num_layers=3)
+
+    ours, theirs = _module_pair(make, "float32")
+    x = np.random.default_rng(25).normal(size=(10, 6, 16)).astype(np.float32)
+    padding = np.ones((6, 10), bool)
+    padding[0] = False
+    got = ours(Tensor(x), src_key_padding_mask=padding)
+    expected = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(padding))
+    assert got.shape == (10, 6, 16)
+    _assert_close(got, expected, "float32")  # nan for the samples with no key left, as torch's
+
+
+@pytest.mark.parametrize("training", [True, False], ids=["training", "eval"])
+def test_a_subclass_of_the_encoder_layer_is_copied_as_itself_and_matches_torch(training):
+    # upstream's test_transformerencoderlayer_subclass(_model), without TorchScript
+    classes = {lib: type("MyCustomLayer", (lib.TransformerEncoderLayer,), {}) for lib in (nn, torch.nn)}
+
+    def make(lib, dt):
+        layer = classes[lib](d_model=8, nhead=4, dim_feedforward=32, dropout=0.0, batch_first=True, dtype=dt)
+        return lib.TransformerEncoder(layer, num_layers=6)
+
+    ours, theirs = _module_pair(make, "float32")
+    assert all(type(layer) is classes[nn] for layer in ours.layers)
+    ours.train(training), theirs.train(training)
+    src = _pair(np.random.default_rng(26).random((2, 4, 8)), "float32")
+    src_mask = np.zeros((4, 4), bool)
+    got = ours(src[0], mask=src_mask)
+    with torch.set_grad_enabled(training):
+        expected = theirs(src[1], mask=torch.tensor(src_mask))
+    _assert_close(got, expected, "float32")
+    if training:
+        _backward_both([got], [expected])
+        _compare_gradients([src[0]], [src[1]], "float32", ours, theirs)
