@@ -11,17 +11,18 @@ computed independently in plain numpy from numpy-ml's formulas.
 
 What is covered, with numpy-ml's names: the activations (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SELU, SoftPlus, GELU
 exact and tanh-approximated, Exponential, Affine, Identity, HardSigmoid, Softmax) with their first and second
-derivatives; the losses (SquaredError through tanh, CrossEntropy on probabilities and on logits, VAELoss, WGAN_GPLoss
-and a whole WGAN-GP critic step with its gradient penalty differentiated twice); the layers (FullyConnected,
-Embedding, BatchNorm1D/2D with their running statistics, LayerNorm1D/2D, Multiply, Add, RNNCell and LSTMCell unrolled
-in time, Conv1D/Conv2D with padding, stride and dilation, Deconv2D, Pool2D average and max, DotProductAttention,
-Flatten); the modules (MultiHeadedAttentionModule, BidirectionalLSTM, SkipConnectionIdentityModule,
-SkipConnectionConvModule, WavenetResidualModule); the utilities pad1D ("same", "causal") and conv2D against
-conv2D_naive; the optimizers (SGD with momentum, AdaGrad, RMSProp, Adam, each with numpy-ml's per-parameter
-``clip_norm``) and the schedulers (Constant, Exponential smooth and staircase, Noam) against numpy-ml's update rules;
-the initializers (glorot/xavier uniform and normal with numpy-ml's gains, he/kaiming uniform, truncated normal); and
-test_utils.py's distance metrics and kernels (euclidean, manhattan, chebyshev, minkowski, hamming; linear,
-polynomial, RBF), with their gradients.
+derivatives; the losses (SquaredError through tanh, CrossEntropy on probabilities and on logits, VAELoss,
+WGAN_GPLoss and a whole WGAN-GP critic step with its gradient penalty differentiated twice); the layers
+(FullyConnected, Embedding, BatchNorm1D/2D with their running statistics, LayerNorm1D/2D, Multiply, Add, RNNCell and
+LSTMCell unrolled in time, Conv1D/Conv2D with padding, stride and dilation, Deconv2D, Pool2D average and max,
+DotProductAttention, Flatten); the modules (MultiHeadedAttentionModule, BidirectionalLSTM,
+SkipConnectionIdentityModule, SkipConnectionConvModule, WavenetResidualModule); the utilities pad1D ("same",
+"causal"), conv2D against conv2D_naive, im2col/col2im (unfold/fold) and the Dropout wrapper; the optimizers (SGD
+with momentum, AdaGrad, RMSProp, Adam, each with numpy-ml's per-parameter ``clip_norm``) and the schedulers
+(Constant, Exponential smooth and staircase, Noam) against numpy-ml's update rules; the initializers (glorot/xavier
+uniform and normal with numpy-ml's gains, he/kaiming uniform, truncated normal); and test_utils.py's distance
+metrics and kernels (euclidean, manhattan, chebyshev, minkowski, hamming; linear, polynomial, RBF), with their
+gradients.
 
 Conventions translated, not differences: numpy-ml keeps images channels-last (N, H, W, C) and sequences (N, L, C),
 torch and the library channels-first, so inputs are moved with ``np.moveaxis``; numpy-ml's dilation d is torch's
@@ -890,6 +891,61 @@ def test_conv2d_matches_the_naive_loop(seed: int) -> None:
         ag.tensor(nhwc_to_nchw(X)), ag.tensor(np.ascontiguousarray(W.transpose(3, 2, 0, 1))), stride=s, padding=p
     )
     np.testing.assert_allclose(np.moveaxis(_np(mine), 1, 3), gold, rtol=1e-12, atol=1e-12)
+
+
+def im2col_naive(x: np.ndarray, kernel: tuple[int, int], stride: int, pad: int, dilation: int) -> np.ndarray:
+    """numpy-ml's im2col on a channels-first input: one column of every (dilated) patch, channel-major rows."""
+    x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    n_ex, ch, rows, cols = x.shape
+    span = [(k - 1) * dilation + 1 for k in kernel]
+    out_rows, out_cols = (rows - span[0]) // stride + 1, (cols - span[1]) // stride + 1
+    cols_out = np.zeros((n_ex, ch * kernel[0] * kernel[1], out_rows * out_cols))
+    for i, j in itertools.product(range(out_rows), range(out_cols)):
+        r, c = i * stride, j * stride
+        patch = x[:, :, r : r + span[0] : dilation, c : c + span[1] : dilation]
+        cols_out[:, :, i * out_cols + j] = patch.reshape(n_ex, -1)
+    return cols_out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_im2col_is_unfold_and_col2im_is_its_adjoint_fold(seed: int) -> None:
+    """numpy-ml's conv2D runs on im2col / col2im: F.unfold against a loop over the patches, and F.fold as its adjoint
+    (<unfold(x), c> = <x, fold(c)>, which is what col2im computes in numpy-ml's backward pass)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((2, int(rng.integers(1, 4)), int(rng.integers(5, 9)), int(rng.integers(5, 9))))
+    kernel, s, p, d = (
+        (int(rng.integers(1, 4)), int(rng.integers(1, 4))),
+        int(rng.integers(1, 3)),
+        int(rng.integers(0, 2)),
+        int(rng.integers(1, 3)),
+    )
+    cols = _np(F.unfold(ag.tensor(X), kernel, dilation=d, padding=p, stride=s))
+    np.testing.assert_array_equal(cols, im2col_naive(X, kernel, s, p, d))
+    C = rng.standard_normal(cols.shape)
+    folded = _np(F.fold(ag.tensor(C), X.shape[2:], kernel, dilation=d, padding=p, stride=s))
+    np.testing.assert_allclose(np.sum(cols * C), np.sum(X * folded), rtol=1e-12)
+
+
+def test_gelu_tanh_approximation_stays_within_5e_4_of_the_exact_gelu() -> None:
+    """numpy-ml checks its approximate GELU against the exact one; the tanh form's largest error is about 4.7e-4."""
+    z = ag.linspace(-6, 6, 20001, dtype=ag.float64)
+    gap = np.abs(_np(F.gelu(z)) - _np(F.gelu(z, approximate="tanh")))
+    assert 1e-4 < gap.max() < 5e-4
+
+
+def test_dropout_wrapper_scales_kept_units_and_is_the_identity_in_eval() -> None:
+    """numpy-ml's Dropout wrapper: inverted dropout (kept units scaled by 1 / (1 - p)) while training, none at eval."""
+    p, X = 0.3, np.random.default_rng(0).uniform(1, 2, (200, 50))
+    layer = nn.Dropout(p, rng=np.random.default_rng(1))
+    x = ag.tensor(X, requires_grad=True)
+    y = layer(x)
+    (g,) = ag.grad(y.sum(), x)
+    kept = _np(y) != 0
+    np.testing.assert_allclose(_np(y)[kept], X[kept] / (1 - p), rtol=1e-12)
+    np.testing.assert_allclose(_np(g), kept / (1 - p), rtol=1e-12)
+    assert abs(kept.mean() - (1 - p)) < 0.02
+    layer.eval()
+    np.testing.assert_array_equal(_np(layer(x)), X)
 
 
 # -- optimizers: numpy-ml's update rules ---------------------------------------------------------------------------
