@@ -423,6 +423,11 @@ def test_embedding_accumulates_repeated_rows(seed: int) -> None:
     assert out["y"].shape == (n_ex, n_in, emb_dim)
 
 
+def rng_params(seed: int, *shape: int) -> np.ndarray:
+    """Scales in [0.5, 1.5] for a normalization layer's weight (torch starts it at ones)."""
+    return np.random.default_rng(1000 + seed).uniform(0.5, 1.5, shape)
+
+
 def _norm_layer(lib: Any, layer: Any, x: Any) -> dict[str, Any]:
     y = layer(x)
     out = {"y": y, **named_grads(lib, project(lib, y), {"X": x, "scaler": layer.weight, "intercept": layer.bias})}
@@ -445,10 +450,6 @@ def test_batchnorm1d_training_step_and_running_statistics(seed: int) -> None:
         return _norm_layer(lib, bn, leaf(lib, X))
 
     both(compute)
-
-
-def rng_params(seed: int, *shape: int) -> np.ndarray:
-    return np.random.default_rng(1000 + seed).uniform(0.5, 1.5, shape)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -740,8 +741,9 @@ def test_bidirectional_lstm_module(seed: int) -> None:
     def compute(lib: Any) -> dict[str, Any]:
         lstm = module(lib, "LSTM", n_in, n_out, bidirectional=True)
         x = leaf(lib, np.moveaxis(X, 2, 0))  # (T, N, C)
-        y, _ = lstm(x)
-        return {"y": y, **named_grads(lib, project(lib, y), {"X": x, **dict(lstm.named_parameters())})}
+        y, (h, c) = lstm(x)
+        loss = project(lib, y) + project(lib, h, seed=3) + project(lib, c, seed=4)
+        return {"y": y, "h_n": h, "c_n": c, **named_grads(lib, loss, {"X": x, **dict(lstm.named_parameters())})}
 
     both(compute)
 
