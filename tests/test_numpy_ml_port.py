@@ -44,8 +44,8 @@ Left out, and why:
   ``kaiming_normal_`` draw from an untruncated normal (the truncated draw is ``trunc_normal_``, checked below).
 - numpy-ml's upstream slips, written out rather than copied: its LeakyReLU glorot gain ``np.sqrt(2 / 1 + a ** 2)``
   is torch's ``calculate_gain("leaky_relu", a) = sqrt(2 / (1 + a ** 2))`` misparenthesised; its GELU ``grad2``
-  multiplies by ``1 / 2 * sqrt(2)`` where the derivative has ``1 / (2 sqrt(2))`` (the second derivatives here are
-  torch's); its SGD momentum scales only the newest gradient by the learning rate (``v = m v + lr g``), which is
+  is not the second derivative phi(x) (2 - x^2) (it scales by ``1 / 2 * sqrt(2)``, i.e. sqrt(2) / 2, and adds a
+  constant 1; the second derivatives here are torch's); its SGD momentum scales only the newest gradient by the learning rate (``v = m v + lr g``), which is
   torch's ``b = m b + g, p -= lr b`` only while the learning rate is constant, so SGD is checked without a schedule;
   the Noam formula raises at step 0 (``0 ** -0.5``), so the schedule is evaluated at step + 1 (the Transformer
   counts steps from 1).
@@ -226,6 +226,7 @@ def test_activations_match_their_closed_forms() -> None:
     rng = np.random.default_rng(0)
     z = random_tensor(rng, (6, 9), standardize=True)
     s, t, alpha = 1 / (1 + np.exp(-z)), np.tanh(z), 2.5
+    pdf, cdf = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi), 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
     expected = {
         "Sigmoid": (s, s * (1 - s), s * (1 - s) * (1 - 2 * s)),
         "Tanh": (t, 1 - t**2, -2 * t * (1 - t**2)),
@@ -238,6 +239,7 @@ def test_activations_match_their_closed_forms() -> None:
         ),
         "SoftPlus": (np.log1p(np.exp(z)), s, s * (1 - s)),
         "Exponential": (np.exp(z), np.exp(z), np.exp(z)),
+        "GELU": (z * cdf, cdf + z * pdf, pdf * (2 - z**2)),  # not numpy-ml's grad2 (see the module docstring)
     }
     for name, (fn, d1, d2) in expected.items():
         zt = ag.tensor(z, requires_grad=True)
