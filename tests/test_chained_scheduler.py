@@ -145,9 +145,9 @@ def test_a_bad_chained_state_changes_none_of_its_schedulers():
         (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer=p), ValueError, "another optimizer"),
         (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer="sgd"), TypeError, "nn.optim.Optimizer"),
         (
-            lambda o, p: lib.SequentialLR(o, [lib.ChainedScheduler([lib.StepLR(o, 2)]), lib.StepLR(o, 2)], [3]),
+            lambda o, p: lib.SequentialLR(o, [lib.SequentialLR(o, [lib.StepLR(o, 2)], []), lib.StepLR(o, 2)], [3]),
             TypeError,
-            "scheduler 0 is a ChainedScheduler",
+            "scheduler 0 is a SequentialLR",
         ),
     ],
 )
@@ -156,6 +156,66 @@ def test_bad_chained_scheduler_arguments_are_errors_naming_it(make, error, patte
     second = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
     with pytest.raises(error, match=pattern):
         make(first, second)
+
+
+# -- a ChainedScheduler inside SequentialLR ----------------------------------------------------------------------
+def _chain_then_constant(schedules, optimizer):
+    chain = schedules.ChainedScheduler(
+        [
+            schedules.LinearLR(optimizer, start_factor=0.1, total_iters=5),
+            schedules.ConstantLR(optimizer, factor=0.1, total_iters=5),
+        ]
+    )
+    return schedules.SequentialLR(
+        optimizer, [chain, schedules.ExponentialLR(optimizer, gamma=0.8)], milestones=[5]
+    ), chain
+
+
+def test_a_chain_run_first_by_sequential_lr_gives_torchs_rates_and_state():
+    """torch takes a ChainedScheduler as SequentialLR's first schedule: at epoch 0 its schedulers' factors multiply
+    (0.1 * 0.1 of each base rate), the warm-up goes on under both factors, then the next one takes over."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimizers(torch)
+    rows = []
+    for schedules, optimizer in ((lib, ours), (torch.optim.lr_scheduler, theirs)):
+        scheduler, chain = _chain_then_constant(schedules, optimizer)
+        trace = [_rates(optimizer) + [float(lr) for lr in scheduler.get_last_lr()]]
+        for _ in range(12):
+            optimizer.step()
+            scheduler.step()
+            trace.append(_rates(optimizer) + [float(lr) for lr in scheduler.get_last_lr()])
+        trace.append([s.last_epoch for s in chain._schedulers] + [scheduler.last_epoch, 0])
+        rows.append(np.array(trace))
+    np.testing.assert_allclose(rows[0], rows[1], rtol=1e-12)
+    assert rows[0][0, :2] == pytest.approx([0.1 * 0.01, 0.3 * 0.01], rel=1e-12)
+
+
+def test_a_chain_first_in_sequential_lr_warns_only_when_the_user_steps_out_of_order():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler, _ = _chain_then_constant(lib, optimizer)
+        optimizer.step()
+        scheduler.step()
+    fresh = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    scheduler, _ = _chain_then_constant(lib, fresh)
+    with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
+        scheduler.step()
+
+
+def test_a_chain_after_a_milestone_is_torchs_not_implemented_error_there_changing_nothing():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimizers(torch)
+    for schedules, optimizer in ((lib, ours), (torch.optim.lr_scheduler, theirs)):
+        chain = schedules.ChainedScheduler([schedules.ConstantLR(optimizer, factor=0.5, total_iters=4)])
+        scheduler = schedules.SequentialLR(optimizer, [schedules.ExponentialLR(optimizer, 0.9), chain], milestones=[2])
+        optimizer.step()
+        scheduler.step()
+        if schedules is lib:
+            sequence, before = scheduler, (scheduler.state_dict(), _rates(optimizer))
+        with pytest.raises(NotImplementedError, match="ChainedScheduler" if schedules is lib else None):
+            scheduler.step()
+    assert (sequence.state_dict(), _rates(ours)) == before
 
 
 # -- CosineAnnealingWarmRestarts.step(epoch) ------------------------------------------------------------------

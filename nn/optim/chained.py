@@ -49,6 +49,13 @@ class ChainedScheduler(LRScheduler):
         self._schedulers = schedulers
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
+    def initial_step(self) -> None:
+        """Apply each scheduler's first epoch, in order (``SequentialLR`` calls it when the chain runs first): as
+        torch's, the chainable ones' epoch-0 factors multiply. No warning: the user has stepped nothing yet."""
+        for scheduler in self._schedulers:
+            scheduler._initial_step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
     @property
     def schedulers(self) -> list[LRScheduler]:
         """The chained schedulers, in the order they step (torch's ``_schedulers``)."""

@@ -412,7 +412,9 @@ class SequentialLR(LRScheduler):
     schedulers): scheduler i + 1 restarts from its epoch 0 at milestone i. All must drive ``optimizer``.
 
     As torch's, building it undoes the first step each scheduler took when it was built, resets every
-    group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0.
+    group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0. A
+    ``ChainedScheduler`` may be one of them, as in torch: first, its schedulers take their epoch 0 together;
+    after a milestone it has no epoch 0 to restart at, which is torch's NotImplementedError when it is reached.
     """
 
     #: state dicts saved here before the keys were torch's hold these two as ``schedulers`` and ``milestones``
@@ -427,7 +429,7 @@ class SequentialLR(LRScheduler):
         if not schedulers:
             raise ValueError(f"{owner}: expected at least one scheduler")
         for index, scheduler in enumerate(schedulers):
-            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, (SequentialLR, ChainedScheduler)):
+            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, SequentialLR):
                 raise TypeError(f"{owner}: scheduler {index} is a {type(scheduler).__name__}, not an epoch schedule")
             if getattr(scheduler, "metric_driven", False):
                 raise ValueError(f"{owner}: scheduler {index} ({type(scheduler).__name__}) steps on a metric")
@@ -475,10 +477,17 @@ class SequentialLR(LRScheduler):
 
     def step(self) -> None:
         """Advance one epoch: step the scheduler in charge, restarting it at its epoch 0 on its milestone."""
-        self.last_epoch += 1
-        index = bisect.bisect_right(self._milestones, self.last_epoch)
+        epoch = self.last_epoch + 1
+        index = bisect.bisect_right(self._milestones, epoch)
         scheduler = self._schedulers[index]
-        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+        restart = index > 0 and self._milestones[index - 1] == epoch
+        if restart and isinstance(scheduler, ChainedScheduler):  # (torch's get_lr() of a chain raises it there)
+            raise NotImplementedError(
+                f"SequentialLR: scheduler {index} is a ChainedScheduler, which cannot restart at its milestone "
+                f"(epoch {epoch}): a chain has no epoch 0 of its own to go back to; put the chain first"
+            )
+        self.last_epoch = epoch
+        if restart:
             scheduler.step_to(0)
         else:
             scheduler.step()
