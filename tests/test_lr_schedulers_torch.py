@@ -771,3 +771,18 @@ def test_a_plateau_subclass_overriding_torchs_reduce_lr_and_is_better_is_called_
         scheduler._reset()
         records.append((calls, [group["lr"] for group in optimizer.param_groups], scheduler.best))
     assert records[0] == records[1]
+
+
+def test_the_epoch_deprecation_text_is_importable_from_lr_scheduler_as_torchs_and_is_the_warnings():
+    """torch's own tests import ``EPOCH_DEPRECATION_WARNING`` from ``torch.optim.lr_scheduler`` to check that
+    ``step(epoch)`` gives exactly that warning; the same import works here."""
+    from nn.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+
+    assert EPOCH_DEPRECATION_WARNING == torch_lib.EPOCH_DEPRECATION_WARNING
+    optimizer, _ = _optimizers("sgd")
+    scheduler = ours_lib.StepLR(optimizer, step_size=2)
+    optimizer.step()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scheduler.step(3)
+    assert [warning.message.args for warning in caught] == [(EPOCH_DEPRECATION_WARNING,)]

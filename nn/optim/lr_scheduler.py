@@ -32,6 +32,10 @@ from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
+
+# the text of the warning ``step(epoch)`` gives, under torch's name here too (``torch.optim.lr_scheduler`` has it,
+# outside ``__all__``), for code that filters or checks it
+from .scheduler import EPOCH_DEPRECATION_WARNING as EPOCH_DEPRECATION_WARNING
 from .scheduler import (
     LRScheduler,
     check_optimizer,
