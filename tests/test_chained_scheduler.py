@@ -144,11 +144,6 @@ def test_a_bad_chained_state_changes_none_of_its_schedulers():
         (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2), lib.StepLR(p, 2)]), ValueError, "another optimizer"),
         (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer=p), ValueError, "another optimizer"),
         (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer="sgd"), TypeError, "nn.optim.Optimizer"),
-        (
-            lambda o, p: lib.SequentialLR(o, [lib.SequentialLR(o, [lib.StepLR(o, 2)], []), lib.StepLR(o, 2)], [3]),
-            TypeError,
-            "scheduler 0 is a SequentialLR",
-        ),
     ],
 )
 def test_bad_chained_scheduler_arguments_are_errors_naming_it(make, error, pattern):
@@ -203,17 +198,74 @@ def test_a_chain_first_in_sequential_lr_warns_only_when_the_user_steps_out_of_or
         scheduler.step()
 
 
-def test_a_chain_after_a_milestone_is_torchs_not_implemented_error_there_changing_nothing():
+def _nested(schedules, optimizer, kind):
+    """A chain (ConstantLR and ExponentialLR together) or a SequentialLR (ConstantLR, then ExponentialLR)."""
+    constant = schedules.ConstantLR(optimizer, factor=0.5, total_iters=2)
+    exponential = schedules.ExponentialLR(optimizer, gamma=0.9)
+    if kind == "chain":
+        return schedules.ChainedScheduler([constant, exponential], optimizer=optimizer)
+    return schedules.SequentialLR(optimizer, [constant, exponential], milestones=[2])
+
+
+@pytest.mark.parametrize("kind", ["chain", "sequence"])
+def test_a_chain_or_sequence_run_first_by_sequential_lr_runs_as_torchs_would_alone(kind):
+    """Later torch's test_scheduler_nested_composite: run by SequentialLR (alone, or until a milestone), a chain
+    or a SequentialLR gives the rates it gives alone (torch 2.13 moves ExponentialLR one step ahead there, and a
+    nested SequentialLR's whole schedule: a quirk that later torch corrects, not followed here)."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimizers(torch)
+    alone = _nested(torch.optim.lr_scheduler, theirs, kind)
+    wrapped = [lib.SequentialLR(ours, [_nested(lib, ours, kind)], milestones=[])]
+    second = _optimizers(torch)[0]
+    wrapped.append(lib.SequentialLR(second, [_nested(lib, second, kind), lib.StepLR(second, 2)], milestones=[6]))
+    expected = []
+    for _ in range(10):
+        expected.append(_rates(theirs))
+        theirs.step()
+        alone.step()
+    for scheduler in wrapped:
+        rows = []
+        for _ in range(10):
+            rows.append(_rates(scheduler.optimizer))
+            scheduler.optimizer.step()
+            scheduler.step()
+        limit = 10 if scheduler is wrapped[0] else 6
+        np.testing.assert_allclose(rows[:limit], expected[:limit], rtol=1e-12)
+    # from the milestone on, StepLR restarts from the base rates
+    np.testing.assert_allclose(rows[6:], [[0.1, 0.3]] * 2 + [[0.01, 0.03]] * 2, rtol=1e-12)
+
+
+def test_a_sequence_inside_a_sequence_saves_and_resumes():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    scheduler = lib.SequentialLR(optimizer, [_nested(lib, optimizer, "sequence")], milestones=[])
+    for _ in range(3):
+        optimizer.step()
+        scheduler.step()
+    state = scheduler.state_dict()
+    copy_optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    copy_ = lib.SequentialLR(copy_optimizer, [_nested(lib, copy_optimizer, "sequence")], milestones=[])
+    copy_.load_state_dict(state)
+    copy_optimizer.param_groups[0]["lr"] = optimizer.param_groups[0]["lr"]
+    for _ in range(4):
+        for each in (optimizer, copy_optimizer):
+            each.step()
+        scheduler.step()
+        copy_.step()
+        assert _rates(copy_optimizer) == _rates(optimizer)
+
+
+@pytest.mark.parametrize("kind", ["chain", "sequence"])
+def test_a_chain_or_sequence_after_a_milestone_is_torchs_not_implemented_error_there_changing_nothing(kind):
     torch = pytest.importorskip("torch")
     ours, theirs = _optimizers(torch)
     for schedules, optimizer in ((lib, ours), (torch.optim.lr_scheduler, theirs)):
-        chain = schedules.ChainedScheduler([schedules.ConstantLR(optimizer, factor=0.5, total_iters=4)])
-        scheduler = schedules.SequentialLR(optimizer, [schedules.ExponentialLR(optimizer, 0.9), chain], milestones=[2])
+        inner = _nested(schedules, optimizer, kind)
+        scheduler = schedules.SequentialLR(optimizer, [schedules.ExponentialLR(optimizer, 0.9), inner], milestones=[2])
         optimizer.step()
         scheduler.step()
         if schedules is lib:
             sequence, before = scheduler, (scheduler.state_dict(), _rates(optimizer))
-        with pytest.raises(NotImplementedError, match="ChainedScheduler" if schedules is lib else None):
+        with pytest.raises(NotImplementedError, match="cannot restart" if schedules is lib else None):
             scheduler.step()
     assert (sequence.state_dict(), _rates(ours)) == before
 

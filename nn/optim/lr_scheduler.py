@@ -417,8 +417,10 @@ class SequentialLR(LRScheduler):
 
     As torch's, building it undoes the first step each scheduler took when it was built, resets every
     group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0. A
-    ``ChainedScheduler`` may be one of them, as in torch: first, its schedulers take their epoch 0 together;
-    after a milestone it has no epoch 0 to restart at, which is torch's NotImplementedError when it is reached.
+    ``ChainedScheduler`` or another ``SequentialLR`` may be one of them, as in torch: first, it starts at its
+    epoch 0 (a chain's schedulers together), so it runs as it would alone (torch 2.13 moves some inner schedules
+    one epoch ahead there, which later torch corrects); after a milestone it has no epoch 0 to restart at,
+    which is torch's NotImplementedError when it is reached.
     """
 
     #: state dicts saved here before the keys were torch's hold these two as ``schedulers`` and ``milestones``
@@ -433,7 +435,7 @@ class SequentialLR(LRScheduler):
         if not schedulers:
             raise ValueError(f"{owner}: expected at least one scheduler")
         for index, scheduler in enumerate(schedulers):
-            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, SequentialLR):
+            if not isinstance(scheduler, LRScheduler):
                 raise TypeError(f"{owner}: scheduler {index} is a {type(scheduler).__name__}, not an epoch schedule")
             if getattr(scheduler, "metric_driven", False):
                 raise ValueError(f"{owner}: scheduler {index} ({type(scheduler).__name__}) steps on a metric")
@@ -455,7 +457,12 @@ class SequentialLR(LRScheduler):
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
         self.recursive_undo()
-        first = schedulers[bisect.bisect_right(milestones, 0)]
+        self.initial_step()
+
+    def initial_step(self) -> None:
+        """Apply epoch 0 of the scheduler in charge at epoch 0 (when built, and when run first by another
+        ``SequentialLR``, whose undoing of the first steps took that one back too)."""
+        first = self._schedulers[bisect.bisect_right(self._milestones, 0)]
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
@@ -485,10 +492,10 @@ class SequentialLR(LRScheduler):
         index = bisect.bisect_right(self._milestones, epoch)
         scheduler = self._schedulers[index]
         restart = index > 0 and self._milestones[index - 1] == epoch
-        if restart and isinstance(scheduler, ChainedScheduler):  # (torch's get_lr() of a chain raises it there)
+        if restart and isinstance(scheduler, (ChainedScheduler, SequentialLR)):  # (torch's get_lr() raises it)
             raise NotImplementedError(
-                f"SequentialLR: scheduler {index} is a ChainedScheduler, which cannot restart at its milestone "
-                f"(epoch {epoch}): a chain has no epoch 0 of its own to go back to; put the chain first"
+                f"SequentialLR: scheduler {index} is a {type(scheduler).__name__}, which cannot restart at its "
+                f"milestone (epoch {epoch}): it has no epoch 0 of its own to go back to; put it first"
             )
         self.last_epoch = epoch
         if restart:
