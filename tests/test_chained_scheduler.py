@@ -3,6 +3,7 @@ fractional epoch: the learning rates of torch at every step, state round trips a
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -252,6 +253,36 @@ def test_a_sequence_inside_a_sequence_saves_and_resumes():
         scheduler.step()
         copy_.step()
         assert _rates(copy_optimizer) == _rates(optimizer)
+
+
+@pytest.mark.parametrize("direction", ["torch_to_ours", "ours_to_torch"])
+@pytest.mark.parametrize("kind", ["chain", "sequence"])
+def test_a_sequence_run_around_a_chain_or_sequence_resumes_from_the_others_state_dict(kind, direction):
+    """torch's inner chain or SequentialLR, run first, saves the count of the step it took (``_step_count``): its
+    state dict loads here all the same, as ours does into torch's, and both go on alike."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimizers(torch)
+    libraries = {"ours": (lib, ours), "torch": (torch.optim.lr_scheduler, theirs)}
+    built = {}
+    for name, (schedules, optimizer) in libraries.items():
+        built[name] = schedules.SequentialLR(
+            optimizer, [_nested(schedules, optimizer, kind), schedules.ConstantLR(optimizer, 0.5, 4)], milestones=[5]
+        )
+    source, target = direction.split("_to_")
+    for _ in range(3):
+        libraries[source][1].step()
+        built[source].step()
+    built[target].load_state_dict(copy.deepcopy(built[source].state_dict()))
+    libraries[target][1].param_groups[0]["lr"], libraries[target][1].param_groups[1]["lr"] = _rates(
+        libraries[source][1]
+    )
+    rows = {"ours": [], "torch": []}
+    for _ in range(6):
+        for name, (_, optimizer) in libraries.items():
+            optimizer.step()
+            built[name].step()
+            rows[name].append(_rates(optimizer))
+    np.testing.assert_allclose(rows["ours"], rows["torch"], rtol=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["chain", "sequence"])

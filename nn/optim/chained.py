@@ -26,6 +26,9 @@ class ChainedScheduler(LRScheduler):
 
     #: state dicts saved here before the key was torch's hold the schedulers' states under ``schedulers``
     torch_names = {"schedulers": "_schedulers"}
+    #: torch's chain counts the step it takes when SequentialLR runs it first (``_step_count``), a count nothing
+    #: reads: a state dict of torch's that has it loads, passing over it
+    torch_derived = frozenset({"_step_count"})
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         owner = "ChainedScheduler"

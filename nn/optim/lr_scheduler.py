@@ -425,6 +425,9 @@ class SequentialLR(LRScheduler):
 
     #: state dicts saved here before the keys were torch's hold these two as ``schedulers`` and ``milestones``
     torch_names = {"schedulers": "_schedulers", "milestones": "_milestones"}
+    #: torch's SequentialLR run first by another counts that step (``_step_count``), a count nothing reads: a state
+    #: dict of torch's that has it loads, passing over it
+    torch_derived = frozenset({"_step_count"})
 
     def __init__(
         self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
