@@ -48,7 +48,7 @@ from .compiling import compile as compile  # noqa: A004 - torch.compile; not in 
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp, numpy_cumsum
-from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
+from .default_dtype import get_default_dtype, set_default_dtype
 from .devices import device, get_default_device, set_default_device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .element_count import Size
@@ -202,6 +202,7 @@ from .torch_module_functions import (
     vander,
     var_mean,
 )
+from .type_info import DtypeKindError, finfo, iinfo
 from .value import Value
 from .versions import ChangedMultiOutputViewError, increment_version
 
@@ -436,6 +437,7 @@ __all__ = [
     "ArgumentRangeError",
     "DtypeKernelError",
     "DtypeMismatchError",
+    "DtypeKindError",
     "FloatingDtypeError",
     "SizeTypeError",
     "UnreadableDataError",

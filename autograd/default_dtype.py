@@ -108,14 +108,3 @@ def _floating_python_numbers(rows: Iterable[Any]) -> bool:
             else:
                 has_integer = True
     return has_float or not has_integer
-
-
-def finfo(type: Any = None) -> np.finfo:  # noqa: A002 - torch's name
-    """The limits of a floating dtype (torch's ``finfo``: ``eps``, ``max``, ``min``, ``tiny``, ``resolution``,
-    ``bits``), of the default dtype when none is given; numpy's ``finfo``."""
-    return np.finfo(_default if type is None else type)
-
-
-def iinfo(type: Any) -> np.iinfo:  # noqa: A002 - torch's name
-    """The limits of an integer dtype (torch's ``iinfo``: ``max``, ``min``, ``bits``); numpy's ``iinfo``."""
-    return np.iinfo(type)
