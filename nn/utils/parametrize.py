@@ -292,9 +292,12 @@ def register_parametrization(
     module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
 ) -> Module:
     """Make ``module.<tensor_name>`` the output of ``parametrization`` (a Module; see the module docstring), or add
-    ``parametrization`` after those the tensor already has. Returns ``module``."""
+    ``parametrization`` after those the tensor already has. As torch's, ``parametrization`` takes ``module``'s
+    training mode first (so registering on a module in eval mode runs no training-mode step, such as spectral norm's
+    power iteration, in the checks). Returns ``module``."""
     if not isinstance(parametrization, Module):
         raise TypeError(f"register_parametrization: the parametrization must be a Module, got {type(parametrization)}")
+    parametrization.train(module.training)  # as torch's: before the first call, so an eval module runs it in eval
     if is_parametrized(module, tensor_name):
         plist = module.parametrizations[tensor_name]
         if not unsafe:
