@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import copy
 import io
+import pickle
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
@@ -1112,3 +1114,22 @@ def _weight_norm(lib: Any) -> list[Any]:
 def test_weight_norm_keeps_the_output_for_each_dim_and_after_removal_as_torchs():
     record = both(_weight_norm)
     assert record[1] == (5, 1) and record[6] == (1, 4)
+
+
+def _weight_norm_compat_pickle_deepcopy(lib: Any) -> list[Any]:
+    x = tensor(lib, np.random.default_rng(13).normal(size=(3, 4)).astype(np.float32))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = lib.old_weight_norm(linear(lib, 4, 5))
+    new = lib.PS.weight_norm(linear(lib, 4, 5, seed=1))
+    new.load_state_dict(old.state_dict())  # the old weight_norm's state dict loads into the parametrization
+    deprecated = any(issubclass(warning.category, FutureWarning) for warning in caught)
+    record = [same(old(x), new(x)), Values(new(x)), deprecated]
+    record.append(raised(lambda: pickle.dumps(new)))
+    duplicate = copy.deepcopy(new)
+    return [*record, same(duplicate(x), new(x), 0.0)]
+
+
+def test_weight_norm_loads_the_old_state_dict_refuses_pickling_and_deep_copies_as_torchs():
+    record = both(_weight_norm_compat_pickle_deepcopy)
+    assert record[0] is True and record[3] is not None and record[4] is True

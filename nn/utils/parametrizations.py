@@ -48,11 +48,27 @@ class _WeightNorm(Module):
 def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> ModuleT:
     """Weight normalisation as a parametrization (torch's ``nn.utils.parametrizations.weight_norm``): ``module.<name>``
     becomes g v / ||v|| of ``module.parametrizations.<name>.original0`` (g) and ``original1`` (v). ``dim=None`` takes
-    the norm over the whole tensor."""
+    the norm over the whole tensor. As torch's, the module also loads a state dict saved with the older
+    :func:`nn.utils.weight_norm` (its ``<name>_g`` and ``<name>_v`` entries become ``original0`` and ``original1``)."""
     weight = _tensor_named("weight_norm", module, name)
-    return register_parametrization(
-        module, name, _WeightNorm(checked_dim("weight_norm", dim, weight.shape)), unsafe=True
-    )
+    register_parametrization(module, name, _WeightNorm(checked_dim("weight_norm", dim, weight.shape)), unsafe=True)
+    module.register_load_state_dict_pre_hook(_OldWeightNormKeys(name))
+    return module
+
+
+class _OldWeightNormKeys:
+    """A load-state-dict pre-hook renaming the older ``weight_norm``'s ``<name>_g`` / ``<name>_v`` entries (when
+    both are there) to the parametrization's ``parametrizations.<name>.original0`` / ``original1``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, module: Module, state_dict: Any, prefix: str, *_: Any) -> None:
+        magnitude, direction = f"{prefix}{self.name}_g", f"{prefix}{self.name}_v"
+        if magnitude in state_dict and direction in state_dict:
+            stored = f"{prefix}parametrizations.{self.name}.original"
+            state_dict[f"{stored}0"] = state_dict.pop(magnitude)
+            state_dict[f"{stored}1"] = state_dict.pop(direction)
 
 
 class _SpectralNorm(Module):
