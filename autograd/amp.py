@@ -356,7 +356,14 @@ class autocast:
         _regions.enabled[self._kind], _regions.dtype[self._kind] = self._outer.pop()
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        """``function`` run inside this region at every call (``@autocast("cpu")``)."""
+        """``function`` run inside this region at every call (``@autocast("cpu")``); torch's TypeError when
+        ``function`` is not callable (``autocast("cpu")(x)`` for ``with autocast("cpu"):``)."""
+        if not callable(function):
+            raise TypeError(
+                f"autocast()(func) requires a callable, but got {type(function).__name__}. Did you mean to use "
+                "autocast as a context manager? For example:\n    with autograd.autocast(device_type=...):\n"
+                "        output = model(input)"
+            )
 
         @functools.wraps(function)
         def run_in_region(*args: Any, **kwargs: Any) -> Any:
