@@ -283,7 +283,8 @@ def _as_scale(value: Any) -> np.float32:
     return np.float32(number)
 
 
-_DEVICE_STRING = re.compile(r"(?P<type>[a-z_]+)(?::\d+)?")
+#: torch's device string: a type of letters and underscores, then optionally ":" and an index without leading zeros.
+_DEVICE_STRING = re.compile(r"(?P<type>[a-zA-Z_]+)(?::(?:[1-9]\d*|0))?")
 
 
 class autocast:
@@ -306,14 +307,14 @@ class autocast:
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         if not device_type:
             raise RuntimeError("Device string must not be empty")
-        if device_type.partition(":")[0] not in DEVICE_TYPES:
-            raise RuntimeError(
-                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {device_type}"
-            )
-        found = _DEVICE_STRING.fullmatch(device_type)
+        found = _DEVICE_STRING.fullmatch(device_type)  # the form first, then the type, as torch reads them
         if found is None:
             raise RuntimeError(f"Invalid device string: '{device_type}'")
         kind = found["type"]
+        if kind not in DEVICE_TYPES:
+            raise RuntimeError(
+                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {kind}"
+            )
         if kind not in ("cpu", "cuda"):
             raise RuntimeError(
                 f"autocast: device_type {device_type!r} is not available here: this library computes on the CPU "

@@ -237,7 +237,7 @@ def test_a_disabled_float32_region_runs_without_a_warning_as_torchs():
 
 
 # -- TestTorchAutocast: arguments -------------------------------------------------------------------------------
-@pytest.mark.parametrize("device_type", ["cpu:x", "cpu:-1", "foo"])
+@pytest.mark.parametrize("device_type", ["not a real device", "cpu:x", "cuda:01", "cpu:-1", "foo", "Cpu:0"])
 def test_a_bad_device_string_is_torchs_runtime_error_with_torchs_message(device_type):
     with pytest.raises(RuntimeError) as theirs:
         with torch.autocast(device_type=device_type):
