@@ -86,7 +86,7 @@ def test_iinfo_limits_are_numpys_values(name):
     assert ours.dtype == numpys.dtype
 
 
-@pytest.mark.parametrize("name", [*FLOATING[:2], *INTEGER[:4], "uint32", "uint64"])
+@pytest.mark.parametrize("name", [*FLOATING, *INTEGER])
 def test_the_repr_is_torchs(name):
     info = autograd.finfo if name in FLOATING else autograd.iinfo
     theirs = torch.finfo if name in FLOATING else torch.iinfo
