@@ -40,7 +40,7 @@ from .accelerators import (
     set_float32_matmul_precision,
     use_deterministic_algorithms,
 )
-from .amp import autocast, is_autocast_enabled
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -534,6 +534,7 @@ __all__ = [
     "is_inference_mode_enabled",
     "inner",
     "is_anomaly_enabled",
+    "get_autocast_dtype",
     "is_autocast_enabled",
     "is_grad_enabled",
     "is_tensor",

@@ -30,7 +30,8 @@ disables itself where torch's does, with torch's warnings: for ``"cuda"`` (there
 other than float16 (torch's CPU autocast takes bfloat16 and float16; numpy has no bfloat16, so
 ``autograd.bfloat16`` does not exist). ``autocast("cpu", dtype=autograd.float16)`` is enabled and still computes
 in full precision. :func:`is_autocast_enabled` (``torch.is_autocast_enabled``) tells whether this thread is inside
-an enabled region of a device type, and :func:`custom_fwd` / :func:`custom_bwd` decorate a custom Function's
+an enabled region of a device type, :func:`get_autocast_dtype` the dtype of its region and
+:func:`is_autocast_available` whether autocast takes a device type, and :func:`custom_fwd` / :func:`custom_bwd` decorate a custom Function's
 ``forward`` and ``backward`` as torch's (``cast_inputs`` casts the floating inputs inside an enabled region).
 """
 
@@ -54,7 +55,16 @@ from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
 from .value import Value
 
-__all__ = ["GradScaler", "ScalerFactorError", "autocast", "custom_bwd", "custom_fwd", "is_autocast_enabled"]
+__all__ = [
+    "GradScaler",
+    "ScalerFactorError",
+    "autocast",
+    "custom_bwd",
+    "custom_fwd",
+    "get_autocast_dtype",
+    "is_autocast_available",
+    "is_autocast_enabled",
+]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
 
@@ -287,6 +297,20 @@ def _as_scale(value: Any) -> np.float32:
 _DEVICE_STRING = re.compile(r"(?P<type>[a-zA-Z_]+)(?::(?:[1-9]\d*|0))?")
 
 
+def _device_kind(device_type: str) -> str:
+    """The device type of the string ``device_type`` (``"cuda"`` for ``"cuda:0"``), checked as torch checks it: its
+    form first ("Invalid device string"), then its type (torch's list of device types); RuntimeError otherwise."""
+    if not device_type:
+        raise RuntimeError("Device string must not be empty")
+    found = _DEVICE_STRING.fullmatch(device_type)
+    if found is None:
+        raise RuntimeError(f"Invalid device string: '{device_type}'")
+    kind = found["type"]
+    if kind not in DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {kind}")
+    return kind
+
+
 class autocast:
     """torch's ``autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``, a context manager and a
     decorator inside which everything runs in full precision (see :mod:`autograd.amp`).
@@ -305,16 +329,7 @@ class autocast:
     ) -> None:
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
-        if not device_type:
-            raise RuntimeError("Device string must not be empty")
-        found = _DEVICE_STRING.fullmatch(device_type)  # the form first, then the type, as torch reads them
-        if found is None:
-            raise RuntimeError(f"Invalid device string: '{device_type}'")
-        kind = found["type"]
-        if kind not in DEVICE_TYPES:
-            raise RuntimeError(
-                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {kind}"
-            )
+        kind = _device_kind(device_type)
         if kind not in ("cpu", "cuda"):
             raise RuntimeError(
                 f"autocast: device_type {device_type!r} is not available here: this library computes on the CPU "
@@ -393,6 +408,32 @@ def is_autocast_enabled(device_type: str = "cuda") -> bool:
     if not isinstance(device_type, str):
         raise TypeError(f"is_autocast_enabled(): argument 'device_type' must be str, not {type(device_type).__name__}")
     return _regions.enabled.get(device_type.partition(":")[0], False)
+
+
+def get_autocast_dtype(device_type: str) -> Any:
+    """torch's ``get_autocast_dtype(device_type)``: the dtype of this thread's innermost :class:`autocast` region of
+    ``device_type`` (a device string, "cpu" or "cuda" with or without an index), or outside one the default: float16
+    for "cuda", as torch's, and None for "cpu", whose torch default bfloat16 numpy lacks (as ``autocast("cpu")``'s
+    ``fast_dtype``). The regions compute in full precision here whatever it is. A device string torch refuses is its
+    RuntimeError; a device type this library has no autocast for ("mps", ...) a RuntimeError too."""
+    if not isinstance(device_type, str):
+        raise TypeError(f"get_autocast_dtype(): argument 'device_type' must be str, not {type(device_type).__name__}")
+    kind = _device_kind(device_type)
+    if kind not in ("cpu", "cuda"):
+        raise RuntimeError(f"get_autocast_dtype: there is no autocast for device_type {device_type!r} here")
+    return _regions.dtype.get(kind)
+
+
+def is_autocast_available(device_type: str) -> bool:
+    """torch's ``amp.is_autocast_available(device_type)``: whether :class:`autocast` takes ``device_type`` (a device
+    string): True for "cpu" and "cuda" (a "cuda" region disables itself without a GPU, as torch's), False for
+    torch's other device types, which this library has no autocast for (torch's is True for some, "mps", "xpu");
+    a device string torch refuses is its RuntimeError."""
+    if not isinstance(device_type, str):
+        raise TypeError(
+            f"is_autocast_available(): argument 'device_type' must be str, not {type(device_type).__name__}"
+        )
+    return _device_kind(device_type) in ("cpu", "cuda")
 
 
 def _cast(value: Any, dtype: Any) -> Any:

@@ -17,12 +17,14 @@ ported) and the float16/float32 dtype assertions of the 16 and fp32 lists (the d
 above); ``_addmm_activation``, ``_native_multi_head_attention``, ``conv_tbc`` and ``nll_loss2d`` (private or legacy
 entry points this library does not have; ``reflection_pad1d`` is run as ``F.pad(mode="reflect")``, the other
 ``torch._C._nn`` ops as their ``nn.functional`` forms, ``margin_ranking_loss`` with a target of the inputs' shape as
-``F.margin_ranking_loss`` requires in both libraries); ``test_autocast_rnn`` (an mkldnn bfloat16 LSTM);
-``get_autocast_dtype`` / ``amp.is_autocast_available`` in ``test_autocast_fast_dtype`` and ``test_invalid_device``
-(this library has neither function; ``autocast(...).fast_dtype`` is covered in test_training_script_utilities.py);
-the accelerator-only tests (the global cast cache and ``cache_enabled`` counting casts with a ``TorchDispatchMode``,
+``F.margin_ranking_loss`` requires in both libraries); ``test_autocast_rnn`` (an mkldnn bfloat16 LSTM); the
+accelerator-only tests (the global cast cache and ``cache_enabled`` counting casts with a ``TorchDispatchMode``,
 ``index_put`` priorities under bfloat16, MPS messages) since nothing is cast here. ``custom_fwd`` / ``custom_bwd``
 and the nested-region states are compared with torch in tests/test_autocast_custom_functions_torch.py.
+
+Deliberate differences, not asserted: ``get_autocast_dtype("cpu")`` outside a region is None (torch's is bfloat16,
+which numpy lacks), and ``amp.is_autocast_available`` is False for torch's other device types ("mps", "xpu": torch
+says True), which this library's autocast refuses.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def plain(value: Any) -> np.ndarray:
 
 
 def _name(dtype: Any) -> str:
-    return str(dtype).rsplit(".", 1)[-1]
+    """A dtype's name, of a torch dtype or of this library's (numpy's)."""
+    return str(dtype).rsplit(".", 1)[-1] if isinstance(dtype, torch.dtype) else np.dtype(dtype).name
 
 
 def _both(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -246,6 +249,44 @@ def test_a_bad_device_string_is_torchs_runtime_error_with_torchs_message(device_
         with autograd.autocast(device_type=device_type):
             autograd.tensor(1)
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("device_type", ["not a real device", "foo", ""])
+@pytest.mark.parametrize("function", ["get_autocast_dtype", "is_autocast_available"])
+def test_the_autocast_queries_refuse_a_bad_device_string_as_torchs(function, device_type):
+    where = (torch, autograd) if function == "get_autocast_dtype" else (torch.amp, autograd.amp)
+    with pytest.raises(RuntimeError) as theirs:
+        getattr(where[0], function)(device_type)
+    with pytest.raises(RuntimeError) as ours:
+        getattr(where[1], function)(device_type)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("device_type", ["cpu", "cpu:0", "cuda", "cuda:1", "meta"])
+def test_is_autocast_available_as_torchs(device_type):
+    assert autograd.amp.is_autocast_available(device_type) is torch.amp.is_autocast_available(device_type)
+
+
+@pytest.mark.parametrize("function", ["get_autocast_dtype", "is_autocast_available"])
+def test_the_autocast_queries_take_a_device_string_only(function):
+    where = (torch, autograd) if function == "get_autocast_dtype" else (torch.amp, autograd.amp)
+    for module in where:
+        with pytest.raises(TypeError, match="must be str, not int"):
+            getattr(module, function)(3)
+
+
+def test_get_autocast_dtype_follows_the_regions_as_torchs():
+    def seen(lib):
+        dtypes = [lib.get_autocast_dtype("cuda")]
+        with lib.autocast("cpu", dtype=lib.float16):
+            dtypes.append(lib.get_autocast_dtype("cpu"))
+            with lib.autocast("cpu", enabled=False):  # a region without a dtype keeps the enclosing one
+                dtypes.append(lib.get_autocast_dtype("cpu:0"))
+            dtypes.append(lib.get_autocast_dtype("cpu"))
+        return [_name(dtype) for dtype in dtypes]
+
+    assert seen(autograd) == seen(torch) == ["float16"] * 4
+    assert autograd.get_autocast_dtype("cpu") is None  # outside a region: torch's bfloat16, which numpy lacks
 
 
 def test_a_device_object_for_device_type_is_a_value_error_as_torchs():
