@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import itertools
 import warnings
+import weakref
 from collections import OrderedDict
+from functools import partial
 from typing import Any
 
 from .module_backward_hooks import backward_hook_call
@@ -48,24 +50,48 @@ ALWAYS_CALLED = "_forward_hooks_always_called"
 
 
 class HookHandle:
-    """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block)."""
+    """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block). As torch's
+    ``RemovableHandle`` it holds its table weakly: ``hooks_dict_ref()`` is the table (None once it is gone), and a
+    handle kept after its module is dropped keeps nothing alive; it pickles (with its table) as torch's does."""
 
     def __init__(self, hooks: OrderedDict[int, Any], *id_sets: set[int] | None) -> None:
-        self._table = hooks
+        self.hooks_dict_ref = _weak(hooks)
         self._id_sets = [ids for ids in id_sets if ids is not None]  # (always-called, with-kwargs, global ids)
         self.id = next(_ids)
 
     def remove(self) -> None:
         """Unregister the hook (again: nothing happens)."""
-        self._table.pop(self.id, None)
+        table = self.hooks_dict_ref()
+        if table is not None:
+            table.pop(self.id, None)
         for ids in self._id_sets:
             ids.discard(self.id)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.hooks_dict_ref(), self._id_sets, self.id
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        table, self._id_sets, self.id = state
+        self.hooks_dict_ref = _weak(OrderedDict() if table is None else table)
 
     def __enter__(self) -> HookHandle:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         self.remove()
+
+
+def _weak(table: Any) -> Any:
+    """A weak reference to a hook table, or (a table that takes none, such as a plain dict put in its place) a
+    callable returning it."""
+    try:
+        return weakref.ref(table)
+    except TypeError:
+        return partial(_same, table)
+
+
+def _same(table: Any) -> Any:
+    return table
 
 
 def add_hook(

@@ -696,6 +696,48 @@ def test_forward_pre_hook_and_forward_hook_replacing_input_and_output_change_val
         np.testing.assert_allclose(mine, other, rtol=1e-12)
 
 
+@pytest.mark.parametrize("register", ["register_forward_pre_hook", "register_forward_hook"])
+def test_hooks_removing_their_own_handles_during_the_call_leave_the_table_empty_as_torchs(register):
+    def run(lib):
+        module = lib.Sigmoid()
+        handles = []
+
+        def removing(index, m, *args):
+            handles[index].remove()
+            return args[-1]
+
+        handles.append(getattr(module, register)(partial(removing, 0)))
+        handles.append(getattr(module, register)(partial(removing, 1)))
+        sizes = [len(handle.hooks_dict_ref()) for handle in handles]
+        x = _rng(2, 2)
+        output = module(_t(lib, x))
+        table = handles[0].hooks_dict_ref()
+        return sizes, _np(output), [handle.id in table for handle in handles], len(table)
+
+    ours, theirs = _both(run)
+    assert ours[0] == theirs[0] == [2, 2]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    assert ours[2:] == theirs[2:] == ([False, False], 0)
+
+
+# -- hook handles ----------------------------------------------------------------------------------------------------
+def test_a_handle_holds_its_table_weakly_and_pickles_with_its_id_as_torchs():
+    def run(lib):
+        module = lib.Linear(2, 2)
+        handle = module.register_forward_hook(_noop_hook)
+        same_table = handle.hooks_dict_ref() is module._forward_hooks
+        copy = pickle.loads(pickle.dumps(handle))
+        copied = (copy.id == handle.id, copy.hooks_dict_ref() is None)
+        del module
+        gc.collect()
+        gone = handle.hooks_dict_ref() is None
+        handle.remove()  # (nothing left to remove from)
+        return same_table, copied, gone
+
+    ours, theirs = _both(run)
+    assert ours == theirs == (True, (True, True), True)
+
+
 # -- one module's hooks (torch's TestModuleHookNN) --------------------------------------------------------------------
 @pytest.mark.parametrize(
     "register", ["register_backward_hook", "register_full_backward_hook", "register_full_backward_pre_hook"]
