@@ -1877,6 +1877,22 @@ def register_module_full_backward_hook(hook: Callable[..., Any]) -> HookHandle:
     return add_global_hook("register_module_full_backward_hook", "_backward_hooks", hook)
 
 
+def register_module_backward_hook(hook: Callable[..., Any]) -> HookHandle:
+    """torch's deprecated global non-full backward hook: as :meth:`Module.register_backward_hook`, it runs as
+    :func:`register_module_full_backward_hook` (``grad_input`` holds one entry per positional argument of
+    ``forward``), with a warning. Refused (torch's RuntimeError) while a hook of
+    :func:`register_module_full_backward_hook` is registered, and the other way round. The handle's ``remove()``
+    unregisters it."""
+    handle = add_global_hook("register_module_backward_hook", "_backward_hooks", hook, non_full=True)
+    warnings.warn(
+        "register_module_backward_hook is deprecated (as in torch); it runs as register_module_full_backward_hook, "
+        "whose grad_input has one entry per positional argument of forward",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return handle
+
+
 def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> HookHandle:
     """Call ``hook(module, name, buffer)`` each time a buffer is registered, as torch's: by ``register_buffer``, by
     assigning an ``nn.Buffer``, and by assigning an array, a Tensor or None to a buffer's attribute; a result other

@@ -24,7 +24,7 @@ import numpy as np
 from autograd import Tensor, Value, is_grad_enabled
 from autograd.function import Function, FunctionContext
 
-from .module_global_hooks import hooks_of
+from .module_global_hooks import GLOBAL_NON_FULL_BACKWARD, hooks_of
 from .warning_site import user_stacklevel
 
 __all__ = ["BackwardHookCall", "backward_hook_call"]
@@ -195,7 +195,8 @@ def backward_hook_call(module: Any) -> BackwardHookCall | None:
 
     Each table is copied by one ``list()`` call, which no other thread can interleave with (torch copies them
     at once too): another thread may register or remove hooks of the module while this one calls it. The global
-    hooks (``register_module_full_backward_hook``, ``register_module_full_backward_pre_hook``) come first."""
+    hooks (``register_module_full_backward_hook``, the deprecated ``register_module_backward_hook``,
+    ``register_module_full_backward_pre_hook``) come first."""
     hooks = [hook for _, (hook, _) in hooks_of(module, "_backward_hooks")]
     pre_hooks = [hook for _, (hook, _) in hooks_of(module, "_backward_pre_hooks")]
     if not hooks and not pre_hooks:
@@ -203,4 +204,5 @@ def backward_hook_call(module: Any) -> BackwardHookCall | None:
     # torch warns when full hooks (or pre-hooks) fire at the outputs; a module's own hooks of the deprecated
     # register_backward_hook, which torch runs otherwise, fire silently
     non_full = len(module.__dict__.get("_backward_hooks", ())) if module._is_full_backward_hook is False else 0
+    non_full += len(GLOBAL_NON_FULL_BACKWARD)
     return BackwardHookCall(module, hooks, pre_hooks, warns=bool(pre_hooks) or len(hooks) > non_full)

@@ -10,10 +10,12 @@ __all__ = [
     "GLOBAL_ALWAYS_CALLED",
     "GLOBAL_CALL_HOOKS",
     "GLOBAL_HOOKS",
+    "GLOBAL_NON_FULL_BACKWARD",
     "GLOBAL_WITH_KWARGS",
     "GLOBAL_REGISTRATION_HOOKS",
     "HOOK_TABLES",
     "REGISTRATION_TABLES",
+    "check_global_backward_kind",
     "hooks_of",
     "with_kwargs_ids",
 ]
@@ -45,6 +47,22 @@ GLOBAL_ALWAYS_CALLED: set[int] = set()
 
 #: The ids of the global forward (pre-)hooks registered with ``with_kwargs=True``.
 GLOBAL_WITH_KWARGS: set[int] = set()
+
+#: The ids of the global backward hooks registered by the deprecated ``register_module_backward_hook`` (they run
+#: as full hooks, but do not warn when they fire at the outputs, as torch's non-full hooks do not).
+GLOBAL_NON_FULL_BACKWARD: set[int] = set()
+
+
+def check_global_backward_kind(full: bool) -> None:
+    """torch's RuntimeError for a global backward hook of one kind (``full``: ``register_module_full_backward_hook``'s,
+    else the deprecated ``register_module_backward_hook``'s) while one of the other kind is registered. (torch
+    refuses the other kind for good once one was registered, even after its removal; here only while it is.)"""
+    non_full = len(GLOBAL_NON_FULL_BACKWARD)
+    if non_full if full else len(GLOBAL_HOOKS["_backward_hooks"]) > non_full:
+        raise RuntimeError(
+            "Cannot use both regular backward hooks and full backward hooks as a global Module hook. Please use "
+            "only one of them."
+        )
 
 
 def with_kwargs_ids(kind: str) -> str:

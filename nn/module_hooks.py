@@ -17,10 +17,12 @@ from .module_global_hooks import (
     GLOBAL_ALWAYS_CALLED,
     GLOBAL_CALL_HOOKS,
     GLOBAL_HOOKS,
+    GLOBAL_NON_FULL_BACKWARD,
     GLOBAL_REGISTRATION_HOOKS,
     GLOBAL_WITH_KWARGS,
     HOOK_TABLES,
     REGISTRATION_TABLES,
+    check_global_backward_kind,
     hooks_of,
     with_kwargs_ids,
 )
@@ -118,20 +120,29 @@ def add_hook(
 
 
 def add_global_hook(
-    function: str, kind: str, hook: Any, with_kwargs: bool = False, always_call: bool = False
+    function: str, kind: str, hook: Any, with_kwargs: bool = False, always_call: bool = False, non_full: bool = False
 ) -> HookHandle:
     """Register ``hook`` in the global ``kind`` table (see :data:`GLOBAL_HOOKS`) for ``function`` (the
-    ``register_module_*`` function, named in errors); ``always_call`` (forward hooks) as in :func:`add_hook`."""
+    ``register_module_*`` function, named in errors); ``always_call`` (forward hooks) as in :func:`add_hook`;
+    ``non_full``: a backward hook of the deprecated ``register_module_backward_hook``."""
     if not callable(hook):
         raise TypeError(f"{function}: the hook must be callable, got {type(hook).__name__}")
+    if kind == "_backward_hooks":
+        check_global_backward_kind(full=not non_full)
     hooks = GLOBAL_HOOKS[kind]
     live = (
         GLOBAL_CALL_HOOKS if kind in HOOK_TABLES else GLOBAL_REGISTRATION_HOOKS if kind in REGISTRATION_TABLES else None
     )
     handle = HookHandle(
-        hooks, live, GLOBAL_ALWAYS_CALLED if always_call else None, GLOBAL_WITH_KWARGS if with_kwargs else None
+        hooks,
+        live,
+        GLOBAL_ALWAYS_CALLED if always_call else None,
+        GLOBAL_WITH_KWARGS if with_kwargs else None,
+        GLOBAL_NON_FULL_BACKWARD if non_full else None,
     )
     hooks[handle.id] = hook
+    if non_full:
+        GLOBAL_NON_FULL_BACKWARD.add(handle.id)
     if with_kwargs:
         GLOBAL_WITH_KWARGS.add(handle.id)
     if live is not None:

@@ -540,7 +540,7 @@ def test_state_dict_post_hooks_on_a_transformers_linears_and_a_root_hooks_result
 
 
 # -- hooks common to all modules -----------------------------------------------------------------------------------
-GLOBAL_BACKWARD = ["register_module_full_backward_hook"]
+GLOBAL_BACKWARD = ["register_module_backward_hook", "register_module_full_backward_hook"]
 SIGMOID_OF_ONE = 1 / (1 + 1 / math.e)
 
 
@@ -631,6 +631,7 @@ def _wrong_count_errors(lib, register, local):
 @pytest.mark.parametrize(
     "register, local",
     [
+        ("register_module_backward_hook", False),
         ("register_module_full_backward_hook", False),
         ("register_backward_hook", True),
         ("register_full_backward_pre_hook", True),
@@ -647,7 +648,7 @@ def _doubling_backward_hook(module, grad_input, grad_output):
     return tuple(grad * 2 for grad in grad_input)
 
 
-@pytest.mark.parametrize("register", ["register_backward_hook"])
+@pytest.mark.parametrize("register", ["register_module_backward_hook", "register_backward_hook"])
 def test_a_backward_hook_doubling_grad_input_doubles_the_input_gradient_as_torchs(register):
     x = _rng(5, 5)
 
@@ -718,6 +719,89 @@ def test_hooks_removing_their_own_handles_during_the_call_leave_the_table_empty_
     assert ours[0] == theirs[0] == [2, 2]
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
     assert ours[2:] == theirs[2:] == ([False, False], 0)
+
+
+def test_global_hooks_of_each_kind_run_before_the_modules_own_as_torchs():
+    def run(lib):
+        module, order = lib.Sigmoid(), []
+        module_globals = lib.modules.module
+
+        def recorder(name):
+            def hook(m, *args):
+                order.append(name)
+                return args[0] if name.endswith("backward") else args[-1]
+
+            return hook
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            handles = [
+                module_globals.register_module_forward_pre_hook(recorder("global pre")),
+                module.register_forward_pre_hook(recorder("local pre")),
+                module_globals.register_module_forward_hook(recorder("global forward")),
+                module.register_forward_hook(recorder("local forward")),
+                module_globals.register_module_backward_hook(recorder("global backward")),
+                module.register_backward_hook(recorder("local backward")),
+            ]
+            try:
+                output = module(_t(lib, _rng(5, 5), requires_grad=True))
+                output.backward(_t(lib, np.ones((5, 5))), retain_graph=True)
+            finally:
+                for handle in handles:
+                    handle.remove()
+        return order
+
+    ours, theirs = _both(run)
+    assert ours == theirs
+    assert ours == ["global pre", "local pre", "global forward", "local forward", "global backward", "local backward"]
+
+
+def test_a_global_backward_hook_of_the_other_kind_is_refused_as_torchs():
+    def run(lib):
+        module_globals, messages = lib.modules.module, []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            for first, second in (GLOBAL_BACKWARD, GLOBAL_BACKWARD[::-1]):
+                handle = getattr(module_globals, first)(_noop_hook)
+                try:
+                    with pytest.raises(RuntimeError) as caught:
+                        getattr(module_globals, second)(_noop_hook)
+                    messages.append(str(caught.value))
+                finally:
+                    handle.remove()
+                if lib is tnn:
+                    torch.nn.modules.module._global_is_full_backward_hook = None
+        return messages
+
+    ours, theirs = _both(run)
+    assert ours == theirs
+    assert all("Cannot use both regular backward hooks and full backward hooks" in message for message in ours)
+
+
+def test_the_deprecated_global_backward_hook_fires_silently_where_no_input_requires_grad_as_torchs():
+    def run(lib):
+        class Scale(lib.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = lib.Parameter(_t(lib, [2.0, 3.0]))
+
+            def forward(self, x):
+                return x * self.weight
+
+        layer, calls = Scale(), []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            handle = lib.modules.module.register_module_backward_hook(lambda m, gi, go: calls.append(len(go)))
+            registered = len(caught)
+            try:
+                layer(_t(lib, np.ones(2))).sum().backward()
+            finally:
+                handle.remove()
+        messages = [str(warning.message) for warning in caught[registered:]]
+        return calls, [message for message in messages if "Full backward hook is firing" in message]
+
+    ours, theirs = _both(run)
+    assert ours == theirs == ([1], [])
 
 
 # -- hook handles ----------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ modules (defined in :mod:`nn.module`), and ``_IncompatibleKeys`` (``load_state_d
 from ..module import (
     IncompatibleKeys,
     Module,
+    register_module_backward_hook,
     register_module_buffer_registration_hook,
     register_module_forward_hook,
     register_module_forward_pre_hook,
@@ -19,6 +20,7 @@ _IncompatibleKeys = IncompatibleKeys  # torch's name of load_state_dict's result
 __all__ = [
     "Module",
     "RemovableHandle",
+    "register_module_backward_hook",
     "register_module_buffer_registration_hook",
     "register_module_forward_hook",
     "register_module_forward_pre_hook",
