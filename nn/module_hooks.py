@@ -227,7 +227,7 @@ def _run_always_called_hooks(
         except Exception as error:
             warnings.warn(
                 ("global " if hook_id in GLOBAL_ALWAYS_CALLED else "")
-                + "module forward hook with always_call=True raised an exception that was silenced as another error "
+                + "module forward hook with ``always_call=True`` raised an exception that was silenced as another error "
                 f"was raised in forward: {error}",
                 UserWarning,
                 stacklevel=user_stacklevel(),

@@ -283,6 +283,89 @@ def test_removed_kwarg_hooks_stop_changing_the_call_and_leave_the_with_kwargs_ta
     assert ours[-1][1] == [0, 1, 0]
 
 
+# -- always_call ----------------------------------------------------------------------------------------------------
+def _always_called_run(lib):
+    """torch's test_always_called_forward_hooks: a context entered by a pre-hook is left by an always-called hook
+    whatever raises; the stack of enters (2) and exits (-1), and the error of each step, are the result."""
+
+    class FailsInForward(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = lib.Linear(4, 4).double()
+
+        def forward(self, x, fail=True):
+            if fail:
+                raise RuntimeError("failing in forward")
+            return self.net(x)
+
+    model, stack, log = FailsInForward(), [], []
+    x = _t(lib, np.ones((2, 4)))
+
+    def enter(m, args):
+        stack.append(2)
+
+    def enter_and_fail(m, args):
+        stack.append(2)
+        raise RuntimeError("failing in ctx setup")
+
+    def leave(m, args, out):
+        stack.append(-1)
+
+    def leave_and_fail(m, args, out):
+        stack.append(-1)
+        raise RuntimeError("failing in ctx shutdown")
+
+    def throw(m, args, out):
+        raise RuntimeError("failing in throw")
+
+    def step(**kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                model(x, **kwargs)
+                log.append(("ok", list(stack)))
+            except RuntimeError as error:
+                log.append((str(error), list(stack)))
+        log.append([str(warning.message) for warning in caught])
+
+    pre = model.register_forward_pre_hook(enter)
+    first = model.register_forward_hook(leave, always_call=True)
+    log.append(len(model._forward_hooks_always_called))
+    step()
+    step(fail=False)
+    pre.remove()
+    model.register_forward_pre_hook(enter_and_fail)
+    step(fail=False)
+    second = model.register_forward_hook(throw, prepend=True, always_call=True)
+    step(fail=False)
+    first.remove()
+    second.remove()
+    log.append(len(model._forward_hooks_always_called))
+    third = model.register_forward_hook(leave_and_fail, always_call=True)
+    step(fail=False)
+    third.remove()
+    module_globals = lib.modules.module
+    handle = module_globals.register_module_forward_hook(leave, always_call=True)
+    try:
+        log.append(len(module_globals._global_forward_hooks_always_called))
+        step(fail=False)
+    finally:
+        handle.remove()
+    log.append(len(module_globals._global_forward_hooks_always_called))
+    step()
+    return log
+
+
+def test_always_called_forward_hooks_run_once_whatever_raises_and_the_first_error_propagates_as_torchs():
+    ours, theirs = _both(_always_called_run)
+    assert ours == theirs
+    assert ours[-2] == ("failing in ctx setup", [2, -1] * 6 + [2])
+    assert ours[1] == ("failing in forward", [2, -1])
+    silenced = "module forward hook with ``always_call=True`` raised an exception that was silenced"
+    assert [len(step) for step in ours if isinstance(step, list)] == [0, 0, 0, 1, 1, 0, 0]
+    assert all(message.startswith(silenced) for step in ours if isinstance(step, list) for message in step)
+
+
 # -- load_state_dict pre and post hooks ----------------------------------------------------------------------------
 def _load_pre_hook_counts(lib):
     source = lib.Linear(3, 3)
