@@ -165,6 +165,10 @@ class Module:
     _state_dict_hooks = _MadeOnFirstRead(OrderedDict)
     _load_state_dict_pre_hooks = _MadeOnFirstRead(OrderedDict)
     _load_state_dict_post_hooks = _MadeOnFirstRead(OrderedDict)
+    #: The ids of the forward (pre-)hooks registered with ``with_kwargs=True`` / ``always_call=True`` (sets here).
+    _forward_pre_hooks_with_kwargs = _MadeOnFirstRead(set)
+    _forward_hooks_with_kwargs = _MadeOnFirstRead(set)
+    _forward_hooks_always_called = _MadeOnFirstRead(set)
 
     @property
     def _non_persistent_buffers_set(self) -> set[str]:

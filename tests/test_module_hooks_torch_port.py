@@ -209,6 +209,19 @@ def test_forward_and_backward_hooks_of_one_module_fire_forward_then_backward_as_
     assert ours == theirs == [[0, 1], [0, 1, 2, 3], [0, 1, 2, 3, 0, 1, 2, 3]]
 
 
+@pytest.mark.parametrize("lib", LIBS)
+def test_the_with_kwargs_and_always_called_id_tables_exist_before_any_hook_and_follow_the_handles(lib):
+    module = lib.Linear(2, 2)
+    tables = ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs", "_forward_hooks_always_called")
+    assert [len(getattr(module, table)) for table in tables] == [0, 0, 0]
+    pre = module.register_forward_pre_hook(lambda m, args, kwargs: None, with_kwargs=True)
+    post = module.register_forward_hook(lambda m, args, kwargs, out: None, with_kwargs=True, always_call=True)
+    assert pre.id in module._forward_pre_hooks_with_kwargs and post.id in module._forward_hooks_with_kwargs
+    assert post.id in module._forward_hooks_always_called
+    post.remove()
+    assert post.id not in module._forward_hooks_always_called
+
+
 # -- hooks with keyword arguments ---------------------------------------------------------------------------------
 def _kwarg_model(lib):
     class KwargModel(lib.Module):
