@@ -50,7 +50,7 @@ Left out, and why:
 - Backward pre-hooks that set every output gradient to None: torch's hook Functions still run, the full hooks see
   zeros as ``grad_input`` and the inputs get zero gradients (the module's parameters none); here the backward stops
   at the module (no full hook call, no input gradient). Emulating it would need the engine to run a node that got
-  no gradient. Not compared; one None among several outputs' gradients is (``test_module_torch_parity``).
+  no gradient. Not compared; one None among several outputs' gradients is (below).
 - torch keeps a removed global ``with_kwargs`` forward hook's id in ``_global_forward_hooks_with_kwargs`` (a leak);
   here it goes with the hook, so that table is compared only while the hook is registered.
 - The upstream ``tearDown`` reassigns torch's global tables; here each test removes the hooks it registered
@@ -1102,6 +1102,34 @@ def test_a_backward_pre_hooks_replacement_is_what_the_full_hook_sees_as_torchs()
     ours, theirs = _both(run)
     assert ours[0] == theirs[0] == [[[0.5, 0.5]]]
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("dropped", [0, 1])
+def test_a_backward_pre_hook_dropping_one_outputs_gradient_gives_its_input_zeros_as_torchs(dropped):
+    def run(lib):
+        class Two(lib.Module):
+            def forward(self, x, y):
+                return x * 2, y * 3
+
+        module, seen = Two(), []
+
+        def pre_hook(m, grad_output):
+            return tuple(None if index == dropped else grad for index, grad in enumerate(grad_output))
+
+        def hook(m, grad_input, grad_output):
+            seen.append(([_np(grad).tolist() for grad in grad_input], [None if g is None else _np(g).tolist()
+                                                                       for g in grad_output]))  # fmt: skip
+
+        module.register_full_backward_pre_hook(pre_hook)
+        module.register_full_backward_hook(hook)
+        x, y = _t(lib, [1.0, 2.0], requires_grad=True), _t(lib, [3.0, 4.0], requires_grad=True)
+        first, second = module(x, y)
+        (first.sum() + second.sum()).backward()
+        return seen, _np(x.grad).tolist(), _np(y.grad).tolist()
+
+    ours, theirs = _both(run)
+    assert ours == theirs
+    assert ours[1 + dropped] == [0.0, 0.0]
 
 
 def test_forward_sees_each_inputs_requires_grad_unchanged_by_a_full_backward_hook_as_torchs():
