@@ -25,8 +25,10 @@ whose inputs requires grad (None gradients, a returned Tensor refused); a non-Te
 changes of the inputs and outputs of a hooked module (refused); the gradient sizes a hook sees; the registration
 hooks of buffers, sub-modules and parameters returning the member or None (each member of the built net seen by
 the hook); the handles' ``hooks_dict_ref`` (weak, as torch's) and pickling; beyond upstream, the errors of mixing
-backward hook kinds on one module and of a ``load_state_dict`` post hook returning a value, and a function
-registered both as a private and as a public state dict hook.
+backward hook kinds on one module and of a ``load_state_dict`` post hook returning a value, a function
+registered both as a private and as a public state dict hook, and full backward hooks on a module returning its
+input, on one module called twice in a graph, replacing gradients under a second-order gradient, after a hook
+raised, and beside forward hooks that change the input and output.
 
 Left out, and why:
 
@@ -73,6 +75,7 @@ from functools import partial
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor
 
@@ -1276,6 +1279,93 @@ def test_a_full_backward_hook_sees_gradients_of_each_inputs_and_outputs_size_as_
 
     ours, theirs = _both(run)
     assert ours == theirs == [([(5, 5), (10, 10)], [(8,)])]
+
+
+def _grad(lib, outputs, inputs, create_graph=False):
+    if lib is tnn:
+        return torch.autograd.grad(outputs, inputs, create_graph=create_graph)
+    return autograd.grad(outputs, inputs, create_graph=create_graph)
+
+
+def _record(seen):
+    def hook(m, *grads):
+        seen.append([[None if g is None else _np(g).tolist() for g in group] for group in grads])
+
+    return hook
+
+
+def _identity_module(lib, seen):
+    class Identity(lib.Module):
+        def forward(self, x):
+            return x
+
+    module = Identity()
+    module.register_full_backward_hook(_record(seen))
+    x = _t(lib, [1.0, 2.0], requires_grad=True)
+    (module(x) * 3).sum().backward()
+    return x.grad
+
+
+def _called_twice(lib, seen):
+    module = lib.Sigmoid()
+    module.register_full_backward_hook(_record(seen))
+    x = _t(lib, [0.0, 1.0], requires_grad=True)
+    (module(module(x)) * 2).sum().backward()
+    return x.grad
+
+
+def _second_order(lib, seen):
+    module = lib.Tanh()
+    module.register_full_backward_hook(lambda m, grad_input, grad_output: (grad_input[0] * 3,))
+    x = _t(lib, [0.5, 1.0], requires_grad=True)
+    (first,) = _grad(lib, module(x).sum(), x, create_graph=True)
+    seen.append(_np(first).tolist())
+    return _grad(lib, first.sum(), x)[0]
+
+
+def _after_a_raising_hook(lib, seen):
+    module = lib.Sigmoid()
+    handle = module.register_full_backward_hook(lambda m, grad_input, grad_output: 1 / 0)
+    x = _t(lib, [0.0, 1.0], requires_grad=True)
+    with pytest.raises(ZeroDivisionError):
+        module(x).sum().backward()
+    handle.remove()
+    module.register_full_backward_hook(_record(seen))
+    module(x).sum().backward()
+    return x.grad
+
+
+def _beside_forward_hooks(lib, seen):
+    module = lib.Sigmoid()
+    module.register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+    module.register_forward_hook(lambda m, args, output: output * 5)
+    module.register_full_backward_pre_hook(_record(seen))
+    module.register_full_backward_hook(_record(seen))
+    x = _t(lib, [0.0, 1.0], requires_grad=True)
+    (module(x) * 2).sum().backward()
+    return x.grad
+
+
+BEYOND = {
+    "a module returning its input": _identity_module,
+    "one module called twice in a graph": _called_twice,
+    "a replacing hook under a second-order gradient": _second_order,
+    "a module whose hook raised once": _after_a_raising_hook,
+    "forward hooks changing the input and output": _beside_forward_hooks,
+}
+
+
+@pytest.mark.parametrize("case", list(BEYOND))
+def test_full_backward_hooks_in_graphs_beyond_upstreams_see_and_give_torchs_gradients(case):
+    def run(lib):
+        seen = []
+        return seen, _np(BEYOND[case](lib, seen))
+
+    ours, theirs = _both(run)
+    assert len(ours[0]) == len(theirs[0]) > 0
+    for mine, other in zip(ours[0], theirs[0]):
+        np.testing.assert_allclose(np.array(mine, dtype=float), np.array(other, dtype=float), rtol=1e-12)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
 
 
 # -- registration hooks --------------------------------------------------------------------------------------------
