@@ -48,11 +48,15 @@ Left out, and why:
   this library only while one is registered.
 - A full backward hook or pre-hook returning a bare Tensor (not a tuple) for a module of one input or output: this
   library takes it as the one gradient; torch takes its length along the first axis as the number of gradients and
-  so refuses it (``got 2, but expected 1``) or misreads it. Not compared.
+  so refuses it (``got 2, but expected 1``) or misreads it. Likewise a ``with_kwargs`` forward pre-hook returning
+  ``(tensor, kwargs)``: the Tensor is the one input here, torch unpacks it along its first axis. Not compared.
 - Backward pre-hooks that set every output gradient to None: torch's hook Functions still run, the full hooks see
   zeros as ``grad_input`` and the inputs get zero gradients (the module's parameters none); here the backward stops
   at the module (no full hook call, no input gradient). Emulating it would need the engine to run a node that got
   no gradient. Not compared; one None among several outputs' gradients is (below).
+- A load that fails (a size mismatch, an error a pre-hook reports): torch copies what it can, runs the
+  ``load_state_dict`` post hooks, then raises; this library checks everything before writing anything, leaves the
+  module as it was and raises without calling the post hooks (``tests/test_state_dict_hooks.py``). Not compared.
 - torch keeps a removed global ``with_kwargs`` forward hook's id in ``_global_forward_hooks_with_kwargs`` (a leak);
   here it goes with the hook, so that table is compared only while the hook is registered.
 - The upstream ``tearDown`` reassigns torch's global tables; here each test removes the hooks it registered
