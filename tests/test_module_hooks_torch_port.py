@@ -61,6 +61,9 @@ Left out, and why:
   here it goes with the hook, so that table is compared only while the hook is registered.
 - The upstream ``tearDown`` reassigns torch's global tables; here each test removes the hooks it registered
   (``RemovableHandle``) and resets torch's one-way flag of the global backward hook kind.
+- The ``@swap([True, False])`` variants of the state dict tests (``torch.__future__``'s
+  ``set_swap_module_params_on_conversion``): this library has no such switch; each test runs once, as torch's
+  default (False) runs it.
 - ``torch.save``/``torch.load`` of a whole module: ``pickle`` stands for them (this library's ``nn.save`` writes
   state, not modules). CUDA streams and memory-leak checks of ``NNTestCase``: CPU only.
 """
