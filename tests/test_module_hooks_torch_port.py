@@ -64,8 +64,8 @@ Left out, and why:
 - The ``@swap([True, False])`` variants of the state dict tests (``torch.__future__``'s
   ``set_swap_module_params_on_conversion``): this library has no such switch; each test runs once, as torch's
   default (False) runs it.
-- ``torch.save``/``torch.load`` of a whole module: ``pickle`` stands for them (this library's ``nn.save`` writes
-  state, not modules). CUDA streams and memory-leak checks of ``NNTestCase``: CPU only.
+- ``torch.save``/``torch.load`` of a whole module: ``pickle`` stands for them (this library's ``nn.save`` writes a
+  module's weights and an architecture record, not the pickled module with its hook tables). CUDA streams and memory-leak checks of ``NNTestCase``: CPU only.
 """
 
 from __future__ import annotations
