@@ -162,3 +162,17 @@ def test_the_total_norm_has_the_gradients_promoted_dtype_as_torchs(dtypes):
     tensor_norm = torch.nn.utils.get_total_norm([torch.tensor(grad) for grad in grads])
     assert str(nn.utils.get_total_norm(grads).dtype) == str(tensor_norm.dtype).removeprefix("torch.")
     assert nn.utils.clip_grad_norm_([], 1.0).dtype == np.float64  # none: the library's default dtype
+
+
+def test_parameters_to_vector_reads_a_modules_buffers_as_torch_does():
+    # torch's prune.global_unstructured example counts the zeros of the pruning masks with
+    # parameters_to_vector(net.buffers()); the buffers here are DataArray views, which it refused
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.BatchNorm1d(3)
+    theirs.running_mean.copy_(torch.tensor([0.5, -1.0, 2.0]))
+    ours = nn.BatchNorm1d(3)
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    vector = nn.utils.parameters_to_vector(ours.buffers())
+    expected = torch.nn.utils.parameters_to_vector(theirs.buffers())
+    np.testing.assert_array_equal(vector.numpy(), expected.numpy())
+    assert vector.dtype == np.float32 and vector.shape == (7,)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from autograd import Node, ShapeError, Tensor, cat
+from autograd.gradient_array import DataArray, plain
 from autograd.tensor import GradientDtypeError
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
@@ -21,8 +22,11 @@ def _tensors(function: str, parameters: Iterable[Any]) -> list[Tensor]:
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and concatenated, in order, into one 1-D Tensor (differentiable: the
-    gradient of the vector reaches each parameter)."""
-    tensors = _tensors("parameters_to_vector", parameters)
+    gradient of the vector reaches each parameter). A module's buffers (``net.buffers()``, held as ``DataArray``
+    views) are read as the tensors they are in torch, so torch's ``parameters_to_vector(net.buffers())`` runs."""
+    tensors = _tensors(
+        "parameters_to_vector", (Tensor(plain(p)) if isinstance(p, DataArray) else p for p in parameters)
+    )
     if not tensors:
         raise ValueError("parameters_to_vector: expected at least one parameter")
     return cat([tensor.reshape(-1) for tensor in tensors])
