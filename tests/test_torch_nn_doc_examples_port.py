@@ -62,8 +62,6 @@ Left out, and why (deliberate differences, no CUDA/distributed/sparse here):
   dispatch and Python's ``Enum``, no nn examples.
 - ``nn.Module.to``'s ``torch.device("cuda:1")``/``torch.half`` and ``torch.cdouble`` lines: no CUDA and no complex
   tensors here; its ``to(torch.double)`` and ``to(torch.device("cpu"))`` lines are checked.
-- ``optim.Muon``: the library has no Muon optimizer yet (torch 2.13 has one); adding an optimizer is beyond this
-  sweep, so its example is not ported.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """torch's own documentation examples for ``torch.nn.utils`` (``weight_norm``/``spectral_norm`` and their
 removal, ``parametrizations``, ``parametrize.register_parametrization``, ``rnn`` packing and padding, ``prune``,
-``skip_init``), ``torch.optim.SGD``, ``torch.optim.lr_scheduler`` and ``nn.Module``/``nn.Sequential``'s methods,
+``skip_init``), ``torch.optim.SGD``, ``torch.optim.Muon`` (beside ``AdamW``), ``torch.optim.lr_scheduler`` and ``nn.Module``/``nn.Sequential``'s methods,
 ported to this library; the ``torch.nn`` layers' and functions' examples, the conventions translated and the
 examples left out are in test_torch_nn_doc_examples_port.py's docstring, and the harness in torch_doc_examples.py.
 
@@ -509,3 +509,23 @@ def test_sequential_append_extend_and_insert():
 
     out = both(compute, grads=False)
     assert out["insert"] == [(3, 4), (1, 2), (2, 3)]
+
+
+def test_optim_muon_for_matrices_beside_adamw_for_the_rest():
+    def compute(r: Run) -> Any:
+        model = r.mod("Sequential", r.nn.Linear(6, 8), r.nn.Tanh(), r.nn.Linear(8, 3))
+        x, target = r.randn(5, 6, grad=False), r.randn(5, 3, grad=False)
+        muon_params = [p for p in model.parameters() if p.ndim == 2]
+        other_params = [p for p in model.parameters() if p.ndim != 2]
+        optim_muon = r.optim.Muon(muon_params, lr=0.02, momentum=0.95)
+        optim_adamw = r.optim.AdamW(other_params, lr=3e-4, weight_decay=0.01)
+        for _ in range(3):
+            optim_muon.zero_grad()
+            optim_adamw.zero_grad()
+            r.nn.MSELoss()(model(x), target).backward()
+            optim_muon.step()
+            optim_adamw.step()
+        return {"out": model(x).detach()}
+
+    # torch orthogonalises in bfloat16, which the library reproduces by rounding (nn/optim/muon.py)
+    both(compute, grads=False)
