@@ -52,7 +52,8 @@ Left out, and why (deliberate differences, no CUDA/distributed/sparse here):
   ``DistributedDataParallel``), and the CUDA lines of ``F.scaled_dot_product_attention`` (``device="cuda"``,
   float16) and ``nn.utils.convert_conv2d_weight_memory_format``/``convert_conv3d_weight_memory_format``
   (``channels_last`` on a CUDA half-precision model): the library computes with numpy on the CPU and refuses the
-  ``cuda`` device by name; ``scaled_dot_product_attention`` itself is checked on the CPU in float32.
+  ``cuda`` device by name; ``scaled_dot_product_attention``'s two calls are checked on the CPU in float32,
+  under the same ``sdpa_kernel`` backends (flash attention, then the math backend with grouped-query attention).
 - ``nn.Fold``/``nn.Unfold``'s ``fold_params = dict(kernel_size=..., ...)`` block is a template with ``...``
   placeholders, not runnable code in torch either; its divisor identity is checked with concrete parameters.
 - the ``lr_scheduler`` examples' ``train(...)``/``validate(...)``/``DataLoader(...)`` placeholders are filled with
@@ -76,6 +77,7 @@ from torch_doc_examples import Run, bits, both, signs, to_array
 
 import autograd as ag
 import nn
+import nn.attention
 import nn.functional as F
 
 torch = pytest.importorskip("torch")
@@ -855,14 +857,16 @@ def test_functional_pixel_shuffle_and_unshuffle():
     assert out["shuffle"].shape == (1, 1, 12, 12) and out["unshuffle"].shape == (1, 9, 4, 4)
 
 
-def test_functional_scaled_dot_product_attention_and_grouped_query_attention_on_the_cpu():
+def test_functional_scaled_dot_product_attention_under_sdpa_kernel_backends_on_the_cpu():
     def compute(r: Run) -> Any:
+        attention = torch.nn.attention if r.T is torch else nn.attention
         query, key, value = r.rand(2, 4, 6, 8, grad=True), r.rand(2, 4, 6, 8, grad=True), r.rand(2, 4, 6, 8, grad=True)
-        gqa_query = r.rand(2, 8, 6, 8, grad=True)
-        return {
-            "plain": r.F.scaled_dot_product_attention(query, key, value),
-            "gqa": r.F.scaled_dot_product_attention(gqa_query, key, value, enable_gqa=True),
-        }
+        with attention.sdpa_kernel(backends=[attention.SDPBackend.FLASH_ATTENTION]):
+            plain = r.F.scaled_dot_product_attention(query, key, value)
+        gqa_query = r.rand(2, 8, 6, 8, grad=True)  # 8 query heads share the 4 key/value heads
+        with attention.sdpa_kernel(backends=[attention.SDPBackend.MATH]):
+            gqa = r.F.scaled_dot_product_attention(gqa_query, key, value, enable_gqa=True)
+        return {"plain": plain, "gqa": gqa}
 
     both(compute)
 
