@@ -1,7 +1,8 @@
 """torch's own documentation examples for ``torch.nn.utils`` (``weight_norm``/``spectral_norm`` and their
 removal, ``parametrizations``, ``parametrize.register_parametrization``, ``rnn`` packing and padding, ``prune``,
-``skip_init``), ``torch.optim.SGD``, ``torch.optim.Muon`` (beside ``AdamW``), ``torch.optim.lr_scheduler`` and ``nn.Module``/``nn.Sequential``'s methods,
-ported to this library; the ``torch.nn`` layers' and functions' examples, the conventions translated and the
+``skip_init``, ``convert_conv2d_weight_memory_format``/``convert_conv3d_weight_memory_format`` on the CPU),
+``torch.optim.SGD``, ``torch.optim.Muon`` (beside ``AdamW``), ``torch.optim.lr_scheduler`` and
+``nn.Module``/``nn.Sequential``'s methods, ported to this library; the ``torch.nn`` layers' and functions' examples, the conventions translated and the
 examples left out are in test_torch_nn_doc_examples_port.py's docstring, and the harness in torch_doc_examples.py.
 
 The schedulers' examples leave ``train(...)`` and ``validate(...)`` as placeholders; here each epoch is one SGD step
@@ -529,3 +530,18 @@ def test_optim_muon_for_matrices_beside_adamw_for_the_rest():
 
     # torch orthogonalises in bfloat16, which the library reproduces by rounding (nn/optim/muon.py)
     both(compute, grads=False)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_convert_conv_weight_memory_format_to_channels_last_on_the_cpu_in_half_precision(dims: int):
+    def compute(r: Run) -> Any:
+        conv = r.nn.Conv2d(8, 4, 3) if dims == 2 else r.nn.Conv3d(8, 4, 3)
+        model = r.nn.Sequential(conv).half()
+        r.adopt(model)
+        x = r.t(r.rng.integers(1, 10, (2, 8) + (4,) * dims).astype(np.float16))
+        convert = getattr(r.nn.utils, f"convert_conv{dims}d_weight_memory_format")
+        fmt = r.T.channels_last if dims == 2 else r.T.channels_last_3d
+        converted = convert(model, fmt)
+        return {"same_module": converted is model, "out": converted(x)}
+
+    both(compute, grads=False)  # the example's float16 model and integer-valued float16 input, on the CPU
