@@ -53,7 +53,8 @@ Left out, and why (deliberate differences, no CUDA/distributed/sparse here):
   ``F.scaled_dot_product_attention`` and ``nn.utils.convert_conv2d_weight_memory_format``/
   ``convert_conv3d_weight_memory_format``: the library computes with numpy on the CPU and refuses the ``cuda``
   device by name; the conversions run on the CPU in the examples' float16 (test_torch_nn_doc_examples_utils_port.py),
-  and ``scaled_dot_product_attention``'s two calls on the CPU in float32, under the same ``sdpa_kernel`` backends (flash attention, then the math backend with grouped-query attention).
+  and ``scaled_dot_product_attention``'s two calls on the CPU in float32, under the same ``sdpa_kernel``
+  backends (flash attention, then the math backend with grouped-query attention).
 - ``nn.Fold``/``nn.Unfold``'s ``fold_params = dict(kernel_size=..., ...)`` block is a template with ``...``
   placeholders, not runnable code in torch either; its divisor identity is checked with concrete parameters.
 - the ``lr_scheduler`` examples' ``train(...)``/``validate(...)``/``DataLoader(...)`` placeholders are filled with

@@ -1,9 +1,10 @@
-"""torch's own documentation examples for ``torch.nn.utils`` (``weight_norm``/``spectral_norm`` and their
-removal, ``parametrizations``, ``parametrize.register_parametrization``, ``rnn`` packing and padding, ``prune``,
+"""torch's own documentation examples for ``torch.nn.utils`` (``weight_norm``/``spectral_norm`` and their removal,
+``parametrizations``, ``parametrize.register_parametrization``, ``rnn`` packing and padding, ``prune``,
 ``skip_init``, ``convert_conv2d_weight_memory_format``/``convert_conv3d_weight_memory_format`` on the CPU),
 ``torch.optim.SGD``, ``torch.optim.Muon`` (beside ``AdamW``), ``torch.optim.lr_scheduler`` and
-``nn.Module``/``nn.Sequential``'s methods, ported to this library; the ``torch.nn`` layers' and functions' examples, the conventions translated and the
-examples left out are in test_torch_nn_doc_examples_port.py's docstring, and the harness in torch_doc_examples.py.
+``nn.Module``/``nn.Sequential``'s methods, ported to this library; the ``torch.nn`` layers' and functions' examples,
+the conventions translated and the examples left out are in test_torch_nn_doc_examples_port.py's docstring, and the
+harness in torch_doc_examples.py.
 
 The schedulers' examples leave ``train(...)`` and ``validate(...)`` as placeholders; here each epoch is one SGD step
 of a small linear model on fixed data, and the learning rates of every epoch, the losses and the final parameters
