@@ -12,6 +12,17 @@ are compared with torch's, as are the rates written in the examples' comments wh
 not, ``ChainedScheduler``'s and ``LinearLR``'s; the test says how). ``ReduceLROnPlateau``'s ``validate`` returns a
 loss that never improves. ``Optimizer.load_state_dict``'s example saves to and loads from files; here the states go
 through ``state_dict()`` in memory.
+
+Also ported: ``torch.nn.grad``'s ``conv1d_input`` and ``conv2d_weight`` examples (each checked against autograd's
+gradient, in both libraries), ``torch.optim.swa_utils``'s ``AveragedModel`` (SWA after a cosine schedule, then
+``update_bn``; and the EMA of weights and buffers), ``SWALR`` (linear annealing after ``MultiplicativeLR``) with a
+list of batches as the loader, and ``torch.nn.utils.stateless.functional_call`` (a buffer reassigned in
+``forward``, tied parameters with and without ``tie_weights``). Two differences found and left as they are:
+``functional_call``'s last example line, values for both names of a tied pair, is documented upstream as giving 0
+but torch raises a ValueError unless ``tie_weights=False`` (the library raises the same, checked); and torch's
+``state_dict()`` values share memory with the live buffers, so a later training-mode call moves a state dict taken
+before it, where the library's values are copies (as its README documents), so the SWA case reads the averaged
+model in eval mode after taking its state.
 """
 
 from __future__ import annotations
@@ -546,3 +557,186 @@ def test_convert_conv_weight_memory_format_to_channels_last_on_the_cpu_in_half_p
         return {"same_module": converted is model, "out": converted(x)}
 
     both(compute, grads=False)  # the example's float16 model and integer-valued float16 input, on the CPU
+
+
+# -- torch.nn.grad, torch.optim.swa_utils and torch.nn.utils.stateless ------------------------------------------------
+
+
+def test_grad_conv1d_input_is_the_autograd_input_gradient():
+    def compute(r: Run) -> Any:
+        x, weight = r.randn(1, 1, 3), r.randn(1, 1, 1)
+        output = r.F.conv1d(x, weight)
+        grad_output = r.randn(*output.shape, grad=False)
+        (grad_input,) = r.grad(output, x, grad_output)
+        return {"autograd": grad_input, "formula": r.F.grad.conv1d_input(x.shape, weight, grad_output)}
+
+    out = both(compute, grads=False)
+    np.testing.assert_allclose(out["formula"], out["autograd"], rtol=1e-6)
+
+
+def test_grad_conv2d_weight_is_the_autograd_weight_gradient():
+    def compute(r: Run) -> Any:
+        x, weight = r.randn(1, 1, 3, 3), r.randn(1, 1, 1, 2)
+        output = r.F.conv2d(x, weight)
+        grad_output = r.randn(*output.shape, grad=False)
+        (grad_weight,) = r.grad(output, weight, grad_output)  # upstream's line names ``filter``, meaning the weight
+        return {"autograd": grad_weight, "formula": r.F.grad.conv2d_weight(x, weight.shape, grad_output)}
+
+    out = both(compute, grads=False)
+    np.testing.assert_allclose(out["formula"], out["autograd"], rtol=1e-5)
+
+
+#: torch's deprecation of nn.utils.stateless.functional_call in favour of torch.func.functional_call
+FUNCTIONAL_CALL_WARNING = pytest.mark.filterwarnings(
+    "ignore:`torch.nn.utils.stateless.functional_call` is deprecated:FutureWarning"
+)
+
+
+def _swa_model(r: Run) -> Any:
+    model = r.nn.Sequential(r.nn.Linear(3, 4), r.nn.BatchNorm1d(4), r.nn.Linear(4, 1))
+    return r.adopt(model)
+
+
+def _loader(r: Run, batches: int = 3) -> list:
+    return [(r.randn(6, 3, grad=False), r.randn(6, 1, grad=False)) for _ in range(batches)]
+
+
+def test_swa_averaged_model_with_swalr_after_a_cosine_schedule_and_update_bn():
+    def compute(r: Run) -> Any:
+        model, loader = _swa_model(r), _loader(r)
+        optimizer = r.optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = r.nn.MSELoss()
+        swa_model = r.optim.swa_utils.AveragedModel(model)
+        scheduler = r.sched.CosineAnnealingLR(optimizer, T_max=12)
+        swa_start = 6
+        swa_scheduler = r.optim.swa_utils.SWALR(optimizer, swa_lr=0.05)
+        rates = []
+        for i in range(12):
+            for x, target in loader:
+                optimizer.zero_grad()
+                loss_fn(model(x), target).backward()
+                optimizer.step()
+            if i > swa_start:
+                swa_model.update_parameters(model)
+                swa_scheduler.step()
+            else:
+                scheduler.step()
+            rates.append(optimizer.param_groups[0]["lr"])
+        r.optim.swa_utils.update_bn(loader, swa_model)
+        state = {f"swa.{k}": v for k, v in swa_model.state_dict().items()}
+        swa_model.eval()  # (a training-mode call would move torch's state_dict values, which share the buffers)
+        return {"rates": np.array(rates), **state, "out": swa_model(loader[0][0]).detach()}
+
+    both(compute, grads=False)
+
+
+def test_swa_ema_of_the_weights_and_buffers():
+    def compute(r: Run) -> Any:
+        model, loader = _swa_model(r), _loader(r)
+        optimizer = r.optim.SGD(model.parameters(), lr=0.1)
+        ema_model = r.optim.swa_utils.AveragedModel(
+            model, multi_avg_fn=r.optim.swa_utils.get_ema_multi_avg_fn(0.9), use_buffers=True
+        )
+        for x, target in loader * 2:
+            optimizer.zero_grad()
+            r.nn.MSELoss()(model(x), target).backward()
+            optimizer.step()
+            ema_model.update_parameters(model)
+        return {f"ema.{k}": v for k, v in ema_model.state_dict().items()}
+
+    both(compute, grads=False)
+
+
+def test_swalr_linear_annealing_after_a_multiplicative_schedule():
+    def compute(r: Run) -> Any:
+        model, loader = _swa_model(r), _loader(r, 1)
+        optimizer = r.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = r.sched.MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9)
+        swa_scheduler = r.optim.swa_utils.SWALR(optimizer, anneal_strategy="linear", anneal_epochs=5, swa_lr=0.05)
+        swa_start, rates = 8, []
+        for i in range(20):
+            for x, target in loader:
+                optimizer.zero_grad()
+                r.nn.MSELoss()(model(x), target).backward()
+                optimizer.step()
+            if i > swa_start:
+                swa_scheduler.step()
+            else:
+                scheduler.step()
+            rates.append(optimizer.param_groups[0]["lr"])
+        return {"rates": np.array(rates), "weight": model[0].weight}
+
+    out = both(compute, grads=False)
+    assert out["rates"][-1] == pytest.approx(0.05)
+
+
+@FUNCTIONAL_CALL_WARNING
+def test_functional_call_leaves_the_module_and_writes_the_new_buffer_value_into_the_dict():
+    def compute(r: Run) -> Any:
+        class Foo(r.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.register_buffer("foo", r.T.zeros((), dtype=r.T.float32))
+
+            def forward(self, x: Any) -> Any:
+                self.foo = self.foo + 1
+                return x + self.foo
+
+        a = {"foo": r.T.zeros((), dtype=r.T.float32)}
+        mod = Foo()
+        out = r.nn.utils.stateless.functional_call(mod, a, r.T.ones((), dtype=r.T.float32))
+        return {"out": out, "module_foo": mod.foo, "dict_foo": a["foo"]}
+
+    out = both(compute, grads=False)
+    assert out["module_foo"] == 0 and out["out"] == 2
+
+
+@FUNCTIONAL_CALL_WARNING
+def test_functional_call_with_tied_buffers_and_tie_weights_false():
+    def compute(r: Run) -> Any:
+        class Foo(r.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.foo = r.nn.Parameter(r.T.ones((), dtype=r.T.float32))
+                self.foo_tied = self.foo
+
+            def forward(self, x: Any) -> Any:
+                return x + self.foo + self.foo_tied
+
+        mod, zero = Foo(), r.T.zeros((), dtype=r.T.float32)
+        call = r.nn.utils.stateless.functional_call
+        return {
+            "plain": mod(zero),
+            "tied": call(mod, {"foo": r.T.zeros((), dtype=r.T.float32)}, zero),
+            "untied": call(mod, {"foo": r.T.zeros((), dtype=r.T.float32)}, zero, tie_weights=False),
+        }
+
+    out = both(compute, grads=False)
+    assert (out["plain"], out["tied"], out["untied"]) == (2, 0, 1)
+
+
+def _tied_foo(lib: Any, lib_nn: Any) -> Any:
+    """upstream's ``Foo`` with a parameter ``foo`` and its alias ``foo_tied``, returning x + foo + foo_tied."""
+
+    class Foo(lib_nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.foo = lib_nn.Parameter(lib.ones((), dtype=lib.float32))
+            self.foo_tied = self.foo
+
+        def forward(self, x: Any) -> Any:
+            return x + self.foo + self.foo_tied
+
+    return Foo()
+
+
+@FUNCTIONAL_CALL_WARNING
+def test_functional_call_refuses_values_for_both_of_two_tied_names():
+    # upstream's last line (``new_a`` giving both 'foo' and 'foo_tied' a value) is documented as giving 0, but torch
+    # refuses it unless tie_weights=False; the library refuses it with the same ValueError
+    for lib, lib_nn in ((torch, torch.nn), (ag, nn)):
+        new_a = {"foo": lib.zeros((), dtype=lib.float32), "foo_tied": lib.zeros((), dtype=lib.float32)}
+        call = lib_nn.utils.stateless.functional_call
+        with pytest.raises(ValueError, match="tied"):
+            call(_tied_foo(lib, lib_nn), new_a, lib.zeros((), dtype=lib.float32))
+        assert float(call(_tied_foo(lib, lib_nn), new_a, lib.zeros((), dtype=lib.float32), tie_weights=False)) == 0
