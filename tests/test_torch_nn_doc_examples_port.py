@@ -60,8 +60,10 @@ Left out, and why (deliberate differences, no CUDA/distributed/sparse here):
 - the ``lr_scheduler`` examples' ``train(...)``/``validate(...)``/``DataLoader(...)`` placeholders are filled with
   one optimizer step on a small linear model; ``lr_scheduler.Counter`` and ``TypedDict`` are Python's
   ``collections.Counter`` and ``typing.TypedDict`` re-exported by torch's module (their docstrings are Python's).
-- ``F.handle_torch_function``, ``F.DType`` and ``parametrizations.Enum``: torch's ``__torch_function__``
-  dispatch and Python's ``Enum``, no nn examples.
+- ``F.handle_torch_function``, ``F.DType``, ``parametrizations.Enum`` and ``nn.attention.bias.CausalVariant``:
+  torch's ``__torch_function__`` dispatch and Python's ``Enum`` docstrings, no nn examples;
+  ``nn.attention.register_flash_attention_impl``/``activate_flash_attention_impl`` register CUDA flash-attention
+  kernels (FA3/FA4), which a numpy library has no use for.
 - ``nn.Module.to``'s ``torch.device("cuda:1")``/``torch.half`` and ``torch.cdouble`` lines: no CUDA and no complex
   tensors here; its ``to(torch.double)`` and ``to(torch.device("cpu"))`` lines are checked.
 """
