@@ -31,8 +31,6 @@ Left out, and why:
   asks for [0, 1]; this library refuses it as documented.
 - ctc_loss of float targets (torch casts them) and of targets holding ``blank`` (torch computes a number its
   documentation rules out): refused here with a TypeError / ValueError.
-- ctc_loss's gradient for a sample no alignment fits, without zero_infinity: torch's kernel gives nan over that
-  sample's frames (inf - inf), this library 0; the loss itself is inf in both.
 - the second derivative of nll_loss taken directly at its input: torch's first gradient is recorded (a zero
   NllLossBackwardBackward), this library's is a constant; the derivative is 0 either way and the composite
   log_softmax + nll_loss is compared below.
@@ -945,6 +943,32 @@ def test_ctc_loss_takes_int32_lengths_and_targets_and_python_sequences_of_length
     targets = np.array([[1, 2, 2], [3, 1, 4], [4, 4, 1]], dtype=np.int32)
     _ctc_compare(targets, np.array([6, 5, 6], dtype=np.int32), np.array([3, 2, 1], dtype=np.int32), reduction=reduction)
     _ctc_compare(targets.astype(np.int64), [6, 5, 6], (3, 2, 1), reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ctc_loss_of_a_sample_no_alignment_fits_has_torchs_nan_gradient_over_its_frames(reduction, dtype):
+    """upstream's zero_infinity check, the other way round: without it the infinite loss leaves nan in the
+    gradient of the frames that sample reads (the others keep theirs); with it loss and gradient are 0."""
+    logits = _ctc_logits(frames=7, batch=4).astype(dtype)
+    targets = np.array([[1, 1, 2], [3, 2, 0], [2, 0, 0], [4, 4, 1]])
+    # "3 2" fits its 2 frames; "4 4 1" needs 4 (a blank between the repeats), sample 3 has 3
+    input_lengths, target_lengths = np.array([7, 2, 4, 3]), np.array([3, 2, 1, 3])
+    theirs, ours = torch.tensor(logits, requires_grad=True), Tensor(logits, requires_grad=True)
+    expected = TF.ctc_loss(
+        theirs.log_softmax(2), torch.tensor(targets), torch.tensor(input_lengths), torch.tensor(target_lengths),
+        reduction=reduction,
+    )  # fmt: skip
+    got = F.ctc_loss(ours.log_softmax(axis=2), targets, input_lengths, target_lengths, reduction=reduction)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-5)
+    weights = np.arange(1.0, got.size + 1).reshape(got.shape)
+    (expected * torch.tensor(weights.astype(dtype))).sum().backward()
+    (got * Tensor(weights.astype(dtype))).sum().backward()
+    want, have = theirs.grad.numpy(), np.asarray(ours.grad)
+    assert np.isnan(want[:3, 3]).all() and not np.isnan(want[3:, 3]).any()  # torch's: the 3 frames sample 3 reads
+    assert have.dtype == dtype
+    np.testing.assert_allclose(have, want, rtol=1e-4 if dtype == np.float32 else 1e-9, atol=1e-6)
+    _ctc_compare(targets, input_lengths, target_lengths, logits=logits, reduction=reduction, zero_infinity=True)
 
 
 def test_ctc_loss_keeps_float32():

@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Tensor, concatenate, stack, take_along_axis, where
 from autograd.accumulation import float16_via_float32
+from autograd.function import Function
 from autograd.index_errors import IndexDtypeError
 from autograd.shape_errors import ArgumentRangeError, ShapeError
 
@@ -120,6 +121,21 @@ def _log_likelihoods(log_probs: Tensor, extended: np.ndarray, input_lengths: np.
     return alpha
 
 
+class _UndefinedGradient(Function):
+    """The losses unchanged; d/dlog_probs gets nan at the frames ``frames_read`` (T, N) of the samples no alignment
+    fits, as torch's kernel (its inf - inf): an infinite loss has no gradient, and only ``zero_infinity`` zeroes it."""
+
+    @staticmethod
+    def forward(ctx: Any, losses: Tensor, log_probs: Tensor, frames_read: np.ndarray) -> np.ndarray:
+        ctx.shape, ctx.dtype, ctx.frames_read = log_probs.shape, log_probs.dtype, frames_read
+        return losses._data.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Tensor, Tensor, None]:
+        undefined = np.where(ctx.frames_read[..., None], np.nan, 0.0)
+        return grad, Tensor(np.broadcast_to(undefined, ctx.shape).astype(ctx.dtype)), None
+
+
 @float16_via_float32
 def ctc_loss(
     log_probs: Any,
@@ -135,8 +151,8 @@ def ctc_loss(
     ``log_probs``: (T, N, C) log-probabilities (e.g. ``log_softmax`` over C), or unbatched (T, C); ``targets``:
     padded (N, S) or concatenated 1-D class indices (never ``blank``); ``input_lengths`` and ``target_lengths``:
     one per sample. ``reduction='mean'`` divides each loss by its target length (at least 1), then averages over
-    the batch, as torch. A target no alignment fits has infinite loss, or 0 (and 0 gradient) with
-    ``zero_infinity``. d/dlog_probs comes from the recorded recursion (see the module docstring).
+    the batch, as torch. A target no alignment fits has infinite loss and, as torch's, a nan gradient over the
+    frames its sample reads; or 0 (and 0 gradient) with ``zero_infinity``. d/dlog_probs comes from the recorded recursion (see the module docstring).
     What torch refuses with a RuntimeError (shapes, lengths, ``blank``) is a :class:`ShapeError` or an
     :class:`ArgumentRangeError` here, RuntimeErrors and ValueErrors both; a label out of range or equal to
     ``blank``, which torch takes unchecked, is a plain ValueError.
@@ -171,6 +187,9 @@ def ctc_loss(
     losses = -(finals + no_label.astype(log_probs.dtype)).logsumexp(axis=1)
     impossible = (losses._data > -LOG_ZERO / 2) | (input_lengths == 0) & (target_lengths > 0)
     losses = where(impossible, 0.0 if zero_infinity else np.inf, losses)
+    if not zero_infinity and impossible.any() and log_probs.requires_grad:  # rare: no cost in the common case
+        frames_read = np.arange(frames)[:, None] < np.where(impossible, input_lengths, 0)[None, :]
+        losses = _UndefinedGradient.apply(losses, log_probs, frames_read)
     losses = where((input_lengths == 0) & (target_lengths == 0), 0.0, losses)  # no frames, nothing to emit
     if reduction == "sum":
         return losses.sum()
