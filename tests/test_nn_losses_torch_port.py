@@ -985,6 +985,105 @@ def test_ctc_loss_of_long_targets_over_many_frames_matches_torch():
     _ctc_compare(targets, np.array([150, 130]), np.array([60, 45]), logits=logits, reduction="sum")
 
 
+# -- empty batches and label layouts ---------------------------------------------------------------------------------
+def _empty_cases():
+    empty, signs = np.zeros((0, 3)), np.zeros((0, 3))
+    return {  # name: (call with the functional module as lib, arrays, gradient flags)
+        "mse_loss": (lambda lib, r, a, b: lib.mse_loss(a, b, reduction=r), [empty, empty], None),
+        "l1_loss": (lambda lib, r, a, b: lib.l1_loss(a, b, reduction=r), [empty, empty], None),
+        "huber_loss": (lambda lib, r, a, b: lib.huber_loss(a, b, reduction=r), [empty, empty], None),
+        "binary_cross_entropy": (
+            lambda lib, r, a, b: lib.binary_cross_entropy(a, b, reduction=r),
+            [empty, empty],
+            None,
+        ),
+        "binary_cross_entropy_with_logits": (
+            lambda lib, r, a, b: lib.binary_cross_entropy_with_logits(a, b, reduction=r),
+            [empty, empty],
+            None,
+        ),
+        "kl_div": (lambda lib, r, a, b: lib.kl_div(a, b, reduction=r), [empty, empty], None),
+        "poisson_nll_loss": (lambda lib, r, a, b: lib.poisson_nll_loss(a, b, reduction=r), [empty, empty], None),
+        "gaussian_nll_loss": (
+            lambda lib, r, a, b, v: lib.gaussian_nll_loss(a, b, v, reduction=r),
+            [empty, empty, empty + 1],
+            None,
+        ),
+        "hinge_embedding_loss": (
+            lambda lib, r, a, s: lib.hinge_embedding_loss(a, s, reduction=r),
+            [empty, signs],
+            [1, 0],
+        ),
+        "soft_margin_loss": (lambda lib, r, a, s: lib.soft_margin_loss(a, s, reduction=r), [empty, signs], [1, 0]),
+        "margin_ranking_loss": (
+            lambda lib, r, a, b, s: lib.margin_ranking_loss(a, b, s, reduction=r),
+            [empty, empty, signs],
+            [1, 1, 0],
+        ),
+        "cosine_embedding_loss": (
+            lambda lib, r, a, b, s: lib.cosine_embedding_loss(a, b, s, reduction=r),
+            [empty, empty, np.zeros(0)],
+            [1, 1, 0],
+        ),
+        "triplet_margin_loss": (
+            lambda lib, r, a, b, c: lib.triplet_margin_loss(a, b, c, reduction=r),
+            [empty, empty, empty],
+            None,
+        ),
+        "multilabel_soft_margin_loss": (
+            lambda lib, r, a, b: lib.multilabel_soft_margin_loss(a, b, reduction=r),
+            [empty, empty],
+            None,
+        ),
+    }
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(_empty_cases()))
+def test_an_empty_batch_gives_torchs_empty_terms_nan_mean_and_zero_sum(name, reduction):
+    call, arrays, grads = _empty_cases()[name]
+    compare(lambda *a: call(TF, reduction, *a), lambda *a: call(F, reduction, *a), arrays, grads)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    "labels",
+    [[[3, 3, -1, 1]] * 3, [[-1, 3, 2, 1]] * 3, [[0, 1, 2, 3], [2, -1, -1, -1], [1, 2, -1, 0]]],
+    ids=["a repeated label", "nothing before the first -1", "every class a label"],
+)
+def test_multilabel_margin_loss_reads_labels_up_to_the_first_minus_one_as_torch(reduction, labels):
+    x = _rng(28).normal(size=(3, 4))
+    compare(
+        lambda a, t: TF.multilabel_margin_loss(a, t, reduction=reduction),
+        lambda a, t: F.multilabel_margin_loss(a, t, reduction=reduction),
+        [x, np.array(labels)],
+        [True, False],
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("var_shape", [(4,), (1,)])
+def test_gaussian_nll_loss_of_one_unbatched_sample_takes_a_variance_per_entry_or_one(reduction, var_shape):
+    rng = _rng(29)
+    compare(
+        lambda a, t, v: TF.gaussian_nll_loss(a, t, v, reduction=reduction),
+        lambda a, t, v: F.gaussian_nll_loss(a, t, v, reduction=reduction),
+        [rng.normal(size=4), rng.normal(size=4), rng.uniform(0.2, 2.0, var_shape)],
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_multi_margin_loss_of_one_unbatched_sample_with_class_weights(reduction):
+    rng = _rng(30)
+    for target in (np.array(2), np.array([2])):
+        compare(
+            lambda a, w, t=target: TF.multi_margin_loss(a, torch.tensor(t), weight=w, margin=0.8, reduction=reduction),
+            lambda a, w, t=target: F.multi_margin_loss(a, t, weight=w, margin=0.8, reduction=reduction),
+            [rng.normal(size=4), rng.uniform(0.5, 2.0, 4)],
+            [True, False],
+        )
+
+
 # -- criterion_tests: the unbatched modules ----------------------------------------------------------------------------
 def _no_batch_cases():
     rng = _rng(26)
