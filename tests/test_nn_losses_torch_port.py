@@ -23,6 +23,9 @@ Left out, and why:
   it as smooth_l1_loss, mse_loss and l1_loss (and torch's smooth_l1 / mse / l1) do.
 - kl_div at a zero target: the target's derivative there is torch's nan (this library 0), and with
   ``log_target`` a target of -inf gives torch's nan term (0 * -inf) where this library gives the limit 0.
+- poisson_nll_loss with ``full`` at a count of 0: the target's derivative there is torch's nan (its masked
+  Stirling term's 0 * -inf); this library gives the derivative of the loss without that term, which is the loss
+  at counts of 1 and below.
 - binary_cross_entropy of a float32 input and a float64 target: torch refuses the pair ("Found dtype Double but
   expected Float"); this library promotes it as numpy would (float64).
 - nll_loss / cross_entropy of int32 class indices: torch asks for int64 or uint8; this library takes any integer
