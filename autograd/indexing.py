@@ -21,7 +21,7 @@ from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
-from .torch_index_names import writes_nothing
+from .torch_index_names import one_entry_forms, writes_nothing
 from .torch_keywords import UNSET, torch_reduction
 
 __all__ = [
@@ -240,16 +240,6 @@ def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
     return src[tuple(slice(0, i) for i in index.shape)]
 
 
-def _one_element_forms(input: Tensor, index: np.ndarray, src: Any) -> tuple[np.ndarray, Any]:
-    """torch's 0-d index into a 1-D input (the transforms tutorial's one-hot ``scatter_(0, tensor(3), value=1)``):
-    the index and a 0-d ``src`` tensor as one-element vectors."""
-    if index.ndim == 0 and input.ndim == 1:
-        index = index.reshape(1)
-        if isinstance(src, Node) and src.ndim == 0:
-            src = src.reshape(1)
-    return index, src
-
-
 def _into_zero_d(input: Tensor, dim: int, index: np.ndarray) -> bool:
     """Whether a scatter writes into a 0-d ``input``, which torch reads as one entry along dim 0 (or -1), as
     ``gather`` does: the scatter runs on its one-element vector, and the result is 0-d again."""
@@ -297,7 +287,7 @@ def scatter(
     elif writes_nothing(input, index, source, "scatter"):
         result = input.clone()
     else:
-        index, source = _one_element_forms(input, index, source)
+        index, source = one_entry_forms(input, index, source)
         dim = _axis(dim, input.ndim, "scatter")
         positions = _scatter_positions(input.shape, index, dim, "scatter")
         result = input.index_put(positions, _source(source, index, input.dtype, "scatter"))
@@ -316,7 +306,7 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any, *, out: Any =
     elif writes_nothing(input, index, src, "scatter_add"):
         result = input.clone()
     else:
-        index, src = _one_element_forms(input, index, src)
+        index, src = one_entry_forms(input, index, src)
         dim = _axis(dim, input.ndim, "scatter_add")
         positions = _scatter_positions(input.shape, index, dim, "scatter_add")
         result = input + shared_math.scatter_add(

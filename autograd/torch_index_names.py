@@ -185,6 +185,18 @@ def writes_nothing(self: Any, index: np.ndarray, src: Any, op: str) -> bool:
     return True
 
 
+def one_entry_forms(self: Any, index: np.ndarray, src: Any) -> tuple[np.ndarray, Any]:
+    """torch reads a 0-d index, and a 0-d ``src`` tensor, of a scatter into a 1-D tensor as one entry along dim 0
+    (the transforms tutorial's one-hot ``scatter_(0, tensor(3), value=1)``; ``x.scatter_add(0, tensor([1]),
+    tensor(5.))``): both become one-element vectors, to which the usual shape rules apply."""
+    if self.ndim == 1:
+        if index.ndim == 0:
+            index = index.reshape(1)
+        if isinstance(src, Node) and src.ndim == 0:
+            src = src.reshape(1)
+    return index, src
+
+
 def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
     """torch's ``src`` of a scatter, cut to the index's shape (a number fills it)."""
     if not isinstance(src, Node) and np.ndim(src) == 0:
@@ -331,6 +343,7 @@ class TorchIndexNames:
         axis, index = single_axis(dim, tensor.ndim, op), _integers(index, op)
         if writes_nothing(tensor, index, src, op):
             return tensor.clone()
+        index, src = one_entry_forms(tensor, index, src)
         positions = _scatter_positions(tensor.shape, index, axis, op)
         src = _scatter_source(tensor, src, index, op)
         # the flat positions: np.add.at and its kin with a tuple of index arrays are 5-10x slower

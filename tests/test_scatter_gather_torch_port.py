@@ -721,3 +721,41 @@ def test_scatter_reduce_without_self_shares_the_gradient_among_the_tied_src_entr
     x_grad, src_grad = _tied_extremes(ag, reduce, False)
     np.testing.assert_array_equal(x_grad, [0.0, 0.0, 0.0])
     np.testing.assert_array_equal(src_grad, [2.0 / 2, 2.0 / 2, 3.0 / 2, 1.0, 3.0 / 2])
+
+
+# -- 0-d operands: torch reads each as one entry along an axis ------------------------------------------------------
+ONE_ENTRY_SHAPES = [(), (1,), (2,)]
+ONE_ENTRY_OPS = {
+    "scatter": lambda x, i, s: x.scatter(0, i, s),
+    "scatter_add": lambda x, i, s: x.scatter_add(-1, i, s),
+    "scatter_reduce_sum": lambda x, i, s: x.scatter_reduce(0, i, s, "sum"),
+    "scatter_reduce_amax_without_self": lambda x, i, s: x.scatter_reduce(-1, i, s, "amax", include_self=False),
+}
+
+
+@pytest.mark.parametrize("src_shape", ONE_ENTRY_SHAPES, ids=str)
+@pytest.mark.parametrize("index_shape", ONE_ENTRY_SHAPES, ids=str)
+@pytest.mark.parametrize("self_shape", ONE_ENTRY_SHAPES, ids=str)
+@pytest.mark.parametrize("op", list(ONE_ENTRY_OPS))
+def test_a_0d_index_or_src_of_a_scatter_is_one_entry_as_torchs(op, self_shape, index_shape, src_shape):
+    """``x.scatter_add(0, tensor([1]), tensor(5.))`` into a 1-D x adds 5 at 1 (a 0-d src serves an index of one
+    entry, a 0-d index selects one entry); an index of two entries still refuses a src of one. The gradient of src
+    is torch's where the two have one shape (torch's backward fails for others): else, the index having one entry,
+    1 at src's first entry alone."""
+
+    def case(lib):
+        x = lib.full(self_shape, 3.0, dtype=lib.float64)
+        src = lib.full(src_shape, 2.0, dtype=lib.float64, requires_grad=True)
+        out = ONE_ENTRY_OPS[op](x, lib.zeros(index_shape, dtype=lib.int64), src)
+        if src_shape != index_shape:
+            return out.detach()
+        out.sum().backward()
+        return out.detach(), src.grad
+
+    result = check_like_torch(case)
+    if result is not None and src_shape != index_shape:
+        src = ag.full(src_shape, 2.0, dtype=ag.float64, requires_grad=True)
+        ONE_ENTRY_OPS[op](
+            ag.full(self_shape, 3.0, dtype=ag.float64), ag.zeros(index_shape, dtype=ag.int64), src
+        ).sum().backward()
+        np.testing.assert_array_equal(np.reshape(src.grad, -1), np.eye(1, max(src.numel(), 1))[0])
