@@ -21,7 +21,7 @@ from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
-from .torch_index_names import one_entry_forms, writes_nothing
+from .torch_index_names import one_entry_forms, refuse_value_with_axes, writes_nothing
 from .torch_keywords import UNSET, torch_reduction
 
 __all__ = [
@@ -272,6 +272,7 @@ def scatter(
     """
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src and value")
+    refuse_value_with_axes(value, "scatter")
     source = value if src is None else src
     input = _tensor(input)
     _dim_first(input, dim, "scatter")

@@ -197,6 +197,13 @@ def one_entry_forms(self: Any, index: np.ndarray, src: Any) -> tuple[np.ndarray,
     return index, src
 
 
+def refuse_value_with_axes(value: Any, op: str) -> None:
+    """torch's ``value=`` of a scatter is one number (a 0-d tensor converts to it): a tensor or list with axes is
+    torch's TypeError, where it would otherwise be read as a source of the index's shape."""
+    if value is not None and np.ndim(value._data if isinstance(value, Node) else value) > 0:
+        raise TypeError(f"{op}: value must be a number, got one of shape {np.shape(np.asarray(value))}")
+
+
 def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
     """torch's ``src`` of a scatter, cut to the index's shape (a number fills it)."""
     if not isinstance(src, Node) and np.ndim(src) == 0:
@@ -850,6 +857,7 @@ class TorchIndexNames:
         combine instead of writing (``scatter_reduce`` "sum"/"prod" from self's entries)."""
         if (src is None) == (value is None):
             raise TypeError("scatter_: give exactly one of src and value")
+        refuse_value_with_axes(value, "scatter_")
         if reduce is None:
             return _tensor(self)._twin_in_place("scatter", (dim, index, src), {"value": value})
         if reduce not in _SCATTER_REDUCE:

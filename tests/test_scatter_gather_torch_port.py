@@ -461,6 +461,13 @@ SCATTER_EDGES = {
     "scatter_refuses_the_new_name_sum": lambda lib: lib.zeros(3).scatter(0, t(lib, [1]), lib.ones(1), reduce="sum"),
     "scatter_refuses_an_unknown_reduce": lambda lib: lib.zeros(3).scatter_(0, t(lib, [1]), 1.0, reduce="mean"),
     "scatter_refuses_neither_src_nor_value": lambda lib: lib.zeros(3).scatter(0, t(lib, [1])),
+    "value_0d_tensor_keyword": lambda lib: lib.zeros(3).scatter(0, t(lib, [1]), value=t(lib, 4.0)),
+    "value_refuses_a_1d_tensor": lambda lib: lib.zeros(3).scatter(0, t(lib, [1]), value=t(lib, [1.0])),
+    "value_refuses_a_list": lambda lib: lib.zeros(3).scatter(0, t(lib, [1, 2]), value=[1.0, 2.0]),
+    "in_place_value_refuses_a_1d_tensor": lambda lib: lib.zeros(3).scatter_(0, t(lib, [1]), value=t(lib, [1.0])),
+    "in_place_value_with_reduce_refuses_a_1d_tensor": lambda lib: lib.zeros(3).scatter_(
+        0, t(lib, [1]), value=t(lib, [1.0]), reduce="add"
+    ),
     "in_place_refuses_an_expanded_self": lambda lib: lib.zeros(3).expand(2, 3).scatter_(1, t(lib, [[0], [1]]), 1.0),
 }
 
