@@ -59,7 +59,8 @@ class LongIndexDtypeError(IndexTensorDtypeError):
 class IndexCountError(ShapeError, IndexError):
     """A source whose entries are not one for each index: ``index_copy``'s source with another length along ``dim``
     than the number of indices (or another number of dimensions than self), ``put``'s with another number of
-    elements than the index. A :class:`ShapeError` (a ValueError, as the library has raised it) and the IndexError
+    elements than the index, ``index_add``'s 0-d source where self has axes (torch asks it for a size along ``dim``:
+    "Dimension specified as 0 but tensor has no dimensions"). A :class:`ShapeError` (a ValueError, as the library has raised it) and the IndexError
     torch raises ("Number of indices (2) should be equal to source.size(dim) (3)"), so ``except`` clauses written
     for either catch it."""
 

@@ -150,6 +150,26 @@ def _operand(self: Any, value: Any, op: str) -> Any:
     return type(self)._make(np.asarray(value, dtype=self.dtype))
 
 
+def _zero_d_source(self: Any, dim: int, index: Any, source: Any, op: str, out_of_range: type[IndexError]) -> Any:
+    """The source of an index_add or index_reduce into a 0-d ``self`` (one entry along dim 0 or -1), as a vector of
+    one entry, after torch's checks in its order: the dim, the index (a vector or a scalar, in range), then the
+    source, 0-d and for one index (index_add takes one of shape (1,) too here)."""
+    single_axis(dim, 1, op)
+    _, entries = _vector_index(self.reshape(1), 0, index, op, negative=False, out_of_range=out_of_range)
+    source = _operand(self, source, op)
+    if source.ndim == 0 and len(entries) != 1:  # (torch asks the 0-d source for its size along dim: an IndexError)
+        raise IndexCountError(f"{op}: a 0-d source for {len(entries)} indices")
+    if source.ndim > 1 or (source.ndim == 1 and (op != "index_add" or source.shape != (1,))):
+        raise ShapeError(f"{op}: the source of a 0-d tensor must be 0-d, got shape {source.shape}")
+    return source.reshape(1)
+
+
+def _one_axis(source: Any) -> Any:
+    """The source of an index_copy into a 0-d tensor, read along that tensor's one axis: a 0-d source as one
+    entry, a 1-D one as it is; one of more axes is left for the 1-D op's shape check to refuse."""
+    return source.reshape(-1) if source.ndim <= 1 else source
+
+
 def _index_put(self: Any, index: tuple, values: Any, op: str) -> Any:
     """A copy of ``self`` with ``values`` written at ``index`` (the last of repeated positions wins), recorded as
     ``index_put``: d/dself = g where nothing was written, d/dvalues = g at each value's position."""
@@ -239,9 +259,9 @@ class TorchIndexNames:
         torch's: an integer tensor's alpha is truncated to an integer (2.5 adds twice the source), and a bool
         tensor's sum is the or of the entries, alpha counting as alpha != 0."""
         tensor = _tensor(self)
-        if tensor.ndim == 0:
-            source = _operand(tensor, source, "index_add")
-            return tensor.reshape(1).index_add(dim, index, source.reshape(1), alpha=alpha).reshape(())
+        if tensor.ndim == 0:  # one entry along dim 0 (or -1), as torch's: the dim checked first, then the source
+            source = _zero_d_source(tensor, dim, index, source, "index_add", IndexBoundsError)
+            return tensor.reshape(1).index_add(0, index, source, alpha=alpha).reshape(())
         if tensor.dtype == np.bool_:
             source = _operand(tensor, source, "index_add")
             total = tensor.astype(np.int64).index_add(dim, index, source.astype(np.int64), alpha=int(bool(alpha)))
@@ -257,9 +277,10 @@ class TorchIndexNames:
         """torch.Tensor.index_copy: the slices at ``index`` along ``dim`` replaced by ``source``'s (the last one
         wins where an index repeats). d/dself = g where nothing was copied, d/dsource = g at each slice's index."""
         tensor = _tensor(self)
-        if tensor.ndim == 0:
-            source = _operand(tensor, source, "index_copy")
-            return tensor.reshape(1).index_copy(dim, index, source.reshape(1)).reshape(())
+        if tensor.ndim == 0:  # one entry along dim 0 (or -1), as torch's: the dim checked first, then the source
+            single_axis(dim, 1, "index_copy")
+            source = _one_axis(_operand(tensor, source, "index_copy"))
+            return tensor.reshape(1).index_copy(0, index, source).reshape(())
         axis, index = _vector_index(tensor, dim, index, "index_copy", negative=False)
         source = self._index_source(axis, index, source, "index_copy")
         return _index_put(tensor, (slice(None),) * axis + (index,), source, "index_copy")
@@ -272,7 +293,7 @@ class TorchIndexNames:
         if source.shape != expected and not (source.ndim == 0 and expected == (1,) and op == "index_copy"):
             # torch's index_copy refuses a source of another length or number of dims with an IndexError
             counts_differ = source.ndim != tensor.ndim or source.shape[axis] != len(index)
-            error = IndexCountError if op == "index_copy" and counts_differ else ShapeError
+            error = IndexCountError if (op == "index_copy" and counts_differ) or source.ndim == 0 else ShapeError
             raise error(
                 f"{op}: source of shape {source.shape} does not fit: self {tensor.shape} with {len(index)} "
                 f"indices along dim {axis} needs {expected}"
@@ -421,16 +442,15 @@ class TorchIndexNames:
                 f"{include_self}, as in torch"
             )
         if tensor.ndim == 0:
-            source = _operand(tensor, source, op)
-            if source.ndim != 0:
-                raise ShapeError(f"{op}: the source of a 0-d tensor must be 0-d, got shape {source.shape}")
-            single = tensor.reshape(1).index_reduce(dim, index, source.reshape(1), reduce, include_self=include_self)
+            source = _zero_d_source(tensor, dim, index, source, op, IndexError)
+            single = tensor.reshape(1).index_reduce(0, index, source, reduce, include_self=include_self)
             return single.reshape(())
         axis, index = _vector_index(tensor, dim, index, op, negative=False)
         source = _operand(tensor, source, op)
         expected = tensor.shape[:axis] + (index.size,) + tensor.shape[axis + 1 :]
         if source.shape != expected:
-            raise ShapeError(
+            # (a 0-d source: torch asks it for its size along dim, an IndexError)
+            raise (IndexCountError if source.ndim == 0 else ShapeError)(
                 f"{op}: source of shape {source.shape} does not fit self of shape {tensor.shape} and {index.size} "
                 f"indices along dim {dim} (expected {expected})"
             )

@@ -766,3 +766,36 @@ def test_a_0d_index_or_src_of_a_scatter_is_one_entry_as_torchs(op, self_shape, i
             ag.full(self_shape, 3.0, dtype=ag.float64), ag.zeros(index_shape, dtype=ag.int64), src
         ).sum().backward()
         np.testing.assert_array_equal(np.reshape(src.grad, -1), np.eye(1, max(src.numel(), 1))[0])
+
+
+# -- index_add, index_copy and index_reduce into 0-d and 1-element tensors ----------------------------------------
+INDEX_WRITES = {
+    "index_add": lambda x, d, i, s: x.index_add(d, i, s, alpha=2),
+    "index_copy": lambda x, d, i, s: x.index_copy(d, i, s),
+    "index_reduce": lambda x, d, i, s: x.index_reduce(d, i, s, "amax", include_self=False),
+}
+SMALL_SHAPES = [(), (1,), (2,), (1, 1)]
+
+
+def _index_write_grid():
+    for op, self_shape, index_shape, source_shape, dim in itertools.product(
+        INDEX_WRITES, SMALL_SHAPES, SMALL_SHAPES, SMALL_SHAPES, [0, -1, 1]
+    ):
+        if op == "index_add" and self_shape == () and source_shape == (1,) and dim != 1:
+            continue  # the library's index_add takes a source of one entry there (tests/test_torch_py_port.py)
+        yield op, self_shape, index_shape, source_shape, dim
+
+
+@pytest.mark.parametrize(("op", "self_shape", "index_shape", "source_shape", "dim"), list(_index_write_grid()), ids=str)
+def test_index_writes_into_small_tensors_give_torchs_values_and_errors(op, self_shape, index_shape, source_shape, dim):
+    """torch checks the dim, then the index, then the source: a dim out of range is an IndexError before a source of
+    the wrong shape is looked at, and a 0-d source for several indices is an IndexError; a 0-d tensor copied into at
+    two indices keeps the last entry."""
+    check_like_torch(
+        lambda lib: INDEX_WRITES[op](
+            lib.full(self_shape, 3.0, dtype=lib.float64),
+            dim,
+            lib.zeros(index_shape, dtype=lib.int64),
+            lib.full(source_shape, 2.0, dtype=lib.float64),
+        )
+    )
