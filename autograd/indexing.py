@@ -169,6 +169,10 @@ def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False
         # torch reads a 0-d input or index as one entry along dim 0 (x.gather(0, tensor(2)) is x[2], 0-d; a 0-d
         # input gathered at [0, 0] is two copies); the result has the index's shape
         return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
+    if index.ndim != max(input.ndim, 1):  # (a 0-d input is one axis: its index too is of one axis, or 0-d above)
+        raise ShapeError(
+            f"gather: index of shape {index.shape} and input of shape {input.shape} must have one number of dimensions"
+        )
     dim = _axis(dim, input.ndim, "gather")
     if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
         raise ShapeError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")

@@ -57,6 +57,12 @@ class TorchSelectionNames:
             refuse_position_index_dtype("take_along_dim", indices._data.dtype)
         if dim is None:
             indices = indices.reshape(-1) if isinstance(indices, Node) else np.reshape(np.asarray(indices), -1)
+        elif np.ndim(indices._data if isinstance(indices, Node) else indices) != _tensor(self).ndim:
+            # torch's first check, before the dim's range (numpy's take_along_axis looks at the axis first)
+            raise ShapeError(
+                f"take_along_dim: input and indices should have the same number of dimensions, got "
+                f"{_tensor(self).ndim} and {np.ndim(indices._data if isinstance(indices, Node) else indices)}"
+            )
         return array_function("take_along_axis")(self, indices, dim)
 
     def index_select(self: Self, dim: int, index: Any) -> Self:

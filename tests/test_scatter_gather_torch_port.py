@@ -799,3 +799,26 @@ def test_index_writes_into_small_tensors_give_torchs_values_and_errors(op, self_
             lib.full(source_shape, 2.0, dtype=lib.float64),
         )
     )
+
+
+# -- gather and take_along_dim: the ranks agree before the dim is looked at -----------------------------------------
+READS = {
+    "gather": lambda lib, x, d, i: x.gather(d, i),
+    "gather_function": lambda lib, x, d, i: lib.gather(x, d, i),
+    "take_along_dim": lambda lib, x, d, i: x.take_along_dim(i, d),
+    "take_along_dim_function": lambda lib, x, d, i: lib.take_along_dim(x, i, dim=d),
+}
+
+
+@pytest.mark.parametrize("dim", [0, -1, 1])
+@pytest.mark.parametrize("index_shape", SMALL_SHAPES, ids=str)
+@pytest.mark.parametrize("self_shape", SMALL_SHAPES, ids=str)
+@pytest.mark.parametrize("op", list(READS))
+def test_reads_along_a_dim_of_small_tensors_give_torchs_values_and_errors(op, self_shape, index_shape, dim):
+    """An index of another rank than the input is torch's RuntimeError, whatever the dim (a 0-d input with a 2-D
+    index too, where the library named dim 0 out of the range [-1, 0])."""
+    check_like_torch(
+        lambda lib: READS[op](
+            lib, lib.full(self_shape, 3.0, dtype=lib.float64), dim, lib.zeros(index_shape, dtype=lib.int64)
+        )
+    )
