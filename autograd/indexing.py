@@ -285,7 +285,7 @@ def scatter(
         if reduce not in ("add", "multiply"):
             raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
-            source = np.full(index.shape, source, input.dtype)
+            source = np.full(index.shape, fill_value_in(source, input.dtype, "scatter"), input.dtype)
         result = input.scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
     elif _into_zero_d(input, dim, index):
         result = scatter(input.reshape(1), 0, index.reshape(-1), _vector(source)).reshape(())

@@ -226,8 +226,8 @@ def refuse_value_with_axes(value: Any, op: str) -> None:
 
 def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
     """torch's ``src`` of a scatter, cut to the index's shape (a number fills it)."""
-    if not isinstance(src, Node) and np.ndim(src) == 0:
-        return type(self)._make(np.full(index.shape, src, dtype=self.dtype))
+    if not isinstance(src, Node) and np.ndim(src) == 0:  # (cast as torch casts a fill value: 300 refused by int8)
+        return type(self)._make(np.full(index.shape, fill_value_in(src, self.dtype, op), dtype=self.dtype))
     src = _operand(self, src, op)
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
         raise ShapeError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")

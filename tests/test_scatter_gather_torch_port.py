@@ -822,3 +822,16 @@ def test_reads_along_a_dim_of_small_tensors_give_torchs_values_and_errors(op, se
             lib, lib.full(self_shape, 3.0, dtype=lib.float64), dim, lib.zeros(index_shape, dtype=lib.int64)
         )
     )
+
+
+# -- the old reduce= with a number: the number cast as torch casts a fill value -------------------------------------
+@pytest.mark.parametrize("value", [2, 2.5, True, -1, 300, NAN, INF, 1e40], ids=str)
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "int8", "uint8"])
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("form", ["scatter", "scatter_"])
+def test_scatter_reduce_of_a_number_casts_it_as_torch(form, reduce, dtype, value):
+    """-1 into uint8 wraps to 255 and 2.5 into an integer tensor is 2; 300 into int8, NaN or infinity into an integer
+    tensor and 1e40 into float32 are torch's RuntimeError (numpy's cast warned or raised an OverflowError)."""
+    check_like_torch(
+        lambda lib: getattr(lib.ones(3, dtype=getattr(lib, dtype)), form)(0, t(lib, [1, 1]), value, reduce=reduce)
+    )
