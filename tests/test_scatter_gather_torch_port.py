@@ -13,7 +13,8 @@ self outside ``dim``, of self's rank), and its errors for out-of-range and negat
 indices, a src of another dtype, an unknown reduction. From test_torch.py and test_autograd.py: index_select,
 index_reduce with every reduction, index_add with alpha over duplicates, take / put / take_along_dim / masked ops
 on 0-d and empty tensors, and the gradients of all these ops against torch and against central differences in
-float64.
+float64. Beyond upstream, grids over 0-d, one- and two-entry operands (torch reads a 0-d operand as one entry
+along an axis, and checks the dim, then the index, then the source) and over the numbers the old ``reduce=`` casts.
 
 Left out: the CUDA, ROCm and CuTeDSL kernel tests (``test_scatter_add_large``, the override dispatch matrix, the
 alignment and TMA cases), ``test_gather_large`` (its point is vectorised kernels on 100-million-entry tensors),
@@ -31,8 +32,11 @@ Differences found and left alone:
 - ``scatter_reduce`` amax / amin with ``include_self=False`` share a result's gradient among the tied src entries
   alone; torch also counts self's entry where it happens to equal the result and then drops that share, so part of
   the gradient is lost. With ``include_self=True`` the two agree.
-- A scatter's ``src`` larger than its index has a gradient here; torch's backward fails for it (its gradient
-  cases use a src of the index's shape).
+- A scatter's ``src`` larger than its index (or a 0-d src for an index of one entry) has a gradient here; torch's
+  backward fails for it (its gradient cases use a src of the index's shape).
+- ``scatter_reduce`` takes a number as ``src`` (filling the index's shape); torch's signature wants a tensor.
+- ``index_add`` into a 0-d tensor takes a source of shape (1,) as well as a 0-d one (tests/test_torch_py_port.py
+  lists it); torch refuses it, so the grid of small index writes leaves those cases out.
 """
 
 from __future__ import annotations
