@@ -46,13 +46,15 @@ def _integers(indices: Any, op: str, by_position: bool = False) -> np.ndarray:
     """``indices`` as an integer array; a Tensor's data is copied, so changing the Tensor in place later cannot
     change the gradient of an op that kept the indices. Another dtype is an :class:`IndexDtypeError` (a TypeError
     and torch's RuntimeError); so is, ``by_position`` (torch's gather and scatter), an index Tensor of uint8 that
-    has entries (torch checks no empty one)."""
+    has entries. An empty index ``by_position`` may have any dtype (torch checks none of an empty one)."""
     raw = np.array(indices._data) if isinstance(indices, Node) else np.asarray(indices)
+    if by_position and raw.size == 0:  # torch's gather and scatters check no dtype of an empty index (float too)
+        return np.zeros(raw.shape, dtype=np.int64)
     if raw.dtype.kind not in "iu":
         raise IndexDtypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
     if isinstance(indices, Node):
         refuse_index_dtype(op, raw.dtype)
-        if by_position and raw.size:
+        if by_position:
             refuse_position_index_dtype(op, raw.dtype)
     return raw
 

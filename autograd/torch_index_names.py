@@ -100,6 +100,8 @@ def _integers(index: Any, op: str) -> np.ndarray:
     """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient); another
     dtype is an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError)."""
     raw = np.array(index._data if isinstance(index, Node) else index)
+    if op == "scatter_reduce" and raw.size == 0:  # torch checks no dtype of an empty index (as gather's, scatter's)
+        return np.zeros(raw.shape, dtype=np.int64)
     empty_list = not isinstance(index, Node) and raw.dtype.kind == "f" and raw.size == 0  # [] reads as float64
     error = _LONG_INDICES.get(op, IndexDtypeError)
     if raw.dtype.kind not in "iu" and not empty_list:

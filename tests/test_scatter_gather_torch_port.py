@@ -839,3 +839,23 @@ def test_scatter_reduce_of_a_number_casts_it_as_torch(form, reduce, dtype, value
     check_like_torch(
         lambda lib: getattr(lib.ones(3, dtype=getattr(lib, dtype)), form)(0, t(lib, [1, 1]), value, reduce=reduce)
     )
+
+
+# -- an empty index of any dtype ------------------------------------------------------------------------------------
+EMPTY_INDEX_OPS = {
+    "gather": lambda lib, i: lib.ones(3, 2).gather(0, i),
+    "scatter": lambda lib, i: lib.zeros(3, 2).scatter(0, i, lib.ones(2, 2)),
+    "scatter_value": lambda lib, i: lib.zeros(3, 2).scatter_(0, i, 1.0),
+    "scatter_add": lambda lib, i: lib.zeros(3, 2).scatter_add(0, i, lib.ones(2, 2)),
+    "scatter_reduce": lambda lib, i: lib.zeros(3, 2).scatter_reduce(0, i, lib.ones(2, 2), "amax"),
+    "scatter_add_function": lambda lib, i: lib.scatter_add(lib.zeros(3, 2), 0, i, lib.ones(2, 2)),
+}
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (1, 0)], ids=str)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int8", "int16", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("op", list(EMPTY_INDEX_OPS))
+def test_an_empty_index_of_any_dtype_selects_or_writes_nothing_as_torch(op, dtype, shape):
+    """torch's gather and scatters check no dtype of an index without entries (one with entries must be int64):
+    the library refused an empty int8, int16, bool or float index."""
+    check_like_torch(lambda lib: EMPTY_INDEX_OPS[op](lib, lib.zeros(shape, dtype=getattr(lib, dtype))))
