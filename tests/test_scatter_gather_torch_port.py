@@ -35,6 +35,9 @@ Differences found and left alone:
 - A scatter's ``src`` larger than its index (or a 0-d src for an index of one entry) has a gradient here; torch's
   backward fails for it (its gradient cases use a src of the index's shape).
 - ``scatter_reduce`` takes a number as ``src`` (filling the index's shape); torch's signature wants a tensor.
+- ``put`` takes an int32 index, as ``take_along_dim`` does; torch takes int64 alone for both.
+- An empty boolean mask of another length than its axis (``x[zeros(0, dtype=bool)]`` of a 3-entry x, and
+  ``index_put`` at it) selects nothing, as numpy's indexing reads it; torch refuses its shape with an IndexError.
 - ``index_add`` into a 0-d tensor takes a source of shape (1,) as well as a 0-d one (tests/test_torch_py_port.py
   lists it); torch refuses it, so the grid of small index writes leaves those cases out.
 """
