@@ -269,7 +269,9 @@ class Value(Node, NumpyFunctions):
             raise TypeError(
                 f"Value(data, label): label must be a str, got {type(label).__name__}; micrograd's "
                 "Value(data, _children, _op) is not this constructor: a Value made by an operation (a + b) records "
-                "its parents itself, and Value(data) makes a leaf"
+                "its parents itself, and Value(data) makes a leaf; to write an op of your own (a gate with forward "
+                "and backward), subclass autograd.Function and call YourGate.apply(a, b), which takes Values "
+                "(docs/custom_functions.md)"
             )
         self._init_node(_real_number(data, "Value(data)"), checked_requires_grad(requires_grad, "Value"), label)
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Tensor, Value, grad, gradcheck
 from autograd.testing import floats
 
@@ -610,6 +611,29 @@ def test_micrograds_constructor_call_with_children_is_refused_with_a_message_tha
         with pytest.raises(TypeError, match=r"label must be a str.*micrograd's Value\(data, _children, _op\)"):
             call()
     assert Value(1.0, None).label == "" and Value(1.0, "x").label == "x"
+
+
+def test_micrograds_custom_op_constructor_is_told_the_function_class_that_writes_one():
+    # before, the message said what the constructor is not, but not how to write a gate of one's own
+    x = Value(0.5)
+    with pytest.raises(TypeError, match=r"subclass autograd\.Function and call YourGate\.apply\(a, b\)"):
+        Value(math.tanh(x.data), (x,), "tanh")
+
+    class Tanh(autograd.Function):
+        @staticmethod
+        def forward(ctx, v):
+            out = v.tanh()
+            ctx.save_for_backward(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, upstream):
+            (out,) = ctx.saved_tensors
+            return upstream * (1 - out * out)
+
+    y = Tanh.apply(x * 2)
+    y.backward()
+    assert y.data == math.tanh(1.0) and x.grad == pytest.approx(2 * (1 - math.tanh(1.0) ** 2), rel=1e-15)
 
 
 def test_value_sum_gives_ieee_inf_and_nan_where_an_exact_sum_would_raise():
