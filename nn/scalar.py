@@ -78,14 +78,31 @@ _weights_of = operator.attrgetter("w")
 _bias_of = operator.attrgetter("b")
 
 
-def _activation(name: str) -> Callable[[Value], Value]:
+#: An activation as a name of :data:`ACTIVATIONS` or as a function of one Value.
+ActivationLike = str | Callable[[Value], Value]
+
+
+def _activation(name: ActivationLike) -> Callable[[Value], Value]:
+    """The function an activation stands for: a name of :data:`ACTIVATIONS`, or a function of one Value given
+    itself (``lambda v: v.leaky_relu(0.1)``, deck 001's max(0.1x, x), or ``Value.tanh``)."""
+    if callable(name) and not isinstance(name, type):
+        return name
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):  # (TypeError: an unhashable name)
-        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+        raise ValueError(
+            f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)} or pass a function of one Value"
+        ) from None
 
 
-def _chosen_activation(owner: str, activation: str | bool | None, nonlin: bool | None) -> str:
+def _activation_label(activation: ActivationLike) -> str:
+    """How a repr shows an activation: a name as its repr, a function by its qualified name."""
+    if isinstance(activation, str):
+        return repr(activation)
+    return getattr(activation, "__qualname__", None) or repr(activation)
+
+
+def _chosen_activation(owner: str, activation: ActivationLike | bool | None, nonlin: bool | None) -> ActivationLike:
     """The activation a neuron uses: ``activation`` ("relu" when None), or micrograd's ``nonlin`` switch (ReLU if
     true, linear if false), which may also come positionally, in ``activation``'s place (micrograd's
     ``Neuron(3, False)``); both at once is an error."""
@@ -136,12 +153,13 @@ _PER_SAMPLE = (
 
 class Neuron(Module):
     """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs (micrograd's ``nonlin=True/False``
-    chooses relu or linear). The weights are drawn from ``rng`` or ``seed`` (see :func:`_random_source`)."""
+    chooses relu or linear; ``activation`` is a name or a function of one Value). The weights are drawn from
+    ``rng`` or ``seed`` (see :func:`_random_source`)."""
 
     def __init__(
         self,
         nin: int,
-        activation: str | None = None,
+        activation: ActivationLike | None = None,
         rng: random.Random | int | None = None,
         *,
         nonlin: bool | None = None,
@@ -156,13 +174,13 @@ class Neuron(Module):
         self.activation = activation
 
     @property
-    def activation(self) -> str:
-        """The activation's name; setting it (``neuron.activation = "tanh"``) changes what the neuron computes,
-        as micrograd's ``neuron.nonlin = False`` does (an unknown name is a ValueError)."""
+    def activation(self) -> ActivationLike:
+        """The activation's name (or the function given); setting it (``neuron.activation = "tanh"``) changes what
+        the neuron computes, as micrograd's ``neuron.nonlin = False`` does (an unknown name is a ValueError)."""
         return self._activation_name
 
     @activation.setter
-    def activation(self, name: str) -> None:
+    def activation(self, name: ActivationLike) -> None:
         self._activate = _activation(name)
         self._activation_name = name
 
@@ -191,7 +209,7 @@ class Neuron(Module):
         return _FUSED.get(self._activate)
 
     def extra_repr(self) -> str:
-        return f"{len(self.w)}, activation={self.activation!r}"
+        return f"{len(self.w)}, activation={_activation_label(self.activation)}"
 
 
 class Layer(Module):
@@ -202,7 +220,7 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str | None = None,
+        activation: ActivationLike | None = None,
         rng: random.Random | int | None = None,
         *,
         nonlin: bool | None = None,
@@ -236,20 +254,20 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         first = self.neurons[0]
-        return f"Layer({len(first.w)}, {len(self.neurons)}, activation={first.activation!r})"
+        return f"Layer({len(first.w)}, {len(self.neurons)}, activation={_activation_label(first.activation)})"
 
 
 class MLP(Module):
     """A stack of Layers: ``MLP(2, [16, 16, 1])``; hidden layers use ``activation``,
-    the last layer ``output_activation`` (linear by default). ``seed`` or ``rng``, as :class:`Neuron`'s, makes the
+    the last layer ``output_activation`` (linear by default), each a name or a function of one Value. ``seed`` or ``rng``, as :class:`Neuron`'s, makes the
     weights reproducible."""
 
     def __init__(
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str = "relu",
-        output_activation: str = "linear",
+        activation: ActivationLike = "relu",
+        output_activation: ActivationLike = "linear",
         seed: int | None = None,
         *,
         rng: random.Random | int | None = None,

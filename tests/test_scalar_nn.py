@@ -353,3 +353,20 @@ def test_unseeded_scalar_networks_draw_from_pythons_random_as_micrograd_so_rando
     random.seed(1337)
     assert [p.data for p in ours().parameters()] == expected
     assert [p.data for p in ours().parameters()] != expected  # the stream goes on, as micrograd's
+
+
+def test_an_activation_given_as_a_function_of_one_value_is_applied():
+    # deck 001's Leaky ReLU max(0.1x, x) has no name here (the name "leaky_relu" has slope 0.01); before, a function
+    # was an "unknown activation"
+    neuron = nn.Neuron(1, activation=lambda v: v.leaky_relu(0.1), rng=random.Random(0))
+    neuron.w[0].data, neuron.b.data = 1.0, 0.5
+    out = neuron([-2.5])
+    out.backward()
+    assert out.data == pytest.approx(max(0.1 * -2.0, -2.0)) and neuron.w[0].grad == pytest.approx(0.1 * -2.5)
+    assert repr(neuron).startswith("Neuron(1, activation=") and repr(neuron).endswith("<lambda>)") and neuron.nonlin
+    model = nn.MLP(2, [3, 1], activation=Value.tanh, output_activation=Value.sigmoid, seed=0)
+    by_name = nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    assert model([0.5, -1.0]).data == by_name([0.5, -1.0]).data
+    assert repr(model.layers[0]) == "Layer(2, 3, activation=Value.tanh)"
+    with pytest.raises(ValueError, match=r"unknown activation 3; .* or pass a function of one Value"):
+        nn.Neuron(1, activation=3)
