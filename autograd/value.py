@@ -850,6 +850,11 @@ class Value(Node, NumpyFunctions):
         """The number held, as a Python float (torch's ``item()`` on a one-element tensor)."""
         return self._data
 
+    def numel(self) -> int:
+        """1, the number of elements of a one-element tensor (torch's ``numel()``), so the count students copy
+        from torch, ``sum(p.numel() for p in model.parameters())``, counts a scalar ``nn.MLP``'s parameters too."""
+        return 1
+
     def conjugate(self) -> Value:
         """The Value itself: a real number is its own conjugate (``float.conjugate``). numpy's ``var`` and ``std`` of
         a list of Values square it as ``x * x.conjugate()``, so they stay in the graph."""

@@ -370,3 +370,12 @@ def test_an_activation_given_as_a_function_of_one_value_is_applied():
     assert repr(model.layers[0]) == "Layer(2, 3, activation=Value.tanh)"
     with pytest.raises(ValueError, match=r"unknown activation 3; .* or pass a function of one Value"):
         nn.Neuron(1, activation=3)
+
+
+def test_torchs_parameter_count_counts_a_scalar_mlp_as_its_tensor_twin():
+    # before, Value had no numel(): the count students copy from torch raised AttributeError on a scalar model
+    scalar = nn.MLP(10, [8, 4, 1], seed=0)
+    tensor = nn.Sequential(nn.Linear(10, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 1))
+    by_hand = (10 * 8 + 8) + (8 * 4 + 4) + (4 * 1 + 1)
+    assert sum(p.numel() for p in scalar.parameters()) == len(scalar.parameters()) == by_hand
+    assert sum(p.numel() for p in tensor.parameters()) == by_hand
