@@ -182,6 +182,12 @@ def test_the_decks_gates_as_autograd_functions_match_torch_functions(inputs):
     assert results[0] == results[1]
 
 
+def test_a_gate_written_with_micrograds_constructor_is_pointed_to_autograd_function():
+    x = Value(0.5)
+    with pytest.raises(TypeError, match=r"subclass autograd\.Function"):
+        Value(math.tanh(x.data), (x,), "tanh")
+
+
 def test_the_decks_max_gate_written_as_a_function_keeps_its_tie_rule_on_values():
     mult, _ = _gate_functions(autograd.Function)
 
@@ -255,7 +261,8 @@ def test_the_10_512_256_1_network_has_137217_parameters_in_both_styles():
     )
     assert sum(p.numel() for p in model.parameters() if p.requires_grad) == by_hand == 137217
     assert sum(p.numel() for p in theirs.parameters()) == by_hand
-    assert len(nn.MLP(10, [512, 256, 1], seed=0).parameters()) == by_hand
+    scalar = nn.MLP(10, [512, 256, 1], seed=0)
+    assert len(scalar.parameters()) == sum(p.numel() for p in scalar.parameters()) == by_hand
 
 
 @pytest.mark.parametrize("x", [-10.0, -2.0, 0.0, 0.5, 2.0, 10.0])
@@ -563,6 +570,31 @@ def test_the_decks_activation_functions_match_torch_in_value_and_gradient():
         np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-14)  # 1 - tanh^2 cancels: a few ulps apart
     # Leaky ReLU as the deck writes it, max(0.1x, x)
     np.testing.assert_array_equal(F.leaky_relu(autograd.tensor(x), 0.1).numpy(), np.maximum(0.1 * x, x))
+
+
+@pytest.mark.parametrize(
+    "activation, reference",
+    [
+        ("sigmoid", torch.sigmoid),
+        (Value.tanh, torch.tanh),
+        ("relu", torch.relu),
+        (lambda v: v.leaky_relu(0.1), lambda t: torch.nn.functional.leaky_relu(t, 0.1)),  # max(0.1x, x)
+        (lambda v: v.elu(1.0), torch.nn.functional.elu),
+    ],
+    ids=["sigmoid", "tanh", "relu", "leaky_relu_0.1", "elu"],
+)
+def test_the_decks_activations_as_micrograd_neurons_match_torch(activation, reference):
+    neuron = nn.Neuron(1, activation=activation, seed=0)
+    for x in (-2.0, -0.5, 0.7, 3.0):
+        neuron.w[0].data, neuron.b.data = 1.0, 0.0
+        neuron.zero_grad()
+        out = neuron([x])
+        out.backward()
+        xt = _t(x, requires_grad=True)
+        out_t = reference(xt)
+        out_t.backward()
+        assert out.data == pytest.approx(out_t.item(), rel=1e-15)
+        assert neuron.w[0].grad == pytest.approx(x * xt.grad.item(), rel=1e-14)  # d/dw of f(w x) at w = 1
 
 
 def test_maxout_is_the_larger_of_two_affine_maps():
