@@ -28,6 +28,11 @@ Differences from the decks and from torch that this file leaves alone, each deli
 * Momentum with a changing learning rate: the deck puts eta_k inside h (h = alpha h + eta_k g), ``nn.optim.SGD``
   outside (torch's form), so the port compares them at a constant learning rate; the deck's squared gradient in
   that formula is a typo (taken literally it diverges) and is not reproduced.
+
+Deck errata the tests work around, each said where it is checked: the 10-512-256-1 network has 137 217 parameters,
+not "about a million"; SGD on a subsample B takes 2/|B|, not the deck's 2/n, for the mean over the batch; the sum
+of shifted sigmoids that approaches softplus starts at sigma(x - 1/2) (the deck's first term sigma(x + 1/2) shifts
+it to softplus(x + 1)); the CS231n slide's w2 x2 is the bias w2.
 """
 
 from __future__ import annotations
@@ -526,7 +531,7 @@ def test_sgd_on_subsamples_takes_the_formula_step_per_batch():
         F.mse_loss(B @ W, Yb).backward()
         optimizer.step()
         Bn, Ybn = X[start : start + 5], Y[start : start + 5]
-        by_hand = by_hand - 0.05 * (2 / len(Ybn)) * Bn.T @ (Bn @ by_hand - Ybn)
+        by_hand = by_hand - 0.05 * (2 / len(Ybn)) * Bn.T @ (Bn @ by_hand - Ybn)  # the deck writes 2/n
         np.testing.assert_allclose(W.detach().numpy(), by_hand, rtol=1e-13)
 
 
