@@ -28,8 +28,12 @@ Differences from the decks and from torch that this file leaves alone, each deli
 * Momentum with a changing learning rate: the deck puts eta_k inside h (h = alpha h + eta_k g), ``nn.optim.SGD``
   outside (torch's form), so the port compares them at a constant learning rate; the deck's squared gradient in
   that formula is a typo (taken literally it diverges) and is not reproduced.
+* A second ``backward()`` through the same Value graph needs ``retain_graph=True`` on the first, as torch's
+  (micrograd would run it again); the micrograd-style loops here rebuild the loss every step, as micrograd's demo
+  does. micrograd's own op constructor ``Value(data, _children, _op)`` with an assigned ``_backward`` is refused
+  (the error names ``autograd.Function``, which takes Values, as the way to write a gate).
 
-Deck errata the tests work around, each said where it is checked: the 10-512-256-1 network has 137 217 parameters,
+Deck errata the tests work around: the 10-512-256-1 network has 137 217 parameters,
 not "about a million"; SGD on a subsample B takes 2/|B|, not the deck's 2/n, for the mean over the batch; the sum
 of shifted sigmoids that approaches softplus starts at sigma(x - 1/2) (the deck's first term sigma(x + 1/2) shifts
 it to softplus(x + 1)); the CS231n slide's w2 x2 is the bias w2.
