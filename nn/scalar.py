@@ -85,14 +85,15 @@ ActivationLike = str | Callable[[Value], Value]
 def _activation(name: ActivationLike) -> Callable[[Value], Value]:
     """The function an activation stands for: a name of :data:`ACTIVATIONS`, or a function of one Value given
     itself (``lambda v: v.leaky_relu(0.1)``, deck 001's max(0.1x, x), or ``Value.tanh``)."""
+    choices = f"choose one of {sorted(ACTIVATIONS)} or pass a function of one Value (Value.tanh)"
+    if isinstance(name, Module) or (isinstance(name, type) and issubclass(name, Module)):
+        raise ValueError(f"unknown activation {name!r}: a Tensor layer, which a Value cannot pass through; {choices}")
     if callable(name) and not isinstance(name, type):
         return name
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):  # (TypeError: an unhashable name)
-        raise ValueError(
-            f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)} or pass a function of one Value"
-        ) from None
+        raise ValueError(f"unknown activation {name!r}; {choices}") from None
 
 
 def _activation_label(activation: ActivationLike) -> str:

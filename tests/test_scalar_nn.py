@@ -370,6 +370,9 @@ def test_an_activation_given_as_a_function_of_one_value_is_applied():
     assert repr(model.layers[0]) == "Layer(2, 3, activation=Value.tanh)"
     with pytest.raises(ValueError, match=r"unknown activation 3; .* or pass a function of one Value"):
         nn.Neuron(1, activation=3)
+    for layer in (nn.Tanh(), nn.Tanh):  # torch's habit: a Tensor layer, refused when the model is built
+        with pytest.raises(ValueError, match=r"unknown activation .*Tanh.*: a Tensor layer, .*\(Value\.tanh\)"):
+            nn.MLP(2, [3, 1], activation=layer)
 
 
 def test_torchs_parameter_count_counts_a_scalar_mlp_as_its_tensor_twin():
