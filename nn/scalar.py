@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, no_grad
 from autograd.random_state import seeded_state
 
 from .checks import check_positive_int
@@ -89,6 +89,13 @@ def _activation(name: ActivationLike) -> Callable[[Value], Value]:
     if isinstance(name, Module) or (isinstance(name, type) and issubclass(name, Module)):
         raise ValueError(f"unknown activation {name!r}: a Tensor layer, which a Value cannot pass through; {choices}")
     if callable(name) and not isinstance(name, type):
+        with no_grad():
+            probe = name(Value(0.5))
+        if not isinstance(probe, Value):  # math.tanh: a float, the graph cut
+            raise ValueError(
+                f"activation {_activation_label(name)} gave a {type(probe).__name__} for a Value, not a Value, so no "
+                "gradient would pass it; pass a function of Values (Value.tanh, lambda v: v.tanh())"
+            )
         return name
     try:
         return ACTIVATIONS[name]

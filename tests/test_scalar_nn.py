@@ -370,6 +370,8 @@ def test_an_activation_given_as_a_function_of_one_value_is_applied():
     assert repr(model.layers[0]) == "Layer(2, 3, activation=Value.tanh)"
     with pytest.raises(ValueError, match=r"unknown activation 3; .* or pass a function of one Value"):
         nn.Neuron(1, activation=3)
+    with pytest.raises(ValueError, match=r"activation tanh gave a float for a Value, not a Value"):
+        nn.Neuron(1, activation=math.tanh)  # a function of plain numbers would cut the graph
     for layer in (nn.Tanh(), nn.Tanh):  # torch's habit: a Tensor layer, refused when the model is built
         with pytest.raises(ValueError, match=r"unknown activation .*Tanh.*: a Tensor layer, .*\(Value\.tanh\)"):
             nn.MLP(2, [3, 1], activation=layer)
