@@ -58,6 +58,12 @@ class AmbiguousTruthValueError(ValueError, RuntimeError):
     raises) that is also the RuntimeError torch raises, so code written for either catches it."""
 
 
+class AmbiguousDimOrderError(ValueError, RuntimeError):
+    """``dim_order(ambiguity_check=True)`` of a tensor whose layout allows several orders: a ValueError (the house
+    rule for a value an operation cannot use) that is also the RuntimeError torch raises, so torch's own
+    ``except RuntimeError`` catches it."""
+
+
 def _address(data: np.ndarray) -> int:
     return data.__array_interface__["data"][0]
 
@@ -405,7 +411,8 @@ class TorchMetadataNames:
     def dim_order(self: Any, *, ambiguity_check: bool = False) -> tuple[int, ...]:
         """torch.Tensor.dim_order: the axes from outermost to innermost in memory ((0, 1, 2) when contiguous,
         (1, 0) for a transposed matrix). Length-1 axes and equal strides allow several orders: this gives
-        torch's choice, or with ``ambiguity_check=True`` a ValueError."""
+        torch's choice, or with ``ambiguity_check=True`` an :class:`AmbiguousDimOrderError` (ValueError and
+        RuntimeError)."""
         if not isinstance(ambiguity_check, bool):
             raise TypeError(
                 f"dim_order: ambiguity_check must be a bool (lists of memory formats are not supported), "
@@ -413,7 +420,9 @@ class TorchMetadataNames:
             )
         shape, strides = self._data.shape, _element_strides(self._data)
         if ambiguity_check and (1 in shape or any(a == b for a, b in zip(strides, strides[1:]))):
-            raise ValueError(f"dim_order: a tensor of shape {shape} and strides {strides} has no unique dim order")
+            raise AmbiguousDimOrderError(
+                f"dim_order: a tensor of shape {shape} and strides {strides} has no unique dim order"
+            )
         if len(shape) < 2:
             return tuple(range(len(shape)))
         contiguous, channels_last = bool(self._data.flags.c_contiguous), _is_channels_last(shape, strides)
@@ -423,7 +432,9 @@ class TorchMetadataNames:
             return (0, *range(2, len(shape)), 1)
         order, ambiguous = _memory_order(shape, strides, ambiguity_check)
         if ambiguous:
-            raise ValueError(f"dim_order: a tensor of shape {shape} and strides {strides} has no unique dim order")
+            raise AmbiguousDimOrderError(
+                f"dim_order: a tensor of shape {shape} and strides {strides} has no unique dim order"
+            )
         return tuple(order)
 
     # -- device and kind: a numpy array on the CPU, dense, not quantized ----------------------------------

@@ -128,6 +128,12 @@ def test_dim_order_ambiguity_check_refuses_length_one_axes_and_equal_strides():
         Tensor(GRID).dim_order(ambiguity_check="yes")
 
 
+def test_dim_order_ambiguity_is_also_torchs_runtime_error():
+    # torch's own docstring example catches it with `except RuntimeError`
+    with pytest.raises(RuntimeError, match="no unique dim order"):
+        ag.empty((1, 2, 3, 4)).dim_order(ambiguity_check=True)
+
+
 def test_is_set_to_needs_the_same_memory_place_shape_and_strides():
     base = np.arange(6.0)
     tensor = ag.from_numpy(base)
