@@ -542,7 +542,8 @@ class Node(NodeCopying):
                 if isinstance(hook, _FunctionHook):
                     continue
                 returned = hook(self)
-                if returned is not None:
+                # torch lets a hook hand back the tensor itself (its docstring's `lambda p: p.add_(...)` SGD step)
+                if returned is not None and returned is not self:
                     name = getattr(hook, "__name__", type(hook).__name__)
                     # torch's RuntimeError for a tensor returned; for anything else its TypeError too
                     wrong = RuntimeError if isinstance(returned, (Node, np.ndarray)) else HookResultError

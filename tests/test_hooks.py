@@ -309,6 +309,22 @@ def test_a_post_accumulate_grad_hook_returning_a_value_is_an_error_as_torchs():
         (x * 2).sum().backward()
 
 
+def test_a_post_accumulate_grad_hook_may_return_the_tensor_itself_as_torchs():
+    # torch's docstring example: an in-place SGD step whose add_ hands the parameter back
+    torch = pytest.importorskip("torch")
+    ours = Tensor(np.zeros(3, dtype=np.float32), requires_grad=True)
+    theirs = torch.zeros(3, requires_grad=True)
+    for v in (ours, theirs):
+        v.register_post_accumulate_grad_hook(lambda p: p.add_(p.grad, alpha=-0.01))
+    ours.backward(Tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32)))
+    theirs.backward(torch.tensor([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy())
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    x.register_post_accumulate_grad_hook(lambda t: t.detach())  # another tensor is still refused, as torch's
+    with pytest.raises(RuntimeError, match="returned a value"):
+        (x * 2).sum().backward()
+
+
 def test_a_forward_pre_hook_with_kwargs_must_return_none_or_args_and_kwargs():
     import nn
 
