@@ -52,6 +52,7 @@ from .default_dtype import get_default_dtype, set_default_dtype
 from .devices import device, get_default_device, set_default_device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .element_count import Size
+from .finite_differences import gradient
 from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -513,6 +514,7 @@ __all__ = [
     "full_like",
     "gather",
     "grad",
+    "gradient",
     "increment_version",
     "gradcheck",
     "GradcheckError",

@@ -9,9 +9,10 @@ tuple structure (``values``/``indices`` fields) and, where the example different
 The module sets ``autograd.set_default_dtype(np.float32)`` for its tests, which is how a torch script runs here.
 
 All of torch's docstring examples were first run through both libraries by a throwaway script (with the random
-draws replaced by fixed arrays) to find the ones this library could not run; two were bugs, fixed beside this port
-(``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, and a post-accumulate-grad hook may return
-the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does).
+draws replaced by fixed arrays) to find the ones this library could not run; three were fixed beside this port
+(``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
+the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
+``autograd.gradient``, torch.gradient, was missing).
 
 Left out, as deliberate differences:
 
@@ -26,7 +27,7 @@ Left out, as deliberate differences:
   ``set_default_dtype``), sparse, quantized, named tensors, CUDA/MPS devices and the channels_last memory format
   (``empty_permuted``, ``empty((2, 3, 5, 7), memory_format=torch.channels_last)``, ``dim_order`` with a list of
   memory formats), float16/bfloat16;
-* functions this library does not have: ``torch.gradient``, ``histogramdd``, ``vmap``/``torch.func``,
+* functions this library does not have: ``histogramdd``, ``vmap``/``torch.func``,
   ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
   ``from_file``, ``hash_tensor``, ``typename``, ``set_flush_denormal``, the deprecated
   ``set_default_tensor_type`` and ``Tensor.grad_dtype``;
@@ -1251,5 +1252,21 @@ def test_elementwise_gradients_match_torch():
         )
         gx, gy = lib.autograd.grad(loss, (x, y))
         return loss.detach(), gx, gy
+
+    _check(example)
+
+
+def test_gradient_examples_match_torch():
+    def example(lib):
+        values = lib.tensor([4.0, 1.0, 1.0, 16.0])
+        t = lib.tensor([[1, 2, 4, 8], [10, 20, 40, 80]])
+        return (
+            lib.gradient(values, spacing=(lib.tensor([-2.0, -1.0, 1.0, 4.0]),)),
+            lib.gradient(t),
+            lib.gradient(t, spacing=2.0),
+            lib.gradient(t, dim=1),
+            lib.gradient(t, spacing=[3.0, 2.0]),
+            lib.gradient(t, spacing=(lib.tensor([0, 2]), lib.tensor([0, 3, 6, 9]))),
+        )
 
     _check(example)
