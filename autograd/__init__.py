@@ -57,6 +57,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .histogramdd import histogramdd
 from .inclusive_range import range as range  # noqa: A004 - torch.range; not in __all__: a star import keeps the builtin
 from .index_errors import (
     BincountDtypeError,
@@ -515,6 +516,7 @@ __all__ = [
     "gather",
     "grad",
     "gradient",
+    "histogramdd",
     "increment_version",
     "gradcheck",
     "GradcheckError",

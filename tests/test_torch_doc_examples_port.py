@@ -9,10 +9,10 @@ tuple structure (``values``/``indices`` fields) and, where the example different
 The module sets ``autograd.set_default_dtype(np.float32)`` for its tests, which is how a torch script runs here.
 
 All of torch's docstring examples were first run through both libraries by a throwaway script (with the random
-draws replaced by fixed arrays) to find the ones this library could not run; three were fixed beside this port
+draws replaced by fixed arrays) to find the ones this library could not run; four were fixed beside this port
 (``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
 the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
-``autograd.gradient``, torch.gradient, was missing).
+``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing).
 
 Left out, as deliberate differences:
 
@@ -27,7 +27,7 @@ Left out, as deliberate differences:
   ``set_default_dtype``), sparse, quantized, named tensors, CUDA/MPS devices and the channels_last memory format
   (``empty_permuted``, ``empty((2, 3, 5, 7), memory_format=torch.channels_last)``, ``dim_order`` with a list of
   memory formats), float16/bfloat16;
-* functions this library does not have: ``histogramdd``, ``vmap``/``torch.func``,
+* functions this library does not have: ``vmap``/``torch.func``,
   ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
   ``from_file``, ``hash_tensor``, ``typename``, ``set_flush_denormal``, the deprecated
   ``set_default_tensor_type`` and ``Tensor.grad_dtype``;
@@ -1267,6 +1267,22 @@ def test_gradient_examples_match_torch():
             lib.gradient(t, dim=1),
             lib.gradient(t, spacing=[3.0, 2.0]),
             lib.gradient(t, spacing=(lib.tensor([0, 2]), lib.tensor([0, 3, 6, 9]))),
+        )
+
+    _check(example)
+
+
+def test_histogramdd_examples_match_torch():
+    def example(lib):
+        return (
+            lib.histogramdd(
+                lib.tensor([[0.0, 1.0], [1.0, 0.0], [2.0, 0.0], [2.0, 2.0]]),
+                bins=[3, 3],
+                weight=lib.tensor([1.0, 2.0, 4.0, 8.0]),
+            ),
+            lib.histogramdd(
+                lib.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), bins=[2, 2], range=[0.0, 1.0, 0.0, 1.0], density=True
+            ),
         )
 
     _check(example)
