@@ -1286,3 +1286,106 @@ def test_histogramdd_examples_match_torch():
         )
 
     _check(example)
+
+
+# ---------------------------------------------------------------------------------------------- Tensor methods
+def _view_as_dtype(lib):
+    x = _fixed(lib, (4, 4))
+    y = x.view(lib.int32)
+    y[0, 0] = 1000000000
+    return x.dtype, y, x, x.view(lib.uint8), x.view(lib.uint8).size()
+
+
+def _fill_diagonal(lib):
+    return (
+        lib.zeros(3, 3).fill_diagonal_(5),
+        lib.zeros(7, 3).fill_diagonal_(5),
+        lib.zeros(7, 3).fill_diagonal_(5, wrap=True),
+    )
+
+
+def _is_leaf(lib):
+    a = _fixed(lib, (10,), requires_grad=True)
+    c = _fixed(lib, (10,), requires_grad=True) + 2
+    return a.is_leaf, c.is_leaf, _fixed(lib, (10,)).is_leaf, _fixed(lib, (10,)).requires_grad_().is_leaf
+
+
+TENSOR_METHODS = {
+    "item/tolist": lambda lib: (
+        lib.tensor([1.0]).item(),
+        lib.tensor([[1, 2], [3, 4]]).tolist(),
+        lib.tensor([[1, 2], [3, 4]])[0, 0].tolist(),
+    ),
+    "size/stride/storage_offset/element_size/dim_order": lambda lib: (
+        lib.empty(3, 4, 5).size(),
+        lib.empty(3, 4, 5).size(dim=1),
+        lib.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]).stride(),
+        lib.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]).stride(0),
+        lib.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]).stride(-1),
+        lib.tensor([1, 2, 3, 4, 5]).storage_offset(),
+        lib.tensor([1, 2, 3, 4, 5])[3:].storage_offset(),
+        lib.tensor([]).element_size(),
+        lib.tensor([], dtype=lib.uint8).element_size(),
+        lib.empty((2, 3, 5, 7)).dim_order(),
+        lib.empty((2, 3, 5, 7)).transpose(1, 2).dim_order(),
+        lib.empty((1, 2, 3, 4)).dim_order(),
+        lib.tensor([1.0]).get_device(),
+    ),
+    "view as another dtype": _view_as_dtype,
+    "fill_diagonal_": _fill_diagonal,
+    "is_leaf": _is_leaf,
+    "resize_/unfold/to/type conversions": lambda lib: (
+        lib.tensor([[1, 2], [3, 4], [5, 6]]).resize_(2, 2),
+        lib.arange(1.0, 8).unfold(0, 2, 1),
+        lib.arange(1.0, 8).unfold(0, 2, 2),
+        _fixed(lib, (2, 2)).to(lib.float64),
+        _fixed(lib, (2, 2)).to(lib.zeros((), dtype=lib.float64)),
+        _fixed(lib, (2, 2)).double(),
+        _fixed(lib, (2, 2)).long(),
+        _fixed(lib, (2, 2)).bool(),
+        _fixed(lib, (2, 2)).int().float(),
+        _fixed(lib, (2, 2)).type(lib.int16),
+    ),
+    "expand/permute/masked_scatter": lambda lib: (
+        lib.tensor([[1], [2], [3]]).expand(3, 4),
+        lib.tensor([[1], [2], [3]]).expand(-1, 4),
+        _fixed(lib, (2, 3, 5)).permute(2, 0, 1).size(),
+        lib.tensor([[0, 0, 0], [0, 0, 0]]).masked_scatter(
+            lib.tensor([[0, 0, 1], [1, 1, 0]], dtype=lib.bool), lib.tensor([[1, 2, 3], [4, 5, 6]])
+        ),
+    ),
+    "in-place arithmetic and clamping": lambda lib: (
+        lib.tensor([1.0, 2.0, 3.0]).add_(lib.tensor([1.0, 1.0, 1.0]), alpha=2),
+        lib.tensor([1.0, 2.0, 3.0]).mul_(2).sub_(1).div_(4),
+        lib.tensor([-1.0, 0.5, 3.0]).clamp_(0, 1),
+        lib.tensor([-1.0, 0.5, 3.0]).abs_().sqrt_(),
+        lib.tensor([[1.0, 2.0], [3.0, 4.0]]).t_(),
+        lib.tensor([[1.0, 2.0], [3.0, 4.0]]).unsqueeze_(0),
+        lib.zeros(2, 3).fill_(7).zero_(),
+        lib.zeros(3).copy_(lib.tensor([1, 2, 3])),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_METHODS))
+def test_tensor_method_examples_match_torch(name):
+    _check(TENSOR_METHODS[name])
+
+
+def test_dim_order_ambiguity_example_runs_as_torchs():
+    def example(lib):
+        try:
+            lib.empty((1, 2, 3, 4)).dim_order(ambiguity_check=True)
+        except RuntimeError:
+            caught = True
+        else:
+            caught = False
+        try:
+            lib.empty((1, 2, 3, 4)).dim_order(ambiguity_check="ILLEGAL")
+        except TypeError:
+            refused = True
+        else:
+            refused = False
+        return caught, refused
+
+    _check(example)
