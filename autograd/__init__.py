@@ -38,6 +38,7 @@ from .accelerators import (
     get_float32_matmul_precision,
     is_deterministic_algorithms_warn_only_enabled,
     set_float32_matmul_precision,
+    set_flush_denormal,
     use_deterministic_algorithms,
 )
 from .amp import autocast, get_autocast_dtype, is_autocast_enabled
@@ -597,6 +598,7 @@ __all__ = [
     "searchsorted",
     "set_default_dtype",
     "set_detect_anomaly",
+    "set_flush_denormal",
     "set_grad_enabled",
     "set_printoptions",
     "softmax_cross_entropy",

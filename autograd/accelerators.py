@@ -33,6 +33,7 @@ __all__ = [
     "get_float32_matmul_precision",
     "is_deterministic_algorithms_warn_only_enabled",
     "set_float32_matmul_precision",
+    "set_flush_denormal",
     "use_deterministic_algorithms",
 ]
 
@@ -116,7 +117,22 @@ backends = SimpleNamespace(
     cudnn=SimpleNamespace(is_available=_false, enabled=True, allow_tf32=True, benchmark=False, deterministic=False),
 )
 
+
 #: torch's deterministic-algorithms switch: (mode, warn_only), both off by default as torch's.
+class FlushDenormalArgumentError(TypeError, RuntimeError):
+    """``set_flush_denormal`` of something else than a bool: a TypeError, and torch's RuntimeError."""
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """torch's ``set_flush_denormal``: whether the CPU's handling of subnormal floats is now ``mode``. numpy
+    always keeps subnormal numbers (``1e-323`` stays ``1e-323``) and cannot be told to flush them to zero, so
+    asking for flushing answers False (unsupported, as torch on a CPU without the DAZ flag) and asking for no
+    flushing answers True (it is in force)."""
+    if not isinstance(mode, bool):
+        raise FlushDenormalArgumentError(f"set_flush_denormal: mode must be a bool, got {type(mode).__name__}")
+    return not mode
+
+
 _deterministic = {"mode": False, "warn_only": False}
 
 

@@ -12,7 +12,8 @@ All of torch's docstring examples were first run through both libraries by a thr
 draws replaced by fixed arrays) to find the ones this library could not run; four were fixed beside this port
 (``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
 the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
-``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing).
+``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing), and
+``set_flush_denormal`` was added, answering that numpy keeps subnormal numbers.
 
 Left out, as deliberate differences:
 
@@ -29,7 +30,7 @@ Left out, as deliberate differences:
   memory formats), float16/bfloat16;
 * functions this library does not have: ``vmap``/``torch.func``,
   ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
-  ``from_file``, ``hash_tensor``, ``typename``, ``set_flush_denormal``, the deprecated
+  ``from_file``, ``hash_tensor``, ``typename``, the deprecated
   ``set_default_tensor_type`` and ``Tensor.grad_dtype``;
 * examples whose output is random or uninitialised (``empty``, ``new_empty``, ``bernoulli``, ``multinomial``,
   ``poisson``, ``normal``, the ``uniform_``-filled inputs of ``acosh``/``atanh``/``multigammaln``) or
@@ -1389,3 +1390,16 @@ def test_dim_order_ambiguity_example_runs_as_torchs():
         return caught, refused
 
     _check(example)
+
+
+def test_set_flush_denormal_reports_that_subnormals_are_kept():
+    # torch's example flushes 1e-323 to 0 where the CPU allows it; numpy always keeps it, and says so
+    assert autograd.set_flush_denormal(True) is False
+    assert autograd.tensor([1e-323], dtype=autograd.float64).item() == 1e-323
+    assert autograd.set_flush_denormal(False) is True is torch.set_flush_denormal(False)
+    assert (
+        torch.tensor([1e-323], dtype=torch.float64).item() == autograd.tensor([1e-323], dtype=autograd.float64).item()
+    )
+    for lib in (autograd, torch):
+        with pytest.raises(RuntimeError, match="bool"):
+            lib.set_flush_denormal(1)
