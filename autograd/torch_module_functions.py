@@ -46,7 +46,8 @@ __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
     "combinations", "concat", "cumulative_trapezoid", "empty_like", "fill", "inference_mode", "is_inference_mode_enabled",
     "is_tensor", "logspace", "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type",
-    "searchsorted", "std_mean", "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
+    "searchsorted", "std_mean", "trapezoid", "trapz", "tril_indices", "triu_indices", "typename", "vander",
+    "var_mean",
 ]  # fmt: skip
 
 
@@ -658,6 +659,22 @@ def polygamma(n: int, input: TensorLike) -> Tensor:
 def is_tensor(obj: Any) -> bool:
     """torch.is_tensor: whether ``obj`` is a :class:`Tensor` (a :class:`Value` is not)."""
     return isinstance(obj, Tensor)
+
+
+def typename(obj: Any, /) -> str:
+    """torch.typename: a Tensor's legacy type name (``x.type()``, ``'autograd.LongTensor'`` where torch says
+    ``'torch.LongTensor'``), otherwise the full dotted name of ``obj`` if it is a class or function, or of its
+    class (builtins without their module: ``'int'``)."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    return qualname if module in {"", "builtins"} else f"{module}.{qualname}"
 
 
 def _promotion_operand(x: Any) -> Any:

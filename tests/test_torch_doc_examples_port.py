@@ -13,7 +13,7 @@ draws replaced by fixed arrays) to find the ones this library could not run; fou
 (``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
 the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
 ``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing), and
-``set_flush_denormal`` was added, answering that numpy keeps subnormal numbers.
+``set_flush_denormal`` (answering that numpy keeps subnormal numbers) and ``typename`` were added.
 
 Left out, as deliberate differences:
 
@@ -30,7 +30,7 @@ Left out, as deliberate differences:
   memory formats), float16/bfloat16;
 * functions this library does not have: ``vmap``/``torch.func``,
   ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
-  ``from_file``, ``hash_tensor``, ``typename``, the deprecated
+  ``from_file``, ``hash_tensor``, the deprecated
   ``set_default_tensor_type`` and ``Tensor.grad_dtype``;
 * examples whose output is random or uninitialised (``empty``, ``new_empty``, ``bernoulli``, ``multinomial``,
   ``poisson``, ``normal``, the ``uniform_``-filled inputs of ``acosh``/``atanh``/``multigammaln``) or
@@ -1403,3 +1403,17 @@ def test_set_flush_denormal_reports_that_subnormals_are_kept():
     for lib in (autograd, torch):
         with pytest.raises(RuntimeError, match="bool"):
             lib.set_flush_denormal(1)
+
+
+def test_typename_examples_match_torch_up_to_the_package_name():
+    import nn
+
+    assert autograd.typename(autograd.tensor([1, 2, 3])) == "autograd.LongTensor"
+    assert torch.typename(torch.tensor([1, 2, 3])) == "torch.LongTensor"
+    assert autograd.typename(autograd.tensor([1.0])) == "autograd.FloatTensor"  # float32, as this module sets
+    assert autograd.typename(nn.Parameter) == "nn.parameter.Parameter"
+    assert torch.typename(torch.nn.Parameter) == "torch.nn.parameter.Parameter"
+    layer_name = autograd.typename(nn.Linear(1, 1))  # an instance names its class, as torch's
+    assert layer_name.startswith("nn.") and layer_name.endswith(".Linear")
+    for obj in (3, "a", 1.5, None):
+        assert autograd.typename(obj) == torch.typename(obj)
