@@ -1417,3 +1417,143 @@ def test_typename_examples_match_torch_up_to_the_package_name():
     assert layer_name.startswith("nn.") and layer_name.endswith(".Linear")
     for obj in (3, "a", 1.5, None):
         assert autograd.typename(obj) == torch.typename(obj)
+
+
+# ---------------------------------------------------------------------------------------------- gradients
+# The docstrings' functions differentiated on their examples' shapes: each maps one (3, 4) float64 input (entries
+# in (0.1, 0.9), so every function here is smooth there) to a result whose weighted sum is backpropagated.
+GRADIENT_CASES = {
+    "abs": lambda lib, x: lib.abs(x - 0.5),
+    "acos/asin/atan": lambda lib, x: lib.acos(x) + lib.asin(x) + lib.atan(x),
+    "acosh/asinh/atanh": lambda lib, x: lib.acosh(x + 1.5) + lib.asinh(x) + lib.atanh(x),
+    "addcdiv/addcmul": lambda lib, x: lib.addcdiv(x, x, x + 1, value=0.1) + lib.addcmul(x, x, x.flip(0), value=0.1),
+    "amax/amin": lambda lib, x: lib.amax(x, 1) + lib.amin(x, 1),
+    "clamp": lambda lib, x: lib.clamp(x, min=0.3, max=0.7),
+    "cummax/cummin": lambda lib, x: lib.cummax(x, dim=1).values + lib.cummin(x, dim=0).values[:, :1],
+    "cumsum/cumprod/logcumsumexp": lambda lib, x: lib.cumsum(x, 0) + lib.cumprod(x, 1) + lib.logcumsumexp(x, 1),
+    "cumulative_trapezoid/trapezoid": lambda lib, x: lib.cumulative_trapezoid(x, dx=2).sum() + lib.trapezoid(x, x),
+    "diag/diag_embed/diagonal/trace": lambda lib, x: (
+        lib.diag(x[0]).sum(0)[:3].sum() + lib.diag_embed(x, offset=1).sum() + lib.diagonal(x, 1).sum() + lib.trace(x)
+    ),
+    "diff": lambda lib, x: lib.diff(x, dim=1) ** 2,
+    "dist/cdist": lambda lib, x: lib.dist(x, x.flip(1), 3) + lib.cdist(x, x.flip(0)).sum(),
+    "einsum/tensordot/kron": lambda lib, x: (
+        lib.einsum("ij,kj->ik", x, x).sum()
+        + lib.tensordot(x, x, dims=([1], [1])).sum()
+        + lib.kron(x[:2, :2], x[1:, 2:]).sum()
+    ),
+    "erf/erfc/erfinv/lgamma/digamma": lambda lib, x: (
+        lib.erf(x) + lib.erfc(x) + lib.erfinv(x) + lib.lgamma(x) + lib.digamma(x)
+    ),
+    "exp/exp2/expm1/log/log2/log10/log1p": lambda lib, x: (
+        lib.exp(x) + lib.exp2(x) + lib.expm1(x) + lib.log(x) + lib.log2(x) + lib.log10(x) + lib.log1p(x)
+    ),
+    "fmod/remainder": lambda lib, x: lib.fmod(x * 7, 2) + lib.remainder(x * 7, -1.5),
+    "gather/take_along_dim/index_select": lambda lib, x: (
+        lib.gather(x, 1, lib.tensor([[0, 0], [1, 0], [3, 2]])).sum()
+        + lib.take_along_dim(x, lib.argsort(x, dim=1), dim=1)[:, 0].sum()
+        + lib.index_select(x, 1, lib.tensor([0, 2, 2])).sum()
+    ),
+    "hypot/atan2/logaddexp/copysign": lambda lib, x: (
+        lib.hypot(x, x.flip(0)) + lib.atan2(x, x.flip(1)) + lib.logaddexp(x, -x) + lib.copysign(x, x - 0.5)
+    ),
+    "lerp/maximum/minimum/fmax/fmin": lambda lib, x: (
+        lib.lerp(x, x.flip(0), 0.25)
+        + lib.maximum(x, x.flip(1))
+        + lib.minimum(x, x.flip(0))
+        + lib.fmax(x, 1 - x)
+        + lib.fmin(x, 1 - x)
+    ),
+    "logsumexp/norm/std/var/mean/prod": lambda lib, x: (
+        lib.logsumexp(x, 1)
+        + lib.norm(x, dim=1)
+        + lib.std(x, 1)
+        + lib.var(x, 1, correction=0)
+        + lib.mean(x, 1)
+        + lib.prod(x, 1)
+    ),
+    "linalg": lambda lib, x: (
+        lib.linalg.det(x[:, :3] + lib.eye(3, dtype=x.dtype))
+        + lib.linalg.inv(x[:, 1:] + lib.eye(3, dtype=x.dtype)).sum()
+        + lib.linalg.matrix_norm(x)
+        + lib.linalg.vector_norm(x, 3.5)
+        + lib.linalg.svdvals(x).sum()
+        + lib.linalg.slogdet(x[:, :3] + 2 * lib.eye(3, dtype=x.dtype)).logabsdet
+    ),
+    "masked_fill/where/masked_select": lambda lib, x: (
+        lib.where(x > 0.5, x, x**2) + x.masked_fill(x < 0.3, 0.0) + lib.masked_select(x, x > 0.4).sum()
+    ),
+    "matmul/mm/mv/outer/inner/addmm": lambda lib, x: (
+        (lib.matmul(x, x.T) + lib.mm(x, x.t())).sum()
+        + lib.mv(x, x[0]).sum()
+        + lib.outer(x[0], x[1]).sum()
+        + lib.inner(x, x).sum()
+        + lib.addmm(x[:, :3], x, x.T[:, :3]).sum()
+    ),
+    "median/kthvalue/quantile/topk/sort": lambda lib, x: (
+        lib.median(x, 1).values
+        + lib.kthvalue(x, 2, 1).values
+        + lib.quantile(x, 0.3, dim=1)
+        + lib.topk(x, 2, dim=1).values.sum(1)
+        + lib.sort(x, dim=1).values[:, 1]
+    ),
+    "pow/float_power/sqrt/rsqrt/reciprocal/square": lambda lib, x: (
+        lib.pow(x, 2.5)
+        + lib.pow(2, x)
+        + lib.float_power(x, 3).to(x.dtype)
+        + lib.sqrt(x)
+        + lib.rsqrt(x)
+        + lib.reciprocal(x)
+        + lib.square(x)
+    ),
+    "roll/flip/rot90/tile/repeat_interleave": lambda lib, x: (
+        lib.roll(x, 1, 0) * lib.flip(x, [0, 1])
+        + lib.rot90(x[:, :3], 1, [0, 1])[:, :1]
+        + lib.tile(x[:, :2], (1, 2))
+        + lib.repeat_interleave(x[:, :2], 2, dim=1)
+    ),
+    "scatter/scatter_add/scatter_reduce/index_add": lambda lib, x: (
+        lib.zeros(3, 5, dtype=x.dtype).scatter(1, lib.tensor([[0, 1, 2, 4]] * 3), x).sum(0)
+        + lib.zeros(3, 5, dtype=x.dtype).scatter_add(1, lib.tensor([[0, 1, 1, 4]] * 3), x).sum(0)
+        + lib.zeros(3, 5, dtype=x.dtype).scatter_reduce(1, lib.tensor([[0, 1, 1, 4]] * 3), x, "amax").sum(0)
+        + lib.zeros(5, 4, dtype=x.dtype).index_add(0, lib.tensor([0, 4, 0]), x).sum(1)
+    ),
+    "sigmoid/logit/tanh/sinc/xlogy/special": lambda lib, x: (
+        lib.sigmoid(x)
+        + lib.logit(x)
+        + lib.tanh(x)
+        + lib.sinc(x)
+        + lib.xlogy(x, x + 1)
+        + lib.special.erfcx(x)
+        + lib.special.ndtr(x)
+        + lib.special.ndtri(x)
+        + lib.special.log_ndtr(x)
+        + lib.special.i0e(x)
+        + lib.special.i1(x)
+        + lib.special.xlog1py(x, x)
+        + lib.special.entr(x)
+    ),
+    "softmax/log_softmax": lambda lib, x: lib.softmax(x, 1) * lib.log_softmax(x, 0),
+    "split/chunk/unbind/stack/cat": lambda lib, x: (
+        lib.cat(x.split(2, 1), 0).sum(1)[:3]
+        + lib.stack(x.chunk(2, 1), 0).sum((0, 2))
+        + lib.stack(lib.unbind(x, 1), 1).sum(1)
+    ),
+    "tril/triu/narrow/unfold": lambda lib, x: (
+        lib.tril(x, -1).sum() + lib.triu(x, 1).sum() + lib.narrow(x, 1, 1, 2).sum() + x.unfold(1, 2, 1).prod(-1).sum()
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADIENT_CASES))
+def test_gradients_of_the_examples_functions_match_torch(name):
+    data = np.random.default_rng(11).uniform(0.1, 0.9, (3, 4))
+
+    def example(lib):
+        x = lib.tensor(data, requires_grad=True)
+        out = GRADIENT_CASES[name](lib, x)
+        weights = lib.tensor(np.random.default_rng(12).standard_normal(tuple(out.shape)))
+        (grad,) = lib.autograd.grad((out * weights).sum(), x)
+        return out.detach(), grad
+
+    _check(example)
