@@ -24,6 +24,7 @@ import math
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -167,7 +168,8 @@ def _where(node: Node) -> tuple[str, traceback.FrameSummary | None]:
 
 class _AnomalyChecker:
     """What the graph core calls while anomaly mode is on; ``check_nan=False`` (torch's) only remembers where
-    nodes were made, for the messages of other errors (a version check names where its node was created)."""
+    nodes were made, for the messages of other errors (a version check names where its node was created) and the
+    warning that names the forward call of a backward step that raised."""
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
@@ -185,6 +187,19 @@ class _AnomalyChecker:
     def where(self, node: Node) -> str:
         """Where ``node`` was created, for error messages."""
         return _where(node)[0]
+
+    def on_error(self, node: Any, error: BaseException) -> None:
+        """torch's notice when the backward step of ``node`` raised ``error`` (its own exception, a hook's, a
+        version check's): a UserWarning naming the backward function and where its node was created in the
+        forward pass, before the error goes on. A NaN found by anomaly mode names that place in its own message."""
+        if isinstance(node, Node) and node.op is not None and isinstance(error, Exception):
+            if not isinstance(error, AnomalyError):
+                warnings.warn(
+                    f"Error detected in {_torch_backward_name(node.op)}. Traceback of forward call that caused "
+                    f"the error: {_where(node)[0]}",
+                    UserWarning,
+                    stacklevel=2,
+                )
 
 
 _CHECKER = _AnomalyChecker()

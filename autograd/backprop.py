@@ -760,7 +760,9 @@ def _pass(
                 pending[parent] = contribution if previous is None else previous + contribution
         if task is not None:  # the hooks waiting for a node the pass gave no gradient run now
             task.finish()
-    except BaseException:
+    except BaseException as error:
+        if anomaly is not None:  # torch's warning naming where the failing step's node was made
+            anomaly.on_error(locals().get("node"), error)
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
         set_recording(previous_mode)

@@ -13,7 +13,8 @@ draws replaced by fixed arrays) to find the ones this library could not run; fou
 (``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
 the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
 ``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing), and
-``set_flush_denormal`` (answering that numpy keeps subnormal numbers) and ``typename`` were added.
+``set_flush_denormal`` (answering that numpy keeps subnormal numbers) and ``typename`` were added, and anomaly mode
+now warns, as torch's, with the forward call of a backward step that raised (``detect_anomaly``'s example).
 
 Left out, as deliberate differences:
 
@@ -31,7 +32,10 @@ Left out, as deliberate differences:
 * functions this library does not have: ``vmap``/``torch.func``,
   ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
   ``from_file``, ``hash_tensor``, the deprecated
-  ``set_default_tensor_type`` and ``Tensor.grad_dtype``;
+  ``set_default_tensor_type``, ``Tensor.grad_dtype`` and ``autograd.graph.allow_mutation_on_saved_tensors``;
+* ``saved_tensors_hooks`` see only what custom Functions save (the library's own ops save nothing: their rules read
+  their operands when backward runs, as autograd/saved_tensors_hooks.py says), so the docstring's ``a * b`` packs
+  nothing here (it is run as a custom Function's product); and anomaly mode does not warn when it is switched on (torch's "will increase the runtime");
 * examples whose output is random or uninitialised (``empty``, ``new_empty``, ``bernoulli``, ``multinomial``,
   ``poisson``, ``normal``, the ``uniform_``-filled inputs of ``acosh``/``atanh``/``multigammaln``) or
   implementation-defined (the index order of an unstable ``sort`` of ties; ``stable=True`` is compared);
@@ -1557,3 +1561,206 @@ def test_gradients_of_the_examples_functions_match_torch(name):
         return out.detach(), grad
 
     _check(example)
+
+
+# ---------------------------------------------------------------------------------------------- autograd's own pages
+def _save_for_backward_example(lib):
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y, z):
+            w = x * z
+            out = x * y + y * z + w * y
+            ctx.save_for_backward(x, y, w, out)
+            ctx.z = z  # z is not a tensor
+            return out
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            x, y, w, out = ctx.saved_tensors
+            z = ctx.z
+            return grad_out * (y + y * z), grad_out * (x + z + w), None
+
+    a = lib.tensor(1.0, requires_grad=True, dtype=lib.double)
+    b = lib.tensor(2.0, requires_grad=True, dtype=lib.double)
+    d = Func.apply(a, b, 4)
+    d.backward()
+    return d, a.grad, b.grad
+
+
+def _mark_non_differentiable_example(lib):
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(x, idx)
+            return values, idx
+
+        @staticmethod
+        def backward(ctx, g1, g2):  # still needs to accept g2
+            x, idx = ctx.saved_tensors
+            grad_input = lib.zeros_like(x)
+            grad_input.index_add_(0, idx, g1)
+            return grad_input
+
+    x = lib.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, idx = Func.apply(x)
+    (values * lib.tensor([1.0, 10.0, 100.0])).sum().backward()
+    return values, idx, idx.requires_grad, x.grad
+
+
+def _set_materialize_grads_example(lib):
+    class Func(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            ctx.save_for_backward(x)
+            return x.clone(), x.clone()
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            (x,) = ctx.saved_tensors
+            grad_input = lib.zeros_like(x)
+            seen = (g1 is not None, g2 is not None)
+            if g1 is not None:
+                grad_input += g1
+            if g2 is not None:
+                grad_input += g2
+            calls.append(seen)
+            return grad_input
+
+    calls = []
+    a = lib.tensor(1.0, requires_grad=True)
+    b, _ = Func.apply(a)  # leaves g2 undefined
+    (b * 3).backward()
+    return a.grad, calls
+
+
+def _multi_grad_hook_example(lib):
+    a = _fixed(lib, (2, 3), requires_grad=True)
+    b = _fixed(lib, (2, 3), 1, requires_grad=True)
+    c = a * b
+    d = a * b
+    seen = []
+    lib.autograd.graph.register_multi_grad_hook((a, b, c, d), lambda grads: seen.append([g is not None for g in grads]))
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(inputs=(a,), retain_graph=True)
+    return seen, a.grad
+
+
+def _saved_tensors_hooks_example(lib):
+    # the docstring's y = a * b, as a custom Function's save_for_backward (what the hooks see here)
+    packed, unpacked = [], []
+
+    def pack_hook(x):
+        packed.append(x.detach().clone())
+        return x.detach()
+
+    def unpack_hook(x):
+        unpacked.append(x.clone())
+        return x
+
+    class Mul(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+    a = lib.ones(5, requires_grad=True)
+    b = lib.ones(5, requires_grad=True) * 2
+    with lib.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook):
+        y = Mul.apply(a, b)
+    y.sum().backward()
+    return packed, unpacked, a.grad
+
+
+def _grad_mode_examples(lib):
+    x = lib.tensor([1.0], requires_grad=True)
+    with lib.no_grad():
+        y = x * 2
+
+    @lib.no_grad()
+    def doubler(x):
+        return x * 2
+
+    with lib.no_grad():
+        with lib.enable_grad():
+            w = x * 2
+    w.backward()
+
+    @lib.enable_grad()
+    def tripler(x):
+        return x * 3
+
+    with lib.no_grad():
+        z = tripler(x)
+    with lib.set_grad_enabled(False):
+        v = x * 2
+    lib.set_grad_enabled(True)
+    u = x * 2
+    with lib.inference_mode():
+        t = x * x
+
+    @lib.inference_mode()
+    def square(x):
+        return x * x
+
+    return (
+        y.requires_grad,
+        doubler(x).requires_grad,
+        w.requires_grad,
+        x.grad,
+        z.requires_grad,
+        v.requires_grad,
+        u.requires_grad,
+        t.requires_grad,
+        square(x).requires_grad,
+    )
+
+
+AUTOGRAD_PAGES = {
+    "Function.save_for_backward": _save_for_backward_example,
+    "Function.mark_non_differentiable": _mark_non_differentiable_example,
+    "Function.set_materialize_grads": _set_materialize_grads_example,
+    "graph.register_multi_grad_hook": _multi_grad_hook_example,
+    "graph.saved_tensors_hooks": _saved_tensors_hooks_example,
+    "no_grad/enable_grad/set_grad_enabled/inference_mode": _grad_mode_examples,
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUTOGRAD_PAGES))
+def test_autograd_page_examples_match_torch(name):
+    try:
+        _check(AUTOGRAD_PAGES[name])
+    finally:
+        autograd.set_grad_enabled(True)
+        torch.set_grad_enabled(True)
+
+
+def test_anomaly_mode_names_the_forward_of_a_failing_backward():
+    # torch also warns on entering anomaly mode ("will increase the runtime"); ours enters quietly
+    for lib in (autograd, torch):
+
+        class MyFunc(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, inp):
+                return inp.clone()
+
+            @staticmethod
+            def backward(ctx, grad):
+                raise RuntimeError("Some error in backward")
+
+        inp = _fixed(lib, (10, 10), requires_grad=True)
+        with pytest.raises(RuntimeError, match="Some error in backward"):
+            MyFunc.apply(inp).sum().backward()
+        with pytest.warns(UserWarning) as caught, lib.autograd.detect_anomaly():
+            out = MyFunc.apply(inp).sum()
+            with pytest.raises(RuntimeError, match="Some error in backward"):
+                out.backward()
+        notices = [str(w.message) for w in caught if "Error detected in" in str(w.message)]
+        assert len(notices) == 1 and "Error detected in MyFuncBackward. Traceback of forward call" in notices[0]
