@@ -45,6 +45,7 @@ from .amp import autocast, get_autocast_dtype, is_autocast_enabled
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
+from .buffer_tensors import frombuffer
 from .compiling import compile as compile  # noqa: A004 - torch.compile; not in __all__: a star import keeps the builtin
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
@@ -511,6 +512,7 @@ __all__ = [
     "fliplr",
     "flipud",
     "from_numpy",
+    "frombuffer",
     "Function",
     "FunctionContext",
     "full",

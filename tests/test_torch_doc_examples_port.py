@@ -16,7 +16,8 @@ draws replaced by fixed arrays) to find the ones this library could not run; fou
 (``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
 the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
 ``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing), and
-``set_flush_denormal`` (answering that numpy keeps subnormal numbers) and ``typename`` were added, and anomaly mode
+``set_flush_denormal`` (answering that numpy keeps subnormal numbers), ``typename`` and ``frombuffer`` (a
+read-only buffer gives a tensor that refuses writes, where torch warns and writes) were added, and anomaly mode
 now warns, as torch's, with the forward call of a backward step that raised (``detect_anomaly``'s example).
 
 Left out, as deliberate differences:
@@ -33,7 +34,7 @@ Left out, as deliberate differences:
   (``empty_permuted``, ``empty((2, 3, 5, 7), memory_format=torch.channels_last)``, ``dim_order`` with a list of
   memory formats), float16/bfloat16;
 * functions this library does not have: ``vmap``/``torch.func``,
-  ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``, ``frombuffer``,
+  ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``,
   ``from_file``, ``hash_tensor``, the deprecated
   ``set_default_tensor_type``, ``Tensor.grad_dtype`` and ``autograd.graph.allow_mutation_on_saved_tensors``;
 * ``saved_tensors_hooks`` see only what custom Functions save (the library's own ops save nothing: their rules read
@@ -825,3 +826,16 @@ INDEXING = {
 @pytest.mark.parametrize("name", sorted(INDEXING))
 def test_indexing_examples_match_torch(name):
     check(INDEXING[name])
+
+
+def test_frombuffer_examples_match_torch():
+    import array
+
+    def example(lib):
+        a = array.array("i", [1, 2, 3])
+        t = lib.frombuffer(a, dtype=lib.int32)
+        before = t.clone()
+        t[0] = -1  # the tensor writes into the buffer
+        return before, list(a), lib.frombuffer(array.array("b", [-1, 0, 0, 0]), dtype=lib.int32)
+
+    check(example)
