@@ -44,7 +44,7 @@ from .torch_names import check_factory_options, size_index
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
-    "combinations", "concat", "cumulative_trapezoid", "empty_like", "fill", "inference_mode", "is_inference_mode_enabled",
+    "combinations", "concat", "cumulative_trapezoid", "empty_like", "empty_permuted", "empty_strided", "fill", "inference_mode", "is_inference_mode_enabled",
     "is_tensor", "logspace", "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type",
     "searchsorted", "std_mean", "trapezoid", "trapz", "tril_indices", "triu_indices", "typename", "vander",
     "var_mean",
@@ -96,6 +96,54 @@ def empty_like(
     they are set (zeros here, as ``autograd.empty``); torch's other keywords as ``check_factory_options``."""
     check_factory_options("empty_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad, "empty_like")
+
+
+def empty_strided(
+    size: Sequence[int],
+    stride: Sequence[int],
+    *,
+    dtype: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """torch.empty_strided: a tensor of shape ``size`` whose element strides are ``stride`` (as ``stride()``
+    reports them), of the default floating dtype unless ``dtype`` is given; zeros where torch leaves memory
+    uninitialised (``Tensor.new_empty_strided``, whose checks it shares)."""
+    check_factory_options("empty_strided", device, layout, pin_memory=pin_memory)
+    base = Tensor(np.zeros(0, dtype=float_dtype(dtype) if dtype is None else dtype))
+    return base.new_empty_strided(size, stride, requires_grad=requires_grad)
+
+
+def empty_permuted(
+    size: Sequence[int],
+    physical_layout: Sequence[int],
+    *,
+    dtype: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """torch.empty_permuted: a tensor of shape ``size`` laid out in memory in the order of ``physical_layout``
+    (outermost axis first, as ``dim_order()`` gives it back): a dense block of the permuted shape, permuted back.
+    Zeros where torch leaves memory uninitialised; ``physical_layout`` must name each axis once."""
+    check_factory_options("empty_permuted", device, layout, pin_memory=pin_memory)
+    shape = tuple(int(n) for n in size)
+    order = tuple(int(d) for d in physical_layout)
+    if len(order) != len(shape):
+        raise ShapeError(
+            f"empty_permuted: physical_layout {order} must name each of the {len(shape)} axes of size {shape}"
+        )
+    if sorted(order) != list(range(len(shape))):
+        raise ArgumentRangeError(
+            f"empty_permuted: physical_layout {order} must be a permutation of 0..{len(shape) - 1} (each axis once)"
+        )
+    if any(n < 0 for n in shape):
+        raise ArgumentRangeError(f"empty_permuted: sizes must be >= 0, got {shape}")
+    memory = np.zeros([shape[d] for d in order], dtype=float_dtype(dtype) if dtype is None else np.dtype(dtype))
+    return Tensor._from_array(memory.transpose(np.argsort(order)), requires_grad, "empty_permuted")
 
 
 def fill(input: TensorLike, value: Any) -> Tensor:

@@ -12,13 +12,15 @@ functions, autograd, the Tensor methods and the gradients are in tests/test_torc
 (the shared helpers in tests/torch_function_doc_examples.py). This docstring covers both.
 
 All of torch's docstring examples were first run through both libraries by a throwaway script (with the random
-draws replaced by fixed arrays) to find the ones this library could not run; four were fixed beside this port
-(``dim_order(ambiguity_check=True)`` is now also torch's RuntimeError, a post-accumulate-grad hook may return
-the tensor itself, as the docstring's ``lambda p: p.add_(p.grad, alpha=-lr)`` SGD step does, and
-``autograd.gradient`` and ``autograd.histogramdd``, torch's ``gradient`` and ``histogramdd``, were missing), and
-``set_flush_denormal`` (answering that numpy keeps subnormal numbers), ``typename`` and ``frombuffer`` (a
-read-only buffer gives a tensor that refuses writes, where torch warns and writes) were added, and anomaly mode
-now warns, as torch's, with the forward call of a backward step that raised (``detect_anomaly``'s example).
+draws replaced by fixed arrays) to find the ones this library could not run. Fixed or added beside this port:
+
+* ``dim_order(ambiguity_check=True)`` is also torch's RuntimeError (its example catches one);
+* a post-accumulate-grad hook may return the tensor itself (the example's ``lambda p: p.add_(p.grad, alpha=-lr)``);
+* anomaly mode warns, as torch's, with the forward call of a backward step that raised (``detect_anomaly``'s
+  example);
+* the missing ``gradient``, ``histogramdd``, ``frombuffer`` (a read-only buffer gives a tensor that refuses
+  writes, where torch warns and writes), ``empty_strided``, ``empty_permuted``, ``typename`` and
+  ``set_flush_denormal`` (answering that numpy keeps subnormal numbers).
 
 Left out, as deliberate differences:
 
@@ -31,12 +33,11 @@ Left out, as deliberate differences:
   ``squeeze(x, dim=0)`` is torch's), ``x.shape`` is a plain tuple, and ``.grad`` reads as a ``GradientArray``;
 * complex tensors (``polar``, ``sgn``, ``view_as_complex``, ``real``/``imag``, ``linalg.eig``, complex
   ``set_default_dtype``), sparse, quantized, named tensors, CUDA/MPS devices and the channels_last memory format
-  (``empty_permuted``, ``empty((2, 3, 5, 7), memory_format=torch.channels_last)``, ``dim_order`` with a list of
-  memory formats), float16/bfloat16;
-* functions this library does not have: ``vmap``/``torch.func``,
-  ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``, ``as_strided_scatter``, ``empty_strided``,
-  ``from_file``, ``hash_tensor``, the deprecated
-  ``set_default_tensor_type``, ``Tensor.grad_dtype`` and ``autograd.graph.allow_mutation_on_saved_tensors``;
+  (``empty((2, 3, 5, 7), memory_format=torch.channels_last)``, ``dim_order`` with a list of memory formats;
+  ``empty_permuted``'s examples run), float16/bfloat16;
+* functions this library does not have: ``vmap``/``torch.func``, ``linalg.ldl_factor``/``ldl_solve``, ``geqrf``,
+  ``as_strided_scatter``, ``from_file``, ``hash_tensor``, the deprecated ``set_default_tensor_type``,
+  ``Tensor.grad_dtype`` and ``autograd.graph.allow_mutation_on_saved_tensors``;
 * ``saved_tensors_hooks`` see only what custom Functions save (the library's own ops save nothing: their rules read
   their operands when backward runs, as autograd/saved_tensors_hooks.py says), so the docstring's ``a * b`` packs
   nothing here (it is run as a custom Function's product); and anomaly mode does not warn when it is switched on
@@ -837,5 +838,23 @@ def test_frombuffer_examples_match_torch():
         before = t.clone()
         t[0] = -1  # the tensor writes into the buffer
         return before, list(a), lib.frombuffer(array.array("b", [-1, 0, 0, 0]), dtype=lib.int32)
+
+    check(example)
+
+
+def test_empty_strided_and_empty_permuted_examples_match_torch():
+    def example(lib):
+        a = lib.empty_strided((2, 3), (1, 2))
+        return (
+            a.stride(),
+            a.size(),
+            a.dtype,
+            lib.empty_strided((2, 3), (1, 2), dtype=lib.int64).dtype,
+            lib.empty_permuted((2, 3, 5, 7), (0, 1, 2, 3)).stride(),
+            lib.empty_permuted((2, 3, 5, 7), (0, 2, 3, 1)).stride(),
+            lib.empty_permuted((2, 3, 5, 7), (0, 2, 3, 1)).dim_order(),
+            lib.empty_permuted((2, 3, 5, 7), (0, 2, 3, 1)).is_contiguous(),
+            lib.empty_permuted((2, 3), (1, 0), dtype=lib.int32).dtype,
+        )
 
     check(example)
