@@ -55,6 +55,8 @@ def _axes(dim: Any, ndim: int) -> list[int]:
 
 
 def _steps(spacing: Any, axes: list[int], every_axis: bool, ndim: int) -> list[Any]:
+    if spacing is None:  # torch's spelling of the default step, 1
+        spacing = 1
     if isinstance(spacing, (int, float, np.number)) or (isinstance(spacing, Tensor) and spacing.ndim == 0):
         return [spacing] * len(axes)
     if not isinstance(spacing, (list, tuple)):

@@ -23,6 +23,8 @@ FACTORIES = {
     "zeros": lambda m, **options: m.zeros(2, 3, **options),
     "ones": lambda m, **options: m.ones(2, 3, **options),
     "empty": lambda m, **options: m.empty(2, 3, **options),
+    "empty_strided": lambda m, **options: m.empty_strided((2, 3), (3, 1), **options),
+    "empty_permuted": lambda m, **options: m.empty_permuted((2, 3), (1, 0), **options),
     "full": lambda m, **options: m.full((2, 3), 1.5, **options),
     "tensor": lambda m, **options: m.tensor([1.0, 2.0], **options),
     "as_tensor": lambda m, **options: m.as_tensor([1.0, 2.0], **options),

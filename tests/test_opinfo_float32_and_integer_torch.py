@@ -275,6 +275,7 @@ def _check_partial_view(op: Any, dtype: Any, index: int) -> None:
 #: OpInfos (``opid``, or ``opid-kind`` for one dtype) whose samples take the default floating dtype, ours run with
 #: torch's: the factories' samples without a dtype, and the ops that make integer or boolean input floating.
 TORCHS_DEFAULT_DTYPE: set[str] = {
+    "gradient-int64",  # the estimate of integer samples is in the default floating dtype
     "linspace",
     "linspace.tensor_overload",
     "logspace",
@@ -382,6 +383,11 @@ _SQUEEZE = (
 #: README-documented differences.
 KNOWN_DIFFERENCES: dict[str, str] = {
     **{f"{name}-{kind}-{index}": _SQUEEZE for name, index in SQUEEZED_AXES_NOT_OF_LENGTH_1 for kind in DTYPES},
+    **{
+        f"histogramdd-float32-{index}": "autograd/histogramdd.py: bin edges that do not increase are refused "
+        "(torch's docstring asks for increasing edges but does not check them)"
+        for index in (5, 7, 15, 17, 19, 27, 29, 37, 39, 41, 49, 51, 61, 63, 71, 73, 83, 85, 93, 95)
+    },
 }
 
 
