@@ -1007,15 +1007,15 @@ def test_a_subclass_of_the_encoder_layer_is_copied_as_itself_and_matches_torch(t
         layer = classes[lib](d_model=8, nhead=4, dim_feedforward=32, dropout=0.0, batch_first=True, dtype=dt)
         return lib.TransformerEncoder(layer, num_layers=6)
 
-    ours, theirs = _module_pair(make, "float32")
+    ours, theirs = _module_pair(make, "float64")
     assert all(type(layer) is classes[nn] for layer in ours.layers)
     ours.train(training), theirs.train(training)
-    src = _pair(np.random.default_rng(26).random((2, 4, 8)), "float32")
+    src = _pair(np.random.default_rng(26).random((2, 4, 8)), "float64")
     src_mask = np.zeros((4, 4), bool)
     got = ours(src[0], mask=src_mask)
     with torch.set_grad_enabled(training):
         expected = theirs(src[1], mask=torch.tensor(src_mask))
-    _assert_close(got, expected, "float32")
+    _assert_close(got, expected, "float64")
     if training:
         _backward_both([got], [expected])
-        _compare_gradients([src[0]], [src[1]], "float32", ours, theirs)
+        _compare_gradients([src[0]], [src[1]], "float64", ours, theirs)
