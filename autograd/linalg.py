@@ -357,18 +357,23 @@ class LstsqResult(NamedTuple):
     solution: Tensor
     residuals: Tensor
     rank: Any
-    singular_values: np.ndarray
+    singular_values: Any
 
 
 def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None = None) -> LstsqResult:
+    return _lstsq(a, b, rcond, driver, numpy_results=False)
+
+
+def _lstsq(a: TensorLike, b: TensorLike, rcond: Any, driver: str | None, numpy_results: bool) -> LstsqResult:
     """X minimising |A X - B| (Frobenius), the one of least norm when several do: X = A^+ B.
 
     As numpy.linalg.lstsq, ``(x, residuals, rank, s)``; also torch.linalg.lstsq's named fields
     ``solution, residuals, rank, singular_values``. A is m x n (any leading batch axes, as torch), B is
     (m,) or m x k. Singular values at or below ``rcond`` times the largest count as zero (default: machine
     epsilon times max(m, n), as both). ``residuals`` are the squared residual norms of B's columns when A is
-    tall (m > n) and of full rank n, else empty; ``rank`` the effective rank (an int for one matrix) and
-    ``s`` A's singular values (no gradient). Every ``driver`` (torch's keyword) computes the same solution; a
+    tall (m > n) and of full rank n, else empty; ``rank`` the effective rank and ``s`` A's singular values (no
+    gradient), both Tensors as torch's (an int64 rank, 0-d for one matrix, else of the batch shape), where
+    :func:`numpy_lstsq` gives numpy's int (for one matrix) and ndarray. Every ``driver`` (torch's keyword) computes the same solution; a
     driver named gives torch's other results for it: ``'gels'`` (which assumes full rank) the residuals of a tall
     A and an empty rank, ``'gelsy'`` the rank and no residuals, ``'gelsd'``/``'gelss'`` numpy's. None is torch's CPU
     default, ``'gelsy'``, with the rank as an int64 Tensor (0-d for one matrix, else of the batch shape), as torch's
@@ -419,20 +424,20 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
             residuals = (residual * residual).sum(axis=-2)
     else:  # of A and B, as torch's, so that the residuals of a graph are in it (with gradient 0)
         residuals = a.reshape(-1)[:0] + b.reshape(-1)[:0]
-    if driver is None:  # torch's CPU default: gelsy's results, its rank a Tensor
-        return LstsqResult(solution, residuals, Tensor(np.asarray(ranks, dtype=np.int64)), np.empty((0,), a.dtype))
-    rank = int(ranks) if np.ndim(ranks) == 0 else ranks
+    rank = np.asarray(ranks, dtype=np.int64)
     if driver == "gels":  # torch's gels computes neither
         rank, singular = np.empty((0,), dtype=np.int64), np.empty((0,), dtype=a.dtype)
-    elif driver == "gelsy":  # torch's gelsy: the rank, no singular values
+    elif driver in ("gelsy", None):  # torch's gelsy (its CPU default): the rank, no singular values
         singular = np.empty((0,), dtype=a.dtype)
-    return LstsqResult(solution, residuals, rank, singular)
+    if numpy_results:
+        return LstsqResult(solution, residuals, int(rank) if rank.ndim == 0 else rank, singular)
+    return LstsqResult(solution, residuals, Tensor(rank), Tensor(singular))
 
 
 def numpy_lstsq(a: TensorLike, b: TensorLike, rcond: Any = None) -> LstsqResult:
     """numpy.linalg.lstsq's ``(x, residuals, rank, s)`` (what ``np.linalg.lstsq`` gives on Tensors): :func:`lstsq`
     with the driver of numpy's results, ``'gelsd'``."""
-    return lstsq(a, b, rcond, driver="gelsd")
+    return _lstsq(a, b, rcond, "gelsd", numpy_results=True)
 
 
 def _floating(x: TensorLike) -> Tensor:

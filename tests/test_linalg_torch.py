@@ -192,6 +192,20 @@ def test_lstsq_default_driver_gives_torchs_gelsy_results(a_shape, b_shape):
     np.testing.assert_array_equal(ours.rank.data, theirs.rank.numpy())
 
 
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+@pytest.mark.parametrize("a_shape", [(3, 3), (2, 4, 3)])
+def test_lstsq_with_a_driver_gives_rank_and_singular_values_as_tensors_as_torch(driver, a_shape):
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(a_shape[:-1] + (2,))
+    ours, theirs = la.lstsq(a, b, driver=driver), torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver=driver)
+    for field in ("rank", "singular_values"):
+        got, expected = getattr(ours, field), getattr(theirs, field)
+        assert isinstance(got, Tensor), field
+        assert got.shape == tuple(expected.shape) and got.dtype == np.dtype(str(expected.dtype).split(".")[1]), field
+        assert not got.requires_grad
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12)
+
+
 def test_numpy_lstsq_on_tensors_keeps_numpys_results():
     rng = np.random.default_rng(2)
     a, b = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
