@@ -4,7 +4,8 @@
 :mod:`autograd.derivatives.linalg`); ``norm``, ``vector_norm``, ``matrix_norm`` and ``lstsq`` are
 composites of other ops; the decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr``
 come from :mod:`autograd.decompositions`, the LU family (``lu_factor``, ``lu_factor_ex``, ``lu``, ``lu_solve``) from
-:mod:`autograd.lu`, torch's ``solve_ex``, ``inv_ex`` and ``cholesky_ex`` from :mod:`autograd.linalg_ex`, and
+:mod:`autograd.lu`, the LDL^T family (``ldl_factor``, ``ldl_factor_ex``, ``ldl_solve``, no gradients) from
+:mod:`autograd.ldl`, torch's ``solve_ex``, ``inv_ex`` and ``cholesky_ex`` from :mod:`autograd.linalg_ex`, and
 ``tensorinv``, ``tensorsolve``, ``diagonal``, ``vander`` and ``householder_product`` from
 :mod:`autograd.linalg_composites`. Every function takes square matrices in the last two axes (any leading batch
 axes) unless stated.
@@ -40,6 +41,7 @@ from .decompositions import EighResult, LinAlgError, QRResult, SVDResult, checke
 from .derivatives import elementwise as ew
 from .derivatives import linalg as la
 from .index_errors import EmptyReductionError
+from .ldl import LDLFactorExResult, LDLFactorResult, ldl_factor, ldl_factor_ex, ldl_solve
 from .linalg_composites import diagonal, householder_product, tensorinv, tensorsolve, vander
 from .linalg_ex import CholeskyExResult, InvExResult, SolveExResult, cholesky_ex, inv_ex, solve_ex
 from .lu import LUFactorExResult, LUFactorResult, LUResult, lu, lu_factor, lu_factor_ex, lu_solve
@@ -58,7 +60,8 @@ from .torch_keywords import (
 )
 
 __all__ = [
-    "CholeskyExResult", "EighResult", "InvExResult", "LUFactorExResult", "LUFactorResult", "LUResult", "LinAlgError",
+    "CholeskyExResult", "EighResult", "InvExResult", "LDLFactorExResult", "LDLFactorResult", "ldl_factor",
+    "ldl_factor_ex", "ldl_solve", "LUFactorExResult", "LUFactorResult", "LUResult", "LinAlgError",
     "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "SolveExResult", "cholesky", "cholesky_ex", "cond",
     "cross", "det", "diagonal", "eigh", "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu",
     "lu_factor", "lu_factor_ex", "lu_solve", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",

@@ -27,6 +27,8 @@ Translated, not differences:
 - ``torch.linalg.norm(B, -2)`` of the example's ``B`` (``arange(9) - 4`` reshaped, a singular matrix): the
   smallest singular value is 0, where the norm has a kink and the signs of the singular vectors are free, so the
   two libraries' gradients there are each a valid choice; values only.
+- ``torch.linalg.ldl_factor``/``ldl_factor_ex``/``ldl_solve`` have no derivatives in torch (nor in the library):
+  their values are compared, without gradients.
 - ``torch.linalg.lu(A, pivot=False)`` runs on CUDA only in torch (its CPU refuses it); the library computes it on
   the CPU, and the case checks it against its definition (``P`` the identity, ``A == L @ U``, ``L`` unit lower
   triangular) instead of against torch.
@@ -40,8 +42,6 @@ Left out, and why:
   symmetric matrix for the Hermitian ones) is checked instead where the function takes real input.
 - ``torch.linalg.eig`` and ``torch.linalg.eigvals`` altogether: their results are complex even for real input
   (the real ``eig`` example, ``A = torch.randn(3, 2, 2, dtype=torch.float64)``, gives complex eigenvalues).
-- ``torch.linalg.ldl_factor``, ``ldl_factor_ex`` and ``ldl_solve``: not implemented in the library (see the
-  report of this port; they need LAPACK's Bunch-Kaufman ``sytrf`` layout of ``LD`` and ``pivots``).
 - ``torch.linalg.lu``'s ``device="cuda"``: no CUDA here.
 """
 
@@ -205,6 +205,33 @@ def test_inv_ex_agrees_with_inv_and_reports_info_zero():
 
     out = both(ex)
     assert out["info"] == 0 and out["dist"] == 0
+
+
+@pytest.mark.parametrize("ex_variant", [False, True])
+def test_ldl_factor_of_a_symmetric_matrix(ex_variant):
+    def ex(r):
+        A0 = randn(r, 3, 3, grad=False)
+        A = A0 @ A0.mT
+        if ex_variant:
+            LD, pivots, info = r.T.linalg.ldl_factor_ex(A)
+            return {"LD": LD, "pivots": pivots, "info": info}
+        LD, pivots = r.T.linalg.ldl_factor(A)
+        return {"LD": LD, "pivots": pivots}
+
+    both(ex)
+
+
+def test_ldl_solve_of_a_batch_of_symmetric_matrices():
+    def ex(r):
+        A0 = randn(r, 2, 3, 3, grad=False)
+        A = A0 @ A0.mT
+        LD, pivots, info = r.T.linalg.ldl_factor_ex(A)
+        B = randn(r, 2, 3, 4, grad=False)
+        X = r.T.linalg.ldl_solve(LD, pivots, B)
+        return {"X": X, "info": info, "residual": float(r.T.linalg.norm(A @ X - B))}
+
+    out = both(ex, atol=1e-9)
+    assert out["residual"] < 1e-12
 
 
 def test_lstsq_with_a_broadcast_matrix_matches_pinv_and_svdvals():

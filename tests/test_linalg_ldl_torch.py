@@ -1,0 +1,85 @@
+"""torch.linalg's LDL^T family (``ldl_factor``, ``ldl_factor_ex``, ``ldl_solve``) against torch: the compact
+factor LD, the pivots (1 x 1 and 2 x 2 Bunch-Kaufman steps), info and the solutions, for positive-definite,
+indefinite, zero-diagonal (2 x 2 pivots) and singular matrices, one and batched; A X = B is also checked directly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import linalg as la
+
+torch = pytest.importorskip("torch")
+
+
+def _symmetric(rng: np.random.Generator, shape: tuple[int, ...], kind: str) -> np.ndarray:
+    a = rng.standard_normal(shape)
+    a = a + np.swapaxes(a, -1, -2)
+    if kind == "spd":
+        a = a @ np.swapaxes(a, -1, -2) + np.eye(shape[-1])
+    elif kind == "zero_diagonal":  # forces 2 x 2 pivots
+        a = a * (1 - np.eye(shape[-1]))
+    return a
+
+
+@pytest.mark.parametrize("kind", ["spd", "indefinite", "zero_diagonal"])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 3), (5, 5), (2, 4, 4), (3, 1, 6, 6)])
+def test_ldl_factor_ex_and_ldl_solve_match_torch(kind, shape):
+    rng = np.random.default_rng(sum(shape) + len(kind))
+    a = _symmetric(rng, shape, kind)
+    b = rng.standard_normal(shape[:-1] + (2,))
+    ours, theirs = la.ldl_factor_ex(a), torch.linalg.ldl_factor_ex(torch.tensor(a))
+    np.testing.assert_allclose(ours.LD.numpy(), theirs.LD.numpy(), rtol=1e-10, atol=1e-12)
+    for field in ("pivots", "info"):
+        got, expected = getattr(ours, field).numpy(), getattr(theirs, field).numpy()
+        assert got.dtype == expected.dtype == np.int32 and got.shape == expected.shape
+        np.testing.assert_array_equal(got, expected)
+    x = la.ldl_solve(ours.LD, ours.pivots, b)
+    expected = torch.linalg.ldl_solve(theirs.LD, theirs.pivots, torch.tensor(b)).numpy()
+    np.testing.assert_allclose(x.numpy(), expected, rtol=1e-8, atol=1e-10)
+    if ours.info.numpy().any():  # (a 1 x 1 zero matrix is singular: torch's solution is inf, as the library's)
+        assert np.isinf(x.numpy()).all() and np.isinf(expected).all()
+        return
+    np.testing.assert_allclose(a @ x.numpy(), b, rtol=1e-8, atol=1e-8)
+    LD, pivots = la.ldl_factor(a)
+    np.testing.assert_array_equal(LD.numpy(), ours.LD.numpy())
+    np.testing.assert_array_equal(pivots.numpy(), ours.pivots.numpy())
+
+
+def test_ldl_factor_reads_only_the_lower_triangle_and_is_float32_in_float32():
+    a = _symmetric(np.random.default_rng(1), (4, 4), "indefinite").astype(np.float32)
+    junk = a + np.triu(np.full((4, 4), 7.0, np.float32), 1)
+    ours, theirs = la.ldl_factor(junk), torch.linalg.ldl_factor(torch.tensor(junk))
+    assert ours.LD.dtype == np.float32
+    np.testing.assert_allclose(ours.LD.numpy(), theirs.LD.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ours.pivots.numpy(), theirs.pivots.numpy())
+
+
+def test_ldl_factor_of_a_singular_matrix_reports_info_or_raises():
+    a = np.zeros((2, 3, 3))
+    a[1] = np.diag([1.0, 0.0, 2.0])
+    ours, theirs = la.ldl_factor_ex(a), torch.linalg.ldl_factor_ex(torch.tensor(a))
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    np.testing.assert_array_equal(ours.pivots.numpy(), theirs.pivots.numpy())
+    np.testing.assert_allclose(ours.LD.numpy(), theirs.LD.numpy())
+    with pytest.raises(RuntimeError):  # torch's: an internal assert on LAPACK's info
+        torch.linalg.ldl_factor(torch.tensor(a))
+    with pytest.raises(ag.linalg.LinAlgError, match=r"ldl_factor: \(batch element 0\).*D\[0, 0\] is exactly zero"):
+        la.ldl_factor(a)
+    with pytest.raises(ag.linalg.LinAlgError, match="not invertible"):
+        la.ldl_factor_ex(a, check_errors=True)
+
+
+def test_ldl_solve_broadcasts_the_batch_and_refuses_a_vector_b():
+    rng = np.random.default_rng(3)
+    a = _symmetric(rng, (3, 3), "indefinite")
+    b = rng.standard_normal((2, 3, 4))
+    LD, pivots = la.ldl_factor(a)
+    tLD, tpivots = torch.linalg.ldl_factor(torch.tensor(a))
+    x = la.ldl_solve(LD, pivots, b)
+    np.testing.assert_allclose(x.numpy(), torch.linalg.ldl_solve(tLD, tpivots, torch.tensor(b)).numpy(), rtol=1e-9)
+    with pytest.raises(IndexError):
+        torch.linalg.ldl_solve(tLD, tpivots, torch.tensor(b[0, :, 0]))
+    with pytest.raises(ValueError, match=r"B must be of shape \(\*, 3, k\)"):
+        la.ldl_solve(LD, pivots, b[0, :, 0])
