@@ -22,8 +22,9 @@ Translated, not differences:
   ``inv(A)``, is checked as well.
 - ``torch.linalg.qr(A, mode='r')``: torch refuses to differentiate through it (its Q is not computed); the
   library's R of ``mode='r'`` is differentiable, so the case calls it on ``A.detach()`` and compares values.
-- ``torch.linalg.cond`` with the orders other than the default, 2 and -2: torch's backward fails (the inverse it
-  saves is modified in place), so those values are compared without gradients.
+- ``torch.linalg.cond`` with the orders ``'fro'``, inf, -inf, 1 and -1: torch's backward fails (the inverse it
+  saves is modified in place), so the gradient is compared with torch's of the definition,
+  ``norm(A, p) * norm(inv(A), p)``.
 - ``torch.linalg.norm(B, -2)`` of the example's ``B`` (``arange(9) - 4`` reshaped, a singular matrix): the
   smallest singular value is 0, where the norm has a kink and the signs of the singular vectors are free, so the
   two libraries' gradients there are each a valid choice; values only.
@@ -126,9 +127,16 @@ def test_cond_of_the_fixed_matrix_for_every_order(p):
         A = r.t(np.array([[1.0, 0, -1], [0, 1, 0], [1, 0, 1]]), grad=True)
         return r.T.linalg.cond(A) if p is None else r.T.linalg.cond(A, p)
 
-    # torch's backward of cond for the orders other than 2 and -2 fails (its inverse is modified in place), so the
-    # gradient is compared for those two and the default only
-    both(ex, grads=p in (None, 2, -2))
+    # torch's backward of cond fails for the orders 'fro', inf, -inf, 1 and -1 (the inverse it saves is modified in
+    # place): the gradient there is compared with torch's of the definition, norm(A, p) * norm(inv(A), p)
+    both(ex, grads=p in (None, "nuc", 2, -2))
+    if p in ("fro", math.inf, -math.inf, 1, -1):
+        a = np.array([[1.0, 0, -1], [0, 1, 0], [1, 0, 1]])
+        A = torch.tensor(a, requires_grad=True)
+        (expected,) = torch.autograd.grad(torch.linalg.norm(A, p) * torch.linalg.norm(torch.linalg.inv(A), p), [A])
+        ours = ag.tensor(a, requires_grad=True)
+        (got,) = ag.grad(ag.linalg.cond(ours, p), [ours])
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_cond_of_a_batch_of_random_matrices():
