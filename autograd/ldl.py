@@ -52,7 +52,7 @@ def _factor_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         step, absakk = 1, abs(a[k, k])
         imax = k + 1 + int(np.argmax(np.abs(a[k + 1 :, k]))) if k < n - 1 else k
         colmax = abs(a[imax, k]) if k < n - 1 else 0.0
-        if max(absakk, colmax) == 0 or math.isnan(absakk):
+        if np.fmax(absakk, colmax) == 0:  # Fortran's MAX, which passes over a NaN, as torch's LAPACK
             info = info or k + 1
             chosen = k
         elif absakk >= _ALPHA * colmax:
@@ -111,7 +111,7 @@ def ldl_factor_ex(
     a = checked_matrices(A, "ldl_factor_ex")
     data = a.numpy()
     n = data.shape[-1]
-    flat = data.reshape(-1, n, n)
+    flat = data.reshape(math.prod(data.shape[:-2]), n, n)
     ld, pivots = np.zeros_like(flat), np.zeros((flat.shape[0], n), dtype=np.int32)
     info = np.zeros(flat.shape[0], dtype=np.int32)
     with np.errstate(all="ignore"):
@@ -205,9 +205,10 @@ def ldl_solve(
         batch = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
     except ValueError:
         raise ShapeError(f"ldl_solve: batch shapes of LD {ld.shape} and B {b.shape} do not broadcast") from None
-    lds = np.broadcast_to(ld, batch + ld.shape[-2:]).reshape(-1, n, n)
-    pivs = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape(-1, n)
-    bs = np.broadcast_to(b, batch + b.shape[-2:]).reshape(-1, *b.shape[-2:])
+    count = math.prod(batch)
+    lds = np.broadcast_to(ld, batch + ld.shape[-2:]).reshape(count, n, n)
+    pivs = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape(count, n)
+    bs = np.broadcast_to(b, batch + b.shape[-2:]).reshape(count, *b.shape[-2:])
     with np.errstate(all="ignore"):
         x = np.stack([_solve_one(*args) for args in zip(lds, pivs, bs)]) if bs.shape[0] else bs.copy()
     return Tensor(x.reshape(batch + b.shape[-2:]))

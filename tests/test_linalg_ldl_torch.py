@@ -83,3 +83,15 @@ def test_ldl_solve_broadcasts_the_batch_and_refuses_a_vector_b():
         torch.linalg.ldl_solve(tLD, tpivots, torch.tensor(b[0, :, 0]))
     with pytest.raises(ValueError, match=r"B must be of shape \(\*, 3, k\)"):
         la.ldl_solve(LD, pivots, b[0, :, 0])
+
+
+@pytest.mark.parametrize("a", [np.zeros((0, 0)), np.zeros((2, 0, 0)), np.zeros((0, 3, 3)), [[np.nan, 1], [1, 2.0]]])
+def test_ldl_factor_ex_of_empty_and_nan_matrices_as_torch(a):
+    a = np.asarray(a, dtype=np.float64)
+    ours, theirs = la.ldl_factor_ex(a), torch.linalg.ldl_factor_ex(torch.tensor(a))
+    for got, expected in zip(ours, theirs):
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    b = np.ones(a.shape[:-1] + (2,))
+    expected = torch.linalg.ldl_solve(theirs.LD, theirs.pivots, torch.tensor(b)).numpy()
+    np.testing.assert_array_equal(la.ldl_solve(ours.LD, ours.pivots, b).numpy(), expected)
