@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .decompositions import LinAlgError, checked_matrices
+from .out_argument import takes_out
 from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike
 
@@ -97,17 +98,15 @@ def _factor_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return a, pivots, info
 
 
+@takes_out("ldl_factor_ex")
 def ldl_factor_ex(
     A: TensorLike,  # noqa: N803 (torch's name)
     *,
     hermitian: bool = False,
     check_errors: bool = False,
-    out: Any = None,
 ) -> LDLFactorExResult:
     """``(LD, pivots, info)`` of A (..., n, n), as torch.linalg.ldl_factor_ex (see the module's docstring);
     ``check_errors=True`` raises a LinAlgError for a nonzero info, as ``ldl_factor``."""
-    if out is not None:
-        raise TypeError("ldl_factor_ex: out= is not supported here; assign the result instead")
     a = checked_matrices(A, "ldl_factor_ex")
     data = a.numpy()
     n = data.shape[-1]
@@ -136,11 +135,10 @@ def _raise_for_info(op: str, info: np.ndarray, batched: bool) -> None:
         )
 
 
-def ldl_factor(A: TensorLike, *, hermitian: bool = False, out: Any = None) -> LDLFactorResult:  # noqa: N803
+@takes_out("ldl_factor")
+def ldl_factor(A: TensorLike, *, hermitian: bool = False) -> LDLFactorResult:  # noqa: N803
     """``(LD, pivots)`` of A (..., n, n), as torch.linalg.ldl_factor: a LinAlgError for a singular A (an exactly
     zero pivot), whose factors :func:`ldl_factor_ex` gives without raising."""
-    if out is not None:
-        raise TypeError("ldl_factor: out= is not supported here; assign the result instead")
     ld, pivots, info = ldl_factor_ex(A, hermitian=hermitian)
     _raise_for_info("ldl_factor", info.numpy().reshape(-1), ld.ndim > 2)
     return LDLFactorResult(ld, pivots)
@@ -179,18 +177,16 @@ def _solve_one(ld: np.ndarray, pivots: np.ndarray, b: np.ndarray) -> np.ndarray:
     return b
 
 
+@takes_out("ldl_solve")
 def ldl_solve(
     LD: TensorLike,  # noqa: N803 (torch's names)
     pivots: TensorLike,
     B: TensorLike,  # noqa: N803
     *,
     hermitian: bool = False,
-    out: Any = None,
 ) -> Tensor:
     """X (..., n, k) with A X = B from :func:`ldl_factor`'s ``LD`` and ``pivots`` of A, as torch.linalg.ldl_solve:
     B is (..., n, k) (a matrix, as torch's), the batch axes of LD and B broadcast. No gradient."""
-    if out is not None:
-        raise TypeError("ldl_solve: out= is not supported here; assign the result instead")
     ld = checked_matrices(LD, "ldl_solve").numpy()
     piv = np.asarray(pivots.numpy() if isinstance(pivots, Tensor) else pivots)
     b = np.asarray(B.numpy() if isinstance(B, Tensor) else B)

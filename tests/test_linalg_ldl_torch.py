@@ -95,3 +95,28 @@ def test_ldl_factor_ex_of_empty_and_nan_matrices_as_torch(a):
     b = np.ones(a.shape[:-1] + (2,))
     expected = torch.linalg.ldl_solve(theirs.LD, theirs.pivots, torch.tensor(b)).numpy()
     np.testing.assert_array_equal(la.ldl_solve(ours.LD, ours.pivots, b).numpy(), expected)
+
+
+def test_ldl_functions_write_into_out_as_torch():
+    a = np.array([[0.0, 1, 2], [1, 0, 3], [2, 3, 0]])  # a zero diagonal: one 2 x 2 step, then a 1 x 1
+    theirs = (
+        torch.empty(3, 3, dtype=torch.float64),
+        torch.empty(3, dtype=torch.int32),
+        torch.empty((), dtype=torch.int32),
+    )
+    ours = (ag.zeros((3, 3)), ag.zeros(3, dtype=np.int32), ag.zeros((), dtype=np.int32))
+    torch.linalg.ldl_factor_ex(torch.tensor(a), out=theirs)
+    result = la.ldl_factor_ex(a, out=ours)
+    assert all(got is given for got, given in zip(result, ours))
+    for got, expected in zip(ours, theirs):
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    assert ours[1].numpy().tolist() == [-3, -3, 3]
+    pair = (ag.zeros((3, 3)), ag.zeros(3, dtype=np.int32))
+    assert la.ldl_factor(a, out=pair)[0] is pair[0]
+    np.testing.assert_array_equal(pair[0].numpy(), theirs[0].numpy())
+    b = np.ones((3, 2))
+    x, tx = ag.zeros((3, 2)), torch.empty(3, 2, dtype=torch.float64)
+    torch.linalg.ldl_solve(theirs[0], theirs[1], torch.tensor(b), out=tx)
+    assert la.ldl_solve(ours[0], ours[1], b, out=x) is x
+    np.testing.assert_allclose(x.numpy(), tx.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(a @ x.numpy(), b, rtol=1e-14)
