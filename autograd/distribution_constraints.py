@@ -1,15 +1,19 @@
 """The sets a distribution's parameters and samples must lie in (torch.distributions.constraints' names).
 
-``constraint.check(value)`` gives a boolean array, True where ``value`` (an ndarray) satisfies it; the
+``constraint.check(value)`` gives a boolean array, True where ``value`` (an ndarray) satisfies it (a Tensor ``value``
+gives a bool Tensor, as torch's ``m.support.check(x)``); the
 :class:`Distribution` base raises torch's ValueError naming the parameter or the value where any entry fails.
 A constraint of whole vectors (``event_dim`` 1, e.g. the simplex) checks along the last axis.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
+
+from .core import Node
 
 __all__ = [
     "Constraint",
@@ -53,11 +57,34 @@ def _whole(value: np.ndarray) -> np.ndarray:
         return value % 1 == 0
 
 
+def _reading_tensors(check: Any) -> Any:
+    """``check`` taking a Tensor too: its data in, a bool Tensor out; ndarrays pass through untouched."""
+
+    @functools.wraps(check)
+    def reading(self: Constraint, value: Any) -> Any:
+        if not isinstance(value, Node):
+            return check(self, value)
+        from .tensor import Tensor  # (lazy: tensor's import chain is long and never needs the constraints)
+
+        return Tensor(np.asarray(check(self, np.asarray(value._data)), dtype=bool))
+
+    reading._reads_tensors = True  # type: ignore[attr-defined]
+    return reading
+
+
 class Constraint:
     """A set of values; ``check`` tests membership entry by entry (vector constraints: per last-axis vector)."""
 
     event_dim = 0
     is_discrete = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each subclass's ``check`` reads a Tensor through its array and answers with a bool Tensor (torch's
+        ``support.check(x)`` gives a tensor), whatever numpy reduction the check ends in."""
+        super().__init_subclass__(**kwargs)
+        check = cls.__dict__.get("check")
+        if check is not None and not getattr(check, "_reads_tensors", False):
+            cls.check = _reading_tensors(check)  # type: ignore[method-assign]
 
     def check(self, value: np.ndarray) -> np.ndarray:
         raise NotImplementedError
