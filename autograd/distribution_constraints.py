@@ -326,7 +326,8 @@ class _Simplex(Constraint):
     event_dim = 1
 
     def check(self, value: np.ndarray) -> np.ndarray:
-        return np.all(value >= 0, axis=-1) & (np.abs(value.sum(axis=-1) - 1) < 1e-6)
+        with np.errstate(invalid="ignore"):  # (inf + -inf: no numpy warning, the vector just fails)
+            return np.all(value >= 0, axis=-1) & (np.abs(value.sum(axis=-1) - 1) < 1e-6)
 
 
 class _OneHot(Constraint):
@@ -336,7 +337,8 @@ class _OneHot(Constraint):
     is_discrete = True
 
     def check(self, value: np.ndarray) -> np.ndarray:
-        return np.all((value == 0) | (value == 1), axis=-1) & (value.sum(axis=-1) == 1)
+        with np.errstate(invalid="ignore"):  # (inf + -inf: no numpy warning, the vector just fails)
+            return np.all((value == 0) | (value == 1), axis=-1) & (value.sum(axis=-1) == 1)
 
 
 class _Multinomial(Constraint):
@@ -350,7 +352,8 @@ class _Multinomial(Constraint):
         self.upper_bound = upper_bound
 
     def check(self, value: np.ndarray) -> np.ndarray:
-        return np.all(value >= 0, axis=-1) & (value.sum(axis=-1) <= self.upper_bound)
+        with np.errstate(invalid="ignore"):  # (inf + -inf: no numpy warning, the vector just fails)
+            return np.all(value >= 0, axis=-1) & (value.sum(axis=-1) <= self.upper_bound)
 
     def __repr__(self) -> str:
         return f"Multinomial(upper_bound={self.upper_bound})"

@@ -20,6 +20,8 @@ Left out, and why:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -62,3 +64,37 @@ def test_a_support_check_of_a_tensor_is_a_bool_tensor_equal_to_torchs(constraint
     assert isinstance(ours, autograd.Tensor)
     assert ours.dtype == np.dtype(bool)
     np.testing.assert_array_equal(_array(ours), theirs.numpy())
+
+
+# Invalid parameters for the docstrings' distributions, with validate_args=True: torch raises ValueError, and
+# so must we, without a numpy warning on the way (Categorical's probs [-1, 1] normalise to [-inf, inf]).
+INVALID = [
+    ("Normal", ([0.0], [-1.0]), {}),
+    ("Bernoulli", ([1.3],), {}),
+    ("Beta", ([0.0], [0.5]), {}),
+    ("Categorical", ([-1.0, 1.0],), {}),
+    ("OneHotCategorical", ([-1.0, 1.0],), {}),
+    ("Dirichlet", ([0.5, -0.5],), {}),
+    ("Exponential", ([-1.0],), {}),
+    ("Gamma", ([1.0], [0.0]), {}),
+    ("Geometric", ([1.5],), {}),
+    ("Laplace", ([0.0], [0.0]), {}),
+    ("Uniform", ([5.0], [0.0]), {}),
+    ("StudentT", ([-2.0],), {}),
+    ("VonMises", ([1.0], [-1.0]), {}),
+    ("Pareto", ([1.0], [-1.0]), {}),
+    ("Kumaraswamy", ([1.0], [0.0]), {}),
+    ("Weibull", ([-1.0], [1.0]), {}),
+    ("Multinomial", (100, [-1.0, 1.0, 1.0, 1.0]), {}),
+    ("MultivariateNormal", ([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]]), {}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), INVALID, ids=[case[0] for case in INVALID])
+def test_invalid_parameters_raise_value_error_as_torchs_without_warnings(name, args, kwargs):
+    with pytest.raises(ValueError):
+        getattr(TD, name)(*[_theirs(a) if isinstance(a, list) else a for a in args], validate_args=True, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError):
+            getattr(D, name)(*[_ours(a) if isinstance(a, list) else a for a in args], validate_args=True, **kwargs)
