@@ -603,3 +603,49 @@ def test_kl_divergence_from_each_example_equals_torchs(name, p_args, q_args):
         return
     ours = D.kl_divergence(_build(D, name, p_args, {}), _build(D, name, q_args, {}))
     np.testing.assert_allclose(_array(ours), theirs.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), [c[1:] for c in EXAMPLES], ids=[c[0] for c in EXAMPLES])
+def test_sampling_flags_and_enumerated_support_are_torchs(name, args, kwargs):
+    ours, theirs = _pair(name, args, kwargs)
+    assert (ours.has_rsample, ours.has_enumerate_support) == (theirs.has_rsample, theirs.has_enumerate_support)
+    if not theirs.has_enumerate_support:
+        return
+    for expand in (True, False):
+        try:
+            expected = theirs.enumerate_support(expand=expand)
+        except NotImplementedError:  # (Binomial's broadcast example: total counts 5 and 10)
+            with pytest.raises(NotImplementedError):
+                ours.enumerate_support(expand=expand)
+            continue
+        np.testing.assert_array_equal(_array(ours.enumerate_support(expand=expand)), expected.numpy())
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), [c[1:] for c in EXAMPLES], ids=[c[0] for c in EXAMPLES])
+def test_expanded_example_has_torchs_batch_shape_and_log_prob(name, args, kwargs):
+    ours, theirs = _pair(name, args, kwargs)
+    shape = (2, *theirs.batch_shape)
+    ours, theirs = ours.expand(shape), theirs.expand(shape)
+    assert tuple(ours.batch_shape) == tuple(theirs.batch_shape)
+    value = _torch_sample(theirs)
+    np.testing.assert_allclose(
+        _array(ours.log_prob(_ours(value.numpy()))),
+        theirs.log_prob(value).numpy(),
+        rtol=RTOL.get(name, 1e-8),
+        atol=1e-12,
+    )
+    if ours.has_rsample:
+        assert tuple(ours.rsample((3,)).shape) == (3, *shape, *theirs.event_shape)
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), [c[1:] for c in EXAMPLES], ids=[c[0] for c in EXAMPLES])
+def test_log_prob_outside_the_support_raises_value_error_as_torchs(name, args, kwargs):
+    kwargs = {**kwargs, "validate_args": True}
+    ours, theirs = _pair(name, args, kwargs)
+    outside = np.full(_torch_sample(theirs).shape, np.nan)
+    with pytest.raises(ValueError):
+        theirs.log_prob(_theirs(outside))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(_ours(outside))
