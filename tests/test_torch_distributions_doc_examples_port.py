@@ -28,6 +28,7 @@ Left out, and why:
   inf (the where/masked-assignment artefact), ours are 0, as the fill is a constant. The values agree.
 - Dirichlet's (and Beta's) rsample gradient per draw is not torch's: torch's estimator is built from the draw x
   alone, ours differentiates the Gamma draws x is normalised from; both are unbiased (ours is checked so);
+- ``Wishart(df)`` without a matrix: torch asserts (AssertionError), ours raises ValueError with torch's message;
 - the ``F.pad`` example that torch.distributions.transforms re-exports is nn.functional's, ported elsewhere.
 """
 
@@ -760,3 +761,68 @@ def test_pathwise_gradient_of_the_example_is_unbiased(parameters, build, f, expe
     ]
     standard_error = per_draw.std(0) / np.sqrt(n)
     assert np.all(np.abs(per_draw.mean(0) - exact) < 5 * standard_error)
+
+
+# Malformed constructions of the docstrings' classes: (id, builder from a library and its tensor maker, error).
+MALFORMED = [
+    ("Categorical-neither", lambda lib, t: lib.Categorical(), ValueError),
+    ("Bernoulli-both", lambda lib, t: lib.Bernoulli(probs=t([0.3]), logits=t([0.1])), ValueError),
+    ("Geometric-both", lambda lib, t: lib.Geometric(probs=t([0.3]), logits=t([0.1])), ValueError),
+    (
+        "RelaxedBernoulli-both",
+        lambda lib, t: lib.RelaxedBernoulli(t([2.2]), probs=t([0.1]), logits=t([0.1])),
+        ValueError,
+    ),
+    ("Categorical-0d", lambda lib, t: lib.Categorical(t(0.5)), ValueError),
+    ("Binomial-negative-count", lambda lib, t: lib.Binomial(-1, t([0.3]), validate_args=True), ValueError),
+    ("LKJCholesky-dim-1", lambda lib, t: lib.LKJCholesky(1, 0.5), ValueError),
+    ("LKJCholesky-negative", lambda lib, t: lib.LKJCholesky(3, -0.5, validate_args=True), ValueError),
+    ("MultivariateNormal-no-matrix", lambda lib, t: lib.MultivariateNormal(t([0.0, 0.0])), ValueError),
+    (
+        "MultivariateNormal-0d-loc",
+        lambda lib, t: lib.MultivariateNormal(t(0.0), t([[1.0, 0.0], [0.0, 1.0]])),
+        ValueError,
+    ),
+    ("Independent-too-many", lambda lib, t: lib.Independent(lib.Normal(t([0.0]), t([1.0])), 2), ValueError),
+    (
+        "Wishart-low-df",
+        lambda lib, t: lib.Wishart(t(0.5), covariance_matrix=t([[1.0, 0.0], [0.0, 1.0]]), validate_args=True),
+        ValueError,
+    ),
+    ("Multinomial-float-count", lambda lib, t: lib.Multinomial(2.5, t([1.0, 1.0])), NotImplementedError),
+    (
+        "LowRank-1d-factor",
+        lambda lib, t: lib.LowRankMultivariateNormal(t([0.0, 0.0]), t([1.0, 0.0]), t([1.0, 1.0])),
+        ValueError,
+    ),
+    ("Uniform-empty", lambda lib, t: lib.Uniform(t([1.0]), t([1.0]), validate_args=True), ValueError),
+    (
+        "MixtureSameFamily-not-categorical",
+        lambda lib, t: lib.MixtureSameFamily(lib.Normal(t([0.0]), t([1.0])), lib.Normal(t([0.0]), t([1.0]))),
+        ValueError,
+    ),
+    (
+        "MixtureSameFamily-sizes",
+        lambda lib, t: lib.MixtureSameFamily(
+            lib.Categorical(t([1.0, 1.0, 1.0])), lib.Normal(t([0.0, 1.0]), t([1.0, 1.0]))
+        ),
+        ValueError,
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "error"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+def test_malformed_constructions_raise_torchs_error_class(build, error):
+    with pytest.raises(error):
+        build(TD, _theirs)
+    with pytest.raises(error):
+        build(D, _ours)
+
+
+def test_wishart_without_a_matrix_raises_value_error_where_torch_asserts():
+    # torch's Wishart checks "exactly one of covariance_matrix, precision_matrix, scale_tril" by an assert
+    # (AssertionError, gone under python -O); ours raises ValueError with torch's message, as MultivariateNormal.
+    with pytest.raises(AssertionError, match="Exactly one of"):
+        TD.Wishart(_theirs(3.0))
+    with pytest.raises(ValueError, match="Exactly one of"):
+        D.Wishart(_ours(3.0))
