@@ -54,7 +54,7 @@ from .default_dtype import get_default_dtype, set_default_dtype
 from .devices import device, get_default_device, set_default_device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .element_count import Size
-from .finite_differences import gradient
+from .finite_differences import gradient, numpy_gradient
 from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -259,6 +259,7 @@ register_numpy_functions(
         np.cumsum: numpy_cumsum,  # (a leading -0.0 stays -0.0, as numpy's; torch's cumsum gives +0.0)
         np.cumprod: cumprod,
         np.diff: diff,
+        np.gradient: numpy_gradient,  # (numpy's spelling of torch.gradient, differentiable)
         np.sort: numpy_sort,
         np.flip: flip,
         np.fliplr: fliplr,

@@ -18,7 +18,7 @@ from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor
 from .tensor_functions import concatenate
 
-__all__ = ["gradient"]
+__all__ = ["gradient", "numpy_gradient"]
 
 
 def gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple[Tensor, ...]:
@@ -42,6 +42,22 @@ def gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order: int =
             )
         results.append(_along(x, axis, _coordinates(step, size, axis, dtype), edge_order))
     return tuple(results)
+
+
+def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Tensor | tuple[Tensor, ...]:
+    """``np.gradient(x, *varargs, axis=None, edge_order=1)`` on a Tensor: :func:`gradient` in numpy's spelling, so
+    the estimate stays differentiable. ``varargs`` as numpy's: none (a step of 1), one number (the step of every
+    axis), or one spacing per axis (a number or 1-D coordinates); the result as numpy's: the one Tensor when one
+    axis is asked for, else a tuple of them."""
+    single = isinstance(axis, (int, np.integer))
+    if not varargs:
+        spacing: Any = 1
+    elif len(varargs) == 1 and np.ndim(varargs[0]) == 0:
+        spacing = varargs[0]
+    else:
+        spacing = list(varargs)
+    results = gradient(f, spacing=spacing, dim=axis, edge_order=edge_order)
+    return results[0] if single or len(results) == 1 else results
 
 
 def _axes(dim: Any, ndim: int) -> list[int]:

@@ -3,6 +3,8 @@ several axes, edge orders 1 and 2, dtypes, gradients through the input and the c
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -99,3 +101,38 @@ def test_gradient_refuses_too_few_coordinates():
     # torch 2.13 computes something from 3 coordinates for 4 samples without a word; ours names the problem
     with pytest.raises(RuntimeError, match="must be 1-D with 4 entries, got shape \\(3,\\)"):
         autograd.gradient(Tensor(np.ones((2, 4))), spacing=(np.arange(3.0),), dim=1)
+
+
+# -- numpy's spelling: np.gradient on a Tensor --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "varargs, options",
+    [
+        ((), {}),
+        ((0.5,), {}),
+        ((2.0, 0.5, 3.0), {}),
+        ((), {"axis": 1}),
+        ((0.25,), {"axis": (2, 0)}),
+        ((COORDS,), {"axis": 1}),
+        ((), {"axis": (1,), "edge_order": 2}),
+        ((np.arange(4.0), COORDS, 3.0), {"edge_order": 2}),
+    ],
+    ids=["default", "one step", "a step per axis", "one axis", "two axes", "coordinates", "axis tuple", "mixed"],
+)
+def test_numpy_gradient_of_a_tensor_is_numpys_estimate_as_tensors(varargs, options):
+    ours = np.gradient(Tensor(VALUES), *varargs, **options)
+    expected = np.gradient(VALUES, *varargs, **options)
+    if isinstance(expected, tuple):  # several axes: a tuple, as numpy's
+        assert isinstance(ours, tuple) and len(ours) == len(expected)
+    else:  # one axis: the one estimate itself
+        ours, expected = (ours,), (expected,)
+    for mine, theirs in zip(ours, expected):
+        assert isinstance(mine, Tensor)
+        np.testing.assert_allclose(mine.numpy(), theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_numpy_gradient_of_a_tensor_is_differentiable_without_a_warning():
+    x = Tensor(VALUES[:, :, 0].copy(), requires_grad=True)
+    coords = Tensor(COORDS.copy(), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's function is no longer one without a derivative
+        assert autograd.gradcheck(lambda a, c: np.gradient(a, 1.0, c, edge_order=2)[1], (x, coords))

@@ -402,7 +402,6 @@ WARNING_CALLS = [
     ("ediff1d", lambda x: np.ediff1d(x)),
     ("histogram_bin_edges-keywords", lambda x: np.histogram_bin_edges(a=x, bins=3)),
     ("histogram", lambda x: np.histogram(x, bins=3)),
-    ("gradient", lambda x: np.gradient(x)),
     ("union1d", lambda x: np.union1d(x, A2)),
     ("histogram2d-edges-in-a-list", lambda x: np.histogram2d(A[0], A[1], bins=[np.sort(x[0]), np.sort(x[1])])),
 ]
