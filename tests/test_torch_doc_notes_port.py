@@ -1,17 +1,19 @@
 """The code examples of PyTorch's documentation notes (``docs/source/notes/``) and the ``>>>`` examples of
 ``torch.utils.data``'s docstrings, run once with torch's names and once with this library's (``autograd`` for
 ``torch``, ``nn`` for ``torch.nn``, ``nn.data`` for ``torch.utils.data``) from the same inputs: shapes, dtypes,
-values, gradients, names and errors must agree (the error messages of the broadcasting examples are checked for
-what they name: for an out-of-place op ours is numpy's wording, ``operands could not be broadcast together with shapes (5, 2, 4, 1)
-and (3, 1, 1)``, where torch names the sizes that clash).
+values, gradients, names and errors must agree (the error messages of the broadcasting examples are checked for what
+they name: for an out-of-place op ours is numpy's wording, ``operands could not be broadcast together with shapes
+(5, 2, 4, 1) and (3, 1, 1)``, where torch names the sizes that clash).
 
 Covered: "Broadcasting semantics" (which shapes broadcast, the result's size, the errors, in-place broadcasting),
 "Modules" (a custom Linear, Sequential, children and named_modules, ModuleList/ModuleDict, apply, a training loop
 with SGD, train/eval modes, buffers persistent and not, parameter and buffer registration and the state_dict they
 give, saving and loading, dtype= at construction, skip_init, forward and backward hooks), and from
-``torch.utils.data``: an IterableDataset that asks ``get_worker_info()``, the DataLoader over it, Sampler
-subclasses ordering by length, BatchSampler, random_split with fractions, StackDataset, ``default_convert`` and
-``default_collate`` on numbers, strings, dicts, namedtuples, tuples and lists.
+``torch.utils.data``: an IterableDataset that asks ``get_worker_info()``, the DataLoader over it, Sampler subclasses
+ordering by length, BatchSampler, random_split with fractions, StackDataset, ``default_convert`` and
+``default_collate`` on numbers, strings, dicts, namedtuples, tuples and lists; "Numerical accuracy" (a float32 norm
+that overflows, batched and sliced products), the FAQ (a running total of losses keeping history, and
+``pad_packed_sequence``'s ``total_length``) and "Reproducibility" (a loader seeded through its generator).
 
 Left out: the "Autograd mechanics" and "Extending PyTorch" notes are ported in tests/test_torch_tutorials_port.py
 and tests/test_pytorch_basics_tutorials_port.py; extending.func.rst (no torch.func here); anything on CUDA devices,
@@ -20,13 +22,15 @@ multiprocessing workers (batches are always read in the calling process, so ``ge
 modules (``dtype=torch.half``) and the random draws themselves (WeightedRandomSampler's and random_split's indices
 come from numpy's generators here, so only their counts and the split's partition are compared). A deliberate
 difference: ``state_dict()`` gives copies here (torch's entries share the parameters' memory), so the state is set
-with ``load_state_dict`` rather than by writing into a state_dict's tensors. The tensors are
-float64 where torch's are float32 (the library's factories' default); layers are made float64 with ``.double()``.
+with ``load_state_dict`` rather than by writing into a state_dict's tensors. torch 2.13 warns at ``float(loss)`` of
+a loss requiring grad (the FAQ's own advice for a running total); the library does not. The tensors are float64
+where torch's are float32 (the library's factories' default); layers are made float64 with ``.double()``.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 from collections import namedtuple
 from typing import Any
 
@@ -611,3 +615,103 @@ def test_a_custom_collate_falling_back_to_default_collate_matches_torch():
         return [list(loader), list(plain)]
 
     _both(run)
+
+
+# -- Numerical accuracy ---------------------------------------------------------------------------------------------
+def test_a_float32_norm_overflows_where_the_float64_one_does_not_as_the_note_says():
+    def run(lib):
+        t = lib["torch"]
+        a = t.tensor([1e20, 1e20], dtype=t.float32)
+        with np.errstate(over="raise"):  # no warning or error at this legal extreme input, as torch
+            single = a.norm()
+        return [single, _dtype_name(single), a.double().norm(), _dtype_name(a.double().norm())]
+
+    _both(run)
+
+
+def test_batched_and_sliced_computations_agree_with_the_whole_to_rounding():
+    def run(lib):
+        A, B = _fixed(lib, 40, 3, 4, 5), _fixed(lib, 41, 3, 5, 2)
+        M = _fixed(lib, 42, 4, 6)
+        return [(A @ B)[0], A[0] @ B[0], M.sum(-1)[0], M[0, :].sum(), lib["torch"].bmm(A, B)[2]]
+
+    _both(run)
+
+
+# -- Frequently Asked Questions -------------------------------------------------------------------------------------
+def test_a_total_loss_summed_from_losses_keeps_history_and_one_summed_from_floats_does_not():
+    def run(lib):
+        t, tnn = lib["torch"], lib["nn"]
+        model = _seeded(lib, tnn.Linear(3, 1).double(), 50)
+        optimizer = lib["optim"].SGD(model.parameters(), lr=0.1)
+        x = _fixed(lib, 51, 4, 3)
+        total_loss, total_float = 0, 0
+        for _ in range(3):
+            optimizer.zero_grad()
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            optimizer.step()
+            total_loss += loss
+            with warnings.catch_warnings():  # torch 2.13 warns at float() of a tensor requiring grad; this does not
+                warnings.simplefilter("ignore", UserWarning)
+                total_float += float(loss)
+        return [
+            total_loss,
+            total_loss.requires_grad,
+            total_loss.grad_fn is not None,
+            total_float,
+            type(total_float).__name__,
+            isinstance(total_loss, t.Tensor),
+        ]
+
+    _both(run)
+
+
+def test_pad_packed_sequence_with_total_length_pads_to_the_batchs_length_as_torch():
+    def run(lib):
+        t, tnn = lib["torch"], lib["nn"]
+        rnn = tnn.utils.rnn
+        lstm = _seeded(lib, tnn.LSTM(3, 2, batch_first=True).double(), 60)
+        padded = _fixed(lib, 61, 3, 5, 3).requires_grad_()
+        lengths = [4, 2, 1]  # sorted, and shorter than the padded length 5
+        packed = rnn.pack_padded_sequence(padded, lengths, batch_first=True)
+        packed_output, _ = lstm(packed)
+        short, short_lengths = rnn.pad_packed_sequence(packed_output, batch_first=True)
+        output, output_lengths = rnn.pad_packed_sequence(packed_output, batch_first=True, total_length=padded.size(1))
+        output.pow(2).sum().backward()
+        return [
+            list(short.shape),
+            list(output.shape),
+            output,
+            output_lengths,
+            short_lengths,
+            padded.grad,
+            t.is_tensor(output),
+        ]
+
+    _both(run)
+
+
+# -- Reproducibility ------------------------------------------------------------------------------------------------
+def test_a_loader_seeded_through_its_generator_repeats_its_order_and_calls_no_worker_init_here():
+    calls = []
+
+    def seed_worker(worker_id):
+        calls.append(worker_id)
+
+    def orders(seed):
+        loader = nn.data.DataLoader(
+            list(range(10)),
+            batch_size=4,
+            shuffle=True,
+            num_workers=2,
+            worker_init_fn=seed_worker,
+            generator=np.random.default_rng(seed),
+        )
+        return [b.tolist() for b in loader]
+
+    first, again = orders(0), orders(0)
+    assert first == again
+    assert sorted(i for b in first for i in b) == list(range(10))
+    assert [len(b) for b in first] == [4, 4, 2]
+    assert calls == []  # batches are read in the calling process: there is no worker to start
