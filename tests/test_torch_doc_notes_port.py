@@ -13,7 +13,9 @@ give, saving and loading, dtype= at construction, skip_init, forward and backwar
 ordering by length, BatchSampler, random_split with fractions, StackDataset, ``default_convert`` and
 ``default_collate`` on numbers, strings, dicts, namedtuples, tuples and lists; "Numerical accuracy" (a float32 norm
 that overflows, batched and sliced products), the FAQ (a running total of losses keeping history, and
-``pad_packed_sequence``'s ``total_length``) and "Reproducibility" (a loader seeded through its generator).
+``pad_packed_sequence``'s ``total_length``), "Reproducibility" (a loader seeded through its generator) and what the
+existing ports leave of "Autograd mechanics" (requires_grad propagation, freezing a base to train a new head,
+backward in several threads).
 
 Left out: the "Autograd mechanics" and "Extending PyTorch" notes are ported in tests/test_torch_tutorials_port.py
 and tests/test_pytorch_basics_tutorials_port.py; extending.func.rst (no torch.func here); anything on CUDA devices,
@@ -23,13 +25,16 @@ modules (``dtype=torch.half``) and the random draws themselves (WeightedRandomSa
 come from numpy's generators here, so only their counts and the split's partition are compared). A deliberate
 difference: ``state_dict()`` gives copies here (torch's entries share the parameters' memory), so the state is set
 with ``load_state_dict`` rather than by writing into a state_dict's tensors. torch 2.13 warns at ``float(loss)`` of
-a loss requiring grad (the FAQ's own advice for a running total); the library does not. The tensors are float64
-where torch's are float32 (the library's factories' default); layers are made float64 with ``.double()``.
+a loss requiring grad (the FAQ's own advice for a running total); the library does not. Inference mode is a no-grad
+block here (a tensor made in it is an ordinary tensor, where torch refuses to save it for backward or to change it
+in place afterwards), so the note's warning about inference tensors is not ported. The tensors are float64 where
+torch's are float32 (the library's factories' default); layers are made float64 with ``.double()``.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from collections import namedtuple
 from typing import Any
@@ -715,3 +720,57 @@ def test_a_loader_seeded_through_its_generator_repeats_its_order_and_calls_no_wo
     assert sorted(i for b in first for i in b) == list(range(10))
     assert [len(b) for b in first] == [4, 4, 2]
     assert calls == []  # batches are read in the calling process: there is no worker to start
+
+
+# -- Autograd mechanics (what tests/test_torch_tutorials_port.py leaves) --------------------------------------------
+def test_requires_grad_propagates_and_a_frozen_base_trains_only_its_new_head_as_torch():
+    def run(lib):
+        tnn = lib["nn"]
+        x, y = _fixed(lib, 70, 5, 5), _fixed(lib, 71, 5, 5)
+        z = _fixed(lib, 72, 5, 5).requires_grad_()
+        a = x + y
+        b = a + z
+        model = _seeded(lib, tnn.Sequential(tnn.Linear(4, 6), tnn.ReLU(), tnn.Linear(6, 3)).double(), 73)
+        for param in model.parameters():
+            param.requires_grad = False
+        model[2] = _seeded(lib, tnn.Linear(6, 2).double(), 74)
+        optimizer = lib["optim"].SGD(model[2].parameters(), lr=1e-2, momentum=0.9)
+        inputs = _fixed(lib, 75, 3, 4)
+        hidden = model[1](model[0](inputs))
+        for _ in range(3):
+            optimizer.zero_grad()
+            model(inputs).pow(2).sum().backward()
+            optimizer.step()
+        return [
+            a.requires_grad,
+            b.requires_grad,
+            hidden.requires_grad,
+            hidden.grad_fn is None,
+            [p.grad is None for p in model[0].parameters()],
+            list(model.parameters()),
+            model.requires_grad_() is model,
+            [p.requires_grad for p in model.parameters()],
+        ]
+
+    _both(run)
+
+
+def test_training_functions_run_in_threads_give_each_its_own_gradient_as_torch():
+    def run(lib):
+        t = lib["torch"]
+        grads = [None] * 4
+
+        def train_fn(slot):
+            x = t.ones(5, 5, dtype=t.float64, requires_grad=True)
+            y = (x + 3) * (x + 4) * 0.5
+            y.sum().backward()
+            grads[slot] = x.grad
+
+        threads = [threading.Thread(target=train_fn, args=(slot,)) for slot in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return grads
+
+    _both(run)
