@@ -15,10 +15,15 @@ ordering by length, BatchSampler, random_split with fractions, StackDataset, ``d
 that overflows, batched and sliced products), the FAQ (a running total of losses keeping history, and
 ``pad_packed_sequence``'s ``total_length``), "Reproducibility" (a loader seeded through its generator) and what the
 existing ports leave of "Autograd mechanics" (requires_grad propagation, freezing a base to train a new head,
-backward in several threads).
+backward in several threads) and "Serialization semantics" (views saved together stay views of one tensor after
+loading; a saved state_dict loads into a fresh module).
 
-Left out: the "Autograd mechanics" and "Extending PyTorch" notes are ported in tests/test_torch_tutorials_port.py
-and tests/test_pytorch_basics_tutorials_port.py; extending.func.rst (no torch.func here); anything on CUDA devices,
+Left out: most of the "Autograd mechanics" note and the "Extending PyTorch" note, ported in
+tests/test_torch_tutorials_port.py and tests/test_pytorch_basics_tutorials_port.py; extending.func.rst (no
+torch.func here); extending.rst's ``__torch_function__`` section (the library's functions dispatch on nothing but
+their arguments' values, so a Tensor subclass or a tensor-like cannot override them); gradcheck.rst, which is
+mathematics (gradcheck itself is ported in tests/test_gradcheck_torch_port.py); serialization.rst's storage and
+file-format details (tests/test_serialization_torch_port.py says what of them applies); anything on CUDA devices,
 multiprocessing workers (batches are always read in the calling process, so ``get_worker_info()`` is None and
 ``num_workers`` changes nothing: the notes' multi-worker outputs are torch's worker processes), half-precision
 modules (``dtype=torch.half``) and the random draws themselves (WeightedRandomSampler's and random_split's indices
@@ -772,5 +777,37 @@ def test_training_functions_run_in_threads_give_each_its_own_gradient_as_torch()
         for thread in threads:
             thread.join()
         return grads
+
+    _both(run)
+
+
+# -- Serialization semantics ----------------------------------------------------------------------------------------
+def test_saved_views_of_one_tensor_stay_views_of_it_after_loading_as_torch():
+    def run(lib):
+        t = lib["torch"]
+        numbers = t.arange(1, 10)
+        evens = numbers[1::2]
+        loaded_numbers, loaded_evens = _save_and_load(lib, [numbers, evens])
+        loaded_evens *= 2
+        small = _save_and_load(lib, numbers[5:].clone())
+        return [loaded_numbers, loaded_evens, _dtype_name(loaded_numbers), small, numbers]
+
+    _both(run)
+
+
+def test_a_saved_state_dict_loads_into_a_fresh_module_as_the_note_says():
+    def run(lib):
+        tnn = lib["nn"]
+        bn = _seeded(lib, tnn.BatchNorm1d(3).double(), 80)
+        bn(_fixed(lib, 81, 6, 3))  # moves the running statistics and counts the batch
+        fresh = tnn.BatchNorm1d(3).double()
+        result = fresh.load_state_dict(_save_and_load(lib, bn.state_dict()))
+        fresh.eval()
+        return [
+            list(bn.state_dict()),
+            [list(result.missing_keys), list(result.unexpected_keys)],
+            dict(fresh.state_dict()),
+            fresh(_fixed(lib, 82, 2, 3)),
+        ]
 
     _both(run)
