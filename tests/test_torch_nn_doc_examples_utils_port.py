@@ -666,7 +666,9 @@ def test_swalr_linear_annealing_after_a_multiplicative_schedule():
             rates.append(optimizer.param_groups[0]["lr"])
         return {"rates": np.array(rates), "weight": model[0].weight}
 
-    out = both(compute, grads=False)
+    # twenty float32 epochs of SGD: the weights carry float32 rounding of another summation order (4e-6 seen in a
+    # full run), so they are compared at the float32 level of that many steps
+    out = both(compute, rtol=1e-4, atol=1e-5, grads=False)
     assert out["rates"][-1] == pytest.approx(0.05)
 
 
