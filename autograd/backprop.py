@@ -570,6 +570,7 @@ def _pass(
         _NO_NODES  # parents given only zeros by an accumulate form: 0.0 unless pending has theirs
     )
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
+    node = None  # the node being passed (anomaly mode's warning names it if its step raises)
     previous_mode, previous_pass = _mode.enabled, _mode.backward_pass
     set_recording(create_graph)
     _mode.backward_pass = this_pass = (store, next(_ticks))
@@ -762,7 +763,7 @@ def _pass(
             task.finish()
     except BaseException as error:
         if anomaly is not None:  # torch's warning naming where the failing step's node was made
-            anomaly.on_error(locals().get("node"), error)
+            anomaly.on_error(node, error)
         for node, grad in zip(overwritten_nodes, overwritten_grads):
             node._grad = grad
         set_recording(previous_mode)
