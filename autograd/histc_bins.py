@@ -23,7 +23,7 @@ import numpy as np
 from .quiet import quiet
 from .shape_errors import ArgumentRangeError
 
-__all__ = ["histc_counts"]
+__all__ = ["checked_bins", "histc_counts"]
 
 
 def histc_counts(data: np.ndarray, bins: int, min: float, max: float) -> np.ndarray:
@@ -83,3 +83,16 @@ def _widened(point: float, dtype: np.dtype) -> tuple[float, float]:
         low = min(float(np.nextafter(in_dtype, info.min)), low)
         high = max(float(np.nextafter(in_dtype, info.max)), high)
     return low, high
+
+
+def checked_bins(bins: np.ndarray, op: str, where: str = "") -> int | np.ndarray:
+    """One dimension's ``bins`` of torch's ``histogram`` and ``histogramdd`` (``where`` names the dimension in the
+    errors): a number of equal bins, returned as an int, which must be positive, or the bins' edges, returned as
+    given, which must be a vector of at least 2 that does not decrease; an :class:`ArgumentRangeError` otherwise."""
+    if bins.ndim == 0:
+        if int(bins) <= 0:
+            raise ArgumentRangeError(f"{op}: bins must be > 0{where}, got {int(bins)}")
+        return int(bins)
+    if bins.ndim != 1 or bins.size < 2 or np.any(np.diff(bins) < 0):
+        raise ArgumentRangeError(f"{op}: the bin edges{where} must increase (a vector of at least 2), got {bins}")
+    return bins

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .core import Node
+from .histc_bins import checked_bins
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor import Tensor
 
@@ -50,15 +51,8 @@ def histogramdd(
         raise ShapeError(f"histogramdd: {len(bins)} bins for points of {dims} dimensions (input shape {points.shape})")
     given = []
     for d, b in enumerate(bins):
-        edges = _array(b)
-        if edges.ndim == 0:
-            if int(edges) <= 0:
-                raise ArgumentRangeError(f"histogramdd: bins must be > 0, got {int(edges)} for dimension {d}")
-            given.append(int(edges))
-        elif edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) < 0):
-            raise ArgumentRangeError(f"histogramdd: the edges of dimension {d} must increase, got {edges}")
-        else:
-            given.append(edges.astype(np.float64))
+        spec = checked_bins(_array(b), "histogramdd", f" of dimension {d}")
+        given.append(spec if isinstance(spec, int) else spec.astype(np.float64))
     pairs = None
     if range is not None:
         flat_range = [float(v) for v in range]

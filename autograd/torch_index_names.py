@@ -27,7 +27,7 @@ from . import shared_math as sm
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
-from .histc_bins import histc_counts
+from .histc_bins import checked_bins, histc_counts
 from .index_errors import (
     BincountDtypeError,
     IndexBoundsError,
@@ -669,13 +669,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         if tensor.dtype.kind != "f":
             raise TypeError(f"histogram: needs a floating-point tensor, got dtype {tensor.dtype}")
-        edges = _data(bins)
-        if edges.ndim == 0:
-            if int(edges) <= 0:
-                raise ArgumentRangeError(f"histogram: bins must be > 0, got {int(edges)}")
-            edges = int(edges)
-        elif edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) < 0):
-            raise ArgumentRangeError(f"histogram: bin edges must be an increasing vector of at least 2, got {edges}")
+        edges = checked_bins(_data(bins), "histogram")
         weights = None if weight is None else _data(weight)
         if weights is not None and weights.shape != tensor.shape:
             raise ShapeError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
