@@ -49,7 +49,6 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     the estimate stays differentiable. ``varargs`` as numpy's: none (a step of 1), one number (the step of every
     axis), or one spacing per axis (a number or 1-D coordinates); the result as numpy's: the one Tensor when one
     axis is asked for, else a tuple of them."""
-    single = isinstance(axis, (int, np.integer))
     if not varargs:
         spacing: Any = 1
     elif len(varargs) == 1 and np.ndim(varargs[0]) == 0:
@@ -57,7 +56,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     else:
         spacing = list(varargs)
     results = gradient(f, spacing=spacing, dim=axis, edge_order=edge_order)
-    return results[0] if single or len(results) == 1 else results
+    return results[0] if len(results) == 1 else results
 
 
 def _axes(dim: Any, ndim: int) -> list[int]:
